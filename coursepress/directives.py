@@ -1,0 +1,111 @@
+"""Data directives in Markdown: ``{model-table}`` and ``{chart}`` fences.
+
+A directive is a fenced block whose info string is ``{name}``; its body holds
+``:key: value`` option lines. Options are checked here, with the line of each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import Problems, SourcePos
+from .schema import Model, ModelData
+
+DIRECTIVES = {
+    "model-table": {"id", "caption", "filter", "columns", "sort"},
+    "chart": {"id", "caption", "filter", "kind", "alt"},
+}
+CHART_KINDS = ("parameters", "context", "timeline", "family")
+BASE_COLUMNS = ("name", "family", "organisation", "open", "release", "parameters", "context",
+                "modalities", "highlights", "url", "notes")
+DEFAULT_COLUMNS = ("name", "organisation", "open", "release", "parameters", "context", "highlights")
+FILTER_KEYS = ("name", "family", "organisation", "open")
+
+
+@dataclass(frozen=True)
+class DirectiveCall:
+    """A parsed directive: its ``name``, ``options`` and the line of each option."""
+
+    name: str
+    options: dict[str, str]
+    option_lines: dict[str, int]
+    pos: SourcePos
+
+
+def parse_directive(name: str, body: str, pos: SourcePos, problems: Problems) -> DirectiveCall | None:
+    """Parse the option lines of directive ``name`` whose fence starts at ``pos``.
+
+    Returns None (with errors recorded) for an unknown directive or bad options.
+    """
+    if name not in DIRECTIVES:
+        problems.error(pos, f"unknown directive '{{{name}}}'",
+                       f"use one of: {', '.join('{' + d + '}' for d in DIRECTIVES)}")
+        return None
+    options: dict[str, str] = {}
+    lines: dict[str, int] = {}
+    ok = True
+    for offset, line in enumerate(body.splitlines(), 1):
+        if not line.strip():
+            continue
+        line_pos = SourcePos(pos.file, pos.line + offset, 1)
+        match = re.match(r"^\s*:([\w-]+):\s*(.*?)\s*(?:#.*)?$", line)
+        if not match:
+            problems.error(line_pos, f"cannot read directive option '{line.strip()}'", "write options as ':key: value'")
+            ok = False
+            continue
+        key, value = match.groups()
+        if key not in DIRECTIVES[name]:
+            problems.error(line_pos, f"unknown option ':{key}:' for {{{name}}}",
+                           f"known options: {', '.join(sorted(DIRECTIVES[name]))}")
+            ok = False
+            continue
+        options[key] = value
+        lines[key] = pos.line + offset
+    return DirectiveCall(name, options, lines, pos) if ok else None
+
+
+def option_pos(call: DirectiveCall, key: str) -> SourcePos:
+    """Position of option ``key`` (or of the directive when absent)."""
+    return SourcePos(call.pos.file, call.option_lines.get(key, call.pos.line), 1)
+
+
+def select_models(call: DirectiveCall, data: ModelData, problems: Problems) -> tuple[Model, ...]:
+    """Apply ``:filter: key=v1,v2; key2=v`` to the data, keeping the file's order.
+
+    Keys: name, family, organisation, open. Values compare as text
+    (``open`` as true/false; yes/no accepted).
+    """
+    spec = call.options.get("filter", "").strip()
+    models = list(data.models)
+    if not spec:
+        return tuple(models)
+    for clause in filter(None, (c.strip() for c in spec.split(";"))):
+        key, sep, values = clause.partition("=")
+        key = key.strip()
+        if not sep or key not in FILTER_KEYS:
+            problems.error(option_pos(call, "filter"), f"cannot read filter '{clause}'",
+                           f"write key=value with key one of {', '.join(FILTER_KEYS)}")
+            return ()
+        wanted = {v.strip().lower() for v in values.split(",") if v.strip()}
+        if key == "open":
+            wanted = {"true" if v in ("true", "yes") else "false" if v in ("false", "no") else v for v in wanted}
+        models = [m for m in models if str(getattr(m, key)).lower() in wanted]
+    if not models:
+        problems.warn(option_pos(call, "filter"), f"filter '{spec}' selects no models", "check the filter values")
+    return tuple(models)
+
+
+def table_columns(call: DirectiveCall, data: ModelData, problems: Problems) -> tuple[str, ...]:
+    """The ``:columns:`` list, checked against the known and declared columns."""
+    text = call.options.get("columns", "")
+    if not text.strip():
+        return DEFAULT_COLUMNS
+    known = BASE_COLUMNS + tuple(data.columns)
+    columns = tuple(c.strip() for c in re.split(r"[,，]", text) if c.strip())
+    for column in columns:
+        if column not in known:
+            problems.error(option_pos(call, "columns"), f"unknown column '{column}'",
+                           f"known columns: {', '.join(known)}")
+            return ()
+    return columns

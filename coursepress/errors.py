@@ -1,0 +1,98 @@
+"""Errors with source positions, reported to people rather than as tracebacks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SourcePos:
+    """A position in a content file.
+
+    ``file`` is the path relative to the project root (POSIX form), ``line`` and
+    ``column`` are 1-based; 0 means "unknown".
+    """
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line:
+            parts.append(str(self.line))
+            if self.column:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+class ContentError(Exception):
+    """One problem in the content, with where it is and what to do.
+
+    Args:
+        pos: where the problem is (file, line, column).
+        message: what is wrong, in one sentence.
+        hint: what to do about it (optional).
+    """
+
+    def __init__(self, pos: SourcePos, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.pos = pos
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"{self.pos}: {self.message}"
+        if self.hint:
+            text += f"; {self.hint}"
+        return text
+
+
+class ContentErrors(Exception):
+    """Several :class:`ContentError` collected during one load, reported together."""
+
+    def __init__(self, errors: list[ContentError]) -> None:
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+class BuildError(Exception):
+    """A problem that is not in one content file (a missing layout, a page overflow …).
+
+    The message is written for the person running the build.
+    """
+
+
+class Problems:
+    """Collects errors and warnings of one load so they can be reported together.
+
+    ``strict`` turns warnings into errors (``--strict``).
+    """
+
+    def __init__(self, strict: bool = False) -> None:
+        self.strict = strict
+        self.errors: list[ContentError] = []
+        self.warnings: list[ContentError] = []
+
+    def error(self, pos: SourcePos, message: str, hint: str = "") -> None:
+        """Record an error at ``pos``."""
+        self.errors.append(ContentError(pos, message, hint))
+
+    def warn(self, pos: SourcePos, message: str, hint: str = "") -> None:
+        """Record a warning at ``pos`` (an error under ``--strict``)."""
+        target = self.errors if self.strict else self.warnings
+        target.append(ContentError(pos, message, hint))
+
+    def raise_if_any(self) -> None:
+        """Raise :class:`ContentErrors` if any error was recorded."""
+        if self.errors:
+            raise ContentErrors(list(self.errors))
+
+
+def rel(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` as a POSIX string (or the absolute path if outside)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,328 @@
+"""The document model: course → lecture → section → blocks → inlines.
+
+Like Pandoc's AST or Sphinx's doctree, it holds no HTML and no python-pptx
+objects. Every block keeps its source position. Writers read it; nothing in it
+is rendered yet. Nodes carry a ``kind`` string so templates can dispatch on it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional, Union
+
+from .errors import SourcePos
+from .resources import ImageData
+from .schema import CourseMeta, Model, ModelData, Reference, FrontMatter
+
+# ---------------------------------------------------------------- inlines
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple["Inline", ...]
+    kind: str = "strong"
+
+
+@dataclass(frozen=True)
+class Emph:
+    children: tuple["Inline", ...]
+    kind: str = "emph"
+
+
+@dataclass(frozen=True)
+class Strike:
+    children: tuple["Inline", ...]
+    kind: str = "strike"
+
+
+@dataclass(frozen=True)
+class Code:
+    text: str
+    kind: str = "code"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink; ``href`` is http(s), mailto or ``#id`` (internal)."""
+
+    href: str
+    children: tuple["Inline", ...]
+    kind: str = "link"
+
+
+@dataclass(frozen=True)
+class XRef:
+    """A cross-reference to a numbered figure, table, heading or reference.
+
+    ``label`` is the resolved text (图 1, 表 2, [1], 1.3.1), ``target`` the id.
+    """
+
+    target: str
+    label: str
+    kind: str = "xref"
+
+
+@dataclass(frozen=True)
+class FootnoteRef:
+    """A footnote call; ``number`` is 1-based in the lecture, ``blocks`` its text."""
+
+    number: int
+    blocks: tuple["Block", ...]
+    kind: str = "footnote"
+
+
+@dataclass(frozen=True)
+class Break:
+    """A line break: ``hard`` for an explicit break, else a soft break (joins lines)."""
+
+    hard: bool
+    kind: str = "break"
+
+
+@dataclass(frozen=True)
+class RawHtml:
+    """Sanitised inline HTML; only present when ``markdown.raw_html`` is on."""
+
+    html: str
+    kind: str = "raw_html"
+
+
+Inline = Union[Text, Strong, Emph, Strike, Code, Link, XRef, FootnoteRef, Break, RawHtml]
+
+# ---------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    children: tuple[Inline, ...]
+    pos: SourcePos
+    kind: str = "paragraph"
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading; ``level`` 1 is a part (一、), ``number`` the formatted number."""
+
+    level: int
+    number: str
+    ident: str
+    children: tuple[Inline, ...]
+    pos: SourcePos
+    kind: str = "heading"
+
+    @property
+    def plain(self) -> str:
+        return plain_text(self.children)
+
+
+@dataclass(frozen=True)
+class ListItem:
+    blocks: tuple["Block", ...]
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    ordered: bool
+    start: int
+    items: tuple[ListItem, ...]
+    pos: SourcePos
+    kind: str = "list"
+
+
+@dataclass(frozen=True)
+class BlockQuote:
+    blocks: tuple["Block", ...]
+    pos: SourcePos
+    kind: str = "blockquote"
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    text: str
+    language: str
+    pos: SourcePos
+    kind: str = "code_block"
+
+
+@dataclass(frozen=True)
+class Cell:
+    children: tuple[Inline, ...]
+    align: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A Markdown table. ``number``/``caption``/``ident`` are set when captioned."""
+
+    header: tuple[Cell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    pos: SourcePos
+    number: int = 0
+    ident: str = ""
+    caption: tuple[Inline, ...] = ()
+    kind: str = "table"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A numbered figure with an image; ``alt`` is required, ``caption`` may be empty."""
+
+    image: ImageData
+    alt: str
+    caption: tuple[Inline, ...]
+    number: int
+    ident: str
+    pos: SourcePos
+    kind: str = "figure"
+
+
+@dataclass(frozen=True)
+class ModelTable:
+    """A ``{model-table}`` directive: the selected ``models`` and ``columns`` to show."""
+
+    models: tuple[Model, ...]
+    columns: tuple[str, ...]
+    caption: tuple[Inline, ...]
+    number: int
+    ident: str
+    pos: SourcePos
+    kind: str = "model_table"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A ``{chart}`` directive: a data figure drawn from ``models`` by chart ``chart``."""
+
+    chart: str
+    models: tuple[Model, ...]
+    caption: tuple[Inline, ...]
+    alt: str
+    number: int
+    ident: str
+    pos: SourcePos
+    kind: str = "chart"
+
+
+@dataclass(frozen=True)
+class Admonition:
+    """A ``::: note|tip|warning`` box; ``title`` may be empty (the template names it)."""
+
+    variant: str
+    title: str
+    blocks: tuple["Block", ...]
+    pos: SourcePos
+    kind: str = "admonition"
+
+
+@dataclass(frozen=True)
+class Only:
+    """Content for one output only: ``target`` is ``slides`` or ``handout``."""
+
+    target: str
+    blocks: tuple["Block", ...]
+    pos: SourcePos
+    kind: str = "only"
+
+
+@dataclass(frozen=True)
+class Notes:
+    """Speaker notes (``::: notes``); never printed in the handout."""
+
+    blocks: tuple["Block", ...]
+    pos: SourcePos
+    kind: str = "notes"
+
+
+@dataclass(frozen=True)
+class Rule:
+    pos: SourcePos
+    kind: str = "rule"
+
+
+@dataclass(frozen=True)
+class HtmlBlock:
+    """Sanitised block HTML; only present when ``markdown.raw_html`` is on."""
+
+    html: str
+    pos: SourcePos
+    kind: str = "html_block"
+
+
+Block = Union[Paragraph, Heading, ListBlock, BlockQuote, CodeBlock, Table, Figure, ModelTable,
+              Chart, Admonition, Only, Notes, Rule, HtmlBlock]
+
+# ---------------------------------------------------------------- structure
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading with the blocks up to the next heading of the same or higher level."""
+
+    heading: Heading
+    blocks: tuple[Block, ...]
+    subsections: tuple["Section", ...]
+
+    def walk(self):
+        """Yield this section and all nested sections, depth first."""
+        yield self
+        for sub in self.subsections:
+            yield from sub.walk()
+
+
+@dataclass(frozen=True)
+class Lecture:
+    """One lecture file: ``name`` is its file stem, ``preamble`` the blocks before the first heading."""
+
+    name: str
+    meta: FrontMatter
+    source: Path
+    preamble: tuple[Block, ...]
+    sections: tuple[Section, ...]
+    footnotes: tuple[FootnoteRef, ...]
+    references: tuple[Reference, ...]
+    estimate_notes: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    def headings(self) -> list[Heading]:
+        return [s.heading for top in self.sections for s in top.walk()]
+
+
+@dataclass(frozen=True)
+class Course:
+    """The loaded course: metadata, lectures in order and the model data."""
+
+    meta: CourseMeta
+    lectures: tuple[Lecture, ...]
+    data: ModelData
+    root: Path
+    sources: tuple[Path, ...] = field(default=())
+
+    def lecture(self, name: str) -> Optional[Lecture]:
+        return next((lec for lec in self.lectures if lec.name == name), None)
+
+
+def plain_text(inlines) -> str:
+    """Concatenate the text of ``inlines`` (no markup, soft breaks as nothing/space)."""
+    out: list[str] = []
+    for node in inlines:
+        if isinstance(node, (Text, Code)):
+            out.append(node.text)
+        elif isinstance(node, XRef):
+            out.append(node.label)
+        elif isinstance(node, Break):
+            out.append(" " if node.hard else "")
+        elif isinstance(node, FootnoteRef) or isinstance(node, RawHtml):
+            continue
+        else:
+            out.append(plain_text(node.children))
+    return "".join(out)

@@ -1,0 +1,449 @@
+"""Markdown → document model, once per lecture.
+
+Reads the token stream of :mod:`coursepress.markdown` into the frozen nodes of
+:mod:`coursepress.model`: numbers headings (一、/1.1/1.3.1), figures (图 n) and
+tables (表 n), resolves cross-references, images (through the resource gate)
+and data directives, and reports every problem with file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Optional
+
+from markdown_it.token import Token
+
+from . import model as m
+from .directives import CHART_KINDS, parse_directive, select_models, table_columns, option_pos
+from .errors import ContentError, Problems, SourcePos
+from .markdown import is_cjk
+from .resources import load_image
+from .sanitize import sanitize_html
+from .schema import CourseMeta, FrontMatter, ModelData, validate
+from .yamlsource import load_yaml
+
+CONTAINERS = {"note", "tip", "warning", "notes", "slides", "handout"}
+_ZH_DIGITS = "零一二三四五六七八九"
+_ID_SUFFIX = re.compile(r"\s*\{#([A-Za-z][\w:-]*)\}\s*$")
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def zh_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三 (for part numbers up to 99)."""
+    if n < 10:
+        return _ZH_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _ZH_DIGITS[tens]) + "十" + (_ZH_DIGITS[ones] if ones else "")
+
+
+class LectureReader:
+    """Reads one lecture file into a :class:`~coursepress.model.Lecture`.
+
+    Args:
+        root: project root (resources must stay inside it).
+        path: the lecture's Markdown file.
+        meta: the course metadata (references for ``#ref-`` cross-references).
+        data: the validated model data for directives.
+        md: the configured parser from :func:`coursepress.markdown.make_parser`.
+        problems: collects errors and warnings.
+    """
+
+    def __init__(self, root: Path, path: Path, meta: CourseMeta, data: ModelData, md, problems: Problems):
+        self.root, self.path, self.meta, self.data, self.md, self.problems = root, path, meta, data, md, problems
+        self.file = path.resolve().relative_to(root.resolve()).as_posix()
+        self.labels: dict[str, str] = {}
+        self.footnotes: dict[int, tuple[m.Block, ...]] = {}
+        self.footnote_refs: list[m.FootnoteRef] = []
+        self._numbers: dict[int, tuple[str, str]] = {}   # token index → (number, id)
+
+    def pos(self, token: Optional[Token]) -> SourcePos:
+        line = token.map[0] + 1 if token is not None and token.map else 0
+        return SourcePos(self.file, line)
+
+    # ------------------------------------------------------------ entry point
+    def read(self) -> Optional[m.Lecture]:
+        """Parse and convert; returns None if errors were recorded."""
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            self.problems.error(SourcePos(self.file), f"file is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                                "save the file as UTF-8")
+            return None
+        before = len(self.problems.errors)
+        tokens = self.md.parse(text, {})
+        front = self._front_matter(tokens)
+        self._token_index = {id(t): i for i, t in enumerate(tokens)}
+        self._number(tokens)
+        for index, ref in enumerate(self.meta.references, 1):
+            self.labels[f"ref-{ref.id}"] = f"[{index}]"
+        body = [t for t in tokens if t.type != "front_matter"]
+        self._collect_footnotes(body)
+        blocks = self._blocks(body, 0, len(body))
+        if front is None or len(self.problems.errors) > before:
+            return None
+        preamble, sections = _nest(blocks)
+        return m.Lecture(name=self.path.stem, meta=front, source=self.path, preamble=tuple(preamble),
+                         sections=tuple(sections), footnotes=tuple(self.footnote_refs),
+                         references=self.meta.references)
+
+    def _front_matter(self, tokens: list[Token]) -> Optional[FrontMatter]:
+        token = next((t for t in tokens if t.type == "front_matter"), None)
+        if token is None:   # no front matter: the first heading, else the file name, is the title
+            first = next((tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"), "")
+            return FrontMatter(title=_ID_SUFFIX.sub("", first).strip() or self.path.stem)
+        try:
+            doc = load_yaml(token.content, self.file, line_offset=1)
+        except ContentError as exc:
+            self.problems.errors.append(exc)
+            return None
+        return validate(doc, FrontMatter, self.problems)
+
+    # ------------------------------------------------------------ numbering
+    def _number(self, tokens: list[Token]) -> None:
+        counters = [0] * 6
+        figures = tables = 0
+        for i, tok in enumerate(tokens):
+            if tok.type == "heading_open":
+                level = int(tok.tag[1])
+                counters[level - 1] += 1
+                counters[level:] = [0] * (6 - level)
+                if level == 1:
+                    number = zh_numeral(counters[0]) + "、"
+                else:
+                    number = ".".join(str(c) for c in counters[:level])
+                ident = self._heading_id(tokens[i + 1]) or "sec-" + "-".join(str(c) for c in counters[:level])
+                self._set_label(ident, number.rstrip("、"), tok)
+                self._numbers[i] = (number, ident)
+            elif tok.type == "table_open":
+                tables += 1
+                ident = self._table_caption(tokens, i)[1] or f"tbl-{tables}"
+                self._set_label(ident, f"表 {tables}", tok)
+                self._numbers[i] = (str(tables), ident)
+            elif tok.type == "fence" and tok.info.strip().startswith("{"):
+                name = tok.info.strip().strip("{}")
+                ident = next((ln.split(":", 2)[2].strip() for ln in tok.content.splitlines()
+                              if ln.strip().startswith(":id:")), "")
+                if name == "model-table":
+                    tables += 1
+                    ident = ident or f"tbl-{tables}"
+                    self._set_label(ident, f"表 {tables}", tok)
+                    self._numbers[i] = (str(tables), ident)
+                elif name == "chart":
+                    figures += 1
+                    ident = ident or f"fig-{figures}"
+                    self._set_label(ident, f"图 {figures}", tok)
+                    self._numbers[i] = (str(figures), ident)
+            elif tok.type == "inline" and _lone_image(tok):
+                figures += 1
+                ident = tok.children[0].attrs.get("id") or f"fig-{figures}"
+                self._set_label(str(ident), f"图 {figures}", tok)
+                self._numbers[i] = (str(figures), str(ident))
+
+    def _set_label(self, ident: str, label: str, tok: Token) -> None:
+        if ident in self.labels:
+            self.problems.error(self.pos(tok), f"id '{ident}' is used twice", "give each figure, table and heading its own id")
+        self.labels[ident] = label
+
+    @staticmethod
+    def _heading_id(inline: Token) -> str:
+        if inline.children and inline.children[-1].type == "text":
+            match = _ID_SUFFIX.search(inline.children[-1].content)
+            if match:
+                return match.group(1)
+        return ""
+
+    @staticmethod
+    def _table_caption(tokens: list[Token], i: int) -> tuple[Optional[Token], str]:
+        """The ``Table: caption {#id}`` paragraph right after the table at ``i``, if any."""
+        depth, j = 0, i
+        while j < len(tokens):
+            if tokens[j].type == "table_open":
+                depth += 1
+            elif tokens[j].type == "table_close":
+                depth -= 1
+                if depth == 0:
+                    break
+            j += 1
+        if j + 2 < len(tokens) and tokens[j + 1].type == "paragraph_open" and tokens[j + 2].type == "inline":
+            content = tokens[j + 2].content
+            if re.match(r"^(?:Table|表)\s*[:：]", content):
+                match = _ID_SUFFIX.search(content)
+                return tokens[j + 2], match.group(1) if match else ""
+        return None, ""
+
+    # ------------------------------------------------------------ footnotes
+    def _collect_footnotes(self, tokens: list[Token]) -> None:
+        for i, tok in enumerate(tokens):
+            if tok.type == "footnote_open":
+                depth, j = 1, i + 1
+                while depth:
+                    depth += {"footnote_open": 1, "footnote_close": -1}.get(tokens[j].type, 0)
+                    j += 1
+                inner = [t for t in tokens[i + 1:j - 1] if t.type != "footnote_anchor"]
+                self.footnotes[tok.meta["id"]] = tuple(self._blocks(inner, 0, len(inner)))
+
+    # ------------------------------------------------------------ blocks
+    def _blocks(self, tokens: list[Token], start: int, end: int) -> list[m.Block]:
+        out: list[m.Block] = []
+        i = start
+        skip_caption: set[int] = set()
+        while i < end:
+            tok = tokens[i]
+            close = _matching_close(tokens, i) if tok.nesting == 1 else i
+            kind = tok.type
+            if kind == "footnote_block_open" or i in skip_caption:
+                i = close + 1
+                continue
+            if kind == "heading_open":
+                number, ident = self._numbers.get(self._index(tok), ("", ""))
+                inline = tokens[i + 1]
+                children = self._inlines(inline)
+                if children and isinstance(children[-1], m.Text):
+                    children[-1] = m.Text(_ID_SUFFIX.sub("", children[-1].text).rstrip())
+                out.append(m.Heading(int(tok.tag[1]), number, ident, tuple(children), self.pos(tok)))
+            elif kind == "paragraph_open":
+                out.append(self._paragraph(tokens[i + 1], tok))
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                items = []
+                j = i + 1
+                while j < close:
+                    item_close = _matching_close(tokens, j)
+                    items.append(m.ListItem(tuple(self._blocks(tokens, j + 1, item_close))))
+                    j = item_close + 1
+                start_no = int(tok.attrs.get("start", 1)) if kind == "ordered_list_open" else 1
+                out.append(m.ListBlock(kind == "ordered_list_open", start_no, tuple(items), self.pos(tok)))
+            elif kind == "blockquote_open":
+                out.append(m.BlockQuote(tuple(self._blocks(tokens, i + 1, close)), self.pos(tok)))
+            elif kind in ("fence", "code_block"):
+                out.append(self._fence(tok))
+            elif kind == "table_open":
+                cap_tok, _ = self._table_caption(tokens, i)
+                if cap_tok is not None:
+                    skip_caption.add(tokens.index(cap_tok, close) - 1)
+                out.append(self._table(tokens, i, close, cap_tok))
+            elif kind == "container_div_open":
+                block = self._container(tokens, i, close)
+                if block is not None:
+                    out.append(block)
+            elif kind == "hr":
+                out.append(m.Rule(self.pos(tok)))
+            elif kind == "html_block":
+                out.append(m.HtmlBlock(sanitize_html(tok.content), self.pos(tok)))
+            i = close + 1
+        return [b for b in out if b is not None]
+
+    def _index(self, tok: Token) -> int:
+        return self._token_index.get(id(tok), -1)
+
+    def _paragraph(self, inline: Token, opener: Token) -> Optional[m.Block]:
+        if _lone_image(inline):
+            return self._figure(inline)
+        if inline.content.startswith(":::"):
+            self.problems.error(self.pos(opener), f"unknown or malformed container '{inline.content.splitlines()[0]}'",
+                                f"use ::: followed by one of {', '.join(sorted(CONTAINERS))}")
+        return m.Paragraph(tuple(self._inlines(inline)), self.pos(opener))
+
+    def _figure(self, inline: Token) -> Optional[m.Figure]:
+        image = inline.children[0]
+        pos = self.pos(inline)
+        alt = "".join(c.content for c in (image.children or []))
+        src = str(image.attrs.get("src", ""))
+        number, ident = self._numbers.get(self._index(inline), ("0", ""))
+        if not alt.strip():
+            self.problems.error(pos, f"image '{src[:60]}' has no alt text", "describe the image: ![what it shows](path)")
+        try:
+            data = load_image(self.root, self.path.parent, src, pos)
+        except ContentError as exc:
+            self.problems.errors.append(exc)
+            return None
+        title = str(image.attrs.get("title", "") or "")
+        caption = tuple(self._inline_text(title, inline)) if title else ()
+        return m.Figure(data, alt.strip(), caption, int(number), ident, pos)
+
+    def _fence(self, tok: Token) -> Optional[m.Block]:
+        pos = self.pos(tok)
+        info = tok.info.strip()
+        if not (info.startswith("{") and info.endswith("}")):
+            return m.CodeBlock(tok.content, info.split()[0] if info else "", pos)
+        call = parse_directive(info[1:-1].strip(), tok.content, pos, self.problems)
+        if call is None:
+            return None
+        number, ident = self._numbers.get(self._index(tok), ("0", ""))
+        caption = tuple(self._inline_text(call.options.get("caption", ""), tok))
+        models = select_models(call, self.data, self.problems)
+        if call.name == "model-table":
+            columns = table_columns(call, self.data, self.problems)
+            return m.ModelTable(models, columns, caption, int(number), ident, pos)
+        kind = call.options.get("kind", "")
+        if kind not in CHART_KINDS:
+            self.problems.error(option_pos(call, "kind"), f"unknown chart kind '{kind}'",
+                                f"use :kind: with one of {', '.join(CHART_KINDS)}")
+            return None
+        alt = call.options.get("alt", "").strip()
+        if not alt:
+            self.problems.error(pos, "chart has no alt text", "add ':alt: <what the chart shows>'")
+        return m.Chart(kind, models, caption, alt, int(number), ident, pos)
+
+    def _table(self, tokens: list[Token], i: int, close: int, cap_tok: Optional[Token]) -> m.Table:
+        header: list[m.Cell] = []
+        rows: list[tuple[m.Cell, ...]] = []
+        row: list[m.Cell] = []
+        for j in range(i, close):
+            tok = tokens[j]
+            if tok.type == "tr_open":
+                row = []
+            elif tok.type in ("th_open", "td_open"):
+                style = str(tok.attrs.get("style", ""))
+                align = style.split(":")[-1] if style else ""
+                row.append(m.Cell(tuple(self._inlines(tokens[j + 1])), align))
+            elif tok.type == "tr_close":
+                if tokens[j - 1].type == "th_close":
+                    header = row
+                else:
+                    rows.append(tuple(row))
+        number, ident = self._numbers.get(self._index(tokens[i]), ("0", ""))
+        caption: tuple[m.Inline, ...] = ()
+        if cap_tok is not None:
+            text = _ID_SUFFIX.sub("", re.sub(r"^(?:Table|表)\s*[:：]\s*", "", cap_tok.content))
+            caption = tuple(self._inline_text(text, cap_tok))
+        return m.Table(tuple(header), tuple(rows), self.pos(tokens[i]), int(number), ident, caption)
+
+    def _container(self, tokens: list[Token], i: int, close: int) -> Optional[m.Block]:
+        tok = tokens[i]
+        name, _, title = tok.info.strip().partition(" ")
+        pos = self.pos(tok)
+        if name not in CONTAINERS:
+            self.problems.error(pos, f"unknown container '::: {name}'",
+                                f"use one of: {', '.join('::: ' + c for c in sorted(CONTAINERS))}")
+            return None
+        inner = tuple(self._blocks(tokens, i + 1, close))
+        if not inner:
+            self.problems.error(pos, f"'::: {name}' block is empty", "write its content or remove it")
+            return None
+        if name == "notes":
+            return m.Notes(inner, pos)
+        if name in ("slides", "handout"):
+            return m.Only(name, inner, pos)
+        return m.Admonition(name, title.strip(), inner, pos)
+
+    # ------------------------------------------------------------ inlines
+    def _inline_text(self, text: str, at: Token) -> list[m.Inline]:
+        """Parse a caption or option value as inline Markdown."""
+        if not text:
+            return []
+        tokens = self.md.parseInline(text, {})
+        tokens[0].map = at.map
+        return self._inlines(tokens[0])
+
+    def _inlines(self, inline: Token) -> list[m.Inline]:
+        stack: list[tuple[str, list[m.Inline], str]] = [("root", [], "")]
+        children = inline.children or []
+        for k, tok in enumerate(children):
+            kind = tok.type
+            top = stack[-1][1]
+            if kind == "text":
+                top.append(m.Text(tok.content))
+            elif kind == "softbreak":
+                before = children[k - 1].content[-1:] if k and children[k - 1].content else ""
+                after = children[k + 1].content[:1] if k + 1 < len(children) and children[k + 1].content else ""
+                top.append(m.Text("" if (before and is_cjk(before)) or (after and is_cjk(after)) else " "))
+            elif kind == "hardbreak":
+                top.append(m.Break(True))
+            elif kind == "code_inline":
+                top.append(m.Code(tok.content))
+            elif kind in ("strong_open", "em_open", "s_open"):
+                stack.append((kind[:-5], [], ""))
+            elif kind == "link_open":
+                stack.append(("link", [], str(tok.attrs.get("href", ""))))
+            elif kind in ("strong_close", "em_close", "s_close", "link_close"):
+                name, kids, href = stack.pop()
+                stack[-1][1].append(self._close_inline(name, kids, href, inline))
+            elif kind == "image":
+                self.problems.error(self.pos(inline), f"image '{tok.attrs.get('src', '')}' is inside a line of text",
+                                    "put each image in a paragraph of its own")
+            elif kind == "footnote_ref":
+                number = tok.meta["id"] + 1
+                ref = m.FootnoteRef(number, self.footnotes.get(tok.meta["id"], ()))
+                self.footnote_refs.append(ref)
+                top.append(ref)
+            elif kind == "html_inline":
+                top.append(m.RawHtml(sanitize_html(tok.content)))
+        while len(stack) > 1:   # unbalanced (cannot happen with markdown-it, but never drop text)
+            _name, kids, _href = stack.pop()
+            stack[-1][1].extend(kids)
+        return _merge_text(stack[0][1])
+
+    def _close_inline(self, name: str, kids: list[m.Inline], href: str, inline: Token) -> m.Inline:
+        if name == "strong":
+            return m.Strong(tuple(kids))
+        if name == "em":
+            return m.Emph(tuple(kids))
+        if name == "s":
+            return m.Strike(tuple(kids))
+        pos = self.pos(inline)
+        if href.startswith("#"):
+            target = href[1:]
+            if target not in self.labels:
+                self.problems.error(pos, f"reference to unknown id '{target}'",
+                                    "check the id of the figure, table, heading or reference")
+                return m.Text(m.plain_text(kids))
+            if not kids:
+                return m.XRef(target, self.labels[target])
+            return m.Link(href, tuple(kids))
+        if href.lower().startswith(_SAFE_SCHEMES):
+            return m.Link(href, tuple(kids) or (m.Text(href),))
+        self.problems.warn(pos, f"link target '{href[:80]}' removed (only http, https, mailto and #id links are kept)",
+                           "link to a web address or to an id in this lecture")
+        return m.Text(m.plain_text(kids)) if kids else m.Text("")
+
+
+def _merge_text(nodes: list[m.Inline]) -> list[m.Inline]:
+    out: list[m.Inline] = []
+    for node in nodes:
+        if isinstance(node, m.Text) and out and isinstance(out[-1], m.Text):
+            out[-1] = m.Text(out[-1].text + node.text)
+        elif not (isinstance(node, m.Text) and not node.text):
+            out.append(node)
+    return out
+
+
+def _lone_image(inline: Token) -> bool:
+    kids = [c for c in (inline.children or []) if not (c.type == "text" and not c.content.strip())]
+    return len(kids) == 1 and kids[0].type == "image"
+
+
+def _matching_close(tokens: list[Token], i: int) -> int:
+    depth = 0
+    for j in range(i, len(tokens)):
+        depth += tokens[j].nesting
+        if depth == 0:
+            return j
+    return len(tokens) - 1
+
+
+def _nest(blocks: list[m.Block]) -> tuple[list[m.Block], list[m.Section]]:
+    """Group a flat block list into sections by heading level."""
+    preamble: list[m.Block] = []
+    index = 0
+    while index < len(blocks) and not isinstance(blocks[index], m.Heading):
+        preamble.append(blocks[index])
+        index += 1
+
+    def build(level: int) -> list[m.Section]:
+        nonlocal index
+        sections: list[m.Section] = []
+        while index < len(blocks):
+            heading = blocks[index]
+            if not isinstance(heading, m.Heading) or heading.level < level:
+                return sections
+            index += 1
+            own: list[m.Block] = []
+            while index < len(blocks) and not isinstance(blocks[index], m.Heading):
+                own.append(blocks[index])
+                index += 1
+            subs = build(heading.level + 1) if index < len(blocks) and blocks[index].level > heading.level else []
+            sections.append(m.Section(heading, tuple(own), tuple(subs)))
+        return sections
+
+    return preamble, build(1)

@@ -1,0 +1,366 @@
+"""Typed, validated content: course metadata, lecture front matter and model data.
+
+Values come from :mod:`coursepress.yamlsource` (positions kept); pydantic checks
+types, enumerations and required fields, and every error is turned into a
+:class:`~coursepress.errors.ContentError` at the line of the offending value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from typing import Any, Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import Problems
+from .yamlsource import YamlDoc
+
+_FROZEN = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+# Strings YAML 1.1 reads as booleans; accepted for boolean fields only.
+_TRUE = {"yes", "true", "on"}
+_FALSE = {"no", "false", "off"}
+
+
+def _to_bool(value: Any) -> Any:
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+        raise ValueError(f"'{value}' is not a yes/no value (write true or false)")
+    return value
+
+
+class ReleaseDate(BaseModel):
+    """A release date of year, month or day precision.
+
+    Accepted input: ``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY`` and the same with ``/``.
+    ``iso`` is the normalised text (2024-05-13 / 2024-05 / 2024), ``sort_key`` a
+    tuple that orders mixed precision (a month sorts before its days).
+    """
+
+    model_config = ConfigDict(frozen=True)
+    year: int
+    month: Optional[int] = None
+    day: Optional[int] = None
+
+    @property
+    def iso(self) -> str:
+        parts = [f"{self.year:04d}"]
+        if self.month:
+            parts.append(f"{self.month:02d}")
+        if self.day:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    @property
+    def zh(self) -> str:
+        """Chinese form: 2023 年 3 月 14 日 / 2023 年 3 月 / 2023 年."""
+        text = f"{self.year} 年"
+        if self.month:
+            text += f" {self.month} 月"
+        if self.day:
+            text += f" {self.day} 日"
+        return text
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+    @property
+    def fraction(self) -> float:
+        """Year as a decimal (2023.5 ≈ mid-2023), for timelines."""
+        return self.year + ((self.month or 1) - 1) / 12 + ((self.day or 1) - 1) / 365
+
+
+_DATE = re.compile(r"^(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?$")
+
+
+def parse_release(value: Any) -> Any:
+    """Turn ``2024-05-13``/``2024-05``/``2024/03/01``/``2024`` into a :class:`ReleaseDate`.
+
+    Raises:
+        ValueError: an impossible date (2023-02-30) or an unknown format.
+    """
+    if value is None or isinstance(value, ReleaseDate):
+        return value
+    if isinstance(value, int):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ValueError(f"release date must be text like 2024-05-13, not {value!r}")
+    match = _DATE.match(value.strip())
+    if not match:
+        raise ValueError(f"'{value}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
+    year, month, day = (int(g) if g else None for g in match.groups())
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError as exc:
+        raise ValueError(f"'{value}' is not a real date ({exc})") from None
+    return ReleaseDate(year=year, month=month, day=day)
+
+
+Number = Union[float, list[float], None]
+
+
+def _positive(value: Any) -> Any:
+    values = value if isinstance(value, list) else [value]
+    for v in values:
+        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0):
+            raise ValueError(f"{v!r} is not a positive number")
+    return value
+
+
+class Model(BaseModel):
+    """One language model from ``data/models.yaml``.
+
+    Units: ``parameters_b`` in billions of parameters (a number, or a list of the
+    sizes released); ``context_k`` in thousands of tokens. ``estimated`` maps a
+    field name to a note when the value is an estimate or a report, not official.
+    ``extra`` holds the string columns the data file declares in ``columns``.
+    """
+
+    model_config = _FROZEN
+    name: str = Field(min_length=1)
+    organisation: str = Field(min_length=1)
+    family: Optional[str] = None
+    open: Optional[bool] = None
+    release: Optional[ReleaseDate] = None
+    parameters_b: Number = None
+    context_k: Number = None
+    modalities: tuple[str, ...] = ()
+    highlights: tuple[str, ...] = ()
+    url: Optional[str] = None
+    notes: Optional[str] = None
+    estimated: dict[Literal["parameters_b", "context_k", "release"], str] = {}
+    extra: dict[str, str] = {}
+    line: int = 0
+
+    _bool = field_validator("open", mode="before")(classmethod(lambda cls, v: _to_bool(v)))
+    _date = field_validator("release", mode="before")(classmethod(lambda cls, v: parse_release(v)))
+    _pos = field_validator("parameters_b", "context_k", mode="before")(classmethod(lambda cls, v: _positive(v)))
+
+    @field_validator("modalities", "highlights", mode="before")
+    @classmethod
+    def _list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [p.strip() for p in re.split(r"[,，、]", value) if p.strip()]
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not re.match(r"^https?://[^\s]+$", value):
+            raise ValueError(f"'{value}' is not an http(s) URL")
+        return value
+
+    @property
+    def sizes_b(self) -> tuple[float, ...]:
+        """Parameter counts in billions, as a tuple (empty when unknown)."""
+        return _as_tuple(self.parameters_b)
+
+    @property
+    def contexts_k(self) -> tuple[float, ...]:
+        """Context lengths in thousands of tokens, as a tuple (empty when unknown)."""
+        return _as_tuple(self.context_k)
+
+
+def _as_tuple(value: Number) -> tuple[float, ...]:
+    if value is None:
+        return ()
+    return tuple(value) if isinstance(value, list) else (value,)
+
+
+class ModelData(BaseModel):
+    """The whole data file: ``as_of`` date, extra ``columns`` and the ``models``."""
+
+    model_config = _FROZEN
+    as_of: Optional[ReleaseDate] = None
+    columns: tuple[str, ...] = ()
+    models: tuple[Model, ...] = ()
+
+    _date = field_validator("as_of", mode="before")(classmethod(lambda cls, v: parse_release(v)))
+
+
+class Reference(BaseModel):
+    """A bibliography entry from ``course.yaml``; cite it as ``[](#ref-ID)``."""
+
+    model_config = _FROZEN
+    id: str = Field(pattern=r"^[A-Za-z0-9_-]+$")
+    title: str
+    authors: Optional[str] = None
+    year: Optional[int] = None
+    url: Optional[str] = None
+
+
+class HandoutSettings(BaseModel):
+    """Handout page settings: ISO/US page size name and orientation."""
+
+    model_config = _FROZEN
+    page_size: Literal["A3", "A4", "A5", "B5", "letter"] = "A4"
+    orientation: Literal["portrait", "landscape"] = "portrait"
+
+
+class DeckSettings(BaseModel):
+    """Deck settings: ``reference`` is a .pptx master relative to the project root."""
+
+    model_config = _FROZEN
+    reference: Optional[str] = None
+
+
+class PosterSettings(BaseModel):
+    """Poster defaults: ISO A size and orientation."""
+
+    model_config = _FROZEN
+    size: Literal["A0", "A1", "A2", "A3", "A4"] = "A2"
+    landscape: bool = True
+
+    _bool = field_validator("landscape", mode="before")(classmethod(lambda cls, v: _to_bool(v)))
+
+
+class MarkdownSettings(BaseModel):
+    """Markdown options: raw HTML is escaped unless ``raw_html`` is true (then sanitised)."""
+
+    model_config = _FROZEN
+    raw_html: bool = False
+
+    _bool = field_validator("raw_html", mode="before")(classmethod(lambda cls, v: _to_bool(v)))
+
+
+class FontSettings(BaseModel):
+    """Font families to use first; each must be shipped under ``assets/fonts``."""
+
+    model_config = _FROZEN
+    body: Optional[str] = None
+    heading: Optional[str] = None
+    mono: Optional[str] = None
+
+
+class CourseMeta(BaseModel):
+    """``content/course.yaml``: course metadata and build settings."""
+
+    model_config = _FROZEN
+    title: str = Field(min_length=1)
+    subtitle: Optional[str] = None
+    author: str = Field(min_length=1)
+    organisation: Optional[str] = None
+    date: dt.date
+    version: str
+    language: Literal["zh-CN", "zh-TW", "zh-HK", "en", "en-US", "en-GB"] = "zh-CN"
+    keywords: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
+    handout: HandoutSettings = HandoutSettings()
+    deck: DeckSettings = DeckSettings()
+    poster: PosterSettings = PosterSettings()
+    markdown: MarkdownSettings = MarkdownSettings()
+    fonts: FontSettings = FontSettings()
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return value
+        release = parse_release(value)
+        if release is None or release.day is None:
+            raise ValueError(f"'{value}' is not a full date; write YYYY-MM-DD")
+        return dt.date(release.year, release.month, release.day)
+
+
+class FrontMatter(BaseModel):
+    """A lecture's front matter."""
+
+    model_config = _FROZEN
+    title: str = Field(min_length=1)
+    subtitle: Optional[str] = None
+    order: int = 0
+    header: Optional[str] = None
+    footer: Optional[str] = None
+
+
+# Fields whose values are text even when YAML sees a number or boolean.
+_TEXT_FIELDS = {"name", "organisation", "family", "version", "title", "subtitle", "author",
+                "header", "footer", "notes", "license", "country"}
+
+
+def _text_as_written(value: Any, doc: YamlDoc, path: tuple) -> Any:
+    if isinstance(value, dict):
+        return {k: (doc.raw.get(path + (k,), v) if k in _TEXT_FIELDS and not isinstance(v, (dict, list, type(None)))
+                    else _text_as_written(v, doc, path + (k,))) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_text_as_written(v, doc, path + (i,)) for i, v in enumerate(value)]
+    return value
+
+
+def validate(doc: YamlDoc, schema: type[BaseModel], problems: Problems, prepare=None) -> Optional[BaseModel]:
+    """Validate ``doc.value`` against ``schema``; report each error at its line.
+
+    Args:
+        doc: the loaded YAML with positions.
+        schema: a pydantic model class.
+        problems: where errors go.
+        prepare: optional function ``(value, problems) -> value`` run first.
+
+    Returns:
+        The validated model, or None if there were errors.
+    """
+    value = _text_as_written(doc.value, doc, ())
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        problems.error(doc.pos(()), "expected a mapping of key: value pairs at the top level",
+                       "see docs/content-format.md for the expected layout")
+        return None
+    if prepare is not None:
+        value = prepare(value, doc, problems)
+    try:
+        return schema.model_validate(value)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            report_error(doc, schema, loc, err, problems)
+        return None
+
+
+def report_error(doc: YamlDoc, schema: type[BaseModel], loc: tuple, err: dict, problems: Problems) -> None:
+    """Turn one pydantic error into a positioned, human message."""
+    # Pydantic adds union-branch names ("float", "list[float]") to loc; drop them.
+    loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in ("float", "int", "str", "bool", "none"))) )
+    where = ".".join(str(p) for p in loc) or "document"
+    kind = err["type"]
+    msg = err["msg"].removeprefix("Value error, ")
+    if kind == "extra_forbidden":
+        key = loc[-1]
+        known = _known_keys(schema, loc[:-1])
+        close = difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"known keys: {', '.join(sorted(known))}"
+        pos = doc.key_positions.get(loc, doc.pos(loc))
+        problems.error(pos, f"unknown key '{key}'", hint)
+    elif kind == "missing":
+        problems.error(doc.pos(loc[:-1]), f"required field '{loc[-1]}' is missing", f"add '{loc[-1]}:' here")
+    elif kind == "literal_error":
+        problems.error(doc.pos(loc), f"{where}: {msg}", "use one of the listed values")
+    else:
+        hint = "write a number (billions of parameters / thousands of tokens), a list of numbers, or null" \
+            if loc and loc[-1] in ("parameters_b", "context_k") else "correct the value"
+        if isinstance(loc[-1] if loc else None, int) and len(loc) > 1 and loc[-2] in ("parameters_b", "context_k"):
+            hint = "write a positive number"
+        problems.error(doc.pos(loc), f"{where}: {msg}", hint)
+
+
+def _known_keys(schema: type[BaseModel], path: tuple) -> list[str]:
+    cls: Any = schema
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = cls.model_fields.get(part) if hasattr(cls, "model_fields") else None
+        if field is None:
+            return []
+        ann = field.annotation
+        inner = getattr(ann, "__args__", (ann,))
+        cls = next((a for a in inner if isinstance(a, type) and issubclass(a, BaseModel)), None)
+        if cls is None:
+            return []
+    return [k for k in cls.model_fields if k not in ("extra", "line")]

@@ -1,0 +1,144 @@
+"""YAML loading that keeps a position for every value and avoids YAML's traps.
+
+The text is *composed* (parsed into nodes) by ruamel.yaml, then turned into plain
+Python values here with the YAML 1.2 core schema for plain scalars: only
+``true``/``false`` are booleans, ``null``/``~``/empty is None, integers and floats
+as in YAML 1.2. Everything else, including ``no``, ``on``, ``3.10``-looking
+versions when quoted and dates such as ``2024-05-13``, stays a string and is typed
+later by the schema, which knows what each field means. Duplicate keys, tabs and
+syntax errors become :class:`~coursepress.errors.ContentError` with file and line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from .errors import ContentError, SourcePos
+
+# YAML 1.2 core schema, https://yaml.org/spec/1.2.2/#1032-tag-resolution
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+
+Path_ = tuple[Any, ...]
+
+
+@dataclass
+class YamlDoc:
+    """A loaded YAML document: its value and the position of every value in it.
+
+    ``positions`` maps a path of keys and indexes (``("models", 3, "release")``)
+    to the :class:`SourcePos` of that value; the empty path is the document.
+    ``key_positions`` does the same for mapping keys, and ``raw`` keeps the text of
+    every plain (unquoted) scalar as written, so a string field can take ``3.10``
+    as "3.10" rather than the number 3.1.
+    """
+
+    value: Any
+    file: str
+    positions: dict[Path_, SourcePos] = field(default_factory=dict)
+    key_positions: dict[Path_, SourcePos] = field(default_factory=dict)
+    raw: dict[Path_, str] = field(default_factory=dict)
+
+    def pos(self, path: Path_) -> SourcePos:
+        """Position of the value at ``path``, or of its closest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), SourcePos(self.file, 1, 1))
+
+
+def _plain(text: str) -> Any:
+    if _NULL.match(text):
+        return None
+    if _BOOL.match(text):
+        return text.lower() == "true"
+    if _INT.match(text):
+        return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
+    if _FLOAT.match(text):
+        return float(text.replace("inf", "Inf").replace("INF", "Inf").replace(".Inf", "inf").replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
+    return text
+
+
+def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
+    """Parse ``text`` (one YAML document) into a :class:`YamlDoc`.
+
+    Args:
+        text: the YAML source.
+        file: the file name to report (relative to the project root).
+        line_offset: added to every line number (for front matter inside a Markdown file).
+
+    Raises:
+        ContentError: syntax errors, tabs used for indentation, duplicate keys,
+            anchors/aliases (not needed for content, and a way to blow up memory).
+    """
+    doc = YamlDoc(None, file)
+    if "\t" in text:
+        for number, line in enumerate(text.splitlines(), 1):
+            stripped = line.lstrip(" ")
+            if stripped.startswith("\t"):
+                raise ContentError(SourcePos(file, number + line_offset, len(line) - len(stripped) + 1),
+                                   "tab character used for indentation", "indent YAML with spaces only")
+    try:
+        node = YAML(typ="rt").compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else 0
+        column = mark.column + 1 if mark else 0
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        raise ContentError(SourcePos(file, line, column), f"YAML syntax error: {problem}",
+                           "check indentation, colons and quotes on this line") from None
+    except YAMLError as exc:
+        raise ContentError(SourcePos(file, 1 + line_offset), f"YAML error: {exc}", "fix the YAML syntax") from None
+    if node is None:
+        doc.value = None
+        doc.positions[()] = SourcePos(file, 1 + line_offset, 1)
+        return doc
+
+    def pos_of(n: Any) -> SourcePos:
+        return SourcePos(file, n.start_mark.line + 1 + line_offset, n.start_mark.column + 1)
+
+    def build(n: Any, path: Path_, depth: int) -> Any:
+        if depth > 100:
+            raise ContentError(pos_of(n), "YAML nested more than 100 levels deep", "flatten the structure")
+        doc.positions[path] = pos_of(n)
+        if getattr(n, "anchor", None):
+            raise ContentError(pos_of(n), "YAML anchors and aliases are not supported in content files",
+                               "write the value out in full")
+        if isinstance(n, ScalarNode):
+            if n.tag.startswith("tag:yaml.org,2002:") and n.tag not in (
+                    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"):
+                return n.value
+            if n.style in ("'", '"', "|", ">"):
+                return n.value
+            doc.raw[path] = n.value
+            return _plain(n.value)
+        if isinstance(n, SequenceNode):
+            return [build(item, path + (i,), depth + 1) for i, item in enumerate(n.value)]
+        if isinstance(n, MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in n.value:
+                if not isinstance(key_node, ScalarNode):
+                    raise ContentError(pos_of(key_node), "mapping keys must be plain strings", "use a simple name as key")
+                key = key_node.value
+                if key in result:
+                    first = doc.key_positions[path + (key,)]
+                    raise ContentError(pos_of(key_node), f"duplicate key '{key}' (first defined on line {first.line})",
+                                       "remove one of the two entries")
+                doc.key_positions[path + (key,)] = pos_of(key_node)
+                result[key] = build(value_node, path + (key,), depth + 1)
+            return result
+        raise ContentError(pos_of(n), "unsupported YAML node", "use plain mappings, lists and scalars")
+
+    doc.value = build(node, (), 0)
+    return doc
