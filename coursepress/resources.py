@@ -179,3 +179,35 @@ def _svg_size(data: bytes) -> tuple[int, int]:
     w = re.search(r'\swidth\s*=\s*["\']([\d.]+)', text)
     h = re.search(r'\sheight\s*=\s*["\']([\d.]+)', text)
     return (int(float(w.group(1))) if w else 300, int(float(h.group(1))) if h else 150)
+
+
+def make_url_fetcher(allowed_roots: list[Path]):
+    """A WeasyPrint URL fetcher that only serves ``data:`` URIs and files under ``allowed_roots``.
+
+    WeasyPrint ≥ 70 takes a :class:`weasyprint.urls.URLFetcher` subclass. Every
+    refused URL is recorded in ``fetcher.refused`` so the build can report it;
+    nothing is ever fetched from the network.
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    roots = [r.resolve() for r in allowed_roots]
+
+    class ProjectURLFetcher(URLFetcher):
+        refused: list[str]
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols={"data", "file"})
+            self.refused = []
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith("file://"):
+                from urllib.request import url2pathname
+                path = Path(url2pathname(url[7:].split("?")[0].split("#")[0])).resolve()
+                if any(path.is_relative_to(r) for r in roots) and path.is_file():
+                    return URLFetcherResponse(url, path.read_bytes())
+            self.refused.append(url)
+            raise ValueError(f"refused: {url} (outside the project or not a local file)")
+
+    return ProjectURLFetcher()

@@ -19,8 +19,17 @@ and subset with fontTools:
   VORG, BASE are kept.
 
 Output: plain OpenType/CFF .otf (no woff2 compression).
-Also (optionally, --emoji) subsets the monochrome Noto Emoji font if the
-source TTF is given with --emoji-src (see assets/fonts/README.md).
+
+--fallback additionally builds HanaMinExt-fallback.ttf: a subset of HanaMinB
+(Debian fonts-hanazono) holding the CJK Ext-B..F ideographs that Noto CJK SC
+lacks but that have a Mandarin reading (Unihan kMandarin, Debian unicode-data)
+AND appear in a dictionary index (kDefinition/kCihaiT/kXHC1983/kSBGY).
+Needs: apt-get install fonts-hanazono unicode-data.
+
+The emoji font (NotoEmoji-Regular.ttf) is copied unmodified from the npm
+package @expo-google-fonts/noto-emoji (see assets/fonts/README.md); it is
+not built here.
+
 Requires: fontTools (>= 4.40).
 """
 import argparse
@@ -92,7 +101,7 @@ def subset_options():
     return opts
 
 
-def build_face(out_name, src_dir, out_dir):
+def build_face(out_name, src_dir, out_dir, resubroutinize=False):
     t0 = time.time()
     ttc_name, family = FACES[out_name]
     ttc_path = os.path.join(src_dir, ttc_name)
@@ -100,20 +109,91 @@ def build_face(out_name, src_dir, out_dir):
     font = TTFont(ttc_path, fontNumber=idx, lazy=False)
     weight = font["OS/2"].usWeightClass
     unicodes = sorted(font.getBestCmap().keys())
+    # Variation selectors of the format-14 subtable (FE00/FE01 punctuation
+    # variants etc.) are not in the best cmap; request them so that the
+    # subsetter keeps the variation sequences.
+    selectors = {vs for t in font["cmap"].tables if t.format == 14 for vs in t.uvsDict}
+    unicodes = sorted(set(unicodes) | selectors)
     drop_langsys(font)
     sub = subset.Subsetter(subset_options())
     sub.populate(unicodes=unicodes)
     sub.subset(font)
     assert font["OS/2"].usWeightClass == weight
     assert font["name"].getDebugName(1) == family, font["name"].getDebugName(1)
-    missing = set(unicodes) - set(font.getBestCmap())
+    missing = set(unicodes) - set(font.getBestCmap()) - selectors
     assert not missing, f"lost {len(missing)} code points"
+    if selectors:
+        assert any(t.format == 14 for t in font["cmap"].tables), "lost cmap format 14"
+    if resubroutinize:  # optional: pip install cffsubr (~5% smaller, +1 min/face)
+        import cffsubr
+        cffsubr.subroutinize(font)
     out_path = os.path.join(out_dir, out_name)
     font.save(out_path)
     size = os.path.getsize(out_path)
-    return (f"{out_name}: face #{idx} of {ttc_name}, {len(unicodes)} code points, "
+    return (f"{out_name}: face #{idx} of {ttc_name}, {len(unicodes) - len(selectors)} code points"
+            f" (+{len(selectors)} variation selectors), "
             f"{font['maxp'].numGlyphs} glyphs, {size / 1e6:.2f} MB, "
             f"{time.time() - t0:.0f}s")
+
+
+HANAMIN_B = "/usr/share/fonts/truetype/hanazono/HanaMinB.ttf"
+UNIHAN_DIR = "/usr/share/unicode"
+FALLBACK_NAME = "HanaMinExt-fallback.ttf"
+FALLBACK_FAMILY = "HanaMin Ext Fallback"
+FALLBACK_KEYS = ("kDefinition", "kCihaiT", "kXHC1983", "kSBGY")
+
+
+def fallback_codepoints(src_dir):
+    import bz2
+    props = {}
+    for part in ("Readings", "DictionaryLikeData", "DictionaryIndices"):
+        path = os.path.join(UNIHAN_DIR, f"Unihan_{part}.txt.bz2")
+        with bz2.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("U+"):
+                    cp, key, _ = line.split("\t", 2)
+                    props.setdefault(int(cp[2:], 16), set()).add(key)
+    noto = set()
+    for ttc_name, family in set(FACES.values()):
+        ttc = os.path.join(src_dir, ttc_name)
+        noto |= set(TTFont(ttc, fontNumber=find_face_index(ttc, family),
+                           lazy=True).getBestCmap())
+    return sorted(
+        cp for cp, keys in props.items()
+        if cp >= 0x20000 and cp not in noto and "kMandarin" in keys
+        and any(k in keys for k in FALLBACK_KEYS))
+
+
+def build_fallback(src_dir, out_dir):
+    t0 = time.time()
+    wanted = fallback_codepoints(src_dir)
+    font = TTFont(HANAMIN_B)
+    have = set(font.getBestCmap())
+    unicodes = [cp for cp in wanted if cp in have]
+    opts = subset_options()
+    opts.drop_tables = ["DSIG", "FFTM"]
+    sub = subset.Subsetter(opts)
+    sub.populate(unicodes=unicodes)
+    sub.subset(font)
+    # Rename the family (the OFL option of the dual licence reserves the
+    # names "HanaMinA"/"HanaMinB"/"Hanazono Font"; we use the Hanazono Font
+    # License, but a distinct name also avoids clashing with an installed
+    # HanaMinB).
+    name = font["name"]
+    for rec in list(name.names):
+        if rec.nameID in (1, 3, 4, 6, 16, 17, 21, 22):
+            name.removeNames(nameID=rec.nameID)
+    name.setName(FALLBACK_FAMILY, 1, 3, 1, 0x409)
+    name.setName("Regular", 2, 3, 1, 0x409)
+    name.setName(FALLBACK_FAMILY + " Regular", 4, 3, 1, 0x409)
+    name.setName(FALLBACK_FAMILY.replace(" ", "") + "-Regular", 6, 3, 1, 0x409)
+    name.setName(FALLBACK_FAMILY.replace(" ", "") + "-Regular;subset", 3, 3, 1, 0x409)
+    font["post"].formatType = 3.0
+    out_path = os.path.join(out_dir, FALLBACK_NAME)
+    font.save(out_path)
+    size = os.path.getsize(out_path)
+    return (f"{FALLBACK_NAME}: {len(unicodes)} code points (of {len(wanted)} wanted), "
+            f"{font['maxp'].numGlyphs} glyphs, {size / 1e6:.2f} MB, {time.time() - t0:.0f}s")
 
 
 def main(argv=None):
@@ -122,11 +202,18 @@ def main(argv=None):
     ap.add_argument("--out", default=OUT_DIR)
     ap.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1))
     ap.add_argument("--only", nargs="*", choices=sorted(FACES), help="build only these")
+    ap.add_argument("--resubroutinize", action="store_true",
+                    help="re-subroutinize CFF with cffsubr (pip install cffsubr), ~5%% smaller")
+    ap.add_argument("--fallback", action="store_true",
+                    help=f"also build {FALLBACK_NAME} (needs fonts-hanazono, unicode-data)")
+    ap.add_argument("--fallback-only", action="store_true", help=f"build only {FALLBACK_NAME}")
     args = ap.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
-    names = args.only or list(FACES)
+    names = [] if args.fallback_only else (args.only or list(FACES))
     with ProcessPoolExecutor(max_workers=args.jobs) as ex:
-        futs = [ex.submit(build_face, n, args.src, args.out) for n in names]
+        futs = [ex.submit(build_face, n, args.src, args.out, args.resubroutinize) for n in names]
+        if args.fallback or args.fallback_only:
+            futs.append(ex.submit(build_fallback, args.src, args.out))
         for f in futs:
             print(f.result(), flush=True)
 

@@ -1,0 +1,117 @@
+"""The shipped fonts: discovery, roles, and character coverage.
+
+Every font the outputs use lives in ``assets/fonts`` (project first, then the
+tool's own). Nothing depends on fonts installed on the machine: the handout
+CSS names these files through ``@font-face`` and the coverage check below
+runs against their cmaps, so a character no shipped font has is reported with
+its code point and source line instead of printing as a missing-glyph box.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from .errors import Problems, SourcePos
+from .templating import TOOL_ROOT
+
+FONT_SUFFIXES = (".otf", ".ttf")
+
+
+@dataclass(frozen=True)
+class FontFace:
+    """One shipped font file: ``family`` and ``weight`` (OS/2 usWeightClass), ``style``."""
+
+    path: Path
+    family: str
+    weight: int
+    italic: bool
+    codepoints: frozenset[int]
+
+    @property
+    def url(self) -> str:
+        return self.path.resolve().as_uri()
+
+
+@lru_cache(maxsize=64)
+def _read_face(path: Path, mtime: float) -> FontFace:
+    font = TTFont(path, lazy=True, fontNumber=0)
+    name = font["name"]
+    family = (name.getDebugName(16) or name.getDebugName(1) or path.stem)
+    weight = font["OS/2"].usWeightClass if "OS/2" in font else 400
+    italic = bool(font["OS/2"].fsSelection & 1) if "OS/2" in font else False
+    cmap = frozenset(font.getBestCmap() or {})
+    font.close()
+    return FontFace(path, family, weight, italic, cmap)
+
+
+def font_dirs(root: Path) -> list[Path]:
+    dirs = [root / "assets" / "fonts", TOOL_ROOT / "assets" / "fonts"]
+    out: list[Path] = []
+    for d in dirs:
+        if d.is_dir() and d.resolve() not in out:
+            out.append(d.resolve())
+    return out
+
+
+def shipped_faces(root: Path) -> tuple[FontFace, ...]:
+    """All font faces under the font folders, project first (a family in the project wins)."""
+    faces: list[FontFace] = []
+    seen: set[tuple[str, int, bool]] = set()
+    for folder in font_dirs(root):
+        for path in sorted(folder.iterdir()):
+            if path.suffix.lower() in FONT_SUFFIXES:
+                face = _read_face(path, path.stat().st_mtime)
+                key = (face.family, face.weight, face.italic)
+                if key not in seen:
+                    seen.add(key)
+                    faces.append(face)
+    return tuple(faces)
+
+
+def families(faces: tuple[FontFace, ...]) -> set[str]:
+    return {f.family for f in faces}
+
+
+def covered(faces: tuple[FontFace, ...]) -> frozenset[int]:
+    """Union of the code points of ``faces``."""
+    out: set[int] = set()
+    for face in faces:
+        out |= face.codepoints
+    return frozenset(out)
+
+
+# Characters that need no glyph: controls, format characters (ZWJ, variation selectors), spaces.
+def _needs_glyph(char: str) -> bool:
+    cat = unicodedata.category(char)
+    return not (cat in ("Cc", "Cf", "Zs", "Zl", "Zp", "Mn") or 0xFE00 <= ord(char) <= 0xFE0F
+                or 0xE0100 <= ord(char) <= 0xE01EF or 0x1F3FB <= ord(char) <= 0x1F3FF)
+
+
+def check_coverage(texts: list[tuple[str, SourcePos]], faces: tuple[FontFace, ...], problems: Problems) -> set[str]:
+    """Report every character in ``texts`` that no shipped font covers.
+
+    Args:
+        texts: (text, where it comes from) pairs.
+        faces: the shipped faces.
+        problems: warnings go here (errors under ``--strict``), one per character,
+            naming its code point and first position.
+
+    Returns:
+        The set of uncovered characters.
+    """
+    cmap = covered(faces)
+    missing: dict[str, SourcePos] = {}
+    for text, pos in texts:
+        for char in text:
+            if ord(char) not in cmap and _needs_glyph(char) and char not in missing:
+                missing[char] = pos
+    for char, pos in missing.items():
+        name = unicodedata.name(char, "unnamed")
+        problems.warn(pos, f"no shipped font has '{char}' (U+{ord(char):04X} {name}); it would print as a blank box",
+                      "add a font that covers it to assets/fonts, or replace the character")
+    return set(missing)

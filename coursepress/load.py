@@ -1,0 +1,127 @@
+"""Load and validate a course project once: ``content/`` → :class:`~coursepress.model.Course`.
+
+Layout (see docs/content-format.md)::
+
+    content/course.yaml, content/data/models.yaml, content/lectures/*.md
+
+All problems of a load are collected and raised together as
+:class:`~coursepress.errors.ContentErrors`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Optional
+
+from .errors import ContentError, Problems, SourcePos
+from .markdown import make_parser
+from .model import Course, Lecture
+from .reader import LectureReader
+from .schema import CourseMeta, ModelData, validate
+from .yamlsource import YamlDoc, load_yaml
+
+MAX_SOURCE_BYTES = 8 * 1024 * 1024
+
+
+def content_dir(root: Path) -> Path:
+    return root / "content"
+
+
+def _read_yaml(path: Path, root: Path, problems: Problems) -> Optional[YamlDoc]:
+    file = path.relative_to(root).as_posix()
+    if not path.is_file():
+        problems.error(SourcePos(file), "file is missing", "create it (see docs/content-format.md)")
+        return None
+    try:
+        return load_yaml(_read_text(path, file), file)
+    except ContentError as exc:
+        problems.errors.append(exc)
+        return None
+
+
+def _read_text(path: Path, file: str) -> str:
+    if path.stat().st_size > MAX_SOURCE_BYTES:
+        raise ContentError(SourcePos(file), f"file is larger than {MAX_SOURCE_BYTES // 2**20} MB", "split it")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(SourcePos(file), f"file is not UTF-8 text ({exc.reason})", "save it as UTF-8") from None
+
+
+def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
+    """Move declared extra columns into ``extra``, record lines, flag duplicate names."""
+    declared = value.get("columns") or []
+    if not isinstance(declared, list):
+        return value
+    models = value.get("models")
+    if not isinstance(models, list):
+        return value
+    seen: dict[str, int] = {}
+    prepared = []
+    for index, entry in enumerate(models):
+        if not isinstance(entry, dict):
+            prepared.append(entry)
+            continue
+        entry = dict(entry)
+        extra = {key: "" if entry[key] is None else str(entry.pop(key)) for key in list(entry) if key in declared}
+        entry["extra"] = extra
+        entry["line"] = doc.pos(("models", index)).line
+        name = entry.get("name")
+        if isinstance(name, str):
+            if name in seen:
+                problems.error(doc.pos(("models", index, "name")), f"model '{name}' is listed twice "
+                               f"(first on line {seen[name]})", "remove or rename one of them")
+            seen.setdefault(name, doc.pos(("models", index, "name")).line)
+        prepared.append(entry)
+    return {**value, "models": prepared}
+
+
+def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None) -> tuple[Course, Problems]:
+    """Load the whole course under ``root``.
+
+    Args:
+        root: the project root (the folder holding ``content/``).
+        strict: turn warnings into errors.
+        lecture: load only the lecture with this name (file stem).
+
+    Returns:
+        The course and the problems object (holding warnings).
+
+    Raises:
+        ContentErrors: every problem found, each with file and line.
+    """
+    root = root.resolve()
+    problems = Problems(strict)
+    content = content_dir(root)
+    meta_doc = _read_yaml(content / "course.yaml", root, problems)
+    meta = validate(meta_doc, CourseMeta, problems) if meta_doc else None
+    data: Any = ModelData()
+    data_path = content / "data" / "models.yaml"
+    if data_path.exists():
+        data_doc = _read_yaml(data_path, root, problems)
+        data = validate(data_doc, ModelData, problems, _prepare_models) if data_doc else None
+    problems.raise_if_any()
+    assert meta is not None and data is not None
+    lecture_dir = content / "lectures"
+    paths = sorted(lecture_dir.glob("*.md")) if lecture_dir.is_dir() else []
+    if lecture is not None:
+        paths = [p for p in paths if p.stem == lecture]
+        if not paths:
+            names = ", ".join(p.stem for p in sorted(lecture_dir.glob("*.md"))) or "none"
+            problems.error(SourcePos("content/lectures"), f"no lecture named '{lecture}'", f"lectures: {names}")
+    elif not paths:
+        problems.error(SourcePos("content/lectures"), "no lectures found", "add content/lectures/NAME.md")
+    md = make_parser(raw_html=meta.markdown.raw_html)
+    lectures: list[Lecture] = []
+    for path in paths:
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            problems.error(SourcePos(path.relative_to(root).as_posix()), "lecture is a link to a file outside the project",
+                           "copy the file into the project")
+            continue
+        result = LectureReader(root, path, meta, data, md, problems).read()
+        if result is not None:
+            lectures.append(result)
+    problems.raise_if_any()
+    lectures.sort(key=lambda lec: (lec.meta.order, lec.name))
+    sources = tuple([content / "course.yaml"] + ([data_path] if data_path.exists() else []) + paths)
+    return Course(meta, tuple(lectures), data, root, sources), problems

@@ -1,0 +1,54 @@
+"""Writers: each turns the document model into one kind of output.
+
+All writers share one contract::
+
+    write(course: Course, target: Target, settings: BuildSettings) -> Output
+
+and are listed in :data:`REGISTRY` by output name. Imports are lazy so that,
+for example, building a deck never imports WeasyPrint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+from typing import Optional
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """Options for one build run.
+
+    ``out_dir``: folder for outputs; ``strict``: warnings are errors;
+    ``poster_size``/``poster_landscape``/``print_ready``: poster options (None = config);
+    ``reference``: a reference deck overriding the config.
+    """
+
+    out_dir: Path
+    strict: bool = False
+    poster_size: Optional[str] = None
+    poster_landscape: Optional[bool] = None
+    print_ready: bool = False
+    reference: Optional[Path] = None
+
+
+@dataclass
+class Output:
+    """What a writer produced: ``path``, a one-line ``summary`` (pages, slides) and warnings."""
+
+    path: Path
+    summary: str
+    warnings: list[str] = field(default_factory=list)
+
+
+REGISTRY = {
+    "pdf": "coursepress.writers.handout",
+    "pptx": "coursepress.writers.deck",
+    "poster": "coursepress.writers.poster",
+}
+
+
+def writer(name: str):
+    """The writer module for output ``name`` (pdf, pptx, poster), imported on first use."""
+    return import_module(REGISTRY[name])
