@@ -1,0 +1,33 @@
+"""``build.py check``: everything the writers would refuse, found before building."""
+
+from __future__ import annotations
+
+from .errors import Problems
+from .fonts import check_coverage, shipped_faces
+from .model import Course
+from .writers import BuildSettings
+
+
+def check_project(course: Course, settings: BuildSettings) -> None:
+    """Check fonts coverage for every lecture and the reference deck's layouts.
+
+    Raises:
+        ContentErrors: under ``--strict``, uncovered characters.
+        BuildError: a reference deck without a needed layout or placeholder.
+    """
+    from .writers.handout import lecture_texts
+
+    problems = Problems(settings.strict)
+    faces = shipped_faces(course.root)
+    for lecture in course.lectures:
+        check_coverage(lecture_texts(course, lecture), faces, problems)
+    try:
+        from .writers import deck
+    except ImportError:
+        deck = None
+    if deck is not None and hasattr(deck, "check_reference"):
+        deck.check_reference(course, settings)
+    problems.raise_if_any()
+    import sys
+    for w in problems.warnings:
+        print(f"warning: {w}", file=sys.stderr)

@@ -1,0 +1,116 @@
+"""Command line: ``python build.py pdf|pptx|poster|all|check|watch``.
+
+Exit codes: 0 success; 1 content or build errors (each reported with file and
+line); 2 usage errors. Messages go to stderr; one summary line per output to stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+from .errors import BuildError, ContentError, ContentErrors
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+KINDS = {"pdf": ["pdf"], "pptx": ["pptx"], "poster": ["poster"], "all": ["pdf", "pptx", "poster"], "check": []}
+POSTER_SIZES = ("A0", "A1", "A2", "A3", "A4")
+
+
+def parser(default_root: Path) -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build the course handout (PDF), lecture deck (PPTX) and model poster (PDF) from content/.",
+        epilog="exit codes: 0 success, 1 content or build errors (reported as file:line: message), 2 usage errors",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("command", choices=["pdf", "pptx", "poster", "all", "check", "watch"],
+                   help="pdf: handouts; pptx: decks; poster: comparison poster; all: everything; "
+                        "check: validate only; watch: rebuild on save")
+    p.add_argument("--project", type=Path, default=default_root, help="project folder holding content/ (default: %(default)s)")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: PROJECT/dist)")
+    p.add_argument("--lecture", metavar="NAME", help="build only this lecture (file stem in content/lectures)")
+    p.add_argument("--strict", action="store_true", help="treat warnings (missing glyphs, missing values) as errors")
+    p.add_argument("--force", action="store_true", help="rebuild even if outputs are up to date")
+    p.add_argument("--size", help="poster size: " + ", ".join(POSTER_SIZES))
+    p.add_argument("--landscape", action="store_true", default=None, help="poster in landscape orientation")
+    p.add_argument("--portrait", dest="landscape", action="store_false", help="poster in portrait orientation")
+    p.add_argument("--print", dest="print_ready", action="store_true", help="poster with 3 mm bleed and crop marks")
+    p.add_argument("--reference", type=Path, help="reference deck (.pptx master) to use instead of the default")
+    p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    p.add_argument("-v", "--verbose", action="store_true", help="more detail; show tracebacks of internal errors")
+    return p
+
+
+def _say(args, text: str) -> None:
+    if not args.quiet:
+        print(text, flush=True)
+
+
+def _report(exc: BaseException) -> None:
+    errors = exc.errors if isinstance(exc, ContentErrors) else [exc]
+    for err in errors:
+        print(f"error: {err}", file=sys.stderr)
+    if isinstance(exc, ContentErrors) and len(errors) > 1:
+        print(f"{len(errors)} problems; nothing was changed in the output folder for the failed output", file=sys.stderr)
+
+
+def run_once(args, kinds: list[str]) -> int:
+    """Load, validate and build ``kinds``; returns an exit code."""
+    from .load import load_course
+    from .pipeline import build
+    from .writers import BuildSettings
+
+    root = args.project.resolve()
+    out_dir = (args.out or root / "dist").resolve()
+    settings = BuildSettings(out_dir=out_dir, strict=args.strict, poster_size=args.size,
+                             poster_landscape=args.landscape, print_ready=args.print_ready,
+                             reference=args.reference.resolve() if args.reference else None)
+    course, problems = load_course(root, strict=args.strict, lecture=args.lecture)
+    for warning in problems.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not kinds:
+        from .check import check_project
+        check_project(course, settings)
+        _say(args, f"ok: {len(course.lectures)} lecture(s), {len(course.data.models)} model(s), no problems found")
+        return EXIT_OK
+    for result in build(course, kinds, settings, force=args.force):
+        shown = result.path.relative_to(Path.cwd()) if result.path.is_relative_to(Path.cwd()) else result.path
+        if result.output is None:
+            _say(args, f"{shown}: up to date")
+            continue
+        for warning in result.output.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        _say(args, f"{shown}: {result.output.summary}, {result.seconds:.2f} s")
+    return EXIT_OK
+
+
+def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None) -> int:
+    """Entry point; returns the exit code."""
+    args = parser(default_root or Path.cwd()).parse_args(argv)
+    if args.size and args.size not in POSTER_SIZES:
+        print(f"error: unknown poster size '{args.size}'; use one of {', '.join(POSTER_SIZES)}", file=sys.stderr)
+        return EXIT_USAGE
+    if not (args.project / "content").is_dir():
+        print(f"error: {args.project}: no content/ folder here; use --project DIR", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "watch":
+        from .watch import watch
+        return watch(args, run_once)
+    start = time.perf_counter()
+    try:
+        code = run_once(args, KINDS[args.command])
+    except (ContentErrors, ContentError, BuildError) as exc:
+        _report(exc)
+        return EXIT_CONTENT
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # an internal error: say so plainly, traceback only with -v
+        if args.verbose:
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (run with -v for details)", file=sys.stderr)
+        return EXIT_CONTENT
+    if args.verbose:
+        print(f"total {time.perf_counter() - start:.2f} s", file=sys.stderr)
+    return code

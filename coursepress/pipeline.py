@@ -1,0 +1,129 @@
+"""Build orchestration: load once, run the writers, skip what is up to date.
+
+Each output records a fingerprint of what it was built from (content, data,
+templates, assets, config, options and the package version) in
+``<out>/.coursepress-state.json``; an output whose fingerprint is unchanged and
+whose file still exists is reported "up to date" and not rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from . import __version__
+from .fonts import font_dirs
+from .model import Course
+from .output import atomic_write
+from .templating import search_path
+from .writers import BuildSettings, Output, writer
+
+STATE_FILE = ".coursepress-state.json"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One output to build: writer ``kind`` (pdf, pptx, poster) and the lecture (None for the poster)."""
+
+    kind: str
+    lecture: Optional[str]
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.lecture or '-'}"
+
+
+def jobs_for(course: Course, kinds: list[str]) -> list[Job]:
+    """Jobs for ``kinds``: one handout and one deck per lecture, one poster per course."""
+    jobs: list[Job] = []
+    for kind in kinds:
+        if kind == "poster":
+            jobs.append(Job(kind, None))
+        else:
+            jobs.extend(Job(kind, lec.name) for lec in course.lectures)
+    return jobs
+
+
+def _hash_tree(digest, folders: list[Path]) -> None:
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            stat = path.stat()
+            digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+
+
+def fingerprint(course: Course, job: Job, settings: BuildSettings) -> str:
+    """SHA-256 over everything ``job`` depends on (files by content, folders by size and mtime)."""
+    digest = hashlib.sha256(f"{__version__}|{job.key}|{settings.strict}|{settings.poster_size}|"
+                            f"{settings.poster_landscape}|{settings.print_ready}|{settings.reference}".encode())
+    lecture = course.lecture(job.lecture) if job.lecture else None
+    files = [course.root / "content" / "course.yaml", course.root / "content" / "data" / "models.yaml"]
+    if lecture is not None:
+        files.append(lecture.source)
+    for path in files:
+        if path.exists():
+            digest.update(path.read_bytes())
+    images = course.root / "content"
+    _hash_tree(digest, [Path(p) for p in search_path(course.root)] + font_dirs(course.root) + [images])
+    if settings.reference and settings.reference.exists():
+        digest.update(settings.reference.read_bytes())
+    return digest.hexdigest()
+
+
+def _load_state(out_dir: Path) -> dict:
+    try:
+        return json.loads((out_dir / STATE_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def output_path(course: Course, job: Job, settings: BuildSettings) -> Path:
+    suffix = {"pdf": ".pdf", "pptx": ".pptx"}.get(job.kind)
+    if suffix:
+        return settings.out_dir / f"{job.lecture}{suffix}"
+    return settings.out_dir / "poster.pdf"
+
+
+def run_job(course: Course, job: Job, settings: BuildSettings) -> Output:
+    """Run one writer (no up-to-date check)."""
+    module = writer(job.kind)
+    lecture = course.lecture(job.lecture) if job.lecture else None
+    if lecture is not None:
+        return module.write(course, settings, lecture)
+    return module.write(course, settings)
+
+
+@dataclass
+class Result:
+    """Outcome of one job: its output (None if up to date), path, seconds taken."""
+
+    job: Job
+    path: Path
+    output: Optional[Output]
+    seconds: float
+
+
+def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool = False) -> list[Result]:
+    """Build every job of ``kinds``, skipping up-to-date outputs unless ``force``.
+
+    Raises:
+        ContentErrors, BuildError: from the writers; outputs built before the
+            failure stay, the failing one keeps its previous file.
+    """
+    state = _load_state(settings.out_dir)
+    results: list[Result] = []
+    for job in jobs_for(course, kinds):
+        start = time.perf_counter()
+        stamp = fingerprint(course, job, settings)
+        path = output_path(course, job, settings)
+        if not force and state.get(job.key) == stamp and path.exists():
+            results.append(Result(job, path, None, time.perf_counter() - start))
+            continue
+        output = run_job(course, job, settings)
+        state[job.key] = stamp
+        atomic_write(settings.out_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode())
+        results.append(Result(job, output.path, output, time.perf_counter() - start))
+    return results

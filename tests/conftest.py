@@ -1,0 +1,92 @@
+"""Shared fixtures: tiny projects under tests/projects, a project factory, and the CLI runner.
+
+The full course is built once per test session (``course_build``) and shared.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PROJECTS = Path(__file__).resolve().parent / "projects"
+CASES = REPO.parent / "shared" / "cases" / "inputs"
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def run_build(*args: str, cwd: Path | None = None) -> Run:
+    """Run ``python build.py ARGS`` in a fresh process (like a user would)."""
+    proc = subprocess.run([sys.executable, str(REPO / "build.py"), *args], capture_output=True, text=True,
+                          cwd=cwd or REPO, timeout=600)
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def make_project(tmp_path):
+    """Factory: ``make_project(lecture=..., models=..., course=..., files={rel: bytes|str})`` → project root.
+
+    Starts from tests/projects/minimal and replaces what is given. ``lecture``
+    replaces content/lectures/intro.md (the lecture is named ``intro``).
+    """
+    def factory(lecture: str | None = None, models: str | None = None, course: str | None = None,
+                files: dict | None = None, name: str = "proj") -> Path:
+        root = tmp_path / name
+        shutil.copytree(PROJECTS / "minimal", root)
+        if lecture is not None:
+            (root / "content/lectures/intro.md").write_text(textwrap.dedent(lecture), encoding="utf-8")
+        if models is not None:
+            (root / "content/data/models.yaml").write_text(textwrap.dedent(models), encoding="utf-8")
+        if course is not None:
+            (root / "content/course.yaml").write_text(textwrap.dedent(course), encoding="utf-8")
+        for rel, data in (files or {}).items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data, encoding="utf-8")
+        return root
+    return factory
+
+
+@pytest.fixture
+def case_project(make_project):
+    """Factory: a project whose lecture (and models.yaml, if any) come from ../shared/cases/inputs/CXX."""
+    def factory(case: str, extra_models_header: str = "") -> Path:
+        folder = CASES / case
+        if not folder.is_dir():
+            pytest.skip(f"case inputs {case} not available")
+        root = make_project(name=case)
+        lecture = folder / "lecture.md"
+        if lecture.exists():
+            (root / "content/lectures/intro.md").unlink()
+            shutil.copy(lecture, root / "content/lectures/lecture.md")
+        for sub in folder.iterdir():
+            if sub.is_dir():
+                shutil.copytree(sub, root / "content/lectures" / sub.name)
+        models = folder / "models.yaml"
+        if models.exists():
+            (root / "content/data/models.yaml").write_text(extra_models_header + models.read_text(encoding="utf-8"),
+                                                           encoding="utf-8")
+        return root
+    return factory
+
+
+@pytest.fixture(scope="session")
+def course_build(tmp_path_factory):
+    """The real course built once (handout, deck, poster as available) into a temporary folder."""
+    out = tmp_path_factory.mktemp("dist")
+    result = run_build("all", "--out", str(out), "--force")
+    return out, result
