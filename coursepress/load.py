@@ -10,6 +10,7 @@ All problems of a load are collected and raised together as
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any, Optional
 
@@ -17,7 +18,7 @@ from .errors import ContentError, Problems, SourcePos
 from .markdown import make_parser
 from .model import Course, Lecture
 from .reader import LectureReader
-from .schema import CourseMeta, ModelData, validate
+from .schema import CourseMeta, Model, ModelData, validate
 from .yamlsource import YamlDoc, load_yaml
 
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
@@ -49,13 +50,17 @@ def _read_text(path: Path, file: str) -> str:
 
 
 def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
-    """Move declared extra columns into ``extra``, record lines, flag duplicate names."""
-    declared = value.get("columns") or []
-    if not isinstance(declared, list):
-        return value
+    """Split extra columns from schema fields, record lines, flag duplicate names and typos.
+
+    A key that is not a schema field is an extra text column (licence, country …)
+    unless it looks like a misspelt field (``parameter_b``, ``organization``):
+    then it is an error with the field it probably meant.
+    """
     models = value.get("models")
     if not isinstance(models, list):
         return value
+    known = [k for k in Model.model_fields if k not in ("extra", "line")]
+    declared = set(value.get("columns") or []) if isinstance(value.get("columns"), list) else set()
     seen: dict[str, int] = {}
     prepared = []
     for index, entry in enumerate(models):
@@ -63,7 +68,20 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
             prepared.append(entry)
             continue
         entry = dict(entry)
-        extra = {key: "" if entry[key] is None else str(entry.pop(key)) for key in list(entry) if key in declared}
+        extra: dict[str, str] = {}
+        for key in [k for k in entry if k not in known]:
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
+            pos = doc.key_positions.get(("models", index, key), doc.pos(("models", index)))
+            if close and key not in declared:
+                problems.error(pos, f"unknown key '{key}' in model {entry.get('name', index + 1)!r}",
+                               f"did you mean '{close[0]}'?")
+                entry.pop(key)
+                continue
+            raw = entry.pop(key)
+            if isinstance(raw, (list, dict)):
+                problems.error(pos, f"extra column '{key}' must be a single value", "write it as text")
+                continue
+            extra[key] = "" if raw is None else str(doc.raw.get(("models", index, key), raw))
         entry["extra"] = extra
         entry["line"] = doc.pos(("models", index)).line
         name = entry.get("name")

@@ -7,7 +7,7 @@ Parameters are stored in billions (10^9), so 7 → 70 亿, 175 → 1750 亿,
 
 from __future__ import annotations
 
-from .schema import Model
+from .schema import Model, quantity, raw_values
 
 ESTIMATE_MARK = "≈"
 MISSING = "—"
@@ -40,12 +40,14 @@ def field_text(model: Model, column: str) -> str:
 
     Returns :data:`MISSING` (—) when the value is unknown.
     """
-    if column == "parameters":
-        sizes = model.sizes_b
-        return " / ".join(format_params(s) for s in sizes) if sizes else MISSING
-    if column == "context":
-        sizes = model.contexts_k
-        return " / ".join(format_context(s) for s in sizes) if sizes else MISSING
+    if column in ("parameters", "context"):
+        fmt = format_params if column == "parameters" else format_context
+        values = raw_values(model.parameters_b if column == "parameters" else model.context_k)
+        parts = []
+        for value in values:
+            qualifier, number = quantity(value)
+            parts.append(qualifier + fmt(number))
+        return " / ".join(parts) if parts else MISSING
     if column == "release":
         return model.release.iso if model.release else MISSING
     if column == "open":

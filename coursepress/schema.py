@@ -20,8 +20,9 @@ from .yamlsource import YamlDoc
 _FROZEN = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 # Strings YAML 1.1 reads as booleans; accepted for boolean fields only.
-_TRUE = {"yes", "true", "on"}
-_FALSE = {"no", "false", "off"}
+# Documented rule: y/n count too (YAML 1.1's type table), for boolean fields only.
+_TRUE = {"yes", "true", "on", "y"}
+_FALSE = {"no", "false", "off", "n"}
 
 
 def _to_bool(value: Any) -> Any:
@@ -103,15 +104,33 @@ def parse_release(value: Any) -> Any:
     return ReleaseDate(year=year, month=month, day=day)
 
 
-Number = Union[float, list[float], None]
+Number = Union[float, str, list[Union[float, str]], None]
+_QUALIFIED = re.compile(r"^\s*([<>≤≥~≈约])\s*(\d+(?:\.\d+)?)\s*$")
 
 
 def _positive(value: Any) -> Any:
+    """Check a number, a qualified number ("<128", "~86", "≈340") or a list of them."""
     values = value if isinstance(value, list) else [value]
     for v in values:
-        if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0):
+        if v is None:
+            continue
+        if isinstance(v, str):
+            match = _QUALIFIED.match(v)
+            if match and float(match.group(2)) > 0:
+                continue
+            raise ValueError(f"'{v}' is not a positive number (a qualifier like <, >, ~ may precede it)")
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0:
             raise ValueError(f"{v!r} is not a positive number")
     return value
+
+
+def quantity(value: Union[float, str]) -> tuple[str, float]:
+    """Split a stored number into (qualifier, value): "<128" → ("<", 128.0), 7 → ("", 7.0)."""
+    if isinstance(value, str):
+        match = _QUALIFIED.match(value)
+        assert match, value
+        return ("≈" if match.group(1) in "~≈约" else match.group(1)), float(match.group(2))
+    return "", float(value)
 
 
 class Model(BaseModel):
@@ -169,6 +188,13 @@ class Model(BaseModel):
 
 
 def _as_tuple(value: Number) -> tuple[float, ...]:
+    if value is None:
+        return ()
+    return tuple(quantity(v)[1] for v in (value if isinstance(value, list) else [value]))
+
+
+def raw_values(value: Number) -> tuple[Union[float, str], ...]:
+    """The stored values (numbers or qualified strings) as a tuple."""
     if value is None:
         return ()
     return tuple(value) if isinstance(value, list) else (value,)
@@ -278,6 +304,8 @@ class FrontMatter(BaseModel):
     order: int = 0
     header: Optional[str] = None
     footer: Optional[str] = None
+    pptx_font_latin: Optional[str] = None
+    pptx_font_cjk: Optional[str] = None
 
 
 # Fields whose values are text even when YAML sees a number or boolean.
@@ -329,6 +357,12 @@ def report_error(doc: YamlDoc, schema: type[BaseModel], loc: tuple, err: dict, p
     # Pydantic adds union-branch names ("float", "list[float]") to loc; drop them.
     loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in ("float", "int", "str", "bool", "none"))) )
     where = ".".join(str(p) for p in loc) or "document"
+    if len(loc) >= 3 and loc[0] == "models" and isinstance(loc[1], int):
+        try:
+            name = doc.value["models"][loc[1]].get("name", f"#{loc[1] + 1}")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            name = f"#{loc[1] + 1}"
+        where = f"model '{name}', field '{'.'.join(str(p) for p in loc[2:])}'"
     kind = err["type"]
     msg = err["msg"].removeprefix("Value error, ")
     if kind == "extra_forbidden":
