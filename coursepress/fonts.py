@@ -115,3 +115,27 @@ def check_coverage(texts: list[tuple[str, SourcePos]], faces: tuple[FontFace, ..
         problems.warn(pos, f"no shipped font has '{char}' (U+{ord(char):04X} {name}); it would print as a blank box",
                       "add a font that covers it to assets/fonts, or replace the character")
     return set(missing)
+
+
+def isolated_fontconfig(root: Path) -> Path:
+    """Write a fontconfig file that knows only the shipped fonts, and return its path.
+
+    Set ``FONTCONFIG_FILE`` to it before Pango starts (the handout and poster
+    writers do), so no font installed on the machine can be picked as a
+    fallback: output is the same everywhere, and a missing glyph shows up in
+    the coverage check instead of silently coming from a system font (C05).
+    """
+    import hashlib
+    import tempfile
+
+    dirs = font_dirs(root)
+    key = hashlib.sha1("|".join(str(d) for d in dirs).encode()).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"coursepress-fontconfig-{key}"
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / "fonts.conf"
+    body = "".join(f"  <dir>{d}</dir>\n" for d in dirs)
+    text = (f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+            f"{body}  <cachedir>{folder / 'cache'}</cachedir>\n</fontconfig>\n")
+    if not config.exists() or config.read_text() != text:
+        config.write_text(text)
+    return config

@@ -260,9 +260,9 @@ class FontSettings(BaseModel):
     """Font families to use first; each must be shipped under ``assets/fonts``."""
 
     model_config = _FROZEN
-    body: Optional[str] = None
-    heading: Optional[str] = None
-    mono: Optional[str] = None
+    body: Optional[str] = Field(default=None, pattern=r"^[\w .-]+$")
+    heading: Optional[str] = Field(default=None, pattern=r"^[\w .-]+$")
+    mono: Optional[str] = Field(default=None, pattern=r"^[\w .-]+$")
 
 
 class CourseMeta(BaseModel):

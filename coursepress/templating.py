@@ -23,11 +23,11 @@ TOOL_ROOT = Path(__file__).resolve().parent.parent
 _LATIN = r"A-Za-z0-9\u00C0-\u024F"
 _CJK_LATIN = re.compile(rf"([\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF])([{_LATIN}])")
 _LATIN_CJK = re.compile(rf"([{_LATIN}%])([\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF])")
-AUTOSPACE = "\u2005"   # four-per-em space: the ¼ em gap of Chinese typesetting (JLREQ §3.2.2, W3C clreq §3.2)
+AUTOSPACE = " "   # the Latin space of the CJK fonts is ≈ ¼ em: the gap of W3C clreq §3.2 (no special glyph needed)
 
 
 def autospace(text: str) -> str:
-    """Insert a ¼ em space between Han characters and Latin letters or digits.
+    """Insert a space (≈ ¼ em in the shipped fonts) between Han characters and Latin letters or digits.
 
     Source: W3C "Requirements for Chinese Text Layout" (clreq) on mixed text:
     a gap of about a quarter em separates Han from Western words and numerals.
@@ -47,8 +47,13 @@ def search_path(root: Path) -> list[str]:
 
 @lru_cache(maxsize=8)
 def environment(root: Path) -> Environment:
-    """A Jinja environment for project ``root`` (cached per root)."""
-    env = Environment(loader=FileSystemLoader(search_path(root)), autoescape=select_autoescape(["html", "j2", "svg", "xml"], default_for_string=True, default=True),
+    """A Jinja environment for project ``root`` (cached per root).
+
+    HTML and SVG templates are autoescaped; CSS templates (``*.css.j2``) are not,
+    since HTML escaping is wrong in CSS: values put into CSS are validated
+    names (font families) or numbers.
+    """
+    env = Environment(loader=FileSystemLoader(search_path(root)), autoescape=select_autoescape(["html", "html.j2", "svg", "svg.j2", "xml"], default_for_string=True, default=False),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["autospace"] = autospace
     env.filters["params"] = numbers.format_params

@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import model as m
 from ..charts import make_chart
 from ..errors import BuildError, ContentErrors, Problems, SourcePos
-from ..fonts import FontFace, check_coverage, shipped_faces
+from ..fonts import FontFace, check_coverage, isolated_fontconfig, shipped_faces
 from ..numbers import estimate_note
 from ..output import atomic_write
 from ..resources import make_url_fetcher
@@ -63,7 +63,8 @@ def build_date(course: m.Course) -> str:
 
 
 def _stack(*families: str) -> str:
-    return ", ".join(f'"{f}"' for f in families if f)
+    """A CSS font-family list; names with quotes or backslashes (never in real fonts) are skipped."""
+    return ", ".join(f'"{f}"' for f in families if f and not set(f) & set('"\\<>{};'))
 
 
 def font_stacks(course: m.Course, faces: tuple[FontFace, ...], problems: Problems) -> dict[str, str]:
@@ -158,6 +159,7 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
         ContentErrors: uncovered characters under ``--strict``.
         BuildError: a resource the HTML asked for was refused.
     """
+    os.environ["FONTCONFIG_FILE"] = str(isolated_fontconfig(course.root))
     from weasyprint import HTML  # heavy import: only when a handout is built
 
     problems = Problems(settings.strict)

@@ -1,0 +1,148 @@
+"""Text measurement with the shipped fonts' real metrics (fontTools), for fitting text on slides.
+
+python-pptx has no layout engine and PowerPoint's autofit is only a flag that
+viewers apply late or never (cases C19, python-pptx #1021), so the deck writer
+measures every text before it is written. Widths come from the ``hmtx``
+advances of the shipped Noto Sans CJK SC faces (Regular and Bold), line height
+from their ``hhea`` ascent + descent + line gap (1.448 em for Noto Sans CJK),
+which is what PowerPoint and LibreOffice use for 100 % line spacing.
+
+Line breaking follows the usual Chinese rules (GB/T 15834 punctuation; JIS X
+4051 "kinsoku"): a line may break between any two Han characters, Latin words
+stay whole unless longer than a line, closing punctuation never starts a line
+and opening punctuation never ends one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from ..errors import BuildError
+from ..fonts import shipped_faces
+
+MEASURE_FAMILY = "Noto Sans CJK SC"
+PT_PER_EMU = 1 / 12700
+# Reserve a little width for differences between our greedy breaker and the viewer's.
+WIDTH_SAFETY = 0.97
+
+NO_LINE_START = set("，。、：；！？）」』》〉】〕”’…—·%,.;:!?)]}»›‰℃")
+NO_LINE_END = set("（「『《〈【〔“‘([{«‹")
+_WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F_\-+./@#$%&*'=<>~^|\\]+|\s+|.", re.S)
+
+
+@dataclass(frozen=True)
+class FontMetrics:
+    """Advance widths of one face: ``advances`` maps code point → width in font units."""
+
+    advances: dict[int, int]
+    units_per_em: int
+    line_em: float
+    default_em: float = 1.0
+
+    def width_em(self, text: str) -> float:
+        upm = self.units_per_em
+        get = self.advances.get
+        default = self.default_em * upm
+        return sum(get(ord(c), default) for c in text) / upm
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, mtime: float) -> FontMetrics:
+    font = TTFont(path, lazy=True, fontNumber=0)
+    cmap = font.getBestCmap() or {}
+    hmtx = font["hmtx"].metrics
+    hhea = font["hhea"]
+    upm = font["head"].unitsPerEm
+    advances = {cp: hmtx[glyph][0] for cp, glyph in cmap.items() if glyph in hmtx}
+    line = (hhea.ascent - hhea.descent + hhea.lineGap) / upm
+    font.close()
+    return FontMetrics(advances, upm, line)
+
+
+@dataclass(frozen=True)
+class Measurer:
+    """Measures runs of text set in the shipped sans-serif CJK face."""
+
+    regular: FontMetrics
+    bold: FontMetrics
+
+    @property
+    def line_em(self) -> float:
+        return self.regular.line_em
+
+    def width_pt(self, text: str, size_pt: float, bold: bool = False) -> float:
+        return (self.bold if bold else self.regular).width_em(text) * size_pt
+
+    def lines(self, segments: list[tuple[str, bool]], width_pt: float, size_pt: float) -> int:
+        """Number of lines ``segments`` ((text, bold) pairs) take when wrapped at ``width_pt``."""
+        return len(self.wrap(segments, width_pt, size_pt))
+
+    def wrap(self, segments: list[tuple[str, bool]], width_pt: float, size_pt: float) -> list[str]:
+        """Greedy line breaking of ``segments`` at ``width_pt``; returns the text of each line."""
+        limit = width_pt * WIDTH_SAFETY
+        units = _units(segments, self, size_pt)
+        lines: list[str] = []
+        text, width = "", 0.0
+        for unit, unit_w, is_space in units:
+            if width + unit_w <= limit or (not text and unit_w <= limit):
+                if text or not is_space:
+                    text, width = text + unit, width + unit_w
+                continue
+            if is_space:
+                lines.append(text)
+                text, width = "", 0.0
+                continue
+            if text:
+                lines.append(text)
+            text, width = "", 0.0
+            if unit_w > limit:   # a word longer than the line: break it anywhere
+                for char in unit:
+                    char_w = self.width_pt(char, size_pt)
+                    if width + char_w > limit and text:
+                        lines.append(text)
+                        text, width = "", 0.0
+                    text, width = text + char, width + char_w
+            else:
+                text, width = unit, unit_w
+        if text or not lines:
+            lines.append(text)
+        return lines
+
+
+def _units(segments: list[tuple[str, bool]], measurer: Measurer, size_pt: float) -> list[tuple[str, float, bool]]:
+    """Split text into unbreakable units with widths, gluing kinsoku punctuation to its neighbour."""
+    units: list[list] = []
+    glue_next = False
+    for text, bold in segments:
+        for match in _WORD.finditer(text):
+            piece = match.group(0)
+            is_space = piece.isspace()
+            width = measurer.width_pt(piece, size_pt, bold)
+            if units and not is_space and (piece[0] in NO_LINE_START or glue_next):
+                units[-1][0] += piece
+                units[-1][1] += width
+                units[-1][2] = False
+            else:
+                units.append([piece, width, is_space])
+            glue_next = not is_space and piece[-1] in NO_LINE_END
+    return [(u[0], u[1], u[2]) for u in units]
+
+
+def measurer_for(root: Path) -> Measurer:
+    """The measurer for the project at ``root``, using its shipped Noto Sans CJK SC faces.
+
+    Raises:
+        BuildError: the shipped fonts lack the family (nothing could be measured).
+    """
+    faces = [f for f in shipped_faces(root) if f.family == MEASURE_FAMILY and not f.italic]
+    regular = next((f for f in faces if f.weight < 600), None)
+    bold = next((f for f in faces if f.weight >= 600), regular)
+    if regular is None or bold is None:
+        raise BuildError(f"the deck measures text with '{MEASURE_FAMILY}', but no such font is shipped in assets/fonts; "
+                         "add NotoSansCJKsc-Regular.otf and -Bold.otf")
+    return Measurer(_load(regular.path, regular.path.stat().st_mtime), _load(bold.path, bold.path.stat().st_mtime))

@@ -1,0 +1,400 @@
+"""Poster writer: model data → HTML (Jinja) → exactly one PDF page (WeasyPrint).
+
+``<out>/poster.pdf`` compares every model of ``content/data/models.yaml`` in one
+table (grouped closed / open weights / unstated), three charts from
+:mod:`coursepress.charts` (parameters on a log axis, context length, release
+timeline), the estimate notes, the course references and the course name.
+
+Fitting (issue 4): the page is ISO A0–A4. Type is sized relative to A3 by the
+linear scale of the sheet (A2 = √2 × A3 …) and table text stays within
+``[MIN_TABLE_PT, MAX_TABLE_PT] × scale`` (never below :data:`FLOOR_PT`). The
+poster is laid out on a very tall page to measure its natural height; the
+largest type size whose content fits the page is chosen, the spare height is
+spread between the sections, and the final page is checked again. If even the
+smallest type does not fit, :class:`~coursepress.errors.BuildError` says by how
+much and what to do — there is never a second page and nothing is clipped.
+
+Cell rules: a value a model does not give (the key is absent) prints "—" with a
+warning naming model and field (an error under ``--strict``); a value written
+as ``null`` means "not published" and prints "—" silently (explained in the
+legend). ``notes`` never appear on the poster (they are handout text); more
+than :data:`MAX_HIGHLIGHTS` highlights are cut visibly with "…" and a warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from typing import Optional
+
+from .. import model as m
+from ..charts import make_chart
+from ..errors import BuildError, Problems, SourcePos
+from ..fonts import check_coverage, shipped_faces
+from ..numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
+from ..output import atomic_write
+from ..resources import make_url_fetcher
+from ..schema import Model
+from ..templating import TOOL_ROOT, environment
+from . import BuildSettings, Output
+from .handout import build_date, font_stacks
+
+ISO_A_MM = {"A0": (841.0, 1189.0), "A1": (594.0, 841.0), "A2": (420.0, 594.0), "A3": (297.0, 420.0),
+            "A4": (210.0, 297.0)}
+MAX_MODELS = 80            # documented limit (C18): beyond it the build fails before any layout
+MAX_HIGHLIGHTS = 3
+MIN_TABLE_PT, MAX_TABLE_PT, FLOOR_PT = 9.0, 13.0, 8.0   # table text at A3; FLOOR_PT for any size
+MARGIN_MM_A3 = 12.0
+BLEED_MM = 3.0
+COLUMNS = ("name", "organisation", "open", "release", "parameters", "context", "highlights")
+# Absent key → warning; the model field each shown column reads.
+SOURCE_FIELD = {"organisation": "organisation", "open": "open", "release": "release",
+                "parameters": "parameters_b", "context": "context_k", "highlights": "highlights"}
+PX_PER_MM = 96 / 25.4
+PT_PER_MM = 72 / 25.4
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """The paper: ISO ``size``, orientation, trimmed size and margins in mm, type ``scale`` relative to A3."""
+
+    size: str
+    landscape: bool
+    width_mm: float
+    height_mm: float
+    margin_mm: float
+    scale: float
+    bleed_mm: float
+
+    @property
+    def content_height_mm(self) -> float:
+        return self.height_mm - 2 * self.margin_mm
+
+    @property
+    def content_width_mm(self) -> float:
+        return self.width_mm - 2 * self.margin_mm
+
+    @property
+    def min_pt(self) -> float:
+        return max(MIN_TABLE_PT * self.scale, FLOOR_PT)
+
+    @property
+    def max_pt(self) -> float:
+        return max(MAX_TABLE_PT * self.scale, FLOOR_PT * MAX_TABLE_PT / MIN_TABLE_PT)
+
+    @property
+    def summary(self) -> str:
+        return (f"{self.size} {'landscape' if self.landscape else 'portrait'} "
+                f"({self.width_mm:g} × {self.height_mm:g} mm), 1 page")
+
+
+def sheet_for(course: m.Course, settings: BuildSettings) -> Sheet:
+    """The sheet from ``--size``/``--landscape``/``--print``, falling back to ``course.meta.poster``.
+
+    Raises:
+        BuildError: an unknown size (the CLI refuses it earlier; this guards other callers).
+    """
+    size = settings.poster_size or course.meta.poster.size
+    if size not in ISO_A_MM:
+        raise BuildError(f"unknown poster size '{size}'; use one of {', '.join(ISO_A_MM)}")
+    landscape = course.meta.poster.landscape if settings.poster_landscape is None else settings.poster_landscape
+    short, long = ISO_A_MM[size]
+    scale = math.sqrt(short / ISO_A_MM["A3"][0] * long / ISO_A_MM["A3"][1])
+    width, height = (long, short) if landscape else (short, long)
+    return Sheet(size, landscape, width, height, round(MARGIN_MM_A3 * scale, 1), scale,
+                 BLEED_MM if settings.print_ready else 0.0)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One table cell: ``text`` as printed, estimate ``mark`` (footnote key or "")."""
+
+    column: str
+    text: str
+    mark: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    model: Model
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Group:
+    """Rows of one kind of model; ``continued`` when the group started in the previous table column."""
+
+    key: str
+    title: str
+    rows: tuple[Row, ...]
+    continued: bool = False
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the poster shows, independent of the type size: columns, groups, estimate notes."""
+
+    columns: tuple[str, ...]
+    groups: tuple[Group, ...]
+    notes: tuple[tuple[str, str], ...]
+    models: tuple[Model, ...]
+
+
+GROUPS = (("closed", "闭源模型", False), ("open", "开放权重模型", True), ("unknown", "未注明是否开放", None))
+
+
+def _cell_text(model: Model, column: str, problems: Problems) -> str:
+    if column == "open":
+        return MISSING if model.open is None else ("✅" if model.open else "❌")
+    if column == "highlights" and len(model.highlights) > MAX_HIGHLIGHTS:
+        problems.warn(SourcePos("content/data/models.yaml", model.line),
+                      f"model '{model.name}' has {len(model.highlights)} highlights; the poster shows the first "
+                      f"{MAX_HIGHLIGHTS} and '…'", "keep at most three short highlights for the poster")
+        return "、".join(model.highlights[:MAX_HIGHLIGHTS]) + "…"
+    return field_text(model, column)
+
+
+def _check_present(model: Model, column: str, problems: Problems) -> None:
+    """Warn when ``model`` does not give ``column`` at all (an explicit null means "not published")."""
+    source = SOURCE_FIELD.get(column)
+    absent = (source not in model.model_fields_set) if source else (column not in model.extra and column != "name")
+    if source == "highlights" and not model.highlights:
+        absent = True
+    if absent:
+        problems.warn(SourcePos("content/data/models.yaml", model.line),
+                      f"model '{model.name}' has no '{source or column}'; the poster shows {MISSING}",
+                      f"add '{source or column}:' to the model (null if it is not published)")
+
+
+def plan(course: m.Course, problems: Problems) -> Plan:
+    """Group the models and compute every cell text and estimate mark.
+
+    Raises:
+        BuildError: more than :data:`MAX_MODELS` models.
+    """
+    models = course.data.models
+    if len(models) > MAX_MODELS:
+        raise BuildError(f"the poster holds at most {MAX_MODELS} models, but the data has {len(models)}; "
+                         "show fewer models on the poster (keep the full list in the handout tables)")
+    columns = COLUMNS + tuple(c for c in course.data.columns if c not in COLUMNS)
+    notes: list[tuple[str, str]] = []
+    groups = []
+    for key, title, is_open in GROUPS:
+        chosen = sorted((x for x in models if x.open is is_open),
+                        key=lambda x: (x.release.sort_key if x.release else (9999, 0, 0), x.name))
+        rows = []
+        for model in chosen:
+            cells = []
+            for column in columns:
+                _check_present(model, column, problems)
+                note, mark = estimate_note(model, column), ""
+                if note:
+                    mark = chr(ord("a") + len(notes)) if len(notes) < 26 else str(len(notes) + 1)
+                    notes.append((mark, f"{model.name}：{note}"))
+                cells.append(Cell(column, _cell_text(model, column, problems), mark))
+            rows.append(Row(model, tuple(cells)))
+        if rows:
+            groups.append(Group(key, title, tuple(rows)))
+    return Plan(columns, tuple(groups), tuple(notes), models)
+
+
+def split_columns(groups: tuple[Group, ...], count: int) -> list[list[Group]]:
+    """Deal the groups into ``count`` table columns of about equal row count (+1 per group heading).
+
+    A group cut between two columns continues in the next one with ``continued`` set.
+    """
+    total = sum(len(g.rows) + 1 for g in groups)
+    target = math.ceil(total / count)
+    columns: list[list[Group]] = [[]]
+    used = 0
+    for group in groups:
+        rows, continued = list(group.rows), False
+        while rows:
+            room = target - used - 1
+            # Start a new column rather than leave a heading with one orphan row.
+            if (room < 2 and used and len(columns) < count) or (room < 1 and len(columns) < count):
+                columns.append([])
+                used, room = 0, target - 1
+            take = rows if len(columns) == count else rows[:max(room, 1)]
+            if len(rows) - len(take) == 1 and len(columns) < count:
+                take = rows[:len(take) - 1] or take
+            columns[-1].append(Group(group.key, group.title, tuple(take), continued))
+            used += len(take) + 1
+            rows, continued = rows[len(take):], True
+    return [c for c in columns if c]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Type and spacing of one attempt: table text size in pt, table columns, extra gap per section in mm."""
+
+    table_pt: float
+    table_columns: int
+    gap_mm: float = 0.0
+
+
+def chart_width_units(sheet: Sheet, layout: Layout, fraction: float) -> float:
+    """SVG user units across a chart ``fraction`` of the content width.
+
+    Chosen so the chart's 11-unit labels print at about 0.85 × the table text size,
+    within the range the chart code is drawn for (420–900 units).
+    """
+    width_mm = sheet.content_width_mm * fraction
+    label_mm = 0.85 * layout.table_pt / PT_PER_MM
+    return max(420.0, min(900.0, 11.0 * width_mm / label_mm))
+
+
+CHART_FRACTIONS = {"parameters": 0.30, "context": 0.28, "timeline": 0.42}
+
+
+def render_html(course: m.Course, sheet: Sheet, layout: Layout, content: Plan, problems: Problems,
+                measure: bool = False) -> str:
+    """The poster HTML; ``measure`` lays it out on a very tall page to find its natural height."""
+    faces = shipped_faces(course.root)
+    stacks = font_stacks(course, faces, problems)
+    env = environment(course.root)
+    charts = [(kind, make_chart(content.models, kind, chart_width_units(sheet, layout, frac)))
+              for kind, frac in CHART_FRACTIONS.items()]
+    page_height = sheet.height_mm * 8 if measure else sheet.height_mm
+    css = env.get_template("poster/poster.css.j2").render(
+        fonts=faces, sheet=sheet, layout=layout, page_height_mm=page_height, fractions=CHART_FRACTIONS, **stacks)
+    return env.get_template("poster/poster.html.j2").render(
+        course=course, plan=content, tables=split_columns(content.groups, layout.table_columns),
+        charts=charts, css=css, build_date=build_date(course), column_title=column_title,
+        ESTIMATE_MARK=ESTIMATE_MARK)
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """Natural height of the poster content and its widest overrun, in mm."""
+
+    height_mm: float
+    overrun_mm: float
+    row_mm: float
+
+
+def measure(document, sheet: Sheet) -> Measure:
+    """Read the laid-out box tree: bottom of ``.poster``, text past the right margin, mean row height."""
+    page = document.pages[0]._page_box
+    top = page.content_box_y()
+    right = page.content_box_x() + page.width
+    bottom, overrun, rows = 0.0, 0.0, []
+    for box in _boxes(page):
+        element = getattr(box, "element", None)
+        classes = (element.get("class") or "").split() if element is not None else []
+        if "poster" in classes and box.element_tag == "main":
+            bottom = max(bottom, box.position_y + box.margin_height())
+        if box.element_tag == "tr" and "model" in classes:
+            rows.append(box.margin_height())
+        if type(box).__name__ == "TextBox":
+            overrun = max(overrun, box.position_x + box.width - right)
+    row = (sum(rows) / len(rows)) if rows else 0.0
+    return Measure((bottom - top) / PX_PER_MM, overrun / PX_PER_MM, row / PX_PER_MM)
+
+
+def write(course: m.Course, settings: BuildSettings) -> Output:
+    """Build ``<out_dir>/poster.pdf``: one page, sized by ``settings`` or ``course.meta.poster``.
+
+    Raises:
+        ContentErrors: missing values or uncovered characters under ``--strict``.
+        BuildError: too many models, content that cannot fit the sheet (with the
+            overflow in mm and what to do), or a resource outside the project.
+    """
+    from weasyprint import HTML  # heavy import: only when a poster is built
+
+    problems = Problems(settings.strict)
+    sheet = sheet_for(course, settings)
+    content = plan(course, problems)
+    texts = [(c.text, SourcePos("content/data/models.yaml", r.model.line))
+             for g in content.groups for r in g.rows for c in r.cells]
+    check_coverage(texts + [(t, SourcePos("content/data/models.yaml")) for _, t in content.notes],
+                   shipped_faces(course.root), problems)
+    problems.raise_if_any()
+    fetcher = make_url_fetcher([course.root, TOOL_ROOT / "assets", TOOL_ROOT / "templates"])
+    base = str(course.root) + "/"
+
+    def layout_of(layout: Layout, tall: bool):
+        html = render_html(course, sheet, layout, content, Problems(), measure=tall)
+        return html, HTML(string=html, base_url=base, url_fetcher=fetcher).render()
+
+    rows = sum(len(g.rows) for g in content.groups)
+    preferred = 2 if sheet.landscape and rows > 12 else 1
+    best: Optional[tuple[Layout, Measure]] = None
+    tried: list[tuple[Layout, Measure]] = []
+    for columns in (preferred, 3 - preferred):
+        best = _fit(sheet, columns, lambda lay: measure(layout_of(lay, True)[1], sheet), tried)
+        if best:
+            break
+    if best is None:
+        raise BuildError(_overflow_message(sheet, tried, rows))
+    layout, natural = best
+    spare = sheet.content_height_mm - natural.height_mm
+    layout = Layout(layout.table_pt, layout.table_columns, max(spare, 0.0) / 4)
+    html, document = layout_of(layout, False)
+    final = measure(document, sheet)
+    if fetcher.refused:
+        raise BuildError("the poster asked for resources outside the project: " + ", ".join(fetcher.refused[:5]))
+    if len(document.pages) != 1 or final.height_mm > sheet.content_height_mm + 0.5 or final.overrun_mm > 0.5:
+        raise BuildError(f"the poster did not fit one {sheet.size} page after layout ({len(document.pages)} pages, "
+                         f"content {final.height_mm:.0f} of {sheet.content_height_mm:.0f} mm); "
+                         "use a larger --size or fewer models")
+    identifier = hashlib.md5(html.encode("utf-8")).hexdigest().encode("ascii")
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
+    path = atomic_write(settings.out_dir / "poster.pdf", pdf)
+    summary = f"{sheet.summary}, table text {layout.table_pt:.1f} pt" + (", 3 mm bleed and crop marks"
+                                                                        if sheet.bleed_mm else "")
+    render_html(course, sheet, layout, content, problems)   # collect font-stack warnings once
+    return Output(path, summary, [str(w) for w in problems.warnings])
+
+
+def _fit(sheet: Sheet, columns: int, natural, tried: list) -> Optional[tuple[Layout, Measure]]:
+    """The largest table size in ``[sheet.min_pt, sheet.max_pt]`` whose content fits ``sheet``.
+
+    Content height is close to linear in the type size (the charts do not
+    depend on it), so after measuring both ends the size is interpolated and
+    checked, stepping down by 3 % until it fits (at most four more layouts).
+    """
+    avail = sheet.content_height_mm
+    hi = Layout(round(sheet.max_pt, 2), columns)
+    at_hi = natural(hi)
+    if at_hi.overrun_mm <= 0.5 and at_hi.height_mm <= avail:
+        return hi, at_hi
+    lo = Layout(round(sheet.min_pt, 2), columns)
+    at_lo = natural(lo)
+    tried.append((lo, at_lo))
+    if at_lo.height_mm > avail or at_lo.overrun_mm > 0.5:
+        return None
+    slope = (at_hi.height_mm - at_lo.height_mm) / (hi.table_pt - lo.table_pt)
+    size = lo.table_pt + (avail - at_lo.height_mm) / slope if slope > 0 else lo.table_pt
+    for _ in range(4):
+        size = max(lo.table_pt, min(hi.table_pt, size))
+        if size <= lo.table_pt:
+            break
+        attempt = Layout(round(size, 2), columns)
+        got = natural(attempt)
+        if got.height_mm <= avail and got.overrun_mm <= 0.5:
+            return attempt, got
+        size *= 0.97
+    return lo, at_lo
+
+
+def _overflow_message(sheet: Sheet, tried: list[tuple[Layout, Measure]], rows: int) -> str:
+    layout, got = min(tried, key=lambda t: t[1].height_mm)
+    orientation = "landscape" if sheet.landscape else "portrait"
+    if got.overrun_mm > 0.5 and got.height_mm <= sheet.content_height_mm:
+        return (f"the poster content is {got.overrun_mm:.0f} mm wider than {sheet.size} {orientation} allows even at "
+                f"{layout.table_pt:.1f} pt; use a larger --size or shorten the longest values")
+    over = got.height_mm - sheet.content_height_mm
+    fewer = math.ceil(over / got.row_mm * layout.table_columns) if got.row_mm else 0
+    bigger = [s for s in ISO_A_MM if ISO_A_MM[s][0] > ISO_A_MM[sheet.size][0]]
+    return (f"the poster overflows {sheet.size} {orientation} by {over:.0f} mm ({over / sheet.content_height_mm:.0%} "
+            f"of the usable height) even with {layout.table_pt:.1f} pt table text; {rows} models do not fit one page. "
+            f"Use a larger size (--size {bigger[-1] if bigger else 'A0'} or bigger)"
+            + (f" or show about {fewer} fewer models" if fewer else "") + ".")

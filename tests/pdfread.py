@@ -1,0 +1,115 @@
+"""Helpers to read PDFs back: text, outline, fonts, links, glyph boxes, rendered pages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pypdf
+import pypdfium2 as pdfium
+
+
+def norm(text: str) -> str:
+    """Drop all whitespace (incl. the ¼-em spaces of CJK/Latin spacing) for text comparisons."""
+    return re.sub(r"\s+", "", text.replace("\u2005", " "))
+
+
+def page_texts(path: Path) -> list[str]:
+    """Text of each page, as pdfium extracts it."""
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    finally:
+        doc.close()
+
+
+def outline(path: Path) -> list[tuple[int, str, int]]:
+    """Flattened outline: (depth, title, 0-based page)."""
+    reader = pypdf.PdfReader(str(path))
+    out: list[tuple[int, str, int]] = []
+
+    def walk(items, depth):
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                out.append((depth, item.title, reader.get_destination_page_number(item)))
+    walk(reader.outline, 0)
+    return out
+
+
+def fonts(path: Path) -> dict[str, bool]:
+    """BaseFont name (subset prefix removed) → whether a font file is embedded."""
+    reader = pypdf.PdfReader(str(path))
+    found: dict[str, bool] = {}
+
+    def visit(font):
+        font = font.get_object()
+        name = str(font.get("/BaseFont", "")).lstrip("/")
+        name = name.split("+", 1)[-1]
+        desc = font.get("/FontDescriptor")
+        if font.get("/DescendantFonts"):
+            for d in font["/DescendantFonts"]:
+                visit(d)
+            return
+        embedded = bool(desc) and any(k in desc.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+        found[name] = found.get(name, False) or embedded
+
+    for page in reader.pages:
+        res = page.get("/Resources")
+        if res and "/Font" in res.get_object():
+            for f in res.get_object()["/Font"].values():
+                visit(f)
+    return found
+
+
+def links(path: Path) -> list[tuple[int, str]]:
+    """(page, URI) of every URI link annotation."""
+    reader = pypdf.PdfReader(str(path))
+    out = []
+    for i, page in enumerate(reader.pages):
+        for annot in page.get("/Annots") or []:
+            a = annot.get_object()
+            action = a.get("/A")
+            if action and "/URI" in action.get_object():
+                out.append((i, str(action.get_object()["/URI"])))
+    return out
+
+
+def char_boxes(path: Path):
+    """Yield (page index, char, (left, bottom, right, top) in pt, page width, page height)."""
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        for i in range(len(doc)):
+            page = doc[i]
+            width, height = page.get_size()
+            tp = page.get_textpage()
+            for k in range(tp.count_chars()):
+                char = tp.get_text_range(k, 1)
+                if char.strip():
+                    yield i, char, tp.get_charbox(k), width, height
+    finally:
+        doc.close()
+
+
+def render(path: Path, index: int, scale: float = 0.5):
+    """Page ``index`` as a PIL image."""
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return doc[index].render(scale=scale).to_pil().convert("L")
+    finally:
+        doc.close()
+
+
+def image_sizes(path: Path) -> list[tuple[int, int]]:
+    """(width, height) of every image XObject."""
+    reader = pypdf.PdfReader(str(path))
+    sizes = []
+    for page in reader.pages:
+        res = page.get("/Resources")
+        xobjects = res.get_object().get("/XObject") if res else None
+        for x in (xobjects or {}).values():
+            x = x.get_object()
+            if x.get("/Subtype") == "/Image":
+                sizes.append((int(x["/Width"]), int(x["/Height"])))
+    return sizes
