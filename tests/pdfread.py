@@ -11,7 +11,7 @@ import pypdfium2 as pdfium
 
 def norm(text: str) -> str:
     """Drop all whitespace (incl. the ¼-em spaces of CJK/Latin spacing) for text comparisons."""
-    return re.sub(r"\s+", "", text.replace("\u2005", " "))
+    return re.sub(r"\s+", "", text.replace("\u2005", " ").replace("\ufffe", "-").replace("\u00ad", ""))
 
 
 def page_texts(path: Path) -> list[str]:

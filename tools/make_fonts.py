@@ -106,7 +106,8 @@ def build_face(out_name, src_dir, out_dir, resubroutinize=False):
     ttc_name, family = FACES[out_name]
     ttc_path = os.path.join(src_dir, ttc_name)
     idx = find_face_index(ttc_path, family)
-    font = TTFont(ttc_path, fontNumber=idx, lazy=False)
+    # recalcTimestamp=False keeps the upstream head.modified: byte-reproducible output
+    font = TTFont(ttc_path, fontNumber=idx, lazy=False, recalcTimestamp=False)
     weight = font["OS/2"].usWeightClass
     unicodes = sorted(font.getBestCmap().keys())
     # Variation selectors of the format-14 subtable (FE00/FE01 punctuation
@@ -167,7 +168,7 @@ def fallback_codepoints(src_dir):
 def build_fallback(src_dir, out_dir):
     t0 = time.time()
     wanted = fallback_codepoints(src_dir)
-    font = TTFont(HANAMIN_B)
+    font = TTFont(HANAMIN_B, recalcTimestamp=False)
     have = set(font.getBestCmap())
     unicodes = [cp for cp in wanted if cp in have]
     opts = subset_options()

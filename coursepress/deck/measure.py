@@ -82,6 +82,10 @@ class Measurer:
         """Number of lines ``segments`` ((text, bold) pairs) take when wrapped at ``width_pt``."""
         return len(self.wrap(segments, width_pt, size_pt))
 
+    def longest_unit_pt(self, segments: list[tuple[str, bool]], size_pt: float) -> float:
+        """Width of the widest unbreakable unit (a Latin word with its punctuation, one Han character)."""
+        return max((w for _, w, space in _units(segments, self, size_pt) if not space), default=0.0)
+
     def wrap(self, segments: list[tuple[str, bool]], width_pt: float, size_pt: float) -> list[str]:
         """Greedy line breaking of ``segments`` at ``width_pt``; returns the text of each line."""
         limit = width_pt * WIDTH_SAFETY

@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Optional
 
 from pptx import Presentation
-from pptx.util import Emu
 
-from ..errors import BuildError, ContentError, SourcePos
+from ..errors import BuildError, SourcePos
 from ..model import Course
 from ..resources import resolve_path
 from ..templating import search_path
@@ -222,6 +221,3 @@ def load_reference(course: Course, override: Optional[Path]):
     check(prs, path)
     return path, prs, geometry(prs)
 
-
-__all__ = ["REQUIRED", "Frame", "Geometry", "Level", "load_reference", "check", "open_reference",
-           "reference_path", "ContentError", "Emu", "FOOTER", "SLIDE_NUMBER"]

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 from dataclasses import dataclass
 from typing import Optional
 
 from .. import model as m
 from ..charts import make_chart
 from ..errors import BuildError, Problems, SourcePos
-from ..fonts import check_coverage, shipped_faces
+from ..fonts import check_coverage, isolated_fontconfig, shipped_faces
 from ..numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
 from ..output import atomic_write
 from ..resources import make_url_fetcher
@@ -237,11 +238,11 @@ class Layout:
 def chart_width_units(sheet: Sheet, layout: Layout, fraction: float) -> float:
     """SVG user units across a chart ``fraction`` of the content width.
 
-    Chosen so the chart's 11-unit labels print at about 0.85 × the table text size,
+    Chosen so the chart's 11-unit labels print at about 0.8 × the table text size,
     within the range the chart code is drawn for (420–900 units).
     """
     width_mm = sheet.content_width_mm * fraction
-    label_mm = 0.85 * layout.table_pt / PT_PER_MM
+    label_mm = 0.8 * layout.table_pt / PT_PER_MM
     return max(420.0, min(900.0, 11.0 * width_mm / label_mm))
 
 
@@ -254,7 +255,7 @@ def render_html(course: m.Course, sheet: Sheet, layout: Layout, content: Plan, p
     faces = shipped_faces(course.root)
     stacks = font_stacks(course, faces, problems)
     env = environment(course.root)
-    charts = [(kind, make_chart(content.models, kind, chart_width_units(sheet, layout, frac)))
+    charts = [(kind, make_chart(content.models, kind, chart_width_units(sheet, layout, frac), row_height=14.5))
               for kind, frac in CHART_FRACTIONS.items()]
     page_height = sheet.height_mm * 8 if measure else sheet.height_mm
     css = env.get_template("poster/poster.css.j2").render(
@@ -307,6 +308,7 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
         BuildError: too many models, content that cannot fit the sheet (with the
             overflow in mm and what to do), or a resource outside the project.
     """
+    os.environ["FONTCONFIG_FILE"] = str(isolated_fontconfig(course.root))   # shipped fonts only (C05, C16)
     from weasyprint import HTML  # heavy import: only when a poster is built
 
     problems = Problems(settings.strict)

@@ -1,0 +1,122 @@
+"""Model blocks and inlines → plan paragraphs and runs (text only; tables, charts, figures are in data.py).
+
+Lists keep their structure (C22): each item becomes a paragraph with its
+outline level, its kind (bullet or number) and its number, so numbered lists
+in notes and on slides are written with ``a:buAutoNum`` and nested bullets
+with their level instead of being flattened into plain lines.
+"""
+
+from __future__ import annotations
+
+from .. import model as m
+from .nodes import Para, Run
+
+_LINKABLE = ("http://", "https://", "mailto:")
+
+
+def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = False, href: str = "") -> list[Run]:
+    """Flatten inlines into runs, merging neighbours with the same formatting.
+
+    Footnote calls and raw HTML are left out (a slide has no foot); soft breaks
+    join lines (Chinese text has no spaces between lines); hard breaks become a space.
+    """
+    out: list[Run] = []
+
+    def add(run: Run) -> None:
+        if out and (out[-1].bold, out[-1].italic, out[-1].strike, out[-1].code, out[-1].href) == \
+                (run.bold, run.italic, run.strike, run.code, run.href):
+            out[-1] = Run(out[-1].text + run.text, run.bold, run.italic, run.strike, run.code, run.href)
+        elif run.text:
+            out.append(run)
+
+    for node in inlines:
+        if isinstance(node, m.Text):
+            add(Run(node.text, bold, italic, strike, False, href))
+        elif isinstance(node, m.Code):
+            add(Run(node.text, bold, italic, strike, True, href))
+        elif isinstance(node, m.XRef):
+            add(Run(node.label, bold, italic, strike, False, href))
+        elif isinstance(node, m.Break):
+            if node.hard:
+                add(Run(" ", bold, italic, strike, False, href))
+        elif isinstance(node, m.Strong):
+            for run in runs_of(node.children, True, italic, strike, href):
+                add(run)
+        elif isinstance(node, m.Emph):
+            for run in runs_of(node.children, bold, True, strike, href):
+                add(run)
+        elif isinstance(node, m.Strike):
+            for run in runs_of(node.children, bold, italic, True, href):
+                add(run)
+        elif isinstance(node, m.Link):
+            target = node.href if node.href.startswith(_LINKABLE) else href
+            for run in runs_of(node.children, bold, italic, strike, target):
+                add(run)
+    return out
+
+
+def paras_of(blocks, level: int = 0) -> list[Para]:
+    """Text paragraphs of ``blocks`` (lists keep level, kind and number; data blocks are skipped)."""
+    out: list[Para] = []
+    for block in blocks:
+        if isinstance(block, m.Paragraph):
+            out.append(Para(tuple(runs_of(block.children)), level))
+        elif isinstance(block, m.Heading):
+            out.append(Para(tuple(runs_of(block.children, bold=True)), level))
+        elif isinstance(block, m.ListBlock):
+            out.extend(_list_paras(block, level))
+        elif isinstance(block, (m.BlockQuote, m.Only)):
+            out.extend(paras_of(block.blocks, level))
+        elif isinstance(block, m.Admonition):
+            if block.title:
+                out.append(Para((Run(block.title, bold=True),), level))
+            out.extend(paras_of(block.blocks, level))
+        elif isinstance(block, m.CodeBlock):
+            out.extend(Para((Run(line, code=True),), level) for line in block.text.rstrip("\n").split("\n"))
+    return out
+
+
+def _list_paras(block: m.ListBlock, level: int) -> list[Para]:
+    out: list[Para] = []
+    kind = "number" if block.ordered else "bullet"
+    for offset, item in enumerate(block.items):
+        first = True
+        for inner in item.blocks:
+            if first and isinstance(inner, m.Paragraph):
+                out.append(Para(tuple(runs_of(inner.children)), level, kind, block.start + offset))
+                first = False
+            elif isinstance(inner, m.ListBlock):
+                if first:
+                    out.append(Para((), level, kind, block.start + offset))
+                    first = False
+                out.extend(_list_paras(inner, level + 1))
+            else:
+                out.extend(paras_of([inner], level))
+        if first:
+            out.append(Para((), level, kind, block.start + offset))
+    return out
+
+
+def notes_of(blocks) -> tuple[Para, ...]:
+    """Paragraphs of every ``::: notes`` block among ``blocks`` (also inside ``::: slides``)."""
+    out: list[Para] = []
+    for block in blocks:
+        if isinstance(block, m.Notes):
+            out.extend(paras_of(block.blocks))
+        elif isinstance(block, m.Only) and block.target == "slides":
+            out.extend(notes_of(block.blocks))
+    return tuple(out)
+
+
+def prose_notes(blocks, include_visible: bool) -> tuple[Para, ...]:
+    """The section's handout prose as a script: ``::: handout`` text, and the visible prose if asked.
+
+    ``include_visible`` is False when the visible prose is already on the slides.
+    """
+    out: list[Para] = []
+    for block in blocks:
+        if isinstance(block, m.Only) and block.target == "handout":
+            out.extend(paras_of(block.blocks))
+        elif include_visible and isinstance(block, (m.Paragraph, m.ListBlock, m.BlockQuote, m.Admonition)):
+            out.extend(paras_of([block]))
+    return tuple(p for p in out if p.plain.strip())

@@ -1,0 +1,199 @@
+"""Data slides: model tables and Markdown tables (native tables), charts (native charts), figures (pictures).
+
+Values come from the shared modules, so every output shows the same numbers:
+:func:`coursepress.numbers.field_text` for table cells,
+:func:`coursepress.charts.series` for chart values, and the estimate mark
+``≈`` with its note (:func:`coursepress.numbers.estimate_note`) in the cell or
+data label, the caption and the speaker notes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .. import model as m
+from ..charts import series
+from ..errors import ContentError, SourcePos
+from ..numbers import ESTIMATE_MARK, column_title, estimate_note, field_text, format_context, format_params
+from .blocks import runs_of
+from .nodes import CONTINUED, ChartPlan, Para, PicturePlan, Run, SlidePlan, TablePlan
+
+if TYPE_CHECKING:
+    from .plan import Planner
+
+CELL_MARGIN_X_PT = 5.76     # 0.08 in left and right
+CELL_MARGIN_Y_PT = 3.6      # 0.05 in top and bottom
+ROW_SLACK_PT = 2.0
+EMU_PER_PT = 12700
+CHART_MAX_POINTS = 12
+ESTIMATE_CAPTION = "≈ 为估计值或非官方数字，来源见讲者备注"
+FIELD_NAMES = {"parameters": "参数量", "context": "上下文长度", "release": "发布时间"}
+DATA_FILE = "content/data/models.yaml"
+
+
+def _caption(label: str, number: int, caption) -> str:
+    text = m.plain_text(caption)
+    return f"{label} {number}　{text}" if number else text
+
+
+def _data_slide(planner: "Planner", layout: str, title: str, index: int, pos: SourcePos, caption: str,
+                notes: tuple[Para, ...], **data) -> SlidePlan:
+    shown = title + (CONTINUED if index else "")
+    caption_paras = planner.fit.single(layout, "Caption", [Para((Run(caption),))], pos) if caption else ()
+    return SlidePlan(data.pop("kind"), layout, (("Title", planner.fit.title(layout, shown, pos)),
+                                                ("Caption", caption_paras)), notes, pos, **data)
+
+
+# ---------------------------------------------------------------- tables
+def _column_widths(planner: "Planner", cells: list[list[list[Run]]], size_pt: float, total_pt: float) -> list[float]:
+    """Column widths (pt) summing to ``total_pt``: natural widths if they fit, else shares of the slack
+    above each column's widest unbreakable word."""
+    measure = planner.fit.measurer
+    cols = len(cells[0])
+    pad = 2 * CELL_MARGIN_X_PT
+    natural = [max(sum(measure.width_pt(r.text, size_pt, r.bold) for r in row[c]) for row in cells) + pad
+               for c in range(cols)]
+    minimum = [max(measure.longest_unit_pt([(r.text, r.bold) for r in row[c]], size_pt) for row in cells) + pad
+               for c in range(cols)]
+    if sum(natural) <= total_pt:
+        return [w * total_pt / sum(natural) for w in natural]
+    slack = total_pt - sum(minimum)
+    want = [n - mi for n, mi in zip(natural, minimum)]
+    if slack <= 0 or sum(want) == 0:
+        return [w * total_pt / sum(minimum) for w in minimum]
+    return [mi + slack * w / sum(want) for mi, w in zip(minimum, want)]
+
+
+def _row_height_pt(planner: "Planner", row: list[list[Run]], widths: list[float], size_pt: float) -> float:
+    measure = planner.fit.measurer
+    lines = max(measure.lines([(r.text, r.bold) for r in cell], w - 2 * CELL_MARGIN_X_PT, size_pt)
+                for cell, w in zip(row, widths))
+    return lines * size_pt * measure.line_em + 2 * CELL_MARGIN_Y_PT + ROW_SLACK_PT
+
+
+def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[list[Run]]],
+                  row_pos: list[SourcePos], title: str, caption: str, notes: tuple[Para, ...],
+                  pos: SourcePos) -> list[SlidePlan]:
+    frame = planner.fit.frame("Table", "Table")
+    size = frame.level(0).size_pt
+    widths = _column_widths(planner, [header] + rows, size, frame.width_emu / EMU_PER_PT)
+    header_h = _row_height_pt(planner, header, widths, size)
+    limit = frame.height_emu / EMU_PER_PT
+    chunks: list[list[int]] = [[]]
+    used = header_h
+    heights = [_row_height_pt(planner, row, widths, size) for row in rows]
+    for i, height in enumerate(heights):
+        if header_h + height > limit:
+            raise ContentError(row_pos[i], f"a table row is taller than the slide's table area even alone "
+                               f"({header_h + height:.0f} pt > {limit:.0f} pt)", "shorten the row's cells")
+        if used + height > limit and chunks[-1]:
+            chunks.append([])
+            used = header_h
+        chunks[-1].append(i)
+        used += height
+    width_emu = [int(w * EMU_PER_PT) for w in widths]
+    width_emu[-1] = frame.width_emu - sum(width_emu[:-1])
+    slides = []
+    for index, chunk in enumerate(chunks):
+        table = TablePlan(tuple(tuple(c) for c in header), tuple(tuple(tuple(c) for c in rows[i]) for i in chunk),
+                          tuple(width_emu),
+                          tuple(int(h * EMU_PER_PT) for h in [header_h] + [heights[i] for i in chunk]), size)
+        slides.append(_data_slide(planner, "Table", title, index, pos, caption, notes,
+                                  kind="table", table=table, data_frame="Table"))
+    return slides
+
+
+def model_table_slides(planner: "Planner", block: m.ModelTable, title: str,
+                       section_notes: tuple[Para, ...]) -> list[SlidePlan]:
+    """The model comparison as native table slides; estimated cells carry ≈, their notes go to the notes."""
+    header = [[Run(column_title(c), bold=True)] for c in block.columns]
+    rows, positions, estimates = [], [], []
+    for model in block.models:
+        row = []
+        for column in block.columns:
+            note = estimate_note(model, column)
+            text = field_text(model, column)
+            row.append([Run((ESTIMATE_MARK if note else "") + text, bold=column == "name")])
+            if note:
+                estimates.append(Para((Run(f"{model.name} {FIELD_NAMES.get(column, column)}：{note}"),), 0, "bullet"))
+        rows.append(row)
+        positions.append(SourcePos(DATA_FILE, model.line))
+    caption = _caption("表", block.number, block.caption)
+    if estimates:
+        caption += "（" + ESTIMATE_CAPTION + "）"
+    notes = (Para((Run(caption),)),) + tuple(estimates) + section_notes
+    if not rows:
+        raise ContentError(block.pos, "the model table selects no models", "check its :filter:")
+    return _table_slides(planner, header, rows, positions, title, caption, notes, block.pos)
+
+
+def table_slides(planner: "Planner", block: m.Table, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
+    """A Markdown table as native table slides (header repeated on continuation slides)."""
+    header = [runs_of(c.children, bold=True) for c in block.header]
+    rows = [[runs_of(c.children) for c in row] for row in block.rows]
+    caption = _caption("表", block.number, block.caption)
+    notes = ((Para((Run(caption),)),) if caption else ()) + section_notes
+    if not notes:
+        notes = (Para((Run("表格：" + "、".join(m.plain_text(c.children) for c in block.header)),)),)
+    return _table_slides(planner, header, rows, [block.pos] * len(rows), title, caption, notes, block.pos)
+
+
+# ---------------------------------------------------------------- charts
+def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
+    """Native chart slides from :func:`coursepress.charts.series`, at most 12 points per slide.
+
+    parameters/context: horizontal bars on a log scale; timeline/family: release dates on a time axis.
+    """
+    bars = block.chart in ("parameters", "context")
+    pairs = series(block.models, block.chart if bars else "timeline")
+    if not pairs:
+        raise ContentError(block.pos, f"the {block.chart} chart has no values to plot", "check its :filter:")
+    field = {"parameters": "parameters_b", "context": "context_k"}.get(block.chart, "release")
+    fmt = format_params if block.chart == "parameters" else format_context
+    labels, estimates = [], []
+    for model, value in pairs:
+        note = model.estimated.get(field, "")
+        mark = ESTIMATE_MARK if note else ""
+        labels.append(mark + fmt(value) if bars else f"{model.name} {mark}{model.release.iso}")
+        if note:
+            estimates.append(Para((Run(f"{model.name} {FIELD_NAMES.get(block.chart, '发布时间')}：{note}"),), 0, "bullet"))
+    axis = {"parameters": "参数量（十亿，对数坐标）", "context": "上下文长度（千 tokens，对数坐标）"}.get(block.chart, "发布时间（年）")
+    caption = _caption("图", block.number, block.caption)
+    if estimates:
+        caption += "（" + ESTIMATE_CAPTION + "）"
+    notes = (Para((Run(caption),)), Para((Run(block.alt),))) + tuple(estimates) + section_notes
+    size = planner.fit.frame("Chart", "Chart").level(0).size_pt
+    slides = []
+    for index, start in enumerate(range(0, len(pairs), CHART_MAX_POINTS)):
+        part = slice(start, start + CHART_MAX_POINTS)
+        chart = ChartPlan("bar" if bars else "timeline", tuple(mo.name for mo, _ in pairs[part]),
+                          tuple(v for _, v in pairs[part]), tuple(labels[part]),
+                          tuple(mo.open for mo, _ in pairs[part]), axis, bars, block.alt, size)
+        slides.append(_data_slide(planner, "Chart", title, index, block.pos, caption, notes,
+                                  kind="chart", chart=chart, data_frame="Chart"))
+    return slides
+
+
+# ---------------------------------------------------------------- figures
+def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
+    """A figure as a picture scaled into the Chart layout's chart frame, aspect kept, alt text set.
+
+    Raises:
+        ContentError: an SVG image (PowerPoint needs a bitmap fallback the build cannot make).
+    """
+    image = block.image
+    if image.ext == "svg":
+        raise ContentError(block.pos, f"SVG image '{image.origin[:60]}' cannot be placed on a slide",
+                           "export it as PNG and refer to the PNG")
+    frame = planner.fit.frame("Chart", "Chart")
+    width_px, height_px = max(image.width_px, 1), max(image.height_px, 1)
+    scale = min(frame.width_emu / width_px, frame.height_emu / height_px)
+    width, height = int(width_px * scale), int(height_px * scale)
+    left = frame.left_emu + (frame.width_emu - width) // 2
+    top = frame.top_emu + (frame.height_emu - height) // 2
+    name = f"图 {block.number}" if block.number else "图片"
+    picture = PicturePlan(image.data, image.ext, block.alt, name, left, top, width, height)
+    caption = _caption("图", block.number, block.caption) or block.alt
+    notes = (Para((Run(f"{name}：{block.alt}"),)),) + section_notes
+    return [_data_slide(planner, "Chart", title, 0, block.pos, caption, notes,
+                        kind="picture", picture=picture, data_frame="Chart")]

@@ -1,0 +1,124 @@
+"""Fitting text into the reference deck's placeholder frames, measured with the shipped fonts.
+
+Rules (issue 3, case C19): body text keeps the reference deck's size for its
+level and continues on "（续）" slides instead of shrinking; titles may step
+down in 2 pt steps to 28 pt; nothing relies on PowerPoint's autofit flags.
+Text that cannot fit even alone (one over-long bullet, a title longer than two
+lines at 28 pt) is a :class:`~coursepress.errors.ContentError` at its source line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..errors import ContentError, SourcePos
+from .measure import Measurer
+from .nodes import Para, Run
+from .reference import Frame, Geometry
+
+TITLE_MIN_PT = 28.0
+BODY_MIN_PT = 18.0
+STEP_PT = 2.0
+EMU_PER_PT = 12700
+
+
+class Fitter:
+    """Measures paragraphs against the frames of ``geometry`` with ``measurer``."""
+
+    def __init__(self, geometry: Geometry, measurer: Measurer) -> None:
+        self.geometry, self.measurer = geometry, measurer
+
+    def frame(self, layout: str, name: str) -> Frame:
+        return self.geometry.frames[layout][name]
+
+    # ------------------------------------------------------------ measuring
+    def indent_pt(self, frame: Frame, para: Para) -> float:
+        """Left margin of the text of ``para``: the level's marL, none for an unbulleted level-0 paragraph."""
+        if para.bullet == "none" and para.level == 0:
+            return 0.0
+        return frame.level(para.level).margin_left_emu / EMU_PER_PT
+
+    def para_height_pt(self, frame: Frame, para: Para, size_pt: float = 0.0) -> float:
+        """Height of ``para`` in ``frame``: space before + lines × size × line height × line spacing."""
+        level = frame.level(para.level)
+        size = size_pt or para.size_pt or level.size_pt
+        width = frame.text_width_pt - self.indent_pt(frame, para)
+        lines = self.measurer.lines(para.segments(), width, size)
+        return level.space_before_pt * size / level.size_pt + lines * size * self.measurer.line_em * level.line_spacing
+
+    def height_pt(self, frame: Frame, paras) -> float:
+        return sum(self.para_height_pt(frame, p) for p in paras)
+
+    def sized(self, frame: Frame, para: Para, size_pt: float = 0.0) -> Para:
+        return replace(para, size_pt=size_pt or frame.level(para.level).size_pt)
+
+    # ------------------------------------------------------------ fitting
+    def title(self, layout: str, text: str, pos: SourcePos) -> tuple[Para, ...]:
+        """The title paragraph at the largest size from the reference size down to 28 pt that fits.
+
+        Raises:
+            ContentError: the title does not fit even at 28 pt.
+        """
+        frame = self.frame(layout, "Title")
+        level = frame.level(0)
+        size = level.size_pt
+        floor = min(size, TITLE_MIN_PT)
+        para = Para((Run(text, bold=level.bold),))
+        while True:
+            if self.para_height_pt(frame, para, size) - level.space_before_pt <= frame.text_height_pt:
+                return (replace(para, size_pt=size),)
+            if size - STEP_PT < floor - 1e-6:
+                raise ContentError(pos, f"the slide title '{text}' does not fit the '{layout}' title "
+                                   f"placeholder even at {floor:g} pt", "shorten the heading")
+            size -= STEP_PT
+
+    def single(self, layout: str, name: str, paras: list[Para], pos: SourcePos) -> tuple[Para, ...]:
+        """All ``paras`` in one frame (subtitles), stepping down to 18 pt if needed.
+
+        Raises:
+            ContentError: they do not fit even at 18 pt.
+        """
+        frame = self.frame(layout, name)
+        scale = 1.0
+        while True:
+            sized = [replace(p, size_pt=self._scaled(frame.level(p.level).size_pt, scale)) for p in paras]
+            if self.height_pt(frame, sized) <= frame.text_height_pt:
+                return tuple(sized)
+            if all(p.size_pt <= min(frame.level(p.level).size_pt, BODY_MIN_PT) for p in sized):
+                raise ContentError(pos, f"the text of '{name}' on a '{layout}' slide does not fit: "
+                                   f"'{''.join(p.plain for p in paras)[:40]}…'", "shorten it")
+            scale -= 0.1
+
+    @staticmethod
+    def _scaled(size_pt: float, scale: float) -> float:
+        """``size_pt × scale`` in whole points, never below 18 pt (or the reference size if smaller)."""
+        return max(min(size_pt, BODY_MIN_PT), round(size_pt * scale))
+
+    def flow(self, layout: str, name: str, paras: list[Para], pos: SourcePos) -> list[tuple[Para, ...]]:
+        """Split ``paras`` over as many frames as needed, at the reference sizes (never shrunk).
+
+        A chunk does not end on a paragraph whose sub-items start the next chunk
+        when moving it keeps the chunk non-empty.
+
+        Raises:
+            ContentError: one paragraph taller than the frame on its own.
+        """
+        frame = self.frame(layout, name)
+        limit = frame.text_height_pt
+        chunks: list[list[Para]] = [[]]
+        used = 0.0
+        for para in paras:
+            para = self.sized(frame, para)
+            height = self.para_height_pt(frame, para)
+            if height > limit:
+                raise ContentError(pos, f"a paragraph is too long for one slide even alone: '{para.plain[:40]}…'",
+                                   "split it into shorter points")
+            if used + height > limit and chunks[-1]:
+                carry: list[Para] = []
+                if para.level > 0 and len(chunks[-1]) > 1 and chunks[-1][-1].level < para.level:
+                    carry = [chunks[-1].pop()]
+                chunks.append(carry)
+                used = self.height_pt(frame, carry)
+            chunks[-1].append(para)
+            used += height
+        return [tuple(c) for c in chunks if c]

@@ -1,0 +1,124 @@
+"""The slide plan's data: runs, paragraphs, tables, charts, pictures, slides (no python-pptx objects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+from ..errors import SourcePos
+
+CONTINUED = "（续）"
+
+
+@dataclass(frozen=True)
+class Run:
+    """A span of text with its formatting; ``href`` is an http(s)/mailto link target or ""."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    strike: bool = False
+    code: bool = False
+    href: str = ""
+
+
+@dataclass(frozen=True)
+class Para:
+    """A paragraph: ``runs``, outline ``level`` (0-based), ``bullet`` none | bullet | number,
+    ``number`` its 1-based list number, ``size_pt`` the explicit run size (0 = not fitted yet)."""
+
+    runs: tuple[Run, ...]
+    level: int = 0
+    bullet: str = "none"
+    number: int = 0
+    size_pt: float = 0.0
+
+    @property
+    def plain(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+    def segments(self) -> list[tuple[str, bool]]:
+        return [(r.text, r.bold) for r in self.runs]
+
+
+@dataclass(frozen=True)
+class TablePlan:
+    """A native table: ``header`` and ``rows`` of cells (runs), column widths and row heights in EMU."""
+
+    header: tuple[tuple[Run, ...], ...]
+    rows: tuple[tuple[tuple[Run, ...], ...], ...]
+    col_widths_emu: tuple[int, ...]
+    row_heights_emu: tuple[int, ...]
+    size_pt: float
+
+
+@dataclass(frozen=True)
+class ChartPlan:
+    """A native chart. ``kind``: "bar" (horizontal bars, ``log`` scale) or "timeline" (XY scatter).
+
+    ``categories`` are model names; ``values`` what :func:`coursepress.charts.series`
+    returns (billions, thousands of tokens, decimal years); ``labels`` the data
+    label of each point (Chinese units, ≈ when estimated); ``open`` whether each
+    model has open weights (series "开放权重" / "闭源").
+    """
+
+    kind: str
+    categories: tuple[str, ...]
+    values: tuple[float, ...]
+    labels: tuple[str, ...]
+    open: tuple[Optional[bool], ...]
+    axis_title: str
+    log: bool
+    alt: str
+    size_pt: float
+
+
+@dataclass(frozen=True)
+class PicturePlan:
+    """A picture: image bytes with type, alt text, and its box in EMU (aspect kept)."""
+
+    data: bytes
+    ext: str
+    alt: str
+    name: str
+    left_emu: int
+    top_emu: int
+    width_emu: int
+    height_emu: int
+
+
+@dataclass(frozen=True)
+class SlidePlan:
+    """One slide: ``layout`` name, ``texts`` (placeholder name → paragraphs), optional data, notes.
+
+    ``kind`` is title | agenda | section | content | table | chart | picture | closing;
+    ``data_frame`` names the placeholder whose box a table/chart/picture takes.
+    """
+
+    kind: str
+    layout: str
+    texts: tuple[tuple[str, tuple[Para, ...]], ...]
+    notes: tuple[Para, ...]
+    pos: SourcePos
+    table: Optional[TablePlan] = None
+    chart: Optional[ChartPlan] = None
+    picture: Optional[PicturePlan] = None
+    data_frame: str = ""
+    footer: bool = True
+
+    @property
+    def title(self) -> str:
+        return "".join(p.plain for name, paras in self.texts if name == "Title" for p in paras)
+
+
+@dataclass(frozen=True)
+class DeckPlan:
+    """The whole deck: slides in order, footer text, document properties."""
+
+    slides: tuple[SlidePlan, ...]
+    footer: str
+    title: str
+    author: str
+    subject: str
+    language: str
+    warnings: tuple[str, ...] = field(default=())

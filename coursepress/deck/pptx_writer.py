@@ -1,0 +1,366 @@
+"""Slide plan → PPTX bytes with python-pptx, on top of the reference deck.
+
+Every run gets an explicit size, ``b``, ``lang``/``altLang`` and both an
+``a:latin`` and an ``a:ea`` font (C07: python-pptx's ``font.name`` sets only
+``a:latin``, so Chinese falls back to whatever the viewer picks). Lists are
+written with their level and ``a:buAutoNum``/``a:buChar`` (C22). Text frames
+get ``a:noAutofit``: the plan already fits them (C19). Tables, charts and
+pictures take the box of their named placeholder. The package is rewritten
+with fixed ZIP timestamps and sorted entries so rebuilds are byte-identical.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import re
+import zipfile
+
+from lxml import etree
+from pptx import Presentation
+from pptx.chart.data import CategoryChartData, XyChartData
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.dml import MSO_THEME_COLOR
+from pptx.enum.text import MSO_AUTO_SIZE
+from pptx.oxml.ns import qn
+from pptx.util import Emu, Pt
+
+from ..errors import ContentError
+from .nodes import ChartPlan, DeckPlan, Para, PicturePlan, SlidePlan, TablePlan
+from .reference import FOOTER, SLIDE_NUMBER, layouts_by_name
+
+HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
+NOTES_INDENT_EMU = 285750
+_AFTER_FONTS = ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")
+SERIES_NAMES = {True: "开放权重", False: "闭源", None: "未注明"}
+SERIES_COLOURS = {True: MSO_THEME_COLOR.ACCENT_2, False: MSO_THEME_COLOR.ACCENT_1, None: MSO_THEME_COLOR.TEXT_2}
+
+
+class Fonts:
+    """The typefaces every run names: ``latin`` (a:latin, a:cs) and ``east_asian`` (a:ea)."""
+
+    def __init__(self, latin: str, east_asian: str) -> None:
+        self.latin, self.east_asian = latin, east_asian
+
+    def apply(self, rpr, text: str = "") -> None:
+        """Set lang/altLang and a:latin, a:ea, a:cs on a ``a:rPr``/``a:defRPr``, in schema order."""
+        cjk = bool(HAN.search(text)) or not text
+        rpr.set("lang", "zh-CN" if cjk else "en-US")
+        rpr.set("altLang", "en-US" if cjk else "zh-CN")
+        for tag in ("a:latin", "a:ea", "a:cs"):
+            for old in rpr.findall(qn(tag)):
+                rpr.remove(old)
+        anchor = next((rpr.find(qn(t)) for t in _AFTER_FONTS if rpr.find(qn(t)) is not None), None)
+        for tag, face in (("a:latin", self.latin), ("a:ea", self.east_asian), ("a:cs", self.latin)):
+            el = etree.SubElement(rpr, qn(tag))
+            el.set("typeface", face)
+            if anchor is not None:
+                anchor.addprevious(el)
+
+
+def _write_runs(paragraph, para: Para, fonts: Fonts) -> None:
+    for run_plan in para.runs or ():
+        run = paragraph.add_run()
+        run.text = run_plan.text
+        rpr = run._r.get_or_add_rPr()
+        if para.size_pt:
+            rpr.set("sz", str(int(round(para.size_pt * 100))))
+        rpr.set("b", "1" if run_plan.bold else "0")
+        if run_plan.italic:
+            rpr.set("i", "1")
+        if run_plan.strike:
+            rpr.set("strike", "sngStrike")
+        fonts.apply(rpr, run_plan.text)
+        if run_plan.href:
+            run.hyperlink.address = run_plan.href
+    if not para.runs:   # an empty item still needs its end-of-paragraph size and fonts
+        end = paragraph._p.get_or_add_endParaRPr()
+        if para.size_pt:
+            end.set("sz", str(int(round(para.size_pt * 100))))
+        fonts.apply(end)
+
+
+def _bullets(paragraph, para: Para, start_at: int, margin_emu: int | None, indent_emu: int | None,
+             explicit_bullet: bool) -> None:
+    """List properties of one paragraph: level, margins and ``a:buNone``/``a:buChar``/``a:buAutoNum``."""
+    ppr = paragraph._p.get_or_add_pPr()
+    if para.level:
+        ppr.set("lvl", str(para.level))
+    if margin_emu is not None:
+        ppr.set("marL", str(margin_emu))
+    if indent_emu is not None:
+        ppr.set("indent", str(indent_emu))
+    for tag in ("a:buNone", "a:buAutoNum", "a:buChar", "a:buFont"):
+        for old in ppr.findall(qn(tag)):
+            ppr.remove(old)
+    if para.bullet == "none":
+        etree.SubElement(ppr, qn("a:buNone"))
+    elif para.bullet == "number":
+        etree.SubElement(ppr, qn("a:buFont")).set("typeface", "+mj-lt")
+        auto = etree.SubElement(ppr, qn("a:buAutoNum"))
+        auto.set("type", "arabicPeriod")
+        if start_at != 1:
+            auto.set("startAt", str(start_at))
+    elif explicit_bullet:
+        etree.SubElement(ppr, qn("a:buFont")).set("typeface", "Arial")
+        etree.SubElement(ppr, qn("a:buChar")).set("char", "•" if para.level % 2 == 0 else "–")
+
+
+def _starts(paras: tuple[Para, ...]) -> list[int]:
+    """``startAt`` of each numbered paragraph: the number of the first item of its run at its level."""
+    starts: list[int] = []
+    current: dict[int, int] = {}
+    for para in paras:
+        for level in [lv for lv in current if lv > para.level]:
+            del current[level]
+        if para.bullet == "number":
+            current.setdefault(para.level, para.number)
+            starts.append(current[para.level])
+        else:
+            current.pop(para.level, None)
+            starts.append(1)
+    return starts
+
+
+def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = False, title: bool = False) -> None:
+    """Replace the text of ``text_frame`` by ``paras`` (fitted sizes, fonts, list structure)."""
+    text_frame.word_wrap = True
+    if not notes:
+        text_frame.auto_size = MSO_AUTO_SIZE.NONE
+    for extra in text_frame._txBody.findall(qn("a:p"))[1:]:
+        text_frame._txBody.remove(extra)
+    first = text_frame.paragraphs[0]
+    for child in list(first._p):
+        first._p.remove(child)
+    for i, (para, start) in enumerate(zip(paras, _starts(paras))):
+        paragraph = first if i == 0 else text_frame.add_paragraph()
+        if notes:
+            indent = NOTES_INDENT_EMU if para.bullet != "none" else 0
+            _bullets(paragraph, para, start, NOTES_INDENT_EMU * para.level + indent, -indent, True)
+        elif not title:
+            margin = 0 if para.bullet == "none" and para.level == 0 else None
+            _bullets(paragraph, para, start, margin, 0 if para.bullet == "none" else None, False)
+        _write_runs(paragraph, para, fonts)
+
+
+# ---------------------------------------------------------------- shapes
+def _take_box(placeholder):
+    """Remove ``placeholder`` from its slide and return its box (left, top, width, height) in EMU."""
+    box = (placeholder.left, placeholder.top, placeholder.width, placeholder.height)
+    element = placeholder._element
+    element.getparent().remove(element)
+    return box
+
+
+def _describe(shape, name: str, alt: str) -> None:
+    c_nv_pr = shape._element.xpath("./*[1]/p:cNvPr")[0]
+    c_nv_pr.set("name", name)
+    c_nv_pr.set("descr", alt)
+
+
+def add_table(slide, box, plan: TablePlan, fonts: Fonts, caption: str) -> None:
+    left, top, width, _ = box
+    rows = 1 + len(plan.rows)
+    shape = slide.shapes.add_table(rows, len(plan.header), left, top, width, Emu(sum(plan.row_heights_emu)))
+    _describe(shape, "Table", caption)
+    table = shape.table
+    table.first_row = True
+    for c, w in enumerate(plan.col_widths_emu):
+        table.columns[c].width = Emu(w)
+    for r, h in enumerate(plan.row_heights_emu):
+        table.rows[r].height = Emu(h)
+    for r, row in enumerate((plan.header,) + plan.rows):
+        for c, runs in enumerate(row):
+            cell = table.cell(r, c)
+            cell.margin_left = cell.margin_right = Pt(5.76)
+            cell.margin_top = cell.margin_bottom = Pt(3.6)
+            write_text(cell.text_frame, (Para(runs, size_pt=plan.size_pt),), fonts, title=True)
+
+
+def _label(data_label, text: str, size_pt: float, fonts: Fonts) -> None:
+    frame = data_label.text_frame
+    frame.text = text
+    for run in frame.paragraphs[0].runs:
+        rpr = run._r.get_or_add_rPr()
+        rpr.set("sz", str(int(size_pt * 100)))
+        fonts.apply(rpr, text)
+
+
+def add_chart(slide, box, plan: ChartPlan, fonts: Fonts) -> None:
+    """A native, editable chart (the data lives in the embedded workbook)."""
+    left, top, width, height = box
+    groups = [flag for flag in (False, True, None) if flag in plan.open]
+    if plan.kind == "bar":
+        data = CategoryChartData(number_format="0.###")
+        order = list(range(len(plan.categories)))[::-1]   # largest at the top
+        data.categories = [plan.categories[i] for i in order]
+        for flag in groups:
+            data.add_series(SERIES_NAMES[flag], [plan.values[i] if plan.open[i] is flag else None for i in order])
+        shape = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, left, top, width, height, data)
+        chart = shape.chart
+        chart.plots[0].overlap = 100
+        chart.plots[0].gap_width = 50
+        axis = chart.value_axis
+        scaling = axis._element.find(qn("c:scaling"))
+        scaling.insert(0, etree.Element(qn("c:logBase"), val="10"))
+        for s_index, flag in enumerate(groups):
+            for p_index, i in enumerate(order):
+                if plan.open[i] is flag:
+                    point = chart.series[s_index].points[p_index]
+                    _label(point.data_label, plan.labels[i], plan.size_pt, fonts)
+                    point.data_label.position = XL_LABEL_POSITION.OUTSIDE_END
+    else:
+        data = XyChartData()
+        n = len(plan.categories)
+        rows = {i: n - i for i in range(n)}
+        for flag in groups:
+            series = data.add_series(SERIES_NAMES[flag])
+            for i in range(n):
+                if plan.open[i] is flag:
+                    series.add_data_point(plan.values[i], rows[i])
+        shape = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, left, top, width, height, data)
+        chart = shape.chart
+        axis = chart.category_axis   # the x (time) axis
+        lo, hi = int(min(plan.values)), int(max(plan.values)) + 1
+        axis.minimum_scale, axis.maximum_scale, axis.major_unit = lo, hi, 1
+        axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = "0", False
+        chart.value_axis.visible = False
+        chart.value_axis.has_major_gridlines = False
+        chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = 0, n + 1
+        mid = lo + (hi - lo) / 2
+        for s_index, flag in enumerate(groups):
+            series = chart.series[s_index]
+            series.marker.style = XL_MARKER_STYLE.CIRCLE
+            series.marker.size = 10
+            series.format.line.fill.background()
+            members = [i for i in range(n) if plan.open[i] is flag]
+            for p_index, i in enumerate(members):
+                point = series.points[p_index]
+                _label(point.data_label, plan.labels[i], plan.size_pt, fonts)
+                point.data_label.position = XL_LABEL_POSITION.RIGHT if plan.values[i] < mid else XL_LABEL_POSITION.LEFT
+    for s_index, flag in enumerate(groups):
+        fill = chart.series[s_index].format.fill
+        fill.solid()
+        fill.fore_color.theme_color = SERIES_COLOURS[flag]
+        if plan.kind != "bar":
+            marker = chart.series[s_index].marker.format.fill
+            marker.solid()
+            marker.fore_color.theme_color = SERIES_COLOURS[flag]
+    axis.has_major_gridlines = True
+    axis.has_title = True
+    axis.axis_title.text_frame.text = plan.axis_title
+    for run in axis.axis_title.text_frame.paragraphs[0].runs:
+        run.font.size = Pt(plan.size_pt)
+        fonts.apply(run._r.get_or_add_rPr(), run.text)
+    chart.has_legend = len(groups) > 1
+    if chart.has_legend:
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+    chart.font.size = Pt(plan.size_pt)
+    fonts.apply(chart.font._rPr)
+    _describe(shape, "Chart", plan.alt)
+
+
+def add_picture(slide, plan: PicturePlan, slide_plan: SlidePlan) -> None:
+    try:
+        picture = slide.shapes.add_picture(io.BytesIO(plan.data), Emu(plan.left_emu), Emu(plan.top_emu),
+                                           Emu(plan.width_emu), Emu(plan.height_emu))
+    except Exception as exc:   # PIL/python-pptx refuse a damaged image in several ways
+        raise ContentError(slide_plan.pos, f"the image of {plan.name} cannot be read ({exc})",
+                           "re-export the image as PNG") from None
+    _describe(picture, plan.name, plan.alt)
+
+
+def _copy_footer(slide, layout, footer: str, number: int, fonts: Fonts) -> None:
+    """Put the layout's Footer and Slide Number placeholders on the slide (python-pptx leaves them out)."""
+    next_id = max(int(x) for x in slide.shapes._spTree.xpath("//p:cNvPr/@id")) + 1
+    for ph in layout.placeholders:
+        if ph.name not in (FOOTER, SLIDE_NUMBER):
+            continue
+        element = copy.deepcopy(ph._element)
+        element.nvSpPr.cNvPr.set("id", str(next_id))
+        next_id += 1
+        sppr = element.spPr
+        for child in list(sppr):
+            sppr.remove(child)
+        body = element.txBody
+        for p in body.findall(qn("a:p")):
+            body.remove(p)
+        p = etree.SubElement(body, qn("a:p"))
+        if ph.name == FOOTER:
+            run = etree.SubElement(p, qn("a:r"))
+            fonts.apply(etree.SubElement(run, qn("a:rPr")), footer)
+            etree.SubElement(run, qn("a:t")).text = footer
+        else:
+            field = etree.SubElement(p, qn("a:fld"), id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum")
+            fonts.apply(etree.SubElement(field, qn("a:rPr")), "1")
+            etree.SubElement(field, qn("a:t")).text = str(number)
+        slide.shapes._spTree.append(element)
+
+
+# ---------------------------------------------------------------- deck
+def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime) -> tuple[bytes, int]:
+    """Build the deck of ``plan`` on the reference deck; returns (PPTX bytes, slide count)."""
+    prs = Presentation(str(reference_path))
+    slide_ids = prs.slides._sldIdLst
+    for slide_id in list(slide_ids):   # a user's master may carry example slides
+        prs.part.drop_rel(slide_id.rId)
+        slide_ids.remove(slide_id)
+    layouts = layouts_by_name(prs)
+    for number, slide_plan in enumerate(plan.slides, 1):
+        layout = layouts[slide_plan.layout]
+        slide = prs.slides.add_slide(layout)
+        placeholders = {ph.name: ph for ph in slide.placeholders}
+        texts = dict(slide_plan.texts)
+        if slide_plan.data_frame:
+            box = _take_box(placeholders.pop(slide_plan.data_frame))
+            if slide_plan.table is not None:
+                add_table(slide, box, slide_plan.table, fonts, "".join(p.plain for p in texts.get("Caption", ())))
+            elif slide_plan.chart is not None:
+                add_chart(slide, box, slide_plan.chart, fonts)
+        if slide_plan.picture is not None:
+            add_picture(slide, slide_plan.picture, slide_plan)
+        for name, ph in placeholders.items():
+            paras = texts.get(name)
+            if paras:
+                write_text(ph.text_frame, paras, fonts, title=name == "Title")
+            else:
+                _take_box(ph)   # an empty placeholder would show its prompt while editing
+        if slide_plan.footer:
+            _copy_footer(slide, layout, plan.footer, number, fonts)
+        write_text(slide.notes_slide.notes_text_frame, slide_plan.notes, fonts, notes=True)
+    props = prs.core_properties
+    props.title, props.author, props.subject = plan.title, plan.author, plan.subject
+    props.language, props.last_modified_by, props.revision = plan.language, plan.author, 1
+    props.created = props.modified = when.replace(tzinfo=None)
+    props.last_printed = when.replace(tzinfo=None)
+    buffer = io.BytesIO()
+    prs.save(buffer)
+    return reproducible_zip(buffer.getvalue(), when), len(plan.slides)
+
+
+_XLSX_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
+    """Rewrite a ZIP package with fixed timestamps and sorted entries ([Content_Types].xml first).
+
+    Embedded workbooks (chart data) are normalised the same way, including their own core dates.
+    """
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+        for name in names:
+            content = src.read(name)
+            if name.endswith(".xlsx"):
+                content = reproducible_zip(content, when)
+            elif name == "docProps/core.xml":
+                content = _XLSX_DATES.sub(rb"\g<1>" + iso + rb"\g<2>", content)
+            info = zipfile.ZipInfo(name, stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, content)
+    return out.getvalue()
