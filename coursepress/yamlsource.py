@@ -92,9 +92,13 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
         node = YAML(typ="rt").compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        if exc.context_mark is not None and "<stream end>" in problem:
+            # an unclosed bracket or quote: point at where it was opened
+            problem += f" ({exc.context.strip() if exc.context else 'opened'} here, never closed)"
+            mark = exc.context_mark
         line = mark.line + 1 + line_offset if mark else 0
         column = mark.column + 1 if mark else 0
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
         raise ContentError(SourcePos(file, line, column), f"YAML syntax error: {problem}",
                            "check indentation, colons and quotes on this line") from None
     except YAMLError as exc:

@@ -26,7 +26,7 @@ CELL_MARGIN_Y_PT = 3.6      # 0.05 in top and bottom
 ROW_SLACK_PT = 2.0
 EMU_PER_PT = 12700
 CHART_MAX_POINTS = 12
-ESTIMATE_CAPTION = "≈ 为估计值或非官方数字，来源见讲者备注"
+ESTIMATE_CAPTION = "≈ 为估计值，来源见讲者备注"
 FIELD_NAMES = {"parameters": "参数量", "context": "上下文长度", "release": "发布时间"}
 DATA_FILE = "content/data/models.yaml"
 

@@ -300,6 +300,18 @@ def _copy_footer(slide, layout, footer: str, number: int, fonts: Fonts) -> None:
 
 
 # ---------------------------------------------------------------- deck
+def _named_placeholders(slide, layout) -> dict:
+    """The slide's placeholders under their layout placeholder's name (python-pptx renames the clones)."""
+    names = {ph.placeholder_format.idx: ph.name for ph in layout.placeholders}
+    out = {}
+    for ph in slide.placeholders:
+        name = names.get(ph.placeholder_format.idx)
+        if name is not None:
+            ph._element.nvSpPr.cNvPr.set("name", name)
+            out[name] = ph
+    return out
+
+
 def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime) -> tuple[bytes, int]:
     """Build the deck of ``plan`` on the reference deck; returns (PPTX bytes, slide count)."""
     prs = Presentation(str(reference_path))
@@ -311,7 +323,7 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime) -> t
     for number, slide_plan in enumerate(plan.slides, 1):
         layout = layouts[slide_plan.layout]
         slide = prs.slides.add_slide(layout)
-        placeholders = {ph.name: ph for ph in slide.placeholders}
+        placeholders = _named_placeholders(slide, layout)
         texts = dict(slide_plan.texts)
         if slide_plan.data_frame:
             box = _take_box(placeholders.pop(slide_plan.data_frame))

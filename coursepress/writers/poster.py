@@ -178,7 +178,8 @@ def plan(course: m.Course, problems: Problems) -> Plan:
     if len(models) > MAX_MODELS:
         raise BuildError(f"the poster holds at most {MAX_MODELS} models, but the data has {len(models)}; "
                          "show fewer models on the poster (keep the full list in the handout tables)")
-    columns = COLUMNS + tuple(c for c in course.data.columns if c not in COLUMNS)
+    extras = list(course.data.columns) + [k for x in models for k in x.extra]
+    columns = COLUMNS + tuple(dict.fromkeys(c for c in extras if c not in COLUMNS))
     notes: list[tuple[str, str]] = []
     groups = []
     for key, title, is_open in GROUPS:

@@ -1,0 +1,7 @@
+"""The lecture deck in two steps, as in Pandoc's PowerPoint writer.
+
+``reference`` reads the reference deck (layouts and placeholders by name),
+``measure`` measures text with the shipped fonts, ``blocks``/``data``/``plan``
+turn the document model into a slide plan (``nodes``, pure data) fitted by
+``fit``, and ``pptx_writer`` writes the plan with python-pptx.
+"""

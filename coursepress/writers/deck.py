@@ -1,0 +1,74 @@
+"""Deck writer: document model → slide plan → editable PPTX (python-pptx), one deck per lecture.
+
+``<out>/<lecture>.pptx`` is built on the reference deck (``templates/deck/
+reference.pptx``, ``deck.reference`` in course.yaml, or ``--reference``):
+layouts and placeholders are looked up by name, text is measured with the
+shipped fonts and fitted before it is written (see :mod:`coursepress.deck`).
+Dates come from ``SOURCE_DATE_EPOCH`` or the course date, and the ZIP is
+written with fixed timestamps, so rebuilds are byte-identical. Nothing here
+imports WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from .. import model as m
+from ..deck.fit import Fitter
+from ..deck.measure import measurer_for
+from ..deck.plan import Planner
+from ..deck.pptx_writer import Fonts, render
+from ..deck.reference import check, load_reference, open_reference, reference_path
+from ..output import atomic_write
+from . import BuildSettings, Output
+
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+DEFAULT_FONTS = ("Calibri", "Noto Sans CJK SC")
+
+
+def build_time(course: m.Course) -> dt.datetime:
+    """``SOURCE_DATE_EPOCH`` if set, else the course date at 00:00 UTC (for document dates and ZIP entries)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.combine(course.meta.date, dt.time(), dt.timezone.utc)
+
+
+def theme_fonts(prs) -> tuple[str, str]:
+    """The minor (body) font of the reference theme: (a:latin, a:ea) typefaces."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    master = prs.slide_masters[0]
+    theme = etree.fromstring(master.part.part_related_by(RT.THEME).blob)
+    minor = theme.find(f".//{A}fontScheme/{A}minorFont")
+    latin = minor.find(f"{A}latin").get("typeface") if minor is not None else ""
+    east = minor.find(f"{A}ea").get("typeface") if minor is not None else ""
+    return latin or DEFAULT_FONTS[0], east or DEFAULT_FONTS[1]
+
+
+def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Output:
+    """Build ``<out_dir>/<lecture.name>.pptx``; the previous deck stays if anything fails.
+
+    Raises:
+        BuildError: no/unreadable reference deck, a missing layout or placeholder.
+        ContentError: text that cannot fit a slide even alone, an image that cannot be read.
+    """
+    path, prs, geometry = load_reference(course, settings.reference)
+    latin, east = theme_fonts(prs)
+    fonts = Fonts(lecture.meta.pptx_font_latin or latin, lecture.meta.pptx_font_cjk or east)
+    plan = Planner(course, lecture, Fitter(geometry, measurer_for(course.root))).plan()
+    data, count = render(plan, path, fonts, build_time(course))
+    out = atomic_write(settings.out_dir / f"{lecture.name}.pptx", data)
+    return Output(out, f"{count} slides", list(plan.warnings))
+
+
+def check_reference(course: m.Course, settings: BuildSettings) -> None:
+    """``build.py check``: the reference deck exists, opens, and has every layout and placeholder by name.
+
+    Raises:
+        BuildError: naming the missing layout or placeholder.
+    """
+    path = reference_path(course, settings.reference)
+    check(open_reference(path), path)

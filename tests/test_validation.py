@@ -1,0 +1,146 @@
+"""Loading and validation: one clear message per problem with file and line, no traceback,
+previous outputs untouched (issue 2 bad input, cases C27 C29)."""
+
+from __future__ import annotations
+
+import hashlib
+import textwrap
+
+import pytest
+
+from coursepress.errors import ContentErrors
+from coursepress.load import load_course
+from conftest import CASES, run_build
+
+GOOD_MODEL = """\
+models:
+  - name: Alpha-7B
+    organisation: 甲实验室
+    open: true
+    release: 2023-06-01
+    parameters_b: 7
+    context_k: 4
+"""
+
+
+def errors_of(root) -> list[str]:
+    with pytest.raises(ContentErrors) as info:
+        load_course(root)
+    return [str(e) for e in info.value.errors]
+
+
+@pytest.mark.parametrize("models, where, words", [
+    ("models:\n  - name: [unclosed\n", "models.yaml:2", "YAML syntax error"),
+    ("models:\n  - name: A\n    open: true\n", "models.yaml:2", "required field 'organisation'"),
+    ("models:\n  - name: A\n    organisation: B\n    parameters_b: many\n", "models.yaml:4", "not a positive number"),
+    ("models:\n  - name: A\n    organisation: B\n    parameter_b: 7\n", "models.yaml:4", "did you mean 'parameters_b'"),
+    ("models:\n  - name: A\n    organisation: B\n  - name: A\n    organisation: C\n", "models.yaml:4", "listed twice"),
+    ("models:\n  - name: A\n    name: B\n    organisation: C\n", "models.yaml:3", "duplicate key 'name'"),
+    ("models:\n  - name: A\n\torganisation: B\n", "models.yaml:3", "tab character"),
+    ("models:\n  - name: A\n    organisation: B\n    open: maybe\n", "models.yaml:4", "not a yes/no value"),
+    ("models:\n  - name: A\n    organisation: B\n    url: javascript:alert(1)\n", "models.yaml:4", "not an http(s) URL"),
+])
+def test_model_data_errors(make_project, models, where, words):
+    messages = errors_of(make_project(models=models))
+    assert any(where in m and words in m for m in messages), messages
+
+
+@pytest.mark.parametrize("course, where, words", [
+    ("title: T\nauthor: A\ndate: 2024-13-01\nversion: '1'\n", "course.yaml:3", "not a real date"),
+    ("title: T\nauthor: A\ndate: 2024-01-01\n", "course.yaml:1", "required field 'version'"),
+    ("title: T\nauthor: A\ndate: 2024-01-01\nversion: '1'\nhandout:\n  page_size: A9\n", "course.yaml:6", "page_size"),
+    ("title: T\nauthr: A\ndate: 2024-01-01\nversion: '1'\n", "course.yaml:2", "did you mean 'author'"),
+])
+def test_course_errors(make_project, course, where, words):
+    messages = errors_of(make_project(course=course))
+    assert any(where in m and words in m for m in messages), messages
+
+
+def test_unquoted_version_kept_as_written(make_project):
+    root = make_project(course="title: T\nauthor: A\ndate: 2024-01-01\nversion: 3.10\n",
+                        lecture="---\ntitle: T\n---\n\n# A\n\n正文。\n")
+    course, _ = load_course(root)
+    assert course.meta.version == "3.10"
+
+
+@pytest.mark.parametrize("lecture, where, words", [
+    ("# A\n\n::: bogus\ntext\n:::\n", "intro.md:3", "unknown container"),
+    ("# A\n\n```{bogus}\n:id: x\n```\n", "intro.md:3", "unknown directive"),
+    ("# A\n\n```{chart}\n:kind: pie\n:alt: x\n```\n", "intro.md:4", "unknown chart kind"),
+    ("# A\n\n```{model-table}\n:colums: name\n```\n", "intro.md:4", "unknown option"),
+    ("# A\n\n见[](#fig-nothing)。\n", "intro.md:3", "unknown id 'fig-nothing'"),
+    ("# A\n\n![图](images/none.png)\n", "intro.md:3", "does not exist"),
+    ("# A\n\n![图](https://example.com/a.png)\n", "intro.md:3", "never fetch"),
+    ("# A\n\n![图](../../../etc/passwd)\n", "intro.md:3", "leaves the project"),
+    ("# A\n\n::: slides\n:::\n", "intro.md:3", "is empty"),
+    ("---\ntitle: [x\n---\n# A\n", "intro.md:2", "YAML syntax error"),
+    ("---\ntitel: x\n---\n# A\n", "intro.md:2", "did you mean 'title'"),
+])
+def test_lecture_errors(make_project, lecture, where, words):
+    if not lecture.startswith("---"):
+        lecture = "---\ntitle: T\n---\n\n" + lecture
+        where = where.replace(f":{where.split(':')[1]}", f":{int(where.split(':')[1]) + 4}")
+    messages = errors_of(make_project(lecture=lecture))
+    assert any(where in m and words in m for m in messages), messages
+
+
+def test_symlink_out_of_project_refused(make_project, tmp_path):
+    outside = tmp_path / "secret.png"
+    outside.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 30)
+    root = make_project(lecture="---\ntitle: T\n---\n\n# A\n\n![图](link.png)\n")
+    (root / "content/lectures/link.png").symlink_to(outside)
+    assert any("leaves the project" in m for m in errors_of(root))
+
+
+def test_failed_build_exit_code_message_and_previous_output_kept(make_project):
+    root = make_project()
+    out = root / "dist"
+    first = run_build("pdf", "--project", str(root), "--out", str(out))
+    assert first.code == 0, first.err
+    before = hashlib.sha256((out / "intro.pdf").read_bytes()).hexdigest()
+    lecture = root / "content/lectures/intro.md"
+    lecture.write_text(lecture.read_text(encoding="utf-8") + "\n::: bogus\nx\n:::\n", encoding="utf-8")
+    second = run_build("pdf", "--project", str(root), "--out", str(out))
+    assert second.code == 1
+    assert "content/lectures/intro.md:" in second.err and "unknown container" in second.err
+    assert "Traceback" not in second.err
+    assert hashlib.sha256((out / "intro.pdf").read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".coursepress")) == ["intro.pdf"]
+
+
+def test_usage_errors_exit_2(make_project, tmp_path):
+    assert run_build("nonsense").code == 2
+    assert run_build("pdf", "--project", str(tmp_path)).code == 2
+    root = make_project()
+    bad = run_build("poster", "--project", str(root), "--size", "B7")
+    assert bad.code == 2 and "A0, A1, A2, A3, A4" in bad.err
+
+
+def test_c27_yaml_booleans_keep_strings(case_project):
+    root = case_project("C27")
+    course, _ = load_course(root)
+    models = {m.name: m for m in course.data.models}
+    assert set(models) == {"Fjord-13B", "Yes", "On"}
+    assert models["Fjord-13B"].extra["country"] == "NO"
+    assert models["Fjord-13B"].open is True
+    assert models["Yes"].extra["license"] == "off" and models["Yes"].open is False
+    assert models["On"].open is False          # documented rule: y/n are yes/no in boolean fields
+
+
+def test_c29_impossible_date_named_with_line_and_model(case_project):
+    root = case_project("C29")
+    result = run_build("check", "--project", str(root))
+    assert result.code == 1
+    assert "models.yaml:5" in result.err and "D-1B" in result.err and "2023-02-30" in result.err
+    assert "Traceback" not in result.err
+
+
+def test_c29_mixed_precision_dates_normalised_and_sortable(case_project):
+    root = case_project("C29")
+    data = root / "content/data/models.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace("2023-02-30", "2023-02-28"), encoding="utf-8")
+    course, _ = load_course(root)
+    releases = {m.name: m.release for m in course.data.models}
+    assert {r.iso for r in releases.values()} == {"2024-05-13", "2024-05", "2024-03-01", "2023-02-28"}
+    ordered = sorted(course.data.models, key=lambda m: m.release.sort_key)
+    assert [m.name for m in ordered] == ["D-1B", "C-9B", "B-Pro", "A-7B"]
