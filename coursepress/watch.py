@@ -1,0 +1,45 @@
+"""``build.py watch``: rebuild what a saved file affects, one status line per rebuild.
+
+Uses watchfiles on content/, templates/ and assets/. Each round reloads the
+course (a parse of a few Markdown files is cheap) and builds; the up-to-date
+check skips outputs whose inputs did not change, so saving one lecture rebuilds
+only that lecture's handout and deck (and the poster only when data changes).
+A failed build prints its errors and the watch goes on.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from datetime import datetime
+
+
+def watch(args, run_once) -> int:
+    """Build once, then rebuild on every change until interrupted (Ctrl-C); returns 0."""
+    from watchfiles import watch as watch_changes
+
+    from .errors import BuildError, ContentError, ContentErrors
+
+    kinds = ["pdf", "pptx", "poster"]
+    root = args.project.resolve()
+    paths = [str(p) for p in (root / "content", root / "templates", root / "assets") if p.exists()]
+
+    def once() -> None:
+        start = time.perf_counter()
+        stamp = datetime.now().strftime("%H:%M:%S")
+        try:
+            run_once(args, kinds)
+            print(f"[{stamp}] built in {time.perf_counter() - start:.2f} s; watching for changes", flush=True)
+        except (ContentErrors, ContentError, BuildError) as exc:
+            errors = exc.errors if isinstance(exc, ContentErrors) else [exc]
+            for err in errors:
+                print(f"error: {err}", file=sys.stderr, flush=True)
+            print(f"[{stamp}] build failed; previous outputs kept; watching for changes", flush=True)
+
+    once()
+    try:
+        for _changes in watch_changes(*paths, debounce=200, step=50, raise_interrupt=False):
+            once()
+    except KeyboardInterrupt:
+        pass
+    return 0
