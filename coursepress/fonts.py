@@ -88,7 +88,9 @@ def covered(faces: tuple[FontFace, ...]) -> frozenset[int]:
 # Characters that need no glyph: controls, format characters (ZWJ, variation selectors), spaces.
 def _needs_glyph(char: str) -> bool:
     cat = unicodedata.category(char)
-    return not (cat in ("Cc", "Cf", "Zs", "Zl", "Zp", "Mn") or 0xFE00 <= ord(char) <= 0xFE0F
+    if cat == "Cc":    # control characters print as boxes: report all but tab and line breaks
+        return char not in "\t\n\r"
+    return not (cat in ("Cf", "Zs", "Zl", "Zp", "Mn") or 0xFE00 <= ord(char) <= 0xFE0F
                 or 0xE0100 <= ord(char) <= 0xE01EF or 0x1F3FB <= ord(char) <= 0x1F3FF)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -34,6 +35,20 @@ def _to_bool(value: Any) -> Any:
             return False
         raise ValueError(f"'{value}' is not a yes/no value (write true or false)")
     return value
+
+
+def join_lines(text: str) -> str:
+    """Join the lines of a multi-line YAML string the way HTML would show them.
+
+    Lines are stripped; a line break between two CJK characters disappears
+    (Chinese has no spaces between words), any other becomes one space.
+    """
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    out = lines[0] if lines else ""
+    for line in lines[1:]:
+        wide = unicodedata.east_asian_width(out[-1]) in "WF" and unicodedata.east_asian_width(line[0]) in "WF"
+        out += ("" if wide else " ") + line
+    return out
 
 
 class ReleaseDate(BaseModel):
@@ -168,6 +183,16 @@ class Model(BaseModel):
         if isinstance(value, str):
             return [p.strip() for p in re.split(r"[,，、]", value) if p.strip()]
         return value
+
+    @field_validator("notes")
+    @classmethod
+    def _notes(cls, value: Optional[str]) -> Optional[str]:
+        return join_lines(value) if value else value
+
+    @field_validator("estimated")
+    @classmethod
+    def _estimated(cls, value: dict) -> dict:
+        return {k: join_lines(v) for k, v in value.items()}
 
     @field_validator("url")
     @classmethod

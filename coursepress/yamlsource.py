@@ -12,6 +12,7 @@ syntax errors become :class:`~coursepress.errors.ContentError` with file and lin
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +70,19 @@ def _plain(text: str) -> Any:
     return text
 
 
+def _unfold(value: str) -> str:
+    """Folded scalar (``>``): ruamel marks each fold with BEL + space; a fold between
+    two CJK characters joins them without a space (Chinese has no word spaces)."""
+    parts = value.split("\a")
+    out = parts[0]
+    for part in parts[1:]:
+        rest = part[1:] if part.startswith(" ") else part
+        wide = bool(out) and bool(rest) and unicodedata.east_asian_width(out[-1]) in "WF" \
+            and unicodedata.east_asian_width(rest[0]) in "WF"
+        out += ("" if wide else " ") + rest
+    return out.replace("\a", "")
+
+
 def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
     """Parse ``text`` (one YAML document) into a :class:`YamlDoc`.
 
@@ -123,7 +137,9 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
                     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
                     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"):
                 return n.value
-            if n.style in ("'", '"', "|", ">"):
+            if n.style == ">":
+                return _unfold(n.value)
+            if n.style in ("'", '"', "|"):
                 return n.value
             doc.raw[path] = n.value
             return _plain(n.value)

@@ -144,3 +144,9 @@ def test_c29_mixed_precision_dates_normalised_and_sortable(case_project):
     assert {r.iso for r in releases.values()} == {"2024-05-13", "2024-05", "2024-03-01", "2023-02-28"}
     ordered = sorted(course.data.models, key=lambda m: m.release.sort_key)
     assert [m.name for m in ordered] == ["D-1B", "C-9B", "B-Pro", "A-7B"]
+
+
+def test_folded_and_multiline_yaml_text_joined_like_chinese_prose(make_project):
+    models = GOOD_MODEL + "    notes: >-\n      第一行中文，\n      第二行中文 and\n      English words\n"
+    course, _ = load_course(make_project(models=models))
+    assert course.data.models[0].notes == "第一行中文，第二行中文 and English words"
