@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -106,24 +109,58 @@ class Result:
     seconds: float
 
 
-def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool = False) -> list[Result]:
+def _timed_job(course: Course, job: Job, settings: BuildSettings) -> tuple[Output, float]:
+    start = time.perf_counter()
+    output = run_job(course, job, settings)
+    return output, time.perf_counter() - start
+
+
+def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool = False,
+          workers: Optional[int] = None) -> list[Result]:
     """Build every job of ``kinds``, skipping up-to-date outputs unless ``force``.
 
+    Jobs that need building run in ``workers`` processes (default: one per core,
+    at most one per job), since layout is CPU-bound and single-threaded.
+
     Raises:
-        ContentErrors, BuildError: from the writers; outputs built before the
-            failure stay, the failing one keeps its previous file.
+        ContentErrors, BuildError: the first failure after all jobs finished;
+            outputs that succeeded are kept and recorded, failed ones keep
+            their previous file.
     """
     state = _load_state(settings.out_dir)
     results: list[Result] = []
+    todo: list[tuple[Job, str]] = []
     for job in jobs_for(course, kinds):
         start = time.perf_counter()
         stamp = fingerprint(course, job, settings)
         path = output_path(course, job, settings)
         if not force and state.get(job.key) == stamp and path.exists():
             results.append(Result(job, path, None, time.perf_counter() - start))
-            continue
-        output = run_job(course, job, settings)
+        else:
+            todo.append((job, stamp))
+    workers = min(workers or os.cpu_count() or 1, len(todo))
+    failure: Optional[BaseException] = None
+
+    def record(job: Job, stamp: str, output: Output, seconds: float) -> None:
         state[job.key] = stamp
         atomic_write(settings.out_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode())
-        results.append(Result(job, output.path, output, time.perf_counter() - start))
+        results.append(Result(job, output.path, output, seconds))
+
+    if workers <= 1:
+        for job, stamp in todo:
+            output, seconds = _timed_job(course, job, settings)
+            record(job, stamp, output, seconds)
+        return results
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [(job, stamp, pool.submit(_timed_job, course, job, settings)) for job, stamp in todo]
+        for job, stamp, future in futures:
+            try:
+                output, seconds = future.result()
+            except Exception as exc:     # report after the other jobs finished
+                failure = failure or exc
+                continue
+            record(job, stamp, output, seconds)
+    if failure is not None:
+        raise failure
     return results
