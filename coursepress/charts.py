@@ -96,8 +96,23 @@ def _log_ticks(lo: float, hi: float) -> list[float]:
     return [10.0 ** e for e in range(start, stop + 1)]
 
 
+BAR_LABEL = 11.0      # font size of bar labels (template: chart.svg.j2)
+
+
+def _fit_label(name: str, room: float) -> str:
+    """``name``, shortened with a visible "…" if wider than ``room`` units at the bar-label size."""
+    if text_width(name, BAR_LABEL) <= room:
+        return name
+    while name and text_width(name + "…", BAR_LABEL) > room:
+        name = name[:-1]
+    return name + "…"
+
+
 def bar_chart(models: tuple[Model, ...], kind: str, width: float = WIDTH, row_height: float = ROW) -> ChartSpec:
     """Horizontal bars on a log axis (parameters in billions, context in K tokens).
+
+    The label column is as wide as the longest model name (at least ``LABEL_W``,
+    at most 40 % of ``width``; longer names end in "…", the tables print them whole).
 
     ``row_height`` is the pitch of the bars in SVG units (labels are 11 units high;
     the poster uses about 16 to save height, the handout the default 22).
@@ -108,8 +123,10 @@ def bar_chart(models: tuple[Model, ...], kind: str, width: float = WIDTH, row_he
     values = [v for _, v in pairs] or [1.0]
     ticks = _log_ticks(min(values), max(values))
     lo, hi = math.log10(ticks[0]), math.log10(ticks[-1]) if ticks[-1] > ticks[0] else math.log10(ticks[0]) + 1
-    plot_x, plot_y = LABEL_W, 8.0
-    plot_w = width - LABEL_W - VALUE_W
+    names = [_fit_label(m.name, width * 0.4 - 10) for m, _ in pairs]
+    label_w = max([LABEL_W] + [text_width(n, BAR_LABEL) + 10 for n in names])
+    plot_x, plot_y = label_w, 8.0
+    plot_w = width - label_w - VALUE_W
     plot_h = row_height * len(pairs)
     bar_h = max(row_height - 8, row_height * 0.55)
 
@@ -117,10 +134,10 @@ def bar_chart(models: tuple[Model, ...], kind: str, width: float = WIDTH, row_he
         return plot_x + (math.log10(v) - lo) / (hi - lo) * plot_w
 
     bars = []
-    for i, (model, value) in enumerate(pairs):
+    for i, ((model, value), name) in enumerate(zip(pairs, names)):
         estimated = field_name in model.estimated
         text = (ESTIMATE_MARK if estimated else "") + fmt(value)
-        bars.append(Bar(model.name, text, plot_x, plot_y + i * row_height + (row_height - bar_h) / 2,
+        bars.append(Bar(name, text, plot_x, plot_y + i * row_height + (row_height - bar_h) / 2,
                         max(x_of(value) - plot_x, 2.0), bar_h,
                         model.open, estimated))
     tick_marks = tuple(Tick(x_of(t), fmt(t)) for t in ticks)

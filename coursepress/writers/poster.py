@@ -178,8 +178,9 @@ def plan(course: m.Course, problems: Problems) -> Plan:
     if len(models) > MAX_MODELS:
         raise BuildError(f"the poster holds at most {MAX_MODELS} models, but the data has {len(models)}; "
                          "show fewer models on the poster (keep the full list in the handout tables)")
-    extras = list(course.data.columns) + [k for x in models for k in x.extra]
-    columns = COLUMNS + tuple(dict.fromkeys(c for c in extras if c not in COLUMNS))
+    # Extra text columns (licence, country …): declared in ``columns`` or used by a model; never schema fields.
+    extras = [c for c in course.data.columns if c not in Model.model_fields] + [k for x in models for k in x.extra]
+    columns = COLUMNS + tuple(dict.fromkeys(extras))
     notes: list[tuple[str, str]] = []
     groups = []
     for key, title, is_open in GROUPS:
