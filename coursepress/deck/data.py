@@ -25,7 +25,7 @@ CELL_MARGIN_X_PT = 5.76     # 0.08 in left and right
 CELL_MARGIN_Y_PT = 3.6      # 0.05 in top and bottom
 ROW_SLACK_PT = 2.0
 EMU_PER_PT = 12700
-CHART_MAX_POINTS = 12
+CHART_MAX_POINTS = 8
 ESTIMATE_CAPTION = "≈ 为估计值，来源见讲者备注"
 FIELD_NAMES = {"parameters": "参数量", "context": "上下文长度", "release": "发布时间"}
 DATA_FILE = "content/data/models.yaml"
@@ -140,9 +140,10 @@ def table_slides(planner: "Planner", block: m.Table, title: str, section_notes: 
 
 # ---------------------------------------------------------------- charts
 def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
-    """Native chart slides from :func:`coursepress.charts.series`, at most 12 points per slide.
+    """Native chart slides from :func:`coursepress.charts.series`, at most 8 points per slide.
 
-    parameters/context: horizontal bars on a log scale; timeline/family: release dates on a time axis.
+    parameters/context: horizontal bars on a log scale; timeline/family: bars ending at the release
+    date (decimal year) on an axis of whole years, labelled with the date.
     """
     bars = block.chart in ("parameters", "context")
     pairs = series(block.models, block.chart if bars else "timeline")
@@ -154,7 +155,7 @@ def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: 
     for model, value in pairs:
         note = model.estimated.get(field, "")
         mark = ESTIMATE_MARK if note else ""
-        labels.append(mark + fmt(value) if bars else f"{model.name} {mark}{model.release.iso}")
+        labels.append(mark + (fmt(value) if bars else model.release.iso))
         if note:
             estimates.append(Para((Run(f"{model.name} {FIELD_NAMES.get(block.chart, '发布时间')}：{note}"),), 0, "bullet"))
     axis = {"parameters": "参数量（十亿，对数坐标）", "context": "上下文长度（千 tokens，对数坐标）"}.get(block.chart, "发布时间（年）")
@@ -164,8 +165,9 @@ def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: 
     notes = (Para((Run(caption),)), Para((Run(block.alt),))) + tuple(estimates) + section_notes
     size = planner.fit.frame("Chart", "Chart").level(0).size_pt
     slides = []
-    for index, start in enumerate(range(0, len(pairs), CHART_MAX_POINTS)):
-        part = slice(start, start + CHART_MAX_POINTS)
+    per_slide = -(-len(pairs) // -(-len(pairs) // CHART_MAX_POINTS))   # even chunks of at most the maximum
+    for index, start in enumerate(range(0, len(pairs), per_slide)):
+        part = slice(start, start + per_slide)
         chart = ChartPlan("bar" if bars else "timeline", tuple(mo.name for mo, _ in pairs[part]),
                           tuple(v for _, v in pairs[part]), tuple(labels[part]),
                           tuple(mo.open for mo, _ in pairs[part]), axis, bars, block.alt, size)

@@ -97,8 +97,8 @@ class Fitter:
     def flow(self, layout: str, name: str, paras: list[Para], pos: SourcePos) -> list[tuple[Para, ...]]:
         """Split ``paras`` over as many frames as needed, at the reference sizes (never shrunk).
 
-        A chunk does not end on a paragraph whose sub-items start the next chunk
-        when moving it keeps the chunk non-empty.
+        When a nested item would start the next chunk, its level-0 parent item and
+        the parent's other sub-items move along (unless the parent starts the chunk).
 
         Raises:
             ContentError: one paragraph taller than the frame on its own.
@@ -115,8 +115,11 @@ class Fitter:
                                    "split it into shorter points")
             if used + height > limit and chunks[-1]:
                 carry: list[Para] = []
-                if para.level > 0 and len(chunks[-1]) > 1 and chunks[-1][-1].level < para.level:
-                    carry = [chunks[-1].pop()]
+                if para.level > 0:   # keep a nested group with its parent item
+                    start = max((i for i, p in enumerate(chunks[-1]) if p.level == 0), default=0)
+                    if start > 0:
+                        carry = chunks[-1][start:]
+                        del chunks[-1][start:]
                 chunks.append(carry)
                 used = self.height_pt(frame, carry)
             chunks[-1].append(para)

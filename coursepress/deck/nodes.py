@@ -54,7 +54,7 @@ class TablePlan:
 
 @dataclass(frozen=True)
 class ChartPlan:
-    """A native chart. ``kind``: "bar" (horizontal bars, ``log`` scale) or "timeline" (XY scatter).
+    """A native bar chart. ``kind``: "bar" (values on a ``log`` scale) or "timeline" (release dates).
 
     ``categories`` are model names; ``values`` what :func:`coursepress.charts.series`
     returns (billions, thousands of tokens, decimal years); ``labels`` the data

@@ -63,7 +63,7 @@ class Planner:
         items: list[Para] = []
         for part in self.lecture.sections:
             items.append(Para((Run(f"{part.heading.number}{part.heading.plain}", bold=True),), 0, "none"))
-            items.extend(Para((Run(f"{sub.heading.number}　{sub.heading.plain}"),), 1, "bullet")
+            items.extend(Para((Run(f"{sub.heading.number}　{sub.heading.plain}"),), 1, "none")
                          for sub in part.subsections)
         if not items:
             return []

@@ -19,8 +19,8 @@ import zipfile
 
 from lxml import etree
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData, XyChartData
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.chart.data import CategoryChartData
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_THEME_COLOR
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
@@ -187,66 +187,54 @@ def _label(data_label, text: str, size_pt: float, fonts: Fonts) -> None:
         fonts.apply(rpr, text)
 
 
+def _label_every_category(cat_ax) -> None:
+    """``c:tickLblSkip val=1`` in schema order (before tickMarkSkip/noMultiLvlLbl/extLst): no name is skipped."""
+    skip = etree.Element(qn("c:tickLblSkip"), val="1")
+    later = [cat_ax.find(qn(t)) for t in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")]
+    anchor = next((el for el in later if el is not None), None)
+    if anchor is not None:
+        anchor.addprevious(skip)
+    else:
+        cat_ax.append(skip)
+
+
 def add_chart(slide, box, plan: ChartPlan, fonts: Fonts) -> None:
-    """A native, editable chart (the data lives in the embedded workbook)."""
+    """A native, editable horizontal bar chart (the data lives in the embedded workbook).
+
+    One series per openness (开放权重 / 闭源) so the legend explains the colours;
+    the first category is drawn at the top; ``plan.log`` puts the value axis on
+    a log scale, otherwise (release dates) it spans whole years.
+    """
     left, top, width, height = box
     groups = [flag for flag in (False, True, None) if flag in plan.open]
-    if plan.kind == "bar":
-        data = CategoryChartData(number_format="0.###")
-        order = list(range(len(plan.categories)))[::-1]   # largest at the top
-        data.categories = [plan.categories[i] for i in order]
-        for flag in groups:
-            data.add_series(SERIES_NAMES[flag], [plan.values[i] if plan.open[i] is flag else None for i in order])
-        shape = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, left, top, width, height, data)
-        chart = shape.chart
-        chart.plots[0].overlap = 100
-        chart.plots[0].gap_width = 50
-        axis = chart.value_axis
-        scaling = axis._element.find(qn("c:scaling"))
-        scaling.insert(0, etree.Element(qn("c:logBase"), val="10"))
-        for s_index, flag in enumerate(groups):
-            for p_index, i in enumerate(order):
-                if plan.open[i] is flag:
-                    point = chart.series[s_index].points[p_index]
-                    _label(point.data_label, plan.labels[i], plan.size_pt, fonts)
-                    point.data_label.position = XL_LABEL_POSITION.OUTSIDE_END
+    data = CategoryChartData(number_format="0.###")
+    order = list(range(len(plan.categories)))[::-1]   # bar charts draw the first category at the bottom
+    data.categories = [plan.categories[i] for i in order]
+    for flag in groups:
+        data.add_series(SERIES_NAMES[flag], [plan.values[i] if plan.open[i] is flag else None for i in order])
+    shape = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, left, top, width, height, data)
+    chart = shape.chart
+    chart.has_title = False
+    chart.plots[0].overlap = 100
+    chart.plots[0].gap_width = 60
+    axis = chart.value_axis
+    if plan.log:
+        axis._element.find(qn("c:scaling")).insert(0, etree.Element(qn("c:logBase"), val="10"))
     else:
-        data = XyChartData()
-        n = len(plan.categories)
-        rows = {i: n - i for i in range(n)}
-        for flag in groups:
-            series = data.add_series(SERIES_NAMES[flag])
-            for i in range(n):
-                if plan.open[i] is flag:
-                    series.add_data_point(plan.values[i], rows[i])
-        shape = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, left, top, width, height, data)
-        chart = shape.chart
-        axis = chart.category_axis   # the x (time) axis
-        lo, hi = int(min(plan.values)), int(max(plan.values)) + 1
-        axis.minimum_scale, axis.maximum_scale, axis.major_unit = lo, hi, 1
+        axis.minimum_scale = int(min(plan.values))
+        axis.maximum_scale = int(max(plan.values)) + 1
+        axis.major_unit = 1
         axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = "0", False
-        chart.value_axis.visible = False
-        chart.value_axis.has_major_gridlines = False
-        chart.value_axis.minimum_scale, chart.value_axis.maximum_scale = 0, n + 1
-        mid = lo + (hi - lo) / 2
-        for s_index, flag in enumerate(groups):
-            series = chart.series[s_index]
-            series.marker.style = XL_MARKER_STYLE.CIRCLE
-            series.marker.size = 10
-            series.format.line.fill.background()
-            members = [i for i in range(n) if plan.open[i] is flag]
-            for p_index, i in enumerate(members):
+    _label_every_category(chart.category_axis._element)
+    for s_index, flag in enumerate(groups):
+        series = chart.series[s_index]
+        series.format.fill.solid()
+        series.format.fill.fore_color.theme_color = SERIES_COLOURS[flag]
+        for p_index, i in enumerate(order):
+            if plan.open[i] is flag:
                 point = series.points[p_index]
                 _label(point.data_label, plan.labels[i], plan.size_pt, fonts)
-                point.data_label.position = XL_LABEL_POSITION.RIGHT if plan.values[i] < mid else XL_LABEL_POSITION.LEFT
-    for s_index, flag in enumerate(groups):
-        fill = chart.series[s_index].format.fill
-        fill.solid()
-        fill.fore_color.theme_color = SERIES_COLOURS[flag]
-        if plan.kind != "bar":
-            marker = chart.series[s_index].marker.format.fill
-            marker.solid()
-            marker.fore_color.theme_color = SERIES_COLOURS[flag]
+                point.data_label.position = XL_LABEL_POSITION.OUTSIDE_END
     axis.has_major_gridlines = True
     axis.has_title = True
     axis.axis_title.text_frame.text = plan.axis_title

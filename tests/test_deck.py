@@ -1,0 +1,509 @@
+"""The lecture deck read back with python-pptx (and LibreOffice): slides, titles, notes, fonts, geometry, data.
+
+Expected values come from the inputs (YAML read here with PyYAML-independent
+ruamel, Markdown case files), never typed into the tests.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import pytest
+from lxml import etree
+from pptx import Presentation
+from pptx.util import Emu
+from ruamel.yaml import YAML
+
+from conftest import CASES, REPO, run_build
+from coursepress.deck.measure import measurer_for
+from coursepress.deck.reference import geometry
+from coursepress.numbers import format_params
+
+NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+      "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+      "c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+HAN = re.compile(r"[\u3400-\u9fff]")
+CONTENT_LAYOUTS = {"Title and Content", "Two Content", "Table", "Chart"}
+MEASURE = measurer_for(REPO)
+
+
+def build(root: Path, out: Path, *extra: str):
+    """Build the deck of project ``root`` into ``out``; returns (Presentation, path, Run)."""
+    result = run_build("pptx", "--project", str(root), "--out", str(out), "--force", *extra)
+    assert result.code == 0, result.err
+    assert "warning" not in result.err and "Traceback" not in result.err, result.err
+    decks = sorted(out.glob("*.pptx"))
+    assert len(decks) == 1
+    return Presentation(str(decks[0])), decks[0], result
+
+
+def title_of(slide) -> str:
+    shape = slide.shapes.title
+    return shape.text_frame.text if shape is not None else ""
+
+
+def notes_of(slide) -> str:
+    return slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+
+
+def text_frames(slide):
+    """Every shape with a text frame, including table cells (as (shape, frame) pairs)."""
+    for shape, frame, _ in sized_frames(slide):
+        yield shape, frame
+
+
+def sized_frames(slide):
+    """(shape, text frame, (width, height, insets left/top/right/bottom) in EMU or None for shapes)."""
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            yield shape, shape.text_frame, None
+        if shape.has_table:
+            table = shape.table
+            for row in table.rows:
+                for col, cell in zip(table.columns, row.cells):
+                    insets = (cell.margin_left, cell.margin_top, cell.margin_right, cell.margin_bottom)
+                    yield shape, cell.text_frame, (col.width, row.height, insets)
+
+
+def xml_parts(path: Path, prefix: str):
+    with zipfile.ZipFile(path) as z:
+        for name in sorted(z.namelist()):
+            if name.startswith(prefix) and name.endswith(".xml"):
+                yield name, etree.fromstring(z.read(name))
+
+
+def yaml_models(root: Path) -> list[dict]:
+    return YAML(typ="safe").load((root / "content/data/models.yaml").read_text(encoding="utf-8"))["models"]
+
+
+@pytest.fixture(scope="module")
+def course_deck(tmp_path_factory):
+    out = tmp_path_factory.mktemp("deck")
+    prs, path, result = build(REPO, out)
+    return prs, path, result
+
+
+# ---------------------------------------------------------------- the real course
+def test_summary_and_every_slide_titled(course_deck):
+    prs, path, result = course_deck
+    match = re.search(r"llm-intro\.pptx: (\d+) slides, [\d.]+ s", result.out)
+    assert match and int(match.group(1)) == len(prs.slides)
+    assert prs.slide_width > prs.slide_height
+    for number, slide in enumerate(prs.slides, 1):
+        assert title_of(slide).strip(), f"slide {number} has no title"
+
+
+def test_content_slides_have_notes_footer_and_number(course_deck):
+    prs, _, _ = course_deck
+    course_title = YAML(typ="safe").load((REPO / "content/course.yaml").read_text(encoding="utf-8"))["title"]
+    content = [s for s in prs.slides if s.slide_layout.name in CONTENT_LAYOUTS]
+    assert len(content) >= 20
+    for slide in content:
+        assert notes_of(slide).strip(), f"no notes on '{title_of(slide)}'"
+        names = {shape.name: shape for shape in slide.shapes}
+        assert names["Footer"].text_frame.text == course_title
+        field = names["Slide Number"]._element.find(".//a:fld", NS)
+        assert field.get("type") == "slidenum"
+        assert field.findtext("a:t", namespaces=NS) == str(list(prs.slides).index(slide) + 1)
+
+
+def test_section_slide_per_part_and_slides_text_from_source(course_deck):
+    prs, _, _ = course_deck
+    source = (REPO / "content/lectures/llm-intro.md").read_text(encoding="utf-8")
+    parts = [re.sub(r"\s*\{#[^}]*\}$", "", line[2:]).strip() for line in source.splitlines() if line.startswith("# ")]
+    sections = [title_of(s) for s in prs.slides if s.slide_layout.name == "Section"]
+    assert sections == parts
+    # every ::: slides bullet is on some slide, and no ::: notes text is on a slide body
+    bodies = "\n".join(f.text for s in prs.slides for _, f in text_frames(s))
+    for block in re.findall(r"::: slides\n(.*?)\n:::", source, re.S):
+        for line in block.splitlines():
+            item = re.sub(r"\*\*|^- ", "", line.strip()).strip()
+            assert item in bodies, item
+    for block in re.findall(r"::: notes\n(.*?)\n:::", source, re.S):
+        first = block.strip().splitlines()[0][:30]
+        assert first not in bodies
+        assert first in "\n".join(notes_of(s) for s in prs.slides)
+
+
+def test_every_chinese_run_has_east_asian_font(course_deck):
+    _, path, _ = course_deck
+    checked = 0
+    for prefix in ("ppt/slides/slide", "ppt/notesSlides/"):
+        for name, root in xml_parts(path, prefix):
+            for run in root.iter(f"{{{NS['a']}}}r"):
+                text = run.findtext("a:t", namespaces=NS) or ""
+                if not HAN.search(text):
+                    continue
+                rpr = run.find("a:rPr", NS)
+                assert rpr is not None and rpr.find("a:ea", NS) is not None, f"{name}: '{text}' has no a:ea"
+                assert rpr.find("a:latin", NS) is not None
+                assert rpr.get("lang") == "zh-CN", f"{name}: '{text}'"
+                checked += 1
+    assert checked > 100
+
+
+def _frame_fits(slide, shape, frame, box, frames) -> tuple[float, float]:
+    """(measured text height, available height) in pt for one text frame on ``slide``."""
+    level_styles = frames.get(slide.slide_layout.name, {}).get(shape.name)
+    if box is None:
+        body_pr = frame._txBody.find("a:bodyPr", NS)
+        ins = [int(body_pr.get(k, d)) for k, d in (("lIns", 91440), ("tIns", 45720), ("rIns", 91440), ("bIns", 45720))]
+        width, height = shape.width, shape.height
+    else:   # a table cell: no placeholder styles, only the explicit run sizes
+        width, height, ins = box
+        level_styles = None
+    total = 0.0
+    for para in frame.paragraphs:
+        runs = para.runs
+        sizes = [r.font.size.pt for r in runs if r.font.size is not None]
+        if not runs:
+            continue
+        lvl = level_styles.level(para.level) if level_styles else None
+        assert sizes or lvl, f"run without a size on '{title_of(slide)}' {shape.name}"
+        size = max(sizes) if sizes else lvl.size_pt
+        ppr = para._p.find("a:pPr", NS)
+        mar = ppr.get("marL") if ppr is not None and ppr.get("marL") is not None else (lvl.margin_left_emu if lvl else 0)
+        spacing = lvl.line_spacing if lvl else 1.0
+        before = lvl.space_before_pt * size / lvl.size_pt if lvl else 0.0
+        lines = MEASURE.lines([(r.text, bool(r.font.bold)) for r in runs], (width - ins[0] - ins[2] - int(mar)) / 12700, size)
+        total += before + lines * size * MEASURE.line_em * spacing
+    return total, (height - ins[1] - ins[3]) / 12700
+
+
+def assert_geometry_and_fit(prs, reference: Path):
+    frames = geometry(Presentation(str(reference))).frames
+    for number, slide in enumerate(prs.slides, 1):
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.top >= 0, (number, shape.name)
+            assert shape.left + shape.width <= prs.slide_width, (number, shape.name)
+            assert shape.top + shape.height <= prs.slide_height, (number, shape.name)
+        for shape, frame, box in sized_frames(slide):
+            need, have = _frame_fits(slide, shape, frame, box, frames)
+            assert need <= have + 0.5, f"slide {number} '{title_of(slide)}' {shape.name}: {need:.1f} > {have:.1f} pt"
+
+
+def test_shapes_inside_slide_and_text_fits(course_deck):
+    prs, _, _ = course_deck
+    assert_geometry_and_fit(prs, REPO / "templates/deck/reference.pptx")
+
+
+def test_sizes_never_below_minimum_and_no_autofit(course_deck):
+    prs, path, _ = course_deck
+    for slide in prs.slides:
+        for shape, frame in text_frames(slide):
+            if shape.name in ("Footer", "Slide Number", "Caption"):
+                continue
+            for para in frame.paragraphs:
+                for run in para.runs:
+                    floor = 28 if shape.name == "Title" else 18
+                    assert run.font.size.pt >= floor, (title_of(slide), shape.name, run.text)
+    for name, root in xml_parts(path, "ppt/slides/slide"):
+        assert root.find(".//a:normAutofit", NS) is None and root.find(".//a:spAutoFit", NS) is None, name
+
+
+def test_deck_is_reproducible_and_needs_no_weasyprint(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    _, path_a, _ = build(REPO, first)
+    _, path_b, _ = build(REPO, second)
+    assert path_a.read_bytes() == path_b.read_bytes()
+    code = ("import sys; from pathlib import Path; from coursepress.load import load_course; "
+            "from coursepress.writers import BuildSettings, writer; "
+            f"c, _ = load_course(Path({str(REPO)!r})); "
+            f"writer('pptx').write(c, BuildSettings(out_dir=Path({str(tmp_path / 'c')!r})), c.lectures[0]); "
+            "assert 'weasyprint' not in sys.modules, 'weasyprint imported'")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+# ---------------------------------------------------------------- data: tables and charts equal the YAML
+def test_native_table_and_chart_equal_yaml(make_project, tmp_path):
+    root = make_project()
+    prs, _, _ = build(root, tmp_path / "out")
+    models = yaml_models(root)
+    tables = [s.shapes for s in prs.slides if s.slide_layout.name == "Table"]
+    assert tables
+    table = next(sh for sh in tables[0] if sh.has_table).table
+    rows = [[c.text for c in row.cells] for row in table.rows]
+    assert [r[0] for r in rows[1:]] == [m["name"] for m in models]
+    params = rows[0].index("参数量")
+    for row, model in zip(rows[1:], models):
+        value = model["parameters_b"]
+        estimated = "parameters_b" in (model.get("estimated") or {})
+        assert row[params] == ("≈" if estimated else "") + format_params(value)
+    chart_slide = next(s for s in prs.slides if s.slide_layout.name == "Chart")
+    shape = next(sh for sh in chart_slide.shapes if sh.has_chart)
+    chart = shape.chart
+    categories = list(chart.plots[0].categories)
+    values: dict[str, float] = {}
+    for series in chart.series:
+        for name, value in zip(categories, series.values):
+            if value is not None:
+                values[name] = value
+    assert values == {m["name"]: float(max(m["parameters_b"]) if isinstance(m["parameters_b"], list)
+                                       else m["parameters_b"]) for m in models}
+    assert chart.part.chart_workbook.xlsx_part is not None          # "Edit Data" has a workbook
+    assert chart._chartSpace.find(".//c:valAx/c:scaling/c:logBase", NS) is not None
+    assert shape._element.xpath("./p:nvGraphicFramePr/p:cNvPr/@descr")[0]  # alt text
+
+
+def test_long_table_splits_with_header_repeated(make_project, tmp_path):
+    entries = "".join(
+        f"  - name: Model-{i}\n    organisation: 机构{i}\n    open: {'true' if i % 2 else 'false'}\n"
+        f"    release: 2023-0{1 + i % 9}\n    parameters_b: {i + 1}\n    context_k: 4\n"
+        f"    highlights: [这是一条相当长的特点描述用来撑高表格行, 第二条特点]\n" for i in range(14))
+    root = make_project(models="as_of: 2024-01-15\nmodels:\n" + entries)
+    prs, _, _ = build(root, tmp_path / "out")
+    slides = [s for s in prs.slides if s.slide_layout.name == "Table"]
+    assert len(slides) >= 2
+    header, names = None, []
+    for index, slide in enumerate(slides):
+        table = next(sh for sh in slide.shapes if sh.has_table).table
+        rows = [[c.text for c in row.cells] for row in table.rows]
+        header = header or rows[0]
+        assert rows[0] == header
+        assert title_of(slide).endswith("（续）") == (index > 0)
+        names.extend(r[0] for r in rows[1:])
+    assert names == [m["name"] for m in yaml_models(root)]
+    assert_geometry_and_fit(prs, REPO / "templates/deck/reference.pptx")
+
+
+# ---------------------------------------------------------------- cases
+def test_c07_east_asian_font_on_every_run(case_project, tmp_path):
+    root = case_project("C07")
+    front = YAML(typ="safe").load((CASES / "C07/lecture.md").read_text(encoding="utf-8").split("---")[1])
+    _, path, _ = build(root, tmp_path / "out")
+    found = {"slide": 0, "table": 0, "notes": 0}
+    for prefix in ("ppt/slides/slide", "ppt/notesSlides/"):
+        for name, root_el in xml_parts(path, prefix):
+            for run in root_el.iter(f"{{{NS['a']}}}r"):
+                text = run.findtext("a:t", namespaces=NS) or ""
+                if not HAN.search(text):
+                    continue
+                rpr = run.find("a:rPr", NS)
+                assert rpr.find("a:ea", NS).get("typeface") == front["pptx_font_cjk"], text
+                assert rpr.find("a:latin", NS).get("typeface") == front["pptx_font_latin"], text
+                assert rpr.get("lang") == "zh-CN"
+                kind = "notes" if "notes" in name else ("table" if run.xpath("ancestor::a:tc", namespaces=NS) else "slide")
+                found[kind] += 1
+    assert all(found.values()), found
+
+
+def test_c19_overflow_continues_and_fits(case_project, tmp_path):
+    root = case_project("C19")
+    prs, path, _ = build(root, tmp_path / "out")
+    source = (CASES / "C19/lecture.md").read_text(encoding="utf-8")
+    bullets = [line[2:] for line in source.splitlines() if line.startswith("- ")]
+    heading = next(line[3:] for line in source.splitlines() if line.startswith("## "))
+    slides = [s for s in prs.slides if title_of(s).startswith(heading)]
+    assert len(slides) >= 2
+    assert all(title_of(s).endswith("（续）") for s in slides[1:])
+    shown = [p.text for s in slides for sh in s.shapes if sh.name == "Content" for p in sh.text_frame.paragraphs]
+    assert shown == bullets
+    assert_geometry_and_fit(prs, REPO / "templates/deck/reference.pptx")
+    for s in slides:
+        for run in s.shapes.title.text_frame.paragraphs[0].runs:
+            assert run.font.size.pt >= 28
+    for name, el in xml_parts(path, "ppt/slides/slide"):
+        assert el.find(".//a:normAutofit", NS) is None, name
+
+
+def _package_problems(path: Path) -> list[str]:
+    problems = []
+    with zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+        types = etree.fromstring(z.read("[Content_Types].xml"))
+        defaults = {d.get("Extension").lower(): d.get("ContentType") for d in types if d.tag.endswith("Default")}
+        overrides = {o.get("PartName"): o.get("ContentType") for o in types if o.tag.endswith("Override")}
+        for name in names:
+            if name.endswith("/") or name == "[Content_Types].xml":
+                continue
+            ext = name.rsplit("/", 1)[-1].rsplit(".", 1)[-1].lower() if "." in name.rsplit("/", 1)[-1] else ""
+            ctype = overrides.get("/" + name) or defaults.get(ext)
+            if ctype is None:
+                problems.append(f"{name}: no content type")
+            if name.startswith("ppt/media/"):
+                data = z.read(name)
+                if data.startswith(b"\x89PNG") and (ext != "png" or ctype != "image/png"):
+                    problems.append(f"{name}: PNG stored as {ext} {ctype}")
+        for rels in (n for n in names if n.endswith(".rels")):
+            base = PurePosixPath(rels).parent.parent
+            ids = []
+            for rel in etree.fromstring(z.read(rels)):
+                ids.append(rel.get("Id"))
+                if rel.get("TargetMode") == "External":
+                    continue
+                target = rel.get("Target")
+                resolved = PurePosixPath(target.lstrip("/")) if target.startswith("/") else base / target
+                parts = []
+                for piece in resolved.parts:
+                    if piece == "..":
+                        parts.pop()
+                    elif piece != ".":
+                        parts.append(piece)
+                if "/".join(parts) not in names:
+                    problems.append(f"{rels}: target {target} missing")
+            if len(ids) != len(set(ids)):
+                problems.append(f"{rels}: duplicate relationship ids")
+    return problems
+
+
+def test_c21_data_uri_and_extensionless_images(case_project, tmp_path):
+    root = case_project("C21")
+    prs, path, _ = build(root, tmp_path / "out")
+    source = (CASES / "C21/lecture.md").read_text(encoding="utf-8")
+    alts = re.findall(r"!\[([^\]]+)\]\(([^)]+)\)", source)
+    pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
+    assert len(pictures) == len(alts)
+    for picture, (alt, target) in zip(pictures, alts):
+        descr = picture._element.xpath("./p:nvPicPr/p:cNvPr/@descr")[0]
+        assert descr == alt and target not in descr
+        assert picture.image.content_type == "image/png" and picture.image.ext == "png"
+    assert _package_problems(path) == []
+    if shutil.which("soffice"):
+        pdf = _to_pdf(path, tmp_path / "pdf")
+        assert _pdf_pages(pdf) == len(prs.slides)
+
+
+def test_c22_notes_keep_list_numbering_and_nesting(case_project, tmp_path):
+    root = case_project("C22")
+    prs, path, _ = build(root, tmp_path / "out")
+    source = (CASES / "C22/lecture.md").read_text(encoding="utf-8")
+    notes_src = re.search(r"::: notes\n(.*?)\n:::", source, re.S).group(1)
+    expected = []   # (text, level, kind) from the Markdown list markers
+    for line in notes_src.splitlines():
+        if not line.strip():
+            continue
+        indent = (len(line) - len(line.lstrip())) // 3
+        match = re.match(r"\s*(?:(\d+)\.|(-))\s+(.*)", line)
+        if match:
+            expected.append((match.group(3), indent, "number" if match.group(1) else "bullet"))
+        else:
+            expected.append((line.strip(), 0, "none"))
+    heading = re.search(r"^## (.+)$", source, re.M).group(1)
+    slide = next(s for s in prs.slides if title_of(s) == heading)
+    paras = slide.notes_slide.notes_text_frame.paragraphs
+    got = []
+    numbers = []
+    for para in paras:
+        ppr = para._p.find("a:pPr", NS)
+        auto = ppr.find("a:buAutoNum", NS) if ppr is not None else None
+        kind = "number" if auto is not None else ("bullet" if ppr is not None and ppr.find("a:buChar", NS) is not None
+                                                  else "none")
+        got.append((para.text, para.level, kind))
+        if auto is not None:
+            numbers.append(int(auto.get("startAt", "1")))
+    assert got == expected
+    assert len(set(numbers)) == 1 and numbers[0] == 1   # one run numbered from 1: PowerPoint counts 1, 2, 3
+    body = "\n".join(f.text for _, f in text_frames(slide))
+    assert notes_src.splitlines()[0] not in body
+    everything = "\n".join(f.text for s in prs.slides for _, f in text_frames(s)) + \
+        "\n".join(notes_of(s) for s in prs.slides)
+    assert ":::" not in everything and "notes" not in everything
+
+
+# ---------------------------------------------------------------- the reference deck
+def _edit_reference(target: Path, edit) -> Path:
+    prs = Presentation(str(REPO / "templates/deck/reference.pptx"))
+    edit(prs)
+    prs.save(str(target))
+    return target
+
+
+def _layout(prs, name):
+    return next(layout for layout in prs.slide_layouts if layout.name == name)
+
+
+def test_user_reference_deck_positions_are_followed(make_project, tmp_path):
+    def edit(prs):
+        layout = _layout(prs, "Title and Content")
+        shapes = {ph.name: ph for ph in layout.placeholders}
+        width = prs.slide_width
+        shapes["Content"].left, shapes["Content"].width = Emu(width // 2), Emu(width // 2 - Emu(457200))
+        shapes["Title"].left, shapes["Title"].width = Emu(457200), Emu(width // 2 - Emu(914400))
+
+    reference = _edit_reference(tmp_path / "mine.pptx", edit)
+    lines = "\n".join(f"- 第{i}点：开放权重模型便于私有化部署，但需要自行承担推理硬件成本" for i in range(8))
+    root = make_project(lecture=f"---\ntitle: 自定义母版\n---\n# 部分\n\n## 要点\n\n::: slides\n{lines}\n:::\n\n"
+                        "::: notes\n讲稿。\n:::\n")
+    prs, _, _ = build(root, tmp_path / "out", "--reference", str(reference))
+    mine = {ph.name: ph for ph in _layout(Presentation(str(reference)), "Title and Content").placeholders}
+    content = [s for s in prs.slides if s.slide_layout.name == "Title and Content"]
+    assert len(content) >= 2   # the narrower frame needs a continuation slide
+    for slide in content:
+        body = next(sh for sh in slide.shapes if sh.name == "Content")
+        assert (body.left, body.width) == (mine["Content"].left, mine["Content"].width)
+        assert slide.shapes.title.left == mine["Title"].left
+    assert_geometry_and_fit(prs, reference)
+
+
+@pytest.mark.parametrize("what", ["layout", "placeholder"])
+def test_reference_missing_layout_or_placeholder_is_reported(make_project, tmp_path, what):
+    def edit(prs):
+        layout = _layout(prs, "Chart")
+        if what == "layout":
+            layout._element.cSld.set("name", "Diagram")
+        else:
+            next(ph for ph in layout.placeholders if ph.name == "Caption")._element.nvSpPr.cNvPr.set("name", "Note")
+
+    reference = _edit_reference(tmp_path / "broken.pptx", edit)
+    root = make_project()
+    out = tmp_path / "out"
+    _, path, _ = build(root, out)
+    before = path.read_bytes()
+    expected = "layout 'Chart'" if what == "layout" else "placeholder 'Caption' in layout 'Chart'"
+    for command in ("pptx", "check"):
+        result = run_build(command, "--project", str(root), "--out", str(out), "--force", "--reference", str(reference))
+        assert result.code == 1
+        assert expected in result.err and "Traceback" not in result.err
+    assert path.read_bytes() == before
+
+
+def test_empty_slides_block_and_unreadable_image_are_reported(make_project, tmp_path):
+    root = make_project(lecture="---\ntitle: 坏输入\n---\n# 部分\n\n## 一节\n\n::: slides\n:::\n")
+    result = run_build("pptx", "--project", str(root), "--out", str(tmp_path / "o1"))
+    assert result.code == 1 and "intro.md:8" in result.err and "Traceback" not in result.err
+    broken = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10" + b"garbage" * 4
+    root = make_project(lecture="---\ntitle: 坏图片\n---\n# 部分\n\n## 一节\n\n![坏图](images/bad.png)\n",
+                        files={"content/images/bad.png": broken}, name="img")
+    result = run_build("pptx", "--project", str(root), "--out", str(tmp_path / "o2"))
+    assert result.code == 1 and "intro.md:8" in result.err and "Traceback" not in result.err
+    assert not (tmp_path / "o2" / "intro.pptx").exists()
+
+
+# ---------------------------------------------------------------- LibreOffice
+def _to_pdf(path: Path, out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    profile = out / "profile"
+    proc = subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
+                           "--convert-to", "pdf", "--outdir", str(out), str(path)],
+                          capture_output=True, text=True, timeout=300)
+    pdf = out / (path.stem + ".pdf")
+    assert proc.returncode == 0 and pdf.exists(), proc.stderr
+    return pdf
+
+
+def _pdf_pages(pdf: Path) -> int:
+    import pypdf
+    return len(pypdf.PdfReader(str(pdf)).pages)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed; "
+                    "CI installs libreoffice-impress")
+def test_libreoffice_opens_deck_one_page_per_slide_nothing_outside(course_deck, tmp_path):
+    from pdfread import char_boxes
+
+    prs, path, _ = course_deck
+    pdf = _to_pdf(path, tmp_path)
+    assert _pdf_pages(pdf) == len(prs.slides)
+    chars = 0
+    for page, char, (left, bottom, right, top), width, height in char_boxes(pdf):
+        chars += 1
+        assert left >= -0.5 and bottom >= -0.5 and right <= width + 0.5 and top <= height + 0.5, (page, char)
+    assert chars > 1000
