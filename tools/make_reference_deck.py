@@ -127,7 +127,7 @@ def layouts() -> dict[str, tuple[str, list[str]]]:
         ]),
         "Chart": ("", [
             placeholder(2, "Title", "title", 0, TITLE, "b", "", "标题"),
-            placeholder(3, "Chart", "chart", 13, DATA, "t", _lvl(1, 16), ""),
+            placeholder(3, "Chart", "chart", 13, DATA, "t", _lvl(1, 14), ""),
             placeholder(4, "Caption", "body", 14, CAPTION, "t", _lvl(1, 16, "tx1", bullet=False), "说明"),
             *footer_placeholders(5),
         ]),

@@ -32,8 +32,9 @@ DATA_FILE = "content/data/models.yaml"
 
 
 def _caption(label: str, number: int, caption) -> str:
+    """"表 2　caption"; empty when the block has no caption text (a bare number says nothing on a slide)."""
     text = m.plain_text(caption)
-    return f"{label} {number}　{text}" if number else text
+    return f"{label} {number}　{text}" if number and text else text
 
 
 def _data_slide(planner: "Planner", layout: str, title: str, index: int, pos: SourcePos, caption: str,
@@ -71,6 +72,29 @@ def _row_height_pt(planner: "Planner", row: list[list[Run]], widths: list[float]
     return lines * size_pt * measure.line_em + 2 * CELL_MARGIN_Y_PT + ROW_SLACK_PT
 
 
+def _split_rows(heights: list[float], limit: float) -> list[list[int]]:
+    """Row indices per slide: as few slides as greedy filling needs, rows spread evenly over them."""
+    def greedy(cap: float) -> list[list[int]]:
+        chunks: list[list[int]] = [[]]
+        used = 0.0
+        for i, height in enumerate(heights):
+            if used + height > cap and chunks[-1]:
+                chunks.append([])
+                used = 0.0
+            chunks[-1].append(i)
+            used += height
+        return chunks
+
+    fewest = greedy(limit)
+    target = max(max(heights), sum(heights) / len(fewest))
+    while target < limit:   # the smallest per-slide height that still needs no more slides
+        balanced = greedy(target)
+        if len(balanced) == len(fewest):
+            return balanced
+        target += 4.0
+    return fewest
+
+
 def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[list[Run]]],
                   row_pos: list[SourcePos], title: str, caption: str, notes: tuple[Para, ...],
                   pos: SourcePos) -> list[SlidePlan]:
@@ -79,18 +103,12 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
     widths = _column_widths(planner, [header] + rows, size, frame.width_emu / EMU_PER_PT)
     header_h = _row_height_pt(planner, header, widths, size)
     limit = frame.height_emu / EMU_PER_PT
-    chunks: list[list[int]] = [[]]
-    used = header_h
     heights = [_row_height_pt(planner, row, widths, size) for row in rows]
     for i, height in enumerate(heights):
         if header_h + height > limit:
             raise ContentError(row_pos[i], f"a table row is taller than the slide's table area even alone "
                                f"({header_h + height:.0f} pt > {limit:.0f} pt)", "shorten the row's cells")
-        if used + height > limit and chunks[-1]:
-            chunks.append([])
-            used = header_h
-        chunks[-1].append(i)
-        used += height
+    chunks = _split_rows(heights, limit - header_h)
     width_emu = [int(w * EMU_PER_PT) for w in widths]
     width_emu[-1] = frame.width_emu - sum(width_emu[:-1])
     slides = []
