@@ -87,7 +87,7 @@ def placeholder(shape_id: int, name: str, ph_type: str, idx: int, rect, anchor: 
 
 def footer_placeholders(start_id: int, light: bool = False) -> list[str]:
     colour = "lt2" if light else None
-    return [placeholder(start_id, "Footer", "ftr", 11, FOOTER, "ctr", _lvl(1, None, colour)),
+    return [placeholder(start_id, "Footer", "ftr", 11, FOOTER, "ctr", _lvl(1, None, colour, align="l")),
             placeholder(start_id + 1, "Slide Number", "sldNum", 12, SLIDE_NO, "ctr", _lvl(1, None, colour, align="r"))]
 
 
