@@ -1,7 +1,8 @@
 """Poster writer: model data → HTML (Jinja) → exactly one PDF page (WeasyPrint).
 
 ``<out>/poster.pdf`` compares every model of ``content/data/models.yaml`` in one
-table (grouped closed / open weights / unstated), three charts from
+table (grouped closed / open weights / unstated; the standard columns plus any
+extra text column the data file uses, such as ``license``), three charts from
 :mod:`coursepress.charts` (parameters on a log axis, context length, release
 timeline), the estimate notes, the course references and the course name.
 
