@@ -21,13 +21,17 @@ from .markdown import is_cjk
 TOOL_ROOT = Path(__file__).resolve().parent.parent
 
 _LATIN = r"A-Za-z0-9\u00C0-\u024F"
-_CJK_LATIN = re.compile(rf"([\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF])([{_LATIN}])")
-_LATIN_CJK = re.compile(rf"([{_LATIN}%])([\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF])")
-AUTOSPACE = " "   # the Latin space of the CJK fonts is ≈ ¼ em: the gap of W3C clreq §3.2 (no special glyph needed)
+_HAN = "\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF"
+_CJK_LATIN = re.compile(rf"([{_HAN}]) ?([{_LATIN}])")
+_LATIN_CJK = re.compile(rf"([{_LATIN}%]) ?([{_HAN}])")
+AUTOSPACE = "\u2005"   # four-per-em space: the ¼ em gap of W3C clreq §3.2 (mapped in the shipped CJK fonts)
 
 
 def autospace(text: str) -> str:
-    """Insert a space (≈ ¼ em in the shipped fonts) between Han characters and Latin letters or digits.
+    """Put a ¼ em space (U+2005) between Han characters and Latin letters or digits.
+
+    A space the author typed there is replaced by the same fixed gap: justification
+    (which WeasyPrint does by stretching U+0020 only) then never widens it into a hole.
 
     Source: W3C "Requirements for Chinese Text Layout" (clreq) on mixed text:
     a gap of about a quarter em separates Han from Western words and numerals.

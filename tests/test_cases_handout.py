@@ -98,10 +98,14 @@ def test_c03_bold_and_emphasis_use_other_faces(case_project):
     for name, font in embedded_fonts(pdf):
         if font is not None and "OS/2" in font:
             weights[name.split("+")[-1]] = font["OS/2"].usWeightClass
-    bold = [n for n, w in weights.items() if w >= 600 or "Bold" in n]
-    assert any("Serif" in n for n in bold), weights     # <strong> in body text
-    assert any("Sans" in n for n in bold), weights      # headings
-    assert any("Sans" in n and "Bold" not in n for n in weights), weights   # <em> in 黑体
+    # body in 宋体 (Serif), <strong> and headings in bold 黑体, <em> in regular 黑体: three faces
+    assert any("Serif" in n and w < 600 for n, w in weights.items()), weights
+    assert any("Sans" in n and w >= 600 for n, w in weights.items()), weights
+    assert any("Sans" in n and w < 600 for n, w in weights.items()), weights
+    course, _ = load_course(root)
+    html = render_html(course, course.lectures[0], BuildSettings(root / "out"), Problems())
+    assert "<strong>加粗的中文文字</strong>" in html and "<em>倾斜的中文文字</em>" in html
+    assert "<strong><em>又粗又斜</em></strong>" in html or "<em><strong>又粗又斜</strong></em>" in html
 
 
 def test_c05_only_bundled_fonts_with_isolated_fontconfig(case_project, tmp_path):

@@ -48,7 +48,6 @@ OUT_DIR = os.path.normpath(os.path.join(HERE, "..", "assets", "fonts"))
 # output name -> (source ttc, family name of the face to extract)
 FACES = {
     "NotoSerifCJKsc-Regular.otf": ("NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC"),
-    "NotoSerifCJKsc-Bold.otf": ("NotoSerifCJK-Bold.ttc", "Noto Serif CJK SC"),
     "NotoSansCJKsc-Regular.otf": ("NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
     "NotoSansCJKsc-Bold.otf": ("NotoSansCJK-Bold.ttc", "Noto Sans CJK SC"),
 }

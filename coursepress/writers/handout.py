@@ -84,10 +84,10 @@ def font_stacks(course: m.Course, faces: tuple[FontFace, ...], problems: Problem
                           f"using {default}", "add the font files to assets/fonts or remove the setting")
             name = None
         chosen[role] = name
-    for family in (SERIF, SANS):
-        if family in shipped and not any(f.family == family and f.weight >= 600 for f in faces):
-            problems.warn(SourcePos("assets/fonts"), f"no bold face for {family}; bold text would print regular",
-                          "ship the Bold face of the family")
+    bold_family = chosen["heading"] or SANS      # headings and <strong> are set in the heading face
+    if not any(f.family == bold_family and f.weight >= 600 for f in faces):
+        problems.warn(SourcePos("assets/fonts"), f"no bold face for {bold_family}; bold text would print regular",
+                      "ship the Bold face of the family")
     serif = _stack(chosen["body"], SERIF, SANS, EMOJI, *fallback)
     sans = _stack(chosen["heading"], SANS, SERIF, EMOJI, *fallback)
     mono = _stack(chosen["mono"], MONO, SANS, EMOJI, *fallback)
