@@ -22,7 +22,8 @@ from . import __version__
 from .fonts import font_dirs
 from .model import Course
 from .output import atomic_write
-from .templating import search_path
+from .resources import inside
+from .templating import TOOL_ROOT, search_path
 from .writers import BuildSettings, Output, writer
 
 STATE_FILE = ".coursepress-state.json"
@@ -51,28 +52,47 @@ def jobs_for(course: Course, kinds: list[str]) -> list[Job]:
     return jobs
 
 
-def _hash_tree(digest, folders: list[Path]) -> None:
+def _hash_tree(digest, folders: list[Path], skip=lambda path: False, pattern: str = "*") -> None:
     for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and not skip(p)):
             stat = path.stat()
             digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
 
 
 def fingerprint(course: Course, job: Job, settings: BuildSettings) -> str:
-    """SHA-256 over everything ``job`` depends on (files by content, folders by size and mtime)."""
+    """SHA-256 over everything ``job`` depends on (files by content, folders by size and mtime).
+
+    Every job depends on course.yaml, models.yaml, the templates, the assets
+    (fonts), the package's source and the options. A lecture's handout and
+    deck also depend on its own Markdown file and on the other files under
+    ``content/`` (images), but not on other lectures; the poster depends on
+    no lecture and no image, so editing a lecture never rebuilds it.
+    """
     digest = hashlib.sha256(f"{__version__}|{job.key}|{settings.strict}|{settings.poster_size}|"
                             f"{settings.poster_landscape}|{settings.print_ready}|{settings.reference}".encode())
+    content = course.root / "content"
     lecture = course.lecture(job.lecture) if job.lecture else None
-    files = [course.root / "content" / "course.yaml", course.root / "content" / "data" / "models.yaml"]
+    files = [content / "course.yaml", content / "data" / "models.yaml"]
     if lecture is not None:
         files.append(lecture.source)
     for path in files:
-        if path.exists():
-            digest.update(path.read_bytes())
-    images = course.root / "content"
-    _hash_tree(digest, [Path(p) for p in search_path(course.root)] + font_dirs(course.root) + [images])
-    if settings.reference and settings.reference.exists():
-        digest.update(settings.reference.read_bytes())
+        digest.update(path.read_bytes() if path.is_file() else b"-")
+    tool = [TOOL_ROOT / "assets", course.root / "assets"] + [Path(p) for p in search_path(course.root)]
+    _hash_tree(digest, list(dict.fromkeys(p.resolve() for p in tool)) + font_dirs(course.root))
+    _hash_tree(digest, [Path(__file__).resolve().parent], pattern="*.py")
+    if lecture is not None:
+        lectures = (content / "lectures").resolve()
+        _hash_tree(digest, [content], skip=lambda p: p in files or (p.suffix == ".md" and p.parent == lectures))
+    if job.kind == "pptx":
+        configured = course.meta.deck.reference
+        config_path = course.root / configured if configured else None
+        if config_path is not None and not inside(course.root, config_path):
+            config_path = None          # refused when the deck is built; never read here
+        for reference in (settings.reference, config_path):
+            if reference is not None and reference.is_file():
+                digest.update(reference.read_bytes())
     return digest.hexdigest()
 
 

@@ -70,3 +70,70 @@ title: 网络
     server.close()
     assert result.code == 1 and "never fetch" in result.err
     assert hits == []
+
+
+def test_all_outputs_rebuild_byte_identical(make_project):
+    root = make_project()
+    for folder in ("a", "b"):
+        result = run_build("all", "--project", str(root), "--out", str(root / folder), "--force")
+        assert result.code == 0, result.err
+    names = ["intro.pdf", "intro.pptx", "poster.pdf"]
+    assert sorted(p.name for p in (root / "a").iterdir() if not p.name.startswith(".")) == names
+    for name in names:
+        assert digest(root / "a" / name) == digest(root / "b" / name), name
+
+
+def status_lines(out: str) -> dict[str, str]:
+    """``{file name: status}`` from the one summary line per output on stdout."""
+    lines = {}
+    for line in out.splitlines():
+        path, _, status = line.partition(": ")
+        lines[path.rsplit("/", 1)[-1]] = status
+    return lines
+
+
+def snapshot(folder):
+    return {p.name: (p.stat().st_mtime_ns, digest(p)) for p in folder.iterdir()}
+
+
+def test_noop_all_and_one_line_edit_rebuilds_only_that_lecture(make_project):
+    second = "---\ntitle: 第二讲\n---\n\n# 另一讲\n\n正文。\n"
+    root = make_project(files={"content/lectures/second.md": second})
+    out = root / "out"
+    first = run_build("all", "--project", str(root), "--out", str(out))
+    assert first.code == 0, first.err
+    outputs = {"intro.pdf", "intro.pptx", "second.pdf", "second.pptx", "poster.pdf"}
+    assert set(status_lines(first.out)) == outputs
+    before = snapshot(out)
+    again = run_build("all", "--project", str(root), "--out", str(out))
+    assert again.code == 0, again.err
+    assert status_lines(again.out) == {name: "up to date" for name in outputs}
+    assert snapshot(out) == before
+    lecture = root / "content/lectures/intro.md"
+    lecture.write_text(lecture.read_text(encoding="utf-8").replace("# 总结", "# 总结\n\n新增一句。"), encoding="utf-8")
+    third = run_build("all", "--project", str(root), "--out", str(out))
+    assert third.code == 0, third.err
+    status = status_lines(third.out)
+    assert {name for name, s in status.items() if s != "up to date"} == {"intro.pdf", "intro.pptx"}, third.out
+    after = snapshot(out)
+    for name in ("second.pdf", "second.pptx", "poster.pdf"):
+        assert after[name] == before[name], name
+    for name in ("intro.pdf", "intro.pptx"):
+        assert after[name][1] != before[name][1], name
+
+
+def test_data_or_image_edits_rebuild_what_depends_on_them(make_project):
+    root = make_project(files={"content/lectures/img/a.svg": SVG})
+    out = root / "out"
+    assert run_build("all", "--project", str(root), "--out", str(out)).code == 0
+    (root / "content/lectures/img/a.svg").write_text(SVG.replace("red", "blue"), encoding="utf-8")
+    changed = status_lines(run_build("all", "--project", str(root), "--out", str(out)).out)
+    assert changed == {"intro.pdf": changed["intro.pdf"], "intro.pptx": changed["intro.pptx"],
+                       "poster.pdf": "up to date"} and changed["intro.pdf"] != "up to date"
+    models = root / "content/data/models.yaml"
+    models.write_text(models.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    changed = status_lines(run_build("all", "--project", str(root), "--out", str(out)).out)
+    assert "up to date" not in changed.values(), changed
+
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 60 30"><rect width="60" height="30" fill="red"/></svg>'
