@@ -8,7 +8,6 @@ import re
 from pathlib import Path
 
 import pypdf
-import pytest
 from fontTools.ttLib import TTFont
 
 from coursepress.errors import Problems

@@ -4,13 +4,12 @@ previous outputs untouched (issue 2 bad input, cases C27 C29)."""
 from __future__ import annotations
 
 import hashlib
-import textwrap
 
 import pytest
 
 from coursepress.errors import ContentErrors
 from coursepress.load import load_course
-from conftest import CASES, run_build
+from conftest import run_build
 
 GOOD_MODEL = """\
 models:

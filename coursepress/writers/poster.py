@@ -24,23 +24,20 @@ than :data:`MAX_HIGHLIGHTS` highlights are cut visibly with "…" and a warning.
 
 from __future__ import annotations
 
-import hashlib
 import math
-import os
 from dataclasses import dataclass
 from typing import Optional
 
 from .. import model as m
 from ..charts import make_chart
 from ..errors import BuildError, Problems, SourcePos
-from ..fonts import check_coverage, isolated_fontconfig, shipped_faces
+from ..fonts import check_coverage, shipped_faces
 from ..numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
 from ..output import atomic_write
-from ..resources import make_url_fetcher
 from ..schema import Model
-from ..templating import TOOL_ROOT, environment
+from ..templating import environment
 from . import BuildSettings, Output
-from .handout import build_date, font_stacks
+from .pdfengine import PdfEngine, build_date, font_stacks
 
 ISO_A_MM = {"A0": (841.0, 1189.0), "A1": (594.0, 841.0), "A2": (420.0, 594.0), "A3": (297.0, 420.0),
             "A4": (210.0, 297.0)}
@@ -311,9 +308,6 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
         BuildError: too many models, content that cannot fit the sheet (with the
             overflow in mm and what to do), or a resource outside the project.
     """
-    os.environ["FONTCONFIG_FILE"] = str(isolated_fontconfig(course.root))   # shipped fonts only (C05, C16)
-    from weasyprint import HTML  # heavy import: only when a poster is built
-
     problems = Problems(settings.strict)
     sheet = sheet_for(course, settings)
     content = plan(course, problems)
@@ -322,12 +316,11 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
     check_coverage(texts + [(t, SourcePos("content/data/models.yaml")) for _, t in content.notes],
                    shipped_faces(course.root), problems)
     problems.raise_if_any()
-    fetcher = make_url_fetcher([course.root, TOOL_ROOT / "assets", TOOL_ROOT / "templates"])
-    base = str(course.root) + "/"
+    engine = PdfEngine(course, "poster")
 
     def layout_of(layout: Layout, tall: bool):
         html = render_html(course, sheet, layout, content, Problems(), measure=tall)
-        return html, HTML(string=html, base_url=base, url_fetcher=fetcher).render()
+        return html, engine.render(html)
 
     rows = sum(len(g.rows) for g in content.groups)
     preferred = 2 if sheet.landscape and rows > 12 else 1
@@ -344,15 +337,11 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
     layout = Layout(layout.table_pt, layout.table_columns, max(spare, 0.0) / 4)
     html, document = layout_of(layout, False)
     final = measure(document, sheet)
-    if fetcher.refused:
-        raise BuildError("the poster asked for resources outside the project: " + ", ".join(fetcher.refused[:5]))
     if len(document.pages) != 1 or final.height_mm > sheet.content_height_mm + 0.5 or final.overrun_mm > 0.5:
         raise BuildError(f"the poster did not fit one {sheet.size} page after layout ({len(document.pages)} pages, "
                          f"content {final.height_mm:.0f} of {sheet.content_height_mm:.0f} mm); "
                          "use a larger --size or fewer models")
-    identifier = hashlib.md5(html.encode("utf-8")).hexdigest().encode("ascii")
-    pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
-    path = atomic_write(settings.out_dir / "poster.pdf", pdf)
+    path = atomic_write(settings.out_dir / "poster.pdf", engine.pdf_bytes(document, html))
     summary = f"{sheet.summary}, table text {layout.table_pt:.1f} pt" + (", 3 mm bleed and crop marks"
                                                                         if sheet.bleed_mm else "")
     render_html(course, sheet, layout, content, problems)   # collect font-stack warnings once
