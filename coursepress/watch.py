@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 import time
+import traceback
 from datetime import datetime
 
 
@@ -34,6 +35,12 @@ def watch(args, run_once) -> int:
             errors = exc.errors if isinstance(exc, ContentErrors) else [exc]
             for err in errors:
                 print(f"error: {err}", file=sys.stderr, flush=True)
+            print(f"[{stamp}] build failed; previous outputs kept; watching for changes", flush=True)
+        except Exception as exc:  # a bug must not end the watch; traceback only with -v
+            if args.verbose:
+                traceback.print_exc()
+            print(f"internal error: {type(exc).__name__}: {exc} (run with -v for details)",
+                  file=sys.stderr, flush=True)
             print(f"[{stamp}] build failed; previous outputs kept; watching for changes", flush=True)
 
     once()
