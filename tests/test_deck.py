@@ -6,7 +6,6 @@ ruamel, Markdown case files), never typed into the tests.
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess

@@ -132,3 +132,38 @@ def test_body_text_inside_page_and_clear_of_header_footer(handout):
         in_footer = bottom < 22 * mm - 1
         if in_header or in_footer:     # only running header/footer text lives there, inside the margins
             assert top <= height - 8 * mm and bottom >= 8 * mm, (page, char)
+
+
+def test_slides_and_notes_not_in_handout_but_handout_only_is(make_project):
+    lecture = """---
+title: 容器
+---
+
+# 部分
+
+正文段落。
+
+::: slides
+- 只在幻灯片上的要点
+:::
+
+::: notes
+只给讲者看的备注。
+:::
+
+::: handout
+只在讲义中的补充说明。
+:::
+
+::: warning
+注意安全。
+:::
+"""
+    root = make_project(lecture=lecture)
+    result = run_build("pdf", "--project", str(root), "--out", str(root / "out"))
+    assert result.code == 0, result.err
+    text = norm("".join(page_texts(root / "out/intro.pdf")))
+    assert norm("正文段落。") in text and norm("只在讲义中的补充说明。") in text
+    assert norm("只在幻灯片上的要点") not in text and norm("只给讲者看的备注") not in text
+    assert norm("警告注意安全。") in text       # admonition with its default title
+    assert ":::" not in text
