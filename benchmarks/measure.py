@@ -1,0 +1,100 @@
+"""Running processes and summarising timings.
+
+A run is one child process started with :func:`run`; its wall time comes from
+``time.perf_counter`` around start and reap, its peak memory from the rusage
+``os.wait4`` returns for that child: ``ru_maxrss`` (KiB on Linux) is the
+largest resident set of the child or of any descendant it waited for (the
+build's worker processes), i.e. the same figure
+``resource.getrusage(RUSAGE_CHILDREN)`` reports, per run.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+
+@dataclass
+class Run:
+    """One finished process: wall ``seconds``, ``peak_rss_mb``, exit ``code`` and its stdout/stderr text."""
+
+    seconds: float
+    peak_rss_mb: float
+    code: int
+    out: str
+    err: str
+
+
+def run(args: list[str], cwd: Optional[Path] = None, env: Optional[dict] = None) -> Run:
+    """Run ``args`` to completion; stdout and stderr go to temp files (no pipe can fill up)."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, out.read(), err.read())
+
+
+def python(*args: str) -> list[str]:
+    return [sys.executable, *args]
+
+
+@dataclass
+class Stats:
+    """Summary of one case: ``median_s``, ``min_s``, ``max_s`` over ``runs`` timed runs, peak RSS in MB."""
+
+    name: str
+    runs: int
+    median_s: float
+    min_s: float
+    max_s: float
+    peak_rss_mb: float
+    samples_s: list[float]
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def spread(self) -> str:
+        return f"{self.min_s:.2f}–{self.max_s:.2f}"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def summarise(name: str, runs: list[Run], note: str = "", **extra) -> Stats:
+    times = [r.seconds for r in runs]
+    return Stats(name, len(runs), statistics.median(times), min(times), max(times),
+                 max(r.peak_rss_mb for r in runs), [round(t, 4) for t in times], note, extra)
+
+
+class CaseFailed(RuntimeError):
+    """A timed process exited non-zero: the benchmark would be measuring an error path."""
+
+
+def repeat(name: str, make_run: Callable[[], Run], runs: int, warmup: int = 1,
+           setup: Optional[Callable[[], None]] = None, note: str = "") -> Stats:
+    """``warmup`` untimed then ``runs`` timed calls of ``make_run`` (``setup`` before each, untimed).
+
+    Raises:
+        CaseFailed: a run exited non-zero (its stderr is in the message).
+    """
+    done: list[Run] = []
+    for i in range(warmup + runs):
+        if setup:
+            setup()
+        result = make_run()
+        if result.code != 0:
+            raise CaseFailed(f"{name}: exit {result.code}: {result.err.strip()[-800:]}")
+        if i >= warmup:
+            done.append(result)
+    return summarise(name, done, note)
