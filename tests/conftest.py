@@ -16,7 +16,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECTS = Path(__file__).resolve().parent / "projects"
-CASES = REPO.parent / "shared" / "cases" / "inputs"
+CASES = Path(__file__).resolve().parent / "cases"   # copies of shared/cases/inputs
 
 
 @dataclass
