@@ -63,7 +63,7 @@ def make_project(tmp_path):
 
 @pytest.fixture
 def case_project(make_project):
-    """Factory: a project whose lecture (and models.yaml, if any) come from ../shared/cases/inputs/CXX."""
+    """Factory: a project whose lecture (and models.yaml, if any) come from tests/cases/CXX (copies of shared/cases/inputs)."""
     def factory(case: str, extra_models_header: str = "") -> Path:
         folder = CASES / case
         if not folder.is_dir():
