@@ -25,6 +25,13 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 
+# markdown-it silently drops everything nested deeper than ``maxNesting`` token
+# levels (its commonmark preset: 20, i.e. lists only ~9 deep). We let it parse
+# far deeper and let the reader refuse, with a position, anything nested deeper
+# than reader.MAX_BLOCK_DEPTH (well below this), so no text is ever lost silently.
+MAX_TOKEN_NESTING = 100
+
+
 def is_cjk(char: str) -> bool:
     """True for wide/full-width characters (Han, kana, hangul, CJK punctuation).
 
@@ -85,7 +92,8 @@ def make_parser(raw_html: bool = False) -> MarkdownIt:
         A configured :class:`markdown_it.MarkdownIt`; containers come out as
         ``container_div_open`` tokens whose ``info`` is the container name.
     """
-    md = MarkdownIt("commonmark", {"html": raw_html, "linkify": False, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": raw_html, "linkify": False, "typographer": False,
+                                   "maxNesting": MAX_TOKEN_NESTING})
     inline = CjkParserInline()
     inline.ruler, inline.ruler2 = md.inline.ruler, md.inline.ruler2
     md.inline = inline

@@ -24,6 +24,13 @@ from .schema import CourseMeta, FrontMatter, ModelData, validate
 from .yamlsource import load_yaml
 
 CONTAINERS = {"note", "tip", "warning", "notes", "slides", "handout"}
+# Nesting limits: deeper structures are refused with a message rather than
+# dropped (markdown-it) or overflowing the recursion of the writers. Lists,
+# quotes and ::: blocks count one level each; emphasis, strike-through and
+# links likewise. Real lecture notes rarely go past 4.
+MAX_BLOCK_DEPTH = 20
+MAX_INLINE_DEPTH = 20
+_NESTING_BLOCKS = {"bullet_list", "ordered_list", "blockquote", "container_div"}
 _ZH_DIGITS = "零一二三四五六七八九"
 _ID_SUFFIX = re.compile(r"\s*\{#([A-Za-z][\w:-]*)\}\s*$")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
@@ -72,6 +79,8 @@ class LectureReader:
             return None
         before = len(self.problems.errors)
         tokens = self.md.parse(text, {})
+        if not self._depth_ok(tokens):
+            return None
         front = self._front_matter(tokens)
         self._token_index = {id(t): i for i, t in enumerate(tokens)}
         self._number(tokens)
@@ -86,6 +95,20 @@ class LectureReader:
         return m.Lecture(name=self.path.stem, meta=front, source=self.path, preamble=tuple(preamble),
                          sections=tuple(sections), footnotes=tuple(self.footnote_refs),
                          references=self.meta.references)
+
+    def _depth_ok(self, tokens: list[Token]) -> bool:
+        """False (with an error at the first offending line) if blocks nest deeper than MAX_BLOCK_DEPTH."""
+        depth = 0
+        for tok in tokens:
+            if tok.type.removesuffix("_open") in _NESTING_BLOCKS and tok.nesting == 1:
+                depth += 1
+                if depth > MAX_BLOCK_DEPTH:
+                    self.problems.error(self.pos(tok), f"lists, quotes and ::: blocks nested more than "
+                                        f"{MAX_BLOCK_DEPTH} levels deep", "flatten the structure")
+                    return False
+            elif tok.type.removesuffix("_close") in _NESTING_BLOCKS and tok.nesting == -1:
+                depth -= 1
+        return True
 
     def _front_matter(self, tokens: list[Token]) -> Optional[FrontMatter]:
         token = next((t for t in tokens if t.type == "front_matter"), None)
@@ -352,6 +375,10 @@ class LectureReader:
                 top.append(m.Break(True))
             elif kind == "code_inline":
                 top.append(m.Code(tok.content))
+            elif kind in ("strong_open", "em_open", "s_open", "link_open") and len(stack) > MAX_INLINE_DEPTH:
+                self.problems.error(self.pos(inline), f"emphasis, strike-through and links nested more than "
+                                    f"{MAX_INLINE_DEPTH} levels deep", "remove the extra * _ ~ [ markers")
+                return [m.Text(inline.content)]
             elif kind in ("strong_open", "em_open", "s_open"):
                 stack.append((kind[:-5], [], ""))
             elif kind == "link_open":
