@@ -18,6 +18,7 @@ from .errors import ContentError, Problems, SourcePos
 from .markdown import make_parser
 from .model import Course, Lecture
 from .reader import LectureReader
+from .resources import resolve_path
 from .schema import CourseMeta, Model, ModelData, validate
 from .yamlsource import YamlDoc, load_yaml
 
@@ -113,6 +114,11 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None)
     content = content_dir(root)
     meta_doc = _read_yaml(content / "course.yaml", root, problems)
     meta = validate(meta_doc, CourseMeta, problems) if meta_doc else None
+    if meta is not None and meta.deck.reference:     # refused here, with its line, not only when a deck is built
+        try:
+            resolve_path(root, root, meta.deck.reference, meta_doc.pos(("deck", "reference")), "reference deck")
+        except ContentError as exc:
+            problems.errors.append(exc)
     data: Any = ModelData()
     data_path = content / "data" / "models.yaml"
     if data_path.exists():

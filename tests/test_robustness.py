@@ -150,3 +150,219 @@ def test_nesting_at_the_limit_keeps_every_word(make_project, tmp_path):
     text = norm("".join(page_texts(out / "intro.pdf")))
     for word in (f"项{MAX_BLOCK_DEPTH - 1}", "文字", "强调"):
         assert word in text, word
+
+
+# ---------------------------------------------------------------- SVG from content
+CLEAN_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60" viewBox="0 0 120 60">'
+             '<rect width="120" height="60" fill="#ff0000"/></svg>')
+
+
+@pytest.mark.parametrize("svg, words", [
+    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><script>alert(1)</script></svg>',
+     "contains a script"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" '
+     'onload="alert(1)"/></svg>', "contains a script"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">'
+     '<image xlink:href="http://127.0.0.1:9/x.png" width="10" height="10"/></svg>', "external resource"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><image href="../../../../etc/hostname" '
+     'width="10" height="10"/></svg>', "external resource"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" '
+     'style="fill: url(file:///etc/passwd)"/></svg>', "external resource"),
+])
+def test_unsafe_svg_refused(make_project, svg, words):
+    root, out, before = built_project(make_project)
+    (root / "content/lectures/img").mkdir()
+    (root / "content/lectures/img/a.svg").write_text(svg, encoding="utf-8")
+    (root / "content/lectures/intro.md").write_text(HEAD + "![示意图](img/a.svg)\n", encoding="utf-8")
+    result = run_build("pdf", "--project", str(root), "--out", str(out))
+    assert_refused(result, "content/lectures/intro.md:7:", words, out, before)
+    assert "img/a.svg" in result.err
+
+
+def test_clean_svg_appears_in_the_handout(make_project, tmp_path):
+    root = make_project(lecture=HEAD + "![红色方块](img/ok.svg)\n", files={"content/lectures/img/ok.svg": CLEAN_SVG})
+    out = tmp_path / "out"
+    result = run_build("pdf", "--project", str(root), "--out", str(out))
+    assert result.code == 0, result.err
+    doc = pdfium.PdfDocument(str(out / "intro.pdf"))
+    try:
+        red = 0
+        for page in doc:
+            image = page.render(scale=1).to_pil().convert("RGB")
+            pixels = image.tobytes()
+            red += sum(1 for i in range(0, len(pixels), 3)
+                       if pixels[i] > 200 and pixels[i + 1] < 60 and pixels[i + 2] < 60)
+    finally:
+        doc.close()
+    assert red > 1000           # the vector rectangle was drawn (not a blank or missing image)
+
+
+# ---------------------------------------------------------------- safe paths: the reference deck
+@pytest.mark.parametrize("ref, words", [
+    ("/etc/passwd", "is absolute"),
+    ("../outside.pptx", "leaves the project"),
+    ("link.pptx", "leaves the project"),
+    ("missing.pptx", "does not exist"),
+])
+def test_configured_reference_deck_must_stay_inside(make_project, tmp_path, ref, words):
+    root, out, before = built_project(make_project)
+    outside = tmp_path / "outside.pptx"
+    shutil.copy(REPO / "templates/deck/reference.pptx", outside)
+    (root / "link.pptx").symlink_to(outside)
+    course = root / "content/course.yaml"
+    text = course.read_text(encoding="utf-8")
+    course.write_text(text + f"deck:\n  reference: {ref}\n", encoding="utf-8")
+    line = len(text.splitlines()) + 2
+    for command in ("check", "pptx"):
+        result = run_build(command, "--project", str(root), "--out", str(out))
+        assert_refused(result, f"content/course.yaml:{line}:", "reference deck", out, before)
+        assert words in result.err and ref in result.err
+
+
+def test_reference_flag_may_point_outside_the_project(make_project, tmp_path):
+    """``--reference`` is the user's explicit choice on the command line (README): any readable file."""
+    root = make_project()
+    outside = tmp_path / "elsewhere" / "mine.pptx"
+    outside.parent.mkdir()
+    shutil.copy(REPO / "templates/deck/reference.pptx", outside)
+    result = run_build("pptx", "--project", str(root), "--out", str(tmp_path / "out"), "--reference", str(outside))
+    assert result.code == 0, result.err
+    missing = run_build("pptx", "--project", str(root), "--out", str(tmp_path / "out"),
+                        "--reference", str(tmp_path / "nothing.pptx"))
+    assert missing.code == 1 and "nothing.pptx" in missing.err and "Traceback" not in missing.err
+
+
+# ---------------------------------------------------------------- messages and exit codes
+def test_one_summary_line_per_output_on_stdout_messages_on_stderr(make_project, tmp_path):
+    lecture = HEAD + "正文，[旧链接](ftp://example.com/a)。\n"
+    root = make_project(lecture=lecture)
+    result = run_build("all", "--project", str(root), "--out", str(tmp_path / "out"))
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert sorted(line.split(": ")[0].rsplit("/", 1)[-1] for line in lines) == ["intro.pdf", "intro.pptx", "poster.pdf"]
+    assert "warning" not in result.out
+    assert "content/lectures/intro.md:7" in result.err and "ftp://example.com/a" in result.err
+
+
+def test_quiet_prints_nothing_on_success_but_errors_on_failure(make_project, tmp_path):
+    root = make_project()
+    ok = run_build("all", "-q", "--project", str(root), "--out", str(tmp_path / "out"))
+    assert (ok.code, ok.out, ok.err) == (0, "", "")
+    assert run_build("check", "-q", "--project", str(root)).out == ""
+    (root / "content/lectures/intro.md").write_text(HEAD + "::: bogus\n文字\n:::\n", encoding="utf-8")
+    bad = run_build("all", "-q", "--project", str(root), "--out", str(tmp_path / "out"))
+    assert bad.code == 1 and bad.out == "" and "intro.md:7" in bad.err
+
+
+_INTERNAL_ERROR = """
+import sys
+from pathlib import Path
+import coursepress.pipeline
+def broken(*args, **kwargs):
+    raise ZeroDivisionError("simulated bug")
+coursepress.pipeline.build = broken
+from coursepress.cli import main
+sys.exit(main(sys.argv[1:], default_root=Path.cwd()))
+"""
+
+
+def test_internal_error_traceback_only_with_verbose(make_project):
+    root = make_project()
+    args = [sys.executable, "-c", _INTERNAL_ERROR, "pdf", "--project", str(root), "--out", str(root / "out")]
+    plain = subprocess.run(args, capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert plain.returncode == 1
+    assert "internal error: ZeroDivisionError: simulated bug" in plain.stderr and "-v" in plain.stderr
+    assert "Traceback" not in plain.stderr
+    verbose = subprocess.run(args + ["-v"], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert verbose.returncode != 0
+    assert "Traceback" in verbose.stderr and "ZeroDivisionError" in verbose.stderr
+
+
+def test_help_documents_commands_and_exit_codes():
+    result = run_build("--help")
+    assert result.code == 0
+    text = " ".join(result.out.split())
+    assert "exit codes: 0 success, 1 content or build errors" in text and "2 usage errors" in text
+    for command in ("pdf", "pptx", "poster", "all", "check", "watch"):
+        assert command in text
+
+
+# ---------------------------------------------------------------- cases C15, C23, C25 on the deck side
+NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+      "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+
+
+def deck_texts(prs) -> str:
+    """All text of the slides (frames and table cells) and of the notes."""
+    texts = []
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                texts.append(shape.text_frame.text)
+            if shape.has_table:
+                texts.extend(cell.text for row in shape.table.rows for cell in row.cells)
+        if slide.has_notes_slide:
+            texts.append(slide.notes_slide.notes_text_frame.text)
+    return "\n".join(texts)
+
+
+def external_targets(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as z:
+        return [rel.get("Target") for name in z.namelist() if name.endswith(".rels")
+                for rel in etree.fromstring(z.read(name)).iterfind("rel:Relationship", NS)
+                if rel.get("TargetMode") == "External"]
+
+
+def test_c15_deck_picture_is_the_file_from_any_cwd(case_project, tmp_path):
+    root = case_project("C15")
+    lecture = root / "content/lectures/lecture.md"
+    lines = lecture.read_text(encoding="utf-8").splitlines()
+    lecture.write_text("\n".join(l for l in lines if "missing.png" not in l and "/img/flow.png" not in l),
+                       encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_build("pptx", "--project", str(root), "--out", str(out), cwd=tmp_path)
+    assert result.code == 0, result.err
+    prs = Presentation(str(out / "lecture.pptx"))
+    blobs = [shape.image.blob for slide in prs.slides for shape in slide.shapes if shape.shape_type == 13]
+    expected = hashlib.sha256((root / "content/lectures/img/flow.png").read_bytes()).hexdigest()
+    assert [hashlib.sha256(b).hexdigest() for b in blobs] == [expected]
+
+
+def test_c15_deck_run_reports_missing_and_absolute_images(case_project, tmp_path):
+    root = case_project("C15")
+    result = run_build("pptx", "--project", str(root), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "lecture.md:13" in result.err and "img/missing.png" in result.err
+    assert "lecture.md:9" in result.err and "/img/flow.png" in result.err
+    assert not (tmp_path / "out" / "lecture.pptx").exists()
+
+
+def test_c23_deck_has_text_but_no_unsafe_links(case_project, tmp_path):
+    root = case_project("C23")
+    out = tmp_path / "out"
+    result = run_build("pptx", "--project", str(root), "--out", str(out))
+    assert result.code == 0, result.err
+    prs = Presentation(str(out / "lecture.pptx"))
+    assert "正常段落：这一段必须出现在讲义中。" in deck_texts(prs)
+    targets = external_targets(out / "lecture.pptx")
+    assert not [t for t in targets if not t.lower().startswith(("http://", "https://", "mailto:"))], targets
+    with zipfile.ZipFile(out / "lecture.pptx") as z:      # escaped HTML may show as text, never as a link
+        names = z.namelist()
+    assert not [n for n in names if n.startswith("ppt/media/")]       # <img src="file://…"> pulled nothing in
+
+
+def test_c25_deck_runs_keep_literal_markup(case_project, tmp_path):
+    root = case_project("C25")
+    (root / "content/lectures/intro.md").write_text(
+        "---\ntitle: 转义\n---\n\n# 表\n\n```{model-table}\n:columns: name, organisation, context\n```\n",
+        encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_build("pptx", "--project", str(root), "--out", str(out))
+    assert result.code == 0, result.err
+    prs = Presentation(str(out / "intro.pptx"))
+    tables = [shape.table for slide in prs.slides for shape in slide.shapes if shape.has_table]
+    assert len(tables) == 1 and len(tables[0].rows) == 2            # header + one row per model
+    cells = [cell.text for row in tables[0].rows for cell in row.cells]
+    for literal in ("Xinghe <mini>", "星河 R&D 中心"):
+        assert literal in cells, cells
+    assert any("<128" in cell for cell in cells), cells
