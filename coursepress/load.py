@@ -61,7 +61,8 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
     if not isinstance(models, list):
         return value
     known = [k for k in Model.model_fields if k not in ("extra", "line")]
-    declared = set(value.get("columns") or []) if isinstance(value.get("columns"), list) else set()
+    columns = value.get("columns")
+    declared = {c for c in columns if isinstance(c, str)} if isinstance(columns, list) else set()
     seen: dict[str, int] = {}
     prepared = []
     for index, entry in enumerate(models):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 import unicodedata
 from typing import Any, Literal, Optional, Union
@@ -134,7 +135,7 @@ def _positive(value: Any) -> Any:
             if match and float(match.group(2)) > 0:
                 continue
             raise ValueError(f"'{v}' is not a positive number (a qualifier like <, >, ~ may precede it)")
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0:
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < math.inf:   # also NaN
             raise ValueError(f"{v!r} is not a positive number")
     return value
 

@@ -64,7 +64,10 @@ def _plain(text: str) -> Any:
     if _BOOL.match(text):
         return text.lower() == "true"
     if _INT.match(text):
-        return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
+        try:
+            return int(text, 0) if text[:2] in ("0o", "0x") else int(text)
+        except ValueError:      # more digits than Python converts (sys.get_int_max_str_digits): keep the text
+            return text
     if _FLOAT.match(text):
         return float(text.replace("inf", "Inf").replace("INF", "Inf").replace(".Inf", "inf").replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
     return text
