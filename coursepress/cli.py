@@ -75,14 +75,17 @@ def run_once(args, kinds: list[str]) -> int:
         check_project(course, settings)
         _say(args, f"ok: {len(course.lectures)} lecture(s), {len(course.data.models)} model(s), no problems found")
         return EXIT_OK
-    for result in build(course, kinds, settings, force=args.force):
+
+    def summary(result) -> None:     # one line per output, as soon as it is done
         shown = result.path.relative_to(Path.cwd()) if result.path.is_relative_to(Path.cwd()) else result.path
         if result.output is None:
             _say(args, f"{shown}: up to date")
-            continue
+            return
         for warning in result.output.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         _say(args, f"{shown}: {result.output.summary}, {result.seconds:.2f} s")
+
+    build(course, kinds, settings, force=args.force, on_result=summary)
     return EXIT_OK
 
 

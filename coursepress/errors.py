@@ -42,6 +42,10 @@ class ContentError(Exception):
         self.message = message
         self.hint = hint
 
+    def __reduce__(self):
+        # rebuilt from its fields when it crosses from a build worker process (pickle)
+        return (type(self), (self.pos, self.message, self.hint))
+
     def __str__(self) -> str:
         text = f"{self.pos}: {self.message}"
         if self.hint:
@@ -55,6 +59,9 @@ class ContentErrors(Exception):
     def __init__(self, errors: list[ContentError]) -> None:
         super().__init__("\n".join(str(e) for e in errors))
         self.errors = errors
+
+    def __reduce__(self):
+        return (type(self), (self.errors,))
 
 
 class BuildError(Exception):

@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from . import __version__
 from .fonts import font_dirs
@@ -136,8 +136,12 @@ def _timed_job(course: Course, job: Job, settings: BuildSettings) -> tuple[Outpu
 
 
 def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool = False,
-          workers: Optional[int] = None) -> list[Result]:
+          workers: Optional[int] = None, on_result: Optional[Callable[[Result], None]] = None) -> list[Result]:
     """Build every job of ``kinds``, skipping up-to-date outputs unless ``force``.
+
+    ``on_result`` is called with each :class:`Result` as soon as it is known
+    (so a summary line is printed for every output that was built, even when
+    another output fails).
 
     Jobs that need building run in ``workers`` processes (default: one per core,
     at most one per job), since layout is CPU-bound and single-threaded.
@@ -156,6 +160,8 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
         path = output_path(course, job, settings)
         if not force and state.get(job.key) == stamp and path.exists():
             results.append(Result(job, path, None, time.perf_counter() - start))
+            if on_result is not None:
+                on_result(results[-1])
         else:
             todo.append((job, stamp))
     workers = min(workers or os.cpu_count() or 1, len(todo))
@@ -165,11 +171,19 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
         state[job.key] = stamp
         atomic_write(settings.out_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode())
         results.append(Result(job, output.path, output, seconds))
+        if on_result is not None:
+            on_result(results[-1])
 
     if workers <= 1:
         for job, stamp in todo:
-            output, seconds = _timed_job(course, job, settings)
+            try:
+                output, seconds = _timed_job(course, job, settings)
+            except Exception as exc:     # like the parallel path: build the others, then report
+                failure = failure or exc
+                continue
             record(job, stamp, output, seconds)
+        if failure is not None:
+            raise failure
         return results
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
