@@ -78,7 +78,9 @@ class LectureReader:
                                 "save the file as UTF-8")
             return None
         before = len(self.problems.errors)
-        tokens = self.md.parse(text, {})
+        env: dict = {}
+        tokens = self.md.parse(text, env)
+        self._unused_footnotes(env, text)
         if not self._depth_ok(tokens):
             return None
         front = self._front_matter(tokens)
@@ -196,6 +198,15 @@ class LectureReader:
         return None, ""
 
     # ------------------------------------------------------------ footnotes
+    def _unused_footnotes(self, env: dict, text: str) -> None:
+        """Warn about footnote definitions no ``[^label]`` refers to (they would vanish)."""
+        for key, ident in env.get("footnotes", {}).get("refs", {}).items():
+            if ident == -1:
+                label = key.lstrip(":")
+                line = next((n for n, ln in enumerate(text.splitlines(), 1) if ln.lstrip().startswith(f"[^{label}]:")), 0)
+                self.problems.warn(SourcePos(self.file, line), f"footnote [^{label}] is defined but never referenced",
+                                   f"add [^{label}] where the note belongs, or delete the definition")
+
     def _collect_footnotes(self, tokens: list[Token]) -> None:
         for i, tok in enumerate(tokens):
             if tok.type == "footnote_open":

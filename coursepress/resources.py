@@ -74,7 +74,8 @@ def resolve_path(root: Path, base_dir: Path, ref: str, pos: SourcePos, what: str
                            "download the file into the project and use a relative path")
     if ref.startswith(("/", "\\")) or re.match(r"^[a-zA-Z]:[\\/]", ref):
         raise ContentError(pos, f"{what} path '{ref}' is absolute",
-                           "use a path relative to the file that names it")
+                           "use a relative path (in Markdown: relative to the lecture file; "
+                           "in course.yaml: relative to the project folder)")
     path = base_dir / unquote(ref)
     if not inside(root, path):
         raise ContentError(pos, f"{what} path '{ref}' leaves the project folder",

@@ -149,3 +149,9 @@ def test_folded_and_multiline_yaml_text_joined_like_chinese_prose(make_project):
     models = GOOD_MODEL + "    notes: >-\n      第一行中文，\n      第二行中文 and\n      English words\n"
     course, _ = load_course(make_project(models=models))
     assert course.data.models[0].notes == "第一行中文，第二行中文 and English words"
+
+
+def test_unreferenced_footnote_is_reported(make_project):
+    root = make_project(lecture="---\ntitle: T\n---\n\n# A\n\n正文。\n\n[^lost]: 没有被引用的脚注。\n")
+    course, problems = load_course(root)
+    assert any("intro.md:9" in str(w) and "[^lost]" in str(w) for w in problems.warnings)
