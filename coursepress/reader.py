@@ -78,8 +78,16 @@ class LectureReader:
                                 "save the file as UTF-8")
             return None
         before = len(self.problems.errors)
+        if "\x00" in text:
+            self.problems.error(SourcePos(self.file, text[:text.index("\x00")].count("\n") + 1),
+                                "file contains NUL bytes: it is not a text file", "save the lecture as UTF-8 text")
+            return None
         env: dict = {}
         tokens = self.md.parse(text, env)
+        if text.lstrip("\ufeff").startswith("---") and tokens and tokens[0].type == "hr" and tokens[0].map == [0, 1]:
+            self.problems.error(SourcePos(self.file, 1), "front matter starts here but is never closed",
+                                "add a line '---' after the last 'key: value' line")
+            return None
         self._unused_footnotes(env, text)
         if not self._depth_ok(tokens):
             return None
@@ -92,6 +100,9 @@ class LectureReader:
         self._collect_footnotes(body)
         blocks = self._blocks(body, 0, len(body))
         if front is None or len(self.problems.errors) > before:
+            return None
+        if not blocks:
+            self.problems.error(SourcePos(self.file, 1), "the lecture has no content", "write at least a heading and a paragraph")
             return None
         preamble, sections = _nest(blocks)
         return m.Lecture(name=self.path.stem, meta=front, source=self.path, preamble=tuple(preamble),
@@ -350,6 +361,15 @@ class LectureReader:
         if name not in CONTAINERS:
             self.problems.error(pos, f"unknown container '::: {name}'",
                                 f"use one of: {', '.join('::: ' + c for c in sorted(CONTAINERS))}")
+            return None
+        if not tokens[close].markup:
+            self.problems.error(pos, f"'::: {name}' is never closed, so it swallows the rest of the file",
+                                "add a line ':::' where the block ends")
+            return None
+        heading = next((t for t in tokens[i + 1:close] if t.type == "heading_open"), None)
+        if heading is not None:
+            self.problems.error(self.pos(heading), f"a heading inside '::: {name}' (opened on line {pos.line})",
+                                "close the ::: block before the heading")
             return None
         inner = tuple(self._blocks(tokens, i + 1, close))
         if not inner:

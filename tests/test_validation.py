@@ -155,3 +155,15 @@ def test_unreferenced_footnote_is_reported(make_project):
     root = make_project(lecture="---\ntitle: T\n---\n\n# A\n\n正文。\n\n[^lost]: 没有被引用的脚注。\n")
     course, problems = load_course(root)
     assert any("intro.md:9" in str(w) and "[^lost]" in str(w) for w in problems.warnings)
+
+
+@pytest.mark.parametrize("lecture, line, words", [
+    ("---\ntitle: T\n---\n\n::: slides\n- a\n\n# 标题\n\n正文。\n", 5, "never closed"),
+    ("---\ntitle: T\n---\n\n::: handout\n正文。\n\n## 小节\n\n:::\n", 8, "heading inside '::: handout'"),
+    ("---\ntitle: T\nsubtitle: S\n\n# 标题\n\n正文。\n", 1, "front matter starts here but is never closed"),
+    ("---\ntitle: T\n---\n", 1, "no content"),
+    ("# 标题\n\n正文\x00\x00。\n", 3, "NUL bytes"),
+])
+def test_structural_mistakes_never_swallow_content(make_project, lecture, line, words):
+    messages = errors_of(make_project(lecture=lecture))
+    assert any(f"intro.md:{line}:" in m and words in m for m in messages), messages
