@@ -34,8 +34,9 @@ def parser(default_root: Path) -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="treat warnings (missing glyphs, missing values) as errors")
     p.add_argument("--force", action="store_true", help="rebuild even if outputs are up to date")
     p.add_argument("--size", help="poster size: " + ", ".join(POSTER_SIZES))
-    p.add_argument("--landscape", action="store_true", default=None, help="poster in landscape orientation")
-    p.add_argument("--portrait", dest="landscape", action="store_false", help="poster in portrait orientation")
+    orientation = p.add_mutually_exclusive_group()   # argparse: both given → usage error, exit 2
+    orientation.add_argument("--landscape", action="store_true", default=None, help="poster in landscape orientation")
+    orientation.add_argument("--portrait", dest="landscape", action="store_false", help="poster in portrait orientation")
     p.add_argument("--print", dest="print_ready", action="store_true", help="poster with 3 mm bleed and crop marks")
     p.add_argument("--reference", type=Path, help="reference deck (.pptx master) to use instead of the default")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")

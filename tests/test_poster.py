@@ -297,3 +297,11 @@ def test_c27_strings_as_written(case_project, tmp_path):
     words = set(re.findall(r"[A-Za-z0-9-]+", page_texts(pdf)[0]))
     assert {"NO", "off", "On", "Yes", "Fjord-13B"} <= words
     assert "False" not in words and "True" not in words
+
+
+def test_landscape_and_portrait_exclude_each_other(tmp_path):
+    result = run_build("poster", "--out", str(tmp_path / "out"), "--landscape", "--portrait")
+    assert result.code == 2
+    assert "--portrait: not allowed with argument --landscape" in result.err
+    assert "Traceback" not in result.err
+    assert not (tmp_path / "out").exists()
