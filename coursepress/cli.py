@@ -90,14 +90,33 @@ def run_once(args, kinds: list[str]) -> int:
     return EXIT_OK
 
 
+def usage_problem(args) -> Optional[str]:
+    """Check the command line against the project before anything is loaded; normalises
+    ``--size`` (case) and ``--lecture`` (a trailing .md). Returns the problem, or None."""
+    if args.size:
+        args.size = args.size.upper()
+        if args.size not in POSTER_SIZES:
+            return f"unknown poster size '{args.size}'; use one of {', '.join(POSTER_SIZES)}"
+    if not (args.project / "content").is_dir():
+        return f"{args.project}: no content/ folder here; use --project DIR"
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        return f"--out {args.out} is a file, not a folder; name a folder for the outputs"
+    if args.reference is not None and not args.reference.is_file():
+        return f"--reference {args.reference}: no such file; name a .pptx reference deck"
+    if args.lecture:
+        args.lecture = args.lecture.removesuffix(".md")
+        names = sorted(p.stem for p in (args.project / "content" / "lectures").glob("*.md"))
+        if args.lecture not in names:
+            return f"no lecture named '{args.lecture}' in content/lectures; lectures: {', '.join(names) or 'none'}"
+    return None
+
+
 def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None) -> int:
     """Entry point; returns the exit code."""
     args = parser(default_root or Path.cwd()).parse_args(argv)
-    if args.size and args.size not in POSTER_SIZES:
-        print(f"error: unknown poster size '{args.size}'; use one of {', '.join(POSTER_SIZES)}", file=sys.stderr)
-        return EXIT_USAGE
-    if not (args.project / "content").is_dir():
-        print(f"error: {args.project}: no content/ folder here; use --project DIR", file=sys.stderr)
+    problem = usage_problem(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "watch":
         from .watch import watch

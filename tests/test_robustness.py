@@ -229,7 +229,7 @@ def test_reference_flag_may_point_outside_the_project(make_project, tmp_path):
     assert result.code == 0, result.err
     missing = run_build("pptx", "--project", str(root), "--out", str(tmp_path / "out"),
                         "--reference", str(tmp_path / "nothing.pptx"))
-    assert missing.code == 1 and "nothing.pptx" in missing.err and "Traceback" not in missing.err
+    assert missing.code == 2 and "nothing.pptx" in missing.err and "Traceback" not in missing.err   # usage error
 
 
 # ---------------------------------------------------------------- messages and exit codes

@@ -167,3 +167,16 @@ def test_unreferenced_footnote_is_reported(make_project):
 def test_structural_mistakes_never_swallow_content(make_project, lecture, line, words):
     messages = errors_of(make_project(lecture=lecture))
     assert any(f"intro.md:{line}:" in m and words in m for m in messages), messages
+
+
+def test_usage_mistakes_exit_2_before_building(make_project, tmp_path):
+    root = make_project()
+    afile = tmp_path / "afile"
+    afile.write_text("keep me")
+    for args, words in ((("pdf", "--out", str(afile)), "is a file"),
+                        (("pdf", "--lecture", "nothere"), "no lecture named 'nothere'"),
+                        (("pptx", "--reference", str(tmp_path / "none.pptx")), "no such file")):
+        result = run_build(*args, "--project", str(root))
+        assert result.code == 2 and words in result.err, (args, result.err)
+    assert afile.read_text() == "keep me"
+    assert run_build("pdf", "--lecture", "intro.md", "--project", str(root), "--out", str(tmp_path / "o")).code == 0
