@@ -48,11 +48,9 @@ class Point:
     y: float
     open: bool | None
     estimated: bool
-    label_y: float
-    label_x: float | None = None     # where the label text is anchored (None: just right of the dot)
-    anchor: str = "start"            # SVG text-anchor of the label: start | end
-    label_left: float = 0.0          # estimated extent of the label, for its background
-    label_w: float = 0.0
+    label_y: float                   # baseline of the label
+    label_left: float = 0.0          # left edge of the label (its text starts there)
+    label_w: float = 0.0             # width of label and sub-label, for the background and leader routing
 
 
 @dataclass(frozen=True)
@@ -147,18 +145,34 @@ def bar_chart(models: tuple[Model, ...], kind: str, width: float = WIDTH, row_he
 
 
 LABEL_PT, SUB_PT = 10.0, 8.5      # font sizes of timeline labels (template: chart.svg.j2)
-LANE_H = 15.0                      # one label line plus leading
-LABEL_GAP = 4.0
+LANE_H = 16.0                      # one label line plus leading
+LABEL_GAP = 6.0                    # least space between two labels of one lane
+LEADER_PAD = 3.0                   # least space between a leader line and a label it passes
+RIGHT_ROOM = 180.0                 # room right of the axis end for labels of the latest dots (≤ 30 % of the width)
+
+# Advance widths (1/1000 em) of ASCII and a few other characters in Noto Sans CJK SC Regular, the chart
+# font, read from the font's hmtx table (tests/test_poster.py checks them against assets/fonts).
+ADVANCES = dict(zip(
+    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~·≈…—",
+    (224, 323, 474, 555, 555, 921, 680, 278, 338, 338, 467, 555, 278, 347, 278, 392, *[555] * 10, 278, 278, 555,
+     555, 555, 474, 946, 608, 657, 638, 688, 589, 552, 689, 728, 293, 535, 646, 543, 812, 723, 742, 633, 742, 635,
+     596, 599, 721, 575, 878, 573, 531, 603, 338, 392, 338, 555, 559, 606, 563, 618, 510, 620, 554, 325, 564, 607,
+     275, 275, 552, 284, 926, 610, 606, 620, 620, 388, 468, 377, 607, 521, 802, 498, 521, 475, 338, 270, 338, 555,
+     1000, 1000, 1000, 894)))
 
 
 def text_width(text: str, size: float) -> float:
-    """Generous advance width of ``text`` at font ``size`` (SVG units) in the shipped sans font.
+    """Advance width of ``text`` at font ``size`` (SVG units) in the chart font, 2 % generous for kerning.
 
-    Han, kana and full-width forms are 1 em (CJK fonts are monospaced there);
-    Latin letters, digits and punctuation of Noto Sans CJK average about 0.55 em,
-    0.6 em is used so that estimates err on the side of more space.
+    Characters in :data:`ADVANCES` use the font's own widths; Han, kana and
+    full-width forms are 1 em (CJK fonts are monospaced there); anything else
+    counts 0.6 em, a little more than the average Latin letter.
     """
-    return sum(size if unicodedata.east_asian_width(c) in "WF" else 0.6 * size for c in text)
+    def em(c: str) -> float:
+        if c in ADVANCES:
+            return ADVANCES[c] / 1000
+        return 1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6
+    return 1.02 * size * sum(em(c) for c in text)
 
 
 def _label_text(names: list[str], sub: str) -> tuple[str, float]:
@@ -166,41 +180,75 @@ def _label_text(names: list[str], sub: str) -> tuple[str, float]:
     return label, text_width(label, LABEL_PT) + (3 + text_width(sub, SUB_PT) if sub else 0)
 
 
-@dataclass
-class _Lanes:
-    """Labels placed so far: intervals per lane and the leader line (x, lane) of each label."""
+@dataclass(frozen=True)
+class _Label:
+    """One timeline label before placement: its dot at ``x``, its width ``w`` (SVG units)."""
 
-    spans: list[list[tuple[float, float]]] = field(default_factory=list)
-    leaders: list[tuple[float, int]] = field(default_factory=list)
+    key: str
+    x: float
+    w: float
 
-    def cost(self, lane: int, left: float, right: float, x: float) -> float:
-        """Lane number, plus 100 per leader line that would cross a label; inf if labels overlap."""
-        if lane < len(self.spans) and any(right + LABEL_GAP > a and left < b + LABEL_GAP for a, b in self.spans[lane]):
-            return math.inf
-        crossings = sum(1 for below in self.spans[:lane] for a, b in below if a - 1 <= x <= b + 1)
-        crossings += sum(1 for lx, ll in self.leaders if ll > lane and left - 1 <= lx <= right + 1)
-        return crossings * 100 + lane
 
-    def add(self, lane: int, left: float, right: float, x: float) -> None:
-        while len(self.spans) <= lane:
-            self.spans.append([])
-        self.spans[lane].append((left, right))
-        self.leaders.append((x, lane))
+def _place_labels(labels: list[_Label], width: float) -> dict[str, tuple[int, float]]:
+    """Lane (0 = just above the axis) and left edge of every label; no leader line crosses a label.
+
+    A leader rises from a dot to its own label, so it crosses every label of a
+    lower lane that spans its x. Hence a label may only span dots whose labels
+    lie in lower lanes. Lanes are filled from the bottom: a label goes into the
+    current lane, right of its dot or else ending at it, if it overlaps no label
+    of the lane and spans no dot still without a label (nor one labelled in
+    this lane). Dense clusters thus become staircases: labels of the earliest
+    dots end at them and rise to the right, labels of the latest dots start at
+    them and rise to the left. Should a lane take no label (labels wider than
+    the chart), the first waiting label goes there anyway, so placement ends.
+    """
+    waiting = list(labels)
+    placed: dict[str, tuple[int, float]] = {}
+    lane = 0
+    while waiting:
+        in_lane: list[tuple[float, float, float]] = []     # (left, right, dot x) of this lane's labels
+
+        def fits(label: _Label, left: float) -> bool:
+            right = left + label.w
+            if any(right + LABEL_GAP > a and left < b + LABEL_GAP for a, b, _ in in_lane):
+                return False
+            dots = [o.x for o in waiting if o is not label] + [x for _, _, x in in_lane]
+            # Leaders beyond the label's own leader (on the far side of its box) cannot cross it.
+            return not any(left - LEADER_PAD <= x <= right + LEADER_PAD
+                           and not (left >= label.x >= x or right <= label.x <= x) for x in dots)
+
+        for label in list(waiting):
+            for left in (label.x + 2, label.x - 2 - label.w):
+                left = min(max(left, 0.0), width - label.w)
+                if fits(label, left):
+                    break
+            else:
+                continue
+            in_lane.append((left, left + label.w, label.x))
+            placed[label.key] = (lane, left)
+            waiting.remove(label)
+        if not in_lane:   # nothing fitted: place the first waiting label, crossings and all
+            label = waiting.pop(0)
+            placed[label.key] = (lane, min(max(label.x + 2, 0.0), width - label.w))
+        lane += 1
+    return placed
 
 
 def timeline_chart(models: tuple[Model, ...], kind: str = "timeline", width: float = WIDTH) -> ChartSpec:
     """Release timeline: one dot per model on a time axis, labels in lanes above it.
 
     Labels are sized with :func:`text_width`; models released on the same date
-    share one label ("Claude · Claude Instant"). Each label goes to the lowest
-    lane where it overlaps nothing, either right of its dot or (near the right
-    edge, or when that is lower) ending at its dot, and always inside the chart.
+    share one label ("Claude · Claude Instant"). Lanes come from
+    :func:`_place_labels`, so leader lines never cross a label; the axis ends
+    :data:`RIGHT_ROOM` before the right edge so that labels of the latest dots
+    can start at them (a pyramid of labels over a dense cluster instead of one tall staircase).
     ``kind`` "family" connects the dots (the evolution of one family).
     """
     pairs = series(models, "timeline")
     years = [v for _, v in pairs] or [2023.0]
     start, stop = math.floor(min(years)), math.floor(max(years)) + 1
-    plot_x, plot_w = 24.0, width - 48.0
+    plot_x = 24.0
+    plot_w = width - min(RIGHT_ROOM, 0.3 * width) - plot_x
 
     def x_of(v: float) -> float:
         return plot_x + (v - start) / (stop - start) * plot_w
@@ -213,35 +261,23 @@ def timeline_chart(models: tuple[Model, ...], kind: str = "timeline", width: flo
     same_date: dict[tuple, list[Model]] = {}
     for model, _ in pairs:
         same_date.setdefault(model.release.sort_key, []).append(model)
-    lanes = _Lanes()
-    labels: dict[str, tuple[int, float, str]] = {}      # first model of a date → (lane, x, anchor)
-    for group in same_date.values():
-        first = group[0]
-        x = x_of(first.release.fraction)
-        sub = sub_of(first) if kind == "family" or len(group) == 1 else first.release.iso
-        _, w = _label_text([g.name for g in group], sub)
-        options = []
-        for anchor, left in (("start", x + 2), ("end", x - 2 - w)):
-            left = min(max(left, 0.0), width - w)
-            for lane in range(len(lanes.spans) + 1):
-                options.append((lanes.cost(lane, left, left + w, x), anchor != "start", lane, left, anchor))
-        _, _, lane, left, anchor = min(options)
-        lanes.add(lane, left, left + w, x)
-        labels[first.name] = (lane, left if anchor == "start" else left + w, anchor)
-    plot_y = 10.0 + LANE_H * max(len(lanes.spans), 1)
+    texts = {g[0].name: (" · ".join(x.name for x in g), sub_of(g[0]) if kind == "family" or len(g) == 1 else g[0].release.iso) for g in same_date.values()}
+    labels = [_Label(g[0].name, x_of(g[0].release.fraction), _label_text([x.name for x in g], texts[g[0].name][1])[1])
+              for g in same_date.values()]
+    widths = {label.key: label.w for label in labels}
+    placed = _place_labels(labels, width)
+    lanes = 1 + max((lane for lane, _ in placed.values()), default=0)
+    plot_y = 10.0 + LANE_H * lanes
     points = []
     for model, value in pairs:
-        group = same_date[model.release.sort_key]
         x = x_of(value)
-        if model.name in labels:
-            lane, label_x, anchor = labels[model.name]
-            sub = sub_of(model) if kind == "family" or len(group) == 1 else model.release.iso
-            text = " · ".join(g.name for g in group)
-            _, w = _label_text(text.split(" · "), sub)
+        if model.name in placed:
+            lane, left = placed[model.name]
+            text, sub = texts[model.name]
             points.append(Point(text, sub, x, plot_y, model.open, bool(model.estimated),
-                                plot_y - 12 - lane * LANE_H, label_x, anchor, label_x - (w if anchor == "end" else 0), w))
+                                plot_y - 12 - lane * LANE_H, left, widths[model.name]))
         else:   # shares the label of the first model of its date
-            points.append(Point("", "", x, plot_y, model.open, bool(model.estimated), plot_y, x, "start"))
+            points.append(Point("", "", x, plot_y, model.open, bool(model.estimated), plot_y))
     ticks = tuple(Tick(x_of(y), f"{y}") for y in range(start, stop + 1))
     return ChartSpec(kind, width, plot_y + 40, plot_x, plot_y, plot_w, 0.0, "发布时间",
                      ticks=ticks, points=tuple(points), connect=(kind == "family"))

@@ -305,3 +305,34 @@ def test_landscape_and_portrait_exclude_each_other(tmp_path):
     assert "--portrait: not allowed with argument --landscape" in result.err
     assert "Traceback" not in result.err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("width", [420.0, 640.0, 900.0])
+def test_timeline_leaders_cross_no_label(course, width):
+    """A leader rises from its dot to its own label; no label of a lower lane may span it (handout and poster)."""
+    from coursepress.charts import make_chart
+
+    spec = make_chart(course.data.models, "timeline", width)
+    labelled = [p for p in spec.points if p.label]
+    assert len(labelled) == len({p.x for p in labelled})
+    for p in labelled:
+        assert 0 <= p.label_left and p.label_left + p.label_w <= width + 0.01, p.label
+        for q in labelled:
+            if q is not p and q.label_y > p.label_y:      # q's label lies on p's leader's way up
+                assert not q.label_left - 1 <= p.x <= q.label_left + q.label_w + 1, (p.label, q.label)
+            if q is not p and q.label_y == p.label_y:     # one lane: no overlap
+                assert p.label_left + p.label_w <= q.label_left or q.label_left + q.label_w <= p.label_left
+    lanes = {p.label_y for p in labelled}
+    assert len(lanes) <= (10 if width >= 640 else 14), "label stack too tall"
+
+
+def test_chart_text_widths_match_the_font():
+    """charts.ADVANCES are the advance widths of the shipped chart font."""
+    from fontTools.ttLib import TTFont
+
+    from coursepress.charts import ADVANCES
+
+    font = TTFont(REPO / "assets/fonts/NotoSansCJKsc-Regular.otf", lazy=True)
+    cmap, metrics = font.getBestCmap(), font["hmtx"].metrics
+    assert font["head"].unitsPerEm == 1000
+    assert {c: metrics[cmap[ord(c)]][0] for c in ADVANCES} == ADVANCES
