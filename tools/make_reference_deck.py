@@ -33,9 +33,10 @@ NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
 A, P = "{%s}" % NS["a"], "{%s}" % NS["p"]
 
 LATIN, EAST_ASIAN = "Calibri", "Noto Sans CJK SC"
-# Theme colours: slate text, deep blue headings, blue and orange accents.
-COLOURS = {"dk1": "1F2937", "lt1": "FFFFFF", "dk2": "1E3A5F", "lt2": "E8EEF6", "accent1": "1E5AA8",
-           "accent2": "E07A1F", "accent3": "2E9E6B", "accent4": "7C5CC4", "accent5": "C94343",
+# Theme colours: slate text, deep blue headings, blue and orange accents. The deck's charts use
+# accent1 for closed models and accent3 for open weights: the colours of templates/charts/chart.svg.j2.
+COLOURS = {"dk1": "1F2937", "lt1": "FFFFFF", "dk2": "1E3A5F", "lt2": "E8EEF6", "accent1": "2B5C9E",
+           "accent2": "E07A1F", "accent3": "2F7D5B", "accent4": "7C5CC4", "accent5": "C94343",
            "accent6": "0E8A96", "hlink": "1E5AA8", "folHlink": "7C5CC4"}
 
 SLIDE_W, SLIDE_H = Emu(12192000), Emu(6858000)

@@ -8,6 +8,8 @@ with their level instead of being flattened into plain lines.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import model as m
 from .nodes import Para, Run
 
@@ -55,25 +57,36 @@ def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = Fa
     return out
 
 
+def _placed(paras: list[Para], block) -> list[Para]:
+    """``paras`` with the source position of ``block`` where they have none yet."""
+    pos = getattr(block, "pos", None)
+    return [p if p.pos is not None or pos is None else replace(p, pos=pos) for p in paras]
+
+
 def paras_of(blocks, level: int = 0) -> list[Para]:
-    """Text paragraphs of ``blocks`` (lists keep level, kind and number; data blocks are skipped)."""
+    """Text paragraphs of ``blocks`` (lists keep level, kind and number; data blocks are skipped),
+    each with the source position of the block it comes from."""
     out: list[Para] = []
     for block in blocks:
-        if isinstance(block, m.Paragraph):
-            out.append(Para(tuple(runs_of(block.children)), level))
-        elif isinstance(block, m.Heading):
-            out.append(Para(tuple(runs_of(block.children, bold=True)), level))
-        elif isinstance(block, m.ListBlock):
-            out.extend(_list_paras(block, level))
-        elif isinstance(block, (m.BlockQuote, m.Only)):
-            out.extend(paras_of(block.blocks, level))
-        elif isinstance(block, m.Admonition):
-            if block.title:
-                out.append(Para((Run(block.title, bold=True),), level))
-            out.extend(paras_of(block.blocks, level))
-        elif isinstance(block, m.CodeBlock):
-            out.extend(Para((Run(line, code=True),), level) for line in block.text.rstrip("\n").split("\n"))
+        out.extend(_placed(_block_paras(block, level), block))
     return out
+
+
+def _block_paras(block, level: int) -> list[Para]:
+    if isinstance(block, m.Paragraph):
+        return [Para(tuple(runs_of(block.children)), level)]
+    if isinstance(block, m.Heading):
+        return [Para(tuple(runs_of(block.children, bold=True)), level)]
+    if isinstance(block, m.ListBlock):
+        return _list_paras(block, level)
+    if isinstance(block, (m.BlockQuote, m.Only)):
+        return paras_of(block.blocks, level)
+    if isinstance(block, m.Admonition):
+        title = [Para((Run(block.title, bold=True),), level)] if block.title else []
+        return title + paras_of(block.blocks, level)
+    if isinstance(block, m.CodeBlock):
+        return [Para((Run(line, code=True),), level) for line in block.text.rstrip("\n").split("\n")]
+    return []
 
 
 def _list_paras(block: m.ListBlock, level: int) -> list[Para]:
@@ -83,7 +96,7 @@ def _list_paras(block: m.ListBlock, level: int) -> list[Para]:
         first = True
         for inner in item.blocks:
             if first and isinstance(inner, m.Paragraph):
-                out.append(Para(tuple(runs_of(inner.children)), level, kind, block.start + offset))
+                out.extend(_placed([Para(tuple(runs_of(inner.children)), level, kind, block.start + offset)], inner))
                 first = False
             elif isinstance(inner, m.ListBlock):
                 if first:

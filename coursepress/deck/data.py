@@ -9,6 +9,7 @@ data label, the caption and the speaker notes.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from .. import model as m
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
 CELL_MARGIN_X_PT = 5.76     # 0.08 in left and right
 CELL_MARGIN_Y_PT = 3.6      # 0.05 in top and bottom
 ROW_SLACK_PT = 2.0
+# Latin text on slides is set in the theme's Latin face (Calibri), measured here with the Latin of Noto
+# Sans CJK SC; where Calibri is missing viewers substitute wider faces (Noto Sans digits are 15 %,
+# DejaVu Sans 28 % wider), so unbreakable Latin units (dates, numbers) get this much room.
+LATIN_SCALE = 1.3
 EMU_PER_PT = 12700
 CHART_MAX_POINTS = 8
 ESTIMATE_CAPTION = "≈ 为估计值，来源见讲者备注"
@@ -48,14 +53,16 @@ def _data_slide(planner: "Planner", layout: str, title: str, index: int, pos: So
 # ---------------------------------------------------------------- tables
 def _column_widths(planner: "Planner", cells: list[list[list[Run]]], size_pt: float, total_pt: float) -> list[float]:
     """Column widths (pt) summing to ``total_pt``: natural widths if they fit, else shares of the slack
-    above each column's widest unbreakable word."""
+    above each column's widest unbreakable word (dates, numbers and Latin words are never split:
+    their width is taken with :data:`LATIN_SCALE`)."""
     measure = planner.fit.measurer
     cols = len(cells[0])
     pad = 2 * CELL_MARGIN_X_PT
     natural = [max(sum(measure.width_pt(r.text, size_pt, r.bold) for r in row[c]) for row in cells) + pad
                for c in range(cols)]
-    minimum = [max(measure.longest_unit_pt([(r.text, r.bold) for r in row[c]], size_pt) for row in cells) + pad
-               for c in range(cols)]
+    minimum = [max(measure.longest_unit_pt([(r.text, r.bold) for r in row[c]], size_pt, LATIN_SCALE)
+                   for row in cells) + pad for c in range(cols)]
+    natural = [max(n, mi) for n, mi in zip(natural, minimum)]
     if sum(natural) <= total_pt:
         return [w * total_pt / sum(natural) for w in natural]
     slack = total_pt - sum(minimum)
@@ -157,11 +164,33 @@ def table_slides(planner: "Planner", block: m.Table, title: str, section_notes: 
 
 
 # ---------------------------------------------------------------- charts
+YI_PER_BILLION = 10          # parameters_b are billions (十亿); the outputs speak in 亿 (10^8)
+LOG_HEADROOM = 4.0           # room right of the longest bar for its data label, as a factor on a log axis
+AXIS_TITLES = {"parameters": "参数量（亿，对数坐标）", "context": "上下文长度（千 tokens，对数坐标）"}
+
+
+def axis_bounds(values: list[float], log: bool) -> tuple[float, float]:
+    """Value-axis (minimum, maximum) for all ``values`` of one chart, shared by every slide it is split over.
+
+    Log axes start one decade below the smallest value's decade, so even the
+    shortest bar is long enough to carry its data label clear of the category
+    names, and end at the decade that leaves room for the longest bar's label.
+    Timelines span whole years.
+    """
+    if not log:
+        return float(math.floor(min(values))), float(math.floor(max(values)) + 1)
+    low = 10.0 ** (math.floor(math.log10(min(values))) - 1)
+    high = 10.0 ** math.ceil(math.log10(max(values) * LOG_HEADROOM))
+    return low, high
+
+
 def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
     """Native chart slides from :func:`coursepress.charts.series`, at most 8 points per slide.
 
-    parameters/context: horizontal bars on a log scale; timeline/family: bars ending at the release
-    date (decimal year) on an axis of whole years, labelled with the date.
+    parameters (in 亿, as the handout and poster label them)/context: horizontal
+    bars on a log scale; timeline/family: bars ending at the release date
+    (decimal year) on an axis of whole years, labelled with the date. All slides
+    of one chart share the axis bounds (:func:`axis_bounds`).
     """
     bars = block.chart in ("parameters", "context")
     pairs = series(block.models, block.chart if bars else "timeline")
@@ -169,14 +198,19 @@ def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: 
         raise ContentError(block.pos, f"the {block.chart} chart has no values to plot", "check its :filter:")
     field = {"parameters": "parameters_b", "context": "context_k"}.get(block.chart, "release")
     fmt = format_params if block.chart == "parameters" else format_context
-    labels, estimates = [], []
+    scale = YI_PER_BILLION if block.chart == "parameters" else 1
+    values = [v * scale for _, v in pairs]
+    labels, estimated, estimates = [], [], []
     for model, value in pairs:
         note = model.estimated.get(field, "")
         mark = ESTIMATE_MARK if note else ""
         labels.append(mark + (fmt(value) if bars else model.release.iso))
+        estimated.append(bool(note))
         if note:
-            estimates.append(Para((Run(f"{model.name} {FIELD_NAMES.get(block.chart, '发布时间')}：{note}"),), 0, "bullet"))
-    axis = {"parameters": "参数量（十亿，对数坐标）", "context": "上下文长度（千 tokens，对数坐标）"}.get(block.chart, "发布时间（年）")
+            estimates.append(Para((Run(f"{model.name} {FIELD_NAMES.get(block.chart, '发布时间')}：{note}"),), 0, "bullet",
+                                  pos=SourcePos(DATA_FILE, model.line)))
+    low, high = axis_bounds(values, bars)
+    axis = AXIS_TITLES.get(block.chart, "发布时间（年）")
     caption = _caption("图", block.number, block.caption)
     if estimates:
         caption += "（" + ESTIMATE_CAPTION + "）"
@@ -187,8 +221,10 @@ def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: 
     for index, start in enumerate(range(0, len(pairs), per_slide)):
         part = slice(start, start + per_slide)
         chart = ChartPlan("bar" if bars else "timeline", tuple(mo.name for mo, _ in pairs[part]),
-                          tuple(v for _, v in pairs[part]), tuple(labels[part]),
-                          tuple(mo.open for mo, _ in pairs[part]), axis, bars, block.alt, size)
+                          tuple(values[part]), tuple(labels[part]),
+                          tuple(mo.open for mo, _ in pairs[part]), axis, bars, block.alt, size,
+                          tuple(estimated[part]), low, high,
+                          tuple(SourcePos(DATA_FILE, mo.line) for mo, _ in pairs[part]))
         slides.append(_data_slide(planner, "Chart", title, index, block.pos, caption, notes,
                                   kind="chart", chart=chart, data_frame="Chart"))
     return slides

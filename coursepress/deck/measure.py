@@ -37,6 +37,7 @@ WIDTH_SAFETY = 0.97
 
 NO_LINE_START = set("，。、：；！？）」』》〉】〕”’…—·%,.;:!?)]}»›‰℃")
 NO_LINE_END = set("（「『《〈【〔“‘([{«‹")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
 _WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F_\-+./@#$%&*'=<>~^|\\]+|\s+|.", re.S)
 
 
@@ -123,9 +124,16 @@ class Measurer:
         """Number of lines ``segments`` ((text, bold) pairs) take when wrapped at ``width_pt``."""
         return len(self.wrap(segments, width_pt, size_pt))
 
-    def longest_unit_pt(self, segments: list[tuple[str, bool]], size_pt: float) -> float:
-        """Width of the widest unbreakable unit (a Latin word with its punctuation, one Han character)."""
-        return max((w for _, w, space in _units(segments, self, size_pt) if not space), default=0.0)
+    def longest_unit_pt(self, segments: list[tuple[str, bool]], size_pt: float, latin_scale: float = 1.0) -> float:
+        """Width of the widest unbreakable unit (a Latin word with its punctuation such as a date
+        ``2023-11-07`` or a number, one Han character).
+
+        ``latin_scale`` widens units without Han characters: the slide names the
+        theme's Latin face for them, which may be wider than the Latin of the
+        measured CJK face where a viewer substitutes it (see ``data.LATIN_SCALE``).
+        """
+        return max((w * (1.0 if _CJK.search(u) else latin_scale)
+                    for u, w, space in _units(segments, self, size_pt) if not space), default=0.0)
 
     def wrap(self, segments: list[tuple[str, bool]], width_pt: float, size_pt: float) -> list[str]:
         """Greedy line breaking of ``segments`` at ``width_pt``; returns the text of each line."""

@@ -25,13 +25,15 @@ class Run:
 @dataclass(frozen=True)
 class Para:
     """A paragraph: ``runs``, outline ``level`` (0-based), ``bullet`` none | bullet | number,
-    ``number`` its 1-based list number, ``size_pt`` the explicit run size (0 = not fitted yet)."""
+    ``number`` its 1-based list number, ``size_pt`` the explicit run size (0 = not fitted yet),
+    ``pos`` the source it comes from when known (for glyph reports; not compared)."""
 
     runs: tuple[Run, ...]
     level: int = 0
     bullet: str = "none"
     number: int = 0
     size_pt: float = 0.0
+    pos: Optional[SourcePos] = field(default=None, compare=False)
 
     @property
     def plain(self) -> str:
@@ -43,23 +45,28 @@ class Para:
 
 @dataclass(frozen=True)
 class TablePlan:
-    """A native table: ``header`` and ``rows`` of cells (runs), column widths and row heights in EMU."""
+    """A native table: ``header`` and ``rows`` of cells (runs), column widths and row heights in EMU,
+    and the source position of each row (``row_positions``, for glyph reports)."""
 
     header: tuple[tuple[Run, ...], ...]
     rows: tuple[tuple[tuple[Run, ...], ...], ...]
     col_widths_emu: tuple[int, ...]
     row_heights_emu: tuple[int, ...]
     size_pt: float
+    row_positions: tuple[SourcePos, ...] = ()
 
 
 @dataclass(frozen=True)
 class ChartPlan:
     """A native bar chart. ``kind``: "bar" (values on a ``log`` scale) or "timeline" (release dates).
 
-    ``categories`` are model names; ``values`` what :func:`coursepress.charts.series`
-    returns (billions, thousands of tokens, decimal years); ``labels`` the data
+    ``categories`` are model names; ``values`` are in the unit the axis title
+    names (亿 parameters, thousands of tokens, decimal years); ``labels`` the data
     label of each point (Chinese units, ≈ when estimated); ``open`` whether each
-    model has open weights (series "开放权重" / "闭源").
+    model has open weights (series "开放权重" / "闭源"); ``estimated`` whether the
+    value is an estimate (drawn with a patterned fill). ``axis_min``/``axis_max``
+    are the value axis bounds, the same on every slide of one split chart;
+    ``positions`` the source of each point (for glyph reports).
     """
 
     kind: str
@@ -71,6 +78,10 @@ class ChartPlan:
     log: bool
     alt: str
     size_pt: float
+    estimated: tuple[bool, ...] = ()
+    axis_min: float = 0.0
+    axis_max: float = 0.0
+    positions: tuple[SourcePos, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from lxml import etree
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
-from pptx.enum.dml import MSO_THEME_COLOR
+from pptx.enum.dml import MSO_PATTERN, MSO_THEME_COLOR
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
@@ -34,7 +34,8 @@ HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff
 NOTES_INDENT_EMU = 285750
 _AFTER_FONTS = ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")
 SERIES_NAMES = {True: "开放权重", False: "闭源", None: "未注明"}
-SERIES_COLOURS = {True: MSO_THEME_COLOR.ACCENT_2, False: MSO_THEME_COLOR.ACCENT_1, None: MSO_THEME_COLOR.TEXT_2}
+# Theme colours of the reference deck: accent1 closed (blue), accent3 open weights (green), as in the handout's charts.
+SERIES_COLOURS = {True: MSO_THEME_COLOR.ACCENT_3, False: MSO_THEME_COLOR.ACCENT_1, None: MSO_THEME_COLOR.TEXT_2}
 
 
 class Fonts:
@@ -198,12 +199,33 @@ def _label_every_category(cat_ax) -> None:
         cat_ax.append(skip)
 
 
+def _no_wrap(axis, size_pt: float) -> None:
+    """Tick labels of ``axis`` on one line (``a:bodyPr wrap="none"``) at ``size_pt``: a wrapped
+    two-line name makes LibreOffice drop other names."""
+    tick_labels = axis.tick_labels
+    tick_labels.font.size = Pt(size_pt)
+    body = axis._element.find(qn("c:txPr")).find(qn("a:bodyPr"))
+    body.set("wrap", "none")
+
+
+def _estimate_fill(fill, theme_colour) -> None:
+    """Estimated values: a diagonal hatch of the series colour on a pale tint of it (the handout and
+    poster draw a pale bar with a dashed outline)."""
+    fill.patterned()
+    fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
+    fill.fore_color.theme_color = theme_colour
+    fill.back_color.theme_color = theme_colour
+    fill.back_color.brightness = 0.6
+
+
 def add_chart(slide, box, plan: ChartPlan, fonts: Fonts) -> None:
     """A native, editable horizontal bar chart (the data lives in the embedded workbook).
 
-    One series per openness (开放权重 / 闭源) so the legend explains the colours;
-    the first category is drawn at the top; ``plan.log`` puts the value axis on
-    a log scale, otherwise (release dates) it spans whole years.
+    One series per openness (闭源 first, then 开放权重, as in the handout and
+    poster legends) so the legend explains the colours; estimated values are
+    hatched; the first category is drawn at the top; ``plan.log`` puts the value
+    axis on a log scale; its bounds are ``plan.axis_min``/``plan.axis_max``
+    (shared by every slide of a split chart).
     """
     left, top, width, height = box
     groups = [flag for flag in (False, True, None) if flag in plan.open]
@@ -220,12 +242,16 @@ def add_chart(slide, box, plan: ChartPlan, fonts: Fonts) -> None:
     axis = chart.value_axis
     if plan.log:
         axis._element.find(qn("c:scaling")).insert(0, etree.Element(qn("c:logBase"), val="10"))
+        axis.tick_labels.number_format = "0.###"
     else:
-        axis.minimum_scale = int(min(plan.values))
-        axis.maximum_scale = int(max(plan.values)) + 1
         axis.major_unit = 1
-        axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = "0", False
+        axis.tick_labels.number_format = "0"
+    axis.tick_labels.number_format_is_linked = False
+    if plan.axis_max > plan.axis_min:
+        axis.minimum_scale, axis.maximum_scale = plan.axis_min, plan.axis_max
     _label_every_category(chart.category_axis._element)
+    _no_wrap(chart.category_axis, plan.size_pt)
+    estimated = plan.estimated or (False,) * len(plan.categories)
     for s_index, flag in enumerate(groups):
         series = chart.series[s_index]
         series.format.fill.solid()
@@ -235,6 +261,9 @@ def add_chart(slide, box, plan: ChartPlan, fonts: Fonts) -> None:
                 point = series.points[p_index]
                 _label(point.data_label, plan.labels[i], plan.size_pt, fonts)
                 point.data_label.position = XL_LABEL_POSITION.OUTSIDE_END
+                if estimated[i]:
+                    _estimate_fill(point.format.fill, SERIES_COLOURS[flag])
+                    point.format.line.color.theme_color = SERIES_COLOURS[flag]
     axis.has_major_gridlines = True
     axis.has_title = True
     axis.axis_title.text_frame.text = plan.axis_title
