@@ -27,6 +27,8 @@ from .templating import TOOL_ROOT, search_path
 from .writers import BuildSettings, Output, writer
 
 STATE_FILE = ".coursepress-state.json"
+# Typical cost order of the writers (benchmarks: poster ≈ 4 layouts, handout ≈ 1, deck no layout engine).
+COST_RANK = {"poster": 0, "pdf": 1, "pptx": 2}
 
 
 @dataclass(frozen=True)
@@ -187,8 +189,11 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
         return results
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [(job, stamp, pool.submit(_timed_job, course, job, settings)) for job, stamp in todo]
-        for job, stamp, future in futures:
+        # Longest jobs first, so a short one fills the other core at the end (results keep the job order).
+        submitted = {job: pool.submit(_timed_job, course, job, settings)
+                     for job, _ in sorted(todo, key=lambda item: COST_RANK[item[0].kind])}
+        for job, stamp in todo:
+            future = submitted[job]
             try:
                 output, seconds = future.result()
             except Exception as exc:     # report after the other jobs finished

@@ -43,6 +43,12 @@ def watch(args, run_once) -> int:
                   file=sys.stderr, flush=True)
             print(f"[{stamp}] build failed; previous outputs kept; watching for changes", flush=True)
 
+    from .writers import preload
+
+    try:
+        preload(kinds, root)     # once: every round's forked build processes start warm
+    except Exception:            # noqa: BLE001 — a broken template or font is reported by the build itself
+        pass
     once()
     try:
         for _changes in watch_changes(*paths, debounce=200, step=50, raise_interrupt=False):

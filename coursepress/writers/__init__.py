@@ -52,3 +52,15 @@ REGISTRY = {
 def writer(name: str):
     """The writer module for output ``name`` (pdf, pptx, poster), imported on first use."""
     return import_module(REGISTRY[name])
+
+
+def preload(kinds: list[str], root: Path) -> None:
+    """Import the writers of ``kinds`` and let each load what all its builds of ``root`` share.
+
+    ``build.py watch`` calls this once: the build processes it forks on every
+    save then start with WeasyPrint, python-pptx, fonts and templates loaded.
+    """
+    for kind in dict.fromkeys(kinds):
+        warm = getattr(writer(kind), "preload", None)
+        if warm is not None:
+            warm(root)

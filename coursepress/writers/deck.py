@@ -16,10 +16,13 @@ import os
 
 from .. import model as m
 from ..deck.fit import Fitter
+from ..deck.glyphs import GlyphChain, check_glyphs
 from ..deck.measure import measurer_for
 from ..deck.plan import Planner
 from ..deck.pptx_writer import Fonts, render
 from ..deck.reference import check, load_reference, open_reference, reference_path
+from ..errors import ContentError, Problems
+from ..fonts import shipped_faces
 from ..output import atomic_write
 from . import BuildSettings, Output
 
@@ -48,20 +51,48 @@ def theme_fonts(prs) -> tuple[str, str]:
     return latin or DEFAULT_FONTS[0], east or DEFAULT_FONTS[1]
 
 
+def preload(root) -> None:
+    """Load the text metrics of the shipped fonts once (for ``build.py watch``; python-pptx is imported already)."""
+    measurer_for(root)
+
+
+def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problems: Problems):
+    """Slide plan of ``lecture`` (fitted, no PPTX written), its glyphs checked into ``problems``.
+
+    Returns:
+        (reference deck path, plan, fonts).
+
+    Raises:
+        BuildError: no/unreadable reference deck, a missing layout or placeholder.
+        ContentError: text that cannot fit a slide even alone.
+    """
+    path, prs, geometry = load_reference(course, settings.reference)
+    latin, east = theme_fonts(prs)
+    east = lecture.meta.pptx_font_cjk or east
+    chain = GlyphChain(shipped_faces(course.root), east)
+    fonts = Fonts(lecture.meta.pptx_font_latin or latin, east, chain)
+    planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root)))
+    plan = planner.plan()
+    check_glyphs(plan, chain, planner.file_pos, problems)
+    return path, plan, fonts
+
+
 def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Output:
     """Build ``<out_dir>/<lecture.name>.pptx``; the previous deck stays if anything fails.
+
+    Characters no shipped font has are warnings in ``Output.warnings`` (errors under ``--strict``).
 
     Raises:
         BuildError: no/unreadable reference deck, a missing layout or placeholder.
         ContentError: text that cannot fit a slide even alone, an image that cannot be read.
+        ContentErrors: under ``--strict``, characters no shipped font has.
     """
-    path, prs, geometry = load_reference(course, settings.reference)
-    latin, east = theme_fonts(prs)
-    fonts = Fonts(lecture.meta.pptx_font_latin or latin, lecture.meta.pptx_font_cjk or east)
-    plan = Planner(course, lecture, Fitter(geometry, measurer_for(course.root))).plan()
+    problems = Problems(settings.strict)
+    path, plan, fonts = _plan(course, settings, lecture, problems)
+    problems.raise_if_any()
     data, count = render(plan, path, fonts, build_time(course))
     out = atomic_write(settings.out_dir / f"{lecture.name}.pptx", data)
-    return Output(out, f"{count} slides", list(plan.warnings))
+    return Output(out, f"{count} slides", list(plan.warnings) + [str(w) for w in problems.warnings])
 
 
 def check_reference(course: m.Course, settings: BuildSettings) -> None:
@@ -72,3 +103,19 @@ def check_reference(course: m.Course, settings: BuildSettings) -> None:
     """
     path = reference_path(course, settings.reference)
     check(open_reference(path), path)
+
+
+def check_plans(course: m.Course, settings: BuildSettings, problems: Problems) -> None:
+    """``build.py check``: plan and fit every lecture's deck as a build would (nothing is written).
+
+    What a build would refuse (text or a table row that cannot fit a slide) goes to
+    ``problems`` as an error, characters no shipped font has as warnings.
+
+    Raises:
+        BuildError: no/unreadable reference deck, a missing layout or placeholder.
+    """
+    for lecture in course.lectures:
+        try:
+            _plan(course, settings, lecture, problems)
+        except ContentError as error:
+            problems.errors.append(error)

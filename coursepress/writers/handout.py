@@ -17,9 +17,9 @@ from ..errors import Problems, SourcePos
 from ..fonts import check_coverage, shipped_faces
 from ..numbers import estimate_note
 from ..output import atomic_write
-from ..templating import environment
+from ..templating import autospace_html, environment
 from . import BuildSettings, Output
-from .pdfengine import PdfEngine, build_date, font_stacks
+from .pdfengine import PdfEngine, build_date, font_stacks, overflows, preload  # noqa: F401 (preload: writer API)
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,12 @@ class TableNotes:
 
     marks: dict[tuple[str, str], str]
     items: list[tuple[str, str]]
+
+
+def width_class(columns: int) -> str:
+    """CSS class for a table of ``columns`` columns: normal (≤ 7), wide (8–14: smaller type,
+    cells wrap anywhere) or very wide (≥ 15: also a landscape page and fixed columns)."""
+    return "cols-normal" if columns <= 7 else "cols-wide" if columns <= 14 else "cols-very-wide"
 
 
 def table_notes(models: tuple, columns: tuple[str, ...]) -> TableNotes:
@@ -93,10 +99,11 @@ def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, p
     css = env.get_template("handout/handout.css.j2").render(
         fonts=faces, page_size=hs.page_size, orientation=hs.orientation, **stacks)
     header = lecture.meta.header or lecture.title
-    return env.get_template("handout/handout.html.j2").render(
+    html = env.get_template("handout/handout.html.j2").render(
         course=course, lecture=lecture, css=css, build_date=build_date(course),
         header_text=header, footer_text=lecture.meta.footer or course.meta.title,
-        table_notes=table_notes, make_chart=make_chart)
+        table_notes=table_notes, make_chart=make_chart, width_class=width_class)
+    return autospace_html(html)
 
 
 def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Output:
@@ -113,5 +120,10 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
     problems.raise_if_any()
     engine = PdfEngine(course, "handout")
     document = engine.render(html)
+    source = lecture.source.relative_to(course.root).as_posix()
+    for page, line, over_mm in overflows(document):
+        problems.error(SourcePos(source, line), f"content runs {over_mm:.0f} mm past the page edge on page {page} "
+                       "and would be cut off", "split the table or shorten the long words or values in it")
+    problems.raise_if_any()
     path = atomic_write(settings.out_dir / f"{lecture.name}.pdf", engine.pdf_bytes(document, html))
     return Output(path, f"{len(document.pages)} pages", [str(w) for w in problems.warnings])

@@ -66,6 +66,22 @@ def font_stacks(course: m.Course, faces: tuple[FontFace, ...], problems: Problem
             "mono": _stack(chosen["mono"], MONO, SANS, EMOJI, *fallback)}
 
 
+def preload(root) -> None:
+    """Load once what every HTML→PDF build of project ``root`` reuses (for ``build.py watch``).
+
+    Reads the shipped faces and compiles the templates, so build processes
+    forked later start with them. WeasyPrint itself is not imported here: with
+    Pango and fontconfig loaded before the fork, forked builds were seen to hang.
+    """
+    from ..fonts import shipped_faces
+    from ..templating import environment
+
+    shipped_faces(root)
+    env = environment(root)
+    for name in env.list_templates(extensions=["j2"]):
+        env.get_template(name)
+
+
 class PdfEngine:
     """WeasyPrint for one build of project ``course.root``.
 
@@ -100,3 +116,39 @@ class PdfEngine:
         """Tagged PDF (PDF/UA-1) with an identifier derived from the HTML, so equal input gives equal bytes."""
         identifier = hashlib.md5(html.encode("utf-8")).hexdigest().encode("ascii")
         return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False)
+
+
+def overflows(document, tolerance_px: float = 1.0) -> list[tuple[int, int, float]]:
+    """Content that runs past the page's content box (clipped or off the page).
+
+    Walks the laid-out boxes of every page (margin boxes excluded) and returns
+    ``(page number, source line, overflow in mm)`` for each text or replaced box
+    whose right edge passes the content box's right edge (or left edge the
+    left), once per source line. The source line comes from the nearest
+    ancestor element's ``data-line`` attribute (0 when none).
+    """
+    found: dict[int, tuple[int, int, float]] = {}
+    for number, page in enumerate(document.pages, 1):
+        page_box = page._page_box
+        left = page_box.margin_left + page_box.padding_left
+        right = left + page_box.width
+
+        def walk(box, line: int) -> None:
+            element = getattr(box, "element", None)
+            if element is not None and element.get("data-line"):
+                line = int(element.get("data-line"))
+            kind = type(box).__name__
+            if kind == "MarginBox":
+                return
+            if kind in ("TextBox", "InlineReplacedBox", "BlockReplacedBox"):
+                over = max(box.position_x + box.width - right, left - box.position_x)
+                if kind == "TextBox":      # trailing spaces at a line end draw nothing: allow up to ½ em each
+                    trailing = len(box.text) - len(box.text.rstrip())
+                    over -= trailing * box.style["font_size"] * 0.5
+                if over > tolerance_px and (line not in found or found[line][2] < over):
+                    found[line] = (number, line, over * 25.4 / 96)
+            for child in getattr(box, "children", None) or ():
+                walk(child, line)
+
+        walk(page_box, 0)
+    return sorted(found.values())

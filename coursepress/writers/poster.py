@@ -37,7 +37,7 @@ from ..output import atomic_write
 from ..schema import Model
 from ..templating import environment
 from . import BuildSettings, Output
-from .pdfengine import PdfEngine, build_date, font_stacks
+from .pdfengine import PdfEngine, build_date, font_stacks, preload  # noqa: F401 (preload: writer API)
 
 ISO_A_MM = {"A0": (841.0, 1189.0), "A1": (594.0, 841.0), "A2": (420.0, 594.0), "A3": (297.0, 420.0),
             "A4": (210.0, 297.0)}
@@ -246,7 +246,10 @@ def chart_width_units(sheet: Sheet, layout: Layout, fraction: float) -> float:
     return max(420.0, min(900.0, 11.0 * width_mm / label_mm))
 
 
-CHART_FRACTIONS = {"parameters": 0.30, "context": 0.28, "timeline": 0.42}
+# Share of the content width per chart. Landscape: the three charts side by side; portrait: the bar
+# charts side by side and the timeline across the page under them (side by side they do not fit).
+CHART_FRACTIONS = {True: {"parameters": 0.30, "context": 0.28, "timeline": 0.42},
+                   False: {"parameters": 0.5, "context": 0.5, "timeline": 1.0}}
 
 
 def render_html(course: m.Course, sheet: Sheet, layout: Layout, content: Plan, problems: Problems,
@@ -255,11 +258,12 @@ def render_html(course: m.Course, sheet: Sheet, layout: Layout, content: Plan, p
     faces = shipped_faces(course.root)
     stacks = font_stacks(course, faces, problems)
     env = environment(course.root)
+    fractions = CHART_FRACTIONS[sheet.landscape]
     charts = [(kind, make_chart(content.models, kind, chart_width_units(sheet, layout, frac), row_height=14.5))
-              for kind, frac in CHART_FRACTIONS.items()]
+              for kind, frac in fractions.items()]
     page_height = sheet.height_mm * 8 if measure else sheet.height_mm
     css = env.get_template("poster/poster.css.j2").render(
-        fonts=faces, sheet=sheet, layout=layout, page_height_mm=page_height, fractions=CHART_FRACTIONS, **stacks)
+        fonts=faces, sheet=sheet, layout=layout, page_height_mm=page_height, fractions=fractions, **stacks)
     return env.get_template("poster/poster.html.j2").render(
         course=course, plan=content, tables=split_columns(content.groups, layout.table_columns),
         charts=charts, css=css, build_date=build_date(course), column_title=column_title,
@@ -331,7 +335,7 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
         if best:
             break
     if best is None:
-        raise BuildError(_overflow_message(sheet, tried, rows))
+        raise BuildError(_overflow_message(sheet, tried, rows, content.columns))
     layout, natural = best
     spare = sheet.content_height_mm - natural.height_mm
     layout = Layout(layout.table_pt, layout.table_columns, max(spare, 0.0) / 4)
@@ -339,8 +343,9 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
     final = measure(document, sheet)
     if len(document.pages) != 1 or final.height_mm > sheet.content_height_mm + 0.5 or final.overrun_mm > 0.5:
         raise BuildError(f"the poster did not fit one {sheet.size} page after layout ({len(document.pages)} pages, "
-                         f"content {final.height_mm:.0f} of {sheet.content_height_mm:.0f} mm); "
-                         "use a larger --size or fewer models")
+                         f"content {final.height_mm:.0f} of {sheet.content_height_mm:.0f} mm); try "
+                         + "".join(r + ", or " for r in _remedies(sheet, final.overrun_mm > 0.5, content.columns))
+                         + "fewer models")
     path = atomic_write(settings.out_dir / "poster.pdf", engine.pdf_bytes(document, html))
     summary = f"{sheet.summary}, table text {layout.table_pt:.1f} pt" + (", 3 mm bleed and crop marks"
                                                                         if sheet.bleed_mm else "")
@@ -379,16 +384,33 @@ def _fit(sheet: Sheet, columns: int, natural, tried: list) -> Optional[tuple[Lay
     return lo, at_lo
 
 
-def _overflow_message(sheet: Sheet, tried: list[tuple[Layout, Measure]], rows: int) -> str:
+def _remedies(sheet: Sheet, too_wide: bool, plan_columns: tuple[str, ...] = ()) -> list[str]:
+    """What could make the content fit: a larger size (none past A0); the orientation with more room
+    in the short direction (landscape when too wide, portrait when too tall); fewer extra columns
+    (those the data file adds, e.g. ``license``) when too wide."""
+    bigger = [s for s in ISO_A_MM if ISO_A_MM[s][0] > ISO_A_MM[sheet.size][0]]
+    out = [f"a larger size (--size {bigger[-1]} or bigger)"] if bigger else []
+    if too_wide != sheet.landscape:
+        out.append("--landscape" if too_wide else "--portrait")
+    extras = [c for c in plan_columns if c not in COLUMNS]
+    if too_wide and extras:
+        out.append(f"fewer extra columns ({', '.join(extras)}) in the data file's 'columns'")
+    return out
+
+
+def _overflow_message(sheet: Sheet, tried: list[tuple[Layout, Measure]], rows: int,
+                      plan_columns: tuple[str, ...] = ()) -> str:
+    """Why the content does not fit ``sheet`` (too wide or too tall, by how much) and what would help."""
     layout, got = min(tried, key=lambda t: t[1].height_mm)
     orientation = "landscape" if sheet.landscape else "portrait"
     if got.overrun_mm > 0.5 and got.height_mm <= sheet.content_height_mm:
+        remedies = _remedies(sheet, True, plan_columns) + ["shorten the longest values"]
         return (f"the poster content is {got.overrun_mm:.0f} mm wider than {sheet.size} {orientation} allows even at "
-                f"{layout.table_pt:.1f} pt; use a larger --size or shorten the longest values")
+                f"{layout.table_pt:.1f} pt; try {', or '.join(remedies)}")
     over = got.height_mm - sheet.content_height_mm
     fewer = math.ceil(over / got.row_mm * layout.table_columns) if got.row_mm else 0
-    bigger = [s for s in ISO_A_MM if ISO_A_MM[s][0] > ISO_A_MM[sheet.size][0]]
+    remedies = _remedies(sheet, False, plan_columns) + [f"show about {fewer} fewer models" if fewer
+                                                        else "show fewer models"]
     return (f"the poster overflows {sheet.size} {orientation} by {over:.0f} mm ({over / sheet.content_height_mm:.0%} "
             f"of the usable height) even with {layout.table_pt:.1f} pt table text; {rows} models do not fit one page. "
-            f"Use a larger size (--size {bigger[-1] if bigger else 'A0'} or bigger)"
-            + (f" or show about {fewer} fewer models" if fewer else "") + ".")
+            f"Try {', or '.join(remedies)}.")
