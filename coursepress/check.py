@@ -9,10 +9,11 @@ from .writers import BuildSettings
 
 
 def check_project(course: Course, settings: BuildSettings) -> None:
-    """Check fonts coverage for every lecture and the reference deck's layouts.
+    """Check fonts coverage for every lecture, the reference deck's layouts, and plan every deck.
 
     Raises:
         ContentErrors: under ``--strict``, uncovered characters.
+        ContentErrors: what a deck build would refuse (text or a table row too tall for a slide).
         BuildError: a reference deck without a needed layout or placeholder.
     """
     from .writers.handout import lecture_texts
@@ -27,7 +28,9 @@ def check_project(course: Course, settings: BuildSettings) -> None:
         deck = None
     if deck is not None and hasattr(deck, "check_reference"):
         deck.check_reference(course, settings)
+        deck.check_plans(course, settings, problems)   # slide planning and fitting, no PPTX written
+    problems.errors = list({str(e): e for e in problems.errors}.values())   # handout and deck see the same text
     problems.raise_if_any()
     import sys
-    for w in problems.warnings:
+    for w in dict.fromkeys(str(w) for w in problems.warnings):
         print(f"warning: {w}", file=sys.stderr)

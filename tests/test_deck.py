@@ -586,3 +586,75 @@ def test_libreoffice_opens_deck_one_page_per_slide_nothing_outside(course_deck, 
             checked += 1
             assert date in text, f"slide {number}: the date {date} is broken across lines in a table"
     assert checked
+
+
+# ---------------------------------------------------------------- glyphs and build.py check
+GLYPH_LECTURE = """\
+---
+title: 字形
+---
+
+# 字形
+
+- 罕见字𠀀出现在幻灯片上
+- 表情😀也在
+
+::: notes
+讲者备注里的象形文字𓀀没有字体。
+:::
+"""
+
+
+def test_slide_text_uses_shipped_fallback_fonts_and_warns_for_uncovered(make_project, tmp_path):
+    root = make_project(lecture=GLYPH_LECTURE)
+    result = run_build("pptx", "--project", str(root), "--out", str(tmp_path / "out"), "--force")
+    assert result.code == 0, result.err
+    line = GLYPH_LECTURE.splitlines().index("讲者备注里的象形文字𓀀没有字体。") + 1
+    warnings = [w for w in result.err.splitlines() if "warning" in w]
+    assert len(warnings) == 1 and "U+13000" in warnings[0] and f"content/lectures/intro.md:{line}" in warnings[0], \
+        result.err
+    faces = {}
+    for name, root_el in xml_parts(next((tmp_path / "out").glob("*.pptx")), "ppt/slides/slide"):
+        for run in root_el.iter(f"{{{NS['a']}}}r"):
+            text = run.findtext("a:t", namespaces=NS) or ""
+            rpr = run.find("a:rPr", NS)
+            faces[text] = (rpr.find("a:latin", NS).get("typeface"), rpr.find("a:ea", NS).get("typeface"))
+    assert faces["𠀀"] == ("HanaMin Ext Fallback", "HanaMin Ext Fallback")
+    assert faces["😀"] == ("Noto Emoji", "Noto Emoji")
+    assert faces["罕见字"][1] == "Noto Sans CJK SC"
+    strict = run_build("pptx", "--project", str(root), "--out", str(tmp_path / "strict"), "--force", "--strict")
+    assert strict.code != 0 and "U+13000" in strict.err and not list((tmp_path / "strict").glob("*.pptx"))
+
+
+TALL_ROW_LECTURE = """\
+---
+title: 表格
+---
+
+# 表格
+
+| 项目 | 说明 |
+| --- | --- |
+| 一 | 短 |
+| 二 | 短 |
+| 三 | {long} |
+"""
+
+
+def test_check_finds_table_row_too_tall_for_a_slide(make_project, tmp_path):
+    lecture = TALL_ROW_LECTURE.format(long="这一格的说明文字非常长，" * 60)
+    root = make_project(lecture=lecture)
+    line = lecture.splitlines().index("| 项目 | 说明 |") + 1
+    check = run_build("check", "--project", str(root))
+    assert check.code != 0, check.out + check.err
+    assert f"content/lectures/intro.md:{line}" in check.err and "row 3" in check.err, check.err
+    assert "taller than the slide's table area" in check.err
+    build_ = run_build("pptx", "--project", str(root), "--out", str(tmp_path / "out"), "--force")
+    assert build_.code != 0 and f"content/lectures/intro.md:{line}" in build_.err and "row 3" in build_.err
+
+
+def test_check_plans_every_deck_without_writing(make_project, tmp_path):
+    root = make_project()
+    check = run_build("check", "--project", str(root))
+    assert check.code == 0 and "warning" not in check.err, check.err
+    assert not list(root.rglob("*.pptx")) or all("templates" in str(p) for p in root.rglob("*.pptx"))

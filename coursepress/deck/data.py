@@ -113,7 +113,8 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
     heights = [_row_height_pt(planner, row, widths, size) for row in rows]
     for i, height in enumerate(heights):
         if header_h + height > limit:
-            raise ContentError(row_pos[i], f"a table row is taller than the slide's table area even alone "
+            # Markdown rows carry no line of their own (row_pos is the table's): name the row's number
+            raise ContentError(row_pos[i], f"a table row (row {i + 1}) is taller than the slide's table area even alone "
                                f"({header_h + height:.0f} pt > {limit:.0f} pt)", "shorten the row's cells")
     chunks = _split_rows(heights, limit - header_h)
     width_emu = [int(w * EMU_PER_PT) for w in widths]
@@ -122,7 +123,8 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
     for index, chunk in enumerate(chunks):
         table = TablePlan(tuple(tuple(c) for c in header), tuple(tuple(tuple(c) for c in rows[i]) for i in chunk),
                           tuple(width_emu),
-                          tuple(int(h * EMU_PER_PT) for h in [header_h] + [heights[i] for i in chunk]), size)
+                          tuple(int(h * EMU_PER_PT) for h in [header_h] + [heights[i] for i in chunk]), size,
+                          tuple(row_pos[i] for i in chunk))
         slides.append(_data_slide(planner, "Table", title, index, pos, caption, notes,
                                   kind="table", table=table, data_frame="Table"))
     return slides

@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from typing import Optional
 
 from lxml import etree
 from pptx import Presentation
@@ -27,6 +28,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from ..errors import ContentError
+from .glyphs import GlyphChain
 from .nodes import ChartPlan, DeckPlan, Para, PicturePlan, SlidePlan, TablePlan
 from .reference import FOOTER, SLIDE_NUMBER, layouts_by_name
 
@@ -39,13 +41,22 @@ SERIES_COLOURS = {True: MSO_THEME_COLOR.ACCENT_3, False: MSO_THEME_COLOR.ACCENT_
 
 
 class Fonts:
-    """The typefaces every run names: ``latin`` (a:latin, a:cs) and ``east_asian`` (a:ea)."""
+    """The typefaces every run names: ``latin`` (a:latin, a:cs) and ``east_asian`` (a:ea).
 
-    def __init__(self, latin: str, east_asian: str) -> None:
-        self.latin, self.east_asian = latin, east_asian
+    ``chain`` (optional) names a shipped font for characters the East-Asian face lacks
+    (see :class:`coursepress.deck.glyphs.GlyphChain`).
+    """
 
-    def apply(self, rpr, text: str = "") -> None:
-        """Set lang/altLang and a:latin, a:ea, a:cs on a ``a:rPr``/``a:defRPr``, in schema order."""
+    def __init__(self, latin: str, east_asian: str, chain: Optional[GlyphChain] = None) -> None:
+        self.latin, self.east_asian, self.chain = latin, east_asian, chain
+
+    def pieces(self, text: str) -> list[tuple[str, Optional[str]]]:
+        """``text`` cut where the font changes: (segment, fallback family or None for the deck's fonts)."""
+        return self.chain.split(text) if self.chain is not None and text else [(text, None)]
+
+    def apply(self, rpr, text: str = "", face: Optional[str] = None) -> None:
+        """Set lang/altLang and a:latin, a:ea, a:cs on a ``a:rPr``/``a:defRPr``, in schema order;
+        ``face`` (a fallback family) replaces all three."""
         cjk = bool(HAN.search(text)) or not text
         rpr.set("lang", "zh-CN" if cjk else "en-US")
         rpr.set("altLang", "en-US" if cjk else "zh-CN")
@@ -53,28 +64,30 @@ class Fonts:
             for old in rpr.findall(qn(tag)):
                 rpr.remove(old)
         anchor = next((rpr.find(qn(t)) for t in _AFTER_FONTS if rpr.find(qn(t)) is not None), None)
-        for tag, face in (("a:latin", self.latin), ("a:ea", self.east_asian), ("a:cs", self.latin)):
+        faces = (face, face, face) if face else (self.latin, self.east_asian, self.latin)
+        for tag, typeface in zip(("a:latin", "a:ea", "a:cs"), faces):
             el = etree.SubElement(rpr, qn(tag))
-            el.set("typeface", face)
+            el.set("typeface", typeface)
             if anchor is not None:
                 anchor.addprevious(el)
 
 
 def _write_runs(paragraph, para: Para, fonts: Fonts) -> None:
     for run_plan in para.runs or ():
-        run = paragraph.add_run()
-        run.text = run_plan.text
-        rpr = run._r.get_or_add_rPr()
-        if para.size_pt:
-            rpr.set("sz", str(int(round(para.size_pt * 100))))
-        rpr.set("b", "1" if run_plan.bold else "0")
-        if run_plan.italic:
-            rpr.set("i", "1")
-        if run_plan.strike:
-            rpr.set("strike", "sngStrike")
-        fonts.apply(rpr, run_plan.text)
-        if run_plan.href:
-            run.hyperlink.address = run_plan.href
+        for text, face in fonts.pieces(run_plan.text):
+            run = paragraph.add_run()
+            run.text = text
+            rpr = run._r.get_or_add_rPr()
+            if para.size_pt:
+                rpr.set("sz", str(int(round(para.size_pt * 100))))
+            rpr.set("b", "1" if run_plan.bold else "0")
+            if run_plan.italic:
+                rpr.set("i", "1")
+            if run_plan.strike:
+                rpr.set("strike", "sngStrike")
+            fonts.apply(rpr, text, face)
+            if run_plan.href:
+                run.hyperlink.address = run_plan.href
     if not para.runs:   # an empty item still needs its end-of-paragraph size and fonts
         end = paragraph._p.get_or_add_endParaRPr()
         if para.size_pt:
@@ -180,12 +193,13 @@ def add_table(slide, box, plan: TablePlan, fonts: Fonts, caption: str) -> None:
 
 
 def _label(data_label, text: str, size_pt: float, fonts: Fonts) -> None:
-    frame = data_label.text_frame
-    frame.text = text
-    for run in frame.paragraphs[0].runs:
+    paragraph = data_label.text_frame.paragraphs[0]
+    for piece, face in fonts.pieces(text):
+        run = paragraph.add_run()
+        run.text = piece
         rpr = run._r.get_or_add_rPr()
         rpr.set("sz", str(int(size_pt * 100)))
-        fonts.apply(rpr, text)
+        fonts.apply(rpr, piece, face)
 
 
 def _label_every_category(cat_ax) -> None:
