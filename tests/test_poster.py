@@ -336,3 +336,52 @@ def test_chart_text_widths_match_the_font():
     cmap, metrics = font.getBestCmap(), font["hmtx"].metrics
     assert font["head"].unitsPerEm == 1000
     assert {c: metrics[cmap[ord(c)]][0] for c in ADVANCES} == ADVANCES
+
+
+def test_overflow_advice_fits_the_sheet(course):
+    """Never a larger size at A0; the other orientation only where it gives room in the short direction."""
+    from coursepress.writers import BuildSettings
+    from coursepress.writers.poster import Layout, Measure, _overflow_message, sheet_for
+
+    def message(size, landscape, height_mm, overrun_mm, columns=()):
+        sheet = sheet_for(course, BuildSettings(Path("/unused"), poster_size=size, poster_landscape=landscape))
+        return _overflow_message(sheet, [(Layout(25.5, 1), Measure(height_mm, overrun_mm, 10.0))], 28,
+                                 ("name",) + tuple(columns))
+
+    wide_a0 = message("A0", False, 500, 4, ["license"])
+    assert "4 mm wider than A0 portrait" in wide_a0 and "larger" not in wide_a0 and "--size" not in wide_a0
+    assert "--landscape" in wide_a0 and "license" in wide_a0
+    wide_a2 = message("A2", True, 300, 2)
+    assert "--size A1 or bigger" in wide_a2 and "--portrait" not in wide_a2 and "--landscape" not in wide_a2
+    tall_a0 = message("A0", True, 900, 0)
+    assert "overflows A0 landscape" in tall_a0 and "--size" not in tall_a0
+    assert "--portrait" in tall_a0 and "fewer models" in tall_a0
+    tall_a0p = message("A0", False, 1300, 0)
+    assert "--landscape" not in tall_a0p and "--size" not in tall_a0p and "fewer models" in tall_a0p
+
+
+@pytest.mark.parametrize("size", ["A2", "A1", "A0"])
+def test_portrait_fits_the_course(tmp_path, size):
+    """The course fits every portrait size from A2 to A0: charts under the table, the timeline across."""
+    result = run_build("poster", "--out", str(tmp_path), "--size", size, "--portrait")
+    assert result.code == 0, result.err
+    assert result.err == ""
+    pdf = tmp_path / "poster.pdf"
+    box = pypdf.PdfReader(pdf).pages[0].mediabox
+    short, long = ISO_A_MM[size]
+    assert (float(box.width), float(box.height)) == (pytest.approx(short * MM, abs=1), pytest.approx(long * MM, abs=1))
+    assert len(pypdf.PdfReader(pdf).pages) == 1
+    margin = 12 * (short / 297) ** 0.5 * MM * 0.9
+    for _, char, (left, bottom, right, top), width, height in char_boxes(pdf):
+        assert left >= margin - 0.5 and right <= width - margin + 0.5, char
+        assert bottom >= margin - 0.5 and top <= height - margin + 0.5, char
+
+
+@pytest.mark.parametrize("name", ["A3", "A2"])
+def test_reference_urls_stay_whole(posters, course, name):
+    """A URL that fits a line of the references is never broken inside (it moves to the next line instead)."""
+    text = pypdf.PdfReader(posters[name][0]).pages[0].extract_text()
+    urls = [ref.url for ref in course.meta.references if ref.url]
+    assert urls
+    for url in urls:
+        assert url in text, url
