@@ -110,26 +110,36 @@ def test_tagged_with_title_and_language(posters, course):
 
 
 def test_print_bleed_and_crop_marks(posters):
+    """--print: TrimBox = the sheet, BleedBox 3 mm outside it, MediaBox 7 mm further for the crop marks,
+    whose ink lies outside the BleedBox (the printer keeps the bleed; marks in it would print)."""
+    from coursepress.writers.poster import MARK_ROOM_MM
+
     pdf = posters["print"][0]
     page = pypdf.PdfReader(pdf).pages[0]
-    trim, bleed = page.trimbox, page.bleedbox
-    for a, b in ((trim.left, bleed.left), (trim.bottom, bleed.bottom)):
-        assert float(a) - float(b) == pytest.approx(3 * MM, abs=0.2)
-    for a, b in ((bleed.right, trim.right), (bleed.top, trim.top)):
-        assert float(a) - float(b) == pytest.approx(3 * MM, abs=0.2)
+    trim, bleed, media = page.trimbox, page.bleedbox, page.mediabox
     assert float(trim.width) == pytest.approx(594 * MM, abs=1)
-    # Crop marks: ink outside the trim box near each corner (the poster background is white).
+    for outer, inner, extra in ((bleed, trim, 3), (media, trim, 3 + MARK_ROOM_MM)):
+        assert float(inner.left) - float(outer.left) == pytest.approx(extra * MM, abs=0.2)
+        assert float(inner.bottom) - float(outer.bottom) == pytest.approx(extra * MM, abs=0.2)
+        assert float(outer.right) - float(inner.right) == pytest.approx(extra * MM, abs=0.2)
+        assert float(outer.top) - float(inner.top) == pytest.approx(extra * MM, abs=0.2)
     image = render(pdf, 0, scale=3.0)
-    media = page.mediabox
-    sx = image.width / float(media.width)
-    off_x, off_y = (float(trim.left) - float(media.left)) * sx, (float(media.top) - float(trim.top)) * sx
-    assert off_x > 2
-    for cx, cy in ((0, 0), (image.width - off_x, 0), (0, image.height - off_y), (image.width - off_x, image.height - off_y)):
-        corner = image.crop((int(cx), int(cy), int(cx + off_x), int(cy + off_y)))
-        assert corner.getextrema()[0] < 160, "no crop mark in a corner"
+    px = image.width / float(media.width)                     # pixels per pt
+    to_mark, to_bleed = (float(bleed.left) - float(media.left)) * px, (float(trim.left) - float(media.left)) * px
+    w, h = image.width, image.height
+    for flip_x in (False, True):
+        for flip_y in (False, True):
+            def box(x0, y0, x1, y1):
+                xs = sorted((w - x0, w - x1) if flip_x else (x0, x1))
+                ys = sorted((h - y0, h - y1) if flip_y else (y0, y1))
+                return image.crop((int(xs[0]), int(ys[0]), int(xs[1]), int(ys[1]))).getextrema()[0]
+            assert box(0, 0, to_mark - 1, to_bleed + 3) < 160, "no crop mark outside the bleed"
+            # The bleed band (between BleedBox and TrimBox) along both edges of the corner is blank.
+            assert box(to_mark + 1, to_mark + 1, to_bleed + 60, to_bleed - 1) == 255, "ink in the bleed"
+            assert box(to_mark + 1, to_mark + 1, to_bleed - 1, to_bleed + 60) == 255, "ink in the bleed"
     screen = pypdf.PdfReader(posters["A2"][0]).pages[0]
-    assert list(screen.trimbox) == list(screen.mediabox)
-    assert render(posters["A2"][0], 0, scale=3.0).crop((0, 0, int(off_x), int(off_y))).getextrema()[0] == 255
+    assert list(screen.trimbox) == list(screen.mediabox) == list(screen.bleedbox)
+    assert render(posters["A2"][0], 0, scale=3.0).crop((0, 0, int(to_bleed), int(to_bleed))).getextrema()[0] == 255
 
 
 @pytest.mark.parametrize("name", list(SIZES))

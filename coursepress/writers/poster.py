@@ -24,6 +24,7 @@ than :data:`MAX_HIGHLIGHTS` highlights are cut visibly with "…" and a warning.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Optional
@@ -46,6 +47,7 @@ MAX_HIGHLIGHTS = 3
 MIN_TABLE_PT, MAX_TABLE_PT, FLOOR_PT = 9.0, 13.0, 8.0   # table text at A3; FLOOR_PT for any size
 MARGIN_MM_A3 = 12.0
 BLEED_MM = 3.0
+MARK_ROOM_MM = 7.0         # --print: room outside the bleed for the crop marks (see print_finisher)
 COLUMNS = ("name", "organisation", "open", "release", "parameters", "context", "highlights")
 # Absent key → warning; the model field each shown column reads.
 SOURCE_FIELD = {"organisation": "organisation", "open": "open", "release": "release",
@@ -65,6 +67,11 @@ class Sheet:
     margin_mm: float
     scale: float
     bleed_mm: float
+
+    @property
+    def css_bleed_mm(self) -> float:
+        """The CSS ``bleed`` of the page: the 3 mm bleed plus room for the crop marks (0 unless ``--print``)."""
+        return self.bleed_mm + MARK_ROOM_MM if self.bleed_mm else 0.0
 
     @property
     def content_height_mm(self) -> float:
@@ -346,11 +353,37 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
                          f"content {final.height_mm:.0f} of {sheet.content_height_mm:.0f} mm); try "
                          + "".join(r + ", or " for r in _remedies(sheet, final.overrun_mm > 0.5, content.columns))
                          + "fewer models")
+    if sheet.bleed_mm:
+        # PdfEngine.pdf_bytes takes no finisher; this one document's write_pdf gets it instead.
+        document.write_pdf = functools.partial(document.write_pdf, finisher=print_finisher(sheet))
     path = atomic_write(settings.out_dir / "poster.pdf", engine.pdf_bytes(document, html))
     summary = f"{sheet.summary}, table text {layout.table_pt:.1f} pt" + (", 3 mm bleed and crop marks"
                                                                         if sheet.bleed_mm else "")
     render_html(course, sheet, layout, content, problems)   # collect font-stack warnings once
     return Output(path, summary, [str(w) for w in problems.warnings])
+
+
+def print_finisher(sheet: Sheet):
+    """A WeasyPrint ``finisher`` that sets each page's BleedBox to the TrimBox plus ``sheet.bleed_mm``.
+
+    WeasyPrint 70 (``pdf/__init__.py``) makes the MediaBox the CSS bleed area, the
+    TrimBox the page box and the BleedBox the TrimBox plus min(10 pt, CSS bleed),
+    and draws ``marks: crop`` in the CSS bleed area, from the media edge halfway
+    to the trim line (``draw/__init__.py``). With ``bleed: 3mm`` the marks thus
+    lie inside the 3 mm bleed that the printer keeps. So the poster asks for a
+    CSS bleed of 3 mm + :data:`MARK_ROOM_MM` (the marks then run from 10 to 5 mm
+    outside the trim, as in print-ready PDFs: MediaBox = trim + bleed + marks),
+    and this finisher puts the BleedBox back at 3 mm.
+    """
+    bleed_pt = sheet.bleed_mm * PT_PER_MM
+
+    def finish(document, pdf) -> None:
+        for number in pdf.pages["Kids"][::3]:
+            page = pdf.objects[number]
+            left, top, right, bottom = page["TrimBox"]
+            page["BleedBox"] = type(page["TrimBox"])([left - bleed_pt, top - bleed_pt,
+                                                     right + bleed_pt, bottom + bleed_pt])
+    return finish
 
 
 def _fit(sheet: Sheet, columns: int, natural, tried: list) -> Optional[tuple[Layout, Measure]]:
