@@ -3,7 +3,8 @@
 Each output records a fingerprint of what it was built from (content, data,
 templates, assets, config, options and the package version) in
 ``<out>/.coursepress-state.json``; an output whose fingerprint is unchanged and
-whose file still exists is reported "up to date" and not rebuilt.
+whose file still exists is reported "up to date" and not rebuilt. Outputs are
+built into a staging folder and moved into place together only if all succeed.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import json
 import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Optional
 
 from . import __version__
+from .errors import BuildError, ContentError, ContentErrors
 from .fonts import font_dirs
 from .model import Course
 from .output import atomic_write
@@ -137,69 +140,130 @@ def _timed_job(course: Course, job: Job, settings: BuildSettings) -> tuple[Outpu
     return output, time.perf_counter() - start
 
 
+def _child(course: Course, jobs: list[Job], settings: BuildSettings, conn) -> None:
+    """Run ``jobs`` in a forked process; send ``(key, (output, seconds) | None, error | None)`` per job."""
+    for job in jobs:
+        try:
+            message = (job.key, _timed_job(course, job, settings), None)
+        except Exception as exc:          # noqa: BLE001 — every failure goes back to the parent
+            message = (job.key, None, exc)
+        try:
+            conn.send(message)
+        except Exception as exc:          # noqa: BLE001 — an exception that cannot be pickled
+            conn.send((job.key, None, BuildError(f"{type(message[2]).__name__}: {message[2]} ({exc})")))
+    conn.close()
+
+
+def _run_parallel(course: Course, todo: list[Job], settings: BuildSettings, workers: int) -> dict:
+    """Run ``todo`` in ``workers`` forked processes; returns key → (output, seconds) or exception.
+
+    Processes are forked directly (no executor thread alive at fork time) and
+    each takes a share of the jobs, longest first.
+    """
+    shares: list[list[Job]] = [[] for _ in range(workers)]
+    for index, job in enumerate(sorted(todo, key=lambda j: COST_RANK[j.kind])):
+        shares[index % workers].append(job)
+    context = multiprocessing.get_context("fork")
+    running = []
+    for share in shares:
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_child, args=(course, share, settings, send), daemon=True)
+        process.start()
+        send.close()
+        running.append((process, receive, share))
+    outcome: dict = {}
+    for process, receive, share in running:
+        while True:
+            try:
+                key, result, error = receive.recv()
+            except EOFError:
+                break
+            outcome[key] = error if error is not None else result
+        process.join()
+        for job in share:
+            outcome.setdefault(job.key, BuildError(f"the build process for {job.key} stopped "
+                                                   f"(exit code {process.exitcode}); run with -v"))
+    return outcome
+
+
+def _merge_failures(failures: list[BaseException]) -> BaseException:
+    """One exception for several failed outputs: content errors are merged so every problem is shown."""
+    content: list[ContentError] = []
+    for failure in failures:
+        if isinstance(failure, ContentErrors):
+            content.extend(failure.errors)
+        elif isinstance(failure, ContentError):
+            content.append(failure)
+        else:
+            return failure
+    unique = list({str(e): e for e in content}.values())
+    return ContentErrors(unique)
+
+
 def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool = False,
           workers: Optional[int] = None, on_result: Optional[Callable[[Result], None]] = None) -> list[Result]:
     """Build every job of ``kinds``, skipping up-to-date outputs unless ``force``.
 
-    ``on_result`` is called with each :class:`Result` as soon as it is known
-    (so a summary line is printed for every output that was built, even when
-    another output fails).
+    All or nothing: the writers write into a staging folder inside the output
+    folder; only when every output succeeded are they renamed into place (each
+    rename atomic) and recorded. If any output fails, no output changes, so the
+    handout and deck of a lecture never fall out of step.
 
-    Jobs that need building run in ``workers`` processes (default: one per core,
-    at most one per job), since layout is CPU-bound and single-threaded.
+    ``on_result`` is called with each :class:`Result` once it is final (up-to-date
+    outputs at once, built ones after they are in place). Jobs run in ``workers``
+    forked processes (default: one per core, at most one per job), since layout
+    is CPU-bound and single-threaded.
 
     Raises:
-        ContentErrors, BuildError: the first failure after all jobs finished;
-            outputs that succeeded are kept and recorded, failed ones keep
-            their previous file.
+        ContentErrors: the problems of every failed output, together.
+        BuildError: another failure (the first one).
     """
     state = _load_state(settings.out_dir)
     results: list[Result] = []
-    todo: list[tuple[Job, str]] = []
+    todo: list[Job] = []
+    stamps: dict[str, str] = {}
     for job in jobs_for(course, kinds):
         start = time.perf_counter()
-        stamp = fingerprint(course, job, settings)
+        stamps[job.key] = fingerprint(course, job, settings)
         path = output_path(course, job, settings)
-        if not force and state.get(job.key) == stamp and path.exists():
+        if not force and state.get(job.key) == stamps[job.key] and path.exists():
             results.append(Result(job, path, None, time.perf_counter() - start))
             if on_result is not None:
                 on_result(results[-1])
         else:
-            todo.append((job, stamp))
-    workers = min(workers or os.cpu_count() or 1, len(todo))
-    failure: Optional[BaseException] = None
-
-    def record(job: Job, stamp: str, output: Output, seconds: float) -> None:
-        state[job.key] = stamp
-        atomic_write(settings.out_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode())
-        results.append(Result(job, output.path, output, seconds))
-        if on_result is not None:
-            on_result(results[-1])
-
-    if workers <= 1:
-        for job, stamp in todo:
-            try:
-                output, seconds = _timed_job(course, job, settings)
-            except Exception as exc:     # like the parallel path: build the others, then report
-                failure = failure or exc
-                continue
-            record(job, stamp, output, seconds)
-        if failure is not None:
-            raise failure
+            todo.append(job)
+    if not todo:
         return results
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        # Longest jobs first, so a short one fills the other core at the end (results keep the job order).
-        submitted = {job: pool.submit(_timed_job, course, job, settings)
-                     for job, _ in sorted(todo, key=lambda item: COST_RANK[item[0].kind])}
-        for job, stamp in todo:
-            future = submitted[job]
-            try:
-                output, seconds = future.result()
-            except Exception as exc:     # report after the other jobs finished
-                failure = failure or exc
-                continue
-            record(job, stamp, output, seconds)
-    if failure is not None:
-        raise failure
+    settings.out_dir.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".coursepress-staging-", dir=settings.out_dir))
+    staged = replace(settings, out_dir=stage)
+    try:
+        workers = min(workers or os.cpu_count() or 1, len(todo))
+        if workers <= 1:
+            outcome: dict = {}
+            for job in todo:
+                try:
+                    outcome[job.key] = _timed_job(course, job, staged)
+                except Exception as exc:      # noqa: BLE001 — build the others, then report all
+                    outcome[job.key] = exc
+        else:
+            outcome = _run_parallel(course, todo, staged, workers)
+        failures = [outcome[job.key] for job in todo if isinstance(outcome[job.key], BaseException)]
+        if failures:
+            raise _merge_failures(failures)
+        done: list[Result] = []
+        for job in todo:
+            output, seconds = outcome[job.key]
+            final = settings.out_dir / output.path.name
+            os.replace(output.path, final)
+            output.path = final
+            state[job.key] = stamps[job.key]
+            done.append(Result(job, final, output, seconds))
+        atomic_write(settings.out_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode())
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    for result in done:
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
     return results

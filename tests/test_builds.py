@@ -141,13 +141,13 @@ def test_data_or_image_edits_rebuild_what_depends_on_them(make_project):
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 60 30"><rect width="60" height="30" fill="red"/></svg>'
 
 
-def test_one_failing_output_keeps_its_old_file_and_the_others_are_built(make_project):
+def test_one_failing_output_leaves_every_previous_output_untouched(make_project):
     """A deck-only error (SVG on a slide) raised in a worker process is reported with file:line;
-    the handout and poster are still built and summarised, the old deck is kept byte for byte."""
+    all or nothing: no output changes (the handout and deck stay in step), nothing is summarised."""
     root = make_project(files={"content/lectures/img/a.svg": SVG})
     out = root / "out"
     assert run_build("all", "--project", str(root), "--out", str(out)).code == 0
-    deck = digest(out / "intro.pptx")
+    before = {name: digest(out / name) for name in ("intro.pdf", "intro.pptx", "poster.pdf")}
     lecture = root / "content/lectures/intro.md"
     lecture.write_text(lecture.read_text(encoding="utf-8") + "\n![红色方块](img/a.svg)\n", encoding="utf-8")
     line = len(lecture.read_text(encoding="utf-8").splitlines())
@@ -155,12 +155,13 @@ def test_one_failing_output_keeps_its_old_file_and_the_others_are_built(make_pro
     assert result.code == 1
     assert f"content/lectures/intro.md:{line}:" in result.err and "cannot be placed on a slide" in result.err
     assert "Traceback" not in result.err and "internal error" not in result.err
-    assert set(status_lines(result.out)) == {"intro.pdf", "poster.pdf"}
-    assert digest(out / "intro.pptx") == deck
+    assert set(status_lines(result.out)) <= {"poster.pdf"}      # only "up to date" lines
+    assert {name: digest(out / name) for name in before} == before
+    assert sorted(p.name for p in out.iterdir()) == sorted([*before, ".coursepress-state.json"])
 
 
-def test_sequential_build_finishes_the_other_outputs_before_failing(make_project, tmp_path):
-    from coursepress.errors import ContentError
+def test_sequential_build_reports_the_failure_and_writes_nothing(make_project, tmp_path):
+    from coursepress.errors import ContentErrors
     from coursepress.load import load_course
     from coursepress.pipeline import build
     from coursepress.writers import BuildSettings
@@ -169,6 +170,6 @@ def test_sequential_build_finishes_the_other_outputs_before_failing(make_project
                         files={"content/lectures/img/a.svg": SVG})
     course, _ = load_course(root)
     seen = []
-    with pytest.raises(ContentError, match="cannot be placed on a slide"):
+    with pytest.raises(ContentErrors, match="cannot be placed on a slide"):
         build(course, ["pptx", "pdf"], BuildSettings(tmp_path / "out"), workers=1, on_result=seen.append)
-    assert [r.job.kind for r in seen] == ["pdf"] and (tmp_path / "out/intro.pdf").exists()
+    assert seen == [] and not (tmp_path / "out/intro.pdf").exists()

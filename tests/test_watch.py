@@ -49,7 +49,15 @@ class Watcher:
                 err.append(line)
                 self.err.append(line)
             elif STATUS.match(line):
-                return line, out, err
+                # stderr is read by another thread: collect what was written before the status line
+                while True:
+                    try:
+                        name, late = self.lines.get(timeout=0.5)
+                    except queue.Empty:
+                        return line, out, err
+                    (err if name == "err" else out).append(late)
+                    if name == "err":
+                        self.err.append(late)
             else:
                 out.append(line)
 
