@@ -14,7 +14,7 @@ import re
 import unicodedata
 from typing import Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import Problems
 from .yamlsource import YamlDoc
@@ -201,6 +201,14 @@ class Model(BaseModel):
         if value is not None and not re.match(r"^https?://[^\s]+$", value):
             raise ValueError(f"'{value}' is not an http(s) URL")
         return value
+
+    @model_validator(mode="after")
+    def _estimates_have_values(self) -> "Model":
+        for key in self.estimated:
+            if getattr(self, key) is None:
+                raise ValueError(f"'estimated' has a note for {key}, but {key} has no value; "
+                                 f"give the estimated value or remove the note")
+        return self
 
     @property
     def sizes_b(self) -> tuple[float, ...]:

@@ -180,3 +180,15 @@ def test_usage_mistakes_exit_2_before_building(make_project, tmp_path):
         assert result.code == 2 and words in result.err, (args, result.err)
     assert afile.read_text() == "keep me"
     assert run_build("pdf", "--lecture", "intro.md", "--project", str(root), "--out", str(tmp_path / "o")).code == 0
+
+
+def test_estimate_note_without_a_value_is_an_error(make_project):
+    models = GOOD_MODEL.replace("    parameters_b: 7\n", "    parameters_b: null\n    estimated:\n      parameters_b: 估计值\n")
+    messages = errors_of(make_project(models=models))
+    assert any("models.yaml:2" in m and "has no value" in m for m in messages), messages
+
+
+def test_poster_without_models_is_refused_clearly(make_project):
+    root = make_project(models="models: []\n")
+    result = run_build("poster", "--project", str(root), "--out", str(root / "out"))
+    assert result.code == 1 and "lists no models" in result.err and "Traceback" not in result.err

@@ -316,9 +316,12 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
 
     Raises:
         ContentErrors: missing values or uncovered characters under ``--strict``.
-        BuildError: too many models, content that cannot fit the sheet (with the
+        BuildError: no models or too many, content that cannot fit the sheet (with the
             overflow in mm and what to do), or a resource outside the project.
     """
+    if not course.data.models:
+        raise BuildError("content/data/models.yaml lists no models, so there is nothing to compare; "
+                         "add models to the data file or build only the handout and deck (pdf, pptx)")
     problems = Problems(settings.strict)
     sheet = sheet_for(course, settings)
     content = plan(course, problems)
