@@ -658,3 +658,27 @@ def test_check_plans_every_deck_without_writing(make_project, tmp_path):
     check = run_build("check", "--project", str(root))
     assert check.code == 0 and "warning" not in check.err, check.err
     assert not list(root.rglob("*.pptx")) or all("templates" in str(p) for p in root.rglob("*.pptx"))
+
+
+def test_long_caption_is_shortened_on_the_slide_and_kept_whole_in_the_notes(make_project, tmp_path):
+    caption = "参数规模" + "，这是一个非常长的图注用来检验图注占位符放不下时的处理" * 6
+    lecture = f"""---
+title: 长图注
+---
+
+# 部分
+
+```{{chart}}
+:id: fig-long
+:kind: parameters
+:caption: {caption}
+:alt: 条形图：参数规模
+```
+"""
+    root = make_project(lecture=lecture)
+    result = run_build("pptx", "--project", str(root), "--out", str(tmp_path / "out"))
+    assert result.code == 0, result.err
+    prs = Presentation(str(tmp_path / "out/intro.pptx"))
+    slide = next(s for s in prs.slides if s.has_notes_slide and caption in s.notes_slide.notes_text_frame.text)
+    shown = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    assert "…" in shown and caption not in shown

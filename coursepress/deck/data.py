@@ -42,10 +42,35 @@ def _caption(label: str, number: int, caption) -> str:
     return f"{label} {number}　{text}" if number and text else text
 
 
+def _fit_caption(planner: "Planner", layout: str, caption: str, pos: SourcePos) -> tuple[tuple[Para, ...], bool]:
+    """The caption paragraphs for the Caption placeholder; a caption too long even at the smallest
+    allowed size is cut at the longest prefix that fits, ending in "…" (returns shortened=True)."""
+    try:
+        return planner.fit.single(layout, "Caption", [Para((Run(caption),))], pos), False
+    except ContentError:
+        pass
+    low, high, best = 1, len(caption) - 1, None
+    while low <= high:
+        middle = (low + high) // 2
+        try:
+            best = planner.fit.single(layout, "Caption", [Para((Run(caption[:middle].rstrip() + "…"),))], pos)
+            low = middle + 1
+        except ContentError:
+            high = middle - 1
+    if best is None:
+        raise ContentError(pos, f"the caption placeholder of the '{layout}' layout cannot hold any text",
+                           "make the Caption placeholder of the reference deck taller")
+    return best, True
+
+
 def _data_slide(planner: "Planner", layout: str, title: str, index: int, pos: SourcePos, caption: str,
                 notes: tuple[Para, ...], **data) -> SlidePlan:
     shown = title + (CONTINUED if index else "")
-    caption_paras = planner.fit.single(layout, "Caption", [Para((Run(caption),))], pos) if caption else ()
+    caption_paras: tuple[Para, ...] = ()
+    if caption:
+        caption_paras, shortened = _fit_caption(planner, layout, caption, pos)
+        if shortened:     # the whole caption stays with the lecturer
+            notes = (Para((Run(f"图表说明：{caption}"),)),) + tuple(notes)
     return SlidePlan(data.pop("kind"), layout, (("Title", planner.fit.title(layout, shown, pos)),
                                                 ("Caption", caption_paras)), notes, pos, **data)
 
