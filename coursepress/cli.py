@@ -59,8 +59,7 @@ def _report(exc: BaseException) -> None:
 
 def run_once(args, kinds: list[str]) -> int:
     """Load, validate and build ``kinds``; returns an exit code."""
-    from .load import load_course
-    from .pipeline import build
+    from .pipeline import build, up_to_date
     from .writers import BuildSettings
 
     root = args.project.resolve()
@@ -68,6 +67,14 @@ def run_once(args, kinds: list[str]) -> int:
     settings = BuildSettings(out_dir=out_dir, strict=args.strict, poster_size=args.size,
                              poster_landscape=args.landscape, print_ready=args.print_ready,
                              reference=args.reference.resolve() if args.reference else None)
+    if kinds and not args.force:      # fast path: nothing to do, nothing loaded
+        quick = up_to_date(root, kinds, settings, args.lecture, _configured_reference(root) if "pptx" in kinds else None)
+        if quick is not None:
+            for result in quick:
+                _summary(args, result)
+            return EXIT_OK
+    from .load import load_course
+
     course, problems = load_course(root, strict=args.strict, lecture=args.lecture)
     for warning in problems.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -77,17 +84,38 @@ def run_once(args, kinds: list[str]) -> int:
         _say(args, f"ok: {len(course.lectures)} lecture(s), {len(course.data.models)} model(s), no problems found")
         return EXIT_OK
 
-    def summary(result) -> None:     # one line per output, as soon as it is done
-        shown = result.path.relative_to(Path.cwd()) if result.path.is_relative_to(Path.cwd()) else result.path
-        if result.output is None:
-            _say(args, f"{shown}: up to date")
-            return
-        for warning in result.output.warnings:
-            print(f"warning: {warning}", file=sys.stderr)
-        _say(args, f"{shown}: {result.output.summary}, {result.seconds:.2f} s")
-
-    build(course, kinds, settings, force=args.force, on_result=summary)
+    build(course, kinds, settings, force=args.force, on_result=lambda result: _summary(args, result))
     return EXIT_OK
+
+
+def _summary(args, result) -> None:
+    """One stdout line per output (as soon as it is final); its warnings to stderr."""
+    shown = result.path.relative_to(Path.cwd()) if result.path.is_relative_to(Path.cwd()) else result.path
+    if result.output is None:
+        _say(args, f"{shown}: up to date")
+        return
+    for warning in result.output.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    _say(args, f"{shown}: {result.output.summary}, {result.seconds:.2f} s")
+
+
+def _configured_reference(root: Path) -> Optional[str]:
+    """``deck.reference`` as written in course.yaml (for the up-to-date check), or None."""
+    try:
+        text = (root / "content" / "course.yaml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if "reference" not in text:        # the usual case: no YAML parser needed
+        return None
+    from .yamlsource import load_yaml
+
+    try:
+        value = load_yaml(text, "content/course.yaml").value
+    except ContentError:
+        return None
+    deck = value.get("deck") if isinstance(value, dict) else None
+    reference = deck.get("reference") if isinstance(deck, dict) else None
+    return reference if isinstance(reference, str) else None
 
 
 def usage_problem(args) -> Optional[str]:

@@ -18,16 +18,18 @@ import shutil
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from . import __version__
 from .errors import BuildError, ContentError, ContentErrors
 from .fonts import font_dirs
-from .model import Course
 from .output import atomic_write
 from .resources import inside
 from .templating import TOOL_ROOT, search_path
 from .writers import BuildSettings, Output, writer
+
+if TYPE_CHECKING:
+    from .model import Course
 
 STATE_FILE = ".coursepress-state.json"
 # Typical cost order of the writers (benchmarks: poster ≈ 4 layouts, handout ≈ 1, deck no layout engine).
@@ -66,39 +68,65 @@ def _hash_tree(digest, folders: list[Path], skip=lambda path: False, pattern: st
             digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
 
 
-def fingerprint(course: Course, job: Job, settings: BuildSettings) -> str:
+def fingerprint(root: Path, job: Job, settings: BuildSettings, configured_reference: Optional[str] = None) -> str:
     """SHA-256 over everything ``job`` depends on (files by content, folders by size and mtime).
 
     Every job depends on course.yaml, models.yaml, the templates, the assets
     (fonts), the package's source and the options. A lecture's handout and
     deck also depend on its own Markdown file and on the other files under
     ``content/`` (images), but not on other lectures; the poster depends on
-    no lecture and no image, so editing a lecture never rebuilds it.
+    no lecture and no image, so editing a lecture never rebuilds it. A deck
+    also depends on its reference deck (``configured_reference`` is
+    ``deck.reference`` of course.yaml, relative to ``root``). Works from the
+    file system alone, so an up-to-date check needs no content loaded.
     """
     digest = hashlib.sha256(f"{__version__}|{job.key}|{settings.strict}|{settings.poster_size}|"
                             f"{settings.poster_landscape}|{settings.print_ready}|{settings.reference}".encode())
-    content = course.root / "content"
-    lecture = course.lecture(job.lecture) if job.lecture else None
+    content = root / "content"
     files = [content / "course.yaml", content / "data" / "models.yaml"]
-    if lecture is not None:
-        files.append(lecture.source)
+    if job.lecture is not None:
+        files.append(content / "lectures" / f"{job.lecture}.md")
     for path in files:
         digest.update(path.read_bytes() if path.is_file() else b"-")
-    tool = [TOOL_ROOT / "assets", course.root / "assets"] + [Path(p) for p in search_path(course.root)]
-    _hash_tree(digest, list(dict.fromkeys(p.resolve() for p in tool)) + font_dirs(course.root))
+    tool = [TOOL_ROOT / "assets", root / "assets"] + [Path(p) for p in search_path(root)]
+    _hash_tree(digest, list(dict.fromkeys(p.resolve() for p in tool)) + font_dirs(root))
     _hash_tree(digest, [Path(__file__).resolve().parent], pattern="*.py")
-    if lecture is not None:
+    if job.lecture is not None:
         lectures = (content / "lectures").resolve()
         _hash_tree(digest, [content], skip=lambda p: p in files or (p.suffix == ".md" and p.parent == lectures))
     if job.kind == "pptx":
-        configured = course.meta.deck.reference
-        config_path = course.root / configured if configured else None
-        if config_path is not None and not inside(course.root, config_path):
+        config_path = root / configured_reference if isinstance(configured_reference, str) else None
+        if config_path is not None and not inside(root, config_path):
             config_path = None          # refused when the deck is built; never read here
         for reference in (settings.reference, config_path):
             if reference is not None and reference.is_file():
                 digest.update(reference.read_bytes())
     return digest.hexdigest()
+
+
+def up_to_date(root: Path, kinds: list[str], settings: BuildSettings, lecture: Optional[str] = None,
+               configured_reference: Optional[str] = None) -> Optional[list[Result]]:
+    """Results for ``kinds`` if every output is up to date, else None; reads no content.
+
+    The command line calls this before loading the course, so a no-op build
+    costs a few file hashes instead of parsing and validating everything.
+    """
+    folder = root / "content" / "lectures"
+    names = sorted(p.stem for p in folder.glob("*.md")) if folder.is_dir() else []
+    if lecture is not None:
+        names = [n for n in names if n == lecture]
+    if not names:
+        return None
+    state = _load_state(settings.out_dir)
+    results = []
+    for kind in kinds:
+        for name in ([None] if kind == "poster" else names):
+            job = Job(kind, name)
+            path = output_path(job, settings)
+            if state.get(job.key) != fingerprint(root, job, settings, configured_reference) or not path.exists():
+                return None
+            results.append(Result(job, path, None, 0.0))
+    return results
 
 
 def _load_state(out_dir: Path) -> dict:
@@ -108,7 +136,7 @@ def _load_state(out_dir: Path) -> dict:
         return {}
 
 
-def output_path(course: Course, job: Job, settings: BuildSettings) -> Path:
+def output_path(job: Job, settings: BuildSettings) -> Path:
     suffix = {"pdf": ".pdf", "pptx": ".pptx"}.get(job.kind)
     if suffix:
         return settings.out_dir / f"{job.lecture}{suffix}"
@@ -224,8 +252,8 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
     stamps: dict[str, str] = {}
     for job in jobs_for(course, kinds):
         start = time.perf_counter()
-        stamps[job.key] = fingerprint(course, job, settings)
-        path = output_path(course, job, settings)
+        stamps[job.key] = fingerprint(course.root, job, settings, course.meta.deck.reference)
+        path = output_path(job, settings)
         if not force and state.get(job.key) == stamps[job.key] and path.exists():
             results.append(Result(job, path, None, time.perf_counter() - start))
             if on_result is not None:

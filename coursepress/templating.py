@@ -16,8 +16,6 @@ from typing import Optional
 
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
 
-from . import numbers
-from .markdown import is_cjk
 
 TOOL_ROOT = Path(__file__).resolve().parent.parent
 
@@ -134,6 +132,9 @@ def environment(root: Path) -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["autospace"] = autospace
     env.filters["autospace_html"] = autospace_html
+    from . import numbers       # the data layer (pydantic) only when templates are rendered
+    from .markdown import is_cjk
+
     env.filters["params"] = numbers.format_params
     env.filters["context"] = numbers.format_context
     env.globals.update(field_text=numbers.field_text, estimate_note=numbers.estimate_note,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import socket
 import threading
 
@@ -173,3 +174,23 @@ def test_sequential_build_reports_the_failure_and_writes_nothing(make_project, t
     with pytest.raises(ContentErrors, match="cannot be placed on a slide"):
         build(course, ["pptx", "pdf"], BuildSettings(tmp_path / "out"), workers=1, on_result=seen.append)
     assert seen == [] and not (tmp_path / "out/intro.pdf").exists()
+
+
+def test_up_to_date_check_sees_a_changed_configured_reference_deck(make_project):
+    from pptx import Presentation
+
+    from conftest import REPO
+
+    root = make_project()
+    shutil.copy(REPO / "templates/deck/reference.pptx", root / "content/master.pptx")
+    course_yaml = root / "content/course.yaml"
+    course_yaml.write_text(course_yaml.read_text(encoding="utf-8") + "deck:\n  reference: content/master.pptx\n",
+                           encoding="utf-8")
+    out = root / "out"
+    assert run_build("pptx", "--project", str(root), "--out", str(out)).code == 0
+    assert "up to date" in run_build("pptx", "--project", str(root), "--out", str(out)).out
+    master = Presentation(str(root / "content/master.pptx"))
+    master.core_properties.title = "another master"
+    master.save(str(root / "content/master.pptx"))
+    again = run_build("pptx", "--project", str(root), "--out", str(out))
+    assert again.code == 0 and "up to date" not in again.out and "slides" in again.out
