@@ -9,13 +9,9 @@ traceback, and that the previous outputs are unchanged.
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import re
 import shutil
 import subprocess
 import sys
-import textwrap
 import zipfile
 from pathlib import Path
 

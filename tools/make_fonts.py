@@ -34,7 +34,6 @@ Requires: fontTools (>= 4.40).
 """
 import argparse
 import os
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 
