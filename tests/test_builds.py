@@ -182,15 +182,16 @@ def test_up_to_date_check_sees_a_changed_configured_reference_deck(make_project)
     from conftest import REPO
 
     root = make_project()
-    shutil.copy(REPO / "templates/deck/reference.pptx", root / "content/master.pptx")
+    (root / "masters").mkdir()     # outside content/ and templates/: only the reference hashing sees it
+    shutil.copy(REPO / "templates/deck/reference.pptx", root / "masters/master.pptx")
     course_yaml = root / "content/course.yaml"
-    course_yaml.write_text(course_yaml.read_text(encoding="utf-8") + "deck:\n  reference: content/master.pptx\n",
+    course_yaml.write_text(course_yaml.read_text(encoding="utf-8") + "deck:\n  reference: masters/master.pptx\n",
                            encoding="utf-8")
     out = root / "out"
     assert run_build("pptx", "--project", str(root), "--out", str(out)).code == 0
     assert "up to date" in run_build("pptx", "--project", str(root), "--out", str(out)).out
-    master = Presentation(str(root / "content/master.pptx"))
+    master = Presentation(str(root / "masters/master.pptx"))
     master.core_properties.title = "another master"
-    master.save(str(root / "content/master.pptx"))
+    master.save(str(root / "masters/master.pptx"))
     again = run_build("pptx", "--project", str(root), "--out", str(out))
     assert again.code == 0 and "up to date" not in again.out and "slides" in again.out

@@ -297,3 +297,14 @@ def test_c25_data_strings_escaped(case_project):
     text = norm("".join(page_texts(only_pdf(out))))
     for literal in ("Xinghe<mini>", "R&D", "<128", "<b>不应变粗</b>"):
         assert norm(literal) in text, literal
+
+
+def test_content_past_the_page_edge_is_an_error_with_its_line(make_project):
+    columns = 150     # more columns than even a landscape page can hold one character each
+    table = ("| " + " | ".join(f"列{i}" for i in range(columns)) + " |\n|" + "---|" * columns + "\n"
+             + "| " + " | ".join(f"值{i}" for i in range(columns)) + " |\n")
+    root = make_project(lecture="---\ntitle: 宽\n---\n\n# 表\n\n正文。\n\n" + table)
+    out, result = build_pdf(root)
+    assert result.code == 1
+    assert "content/lectures/intro.md:9:" in result.err and "past the page edge" in result.err
+    assert not (out / "intro.pdf").exists()
