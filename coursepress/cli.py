@@ -54,7 +54,7 @@ def _report(exc: BaseException) -> None:
     for err in errors:
         print(f"error: {err}", file=sys.stderr)
     if isinstance(exc, ContentErrors) and len(errors) > 1:
-        print(f"{len(errors)} problems; nothing was changed in the output folder for the failed output", file=sys.stderr)
+        print(f"{len(errors)} problems; no output was changed", file=sys.stderr)
 
 
 def run_once(args, kinds: list[str]) -> int:

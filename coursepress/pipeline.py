@@ -68,7 +68,20 @@ def _hash_tree(digest, folders: list[Path], skip=lambda path: False, pattern: st
             digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
 
 
-def fingerprint(root: Path, job: Job, settings: BuildSettings, configured_reference: Optional[str] = None) -> str:
+def shared_stamp(root: Path) -> str:
+    """Digest of what every output depends on alike: templates, assets (fonts) and the package source.
+
+    Computed once per build and passed to :func:`fingerprint` (walking those trees per output repeated the I/O).
+    """
+    digest = hashlib.sha256()
+    tool = [TOOL_ROOT / "assets", root / "assets"] + [Path(p) for p in search_path(root)]
+    _hash_tree(digest, list(dict.fromkeys(p.resolve() for p in tool)) + font_dirs(root))
+    _hash_tree(digest, [Path(__file__).resolve().parent], pattern="*.py")
+    return digest.hexdigest()
+
+
+def fingerprint(root: Path, job: Job, settings: BuildSettings, configured_reference: Optional[str] = None,
+                shared: Optional[str] = None) -> str:
     """SHA-256 over everything ``job`` depends on (files by content, folders by size and mtime).
 
     Every job depends on course.yaml, models.yaml, the templates, the assets
@@ -88,9 +101,7 @@ def fingerprint(root: Path, job: Job, settings: BuildSettings, configured_refere
         files.append(content / "lectures" / f"{job.lecture}.md")
     for path in files:
         digest.update(path.read_bytes() if path.is_file() else b"-")
-    tool = [TOOL_ROOT / "assets", root / "assets"] + [Path(p) for p in search_path(root)]
-    _hash_tree(digest, list(dict.fromkeys(p.resolve() for p in tool)) + font_dirs(root))
-    _hash_tree(digest, [Path(__file__).resolve().parent], pattern="*.py")
+    digest.update((shared if shared is not None else shared_stamp(root)).encode())
     if job.lecture is not None:
         lectures = (content / "lectures").resolve()
         _hash_tree(digest, [content], skip=lambda p: p in files or (p.suffix == ".md" and p.parent == lectures))
@@ -118,12 +129,13 @@ def up_to_date(root: Path, kinds: list[str], settings: BuildSettings, lecture: O
     if not names:
         return None
     state = _load_state(settings.out_dir)
+    shared = shared_stamp(root)
     results = []
     for kind in kinds:
         for name in ([None] if kind == "poster" else names):
             job = Job(kind, name)
             path = output_path(job, settings)
-            if state.get(job.key) != fingerprint(root, job, settings, configured_reference) or not path.exists():
+            if state.get(job.key) != fingerprint(root, job, settings, configured_reference, shared) or not path.exists():
                 return None
             results.append(Result(job, path, None, 0.0))
     return results
@@ -250,9 +262,10 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
     results: list[Result] = []
     todo: list[Job] = []
     stamps: dict[str, str] = {}
+    shared = shared_stamp(course.root)
     for job in jobs_for(course, kinds):
         start = time.perf_counter()
-        stamps[job.key] = fingerprint(course.root, job, settings, course.meta.deck.reference)
+        stamps[job.key] = fingerprint(course.root, job, settings, course.meta.deck.reference, shared)
         path = output_path(job, settings)
         if not force and state.get(job.key) == stamps[job.key] and path.exists():
             results.append(Result(job, path, None, time.perf_counter() - start))

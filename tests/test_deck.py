@@ -78,6 +78,16 @@ def xml_parts(path: Path, prefix: str):
                 yield name, etree.fromstring(z.read(name))
 
 
+def han_runs(path: Path):
+    """Yield (part name, a:r element, its text) for every run with Han text in slides and notes."""
+    for prefix in ("ppt/slides/slide", "ppt/notesSlides/"):
+        for name, root in xml_parts(path, prefix):
+            for run in root.iter(f"{{{NS['a']}}}r"):
+                text = run.findtext("a:t", namespaces=NS) or ""
+                if HAN.search(text):
+                    yield name, run, text
+
+
 def yaml_models(root: Path) -> list[dict]:
     return YAML(typ="safe").load((root / "content/data/models.yaml").read_text(encoding="utf-8"))["models"]
 
@@ -134,17 +144,12 @@ def test_section_slide_per_part_and_slides_text_from_source(course_deck):
 def test_every_chinese_run_has_east_asian_font(course_deck):
     _, path, _ = course_deck
     checked = 0
-    for prefix in ("ppt/slides/slide", "ppt/notesSlides/"):
-        for name, root in xml_parts(path, prefix):
-            for run in root.iter(f"{{{NS['a']}}}r"):
-                text = run.findtext("a:t", namespaces=NS) or ""
-                if not HAN.search(text):
-                    continue
-                rpr = run.find("a:rPr", NS)
-                assert rpr is not None and rpr.find("a:ea", NS) is not None, f"{name}: '{text}' has no a:ea"
-                assert rpr.find("a:latin", NS) is not None
-                assert rpr.get("lang") == "zh-CN", f"{name}: '{text}'"
-                checked += 1
+    for name, run, text in han_runs(path):
+        rpr = run.find("a:rPr", NS)
+        assert rpr is not None and rpr.find("a:ea", NS) is not None, f"{name}: '{text}' has no a:ea"
+        assert rpr.find("a:latin", NS) is not None
+        assert rpr.get("lang") == "zh-CN", f"{name}: '{text}'"
+        checked += 1
     assert checked > 100
 
 
@@ -346,18 +351,13 @@ def test_c07_east_asian_font_on_every_run(case_project, tmp_path):
     front = YAML(typ="safe").load((CASES / "C07/lecture.md").read_text(encoding="utf-8").split("---")[1])
     _, path, _ = build(root, tmp_path / "out")
     found = {"slide": 0, "table": 0, "notes": 0}
-    for prefix in ("ppt/slides/slide", "ppt/notesSlides/"):
-        for name, root_el in xml_parts(path, prefix):
-            for run in root_el.iter(f"{{{NS['a']}}}r"):
-                text = run.findtext("a:t", namespaces=NS) or ""
-                if not HAN.search(text):
-                    continue
-                rpr = run.find("a:rPr", NS)
-                assert rpr.find("a:ea", NS).get("typeface") == front["pptx_font_cjk"], text
-                assert rpr.find("a:latin", NS).get("typeface") == front["pptx_font_latin"], text
-                assert rpr.get("lang") == "zh-CN"
-                kind = "notes" if "notes" in name else ("table" if run.xpath("ancestor::a:tc", namespaces=NS) else "slide")
-                found[kind] += 1
+    for name, run, text in han_runs(path):
+        rpr = run.find("a:rPr", NS)
+        assert rpr.find("a:ea", NS).get("typeface") == front["pptx_font_cjk"], text
+        assert rpr.find("a:latin", NS).get("typeface") == front["pptx_font_latin"], text
+        assert rpr.get("lang") == "zh-CN"
+        kind = "notes" if "notes" in name else ("table" if run.xpath("ancestor::a:tc", namespaces=NS) else "slide")
+        found[kind] += 1
     assert all(found.values()), found
 
 

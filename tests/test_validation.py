@@ -22,6 +22,12 @@ models:
 """
 
 
+def assert_reported(root, where: str, words: str) -> None:
+    """Loading ``root`` fails with a message that names ``where`` (file:line) and says ``words``."""
+    messages = errors_of(root)
+    assert any(where in m and words in m for m in messages), messages
+
+
 def errors_of(root) -> list[str]:
     with pytest.raises(ContentErrors) as info:
         load_course(root)
@@ -40,8 +46,7 @@ def errors_of(root) -> list[str]:
     ("models:\n  - name: A\n    organisation: B\n    url: javascript:alert(1)\n", "models.yaml:4", "not an http(s) URL"),
 ])
 def test_model_data_errors(make_project, models, where, words):
-    messages = errors_of(make_project(models=models))
-    assert any(where in m and words in m for m in messages), messages
+    assert_reported(make_project(models=models), where, words)
 
 
 @pytest.mark.parametrize("course, where, words", [
@@ -51,8 +56,7 @@ def test_model_data_errors(make_project, models, where, words):
     ("title: T\nauthr: A\ndate: 2024-01-01\nversion: '1'\n", "course.yaml:2", "did you mean 'author'"),
 ])
 def test_course_errors(make_project, course, where, words):
-    messages = errors_of(make_project(course=course))
-    assert any(where in m and words in m for m in messages), messages
+    assert_reported(make_project(course=course), where, words)
 
 
 def test_unquoted_version_kept_as_written(make_project):
@@ -79,8 +83,7 @@ def test_lecture_errors(make_project, lecture, where, words):
     if not lecture.startswith("---"):
         lecture = "---\ntitle: T\n---\n\n" + lecture
         where = where.replace(f":{where.split(':')[1]}", f":{int(where.split(':')[1]) + 4}")
-    messages = errors_of(make_project(lecture=lecture))
-    assert any(where in m and words in m for m in messages), messages
+    assert_reported(make_project(lecture=lecture), where, words)
 
 
 def test_symlink_out_of_project_refused(make_project, tmp_path):
