@@ -21,21 +21,7 @@ TOOL_ROOT = Path(__file__).resolve().parent.parent
 
 _LATIN = r"A-Za-z0-9\u00C0-\u024F"
 _HAN = "\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF"
-_CJK_LATIN = re.compile(rf"([{_HAN}]) ?([{_LATIN}])")
-_LATIN_CJK = re.compile(rf"([{_LATIN}%]) ?([{_HAN}])")
 AUTOSPACE = "\u2005"   # four-per-em space: the ¼ em gap of W3C clreq §3.2 (mapped in the shipped CJK fonts)
-
-
-def autospace(text: str) -> str:
-    """Put a ¼ em space (U+2005) between Han characters and Latin letters or digits.
-
-    A space the author typed there is replaced by the same fixed gap: justification
-    (which WeasyPrint does by stretching U+0020 only) then never widens it into a hole.
-
-    Source: W3C "Requirements for Chinese Text Layout" (clreq) on mixed text:
-    a gap of about a quarter em separates Han from Western words and numerals.
-    """
-    return _LATIN_CJK.sub(rf"\1{AUTOSPACE}\2", _CJK_LATIN.sub(rf"\1{AUTOSPACE}\2", text))
 
 
 _TAG = re.compile(r"(<[^>]*>)")
@@ -48,7 +34,7 @@ _BLOCK_TAGS = {"p", "li", "td", "th", "div", "h1", "h2", "h3", "h4", "h5", "h6",
 
 
 def autospace_html(html: str) -> str:
-    """Apply :func:`autospace` across inline markup: ``为 <strong>Claude</strong>`` gets the
+    """Put a ¼ em space (U+2005) between Han characters and Latin letters or digits, across inline markup: ``为 <strong>Claude</strong>`` gets the
     fixed ¼ em gap too, while text in pre, code, svg, style and across block boundaries
     is left alone. Works on serialised HTML from the templates (tags never contain text).
 
@@ -130,7 +116,6 @@ def environment(root: Path) -> Environment:
     """
     env = Environment(loader=FileSystemLoader(search_path(root)), bytecode_cache=_bytecode_cache(), autoescape=select_autoescape(["html", "html.j2", "svg", "svg.j2", "xml"], default_for_string=True, default=False),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["autospace"] = autospace
     env.filters["autospace_html"] = autospace_html
     from . import numbers       # the data layer (pydantic) only when templates are rendered
     from .markdown import is_cjk

@@ -292,13 +292,13 @@ def test_c25_markup_in_data_is_text(case_project, tmp_path):
     root = case_project("C25")
     course = load_course(root)[0]
     content = plan(course, Problems())
-    html = render_html(course, sheet_for(course, BuildSettings(tmp_path)), Layout(9, 1), content, Problems())
+    html = render_html(course, sheet_for(course, BuildSettings(tmp_path)), Layout(9, 1), content, Problems()).replace("\u2005", " ")   # CJK/Latin gaps are U+2005
     assert "Xinghe &lt;mini&gt;" in html and "星河 R&amp;D 中心" in html
     assert html.count('<tr class="model">') == len(course.data.models)
     pdf = tmp_path / "out" / "poster.pdf"
     result = run_build("poster", "--project", str(root), "--out", str(pdf.parent), "--size", "A3")
     assert result.code == 0, result.err
-    text = page_texts(pdf)[0]
+    text = page_texts(pdf)[0].replace("\u2005", " ")
     assert "Xinghe <mini>" in text and "星河 R&D 中心" in text
 
 

@@ -36,7 +36,7 @@ from ..fonts import check_coverage, shipped_faces
 from ..numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
 from ..output import atomic_write
 from ..schema import Model
-from ..templating import environment
+from ..templating import autospace_html, environment
 from . import BuildSettings, Output
 from .pdfengine import PdfEngine, build_date, font_stacks, preload  # noqa: F401 (preload: writer API)
 
@@ -271,10 +271,10 @@ def render_html(course: m.Course, sheet: Sheet, layout: Layout, content: Plan, p
     page_height = sheet.height_mm * 8 if measure else sheet.height_mm
     css = env.get_template("poster/poster.css.j2").render(
         fonts=faces, sheet=sheet, layout=layout, page_height_mm=page_height, fractions=fractions, **stacks)
-    return env.get_template("poster/poster.html.j2").render(
+    return autospace_html(env.get_template("poster/poster.html.j2").render(
         course=course, plan=content, tables=split_columns(content.groups, layout.table_columns),
         charts=charts, css=css, build_date=build_date(course), column_title=column_title,
-        ESTIMATE_MARK=ESTIMATE_MARK)
+        ESTIMATE_MARK=ESTIMATE_MARK))
 
 
 def _boxes(box):
