@@ -1,8 +1,9 @@
 """The shipped fonts: discovery, roles, and character coverage.
 
 Every font the outputs use lives in ``assets/fonts`` (project first, then the
-tool's own). Nothing depends on fonts installed on the machine: the handout
-CSS names these files through ``@font-face`` and the coverage check below
+tool's own). Nothing depends on fonts installed on the machine: WeasyPrint
+runs with a fontconfig that knows only these folders (:func:`isolated_fontconfig`),
+so CSS font families resolve to these files, and the coverage check below
 runs against their cmaps, so a character no shipped font has is reported with
 its code point and source line instead of printing as a missing-glyph box.
 """
@@ -33,10 +34,6 @@ class FontFace:
     weight: int
     italic: bool
     codepoints: frozenset[int]
-
-    @property
-    def url(self) -> str:
-        return self.path.resolve().as_uri()
 
 
 FACE_CACHE_VERSION = 1

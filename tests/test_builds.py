@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import socket
 import threading
@@ -174,6 +175,28 @@ def test_sequential_build_reports_the_failure_and_writes_nothing(make_project, t
     with pytest.raises(ContentErrors, match="cannot be placed on a slide"):
         build(course, ["pptx", "pdf"], BuildSettings(tmp_path / "out"), workers=1, on_result=seen.append)
     assert seen == [] and not (tmp_path / "out/intro.pdf").exists()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_watch_builds_land_each_output_as_soon_as_it_is_done(make_project, tmp_path, workers):
+    """``together=False`` (build.py watch): the handout lands although the deck fails; the failure is
+    still raised, the deck is not written, and the state records only what landed."""
+    from coursepress.errors import ContentErrors
+    from coursepress.load import load_course
+    from coursepress.pipeline import STATE_FILE, build
+    from coursepress.writers import BuildSettings
+
+    root = make_project(lecture="---\ntitle: T\n---\n\n# A\n\n![红色方块](img/a.svg)\n",
+                        files={"content/lectures/img/a.svg": SVG})
+    course, _ = load_course(root)
+    out = tmp_path / "out"
+    seen = []
+    with pytest.raises(ContentErrors, match="cannot be placed on a slide"):
+        build(course, ["pptx", "pdf"], BuildSettings(out), workers=workers, on_result=seen.append, together=False)
+    assert [r.path.name for r in seen] == ["intro.pdf"]
+    assert (out / "intro.pdf").read_bytes().startswith(b"%PDF") and not (out / "intro.pptx").exists()
+    assert set(json.loads((out / STATE_FILE).read_text())) == {"pdf:intro"}
+    assert sorted(p.name for p in out.iterdir()) == sorted(["intro.pdf", STATE_FILE])    # no staging folder left
 
 
 def test_up_to_date_check_sees_a_changed_configured_reference_deck(make_project):

@@ -153,6 +153,19 @@ def test_not_blank_and_nothing_cut(posters, name):
     for _, char, (left, bottom, right, top), width, height in char_boxes(pdf):
         assert left >= margin - 0.5 and right <= width - margin + 0.5, char
         assert bottom >= margin - 0.5 and top <= height - margin + 0.5, char
+    assert_fills_the_page(pdf, ISO_A_MM[name][0])
+
+
+def assert_fills_the_page(pdf: Path, short_mm: float, share: float = 0.96) -> None:
+    """The text runs from the top margin to within (1 − ``share``) of the usable height of the bottom one."""
+    margin = 12 * (short_mm / 297) ** 0.5 * MM
+    boxes = [box for _, _, box, _, _ in char_boxes(pdf)]
+    height = pypdf.PdfReader(pdf).pages[0].mediabox.height
+    usable = float(height) - 2 * margin
+    lowest, highest = min(b[1] for b in boxes), max(b[3] for b in boxes)
+    assert highest >= float(height) - margin - 0.03 * usable, "the content does not start at the top margin"
+    assert lowest <= margin + (1 - share) * usable, \
+        f"{(lowest - margin) / MM:.0f} mm of the usable height left empty at the bottom"
 
 
 def test_cell_text_equals_yaml(posters, course):
@@ -385,6 +398,7 @@ def test_portrait_fits_the_course(tmp_path, size):
     for _, char, (left, bottom, right, top), width, height in char_boxes(pdf):
         assert left >= margin - 0.5 and right <= width - margin + 0.5, char
         assert bottom >= margin - 0.5 and top <= height - margin + 0.5, char
+    assert_fills_the_page(pdf, short)
 
 
 @pytest.mark.parametrize("name", ["A3", "A2"])

@@ -49,6 +49,15 @@ REGISTRY = {
 }
 
 
+# Where each writer's ``preload(root)`` lives: writers that name the same module share one preload
+# (the handout and the poster both load WeasyPrint). Looked up without importing the writers.
+PRELOADS = {
+    "pdf": "coursepress.writers.pdfengine",
+    "pptx": "coursepress.writers.deck",
+    "poster": "coursepress.writers.pdfengine",
+}
+
+
 def writer(name: str):
     """The writer module for output ``name`` (pdf, pptx, poster), imported on first use."""
     return import_module(REGISTRY[name])
@@ -60,7 +69,5 @@ def preload(kinds: list[str], root: Path) -> None:
     ``build.py watch`` calls this once: the build processes it forks on every
     save then start with WeasyPrint, python-pptx, fonts and templates loaded.
     """
-    for kind in dict.fromkeys(kinds):
-        warm = getattr(writer(kind), "preload", None)
-        if warm is not None:
-            warm(root)
+    for module in dict.fromkeys(PRELOADS[kind] for kind in kinds):
+        import_module(module).preload(root)

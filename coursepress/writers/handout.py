@@ -97,7 +97,7 @@ def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, p
     env = environment(course.root)
     hs = course.meta.handout
     css = env.get_template("handout/handout.css.j2").render(
-        fonts=faces, page_size=hs.page_size, orientation=hs.orientation, **stacks)
+        page_size=hs.page_size, orientation=hs.orientation, **stacks)
     header = lecture.meta.header or lecture.title
     html = env.get_template("handout/handout.html.j2").render(
         course=course, lecture=lecture, css=css, build_date=build_date(course),
@@ -126,4 +126,5 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
                        "and would be cut off", "split the table or shorten the long words or values in it")
     problems.raise_if_any()
     path = atomic_write(settings.out_dir / f"{lecture.name}.pdf", engine.pdf_bytes(document, html))
+    engine.close()
     return Output(path, f"{len(document.pages)} pages", [str(w) for w in problems.warnings])

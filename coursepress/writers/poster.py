@@ -24,7 +24,6 @@ than :data:`MAX_HIGHLIGHTS` highlights are cut visibly with "…" and a warning.
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 from typing import Optional
@@ -270,7 +269,7 @@ def render_html(course: m.Course, sheet: Sheet, layout: Layout, content: Plan, p
               for kind, frac in fractions.items()]
     page_height = sheet.height_mm * 8 if measure else sheet.height_mm
     css = env.get_template("poster/poster.css.j2").render(
-        fonts=faces, sheet=sheet, layout=layout, page_height_mm=page_height, fractions=fractions, **stacks)
+        sheet=sheet, layout=layout, page_height_mm=page_height, fractions=fractions, **stacks)
     return autospace_html(env.get_template("poster/poster.html.j2").render(
         course=course, plan=content, tables=split_columns(content.groups, layout.table_columns),
         charts=charts, css=css, build_date=build_date(course), column_title=column_title,
@@ -338,28 +337,22 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
 
     rows = sum(len(g.rows) for g in content.groups)
     preferred = 2 if sheet.landscape and rows > 12 else 1
-    best: Optional[tuple[Layout, Measure]] = None
     tried: list[tuple[Layout, Measure]] = []
+    fitted = None
     for columns in (preferred, 3 - preferred):
-        best = _fit(sheet, columns, lambda lay: measure(layout_of(lay, True)[1], sheet), tried)
-        if best:
+        fitted = _fit(sheet, columns, lambda lay: measure(layout_of(lay, True)[1], sheet), tried,
+                      lambda lay: _final(layout_of(lay, False), sheet))
+        if fitted:
             break
-    if best is None:
+    if fitted is None and all(got.height_mm <= sheet.content_height_mm and got.overrun_mm <= 0.5 for _, got in tried):
+        raise BuildError(f"the poster fits {sheet.size} when measured but not after layout on the page; try "
+                         + "".join(r + ", or " for r in _remedies(sheet, False, content.columns)) + "fewer models")
+    if fitted is None:
         raise BuildError(_overflow_message(sheet, tried, rows, content.columns))
-    layout, natural = best
-    spare = sheet.content_height_mm - natural.height_mm
-    layout = Layout(layout.table_pt, layout.table_columns, max(spare, 0.0) / 4)
-    html, document = layout_of(layout, False)
-    final = measure(document, sheet)
-    if len(document.pages) != 1 or final.height_mm > sheet.content_height_mm + 0.5 or final.overrun_mm > 0.5:
-        raise BuildError(f"the poster did not fit one {sheet.size} page after layout ({len(document.pages)} pages, "
-                         f"content {final.height_mm:.0f} of {sheet.content_height_mm:.0f} mm); try "
-                         + "".join(r + ", or " for r in _remedies(sheet, final.overrun_mm > 0.5, content.columns))
-                         + "fewer models")
-    if sheet.bleed_mm:
-        # PdfEngine.pdf_bytes takes no finisher; this one document's write_pdf gets it instead.
-        document.write_pdf = functools.partial(document.write_pdf, finisher=print_finisher(sheet))
-    path = atomic_write(settings.out_dir / "poster.pdf", engine.pdf_bytes(document, html))
+    layout, html, document = fitted
+    finisher = print_finisher(sheet) if sheet.bleed_mm else None
+    path = atomic_write(settings.out_dir / "poster.pdf", engine.pdf_bytes(document, html, finisher))
+    engine.close()
     summary = f"{sheet.summary}, table text {layout.table_pt:.1f} pt" + (", 3 mm bleed and crop marks"
                                                                         if sheet.bleed_mm else "")
     render_html(course, sheet, layout, content, problems)   # collect font-stack warnings once
@@ -389,35 +382,60 @@ def print_finisher(sheet: Sheet):
     return finish
 
 
-def _fit(sheet: Sheet, columns: int, natural, tried: list) -> Optional[tuple[Layout, Measure]]:
-    """The largest table size in ``[sheet.min_pt, sheet.max_pt]`` whose content fits ``sheet``.
+def _final(laid_out, sheet: Sheet):
+    """``(html, document, measure)`` of a layout on the real page, or None when it does not fit one page."""
+    html, document = laid_out
+    got = measure(document, sheet)
+    if len(document.pages) != 1 or got.height_mm > sheet.content_height_mm + 0.5 or got.overrun_mm > 0.5:
+        return None
+    return html, document, got
 
-    Content height is close to linear in the type size (the charts do not
-    depend on it), so after measuring both ends the size is interpolated and
-    checked, stepping down by 3 % until it fits (at most four more layouts).
+
+FIT_EXPONENT = 1.5     # content height ∝ size^k; fixed-width cells wrap more as type grows (measured k ≈ 1.5)
+FILL_SLACK = 0.015     # spare height (share of the page) left unfilled before the gaps are widened once more
+
+
+def _fit(sheet: Sheet, columns: int, natural, tried: list, final) -> Optional[tuple[Layout, str, object]]:
+    """Lay out the poster at the largest table size in ``[sheet.min_pt, sheet.max_pt]`` that fits ``sheet``.
+
+    ``natural(layout) -> Measure`` lays out on a very tall page (the natural
+    height); ``final(layout) -> (html, document, Measure) | None`` lays out on
+    the real page. One natural layout at the smallest size tells whether
+    anything fits; the size is then predicted from height ∝ size^k
+    (:data:`FIT_EXPONENT`) and laid out on the real page with the predicted
+    spare height as gaps between the sections, stepping down by 3 % while it
+    does not fit. Typically two layouts in all (there were four or five when
+    every attempt was measured on a tall page first).
+
+    Returns:
+        ``(layout, html, document)``, or None when even the smallest size
+        overflows (``tried`` then holds what was measured, for the message).
     """
     avail = sheet.content_height_mm
-    hi = Layout(round(sheet.max_pt, 2), columns)
-    at_hi = natural(hi)
-    if at_hi.overrun_mm <= 0.5 and at_hi.height_mm <= avail:
-        return hi, at_hi
     lo = Layout(round(sheet.min_pt, 2), columns)
     at_lo = natural(lo)
     tried.append((lo, at_lo))
     if at_lo.height_mm > avail or at_lo.overrun_mm > 0.5:
         return None
-    slope = (at_hi.height_mm - at_lo.height_mm) / (hi.table_pt - lo.table_pt)
-    size = lo.table_pt + (avail - at_lo.height_mm) / slope if slope > 0 else lo.table_pt
-    for _ in range(4):
-        size = max(lo.table_pt, min(hi.table_pt, size))
-        if size <= lo.table_pt:
+    size = min(sheet.max_pt, lo.table_pt * (avail / at_lo.height_mm) ** (1 / FIT_EXPONENT))
+    for _ in range(6):
+        at_floor = size <= lo.table_pt
+        size = max(size, lo.table_pt)
+        predicted = at_lo.height_mm * (size / lo.table_pt) ** FIT_EXPONENT
+        layout = Layout(round(size, 2), columns, max(avail - predicted, 0.0) / 4)
+        done = final(layout)
+        if done:
+            spare = avail - done[2].height_mm
+            if spare > FILL_SLACK * avail:      # the prediction overestimated: widen the gaps once more
+                wider = Layout(layout.table_pt, columns, layout.gap_mm + spare / 4)
+                again = final(wider)
+                if again:
+                    return wider, again[0], again[1]
+            return layout, done[0], done[1]
+        if at_floor:
             break
-        attempt = Layout(round(size, 2), columns)
-        got = natural(attempt)
-        if got.height_mm <= avail and got.overrun_mm <= 0.5:
-            return attempt, got
         size *= 0.97
-    return lo, at_lo
+    return None
 
 
 def _remedies(sheet: Sheet, too_wide: bool, plan_columns: tuple[str, ...] = ()) -> list[str]:
