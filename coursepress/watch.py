@@ -52,7 +52,7 @@ def watch(args, run_once) -> int:
         pass
     once()
     try:
-        for _changes in watch_changes(*paths, debounce=200, step=50, raise_interrupt=False):
+        for _changes in watch_changes(*paths, debounce=200, step=20, raise_interrupt=False):
             once()
     except KeyboardInterrupt:
         pass

@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 from lxml import etree
 from pptx import Presentation
+from pptx.oxml.ns import _nsmap as nsmap
 from pptx.util import Emu
 from ruamel.yaml import YAML
 
@@ -224,6 +225,28 @@ def test_deck_is_reproducible_and_needs_no_weasyprint(tmp_path):
             "assert 'weasyprint' not in sys.modules, 'weasyprint imported'")
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_speed_ups_leave_the_deck_byte_identical(monkeypatch):
+    """The deck writer's python-pptx shortcuts (compiled XPath, remembered part names) change no byte:
+    the course deck rendered in-process with python-pptx's own code paths is the same file."""
+    from pptx.oxml import xmlchemy
+
+    from coursepress.deck import pptx_writer
+    from coursepress.errors import Problems
+    from coursepress.load import load_course
+    from coursepress.writers import BuildSettings
+    from coursepress.writers.deck import _plan, build_time
+
+    course, _ = load_course(REPO)
+    path, plan, fonts = _plan(course, BuildSettings(out_dir=REPO / "dist"), course.lectures[0], Problems())
+    fast, _ = pptx_writer.render(plan, path, fonts, build_time(course))
+    assert getattr(xmlchemy.BaseOxmlElement.xpath, "compiled_cache", False)
+    monkeypatch.setattr(xmlchemy.BaseOxmlElement, "xpath",
+                        lambda self, xpath_str: etree.ElementBase.xpath(self, xpath_str, namespaces=nsmap))
+    monkeypatch.setattr(pptx_writer, "_remember_partnames", lambda package: None)
+    plain, _ = pptx_writer.render(plan, path, fonts, build_time(course))
+    assert fast == plain
 
 
 def _charts(prs):
