@@ -4,7 +4,9 @@
   coursepress/, content/, templates/, assets/), without outputs or caches.
 * :func:`grow`: the course with its lecture ``factor`` times as long (its
   sections repeated, ids, footnotes and cross-references renamed per copy so
-  they stay unique) and ``factor`` times the models (renamed copies).
+  they stay unique) and ``factor`` times the models (renamed copies); each
+  copy's charts and tables show that copy's models, so the outputs grow
+  ``factor`` times too (not ``factor``² as charts of all models would).
 * :func:`edit_lecture`: a one-line change of the lecture, different each call.
 """
 
@@ -41,9 +43,25 @@ _LABEL = re.compile(r"(\{#|^:id: |\]\(#|\[\^)(?!ref-)([\w-]+)", re.M)
 _FAMILIES = re.compile(r"(?m)^(:filter: .*?family=)([^;\n]+)")
 
 
-def _grow_lecture(text: str, factor: int) -> str:
+# A data directive without a filter shows every model; grown, each copy would show all copies' models.
+_UNFILTERED = re.compile(r"(?m)^(```\{(?:chart|model-table)\}\n)((?:(?!```)(?!:filter:).*\n)*?```)")
+
+
+def _filter_all(body: str, families: list[str]) -> str:
+    """Give each unfiltered ``{chart}``/``{model-table}`` the filter ``family=`` every original family,
+    so the copies' renaming (:data:`_FAMILIES`) keeps every copy's charts and tables to its own models."""
+    def add(m: re.Match) -> str:
+        block = m.group(0)
+        if ":filter:" in block:
+            return block
+        return m.group(1) + f":filter: family={','.join(families)}\n" + m.group(2)
+    return _UNFILTERED.sub(add, body)
+
+
+def _grow_lecture(text: str, factor: int, families: list[str]) -> str:
     front = _FRONT.match(text)
     head, body = (front.group(0), text[front.end():]) if front else ("", text)
+    body = _filter_all(body, families)
     notes_at = body.find("\n[^")                      # footnote definitions stay at the end
     main, notes = (body[:notes_at], body[notes_at:]) if notes_at >= 0 else (body, "")
     copies_main, copies_notes = [main], [notes]
@@ -72,8 +90,10 @@ def grow(factor: int) -> Path:
     root = copy_project()
     if factor > 1:
         lecture, models = root / LECTURE, root / MODELS
-        lecture.write_text(_grow_lecture(lecture.read_text(encoding="utf-8"), factor), encoding="utf-8")
-        models.write_text(_grow_models(models.read_text(encoding="utf-8"), factor), encoding="utf-8")
+        data = models.read_text(encoding="utf-8")
+        families = sorted(set(re.findall(r"(?m)^    family: (.+?)\s*$", data)))
+        lecture.write_text(_grow_lecture(lecture.read_text(encoding="utf-8"), factor, families), encoding="utf-8")
+        models.write_text(_grow_models(data, factor), encoding="utf-8")
     return root
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -58,8 +59,11 @@ def _report(exc: BaseException) -> None:
         print(f"{len(errors)} problems; no output was changed", file=sys.stderr)
 
 
-def run_once(args, kinds: list[str], together: bool = True) -> int:
-    """Load, validate and build ``kinds``; returns an exit code. ``together``: see :func:`pipeline.build`."""
+def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dict] = None) -> int:
+    """Load, validate and build ``kinds``; returns an exit code.
+
+    ``together``: see :func:`pipeline.build`; ``parsed``: see :func:`load.load_course`.
+    """
     from .pipeline import build, up_to_date
     from .writers import BuildSettings
 
@@ -76,7 +80,7 @@ def run_once(args, kinds: list[str], together: bool = True) -> int:
             return EXIT_OK
     from .load import load_course
 
-    course, problems = load_course(root, strict=args.strict, lecture=args.lecture)
+    course, problems = load_course(root, strict=args.strict, lecture=args.lecture, parsed=parsed)
     for warning in problems.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not kinds:
@@ -106,7 +110,7 @@ def _configured_reference(root: Path) -> Optional[str]:
         text = (root / "content" / "course.yaml").read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
-    if "reference" not in text:        # the usual case: no YAML parser needed
+    if not re.search(r"(?m)^\s+reference\s*:", text):   # the usual case (no deck.reference): no YAML parser needed
         return None
     from .yamlsource import load_yaml
 

@@ -14,8 +14,6 @@ import hashlib
 from collections import Counter
 from importlib import import_module
 import json
-import multiprocessing
-import multiprocessing.connection
 import os
 import time
 import shutil
@@ -213,6 +211,8 @@ def _run_parallel(course: Course, todo: list[Job], settings: BuildSettings, work
     first, so a core is busy while the preload runs. Processes are forked
     directly (no executor thread alive at fork time).
     """
+    import multiprocessing.connection     # here, not at import: the up-to-date check never forks
+
     counts = Counter(PRELOADS[job.kind] for job in todo)
     shared = {module for module, count in counts.items() if count >= 2}
     queue = sorted(todo, key=lambda j: (PRELOADS[j.kind] in shared, COST_RANK[j.kind]))

@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, select_autoescape
+if TYPE_CHECKING:      # Jinja is imported when an environment is made, not by the up-to-date check
+    from jinja2 import Environment, FileSystemBytecodeCache
 
 
 TOOL_ROOT = Path(__file__).resolve().parent.parent
@@ -100,6 +101,8 @@ def _bytecode_cache() -> Optional[FileSystemBytecodeCache]:
     (``_jinja2-cache-<uid>`` in the temporary folder) is created private and
     refused if another user owns it; without a usable folder there is no cache.
     """
+    from jinja2 import FileSystemBytecodeCache
+
     try:
         return FileSystemBytecodeCache()
     except RuntimeError:
@@ -114,6 +117,8 @@ def environment(root: Path) -> Environment:
     since HTML escaping is wrong in CSS: values put into CSS are validated
     names (font families) or numbers.
     """
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
     env = Environment(loader=FileSystemLoader(search_path(root)), bytecode_cache=_bytecode_cache(), autoescape=select_autoescape(["html", "html.j2", "svg", "svg.j2", "xml"], default_for_string=True, default=False),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["autospace_html"] = autospace_html

@@ -25,11 +25,13 @@ def watch(args, run_once) -> int:
     root = args.project.resolve()
     paths = [str(p) for p in (root / "content", root / "templates", root / "assets") if p.exists()]
 
+    parsed: dict = {}      # YAML files parsed by earlier rounds, reused while their text is unchanged
+
     def once() -> None:
         start = time.perf_counter()
         stamp = datetime.now().strftime("%H:%M:%S")
         try:
-            run_once(args, kinds, together=False)     # each output lands as soon as it is done
+            run_once(args, kinds, together=False, parsed=parsed)     # each output lands as soon as it is done
             print(f"[{stamp}] built in {time.perf_counter() - start:.2f} s; watching for changes", flush=True)
         except (ContentErrors, ContentError, BuildError) as exc:
             errors = exc.errors if isinstance(exc, ContentErrors) else [exc]

@@ -195,3 +195,22 @@ def test_poster_without_models_is_refused_clearly(make_project):
     root = make_project(models="models: []\n")
     result = run_build("poster", "--project", str(root), "--out", str(root / "out"))
     assert result.code == 1 and "lists no models" in result.err and "Traceback" not in result.err
+
+
+def test_reload_reuses_parsed_yaml_only_while_the_text_is_unchanged(make_project):
+    """``build.py watch`` keeps parsed YAML between saves: an unchanged file gives the same data, an edited
+    one is parsed again (a new value and a new error are both seen)."""
+    root = make_project()
+    parsed: dict = {}
+    first, _ = load_course(root, parsed=parsed)
+    again, _ = load_course(root, parsed=parsed)
+    assert again.data == first.data and again.meta == first.meta
+    models = root / "content/data/models.yaml"
+    text = models.read_text(encoding="utf-8")
+    models.write_text(text.replace("parameters_b: 7\n", "parameters_b: 8\n", 1), encoding="utf-8")
+    edited, _ = load_course(root, parsed=parsed)
+    assert [m.parameters_b for m in edited.data.models] != [m.parameters_b for m in first.data.models]
+    assert 8 in [m.parameters_b for m in edited.data.models]
+    models.write_text(text.replace("parameters_b: 7\n", "parameters_b: [oops\n", 1), encoding="utf-8")
+    with pytest.raises(ContentErrors, match="YAML syntax error"):
+        load_course(root, parsed=parsed)

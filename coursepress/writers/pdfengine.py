@@ -70,9 +70,6 @@ def font_stacks(course: m.Course, faces: tuple[FontFace, ...], problems: Problem
             "mono": _stack(chosen["mono"], MONO, SANS, EMOJI, *fallback)}
 
 
-_PRELOADED: set[str] = set()
-
-
 def import_weasyprint(root):
     """Import WeasyPrint for project ``root`` (fontconfig pointed at the shipped fonts first); returns the module.
 
@@ -113,9 +110,6 @@ def preload(root) -> None:
     from ..fonts import shipped_faces
     from ..templating import environment
 
-    if str(root) in _PRELOADED:          # the handout and the poster writer share this
-        return
-    _PRELOADED.add(str(root))
     import_weasyprint(root)     # present in every forked build
 
     shipped_faces(root)
