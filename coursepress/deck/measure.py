@@ -24,10 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
 from ..errors import BuildError
-from ..fonts import FONT_SUFFIXES, font_dirs
+from ..fonts import shipped_faces
 
 MEASURE_FAMILY = "Noto Sans CJK SC"
 CACHE_VERSION = 1
@@ -76,6 +74,8 @@ def _load(path: Path, mtime: float) -> FontMetrics:
         return FontMetrics({int(k): v for k, v in data["advances"].items()}, data["upm"], data["line"])
     except (OSError, ValueError, KeyError):
         pass
+    from fontTools.ttLib import TTFont   # only on a cache miss (its import alone takes ~0.06 s)
+
     font = TTFont(path, lazy=True, fontNumber=0)
     cmap = font.getBestCmap() or {}
     hmtx = font["hmtx"].metrics
@@ -92,18 +92,6 @@ def _load(path: Path, mtime: float) -> FontMetrics:
     except OSError:
         pass   # a read-only temp folder only costs time
     return FontMetrics(advances, upm, line)
-
-
-def _face_info(path: Path) -> tuple[str, int, bool]:
-    """(family, weight, italic) from the name and OS/2 tables only (no cmap: fast)."""
-    font = TTFont(path, lazy=True, fontNumber=0)
-    try:
-        name = font["name"]
-        family = name.getDebugName(16) or name.getDebugName(1) or path.stem
-        os2 = font["OS/2"] if "OS/2" in font else None
-        return family, (os2.usWeightClass if os2 else 400), bool(os2.fsSelection & 1) if os2 else False
-    finally:
-        font.close()
 
 
 @dataclass(frozen=True)
@@ -192,13 +180,8 @@ def measurer_for(root: Path) -> Measurer:
     Raises:
         BuildError: the shipped fonts lack the family (nothing could be measured).
     """
-    faces = []
-    for folder in font_dirs(root):
-        for path in sorted(folder.iterdir()):
-            if path.suffix.lower() in FONT_SUFFIXES:
-                family, weight, italic = _face_info(path)
-                if family == MEASURE_FAMILY and not italic:
-                    faces.append((path, weight))
+    faces = [(face.path, face.weight) for face in shipped_faces(root)
+             if face.family == MEASURE_FAMILY and not face.italic]
     regular = next((p for p, w in faces if w < 600), None)
     bold = next((p for p, w in faces if w >= 600), regular)
     if regular is None or bold is None:
