@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from . import cases, peers
-from .measure import CaseFailed, Stats
+from .measure import CaseFailed, Stats, machine_factor, machine_reference
 from .project import REPO, copy_project, remove
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -81,6 +81,7 @@ def main(argv=None) -> int:
     wanted = set(args.only or CASES)
     root = copy_project()
     results: list[Stats] = []
+    reference = machine_reference()
 
     def step(what, fn):
         print(f"… {what}", file=sys.stderr, flush=True)
@@ -112,13 +113,18 @@ def main(argv=None) -> int:
 
     ratios = peer_ratios(results)
     base_file = RESULTS / "baseline.json"
-    baseline = {}
+    baseline, factor = {}, None
     if base_file.exists():
-        baseline = {c["name"]: c["median_s"] for c in json.loads(base_file.read_text())["cases"]
-                    if c["runs"] and c["median_s"]}
+        base = json.loads(base_file.read_text())
+        factor = machine_factor(reference, base["machine"].get("reference", {}))
+        baseline = {c["name"]: c["median_s"] * (factor or 1.0) for c in base["cases"] if c["runs"] and c["median_s"]}
     print(table(results, ratios, baseline))
+    print(f"\nmachine reference: Python loop {reference['python_loop_ms']:.1f} ms, zlib {reference['zlib_ms']:.1f} ms"
+          + (f"; {factor:.2f}× the baseline machine's times (× baseline is adjusted by it)" if factor else
+             "; the baseline has no machine reference, × baseline is unadjusted" if baseline else ""))
     record = {"when": time.strftime("%Y-%m-%dT%H:%M:%S"), "commit": _commit(), "runs": runs,
-              "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+              "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                          "reference": reference},
               "cases": [s.as_dict() for s in results], "peer_ratios": ratios}
     RESULTS.mkdir(exist_ok=True)
     text = json.dumps(record, indent=1, ensure_ascii=False, default=lambda x: None)

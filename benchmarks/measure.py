@@ -77,6 +77,41 @@ def summarise(name: str, runs: list[Run], note: str = "", **extra) -> Stats:
                  max(r.peak_rss_mb for r in runs), [round(t, 4) for t in times], note, extra)
 
 
+def machine_reference(rounds: int = 7) -> dict[str, float]:
+    """Speed of this machine on two fixed CPU-bound jobs, in ms (best of ``rounds``).
+
+    ``python_loop_ms``: ``sum(range(10**6))`` (interpreter speed, what our
+    pipeline code and WeasyPrint's layout mostly are); ``zlib_ms``: deflate of
+    4 MiB of fixed, compressible bytes at level 6 (native code, what PDF
+    writing mostly is). Timings on another machine compare through these:
+    the same build is roughly as many times slower as these are.
+    """
+    import zlib
+
+    data = bytes(range(256)) * 16384 + b"coursepress " * 8192       # 4 MiB + 96 KiB, deterministic
+
+    def best(job) -> float:
+        times = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            job()
+            times.append(time.perf_counter() - start)
+        return round(min(times) * 1000, 2)
+
+    return {"python_loop_ms": best(lambda: sum(range(10**6))), "zlib_ms": best(lambda: zlib.compress(data, 6))}
+
+
+def machine_factor(here: dict, there: dict) -> Optional[float]:
+    """How many times slower this machine is than ``there`` (geometric mean of the two references), or None."""
+    keys = [k for k in ("python_loop_ms", "zlib_ms") if here.get(k) and there.get(k)]
+    if not keys:
+        return None
+    product = 1.0
+    for k in keys:
+        product *= here[k] / there[k]
+    return product ** (1 / len(keys))
+
+
 class CaseFailed(RuntimeError):
     """A timed process exited non-zero: the benchmark would be measuring an error path."""
 
