@@ -96,6 +96,9 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
 def _summary(args, result) -> None:
     """One stdout line per output (as soon as it is final); its warnings to stderr."""
     shown = result.path.relative_to(Path.cwd()) if result.path.is_relative_to(Path.cwd()) else result.path
+    if result.removed:
+        _say(args, f"{shown}: removed (its lecture content/lectures/{result.job.lecture}.md is gone)")
+        return
     if result.output is None:
         _say(args, f"{shown}: up to date")
         return

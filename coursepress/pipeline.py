@@ -5,7 +5,9 @@ templates, assets, config, options and the package version) in
 ``<out>/.coursepress-state.json``; an output whose fingerprint is unchanged and
 whose file still exists is reported "up to date" and not rebuilt. Outputs are
 built into a staging folder and moved into place together only if all succeed
-(``build.py watch``: each as soon as it is done).
+(``build.py watch``: each as soon as it is done). The handout and deck of a
+lecture whose file was deleted or renamed are removed by the next successful
+build (only files the state records as ours; nothing else in the folder).
 """
 
 from __future__ import annotations
@@ -125,13 +127,14 @@ def up_to_date(root: Path, kinds: list[str], settings: BuildSettings, lecture: O
     The command line calls this before loading the course, so a no-op build
     costs a few file hashes instead of parsing and validating everything.
     """
-    folder = root / "content" / "lectures"
-    names = sorted(p.stem for p in folder.glob("*.md")) if folder.is_dir() else []
+    names = lecture_names(root)
     if lecture is not None:
         names = [n for n in names if n == lecture]
     if not names:
         return None
     state = _load_state(settings.out_dir)
+    if stale_jobs(root, state):
+        return None                        # a build must remove a deleted lecture's outputs
     shared = shared_stamp(root)
     results = []
     for kind in kinds:
@@ -142,6 +145,37 @@ def up_to_date(root: Path, kinds: list[str], settings: BuildSettings, lecture: O
                 return None
             results.append(Result(job, path, None, 0.0))
     return results
+
+
+def lecture_names(root: Path) -> list[str]:
+    """Names (file stems) of the lecture files under ``root/content/lectures``, sorted."""
+    folder = root / "content" / "lectures"
+    return sorted(p.stem for p in folder.glob("*.md")) if folder.is_dir() else []
+
+
+def stale_jobs(root: Path, state: dict) -> list[Job]:
+    """Lecture outputs the state records whose lecture file no longer exists (deleted or renamed)."""
+    names = set(lecture_names(root))
+    jobs = []
+    for key in state:
+        kind, _, lecture = key.partition(":")
+        if kind in ("pdf", "pptx") and lecture not in names:
+            jobs.append(Job(kind, lecture))
+    return jobs
+
+
+def _remove_stale(root: Path, state: dict, settings: BuildSettings) -> list[Result]:
+    """Delete the outputs of :func:`stale_jobs` and forget them; one removed Result each."""
+    removed = []
+    for job in stale_jobs(root, state):
+        path = output_path(job, settings)
+        if path.parent == settings.out_dir:          # a state key can never point outside the output folder
+            path.unlink(missing_ok=True)
+            removed.append(Result(job, path, None, 0.0, removed=True))
+        del state[job.key]
+    if removed:
+        atomic_write(settings.out_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode())
+    return removed
 
 
 def _load_state(out_dir: Path) -> dict:
@@ -169,12 +203,16 @@ def run_job(course: Course, job: Job, settings: BuildSettings) -> Output:
 
 @dataclass
 class Result:
-    """Outcome of one job: its output (None if up to date), path, seconds taken."""
+    """Outcome of one job: its output (None if up to date or removed), path, seconds taken.
+
+    ``removed``: the output belonged to a lecture that no longer exists and was deleted.
+    """
 
     job: Job
     path: Path
     output: Optional[Output]
     seconds: float
+    removed: bool = False
 
 
 def _timed_job(course: Course, job: Job, settings: BuildSettings) -> tuple[Output, float]:
@@ -299,7 +337,15 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
                 on_result(results[-1])
         else:
             todo.append(job)
+
+    def tidy() -> None:        # after success only: a failed build changes nothing
+        for result in _remove_stale(course.root, state, settings):
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
+
     if not todo:
+        tidy()
         return results
     settings.out_dir.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".coursepress-staging-", dir=settings.out_dir))
@@ -337,6 +383,7 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
         if together:
             for job in todo:
                 commit(job, *outcome[job.key])
+        tidy()
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return results

@@ -218,3 +218,40 @@ def test_up_to_date_check_sees_a_changed_configured_reference_deck(make_project)
     master.save(str(root / "masters/master.pptx"))
     again = run_build("pptx", "--project", str(root), "--out", str(out))
     assert again.code == 0 and "up to date" not in again.out and "slides" in again.out
+
+
+def test_a_deleted_lecture_loses_its_outputs_and_nothing_else(make_project):
+    second = "---\ntitle: 第二讲\n---\n\n# 另一讲\n\n正文。\n"
+    root = make_project(files={"content/lectures/second.md": second, "content/lectures/img/a.svg": SVG})
+    out = root / "out"
+    first = run_build("all", "--project", str(root), "--out", str(out))
+    assert first.code == 0, first.err
+    (out / "notes.txt").write_text("the lecturer's own file")
+    before = snapshot(out)
+
+    renamed = root / "content/lectures/third.md"
+    (root / "content/lectures/second.md").rename(renamed)
+    renamed.write_text(second + "\n![红色方块](img/a.svg)\n", encoding="utf-8")     # the deck writer refuses SVG
+    failed = run_build("all", "--project", str(root), "--out", str(out))
+    assert failed.code == 1 and "cannot be placed on a slide" in failed.err
+    assert snapshot(out) == before                       # a failed build removes nothing
+    renamed.write_text(second, encoding="utf-8")
+    again = run_build("all", "--project", str(root), "--out", str(out))
+    assert again.code == 0, again.err
+    status = status_lines(again.out)
+    assert status["second.pdf"].startswith("removed") and status["second.pptx"].startswith("removed"), again.out
+    assert status["intro.pdf"] == status["intro.pptx"] == status["poster.pdf"] == "up to date"
+    after = snapshot(out)
+    assert not {"second.pdf", "second.pptx"} & set(after)
+    assert {"third.pdf", "third.pptx", "notes.txt"} <= set(after)
+    for name in ("intro.pdf", "intro.pptx", "poster.pdf", "notes.txt"):
+        assert after[name] == before[name], name
+    state = json.loads((out / ".coursepress-state.json").read_text())
+    assert not [key for key in state if key.endswith(":second")]
+    third = run_build("all", "--project", str(root), "--out", str(out))
+    assert set(status_lines(third.out).values()) == {"up to date"}, third.out   # the no-op path sees no stale output
+    renamed.unlink()            # deleted, everything else up to date: the no-op fast path must not skip the removal
+    fourth = run_build("all", "--project", str(root), "--out", str(out))
+    assert fourth.code == 0, fourth.err
+    assert status_lines(fourth.out)["third.pdf"].startswith("removed"), fourth.out
+    assert not {"third.pdf", "third.pptx"} & {p.name for p in out.iterdir()}
