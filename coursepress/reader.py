@@ -17,8 +17,9 @@ from markdown_it.token import Token
 from . import model as m
 from .directives import CHART_KINDS, parse_directive, select_models, table_columns, option_pos
 from .errors import ContentError, Problems, SourcePos
-from .markdown import is_cjk
+from .inlines import InlineReader
 from .resources import load_image
+from .numbering import ID_SUFFIX, lone_image, number_tokens, table_caption
 from .sanitize import sanitize_html
 from .schema import CourseMeta, FrontMatter, ModelData, validate
 from .yamlsource import load_yaml
@@ -26,22 +27,10 @@ from .yamlsource import load_yaml
 CONTAINERS = {"note", "tip", "warning", "notes", "slides", "handout"}
 # Nesting limits: deeper structures are refused with a message rather than
 # dropped (markdown-it) or overflowing the recursion of the writers. Lists,
-# quotes and ::: blocks count one level each; emphasis, strike-through and
-# links likewise. Real lecture notes rarely go past 4.
+# quotes and ::: blocks count one level each (inline limit: inlines.py).
+# Real lecture notes rarely go past 4.
 MAX_BLOCK_DEPTH = 20
-MAX_INLINE_DEPTH = 20
 _NESTING_BLOCKS = {"bullet_list", "ordered_list", "blockquote", "container_div"}
-_ZH_DIGITS = "零一二三四五六七八九"
-_ID_SUFFIX = re.compile(r"\s*\{#([A-Za-z][\w:-]*)\}\s*$")
-_SAFE_SCHEMES = ("http://", "https://", "mailto:")
-
-
-def zh_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三 (for part numbers up to 99)."""
-    if n < 10:
-        return _ZH_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _ZH_DIGITS[tens]) + "十" + (_ZH_DIGITS[ones] if ones else "")
 
 
 class LectureReader:
@@ -63,6 +52,7 @@ class LectureReader:
         self.footnotes: dict[int, tuple[m.Block, ...]] = {}
         self.footnote_refs: list[m.FootnoteRef] = []
         self._numbers: dict[int, tuple[str, str]] = {}   # token index → (number, id)
+        self.inline = InlineReader(md, problems, self.pos, self.labels, self.footnotes, self.footnote_refs)
 
     def pos(self, token: Optional[Token]) -> SourcePos:
         line = token.map[0] + 1 if token is not None and token.map else 0
@@ -93,7 +83,7 @@ class LectureReader:
             return None
         front = self._front_matter(tokens)
         self._token_index = {id(t): i for i, t in enumerate(tokens)}
-        self._number(tokens)
+        self._numbers = number_tokens(tokens, self._set_label)
         for index, ref in enumerate(self.meta.references, 1):
             self.labels[f"ref-{ref.id}"] = f"[{index}]"
         body = [t for t in tokens if t.type != "front_matter"]
@@ -127,7 +117,7 @@ class LectureReader:
         token = next((t for t in tokens if t.type == "front_matter"), None)
         if token is None:   # no front matter: the first heading, else the file name, is the title
             first = next((tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"), "")
-            return FrontMatter(title=_ID_SUFFIX.sub("", first).strip() or self.path.stem)
+            return FrontMatter(title=ID_SUFFIX.sub("", first).strip() or self.path.stem)
         try:
             doc = load_yaml(token.content, self.file, line_offset=1)
         except ContentError as exc:
@@ -135,78 +125,11 @@ class LectureReader:
             return None
         return validate(doc, FrontMatter, self.problems)
 
-    # ------------------------------------------------------------ numbering
-    def _number(self, tokens: list[Token]) -> None:
-        counters = [0] * 6
-        figures = tables = 0
-        for i, tok in enumerate(tokens):
-            if tok.type == "heading_open":
-                level = int(tok.tag[1])
-                counters[level - 1] += 1
-                counters[level:] = [0] * (6 - level)
-                if level == 1:
-                    number = zh_numeral(counters[0]) + "、"
-                else:
-                    number = ".".join(str(c) for c in counters[:level])
-                ident = self._heading_id(tokens[i + 1]) or "sec-" + "-".join(str(c) for c in counters[:level])
-                self._set_label(ident, number.rstrip("、"), tok)
-                self._numbers[i] = (number, ident)
-            elif tok.type == "table_open":
-                tables += 1
-                ident = self._table_caption(tokens, i)[1] or f"tbl-{tables}"
-                self._set_label(ident, f"表 {tables}", tok)
-                self._numbers[i] = (str(tables), ident)
-            elif tok.type == "fence" and tok.info.strip().startswith("{"):
-                name = tok.info.strip().strip("{}")
-                ident = next((ln.split(":", 2)[2].strip() for ln in tok.content.splitlines()
-                              if ln.strip().startswith(":id:")), "")
-                if name == "model-table":
-                    tables += 1
-                    ident = ident or f"tbl-{tables}"
-                    self._set_label(ident, f"表 {tables}", tok)
-                    self._numbers[i] = (str(tables), ident)
-                elif name == "chart":
-                    figures += 1
-                    ident = ident or f"fig-{figures}"
-                    self._set_label(ident, f"图 {figures}", tok)
-                    self._numbers[i] = (str(figures), ident)
-            elif tok.type == "inline" and _lone_image(tok):
-                figures += 1
-                ident = tok.children[0].attrs.get("id") or f"fig-{figures}"
-                self._set_label(str(ident), f"图 {figures}", tok)
-                self._numbers[i] = (str(figures), str(ident))
-
     def _set_label(self, ident: str, label: str, tok: Token) -> None:
+        """Record what a cross-reference to ``ident`` prints; an id used twice is an error."""
         if ident in self.labels:
             self.problems.error(self.pos(tok), f"id '{ident}' is used twice", "give each figure, table and heading its own id")
         self.labels[ident] = label
-
-    @staticmethod
-    def _heading_id(inline: Token) -> str:
-        if inline.children and inline.children[-1].type == "text":
-            match = _ID_SUFFIX.search(inline.children[-1].content)
-            if match:
-                return match.group(1)
-        return ""
-
-    @staticmethod
-    def _table_caption(tokens: list[Token], i: int) -> tuple[Optional[Token], str]:
-        """The ``Table: caption {#id}`` paragraph right after the table at ``i``, if any."""
-        depth, j = 0, i
-        while j < len(tokens):
-            if tokens[j].type == "table_open":
-                depth += 1
-            elif tokens[j].type == "table_close":
-                depth -= 1
-                if depth == 0:
-                    break
-            j += 1
-        if j + 2 < len(tokens) and tokens[j + 1].type == "paragraph_open" and tokens[j + 2].type == "inline":
-            content = tokens[j + 2].content
-            if re.match(r"^(?:Table|表)\s*[:：]", content):
-                match = _ID_SUFFIX.search(content)
-                return tokens[j + 2], match.group(1) if match else ""
-        return None, ""
 
     # ------------------------------------------------------------ footnotes
     def _unused_footnotes(self, env: dict, text: str) -> None:
@@ -243,9 +166,9 @@ class LectureReader:
             if kind == "heading_open":
                 number, ident = self._numbers.get(self._index(tok), ("", ""))
                 inline = tokens[i + 1]
-                children = self._inlines(inline)
+                children = self.inline.read(inline)
                 if children and isinstance(children[-1], m.Text):
-                    children[-1] = m.Text(_ID_SUFFIX.sub("", children[-1].text).rstrip())
+                    children[-1] = m.Text(ID_SUFFIX.sub("", children[-1].text).rstrip())
                 out.append(m.Heading(int(tok.tag[1]), number, ident, tuple(children), self.pos(tok)))
             elif kind == "paragraph_open":
                 out.append(self._paragraph(tokens[i + 1], tok))
@@ -263,7 +186,7 @@ class LectureReader:
             elif kind in ("fence", "code_block"):
                 out.append(self._fence(tok))
             elif kind == "table_open":
-                cap_tok, _ = self._table_caption(tokens, i)
+                cap_tok, _ = table_caption(tokens, i)
                 if cap_tok is not None:
                     skip_caption.add(tokens.index(cap_tok, close) - 1)
                 out.append(self._table(tokens, i, close, cap_tok))
@@ -282,12 +205,12 @@ class LectureReader:
         return self._token_index.get(id(tok), -1)
 
     def _paragraph(self, inline: Token, opener: Token) -> Optional[m.Block]:
-        if _lone_image(inline):
+        if lone_image(inline):
             return self._figure(inline)
         if inline.content.startswith(":::"):
             self.problems.error(self.pos(opener), f"unknown or malformed container '{inline.content.splitlines()[0]}'",
                                 f"use ::: followed by one of {', '.join(sorted(CONTAINERS))}")
-        return m.Paragraph(tuple(self._inlines(inline)), self.pos(opener))
+        return m.Paragraph(tuple(self.inline.read(inline)), self.pos(opener))
 
     def _figure(self, inline: Token) -> Optional[m.Figure]:
         image = inline.children[0]
@@ -303,7 +226,7 @@ class LectureReader:
             self.problems.errors.append(exc)
             return None
         title = str(image.attrs.get("title", "") or "")
-        caption = tuple(self._inline_text(title, inline)) if title else ()
+        caption = tuple(self.inline.text(title, inline)) if title else ()
         return m.Figure(data, alt.strip(), caption, int(number), ident, pos)
 
     def _fence(self, tok: Token) -> Optional[m.Block]:
@@ -315,7 +238,7 @@ class LectureReader:
         if call is None:
             return None
         number, ident = self._numbers.get(self._index(tok), ("0", ""))
-        caption = tuple(self._inline_text(call.options.get("caption", ""), tok))
+        caption = tuple(self.inline.text(call.options.get("caption", ""), tok))
         models = select_models(call, self.data, self.problems)
         if call.name == "model-table":
             columns = table_columns(call, self.data, self.problems)
@@ -341,7 +264,7 @@ class LectureReader:
             elif tok.type in ("th_open", "td_open"):
                 style = str(tok.attrs.get("style", ""))
                 align = style.split(":")[-1] if style else ""
-                row.append(m.Cell(tuple(self._inlines(tokens[j + 1])), align))
+                row.append(m.Cell(tuple(self.inline.read(tokens[j + 1])), align))
             elif tok.type == "tr_close":
                 if tokens[j - 1].type == "th_close":
                     header = row
@@ -350,8 +273,8 @@ class LectureReader:
         number, ident = self._numbers.get(self._index(tokens[i]), ("0", ""))
         caption: tuple[m.Inline, ...] = ()
         if cap_tok is not None:
-            text = _ID_SUFFIX.sub("", re.sub(r"^(?:Table|表)\s*[:：]\s*", "", cap_tok.content))
-            caption = tuple(self._inline_text(text, cap_tok))
+            text = ID_SUFFIX.sub("", re.sub(r"^(?:Table|表)\s*[:：]\s*", "", cap_tok.content))
+            caption = tuple(self.inline.text(text, cap_tok))
         return m.Table(tuple(header), tuple(rows), self.pos(tokens[i]), int(number), ident, caption)
 
     def _container(self, tokens: list[Token], i: int, close: int) -> Optional[m.Block]:
@@ -381,94 +304,6 @@ class LectureReader:
             return m.Only(name, inner, pos)
         return m.Admonition(name, title.strip(), inner, pos)
 
-    # ------------------------------------------------------------ inlines
-    def _inline_text(self, text: str, at: Token) -> list[m.Inline]:
-        """Parse a caption or option value as inline Markdown."""
-        if not text:
-            return []
-        tokens = self.md.parseInline(text, {})
-        tokens[0].map = at.map
-        return self._inlines(tokens[0])
-
-    def _inlines(self, inline: Token) -> list[m.Inline]:
-        stack: list[tuple[str, list[m.Inline], str]] = [("root", [], "")]
-        children = inline.children or []
-        for k, tok in enumerate(children):
-            kind = tok.type
-            top = stack[-1][1]
-            if kind == "text":
-                top.append(m.Text(tok.content))
-            elif kind == "softbreak":
-                before = children[k - 1].content[-1:] if k and children[k - 1].content else ""
-                after = children[k + 1].content[:1] if k + 1 < len(children) and children[k + 1].content else ""
-                top.append(m.Text("" if (before and is_cjk(before)) or (after and is_cjk(after)) else " "))
-            elif kind == "hardbreak":
-                top.append(m.Break(True))
-            elif kind == "code_inline":
-                top.append(m.Code(tok.content))
-            elif kind in ("strong_open", "em_open", "s_open", "link_open") and len(stack) > MAX_INLINE_DEPTH:
-                self.problems.error(self.pos(inline), f"emphasis, strike-through and links nested more than "
-                                    f"{MAX_INLINE_DEPTH} levels deep", "remove the extra * _ ~ [ markers")
-                return [m.Text(inline.content)]
-            elif kind in ("strong_open", "em_open", "s_open"):
-                stack.append((kind[:-5], [], ""))
-            elif kind == "link_open":
-                stack.append(("link", [], str(tok.attrs.get("href", ""))))
-            elif kind in ("strong_close", "em_close", "s_close", "link_close"):
-                name, kids, href = stack.pop()
-                stack[-1][1].append(self._close_inline(name, kids, href, inline))
-            elif kind == "image":
-                self.problems.error(self.pos(inline), f"image '{tok.attrs.get('src', '')}' is inside a line of text",
-                                    "put each image in a paragraph of its own")
-            elif kind == "footnote_ref":
-                number = tok.meta["id"] + 1
-                ref = m.FootnoteRef(number, self.footnotes.get(tok.meta["id"], ()))
-                self.footnote_refs.append(ref)
-                top.append(ref)
-            elif kind == "html_inline":
-                top.append(m.RawHtml(sanitize_html(tok.content)))
-        while len(stack) > 1:   # unbalanced (cannot happen with markdown-it, but never drop text)
-            _name, kids, _href = stack.pop()
-            stack[-1][1].extend(kids)
-        return _merge_text(stack[0][1])
-
-    def _close_inline(self, name: str, kids: list[m.Inline], href: str, inline: Token) -> m.Inline:
-        if name == "strong":
-            return m.Strong(tuple(kids))
-        if name == "em":
-            return m.Emph(tuple(kids))
-        if name == "s":
-            return m.Strike(tuple(kids))
-        pos = self.pos(inline)
-        if href.startswith("#"):
-            target = href[1:]
-            if target not in self.labels:
-                self.problems.error(pos, f"reference to unknown id '{target}'",
-                                    "check the id of the figure, table, heading or reference")
-                return m.Text(m.plain_text(kids))
-            if not kids:
-                return m.XRef(target, self.labels[target])
-            return m.Link(href, tuple(kids))
-        if href.lower().startswith(_SAFE_SCHEMES):
-            return m.Link(href, tuple(kids) or (m.Text(href),))
-        self.problems.warn(pos, f"link target '{href[:80]}' removed (only http, https, mailto and #id links are kept)",
-                           "link to a web address or to an id in this lecture")
-        return m.Text(m.plain_text(kids)) if kids else m.Text("")
-
-
-def _merge_text(nodes: list[m.Inline]) -> list[m.Inline]:
-    out: list[m.Inline] = []
-    for node in nodes:
-        if isinstance(node, m.Text) and out and isinstance(out[-1], m.Text):
-            out[-1] = m.Text(out[-1].text + node.text)
-        elif not (isinstance(node, m.Text) and not node.text):
-            out.append(node)
-    return out
-
-
-def _lone_image(inline: Token) -> bool:
-    kids = [c for c in (inline.children or []) if not (c.type == "text" and not c.content.strip())]
-    return len(kids) == 1 and kids[0].type == "image"
 
 
 def _matching_close(tokens: list[Token], i: int) -> int:

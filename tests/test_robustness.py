@@ -25,7 +25,8 @@ from conftest import REPO, Run, run_build
 from pdfread import norm, page_texts
 from coursepress.errors import ContentError, ContentErrors
 from coursepress.load import load_course
-from coursepress.reader import MAX_BLOCK_DEPTH, MAX_INLINE_DEPTH
+from coursepress.inlines import MAX_INLINE_DEPTH
+from coursepress.reader import MAX_BLOCK_DEPTH
 
 HEAD = "---\ntitle: 测试\n---\n\n# 开始\n\n"
 MEMORY_LIMIT_BYTES = 2 * 2**30       # generous robustness bounds, not speed targets

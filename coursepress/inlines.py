@@ -1,0 +1,125 @@
+"""Inline Markdown → model inlines: text, emphasis, code, links, cross-references, footnote references.
+
+Links keep only http, https, mailto and ``#id`` targets (others become text,
+with a warning); ``[](#id)`` becomes a cross-reference printing the label the
+numbering pass gave ``id``; a soft break between Chinese characters is no space.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from markdown_it.token import Token
+
+from . import model as m
+from .errors import Problems, SourcePos
+from .markdown import is_cjk
+from .sanitize import sanitize_html
+
+# Emphasis, strike-through and links nested deeper than this are refused with a
+# message rather than overflowing the recursion of the writers.
+MAX_INLINE_DEPTH = 20
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+
+
+class InlineReader:
+    """Converts the inline tokens of one lecture.
+
+    Args:
+        md: the configured parser (captions and option values are parsed inline).
+        problems: collects errors and warnings.
+        pos: token → :class:`SourcePos` (file and line) of the lecture.
+        labels: id → printed label ("表 2"), filled by the numbering pass.
+        footnotes: footnote number (0-based) → its blocks; read when a reference is met.
+        footnote_refs: every footnote reference met, appended in order.
+    """
+
+    def __init__(self, md, problems: Problems, pos: Callable[[Token], SourcePos], labels: dict[str, str],
+                 footnotes: dict[int, tuple[m.Block, ...]], footnote_refs: list[m.FootnoteRef]):
+        self.md, self.problems, self.pos = md, problems, pos
+        self.labels, self.footnotes, self.footnote_refs = labels, footnotes, footnote_refs
+
+    def text(self, text: str, at: Token) -> list[m.Inline]:
+        """Parse a caption or option value as inline Markdown."""
+        if not text:
+            return []
+        tokens = self.md.parseInline(text, {})
+        tokens[0].map = at.map
+        return self.read(tokens[0])
+
+    def read(self, inline: Token) -> list[m.Inline]:
+        """The model inlines of one markdown-it ``inline`` token (problems go to ``problems``)."""
+        stack: list[tuple[str, list[m.Inline], str]] = [("root", [], "")]
+        children = inline.children or []
+        for k, tok in enumerate(children):
+            kind = tok.type
+            top = stack[-1][1]
+            if kind == "text":
+                top.append(m.Text(tok.content))
+            elif kind == "softbreak":
+                before = children[k - 1].content[-1:] if k and children[k - 1].content else ""
+                after = children[k + 1].content[:1] if k + 1 < len(children) and children[k + 1].content else ""
+                top.append(m.Text("" if (before and is_cjk(before)) or (after and is_cjk(after)) else " "))
+            elif kind == "hardbreak":
+                top.append(m.Break(True))
+            elif kind == "code_inline":
+                top.append(m.Code(tok.content))
+            elif kind in ("strong_open", "em_open", "s_open", "link_open") and len(stack) > MAX_INLINE_DEPTH:
+                self.problems.error(self.pos(inline), f"emphasis, strike-through and links nested more than "
+                                    f"{MAX_INLINE_DEPTH} levels deep", "remove the extra * _ ~ [ markers")
+                return [m.Text(inline.content)]
+            elif kind in ("strong_open", "em_open", "s_open"):
+                stack.append((kind[:-5], [], ""))
+            elif kind == "link_open":
+                stack.append(("link", [], str(tok.attrs.get("href", ""))))
+            elif kind in ("strong_close", "em_close", "s_close", "link_close"):
+                name, kids, href = stack.pop()
+                stack[-1][1].append(self._close(name, kids, href, inline))
+            elif kind == "image":
+                self.problems.error(self.pos(inline), f"image '{tok.attrs.get('src', '')}' is inside a line of text",
+                                    "put each image in a paragraph of its own")
+            elif kind == "footnote_ref":
+                number = tok.meta["id"] + 1
+                ref = m.FootnoteRef(number, self.footnotes.get(tok.meta["id"], ()))
+                self.footnote_refs.append(ref)
+                top.append(ref)
+            elif kind == "html_inline":
+                top.append(m.RawHtml(sanitize_html(tok.content)))
+        while len(stack) > 1:   # unbalanced (cannot happen with markdown-it, but never drop text)
+            _name, kids, _href = stack.pop()
+            stack[-1][1].extend(kids)
+        return merge_text(stack[0][1])
+
+    def _close(self, name: str, kids: list[m.Inline], href: str, inline: Token) -> m.Inline:
+        if name == "strong":
+            return m.Strong(tuple(kids))
+        if name == "em":
+            return m.Emph(tuple(kids))
+        if name == "s":
+            return m.Strike(tuple(kids))
+        pos = self.pos(inline)
+        if href.startswith("#"):
+            target = href[1:]
+            if target not in self.labels:
+                self.problems.error(pos, f"reference to unknown id '{target}'",
+                                    "check the id of the figure, table, heading or reference")
+                return m.Text(m.plain_text(kids))
+            if not kids:
+                return m.XRef(target, self.labels[target])
+            return m.Link(href, tuple(kids))
+        if href.lower().startswith(_SAFE_SCHEMES):
+            return m.Link(href, tuple(kids) or (m.Text(href),))
+        self.problems.warn(pos, f"link target '{href[:80]}' removed (only http, https, mailto and #id links are kept)",
+                           "link to a web address or to an id in this lecture")
+        return m.Text(m.plain_text(kids)) if kids else m.Text("")
+
+
+def merge_text(nodes: list[m.Inline]) -> list[m.Inline]:
+    """Join adjacent Text nodes and drop empty ones."""
+    out: list[m.Inline] = []
+    for node in nodes:
+        if isinstance(node, m.Text) and out and isinstance(out[-1], m.Text):
+            out[-1] = m.Text(out[-1].text + node.text)
+        elif not (isinstance(node, m.Text) and not node.text):
+            out.append(node)
+    return out
