@@ -19,7 +19,8 @@ from .markdown import make_parser
 from .model import Course, Lecture
 from .reader import LectureReader
 from .resources import resolve_path
-from .schema import CourseMeta, Model, ModelData, validate
+from .schema import CourseMeta, Model, ModelData
+from .validation import validate
 from .yamlsource import YamlDoc, load_yaml
 
 MAX_SOURCE_BYTES = 8 * 1024 * 1024

@@ -18,10 +18,11 @@ from . import model as m
 from .directives import CHART_KINDS, parse_directive, select_models, table_columns, option_pos
 from .errors import ContentError, Problems, SourcePos
 from .inlines import InlineReader
-from .resources import load_image
 from .numbering import ID_SUFFIX, lone_image, number_tokens, table_caption
+from .resources import load_image
 from .sanitize import sanitize_html
-from .schema import CourseMeta, FrontMatter, ModelData, validate
+from .schema import CourseMeta, FrontMatter, ModelData
+from .validation import validate
 from .yamlsource import load_yaml
 
 CONTAINERS = {"note", "tip", "warning", "notes", "slides", "handout"}
