@@ -244,7 +244,7 @@ def test_speed_ups_leave_the_deck_byte_identical(monkeypatch):
     assert getattr(xmlchemy.BaseOxmlElement.xpath, "compiled_cache", False)
     monkeypatch.setattr(xmlchemy.BaseOxmlElement, "xpath",
                         lambda self, xpath_str: etree.ElementBase.xpath(self, xpath_str, namespaces=nsmap))
-    monkeypatch.setattr(pptx_writer, "_remember_partnames", lambda package: None)
+    monkeypatch.setattr(pptx_writer, "remember_partnames", lambda package: None)
     plain, _ = pptx_writer.render(plan, path, fonts, build_time(course))
     assert fast == plain
 

@@ -6,7 +6,8 @@ Every run gets an explicit size, ``b``, ``lang``/``altLang`` and both an
 written with their level and ``a:buAutoNum``/``a:buChar`` (C22). Text frames
 get ``a:noAutofit``: the plan already fits them (C19). Tables, charts and
 pictures take the box of their named placeholder. The package is rewritten
-with fixed ZIP timestamps and sorted entries so rebuilds are byte-identical.
+with fixed ZIP timestamps and sorted entries so rebuilds are byte-identical
+(:mod:`.package`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import copy
 import datetime as dt
 import io
 import re
-import zipfile
 from typing import Optional
 
 from lxml import etree
@@ -24,13 +24,13 @@ from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_PATTERN, MSO_THEME_COLOR
 from pptx.enum.text import MSO_AUTO_SIZE
-from pptx.opc.packuri import PackURI
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from ..errors import ContentError
 from .glyphs import GlyphChain
 from .nodes import ChartPlan, DeckPlan, Para, PicturePlan, SlidePlan, TablePlan
+from .package import remember_partnames, reproducible_zip
 from .reference import FOOTER, SLIDE_NUMBER, layouts_by_name
 
 HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
@@ -354,7 +354,7 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime) -> t
     for slide_id in list(slide_ids):   # a user's master may carry example slides
         prs.part.drop_rel(slide_id.rId)
         slide_ids.remove(slide_id)
-    _remember_partnames(prs.part.package)
+    remember_partnames(prs.part.package)
     layouts = layouts_by_name(prs)
     names = {name: {ph.placeholder_format.idx: ph.name for ph in layout.placeholders}
              for name, layout in layouts.items()}
@@ -390,81 +390,3 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime) -> t
     buffer = io.BytesIO()
     prs.save(buffer)
     return reproducible_zip(buffer.getvalue(), when), len(plan.slides)
-
-
-def _compiled_xpath() -> None:
-    """Make python-pptx evaluate its XPath expressions through compiled, cached ``lxml.etree.XPath`` objects.
-
-    python-pptx 1.0 (``oxml/xmlchemy.py``, ``BaseOxmlElement.xpath``) passes the
-    expression string to lxml on every call, which compiles it again each
-    time; placeholder lookups alone make ≈ 5,000 such calls for this course's
-    deck (0.09 s of its 0.42 s). Same expressions, same namespaces, same
-    results; only the compilation is done once per expression. Installed when
-    this module is imported (the deck writer is python-pptx's only user here).
-    """
-    from pptx.oxml import xmlchemy
-    from pptx.oxml.ns import _nsmap
-
-    if getattr(xmlchemy.BaseOxmlElement.xpath, "compiled_cache", False):
-        return
-    compiled: dict[str, etree.XPath] = {}
-
-    def xpath(self, xpath_str: str):
-        evaluate = compiled.get(xpath_str)
-        if evaluate is None:
-            evaluate = compiled[xpath_str] = etree.XPath(xpath_str, namespaces=_nsmap)
-        return evaluate(self)
-
-    xpath.compiled_cache = True
-    xpath.__doc__ = xmlchemy.BaseOxmlElement.xpath.__doc__
-    xmlchemy.BaseOxmlElement.xpath = xpath
-
-
-_compiled_xpath()
-
-
-def _remember_partnames(package) -> None:
-    """Give ``package`` a ``next_partname`` that remembers the names it handed out.
-
-    python-pptx 1.0 (``opc/package.py``, ``OpcPackage.next_partname``) collects
-    the names of all parts for every new slide, notes slide and chart, which
-    makes building a deck quadratic in its slides (0.16 s of 0.8 s for this
-    course's 48 slides). Same names, same order: the lowest free number for
-    the template, as python-pptx chooses it. Install after parts are dropped.
-    """
-    used = {str(part.partname) for part in package.iter_parts()}
-
-    def next_partname(template: str) -> PackURI:
-        number = 1
-        while template % number in used:
-            number += 1
-        used.add(template % number)
-        return PackURI(template % number)
-
-    package.next_partname = next_partname
-
-
-_XLSX_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-
-
-def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
-    """Rewrite a ZIP package with fixed timestamps and sorted entries ([Content_Types].xml first).
-
-    Embedded workbooks (chart data) are normalised the same way, including their own core dates.
-    """
-    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
-    iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        names = sorted(src.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
-        for name in names:
-            content = src.read(name)
-            if name.endswith(".xlsx"):
-                content = reproducible_zip(content, when)
-            elif name == "docProps/core.xml":
-                content = _XLSX_DATES.sub(rb"\g<1>" + iso + rb"\g<2>", content)
-            info = zipfile.ZipInfo(name, stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, content)
-    return out.getvalue()
