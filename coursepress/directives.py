@@ -6,6 +6,7 @@ A directive is a fenced block whose info string is ``{name}``; its body holds
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -73,26 +74,51 @@ def option_pos(call: DirectiveCall, key: str) -> SourcePos:
 def select_models(call: DirectiveCall, data: ModelData, problems: Problems) -> tuple[Model, ...]:
     """Apply ``:filter: key=v1,v2; key2=v`` to the data, keeping the file's order.
 
-    Keys: name, family, organisation, open. Values compare as text
-    (``open`` as true/false; yes/no accepted).
+    Keys: name, family, organisation, open. Values compare as text, ignoring
+    case (``open`` as true/false; yes/no accepted). A value that no model of the
+    data file has is a warning (an error under ``--strict``) with the closest
+    known value, since it silently drops rows (a typo such as ``Claud``); a
+    value that looks like another filter (``family=GPT,name=X``: a comma where
+    a ``;`` belongs) and an ``open`` value other than true/false are errors.
     """
     spec = call.options.get("filter", "").strip()
     models = list(data.models)
     if not spec:
         return tuple(models)
+    pos = option_pos(call, "filter")
     for clause in filter(None, (c.strip() for c in spec.split(";"))):
         key, sep, values = clause.partition("=")
         key = key.strip()
         if not sep or key not in FILTER_KEYS:
-            problems.error(option_pos(call, "filter"), f"cannot read filter '{clause}'",
+            problems.error(pos, f"cannot read filter '{clause}'",
                            f"write key=value with key one of {', '.join(FILTER_KEYS)}")
             return ()
-        wanted = {v.strip().lower() for v in values.split(",") if v.strip()}
+        written = [v.strip() for v in values.split(",") if v.strip()]
+        stray = [v for v in written if "=" in v]
+        if stray:
+            problems.error(pos, f"filter value '{stray[0]}' looks like another filter",
+                           "separate filters with ';', e.g. family=GPT; open=true")
+            return ()
+        wanted = {v.lower() for v in written}
         if key == "open":
-            wanted = {"true" if v in ("true", "yes") else "false" if v in ("false", "no") else v for v in wanted}
+            wrong = wanted - {"true", "false", "yes", "no"}
+            if wrong:
+                problems.error(pos, f"open={sorted(wrong)[0]}: open takes true or false", "write open=true or open=false")
+                return ()
+            wanted = {"true" if v in ("true", "yes") else "false" for v in wanted}
+        else:
+            known = {str(getattr(m, key)).lower(): str(getattr(m, key)) for m in data.models}
+            for value in written:
+                if value.lower() not in known:
+                    close = difflib.get_close_matches(value.lower(), list(known), n=1, cutoff=0.6)
+                    hint = (f"did you mean '{known[close[0]]}'?" if close else
+                            f"known values of {key}: {', '.join(sorted(set(known.values()))[:12])}"
+                            + (" …" if len(set(known.values())) > 12 else ""))
+                    problems.warn(pos, f"filter {key}={value}: no model in content/data/models.yaml has this "
+                                       f"{key}, so it selects nothing", hint)
         models = [m for m in models if str(getattr(m, key)).lower() in wanted]
     if not models:
-        problems.warn(option_pos(call, "filter"), f"filter '{spec}' selects no models", "check the filter values")
+        problems.warn(pos, f"filter '{spec}' selects no models", "check the filter values")
     return tuple(models)
 
 

@@ -78,12 +78,37 @@ def test_unquoted_version_kept_as_written(make_project):
     ("# A\n\n::: slides\n:::\n", "intro.md:3", "is empty"),
     ("---\ntitle: [x\n---\n# A\n", "intro.md:2", "YAML syntax error"),
     ("---\ntitel: x\n---\n# A\n", "intro.md:2", "did you mean 'title'"),
+    ("# A\n\n```{model-table}\n:filter: family=Alpha,name=Beta-Pro\n```\n", "intro.md:4", "looks like another filter"),
+    ("# A\n\n```{chart}\n:kind: parameters\n:alt: x\n:filter: open=maybe\n```\n", "intro.md:6",
+     "open takes true or false"),
 ])
 def test_lecture_errors(make_project, lecture, where, words):
     if not lecture.startswith("---"):
         lecture = "---\ntitle: T\n---\n\n" + lecture
         where = where.replace(f":{where.split(':')[1]}", f":{int(where.split(':')[1]) + 4}")
     assert_reported(make_project(lecture=lecture), where, words)
+
+
+def test_a_filter_value_no_model_has_is_reported_not_silently_dropped(make_project):
+    """A typo in one value of a filter (Alph for Alpha) would drop that model's rows without a word:
+    it is a warning at the filter's line with the closest value, and an error under --strict."""
+    lecture = "---\ntitle: T\n---\n\n# A\n\n```{model-table}\n:filter: family=Alph,Beta\n```\n"
+    root = make_project(lecture=lecture)
+    course, problems = load_course(root)
+    warnings = [str(w) for w in problems.warnings]
+    assert any("intro.md:8" in w and "family=Alph" in w and "did you mean 'Alpha'" in w for w in warnings), warnings
+    table = next(b for s in course.lectures[0].sections for b in s.blocks if hasattr(b, "models"))
+    assert [m.name for m in table.models] == ["Beta-Pro"]       # the other value still selects
+    strict = errors_of_strict(root)
+    assert any("intro.md:8" in m and "family=Alph" in m for m in strict), strict
+    clean = make_project(lecture=lecture.replace("Alph,", "alpha,"), name="clean")   # case is ignored
+    assert not load_course(clean)[1].warnings
+
+
+def errors_of_strict(root) -> list[str]:
+    with pytest.raises(ContentErrors) as info:
+        load_course(root, strict=True)
+    return [str(e) for e in info.value.errors]
 
 
 def test_symlink_out_of_project_refused(make_project, tmp_path):
