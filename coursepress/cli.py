@@ -163,9 +163,24 @@ def exit_now(code: int) -> NoReturn:
     os._exit(code)
 
 
+def _exit_on_sigterm() -> None:
+    """Turn SIGTERM (``kill PID``) into ``SystemExit(143)``, as Ctrl-C is turned into KeyboardInterrupt,
+    so a stopped build still removes its staging folder and stops its build processes."""
+    import signal
+
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    try:
+        signal.signal(signal.SIGTERM, stop)
+    except ValueError:        # not the main thread (an embedding program): leave its handlers alone
+        pass
+
+
 def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None) -> int:
     """Entry point; returns the exit code."""
     args = parser(default_root or Path.cwd()).parse_args(argv)
+    _exit_on_sigterm()
     problem = usage_problem(args)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
@@ -180,6 +195,7 @@ def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None) 
         _report(exc)
         return EXIT_CONTENT
     except KeyboardInterrupt:
+        print("interrupted: the outputs in the output folder are the last complete ones", file=sys.stderr)
         return 130
     except Exception as exc:  # an internal error: say so plainly, traceback only with -v
         if args.verbose:

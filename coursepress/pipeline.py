@@ -19,6 +19,7 @@ import json
 import os
 import time
 import shutil
+import sys
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from .model import Course
 
 STATE_FILE = ".coursepress-state.json"
+STAGE_PREFIX = ".coursepress-staging-"        # + the building process's pid + "-" + random
 # Typical cost order of the writers, longest first (benchmarks, warm: handout 1.8 s for 17 pages,
 # poster 1.6 s for two layouts of one page, deck 0.5 s with no layout engine).
 COST_RANK = {"pdf": 0, "poster": 1, "pptx": 2}
@@ -178,6 +180,31 @@ def _remove_stale(root: Path, state: dict, settings: BuildSettings) -> list[Resu
     return removed
 
 
+def remove_abandoned_stages(out_dir: Path) -> list[Path]:
+    """Delete staging folders in ``out_dir`` left by builds that were killed (their process is gone).
+
+    A staging folder is named after the pid of the build that made it; one
+    whose process still runs (a ``watch`` or another build at the same time)
+    is left alone. Returns the folders removed.
+    """
+    removed = []
+    for folder in out_dir.glob(STAGE_PREFIX + "*"):
+        pid = folder.name[len(STAGE_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid():
+            try:
+                os.kill(int(pid), 0)
+                continue                       # that build is still running
+            except ProcessLookupError:
+                pass
+            except PermissionError:            # alive, someone else's
+                continue
+        elif pid.isdigit():
+            continue                           # this process's own stage
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    return removed
+
+
 def _load_state(out_dir: Path) -> dict:
     try:
         return json.loads((out_dir / STATE_FILE).read_text())
@@ -221,8 +248,26 @@ def _timed_job(course: Course, job: Job, settings: BuildSettings) -> tuple[Outpu
     return output, time.perf_counter() - start
 
 
+def _quiet_child_signals() -> None:
+    """In a build process: end silently on Ctrl-C or SIGTERM (the parent reports and cleans up; the
+    process wrote only into the staging folder), and get SIGTERM when the parent dies (Linux
+    ``prctl(PR_SET_PDEATHSIG)``), so a killed build leaves no process running on."""
+    import signal
+
+    for signum, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):
+        signal.signal(signum, lambda *_args, code=code: os._exit(code))
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)     # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
 def _child(course: Course, jobs: list[Job], settings: BuildSettings, conn) -> None:
     """Run ``jobs`` in a forked process; send ``(key, (output, seconds) | None, error | None)`` per job."""
+    _quiet_child_signals()
     for job in jobs:
         try:
             message = (job.key, _timed_job(course, job, settings), None)
@@ -257,32 +302,41 @@ def _run_parallel(course: Course, todo: list[Job], settings: BuildSettings, work
     loaded: set = set()
     context = multiprocessing.get_context("fork")
     running: dict = {}
-    while queue or running:
-        while queue and len(running) < workers:
-            job = queue.pop(0)
-            module = PRELOADS[job.kind]
-            if module in shared and module not in loaded:
-                loaded.add(module)
+    try:
+        while queue or running:
+            while queue and len(running) < workers:
+                job = queue.pop(0)
+                module = PRELOADS[job.kind]
+                if module in shared and module not in loaded:
+                    loaded.add(module)
+                    try:
+                        import_module(module).preload(course.root)
+                    except Exception:          # noqa: BLE001 — the job itself reports what is broken
+                        pass
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(target=_child, args=(course, [job], settings, send), daemon=True)
+                process.start()
+                send.close()
+                running[receive] = (process, job)
+            for receive in multiprocessing.connection.wait(list(running)):
+                process, job = running.pop(receive)
                 try:
-                    import_module(module).preload(course.root)
-                except Exception:          # noqa: BLE001 — the job itself reports what is broken
-                    pass
-            receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_child, args=(course, [job], settings, send), daemon=True)
-            process.start()
-            send.close()
-            running[receive] = (process, job)
-        for receive in multiprocessing.connection.wait(list(running)):
-            process, job = running.pop(receive)
-            try:
-                key, result, error = receive.recv()
-            except EOFError:
+                    key, result, error = receive.recv()
+                except EOFError:
+                    process.join()
+                    on_done(job, BuildError(f"the build process for {job.key} stopped "
+                                            f"(exit code {process.exitcode}); run with -v"))
+                    continue
                 process.join()
-                on_done(job, BuildError(f"the build process for {job.key} stopped "
-                                        f"(exit code {process.exitcode}); run with -v"))
-                continue
-            process.join()
-            on_done(job, error if error is not None else result)
+                on_done(job, error if error is not None else result)
+    finally:               # interrupted (Ctrl-C, SIGTERM) or failed here: no build process runs on
+        for process, _job in running.values():
+            process.terminate()
+        for process, _job in running.values():
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join()
 
 
 def _merge_failures(failures: list[BaseException]) -> BaseException:
@@ -348,7 +402,8 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
         tidy()
         return results
     settings.out_dir.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".coursepress-staging-", dir=settings.out_dir))
+    remove_abandoned_stages(settings.out_dir)
+    stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=settings.out_dir))
     staged = replace(settings, out_dir=stage)
     outcome: dict = {}
 

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
+from pathlib import Path
 
 import pytest
 
-from conftest import run_build
+from conftest import REPO, run_build
 
 
 def digest(path):
@@ -255,3 +261,88 @@ def test_a_deleted_lecture_loses_its_outputs_and_nothing_else(make_project):
     assert fourth.code == 0, fourth.err
     assert status_lines(fourth.out)["third.pdf"].startswith("removed"), fourth.out
     assert not {"third.pdf", "third.pptx"} & {p.name for p in out.iterdir()}
+
+
+def _build_processes(marker: str) -> list[int]:
+    """Pids of live processes whose command line contains ``marker`` (the build and its forks)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+                state = (entry / "stat").read_text().split(")")[-1].split()[0]
+            except OSError:
+                continue
+            if marker in cmdline and state != "Z":
+                pids.append(int(entry.name))
+    return pids
+
+
+def _course_project(make_project) -> Path:
+    """A project holding the real course: its handout takes seconds, long enough to stop a build midway."""
+    root = make_project()
+    shutil.rmtree(root / "content")
+    shutil.copytree(REPO / "content", root / "content")
+    return root
+
+
+def _start_build_and_wait_for_workers(root: Path, out: Path) -> subprocess.Popen:
+    """Start ``build.py all --force``; return once its two build processes run. Its stderr goes to a
+    file (a pipe would make waiting for the build also wait for any process that outlived it)."""
+    err = (root / "stderr.txt").open("w")
+    proc = subprocess.Popen([sys.executable, str(REPO / "build.py"), "all", "--force", "--project", str(root),
+                             "--out", str(out)], stdout=subprocess.DEVNULL, stderr=err)
+    err.close()
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(_build_processes(str(root))) < 3:   # the parent and two forks
+        assert proc.poll() is None, (root / "stderr.txt").read_text()
+        time.sleep(0.02)
+    assert list(out.glob(".coursepress-staging-*")), "no staging folder while building"
+    return proc
+
+
+def _wait_until_gone(marker: str, seconds: float = 1.0) -> list[int]:
+    """Pids still running ``seconds`` after a stop (a handout build that ran on would take longer)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and _build_processes(marker):
+        time.sleep(0.05)
+    return _build_processes(marker)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_stopped_build_leaves_no_process_and_no_staging_folder(make_project, signum, code):
+    """``kill PID`` or ``kill -INT PID`` (the build alone, not its process group): its build processes
+    stop at once, its staging folder goes, and the last complete outputs stay as they were."""
+    root = _course_project(make_project)
+    out = root / "out"
+    assert run_build("pptx", "--project", str(root), "--out", str(out)).code == 0
+    before = snapshot(out)
+    proc = _start_build_and_wait_for_workers(root, out)
+    proc.send_signal(signum)
+    proc.wait(timeout=60)
+    err = (root / "stderr.txt").read_text()
+    assert proc.returncode == code, err
+    assert _wait_until_gone(str(root)) == []
+    assert snapshot(out) == before
+    assert "Traceback" not in err
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_a_killed_build_stops_its_workers_and_the_next_build_removes_its_staging_folder(make_project):
+    """SIGKILL cannot be caught: the build processes die with their parent, the staging folder stays
+    behind, and the next build removes it (but not the staging folder of a build still running)."""
+    root = _course_project(make_project)
+    out = root / "out"
+    proc = _start_build_and_wait_for_workers(root, out)
+    proc.kill()
+    proc.wait(timeout=60)
+    assert _wait_until_gone(str(root)) == []
+    abandoned = list(out.glob(".coursepress-staging-*"))
+    assert abandoned
+    live = out / f".coursepress-staging-{os.getpid()}-test"       # this test process is alive
+    live.mkdir()
+    result = run_build("pptx", "--project", str(root), "--out", str(out))
+    assert result.code == 0, result.err
+    assert not any(p.exists() for p in abandoned)
+    assert live.is_dir()
