@@ -86,6 +86,12 @@ def _unfold(value: str) -> str:
     return out.replace("\a", "")
 
 
+# ruamel's parser context for an opened bracket or quote → (what to call it, what to do)
+_OPENERS = {"flow sequence": ("the list '[' opened", "close the list with ']' on this line"),
+            "flow mapping": ("the mapping '{' opened", "close the mapping with '}' on this line"),
+            "quoted scalar": ("the quoted text opened", "close the quoted text with the same quote mark")}
+
+
 def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
     """Parse ``text`` (one YAML document) into a :class:`YamlDoc`.
 
@@ -110,14 +116,18 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
-        if exc.context_mark is not None and "<stream end>" in problem:
-            # an unclosed bracket or quote: point at where it was opened
-            problem += f" ({exc.context.strip() if exc.context else 'opened'} here, never closed)"
-            mark = exc.context_mark
+        hint = "check indentation, colons and quotes on this line"
+        context = (exc.context or "").strip()
+        opener, close = next((v for key, v in _OPENERS.items() if key in context), (None, hint))
+        if exc.context_mark is not None and (opener or "<stream end>" in problem) and (
+                exc.problem_mark is None or exc.problem_mark.line != exc.context_mark.line):
+            # an unclosed bracket or quote: point at where it was opened, not where YAML gave up
+            found = f", found at line {exc.problem_mark.line + 1 + line_offset}" if exc.problem_mark else ""
+            problem = f"{opener or 'what starts'} here is never closed ({problem}{found})"
+            hint, mark = close, exc.context_mark
         line = mark.line + 1 + line_offset if mark else 0
         column = mark.column + 1 if mark else 0
-        raise ContentError(SourcePos(file, line, column), f"YAML syntax error: {problem}",
-                           "check indentation, colons and quotes on this line") from None
+        raise ContentError(SourcePos(file, line, column), f"YAML syntax error: {problem}", hint) from None
     except YAMLError as exc:
         raise ContentError(SourcePos(file, 1 + line_offset), f"YAML error: {exc}", "fix the YAML syntax") from None
     if node is None:

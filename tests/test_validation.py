@@ -54,6 +54,9 @@ def test_model_data_errors(make_project, models, where, words):
     ("title: T\nauthor: A\ndate: 2024-01-01\n", "course.yaml:1", "required field 'version'"),
     ("title: T\nauthor: A\ndate: 2024-01-01\nversion: '1'\nhandout:\n  page_size: A9\n", "course.yaml:6", "page_size"),
     ("title: T\nauthr: A\ndate: 2024-01-01\nversion: '1'\n", "course.yaml:2", "did you mean 'author'"),
+    # an unclosed bracket is reported where it opens, not on the next line where YAML gives up
+    ("title: T\nauthor: A\ndate: 2024-01-01\nversion: '1'\nkeywords: [大模型, 入门\nhandout:\n  page_size: A4\n",
+     "course.yaml:5:11", "'[' opened here is never closed"),
 ])
 def test_course_errors(make_project, course, where, words):
     assert_reported(make_project(course=course), where, words)
