@@ -227,6 +227,11 @@ def test_reference_flag_may_point_outside_the_project(make_project, tmp_path):
     missing = run_build("pptx", "--project", str(root), "--out", str(tmp_path / "out"),
                         "--reference", str(tmp_path / "nothing.pptx"))
     assert missing.code == 2 and "nothing.pptx" in missing.err and "Traceback" not in missing.err   # usage error
+    not_a_deck = tmp_path / "notes.txt"
+    not_a_deck.write_text("not a presentation")
+    wrong = run_build("pptx", "--project", str(root), "--out", str(tmp_path / "out"), "--reference", str(not_a_deck))
+    assert wrong.code == 1 and "notes.txt" in wrong.err and "Traceback" not in wrong.err
+    assert "cannot be opened as a PowerPoint file" in wrong.err and "Save As" in wrong.err     # what to do
 
 
 # ---------------------------------------------------------------- messages and exit codes

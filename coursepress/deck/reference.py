@@ -111,7 +111,9 @@ def open_reference(path: Path):
     try:
         return Presentation(str(path))
     except Exception as exc:   # python-pptx raises several kinds for a broken package
-        raise BuildError(f"reference deck '{path}' cannot be opened as a PowerPoint file ({exc})") from None
+        raise BuildError(f"reference deck '{path}' cannot be opened as a PowerPoint file ({exc}); give a .pptx "
+                         "saved by PowerPoint or LibreOffice Impress (File → Save As → .pptx), or leave out "
+                         "--reference / deck.reference to use the built-in deck") from None
 
 
 def layouts_by_name(prs) -> dict:
