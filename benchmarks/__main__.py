@@ -1,10 +1,10 @@
 """``python -m benchmarks [--runs N] [--quick] [--peers] [--only CASE ...] [--save-baseline]``.
 
 Prints one table (median, spread min–max, peak RSS, ratio to the peer doing the
-same job, ratio to the committed baseline) and writes
-``benchmarks/results/latest.json`` plus a timestamped copy. Timings are wall
-clock on whatever else the machine is doing: compare medians, and rerun when
-the spread is wide.
+same job, ratio to the committed baseline) and writes a timestamped JSON file
+under ``benchmarks/results/``, and for a run of every case (no ``--only``) also
+``latest.json``. Timings are wall clock on whatever else the machine is doing:
+compare medians, and rerun when the spread is wide.
 """
 
 from __future__ import annotations
@@ -128,11 +128,16 @@ def main(argv=None) -> int:
               "cases": [s.as_dict() for s in results], "peer_ratios": ratios}
     RESULTS.mkdir(exist_ok=True)
     text = json.dumps(record, indent=1, ensure_ascii=False, default=lambda x: None)
-    (RESULTS / "latest.json").write_text(text)
-    (RESULTS / time.strftime("%Y%m%d-%H%M%S.json")).write_text(text)
-    if args.save_baseline:
-        base_file.write_text(text)
-    print(f"\nwritten: {RESULTS / 'latest.json'}" + (f" and {base_file}" if args.save_baseline else ""))
+    written = [RESULTS / time.strftime("%Y%m%d-%H%M%S.json")]
+    if not args.only:                 # latest.json and the baseline hold whole runs only
+        written.append(RESULTS / "latest.json")
+        if args.save_baseline:
+            written.append(base_file)
+    elif args.save_baseline:
+        print("not saved as baseline: --only ran part of the cases", file=sys.stderr)
+    for path in written:
+        path.write_text(text)
+    print("\nwritten: " + ", ".join(str(path) for path in written))
     return 0
 
 

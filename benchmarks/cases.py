@@ -10,13 +10,12 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from .measure import CaseFailed, Run, Stats, python, repeat, run, summarise
-from .project import LECTURE, edit_lecture, grow, remove
+from .project import edit_lecture, grow, remove
 
 OUTPUTS = {"handout": "llm-intro.pdf", "deck": "llm-intro.pptx", "poster": "poster.pdf"}
 
