@@ -55,8 +55,8 @@ def watch(args, run_once) -> int:
         preload(kinds, root)     # once: every round's forked build processes start warm
     except Exception:            # noqa: BLE001 — a broken template or font is reported by the build itself
         pass
-    once()
-    try:
+    try:                          # Ctrl-C at any moment, even during the first build, ends the watch quietly
+        once()
         for _changes in watch_changes(*paths, debounce=200, step=20, raise_interrupt=False):
             once()
     except KeyboardInterrupt:
