@@ -13,34 +13,29 @@ build (only files the state records as ours; nothing else in the folder).
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
-from importlib import import_module
 import json
 import os
 import time
 import shutil
-import sys
 import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
 from . import __version__
-from .errors import BuildError, ContentError, ContentErrors
+from .errors import ContentError, ContentErrors
 from .fonts import font_dirs
 from .output import atomic_write
 from .resources import inside
 from .templating import TOOL_ROOT, search_path
-from .writers import PRELOADS, BuildSettings, Output, writer
+from .parallel import run_parallel
+from .writers import BuildSettings, Output, writer
 
 if TYPE_CHECKING:
     from .model import Course
 
 STATE_FILE = ".coursepress-state.json"
 STAGE_PREFIX = ".coursepress-staging-"        # + the building process's pid + "-" + random
-# Typical cost order of the writers, longest first (benchmarks, warm: handout 1.8 s for 17 pages,
-# poster 1.6 s for two layouts of one page, deck 0.5 s with no layout engine).
-COST_RANK = {"pdf": 0, "poster": 1, "pptx": 2}
 
 
 @dataclass(frozen=True)
@@ -190,19 +185,22 @@ def remove_abandoned_stages(out_dir: Path) -> list[Path]:
     removed = []
     for folder in out_dir.glob(STAGE_PREFIX + "*"):
         pid = folder.name[len(STAGE_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid():
-            try:
-                os.kill(int(pid), 0)
-                continue                       # that build is still running
-            except ProcessLookupError:
-                pass
-            except PermissionError:            # alive, someone else's
-                continue
-        elif pid.isdigit():
-            continue                           # this process's own stage
+        if pid.isdigit() and _alive(int(pid)):
+            continue                           # that build (or this one) is still running
         shutil.rmtree(folder, ignore_errors=True)
         removed.append(folder)
     return removed
+
+
+def _alive(pid: int) -> bool:
+    """True if process ``pid`` exists (signal 0 checks without sending anything)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:                    # exists, another user's
+        return True
+    return True
 
 
 def _load_state(out_dir: Path) -> dict:
@@ -246,97 +244,6 @@ def _timed_job(course: Course, job: Job, settings: BuildSettings) -> tuple[Outpu
     start = time.perf_counter()
     output = run_job(course, job, settings)
     return output, time.perf_counter() - start
-
-
-def _quiet_child_signals() -> None:
-    """In a build process: end silently on Ctrl-C or SIGTERM (the parent reports and cleans up; the
-    process wrote only into the staging folder), and get SIGTERM when the parent dies (Linux
-    ``prctl(PR_SET_PDEATHSIG)``), so a killed build leaves no process running on."""
-    import signal
-
-    for signum, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):
-        signal.signal(signum, lambda *_args, code=code: os._exit(code))
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)     # 1 = PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-
-
-def _child(course: Course, jobs: list[Job], settings: BuildSettings, conn) -> None:
-    """Run ``jobs`` in a forked process; send ``(key, (output, seconds) | None, error | None)`` per job."""
-    _quiet_child_signals()
-    for job in jobs:
-        try:
-            message = (job.key, _timed_job(course, job, settings), None)
-        except Exception as exc:          # noqa: BLE001 — every failure goes back to the parent
-            message = (job.key, None, exc)
-        try:
-            conn.send(message)
-        except Exception as exc:          # noqa: BLE001 — an exception that cannot be pickled
-            conn.send((job.key, None, BuildError(f"{type(message[2]).__name__}: {message[2]} ({exc})")))
-    conn.close()
-
-
-
-
-def _run_parallel(course: Course, todo: list[Job], settings: BuildSettings, workers: int,
-                  on_done: Callable[[Job, object], None]) -> None:
-    """Run each job of ``todo`` in its own forked process, at most ``workers`` at a time;
-    ``on_done(job, (output, seconds) | exception)`` is called here as each job finishes.
-
-    A writer ``preload`` that two or more jobs share (the handout and the poster
-    both need WeasyPrint, ≈ 0.5 s to import) runs once in this process before
-    the first of them is forked, so each of them starts warm instead of
-    importing it again. Jobs that need no shared preload (the deck) start
-    first, so a core is busy while the preload runs. Processes are forked
-    directly (no executor thread alive at fork time).
-    """
-    import multiprocessing.connection     # here, not at import: the up-to-date check never forks
-
-    counts = Counter(PRELOADS[job.kind] for job in todo)
-    shared = {module for module, count in counts.items() if count >= 2}
-    queue = sorted(todo, key=lambda j: (PRELOADS[j.kind] in shared, COST_RANK[j.kind]))
-    loaded: set = set()
-    context = multiprocessing.get_context("fork")
-    running: dict = {}
-    try:
-        while queue or running:
-            while queue and len(running) < workers:
-                job = queue.pop(0)
-                module = PRELOADS[job.kind]
-                if module in shared and module not in loaded:
-                    loaded.add(module)
-                    try:
-                        import_module(module).preload(course.root)
-                    except Exception:          # noqa: BLE001 — the job itself reports what is broken
-                        pass
-                receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=_child, args=(course, [job], settings, send), daemon=True)
-                process.start()
-                send.close()
-                running[receive] = (process, job)
-            for receive in multiprocessing.connection.wait(list(running)):
-                process, job = running.pop(receive)
-                try:
-                    key, result, error = receive.recv()
-                except EOFError:
-                    process.join()
-                    on_done(job, BuildError(f"the build process for {job.key} stopped "
-                                            f"(exit code {process.exitcode}); run with -v"))
-                    continue
-                process.join()
-                on_done(job, error if error is not None else result)
-    finally:               # interrupted (Ctrl-C, SIGTERM) or failed here: no build process runs on
-        for process, _job in running.values():
-            process.terminate()
-        for process, _job in running.values():
-            process.join(5)
-            if process.is_alive():
-                process.kill()
-                process.join()
 
 
 def _merge_failures(failures: list[BaseException]) -> BaseException:
@@ -431,7 +338,7 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
                 except Exception as exc:      # noqa: BLE001 — build the others, then report all
                     done(job, exc)
         else:
-            _run_parallel(course, todo, staged, workers, done)
+            run_parallel(course, todo, staged, workers, _timed_job, done)
         failures = [outcome[job.key] for job in todo if isinstance(outcome[job.key], BaseException)]
         if failures:
             raise _merge_failures(failures)

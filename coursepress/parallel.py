@@ -1,0 +1,126 @@
+"""Forked build processes: each output in its own process, a shared preload loaded once.
+
+Layout is CPU-bound and single-threaded, so outputs are built in parallel in
+processes forked from the one that loaded the course (nothing is pickled on
+the way in; each result comes back through a pipe). A build process ends
+quietly on Ctrl-C or SIGTERM and dies with its parent, so a stopped build
+leaves none running.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from importlib import import_module
+from typing import TYPE_CHECKING, Callable
+
+from .errors import BuildError
+from .writers import PRELOADS
+
+if TYPE_CHECKING:
+    from .model import Course
+    from .pipeline import Job
+    from .writers import BuildSettings, Output
+
+    Work = Callable[[Course, Job, BuildSettings], tuple[Output, float]]
+
+# Typical cost order of the writers, longest first (benchmarks, warm: handout 1.8 s for 17 pages,
+# poster 1.6 s for two layouts of one page, deck 0.5 s with no layout engine).
+COST_RANK = {"pdf": 0, "poster": 1, "pptx": 2}
+
+
+def _quiet_child_signals(parent: int) -> None:
+    """In a build process: end silently on Ctrl-C or SIGTERM (the parent reports and cleans up; the
+    process wrote only into the staging folder), and get SIGTERM when the parent dies (Linux
+    ``prctl(PR_SET_PDEATHSIG)``), so a killed build leaves no process running on."""
+    import signal
+
+    for signum, code in ((signal.SIGINT, 130), (signal.SIGTERM, 143)):
+        signal.signal(signum, lambda *_args, code=code: os._exit(code))
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)     # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:         # the parent died before the request above took effect
+        os._exit(143)
+
+
+def _child(work: Work, course: Course, jobs: list[Job], settings: BuildSettings, conn, parent: int) -> None:
+    """Run ``jobs`` in a process forked by ``parent`` (pid); send ``(key, (output, seconds) | None,
+    error | None)`` per job."""
+    _quiet_child_signals(parent)
+    for job in jobs:
+        try:
+            message = (job.key, work(course, job, settings), None)
+        except Exception as exc:          # noqa: BLE001 — every failure goes back to the parent
+            message = (job.key, None, exc)
+        try:
+            conn.send(message)
+        except Exception as exc:          # noqa: BLE001 — an exception that cannot be pickled
+            conn.send((job.key, None, BuildError(f"{type(message[2]).__name__}: {message[2]} ({exc})")))
+    conn.close()
+
+
+
+
+def run_parallel(course: Course, todo: list[Job], settings: BuildSettings, workers: int, work: Work,
+                 on_done: Callable[[Job, object], None]) -> None:
+    """Run ``work(course, job, settings)`` for each job of ``todo`` in its own forked process, at most
+    ``workers`` at a time; ``on_done(job, (output, seconds) | exception)`` is called here as each
+    job finishes. If this process is interrupted, every build process still running is stopped.
+
+    A writer ``preload`` that two or more jobs share (the handout and the poster
+    both need WeasyPrint, ≈ 0.5 s to import) runs once in this process before
+    the first of them is forked, so each of them starts warm instead of
+    importing it again. Jobs that need no shared preload (the deck) start
+    first, so a core is busy while the preload runs. Processes are forked
+    directly (no executor thread alive at fork time).
+    """
+    import multiprocessing.connection     # here, not at import: the up-to-date check never forks
+
+    counts = Counter(PRELOADS[job.kind] for job in todo)
+    shared = {module for module, count in counts.items() if count >= 2}
+    queue = sorted(todo, key=lambda j: (PRELOADS[j.kind] in shared, COST_RANK[j.kind]))
+    loaded: set = set()
+    context = multiprocessing.get_context("fork")
+    running: dict = {}
+    try:
+        while queue or running:
+            while queue and len(running) < workers:
+                job = queue.pop(0)
+                module = PRELOADS[job.kind]
+                if module in shared and module not in loaded:
+                    loaded.add(module)
+                    try:
+                        import_module(module).preload(course.root)
+                    except Exception:          # noqa: BLE001 — the job itself reports what is broken
+                        pass
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(target=_child, args=(work, course, [job], settings, send, os.getpid()),
+                                          daemon=True)
+                process.start()
+                send.close()
+                running[receive] = (process, job)
+            for receive in multiprocessing.connection.wait(list(running)):
+                process, job = running.pop(receive)
+                try:
+                    key, result, error = receive.recv()
+                except EOFError:
+                    process.join()
+                    on_done(job, BuildError(f"the build process for {job.key} stopped "
+                                            f"(exit code {process.exitcode}); run with -v"))
+                    continue
+                process.join()
+                on_done(job, error if error is not None else result)
+    finally:               # interrupted (Ctrl-C, SIGTERM) or failed here: no build process runs on
+        for process, _job in running.values():
+            process.terminate()
+        for process, _job in running.values():
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join()
