@@ -107,7 +107,7 @@ def select_models(call: DirectiveCall, data: ModelData, problems: Problems) -> t
                 return ()
             wanted = {"true" if v in ("true", "yes") else "false" for v in wanted}
         else:
-            known = {str(getattr(m, key)).lower(): str(getattr(m, key)) for m in data.models}
+            known = {str(v).lower(): str(v) for v in (getattr(m, key) for m in data.models) if v is not None}
             for value in written:
                 if value.lower() not in known:
                     close = difflib.get_close_matches(value.lower(), list(known), n=1, cutoff=0.6)
