@@ -103,13 +103,8 @@ def machine_reference(rounds: int = 7) -> dict[str, float]:
 
 def machine_factor(here: dict, there: dict) -> Optional[float]:
     """How many times slower this machine is than ``there`` (geometric mean of the two references), or None."""
-    keys = [k for k in ("python_loop_ms", "zlib_ms") if here.get(k) and there.get(k)]
-    if not keys:
-        return None
-    product = 1.0
-    for k in keys:
-        product *= here[k] / there[k]
-    return product ** (1 / len(keys))
+    ratios = [here[k] / there[k] for k in ("python_loop_ms", "zlib_ms") if here.get(k) and there.get(k)]
+    return statistics.geometric_mean(ratios) if ratios else None
 
 
 class CaseFailed(RuntimeError):

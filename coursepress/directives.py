@@ -86,6 +86,7 @@ def select_models(call: DirectiveCall, data: ModelData, problems: Problems) -> t
     if not spec:
         return tuple(models)
     pos = option_pos(call, "filter")
+    unknown = False           # a value no model has was reported: "selects no models" would say it again
     for clause in filter(None, (c.strip() for c in spec.split(";"))):
         key, sep, values = clause.partition("=")
         key = key.strip()
@@ -110,6 +111,7 @@ def select_models(call: DirectiveCall, data: ModelData, problems: Problems) -> t
             known = {str(v).lower(): str(v) for v in (getattr(m, key) for m in data.models) if v is not None}
             for value in written:
                 if value.lower() not in known:
+                    unknown = True
                     close = difflib.get_close_matches(value.lower(), list(known), n=1, cutoff=0.6)
                     hint = (f"did you mean '{known[close[0]]}'?" if close else
                             f"known values of {key}: {', '.join(sorted(set(known.values()))[:12])}"
@@ -117,7 +119,7 @@ def select_models(call: DirectiveCall, data: ModelData, problems: Problems) -> t
                     problems.warn(pos, f"filter {key}={value}: no model in content/data/models.yaml has this "
                                        f"{key}, so it selects nothing", hint)
         models = [m for m in models if str(getattr(m, key)).lower() in wanted]
-    if not models:
+    if not models and not unknown:
         problems.warn(pos, f"filter '{spec}' selects no models", "check the filter values")
     return tuple(models)
 

@@ -124,13 +124,12 @@ def up_to_date(root: Path, kinds: list[str], settings: BuildSettings, lecture: O
     The command line calls this before loading the course, so a no-op build
     costs a few file hashes instead of parsing and validating everything.
     """
-    names = lecture_names(root)
-    if lecture is not None:
-        names = [n for n in names if n == lecture]
+    every = lecture_names(root)
+    names = [n for n in every if lecture is None or n == lecture]
     if not names:
         return None
     state = _load_state(settings.out_dir)
-    if stale_jobs(root, state):
+    if stale_jobs(state, every):
         return None                        # a build must remove a deleted lecture's outputs
     shared = shared_stamp(root)
     results = []
@@ -150,9 +149,9 @@ def lecture_names(root: Path) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.md")) if folder.is_dir() else []
 
 
-def stale_jobs(root: Path, state: dict) -> list[Job]:
-    """Lecture outputs the state records whose lecture file no longer exists (deleted or renamed)."""
-    names = set(lecture_names(root))
+def stale_jobs(state: dict, names: list[str]) -> list[Job]:
+    """Lecture outputs the state records whose lecture is not among ``names`` (its file was deleted
+    or renamed; ``names`` from :func:`lecture_names`)."""
     jobs = []
     for key in state:
         kind, _, lecture = key.partition(":")
@@ -164,14 +163,14 @@ def stale_jobs(root: Path, state: dict) -> list[Job]:
 def _remove_stale(root: Path, state: dict, settings: BuildSettings) -> list[Result]:
     """Delete the outputs of :func:`stale_jobs` and forget them; one removed Result each."""
     removed = []
-    for job in stale_jobs(root, state):
+    for job in stale_jobs(state, lecture_names(root)):
         path = output_path(job, settings)
         if path.parent == settings.out_dir:          # a state key can never point outside the output folder
             path.unlink(missing_ok=True)
             removed.append(Result(job, path, None, 0.0, removed=True))
         del state[job.key]
     if removed:
-        atomic_write(settings.out_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode())
+        _save_state(settings.out_dir, state)
     return removed
 
 
@@ -199,7 +198,7 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:                    # exists, another user's
-        return True
+        pass
     return True
 
 
@@ -208,6 +207,10 @@ def _load_state(out_dir: Path) -> dict:
         return json.loads((out_dir / STATE_FILE).read_text())
     except (OSError, ValueError):
         return {}
+
+
+def _save_state(out_dir: Path, state: dict) -> None:
+    atomic_write(out_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode())
 
 
 def output_path(job: Job, settings: BuildSettings) -> Path:
@@ -319,7 +322,7 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
         os.replace(output.path, final)
         output.path = final
         state[job.key] = stamps[job.key]
-        atomic_write(settings.out_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode())
+        _save_state(settings.out_dir, state)
         results.append(Result(job, final, output, seconds))
         if on_result is not None:
             on_result(results[-1])

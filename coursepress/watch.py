@@ -15,6 +15,11 @@ import traceback
 from datetime import datetime
 
 
+def _now() -> str:
+    """The clock time a round's status line shows: when the round ended (its outputs are on disk)."""
+    return datetime.now().strftime("%H:%M:%S")
+
+
 def watch(args, run_once) -> int:
     """Build once, then rebuild on every change until interrupted (Ctrl-C); returns 0."""
     from watchfiles import watch as watch_changes
@@ -29,25 +34,21 @@ def watch(args, run_once) -> int:
 
     def once() -> None:
         start = time.perf_counter()
-
-        def stamp() -> str:          # when the round ended: the outputs are on disk by then
-            return datetime.now().strftime("%H:%M:%S")
-
         try:
             run_once(args, kinds, together=False, parsed=parsed)     # each output lands as soon as it is done
-            print(f"[{stamp()}] built in {time.perf_counter() - start:.2f} s; watching for changes", flush=True)
+            print(f"[{_now()}] built in {time.perf_counter() - start:.2f} s; watching for changes", flush=True)
         except (ContentErrors, ContentError, BuildError) as exc:
             errors = exc.errors if isinstance(exc, ContentErrors) else [exc]
             for err in errors:
                 print(f"error: {err}", file=sys.stderr, flush=True)
-            print(f"[{stamp()}] build failed; outputs that failed keep their last good version; "
+            print(f"[{_now()}] build failed; outputs that failed keep their last good version; "
                   "watching for changes", flush=True)
         except Exception as exc:  # a bug must not end the watch; traceback only with -v
             if args.verbose:
                 traceback.print_exc()
             print(f"internal error: {type(exc).__name__}: {exc} (run with -v for details)",
                   file=sys.stderr, flush=True)
-            print(f"[{stamp()}] build failed; previous outputs kept; watching for changes", flush=True)
+            print(f"[{_now()}] build failed; previous outputs kept; watching for changes", flush=True)
 
     from .writers import preload
 
