@@ -20,7 +20,6 @@ from typing import Optional
 
 from lxml import etree
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_PATTERN, MSO_THEME_COLOR
 from pptx.enum.text import MSO_AUTO_SIZE
@@ -32,6 +31,7 @@ from .glyphs import GlyphChain
 from .nodes import ChartPlan, DeckPlan, Para, PicturePlan, SlidePlan, TablePlan
 from .package import remember_partnames, reproducible_zip
 from .reference import FOOTER, SLIDE_NUMBER, layouts_by_name
+from .workbook import ValueChartData
 
 HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
 NOTES_INDENT_EMU = 285750
@@ -244,7 +244,7 @@ def add_chart(slide, box, plan: ChartPlan, fonts: Fonts) -> None:
     """
     left, top, width, height = box
     groups = [flag for flag in (False, True, None) if flag in plan.open]
-    data = CategoryChartData(number_format="0.###")
+    data = ValueChartData(number_format="0.###")
     order = list(range(len(plan.categories)))[::-1]   # bar charts draw the first category at the bottom
     data.categories = [plan.categories[i] for i in order]
     for flag in groups:

@@ -102,7 +102,7 @@ def check_reference(course: m.Course, settings: BuildSettings) -> None:
         BuildError: naming the missing layout or placeholder.
     """
     path = reference_path(course, settings.reference)
-    check(open_reference(path), path)
+    check(open_reference(path, course.meta.limits.value()), path)
 
 
 def check_plans(course: m.Course, settings: BuildSettings, problems: Problems) -> None:
