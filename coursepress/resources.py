@@ -148,7 +148,7 @@ def read_project_file(root: Path, path: Path, pos: SourcePos, what: str, max_byt
                                "put a file there")
         if max_bytes is not None and info.st_size > max_bytes:
             too_big(info.st_size)
-        data = handle.read() if max_bytes is None else handle.read(max_bytes + 1)
+        data = handle.read() if max_bytes is None else handle.read(min(max_bytes, info.st_size) + 1)
     if max_bytes is not None and len(data) > max_bytes:
         too_big(len(data))
     return data
@@ -241,8 +241,8 @@ def _sniff(data: bytes, origin: str, pos: SourcePos, limits: Limits) -> ImageDat
         size = _jpeg_size(data)
         if size:
             return ImageData(data, "image/jpeg", "jpg", size[0], size[1], origin)
-    head = data[:2048].lstrip().lower()
-    if head.startswith((b"<?xml", b"<svg")) and b"<svg" in head:
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"<") and re.search(rb"<([\w.-]+:)?svg[\s>/]", head):     # any prefix: <s:svg xmlns:s=…>
         check_svg(data, origin, pos, limits)
         w, h = _svg_size(data)
         return ImageData(data, "image/svg+xml", "svg", w, h, origin)
