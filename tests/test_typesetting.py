@@ -22,7 +22,9 @@ UNITS = "亿万月年个%"
 
 # 43 + 45 + 2 Han characters: with a 45-character text block and a two-character first-line indent the
 # last line would hold 2 characters without the minimum-last-line rule.
-SHORT_TAIL = "天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜金生丽水玉出昆冈剑号巨阙珠称夜光果珍李柰菜重芥姜海咸河淡鳞潜羽翔龙师火帝鸟官人"[:90]
+SHORT_TAIL = ("天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜金生丽水玉出昆冈剑号巨阙"
+              "珠称夜光果珍李柰菜重芥姜海咸河淡鳞潜羽翔龙师火帝鸟官人皇始制文字乃服衣裳推位让国有虞陶唐")[:90]
+assert len(SHORT_TAIL) == 90
 
 LECTURE = f"""---
 title: 排版
@@ -203,3 +205,13 @@ def test_cjk_units_match_pangos_letter_spacing_rule():
     assert cjk_units("中文中文") == 3                 # box edges get nothing
     assert cjk_units("ab中文中文cd") == 4             # three gaps and two half edges
     assert cjk_units("中文ab中文") == 3
+
+
+def test_short_tail_after_inline_markup_is_kept_with_the_markup():
+    """A paragraph ending ``<strong>…</strong>之一。`` keeps four characters together across the tag."""
+    from coursepress.cjkspacing import autospace_html
+
+    html = autospace_html("<p>是最典型的<strong>生成式预训练语言模型</strong>之一。</p>")
+    assert html == ('<p>是最典型的<strong>生成式预训练语言模</strong><span class="nobr"><strong>型</strong>之一。'
+                    "</span></p>")
+    assert autospace_html("<pre><code>x中文 5 亿</code></pre>") == "<pre><code>x中文 5 亿</code></pre>"
