@@ -149,7 +149,7 @@ def _score(role: str, layout, slots: dict, slide_area: int) -> float:
     frame, −1 per unused placeholder (so "Title and Content" beats "Comparison"), and up to +4 for the
     share of the slide the main frame covers (a full-width content area beats "Content with Caption")."""
     score = 10.0 if _key(layout.name) in _NAME_KEYS[role] else 0.0
-    ideal = {"Title": ("ctrTitle",) if role in ("Title", "Closing") else ("title",), "Subtitle": ("subTitle",),
+    ideal = {"Title": ("ctrTitle",) if role in ("Title", "Closing") else ("title",), "Subtitle": ("body",) if role == "Section" else ("subTitle",),
              "Table": ("tbl",), "Chart": ("chart",), "Content": ("obj",), "Left": ("obj",), "Right": ("obj",)}
     for name in SLOTS[role]:
         shape = slots.get(name)
