@@ -52,7 +52,8 @@ class CodeTheme:
     background and border colours (``#rrggbb`` or "" for none) of code and of
     program output; ``slide_max_pt``/``slide_min_pt`` bound the code size on
     slides (pt); ``slide_line`` is the fixed line pitch on slides as a multiple
-    of the size; ``page_lines`` is how many handout lines a block may have and
+    of the size; ``slide_pad_pt`` the panel's margin around code on slides (pt);
+    ``page_lines`` is how many handout lines a block may have and
     still be kept on one page.
     """
 
@@ -62,6 +63,7 @@ class CodeTheme:
     slide_max_pt: float
     slide_min_pt: float
     slide_line: float
+    slide_pad_pt: float
     page_lines: int
 
 
@@ -80,7 +82,7 @@ def code_theme(root: Path) -> CodeTheme:
             slides = data["slides"]
             return CodeTheme(dict(data["colours"]), dict(data["code"]), dict(data["output"]),
                              float(slides["max_pt"]), float(slides["min_pt"]), float(slides["line"]),
-                             int(data["handout"]["page_lines"]))
+                             float(slides["pad_pt"]), int(data["handout"]["page_lines"]))
     raise FileNotFoundError("templates/code/theme.toml")
 
 
