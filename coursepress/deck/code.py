@@ -98,14 +98,13 @@ def fit_block(paras: list[Para], measurer, width_pt: float, height_pt: float, bo
     widest = max((measurer.code_width_pt(p.plain, 1.0) for p in paras), default=0.0)
     ranks = break_ranks([p.plain for p in paras])
     fits_width = [s for s in sizes if widest * s <= width_pt * WIDTH_SAFETY]
-    tallest = _longest_piece(ranks)
 
     def fits(lines: int, size_pt: float) -> bool:
         return lines * size_pt * theme.slide_line + 2 * theme.slide_pad_pt <= height_pt
 
     whole = [s for s in fits_width if fits(len(paras), s)]
-    pieces = [s for s in fits_width if fits(tallest, s)]     # each top-level statement on one slide
-    size = (whole or pieces or fits_width or [theme.slide_min_pt])[0]
+    # a block that must be split is set at the minimum: fewest slides, and the most of a statement on each
+    size = whole[0] if whole else theme.slide_min_pt
     lines: list[Para] = []
     line_ranks: list[Rank] = []
     for para, rank in zip(paras, ranks):
@@ -113,14 +112,6 @@ def fit_block(paras: list[Para], measurer, width_pt: float, height_pt: float, bo
         lines.extend(pieces)
         line_ranks.extend([rank] + [None] * (len(pieces) - 1))
     return lines, line_ranks, len(lines) > len(paras)
-
-
-def _longest_piece(ranks: list[Rank]) -> int:
-    """Lines of the longest piece when a block is cut before each of its top-level statements."""
-    base = min((r[0] for r in ranks if r is not None), default=0)
-    cuts = [k for k, r in enumerate(ranks) if r is not None and r[0] == base]
-    bounds = [0, *cuts, len(ranks)]
-    return max(b - a for a, b in zip(bounds, bounds[1:]))
 
 
 def choose_split(ranks: list[Rank], heights: list[float], start: int, room_pt: float,

@@ -175,10 +175,15 @@ class Fitter:
                     end += 1
                 self.notes.append(ContentError(where, "a statement in a code block is taller than a slide "
                                                "and is split inside", "split the function"))
-            chunks[-1].extend(lines[start:end])
+            piece = lines[start:end]
+            while len(piece) > 1 and not piece[-1].plain.strip():   # blank lines at a cut are not shown
+                piece.pop()
+            chunks[-1].extend(piece)
             chunks.append([])
             used = 0.0
             start = end
+            while start < len(lines) - 1 and not lines[start].plain.strip():
+                start += 1
         return used
 
     def code_panels(self, layout: str, name: str, paras: tuple[Para, ...]) -> tuple[tuple[Para, ...], tuple[CodeBox, ...]]:

@@ -58,9 +58,22 @@ class Fonts:
         self.mono = mono or latin
         self.code = code
 
-    def pieces(self, text: str) -> list[tuple[str, Optional[str]]]:
-        """``text`` cut where the font changes: (segment, fallback family or None for the deck's fonts)."""
-        return self.chain.split(text) if self.chain is not None and text else [(text, None)]
+    def pieces(self, text: str, code: bool = False) -> list[tuple[str, Optional[str]]]:
+        """``text`` cut where the font changes: (segment, fallback family or None for the deck's fonts);
+        in ``code`` the monospace face's own characters (↪, box drawing) need no fallback."""
+        if self.chain is None or not text:
+            return [(text, None)]
+        if not code:
+            return self.chain.split(text)
+        mono = frozenset().union(*(f.codepoints for f in self.chain.faces if f.family == self.mono))
+        out: list[tuple[str, Optional[str]]] = []
+        for char in text:
+            face = None if ord(char) in mono else self.chain.face_for(char)
+            if out and out[-1][1] == face:
+                out[-1] = (out[-1][0] + char, face)
+            else:
+                out.append((char, face))
+        return out
 
     def apply(self, rpr, text: str = "", face: Optional[str] = None, code: bool = False) -> None:
         """Set lang/altLang and a:latin, a:ea, a:cs on a ``a:rPr``/``a:defRPr``, in schema order;
@@ -96,7 +109,7 @@ def _write_runs(paragraph, para: Para, fonts: Fonts) -> None:
         for k, line in enumerate(run_plan.text.split("\n")):
             if k:
                 _line_break(paragraph, para, fonts, run_plan.code)
-            for text, face in fonts.pieces(line) if line else ():
+            for text, face in fonts.pieces(line, run_plan.code) if line else ():
                 run = paragraph.add_run()
                 run.text = text
                 rpr = run._r.get_or_add_rPr()
