@@ -18,7 +18,10 @@ if TYPE_CHECKING:      # Jinja is imported when an environment is made, not by t
     from jinja2 import Environment, FileSystemBytecodeCache
 
 
-TOOL_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+# The folder holding the tool's own templates/ and assets/: inside the package when installed
+# (package data, see pyproject.toml), else the source checkout's top level.
+TOOL_ROOT = _PACKAGE / "_tool" if (_PACKAGE / "_tool" / "templates").is_dir() else _PACKAGE.parent
 
 _LATIN = r"A-Za-z0-9\u00C0-\u024F"
 _HAN = "\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF"
