@@ -15,7 +15,7 @@ from typing import Optional
 from markdown_it.token import Token
 
 from . import model as m
-from .directives import CHART_KINDS, parse_directive, select_models, table_columns, option_pos
+from .directives import CHART_KINDS, parse_directive, select_models, sort_models, table_columns, option_pos
 from .errors import ContentError, Problems, SourcePos
 from .bibliography import Bibliography, Source
 from .citations import Citer
@@ -271,6 +271,7 @@ class LectureReader:
         models = select_models(call, self.data, self.problems)
         if call.name == "model-table":
             columns = table_columns(call, self.data, self.problems)
+            models = sort_models(call, models, self.problems)
             return m.ModelTable(models, columns, caption, int(number), ident, pos)
         kind = call.options.get("kind", "")
         if kind not in CHART_KINDS:
