@@ -343,3 +343,30 @@ def test_every_setting_and_directive_option_is_documented():
     options = {o for opts in DIRECTIVES.values() for o in opts}
     assert not sorted(o for o in options if f":{o}:" not in docs), "directive options missing from docs/"
     assert not sorted(c for c in CONTAINERS if f"::: {c}" not in docs), "containers missing from docs/"
+
+
+def test_model_table_sort_option(make_project):
+    from coursepress.errors import ContentErrors
+    from coursepress.load import load_course
+    from coursepress.model import ModelTable
+
+    def table_of(sort: str):
+        root = make_project(name=f"s{abs(hash(sort))}", lecture=f"""\
+            ---
+            title: 排序
+            ---
+
+            # 一
+
+            ```{{model-table}}
+            :sort: {sort}
+            ```
+            """)
+        course, _ = load_course(root)
+        return next(b for b in course.lectures[0].sections[0].blocks if isinstance(b, ModelTable))
+
+    assert [m.name for m in table_of("-parameters").models] == ["Beta-Pro", "Alpha-7B"]
+    assert [m.name for m in table_of("parameters").models] == ["Alpha-7B", "Beta-Pro"]
+    assert [m.name for m in table_of("release").models] == ["Beta-Pro", "Alpha-7B"]
+    with pytest.raises(ContentErrors, match="cannot sort by 'relase'.*did you mean 'release'"):
+        table_of("relase")
