@@ -263,10 +263,14 @@ class HandoutSettings(BaseModel):
 
 
 class DeckSettings(BaseModel):
-    """Deck settings: ``reference`` is a .pptx master relative to the project root."""
+    """Deck settings: ``reference`` is a .pptx master relative to the project root; ``layouts`` maps
+    slide roles (title, section, content, two_content, table, chart, closing) to layout names of it,
+    for templates whose layouts are not found by placeholder types and standard names."""
 
     model_config = _FROZEN
     reference: Optional[str] = None
+    layouts: Optional[dict[Literal["title", "section", "content", "two_content", "table", "chart", "closing"],
+                           str]] = None
 
 
 class PosterSettings(BaseModel):
