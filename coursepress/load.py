@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 from typing import Any, Optional
 
+from .bibliography import load_bibliography
 from .errors import ContentError, Problems, SourcePos
 from .markdown import make_parser
 from .model import Course, Lecture
@@ -140,6 +141,7 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
         except ContentError as exc:
             problems.errors.append(exc)
     limits = meta.limits.value() if meta is not None else DEFAULT_LIMITS
+    bib = load_bibliography(root, meta, meta_doc, problems) if meta is not None else None
     data: Any = ModelData()
     data_path = content / "data" / "models.yaml"
     if os.path.lexists(data_path):
@@ -169,7 +171,7 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
         except ContentError as exc:
             problems.errors.append(exc)
             continue
-        result = LectureReader(root, path, meta, data, md, problems).read()
+        result = LectureReader(root, path, meta, data, md, problems, bib).read()
         if result is not None:
             lectures.append(result)
     problems.raise_if_any()

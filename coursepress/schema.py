@@ -329,7 +329,12 @@ class LimitSettings(BaseModel):
 
 
 class CourseMeta(BaseModel):
-    """``content/course.yaml``: course metadata and build settings."""
+    """``content/course.yaml``: course metadata and build settings.
+
+    ``bibliography``: a BibTeX (``.bib``) or CSL JSON (``.json``) file relative to ``content/``;
+    ``csl``: a citation style, a name in ``templates/csl/`` or a ``.csl`` path relative to ``content/``
+    (default: GB/T 7714-2015 numeric). See :mod:`coursepress.bibliography`.
+    """
 
     model_config = _FROZEN
     title: str = Field(min_length=1)
@@ -341,6 +346,8 @@ class CourseMeta(BaseModel):
     language: Literal["zh-CN", "zh-TW", "zh-HK", "en", "en-US", "en-GB"] = "zh-CN"
     keywords: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
+    bibliography: Optional[str] = None
+    csl: Optional[str] = None
     handout: HandoutSettings = HandoutSettings()
     deck: DeckSettings = DeckSettings()
     poster: PosterSettings = PosterSettings()
