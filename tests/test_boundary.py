@@ -169,7 +169,7 @@ def test_symlink_loop_is_refused_at_its_path(make_project):
     ("cycler.__init__.__globals__.os.popen('{cmd}').read()", "unsafe"),
     ("namespace.__init__.__globals__", "__init__"),
     ("course.root.joinpath('../elsewhere/secret.txt').read_text()", "joinpath"),
-    ("r.__globals__", "__globals__"),
+    ("course.meta.model_dump.__func__.__globals__['__builtins__']['open']('{secret}').read()", "__func__"),
 ])
 def test_template_cannot_reach_python_internals(make_project, tmp_path, expression, words):
     root, out, before = built(make_project)
@@ -179,7 +179,8 @@ def test_template_cannot_reach_python_internals(make_project, tmp_path, expressi
     cmd = f"touch {marker}; python3 -c \\'import urllib.request as u; u.urlopen(\"http://127.0.0.1:{server.port}\")\\'"
     page = (REPO / "templates/handout/handout.html.j2").read_text(encoding="utf-8").splitlines()
     line = next(i for i, text in enumerate(page, 1) if "<head>" in text)
-    page[line - 1] = page[line - 1].replace("<head>", "<head>{{ " + expression.format(cmd=cmd) + " }}")
+    secret = tmp_path / "elsewhere" / "secret.txt"
+    page[line - 1] = page[line - 1].replace("<head>", "<head>{{ " + expression.format(cmd=cmd, secret=secret) + " }}")
     (root / "templates/handout").mkdir(parents=True)
     (root / "templates/handout/handout.html.j2").write_text("\n".join(page) + "\n", encoding="utf-8")
     result = run("pdf", "--project", str(root), "--out", str(out))
