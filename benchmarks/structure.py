@@ -51,6 +51,21 @@ def _jobs(root: Path, out: Path):
             "handout HTML": lambda: handout.render_html(course, lecture, settings, Problems())}
 
 
+def plan_chars(root: Path) -> int:
+    """Characters of every slide's text and notes in the deck's slide plan: content repeated on a
+    growing number of slides (an agenda's notes on every agenda slide) shows here as quadratic growth."""
+    from coursepress.errors import Problems
+    from coursepress.load import load_course
+    from coursepress.writers import BuildSettings
+    from coursepress.writers.deck import _plan
+
+    course, _ = load_course(root)
+    with tempfile.TemporaryDirectory(prefix="coursepress-structure-") as out:
+        _, plan, _ = _plan(course, BuildSettings(out_dir=Path(out)), course.lectures[0], Problems())
+    return sum(len(p.plain) for slide in plan.slides
+               for p in (*slide.notes, *(q for _, paras in slide.texts for q in paras)))
+
+
 def work(root: Path, runs: int = 1) -> dict[str, tuple[float, int]]:
     """``{measure: (median seconds, Python function calls)}`` for the project at ``root``."""
     results = {}

@@ -389,3 +389,21 @@ def test_hidden_svg_scripts_and_references_are_refused(make_project, body, words
     assert server.close() == []
     assert_refused(result, "content/lectures/intro.md:7:", words, out, before)
     assert "img/a.svg" in result.err
+
+
+# ---------------------------------------------------------------- 6. no quadratic steps
+@pytest.mark.slow
+def test_deck_and_handout_assembly_grow_linearly_with_headings_and_list_items(tmp_path):
+    """Python function calls (independent of the machine and its load) for 100, 200 and 400 sections
+    (heading, paragraph, three list items): linear work doubles its increment when the size doubles;
+    work that grows with the square (python-pptx's relationship scans, agenda notes repeated on every
+    agenda slide) makes it grow about 2.5×."""
+    from benchmarks.structure import plan_chars, structure_project, work
+
+    roots = [structure_project(n, tmp_path) for n in (100, 200, 400)]
+    calls = [work(root, runs=0) for root in roots]
+    for measure in calls[0]:
+        c1, c2, c4 = (c[measure][1] for c in calls)
+        assert (c4 - c2) / (c2 - c1) < 2.2, (measure, c1, c2, c4)
+    s1, s2, s4 = (plan_chars(root) for root in roots)      # no text repeated on a growing number of slides
+    assert (s4 - s2) / (s2 - s1) < 2.1, (s1, s2, s4)

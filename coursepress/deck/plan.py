@@ -64,16 +64,23 @@ class Planner:
 
     def agenda_slides(self) -> list[SlidePlan]:
         items: list[Para] = []
+        part_of: list[str] = []        # the part each item belongs to, for the notes
         for part in self.lecture.sections:
             items.append(Para((Run(f"{part.heading.number}{part.heading.plain}", bold=True),), 0, "none"))
             items.extend(Para((Run(f"{sub.heading.number}　{sub.heading.plain}"),), 1, "none")
                          for sub in part.subsections)
+            part_of.extend([part.heading.plain] * (len(items) - len(part_of)))
         if not items:
             return []
-        notes = (Para((Run("本讲内容：" + "；".join(p.heading.plain for p in self.lecture.sections) + "。"),)),)
         chunks = self.fit.flow("Title and Content", "Content", items, self.file_pos)
-        return [self._continued("agenda", "Title and Content", AGENDA, i, self.file_pos, "Content", chunk, notes)
-                for i, chunk in enumerate(chunks)]
+        slides, start = [], 0
+        for i, chunk in enumerate(chunks):     # flow keeps every item, in order, one paragraph each
+            shown = dict.fromkeys(part_of[start:start + len(chunk)])    # each slide's notes: the parts it shows
+            start += len(chunk)
+            notes = (Para((Run("本讲内容：" + "；".join(shown) + "。"),)),)
+            slides.append(self._continued("agenda", "Title and Content", AGENDA, i, self.file_pos, "Content",
+                                          chunk, notes))
+        return slides
 
     def section_slide(self, part: m.Section) -> SlidePlan:
         number = part.heading.number.rstrip("、.． ")
