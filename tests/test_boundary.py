@@ -362,6 +362,22 @@ def test_an_output_past_its_time_limit_stops_and_says_what_it_was_doing(make_pro
     assert outputs(out) == before
 
 
+def test_an_output_stuck_where_no_signal_reaches_is_ended_by_the_second_timer():
+    """The signal timer cannot interrupt one long C call (or a thread); the second timer ends the
+    process with the same message (here a sleep in a thread, 0.06 s limit + 0.5 s grace)."""
+    script = ("import threading, time\n"
+              "import coursepress.watchdog as w\n"
+              "w.GRACE_S = 0.5\n"
+              "def job():\n"
+              "    with w.time_limit(0.001, \"the deck of lecture 'x'\"), w.step('writing slides'):\n"
+              "        time.sleep(30)\n"
+              "t = threading.Thread(target=job); t.start(); t.join()\n"
+              "print('finished')\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert proc.returncode == 1 and "finished" not in proc.stdout
+    assert "the deck of lecture 'x' ran past the time limit of 0.001 minutes while writing slides" in proc.stderr
+
+
 # ---------------------------------------------------------------- 7. SVG checks by parsing
 @pytest.mark.parametrize("body, words", [
     ('<s:svg xmlns:s="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><s:script>alert(1)</s:script></s:svg>',
