@@ -99,6 +99,8 @@ def shared_stamp(root: Path) -> str:
     Computed once per build and passed to :func:`fingerprint` (walking those trees per output repeated the I/O).
     """
     digest = hashlib.sha256()
+    for folder in ("templates", "assets", "assets/fonts"):     # a folder turned into a link is a change
+        digest.update(f"{folder}={os.path.realpath(root / folder)}\n".encode())
     tool = [TOOL_ROOT / "assets", root / "assets"] + [Path(p) for p in search_path(root)]
     _hash_tree(digest, list(dict.fromkeys(p.resolve() for p in tool)) + font_dirs(root))
     _hash_tree(digest, [Path(__file__).resolve().parent], pattern="*.py")

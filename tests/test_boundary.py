@@ -124,6 +124,18 @@ def test_template_include_through_a_link_is_refused(make_project, tmp_path):
     no_secret(result, out)
 
 
+def test_template_folder_linked_out_of_the_project_is_refused(make_project, tmp_path):
+    root, out, before = built(make_project)
+    outside = tmp_path / "elsewhere" / "templates" / "handout"
+    outside.mkdir(parents=True)
+    page = (REPO / "templates/handout/handout.html.j2").read_text(encoding="utf-8")
+    (outside / "handout.html.j2").write_text(page.replace("<head>", f"<head>{SECRET}", 1), encoding="utf-8")
+    (root / "templates").symlink_to(outside.parent)
+    result = run("pdf", "--project", str(root), "--out", str(out))
+    assert_refused(result, "templates: template folder 'templates'", "leaves the project folder", out, before)
+    no_secret(result, out)
+
+
 def test_font_linked_out_of_the_project_is_refused(make_project, tmp_path):
     root, out, before = built(make_project)
     font = next(p for p in sorted((REPO / "assets/fonts").iterdir()) if p.suffix == ".ttf")
