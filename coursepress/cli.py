@@ -100,8 +100,12 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
                 for result in quick:
                     _summary(args, result)
                 return EXIT_OK
+    from .commit import state_problem
     from .load import load_course
 
+    note = state_problem(out_dir) if kinds else None
+    if note:
+        print(f"warning: {note}", file=sys.stderr)
     course, problems = load_course(root, strict=args.strict, lecture=args.lecture, parsed=parsed)
     for warning in problems.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -41,7 +41,9 @@ _FIX = {errno.ENOSPC: "the disk is full; free some space and build again",
         errno.EDQUOT: "the disk quota is used up; free some space and build again",
         errno.EROFS: "the output folder is on a read-only file system; choose another with --out",
         errno.EACCES: "you may not write there; make it writable or choose another folder with --out",
-        errno.EPERM: "you may not write there; make it writable or choose another folder with --out"}
+        errno.EPERM: "you may not write there; make it writable or choose another folder with --out",
+        errno.ENOENT: "a folder on its path does not exist and cannot be made; choose another folder with --out",
+        errno.ENOTDIR: "a part of its path is a file, not a folder; choose another folder with --out"}
 
 
 def os_problem(exc: OSError, path: Path, doing: str) -> BuildError:
@@ -57,15 +59,29 @@ def load_state(out_dir: Path) -> dict:
 
     A state file that is not what this tool writes (corrupt, hand-edited,
     another program's) is treated as empty: every output is rebuilt, and the
-    next commit replaces it.
+    next commit replaces it (:func:`state_problem` says so).
     """
+    return _read_state(out_dir)[0]
+
+
+def state_problem(out_dir: Path) -> Optional[str]:
+    """What is wrong with the state file of ``out_dir`` (for a warning), or None if it is fine or absent."""
+    return _read_state(out_dir)[1]
+
+
+def _read_state(out_dir: Path) -> tuple[dict, Optional[str]]:
+    path = out_dir / STATE_FILE
     try:
-        state = json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+        state = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, None
+    except OSError:
+        return {}, None                    # an output folder that cannot be read is reported when it is written
+    except ValueError as exc:
+        return {}, f"{path}: the build state cannot be read ({exc}); every output is rebuilt and the file replaced"
     if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in state.items()):
-        return {}
-    return state
+        return {}, f"{path}: not a build state this tool wrote; every output is rebuilt and the file replaced"
+    return state, None
 
 
 def save_state(out_dir: Path, state: dict) -> None:

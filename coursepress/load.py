@@ -11,14 +11,16 @@ All problems of a load are collected and raised together as
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 from typing import Any, Optional
 
-from .errors import ContentError, Problems, SourcePos
+from .errors import ContentError, ContentErrors, Problems, SourcePos, internal_error
+from .hygiene import check_text, decode
 from .markdown import make_parser
 from .model import Course, Lecture
 from .reader import LectureReader
-from .resources import resolve_path
+from .resources import inside, resolve_path
 from .schema import CourseMeta, Model, ModelData
 from .validation import validate
 from .yamlsource import YamlDoc, load_yaml
@@ -38,6 +40,10 @@ def _read_yaml(path: Path, root: Path, problems: Problems, parsed: Optional[dict
         return None
     try:
         text = _read_text(path, file)
+        bad = check_text(text, file)
+        if bad:
+            problems.errors.extend(bad)
+            return None
         if parsed is None:
             return load_yaml(text, file)
         if parsed.get(file, ("", None))[0] != text:
@@ -49,12 +55,58 @@ def _read_yaml(path: Path, root: Path, problems: Problems, parsed: Optional[dict
 
 
 def _read_text(path: Path, file: str) -> str:
-    if path.stat().st_size > MAX_SOURCE_BYTES:
-        raise ContentError(SourcePos(file), f"file is larger than {MAX_SOURCE_BYTES // 2**20} MB", "split it")
+    """The text of ``path``; errors at the first byte that is not UTF-8 (:func:`hygiene.decode`).
+
+    Raises:
+        ContentError: too large, unreadable (with what to do) or not UTF-8.
+    """
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ContentError(SourcePos(file), f"file is not UTF-8 text ({exc.reason})", "save it as UTF-8") from None
+        if path.stat().st_size > MAX_SOURCE_BYTES:
+            raise ContentError(SourcePos(file), f"file is larger than {MAX_SOURCE_BYTES // 2**20} MB", "split it")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ContentError(SourcePos(file), f"file cannot be read ({exc.strerror})",
+                           "check that it is a readable file, not a folder or a broken link") from None
+    return decode(data, file)
+
+
+def _lecture_paths(content: Path, root: Path, problems: Problems) -> list[Path]:
+    """The lecture files under ``content/lectures``, sorted; folders, links that lead nowhere or out of
+    the project and file names that are not UTF-8 are recorded as problems and left out."""
+    folder = content / "lectures"
+    if folder.is_symlink() and not folder.exists():
+        problems.error(SourcePos("content/lectures"), "the lectures folder is a link that leads nowhere "
+                       "(its target is missing, or the link points to itself)", "make content/lectures a folder")
+        return []
+    if folder.is_dir() and not inside(root, folder):
+        problems.error(SourcePos("content/lectures"), f"the lectures folder is a link to {folder.resolve()}, "
+                       "outside the project", "move the lecture files into the project's content/lectures folder")
+        return []
+    paths = []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        shown = "content/lectures/" + os.fsencode(path.name).decode("utf-8", "backslashreplace")
+        if not _utf8_name(path.name):
+            problems.error(SourcePos(shown), "the file name is not UTF-8 text", "rename the file (letters, digits, - and _)")
+        elif path.is_dir():
+            problems.error(SourcePos(shown), "this is a folder, not a lecture file",
+                           "rename the folder (lecture files are NAME.md files)")
+        elif not path.is_file():
+            problems.error(SourcePos(shown), "a link that leads nowhere (its target is missing, or links form a loop)",
+                           "remove the link or point it at a lecture file")
+        elif not inside(root, path):
+            problems.error(SourcePos(shown), "lecture is a link to a file outside the project",
+                           "copy the file into the project")
+        else:
+            paths.append(path)
+    return paths
+
+
+def _utf8_name(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:         # undecodable bytes of the file name, kept as surrogates by Python
+        return False
 
 
 def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
@@ -103,6 +155,17 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
     return {**value, "models": prepared}
 
 
+def _read_lecture(root: Path, path: Path, meta: CourseMeta, data: Any, md, problems: Problems) -> Optional[Lecture]:
+    """One lecture through :class:`LectureReader`; an exception that is not a content error is a bug,
+    raised as an :class:`InternalError` naming the lecture file."""
+    try:
+        return LectureReader(root, path, meta, data, md, problems).read()
+    except (ContentError, ContentErrors):
+        raise
+    except Exception as exc:              # noqa: BLE001 — reported as a bug, naming the file being read
+        raise internal_error(exc, path.relative_to(root).as_posix()) from exc
+
+
 def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
                 parsed: Optional[dict] = None) -> tuple[Course, Problems]:
     """Load the whole course under ``root``.
@@ -140,22 +203,19 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
     problems.raise_if_any()
     assert meta is not None and data is not None
     lecture_dir = content / "lectures"
-    paths = sorted(lecture_dir.glob("*.md")) if lecture_dir.is_dir() else []
+    known = len(problems.errors)
+    paths = _lecture_paths(content, root, problems)
     if lecture is not None:
         paths = [p for p in paths if p.stem == lecture]
-        if not paths:
+        if not paths and len(problems.errors) == known:
             names = ", ".join(p.stem for p in sorted(lecture_dir.glob("*.md"))) or "none"
             problems.error(SourcePos("content/lectures"), f"no lecture named '{lecture}'", f"lectures: {names}")
-    elif not paths:
+    elif not paths and len(problems.errors) == known:
         problems.error(SourcePos("content/lectures"), "no lectures found", "add content/lectures/NAME.md")
     md = make_parser(raw_html=meta.markdown.raw_html)
     lectures: list[Lecture] = []
     for path in paths:
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            problems.error(SourcePos(path.relative_to(root).as_posix()), "lecture is a link to a file outside the project",
-                           "copy the file into the project")
-            continue
-        result = LectureReader(root, path, meta, data, md, problems).read()
+        result = _read_lecture(root, path, meta, data, md, problems)
         if result is not None:
             lectures.append(result)
     problems.raise_if_any()

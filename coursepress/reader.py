@@ -19,6 +19,7 @@ from .directives import CHART_KINDS, parse_directive, select_models, table_colum
 from .errors import ContentError, Problems, SourcePos
 from .inlines import InlineReader
 from .numbering import ID_SUFFIX, lone_image, number_tokens, table_caption
+from .hygiene import check_text, decode, line_col
 from .resources import load_image
 from .sanitize import sanitize_html
 from .schema import CourseMeta, FrontMatter, ModelData
@@ -63,15 +64,18 @@ class LectureReader:
     def read(self) -> Optional[m.Lecture]:
         """Parse and convert; returns None if errors were recorded."""
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            self.problems.error(SourcePos(self.file), f"file is not UTF-8 text ({exc.reason} at byte {exc.start})",
-                                "save the file as UTF-8")
+            text = decode(self.path.read_bytes(), self.file)
+        except ContentError as exc:
+            self.problems.errors.append(exc)
             return None
         before = len(self.problems.errors)
         if "\x00" in text:
-            self.problems.error(SourcePos(self.file, text[:text.index("\x00")].count("\n") + 1),
+            self.problems.error(SourcePos(self.file, *line_col(text, text.index("\x00"))),
                                 "file contains NUL bytes: it is not a text file", "save the lecture as UTF-8 text")
+            return None
+        bad = check_text(text, self.file)        # characters no output can hold, each at its line
+        if bad:
+            self.problems.errors.extend(bad)
             return None
         env: dict = {}
         tokens = self.md.parse(text, env)

@@ -21,6 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .errors import ContentError, SourcePos
+from .hygiene import check_text, check_value
 
 # YAML 1.2 core schema, https://yaml.org/spec/1.2.2/#1032-tag-resolution
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
@@ -29,6 +30,61 @@ _INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 _FLOAT = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 
 Path_ = tuple[Any, ...]
+MAX_DEPTH = 100
+_CORE_TAGS = {"str", "int", "float", "bool", "null", "timestamp", "map", "seq"}    # YAML 1.2 core schema + dates
+MAX_NUMBER = 1e15          # larger numbers are typos (or units mixed up); charts and tables cannot show them
+_OPEN, _CLOSE = "[{", "]}"
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Line and column (1-based) where ``text`` first nests more than :data:`MAX_DEPTH` levels, or None.
+
+    A cheap scan before parsing, because ruamel's composer recurses once per
+    level and a document nested ~1,000 deep ends in ``RecursionError`` with no
+    position. Block nesting is counted from the columns of ``- `` and ``key:``
+    (each opens a list or mapping unless it continues one open at its column),
+    flow nesting by ``[``/``{`` outside quotes and comments. It may count a
+    level less than YAML does (a scalar is not counted), so the exact check
+    stays in :func:`load_yaml`; it is there to stop the recursion in time.
+    """
+    stack: list[tuple[int, str]] = []          # open block collections: (column, "-" list or ":" mapping)
+    flow = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        if not flow:
+            indent = len(line) - len(stripped)
+            dash = re.match(r"(?:-(?: +|$))*", stripped).group()
+            rest = stripped[len(dash):]
+            tokens = [(indent + i + 1, "-") for i, char in enumerate(dash) if char == "-"]
+            if re.match(r"""[^\s#'"\[{][^#]*?:(?:\s|$)""", rest):
+                tokens.append((indent + len(dash) + 1, ":"))
+            first = tokens[0] if tokens else (indent + 1, "")
+            while stack and (stack[-1][0] > first[0] or stack[-1][0] == first[0] and stack[-1][1] == "-" != first[1]):
+                stack.pop()                # (a list may sit at its key's column: "key:" then "- item")
+            if tokens and stack and stack[-1] == tokens[0]:
+                tokens = tokens[1:]        # the next entry of a collection already open
+            for column, kind in tokens:
+                stack.append((column, kind))
+                if len(stack) > MAX_DEPTH + 1:
+                    return number, column
+        block = len(stack)
+        quote = ""
+        for column, char in enumerate(line, 1):
+            if quote:
+                quote = "" if char == quote else quote
+            elif char in "'\"" and (column == 1 or line[column - 2] in " [{,:"):
+                quote = char
+            elif char == "#" and (column == 1 or line[column - 2] == " "):
+                break
+            elif char in _OPEN:
+                flow += 1
+                if flow + block > MAX_DEPTH + 1:
+                    return number, column
+            elif char in _CLOSE:
+                flow = max(flow - 1, 0)
+    return None
 
 
 @dataclass
@@ -105,6 +161,13 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
             anchors/aliases (not needed for content, and a way to blow up memory).
     """
     doc = YamlDoc(None, file)
+    bad = check_text(text, file, line_offset)
+    if bad:
+        raise bad[0]
+    too_deep = _too_deep(text)
+    if too_deep:
+        raise ContentError(SourcePos(file, too_deep[0] + line_offset, too_deep[1]),
+                           f"YAML nested more than {MAX_DEPTH} levels deep", "flatten the structure")
     if "\t" in text:
         for number, line in enumerate(text.splitlines(), 1):
             stripped = line.lstrip(" ")
@@ -113,6 +176,9 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
                                    "tab character used for indentation", "indent YAML with spaces only")
     try:
         node = YAML(typ="rt").compose(text)
+    except RecursionError:        # deeper than the scan of _too_deep saw (it reads indentation and brackets only)
+        raise ContentError(SourcePos(file, 1 + line_offset), f"YAML nested more than {MAX_DEPTH} levels deep",
+                           "flatten the structure") from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
@@ -139,23 +205,32 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
         return SourcePos(file, n.start_mark.line + 1 + line_offset, n.start_mark.column + 1)
 
     def build(n: Any, path: Path_, depth: int) -> Any:
-        if depth > 100:
-            raise ContentError(pos_of(n), "YAML nested more than 100 levels deep", "flatten the structure")
+        if depth > MAX_DEPTH:
+            raise ContentError(pos_of(n), f"YAML nested more than {MAX_DEPTH} levels deep", "flatten the structure")
         doc.positions[path] = pos_of(n)
         if getattr(n, "anchor", None):
             raise ContentError(pos_of(n), "YAML anchors and aliases are not supported in content files",
                                "write the value out in full")
+        tag = str(n.tag or "")
+        if tag and tag.removeprefix("tag:yaml.org,2002:") not in _CORE_TAGS:
+            shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+            raise ContentError(pos_of(n), f"YAML tag '{shown}' is not allowed in content files (they hold data: "
+                               "text, numbers, dates, lists and mappings; nothing is ever run)",
+                               f"remove '{shown}' and write the value itself")
         if isinstance(n, ScalarNode):
-            if n.tag.startswith("tag:yaml.org,2002:") and n.tag not in (
-                    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-                    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"):
-                return n.value
+            if n.style == '"':
+                check_value(n.value, pos_of(n))      # an escape such as "\x07" or "\ud800"
             if n.style == ">":
                 return _unfold(n.value)
             if n.style in ("'", '"', "|"):
                 return n.value
             doc.raw[path] = n.value
-            return _plain(n.value)
+            value = _plain(n.value)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and not abs(value) < MAX_NUMBER:
+                if value == value:         # NaN is left to the schema ("unknown")
+                    raise ContentError(pos_of(n), f"the number {n.value} is too large to draw or print "
+                                       f"(the limit is {MAX_NUMBER:.0e})", "check the value and its unit")
+            return value
         if isinstance(n, SequenceNode):
             return [build(item, path + (i,), depth + 1) for i, item in enumerate(n.value)]
         if isinstance(n, MappingNode):
@@ -164,6 +239,7 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
                 if not isinstance(key_node, ScalarNode):
                     raise ContentError(pos_of(key_node), "mapping keys must be plain strings", "use a simple name as key")
                 key = key_node.value
+                check_value(key, pos_of(key_node))
                 if key in result:
                     first = doc.key_positions[path + (key,)]
                     raise ContentError(pos_of(key_node), f"duplicate key '{key}' (first defined on line {first.line})",
