@@ -11,6 +11,7 @@ syntax errors become :class:`~coursepress.errors.ContentError` with file and lin
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -226,10 +227,10 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
                 return n.value
             doc.raw[path] = n.value
             value = _plain(n.value)
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and not abs(value) < MAX_NUMBER:
-                if value == value:         # NaN is left to the schema ("unknown")
-                    raise ContentError(pos_of(n), f"the number {n.value} is too large to draw or print "
-                                       f"(the limit is {MAX_NUMBER:.0e})", "check the value and its unit")
+            # NaN and infinity are left to the schema, which names each field's rule
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and MAX_NUMBER <= abs(value) < math.inf:
+                raise ContentError(pos_of(n), f"the number {n.value} is too large to draw or print "
+                                   f"(the limit is {MAX_NUMBER:.0e})", "check the value and its unit")
             return value
         if isinstance(n, SequenceNode):
             return [build(item, path + (i,), depth + 1) for i, item in enumerate(n.value)]

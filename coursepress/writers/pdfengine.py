@@ -17,7 +17,7 @@ import shutil
 import sys
 
 from .. import model as m
-from ..errors import BuildError, ContentError, ContentErrors, Problems, SourcePos
+from ..errors import ContentError, ContentErrors, Problems, SourcePos
 from ..fonts import FontFace, isolated_fontconfig
 from ..resources import make_url_fetcher
 from ..templating import TOOL_ROOT
@@ -174,7 +174,7 @@ class PdfEngine:
         """Lay out ``html``; returns a ``weasyprint.Document``.
 
         Raises:
-            BuildError: the HTML asked for a resource outside the project.
+            ContentErrors: the HTML asked for resources outside the project (each at the template line naming it).
         """
         document = self._html(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
             font_config=self._fonts)
