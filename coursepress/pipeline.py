@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 
 from . import __version__, stop
 from .commit import (JOURNAL_FILE, STAGE_PREFIX, STATE_FILE, Stage, check_destinations, commit, load_state,
-                     os_problem, prepare_out_dir, recover, remove_abandoned_stages, save_state)
+                     os_problem, prepare_out_dir, remove_abandoned_stages, save_state)
 from .errors import BuildError, ContentError, ContentErrors, SourcePos, internal_error
 from .fonts import font_dirs
 from .resources import inside
@@ -329,7 +329,7 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
         raise ContentErrors(found)
     out_dir = settings.out_dir
     if out_dir.is_dir():
-        recover(out_dir)                   # a commit an earlier build was stopped in
+        remove_abandoned_stages(out_dir)   # first finishes a commit an earlier build was stopped in
     state = load_state(out_dir)
     if stamps is None:
         stamps = fingerprints(course.root, kinds, settings, [lec.name for lec in course.lectures],
@@ -357,7 +357,6 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
         return results
     prepare_out_dir(out_dir)
     check_destinations([output_path(job, settings) for job in todo])     # before anything is built
-    remove_abandoned_stages(out_dir)
     outcome: dict = {}
     with Stage(out_dir) as stage:
         staged = replace(settings, out_dir=stage.path)
