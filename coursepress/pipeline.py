@@ -197,7 +197,9 @@ def up_to_date(root: Path, kinds: list[str], settings: BuildSettings, lecture: O
 def lecture_names(root: Path) -> list[str]:
     """Names (file stems) of the lecture files under ``root/content/lectures``, sorted."""
     folder = root / "content" / "lectures"
-    return sorted(p.stem for p in folder.glob("*.md")) if folder.is_dir() else []
+    if not folder.is_dir() or not inside(root, folder):
+        return []                          # a lectures folder linked outside: never read here; loading reports it
+    return sorted(p.stem for p in folder.glob("*.md"))
 
 
 def stale_jobs(state: dict, names: list[str]) -> list[Job]:

@@ -71,7 +71,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def line_of(path: Path, needle: str) -> int:
-    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if needle in line)
 
 
 # ---------------------------------------------------------------- stops, commits, collisions
@@ -271,3 +271,258 @@ def test_an_empty_output_folder_is_refused(built):
     result = run_build("all", "--project", str(root), "--out", "", cwd=root)
     assert result.code == 2 and "--out: the output folder is empty" in result.err, result.err
     assert not (root / "intro.pdf").exists() and snapshot(dist) == before
+
+
+# ---------------------------------------------------------------- every internal error is a message
+def _chars(root: Path, file: str, old: str, new: str) -> None:
+    path = root / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("pad", [0, 3])          # generated variants: the line moves with the text
+@pytest.mark.parametrize("file, old, new, column, words", [
+    ("content/lectures/intro.md", "大语言模型（LLM）", "大语言\ufffe模型（LLM）", 4, "U+FFFE"),
+    ("content/lectures/intro.md", "大语言模型（LLM）", "大语言\x0b模型（LLM）", 4, "U+000B (vertical tab)"),
+    ("content/lectures/intro.md", "- 第一点", "- 第一\x1b点", 5, "U+001B (escape)"),
+    ("content/data/models.yaml", "name: Alpha-7B", "name: Alpha\x01-7B", 16, "U+0001"),
+    ("content/course.yaml", "title: 测试课程", "title: 测试\x7f\x08课程", 11, "U+0008 (backspace)"),  # DEL is allowed
+])
+def test_characters_xml_cannot_hold_are_refused_at_their_position(built, pad, file, old, new, column, words):
+    root, out, before = built
+    _chars(root, file, old, new)
+    path = root / file
+    if pad:
+        text = path.read_text(encoding="utf-8")
+        if file.endswith(".md"):        # blank lines after the front matter
+            head, _, body = text.partition("\n---\n")
+            path.write_text(head + "\n---\n" + "\n" * pad + body, encoding="utf-8")
+        else:
+            path.write_text("# comment\n" * pad + text, encoding="utf-8")
+    line = line_of(path, new)
+    result = run_build("all", "--project", str(root))
+    refused(result, f"{file}:{line}:{column}: invisible character", words, out, before)
+
+
+@pytest.mark.parametrize("file, old, new, words", [
+    ("content/lectures/intro.md", "title: 第一讲 概述", 'title: "第一讲\\a概述"', "U+0007 (bell)"),
+    ("content/data/models.yaml", "name: Alpha-7B", 'name: "Alpha\\x02-7B"', "U+0002"),
+    ("content/course.yaml", "title: 测试课程", 'title: "测试\\ud800课程"', "U+D800 (a lone surrogate)"),
+    ("content/course.yaml", "title: 测试课程", 'title: "测试\\uFFFF课程"', "U+FFFF (a non-character)"),
+])
+def test_escapes_that_make_such_characters_are_refused_at_the_value(built, file, old, new, words):
+    """Titles (front matter, course.yaml) and model names made by YAML escapes: the deck's XML
+    refused them as an internal error."""
+    root, out, before = built
+    _chars(root, file, old, new)
+    line = line_of(root / file, new.split(":")[0].strip())
+    column = (root / file).read_text(encoding="utf-8").splitlines()[line - 1].index('"') + 1
+    refused(run_build("all", "--project", str(root)), f"{file}:{line}:{column}: this text holds", words, out, before)
+
+
+def test_a_lecture_file_name_that_is_not_utf8(built):
+    root, out, before = built
+    os.rename(lecture(root), os.fsencode(root / "content/lectures") + b"/in\xfftro.md")
+    refused(run_build("all", "--project", str(root)), "content/lectures/in\\xfftro.md: the file name is not UTF-8",
+            "rename the file", out, before)
+
+
+def test_a_lecture_that_is_a_folder(built):
+    root, out, before = built
+    (root / "content/lectures/more.md").mkdir()
+    refused(run_build("all", "--project", str(root)), "content/lectures/more.md: this is a folder, not a lecture file",
+            "rename the folder", out, before)
+
+
+@pytest.mark.parametrize("target", ["loop.md", "missing.md"])
+def test_a_lecture_link_that_leads_nowhere(built, target):
+    root, out, before = built
+    (root / "content/lectures/loop.md").symlink_to(target)
+    refused(run_build("all", "--project", str(root)), "content/lectures/loop.md: a link that leads nowhere",
+            "remove the link", out, before)
+
+
+def test_a_lectures_folder_linked_outside_the_project(built, tmp_path):
+    root, out, before = built
+    outside = tmp_path / "elsewhere"
+    shutil.move(root / "content/lectures", outside)
+    (root / "content/lectures").symlink_to(outside)
+    refused(run_build("all", "--project", str(root)), "content/lectures: the lectures folder is a link to",
+            "outside the project", out, before)
+
+
+@pytest.mark.parametrize("shape, line, column", [
+    ("flow", 22, 113),             # extra: [[[[ … on line 22; the 101st level opens at column 113
+    ("block", 123, 203),           # k0: … k100: one more level per line from line 22
+])
+def test_yaml_nested_1000_deep_is_an_error_at_its_line(built, shape, line, column):
+    root, out, before = built
+    models = root / "content/data/models.yaml"
+    assert len(models.read_text(encoding="utf-8").splitlines()) == 21
+    text = ("extra_deep: " + "[" * 1000 + "]" * 1000 + "\n") if shape == "flow" else \
+        "".join("  " * i + f"k{i}:\n" for i in range(1000))
+    models.write_text(models.read_text(encoding="utf-8") + text, encoding="utf-8")
+    refused(run_build("all", "--project", str(root)), f"content/data/models.yaml:{line}:{column}: YAML nested more "
+            "than 100 levels deep", "flatten", out, before)
+
+
+@pytest.mark.parametrize("value", ["1e308", "99999999999999999999999999999999999999", "1.5e15"])
+def test_numbers_too_large_to_draw_are_refused_at_their_line(built, value):
+    root, out, before = built
+    models = root / "content/data/models.yaml"
+    _chars(root, "content/data/models.yaml", "parameters_b: 1800", f"parameters_b: {value}")
+    line = line_of(models, value)
+    refused(run_build("all", "--project", str(root)), f"content/data/models.yaml:{line}:19: the number {value} is "
+            "too large to draw", "check the value", out, before)
+
+
+@pytest.mark.parametrize("text", ['{"pdf:intro": 5, "x": [1]}', "[1, 2", ""])
+def test_a_corrupt_state_file_is_named_and_replaced(built, text):
+    root, out, _ = built
+    (out / STATE).write_text(text, encoding="utf-8")
+    result = run_build("all", "--project", str(root))
+    assert result.code == 0 and "Traceback" not in result.err, result.err
+    assert f"warning: {out / STATE}:" in result.err and "every output is rebuilt" in result.err
+    assert "up to date" not in result.out
+    assert set(json.loads((out / STATE).read_text())) == {"pdf:intro", "pptx:intro", "poster:-"}
+
+
+@pytest.mark.parametrize("epoch", ["253402300800", "-1", "1e9", "１２３"])
+def test_source_date_epoch_outside_what_a_pdf_holds(built, epoch):
+    root, out, before = built
+    result = _run_env({"SOURCE_DATE_EPOCH": epoch}, "all", "--project", str(root))
+    assert result.code == 2 and "SOURCE_DATE_EPOCH=" in result.err and "is not a time a PDF can hold" in result.err
+    assert "Traceback" not in result.err and snapshot(out) == before
+
+
+def test_the_latest_dates_a_pdf_and_a_zip_can_hold(built):
+    """9999-12-31 (the last PDF date) builds; the deck's ZIP entries take the last ZIP date (2107)."""
+    root, out, _ = built
+    _chars(root, "content/course.yaml", "date: 2024-01-15", "date: 9999-12-31")
+    result = run_build("all", "--project", str(root))
+    assert result.code == 0 and "Traceback" not in result.err, result.err
+    import zipfile
+    with zipfile.ZipFile(out / "intro.pptx") as package:
+        assert {info.date_time[0] for info in package.infolist()} == {2107}
+
+
+@pytest.mark.parametrize("data", [os.urandom(3000), b"OTTO" + b"\0" * 400])
+def test_a_corrupt_font_file_is_named(built, data):
+    root, out, before = built
+    (root / "assets/fonts").mkdir(parents=True)
+    (root / "assets/fonts/Broken.ttf").write_bytes(data)
+    for command in ("pdf", "pptx", "check"):
+        result = run_build(command, "--project", str(root), "--force")
+        refused(result, "assets/fonts/Broken.ttf: not a font file that can be read", "replace it", out, before)
+
+
+@pytest.mark.parametrize("out_arg, words", [("/dev/null/x", "a part of its path is a file"),
+                                            ("/proc/coursepress-out", "creating the output folder failed")])
+def test_an_output_folder_that_cannot_be_made(built, out_arg, words):
+    root, out, before = built
+    result = run_build("all", "--project", str(root), "--out", out_arg)
+    refused(result, f"{out_arg}: creating the output folder failed", words, out, before)
+
+
+@pytest.mark.parametrize("code, words", [("ENOSPC", "the disk is full"), ("EROFS", "read-only file system"),
+                                         ("EACCES", "you may not write there")])
+def test_a_full_disk_or_read_only_output_folder(built, code, words):
+    """The output cannot be written (simulated: root may write anywhere, and no small disk is at hand)."""
+    root, out, before = built
+    _chars(root, "content/lectures/intro.md", "- 第一点", "- 第一要点")
+    patch = f"""
+import errno, coursepress.output as output
+def atomic_write(path, data):
+    raise OSError(errno.{code}, os.strerror(errno.{code}), str(path))
+output.atomic_write = atomic_write
+import coursepress.writers.handout, coursepress.writers.deck, coursepress.writers.poster, coursepress.commit
+for module in (coursepress.writers.handout, coursepress.writers.deck, coursepress.writers.poster, coursepress.commit):
+    module.atomic_write = atomic_write
+"""
+    result = run_patched(patch, "all", "--project", str(root))
+    assert result.code == 1 and "Traceback" not in result.err and "internal error" not in result.err, result.err
+    assert f"writing the output failed" in result.err and words in result.err, result.err
+    assert snapshot(out) == before and not list(out.glob(".coursepress-staging-*"))
+
+
+def test_an_unexpected_exception_names_the_file_being_processed(built):
+    root, out, before = built
+    _chars(root, "content/lectures/intro.md", "- 第一点", "- 第一要点")
+    patch = """
+import coursepress.writers.deck as deck
+def write(*args, **kwargs):
+    raise ZeroDivisionError("simulated bug")
+deck.write = write
+"""
+    result = run_patched(patch, "all", "--project", str(root))
+    assert result.code == 1 and "Traceback" not in result.err, result.err
+    assert ("internal error: ZeroDivisionError: simulated bug while processing content/lectures/intro.md (the deck); "
+            "this is a bug, please report it") in result.err
+    assert snapshot(out) == before
+    verbose = run_patched(patch, "all", "--project", str(root), "-v")
+    assert "Traceback" in verbose.err and "ZeroDivisionError" in verbose.err
+
+
+# ---------------------------------------------------------------- messages at the right place
+def test_a_nul_in_an_image_path_is_called_that(built):
+    root, out, before = built
+    path = lecture(root)
+    path.write_text(path.read_text(encoding="utf-8") + "\n![图](img%00.png)\n", encoding="utf-8")
+    line = line_of(path, "img%00")
+    refused(run_build("all", "--project", str(root)), f"content/lectures/intro.md:{line}: image path 'img%00.png' "
+            "holds the control character U+0000 (NUL)", "remove it", out, before)
+
+
+def test_a_refused_template_url_is_named_at_its_template_line(built):
+    root, out, before = built
+    folder = root / "templates/handout"
+    folder.mkdir(parents=True)
+    css = (REPO / "templates/handout/handout.css.j2").read_text(encoding="utf-8")
+    (folder / "handout.css.j2").write_text(css + '\nbody { background: url("file:///etc/hostname"); }\n',
+                                           encoding="utf-8")
+    line = len(css.splitlines()) + 2
+    refused(run_build("pdf", "--project", str(root)), f"templates/handout/handout.css.j2:{line}: the handout asks "
+            "for 'file:///etc/hostname'", "outside the project", out, before)
+
+
+@pytest.mark.parametrize("where", [1, 3])
+def test_a_paragraph_too_long_for_a_slide_is_named_at_its_own_line(built, where):
+    root, out, before = built
+    path = lecture(root)
+    paragraphs = ["短的一段。"] * 4
+    paragraphs[where] = "很长的一段话，" * 400
+    path.write_text(path.read_text(encoding="utf-8") + "\n# 长段\n\n" + "\n\n".join(paragraphs) + "\n",
+                    encoding="utf-8")
+    line = line_of(path, "很长的一段话")
+    refused(run_build("pptx", "--project", str(root)), f"content/lectures/intro.md:{line}: a paragraph is too long "
+            "for one slide", "split it", out, before)
+
+
+@pytest.mark.parametrize("file", ["content/data/models.yaml", "content/course.yaml"])
+@pytest.mark.parametrize("bad, words", [(b"\xff\xfe", "not UTF-8 text (byte 0xFF"), (b"\x00", "U+0000 (NUL)")])
+def test_invalid_utf8_or_nul_in_yaml_at_its_line(built, file, bad, words):
+    root, out, before = built
+    path = root / file
+    lines = path.read_bytes().split(b"\n")
+    lines[3] = lines[3][:6] + bad + lines[3][6:]
+    path.write_bytes(b"\n".join(lines))
+    refused(run_build("all", "--project", str(root)), f"{file}:4:7:", words, out, before)
+
+
+@pytest.mark.parametrize("tag", ["!!python/object:os.system", "!!python/name:os.system", "!custom",
+                                 "!!python/object/apply:os.system"])
+def test_a_python_tag_is_refused_as_such(built, tag):
+    root, out, before = built
+    _chars(root, "content/data/models.yaml", "organisation: 乙公司", f"organisation: {tag} 乙公司")
+    line = line_of(root / "content/data/models.yaml", tag)
+    refused(run_build("all", "--project", str(root)), f"content/data/models.yaml:{line}:19: YAML tag '{tag}' is not "
+            "allowed", "remove", out, before)
+
+
+def test_a_row_too_tall_for_a_slide_is_named_at_its_model(built):
+    root, out, before = built
+    models = root / "content/data/models.yaml"
+    _chars(root, "content/data/models.yaml", "organisation: 乙公司", "organisation: " + "乙公司很长" * 300)
+    refused(run_build("pptx", "--project", str(root)), f"content/data/models.yaml:{line_of(models, 'Beta-Pro')}: "
+            "a table row (row 2) is taller", "shorten", out, before)
