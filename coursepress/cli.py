@@ -128,7 +128,19 @@ def _configured_reference(root: Path) -> Optional[str]:
 
 def usage_problem(args) -> Optional[str]:
     """Check the command line against the project before anything is loaded; normalises
-    ``--size`` (case) and ``--lecture`` (a trailing .md). Returns the problem, or None."""
+    ``--size`` (case) and ``--lecture`` (a trailing .md). Returns the problem, or None.
+
+    An option that does not apply to the command (``pdf --size A3``) is a
+    usage error rather than silently ignored."""
+    given = [name for name, value in (("--size", args.size), ("--landscape/--portrait", args.landscape is not None),
+                                      ("--print", args.print_ready)) if value]
+    if given and args.command in ("pdf", "pptx"):
+        return (f"{given[0]} is a poster option and does not apply to '{args.command}'; "
+                f"use it with 'poster' or 'all'")
+    if args.reference is not None and args.command in ("pdf", "poster"):
+        return f"--reference is a deck option and does not apply to '{args.command}'; use it with 'pptx' or 'all'"
+    if args.lecture and args.command == "poster":
+        return "--lecture does not apply to 'poster' (the poster covers the whole course)"
     if args.size:
         args.size = args.size.upper()
         if args.size not in POSTER_SIZES:
