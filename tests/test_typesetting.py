@@ -241,6 +241,12 @@ title: 印刷
 
 {body}
 
+{body}
+
+{body}
+
+{body}
+
 # 第三部分
 
 {body}
@@ -248,7 +254,7 @@ title: 印刷
 
 
 def _print_project(make_project, handout: str) -> Path:
-    body = "这一段是正文，用来填充页面。" * 12
+    body = "这一段是正文，用来填充页面。" * 16
     course = (PROJECTS_MINIMAL / "content/course.yaml").read_text(encoding="utf-8") + "handout:\n" + handout
     return make_project(lecture=PARTS_LECTURE.format(body=body), course=course)
 
