@@ -19,7 +19,11 @@ if TYPE_CHECKING:      # Jinja is imported when an environment is made, not by t
 
 from .cjkspacing import autospace_html  # noqa: F401  (re-exported: the writers apply it to whole pages)
 
-TOOL_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
+# The folder holding the tool's own templates/ and assets/: inside the package when installed
+# (package data, see pyproject.toml), else the source checkout's top level.
+TOOL_ROOT = _PACKAGE / "_tool" if (_PACKAGE / "_tool" / "templates").is_dir() else _PACKAGE.parent
+
 
 def search_path(root: Path) -> list[str]:
     """Template folders: the project's, then the tool's."""
