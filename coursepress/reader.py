@@ -22,7 +22,8 @@ from .bibliography import Bibliography, Source
 from .citations import Citer
 from .inlines import InlineReader
 from .numbering import ID_SUFFIX, lone_image, number_tokens, table_caption
-from .resources import load_image
+from .limits import check_bytes, over
+from .resources import load_image, read_project_file
 from .sanitize import sanitize_html
 from .schema import CourseMeta, FrontMatter, ModelData
 from .validation import validate
@@ -55,6 +56,7 @@ class LectureReader:
         self.root, self.path, self.meta, self.data, self.md, self.problems = root, path, meta, data, md, problems
         self.bib = bib
         self.file = path.resolve().relative_to(root.resolve()).as_posix()
+        self.limits = meta.limits.value()
         self.labels: dict[str, str] = {}
         self.footnotes: dict[int, tuple[m.Block, ...]] = {}
         self.footnote_refs: list[m.FootnoteRef] = []
@@ -70,8 +72,14 @@ class LectureReader:
     # ------------------------------------------------------------ entry point
     def read(self) -> Optional[m.Lecture]:
         """Parse and convert; returns None if errors were recorded."""
+        pos = SourcePos(self.file)
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = read_project_file(self.root, self.path, pos, "lecture", self.limits.bytes("lecture_mb"),
+                                     lambda size: check_bytes(pos, "lecture file", size, self.limits, "lecture_mb",
+                                                              "split it into two lectures")).decode("utf-8")
+        except ContentError as exc:
+            self.problems.errors.append(exc)
+            return None
         except UnicodeDecodeError as exc:
             self.problems.error(SourcePos(self.file), f"file is not UTF-8 text ({exc.reason} at byte {exc.start})",
                                 "save the file as UTF-8")
@@ -88,7 +96,7 @@ class LectureReader:
                                 "add a line '---' after the last 'key: value' line")
             return None
         self._unused_footnotes(env, text)
-        if not self._depth_ok(tokens):
+        if not self._depth_ok(tokens) or not self._sizes_ok(tokens):
             return None
         front = self._front_matter(tokens)
         self._token_index = {id(t): i for i, t in enumerate(tokens)}
@@ -142,6 +150,29 @@ class LectureReader:
             elif tok.type.removesuffix("_close") in _NESTING_BLOCKS and tok.nesting == -1:
                 depth -= 1
         return True
+
+    def _sizes_ok(self, tokens: list[Token]) -> bool:
+        """False (with errors at their lines) if a paragraph is over ``paragraph_kb`` or the lecture
+        has more than ``headings`` headings (see :mod:`coursepress.limits`)."""
+        headings = 0
+        ok = True
+        for index, tok in enumerate(tokens):
+            if tok.type == "heading_open":
+                headings += 1
+                if headings == self.limits.headings + 1:
+                    count = sum(t.type == "heading_open" for t in tokens)
+                    self.problems.errors.append(over(self.pos(tok), f"the number of headings in {self.file}", count,
+                                                     self.limits, "headings", "split the lecture"))
+                    ok = False
+            elif tok.type == "paragraph_open" and index + 1 < len(tokens):
+                size = len(tokens[index + 1].content.encode("utf-8"))
+                try:
+                    check_bytes(self.pos(tok), "this paragraph", size, self.limits, "paragraph_kb",
+                                "break it into paragraphs")
+                except ContentError as exc:
+                    self.problems.errors.append(exc)
+                    ok = False
+        return ok
 
     def _front_matter(self, tokens: list[Token]) -> Optional[FrontMatter]:
         token = next((t for t in tokens if t.type == "front_matter"), None)
@@ -251,7 +282,7 @@ class LectureReader:
         if not alt.strip():
             self.problems.error(pos, f"image '{src[:60]}' has no alt text", "describe the image: ![what it shows](path)")
         try:
-            data = load_image(self.root, self.path.parent, src, pos)
+            data = load_image(self.root, self.path.parent, src, pos, self.limits)
         except ContentError as exc:
             self.problems.errors.append(exc)
             return None

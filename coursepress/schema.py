@@ -16,6 +16,8 @@ from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .limits import DEFAULTS as LIMITS, Limits
+
 
 _FROZEN = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -319,6 +321,28 @@ class FontSettings(BaseModel):
     mono: Optional[str] = Field(default=None, pattern=r"^[\w .-]+$")
 
 
+class LimitSettings(BaseModel):
+    """``limits:`` in course.yaml: raise or lower any limit of :class:`coursepress.limits.Limits`
+    (defaults and units there); every value must be positive."""
+
+    model_config = _FROZEN
+    lecture_mb: float = Field(default=LIMITS.lecture_mb, gt=0)
+    paragraph_kb: float = Field(default=LIMITS.paragraph_kb, gt=0)
+    data_mb: float = Field(default=LIMITS.data_mb, gt=0)
+    models: int = Field(default=LIMITS.models, gt=0)
+    headings: int = Field(default=LIMITS.headings, gt=0)
+    yaml_depth: int = Field(default=LIMITS.yaml_depth, gt=0)
+    svg_elements: int = Field(default=LIMITS.svg_elements, gt=0)
+    reference_deck_mb: float = Field(default=LIMITS.reference_deck_mb, gt=0)
+    image_megapixels: float = Field(default=LIMITS.image_megapixels, gt=0)
+    image_mb: float = Field(default=LIMITS.image_mb, gt=0)
+    output_minutes: float = Field(default=LIMITS.output_minutes, gt=0)
+
+    def value(self) -> Limits:
+        """The plain :class:`~coursepress.limits.Limits` the gate and the writers use."""
+        return Limits(**self.model_dump())
+
+
 class CourseMeta(BaseModel):
     """``content/course.yaml``: course metadata and build settings.
 
@@ -346,6 +370,7 @@ class CourseMeta(BaseModel):
     outputs: tuple[Literal["pdf", "pptx", "poster"], ...] = Field(default=("pdf", "pptx", "poster"), min_length=1)
     markdown: MarkdownSettings = MarkdownSettings()
     fonts: FontSettings = FontSettings()
+    limits: LimitSettings = LimitSettings()
 
     @field_validator("date", mode="before")
     @classmethod
