@@ -30,7 +30,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional
 
+from .cachedir import read_private
 from .errors import BuildError
+from .handedits import HASHES
 from .output import atomic_write
 
 STATE_FILE = ".coursepress-state.json"
@@ -55,7 +57,8 @@ def os_problem(exc: OSError, path: Path, doing: str) -> BuildError:
 
 
 def load_state(out_dir: Path) -> dict:
-    """The recorded fingerprints ``{job key: fingerprint}`` of ``out_dir``; {} if none.
+    """The recorded fingerprints ``{job key: fingerprint}`` of ``out_dir`` (and, under ``outputs``, the
+    hashes of the files as written: :mod:`handedits`); {} if none.
 
     A state file that is not what this tool writes (corrupt, hand-edited,
     another program's) is treated as empty: every output is rebuilt, and the
@@ -72,14 +75,12 @@ def state_problem(out_dir: Path) -> Optional[str]:
 def _read_state(out_dir: Path) -> tuple[dict, Optional[str]]:
     path = out_dir / STATE_FILE
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}, None
+        state = json.loads(read_private(path))       # a link planted there reads as no state
     except OSError:
-        return {}, None                    # an output folder that cannot be read is reported when it is written
+        return {}, None                    # none yet, or an output folder that cannot be read (reported when written)
     except ValueError as exc:
         return {}, f"{path}: the build state cannot be read ({exc}); every output is rebuilt and the file replaced"
-    if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in state.items()):
+    if not isinstance(state, dict) or not all(isinstance(v, dict if k == HASHES else str) for k, v in state.items()):
         return {}, f"{path}: not a build state this tool wrote; every output is rebuilt and the file replaced"
     return state, None
 

@@ -15,64 +15,67 @@ import os
 from pathlib import Path
 from typing import Any, Optional
 
+from .bibliography import load_bibliography
 from .errors import ContentError, ContentErrors, Problems, SourcePos, internal_error
 from .hygiene import check_text, decode
 from .markdown import make_parser
 from .model import Course, Lecture
 from .reader import LectureReader
-from .resources import inside, resolve_path
+from .limits import DEFAULTS as DEFAULT_LIMITS, Limits, check_bytes, over
+from .resources import inside, project_path, read_project_file, resolve_path
 from .schema import CourseMeta, Model, ModelData
 from .validation import validate
 from .yamlsource import YamlDoc, load_yaml
-
-MAX_SOURCE_BYTES = 8 * 1024 * 1024
 
 
 def content_dir(root: Path) -> Path:
     return root / "content"
 
 
-def _read_yaml(path: Path, root: Path, problems: Problems, parsed: Optional[dict]) -> Optional[YamlDoc]:
-    """The parsed YAML file, or None with the problem recorded; ``parsed``: see :func:`load_course`."""
+def _read_yaml(path: Path, root: Path, problems: Problems, parsed: Optional[dict],
+               limits: Limits = DEFAULT_LIMITS) -> Optional[YamlDoc]:
+    """The parsed YAML file, or None with the problem recorded; ``parsed``: see :func:`load_course`.
+
+    The file passes the resource gate (a link out of the project, a FIFO … is an
+    error at the file) and the ``data_mb`` and ``yaml_depth`` limits.
+    """
     file = path.relative_to(root).as_posix()
-    if not path.is_file():
+    if not os.path.lexists(path):
         problems.error(SourcePos(file), "file is missing", "create it (see docs/content-format.md)")
         return None
     try:
-        text = _read_text(path, file)
+        text = _read_text(root, path, file, limits)
         bad = check_text(text, file)
         if bad:
             problems.errors.extend(bad)
             return None
         if parsed is None:
-            return load_yaml(text, file)
-        if parsed.get(file, ("", None))[0] != text:
-            parsed[file] = (text, load_yaml(text, file))
-        return parsed[file][1]
+            return load_yaml(text, file, max_depth=limits.yaml_depth)
+        key = (file, limits.yaml_depth)
+        if parsed.get(key, ("", None))[0] != text:
+            parsed[key] = (text, load_yaml(text, file, max_depth=limits.yaml_depth))
+        return parsed[key][1]
     except ContentError as exc:
         problems.errors.append(exc)
         return None
 
 
-def _read_text(path: Path, file: str) -> str:
-    """The text of ``path``; errors at the first byte that is not UTF-8 (:func:`hygiene.decode`).
+def _read_text(root: Path, path: Path, file: str, limits: Limits) -> str:
+    """The text of ``path`` through the resource gate; errors at the first byte that is not UTF-8.
 
     Raises:
-        ContentError: too large, unreadable (with what to do) or not UTF-8.
+        ContentError: see :func:`resources.read_project_file`; not UTF-8 (:func:`hygiene.decode`).
     """
-    try:
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            raise ContentError(SourcePos(file), f"file is larger than {MAX_SOURCE_BYTES // 2**20} MB", "split it")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ContentError(SourcePos(file), f"file cannot be read ({exc.strerror})",
-                           "check that it is a readable file, not a folder or a broken link") from None
+    pos = SourcePos(file)
+    data = read_project_file(root, path, pos, "data file", limits.bytes("data_mb"), lambda size: check_bytes(
+        pos, "the data file", size, limits, "data_mb", "split it"))
     return decode(data, file)
 
 
 def _lecture_paths(content: Path, root: Path, problems: Problems) -> list[Path]:
-    """The lecture files under ``content/lectures``, sorted; folders, links that lead nowhere or out of
-    the project and file names that are not UTF-8 are recorded as problems and left out."""
+    """The lecture files under ``content/lectures``, sorted; a lectures folder linked out of the project,
+    lectures that are folders or links that lead nowhere and file names that are not UTF-8 are
+    recorded as problems and left out."""
     folder = content / "lectures"
     if folder.is_symlink() and not folder.exists():
         problems.error(SourcePos("content/lectures"), "the lectures folder is a link that leads nowhere "
@@ -93,10 +96,7 @@ def _lecture_paths(content: Path, root: Path, problems: Problems) -> list[Path]:
         elif not path.is_file():
             problems.error(SourcePos(shown), "a link that leads nowhere (its target is missing, or links form a loop)",
                            "remove the link or point it at a lecture file")
-        elif not inside(root, path):
-            problems.error(SourcePos(shown), "lecture is a link to a file outside the project",
-                           "copy the file into the project")
-        else:
+        else:                              # links out of the project, FIFOs …: the resource gate, in the loop
             paths.append(path)
     return paths
 
@@ -155,11 +155,12 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
     return {**value, "models": prepared}
 
 
-def _read_lecture(root: Path, path: Path, meta: CourseMeta, data: Any, md, problems: Problems) -> Optional[Lecture]:
+def _read_lecture(root: Path, path: Path, meta: CourseMeta, data: Any, md, problems: Problems,
+                  bib) -> Optional[Lecture]:
     """One lecture through :class:`LectureReader`; an exception that is not a content error is a bug,
     raised as an :class:`InternalError` naming the lecture file."""
     try:
-        return LectureReader(root, path, meta, data, md, problems).read()
+        return LectureReader(root, path, meta, data, md, problems, bib).read()
     except (ContentError, ContentErrors):
         raise
     except Exception as exc:              # noqa: BLE001 — reported as a bug, naming the file being read
@@ -195,10 +196,17 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
             resolve_path(root, root, meta.deck.reference, meta_doc.pos(("deck", "reference")), "reference deck")
         except ContentError as exc:
             problems.errors.append(exc)
+    limits = meta.limits.value() if meta is not None else DEFAULT_LIMITS
+    bib = load_bibliography(root, meta, meta_doc, problems) if meta is not None else None
     data: Any = ModelData()
     data_path = content / "data" / "models.yaml"
-    if data_path.exists():
-        data_doc = _read_yaml(data_path, root, problems, parsed)
+    if os.path.lexists(data_path):
+        data_doc = _read_yaml(data_path, root, problems, parsed, limits)
+        models = data_doc.value.get("models") if data_doc and isinstance(data_doc.value, dict) else None
+        if isinstance(models, list) and len(models) > limits.models:
+            problems.errors.append(over(data_doc.pos(("models", limits.models)), "the number of models",
+                                        len(models), limits, "models", "split the data"))
+            data_doc = None
         data = validate(data_doc, ModelData, problems, _prepare_models) if data_doc else None
     problems.raise_if_any()
     assert meta is not None and data is not None
@@ -215,7 +223,12 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
     md = make_parser(raw_html=meta.markdown.raw_html)
     lectures: list[Lecture] = []
     for path in paths:
-        result = _read_lecture(root, path, meta, data, md, problems)
+        try:
+            project_path(root, path, SourcePos(path.relative_to(root).as_posix()), "lecture")
+        except ContentError as exc:
+            problems.errors.append(exc)
+            continue
+        result = _read_lecture(root, path, meta, data, md, problems, bib)
         if result is not None:
             lectures.append(result)
     problems.raise_if_any()

@@ -13,22 +13,21 @@ build (only files the state records as ours; nothing else in the folder).
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
-from . import __version__, stop
+from . import stop
 from .commit import (JOURNAL_FILE, STAGE_PREFIX, STATE_FILE, Stage, check_destinations, commit, load_state,
                      os_problem, prepare_out_dir, remove_abandoned_stages, save_state)
 from .errors import BuildError, ContentError, ContentErrors, SourcePos, internal_error
-from .fonts import font_dirs
+from .handedits import HASHES, file_hash, keep_edited
 from .resources import inside
-from .stamps import FileHashes, hash_tree
-from .templating import TOOL_ROOT, search_path
+from .stamps import Stamps, fingerprint_jobs
 from .parallel import run_parallel
+from .watchdog import step, time_limit
 from .writers import BuildSettings, Output, writer
 
 if TYPE_CHECKING:
@@ -49,6 +48,26 @@ class Job:
         return f"{self.kind}:{self.lecture or '-'}"
 
 
+def chosen_kinds(course: Course, kinds: list[str], everything: bool) -> tuple[list[str], list[str]]:
+    """The outputs to build and a note for each one left out, with the reason.
+
+    ``everything`` (``build.py all`` or ``watch``): the outputs course.yaml's
+    ``outputs:`` lists, in the order of ``kinds``, and no poster when the data
+    file lists no models (the rest still builds). A single command
+    (``pdf``, ``pptx``, ``poster``) builds what it names; the poster writer then
+    refuses an empty data file itself.
+    """
+    if not everything:
+        return kinds, []
+    chosen = [k for k in kinds if k in course.meta.outputs]
+    notes = []
+    if "poster" in chosen and not course.data.models:
+        chosen.remove("poster")
+        notes.append("poster.pdf: skipped, content/data/models.yaml lists no models (the poster compares models); "
+                     "add models to build it, or leave 'poster' out of course.yaml's 'outputs:'")
+    return chosen, notes
+
+
 def jobs_for(course: Course, kinds: list[str]) -> list[Job]:
     """Jobs for ``kinds``: one handout and one deck per lecture, one poster per course."""
     jobs: list[Job] = []
@@ -60,90 +79,12 @@ def jobs_for(course: Course, kinds: list[str]) -> list[Job]:
     return jobs
 
 
-def shared_stamp(root: Path, hashes: Optional[FileHashes] = None) -> str:
-    """Digest of what every output depends on alike: templates, assets (fonts) and the package source,
-    each file by its content (``hashes``: the cache of :mod:`stamps`).
-
-    Computed once per build and passed to :func:`fingerprint` (walking those trees per output repeated the I/O).
-    """
-    hashes = hashes or FileHashes(None)
-    digest = hashlib.sha256()
-    tool = [TOOL_ROOT / "assets", root / "assets"] + [Path(p) for p in search_path(root)]
-    hash_tree(digest, hashes, list(dict.fromkeys(p.resolve() for p in tool)) + font_dirs(root))
-    hash_tree(digest, hashes, [Path(__file__).resolve().parent], pattern="*.py")
-    return digest.hexdigest()
-
-
-def settings_key(settings: BuildSettings) -> str:
-    """Every setting that changes an output's bytes: options, strictness, the reference deck named on the
-    command line and ``SOURCE_DATE_EPOCH`` (the dates written into PDFs)."""
-    return (f"{__version__}|{settings.strict}|{settings.poster_size}|{settings.poster_landscape}|"
-            f"{settings.print_ready}|{settings.reference}|{os.environ.get('SOURCE_DATE_EPOCH')!r}")
-
-
-def fingerprint(root: Path, job: Job, settings: BuildSettings, configured_reference: Optional[str] = None,
-                shared: Optional[str] = None, hashes: Optional[FileHashes] = None) -> str:
-    """SHA-256 over everything ``job`` depends on, every file by its content.
-
-    Every job depends on course.yaml, models.yaml, the templates, the assets
-    (fonts), the package's source and the settings (:func:`settings_key`). A
-    lecture's handout and deck also depend on its own Markdown file and on
-    the other files under ``content/`` (images), but not on other lectures;
-    the poster depends on no lecture and no image, so editing a lecture never
-    rebuilds it. A deck also depends on its reference deck
-    (``configured_reference`` is ``deck.reference`` of course.yaml, relative
-    to ``root``). Works from the file system alone, so an up-to-date check
-    needs no content loaded; :func:`build` takes these fingerprints *before*
-    the content is read, so an edit saved during a build leaves the output
-    recorded under the older fingerprint, and the next build rebuilds it.
-    """
-    hashes = hashes or FileHashes(None)
-    digest = hashlib.sha256(f"{settings_key(settings)}|{job.key}".encode("utf-8", "surrogateescape"))
-    content = root / "content"
-    files = [content / "course.yaml", content / "data" / "models.yaml"]
-    if job.lecture is not None:
-        files.append(content / "lectures" / f"{job.lecture}.md")
-    for path in files:
-        try:
-            digest.update(hashes.digest(path).encode() if path.is_file() else b"-")
-        except OSError as exc:
-            digest.update(f"unreadable:{exc.errno}".encode())
-    digest.update((shared if shared is not None else shared_stamp(root, hashes)).encode())
-    if job.lecture is not None:
-        lectures = (content / "lectures").resolve()
-        hash_tree(digest, hashes, [content], skip=lambda p: p in files or (p.suffix == ".md" and p.parent == lectures))
-    if job.kind == "pptx":
-        config_path = root / configured_reference if isinstance(configured_reference, str) else None
-        if config_path is not None and not inside(root, config_path):
-            config_path = None          # refused when the deck is built; never read here
-        for reference in (settings.reference, config_path):
-            if reference is not None and reference.is_file():
-                digest.update(hashes.digest(reference).encode())
-    return digest.hexdigest()
-
-
 def fingerprints(root: Path, kinds: list[str], settings: BuildSettings, names: list[str],
-                 configured_reference: Optional[str] = None) -> "Stamps":
-    """``{job key: fingerprint}`` of ``kinds`` for the lectures ``names``, from the files as they are now.
-
-    The command line takes them before loading (see :func:`fingerprint`).
-    """
-    hashes = FileHashes(settings.out_dir)
-    shared = shared_stamp(root, hashes)
-    stamps = Stamps()
-    stamps.hashes = hashes
-    for kind in kinds:
-        for name in ([None] if kind == "poster" else names):
-            job = Job(kind, name)
-            stamps[job.key] = fingerprint(root, job, settings, configured_reference, shared, hashes)
-    return stamps
-
-
-class Stamps(dict):
-    """``{job key: fingerprint}`` with the :class:`FileHashes` that made them (saved when a build commits,
-    so a no-op build writes nothing)."""
-
-    hashes: Optional[FileHashes] = None
+                 configured_reference: Optional[str] = None) -> Stamps:
+    """``{job key: fingerprint}`` of ``kinds`` for the lectures ``names``, from the files as they are now
+    (:func:`stamps.fingerprint`). The command line takes them before loading."""
+    jobs = [Job(kind, name) for kind in kinds for name in ([None] if kind == "poster" else names)]
+    return fingerprint_jobs(root, jobs, settings, configured_reference)
 
 
 def collisions(root: Path, settings: BuildSettings) -> list[ContentError]:
@@ -218,9 +159,10 @@ def _remove_stale(root: Path, state: dict, settings: BuildSettings) -> list[Resu
     removed = []
     for job in stale_jobs(state, lecture_names(root)):
         path = output_path(job, settings)
-        if path.parent == settings.out_dir and path.is_file():   # never outside the output folder; never a folder
+        if path.parent == settings.out_dir and not path.is_dir():   # never outside the output folder; never a folder
+            kept = keep_edited(state, path)          # an edited output is kept under a new name, not deleted
             path.unlink(missing_ok=True)
-            removed.append(Result(job, path, None, 0.0, removed=True))
+            removed.append(Result(job, path, None, 0.0, removed=True, kept=kept))
         del state[job.key]
     if removed:
         save_state(settings.out_dir, state)
@@ -248,6 +190,7 @@ class Result:
     """Outcome of one job: its output (None if up to date or removed), path, seconds taken.
 
     ``removed``: the output belonged to a lecture that no longer exists and was deleted.
+    ``kept``: the hand-edited file that was at ``path``, now under its ``.edited-`` name.
     """
 
     job: Job
@@ -255,19 +198,27 @@ class Result:
     output: Optional[Output]
     seconds: float
     removed: bool = False
+    kept: Optional[Path] = None
+
+
+_OUTPUT_NAMES = {"pdf": "the handout", "pptx": "the deck", "poster": "the poster"}
 
 
 def _timed_job(course: Course, job: Job, settings: BuildSettings) -> tuple[Output, float]:
-    """Run ``job``; a failure that is not a content or build error becomes one naming the job's source.
+    """Run ``job`` under the per-output time limit (:mod:`coursepress.watchdog`); (output, seconds).
+
+    A failure that is not a content or build error becomes one naming the job's source.
 
     Raises:
-        ContentError, ContentErrors, BuildError: the writer's own.
+        ContentError, ContentErrors, BuildError: the writer's own (and :class:`OutputTimeout`).
         BuildError: an OSError writing the output (full disk …), with what to do.
         InternalError: anything else (a bug), naming the file being processed.
     """
     start = time.perf_counter()
+    name = _OUTPUT_NAMES.get(job.kind, job.kind) + (f" of lecture '{job.lecture}'" if job.lecture else "")
     try:
-        output = run_job(course, job, settings)
+        with time_limit(course.meta.limits.output_minutes, name), step(f"building {name}"):
+            output = run_job(course, job, settings)
     except (ContentError, ContentErrors, BuildError):
         raise
     except OSError as exc:
@@ -360,18 +311,30 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
     prepare_out_dir(out_dir)
     check_destinations([output_path(job, settings) for job in todo])     # before anything is built
     outcome: dict = {}
+    kept: dict[str, Path] = {}
     with Stage(out_dir) as stage:
         staged = replace(settings, out_dir=stage.path)
 
+        def keep(job: Job) -> None:      # an output edited by hand moves aside before the new one lands
+            copy = keep_edited(state, output_path(job, settings))
+            if copy is not None:
+                kept[job.key] = copy
+                save_state(out_dir, state)
+
         def land(jobs: list[Job]) -> None:
+            stop.check()
+            for job in jobs:             # every edit is kept (or the build stops) before any output is replaced
+                keep(job)
             moves, new_state = [], dict(state)
+            written = new_state[HASHES] = dict(state.get(HASHES) or {})
             for job in jobs:
-                moves.append((outcome[job.key][0].path, output_path(job, settings)))
+                staged_path, final = outcome[job.key][0].path, output_path(job, settings)
+                moves.append((staged_path, final))
+                written[final.name] = file_hash(staged_path)     # hand-edit protection: the file as written
                 if job.key in stamps:
                     new_state[job.key] = stamps[job.key]
                 else:                      # a lecture that appeared during the build: rebuilt next time
                     new_state.pop(job.key, None)
-            stop.check()
             commit(out_dir, moves, new_state)
             if isinstance(stamps, Stamps) and stamps.hashes is not None:
                 stamps.hashes.save()
@@ -380,7 +343,7 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
             for job in jobs:
                 output, seconds = outcome[job.key]
                 output.path = output_path(job, settings)
-                results.append(Result(job, output.path, output, seconds))
+                results.append(Result(job, output.path, output, seconds, kept=kept.get(job.key)))
                 if on_result is not None:
                     on_result(results[-1])
 
@@ -388,7 +351,10 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
             stop.check()                   # a stop a library swallowed: discard what it finished
             outcome[job.key] = result
             if not together and not isinstance(result, BaseException):
-                land([job])
+                try:
+                    land([job])
+                except BuildError as exc:  # an edit that cannot be kept: this output stays as it is
+                    outcome[job.key] = exc
 
         workers = min(workers or os.cpu_count() or 1, len(todo))
         if workers <= 1:

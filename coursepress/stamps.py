@@ -1,4 +1,4 @@
-"""Content hashes of the files a build depends on, with a cache that cannot go stale.
+"""Fingerprints of outputs: content hashes of the files a build depends on, with a cache that cannot go stale.
 
 Fingerprints hash file *contents*: a file replaced by another of the same
 size with the old time stamp (``cp -p``, ``touch -r``, a restored backup) is
@@ -17,10 +17,20 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Optional
 
+from . import __version__
+from .fonts import font_dirs
 from .output import atomic_write
+from .resources import inside
+from .templating import TOOL_ROOT, search_path
+
+if TYPE_CHECKING:
+    from .pipeline import Job
+    from .writers import BuildSettings
 
 CACHE_FILE = ".coursepress-hashes.json"
 RACY_S = 2.0
@@ -95,3 +105,85 @@ def _files(folder: Path, pattern: str) -> list[Path]:
         except OSError:                     # a symlink loop: is_file() raises ELOOP on some Pythons
             found.append(path)
     return found
+
+
+def shared_stamp(root: Path, hashes: Optional[FileHashes] = None) -> str:
+    """Digest of what every output depends on alike: templates, assets (fonts) and the package source,
+    each file by its content (``hashes``: the cache of :mod:`stamps`).
+
+    Computed once per build and passed to :func:`fingerprint` (walking those trees per output repeated the I/O).
+    """
+    hashes = hashes or FileHashes(None)
+    digest = hashlib.sha256()
+    tool = [TOOL_ROOT / "assets", root / "assets"] + [Path(p) for p in search_path(root)]
+    hash_tree(digest, hashes, list(dict.fromkeys(p.resolve() for p in tool)) + font_dirs(root))
+    hash_tree(digest, hashes, [Path(__file__).resolve().parent], pattern="*.py")
+    return digest.hexdigest()
+
+
+def settings_key(settings: BuildSettings) -> str:
+    """Every setting that changes an output's bytes: options, strictness, the reference deck named on the
+    command line and ``SOURCE_DATE_EPOCH`` (the dates written into PDFs)."""
+    return (f"{__version__}|{settings.strict}|{settings.poster_size}|{settings.poster_landscape}|"
+            f"{settings.print_ready}|{settings.reference}|{os.environ.get('SOURCE_DATE_EPOCH')!r}")
+
+
+def fingerprint(root: Path, job: Job, settings: BuildSettings, configured_reference: Optional[str] = None,
+                shared: Optional[str] = None, hashes: Optional[FileHashes] = None) -> str:
+    """SHA-256 over everything ``job`` depends on, every file by its content.
+
+    Every job depends on course.yaml, models.yaml, the templates, the assets
+    (fonts), the package's source and the settings (:func:`settings_key`). A
+    lecture's handout and deck also depend on its own Markdown file and on
+    the other files under ``content/`` (images), but not on other lectures;
+    the poster depends on no lecture and no image, so editing a lecture never
+    rebuilds it. A deck also depends on its reference deck
+    (``configured_reference`` is ``deck.reference`` of course.yaml, relative
+    to ``root``). Works from the file system alone, so an up-to-date check
+    needs no content loaded; :func:`build` takes these fingerprints *before*
+    the content is read, so an edit saved during a build leaves the output
+    recorded under the older fingerprint, and the next build rebuilds it.
+    """
+    hashes = hashes or FileHashes(None)
+    digest = hashlib.sha256(f"{settings_key(settings)}|{job.key}".encode("utf-8", "surrogateescape"))
+    content = root / "content"
+    files = [content / "course.yaml", content / "data" / "models.yaml"]
+    if job.lecture is not None:
+        files.append(content / "lectures" / f"{job.lecture}.md")
+    for path in files:       # a link out of the project or a FIFO is refused by the load; never read here
+        try:
+            readable = path.is_file() and inside(root, path)
+            digest.update(hashes.digest(path).encode() if readable else b"-")
+        except OSError as exc:
+            digest.update(f"unreadable:{exc.errno}".encode())
+    digest.update((shared if shared is not None else shared_stamp(root, hashes)).encode())
+    if job.lecture is not None:
+        lectures = (content / "lectures").resolve()
+        hash_tree(digest, hashes, [content], skip=lambda p: p in files or (p.suffix == ".md" and p.parent == lectures))
+    if job.kind == "pptx":
+        config_path = root / configured_reference if isinstance(configured_reference, str) else None
+        if config_path is not None and not inside(root, config_path):
+            config_path = None          # refused when the deck is built; never read here
+        for reference in (settings.reference, config_path):
+            if reference is not None and reference.is_file():
+                digest.update(hashes.digest(reference).encode())
+    return digest.hexdigest()
+
+
+def fingerprint_jobs(root: Path, jobs: list[Job], settings: BuildSettings,
+                     configured_reference: Optional[str] = None) -> "Stamps":
+    """:class:`Stamps` of ``jobs``, from the files as they are now."""
+    hashes = FileHashes(settings.out_dir)
+    shared = shared_stamp(root, hashes)
+    stamps = Stamps()
+    stamps.hashes = hashes
+    for job in jobs:
+        stamps[job.key] = fingerprint(root, job, settings, configured_reference, shared, hashes)
+    return stamps
+
+
+class Stamps(dict):
+    """``{job key: fingerprint}`` with the :class:`FileHashes` that made them (saved when a build commits,
+    so a no-op build writes nothing)."""
+
+    hashes: Optional[FileHashes] = None

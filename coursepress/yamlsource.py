@@ -14,15 +14,17 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .errors import ContentError, SourcePos
 from .hygiene import check_text, check_value
+from .limits import DEFAULTS as LIMITS, over
 
 # YAML 1.2 core schema, https://yaml.org/spec/1.2.2/#1032-tag-resolution
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
@@ -31,61 +33,8 @@ _INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 _FLOAT = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 
 Path_ = tuple[Any, ...]
-MAX_DEPTH = 100
 _CORE_TAGS = {"str", "int", "float", "bool", "null", "timestamp", "map", "seq"}    # YAML 1.2 core schema + dates
 MAX_NUMBER = 1e15          # larger numbers are typos (or units mixed up); charts and tables cannot show them
-_OPEN, _CLOSE = "[{", "]}"
-
-
-def _too_deep(text: str) -> tuple[int, int] | None:
-    """Line and column (1-based) where ``text`` first nests more than :data:`MAX_DEPTH` levels, or None.
-
-    A cheap scan before parsing, because ruamel's composer recurses once per
-    level and a document nested ~1,000 deep ends in ``RecursionError`` with no
-    position. Block nesting is counted from the columns of ``- `` and ``key:``
-    (each opens a list or mapping unless it continues one open at its column),
-    flow nesting by ``[``/``{`` outside quotes and comments. It may count a
-    level less than YAML does (a scalar is not counted), so the exact check
-    stays in :func:`load_yaml`; it is there to stop the recursion in time.
-    """
-    stack: list[tuple[int, str]] = []          # open block collections: (column, "-" list or ":" mapping)
-    flow = 0
-    for number, line in enumerate(text.splitlines(), 1):
-        stripped = line.lstrip(" ")
-        if not stripped or stripped.startswith("#"):
-            continue
-        if not flow:
-            indent = len(line) - len(stripped)
-            dash = re.match(r"(?:-(?: +|$))*", stripped).group()
-            rest = stripped[len(dash):]
-            tokens = [(indent + i + 1, "-") for i, char in enumerate(dash) if char == "-"]
-            if re.match(r"""[^\s#'"\[{][^#]*?:(?:\s|$)""", rest):
-                tokens.append((indent + len(dash) + 1, ":"))
-            first = tokens[0] if tokens else (indent + 1, "")
-            while stack and (stack[-1][0] > first[0] or stack[-1][0] == first[0] and stack[-1][1] == "-" != first[1]):
-                stack.pop()                # (a list may sit at its key's column: "key:" then "- item")
-            if tokens and stack and stack[-1] == tokens[0]:
-                tokens = tokens[1:]        # the next entry of a collection already open
-            for column, kind in tokens:
-                stack.append((column, kind))
-                if len(stack) > MAX_DEPTH + 1:
-                    return number, column
-        block = len(stack)
-        quote = ""
-        for column, char in enumerate(line, 1):
-            if quote:
-                quote = "" if char == quote else quote
-            elif char in "'\"" and (column == 1 or line[column - 2] in " [{,:"):
-                quote = char
-            elif char == "#" and (column == 1 or line[column - 2] == " "):
-                break
-            elif char in _OPEN:
-                flow += 1
-                if flow + block > MAX_DEPTH + 1:
-                    return number, column
-            elif char in _CLOSE:
-                flow = max(flow - 1, 0)
-    return None
 
 
 @dataclass
@@ -149,37 +98,45 @@ _OPENERS = {"flow sequence": ("the list '[' opened", "close the list with ']' on
             "quoted scalar": ("the quoted text opened", "close the quoted text with the same quote mark")}
 
 
-def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
+def load_yaml(text: str, file: str, line_offset: int = 0, max_depth: int = LIMITS.yaml_depth) -> YamlDoc:
     """Parse ``text`` (one YAML document) into a :class:`YamlDoc`.
 
     Args:
         text: the YAML source.
         file: the file name to report (relative to the project root).
         line_offset: added to every line number (for front matter inside a Markdown file).
+        max_depth: most levels of nested mappings and lists (limit ``yaml_depth``,
+            :mod:`coursepress.limits`); checked while composing, before deeper
+            nesting can exhaust the parser's recursion.
 
     Raises:
         ContentError: syntax errors, tabs used for indentation, duplicate keys,
-            anchors/aliases (not needed for content, and a way to blow up memory).
+            anchors/aliases (not needed for content, and a way to blow up memory),
+            nesting deeper than ``max_depth``.
     """
     doc = YamlDoc(None, file)
     bad = check_text(text, file, line_offset)
     if bad:
         raise bad[0]
-    too_deep = _too_deep(text)
-    if too_deep:
-        raise ContentError(SourcePos(file, too_deep[0] + line_offset, too_deep[1]),
-                           f"YAML nested more than {MAX_DEPTH} levels deep", "flatten the structure")
     if "\t" in text:
         for number, line in enumerate(text.splitlines(), 1):
             stripped = line.lstrip(" ")
             if stripped.startswith("\t"):
                 raise ContentError(SourcePos(file, number + line_offset, len(line) - len(stripped) + 1),
                                    "tab character used for indentation", "indent YAML with spaces only")
+    def too_deep(line: int, column: int) -> ContentError:
+        return over(SourcePos(file, line + line_offset, column), "the nesting of mappings and lists",
+                    max_depth + 1, replace(LIMITS, yaml_depth=max_depth), "yaml_depth", "flatten the structure")
+
+    yaml = YAML(typ="rt")
+    yaml.max_depth = max_depth + 1          # ruamel counts the scalar at the bottom as a level too
     try:
-        node = YAML(typ="rt").compose(text)
-    except RecursionError:        # deeper than the scan of _too_deep saw (it reads indentation and brackets only)
-        raise ContentError(SourcePos(file, 1 + line_offset), f"YAML nested more than {MAX_DEPTH} levels deep",
-                           "flatten the structure") from None
+        node = yaml.compose(text)
+    except MaxDepthExceededError as exc:
+        mark = exc.problem_mark
+        raise too_deep(mark.line + 1 if mark else 1, mark.column + 1 if mark else 0) from None
+    except RecursionError:                  # an older ruamel without max_depth
+        raise too_deep(1, 0) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
@@ -206,8 +163,8 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
         return SourcePos(file, n.start_mark.line + 1 + line_offset, n.start_mark.column + 1)
 
     def build(n: Any, path: Path_, depth: int) -> Any:
-        if depth > MAX_DEPTH:
-            raise ContentError(pos_of(n), f"YAML nested more than {MAX_DEPTH} levels deep", "flatten the structure")
+        if depth > max_depth:
+            raise too_deep(n.start_mark.line + 1, n.start_mark.column + 1)
         doc.positions[path] = pos_of(n)
         if getattr(n, "anchor", None):
             raise ContentError(pos_of(n), "YAML anchors and aliases are not supported in content files",
