@@ -73,9 +73,8 @@ def _read_text(root: Path, path: Path, file: str, limits: Limits) -> str:
 
 
 def _lecture_paths(content: Path, root: Path, problems: Problems) -> list[Path]:
-    """The lecture files under ``content/lectures``, sorted; a lectures folder linked out of the project,
-    lectures that are folders or links that lead nowhere and file names that are not UTF-8 are
-    recorded as problems and left out."""
+    """The lecture files under ``content/lectures``, sorted; a lectures folder linked out of the project
+    or nowhere, and file names that are not UTF-8, are recorded as problems and left out."""
     folder = content / "lectures"
     if folder.is_symlink() and not folder.exists():
         problems.error(SourcePos("content/lectures"), "the lectures folder is a link that leads nowhere "
@@ -90,13 +89,7 @@ def _lecture_paths(content: Path, root: Path, problems: Problems) -> list[Path]:
         shown = "content/lectures/" + os.fsencode(path.name).decode("utf-8", "backslashreplace")
         if not _utf8_name(path.name):
             problems.error(SourcePos(shown), "the file name is not UTF-8 text", "rename the file (letters, digits, - and _)")
-        elif path.is_dir():
-            problems.error(SourcePos(shown), "this is a folder, not a lecture file",
-                           "rename the folder (lecture files are NAME.md files)")
-        elif not path.is_file():
-            problems.error(SourcePos(shown), "a link that leads nowhere (its target is missing, or links form a loop)",
-                           "remove the link or point it at a lecture file")
-        else:                              # links out of the project, FIFOs …: the resource gate, in the loop
+        else:              # folders, link loops, links out of the project, FIFOs …: the resource gate, in the loop
             paths.append(path)
     return paths
 

@@ -331,16 +331,17 @@ def test_a_lecture_file_name_that_is_not_utf8(built):
 def test_a_lecture_that_is_a_folder(built):
     root, out, before = built
     (root / "content/lectures/more.md").mkdir()
-    refused(run_build("all", "--project", str(root)), "content/lectures/more.md: this is a folder, not a lecture file",
-            "rename the folder", out, before)
+    refused(run_build("all", "--project", str(root)), "content/lectures/more.md: lecture 'content/lectures/more.md' "
+            "is a folder, not a regular file", "put a file there", out, before)
 
 
-@pytest.mark.parametrize("target", ["loop.md", "missing.md"])
-def test_a_lecture_link_that_leads_nowhere(built, target):
+@pytest.mark.parametrize("target, words", [("loop.md", "is a symlink loop"),
+                                           ("missing.md", "is a link to a file that does not exist")])
+def test_a_lecture_link_that_leads_nowhere(built, target, words):
     root, out, before = built
     (root / "content/lectures/loop.md").symlink_to(target)
-    refused(run_build("all", "--project", str(root)), "content/lectures/loop.md: a link that leads nowhere",
-            "remove the link", out, before)
+    refused(run_build("all", "--project", str(root)), "content/lectures/loop.md: lecture 'content/lectures/loop.md' ",
+            words, out, before)
 
 
 def test_a_lectures_folder_linked_outside_the_project(built, tmp_path):
