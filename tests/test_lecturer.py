@@ -168,6 +168,7 @@ BIB = r"""
   title = {一篇没有被引用的网页},
   year = {2023},
   url = {https://example.org/x},
+  urldate = {2023-11-30},
 }
 """
 
@@ -420,4 +421,4 @@ def test_csl_json_and_bibtex_types_give_gbt_codes(make_project):
     course, _ = load_course(root)
     texts = [r.text for r in course.lectures[0].references]
     assert "Attention Is All You Need[C]//Advances in Neural Information Processing Systems" in texts[0]
-    assert texts[1].startswith("周枫. 一篇没有被引用的网页[EB/OL]. (2023). https://example.org/x")
+    assert texts[1].startswith("周枫. 一篇没有被引用的网页[EB/OL]. (2023)[2023-11-30]. https://example.org/x")
