@@ -422,3 +422,17 @@ def test_csl_json_and_bibtex_types_give_gbt_codes(make_project):
     texts = [r.text for r in course.lectures[0].references]
     assert "Attention Is All You Need[C]//Advances in Neural Information Processing Systems" in texts[0]
     assert texts[1].startswith("周枫. 一篇没有被引用的网页[EB/OL]. (2023)[2023-11-30]. https://example.org/x")
+
+
+def test_an_edited_output_of_a_deleted_lecture_is_kept(make_project):
+    second = "---\ntitle: 第二讲\n---\n\n# 二\n\n正文。\n"
+    root = make_project(name="del", files={"content/lectures/second.md": second})
+    assert run_build("pptx", "--project", str(root)).code == 0
+    edited = _edit_deck(root / "dist/second.pptx")
+    (root / "content/lectures/second.md").unlink()
+    result = run_build("pptx", "--project", str(root))
+    assert result.code == 0, result.err
+    assert not (root / "dist/second.pptx").exists()
+    kept = list((root / "dist").glob("second.edited-*.pptx"))
+    assert len(kept) == 1 and kept[0].read_bytes() == edited
+    assert f"kept as {kept[0].name}" in result.err
