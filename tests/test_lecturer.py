@@ -35,6 +35,10 @@ def test_init_then_all_with_no_options_builds_everything(tmp_path):
     for rel in ("content/course.yaml", "content/lectures/intro.md", "content/data/models.yaml", "content/refs.bib",
                 ".gitignore", ".github/workflows/build.yml", "schemas/course.schema.json"):
         assert (course / rel).is_file(), rel
+    from ruamel.yaml import YAML
+    workflow = YAML(typ="safe").load((course / ".github/workflows/build.yml").read_text(encoding="utf-8"))
+    steps = [step.get("run", "") + step.get("uses", "") for step in workflow["jobs"]["build"]["steps"]]
+    assert any("coursepress all" in s for s in steps) and any("upload-artifact" in s for s in steps)
     built = coursepress("all", cwd=course)
     assert built.returncode == 0, built.stderr
     assert "warning" not in built.stderr
