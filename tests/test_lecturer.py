@@ -440,3 +440,17 @@ def test_an_edited_output_of_a_deleted_lecture_is_kept(make_project):
     kept = list((root / "dist").glob("second.edited-*.pptx"))
     assert len(kept) == 1 and kept[0].read_bytes() == edited
     assert f"kept as {kept[0].name}" in result.err
+
+
+def test_a_csl_json_entry_of_the_wrong_shape_is_an_error_at_its_line(make_project):
+    csl = '[\n {"id": "ok", "type": "book", "title": "好书"},\n {"id": "bad", "type": "book", "title": "坏书",\n  "issued": "2023"}\n]\n'
+    root = make_project(name="badcsl", course=textwrap.dedent("""\
+        title: t
+        author: a
+        date: 2024-01-15
+        version: "1"
+        bibliography: refs.json
+        """), lecture="---\ntitle: x\n---\n\n# 一\n\n[@ok; @bad]\n", files={"content/refs.json": csl})
+    result = run_build("check", "--project", str(root))
+    assert result.code == 1 and "internal error" not in result.err
+    assert "content/refs.json:3: entry 'bad' cannot be formatted" in result.err
