@@ -328,3 +328,25 @@ def test_wrapped_code_line_is_reported_only_with_verbose(code_project):
     assert quiet.code == 0 and loud.code == 0
     assert "wrapped" not in quiet.err
     assert re.search(r"intro\.md:\d+: a code line is wider than a slide even at 14 pt", loud.err), loud.err
+
+
+def test_handout_splits_long_code_between_statements_and_says_so(make_project):
+    """A block longer than a page breaks only before a top-level ``def`` (after a blank line), and
+    each page that starts inside the block says so in its running header; other pages do not."""
+    body = "\n".join(f"def f{i}(x):\n    # 第 {i} 个函数\n    if x > {i}:\n        return x * {i}\n    return x\n"
+                     for i in range(25))
+    root = make_project(lecture=f"---\ntitle: 长代码\n---\n\n# 代码\n\n## 很长的代码块\n\n前言。\n\n"
+                                f"```python\n{body}```\n\n后记。\n")
+    out, result = _build(root, "pdf")
+    assert "warning" not in result.err, result.err
+    pages = page_texts(out / "intro.pdf")
+    code_pages = [k for k, text in enumerate(pages) if "return x *" in text]
+    assert len(code_pages) >= 3
+    for k in code_pages:
+        lines = [line.strip() for line in pages[k].splitlines() if line.strip()]
+        continued = k != code_pages[0]
+        assert ("代码接上页" in pages[k]) == continued, k
+        if continued:
+            assert lines[0].startswith("def f"), lines[:3]      # the page starts with a top-level statement
+    after = code_pages[-1] + 1
+    assert all("代码接上页" not in text for text in pages[after:] + pages[:code_pages[0]])
