@@ -106,7 +106,7 @@ def check_reference(course: m.Course, settings: BuildSettings) -> None:
         BuildError: no usable layout (the message lists the layouts and placeholders found).
     """
     path = reference_path(course, settings.reference)
-    check(open_reference(path), path, course.meta.deck.layouts)
+    check(open_reference(path, course.meta.limits.value()), path, course.meta.deck.layouts)
 
 
 def check_plans(course: m.Course, settings: BuildSettings, problems: Problems) -> None:
