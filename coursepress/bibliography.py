@@ -25,7 +25,7 @@ from typing import Any, Optional
 
 from .errors import ContentError, Problems, SourcePos
 from .markdown import is_cjk
-from .resources import resolve_path
+from .resources import read_project_file, resolve_path
 
 DEFAULT_STYLE = "gb-t-7714-2015-numeric"
 MAX_BIB_BYTES = 8 * 1024 * 1024
@@ -242,12 +242,13 @@ def load_bibliography(root: Path, meta, meta_doc, problems: Problems) -> Bibliog
         pos = meta_doc.pos(("bibliography",))
         try:
             path = resolve_path(root, root / "content", meta.bibliography, pos, "bibliography")
-            if not path.resolve().is_relative_to((root / "content").resolve()):
+            if not path.is_relative_to((root / "content").resolve()):
                 raise ContentError(pos, f"bibliography '{meta.bibliography}' is outside content/",
                                    "keep it under content/ (so editing it rebuilds the handouts)")
-            if path.stat().st_size > MAX_BIB_BYTES:
+
+            def too_big(size: int):
                 raise ContentError(pos, f"bibliography is larger than {MAX_BIB_BYTES // 2**20} MB", "split it")
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_project_file(root, path, pos, "bibliography", MAX_BIB_BYTES, too_big).decode("utf-8-sig")
         except ContentError as exc:
             problems.errors.append(exc)
             text = None
