@@ -110,10 +110,12 @@ class Bibliography:
             bib = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
             for key in keys:
                 bib.register(Citation([CitationItem(ids[key])]))
-            texts = {entry.key: str(text) for entry, text in zip(bib.items, bib.bibliography())}
+            # the style's own number (its place in the style's order) is dropped: writers print ours
+            texts = {entry.key: re.sub(rf"^\s*\[?{place}\]?\.?\s*", "", str(text))
+                     for place, (entry, text) in enumerate(zip(bib.items, bib.bibliography()), 1)}
         out = []
         for key in keys:
-            text = re.sub(r"^\s*\[?\d+\]?\.?\s*", "", texts.get(ids[key], ""))
+            text = texts.get(ids[key], "")
             out.append(bilingual(text, self.entries[key].item))
         return out
 
@@ -290,6 +292,6 @@ def load_bibliography(root: Path, meta, meta_doc, problems: Problems) -> Bibliog
         if not str(source.item.get("title", "")).strip():
             problems.error(source.pos, f"entry '{source.key}' has no title", "add a title field")
         bib.entries[source.key] = source
-    if any(True for _ in bib.entries) or meta.csl:
+    if bib.entries or meta.csl:
         bib.style = _style_path(root, meta, meta_doc, problems)
     return bib
