@@ -477,3 +477,12 @@ def test_csl_setting_names_a_style_file_or_a_shipped_style(make_project):
                                               .replace("csl: styles/mine.csl", "csl: gb-t-7714"), encoding="utf-8")
     with pytest.raises(ContentErrors, match=r"content/course.yaml:6:6: no citation style named 'gb-t-7714'"):
         load_course(root)
+
+
+def test_course_yaml_references_still_work_in_gbt_form():
+    """The older ``references:`` list: cited as [](#ref-id), listed in GB/T form, author names parsed."""
+    from coursepress.load import load_course
+    course, _ = load_course(REPO)
+    refs = {r.key: r.text for r in course.lectures[0].references}
+    assert refs["survey"].startswith("ZHAO W X, et al. A Survey of Large Language Models[EB/OL]. (2023). https://")
+    assert refs["zhoufeng"].startswith("周枫. 当我们谈论大模型时，应该关注哪些新能力？[EB/OL]")
