@@ -155,7 +155,7 @@ def _text_sizes(box, fine: bool, found: list) -> None:
     fine = fine or "fine" in classes
     if type(box).__name__ == "TextBox" and box.text.strip():
         found.append((box.style["font_size"] * 0.75, fine, box.text.strip()[:30]))
-    if element is not None and getattr(box, "element_tag", "") == "svg" and box.width:
+    if element is not None and str(getattr(box, "element_tag", "")).endswith("svg") and box.width:
         view = (element.get("viewBox") or "").split()
         if len(view) == 4 and float(view[2]) > 0:
             px_per_unit = box.width / float(view[2])
