@@ -305,3 +305,35 @@ def test_poster_timeline_leaders_cross_no_label():
                     assert not q.label_left - 1 <= p.x <= q.label_left + q.label_w + 1, (p.label, q.label)
                 if q is not p and q.label_y == p.label_y:
                     assert p.label_left + p.label_w <= q.label_left or q.label_left + q.label_w <= p.label_left
+
+
+# ── details: numbers keep their units, rules run unbroken ───────────────────────────────────────────
+
+UNIT_BREAK = re.compile(r"\d[ \u2005\u00a0]*[\r\n]+\s*(万亿|亿|百万|K\b|倍|tokens)|\d{4}-[\r\n]|\d{4}-\d{2}-[\r\n]")
+
+
+@pytest.mark.parametrize("size,orientation", [("A2", "--landscape"), ("A3", "--portrait")])
+def test_numbers_stay_with_their_units_and_rules_are_unbroken(tmp_path, size, orientation):
+    """No line ends between a number and its unit (1750 | 亿) or inside a date; the rules under the masthead
+    and the findings run across the whole content width without a gap."""
+    result = run_build("poster", "--out", str(tmp_path), "--size", size, orientation)
+    assert result.code == 0, result.err
+    pdf = tmp_path / "poster.pdf"
+    text = page_texts(pdf)[0]
+    assert re.search(r"\d[ \u2005]?亿", text), "the poster is expected to print sizes in 亿"
+    assert not UNIT_BREAK.search(text), UNIT_BREAK.search(text)
+    image = render(pdf, 0, scale=1.0)                     # 1 px = 1 pt
+    short = {"A2": 420, "A3": 297}[size]
+    margin = round(12 * short / 297, 1) * 72 / 25.4        # the poster's margin: 12 mm on A3, linear in the sheet
+    content = image.width - 2 * margin
+    pixels = image.load()
+    full_rows = []
+    for y in range(image.height):
+        run = longest = 0
+        for x in range(image.width):
+            run = run + 1 if pixels[x, y] < 160 else 0
+            longest = max(longest, run)
+        if longest >= content - 2:
+            full_rows.append(y)
+    bands = [y for i, y in enumerate(full_rows) if i == 0 or y - full_rows[i - 1] > 1]
+    assert len(bands) >= 2, f"{len(bands)} unbroken full-width rule(s) found"
