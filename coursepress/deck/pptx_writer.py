@@ -21,7 +21,6 @@ from typing import Optional
 
 from lxml import etree
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_PATTERN, MSO_THEME_COLOR
 from pptx.enum.text import MSO_AUTO_SIZE
@@ -36,6 +35,7 @@ from .nodes import ChartPlan, DeckPlan, Para, PicturePlan, Run, SlidePlan, Table
 from .package import remember_partnames, reproducible_zip
 from .layouts import ph_type, resolve
 from .reference import geometry
+from .workbook import ValueChartData
 
 HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
 NOTES_INDENT_EMU = 285750
@@ -301,7 +301,7 @@ def add_chart(slide, box, plan: ChartPlan, fonts: Fonts) -> None:
     """
     left, top, width, height = box
     groups = [flag for flag in (False, True, None) if flag in plan.open]
-    data = CategoryChartData(number_format="0.###")
+    data = ValueChartData(number_format="0.###")
     order = list(range(len(plan.categories)))[::-1]   # bar charts draw the first category at the bottom
     data.categories = [plan.categories[i] for i in order]
     for flag in groups:
