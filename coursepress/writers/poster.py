@@ -190,7 +190,8 @@ def render_html(course: m.Course, sheet: Sheet, layout: Layout, content: Plan, p
     stacks = font_stacks(course, faces, problems)
     env = environment(course.root)
     fractions = CHART_FRACTIONS[sheet.landscape]
-    charts = [(kind, make_chart(content.models, kind, chart_width_units(sheet, layout, frac), row_height=14.5))
+    charts = [(kind, make_chart(content.models, kind, chart_width_units(sheet, layout, frac), row_height=14.5,
+                                 missing_rows=False))
               for kind, frac in fractions.items()]
     page_height = sheet.height_mm * 8 if measure else sheet.height_mm
     css = env.get_template("poster/poster.css.j2").render(
