@@ -70,7 +70,6 @@ class ChartSpec:
     points: tuple[Point, ...] = ()
     connect: bool = False
     legend: tuple[tuple[str, str], ...] = field(default=(("open", "开放权重"), ("closed", "闭源")))
-    unknown: tuple[str, ...] = ()    # models without the value listed under the chart instead of a row
 
 
 def series(models: tuple[Model, ...], kind: str, keep_missing: bool = False) -> list[tuple[Model, float | None]]:
@@ -108,8 +107,7 @@ def _fit_label(name: str, room: float) -> str:
     return name + "…"
 
 
-def bar_chart(models: tuple[Model, ...], kind: str, width: float = WIDTH, row_height: float = ROW,
-              missing_rows: bool = True) -> ChartSpec:
+def bar_chart(models: tuple[Model, ...], kind: str, width: float = WIDTH, row_height: float = ROW) -> ChartSpec:
     """Horizontal bars on a log axis (parameters in billions, context in K tokens).
 
     The label column is as wide as the longest model name (at least ``LABEL_W``,
@@ -117,14 +115,9 @@ def bar_chart(models: tuple[Model, ...], kind: str, width: float = WIDTH, row_he
 
     ``row_height`` is the pitch of the bars in SVG units (labels are 11 units high;
     the poster uses about 16 to save height, the handout the default 22). A model
-    without the value keeps a row with its name and "未公开" (C20); with
-    ``missing_rows`` False (the poster, short of height) it is named in
-    ``ChartSpec.unknown`` instead, for a line under the chart.
+    without the value keeps a row with its name and "未公开" (C20).
     """
     pairs = series(models, kind, keep_missing=True)
-    unknown = tuple(m.name for m, v in pairs if v is None)
-    if not missing_rows:
-        pairs = [(m, v) for m, v in pairs if v is not None]
     fmt = format_params if kind == "parameters" else format_context
     field_name = "parameters_b" if kind == "parameters" else "context_k"
     values = [v for _, v in pairs if v is not None] or [1.0]
@@ -154,7 +147,7 @@ def bar_chart(models: tuple[Model, ...], kind: str, width: float = WIDTH, row_he
     tick_marks = tuple(Tick(x_of(t), fmt(t)) for t in ticks)
     title = "参数量（对数坐标）" if kind == "parameters" else "上下文长度（tokens，对数坐标）"
     return ChartSpec(kind, width, plot_y + plot_h + 44, plot_x, plot_y, plot_w, plot_h, title,
-                     bars=tuple(bars), ticks=tick_marks, unknown=() if missing_rows else unknown)
+                     bars=tuple(bars), ticks=tick_marks)
 
 
 LABEL_PT, SUB_PT = 10.0, 8.5      # font sizes of timeline labels (template: chart.svg.j2)
@@ -296,10 +289,8 @@ def timeline_chart(models: tuple[Model, ...], kind: str = "timeline", width: flo
                      ticks=ticks, points=tuple(points), connect=(kind == "family"))
 
 
-def make_chart(models: tuple[Model, ...], kind: str, width: float = WIDTH, row_height: float = ROW,
-               missing_rows: bool = True) -> ChartSpec:
-    """Dispatch on ``kind``: parameters | context | timeline | family (``row_height``, ``missing_rows``:
-    bar charts only, see :func:`bar_chart`)."""
+def make_chart(models: tuple[Model, ...], kind: str, width: float = WIDTH, row_height: float = ROW) -> ChartSpec:
+    """Dispatch on ``kind``: parameters | context | timeline | family (``row_height``: bar charts only)."""
     if kind in ("parameters", "context"):
-        return bar_chart(models, kind, width, row_height, missing_rows)
+        return bar_chart(models, kind, width, row_height)
     return timeline_chart(models, kind, width)

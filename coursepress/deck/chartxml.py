@@ -13,13 +13,13 @@ as in the handout's charts.
 from __future__ import annotations
 
 from lxml import etree
-from pptx.chart.data import CategoryChartData, XyChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_PATTERN, MSO_THEME_COLOR
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
 from .nodes import ChartPlan
+from .workbook import ValueChartData, ValueXyChartData
 
 SERIES_NAMES = {True: "开放权重", False: "闭源", None: "未注明"}
 SERIES_COLOURS = {True: MSO_THEME_COLOR.ACCENT_3, False: MSO_THEME_COLOR.ACCENT_1, None: MSO_THEME_COLOR.TEXT_2}
@@ -114,7 +114,7 @@ def add_column_chart(slide, box, plan: ChartPlan, fonts):
     category per model in the plan's order; a model without a value has its category and no column."""
     left, top, width, height = box
     groups = [flag for flag in LEGEND_ORDER if flag in plan.open]
-    data = CategoryChartData(number_format=plan.number_format)
+    data = ValueChartData(number_format=plan.number_format)
     data.categories = list(plan.categories)
     for flag in groups:
         data.add_series(SERIES_NAMES[flag], [v if o is flag else None for v, o in zip(plan.values, plan.open)])
@@ -192,7 +192,7 @@ def add_timeline(slide, box, plan: ChartPlan, fonts):
     drop line to the date axis; the axis title carries the colour key."""
     left, top, width, height = box
     groups = [flag for flag in LEGEND_ORDER if flag in plan.open]
-    data = XyChartData()
+    data = ValueXyChartData()
     for name, x, lane in zip(plan.categories, plan.values, plan.lanes):
         data.add_series(name).add_data_point(x, lane)
     shape = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, left, top, width, height, data)

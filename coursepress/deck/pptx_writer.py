@@ -25,8 +25,10 @@ from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from ..code import CodeTheme
 from ..errors import ContentError
 from .chartxml import add_chart
+from .codeshapes import add_code_panels, code_spacing, colour_run, spacing
 from .glyphs import GlyphChain
 from .nodes import DeckPlan, Para, PicturePlan, Run, SlidePlan, TablePlan
 from .package import remember_partnames, reproducible_zip
@@ -42,19 +44,37 @@ class Fonts:
     """The typefaces every run names: ``latin`` (a:latin, a:cs) and ``east_asian`` (a:ea).
 
     ``chain`` (optional) names a shipped font for characters the East-Asian face lacks
-    (see :class:`coursepress.deck.glyphs.GlyphChain`).
+    (see :class:`coursepress.deck.glyphs.GlyphChain`). Code runs name ``mono`` as
+    a:latin and a:cs and keep ``east_asian`` as a:ea (C36: Chinese comments in code);
+    ``code`` is the code theme (highlight colours, panel colours).
     """
 
-    def __init__(self, latin: str, east_asian: str, chain: Optional[GlyphChain] = None) -> None:
+    def __init__(self, latin: str, east_asian: str, chain: Optional[GlyphChain] = None, mono: str = "",
+                 code: Optional[CodeTheme] = None) -> None:
         self.latin, self.east_asian, self.chain = latin, east_asian, chain
+        self.mono = mono or latin
+        self.code = code
 
-    def pieces(self, text: str) -> list[tuple[str, Optional[str]]]:
-        """``text`` cut where the font changes: (segment, fallback family or None for the deck's fonts)."""
-        return self.chain.split(text) if self.chain is not None and text else [(text, None)]
+    def pieces(self, text: str, code: bool = False) -> list[tuple[str, Optional[str]]]:
+        """``text`` cut where the font changes: (segment, fallback family or None for the deck's fonts);
+        in ``code`` the monospace face's own characters (↪, box drawing) need no fallback."""
+        if self.chain is None or not text:
+            return [(text, None)]
+        if not code:
+            return self.chain.split(text)
+        mono = frozenset().union(*(f.codepoints for f in self.chain.faces if f.family == self.mono))
+        out: list[tuple[str, Optional[str]]] = []
+        for char in text:
+            face = None if ord(char) in mono else self.chain.face_for(char)
+            if out and out[-1][1] == face:
+                out[-1] = (out[-1][0] + char, face)
+            else:
+                out.append((char, face))
+        return out
 
-    def apply(self, rpr, text: str = "", face: Optional[str] = None) -> None:
+    def apply(self, rpr, text: str = "", face: Optional[str] = None, code: bool = False) -> None:
         """Set lang/altLang and a:latin, a:ea, a:cs on a ``a:rPr``/``a:defRPr``, in schema order;
-        ``face`` (a fallback family) replaces all three."""
+        ``face`` (a fallback family) replaces all three; ``code`` names the monospace face."""
         cjk = bool(HAN.search(text)) or not text
         rpr.set("lang", "zh-CN" if cjk else "en-US")
         rpr.set("altLang", "en-US" if cjk else "zh-CN")
@@ -62,7 +82,8 @@ class Fonts:
             for old in rpr.findall(qn(tag)):
                 rpr.remove(old)
         anchor = next((rpr.find(qn(t)) for t in _AFTER_FONTS if rpr.find(qn(t)) is not None), None)
-        faces = (face, face, face) if face else (self.latin, self.east_asian, self.latin)
+        latin = self.mono if code else self.latin
+        faces = (face, face, face) if face else (latin, self.east_asian, latin)
         for tag, typeface in zip(("a:latin", "a:ea", "a:cs"), faces):
             el = etree.SubElement(rpr, qn(tag))
             el.set("typeface", typeface)
@@ -70,27 +91,42 @@ class Fonts:
                 anchor.addprevious(el)
 
 
+def _line_break(paragraph, para: Para, fonts: Fonts, code: bool) -> None:
+    """An ``a:br`` (hard line break, C37) with the paragraph's size and fonts."""
+    br = etree.SubElement(paragraph._p, qn("a:br"))
+    rpr = etree.SubElement(br, qn("a:rPr"))
+    if para.size_pt:
+        rpr.set("sz", str(int(round(para.size_pt * 100))))
+    fonts.apply(rpr, "", None, code)
+
+
 def _write_runs(paragraph, para: Para, fonts: Fonts) -> None:
+    colours = fonts.code.colours if fonts.code is not None else {}
     for run_plan in para.runs or ():
-        for text, face in fonts.pieces(run_plan.text):
-            run = paragraph.add_run()
-            run.text = text
-            rpr = run._r.get_or_add_rPr()
-            if para.size_pt:
-                rpr.set("sz", str(int(round(para.size_pt * 100))))
-            rpr.set("b", "1" if run_plan.bold else "0")
-            if run_plan.italic:
-                rpr.set("i", "1")
-            if run_plan.strike:
-                rpr.set("strike", "sngStrike")
-            fonts.apply(rpr, text, face)
-            if run_plan.href:
-                run.hyperlink.address = run_plan.href
+        for k, line in enumerate(run_plan.text.split("\n")):
+            if k:
+                _line_break(paragraph, para, fonts, run_plan.code)
+            for text, face in fonts.pieces(line, run_plan.code) if line else ():
+                run = paragraph.add_run()
+                run.text = text
+                rpr = run._r.get_or_add_rPr()
+                if para.size_pt:
+                    rpr.set("sz", str(int(round(para.size_pt * 100))))
+                rpr.set("b", "1" if run_plan.bold else "0")
+                if run_plan.italic:
+                    rpr.set("i", "1")
+                if run_plan.strike:
+                    rpr.set("strike", "sngStrike")
+                if run_plan.category in colours:
+                    colour_run(rpr, colours[run_plan.category])
+                fonts.apply(rpr, text, face, run_plan.code)
+                if run_plan.href:
+                    run.hyperlink.address = run_plan.href
     if not para.runs:   # an empty item still needs its end-of-paragraph size and fonts
         end = paragraph._p.get_or_add_endParaRPr()
         if para.size_pt:
             end.set("sz", str(int(round(para.size_pt * 100))))
-        fonts.apply(end)
+        fonts.apply(end, "", None, bool(para.style))
 
 
 def _bullets(paragraph, para: Para, start_at: int, margin_emu: int | None, indent_emu: int | None,
@@ -166,6 +202,12 @@ def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = 
         elif not title:
             margin = 0 if para.bullet == "none" and para.level == 0 else None
             _bullets(paragraph, para, start, margin, 0 if para.bullet == "none" else None, False)
+            if para.style and fonts.code is not None:
+                same = lambda other: other.style == para.style and other.group == para.group  # noqa: E731
+                code_spacing(paragraph, para, i == 0 or not same(paras[i - 1]),
+                             i == len(paras) - 1 or not same(paras[i + 1]), fonts.code)
+            elif para.pitch_pt:
+                spacing(paragraph._p.get_or_add_pPr(), para.pitch_pt, para.before_pt, None)
         _write_runs(paragraph, para, fonts)
 
 
@@ -320,6 +362,8 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
             paras = texts.get(name)
             if paras:
                 write_text(ph.text_frame, paras, fonts, title=name == "Title")
+                if name != "Title" and slide_plan.code_boxes and fonts.code is not None:
+                    add_code_panels(slide, ph, slide_plan.code_boxes, fonts.code)
             else:
                 _take_box(ph)   # an empty placeholder would show its prompt while editing
         for name, paras in texts.items():

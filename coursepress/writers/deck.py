@@ -18,7 +18,8 @@ from dataclasses import replace
 from .. import model as m
 from ..deck.fit import Fitter
 from ..deck.glyphs import GlyphChain, check_glyphs
-from ..deck.measure import measurer_for
+from ..code import code_theme
+from ..deck.measure import MONO_FAMILY, measurer_for
 from ..deck.plan import Planner
 from ..deck.pptx_writer import Fonts, render
 from ..deck.reference import check, load_reference, open_reference, reference_path
@@ -71,8 +72,9 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
     latin, east = theme_fonts(prs)
     east = lecture.meta.pptx_font_cjk or east
     chain = GlyphChain(shipped_faces(course.root), east)
-    fonts = Fonts(lecture.meta.pptx_font_latin or latin, east, chain)
-    planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root)))
+    theme = code_theme(course.root)
+    fonts = Fonts(lecture.meta.pptx_font_latin or latin, east, chain, course.meta.fonts.mono or MONO_FAMILY, theme)
+    planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root), theme))
     plan = planner.plan()
     check_glyphs(plan, chain, planner.file_pos, problems)
     return path, replace(plan, warnings=tuple(template_warnings) + plan.warnings), fonts
@@ -103,7 +105,7 @@ def check_reference(course: m.Course, settings: BuildSettings) -> None:
         BuildError: no usable layout (the message lists the layouts and placeholders found).
     """
     path = reference_path(course, settings.reference)
-    check(open_reference(path), path, course.meta.deck.layouts)
+    check(open_reference(path, course.meta.limits.value()), path, course.meta.deck.layouts)
 
 
 def check_plans(course: m.Course, settings: BuildSettings, problems: Problems) -> None:
