@@ -67,11 +67,30 @@ class Bibliography:
     locale: str = "zh-CN"
     file: str = ""
 
+    def _check_items(self, keys: list[str], items: list[dict]) -> None:
+        """Raise ContentErrors naming each entry citeproc-py cannot read (a name or date of the wrong shape)."""
+        from citeproc.source.json import CiteProcJSON
+
+        from .errors import ContentErrors
+
+        problems = []
+        for key, item in zip(keys, items):
+            try:
+                CiteProcJSON([item])
+            except Exception as exc:                 # noqa: BLE001 — citeproc-py raises whatever the data provokes
+                problems.append(ContentError(self.entries[key].pos, f"entry '{key}' cannot be formatted "
+                                             f"({type(exc).__name__}: {exc})", "names must be lists of "
+                                             "{family, given} and dates {\"date-parts\": [[YYYY, M, D]]} "
+                                             "(export the file again as CSL JSON)"))
+        if problems:
+            raise ContentErrors(problems)
+
     def format(self, keys: list[str]) -> list[str]:
         """Formatted entries (plain text, no leading ``[n]``) for ``keys``, in that order (citation order).
 
         Raises:
             ContentError: the style cannot be read (at course.yaml).
+            ContentErrors: entries citeproc-py cannot read, each at its line.
         """
         if not keys:
             return []
@@ -82,6 +101,7 @@ class Bibliography:
         items = [{**self.entries[key].item, "id": ids[key]} for key in keys]
         with warnings.catch_warnings():          # citeproc-py warns of CSL features it ignores
             warnings.simplefilter("ignore")
+            self._check_items(keys, items)
             try:
                 style = CitationStylesStyle(str(self.style), locale=self.locale, validate=False)
             except Exception as exc:             # lxml or citeproc: a broken .csl file

@@ -17,7 +17,7 @@ from markdown_it.token import Token
 from . import model as m
 from .code import code_lines, known_language
 from .directives import CHART_KINDS, parse_directive, select_models, sort_models, table_columns, option_pos
-from .errors import ContentError, Problems, SourcePos
+from .errors import ContentError, ContentErrors, Problems, SourcePos
 from .bibliography import Bibliography, Source
 from .citations import Citer
 from .inlines import InlineReader
@@ -131,6 +131,9 @@ class LectureReader:
             bib = self.bib
             try:
                 texts = bib.format(keys)
+            except ContentErrors as exc:
+                self.problems.errors.extend(exc.errors)
+                return None
             except ContentError as exc:
                 self.problems.errors.append(exc)
                 return None
