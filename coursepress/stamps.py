@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import fields
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
@@ -121,11 +122,16 @@ def shared_stamp(root: Path, hashes: Optional[FileHashes] = None) -> str:
     return digest.hexdigest()
 
 
+# Settings that change what is reported, never an output's bytes
+_NOT_OUTPUT = ("out_dir", "verbose")
+
+
 def settings_key(settings: BuildSettings) -> str:
-    """Every setting that changes an output's bytes: options, strictness, the reference deck named on the
-    command line and ``SOURCE_DATE_EPOCH`` (the dates written into PDFs)."""
-    return (f"{__version__}|{settings.strict}|{settings.poster_size}|{settings.poster_landscape}|"
-            f"{settings.print_ready}|{settings.reference}|{os.environ.get('SOURCE_DATE_EPOCH')!r}")
+    """Every setting that can change an output's bytes: each field of ``settings`` (options, strictness,
+    the reference deck named on the command line; a field added later is included by default) but
+    those of :data:`_NOT_OUTPUT`, and ``SOURCE_DATE_EPOCH`` (the dates written into PDFs and decks)."""
+    options = "|".join(f"{f.name}={getattr(settings, f.name)!r}" for f in fields(settings) if f.name not in _NOT_OUTPUT)
+    return f"{__version__}|{options}|{os.environ.get('SOURCE_DATE_EPOCH')!r}"
 
 
 def fingerprint(root: Path, job: Job, settings: BuildSettings, configured_reference: Optional[str] = None,
