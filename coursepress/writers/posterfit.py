@@ -134,7 +134,8 @@ class Measure:
 
 
 def measure(document, sheet: Sheet) -> Measure:
-    """Read the laid-out box tree: bottom of ``.poster``, text past the right margin, mean row height."""
+    """Read the laid-out box tree: bottom of ``.poster``, text past the right margin, mean row height,
+    and how much taller the content of ``.col-a`` is than that of ``.col-b``."""
     page = document.pages[0]._page_box
     top = page.content_box_y()
     right = page.content_box_x() + page.width
@@ -147,8 +148,7 @@ def measure(document, sheet: Sheet) -> Measure:
             bottom = max(bottom, box.position_y + box.margin_height())
         for name in ("col-a", "col-b"):
             if name in classes and name not in columns:        # content height, not the stretched grid cell
-                # (border heights: the references' auto top margin pushes them to the column's foot)
-                columns[name] = sum(child.border_height() for child in getattr(box, "children", ()))
+                columns[name] = sum(child.margin_height() for child in getattr(box, "children", ()))
         if box.element_tag == "tr" and "model" in classes:
             rows.append(box.margin_height())
         if type(box).__name__ == "TextBox":
