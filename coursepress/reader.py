@@ -15,9 +15,9 @@ from typing import Optional
 from markdown_it.token import Token
 
 from . import model as m
-from .code import known_language
+from .code import code_lines, known_language
 from .directives import CHART_KINDS, parse_directive, select_models, sort_models, table_columns, option_pos
-from .errors import ContentError, Problems, SourcePos
+from .errors import ContentError, ContentErrors, Problems, SourcePos
 from .bibliography import Bibliography, Source
 from .citations import Citer
 from .inlines import InlineReader
@@ -131,6 +131,9 @@ class LectureReader:
             bib = self.bib
             try:
                 texts = bib.format(keys)
+            except ContentErrors as exc:
+                self.problems.errors.extend(exc.errors)
+                return None
             except ContentError as exc:
                 self.problems.errors.append(exc)
                 return None
@@ -298,6 +301,7 @@ class LectureReader:
             if not known_language(language):
                 self.problems.warn(pos, f"unknown code language '{language}': the block is shown as plain text",
                                    "use a Pygments language name (python, bash, json …), or 'text' for output")
+            code_lines(tok.content, language)   # lexed once while loading: the forked writers find it cached
             return m.CodeBlock(tok.content, language, pos)
         call = parse_directive(info[1:-1].strip(), tok.content, pos, self.problems)
         if call is None:
