@@ -15,7 +15,7 @@ from typing import Optional
 from markdown_it.token import Token
 
 from . import model as m
-from .code import code_lines, known_language
+from .code import lex
 from .directives import CHART_KINDS, parse_directive, select_models, sort_models, table_columns, option_pos
 from .errors import ContentError, Problems, SourcePos
 from .bibliography import Bibliography, Source
@@ -295,10 +295,10 @@ class LectureReader:
         info = tok.info.strip()
         if not (info.startswith("{") and info.endswith("}")):
             language = info.split()[0] if info else ""
-            if not known_language(language):
+            known, _ = lex(tok.content, language)   # lexed once while loading: the forked writers find it cached
+            if not known:
                 self.problems.warn(pos, f"unknown code language '{language}': the block is shown as plain text",
                                    "use a Pygments language name (python, bash, json …), or 'text' for output")
-            code_lines(tok.content, language)   # lexed once while loading: the forked writers find it cached
             return m.CodeBlock(tok.content, language, pos)
         call = parse_directive(info[1:-1].strip(), tok.content, pos, self.problems)
         if call is None:
