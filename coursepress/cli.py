@@ -221,7 +221,8 @@ def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None, 
     _exit_on_sigterm()
     if args.command == "init":
         from .scaffold import init_course
-        return init_course(args.dir or Path.cwd(), prog)
+        command = prog if default_root is None else f"python {default_root / prog} --project ."
+        return init_course(args.dir or Path.cwd(), command)
     if args.dir is not None:
         print(f"error: unexpected argument '{args.dir}' (only init takes a folder; use --project DIR)", file=sys.stderr)
         return EXIT_USAGE

@@ -17,7 +17,7 @@ from markdown_it.token import Token
 from . import model as m
 from .code import lex
 from .directives import CHART_KINDS, parse_directive, select_models, sort_models, table_columns, option_pos
-from .errors import ContentError, Problems, SourcePos
+from .errors import ContentError, ContentErrors, Problems, SourcePos
 from .bibliography import Bibliography, Source
 from .citations import Citer
 from .inlines import InlineReader
@@ -131,6 +131,9 @@ class LectureReader:
             bib = self.bib
             try:
                 texts = bib.format(keys)
+            except ContentErrors as exc:
+                self.problems.errors.extend(exc.errors)
+                return None
             except ContentError as exc:
                 self.problems.errors.append(exc)
                 return None
@@ -309,7 +312,8 @@ class LectureReader:
         if call.name == "model-table":
             columns = table_columns(call, self.data, self.problems)
             models = sort_models(call, models, self.problems)
-            return m.ModelTable(models, columns, caption, int(number), ident, pos)
+            slide_columns = table_columns(call, self.data, self.problems, "slide-columns")
+            return m.ModelTable(models, columns, caption, int(number), ident, pos, slide_columns=slide_columns)
         kind = call.options.get("kind", "")
         if kind not in CHART_KINDS:
             self.problems.error(option_pos(call, "kind"), f"unknown chart kind '{kind}'",
