@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from . import model as m
 from .errors import ContentError, Problems, SourcePos
 from .markdown import is_cjk
 from .resources import read_project_file, resolve_path
@@ -118,6 +119,17 @@ class Bibliography:
             text = texts.get(ids[key], "")
             out.append(bilingual(text, self.entries[key].item))
         return out
+
+
+def cited_entries(bib: Bibliography, keys: list[str]) -> tuple[m.BibEntry, ...]:
+    """The model's entries for ``keys`` (a lecture's citation order): numbered from 1, formatted.
+
+    Raises:
+        ContentError, ContentErrors: see :meth:`Bibliography.format`.
+    """
+    texts = bib.format(keys)
+    return tuple(m.BibEntry(key, number, f"ref-{key}", text, bib.entries[key].item.get("URL"))
+                 for number, (key, text) in enumerate(zip(keys, texts), 1))
 
 
 def bilingual(text: str, item: dict) -> str:
