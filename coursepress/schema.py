@@ -257,11 +257,26 @@ class Reference(BaseModel):
 
 
 class HandoutSettings(BaseModel):
-    """Handout page settings: ISO/US page size name and orientation."""
+    """Handout page and print settings.
+
+    ``page_size``/``orientation``: the paper; ``duplex``: mirrored margins for
+    double-sided printing, the contents and every part start on a right-hand
+    (odd) page; ``cover``/``toc``: print the cover page and the table of
+    contents; ``toc_depth``: deepest heading level listed in the contents (the
+    course's model sections are level 4); ``number_depth``: deepest numbered
+    heading level (deeper headings print without a number); ``part_break``:
+    ``page`` starts every part (level-1 heading) on a new page, ``none`` runs on.
+    """
 
     model_config = _FROZEN
     page_size: Literal["A3", "A4", "A5", "B5", "letter"] = "A4"
     orientation: Literal["portrait", "landscape"] = "portrait"
+    duplex: bool = False
+    cover: bool = True
+    toc: bool = True
+    toc_depth: int = Field(4, ge=1, le=6)
+    number_depth: int = Field(4, ge=1, le=6)
+    part_break: Literal["page", "none"] = "page"
 
 
 class DeckSettings(BaseModel):

@@ -35,6 +35,10 @@ def test_init_then_all_with_no_options_builds_everything(tmp_path):
     for rel in ("content/course.yaml", "content/lectures/intro.md", "content/data/models.yaml", "content/refs.bib",
                 ".gitignore", ".github/workflows/build.yml", "schemas/course.schema.json"):
         assert (course / rel).is_file(), rel
+    from ruamel.yaml import YAML
+    workflow = YAML(typ="safe").load((course / ".github/workflows/build.yml").read_text(encoding="utf-8"))
+    steps = [step.get("run", "") + step.get("uses", "") for step in workflow["jobs"]["build"]["steps"]]
+    assert any("coursepress all" in s for s in steps) and any("upload-artifact" in s for s in steps)
     built = coursepress("all", cwd=course)
     assert built.returncode == 0, built.stderr
     assert "warning" not in built.stderr
@@ -168,6 +172,7 @@ BIB = r"""
   title = {一篇没有被引用的网页},
   year = {2023},
   url = {https://example.org/x},
+  urldate = {2023-11-30},
 }
 """
 
@@ -246,6 +251,9 @@ def test_bilingual_et_al_rule():
     chinese = {"author": [{"family": "王小明"}], "title": "大模型"}
     assert bilingual("ZHAO W, ZHOU K, LI J, 等. A Survey[J].", english) == "ZHAO W, ZHOU K, LI J, et al. A Survey[J]."
     assert bilingual("王小明, 李四, 张三, 等. 大模型[J].", chinese) == "王小明, 李四, 张三, 等. 大模型[J]."
+    pinyin = {"author": [{"family": "Wang", "given": "X"}], "title": "Da moxing", "language": "zh-CN"}
+    assert bilingual("WANG X, LI S, ZHANG S, 等. Da moxing[J].", pinyin) == "WANG X, LI S, ZHANG S, 等. Da moxing[J]."
+    assert bilingual("王小明, 等. 大模型[J].", {**chinese, "language": "en"}) == "王小明, et al. 大模型[J]."
 
 
 def test_citation_syntax_and_labels():
@@ -370,3 +378,143 @@ def test_model_table_sort_option(make_project):
     assert [m.name for m in table_of("release").models] == ["Beta-Pro", "Alpha-7B"]
     with pytest.raises(ContentErrors, match="cannot sort by 'relase'.*did you mean 'release'"):
         table_of("relase")
+
+
+def test_watch_keeps_an_edit_too(make_project):
+    """``watch`` lands each output on its own (``together=False``): the edit is kept there as well."""
+    from coursepress.load import load_course
+    from coursepress.pipeline import build
+    from coursepress.writers import BuildSettings
+
+    root = make_project()
+    settings = BuildSettings(out_dir=root / "dist")
+    course, _ = load_course(root)
+    build(course, ["pptx"], settings, workers=1, together=False)
+    edited = _edit_deck(root / "dist/intro.pptx")
+    results = build(course, ["pptx"], settings, force=True, workers=1, together=False)
+    kept = list((root / "dist").glob("intro.edited-*.pptx"))
+    assert len(kept) == 1 and kept[0].read_bytes() == edited
+    assert [r.kept for r in results] == [kept[0]]
+
+
+def test_csl_json_and_bibtex_types_give_gbt_codes(make_project):
+    """CSL JSON works like BibTeX; @inproceedings → [C], @online → [EB/OL] with its access date."""
+    from coursepress.load import load_course
+
+    csl = json.dumps([
+        {"id": "conf", "type": "paper-conference", "title": "Language Models are Few-Shot Learners",
+         "author": [{"family": "Brown", "given": "Tom"}], "container-title": "NeurIPS 2020",
+         "publisher-place": "Vancouver", "publisher": "Curran", "issued": {"date-parts": [[2020]]},
+         "page": "1877-1901"},
+        {"id": "web", "type": "webpage", "title": "通义千问", "author": [{"family": "阿里云"}],
+         "issued": {"date-parts": [[2023]]}, "accessed": {"date-parts": [[2023, 11, 30]]},
+         "URL": "https://example.org/qwen"},
+    ], ensure_ascii=False, indent=1)
+    root = make_project(name="cslj", course=textwrap.dedent("""\
+        title: t
+        author: a
+        date: 2024-01-15
+        version: "1"
+        bibliography: refs.json
+        """), lecture="---\ntitle: x\n---\n\n# 一\n\n见 [@web] 与 [@conf]。\n", files={"content/refs.json": csl})
+    course, _ = load_course(root)
+    refs = course.lectures[0].references
+    assert [(r.number, r.key) for r in refs] == [(1, "web"), (2, "conf")]
+    assert refs[0].text.startswith("阿里云. 通义千问[EB/OL]. (2023)[2023-11-30]. https://example.org/qwen")
+    assert refs[0].url == "https://example.org/qwen"
+    assert refs[1].text == "BROWN T. Language Models are Few-Shot Learners[C]//NeurIPS 2020. Vancouver: Curran, 2020: 1877-1901."
+    bib = BIB.replace("@article{vaswani2017", "@inproceedings{vaswani2017").replace("journal =", "booktitle =")
+    root = _bib_project(make_project, bib=bib, lecture="---\ntitle: x\n---\n\n# 一\n\n[@vaswani2017; @uncited]\n")
+    course, _ = load_course(root)
+    texts = [r.text for r in course.lectures[0].references]
+    assert "Attention Is All You Need[C]//Advances in Neural Information Processing Systems" in texts[0]
+    assert texts[1].startswith("周枫. 一篇没有被引用的网页[EB/OL]. (2023)[2023-11-30]. https://example.org/x")
+
+
+def test_an_edited_output_of_a_deleted_lecture_is_kept(make_project):
+    second = "---\ntitle: 第二讲\n---\n\n# 二\n\n正文。\n"
+    root = make_project(name="del", files={"content/lectures/second.md": second})
+    assert run_build("pptx", "--project", str(root)).code == 0
+    edited = _edit_deck(root / "dist/second.pptx")
+    (root / "content/lectures/second.md").unlink()
+    result = run_build("pptx", "--project", str(root))
+    assert result.code == 0, result.err
+    assert not (root / "dist/second.pptx").exists()
+    kept = list((root / "dist").glob("second.edited-*.pptx"))
+    assert len(kept) == 1 and kept[0].read_bytes() == edited
+    assert f"kept as {kept[0].name}" in result.err
+
+
+def test_a_csl_json_entry_of_the_wrong_shape_is_an_error_at_its_line(make_project):
+    csl = '[\n {"id": "ok", "type": "book", "title": "好书"},\n {"id": "bad", "type": "book", "title": "坏书",\n  "issued": "2023"}\n]\n'
+    root = make_project(name="badcsl", course=textwrap.dedent("""\
+        title: t
+        author: a
+        date: 2024-01-15
+        version: "1"
+        bibliography: refs.json
+        """), lecture="---\ntitle: x\n---\n\n# 一\n\n[@ok; @bad]\n", files={"content/refs.json": csl})
+    result = run_build("check", "--project", str(root))
+    assert result.code == 1 and "internal error" not in result.err
+    assert "content/refs.json:3: entry 'bad' cannot be formatted" in result.err
+
+
+def test_csl_setting_names_a_style_file_or_a_shipped_style(make_project):
+    from coursepress.errors import ContentErrors
+    from coursepress.load import load_course
+
+    style = (REPO / "templates/csl/gb-t-7714-2015-numeric.csl").read_text(encoding="utf-8")
+    mine = style.replace('<text value="M"/>', '<text value="MONO"/>')      # a recognisably different style
+    lecture = "---\ntitle: x\n---\n\n# 一\n\n[@li2019]\n"
+    root = make_project(name="cslfile", lecture=lecture, course=textwrap.dedent("""\
+        title: t
+        author: a
+        date: 2024-01-15
+        version: "1"
+        bibliography: refs.bib
+        csl: styles/mine.csl
+        """), files={"content/refs.bib": BIB, "content/styles/mine.csl": mine})
+    course, _ = load_course(root)
+    assert "统计学习方法[MONO]" in course.lectures[0].references[0].text
+    (root / "content/course.yaml").write_text((root / "content/course.yaml").read_text(encoding="utf-8")
+                                              .replace("csl: styles/mine.csl", "csl: gb-t-7714"), encoding="utf-8")
+    with pytest.raises(ContentErrors, match=r"content/course.yaml:6:6: no citation style named 'gb-t-7714'"):
+        load_course(root)
+
+
+def test_course_yaml_references_still_work_in_gbt_form():
+    """The older ``references:`` list: cited as [](#ref-id), listed in GB/T form, author names parsed."""
+    from coursepress.load import load_course
+    course, _ = load_course(REPO)
+    refs = {r.key: r.text for r in course.lectures[0].references}
+    assert refs["survey"].startswith("ZHAO W X, et al. A Survey of Large Language Models[EB/OL]. (2023). https://")
+    assert refs["zhoufeng"].startswith("周枫. 当我们谈论大模型时，应该关注哪些新能力？[EB/OL]")
+
+
+@pytest.mark.slow
+def test_a_non_editable_install_carries_templates_fonts_and_the_command(tmp_path):
+    """Item 1: a wheel of this checkout, installed into a fresh virtual environment (system packages for the
+    dependencies), gives a ``coursepress`` command whose init + build work from any folder."""
+    wheels = tmp_path / "wheels"
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    wheel = next(wheels.glob("coursepress-*.whl"))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300)
+    installed = subprocess.run([str(venv / "bin/python"), "-m", "pip", "install", "--no-deps", "-q", str(wheel)],
+                               capture_output=True, text=True, timeout=600)
+    assert installed.returncode == 0, installed.stderr
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    where = subprocess.run([str(venv / "bin/python"), "-c", "import coursepress.templating as t; print(t.TOOL_ROOT)"],
+                           capture_output=True, text=True, cwd=tmp_path, env=env)
+    tool_root = Path(where.stdout.strip())
+    assert tool_root.is_relative_to(venv), where           # the installed copy, not a checkout
+    assert (tool_root / "templates/handout/handout.html.j2").is_file()
+    assert any((tool_root / "assets/fonts").glob("*.otf"))
+    command = str(venv / "bin/coursepress")
+    assert subprocess.run([command, "init", "c"], cwd=tmp_path, env=env, timeout=300).returncode == 0
+    result = subprocess.run([command, "pdf"], cwd=tmp_path / "c" / "content", env=env, capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert norm("[2] 李航. 统计学习方法[M]") in norm("".join(page_texts(tmp_path / "c/dist/intro.pdf")))

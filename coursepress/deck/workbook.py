@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from pptx.chart.data import CategoryChartData
-from pptx.chart.xlsx import CategoryWorkbookWriter
+from pptx.chart.data import CategoryChartData, XyChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter, XyWorkbookWriter
 from xlsxwriter import Workbook
 
 WORKBOOK_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
@@ -39,3 +39,23 @@ class ValueChartData(CategoryChartData):
     @property
     def _workbook_writer(self):
         return ValueWorkbookWriter(self)
+
+
+class ValueXyWorkbookWriter(XyWorkbookWriter):
+    """python-pptx's XY workbook writer with XlsxWriter's string conversions off (series names are
+    model names)."""
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):
+        workbook = Workbook(xlsx_file, WORKBOOK_OPTIONS)
+        worksheet = workbook.add_worksheet()
+        yield workbook, worksheet
+        workbook.close()
+
+
+class ValueXyChartData(XyChartData):
+    """``XyChartData`` whose embedded workbook has no formulas or links (see the module docstring)."""
+
+    @property
+    def _workbook_writer(self):
+        return ValueXyWorkbookWriter(self)

@@ -77,7 +77,8 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
     planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root), theme))
     plan = planner.plan()
     check_glyphs(plan, chain, planner.file_pos, problems)
-    return path, replace(plan, warnings=tuple(template_warnings) + plan.warnings), fonts
+    verbose = tuple(str(note) for note in planner.fit.notes) if settings.verbose else ()   # never errors, even --strict
+    return path, replace(plan, warnings=tuple(template_warnings) + plan.warnings + verbose), fonts
 
 
 def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Output:
