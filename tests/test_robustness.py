@@ -483,8 +483,8 @@ def test_random_deep_yaml_with_control_characters_loads_or_fails_cleanly(case):
         load_yaml(text, "content/data/models.yaml")
     except ContentError as exc:
         assert exc.pos.file == "content/data/models.yaml" and exc.pos.line >= 1
-        if levels > 64 and not exc.message.startswith("YAML"):     # a bad scalar may be seen first
-            assert "yaml_depth" in exc.message, exc.message
+        if levels > 64 and not exc.message.startswith("YAML") and "character" not in exc.message:
+            assert "yaml_depth" in exc.message, exc.message      # (a bad scalar may be reported first)
         return
     assert levels <= 64
 
