@@ -94,7 +94,18 @@ class RawHtml:
     kind: str = "raw_html"
 
 
-Inline = Union[Text, Strong, Emph, Strike, Code, Link, XRef, FootnoteRef, Break, RawHtml]
+@dataclass(frozen=True)
+class Math:
+    """An inline formula ``$…$``: ``tex`` exactly as written between the dollars (byte for byte),
+    ``line``/``column`` (1-based) where the TeX starts in its file."""
+
+    tex: str
+    line: int = 0
+    column: int = 0
+    kind: str = "math"
+
+
+Inline = Union[Text, Strong, Emph, Strike, Code, Link, XRef, FootnoteRef, Break, RawHtml, Math]
 
 # ---------------------------------------------------------------- blocks
 
@@ -149,6 +160,20 @@ class CodeBlock:
     language: str
     pos: SourcePos
     kind: str = "code_block"
+
+
+@dataclass(frozen=True)
+class MathBlock:
+    """A display formula (``$$…$$`` or a ``math`` fence): ``tex`` as written, byte for byte;
+    ``number`` its equation number (0: unnumbered; only formulas with an ``{#eq-id}`` are numbered),
+    ``ident`` that id, ``column`` the 1-based column of the TeX on ``pos.line`` (0: unknown)."""
+
+    tex: str
+    number: int
+    ident: str
+    pos: SourcePos
+    column: int = 0
+    kind: str = "math_block"
 
 
 @dataclass(frozen=True)
@@ -256,7 +281,7 @@ class HtmlBlock:
 
 
 Block = Union[Paragraph, Heading, ListBlock, BlockQuote, CodeBlock, Table, Figure, ModelTable,
-              Chart, Admonition, Only, Notes, Rule, HtmlBlock]
+              Chart, Admonition, Only, Notes, Rule, HtmlBlock, MathBlock]
 
 # ---------------------------------------------------------------- structure
 
@@ -317,6 +342,8 @@ def plain_text(inlines) -> str:
     for node in inlines:
         if isinstance(node, (Text, Code)):
             out.append(node.text)
+        elif isinstance(node, Math):
+            out.append(node.tex)
         elif isinstance(node, XRef):
             out.append(node.label)
         elif isinstance(node, Break):

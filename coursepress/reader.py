@@ -18,6 +18,7 @@ from . import model as m
 from .directives import CHART_KINDS, parse_directive, select_models, table_columns, option_pos
 from .errors import ContentError, Problems, SourcePos
 from .inlines import InlineReader
+from .mathtex import tex_problems
 from .numbering import ID_SUFFIX, lone_image, number_tokens, table_caption
 from .resources import load_image
 from .sanitize import sanitize_html
@@ -74,6 +75,7 @@ class LectureReader:
                                 "file contains NUL bytes: it is not a text file", "save the lecture as UTF-8 text")
             return None
         env: dict = {}
+        self.inline.source_lines = tuple(text.splitlines())
         tokens = self.md.parse(text, env)
         if text.lstrip("\ufeff").startswith("---") and tokens and tokens[0].type == "hr" and tokens[0].map == [0, 1]:
             self.problems.error(SourcePos(self.file, 1), "front matter starts here but is never closed",
@@ -186,6 +188,8 @@ class LectureReader:
                 out.append(m.BlockQuote(tuple(self._blocks(tokens, i + 1, close)), self.pos(tok)))
             elif kind in ("fence", "code_block"):
                 out.append(self._fence(tok))
+            elif kind == "math_block":
+                out.append(self._math_block(tok, tok.content, tok.meta.get("column", 0)))
             elif kind == "table_open":
                 cap_tok, _ = table_caption(tokens, i)
                 if cap_tok is not None:
@@ -230,9 +234,32 @@ class LectureReader:
         caption = tuple(self.inline.text(title, inline)) if title else ()
         return m.Figure(data, alt.strip(), caption, int(number), ident, pos)
 
+    def _math_block(self, tok: Token, tex: str, column: int) -> Optional[m.MathBlock]:
+        """A display formula; its TeX is checked here so ``check`` finds every bad formula."""
+        pos = self.pos(tok)
+        if tok.type == "math_block" and not tok.meta.get("closed", True):
+            self.problems.error(pos, "'$$' opens a display formula that is never closed",
+                                "end the formula with a line '$$' (or '$$ {#eq-id}' to number it)")
+            return None
+        number, ident = self._numbers.get(self._index(tok), ("0", ""))
+        tex_lines = tex.split("\n")
+        for problem in tex_problems(tex, display=True):
+            line_no = tex[:problem.offset].count("\n")
+            in_line = problem.offset - (tex.rfind("\n", 0, problem.offset) + 1)
+            first = pos.line + (1 if tok.type == "fence" or not column else 0)
+            line = first + line_no
+            src_col = (column if line_no == 0 and column else
+                       max(self.inline.source_lines[line - 1].find(tex_lines[line_no]), 0) + 1
+                       if 0 < line <= len(self.inline.source_lines) else 1)
+            self.problems.error(SourcePos(pos.file, line, src_col + in_line),
+                                f"in display formula: {problem.message}", problem.hint)
+        return m.MathBlock(tex, int(number), ident, pos, column)
+
     def _fence(self, tok: Token) -> Optional[m.Block]:
         pos = self.pos(tok)
         info = tok.info.strip()
+        if info.split(maxsplit=1)[:1] == ["math"]:
+            return self._math_block(tok, tok.content.strip("\n"), 0)
         if not (info.startswith("{") and info.endswith("}")):
             return m.CodeBlock(tok.content, info.split()[0] if info else "", pos)
         call = parse_directive(info[1:-1].strip(), tok.content, pos, self.problems)

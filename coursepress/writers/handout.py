@@ -13,13 +13,28 @@ from dataclasses import dataclass
 
 from .. import model as m
 from ..charts import make_chart
-from ..errors import Problems, SourcePos
+from ..errors import ContentError, Problems, SourcePos
 from ..fonts import check_coverage, shipped_faces
+from ..mathrender import Drawing, MathRenderer
 from ..numbers import estimate_note
 from ..output import atomic_write
 from ..templating import autospace_html, environment
 from . import BuildSettings, Output
 from .pdfengine import PdfEngine, build_date, font_stacks, overflows, preload  # noqa: F401 (preload: writer API)
+
+
+class HandoutMath:
+    """What the templates call to draw formulas: ``inline(node)`` and ``display(block)`` give a
+    :class:`~coursepress.mathrender.Drawing`; errors name the formula's file, line and column."""
+
+    def __init__(self, renderer: MathRenderer, source: str) -> None:
+        self.renderer, self.source = renderer, source
+
+    def inline(self, node: m.Math) -> Drawing:
+        return self.renderer.svg(node.tex, False, SourcePos(self.source, node.line, node.column))
+
+    def display(self, block: m.MathBlock) -> Drawing:
+        return self.renderer.svg(block.tex, True, block.pos)
 
 
 @dataclass(frozen=True)
@@ -90,8 +105,14 @@ def lecture_texts(course: m.Course, lecture: m.Lecture) -> list[tuple[str, Sourc
     return texts
 
 
-def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, problems: Problems) -> str:
-    """Render the handout HTML of ``lecture`` (also used by tests to inspect escaping)."""
+def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, problems: Problems,
+                renderer: MathRenderer | None = None) -> str:
+    """Render the handout HTML of ``lecture`` (also used by tests to inspect escaping).
+
+    ``renderer`` draws the formulas (a new one with the per-user cache when None).
+    """
+    source = lecture.source.relative_to(course.root).as_posix()
+    formulas = HandoutMath(renderer or MathRenderer(), source)
     faces = shipped_faces(course.root)
     stacks = font_stacks(course, faces, problems)
     env = environment(course.root)
@@ -102,7 +123,7 @@ def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, p
     html = env.get_template("handout/handout.html.j2").render(
         course=course, lecture=lecture, css=css, build_date=build_date(course),
         header_text=header, footer_text=lecture.meta.footer or course.meta.title,
-        table_notes=table_notes, make_chart=make_chart, width_class=width_class)
+        table_notes=table_notes, make_chart=make_chart, width_class=width_class, math=formulas)
     return autospace_html(html)
 
 
@@ -116,7 +137,11 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
     problems = Problems(settings.strict)
     faces = shipped_faces(course.root)
     check_coverage(lecture_texts(course, lecture), faces, problems)
-    html = render_html(course, lecture, settings, problems)
+    renderer = MathRenderer()
+    try:
+        html = render_html(course, lecture, settings, problems, renderer)
+    except ContentError as exc:
+        problems.errors.append(exc)
     problems.raise_if_any()
     engine = PdfEngine(course, "handout")
     document = engine.render(html)
@@ -127,4 +152,7 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
     problems.raise_if_any()
     path = atomic_write(settings.out_dir / f"{lecture.name}.pdf", engine.pdf_bytes(document, html))
     engine.close()
-    return Output(path, f"{len(document.pages)} pages", [str(w) for w in problems.warnings])
+    summary = f"{len(document.pages)} pages"
+    if renderer.rendered or renderer.cached:
+        summary += f", formulas: {renderer.rendered} rendered, {renderer.cached} from cache"
+    return Output(path, summary, [str(w) for w in problems.warnings])
