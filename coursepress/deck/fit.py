@@ -10,6 +10,7 @@ lines at 28 pt) is a :class:`~coursepress.errors.ContentError` at its source lin
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Callable
 
 from ..errors import ContentError, SourcePos
 from .measure import Measurer
@@ -22,11 +23,30 @@ STEP_PT = 2.0
 EMU_PER_PT = 12700
 
 
-class Fitter:
-    """Measures paragraphs against the frames of ``geometry`` with ``measurer``."""
+FORMULA_PAD_PT = 4.0      # above and below a display formula on a slide
 
-    def __init__(self, geometry: Geometry, measurer: Measurer) -> None:
-        self.geometry, self.measurer = geometry, measurer
+
+def _no_formulas(tex: str) -> tuple[float, float]:
+    raise ValueError(f"no formula renderer to measure '{tex[:40]}'")
+
+
+class Fitter:
+    """Measures paragraphs against the frames of ``geometry`` with ``measurer``.
+
+    ``formula_em``: TeX → (width, height) of the display formula in em of its font size
+    (from :class:`coursepress.mathrender.MathRenderer`); needed only for decks with formulas.
+    """
+
+    def __init__(self, geometry: Geometry, measurer: Measurer,
+                 formula_em: Callable[[str], tuple[float, float]] = _no_formulas) -> None:
+        self.geometry, self.measurer, self.formula_em = geometry, measurer, formula_em
+
+    def formula_box_pt(self, frame: Frame, para: Para, size_pt: float = 0.0) -> tuple[float, float]:
+        """(width, height) in pt of the formula of ``para`` at the level's size, scaled down to the frame width."""
+        size = size_pt or para.size_pt or frame.level(para.level).size_pt
+        width_em, height_em = self.formula_em(para.formula.tex)
+        scale = min(1.0, frame.text_width_pt / max(width_em * size, 1e-6))
+        return width_em * size * scale, height_em * size * scale
 
     def frame(self, layout: str, name: str) -> Frame:
         return self.geometry.frames[layout][name]
@@ -42,6 +62,9 @@ class Fitter:
         """Height of ``para`` in ``frame``: space before + lines × size × line height × line spacing."""
         level = frame.level(para.level)
         size = size_pt or para.size_pt or level.size_pt
+        if para.formula is not None:
+            return level.space_before_pt * size / level.size_pt + self.formula_box_pt(frame, para, size)[1] \
+                + 2 * FORMULA_PAD_PT
         width = frame.text_width_pt - self.indent_pt(frame, para)
         lines = self.measurer.lines(para.segments(), width, size)
         return level.space_before_pt * size / level.size_pt + lines * size * self.measurer.line_em * level.line_spacing
@@ -124,4 +147,23 @@ class Fitter:
                 used = self.height_pt(frame, carry)
             chunks[-1].append(para)
             used += height
-        return [tuple(c) for c in chunks if c]
+        return [self._place_formulas(frame, c) for c in chunks if c]
+
+    def _place_formulas(self, frame: Frame, chunk: list[Para]) -> tuple[Para, ...]:
+        """The chunk with each formula's size and its offset below the top of the frame's text area."""
+        out: list[Para] = []
+        used = 0.0
+        for para in chunk:
+            height = self.para_height_pt(frame, para)
+            if para.formula is not None:
+                level = frame.level(para.level)
+                width_pt, height_pt = self.formula_box_pt(frame, para)
+                top_pt = used + level.space_before_pt * para.size_pt / level.size_pt + FORMULA_PAD_PT
+                left_pt = (frame.text_width_pt - width_pt) / 2
+                para = replace(para, formula=replace(
+                    para.formula, width_emu=int(width_pt * EMU_PER_PT), height_emu=int(height_pt * EMU_PER_PT),
+                    left_emu=frame.left_emu + frame.insets_emu[0] + int(left_pt * EMU_PER_PT),
+                    top_emu=frame.top_emu + frame.insets_emu[1] + int(top_pt * EMU_PER_PT)))
+            out.append(para)
+            used += height
+        return tuple(out)

@@ -8,11 +8,15 @@ from typing import Optional
 from ..errors import SourcePos
 
 CONTINUED = "（续）"
+# Where an inline formula that slide text cannot express stood; the formula follows the paragraph.
+FORMULA_BELOW = "（见下式）"
 
 
 @dataclass(frozen=True)
 class Run:
-    """A span of text with its formatting; ``href`` is an http(s)/mailto link target or ""."""
+    """A span of text with its formatting; ``href`` is an http(s)/mailto link target or "";
+    ``baseline`` the DrawingML baseline offset (thousandths of a percent: 30000 superscript,
+    −25000 subscript, 0 on the line)."""
 
     text: str
     bold: bool = False
@@ -20,6 +24,25 @@ class Run:
     strike: bool = False
     code: bool = False
     href: str = ""
+    baseline: int = 0
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A display formula on a slide: its TeX, where it comes from, and its box once fitted.
+
+    ``inline``: it was an inline formula slide text cannot express (a warning says so).
+    ``left_emu``/``top_emu``/``width_emu``/``height_emu``: its box on the slide, centred in the
+    text area of the frame it flows in (set by :meth:`Fitter.flow`; 0 until fitted).
+    """
+
+    tex: str
+    pos: SourcePos
+    inline: bool = False
+    left_emu: int = 0
+    top_emu: int = 0
+    width_emu: int = 0
+    height_emu: int = 0
 
 
 @dataclass(frozen=True)
@@ -34,6 +57,7 @@ class Para:
     number: int = 0
     size_pt: float = 0.0
     pos: Optional[SourcePos] = field(default=None, compare=False)
+    formula: Optional[Formula] = None
 
     @property
     def plain(self) -> str:

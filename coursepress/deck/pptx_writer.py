@@ -16,6 +16,7 @@ import copy
 import datetime as dt
 import io
 import re
+from dataclasses import replace
 from typing import Optional
 
 from lxml import etree
@@ -29,7 +30,8 @@ from pptx.util import Emu, Pt
 
 from ..errors import ContentError
 from .glyphs import GlyphChain
-from .nodes import ChartPlan, DeckPlan, Para, PicturePlan, SlidePlan, TablePlan
+from .mathshapes import FormulaArt, add_formula, spacer
+from .nodes import ChartPlan, DeckPlan, Para, PicturePlan, Run, SlidePlan, TablePlan
 from .package import remember_partnames, reproducible_zip
 from .reference import FOOTER, SLIDE_NUMBER, layouts_by_name
 
@@ -82,6 +84,8 @@ def _write_runs(paragraph, para: Para, fonts: Fonts) -> None:
             if para.size_pt:
                 rpr.set("sz", str(int(round(para.size_pt * 100))))
             rpr.set("b", "1" if run_plan.bold else "0")
+            if run_plan.baseline:
+                rpr.set("baseline", str(run_plan.baseline))
             if run_plan.italic:
                 rpr.set("i", "1")
             if run_plan.strike:
@@ -150,6 +154,12 @@ def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = 
         first._p.remove(child)
     for i, (para, start) in enumerate(zip(paras, _starts(paras))):
         paragraph = first if i == 0 else text_frame.add_paragraph()
+        if para.formula is not None:
+            if notes:     # notes hold text only: the lecturer reads the formula's TeX
+                para = replace(para, runs=(Run(para.formula.tex),), formula=None)
+            else:
+                spacer(paragraph, para.formula, para.size_pt)
+                continue
         if notes:
             indent = NOTES_INDENT_EMU if para.bullet != "none" else 0
             _bullets(paragraph, para, start, NOTES_INDENT_EMU * para.level + indent, -indent, True)
@@ -347,8 +357,12 @@ def _named_placeholders(slide, names: dict[int, str]) -> dict:
     return out
 
 
-def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime) -> tuple[bytes, int]:
-    """Build the deck of ``plan`` on the reference deck; returns (PPTX bytes, slide count)."""
+def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
+           formula_art: Optional[FormulaArt] = None) -> tuple[bytes, int]:
+    """Build the deck of ``plan`` on the reference deck; returns (PPTX bytes, slide count).
+
+    ``formula_art`` draws the display formulas (OMML and fallback picture); needed only if the plan has any.
+    """
     prs = Presentation(str(reference_path))
     slide_ids = prs.slides._sldIdLst
     for slide_id in list(slide_ids):   # a user's master may carry example slides
@@ -377,6 +391,8 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime) -> t
             paras = texts.get(name)
             if paras:
                 write_text(ph.text_frame, paras, fonts, title=name == "Title")
+                for count, para in enumerate((p for p in paras if p.formula is not None), 1):
+                    add_formula(slide, para.formula, formula_art, count)
             else:
                 _take_box(ph)   # an empty placeholder would show its prompt while editing
         if slide_plan.footer:

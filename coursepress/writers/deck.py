@@ -21,7 +21,10 @@ from ..deck.measure import measurer_for
 from ..deck.plan import Planner
 from ..deck.pptx_writer import Fonts, render
 from ..deck.reference import check, load_reference, open_reference, reference_path
-from ..errors import ContentError, Problems
+from ..deck.omml import mathml_to_omml
+from ..errors import ContentError, Problems, SourcePos
+from ..mathrender import MathRenderer
+from ..mathtex import to_mathml
 from ..fonts import shipped_faces
 from ..output import atomic_write
 from . import BuildSettings, Output
@@ -60,7 +63,7 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
     """Slide plan of ``lecture`` (fitted, no PPTX written), its glyphs checked into ``problems``.
 
     Returns:
-        (reference deck path, plan, fonts).
+        (reference deck path, plan, fonts, the formula renderer).
 
     Raises:
         BuildError: no/unreadable reference deck, a missing layout or placeholder.
@@ -71,10 +74,36 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
     east = lecture.meta.pptx_font_cjk or east
     chain = GlyphChain(shipped_faces(course.root), east)
     fonts = Fonts(lecture.meta.pptx_font_latin or latin, east, chain)
-    planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root)))
+    renderer = MathRenderer()
+
+    def formula_em(tex: str) -> tuple[float, float]:
+        drawing = renderer.svg(tex, True, SourcePos(lecture.source.relative_to(course.root).as_posix()))
+        return drawing.width_em, drawing.height_em
+
+    planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root), formula_em))
     plan = planner.plan()
     check_glyphs(plan, chain, planner.file_pos, problems)
-    return path, plan, fonts
+    for formula in plan_formulas(plan):
+        if formula.inline:
+            problems.warn(formula.pos, f"the formula ${formula.tex[:40]}$ cannot be written as slide text; "
+                          "on the slide it is shown as a display formula below its paragraph",
+                          "write it as a display formula ($$…$$) if it deserves a line of its own")
+    return path, plan, fonts, renderer
+
+
+def plan_formulas(plan) -> list:
+    """Every display formula placed on a slide of ``plan`` (:class:`~coursepress.deck.nodes.Formula`)."""
+    return [p.formula for slide in plan.slides for _name, paras in slide.texts for p in paras
+            if p.formula is not None]
+
+
+def formula_art(renderer: MathRenderer):
+    """The OMML and the fallback PNG of a display formula (see :mod:`coursepress.deck.mathshapes`)."""
+    def art(formula):
+        omml = mathml_to_omml(to_mathml(formula.tex, True), display=True)
+        png, _width, _height = renderer.png(formula.tex, formula.pos)
+        return omml, png
+    return art
 
 
 def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Output:
@@ -88,9 +117,9 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
         ContentErrors: under ``--strict``, characters no shipped font has.
     """
     problems = Problems(settings.strict)
-    path, plan, fonts = _plan(course, settings, lecture, problems)
+    path, plan, fonts, renderer = _plan(course, settings, lecture, problems)
     problems.raise_if_any()
-    data, count = render(plan, path, fonts, build_time(course))
+    data, count = render(plan, path, fonts, build_time(course), formula_art(renderer))
     out = atomic_write(settings.out_dir / f"{lecture.name}.pptx", data)
     return Output(out, f"{count} slides", list(plan.warnings) + [str(w) for w in problems.warnings])
 
