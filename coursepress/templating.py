@@ -38,6 +38,7 @@ def autospace_html(html: str) -> str:
     """Put a ¼ em space (U+2005) between Han characters and Latin letters or digits, across inline markup: ``为 <strong>Claude</strong>`` gets the
     fixed ¼ em gap too, while text in pre, code, svg, style and across block boundaries
     is left alone. Works on serialised HTML from the templates (tags never contain text).
+    An inline formula (``<img class="math">``) counts as a Latin word.
 
     Every single word space in running text becomes U+2005 (¼ em, the width of the
     CJK fonts' own space): WeasyPrint justifies by stretching U+0020 only, so in
@@ -57,12 +58,14 @@ def autospace_html(html: str) -> str:
                     skip += -1 if match.group(1) else 1
                     skip = max(skip, 0)
                     visible.append(None)
+                elif name == "img" and 'class="math' in part and not skip:
+                    visible.append((index, -1))      # an inline formula spaces like a Latin word
                 elif name in _BLOCK_TAGS:
                     visible.append(None)
             continue
         if not skip:
             visible.extend((index, k) for k in range(len(part)))
-    chars = [None if v is None else parts[v[0]][v[1]] for v in visible]
+    chars = [None if v is None else "x" if v[1] < 0 else parts[v[0]][v[1]] for v in visible]
     edits: dict[tuple[int, int], str] = {}
     for k, place in enumerate(visible):
         if place is None:
@@ -79,6 +82,9 @@ def autospace_html(html: str) -> str:
     out = list(parts)
     for index in {p for p, _ in edits}:
         text = parts[index]
+        if index % 2:        # a formula's <img> tag: the gap goes before it
+            out[index] = AUTOSPACE + text
+            continue
         out[index] = "".join(edits.get((index, k), c) for k, c in enumerate(text))
     return "".join(out)
 

@@ -23,7 +23,7 @@ STEP_PT = 2.0
 EMU_PER_PT = 12700
 
 
-FORMULA_PAD_PT = 4.0      # above and below a display formula on a slide
+FORMULA_PAD_PT = 6.0      # above and below a display formula on a slide
 
 
 def _no_formulas(tex: str) -> tuple[float, float]:
@@ -163,7 +163,8 @@ class Fitter:
                 para = replace(para, formula=replace(
                     para.formula, width_emu=int(width_pt * EMU_PER_PT), height_emu=int(height_pt * EMU_PER_PT),
                     left_emu=frame.left_emu + frame.insets_emu[0] + int(left_pt * EMU_PER_PT),
-                    top_emu=frame.top_emu + frame.insets_emu[1] + int(top_pt * EMU_PER_PT)))
+                    top_emu=frame.top_emu + frame.insets_emu[1] + int(top_pt * EMU_PER_PT),
+                    size_pt=para.size_pt * width_pt / max(self.formula_em(para.formula.tex)[0] * para.size_pt, 1e-6)))
             out.append(para)
             used += height
         return tuple(out)

@@ -29,6 +29,8 @@ A14_NS = "http://schemas.microsoft.com/office/drawing/2010/main"
 P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+MATH_FONT = "Cambria Math"     # the font PowerPoint sets equations in
 
 # (TeX, source position) → (m:oMathPara element, PNG bytes)
 FormulaArt = Callable[[Formula], tuple[object, bytes]]
@@ -77,8 +79,21 @@ def _math_shape(formula: Formula, omml, shape_id: int, name: str):
     etree.SubElement(etree.SubElement(p, qn("a:pPr")), qn("a:buNone"))
     holder = etree.SubElement(p, f"{{{A14_NS}}}m", nsmap={"a14": A14_NS})
     holder.append(omml)
+    _office_runs(omml, formula.size_pt)
     etree.SubElement(p, qn("a:endParaRPr"), lang="en-US")
     return sp
+
+
+def _office_runs(omml, size_pt: float) -> None:
+    """Give each ``m:r`` the DrawingML run properties PowerPoint writes: size and the math font."""
+    for run in omml.iter(f"{{{M_NS}}}r"):
+        rpr = etree.Element(qn("a:rPr"), lang="en-US")
+        if size_pt:
+            rpr.set("sz", str(int(round(size_pt * 100))))
+        etree.SubElement(rpr, qn("a:latin"), typeface=MATH_FONT)
+        etree.SubElement(rpr, qn("a:cs"), typeface=MATH_FONT)
+        math_props = run.find(f"{{{M_NS}}}rPr")
+        run.insert(1 if math_props is not None else 0, rpr)
 
 
 def _picture(formula: Formula, rid: str, shape_id: int, name: str):

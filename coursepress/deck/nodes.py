@@ -33,7 +33,7 @@ class Formula:
 
     ``inline``: it was an inline formula slide text cannot express (a warning says so).
     ``left_emu``/``top_emu``/``width_emu``/``height_emu``: its box on the slide, centred in the
-    text area of the frame it flows in (set by :meth:`Fitter.flow`; 0 until fitted).
+    text area of the frame it flows in, ``size_pt`` its font size (set by :meth:`Fitter.flow`; 0 until fitted).
     """
 
     tex: str
@@ -43,6 +43,7 @@ class Formula:
     top_emu: int = 0
     width_emu: int = 0
     height_emu: int = 0
+    size_pt: float = 0.0
 
 
 @dataclass(frozen=True)

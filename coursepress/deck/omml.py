@@ -67,7 +67,7 @@ class _Converter:
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
     def children(self, parent, el) -> None:
-        kids = [k for k in el if _local(k)]
+        kids = _bracket_groups([k for k in el if _local(k)])
         i = 0
         while i < len(kids):
             kid = kids[i]
@@ -249,7 +249,8 @@ class _Converter:
             return False
         fenced = kids[0].get("fence") == "true" and kids[-1].get("fence") == "true"
         matrix = len(kids) == 3 and _local(kids[1]) == "mtable"
-        if not (fenced or matrix):
+        paired = el.get("data-pair") == "1"
+        if not (fenced or matrix or paired):
             return False
         d = _sub(parent, "d")
         pr = _sub(d, "dPr")
@@ -260,6 +261,48 @@ class _Converter:
         inner.extend(kids[1:-1])
         self.children(box, inner)
         return True
+
+
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+_SCRIPTS = ("msub", "msup", "msubsup")
+
+
+def _closing_char(el) -> str:
+    """The closing bracket ``el`` is (a bare ``mo``, or the base of a script), or ""."""
+    base = el[0] if _local(el) in _SCRIPTS else el
+    text = _text(base).strip() if _local(base) == "mo" else ""
+    return text if text in _PAIRS else ""
+
+
+def _bracket_groups(kids: list) -> list:
+    """``kids`` with each matched ``( … )``, ``[ … ]``, ``{ … }`` of the row grouped into one
+    ``mrow`` (converted to ``m:d``, as PowerPoint builds up typed brackets); a script on the
+    closing bracket (``(z)_i``) moves to the whole group."""
+    out: list = []
+    opened: list[int] = []
+    for kid in kids:
+        close = _closing_char(kid)
+        if _local(kid) == "mo" and _text(kid).strip() in _PAIRS.values() and kid.get("fence") != "true":
+            opened.append(len(out))
+            out.append(kid)
+            continue
+        if close and opened and _text(out[opened[-1]]).strip() == _PAIRS[close]:
+            start = opened.pop()
+            group = etree.Element("mrow", {"data-pair": "1"})
+            group.extend(copy.copy(k) for k in out[start:])
+            if _local(kid) in _SCRIPTS:
+                group.append(copy.copy(kid[0]))
+                script = etree.Element(etree.QName(kid).localname)
+                script.append(group)
+                script.extend(copy.copy(k) for k in list(kid)[1:])
+                group = script
+            else:
+                group.append(copy.copy(kid))
+            del out[start:]
+            out.append(group)
+            continue
+        out.append(kid)
+    return out
 
 
 def _merge_runs(root) -> None:

@@ -59,11 +59,14 @@ def preload(root) -> None:
     measurer_for(root)
 
 
-def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problems: Problems):
+def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problems: Problems,
+          renderer: MathRenderer | None = None):
     """Slide plan of ``lecture`` (fitted, no PPTX written), its glyphs checked into ``problems``.
 
+    ``renderer`` measures the display formulas (a new one with the per-user cache when None).
+
     Returns:
-        (reference deck path, plan, fonts, the formula renderer).
+        (reference deck path, plan, fonts).
 
     Raises:
         BuildError: no/unreadable reference deck, a missing layout or placeholder.
@@ -74,7 +77,7 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
     east = lecture.meta.pptx_font_cjk or east
     chain = GlyphChain(shipped_faces(course.root), east)
     fonts = Fonts(lecture.meta.pptx_font_latin or latin, east, chain)
-    renderer = MathRenderer()
+    renderer = renderer or MathRenderer()
 
     def formula_em(tex: str) -> tuple[float, float]:
         drawing = renderer.svg(tex, True, SourcePos(lecture.source.relative_to(course.root).as_posix()))
@@ -88,7 +91,7 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
             problems.warn(formula.pos, f"the formula ${formula.tex[:40]}$ cannot be written as slide text; "
                           "on the slide it is shown as a display formula below its paragraph",
                           "write it as a display formula ($$…$$) if it deserves a line of its own")
-    return path, plan, fonts, renderer
+    return path, plan, fonts
 
 
 def plan_formulas(plan) -> list:
@@ -117,7 +120,8 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
         ContentErrors: under ``--strict``, characters no shipped font has.
     """
     problems = Problems(settings.strict)
-    path, plan, fonts, renderer = _plan(course, settings, lecture, problems)
+    renderer = MathRenderer()
+    path, plan, fonts = _plan(course, settings, lecture, problems, renderer)
     problems.raise_if_any()
     data, count = render(plan, path, fonts, build_time(course), formula_art(renderer))
     out = atomic_write(settings.out_dir / f"{lecture.name}.pptx", data)
