@@ -61,7 +61,7 @@ class InlineReader:
         where = self._where(inline, tok.meta.get("offset", 0))
         if tok.type == "math_lone_dollar":
             if not tok.meta.get("quiet"):
-                self.problems.warn(SourcePos(where.file, where.line, max(where.column - 1, 0)),
+                self.problems.warn(where,
                                    "'$' opens a formula that is never closed (or Chinese text comes before the next '$'); it is printed as a dollar sign",
                                    "close the formula with '$', or write \\$ for a dollar sign")
             return m.Text(tok.content)

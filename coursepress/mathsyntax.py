@@ -115,9 +115,11 @@ def math_block(state: StateBlock, start_line: int, end_line: int, silent: bool) 
             line -= 1
             break
     token = state.push("math_block", "math", 0)
-    token.content = "\n".join(lines).strip("\n")
+    token.content = "\n".join(lines).strip()
     if lines and not lines[0].strip() and token.content:
         tex_column = 0     # the TeX starts on a later line; columns are counted from the line
+    elif lines:
+        tex_column += len(lines[0]) - len(lines[0].lstrip())
     token.info = label
     token.map = [start_line, line + 1]
     token.markup = "$$"

@@ -6,8 +6,10 @@ written as runs: letters in italic (TeX's math italic), names, digits and
 operators upright, sub- and superscripts as runs with a ``baseline`` offset
 (DrawingML ``a:rPr/@baseline``, thousandths of a percent of the font size;
 PowerPoint's own subscript/superscript buttons write −25000 and 30000).
-Anything with a fraction, root, matrix, accent, stacked limits or nested
-scripts returns None: the deck shows such a formula as a display formula.
+An accent over one letter becomes a combining mark (ŷ), a fraction or square
+root of single tokens ``1/n`` and ``√n``. Anything else with a fraction, root,
+matrix, accent, stacked limits or nested scripts returns None: the deck shows
+such a formula as a display formula.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ _FLAT = {"mi", "mn", "mo", "mtext", "mspace"}
 # Relations and binary operators get a space on each side on the baseline, as TeX sets them
 # (TeXbook ch. 18: thick/medium spaces around Rel and Bin atoms).
 _SPACED = set("=<>≤≥≈≠≡→←⇒⇔+−±×·∣∈∉⊂⊆∼∝")
+# Accents over one letter as Unicode combining marks (U+0302 circumflex, U+0304 macron, U+0303 tilde,
+# U+0307 dot above, U+0308 diaeresis): x̂, x̄, x̃, ẋ, ẍ.
+_ACCENTS = {"^": "\u0302", "\u00af": "\u0304", "\u2015": "\u0304", "\u203e": "\u0304", "~": "\u0303",
+            "\u02dc": "\u0303", "\u02d9": "\u0307", "\u00a8": "\u0308"}
 
 
 def _local(el) -> str:
@@ -50,10 +56,45 @@ def _flat(el, baseline: int, out: list[tuple[str, int, bool]]) -> bool:
     return True
 
 
+def _token(el):
+    """The single token (mi/mn) ``el`` is, through one-child rows, or None."""
+    while _local(el) == "mrow" and len(el) == 1:
+        el = el[0]
+    return el if _local(el) in ("mi", "mn") and len("".join(el.itertext())) >= 1 else None
+
+
+def _compact(kid, out: list[tuple[str, int, bool]]) -> bool:
+    """Accents on one letter (ŷ, x̄: combining marks), a/b and √x of single tokens; False for anything else."""
+    name = _local(kid)
+    if name == "mover":
+        base, mark = _token(kid[0]), "".join(kid[1].itertext())
+        if base is None or len("".join(base.itertext())) != 1 or mark not in _ACCENTS:
+            return False
+        _flat(base, 0, out)
+        out[-1] = (out[-1][0] + _ACCENTS[mark], out[-1][1], out[-1][2])
+        return True
+    if name == "mfrac" and kid.get("linethickness") is None:
+        num, den = _token(kid[0]), _token(kid[1])
+        if num is None or den is None:
+            return False
+        _flat(num, 0, out)
+        out.append(("/", 0, False))
+        _flat(den, 0, out)
+        return True
+    if name == "msqrt" and len(kid) == 1 and _token(kid[0]) is not None:
+        out.append(("√", 0, False))
+        _flat(_token(kid[0]), 0, out)
+        return True
+    return False
+
+
 def _row(el, out: list[tuple[str, int, bool]]) -> bool:
     for kid in el:
         name = _local(kid)
-        if name in ("msub", "msup", "msubsup"):
+        if name in ("mover", "mfrac", "msqrt"):
+            if not _compact(kid, out):
+                return False
+        elif name in ("msub", "msup", "msubsup"):
             if not _flat(kid[0], 0, out):
                 return False
             scripts = [(kid[1], SUBSCRIPT if name != "msup" else SUPERSCRIPT)]

@@ -7,7 +7,7 @@ use. The shapes follow what PowerPoint itself writes for the same formulas
 (tests/test_math_omml.py compares them): ``m:f`` (fractions), ``m:sSub`` /
 ``m:sSup`` / ``m:sSubSup`` (scripts), ``m:rad`` (roots, ``m:degHide`` for a
 square root), ``m:nary`` (∑ ∏ ∫ … with ``m:limLoc`` undOvr for sums, subSup
-for integrals, the operand in ``m:e``), ``m:acc`` (accents), ``m:d``
+for integrals, the operand in ``m:e``), ``m:acc`` (accents, as combining marks), ``m:bar`` (``\\bar``, ``\\overline``), ``m:d``
 (stretchy delimiters, matrices with their brackets), ``m:m`` (matrices),
 ``m:limLow`` / ``m:limUpp`` (``\\min_x``, ``\\overset``), ``m:eqArr`` (lines split by ``\\\\``), ``m:r`` runs with
 ``m:sty p`` for upright names (``\\mathrm``, ``\\log``) and ``m:nor`` for text.
@@ -24,6 +24,10 @@ M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 MML_NS = "http://www.w3.org/1998/Math/MathML"
 NARY = set("∑∏∐∫∬∭∮∯∰⋃⋂⋁⋀⨁⨂⨀")
 INTEGRALS = set("∫∬∭∮∯∰")
+BARS = {"\u00af", "\u2015", "\u203e"}
+# Accent characters as PowerPoint stores them in m:accPr/m:chr (combining marks; U+20D7 the vector arrow).
+ACCENTS = {"^": "\u0302", "~": "\u0303", "\u02dc": "\u0303", "\u02d9": "\u0307", "\u00a8": "\u0308",
+           "\u2192": "\u20d7", "\u02c7": "\u030c", "\u00b4": "\u0301", "`": "\u0300", "\u02d8": "\u0306"}
 # An n-ary operator's operand (m:e) runs to the next of these at the same level, as PowerPoint's
 # linear format reads "∑_i x_i + y": the sum is of x_i only.
 OPERAND_END = set("=+-−±∓<>≤≥≈≠≡∼∝,;:→←⇒⇔∈∉⊂⊆")
@@ -197,9 +201,15 @@ class _Converter:
         if self._is_nary(el):
             self.nary(parent, el, None)
             return
-        if el.get("accent") == "true" and _local(el[1]) == "mo":
+        mark = _text(el[1]).strip() if _local(el[1]) == "mo" else ""
+        if mark in BARS:                       # \bar, \overline: PowerPoint writes m:bar
+            bar = _sub(parent, "bar")
+            _sub(_sub(bar, "barPr"), "pos", val="top")
+            self.arg(bar, "e", el[0])
+            return
+        if el.get("accent") == "true" or mark in ACCENTS:
             acc = _sub(parent, "acc")
-            _sub(_sub(acc, "accPr"), "chr", val=_text(el[1]))
+            _sub(_sub(acc, "accPr"), "chr", val=ACCENTS.get(mark, mark))
             self.arg(acc, "e", el[0])
             return
         node = _sub(parent, "limUpp")
