@@ -22,6 +22,7 @@ from lxml import etree
 
 M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 MML_NS = "http://www.w3.org/1998/Math/MathML"
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 NARY = set("∑∏∐∫∬∭∮∯∰⋃⋂⋁⋀⨁⨂⨀")
 INTEGRALS = set("∫∬∭∮∯∰")
 BARS = {"\u00af", "\u2015", "\u203e"}
@@ -68,7 +69,7 @@ class _Converter:
         t = _sub(r, "t")
         t.text = text
         if text != text.strip():
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            t.set(_XML_SPACE, "preserve")
 
     def children(self, parent, el) -> None:
         kids = _bracket_groups([k for k in el if _local(k)])
@@ -105,7 +106,8 @@ class _Converter:
         char = _text(op[0] if name != "mo" else op).strip()
         nary = _sub(parent, "nary")
         pr = _sub(nary, "naryPr")
-        _sub(pr, "chr", val=char)
+        if char != "∫":                      # ∫ is the default (§22.1.2.20), PowerPoint leaves it out
+            _sub(pr, "chr", val=char)
         _sub(pr, "limLoc", val="subSup" if char in INTEGRALS else "undOvr")
         lower = upper = None
         if name in ("msub", "munder"):
@@ -209,7 +211,9 @@ class _Converter:
             return
         if el.get("accent") == "true" or mark in ACCENTS:
             acc = _sub(parent, "acc")
-            _sub(_sub(acc, "accPr"), "chr", val=ACCENTS.get(mark, mark))
+            pr = _sub(acc, "accPr")
+            if ACCENTS.get(mark, mark) != "\u0302":    # the circumflex is the default accent (§22.1.2.20)
+                _sub(pr, "chr", val=ACCENTS.get(mark, mark))
             self.arg(acc, "e", el[0])
             return
         node = _sub(parent, "limUpp")
@@ -245,10 +249,7 @@ class _Converter:
                     self.children(_sub(mr, "e"), cell)
 
     def el_mfenced(self, parent, el) -> None:
-        d = _sub(parent, "d")
-        pr = _sub(d, "dPr")
-        _sub(pr, "begChr", val=el.get("open", "("))
-        _sub(pr, "endChr", val=el.get("close", ")"))
+        d = _delimiters(parent, el.get("open", "("), el.get("close", ")"))
         for kid in el:
             self.children(_sub(d, "e"), kid) if _local(kid) == "mrow" else self.arg(d, "e", kid)
 
@@ -262,11 +263,7 @@ class _Converter:
         paired = el.get("data-pair") == "1"
         if not (fenced or matrix or paired):
             return False
-        d = _sub(parent, "d")
-        pr = _sub(d, "dPr")
-        _sub(pr, "begChr", val=_text(kids[0]).strip())
-        _sub(pr, "endChr", val=_text(kids[-1]).strip())
-        box = _sub(d, "e")
+        box = _sub(_delimiters(parent, _text(kids[0]).strip(), _text(kids[-1]).strip()), "e")
         inner = etree.Element("mrow")
         inner.extend(kids[1:-1])
         self.children(box, inner)
@@ -274,6 +271,17 @@ class _Converter:
 
 
 _PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def _delimiters(parent, begin: str, end: str):
+    """An ``m:d`` with its characters; ( and ) are the defaults (§22.1.2.10, .35) and left out, as PowerPoint does."""
+    d = _sub(parent, "d")
+    pr = _sub(d, "dPr")
+    if begin != "(":
+        _sub(pr, "begChr", val=begin)
+    if end != ")":
+        _sub(pr, "endChr", val=end)
+    return d
 _SCRIPTS = ("msub", "msup", "msubsup")
 
 
@@ -330,8 +338,9 @@ def _merge_runs(root) -> None:
                 if same:
                     t_prev, t_new = previous.find(_m("t")), child.find(_m("t"))
                     t_prev.text = (t_prev.text or "") + (t_new.text or "")
+                    t_prev.attrib.pop(_XML_SPACE, None)
                     if t_prev.text != t_prev.text.strip():
-                        t_prev.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                        t_prev.set(_XML_SPACE, "preserve")
                     parent.remove(child)
                     continue
             previous = child
