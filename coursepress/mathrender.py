@@ -22,6 +22,7 @@ import os
 import re
 import stat
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -133,7 +134,9 @@ class MathRenderer:
             import ziamath
 
             try:
-                svg = ziamath.Latex(normalise(tex), size=RENDER_SIZE_PX, inline=not display, margin=0).svg()
+                with warnings.catch_warnings():     # ziamath 0.13 opens its font with a deprecated importlib call
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    svg = ziamath.Latex(normalise(tex), size=RENDER_SIZE_PX, inline=not display, margin=0).svg()
             except Exception as exc:   # ziamath raises several kinds for TeX it cannot lay out
                 raise ContentError(pos, f"the formula '{tex[:40]}' cannot be typeset ({type(exc).__name__}: {exc})",
                                    "simplify the TeX or write it with commands LaTeX's amsmath knows") from None

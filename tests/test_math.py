@@ -23,7 +23,9 @@ import pytest
 from pptx import Presentation
 
 from coursepress import model as m
+from coursepress.errors import SourcePos
 from coursepress.load import load_course
+from coursepress.mathrender import MathRenderer
 from conftest import CASES, REPO, run_build
 
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -33,6 +35,8 @@ NS = {"mc": MC, "m": OMML, "p": "http://schemas.openxmlformats.org/presentationm
       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
 C38_INLINE = [r"\theta^*", r"\pi^*", r"A*B*C", r"\{x \mid x > 0\}"]
 C38_DISPLAY = "L(\\theta) = -\\sum_{t=1}^{n} \\log P(w_t \\mid w_{<t}; \\theta) \\\\\n\\theta^* = \\arg\\min_\\theta L(\\theta)"
+# formulas with parts below the baseline: subscripts, fractions, big operators, descending letters
+DESCENDS = re.compile(r"_|\\frac|\\sum|\\sqrt|\\begin|\\mathbb|\||[gjpqy(),;\[\]{}]|\\(beta|gamma|eta|mu|rho|phi|psi|chi|xi|zeta)")
 TEX_SOURCE = re.compile(r"\$|\\[A-Za-z{}\\]")      # a dollar, a command, \{ \} or \\
 
 
@@ -275,3 +279,163 @@ def test_c38_deck_has_no_tex_and_a_native_equation_with_picture_fallback(c38_out
     assert any(r.findtext("a:t", namespaces=NS) == "∗" and r.find("a:rPr", NS).get("baseline") == "30000"
                for s in prs.slides for r in s.shapes._spTree.iter(f"{{{NS['a']}}}r"))
     assert runs is not None
+
+
+# ---------------------------------------------------------------- a lecture of 150 inline and 20 display formulas
+@pytest.fixture(scope="module")
+def m150(tmp_path_factory):
+    """tests/cases/M150 (≈150 inline, 20 display formulas, 13 numbered) built with a private formula cache."""
+    base = tmp_path_factory.mktemp("m150")
+    shutil.copytree(REPO / "tests" / "projects" / "minimal", base / "p")
+    (base / "p/content/lectures/intro.md").unlink()
+    shutil.copy(CASES / "M150" / "lecture.md", base / "p/content/lectures/lecture.md")
+    env = {"XDG_CACHE_HOME": str(base / "cache")}
+    proc = build(base / "p", "all", base / "out", env)
+    assert proc.returncode == 0, proc.stderr
+    return base, proc, env
+
+
+def _m150_model(base: Path):
+    course, _ = load_course(base / "p")
+    lecture = course.lectures[0]
+    inline, display = [], []
+    for block in _blocks(lecture):
+        if isinstance(block, m.MathBlock):
+            display.append(block)
+        elif isinstance(block, m.Paragraph):
+            inline.extend(n for n in _inlines(block.children) if isinstance(n, m.Math))
+    return lecture, inline, display
+
+
+@pytest.mark.slow
+def test_m150_handout_every_formula_drawn_numbered_and_referenced(m150):
+    base, _proc, _env = m150
+    lecture, inline, display = _m150_model(base)
+    assert len(inline) >= 150 and len(display) == 20
+    pdf = base / "out" / "lecture.pdf"
+    reader = pypdf.PdfReader(str(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert not TEX_SOURCE.search(text), TEX_SOURCE.search(text)
+    # every formula is drawn once, in document order, with its TeX as alt text
+    order = []
+    for block in _blocks(lecture):
+        if isinstance(block, m.MathBlock):
+            order.append(block.tex)
+        elif isinstance(block, m.Paragraph):
+            order.extend(n.tex for n in _inlines(block.children) if isinstance(n, m.Math))
+    assert figure_alts(pdf) == order
+    numbered = [b for b in display if b.number]
+    assert [b.number for b in numbered] == list(range(1, 14))
+    lines = text.splitlines()
+    for block in numbered:      # the number at the right margin, and every cross-reference printed
+        assert f"({block.number})" in [line.strip() for line in lines]
+        assert f"如式({block.number})所示" in "".join(text.split())
+
+
+@pytest.mark.slow
+def test_m150_inline_formulas_sit_on_the_baseline(m150):
+    base, _proc, _env = m150
+    _lecture, inline, display = _m150_model(base)
+    pdf = base / "out" / "lecture.pdf"
+    alts = figure_alts(pdf)
+    boxes = figure_boxes(pdf)
+    assert len(boxes) == len(alts)
+    chars = text_baselines(pdf)          # formulas are drawn as paths: every text character is prose
+    display_tex = {b.tex for b in display}
+    renderer = MathRenderer(folder=None)
+    # the body size: the advance from one Han character to the next on a line (CJK glyphs are 1 em wide)
+    han = [c for c in chars if "\u4e00" <= c[1] <= "\u9fff"]
+    steps = [b[2] - a[2] for a, b in zip(han, han[1:]) if a[0] == b[0] and a[3] == b[3] and 0 < b[2] - a[2] < 20]
+    body_em = sorted(steps)[len(steps) // 2]
+    assert 10 <= body_em <= 11          # 10.5 pt
+    checked = 0
+    for tex, (page, left, bottom, right, top) in zip(alts, boxes):
+        if tex in display_tex:
+            continue
+        # the characters of the same line: their baseline lies inside the formula's box height
+        line = [c for c in chars if c[0] == page and bottom - 2 <= c[3] <= top + 2]
+        assert line, (tex, page, bottom, top)
+        near = min(line, key=lambda c: min(abs(c[2] - right), abs(c[2] - left)))
+        baseline, em = near[3], body_em
+        if not DESCENDS.search(tex):     # nothing below the baseline: the box bottom is on it
+            assert abs(bottom - baseline) <= 0.3 * em, (tex, bottom, baseline, em)
+        # the formula's own baseline (its box bottom + its depth below the baseline) is the line's
+        depth_pt = renderer.svg(tex, False, SourcePos("x")).depth_em * em
+        assert abs(bottom + depth_pt - baseline) <= 0.1 * em, (tex, bottom, depth_pt, baseline)
+        assert bottom < baseline + 0.05 * em < top, (tex, bottom, baseline, top)     # the baseline runs through it
+        checked += 1
+    assert checked == len(inline)
+
+
+@pytest.mark.slow
+def test_m150_deck_equations_native_with_fallback(m150):
+    base, proc, _env = m150
+    _lecture, inline, display = _m150_model(base)
+    prs = Presentation(str(base / "out" / "lecture.pptx"))
+    assert not TEX_SOURCE.search(slide_shapes_text(prs))
+    displaced = proc.stderr.count("cannot be written as slide text")
+    equations = [(slide, alt) for slide in prs.slides for alt in slide.shapes._spTree.findall("mc:AlternateContent", NS)]
+    assert len(equations) == len(display) + displaced
+    assert displaced <= 5, proc.stderr
+    for slide, alt in equations:
+        assert alt.find("mc:Choice[@Requires='a14']//m:oMathPara/m:oMath", NS) is not None
+        blip = alt.find("mc:Fallback/p:pic/p:blipFill/a:blip", NS)
+        assert slide.part.related_part(blip.get(f"{{{NS['r']}}}embed")).blob.startswith(b"\x89PNG")
+        # the picture and the equation share one box inside the slide
+        off = alt.find("mc:Fallback/p:pic/p:spPr/a:xfrm/a:off", NS)
+        ext = alt.find("mc:Fallback/p:pic/p:spPr/a:xfrm/a:ext", NS)
+        assert int(off.get("x")) >= 0 and int(off.get("x")) + int(ext.get("cx")) <= prs.slide_width
+        assert int(off.get("y")) >= 0 and int(off.get("y")) + int(ext.get("cy")) <= prs.slide_height
+
+
+@pytest.mark.slow
+def test_m150_rebuild_after_prose_edit_renders_no_formula(m150):
+    base, _proc, env = m150
+    folder = base / "cache" / "coursepress" / "math"
+    assert folder.is_dir() and (folder.stat().st_mode & 0o777) == 0o700
+    drawn = sorted(p.name for p in folder.iterdir())
+    assert len(drawn) > 50
+    lecture = base / "p/content/lectures/lecture.md"
+    lecture.write_text(lecture.read_text(encoding="utf-8").replace("这是后文反复用到的量", "这是后文常用的量"),
+                       encoding="utf-8")
+    proc = build(base / "p", "pdf", base / "out", env)
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"formulas: 0 rendered, \d+ from cache", proc.stdout), proc.stdout
+    assert sorted(p.name for p in folder.iterdir()) == drawn
+
+
+@pytest.mark.slow
+def test_m150_libreoffice_draws_every_equation(m150, tmp_path):
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice (soffice) is missing on CI; README's test command installs it")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    base, _proc, _env = m150
+    deck = base / "out" / "lecture.pptx"
+    prs = Presentation(str(deck))
+    proc = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                           "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck)],
+                          capture_output=True, text=True, timeout=300)
+    pdf = tmp_path / "lecture.pdf"
+    assert proc.returncode == 0 and pdf.exists(), proc.stderr
+    doc = pdfium.PdfDocument(str(pdf))
+    assert len(doc) == len(prs.slides)
+    checked = 0
+    for index, slide in enumerate(prs.slides):
+        alts = slide.shapes._spTree.findall("mc:AlternateContent", NS)
+        if not alts:
+            continue
+        image = doc[index].render(scale=1).to_pil().convert("L")
+        scale = image.width / prs.slide_width
+        for alt in alts:
+            off = alt.find("mc:Choice/p:sp/p:spPr/a:xfrm/a:off", NS)
+            ext = alt.find("mc:Choice/p:sp/p:spPr/a:xfrm/a:ext", NS)
+            box = [int(int(v) * scale) for v in (off.get("x"), off.get("y"),
+                                                 int(off.get("x")) + int(ext.get("cx")),
+                                                 int(off.get("y")) + int(ext.get("cy")))]
+            ink = sum(1 for value in image.crop(box).getdata() if value < 128)
+            assert ink > 20, (index + 1, box)
+            checked += 1
+    doc.close()
+    assert checked >= 20
