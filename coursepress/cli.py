@@ -1,4 +1,5 @@
-"""Command line: ``python build.py pdf|pptx|poster|all|check|watch``.
+"""Command line: ``coursepress pdf|pptx|poster|all|check|watch|init`` (also ``python -m coursepress``
+and ``python build.py``).
 
 Exit codes: 0 success; 1 content or build errors (each reported with file and
 line); 2 usage errors. Messages go to stderr; one summary line per output to stdout.
@@ -21,16 +22,19 @@ KINDS = {"pdf": ["pdf"], "pptx": ["pptx"], "poster": ["poster"], "all": ["pdf", 
 POSTER_SIZES = ("A0", "A1", "A2", "A3", "A4")
 
 
-def parser(default_root: Path) -> argparse.ArgumentParser:
+def parser(prog: str = "coursepress") -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="build.py",
+        prog=prog,
         description="Build the course handout (PDF), lecture deck (PPTX) and model poster (PDF) from content/.",
         epilog="exit codes: 0 success, 1 content or build errors (reported as file:line: message), 2 usage errors",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", choices=["pdf", "pptx", "poster", "all", "check", "watch"],
+    p.add_argument("command", choices=["pdf", "pptx", "poster", "all", "check", "watch", "init"],
                    help="pdf: handouts; pptx: decks; poster: comparison poster; all: everything; "
-                        "check: validate only; watch: rebuild on save")
-    p.add_argument("--project", type=Path, default=default_root, help="project folder holding content/ (default: %(default)s)")
+                        "check: validate only; watch: rebuild on save; init [DIR]: start a new course")
+    p.add_argument("dir", nargs="?", type=Path, metavar="DIR", help="init only: folder for the new course (default: .)")
+    p.add_argument("--project", type=Path, default=None,
+                   help="project folder holding content/ (default: the current folder if it has content/, "
+                        "else the nearest parent that has)")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: PROJECT/dist)")
     p.add_argument("--lecture", metavar="NAME", help="build only this lecture (file stem in content/lectures)")
     p.add_argument("--strict", action="store_true", help="treat warnings (missing glyphs, missing values) as errors")
@@ -64,7 +68,7 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
 
     ``together``: see :func:`pipeline.build`; ``parsed``: see :func:`load.load_course`.
     """
-    from .pipeline import build, up_to_date
+    from .pipeline import build, chosen_kinds, up_to_date
     from .writers import BuildSettings
 
     root = args.project.resolve()
@@ -89,6 +93,9 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
         _say(args, f"ok: {len(course.lectures)} lecture(s), {len(course.data.models)} model(s), no problems found")
         return EXIT_OK
 
+    kinds, notes = chosen_kinds(course, kinds, everything=args.command in ("all", "watch"))
+    for note in notes:
+        _say(args, note)
     build(course, kinds, settings, force=args.force, on_result=lambda result: _summary(args, result), together=together)
     return EXIT_OK
 
@@ -96,6 +103,9 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
 def _summary(args, result) -> None:
     """One stdout line per output (as soon as it is final); its warnings to stderr."""
     shown = result.path.relative_to(Path.cwd()) if result.path.is_relative_to(Path.cwd()) else result.path
+    if result.kept is not None:
+        print(f"note: {shown} was edited since it was built; your edited file is kept as {result.kept.name}",
+              file=sys.stderr)
     if result.removed:
         _say(args, f"{shown}: removed (its lecture content/lectures/{result.job.lecture}.md is gone)")
         return
@@ -147,6 +157,11 @@ def usage_problem(args) -> Optional[str]:
     return None
 
 
+def run() -> NoReturn:
+    """The ``coursepress`` console script and ``python -m coursepress``."""
+    exit_now(main())
+
+
 def exit_now(code: int) -> NoReturn:
     """End the process with ``code`` once the standard streams are flushed, skipping interpreter teardown.
 
@@ -177,10 +192,32 @@ def _exit_on_sigterm() -> None:
         pass
 
 
-def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None) -> int:
-    """Entry point; returns the exit code."""
-    args = parser(default_root or Path.cwd()).parse_args(argv)
+def find_project(start: Path) -> Optional[Path]:
+    """The folder holding ``content/``: ``start`` itself or its nearest parent that has one; None if none has."""
+    start = start.resolve()
+    return next((folder for folder in (start, *start.parents) if (folder / "content").is_dir()), None)
+
+
+def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None, prog: str = "coursepress") -> int:
+    """Entry point; returns the exit code.
+
+    ``default_root``: the project used when neither ``--project`` is given nor the current folder
+    (or a parent) holds ``content/`` (``build.py`` passes its own folder, the example course).
+    """
+    args = parser(prog).parse_args(argv)
     _exit_on_sigterm()
+    if args.command == "init":
+        from .scaffold import init_course
+        return init_course(args.dir or Path.cwd(), prog)
+    if args.dir is not None:
+        print(f"error: unexpected argument '{args.dir}' (only init takes a folder; use --project DIR)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.project is None:
+        args.project = find_project(Path.cwd()) or default_root
+        if args.project is None:
+            print(f"error: no course here: neither {Path.cwd()} nor a folder above it has a content/ folder; "
+                  f"start one with '{prog} init DIR', or name one with --project DIR", file=sys.stderr)
+            return EXIT_USAGE
     problem = usage_problem(args)
     if problem:
         print(f"error: {problem}", file=sys.stderr)

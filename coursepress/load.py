@@ -14,6 +14,7 @@ import difflib
 from pathlib import Path
 from typing import Any, Optional
 
+from .bibliography import load_bibliography
 from .errors import ContentError, Problems, SourcePos
 from .markdown import make_parser
 from .model import Course, Lecture
@@ -132,6 +133,7 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
             resolve_path(root, root, meta.deck.reference, meta_doc.pos(("deck", "reference")), "reference deck")
         except ContentError as exc:
             problems.errors.append(exc)
+    bib = load_bibliography(root, meta, meta_doc, problems) if meta is not None else None
     data: Any = ModelData()
     data_path = content / "data" / "models.yaml"
     if data_path.exists():
@@ -155,7 +157,7 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
             problems.error(SourcePos(path.relative_to(root).as_posix()), "lecture is a link to a file outside the project",
                            "copy the file into the project")
             continue
-        result = LectureReader(root, path, meta, data, md, problems).read()
+        result = LectureReader(root, path, meta, data, md, problems, bib).read()
         if result is not None:
             lectures.append(result)
     problems.raise_if_any()

@@ -21,6 +21,8 @@ from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_inline.state_inline import Scanned, StateInline
 from mdit_py_plugins.attrs import attrs_plugin
+
+from .citations import citation_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -104,5 +106,6 @@ def make_parser(raw_html: bool = False) -> MarkdownIt:
     md.use(front_matter_plugin).use(footnote_plugin).use(attrs_plugin)
     md.use(container_plugin, name="div", validate=_container_name)
     md.use(math_plugin)
+    md.use(citation_plugin)
     md.validateLink = lambda url: True  # links are checked, with positions, by the reader
     return md

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
 from . import __version__
-from .errors import ContentError, ContentErrors
+from .errors import BuildError, ContentError, ContentErrors
 from .fonts import font_dirs
+from .handedits import keep_edited, record_output
 from .output import atomic_write
 from .resources import inside
 from .templating import TOOL_ROOT, search_path
@@ -48,6 +49,26 @@ class Job:
     @property
     def key(self) -> str:
         return f"{self.kind}:{self.lecture or '-'}"
+
+
+def chosen_kinds(course: Course, kinds: list[str], everything: bool) -> tuple[list[str], list[str]]:
+    """The outputs to build and a note for each one left out, with the reason.
+
+    ``everything`` (``build.py all`` or ``watch``): the outputs course.yaml's
+    ``outputs:`` lists, in the order of ``kinds``, and no poster when the data
+    file lists no models (the rest still builds). A single command
+    (``pdf``, ``pptx``, ``poster``) builds what it names; the poster writer then
+    refuses an empty data file itself.
+    """
+    if not everything:
+        return kinds, []
+    chosen = [k for k in kinds if k in course.meta.outputs]
+    notes = []
+    if "poster" in chosen and not course.data.models:
+        chosen.remove("poster")
+        notes.append("poster.pdf: skipped, content/data/models.yaml lists no models (the poster compares models); "
+                     "add models to build it, or leave 'poster' out of course.yaml's 'outputs:'")
+    return chosen, notes
 
 
 def jobs_for(course: Course, kinds: list[str]) -> list[Job]:
@@ -166,8 +187,9 @@ def _remove_stale(root: Path, state: dict, settings: BuildSettings) -> list[Resu
     for job in stale_jobs(state, lecture_names(root)):
         path = output_path(job, settings)
         if path.parent == settings.out_dir:          # a state key can never point outside the output folder
+            kept = keep_edited(state, path)          # an edited output is kept under a new name, not deleted
             path.unlink(missing_ok=True)
-            removed.append(Result(job, path, None, 0.0, removed=True))
+            removed.append(Result(job, path, None, 0.0, removed=True, kept=kept))
         del state[job.key]
     if removed:
         _save_state(settings.out_dir, state)
@@ -234,6 +256,7 @@ class Result:
     """Outcome of one job: its output (None if up to date or removed), path, seconds taken.
 
     ``removed``: the output belonged to a lecture that no longer exists and was deleted.
+    ``kept``: the hand-edited file that was at ``path``, now under its ``.edited-`` name.
     """
 
     job: Job
@@ -241,6 +264,7 @@ class Result:
     output: Optional[Output]
     seconds: float
     removed: bool = False
+    kept: Optional[Path] = None
 
 
 def _timed_job(course: Course, job: Job, settings: BuildSettings) -> tuple[Output, float]:
@@ -316,21 +340,33 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
     stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=settings.out_dir))
     staged = replace(settings, out_dir=stage)
     outcome: dict = {}
+    kept: dict[str, Path] = {}
+
+    def keep(job: Job) -> None:      # an output edited by hand moves aside before the new one lands
+        copy = keep_edited(state, output_path(job, settings))
+        if copy is not None:
+            kept[job.key] = copy
+            _save_state(settings.out_dir, state)
 
     def commit(job: Job, output: Output, seconds: float) -> None:
         final = settings.out_dir / output.path.name
+        keep(job)
         os.replace(output.path, final)
         output.path = final
         state[job.key] = stamps[job.key]
+        record_output(state, final)
         _save_state(settings.out_dir, state)
-        results.append(Result(job, final, output, seconds))
+        results.append(Result(job, final, output, seconds, kept=kept.get(job.key)))
         if on_result is not None:
             on_result(results[-1])
 
     def done(job: Job, result) -> None:
         outcome[job.key] = result
         if not together and not isinstance(result, BaseException):
-            commit(job, *result)
+            try:
+                commit(job, *result)
+            except BuildError as exc:      # an edit that cannot be kept: this output stays as it is
+                outcome[job.key] = exc
 
     try:
         workers = min(workers or os.cpu_count() or 1, len(todo))
@@ -346,6 +382,8 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
         if failures:
             raise _merge_failures(failures)
         if together:
+            for job in todo:         # every edit is kept (or the build stops) before any output is replaced
+                keep(job)
             for job in todo:
                 commit(job, *outcome[job.key])
         tidy()

@@ -15,8 +15,11 @@ from typing import Optional
 from markdown_it.token import Token
 
 from . import model as m
-from .directives import CHART_KINDS, parse_directive, select_models, table_columns, option_pos
+from .code import known_language
+from .directives import CHART_KINDS, parse_directive, select_models, sort_models, table_columns, option_pos
 from .errors import ContentError, Problems, SourcePos
+from .bibliography import Bibliography, Source
+from .citations import Citer
 from .inlines import InlineReader
 from .mathtex import tex_problems
 from .numbering import ID_SUFFIX, lone_image, number_tokens, table_caption
@@ -45,16 +48,21 @@ class LectureReader:
         data: the validated model data for directives.
         md: the configured parser from :func:`coursepress.markdown.make_parser`.
         problems: collects errors and warnings.
+        bib: the course bibliography (entries citable as ``[@key]``); None: only course.yaml ``references``.
     """
 
-    def __init__(self, root: Path, path: Path, meta: CourseMeta, data: ModelData, md, problems: Problems):
+    def __init__(self, root: Path, path: Path, meta: CourseMeta, data: ModelData, md, problems: Problems,
+                 bib: Optional[Bibliography] = None):
         self.root, self.path, self.meta, self.data, self.md, self.problems = root, path, meta, data, md, problems
+        self.bib = bib
         self.file = path.resolve().relative_to(root.resolve()).as_posix()
         self.labels: dict[str, str] = {}
         self.footnotes: dict[int, tuple[m.Block, ...]] = {}
         self.footnote_refs: list[m.FootnoteRef] = []
         self._numbers: dict[int, tuple[str, str]] = {}   # token index → (number, id)
-        self.inline = InlineReader(md, problems, self.pos, self.labels, self.footnotes, self.footnote_refs)
+        self.citer = Citer(bib.entries if bib else [r.id for r in meta.references], problems,
+                           bool(meta.bibliography))
+        self.inline = InlineReader(md, problems, self.pos, self.labels, self.footnotes, self.footnote_refs, self.citer)
 
     def pos(self, token: Optional[Token]) -> SourcePos:
         line = token.map[0] + 1 if token is not None and token.map else 0
@@ -98,9 +106,30 @@ class LectureReader:
             self.problems.error(SourcePos(self.file, 1), "the lecture has no content", "write at least a heading and a paragraph")
             return None
         preamble, sections = _nest(blocks)
+        references = self._references()
+        if references is None:
+            return None
         return m.Lecture(name=self.path.stem, meta=front, source=self.path, preamble=tuple(preamble),
                          sections=tuple(sections), footnotes=tuple(self.footnote_refs),
-                         references=self.meta.references)
+                         references=references)
+
+    def _references(self) -> Optional[tuple[m.BibEntry, ...]]:
+        """The entries this lecture cites, numbered in citation order and formatted; None on error."""
+        keys = self.citer.order
+        if self.bib is None:
+            bib = Bibliography(entries={r.id: Source(r.id, {}, SourcePos("content/course.yaml"))
+                                        for r in self.meta.references})
+            texts = [". ".join(filter(None, [r.authors, r.title, str(r.year or "")])) + "."
+                     for key in keys for r in self.meta.references if r.id == key]
+        else:
+            bib = self.bib
+            try:
+                texts = bib.format(keys)
+            except ContentError as exc:
+                self.problems.errors.append(exc)
+                return None
+        return tuple(m.BibEntry(key, number, f"ref-{key}", text, bib.entries[key].item.get("URL"))
+                     for number, (key, text) in enumerate(zip(keys, texts), 1))
 
     def _depth_ok(self, tokens: list[Token]) -> bool:
         """False (with an error at the first offending line) if blocks nest deeper than MAX_BLOCK_DEPTH."""
@@ -261,7 +290,11 @@ class LectureReader:
         if info.split(maxsplit=1)[:1] == ["math"]:
             return self._math_block(tok, tok.content.strip("\n"), 0)
         if not (info.startswith("{") and info.endswith("}")):
-            return m.CodeBlock(tok.content, info.split()[0] if info else "", pos)
+            language = info.split()[0] if info else ""
+            if not known_language(language):
+                self.problems.warn(pos, f"unknown code language '{language}': the block is shown as plain text",
+                                   "use a Pygments language name (python, bash, json …), or 'text' for output")
+            return m.CodeBlock(tok.content, language, pos)
         call = parse_directive(info[1:-1].strip(), tok.content, pos, self.problems)
         if call is None:
             return None
@@ -270,6 +303,7 @@ class LectureReader:
         models = select_models(call, self.data, self.problems)
         if call.name == "model-table":
             columns = table_columns(call, self.data, self.problems)
+            models = sort_models(call, models, self.problems)
             return m.ModelTable(models, columns, caption, int(number), ident, pos)
         kind = call.options.get("kind", "")
         if kind not in CHART_KINDS:

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from .. import model as m
 from ..errors import SourcePos
+from .code import code_paras
 from .mathruns import inline_runs
 from .nodes import FORMULA_BELOW, Formula, Para, Run
 
@@ -23,7 +24,8 @@ def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = Fa
     """Flatten inlines into runs, merging neighbours with the same formatting.
 
     Footnote calls and raw HTML are left out (a slide has no foot); soft breaks
-    join lines (Chinese text has no spaces between lines); hard breaks become a space.
+    join lines (Chinese text has no spaces between lines); hard breaks become
+    ``"\\n"`` in the run text, written as ``a:br`` (C37).
     Inline formulas become runs with sub/superscripts (:mod:`.mathruns`); one that
     runs cannot express is appended to ``displaced`` (the caller shows it as a display
     formula) and leaves :data:`FORMULA_BELOW` in the text.
@@ -31,9 +33,8 @@ def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = Fa
     out: list[Run] = []
 
     def add(run: Run) -> None:
-        if out and (out[-1].bold, out[-1].italic, out[-1].strike, out[-1].code, out[-1].href, out[-1].baseline) == \
-                (run.bold, run.italic, run.strike, run.code, run.href, run.baseline):
-            out[-1] = replace(out[-1], text=out[-1].text + run.text)
+        if out and replace(out[-1], text="") == replace(run, text=""):
+            out[-1] = replace(run, text=out[-1].text + run.text)
         elif run.text:
             out.append(run)
 
@@ -46,7 +47,7 @@ def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = Fa
                 add(Run(FORMULA_BELOW, bold, italic, strike, False, href))
             else:
                 for text, baseline, math_italic in runs:
-                    add(Run(text, bold, italic or math_italic, strike, False, href, baseline))
+                    add(Run(text, bold, italic or math_italic, strike, False, href, baseline=baseline))
         elif isinstance(node, m.Text):
             add(Run(node.text, bold, italic, strike, False, href))
         elif isinstance(node, m.Code):
@@ -55,7 +56,7 @@ def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = Fa
             add(Run(node.label, bold, italic, strike, False, href))
         elif isinstance(node, m.Break):
             if node.hard:
-                add(Run(" ", bold, italic, strike, False, href))
+                add(Run("\n", bold, italic, strike, False, href))
         elif isinstance(node, m.Strong):
             for run in runs_of(node.children, True, italic, strike, href, displaced):
                 add(run)
@@ -111,7 +112,7 @@ def _block_paras(block, level: int) -> list[Para]:
         title = [Para((Run(block.title, bold=True),), level)] if block.title else []
         return title + paras_of(block.blocks, level)
     if isinstance(block, m.CodeBlock):
-        return [Para((Run(line, code=True),), level) for line in block.text.rstrip("\n").split("\n")]
+        return code_paras(block)
     return []
 
 

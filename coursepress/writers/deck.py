@@ -2,7 +2,7 @@
 
 ``<out>/<lecture>.pptx`` is built on the reference deck (``templates/deck/
 reference.pptx``, ``deck.reference`` in course.yaml, or ``--reference``):
-layouts and placeholders are looked up by name, text is measured with the
+layouts and placeholders are found by role, text is measured with the
 shipped fonts and fitted before it is written (see :mod:`coursepress.deck`).
 Dates come from ``SOURCE_DATE_EPOCH`` or the course date, and the ZIP is
 written with fixed timestamps, so rebuilds are byte-identical. Nothing here
@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 
 from .. import model as m
 from ..deck.fit import Fitter
 from ..deck.glyphs import GlyphChain, check_glyphs
-from ..deck.measure import measurer_for
+from ..code import code_theme
+from ..deck.measure import MONO_FAMILY, measurer_for
 from ..deck.plan import Planner
 from ..deck.pptx_writer import Fonts, render
 from ..deck.reference import check, load_reference, open_reference, reference_path
@@ -72,18 +74,19 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
         BuildError: no/unreadable reference deck, a missing layout or placeholder.
         ContentError: text that cannot fit a slide even alone.
     """
-    path, prs, geometry = load_reference(course, settings.reference)
+    path, prs, geometry, template_warnings = load_reference(course, settings.reference)
     latin, east = theme_fonts(prs)
     east = lecture.meta.pptx_font_cjk or east
     chain = GlyphChain(shipped_faces(course.root), east)
-    fonts = Fonts(lecture.meta.pptx_font_latin or latin, east, chain)
+    theme = code_theme(course.root)
+    fonts = Fonts(lecture.meta.pptx_font_latin or latin, east, chain, course.meta.fonts.mono or MONO_FAMILY, theme)
     renderer = renderer or MathRenderer()
 
     def formula_em(tex: str) -> tuple[float, float]:
         drawing = renderer.svg(tex, True, SourcePos(lecture.source.relative_to(course.root).as_posix()))
         return drawing.width_em, drawing.height_em
 
-    planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root), formula_em))
+    planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root), theme, formula_em=formula_em))
     plan = planner.plan()
     check_glyphs(plan, chain, planner.file_pos, problems)
     for formula in plan_formulas(plan):
@@ -91,7 +94,7 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
             problems.warn(formula.pos, f"the formula ${formula.tex[:40]}$ cannot be written as slide text; "
                           "on the slide it is shown as a display formula below its paragraph",
                           "write it as a display formula ($$…$$) if it deserves a line of its own")
-    return path, plan, fonts
+    return path, replace(plan, warnings=tuple(template_warnings) + plan.warnings), fonts
 
 
 def plan_formulas(plan) -> list:
@@ -123,19 +126,19 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
     renderer = MathRenderer()
     path, plan, fonts = _plan(course, settings, lecture, problems, renderer)
     problems.raise_if_any()
-    data, count = render(plan, path, fonts, build_time(course), formula_art(renderer))
+    data, count = render(plan, path, fonts, build_time(course), course.meta.deck.layouts, formula_art(renderer))
     out = atomic_write(settings.out_dir / f"{lecture.name}.pptx", data)
     return Output(out, f"{count} slides", list(plan.warnings) + [str(w) for w in problems.warnings])
 
 
 def check_reference(course: m.Course, settings: BuildSettings) -> None:
-    """``build.py check``: the reference deck exists, opens, and has every layout and placeholder by name.
+    """``build.py check``: the reference deck exists, opens, and has a layout for every slide role.
 
     Raises:
-        BuildError: naming the missing layout or placeholder.
+        BuildError: no usable layout (the message lists the layouts and placeholders found).
     """
     path = reference_path(course, settings.reference)
-    check(open_reference(path), path)
+    check(open_reference(path), path, course.meta.deck.layouts)
 
 
 def check_plans(course: m.Course, settings: BuildSettings, problems: Problems) -> None:
