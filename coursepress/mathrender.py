@@ -92,9 +92,11 @@ class MathRenderer:
     _memo: dict = field(default_factory=dict)
 
     def _key(self, kind: str, tex: str) -> str:
-        import ziamath
+        if "version" not in self._memo:     # read from the metadata: importing ziamath costs ~0.2 s
+            from importlib.metadata import version
 
-        text = f"{CACHE_VERSION}|{ziamath.__version__}|{RENDER_SIZE_PX}|{kind}|{tex}"
+            self._memo["version"] = f"{version('ziamath')}|{version('latex2mathml')}|{version('resvg-py')}"
+        text = f"{CACHE_VERSION}|{self._memo['version']}|{RENDER_SIZE_PX}|{kind}|{tex}"
         return hashlib.sha256(text.encode()).hexdigest()
 
     def _cached(self, key: str, suffix: str) -> Optional[bytes]:
@@ -131,11 +133,11 @@ class MathRenderer:
         key = self._key("display" if display else "inline", tex)
         data = self._cached(key, ".svg")
         if data is None:
-            import ziamath
-
             try:
                 with warnings.catch_warnings():     # ziamath 0.13 opens its font with a deprecated importlib call
                     warnings.simplefilter("ignore", DeprecationWarning)
+                    import ziamath
+
                     svg = ziamath.Latex(normalise(tex), size=RENDER_SIZE_PX, inline=not display, margin=0).svg()
             except Exception as exc:   # ziamath raises several kinds for TeX it cannot lay out
                 raise ContentError(pos, f"the formula '{tex[:40]}' cannot be typeset ({type(exc).__name__}: {exc})",
