@@ -111,12 +111,29 @@ def _picture(formula: Formula, rid: str, shape_id: int, name: str):
     return pic
 
 
-def add_formula(slide, formula: Formula, art: FormulaArt, number: int) -> None:
+def formula_art(renderer=None) -> FormulaArt:
+    """The OMML (:mod:`.omml` over latex2mathml) and the fallback PNG (``renderer``, a
+    :class:`~coursepress.mathrender.MathRenderer`; a new one when None) of a display formula."""
+    from ..mathrender import MathRenderer
+    from ..mathtex import to_mathml
+    from .omml import mathml_to_omml
+
+    renderer = renderer or MathRenderer()
+
+    def art(formula: Formula):
+        omml = mathml_to_omml(to_mathml(formula.tex, True), display=True)
+        png, _width, _height = renderer.png(formula.tex, formula.pos)
+        return omml, png
+    return art
+
+
+def add_formula(slide, formula: Formula, art: FormulaArt | None, number: int) -> None:
     """Append ``formula`` to ``slide`` as AlternateContent (OMML shape, picture fallback) at its box.
 
-    ``number`` counts the formulas of the slide (shape names 公式 1, 公式 2 …).
+    ``number`` counts the formulas of the slide (shape names 公式 1, 公式 2 …); ``art`` draws it
+    (:func:`formula_art` when None).
     """
-    omml, png = art(formula)
+    omml, png = (art or formula_art())(formula)
     _part, rid = slide.part.get_or_add_image_part(io.BytesIO(png))
     tree = slide.shapes._spTree
     shape_id = max(int(x) for x in tree.xpath("//p:cNvPr/@id")) + 1

@@ -21,12 +21,11 @@ from ..deck.glyphs import GlyphChain, check_glyphs
 from ..code import code_theme
 from ..deck.measure import MONO_FAMILY, measurer_for
 from ..deck.plan import Planner
+from ..deck.mathshapes import formula_art
 from ..deck.pptx_writer import Fonts, render
 from ..deck.reference import check, load_reference, open_reference, reference_path
-from ..deck.omml import mathml_to_omml
 from ..errors import ContentError, Problems, SourcePos
 from ..mathrender import MathRenderer
-from ..mathtex import to_mathml
 from ..fonts import shipped_faces
 from ..output import atomic_write
 from . import BuildSettings, Output
@@ -101,15 +100,6 @@ def plan_formulas(plan) -> list:
     """Every display formula placed on a slide of ``plan`` (:class:`~coursepress.deck.nodes.Formula`)."""
     return [p.formula for slide in plan.slides for _name, paras in slide.texts for p in paras
             if p.formula is not None]
-
-
-def formula_art(renderer: MathRenderer):
-    """The OMML and the fallback PNG of a display formula (see :mod:`coursepress.deck.mathshapes`)."""
-    def art(formula):
-        omml = mathml_to_omml(to_mathml(formula.tex, True), display=True)
-        png, _width, _height = renderer.png(formula.tex, formula.pos)
-        return omml, png
-    return art
 
 
 def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Output:
