@@ -25,7 +25,7 @@ from typing import Any, Optional
 
 from .errors import ContentError, Problems, SourcePos
 from .markdown import is_cjk
-from .resources import resolve_path
+from .resources import read_project_file, resolve_path
 
 DEFAULT_STYLE = "gb-t-7714-2015-numeric"
 MAX_BIB_BYTES = 8 * 1024 * 1024
@@ -67,11 +67,30 @@ class Bibliography:
     locale: str = "zh-CN"
     file: str = ""
 
+    def _check_items(self, keys: list[str], items: list[dict]) -> None:
+        """Raise ContentErrors naming each entry citeproc-py cannot read (a name or date of the wrong shape)."""
+        from citeproc.source.json import CiteProcJSON
+
+        from .errors import ContentErrors
+
+        problems = []
+        for key, item in zip(keys, items):
+            try:
+                CiteProcJSON([item])
+            except Exception as exc:                 # noqa: BLE001 — citeproc-py raises whatever the data provokes
+                problems.append(ContentError(self.entries[key].pos, f"entry '{key}' cannot be formatted "
+                                             f"({type(exc).__name__}: {exc})", "names must be lists of "
+                                             "{family, given} and dates {\"date-parts\": [[YYYY, M, D]]} "
+                                             "(export the file again as CSL JSON)"))
+        if problems:
+            raise ContentErrors(problems)
+
     def format(self, keys: list[str]) -> list[str]:
         """Formatted entries (plain text, no leading ``[n]``) for ``keys``, in that order (citation order).
 
         Raises:
             ContentError: the style cannot be read (at course.yaml).
+            ContentErrors: entries citeproc-py cannot read, each at its line.
         """
         if not keys:
             return []
@@ -82,6 +101,7 @@ class Bibliography:
         items = [{**self.entries[key].item, "id": ids[key]} for key in keys]
         with warnings.catch_warnings():          # citeproc-py warns of CSL features it ignores
             warnings.simplefilter("ignore")
+            self._check_items(keys, items)
             try:
                 style = CitationStylesStyle(str(self.style), locale=self.locale, validate=False)
             except Exception as exc:             # lxml or citeproc: a broken .csl file
@@ -242,12 +262,13 @@ def load_bibliography(root: Path, meta, meta_doc, problems: Problems) -> Bibliog
         pos = meta_doc.pos(("bibliography",))
         try:
             path = resolve_path(root, root / "content", meta.bibliography, pos, "bibliography")
-            if not path.resolve().is_relative_to((root / "content").resolve()):
+            if not path.is_relative_to((root / "content").resolve()):
                 raise ContentError(pos, f"bibliography '{meta.bibliography}' is outside content/",
                                    "keep it under content/ (so editing it rebuilds the handouts)")
-            if path.stat().st_size > MAX_BIB_BYTES:
+
+            def too_big(size: int):
                 raise ContentError(pos, f"bibliography is larger than {MAX_BIB_BYTES // 2**20} MB", "split it")
-            text = path.read_text(encoding="utf-8-sig")
+            text = read_project_file(root, path, pos, "bibliography", MAX_BIB_BYTES, too_big).decode("utf-8-sig")
         except ContentError as exc:
             problems.errors.append(exc)
             text = None

@@ -75,7 +75,8 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
     out_dir = (args.out or root / "dist").resolve()
     settings = BuildSettings(out_dir=out_dir, strict=args.strict, poster_size=args.size,
                              poster_landscape=args.landscape, print_ready=args.print_ready,
-                             reference=args.reference.resolve() if args.reference else None)
+                             reference=args.reference.resolve() if args.reference else None,
+                             verbose=bool(getattr(args, "verbose", False)))
     if kinds and not args.force:      # fast path: nothing to do, nothing loaded
         quick = up_to_date(root, kinds, settings, args.lecture, _configured_reference(root) if "pptx" in kinds else None)
         if quick is not None:
@@ -138,7 +139,19 @@ def _configured_reference(root: Path) -> Optional[str]:
 
 def usage_problem(args) -> Optional[str]:
     """Check the command line against the project before anything is loaded; normalises
-    ``--size`` (case) and ``--lecture`` (a trailing .md). Returns the problem, or None."""
+    ``--size`` (case) and ``--lecture`` (a trailing .md). Returns the problem, or None.
+
+    An option that does not apply to the command (``pdf --size A3``) is a
+    usage error rather than silently ignored."""
+    given = [name for name, value in (("--size", args.size), ("--landscape/--portrait", args.landscape is not None),
+                                      ("--print", args.print_ready)) if value]
+    if given and args.command in ("pdf", "pptx"):
+        return (f"{given[0]} is a poster option and does not apply to '{args.command}'; "
+                f"use it with 'poster' or 'all'")
+    if args.reference is not None and args.command in ("pdf", "poster"):
+        return f"--reference is a deck option and does not apply to '{args.command}'; use it with 'pptx' or 'all'"
+    if args.lecture and args.command == "poster":
+        return "--lecture does not apply to 'poster' (the poster covers the whole course)"
     if args.size:
         args.size = args.size.upper()
         if args.size not in POSTER_SIZES:
@@ -208,7 +221,8 @@ def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None, 
     _exit_on_sigterm()
     if args.command == "init":
         from .scaffold import init_course
-        return init_course(args.dir or Path.cwd(), prog)
+        command = prog if default_root is None else f"python {default_root / prog} --project ."
+        return init_course(args.dir or Path.cwd(), command)
     if args.dir is not None:
         print(f"error: unexpected argument '{args.dir}' (only init takes a folder; use --project DIR)", file=sys.stderr)
         return EXIT_USAGE

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
 from . import __version__
+from .cachedir import read_private
 from .errors import BuildError, ContentError, ContentErrors
 from .fonts import font_dirs
 from .handedits import keep_edited, record_output
@@ -30,6 +31,7 @@ from .output import atomic_write
 from .resources import inside
 from .templating import TOOL_ROOT, search_path
 from .parallel import run_parallel
+from .watchdog import step, time_limit
 from .writers import BuildSettings, Output, writer
 
 if TYPE_CHECKING:
@@ -122,8 +124,8 @@ def fingerprint(root: Path, job: Job, settings: BuildSettings, configured_refere
     files = [content / "course.yaml", content / "data" / "models.yaml"]
     if job.lecture is not None:
         files.append(content / "lectures" / f"{job.lecture}.md")
-    for path in files:
-        digest.update(path.read_bytes() if path.is_file() else b"-")
+    for path in files:       # a link out of the project or a FIFO is refused by the load; never read here
+        digest.update(path.read_bytes() if path.is_file() and inside(root, path) else b"-")
     digest.update((shared if shared is not None else shared_stamp(root)).encode())
     if job.lecture is not None:
         lectures = (content / "lectures").resolve()
@@ -225,10 +227,12 @@ def _alive(pid: int) -> bool:
 
 
 def _load_state(out_dir: Path) -> dict:
+    """The recorded fingerprints; a state file that is a link (or unreadable) counts as none."""
     try:
-        return json.loads((out_dir / STATE_FILE).read_text())
+        state = json.loads(read_private(out_dir / STATE_FILE))
     except (OSError, ValueError):
         return {}
+    return state if isinstance(state, dict) else {}
 
 
 def _save_state(out_dir: Path, state: dict) -> None:
@@ -267,9 +271,15 @@ class Result:
     kept: Optional[Path] = None
 
 
+_OUTPUT_NAMES = {"pdf": "the handout", "pptx": "the deck", "poster": "the poster"}
+
+
 def _timed_job(course: Course, job: Job, settings: BuildSettings) -> tuple[Output, float]:
+    """Run ``job`` under the per-output time limit (:mod:`coursepress.watchdog`); (output, seconds)."""
     start = time.perf_counter()
-    output = run_job(course, job, settings)
+    name = _OUTPUT_NAMES.get(job.kind, job.kind) + (f" of lecture '{job.lecture}'" if job.lecture else "")
+    with time_limit(course.meta.limits.output_minutes, name), step(f"building {name}"):
+        output = run_job(course, job, settings)
     return output, time.perf_counter() - start
 
 

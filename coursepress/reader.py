@@ -15,15 +15,16 @@ from typing import Optional
 from markdown_it.token import Token
 
 from . import model as m
-from .code import known_language
+from .code import code_lines, known_language
 from .directives import CHART_KINDS, parse_directive, select_models, sort_models, table_columns, option_pos
-from .errors import ContentError, Problems, SourcePos
+from .errors import ContentError, ContentErrors, Problems, SourcePos
 from .bibliography import Bibliography, Source
 from .citations import Citer
 from .inlines import InlineReader
 from .mathtex import tex_problems
 from .numbering import ID_SUFFIX, lone_image, number_tokens, table_caption
-from .resources import load_image
+from .limits import check_bytes, over
+from .resources import load_image, read_project_file
 from .sanitize import sanitize_html
 from .schema import CourseMeta, FrontMatter, ModelData
 from .validation import validate
@@ -56,6 +57,7 @@ class LectureReader:
         self.root, self.path, self.meta, self.data, self.md, self.problems = root, path, meta, data, md, problems
         self.bib = bib
         self.file = path.resolve().relative_to(root.resolve()).as_posix()
+        self.limits = meta.limits.value()
         self.labels: dict[str, str] = {}
         self.footnotes: dict[int, tuple[m.Block, ...]] = {}
         self.footnote_refs: list[m.FootnoteRef] = []
@@ -71,8 +73,14 @@ class LectureReader:
     # ------------------------------------------------------------ entry point
     def read(self) -> Optional[m.Lecture]:
         """Parse and convert; returns None if errors were recorded."""
+        pos = SourcePos(self.file)
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = read_project_file(self.root, self.path, pos, "lecture", self.limits.bytes("lecture_mb"),
+                                     lambda size: check_bytes(pos, "lecture file", size, self.limits, "lecture_mb",
+                                                              "split it into two lectures")).decode("utf-8")
+        except ContentError as exc:
+            self.problems.errors.append(exc)
+            return None
         except UnicodeDecodeError as exc:
             self.problems.error(SourcePos(self.file), f"file is not UTF-8 text ({exc.reason} at byte {exc.start})",
                                 "save the file as UTF-8")
@@ -90,7 +98,7 @@ class LectureReader:
                                 "add a line '---' after the last 'key: value' line")
             return None
         self._unused_footnotes(env, text)
-        if not self._depth_ok(tokens):
+        if not self._depth_ok(tokens) or not self._sizes_ok(tokens):
             return None
         front = self._front_matter(tokens)
         self._token_index = {id(t): i for i, t in enumerate(tokens)}
@@ -125,6 +133,9 @@ class LectureReader:
             bib = self.bib
             try:
                 texts = bib.format(keys)
+            except ContentErrors as exc:
+                self.problems.errors.extend(exc.errors)
+                return None
             except ContentError as exc:
                 self.problems.errors.append(exc)
                 return None
@@ -144,6 +155,29 @@ class LectureReader:
             elif tok.type.removesuffix("_close") in _NESTING_BLOCKS and tok.nesting == -1:
                 depth -= 1
         return True
+
+    def _sizes_ok(self, tokens: list[Token]) -> bool:
+        """False (with errors at their lines) if a paragraph is over ``paragraph_kb`` or the lecture
+        has more than ``headings`` headings (see :mod:`coursepress.limits`)."""
+        headings = 0
+        ok = True
+        for index, tok in enumerate(tokens):
+            if tok.type == "heading_open":
+                headings += 1
+                if headings == self.limits.headings + 1:
+                    count = sum(t.type == "heading_open" for t in tokens)
+                    self.problems.errors.append(over(self.pos(tok), f"the number of headings in {self.file}", count,
+                                                     self.limits, "headings", "split the lecture"))
+                    ok = False
+            elif tok.type == "paragraph_open" and index + 1 < len(tokens):
+                size = len(tokens[index + 1].content.encode("utf-8"))
+                try:
+                    check_bytes(self.pos(tok), "this paragraph", size, self.limits, "paragraph_kb",
+                                "break it into paragraphs")
+                except ContentError as exc:
+                    self.problems.errors.append(exc)
+                    ok = False
+        return ok
 
     def _front_matter(self, tokens: list[Token]) -> Optional[FrontMatter]:
         token = next((t for t in tokens if t.type == "front_matter"), None)
@@ -255,7 +289,7 @@ class LectureReader:
         if not alt.strip():
             self.problems.error(pos, f"image '{src[:60]}' has no alt text", "describe the image: ![what it shows](path)")
         try:
-            data = load_image(self.root, self.path.parent, src, pos)
+            data = load_image(self.root, self.path.parent, src, pos, self.limits)
         except ContentError as exc:
             self.problems.errors.append(exc)
             return None
@@ -294,6 +328,7 @@ class LectureReader:
             if not known_language(language):
                 self.problems.warn(pos, f"unknown code language '{language}': the block is shown as plain text",
                                    "use a Pygments language name (python, bash, json …), or 'text' for output")
+            code_lines(tok.content, language)   # lexed once while loading: the forked writers find it cached
             return m.CodeBlock(tok.content, language, pos)
         call = parse_directive(info[1:-1].strip(), tok.content, pos, self.problems)
         if call is None:

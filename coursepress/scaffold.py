@@ -32,6 +32,8 @@ def course_files() -> dict[str, Path]:
 def init_course(folder: Path, prog: str = "coursepress") -> int:
     """Create a new course in ``folder`` (created if missing); returns an exit code (0, or 2 if refused).
 
+    ``prog``: the command the user runs (named in the messages: ``coursepress``, or ``python …/build.py``).
+
     The files are first written to a temporary folder beside ``folder`` and then
     moved in, so a failure part way leaves nothing behind.
     """
@@ -42,7 +44,7 @@ def init_course(folder: Path, prog: str = "coursepress") -> int:
     if folder.is_dir() and any(folder.iterdir()):
         what = "a course" if (folder / "content").exists() else "files"
         print(f"error: {folder} already holds {what}; nothing was written. Name a new or empty folder: "
-              f"{prog} init NEW-FOLDER", file=sys.stderr)
+              f"{prog.removesuffix(' --project .')} init NEW-FOLDER", file=sys.stderr)
         return 2
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".coursepress-init-", dir=folder.parent))

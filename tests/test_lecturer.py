@@ -35,6 +35,10 @@ def test_init_then_all_with_no_options_builds_everything(tmp_path):
     for rel in ("content/course.yaml", "content/lectures/intro.md", "content/data/models.yaml", "content/refs.bib",
                 ".gitignore", ".github/workflows/build.yml", "schemas/course.schema.json"):
         assert (course / rel).is_file(), rel
+    from ruamel.yaml import YAML
+    workflow = YAML(typ="safe").load((course / ".github/workflows/build.yml").read_text(encoding="utf-8"))
+    steps = [step.get("run", "") + step.get("uses", "") for step in workflow["jobs"]["build"]["steps"]]
+    assert any("coursepress all" in s for s in steps) and any("upload-artifact" in s for s in steps)
     built = coursepress("all", cwd=course)
     assert built.returncode == 0, built.stderr
     assert "warning" not in built.stderr
@@ -168,6 +172,7 @@ BIB = r"""
   title = {一篇没有被引用的网页},
   year = {2023},
   url = {https://example.org/x},
+  urldate = {2023-11-30},
 }
 """
 
@@ -370,3 +375,82 @@ def test_model_table_sort_option(make_project):
     assert [m.name for m in table_of("release").models] == ["Beta-Pro", "Alpha-7B"]
     with pytest.raises(ContentErrors, match="cannot sort by 'relase'.*did you mean 'release'"):
         table_of("relase")
+
+
+def test_watch_keeps_an_edit_too(make_project):
+    """``watch`` lands each output on its own (``together=False``): the edit is kept there as well."""
+    from coursepress.load import load_course
+    from coursepress.pipeline import build
+    from coursepress.writers import BuildSettings
+
+    root = make_project()
+    settings = BuildSettings(out_dir=root / "dist")
+    course, _ = load_course(root)
+    build(course, ["pptx"], settings, workers=1, together=False)
+    edited = _edit_deck(root / "dist/intro.pptx")
+    results = build(course, ["pptx"], settings, force=True, workers=1, together=False)
+    kept = list((root / "dist").glob("intro.edited-*.pptx"))
+    assert len(kept) == 1 and kept[0].read_bytes() == edited
+    assert [r.kept for r in results] == [kept[0]]
+
+
+def test_csl_json_and_bibtex_types_give_gbt_codes(make_project):
+    """CSL JSON works like BibTeX; @inproceedings → [C], @online → [EB/OL] with its access date."""
+    from coursepress.load import load_course
+
+    csl = json.dumps([
+        {"id": "conf", "type": "paper-conference", "title": "Language Models are Few-Shot Learners",
+         "author": [{"family": "Brown", "given": "Tom"}], "container-title": "NeurIPS 2020",
+         "publisher-place": "Vancouver", "publisher": "Curran", "issued": {"date-parts": [[2020]]},
+         "page": "1877-1901"},
+        {"id": "web", "type": "webpage", "title": "通义千问", "author": [{"family": "阿里云"}],
+         "issued": {"date-parts": [[2023]]}, "accessed": {"date-parts": [[2023, 11, 30]]},
+         "URL": "https://example.org/qwen"},
+    ], ensure_ascii=False, indent=1)
+    root = make_project(name="cslj", course=textwrap.dedent("""\
+        title: t
+        author: a
+        date: 2024-01-15
+        version: "1"
+        bibliography: refs.json
+        """), lecture="---\ntitle: x\n---\n\n# 一\n\n见 [@web] 与 [@conf]。\n", files={"content/refs.json": csl})
+    course, _ = load_course(root)
+    refs = course.lectures[0].references
+    assert [(r.number, r.key) for r in refs] == [(1, "web"), (2, "conf")]
+    assert refs[0].text.startswith("阿里云. 通义千问[EB/OL]. (2023)[2023-11-30]. https://example.org/qwen")
+    assert refs[0].url == "https://example.org/qwen"
+    assert refs[1].text == "BROWN T. Language Models are Few-Shot Learners[C]//NeurIPS 2020. Vancouver: Curran, 2020: 1877-1901."
+    bib = BIB.replace("@article{vaswani2017", "@inproceedings{vaswani2017").replace("journal =", "booktitle =")
+    root = _bib_project(make_project, bib=bib, lecture="---\ntitle: x\n---\n\n# 一\n\n[@vaswani2017; @uncited]\n")
+    course, _ = load_course(root)
+    texts = [r.text for r in course.lectures[0].references]
+    assert "Attention Is All You Need[C]//Advances in Neural Information Processing Systems" in texts[0]
+    assert texts[1].startswith("周枫. 一篇没有被引用的网页[EB/OL]. (2023)[2023-11-30]. https://example.org/x")
+
+
+def test_an_edited_output_of_a_deleted_lecture_is_kept(make_project):
+    second = "---\ntitle: 第二讲\n---\n\n# 二\n\n正文。\n"
+    root = make_project(name="del", files={"content/lectures/second.md": second})
+    assert run_build("pptx", "--project", str(root)).code == 0
+    edited = _edit_deck(root / "dist/second.pptx")
+    (root / "content/lectures/second.md").unlink()
+    result = run_build("pptx", "--project", str(root))
+    assert result.code == 0, result.err
+    assert not (root / "dist/second.pptx").exists()
+    kept = list((root / "dist").glob("second.edited-*.pptx"))
+    assert len(kept) == 1 and kept[0].read_bytes() == edited
+    assert f"kept as {kept[0].name}" in result.err
+
+
+def test_a_csl_json_entry_of_the_wrong_shape_is_an_error_at_its_line(make_project):
+    csl = '[\n {"id": "ok", "type": "book", "title": "好书"},\n {"id": "bad", "type": "book", "title": "坏书",\n  "issued": "2023"}\n]\n'
+    root = make_project(name="badcsl", course=textwrap.dedent("""\
+        title: t
+        author: a
+        date: 2024-01-15
+        version: "1"
+        bibliography: refs.json
+        """), lecture="---\ntitle: x\n---\n\n# 一\n\n[@ok; @bad]\n", files={"content/refs.json": csl})
+    result = run_build("check", "--project", str(root))
+    assert result.code == 1 and "internal error" not in result.err
+    assert "content/refs.json:3: entry 'bad' cannot be formatted" in result.err

@@ -93,7 +93,8 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
             problems.warn(formula.pos, f"the formula ${formula.tex[:40]}$ cannot be written as slide text; "
                           "on the slide it is shown as a display formula below its paragraph",
                           "write it as a display formula ($$…$$) if it deserves a line of its own")
-    return path, replace(plan, warnings=tuple(template_warnings) + plan.warnings), fonts
+    verbose = tuple(str(note) for note in planner.fit.notes) if settings.verbose else ()   # never errors, even --strict
+    return path, replace(plan, warnings=tuple(template_warnings) + plan.warnings + verbose), fonts
 
 
 def plan_formulas(plan) -> list:
@@ -128,7 +129,7 @@ def check_reference(course: m.Course, settings: BuildSettings) -> None:
         BuildError: no usable layout (the message lists the layouts and placeholders found).
     """
     path = reference_path(course, settings.reference)
-    check(open_reference(path), path, course.meta.deck.layouts)
+    check(open_reference(path, course.meta.limits.value()), path, course.meta.deck.layouts)
 
 
 def check_plans(course: m.Course, settings: BuildSettings, problems: Problems) -> None:
