@@ -110,10 +110,12 @@ class Bibliography:
             bib = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
             for key in keys:
                 bib.register(Citation([CitationItem(ids[key])]))
-            texts = {entry.key: str(text) for entry, text in zip(bib.items, bib.bibliography())}
+            # the style's own number (its place in the style's order) is dropped: writers print ours
+            texts = {entry.key: re.sub(rf"^\s*\[?{place}\]?\.?\s*", "", str(text))
+                     for place, (entry, text) in enumerate(zip(bib.items, bib.bibliography()), 1)}
         out = []
         for key in keys:
-            text = re.sub(r"^\s*\[?\d+\]?\.?\s*", "", texts.get(ids[key], ""))
+            text = texts.get(ids[key], "")
             out.append(bilingual(text, self.entries[key].item))
         return out
 
@@ -125,7 +127,7 @@ def bilingual(text: str, item: dict) -> str:
     an entry whose authors and title hold no CJK character gets "et al." instead.
     """
     names = " ".join(str(n.get("family", "")) + str(n.get("given", "")) + str(n.get("literal", ""))
-                     for n in item.get("author", []) if isinstance(n, dict))
+                     for n in item.get("author", []) if isinstance(n, dict) and n.get("family") != "等")
     if any(is_cjk(ch) for ch in names + str(item.get("title", ""))):
         return text
     return re.sub(r",\s*等(?=[.,])", ", et al", text, count=1)
@@ -220,11 +222,28 @@ def _read_csl_json(text: str, file: str, problems: Problems) -> list[Source]:
     return sources
 
 
+def _authors(text: str) -> list[dict]:
+    """``Wayne Xin Zhao, Kun Zhou 等`` → CSL names: a CJK name is a family name, a Western one
+    "Given Family"; a trailing 等 / et al. becomes a last name "等" (printed as GB/T writes it)."""
+    text = text.strip()
+    more = re.search(r"\s*(等|et\s+al\.?)$", text)
+    if more:
+        text = text[:more.start()]
+    names = []
+    for name in filter(None, (n.strip() for n in re.split(r"\s*(?:[,，、;；]|\band\b)\s*", text))):
+        if any(is_cjk(ch) for ch in name) or " " not in name:
+            names.append({"family": name})
+        else:
+            given, family = name.rsplit(" ", 1)
+            names.append({"family": family, "given": given})
+    return names + ([{"family": "等"}] if more else [])
+
+
 def _from_reference(ref) -> dict:
     """A course.yaml ``references:`` entry → a CSL JSON item."""
     item: dict[str, Any] = {"type": "webpage" if ref.url else "document", "title": ref.title}
     if ref.authors:
-        item["author"] = [{"literal": ref.authors}]
+        item["author"] = _authors(ref.authors)
     if ref.year:
         item["issued"] = {"date-parts": [[ref.year]]}
     if ref.url:
@@ -290,6 +309,6 @@ def load_bibliography(root: Path, meta, meta_doc, problems: Problems) -> Bibliog
         if not str(source.item.get("title", "")).strip():
             problems.error(source.pos, f"entry '{source.key}' has no title", "add a title field")
         bib.entries[source.key] = source
-    if any(True for _ in bib.entries) or meta.csl:
+    if bib.entries or meta.csl:
         bib.style = _style_path(root, meta, meta_doc, problems)
     return bib

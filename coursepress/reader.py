@@ -339,7 +339,8 @@ class LectureReader:
         if call.name == "model-table":
             columns = table_columns(call, self.data, self.problems)
             models = sort_models(call, models, self.problems)
-            return m.ModelTable(models, columns, caption, int(number), ident, pos)
+            slide_columns = table_columns(call, self.data, self.problems, "slide-columns")
+            return m.ModelTable(models, columns, caption, int(number), ident, pos, slide_columns=slide_columns)
         kind = call.options.get("kind", "")
         if kind not in CHART_KINDS:
             self.problems.error(option_pos(call, "kind"), f"unknown chart kind '{kind}'",

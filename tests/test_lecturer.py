@@ -454,3 +454,35 @@ def test_a_csl_json_entry_of_the_wrong_shape_is_an_error_at_its_line(make_projec
     result = run_build("check", "--project", str(root))
     assert result.code == 1 and "internal error" not in result.err
     assert "content/refs.json:3: entry 'bad' cannot be formatted" in result.err
+
+
+def test_csl_setting_names_a_style_file_or_a_shipped_style(make_project):
+    from coursepress.errors import ContentErrors
+    from coursepress.load import load_course
+
+    style = (REPO / "templates/csl/gb-t-7714-2015-numeric.csl").read_text(encoding="utf-8")
+    mine = style.replace('<text value="M"/>', '<text value="MONO"/>')      # a recognisably different style
+    lecture = "---\ntitle: x\n---\n\n# 一\n\n[@li2019]\n"
+    root = make_project(name="cslfile", lecture=lecture, course=textwrap.dedent("""\
+        title: t
+        author: a
+        date: 2024-01-15
+        version: "1"
+        bibliography: refs.bib
+        csl: styles/mine.csl
+        """), files={"content/refs.bib": BIB, "content/styles/mine.csl": mine})
+    course, _ = load_course(root)
+    assert "统计学习方法[MONO]" in course.lectures[0].references[0].text
+    (root / "content/course.yaml").write_text((root / "content/course.yaml").read_text(encoding="utf-8")
+                                              .replace("csl: styles/mine.csl", "csl: gb-t-7714"), encoding="utf-8")
+    with pytest.raises(ContentErrors, match=r"content/course.yaml:6:6: no citation style named 'gb-t-7714'"):
+        load_course(root)
+
+
+def test_course_yaml_references_still_work_in_gbt_form():
+    """The older ``references:`` list: cited as [](#ref-id), listed in GB/T form, author names parsed."""
+    from coursepress.load import load_course
+    course, _ = load_course(REPO)
+    refs = {r.key: r.text for r in course.lectures[0].references}
+    assert refs["survey"].startswith("ZHAO W X, et al. A Survey of Large Language Models[EB/OL]. (2023). https://")
+    assert refs["zhoufeng"].startswith("周枫. 当我们谈论大模型时，应该关注哪些新能力？[EB/OL]")
