@@ -88,13 +88,17 @@ def paras_of(blocks, level: int = 0) -> list[Para]:
     return out
 
 
+def displaced_paras(displaced: list, pos, level: int = 0) -> list[Para]:
+    """Display-formula paragraphs for the inline formulas ``runs_of`` could not write as text."""
+    return [Para((), level, formula=Formula(f.tex, SourcePos(pos.file, f.line, f.column) if pos else None,
+                                            inline=True)) for f in displaced]
+
+
 def _text_para(children, pos, level: int, bullet: str = "none", number: int = 0) -> list[Para]:
     """The paragraph of ``children``, then a display formula for each inline one text cannot express."""
     displaced: list[m.Math] = []
     runs = runs_of(children, displaced=displaced)
-    formulas = [Para((), level, formula=Formula(f.tex, SourcePos(pos.file, f.line, f.column) if pos else None,
-                                                inline=True)) for f in displaced]
-    return [Para(tuple(runs), level, bullet, number)] + formulas
+    return [Para(tuple(runs), level, bullet, number)] + displaced_paras(displaced, pos, level)
 
 
 def _block_paras(block, level: int) -> list[Para]:
