@@ -157,30 +157,40 @@ class Fitter:
                 used = self.height_pt(frame, carry)
             chunks[-1].append(para)
             used += height
-        return [self._place_formulas(frame, c) for c in chunks if c]
+        return [tuple(c) for c in chunks if c]
 
-    def _place_formulas(self, frame: Frame, chunk: list[Para]) -> tuple[Para, ...]:
-        """The chunk with each formula's size and its offset below the top of the frame's text area."""
+    def place_formulas(self, layout: str, name: str, paras: tuple[Para, ...]) -> tuple[Para, ...]:
+        """``paras`` of one fitted frame with each display formula's box set (centred in the text area,
+        below what precedes it) and, as :meth:`code_panels` does, every text paragraph's line pitch and
+        space before fixed at what was measured, so viewers put the text around the formulas where they
+        were measured to be (the first paragraph gets no space before)."""
+        if not any(p.formula is not None for p in paras):
+            return paras
+        frame = self.frame(layout, name)
         out: list[Para] = []
         used = 0.0
         previous: Optional[Para] = None
-        for para in chunk:
+        for index, para in enumerate(paras):
+            level = frame.level(para.level)
+            size = para.size_pt or level.size_pt
+            before = level.space_before_pt * size / level.size_pt if index else 0.0
             if para.style and (previous is None or (previous.style, previous.group) != (para.style, para.group)):
                 used += 2 * self.code.slide_pad_pt       # a code block's panel padding (see _flow_code)
             previous = para
-            height = self.para_height_pt(frame, para)
             if para.formula is not None:
-                level = frame.level(para.level)
                 width_pt, height_pt = self.formula_box_pt(frame, para)
-                top_pt = used + level.space_before_pt * para.size_pt / level.size_pt + FORMULA_PAD_PT
                 left_pt = (frame.text_width_pt - width_pt) / 2
-                para = replace(para, formula=replace(
+                para = replace(para, before_pt=before, formula=replace(
                     para.formula, width_emu=int(width_pt * EMU_PER_PT), height_emu=int(height_pt * EMU_PER_PT),
                     left_emu=frame.left_emu + frame.insets_emu[0] + int(left_pt * EMU_PER_PT),
-                    top_emu=frame.top_emu + frame.insets_emu[1] + int(top_pt * EMU_PER_PT),
-                    size_pt=para.size_pt * width_pt / max(self.formula_em(para.formula.tex)[0] * para.size_pt, 1e-6)))
+                    top_emu=frame.top_emu + frame.insets_emu[1] + int((used + before + FORMULA_PAD_PT) * EMU_PER_PT),
+                    size_pt=size * width_pt / max(self.formula_em(para.formula.tex)[0] * size, 1e-6)))
+                used += before + height_pt + 2 * FORMULA_PAD_PT
+            else:
+                if not para.style and not para.pitch_pt:
+                    para = replace(para, pitch_pt=size * self.measurer.line_em * level.line_spacing, before_pt=before)
+                used += self.para_height_pt(frame, para)
             out.append(para)
-            used += height
         return tuple(out)
 
     def _flow_code(self, frame: Frame, lines: list[Para], chunks: list[list[Para]], used: float,

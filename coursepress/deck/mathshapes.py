@@ -36,13 +36,17 @@ MATH_FONT = "Cambria Math"     # the font PowerPoint sets equations in
 FormulaArt = Callable[[Formula], tuple[object, bytes]]
 
 
-def spacer(paragraph, formula: Formula, size_pt: float) -> None:
-    """Make ``paragraph`` an empty line exactly as tall as ``formula`` plus its padding."""
+def spacer(paragraph, formula: Formula, size_pt: float, before_pt: float = 0.0) -> None:
+    """Make ``paragraph`` an empty line exactly as tall as ``formula`` plus its padding, ``before_pt`` below
+    the paragraph before it."""
     ppr = paragraph._p.get_or_add_pPr()
     ppr.set("marL", "0")
     ppr.set("indent", "0")
     line = etree.Element(qn("a:lnSpc"))
     etree.SubElement(line, qn("a:spcPts")).set("val", str(int(round((formula.height_emu / 12700 + 2 * FORMULA_PAD_PT) * 100))))
+    before = etree.Element(qn("a:spcBef"))
+    etree.SubElement(before, qn("a:spcPts")).set("val", str(int(round(before_pt * 100))))
+    ppr.insert(0, before)
     ppr.insert(0, line)
     if ppr.find(qn("a:buNone")) is None:
         etree.SubElement(ppr, qn("a:buNone"))

@@ -197,7 +197,7 @@ def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = 
             if notes:     # notes hold text only: the lecturer reads the formula's TeX
                 para = replace(para, runs=(Run(para.formula.tex),), formula=None)
             else:
-                spacer(paragraph, para.formula, para.size_pt)
+                spacer(paragraph, para.formula, para.size_pt, para.before_pt)
                 continue
         if para.bullet == "number" and not 1 <= start <= 32767:
             para = replace(para, runs=(Run(f"{para.number}. "),) + tuple(para.runs), bullet="literal")
