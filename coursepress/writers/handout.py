@@ -25,14 +25,15 @@ from .pdfengine import PdfEngine, build_date, font_stacks, overflows, preload  #
 
 
 class HandoutMath:
-    """What the templates call to draw formulas: ``inline(node)`` and ``display(block)`` give a
+    """What the templates call to draw formulas: ``inline(node, lecture)`` and ``display(block)`` give a
     :class:`~coursepress.mathrender.Drawing`; errors name the formula's file, line and column."""
 
-    def __init__(self, renderer: MathRenderer, source: str) -> None:
-        self.renderer, self.source = renderer, source
+    def __init__(self, renderer: MathRenderer, root) -> None:
+        self.renderer, self.root = renderer, root
 
-    def inline(self, node: m.Math) -> Drawing:
-        return self.renderer.svg(node.tex, False, SourcePos(self.source, node.line, node.column))
+    def inline(self, node: m.Math, lecture: m.Lecture) -> Drawing:
+        source = lecture.source.relative_to(self.root).as_posix()
+        return self.renderer.svg(node.tex, False, SourcePos(source, node.line, node.column))
 
     def display(self, block: m.MathBlock) -> Drawing:
         return self.renderer.svg(block.tex, True, block.pos)
@@ -106,14 +107,10 @@ def lecture_texts(course: m.Course, lecture: m.Lecture) -> list[tuple[str, Sourc
     return texts
 
 
-def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, problems: Problems,
-                renderer: MathRenderer | None = None) -> str:
-    """Render the handout HTML of ``lecture`` (also used by tests to inspect escaping).
-
-    ``renderer`` draws the formulas (a new one with the per-user cache when None).
-    """
-    source = lecture.source.relative_to(course.root).as_posix()
-    formulas = HandoutMath(renderer or MathRenderer(), source)
+def page_context(course: m.Course, problems: Problems, renderer: MathRenderer | None = None) -> dict:
+    """What every handout-like page template receives (the handout and the course book): the CSS, the
+    ``handout`` settings, the build date and the helpers the block macros call (``math`` draws the
+    formulas with ``renderer``, a new one with the per-user cache when None)."""
     faces = shipped_faces(course.root)
     stacks = font_stacks(course, faces, problems)
     env = environment(course.root)
@@ -121,12 +118,22 @@ def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, p
     theme = code_theme(course.root)
     css = env.get_template("handout/handout.css.j2").render(
         page_size=hs.page_size, orientation=hs.orientation, handout=hs, code_theme=theme, **stacks)
-    header = lecture.meta.header or lecture.title
-    html = env.get_template("handout/handout.html.j2").render(
-        course=course, lecture=lecture, css=css, build_date=build_date(course), handout=hs,
-        header_text=header, footer_text=lecture.meta.footer or course.meta.title,
-        table_notes=table_notes, make_chart=make_chart, width_class=width_class,
-        code_lines=code_lines, page_segments=page_segments, code_theme=theme, math=formulas)
+    return dict(css=css, build_date=build_date(course), handout=hs, table_notes=table_notes, make_chart=make_chart,
+                width_class=width_class, code_lines=code_lines, page_segments=page_segments, code_theme=theme,
+                math=HandoutMath(renderer or MathRenderer(), course.root))
+
+
+def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:
+    """Running header and footer text of ``lecture``."""
+    return dict(header_text=lecture.meta.header or lecture.title, footer_text=lecture.meta.footer or course.meta.title)
+
+
+def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, problems: Problems,
+                renderer: MathRenderer | None = None) -> str:
+    """Render the handout HTML of ``lecture`` (also used by tests to inspect escaping); ``renderer`` draws
+    its formulas (see :func:`page_context`)."""
+    html = environment(course.root).get_template("handout/handout.html.j2").render(
+        course=course, lecture=lecture, **lecture_strings(course, lecture), **page_context(course, problems, renderer))
     return autospace_html(html)
 
 
