@@ -399,7 +399,7 @@ def test_m150_rebuild_after_prose_edit_renders_no_formula(m150):
     lecture = base / "p/content/lectures/lecture.md"
     lecture.write_text(lecture.read_text(encoding="utf-8").replace("这是后文反复用到的量", "这是后文常用的量"),
                        encoding="utf-8")
-    proc = build(base / "p", "pdf", base / "out", env)
+    proc = build(base / "p", "pdf", base / "out", env, "-v")
     assert proc.returncode == 0, proc.stderr
     assert re.search(r"formulas: 0 rendered, \d+ from cache", proc.stdout), proc.stdout
     assert sorted(p.name for p in folder.iterdir()) == drawn

@@ -163,6 +163,6 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
     path = atomic_write(settings.out_dir / f"{lecture.name}.pdf", engine.pdf_bytes(document, html))
     engine.close()
     summary = f"{len(document.pages)} pages"
-    if renderer.rendered or renderer.cached:
+    if settings.verbose and (renderer.rendered or renderer.cached):     # -v: shows the formula cache at work
         summary += f", formulas: {renderer.rendered} rendered, {renderer.cached} from cache"
     return Output(path, summary, [str(w) for w in problems.warnings])
