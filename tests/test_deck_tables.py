@@ -14,7 +14,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from lxml import etree
 
-from conftest import run_build
+from conftest import REPO, run_build
 
 ROWS = [("GPT-4", "1750 亿", "闭源，通过 API 提供"),
         ("Qwen-7B", "70 亿", "open weights"),
@@ -65,8 +65,15 @@ def test_libreoffice_sets_each_row_on_one_baseline(make_project, tmp_path):
             pytest.fail("LibreOffice (soffice) is required when CI=true")
         pytest.skip("LibreOffice (soffice) is not installed")
     path = _deck(make_project, tmp_path)
+    # the machine's fonts plus the shipped ones, as on a lecturer's machine with our fonts installed:
+    # the theme's Latin face (Calibri) resolves to another face than the Chinese one (Noto Sans CJK SC)
+    conf = tmp_path / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
+                    '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+                    f'<dir>{REPO / "assets/fonts"}</dir>\n<cachedir>{tmp_path / "fc"}</cachedir>\n</fontconfig>\n')
     subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=240)
+                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=240,
+                   env={**os.environ, "FONTCONFIG_FILE": str(conf)})
     text, origins = _origins(tmp_path / "intro.pdf")
     for row in ROWS:
         baselines = []

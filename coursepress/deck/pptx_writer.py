@@ -238,6 +238,16 @@ def _exact_line(paragraph, line_pt: float) -> None:
     ppr.insert(0, spacing)
 
 
+def _one_face(element, fonts: Fonts) -> None:
+    """Latin text of a table cell in the East-Asian face too: one face's metrics in every cell of a row,
+    so LibreOffice (whose exact line height still follows each line's descent) keeps one baseline, and
+    the widths are those the plan measured (the deck measures with Noto Sans CJK SC)."""
+    for tag in ("a:latin", "a:cs"):
+        for node in element.iter(qn(tag)):
+            if node.get("typeface") == fonts.latin:
+                node.set("typeface", fonts.east_asian)
+
+
 def add_table(slide, box, plan: TablePlan, fonts: Fonts, caption: str) -> None:
     left, top, width, _ = box
     rows = 1 + len(plan.rows)
@@ -258,6 +268,7 @@ def add_table(slide, box, plan: TablePlan, fonts: Fonts, caption: str) -> None:
             if plan.line_pt:   # every line the same height in every script: one baseline per row
                 for paragraph in cell.text_frame.paragraphs:
                     _exact_line(paragraph, plan.line_pt)
+            _one_face(cell._tc, fonts)
 
 
 def add_picture(slide, plan: PicturePlan, slide_plan: SlidePlan) -> None:
