@@ -233,8 +233,13 @@ def _exact_line(paragraph, line_pt: float) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     for old in ppr.findall(qn("a:lnSpc")):
         ppr.remove(old)
+    for old in ppr.findall(qn("a:spcBef")):
+        ppr.remove(old)
     spacing = etree.Element(qn("a:lnSpc"))
     etree.SubElement(spacing, qn("a:spcPts"), val=str(int(round(line_pt * 100))))
+    before = etree.Element(qn("a:spcBef"))
+    etree.SubElement(before, qn("a:spcPts"), val="0")
+    ppr.insert(0, before)
     ppr.insert(0, spacing)
 
 
