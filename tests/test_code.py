@@ -377,7 +377,8 @@ def test_lead_in_moves_with_its_code_to_the_next_slide(make_project):
     prs = Presentation(str(out / "intro.pptx"))
     moved = 0
     for slide in prs.slides:
-        body = [p for s in slide.shapes if s.has_text_frame and s.name != "Title" for p in s.text_frame.paragraphs]
+        body = [p for s in slide.shapes if s.has_text_frame and s.name != "Title"
+                and not s.name.startswith("Code panel") for p in s.text_frame.paragraphs]
         texts = [p.text for p in body]
         for k, text in enumerate(texts):
             match = re.fullmatch(r"第 (\d+) 个例子：?", text)
