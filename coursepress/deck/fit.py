@@ -144,7 +144,7 @@ class Fitter:
             para = self.sized(frame, item)
             height = self.para_height_pt(frame, para)
             if height > limit:
-                raise ContentError(pos, f"a paragraph is too long for one slide even alone: '{para.plain[:40]}…'",
+                raise ContentError(para.pos or pos, f"a paragraph is too long for one slide even alone: '{para.plain[:40]}…'",
                                    "split it into shorter points")
             if used + height > limit and chunks[-1]:
                 carry: list[Para] = []
@@ -213,13 +213,15 @@ class Fitter:
                 chunks[-1].extend(lines[start:])
                 return used + rest + 2 * pad
             if chunks[-1] and rest <= limit - 2 * pad:     # fits a slide of its own: keep it whole
-                chunks.append([])
-                used = 0.0
+                used = self._next_chunk(frame, chunks, carry_lead=start == 0)
+                if used + rest > limit - 2 * pad:           # with its lead-in it would not fit after all
+                    chunks[-2].extend(chunks[-1])
+                    chunks[-1] = []
+                    used = 0.0
                 continue
             end = choose_split(ranks, heights, start, room, top_level_only=bool(chunks[-1]))
             if end is None and chunks[-1]:
-                chunks.append([])
-                used = 0.0
+                used = self._next_chunk(frame, chunks, carry_lead=start == 0)
                 continue
             if end is None:     # one statement taller than a slide: cut where the slide is full
                 end, acc = start + 1, heights[start]
@@ -238,6 +240,15 @@ class Fitter:
             while start < len(lines) - 1 and not lines[start].plain.strip():
                 start += 1
         return used
+
+    def _next_chunk(self, frame: Frame, chunks: list[list[Para]], carry_lead: bool) -> float:
+        """Start a new chunk; with ``carry_lead``, the text paragraph that introduces a code block ("…如下：")
+        moves along with it, unless it is all the previous chunk holds. Returns the height used."""
+        carry: list[Para] = []
+        if carry_lead and len(chunks[-1]) > 1 and not chunks[-1][-1].style:
+            carry = [chunks[-1].pop()]
+        chunks.append(carry)
+        return self.height_pt(frame, carry)
 
     def code_panels(self, layout: str, name: str, paras: tuple[Para, ...]) -> tuple[tuple[Para, ...], tuple[CodeBox, ...]]:
         """The panels behind the code blocks of one fitted frame's ``paras`` (see :func:`.code.code_boxes`),

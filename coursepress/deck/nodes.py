@@ -88,7 +88,8 @@ class Para:
 @dataclass(frozen=True)
 class TablePlan:
     """A native table: ``header`` and ``rows`` of cells (runs), column widths and row heights in EMU,
-    and the source position of each row (``row_positions``, for glyph reports)."""
+    the source position of each row (``row_positions``, for glyph reports) and the exact line height
+    of its text (``line_pt``; 0: the fonts' own)."""
 
     header: tuple[tuple[Run, ...], ...]
     rows: tuple[tuple[tuple[Run, ...], ...], ...]
@@ -96,6 +97,7 @@ class TablePlan:
     row_heights_emu: tuple[int, ...]
     size_pt: float
     row_positions: tuple[SourcePos, ...] = ()
+    line_pt: float = 0.0
 
 
 @dataclass(frozen=True)

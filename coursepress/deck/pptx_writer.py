@@ -236,6 +236,32 @@ def _describe(shape, name: str, alt: str) -> None:
     c_nv_pr.set("descr", alt)
 
 
+def _exact_line(paragraph, line_pt: float) -> None:
+    """``a:lnSpc/a:spcPts`` (exact line height, ECMA-376 §21.1.2.2.5) as the first child of ``a:pPr``:
+    with each font's own line height, a Latin-only cell's baseline sits higher than a Chinese one's."""
+    ppr = paragraph._p.get_or_add_pPr()
+    for old in ppr.findall(qn("a:lnSpc")):
+        ppr.remove(old)
+    for old in ppr.findall(qn("a:spcBef")):
+        ppr.remove(old)
+    spacing = etree.Element(qn("a:lnSpc"))
+    etree.SubElement(spacing, qn("a:spcPts"), val=str(int(round(line_pt * 100))))
+    before = etree.Element(qn("a:spcBef"))
+    etree.SubElement(before, qn("a:spcPts"), val="0")
+    ppr.insert(0, before)
+    ppr.insert(0, spacing)
+
+
+def _one_face(element, fonts: Fonts) -> None:
+    """Latin text of a table cell in the East-Asian face too: one face's metrics in every cell of a row,
+    so LibreOffice (whose exact line height still follows each line's descent) keeps one baseline, and
+    the widths are those the plan measured (the deck measures with Noto Sans CJK SC)."""
+    for tag in ("a:latin", "a:cs"):
+        for node in element.iter(qn(tag)):
+            if node.get("typeface") == fonts.latin:
+                node.set("typeface", fonts.east_asian)
+
+
 def add_table(slide, box, plan: TablePlan, fonts: Fonts, caption: str) -> None:
     left, top, width, _ = box
     rows = 1 + len(plan.rows)
@@ -253,6 +279,10 @@ def add_table(slide, box, plan: TablePlan, fonts: Fonts, caption: str) -> None:
             cell.margin_left = cell.margin_right = Pt(5.76)
             cell.margin_top = cell.margin_bottom = Pt(3.6)
             write_text(cell.text_frame, (Para(runs, size_pt=plan.size_pt),), fonts, title=True)
+            if plan.line_pt:   # every line the same height in every script: one baseline per row
+                for paragraph in cell.text_frame.paragraphs:
+                    _exact_line(paragraph, plan.line_pt)
+            _one_face(cell._tc, fonts)
 
 
 def add_picture(slide, plan: PicturePlan, slide_plan: SlidePlan) -> None:
@@ -355,7 +385,7 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
     _fix_slide_size_type(prs)
     remember_partnames(prs.part.package)
     choices, _ = resolve(prs, mapping, reference_path)
-    frames = geometry(prs, mapping, reference_path).frames
+    frames = geometry(prs, mapping, reference_path, choices).frames
     for number, slide_plan in enumerate(plan.slides, 1):
         choice = choices[slide_plan.layout]
         slide = prs.slides.add_slide(choice.layout)
