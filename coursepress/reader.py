@@ -22,6 +22,7 @@ from .bibliography import Bibliography, Source
 from .citations import Citer
 from .inlines import InlineReader
 from .numbering import ID_SUFFIX, lone_image, number_tokens, table_caption
+from .hygiene import check_text, decode, line_col
 from .limits import check_bytes, over
 from .resources import load_image, read_project_file
 from .sanitize import sanitize_html
@@ -74,20 +75,21 @@ class LectureReader:
         """Parse and convert; returns None if errors were recorded."""
         pos = SourcePos(self.file)
         try:
-            text = read_project_file(self.root, self.path, pos, "lecture", self.limits.bytes("lecture_mb"),
-                                     lambda size: check_bytes(pos, "lecture file", size, self.limits, "lecture_mb",
-                                                              "split it into two lectures")).decode("utf-8")
+            text = decode(read_project_file(self.root, self.path, pos, "lecture", self.limits.bytes("lecture_mb"),
+                                            lambda size: check_bytes(pos, "lecture file", size, self.limits,
+                                                                     "lecture_mb", "split it into two lectures")),
+                          self.file)
         except ContentError as exc:
             self.problems.errors.append(exc)
             return None
-        except UnicodeDecodeError as exc:
-            self.problems.error(SourcePos(self.file), f"file is not UTF-8 text ({exc.reason} at byte {exc.start})",
-                                "save the file as UTF-8")
-            return None
         before = len(self.problems.errors)
         if "\x00" in text:
-            self.problems.error(SourcePos(self.file, text[:text.index("\x00")].count("\n") + 1),
+            self.problems.error(SourcePos(self.file, *line_col(text, text.index("\x00"))),
                                 "file contains NUL bytes: it is not a text file", "save the lecture as UTF-8 text")
+            return None
+        bad = check_text(text, self.file)        # characters no output can hold, each at its line
+        if bad:
+            self.problems.errors.extend(bad)
             return None
         env: dict = {}
         tokens = self.md.parse(text, env)

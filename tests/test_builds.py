@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -165,7 +166,8 @@ def test_one_failing_output_leaves_every_previous_output_untouched(make_project)
     assert "Traceback" not in result.err and "internal error" not in result.err
     assert set(status_lines(result.out)) <= {"poster.pdf"}      # only "up to date" lines
     assert {name: digest(out / name) for name in before} == before
-    assert sorted(p.name for p in out.iterdir()) == sorted([*before, ".coursepress-state.json"])
+    assert sorted(p.name for p in out.iterdir() if p.name != ".coursepress-hashes.json") == \
+        sorted([*before, ".coursepress-state.json"])
 
 
 def test_sequential_build_reports_the_failure_and_writes_nothing(make_project, tmp_path):
@@ -202,7 +204,8 @@ def test_watch_builds_land_each_output_as_soon_as_it_is_done(make_project, tmp_p
     assert [r.path.name for r in seen] == ["intro.pdf"]
     assert (out / "intro.pdf").read_bytes().startswith(b"%PDF") and not (out / "intro.pptx").exists()
     assert set(json.loads((out / STATE_FILE).read_text())) - {"outputs"} == {"pdf:intro"}    # "outputs": hashes (issue 18)
-    assert sorted(p.name for p in out.iterdir()) == sorted(["intro.pdf", STATE_FILE])    # no staging folder left
+    assert sorted(p.name for p in out.iterdir() if p.name != ".coursepress-hashes.json") == \
+        sorted(["intro.pdf", STATE_FILE])    # no staging folder left
 
 
 def test_up_to_date_check_sees_a_changed_configured_reference_deck(make_project):
@@ -340,9 +343,33 @@ def test_a_killed_build_stops_its_workers_and_the_next_build_removes_its_staging
     assert _wait_until_gone(str(root)) == []
     abandoned = list(out.glob(".coursepress-staging-*"))
     assert abandoned
-    live = out / f".coursepress-staging-{os.getpid()}-test"       # this test process is alive
+    live = out / ".coursepress-staging-livetest"          # owned by this test: its lock is held
     live.mkdir()
-    result = run_build("pptx", "--project", str(root), "--out", str(out))
+    lock = os.open(f"{live}.lock", os.O_CREAT | os.O_RDWR)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        result = run_build("pptx", "--project", str(root), "--out", str(out))
+    finally:
+        os.close(lock)
     assert result.code == 0, result.err
     assert not any(p.exists() for p in abandoned)
     assert live.is_dir()
+    assert sorted(p.name for p in out.glob(".coursepress-staging-*")) == [live.name, f"{live.name}.lock"]
+
+
+def test_a_staging_folder_is_removed_by_owner_not_by_process_id(make_project):
+    """Containers start every build with the same pid: a staging folder named after a live pid (this
+    test's, as an older build named it) or whose lock nobody holds is abandoned and removed, one
+    whose lock is held is kept."""
+    root = make_project()
+    out = root / "out"
+    out.mkdir()
+    same_pid = out / f".coursepress-staging-{os.getpid()}-old"       # the pid is alive, the build is not
+    unlocked = out / ".coursepress-staging-0123456789abcdef"
+    for folder in (same_pid, unlocked):
+        folder.mkdir()
+        (folder / "intro.pdf").write_bytes(b"half")
+    Path(f"{unlocked}.lock").write_bytes(b"")
+    result = run_build("pptx", "--project", str(root), "--out", str(out))
+    assert result.code == 0, result.err
+    assert list(out.glob(".coursepress-staging-*")) == []

@@ -125,7 +125,7 @@ class Fitter:
             para = self.sized(frame, item)
             height = self.para_height_pt(frame, para)
             if height > limit:
-                raise ContentError(pos, f"a paragraph is too long for one slide even alone: '{para.plain[:40]}…'",
+                raise ContentError(para.pos or pos, f"a paragraph is too long for one slide even alone: '{para.plain[:40]}…'",
                                    "split it into shorter points")
             if used + height > limit and chunks[-1]:
                 carry: list[Para] = []
