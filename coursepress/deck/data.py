@@ -15,7 +15,9 @@ from .. import model as m
 from ..charts import series
 from ..errors import ContentError, SourcePos
 from ..numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
+from ..fonts import font_dirs
 from . import chartplan
+from .svgpicture import png_fallback
 from .blocks import runs_of
 from .nodes import CONTINUED, Para, PicturePlan, Run, SlidePlan, TablePlan
 
@@ -255,15 +257,20 @@ def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: 
 
 # ---------------------------------------------------------------- figures
 def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
-    """A figure as a picture scaled into the Chart layout's chart frame, aspect kept, alt text set.
+    """A figure as a picture scaled into the Chart layout's chart frame, aspect kept, alt text set; an SVG
+    is placed as SVG with a PNG rendering for viewers without SVG support (:mod:`.svgpicture`).
 
     Raises:
-        ContentError: an SVG image (PowerPoint needs a bitmap fallback the build cannot make).
+        ContentError: an SVG image resvg cannot render.
     """
     image = block.image
+    fallback = b""
     if image.ext == "svg":
-        raise ContentError(block.pos, f"SVG image '{image.origin[:60]}' cannot be placed on a slide",
-                           "export it as PNG and refer to the PNG")
+        try:
+            fallback = png_fallback(image.data, font_dirs(planner.course.root))
+        except ValueError as exc:
+            raise ContentError(block.pos, f"SVG image '{image.origin[:60]}' cannot be rendered for the slide ({exc})",
+                               "check the SVG opens in a browser, or export it as PNG") from None
     frame = planner.fit.frame("Chart", "Chart")
     width_px, height_px = max(image.width_px, 1), max(image.height_px, 1)
     scale = min(frame.width_emu / width_px, frame.height_emu / height_px)
@@ -271,7 +278,7 @@ def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes
     left = frame.left_emu + (frame.width_emu - width) // 2
     top = frame.top_emu + (frame.height_emu - height) // 2
     name = f"图 {block.number}" if block.number else "图片"
-    picture = PicturePlan(image.data, image.ext, block.alt, name, left, top, width, height)
+    picture = PicturePlan(image.data, image.ext, block.alt, name, left, top, width, height, fallback)
     caption = _caption("图", block.number, block.caption) or block.alt
     notes = (Para((Run(f"{name}：{block.alt}"),)),) + section_notes
     return [_data_slide(planner, "Chart", title, 0, block.pos, caption, notes,

@@ -31,6 +31,21 @@ REFERENCES = "参考文献"
 DATA_BLOCKS = (m.Chart, m.ModelTable, m.Figure, m.Table)
 
 
+def nested_data(blocks) -> list:
+    """Figures, tables and charts inside list items, quotes, boxes and ``:::`` containers of ``blocks``
+    (not ``blocks`` themselves), in source order."""
+    out: list = []
+    for block in blocks:
+        children = ([b for item in block.items for b in item.blocks] if isinstance(block, m.ListBlock) else
+                    getattr(block, "blocks", ()) if isinstance(block, (m.BlockQuote, m.Admonition, m.Only)) else ())
+        for child in children:
+            if isinstance(child, DATA_BLOCKS):
+                out.append(child)
+            else:
+                out.extend(nested_data([child]))
+    return out
+
+
 class Planner:
     """Plans the deck of one lecture against the reference geometry (see module docstring)."""
 
@@ -143,6 +158,8 @@ class Planner:
                 slides.append(self._continued("content", "Title and Content", title,
                                               sum(1 for s in slides if s.kind == "content"), pos, "Content",
                                               chunk, own))
+            for inner in nested_data(pending):   # pictures in list items or quotes: a slide right after
+                slides.extend(self.data_slides(inner, title, ()))
             pending.clear()
 
         for block in content:
@@ -152,6 +169,9 @@ class Planner:
             elif not isinstance(block, m.Notes):
                 pending.append(block)
         flush()
+        for box in (b for b in visible if isinstance(b, m.Admonition)) if not slide_only else ():
+            for inner in nested_data([box]):   # the box's text is in the notes; its pictures get slides
+                slides.extend(self.data_slides(inner, title, ()))
         if slides and first_notes:
             slides[0] = replace(slides[0], notes=tuple(first_notes) + slides[0].notes)
         return slides
