@@ -94,7 +94,6 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
                              poster_landscape=args.landscape, print_ready=args.print_ready,
                              reference=args.reference.resolve() if args.reference else None,
                              verbose=bool(getattr(args, "verbose", False)))
-<<<<<<< HEAD
     clash = collisions(root, settings)
     if clash:
         raise ContentErrors(clash)
@@ -103,21 +102,13 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
         names = [n for n in lecture_names(root) if args.lecture is None or n == args.lecture]
         stamps = fingerprints(root, kinds, settings, names, _configured_reference(root) if "pptx" in kinds else None)
         if not args.force:      # fast path: nothing to do, nothing loaded
-            quick = up_to_date(root, kinds, settings, args.lecture, stamps)
+            wanted = _configured_outputs(root, kinds) if args.command in ("all", "watch") else kinds
+            quick = up_to_date(root, wanted, settings, args.lecture, stamps)
             if quick is not None:
                 for result in quick:
                     _summary(args, result)
                 return EXIT_OK
     from .commit import state_problem
-=======
-    if kinds and not args.force:      # fast path: nothing to do, nothing loaded
-        wanted = _configured_outputs(root, kinds) if args.command in ("all", "watch") else kinds
-        quick = up_to_date(root, wanted, settings, args.lecture, _configured_reference(root) if "pptx" in kinds else None)
-        if quick is not None:
-            for result in quick:
-                _summary(args, result)
-            return EXIT_OK
->>>>>>> main
     from .load import load_course
 
     note = state_problem(out_dir) if kinds else None
