@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from . import model as m
 from .errors import ContentError, Problems, SourcePos
 from .markdown import is_cjk
 from .resources import read_project_file, resolve_path
@@ -120,15 +121,33 @@ class Bibliography:
         return out
 
 
+def cited_entries(bib: Bibliography, keys: list[str]) -> tuple[m.BibEntry, ...]:
+    """The model's entries for ``keys`` (a lecture's citation order): numbered from 1, formatted.
+
+    Raises:
+        ContentError, ContentErrors: see :meth:`Bibliography.format`.
+    """
+    texts = bib.format(keys)
+    return tuple(m.BibEntry(key, number, f"ref-{key}", text, bib.entries[key].item.get("URL"))
+                 for number, (key, text) in enumerate(zip(keys, texts), 1))
+
+
 def bilingual(text: str, item: dict) -> str:
     """GB/T 7714-2015 §8.1.2: more than three authors end in "等" for Chinese entries, "et al." for others.
 
     The CSL style prints the term of its one locale (zh-CN: 等) for every entry;
-    an entry whose authors and title hold no CJK character gets "et al." instead.
+    an entry in another language gets "et al." instead. The language is the entry's
+    ``language`` field when it has one (zh…, chinese), else Chinese when its authors
+    or title hold a CJK character.
     """
-    names = " ".join(str(n.get("family", "")) + str(n.get("given", "")) + str(n.get("literal", ""))
-                     for n in item.get("author", []) if isinstance(n, dict) and n.get("family") != "等")
-    if any(is_cjk(ch) for ch in names + str(item.get("title", ""))):
+    language = str(item.get("language", "")).lower()
+    if language:                             # the entry says (BibTeX langid/language, CSL language)
+        chinese = language.startswith(("zh", "chinese", "中文"))
+    else:
+        names = " ".join(str(n.get("family", "")) + str(n.get("given", "")) + str(n.get("literal", ""))
+                         for n in item.get("author", []) if isinstance(n, dict) and n.get("family") != "等")
+        chinese = any(is_cjk(ch) for ch in names + str(item.get("title", "")))
+    if chinese:
         return text
     return re.sub(r",\s*等(?=[.,])", ", et al", text, count=1)
 

@@ -15,10 +15,10 @@ from typing import Optional
 from markdown_it.token import Token
 
 from . import model as m
-from .code import code_lines, known_language
+from .code import lex
 from .directives import CHART_KINDS, parse_directive, select_models, sort_models, table_columns, option_pos
 from .errors import ContentError, ContentErrors, Problems, SourcePos
-from .bibliography import Bibliography, Source
+from .bibliography import Bibliography, cited_entries
 from .citations import Citer
 from .inlines import InlineReader
 from .numbering import ID_SUFFIX, lone_image, number_tokens, table_caption
@@ -49,21 +49,20 @@ class LectureReader:
         data: the validated model data for directives.
         md: the configured parser from :func:`coursepress.markdown.make_parser`.
         problems: collects errors and warnings.
-        bib: the course bibliography (entries citable as ``[@key]``); None: only course.yaml ``references``.
+        bib: the course bibliography (entries citable as ``[@key]``, see :mod:`coursepress.bibliography`).
     """
 
     def __init__(self, root: Path, path: Path, meta: CourseMeta, data: ModelData, md, problems: Problems,
                  bib: Optional[Bibliography] = None):
         self.root, self.path, self.meta, self.data, self.md, self.problems = root, path, meta, data, md, problems
-        self.bib = bib
+        self.bib = bib if bib is not None else Bibliography()
         self.file = path.resolve().relative_to(root.resolve()).as_posix()
         self.limits = meta.limits.value()
         self.labels: dict[str, str] = {}
         self.footnotes: dict[int, tuple[m.Block, ...]] = {}
         self.footnote_refs: list[m.FootnoteRef] = []
         self._numbers: dict[int, tuple[str, str]] = {}   # token index → (number, id)
-        self.citer = Citer(bib.entries if bib else [r.id for r in meta.references], problems,
-                           bool(meta.bibliography))
+        self.citer = Citer(self.bib.entries, problems, bool(meta.bibliography))
         self.inline = InlineReader(md, problems, self.pos, self.labels, self.footnotes, self.footnote_refs, self.citer)
 
     def pos(self, token: Optional[Token]) -> SourcePos:
@@ -103,8 +102,6 @@ class LectureReader:
         front = self._front_matter(tokens)
         self._token_index = {id(t): i for i, t in enumerate(tokens)}
         self._numbers = number_tokens(tokens, self._set_label)
-        for index, ref in enumerate(self.meta.references, 1):
-            self.labels[f"ref-{ref.id}"] = f"[{index}]"
         body = [t for t in tokens if t.type != "front_matter"]
         self._collect_footnotes(body)
         blocks = self._blocks(body, 0, len(body))
@@ -123,24 +120,13 @@ class LectureReader:
 
     def _references(self) -> Optional[tuple[m.BibEntry, ...]]:
         """The entries this lecture cites, numbered in citation order and formatted; None on error."""
-        keys = self.citer.order
-        if self.bib is None:
-            bib = Bibliography(entries={r.id: Source(r.id, {}, SourcePos("content/course.yaml"))
-                                        for r in self.meta.references})
-            texts = [". ".join(filter(None, [r.authors, r.title, str(r.year or "")])) + "."
-                     for key in keys for r in self.meta.references if r.id == key]
-        else:
-            bib = self.bib
-            try:
-                texts = bib.format(keys)
-            except ContentErrors as exc:
-                self.problems.errors.extend(exc.errors)
-                return None
-            except ContentError as exc:
-                self.problems.errors.append(exc)
-                return None
-        return tuple(m.BibEntry(key, number, f"ref-{key}", text, bib.entries[key].item.get("URL"))
-                     for number, (key, text) in enumerate(zip(keys, texts), 1))
+        try:
+            return cited_entries(self.bib, self.citer.order)
+        except ContentErrors as exc:
+            self.problems.errors.extend(exc.errors)
+        except ContentError as exc:
+            self.problems.errors.append(exc)
+        return None
 
     def _depth_ok(self, tokens: list[Token]) -> bool:
         """False (with an error at the first offending line) if blocks nest deeper than MAX_BLOCK_DEPTH."""
@@ -300,10 +286,10 @@ class LectureReader:
         info = tok.info.strip()
         if not (info.startswith("{") and info.endswith("}")):
             language = info.split()[0] if info else ""
-            if not known_language(language):
+            known, _ = lex(tok.content, language)   # lexed once while loading: the forked writers find it cached
+            if not known:
                 self.problems.warn(pos, f"unknown code language '{language}': the block is shown as plain text",
                                    "use a Pygments language name (python, bash, json …), or 'text' for output")
-            code_lines(tok.content, language)   # lexed once while loading: the forked writers find it cached
             return m.CodeBlock(tok.content, language, pos)
         call = parse_directive(info[1:-1].strip(), tok.content, pos, self.problems)
         if call is None:

@@ -271,22 +271,30 @@ def test_c37_hard_breaks_in_deck_and_handout(case_project):
         for shape in slide.shapes:
             if not shape.has_text_frame:
                 continue
-            for p in shape.text_frame._txBody.iter(f"{A}p"):
-                pieces, current = [], ""
+            rows = []          # (line text, paragraph index, paragraph has a:buNone) for every line shown
+            for k, p in enumerate(shape.text_frame._txBody.iter(f"{A}p")):
+                bu_none = p.find(f"{A}pPr/{A}buNone") is not None
+                current = ""
                 for child in p:
                     if child.tag == f"{A}r":
                         current += child.findtext(f"{A}t")
                     elif child.tag == f"{A}br":
-                        pieces.append(current)
+                        rows.append((current, k, bu_none))
                         current = ""
-                pieces.append(current)
-                if pieces[0] == poem[0]:
-                    assert pieces == poem
-                    found_poem = True
-                if pieces[0] == "定义：":
-                    assert len(pieces) == 2 and pieces[1].startswith("困惑度")
-                    found_definition = True
-                assert "， 疑" not in "".join(pieces)
+                rows.append((current, k, bu_none))
+            texts = [t for t, _, _ in rows]
+            if poem[0] in texts:
+                at = texts.index(poem[0])
+                assert texts[at:at + 4] == poem                       # four lines, in order
+                paras = {k for _, k, _ in rows[at:at + 4]}
+                # one paragraph with three a:br, or four paragraphs without bullets
+                assert len(paras) == 1 or (len(paras) == 4 and all(b for _, _, b in rows[at:at + 4])), rows
+                found_poem = True
+            if "定义：" in texts:
+                at = texts.index("定义：")
+                assert rows[at + 1][0].startswith("困惑度") and rows[at + 1][1] == rows[at][1]   # a:br, same item
+                found_definition = True
+            assert not any("， 疑" in t for t in texts)
     assert found_poem and found_definition
     lines = [line.strip() for page in page_texts(out / "lecture.pdf") for line in page.splitlines()]
     for line in poem + ["定义："]:

@@ -491,11 +491,11 @@ def test_a_refused_template_url_is_named_at_its_template_line(built):
 def test_a_paragraph_too_long_for_a_slide_is_named_at_its_own_line(built, where):
     root, out, before = built
     path = lecture(root)
-    paragraphs = ["短的一段。"] * 4
-    paragraphs[where] = "很长的一段话，" * 400
-    path.write_text(path.read_text(encoding="utf-8") + "\n# 长段\n\n" + "\n\n".join(paragraphs) + "\n",
+    points = ["- 短的一点"] * 4
+    points[where] = "- " + "很长的一点，" * 400
+    path.write_text(path.read_text(encoding="utf-8") + "\n# 长段\n\n::: slides\n" + "\n".join(points) + "\n:::\n",
                     encoding="utf-8")
-    line = line_of(path, "很长的一段话")
+    line = line_of(path, "很长的一点")
     refused(run_build("pptx", "--project", str(root)), f"content/lectures/intro.md:{line}: a paragraph is too long "
             "for one slide", "split it", out, before)
 

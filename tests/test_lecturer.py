@@ -251,6 +251,9 @@ def test_bilingual_et_al_rule():
     chinese = {"author": [{"family": "王小明"}], "title": "大模型"}
     assert bilingual("ZHAO W, ZHOU K, LI J, 等. A Survey[J].", english) == "ZHAO W, ZHOU K, LI J, et al. A Survey[J]."
     assert bilingual("王小明, 李四, 张三, 等. 大模型[J].", chinese) == "王小明, 李四, 张三, 等. 大模型[J]."
+    pinyin = {"author": [{"family": "Wang", "given": "X"}], "title": "Da moxing", "language": "zh-CN"}
+    assert bilingual("WANG X, LI S, ZHANG S, 等. Da moxing[J].", pinyin) == "WANG X, LI S, ZHANG S, 等. Da moxing[J]."
+    assert bilingual("王小明, 等. 大模型[J].", {**chinese, "language": "en"}) == "王小明, et al. 大模型[J]."
 
 
 def test_citation_syntax_and_labels():
