@@ -30,6 +30,7 @@ from ..errors import ContentError
 from .chartxml import add_chart
 from .codeshapes import add_code_panels, code_spacing, colour_run, spacing
 from .glyphs import GlyphChain
+from .mathshapes import FormulaArt, add_formula, spacer
 from .nodes import DeckPlan, Para, PicturePlan, Run, SlidePlan, TablePlan
 from .package import remember_partnames, reproducible_zip
 from .svgpicture import add_svg_picture
@@ -114,6 +115,8 @@ def _write_runs(paragraph, para: Para, fonts: Fonts) -> None:
                 if para.size_pt:
                     rpr.set("sz", str(int(round(para.size_pt * 100))))
                 rpr.set("b", "1" if run_plan.bold else "0")
+                if run_plan.baseline:
+                    rpr.set("baseline", str(run_plan.baseline))
                 if run_plan.italic:
                     rpr.set("i", "1")
                 if run_plan.strike:
@@ -191,6 +194,12 @@ def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = 
         first._p.remove(child)
     for i, (para, start) in enumerate(zip(paras, _starts(paras))):
         paragraph = first if i == 0 else text_frame.add_paragraph()
+        if para.formula is not None:
+            if notes:     # notes hold text only: the lecturer reads the formula's TeX
+                para = replace(para, runs=(Run(para.formula.tex),), formula=None)
+            else:
+                spacer(paragraph, para.formula, para.size_pt, para.before_pt)
+                continue
         if para.bullet == "number" and not 1 <= start <= 32767:
             para = replace(para, runs=(Run(f"{para.number}. "),) + tuple(para.runs), bullet="literal")
         if levels is not None and not notes:
@@ -362,10 +371,11 @@ def _fix_slide_size_type(prs) -> None:
 
 
 def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
-           mapping: Optional[dict[str, str]] = None) -> tuple[bytes, int]:
+           mapping: Optional[dict[str, str]] = None, formula_art: Optional[FormulaArt] = None) -> tuple[bytes, int]:
     """Build the deck of ``plan`` on the reference deck; returns (PPTX bytes, slide count).
 
     ``mapping``: course.yaml ``deck.layouts`` (see :func:`coursepress.deck.layouts.resolve`).
+    ``formula_art`` draws the display formulas (OMML and fallback picture); needed only if the plan has any.
     """
     prs = Presentation(str(reference_path))
     slide_ids = prs.slides._sldIdLst
@@ -399,12 +409,16 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
                 write_text(ph.text_frame, paras, fonts, title=name == "Title")
                 if name != "Title" and slide_plan.code_boxes and fonts.code is not None:
                     add_code_panels(slide, ph, slide_plan.code_boxes, fonts.code)
+                for count, para in enumerate((p for p in paras if p.formula is not None), 1):
+                    add_formula(slide, para.formula, formula_art, count)
             else:
                 _take_box(ph)   # an empty placeholder would show its prompt while editing
         for name, paras in texts.items():
             frame = layout_frames.get(name)
             if paras and name not in placeholders and frame is not None and frame.virtual:
                 write_text(_text_box(slide, frame).text_frame, paras, fonts, levels=frame)
+                for count, para in enumerate((p for p in paras if p.formula is not None), 1):
+                    add_formula(slide, para.formula, formula_art, count)
         if slide_plan.footer:
             _copy_footer(slide, choice.footers, plan.footer, number, fonts)
         write_text(slide.notes_slide.notes_text_frame, slide_plan.notes, fonts, notes=True)
