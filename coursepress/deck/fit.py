@@ -10,8 +10,7 @@ lines at 28 pt) is a :class:`~coursepress.errors.ContentError` at its source lin
 from __future__ import annotations
 
 from dataclasses import replace
-
-from typing import Optional
+from typing import Callable, Optional
 
 from ..code import CodeTheme, code_theme
 from ..errors import ContentError, SourcePos
@@ -25,15 +24,32 @@ TITLE_MIN_PT = 28.0
 BODY_MIN_PT = 18.0
 STEP_PT = 2.0
 EMU_PER_PT = 12700
+FORMULA_PAD_PT = 6.0      # above and below a display formula on a slide
+
+
+def _no_formulas(tex: str) -> tuple[float, float]:
+    raise ValueError(f"no formula renderer to measure '{tex[:40]}'")
 
 
 class Fitter:
-    """Measures paragraphs against the frames of ``geometry`` with ``measurer``."""
+    """Measures paragraphs against the frames of ``geometry`` with ``measurer``.
 
-    def __init__(self, geometry: Geometry, measurer: Measurer, code: Optional[CodeTheme] = None) -> None:
-        self.geometry, self.measurer = geometry, measurer
+    ``formula_em``: TeX → (width, height) of the display formula in em of its font size
+    (from :class:`coursepress.mathrender.MathRenderer`); needed only for decks with formulas.
+    """
+
+    def __init__(self, geometry: Geometry, measurer: Measurer, code: Optional[CodeTheme] = None,
+                 formula_em: Callable[[str], tuple[float, float]] = _no_formulas) -> None:
+        self.geometry, self.measurer, self.formula_em = geometry, measurer, formula_em
         self.code = code or code_theme(TOOL_ROOT)
         self.notes: list[ContentError] = []    # what only -v reports (code lines wrapped, forced splits)
+
+    def formula_box_pt(self, frame: Frame, para: Para, size_pt: float = 0.0) -> tuple[float, float]:
+        """(width, height) in pt of the formula of ``para`` at the level's size, scaled down to the frame width."""
+        size = size_pt or para.size_pt or frame.level(para.level).size_pt
+        width_em, height_em = self.formula_em(para.formula.tex)
+        scale = min(1.0, frame.text_width_pt / max(width_em * size, 1e-6))
+        return width_em * size * scale, height_em * size * scale
 
     def frame(self, layout: str, name: str) -> Frame:
         return self.geometry.frames[layout][name]
@@ -49,6 +65,9 @@ class Fitter:
         """Height of ``para`` in ``frame``: space before + lines × size × line height × line spacing."""
         level = frame.level(para.level)
         size = size_pt or para.size_pt or level.size_pt
+        if para.formula is not None:
+            return level.space_before_pt * size / level.size_pt + self.formula_box_pt(frame, para, size)[1] \
+                + 2 * FORMULA_PAD_PT
         if para.style:     # a code line: fixed pitch, no space before (the block's panel pad is added by flow)
             return size * self.code.slide_line
         width = frame.text_width_pt - self.indent_pt(frame, para)
@@ -139,6 +158,40 @@ class Fitter:
             chunks[-1].append(para)
             used += height
         return [tuple(c) for c in chunks if c]
+
+    def place_formulas(self, layout: str, name: str, paras: tuple[Para, ...]) -> tuple[Para, ...]:
+        """``paras`` of one fitted frame with each display formula's box set (centred in the text area,
+        below what precedes it) and, as :meth:`code_panels` does, every text paragraph's line pitch and
+        space before fixed at what was measured, so viewers put the text around the formulas where they
+        were measured to be (the first paragraph gets no space before)."""
+        if not any(p.formula is not None for p in paras):
+            return paras
+        frame = self.frame(layout, name)
+        out: list[Para] = []
+        used = 0.0
+        previous: Optional[Para] = None
+        for index, para in enumerate(paras):
+            level = frame.level(para.level)
+            size = para.size_pt or level.size_pt
+            before = level.space_before_pt * size / level.size_pt if index else 0.0
+            if para.style and (previous is None or (previous.style, previous.group) != (para.style, para.group)):
+                used += 2 * self.code.slide_pad_pt       # a code block's panel padding (see _flow_code)
+            previous = para
+            if para.formula is not None:
+                width_pt, height_pt = self.formula_box_pt(frame, para)
+                left_pt = (frame.text_width_pt - width_pt) / 2
+                para = replace(para, before_pt=before, formula=replace(
+                    para.formula, width_emu=int(width_pt * EMU_PER_PT), height_emu=int(height_pt * EMU_PER_PT),
+                    left_emu=frame.left_emu + frame.insets_emu[0] + int(left_pt * EMU_PER_PT),
+                    top_emu=frame.top_emu + frame.insets_emu[1] + int((used + before + FORMULA_PAD_PT) * EMU_PER_PT),
+                    size_pt=size * width_pt / max(self.formula_em(para.formula.tex)[0] * size, 1e-6)))
+                used += before + height_pt + 2 * FORMULA_PAD_PT
+            else:
+                if not para.style and not para.pitch_pt:
+                    para = replace(para, pitch_pt=size * self.measurer.line_em * level.line_spacing, before_pt=before)
+                used += self.para_height_pt(frame, para)
+            out.append(para)
+        return tuple(out)
 
     def _flow_code(self, frame: Frame, lines: list[Para], chunks: list[list[Para]], used: float,
                    pos: SourcePos) -> float:
