@@ -385,7 +385,7 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
     _fix_slide_size_type(prs)
     remember_partnames(prs.part.package)
     choices, _ = resolve(prs, mapping, reference_path)
-    frames = geometry(prs, mapping, reference_path, choices).frames
+    frames = plan.frames or geometry(prs, mapping, reference_path, choices).frames
     for number, slide_plan in enumerate(plan.slides, 1):
         choice = choices[slide_plan.layout]
         slide = prs.slides.add_slide(choice.layout)
