@@ -237,6 +237,40 @@ def test_an_image_replaced_by_one_of_the_same_size_and_time_is_rebuilt(built):
     assert lines["intro.pdf"] != "up to date" and lines["intro.pptx"] != "up to date" and lines["poster.pdf"] == "up to date"
 
 
+def test_the_hash_cache_sees_a_same_size_file_with_the_old_time(tmp_path, monkeypatch):
+    """The cache of content hashes is keyed by the change time too, which ``cp -p``/``utime`` cannot set back."""
+    import time
+
+    from coursepress import stamps
+    monkeypatch.setattr(stamps, "RACY_S", -1.0)      # keep even a digest of a file written just now
+    path = tmp_path / "a.png"
+    path.write_bytes(PNG_RED)
+    old = path.stat()
+    hashes = stamps.FileHashes(tmp_path)
+    assert hashes.digest(path) == hashlib.sha256(PNG_RED).hexdigest()
+    hashes.save()
+    assert str(path) in json.loads((tmp_path / stamps.CACHE_FILE).read_text())
+    time.sleep(0.05)                                  # a later clock tick for the change time (no assertion on time)
+    path.write_bytes(PNG_BLUE)
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))
+    now = path.stat()
+    assert (now.st_ino, now.st_size, now.st_mtime_ns) == (old.st_ino, old.st_size, old.st_mtime_ns)
+    assert stamps.FileHashes(tmp_path).digest(path) == hashlib.sha256(PNG_BLUE).hexdigest()
+
+
+def test_the_hash_cache_keeps_no_digest_of_a_file_changed_just_now(tmp_path):
+    """Racy-clean rule (as git's): a file changed within the clock's granularity could change again
+    unseen, so its digest is not kept."""
+    from coursepress import stamps
+    path = tmp_path / "a.png"
+    path.write_bytes(PNG_RED)
+    hashes = stamps.FileHashes(tmp_path)
+    hashes.digest(path)
+    hashes.save()
+    cache = tmp_path / stamps.CACHE_FILE
+    assert not cache.exists() or str(path) not in json.loads(cache.read_text())
+
+
 def test_a_changed_source_date_epoch_rebuilds_and_is_written(built):
     root, out, _ = built
     result = _run_env({"SOURCE_DATE_EPOCH": "1700000000"}, "pdf", "--project", str(root))
