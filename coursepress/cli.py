@@ -64,13 +64,14 @@ def _say(args, text: str) -> None:
 
 
 def _report(exc: BaseException, verbose: bool = False) -> None:
+    """Print the problems of ``exc`` to stderr, one per line; an internal error as such (its traceback with -v)."""
     errors = exc.errors if isinstance(exc, ContentErrors) else [exc]
     for err in errors:
         if isinstance(err, InternalError):
             print(err.detail if verbose and err.detail else "", end="", file=sys.stderr)
-            print(err, file=sys.stderr)
+            print(err, file=sys.stderr, flush=True)
         else:
-            print(f"error: {err}", file=sys.stderr)
+            print(f"error: {err}", file=sys.stderr, flush=True)
     if isinstance(exc, ContentErrors) and len(errors) > 1:
         print(f"{len(errors)} problems; no output was changed", file=sys.stderr)
 
