@@ -561,3 +561,42 @@ def test_a_row_too_tall_for_a_slide_is_named_at_its_model(built):
     _chars(root, "content/data/models.yaml", "organisation: 乙公司", "organisation: " + "乙公司很长" * 300)
     refused(run_build("pptx", "--project", str(root)), f"content/data/models.yaml:{line_of(models, 'Beta-Pro')}: "
             "a table row (row 2) is taller", "shorten", out, before)
+
+
+# ---------------------------------------------------------------- no picture vanishes
+def _broken_images() -> dict[str, bytes]:
+    import io
+    import struct
+    import zlib
+
+    from PIL import Image
+
+    def saved(kind: str) -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", (20, 10), (200, 30, 30)).save(out, kind)
+        return out.getvalue()
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    png, gif, jpeg = saved("PNG"), saved("GIF"), saved("JPEG")
+    return {
+        "truncated.png": png[: len(png) // 2],
+        "garbage.png": png[:33] + bytes(200),
+        "zero.png": b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 0, 0, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b""),
+        "broken.gif": gif[:13] + b"\xff" * 20,
+        "truncated.jpg": jpeg[: len(jpeg) // 3],
+    }
+
+
+@pytest.mark.parametrize("command", ["pdf", "pptx"])
+@pytest.mark.parametrize("name", list(_broken_images()))
+def test_an_image_that_cannot_be_decoded_is_an_error_at_its_line_in_every_output(built, name, command):
+    """It used to vanish from the handout (exit 0, its alt text printed instead) while the deck refused it."""
+    root, out, before = built
+    (root / "content/lectures" / name).write_bytes(_broken_images()[name])
+    path = lecture(root)
+    path.write_text(path.read_text(encoding="utf-8") + f"\n![坏图]({name})\n", encoding="utf-8")
+    refused(run_build(command, "--project", str(root)), f"content/lectures/intro.md:{line_of(path, name)}: "
+            f"image '{name}' cannot be decoded", "save it again", out, before)
