@@ -47,6 +47,7 @@ def test_init_then_all_with_no_options_builds_everything(tmp_path):
     text = norm("".join(page_texts(course / "dist/intro.pdf")))
     assert norm("[1] ZHAO W X, ZHOU K, LI J, et al. A Survey of Large Language Models[J/OL]") in text
     assert norm("[2] 李航. 统计学习方法[M]. 2 版. 北京: 清华大学出版社, 2019.") in text
+    assert "\\frac" not in text and "(1)" in text        # the example's display formula is typeset and numbered
     from pptx import Presentation
     titles = [s.shapes.title.text for s in Presentation(str(course / "dist/intro.pptx")).slides if s.shapes.title]
     assert "参考文献" in titles
