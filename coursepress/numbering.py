@@ -13,6 +13,10 @@ from markdown_it.token import Token
 
 ID_SUFFIX = re.compile(r"\s*\{#([A-Za-z][\w:-]*)\}\s*$")
 _ZH_DIGITS = "零一二三四五六七八九"
+# What a cross-reference to a numbered display formula prints: 式 (1) (the number in
+# parentheses, as it stands at the right margin beside the formula).
+EQUATION_LABEL = "式 ({})"
+EQUATION_NUMBER = "({})"
 
 
 def zh_numeral(n: int) -> str:
@@ -30,7 +34,8 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None])
     """Number the headings, tables and figures of one lecture, in document order.
 
     Headings: 一、 for level 1, then 1.1, 1.1.1 …; tables (Markdown tables and
-    ``{model-table}``) 表 n; figures (lone images and ``{chart}``) 图 n. Ids come
+    ``{model-table}``) 表 n; figures (lone images and ``{chart}``) 图 n; display
+    formulas with an ``{#id}`` 式 (n). Ids come
     from ``{#id}`` / ``:id:``, else ``sec-1-2``, ``tbl-n``, ``fig-n``.
 
     Args:
@@ -43,8 +48,14 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None])
     """
     numbers: dict[int, tuple[str, str]] = {}
     counters = [0] * 6
-    figures = tables = 0
+    figures = tables = equations = 0
     for i, tok in enumerate(tokens):
+        eq_id = equation_id(tok)
+        if eq_id:
+            equations += 1
+            label(eq_id, EQUATION_LABEL.format(equations), tok)
+            numbers[i] = (str(equations), eq_id)
+            continue
         if tok.type == "heading_open":
             level = int(tok.tag[1])
             counters[level - 1] += 1
@@ -81,6 +92,16 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None])
             label(str(ident), f"图 {figures}", tok)
             numbers[i] = (str(figures), str(ident))
     return numbers
+
+
+def equation_id(tok: Token) -> str:
+    """The ``{#eq-id}`` of a display formula (``$$…$$ {#id}`` or a ```` ```math {#id} ```` fence), or ""."""
+    if tok.type == "math_block":
+        return tok.info
+    if tok.type == "fence" and tok.info.strip().split(maxsplit=1)[:1] == ["math"]:
+        match = ID_SUFFIX.search(tok.info)
+        return match.group(1) if match else ""
+    return ""
 
 
 def heading_id(inline: Token) -> str:

@@ -21,6 +21,7 @@ from .errors import ContentError, ContentErrors, Problems, SourcePos
 from .bibliography import Bibliography, cited_entries
 from .citations import Citer
 from .inlines import InlineReader
+from .mathtex import tex_position, tex_problems
 from .numbering import ID_SUFFIX, lone_image, number_tokens, table_caption
 from .hygiene import check_text, decode, line_col
 from .limits import check_bytes, over
@@ -91,6 +92,7 @@ class LectureReader:
             self.problems.errors.extend(bad)
             return None
         env: dict = {}
+        self.inline.source_lines = tuple(text.splitlines())
         tokens = self.md.parse(text, env)
         if text.lstrip("\ufeff").startswith("---") and tokens and tokens[0].type == "hr" and tokens[0].map == [0, 1]:
             self.problems.error(SourcePos(self.file, 1), "front matter starts here but is never closed",
@@ -237,6 +239,8 @@ class LectureReader:
                 out.append(m.BlockQuote(tuple(self._blocks(tokens, i + 1, close)), self.pos(tok)))
             elif kind in ("fence", "code_block"):
                 out.append(self._fence(tok))
+            elif kind == "math_block":
+                out.append(self._math_block(tok, tok.content, tok.meta.get("column", 0)))
             elif kind == "table_open":
                 cap_tok, _ = table_caption(tokens, i)
                 if cap_tok is not None:
@@ -281,9 +285,25 @@ class LectureReader:
         caption = tuple(self.inline.text(title, inline)) if title else ()
         return m.Figure(data, alt.strip(), caption, int(number), ident, pos)
 
+    def _math_block(self, tok: Token, tex: str, column: int) -> Optional[m.MathBlock]:
+        """A display formula; its TeX is checked here so ``check`` finds every bad formula."""
+        pos = self.pos(tok)
+        if tok.type == "math_block" and not tok.meta.get("closed", True):
+            self.problems.error(pos, "'$$' opens a display formula that is never closed",
+                                "end the formula with a line '$$' (or '$$ {#eq-id}' to number it)")
+            return None
+        number, ident = self._numbers.get(self._index(tok), ("0", ""))
+        first = pos.line + (1 if tok.type == "fence" or not column else 0)
+        for problem in tex_problems(tex, display=True):
+            where = tex_position(tex, problem.offset, SourcePos(pos.file, first, column), self.inline.source_lines)
+            self.problems.error(where, f"in display formula: {problem.message}", problem.hint)
+        return m.MathBlock(tex, int(number), ident, pos, column)
+
     def _fence(self, tok: Token) -> Optional[m.Block]:
         pos = self.pos(tok)
         info = tok.info.strip()
+        if info.split(maxsplit=1)[:1] == ["math"]:
+            return self._math_block(tok, tok.content.strip("\n"), 0)
         if not (info.startswith("{") and info.endswith("}")):
             language = info.split()[0] if info else ""
             known, _ = lex(tok.content, language)   # lexed once while loading: the forked writers find it cached

@@ -358,3 +358,49 @@ def test_handout_splits_long_code_between_statements_and_says_so(make_project):
             assert lines[0].startswith("def f"), lines[:3]      # the page starts with a top-level statement
     after = code_pages[-1] + 1
     assert all("代码接上页" not in text for text in pages[after:] + pages[:code_pages[0]])
+
+
+def test_lead_in_moves_with_its_code_to_the_next_slide(make_project):
+    """When a code block moves to the next slide, the paragraph that introduces it moves with it."""
+    bodies = ["def f{i}(x):\n    # 注释 {i}\n    return [y * {i} for y in x if y > 0]\n",
+              "for f in *.txt; do\n  wc -l \"$f\"  # 统计行数 {i}\ndone | sort -n | tail -{i}\n",
+              "epoch {i}: loss=0.{i}23\n训练完成\n"]
+    parts = ["---\ntitle: 多个代码块\n---\n\n# 代码\n"]
+    for i in range(15):
+        if i % 5 == 0:
+            parts.append(f"\n## 第 {i} 节\n")
+        language = ("python", "bash", "output")[i % 3]
+        parts.append(f"\n第 {i} 个例子：\n\n```{language}\n{bodies[i % 3].format(i=i)}```\n")
+    root = make_project(lecture="".join(parts))
+    out, result = _build(root, "pptx")
+    assert "warning" not in result.err, result.err
+    prs = Presentation(str(out / "intro.pptx"))
+    moved = 0
+    for slide in prs.slides:
+        body = [p for s in slide.shapes if s.has_text_frame and s.name != "Title"
+                and not s.name.startswith("Code panel") for p in s.text_frame.paragraphs]
+        texts = [p.text for p in body]
+        for k, text in enumerate(texts):
+            match = re.fullmatch(r"第 (\d+) 个例子：?", text)
+            if match:
+                first_code = bodies[int(match.group(1)) % 3].format(i=match.group(1)).splitlines()[0]
+                assert k + 1 < len(texts) and texts[k + 1] == first_code, (title_of(slide), texts)
+                moved += k == 0 and title_of(slide).endswith("（续）")
+    assert moved >= 1, "no code block moved to a continuation slide: the test proves nothing"
+
+
+def test_project_code_theme_is_used_and_checked(make_project):
+    """A project's own templates/code/theme.toml sets the colours; a value that is no colour is an error."""
+    theme = (REPO / "templates/code/theme.toml").read_text(encoding="utf-8")
+    mine = re.sub(r'(?m)^keyword\s*=\s*"#[0-9a-f]{6}"', 'keyword = "#AB0012"', theme)
+    lecture = "---\ntitle: 主题\n---\n\n# 一\n\n```python\nfor x in y:\n    pass\n```\n"
+    root = make_project(lecture=lecture, files={"templates/code/theme.toml": mine})
+    out, _ = _build(root, "pptx")
+    prs = Presentation(str(out / "intro.pptx"))
+    fills = {r[1].find(f"{A}solidFill/{A}srgbClr").get("val") for slide in prs.slides
+             for text, runs in _code_paragraphs(slide) for r in runs if r[0] == "for"}
+    assert fills == {"AB0012"}
+    (root / "templates/code/theme.toml").write_text(mine.replace('"#AB0012"', '"blue"'), encoding="utf-8")
+    bad = run_build("pptx", "--project", str(root), "--out", str(root / "out2"))
+    assert bad.code == 1 and "Traceback" not in bad.err
+    assert re.search(r"theme\.toml: \[colours\] keyword = 'blue' is not a colour", bad.err), bad.err

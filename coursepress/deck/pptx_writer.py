@@ -30,10 +30,12 @@ from ..errors import ContentError
 from .chartxml import add_chart
 from .codeshapes import add_code_panels, code_spacing, colour_run, spacing
 from .glyphs import GlyphChain
+from .linear import add_slide, index_relationships
+from .mathshapes import FormulaArt, add_formula, spacer
 from .nodes import DeckPlan, Para, PicturePlan, Run, SlidePlan, TablePlan
 from .package import remember_partnames, reproducible_zip
 from .svgpicture import add_svg_picture
-from .layouts import ph_type, resolve
+from .layouts import fix_slide_size_type, ph_type, resolve, slide_placeholders, text_box
 from .reference import geometry
 
 HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
@@ -114,6 +116,8 @@ def _write_runs(paragraph, para: Para, fonts: Fonts) -> None:
                 if para.size_pt:
                     rpr.set("sz", str(int(round(para.size_pt * 100))))
                 rpr.set("b", "1" if run_plan.bold else "0")
+                if run_plan.baseline:
+                    rpr.set("baseline", str(run_plan.baseline))
                 if run_plan.italic:
                     rpr.set("i", "1")
                 if run_plan.strike:
@@ -191,6 +195,12 @@ def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = 
         first._p.remove(child)
     for i, (para, start) in enumerate(zip(paras, _starts(paras))):
         paragraph = first if i == 0 else text_frame.add_paragraph()
+        if para.formula is not None:
+            if notes:     # notes hold text only: the lecturer reads the formula's TeX
+                para = replace(para, runs=(Run(para.formula.tex),), formula=None)
+            else:
+                spacer(paragraph, para.formula, para.size_pt, para.before_pt)
+                continue
         if para.bullet == "number" and not 1 <= start <= 32767:
             para = replace(para, runs=(Run(f"{para.number}. "),) + tuple(para.runs), bullet="literal")
         if levels is not None and not notes:
@@ -227,6 +237,32 @@ def _describe(shape, name: str, alt: str) -> None:
     c_nv_pr.set("descr", alt)
 
 
+def _exact_line(paragraph, line_pt: float) -> None:
+    """``a:lnSpc/a:spcPts`` (exact line height, ECMA-376 §21.1.2.2.5) as the first child of ``a:pPr``:
+    with each font's own line height, a Latin-only cell's baseline sits higher than a Chinese one's."""
+    ppr = paragraph._p.get_or_add_pPr()
+    for old in ppr.findall(qn("a:lnSpc")):
+        ppr.remove(old)
+    for old in ppr.findall(qn("a:spcBef")):
+        ppr.remove(old)
+    spacing = etree.Element(qn("a:lnSpc"))
+    etree.SubElement(spacing, qn("a:spcPts"), val=str(int(round(line_pt * 100))))
+    before = etree.Element(qn("a:spcBef"))
+    etree.SubElement(before, qn("a:spcPts"), val="0")
+    ppr.insert(0, before)
+    ppr.insert(0, spacing)
+
+
+def _one_face(element, fonts: Fonts) -> None:
+    """Latin text of a table cell in the East-Asian face too: one face's metrics in every cell of a row,
+    so LibreOffice (whose exact line height still follows each line's descent) keeps one baseline, and
+    the widths are those the plan measured (the deck measures with Noto Sans CJK SC)."""
+    for tag in ("a:latin", "a:cs"):
+        for node in element.iter(qn(tag)):
+            if node.get("typeface") == fonts.latin:
+                node.set("typeface", fonts.east_asian)
+
+
 def add_table(slide, box, plan: TablePlan, fonts: Fonts, caption: str) -> None:
     left, top, width, _ = box
     rows = 1 + len(plan.rows)
@@ -244,6 +280,10 @@ def add_table(slide, box, plan: TablePlan, fonts: Fonts, caption: str) -> None:
             cell.margin_left = cell.margin_right = Pt(5.76)
             cell.margin_top = cell.margin_bottom = Pt(3.6)
             write_text(cell.text_frame, (Para(runs, size_pt=plan.size_pt),), fonts, title=True)
+            if plan.line_pt:   # every line the same height in every script: one baseline per row
+                for paragraph in cell.text_frame.paragraphs:
+                    _exact_line(paragraph, plan.line_pt)
+            _one_face(cell._tc, fonts)
 
 
 def add_picture(slide, plan: PicturePlan, slide_plan: SlidePlan) -> None:
@@ -289,67 +329,27 @@ def _copy_footer(slide, footers: list, footer: str, number: int, fonts: Fonts) -
 
 
 # ---------------------------------------------------------------- deck
-def _slide_placeholders(slide, choice) -> dict:
-    """The slide's placeholders under their role names ("Title", "Content", …); placeholders of the
-    layout no role fills are removed (an empty placeholder would show its prompt while editing).
-
-    python-pptx clones the layout's placeholders in layout order, so the n-th cloned placeholder is the
-    n-th cloneable one of the layout (a LibreOffice-saved layout may give several the same ``idx``).
-    """
-    roles = {id(shape._element): name for name, shape in choice.slots.items() if shape is not None}
-    cloned = [ph for ph in choice.layout.iter_cloneable_placeholders()]
-    out = {}
-    for layout_ph, ph in zip(cloned, list(slide.placeholders)):
-        name = roles.get(id(layout_ph._element))
-        if name is None:
-            _take_box(ph)
-            continue
-        ph._element.nvSpPr.cNvPr.set("name", name)
-        out[name] = ph
-    return out
-
-
-def _text_box(slide, frame):
-    """A text box at a virtual frame (the layout lacks that placeholder), with the frame's insets."""
-    box = slide.shapes.add_textbox(Emu(frame.left_emu), Emu(frame.top_emu), Emu(frame.width_emu),
-                                   Emu(frame.height_emu))
-    box._element.nvSpPr.cNvPr.set("name", frame.name)
-    tf = box.text_frame
-    tf.margin_left, tf.margin_top, tf.margin_right, tf.margin_bottom = (Emu(v) for v in frame.insets_emu)
-    return box
-
-
-def _fix_slide_size_type(prs) -> None:
-    """``p:sldSz/@type`` that matches the size (ECMA-376 §19.7.32): a 16:9 deck flagged "screen4x3"
-    (python-pptx's default template, resized) is flagged as what it is, else "custom" (no attribute)."""
-    size = prs.part._element.find(qn("p:sldSz"))
-    known = {(9144000, 6858000): "screen4x3", (9144000, 5143500): "screen16x9", (9144000, 5715000): "screen16x10"}
-    kind = known.get((int(size.get("cx")), int(size.get("cy"))))
-    if kind:
-        size.set("type", kind)
-    elif "type" in size.attrib:
-        del size.attrib["type"]
-
-
 def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
-           mapping: Optional[dict[str, str]] = None) -> tuple[bytes, int]:
+           mapping: Optional[dict[str, str]] = None, formula_art: Optional[FormulaArt] = None) -> tuple[bytes, int]:
     """Build the deck of ``plan`` on the reference deck; returns (PPTX bytes, slide count).
 
     ``mapping``: course.yaml ``deck.layouts`` (see :func:`coursepress.deck.layouts.resolve`).
+    ``formula_art`` draws the display formulas (OMML and fallback picture); needed only if the plan has any.
     """
     prs = Presentation(str(reference_path))
     slide_ids = prs.slides._sldIdLst
     for slide_id in list(slide_ids):   # a user's master may carry example slides
         prs.part.drop_rel(slide_id.rId)
         slide_ids.remove(slide_id)
-    _fix_slide_size_type(prs)
+    fix_slide_size_type(prs)
     remember_partnames(prs.part.package)
+    index_relationships(prs.part)       # one relationship per slide: look-ups by index, not by scanning
     choices, _ = resolve(prs, mapping, reference_path)
-    frames = geometry(prs, mapping, reference_path).frames
+    frames = plan.frames or geometry(prs, mapping, reference_path, choices).frames
     for number, slide_plan in enumerate(plan.slides, 1):
         choice = choices[slide_plan.layout]
-        slide = prs.slides.add_slide(choice.layout)
-        placeholders = _slide_placeholders(slide, choice)
+        slide = add_slide(prs, choice.layout, number)      # the slide list was emptied above
+        placeholders = slide_placeholders(slide, choice)
         layout_frames = frames[slide_plan.layout]
         texts = dict(slide_plan.texts)
         if slide_plan.data_frame:
@@ -369,12 +369,16 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
                 write_text(ph.text_frame, paras, fonts, title=name == "Title")
                 if name != "Title" and slide_plan.code_boxes and fonts.code is not None:
                     add_code_panels(slide, ph, slide_plan.code_boxes, fonts.code)
+                for count, para in enumerate((p for p in paras if p.formula is not None), 1):
+                    add_formula(slide, para.formula, formula_art, count)
             else:
                 _take_box(ph)   # an empty placeholder would show its prompt while editing
         for name, paras in texts.items():
             frame = layout_frames.get(name)
             if paras and name not in placeholders and frame is not None and frame.virtual:
-                write_text(_text_box(slide, frame).text_frame, paras, fonts, levels=frame)
+                write_text(text_box(slide, frame).text_frame, paras, fonts, levels=frame)
+                for count, para in enumerate((p for p in paras if p.formula is not None), 1):
+                    add_formula(slide, para.formula, formula_art, count)
         if slide_plan.footer:
             _copy_footer(slide, choice.footers, plan.footer, number, fonts)
         write_text(slide.notes_slide.notes_text_frame, slide_plan.notes, fonts, notes=True)

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .. import model as m
-from .blocks import paras_of, runs_of
+from .blocks import displaced_paras, paras_of, runs_of
 from .nodes import Para, Run
 
 MAX_LINES = 2
@@ -111,7 +111,9 @@ class Summariser:
                 # one paragraph per line, so a long poem can continue on the next slide
                 out.extend(Point(Para(line, pos=block.pos)) for line in _lines(runs_of(block.children)))
             elif isinstance(block, m.Paragraph):
-                out.append(self.paragraph(runs_of(block.children), pos=block.pos))
+                displaced: list[m.Math] = []     # inline formulas text cannot express follow as display ones
+                out.append(self.paragraph(runs_of(block.children, displaced=displaced), pos=block.pos))
+                out.extend(Point(para) for para in displaced_paras(displaced, block.pos))
             elif isinstance(block, m.ListBlock):
                 for para in paras_of([block]):
                     if para.runs and not any(r.code for r in para.runs) and para.bullet != "none":
