@@ -119,8 +119,9 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
         print(f"warning: {warning}", file=sys.stderr)
     if not kinds:
         from .check import check_project
-        check_project(course, settings)
-        _say(args, f"ok: {len(course.lectures)} lecture(s), {len(course.data.models)} model(s), no problems found")
+        warnings = len(problems.warnings) + check_project(course, settings)
+        found = f"{warnings} warning(s), no errors" if warnings else "no problems found"
+        _say(args, f"ok: {len(course.lectures)} lecture(s), {len(course.data.models)} model(s), {found}")
         return EXIT_OK
 
     kinds, notes = chosen_kinds(course, kinds, everything=args.command in ("all", "watch"))

@@ -519,3 +519,23 @@ def test_a_non_editable_install_carries_templates_fonts_and_the_command(tmp_path
                             text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert norm("[2] 李航. 统计学习方法[M]") in norm("".join(page_texts(tmp_path / "c/dist/intro.pdf")))
+
+
+def test_check_counts_its_warnings_instead_of_saying_no_problems(make_project):
+    """``check`` with a warning (a filter value no model has) says how many, never "no problems found"."""
+    root = make_project(lecture="""\
+        ---
+        title: 检查
+        ---
+
+        # 表
+
+        ```{model-table}
+        :filter: family=Alpha,Claud
+        ```
+        """)
+    result = run_build("check", "--project", str(root))
+    assert result.code == 0, result.err
+    assert "warning:" in result.err
+    assert "no problems found" not in result.out
+    assert re.search(r"ok: .*\b[1-9]\d* warning\(s\), no errors", result.out), result.out
