@@ -53,6 +53,8 @@ def _say(args, text: str) -> None:
 
 def _report(exc: BaseException) -> None:
     errors = exc.errors if isinstance(exc, ContentErrors) else [exc]
+    for warning in dict.fromkeys(str(w) for w in getattr(exc, "warnings", [])):
+        print(f"warning: {warning}", file=sys.stderr)
     for err in errors:
         print(f"error: {err}", file=sys.stderr)
     if isinstance(exc, ContentErrors) and len(errors) > 1:

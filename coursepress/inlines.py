@@ -7,6 +7,7 @@ numbering pass gave ``id``; a soft break between Chinese characters is no space.
 
 from __future__ import annotations
 
+import re
 from typing import Callable
 
 from markdown_it.token import Token
@@ -19,6 +20,7 @@ from .sanitize import sanitize_html
 # Emphasis, strike-through and links nested deeper than this are refused with a
 # message rather than overflowing the recursion of the writers.
 MAX_INLINE_DEPTH = 20
+_FOOTNOTE_CALL = re.compile(r"\[\^[^\]\s]+\]")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
@@ -55,6 +57,7 @@ class InlineReader:
             kind = tok.type
             top = stack[-1][1]
             if kind == "text":
+                self._undefined_footnotes(tok.content, inline)
                 top.append(m.Text(tok.content))
             elif kind == "softbreak":
                 before = children[k - 1].content[-1:] if k and children[k - 1].content else ""
@@ -80,8 +83,10 @@ class InlineReader:
                                     "put each image in a paragraph of its own")
             elif kind == "footnote_ref":
                 number = tok.meta["id"] + 1
-                ref = m.FootnoteRef(number, self.footnotes.get(tok.meta["id"], ()))
-                self.footnote_refs.append(ref)
+                first = not any(r.number == number for r in self.footnote_refs)
+                ref = m.FootnoteRef(number, self.footnotes.get(tok.meta["id"], ()), first=first)
+                if first:
+                    self.footnote_refs.append(ref)
                 top.append(ref)
             elif kind == "html_inline":
                 top.append(m.RawHtml(sanitize_html(tok.content)))
@@ -89,6 +94,17 @@ class InlineReader:
             _name, kids, _href = stack.pop()
             stack[-1][1].extend(kids)
         return merge_text(stack[0][1])
+
+    def _undefined_footnotes(self, text: str, inline: Token) -> None:
+        """Warn (error under --strict) about ``[^label]`` calls with no definition: they print as written."""
+        for match in _FOOTNOTE_CALL.finditer(text):
+            call = match.group(0)
+            pos = self.pos(inline)
+            offset = inline.content.find(call)
+            if pos.line and offset > 0:
+                pos = SourcePos(pos.file, pos.line + inline.content.count("\n", 0, offset))
+            self.problems.warn(pos, f"footnote {call} has no definition, so it is printed as written",
+                               f"add a line '{call}: text' (usually at the end of the lecture), or remove {call}")
 
     def _close(self, name: str, kids: list[m.Inline], href: str, inline: Token) -> m.Inline:
         if name == "strong":

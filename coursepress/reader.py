@@ -18,7 +18,8 @@ from . import model as m
 from .directives import CHART_KINDS, parse_directive, select_models, table_columns, option_pos
 from .errors import ContentError, Problems, SourcePos
 from .inlines import InlineReader
-from .numbering import ID_SUFFIX, lone_image, number_tokens, table_caption
+from .mdsource import probable_end, protect_table_pipes, unclosed_fences
+from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, lone_image, number_tokens, table_caption
 from .resources import load_image
 from .sanitize import sanitize_html
 from .schema import CourseMeta, FrontMatter, ModelData
@@ -31,6 +32,11 @@ CONTAINERS = {"note", "tip", "warning", "notes", "slides", "handout"}
 # quotes and ::: blocks count one level each (inline limit: inlines.py).
 # Real lecture notes rarely go past 4.
 MAX_BLOCK_DEPTH = 20
+# A number typed at the start of a heading: "1.1 ", "2. ", "3、", "一、", "（二）", "第一章", "Chapter 3".
+TYPED_NUMBER = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百零〇两\d]+[章节讲部分篇课回]|[一二三四五六七八九十]+[、．.]"
+    r"|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)+\.?(?!\d)|\d+[.、．)](?!\d)"
+    r"|\d+\s+(?=[^\d\s年月日号个种位%])|(?:Chapter|Section|Part)\s+\d+[.:]?)\s*")
 _NESTING_BLOCKS = {"bullet_list", "ordered_list", "blockquote", "container_div"}
 
 
@@ -73,8 +79,14 @@ class LectureReader:
             self.problems.error(SourcePos(self.file, text[:text.index("\x00")].count("\n") + 1),
                                 "file contains NUL bytes: it is not a text file", "save the lecture as UTF-8 text")
             return None
+        text, table_problems = protect_table_pipes(text)
+        for problem in table_problems:
+            self.problems.error(SourcePos(self.file, problem.line), problem.message, problem.hint)
         env: dict = {}
         tokens = self.md.parse(text, env)
+        self._lines = text.splitlines()
+        for problem in unclosed_fences(tokens, self._lines):
+            self.problems.error(SourcePos(self.file, problem.line), problem.message, problem.hint)
         if text.lstrip("\ufeff").startswith("---") and tokens and tokens[0].type == "hr" and tokens[0].map == [0, 1]:
             self.problems.error(SourcePos(self.file, 1), "front matter starts here but is never closed",
                                 "add a line '---' after the last 'key: value' line")
@@ -84,7 +96,10 @@ class LectureReader:
             return None
         front = self._front_matter(tokens)
         self._token_index = {id(t): i for i, t in enumerate(tokens)}
-        self._numbers = number_tokens(tokens, self._set_label)
+        settings = self.meta.markdown
+        lecture_number = (front.order if front else 0) if settings.heading_numbers == "lecture" else None
+        self._numbers = number_tokens(tokens, self._set_label, self._warn_at, lecture_number)
+        self._depths = heading_depths(tokens)
         for index, ref in enumerate(self.meta.references, 1):
             self.labels[f"ref-{ref.id}"] = f"[{index}]"
         body = [t for t in tokens if t.type != "front_matter"]
@@ -125,6 +140,9 @@ class LectureReader:
             self.problems.errors.append(exc)
             return None
         return validate(doc, FrontMatter, self.problems)
+
+    def _warn_at(self, tok: Token, message: str, hint: str) -> None:
+        self.problems.warn(self.pos(tok), message, hint)
 
     def _set_label(self, ident: str, label: str, tok: Token) -> None:
         """Record what a cross-reference to ``ident`` prints; an id used twice is an error."""
@@ -170,7 +188,9 @@ class LectureReader:
                 children = self.inline.read(inline)
                 if children and isinstance(children[-1], m.Text):
                     children[-1] = m.Text(ID_SUFFIX.sub("", children[-1].text).rstrip())
-                out.append(m.Heading(int(tok.tag[1]), number, ident, tuple(children), self.pos(tok)))
+                children = self._typed_number(children, tok)
+                depth = self._depths.get(self._index(tok), int(tok.tag[1]))
+                out.append(m.Heading(depth, number, ident, tuple(children), self.pos(tok)))
             elif kind == "paragraph_open":
                 out.append(self._paragraph(tokens[i + 1], tok))
             elif kind in ("bullet_list_open", "ordered_list_open"):
@@ -188,8 +208,9 @@ class LectureReader:
                 out.append(self._fence(tok))
             elif kind == "table_open":
                 cap_tok, _ = table_caption(tokens, i)
-                if cap_tok is not None:
-                    skip_caption.add(tokens.index(cap_tok, close) - 1)
+                after = next((k for k in range(close, end) if tokens[k] is cap_tok), None)
+                if after is not None:       # a caption paragraph after the table
+                    skip_caption.add(after - 1)
                 out.append(self._table(tokens, i, close, cap_tok))
             elif kind == "container_div_open":
                 block = self._container(tokens, i, close)
@@ -201,6 +222,21 @@ class LectureReader:
                 out.append(m.HtmlBlock(sanitize_html(tok.content), self.pos(tok)))
             i = close + 1
         return [b for b in out if b is not None]
+
+    def _typed_number(self, children: list[m.Inline], tok: Token) -> list[m.Inline]:
+        """Strip (``markdown.strip_typed_numbers``) or warn about a number typed at the heading's start."""
+        if not children or not isinstance(children[0], m.Text):
+            return children
+        match = TYPED_NUMBER.match(children[0].text)
+        if not match or match.end() == len(children[0].text):
+            return children
+        if self.meta.markdown.strip_typed_numbers:
+            return [m.Text(children[0].text[match.end():])] + children[1:]
+        typed = match.group(0).strip()
+        self.problems.warn(self.pos(tok), f"heading starts with a typed number '{typed}'; headings are numbered "
+                           "automatically, so it is printed twice",
+                           f"delete '{typed}', or set 'markdown: {{strip_typed_numbers: true}}' in course.yaml")
+        return children
 
     def _index(self, tok: Token) -> int:
         return self._token_index.get(id(tok), -1)
@@ -258,15 +294,20 @@ class LectureReader:
         header: list[m.Cell] = []
         rows: list[tuple[m.Cell, ...]] = []
         row: list[m.Cell] = []
+        row_tokens: list[Token] = []
         for j in range(i, close):
             tok = tokens[j]
             if tok.type == "tr_open":
-                row = []
+                row, row_tokens = [], []
             elif tok.type in ("th_open", "td_open"):
                 style = str(tok.attrs.get("style", ""))
                 align = style.split(":")[-1] if style else ""
-                row.append(m.Cell(tuple(self.inline.read(tokens[j + 1])), align))
+                row_tokens.append(tokens[j + 1])
+                if not any(t is cap_tok for t in row_tokens):
+                    row.append(m.Cell(tuple(self.inline.read(tokens[j + 1])), align))
             elif tok.type == "tr_close":
+                if any(t is cap_tok for t in row_tokens):
+                    continue                # the caption line written right under the rows
                 if tokens[j - 1].type == "th_close":
                     header = row
                 else:
@@ -274,7 +315,7 @@ class LectureReader:
         number, ident = self._numbers.get(self._index(tokens[i]), ("0", ""))
         caption: tuple[m.Inline, ...] = ()
         if cap_tok is not None:
-            text = ID_SUFFIX.sub("", re.sub(r"^(?:Table|表)\s*[:：]\s*", "", cap_tok.content))
+            text = ID_SUFFIX.sub("", CAPTION_PREFIX.sub("", cap_tok.content))
             caption = tuple(self.inline.text(text, cap_tok))
         return m.Table(tuple(header), tuple(rows), self.pos(tokens[i]), int(number), ident, caption)
 
@@ -286,9 +327,11 @@ class LectureReader:
             self.problems.error(pos, f"unknown container '::: {name}'",
                                 f"use one of: {', '.join('::: ' + c for c in sorted(CONTAINERS))}")
             return None
+        if not tokens[close].markup and self._closed_too_late(tokens, i):
+            return None
         if not tokens[close].markup:
             self.problems.error(pos, f"'::: {name}' is never closed, so it swallows the rest of the file",
-                                "add a line ':::' where the block ends")
+                                f"add a line ':::' where the block ends{probable_end(self._lines, pos.line - 1)}")
             return None
         heading = next((t for t in tokens[i + 1:close] if t.type == "heading_open"), None)
         if heading is not None:
@@ -305,6 +348,30 @@ class LectureReader:
             return m.Only(name, inner, pos)
         return m.Admonition(name, title.strip(), inner, pos)
 
+
+    def _closed_too_late(self, tokens: list[Token], i: int) -> bool:
+        """Report an unclosed container opened inside another of the same ``:::`` length at the outer one.
+
+        markdown-it's containers do not count nesting: in ``::: note`` … ``::: tip`` …
+        ``:::`` the one ``:::`` closes the note, leaving the tip open. Authors nest
+        by using more colons for the outer block, so the likelier fault is a
+        missing ``:::`` before the inner opener. True if reported that way.
+        """
+        tok = tokens[i]
+        for k in range(i - 1, -1, -1):
+            outer = tokens[k]
+            if outer.type == "container_div_open" and _matching_close(tokens, k) > i:
+                if outer.markup != tok.markup:
+                    return False
+                name = outer.info.strip().partition(" ")[0]
+                inner = tok.info.strip().partition(" ")[0]
+                line = self.pos(tok).line
+                self.problems.error(self.pos(outer), f"'::: {name}' is not closed before '::: {inner}' on line {line}, "
+                                    f"so the ':::' meant for '::: {inner}' closes it and '::: {inner}' stays open",
+                                    f"add a line ':::' before line {line}; to put one block inside another, open the "
+                                    f"outer one with more colons (':::: {name}')")
+                return True
+        return False
 
 
 def _matching_close(tokens: list[Token], i: int) -> int:

@@ -62,7 +62,9 @@ class Planner:
     def agenda_slides(self) -> list[SlidePlan]:
         items: list[Para] = []
         for part in self.lecture.sections:
-            items.append(Para((Run(f"{part.heading.number}{part.heading.plain}", bold=True),), 0, "none"))
+            number = part.heading.number
+            sep = "" if number.endswith("、") or not number else "　"
+            items.append(Para((Run(f"{number}{sep}{part.heading.plain}", bold=True),), 0, "none"))
             items.extend(Para((Run(f"{sub.heading.number}　{sub.heading.plain}"),), 1, "none")
                          for sub in part.subsections)
         if not items:
@@ -74,7 +76,9 @@ class Planner:
 
     def section_slide(self, part: m.Section) -> SlidePlan:
         number = part.heading.number.rstrip("、.． ")
-        sub = [Para((Run(f"第{number}部分" if number else ""),))] if number else []
+        # 一、 parts read 第一部分; a chapter-style number (3.1, with heading_numbers: lecture) stands alone
+        shown = f"第{number}部分" if part.heading.number.endswith("、") else number
+        sub = [Para((Run(shown),))] if number else []
         subs = "、".join(s.heading.plain for s in part.subsections)
         notes = (Para((Run(f"这一部分讲{part.heading.plain}" + (f"：{subs}。" if subs else "。")),)),)
         return self._text_slide("section", "Section", part.heading.plain, part.heading.pos, "Subtitle", sub, notes)
