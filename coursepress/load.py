@@ -10,16 +10,20 @@ All problems of a load are collected and raised together as
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 from pathlib import Path
 from typing import Any, Optional
+
+from pydantic import ValidationError
 
 from .errors import ContentError, Problems, SourcePos
 from .markdown import make_parser
 from .model import Course, Lecture
 from .reader import LectureReader
 from .resources import resolve_path
-from .schema import CourseMeta, Model, ModelData
+from .schema import CourseMeta, MarkdownSettings, Model, ModelData
 from .validation import validate
 from .yamlsource import YamlDoc, load_yaml
 
@@ -57,12 +61,61 @@ def _read_text(path: Path, file: str) -> str:
         raise ContentError(SourcePos(file), f"file is not UTF-8 text ({exc.reason})", "save it as UTF-8") from None
 
 
-def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
-    """Split extra columns from schema fields, record lines, flag duplicate names and typos.
+# Plain scalars a reader means as a number but YAML reads otherwise (C28): what each is and what to write.
+_AMBIGUOUS_NUMBERS = (
+    (re.compile(r"^[-+]?0\d+(?:\.\d*)?$"), "has a leading zero: YAML 1.1 tools read {raw} as an octal number, "
+     "YAML 1.2 as {plain}", "write {plain}"),
+    (re.compile(r"^[-+]?\d+(?::[0-5]?\d)+(?:\.\d*)?$"), "looks like a time or a ratio: YAML 1.1 tools read {raw} "
+     "as the base-60 number {sexagesimal}", "write the number you mean, e.g. {sexagesimal}"),
+    (re.compile(r"^[-+]?\d[\d_]*_[\d_]*(?:\.[\d_]*)?$"), "groups digits with '_': YAML 1.1 tools read {raw} as "
+     "{plain}, YAML 1.2 as text", "write {plain} without separators"),
+    (re.compile(r"^0[xXoObB][0-9a-fA-F_]+$"), "is a hexadecimal, octal or binary literal", "write the number in decimal"),
+)
+_NUMBER_FIELDS = ("parameters_b", "context_k")
+# Fields a table, chart or poster shows: left out of one model while others give them, the cell would be blank.
+_SHOWN_FIELDS = ("family", "open", "release", "parameters_b", "context_k")
 
-    A key that is not a schema field is an extra text column (licence, country …)
-    unless it looks like a misspelt field (``parameter_b``, ``organization``):
-    then it is an error with the field it probably meant.
+
+def _ambiguous_number(raw: str) -> Optional[tuple[str, str]]:
+    """(message, hint) if the plain scalar ``raw`` is a number written in a form YAML versions read differently."""
+    for pattern, message, hint in _AMBIGUOUS_NUMBERS:
+        if pattern.match(raw):
+            plain = raw.replace("_", "").lstrip("+")
+            plain = plain.lstrip("0") or "0" if re.match(r"^\d+$", plain) else plain
+            sexagesimal = ""
+            if ":" in raw:
+                total = 0.0
+                for part in raw.lstrip("+-").split(":"):
+                    total = total * 60 + float(part)
+                sexagesimal = f"{total:g}"
+            values = {"raw": raw, "plain": plain, "sexagesimal": sexagesimal}
+            return message.format(**values), hint.format(**values)
+    return None
+
+
+def _check_numbers(entry: dict, index: int, doc: YamlDoc, problems: Problems) -> None:
+    """Refuse number fields written as ``012``, ``1:30``, ``1_000`` or ``0x10`` (C28), at their line."""
+    name = entry.get("name", index + 1)
+    for key in _NUMBER_FIELDS:
+        value = entry.get(key)
+        paths = [("models", index, key, k) for k in range(len(value))] if isinstance(value, list) \
+            else [("models", index, key)]
+        for path in paths:
+            raw = doc.raw.get(path)
+            found = _ambiguous_number(raw) if raw is not None else None
+            if found:
+                problems.error(doc.pos(path), f"model {name!r}, field '{key}': '{raw}' {found[0]}", found[1])
+                entry[key] = None
+
+
+def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
+    """Check the keys of every model, record lines, flag duplicate names, ambiguous numbers and gaps.
+
+    A key that is neither a schema field nor declared in ``columns:`` is an
+    error with the field it probably meant (C26: ``contex_length`` → did you
+    mean 'context_k'?), never a silent extra column. A shown field that other
+    models give but one leaves out is a warning (write ``field: null`` when
+    unknown). Every problem of the file is reported, not only the first.
     """
     models = value.get("models")
     if not isinstance(models, list):
@@ -70,6 +123,7 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
     known = [k for k in Model.model_fields if k not in ("extra", "line")]
     columns = value.get("columns")
     declared = {c for c in columns if isinstance(c, str)} if isinstance(columns, list) else set()
+    given = {key for entry in models if isinstance(entry, dict) for key in entry}
     seen: dict[str, int] = {}
     prepared = []
     for index, entry in enumerate(models):
@@ -77,13 +131,16 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
             prepared.append(entry)
             continue
         entry = dict(entry)
+        label = entry.get("name", index + 1)
         extra: dict[str, str] = {}
         for key in [k for k in entry if k not in known]:
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
             pos = doc.key_positions.get(("models", index, key), doc.pos(("models", index)))
-            if close and key not in declared:
-                problems.error(pos, f"unknown key '{key}' in model {entry.get('name', index + 1)!r}",
-                               f"did you mean '{close[0]}'?")
+            if key not in declared:
+                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                hint = (f"did you mean '{close[0]}'?" if close else
+                        f"if '{key}' is a column of its own, declare it at the top of the file "
+                        f"(columns: [{key}]); the known fields are {', '.join(known)}")
+                problems.error(pos, f"unknown field '{key}' in model {label!r}", hint)
                 entry.pop(key)
                 continue
             raw = entry.pop(key)
@@ -91,6 +148,11 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
                 problems.error(pos, f"extra column '{key}' must be a single value", "write it as text")
                 continue
             extra[key] = "" if raw is None else str(doc.raw.get(("models", index, key), raw))
+        _check_numbers(entry, index, doc, problems)
+        for key in _SHOWN_FIELDS:
+            if key in given and key not in doc.key_positions.get(("models", index), ()) and key not in entry:
+                problems.warn(doc.pos(("models", index)), f"model {label!r} has no '{key}', which other models "
+                              "give, so its cell would be blank", f"add '{key}: null' if it is unknown")
         entry["extra"] = extra
         entry["line"] = doc.pos(("models", index)).line
         name = entry.get("name")
@@ -101,6 +163,18 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
             seen.setdefault(name, doc.pos(("models", index, "name")).line)
         prepared.append(entry)
     return {**value, "models": prepared}
+
+
+def _stand_in_meta(doc: Optional[YamlDoc]) -> CourseMeta:
+    """Course metadata to read lectures with when course.yaml failed: its Markdown settings if they are valid."""
+    settings = MarkdownSettings()
+    raw = doc.value.get("markdown") if doc is not None and isinstance(doc.value, dict) else None
+    if isinstance(raw, dict):
+        try:
+            settings = MarkdownSettings.model_validate(raw)
+        except ValidationError:
+            pass
+    return CourseMeta.model_construct(title="", author="", date=dt.date(2000, 1, 1), version="", markdown=settings)
 
 
 def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
@@ -137,8 +211,13 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
     if data_path.exists():
         data_doc = _read_yaml(data_path, root, problems, parsed)
         data = validate(data_doc, ModelData, problems, _prepare_models) if data_doc else None
-    problems.raise_if_any()
-    assert meta is not None and data is not None
+    data_ok = data is not None
+    # every problem of every file in one run: lectures are read even when a YAML file failed,
+    # against stand-ins (the settings that did validate, no models) that add no problems of their own
+    if meta is None:
+        meta = _stand_in_meta(meta_doc)
+    if data is None:
+        data = ModelData()
     lecture_dir = content / "lectures"
     paths = sorted(lecture_dir.glob("*.md")) if lecture_dir.is_dir() else []
     if lecture is not None:
@@ -155,7 +234,7 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
             problems.error(SourcePos(path.relative_to(root).as_posix()), "lecture is a link to a file outside the project",
                            "copy the file into the project")
             continue
-        result = LectureReader(root, path, meta, data, md, problems).read()
+        result = LectureReader(root, path, meta, data, md, problems, data_ok=data_ok).read()
         if result is not None:
             lectures.append(result)
     problems.raise_if_any()

@@ -154,6 +154,10 @@ def probable_end(lines: list[str], start: int) -> str:
     return ""
 
 
+def _lines(count: int) -> str:
+    return f"{count} line" + ("" if count == 1 else "s")
+
+
 def unclosed_fences(tokens: list[Token], lines: list[str]) -> list[SourceProblem]:
     """A problem for each code fence that runs to the end of the file without its closing fence.
 
@@ -172,6 +176,6 @@ def unclosed_fences(tokens: list[Token], lines: list[str]) -> list[SourceProblem
             continue
         problems.append(SourceProblem(
             start + 1, f"code block opened with {marker} is never closed, so the rest of the file "
-            f"({len(lines) - start - 1} lines) is printed as code",
+            f"({_lines(len(lines) - start - 1)}) is printed as code",
             f"add a line {marker} where the code ends{probable_end(lines, start)}"))
     return problems

@@ -48,12 +48,16 @@ class LectureReader:
         path: the lecture's Markdown file.
         meta: the course metadata (references for ``#ref-`` cross-references).
         data: the validated model data for directives.
+        data_ok: False when the data file failed to load (``data`` is then empty).
         md: the configured parser from :func:`coursepress.markdown.make_parser`.
         problems: collects errors and warnings.
     """
 
-    def __init__(self, root: Path, path: Path, meta: CourseMeta, data: ModelData, md, problems: Problems):
+    def __init__(self, root: Path, path: Path, meta: CourseMeta, data: ModelData, md, problems: Problems,
+                 data_ok: bool = True):
         self.root, self.path, self.meta, self.data, self.md, self.problems = root, path, meta, data, md, problems
+        # when the data file failed, directives are checked against no models: their model problems are not reported
+        self.data_problems = problems if data_ok else Problems(problems.strict)
         self.file = path.resolve().relative_to(root.resolve()).as_posix()
         self.labels: dict[str, str] = {}
         self.footnotes: dict[int, tuple[m.Block, ...]] = {}
@@ -276,9 +280,9 @@ class LectureReader:
             return None
         number, ident = self._numbers.get(self._index(tok), ("0", ""))
         caption = tuple(self.inline.text(call.options.get("caption", ""), tok))
-        models = select_models(call, self.data, self.problems)
+        models = select_models(call, self.data, self.data_problems)
         if call.name == "model-table":
-            columns = table_columns(call, self.data, self.problems)
+            columns = table_columns(call, self.data, self.data_problems)
             return m.ModelTable(models, columns, caption, int(number), ident, pos)
         kind = call.options.get("kind", "")
         if kind not in CHART_KINDS:
