@@ -111,9 +111,11 @@ def _check_numbers(entry: dict, index: int, doc: YamlDoc, problems: Problems) ->
 def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
     """Check the keys of every model, record lines, flag duplicate names, ambiguous numbers and gaps.
 
-    A key that is neither a schema field nor declared in ``columns:`` is an
-    error with the field it probably meant (C26: ``contex_length`` → did you
-    mean 'context_k'?), never a silent extra column. A shown field that other
+    A key that is not a schema field is an error with the field it probably
+    meant (C26: ``contex_length`` → did you mean 'context_k'?) unless ``columns:``
+    declares it; a file that declares ``columns:`` must declare every extra
+    column, while in a file without ``columns:`` a key unlike any field (``license``,
+    ``version``) is an extra text column. A shown field that other
     models give but one leaves out is a warning (write ``field: null`` when
     unknown). Every problem of the file is reported, not only the first.
     """
@@ -135,8 +137,8 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
         extra: dict[str, str] = {}
         for key in [k for k in entry if k not in known]:
             pos = doc.key_positions.get(("models", index, key), doc.pos(("models", index)))
-            if key not in declared:
-                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            if key not in declared and (close or columns is not None):
                 hint = (f"did you mean '{close[0]}'?" if close else
                         f"if '{key}' is a column of its own, declare it at the top of the file "
                         f"(columns: [{key}]); the known fields are {', '.join(known)}")
