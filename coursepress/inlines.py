@@ -15,6 +15,7 @@ from markdown_it.token import Token
 from . import model as m
 from .errors import Problems, SourcePos
 from .markdown import is_cjk
+from .pictures import ADVICE, html_in_text
 from .sanitize import sanitize_html
 
 # Emphasis, strike-through and links nested deeper than this are refused with a
@@ -40,6 +41,7 @@ class InlineReader:
                  footnotes: dict[int, tuple[m.Block, ...]], footnote_refs: list[m.FootnoteRef]):
         self.md, self.problems, self.pos = md, problems, pos
         self.labels, self.footnotes, self.footnote_refs = labels, footnotes, footnote_refs
+        self._reported: set[tuple[int, str]] = set()
 
     def text(self, text: str, at: Token) -> list[m.Inline]:
         """Parse a caption or option value as inline Markdown."""
@@ -53,11 +55,16 @@ class InlineReader:
         """The model inlines of one markdown-it ``inline`` token (problems go to ``problems``)."""
         stack: list[tuple[str, list[m.Inline], str]] = [("root", [], "")]
         children = inline.children or []
+        line = 0        # source lines after the token's first
         for k, tok in enumerate(children):
             kind = tok.type
             top = stack[-1][1]
+            if kind in ("softbreak", "hardbreak"):
+                line += 1
             if kind == "text":
                 self._undefined_footnotes(tok.content, inline)
+                if not self.md.options.get("html"):
+                    self._html_as_text(tok.content, inline, line)
                 top.append(m.Text(tok.content))
             elif kind == "softbreak":
                 before = children[k - 1].content[-1:] if k and children[k - 1].content else ""
@@ -88,12 +95,27 @@ class InlineReader:
                 if first:
                     self.footnote_refs.append(ref)
                 top.append(ref)
+            elif kind == "html_inline" and re.match(r"^<br\s*/?>$", tok.content, re.I):
+                top.append(m.Break(True))
             elif kind == "html_inline":
                 top.append(m.RawHtml(sanitize_html(tok.content)))
         while len(stack) > 1:   # unbalanced (cannot happen with markdown-it, but never drop text)
             _name, kids, _href = stack.pop()
             stack[-1][1].extend(kids)
         return merge_text(stack[0][1])
+
+    def _html_as_text(self, text: str, inline: Token, line: int) -> None:
+        """Report HTML tags that raw_html: false prints as text, with what to write instead (once per tag and line)."""
+        pos = self.pos(inline)
+        if pos.line:
+            pos = SourcePos(pos.file, pos.line + line)
+        for _offset, tag in html_in_text(text):
+            key = (pos.line, tag)
+            if key in self._reported:
+                continue
+            self._reported.add(key)
+            self.problems.warn(pos, f"HTML <{tag}> is printed as text because raw HTML is off",
+                               f"{ADVICE[tag]}; or set 'markdown: {{raw_html: true}}' in course.yaml")
 
     def _undefined_footnotes(self, text: str, inline: Token) -> None:
         """Warn (error under --strict) about ``[^label]`` calls with no definition: they print as written."""

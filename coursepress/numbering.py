@@ -11,6 +11,8 @@ from typing import Callable, Optional
 
 from markdown_it.token import Token
 
+from .pictures import block_pictures, img_attrs, inline_pictures
+
 ID_SUFFIX = re.compile(r"\s*\{#([A-Za-z][\w:-]*)\}\s*$")
 # "Table: …", "表：…" or Pandoc's ": …" before a table caption
 CAPTION_PREFIX = re.compile(r"^(?:(?:Table|表)\s*[:：]|:(?=\s))\s*")
@@ -39,7 +41,7 @@ def heading_depths(tokens: list[Token]) -> dict[int, int]:
 
 def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
                   warn: Optional[Callable[[Token, str, str], None]] = None,
-                  lecture_number: Optional[int] = None) -> dict[int, tuple[str, str]]:
+                  lecture_number: Optional[int] = None, raw_html: bool = False) -> dict:
     """Number the headings, tables and figures of one lecture, in document order.
 
     Headings are numbered by depth (:func:`heading_depths`), never with a zero
@@ -48,7 +50,8 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
     A heading whose parent levels are missing (``####`` right under ``#``, or a
     ``##`` before the first ``#``) is numbered as if they were there, each counted
     1, and ``warn(token, message, hint)`` is called. Tables (Markdown tables and
-    ``{model-table}``) are 表 n; figures (images and ``{chart}``) 图 n. Ids come
+    ``{model-table}``) are 表 n; figures (``{chart}``, and every picture of a
+    paragraph or, with ``raw_html``, of an HTML block: :mod:`coursepress.pictures`) 图 n. Ids come
     from ``{#id}`` / ``:id:``, else ``sec-1-2``, ``tbl-n``, ``fig-n``.
 
     Args:
@@ -59,7 +62,8 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
         lecture_number: the lecture's ``order`` when headings carry it, else None.
 
     Returns:
-        token index → (number, id) for every numbered token.
+        token index → (number, id) for every numbered heading, table and chart;
+        (token index, k) → (number, id) for the k-th picture of a paragraph or HTML block.
     """
     numbers: dict[int, tuple[str, str]] = {}
     depths = heading_depths(tokens)
@@ -117,11 +121,16 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
                 ident = ident or f"fig-{figures}"
                 label(ident, f"图 {figures}", tok)
                 numbers[i] = (str(figures), ident)
-        elif tok.type == "inline" and lone_image(tok):
-            figures += 1
-            ident = tok.children[0].attrs.get("id") or f"fig-{figures}"
-            label(str(ident), f"图 {figures}", tok)
-            numbers[i] = (str(figures), str(ident))
+        elif tok.type == "inline" and i and tokens[i - 1].type == "paragraph_open" or tok.type == "html_block":
+            pictures = inline_pictures(tok, raw_html) if tok.type == "inline" else \
+                (block_pictures(tok.content) if raw_html else [])
+            for k, picture in enumerate(pictures):
+                figures += 1
+                attrs = picture if isinstance(picture, dict) else \
+                    (picture.attrs if picture.type == "image" else img_attrs(picture.content) or {})
+                ident = str(attrs.get("id") or f"fig-{figures}")
+                label(ident, f"图 {figures}", tok)
+                numbers[(i, k)] = (str(figures), ident)
     return numbers
 
 
@@ -168,9 +177,3 @@ def table_caption(tokens: list[Token], i: int) -> tuple[Optional[Token], str]:
             match = ID_SUFFIX.search(content)
             return tokens[j + 2], match.group(1) if match else ""
     return None, ""
-
-
-def lone_image(inline: Token) -> bool:
-    """True if the paragraph ``inline`` holds one image and nothing else (a figure)."""
-    kids = [c for c in (inline.children or []) if not (c.type == "text" and not c.content.strip())]
-    return len(kids) == 1 and kids[0].type == "image"

@@ -19,9 +19,8 @@ from .directives import CHART_KINDS, parse_directive, select_models, table_colum
 from .errors import ContentError, Problems, SourcePos
 from .inlines import InlineReader
 from .mdsource import probable_end, protect_table_pipes, unclosed_fences
-from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, lone_image, number_tokens, table_caption
-from .resources import load_image
-from .sanitize import sanitize_html
+from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption
+from .paragraphs import read_html_block, read_paragraph
 from .schema import CourseMeta, FrontMatter, ModelData
 from .validation import validate
 from .yamlsource import load_yaml
@@ -102,7 +101,7 @@ class LectureReader:
         self._token_index = {id(t): i for i, t in enumerate(tokens)}
         settings = self.meta.markdown
         lecture_number = (front.order if front else 0) if settings.heading_numbers == "lecture" else None
-        self._numbers = number_tokens(tokens, self._set_label, self._warn_at, lecture_number)
+        self._numbers = number_tokens(tokens, self._set_label, self._warn_at, lecture_number, settings.raw_html)
         self._depths = heading_depths(tokens)
         for index, ref in enumerate(self.meta.references, 1):
             self.labels[f"ref-{ref.id}"] = f"[{index}]"
@@ -196,7 +195,7 @@ class LectureReader:
                 depth = self._depths.get(self._index(tok), int(tok.tag[1]))
                 out.append(m.Heading(depth, number, ident, tuple(children), self.pos(tok)))
             elif kind == "paragraph_open":
-                out.append(self._paragraph(tokens[i + 1], tok))
+                out.extend(self._paragraph(tokens[i + 1], tok))
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 items = []
                 j = i + 1
@@ -223,7 +222,7 @@ class LectureReader:
             elif kind == "hr":
                 out.append(m.Rule(self.pos(tok)))
             elif kind == "html_block":
-                out.append(m.HtmlBlock(sanitize_html(tok.content), self.pos(tok)))
+                out.extend(read_html_block(self, tok))
             i = close + 1
         return [b for b in out if b is not None]
 
@@ -245,30 +244,15 @@ class LectureReader:
     def _index(self, tok: Token) -> int:
         return self._token_index.get(id(tok), -1)
 
-    def _paragraph(self, inline: Token, opener: Token) -> Optional[m.Block]:
-        if lone_image(inline):
-            return self._figure(inline)
+    def _paragraph(self, inline: Token, opener: Token) -> list[m.Block]:
         if inline.content.startswith(":::"):
             self.problems.error(self.pos(opener), f"unknown or malformed container '{inline.content.splitlines()[0]}'",
                                 f"use ::: followed by one of {', '.join(sorted(CONTAINERS))}")
-        return m.Paragraph(tuple(self.inline.read(inline)), self.pos(opener))
+        return read_paragraph(self, inline, opener)
 
-    def _figure(self, inline: Token) -> Optional[m.Figure]:
-        image = inline.children[0]
-        pos = self.pos(inline)
-        alt = "".join(c.content for c in (image.children or []))
-        src = str(image.attrs.get("src", ""))
-        number, ident = self._numbers.get(self._index(inline), ("0", ""))
-        if not alt.strip():
-            self.problems.error(pos, f"image '{src[:60]}' has no alt text", "describe the image: ![what it shows](path)")
-        try:
-            data = load_image(self.root, self.path.parent, src, pos)
-        except ContentError as exc:
-            self.problems.errors.append(exc)
-            return None
-        title = str(image.attrs.get("title", "") or "")
-        caption = tuple(self.inline.text(title, inline)) if title else ()
-        return m.Figure(data, alt.strip(), caption, int(number), ident, pos)
+    def numbers_of(self, tok: Token, k: int) -> tuple[str, str]:
+        """(number, id) of the k-th picture of the paragraph (inline token) or HTML block ``tok``."""
+        return self._numbers.get((self._index(tok), k), ("0", ""))
 
     def _fence(self, tok: Token) -> Optional[m.Block]:
         pos = self.pos(tok)

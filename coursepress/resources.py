@@ -91,7 +91,9 @@ def load_image(root: Path, base_dir: Path, ref: str, pos: SourcePos) -> ImageDat
 
     Raises:
         ContentError: see :func:`resolve_path`; also unreadable, unknown-format,
-            over-large and unsafe (scripted or externally linked SVG) images.
+            undecodable, over-large and unsafe (scripted or externally linked SVG)
+            images. Raster images are decoded and prepared by
+            :func:`coursepress.images.prepare_raster` (WebP converted, EXIF turned upright).
     """
     if ref.startswith("data:"):
         match = re.match(r"^data:([\w/+.-]+)?(;base64)?,(.*)$", ref, re.S)
@@ -108,7 +110,10 @@ def load_image(root: Path, base_dir: Path, ref: str, pos: SourcePos) -> ImageDat
             raise ContentError(pos, f"image '{ref}' is larger than {MAX_IMAGE_BYTES // 2**20} MB", "shrink it")
         data = path.read_bytes()
         origin = ref
-    return sniff_image(data, origin, pos)
+    from .images import is_svg, prepare_raster     # images imports ImageData from here
+    if is_svg(data):
+        return sniff_image(data, origin, pos)
+    return prepare_raster(data, origin, pos, root)
 
 
 def sniff_image(data: bytes, origin: str, pos: SourcePos) -> ImageData:

@@ -1,0 +1,171 @@
+"""Raster images identified, decoded and prepared once at load, for every output.
+
+Every raster image a lecture names is decoded in full with Pillow when the
+course is loaded, so an image no output could show (a truncated or garbage
+PNG, a 0×0 image, a broken GIF or JPEG) is an error at the line that names it,
+in every output alike, instead of alt text printed silently in the handout.
+
+What the outputs get (:class:`~coursepress.resources.ImageData`):
+
+- PNG, JPEG and GIF as written, when upright: a PDF and a PPTX hold them.
+- A photo with an EXIF Orientation tag other than 1 (phones store whiteboard
+  shots sideways; C34): the pixels turned upright (Pillow's
+  ``ImageOps.exif_transpose``) and re-encoded without the tag, so the handout
+  and the deck show the same portrait picture and neither rotates it twice.
+- Any other format Pillow reads (WebP, BMP, TIFF …): converted to PNG.
+
+Conversions are cached by the SHA-256 of the source bytes in the project's
+private cache folder ``.coursepress-cache/images`` (mode 0700, git-ignored), so
+they are made once; a cache folder that is a symlink or not owned by the user
+running the build is not used (the image is converted in memory).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Optional
+
+from .errors import ContentError, SourcePos
+from .resources import ImageData
+
+CACHE_DIR = ".coursepress-cache/images"
+# Larger than any screenshot or photo a handout needs (an 8K frame is 33 Mpx); Pillow's own
+# decompression-bomb limit is 89 Mpx, with a warning below it.
+MAX_PIXELS = 40_000_000
+_KEPT = {"PNG": ("image/png", "png"), "JPEG": ("image/jpeg", "jpg"), "GIF": ("image/gif", "gif")}
+_ORIENTATION = 0x0112       # EXIF tag 274
+
+
+def is_svg(data: bytes) -> bool:
+    """True if ``data`` looks like an SVG document (XML with an ``<svg`` element near the start)."""
+    head = data[:2048].lstrip().lower()
+    return head.startswith((b"<?xml", b"<svg")) and b"<svg" in head
+
+
+def prepare_raster(data: bytes, origin: str, pos: SourcePos, root: Optional[Path] = None) -> ImageData:
+    """Decode a raster image fully and return what the outputs embed.
+
+    Args:
+        data: the file's bytes.
+        origin: the path as written in the lecture (for messages).
+        pos: the line that names the image.
+        root: the project root (for the conversion cache); None: no cache.
+
+    Returns:
+        :class:`ImageData` with PNG, JPEG or GIF bytes and the upright size in px.
+
+    Raises:
+        ContentError: bytes Pillow cannot identify or decode in full, an image
+            of 0 pixels or of more than :data:`MAX_PIXELS`.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    fmt = ""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+            fmt = image.format or ""
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise ContentError(pos, f"image '{origin}' is {width}×{height} pixels, more than a handout or "
+                                   f"slide can use ({MAX_PIXELS // 1_000_000} million)",
+                                   "scale it down to at most 4000 pixels on its longer side")
+            image.load()        # decodes every pixel of the first frame: truncated files fail here
+        except ContentError:
+            raise
+        except UnidentifiedImageError:
+            raise ContentError(pos, f"'{origin}' is not an image file Pillow can read (PNG, JPEG, GIF, WebP, "
+                               "BMP, TIFF or SVG)", "export the picture again as PNG or JPEG") from None
+        except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombWarning,
+                Image.DecompressionBombError) as exc:
+            raise ContentError(pos, f"image '{origin}' cannot be decoded ({fmt or 'unknown format'}: "
+                               f"{str(exc) or type(exc).__name__}); no output could show it",
+                               "open it in an image editor and save it again as PNG or JPEG") from None
+    if width == 0 or height == 0:
+        raise ContentError(pos, f"image '{origin}' has no pixels ({width}×{height})", "replace it with a real picture")
+    orientation = _orientation(image)
+    if fmt in _KEPT and orientation in (0, 1):
+        mime, ext = _KEPT[fmt]
+        return ImageData(data, mime, ext, width, height, origin)
+    cached = _cache_read(root, data)
+    if cached is None:
+        upright = ImageOps.exif_transpose(image) if orientation not in (0, 1) else image
+        cached = _encode(upright, jpeg=fmt == "JPEG")
+        _cache_write(root, data, cached)
+    with Image.open(io.BytesIO(cached)) as result:
+        mime, ext = _KEPT[result.format]
+        return ImageData(cached, mime, ext, result.width, result.height, origin)
+
+
+def _orientation(image) -> int:
+    try:
+        return int(image.getexif().get(_ORIENTATION, 0) or 0)
+    except Exception:       # a damaged EXIF block: show the pixels as stored
+        return 0
+
+
+def _encode(image, jpeg: bool) -> bytes:
+    """PNG (lossless, keeps transparency), or JPEG at quality 92 for photos that were JPEG."""
+    out = io.BytesIO()
+    if jpeg and image.mode in ("RGB", "L", "CMYK"):
+        image.save(out, "JPEG", quality=92, optimize=True)
+    else:
+        if image.mode not in ("RGB", "RGBA", "L", "LA", "P", "1", "I;16"):
+            image = image.convert("RGBA")
+        image.save(out, "PNG", optimize=False)
+    return out.getvalue()
+
+
+def _cache_dir(root: Optional[Path]) -> Optional[Path]:
+    """The private cache folder, created 0700; None if it is unsafe to use (symlink, someone else's)."""
+    if root is None:
+        return None
+    folder = root / CACHE_DIR
+    try:
+        for part in (root / ".coursepress-cache", folder):
+            if part.is_symlink():
+                return None
+            part.mkdir(mode=0o700, exist_ok=True)
+            info = part.stat()
+            if info.st_uid != os.getuid() or info.st_mode & 0o077:
+                return None
+    except OSError:
+        return None
+    return folder
+
+
+def _cache_key(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _cache_read(root: Optional[Path], data: bytes) -> Optional[bytes]:
+    folder = _cache_dir(root)
+    if folder is None:
+        return None
+    path = folder / _cache_key(data)
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _cache_write(root: Optional[Path], data: bytes, converted: bytes) -> None:
+    """Store ``converted`` under the source's hash, atomically (a private temporary file renamed into place)."""
+    folder = _cache_dir(root)
+    if folder is None:
+        return
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(converted)
+        os.replace(tmp, folder / _cache_key(data))
+    except OSError:
+        pass
