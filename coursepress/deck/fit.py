@@ -27,6 +27,7 @@ class Fitter:
 
     def __init__(self, geometry: Geometry, measurer: Measurer) -> None:
         self.geometry, self.measurer = geometry, measurer
+        self.errors: list[ContentError] = []     # what cannot fit, found while planning (see flow)
 
     def frame(self, layout: str, name: str) -> Frame:
         return self.geometry.frames[layout][name]
@@ -100,8 +101,9 @@ class Fitter:
         When a nested item would start the next chunk, its level-0 parent item and
         the parent's other sub-items move along (unless the parent starts the chunk).
 
-        Raises:
-            ContentError: one paragraph taller than the frame on its own.
+        A paragraph taller than the frame on its own is recorded in ``errors`` (at
+        its own line, with advice for its kind: code, list item, paragraph) and
+        planning continues, so one run reports every such paragraph.
         """
         frame = self.frame(layout, name)
         limit = frame.text_height_pt
@@ -110,9 +112,12 @@ class Fitter:
         for para in paras:
             para = self.sized(frame, para)
             height = self.para_height_pt(frame, para)
-            if height > limit:
-                raise ContentError(pos, f"a paragraph is too long for one slide even alone: '{para.plain[:40]}…'",
-                                   "split it into shorter points")
+            if height > limit:      # reported at the paragraph's own line; planning goes on to find the others
+                self.errors.append(ContentError(para.pos or pos, _too_long(para), _advice(para)))
+                chunks.append([para])
+                chunks.append([])
+                used = 0.0
+                continue
             if used + height > limit and chunks[-1]:
                 carry: list[Para] = []
                 if para.level > 0:   # keep a nested group with its parent item
@@ -125,3 +130,18 @@ class Fitter:
             chunks[-1].append(para)
             used += height
         return [tuple(c) for c in chunks if c]
+
+
+def _too_long(para: Para) -> str:
+    kind = "code line" if para.runs and all(r.code for r in para.runs) else \
+        "list item" if para.bullet in ("bullet", "number") else "paragraph"
+    return f"this {kind} is too long for one slide even alone: '{para.plain[:40]}…'"
+
+
+def _advice(para: Para) -> str:
+    """What to do, by the kind of block the paragraph comes from."""
+    if para.runs and all(r.code for r in para.runs):
+        return "break the line, or keep the full code in a '::: handout' block and show an excerpt in '::: slides'"
+    if para.bullet in ("bullet", "number"):
+        return "split the item into shorter points, or move the detail into a '::: notes' block"
+    return "split the paragraph, or write short points in a '::: slides' block (the full text goes to the notes)"

@@ -73,6 +73,7 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
     fonts = Fonts(lecture.meta.pptx_font_latin or latin, east, chain)
     planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root)))
     plan = planner.plan()
+    problems.errors.extend(planner.fit.errors)
     check_glyphs(plan, chain, planner.file_pos, problems)
     return path, plan, fonts
 
