@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from .. import model as m
 from ..errors import SourcePos
-from .blocks import notes_of, paras_of, prose_notes
+from .blocks import footnote_notes, notes_of, paras_of, prose_notes
 from .data import chart_slides, figure_slides, model_table_slides, table_slides
 from .fit import Fitter
 from .nodes import CONTINUED, DeckPlan, Para, Run, SlidePlan
@@ -108,7 +108,7 @@ class Planner:
         else:
             content = [b for b in visible if not isinstance(b, m.Admonition)]
             prose = prose_notes(blocks, include_visible=False)
-        text_notes = notes or prose
+        text_notes = (notes or prose) + footnote_notes((section.heading, *blocks))
         title = section.heading.plain
         slides: list[SlidePlan] = []
         pending: list[m.Block] = []
