@@ -62,8 +62,9 @@ class InlineReader:
             if kind in ("softbreak", "hardbreak"):
                 line += 1
             if kind == "text":
-                self._undefined_footnotes(tok.content, inline)
-                if not self.md.options.get("html"):
+                if "[^" in tok.content:
+                    self._undefined_footnotes(tok.content, inline)
+                if "<" in tok.content and not self.md.options.get("html"):
                     self._html_as_text(tok.content, inline, line)
                 top.append(m.Text(tok.content))
             elif kind == "softbreak":
