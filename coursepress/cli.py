@@ -66,7 +66,7 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
 
     ``together``: see :func:`pipeline.build`; ``parsed``: see :func:`load.load_course`.
     """
-    from .pipeline import build, up_to_date
+    from .pipeline import build, chosen_kinds, up_to_date
     from .writers import BuildSettings
 
     root = args.project.resolve()
@@ -91,6 +91,9 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
         _say(args, f"ok: {len(course.lectures)} lecture(s), {len(course.data.models)} model(s), no problems found")
         return EXIT_OK
 
+    kinds, notes = chosen_kinds(course, kinds, everything=args.command in ("all", "watch"))
+    for note in notes:
+        _say(args, note)
     build(course, kinds, settings, force=args.force, on_result=lambda result: _summary(args, result), together=together)
     return EXIT_OK
 

@@ -150,10 +150,19 @@ class BlockQuote:
 
 @dataclass(frozen=True)
 class CodeBlock:
+    """A code block: ``text`` as written, ``language`` the fence's first info word ("" when none)."""
+
     text: str
     language: str
     pos: SourcePos
     kind: str = "code_block"
+
+    @property
+    def output(self) -> bool:
+        """Whether the block is program or notebook output (```` ```text ````, ```` ```output ````)."""
+        from .code import is_output
+
+        return is_output(self.language)
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,26 @@ class Job:
         return f"{self.kind}:{self.lecture or '-'}"
 
 
+def chosen_kinds(course: Course, kinds: list[str], everything: bool) -> tuple[list[str], list[str]]:
+    """The outputs to build and a note for each one left out, with the reason.
+
+    ``everything`` (``build.py all`` or ``watch``): the outputs course.yaml's
+    ``outputs:`` lists, in the order of ``kinds``, and no poster when the data
+    file lists no models (the rest still builds). A single command
+    (``pdf``, ``pptx``, ``poster``) builds what it names; the poster writer then
+    refuses an empty data file itself.
+    """
+    if not everything:
+        return kinds, []
+    chosen = [k for k in kinds if k in course.meta.outputs]
+    notes = []
+    if "poster" in chosen and not course.data.models:
+        chosen.remove("poster")
+        notes.append("poster.pdf: skipped, content/data/models.yaml lists no models (the poster compares models); "
+                     "add models to build it, or leave 'poster' out of course.yaml's 'outputs:'")
+    return chosen, notes
+
+
 def jobs_for(course: Course, kinds: list[str]) -> list[Job]:
     """Jobs for ``kinds``: one handout and one deck per lecture, one poster per course."""
     jobs: list[Job] = []

@@ -15,6 +15,7 @@ from typing import Optional
 from markdown_it.token import Token
 
 from . import model as m
+from .code import known_language
 from .directives import CHART_KINDS, parse_directive, select_models, table_columns, option_pos
 from .errors import ContentError, Problems, SourcePos
 from .inlines import InlineReader
@@ -258,7 +259,11 @@ class LectureReader:
         pos = self.pos(tok)
         info = tok.info.strip()
         if not (info.startswith("{") and info.endswith("}")):
-            return m.CodeBlock(tok.content, info.split()[0] if info else "", pos)
+            language = info.split()[0] if info else ""
+            if not known_language(language):
+                self.problems.warn(pos, f"unknown code language '{language}': the block is shown as plain text",
+                                   "use a Pygments language name (python, bash, json …), or 'text' for output")
+            return m.CodeBlock(tok.content, language, pos)
         call = parse_directive(info[1:-1].strip(), tok.content, pos, self.problems)
         if call is None:
             return None

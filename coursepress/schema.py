@@ -263,18 +263,25 @@ class HandoutSettings(BaseModel):
 
 
 class DeckSettings(BaseModel):
-    """Deck settings: ``reference`` is a .pptx master relative to the project root."""
+    """Deck settings: ``reference`` is a .pptx master relative to the project root; ``layouts`` maps
+    slide roles (title, section, content, two_content, table, chart, closing) to layout names of it,
+    for templates whose layouts are not found by placeholder types and standard names."""
 
     model_config = _FROZEN
     reference: Optional[str] = None
+    layouts: Optional[dict[Literal["title", "section", "content", "two_content", "table", "chart", "closing"],
+                           str]] = None
 
 
 class PosterSettings(BaseModel):
-    """Poster defaults: ISO A size and orientation."""
+    """Poster defaults: ISO A size and orientation; the poster's own ``title`` and ``subtitle``
+    (None: the language catalogue's default title, and no subtitle)."""
 
     model_config = _FROZEN
     size: Literal["A0", "A1", "A2", "A3", "A4"] = "A2"
     landscape: bool = True
+    title: Optional[str] = Field(default=None, min_length=1)
+    subtitle: Optional[str] = Field(default=None, min_length=1)
 
     _bool = field_validator("landscape", mode="before")(classmethod(lambda cls, v: _to_bool(v)))
 
@@ -324,6 +331,8 @@ class CourseMeta(BaseModel):
     handout: HandoutSettings = HandoutSettings()
     deck: DeckSettings = DeckSettings()
     poster: PosterSettings = PosterSettings()
+    # What ``build.py all`` (and ``watch``) builds; a single command (pdf, pptx, poster) builds that one anyway.
+    outputs: tuple[Literal["pdf", "pptx", "poster"], ...] = Field(default=("pdf", "pptx", "poster"), min_length=1)
     markdown: MarkdownSettings = MarkdownSettings()
     fonts: FontSettings = FontSettings()
 

@@ -5,6 +5,7 @@ The full course is built once per test session (``course_build``) and shared.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,11 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 PROJECTS = Path(__file__).resolve().parent / "projects"
 CASES = Path(__file__).resolve().parent / "cases"   # copies of shared/cases/inputs
+
+
+def plain_html(html: str) -> str:
+    """``html`` without the composition spans of :mod:`coursepress.cjkspacing` (no-break, half-width marks)."""
+    return re.sub(r'<span class="(?:halt|nobr)">([^<]*)</span>', r"\1", html)
 
 
 @dataclass

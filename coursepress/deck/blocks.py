@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import model as m
+from .code import code_paras
 from .nodes import Para, Run
 
 _LINKABLE = ("http://", "https://", "mailto:")
@@ -20,14 +21,14 @@ def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = Fa
     """Flatten inlines into runs, merging neighbours with the same formatting.
 
     Footnote calls and raw HTML are left out (a slide has no foot); soft breaks
-    join lines (Chinese text has no spaces between lines); hard breaks become a space.
+    join lines (Chinese text has no spaces between lines); hard breaks become
+    ``"\\n"`` in the run text, written as ``a:br`` (C37).
     """
     out: list[Run] = []
 
     def add(run: Run) -> None:
-        if out and (out[-1].bold, out[-1].italic, out[-1].strike, out[-1].code, out[-1].href) == \
-                (run.bold, run.italic, run.strike, run.code, run.href):
-            out[-1] = Run(out[-1].text + run.text, run.bold, run.italic, run.strike, run.code, run.href)
+        if out and replace(out[-1], text="") == replace(run, text=""):
+            out[-1] = replace(run, text=out[-1].text + run.text)
         elif run.text:
             out.append(run)
 
@@ -40,7 +41,7 @@ def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = Fa
             add(Run(node.label, bold, italic, strike, False, href))
         elif isinstance(node, m.Break):
             if node.hard:
-                add(Run(" ", bold, italic, strike, False, href))
+                add(Run("\n", bold, italic, strike, False, href))
         elif isinstance(node, m.Strong):
             for run in runs_of(node.children, True, italic, strike, href):
                 add(run)
@@ -85,7 +86,7 @@ def _block_paras(block, level: int) -> list[Para]:
         title = [Para((Run(block.title, bold=True),), level)] if block.title else []
         return title + paras_of(block.blocks, level)
     if isinstance(block, m.CodeBlock):
-        return [Para((Run(line, code=True),), level) for line in block.text.rstrip("\n").split("\n")]
+        return code_paras(block)
     return []
 
 

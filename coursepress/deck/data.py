@@ -63,6 +63,20 @@ def _fit_caption(planner: "Planner", layout: str, caption: str, pos: SourcePos) 
     return best, True
 
 
+TABLE_MAX_PT = 18.0   # a table or chart in a general content placeholder: not at its body text size
+CHART_MAX_PT = 14.0
+
+
+def data_size_pt(planner: "Planner", layout: str, kind: str) -> float:
+    """Text size of a table or chart: its placeholder's level-1 size when the template made a table
+    (``tbl``) or chart placeholder for it, else that size capped at 18 pt (tables) or 14 pt (charts)."""
+    frame = planner.fit.frame(layout, layout)
+    size = frame.level(0).size_pt
+    if frame.ph_type == ("tbl" if kind == "table" else "chart"):
+        return size
+    return min(size, TABLE_MAX_PT if kind == "table" else CHART_MAX_PT)
+
+
 def _data_slide(planner: "Planner", layout: str, title: str, index: int, pos: SourcePos, caption: str,
                 notes: tuple[Para, ...], **data) -> SlidePlan:
     shown = title + (CONTINUED if index else "")
@@ -131,7 +145,7 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
                   row_pos: list[SourcePos], title: str, caption: str, notes: tuple[Para, ...],
                   pos: SourcePos) -> list[SlidePlan]:
     frame = planner.fit.frame("Table", "Table")
-    size = frame.level(0).size_pt
+    size = data_size_pt(planner, "Table", "table")
     widths = _column_widths(planner, [header] + rows, size, frame.width_emu / EMU_PER_PT)
     header_h = _row_height_pt(planner, header, widths, size)
     limit = frame.height_emu / EMU_PER_PT
@@ -242,7 +256,7 @@ def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: 
     if estimates:
         caption += "（" + ESTIMATE_CAPTION + "）"
     notes = (Para((Run(caption),)), Para((Run(block.alt),))) + tuple(estimates) + section_notes
-    size = planner.fit.frame("Chart", "Chart").level(0).size_pt
+    size = data_size_pt(planner, "Chart", "chart")
     slides = []
     per_slide = -(-len(pairs) // -(-len(pairs) // CHART_MAX_POINTS))   # even chunks of at most the maximum
     for index, start in enumerate(range(0, len(pairs), per_slide)):

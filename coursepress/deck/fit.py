@@ -11,9 +11,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from typing import Optional
+
+from ..code import CodeTheme, code_theme
 from ..errors import ContentError, SourcePos
+from ..templating import TOOL_ROOT
+from .code import choose_split, code_boxes, fit_block
 from .measure import Measurer
-from .nodes import Para, Run
+from .nodes import CodeBox, Para, Run
 from .reference import Frame, Geometry
 
 TITLE_MIN_PT = 28.0
@@ -25,9 +30,11 @@ EMU_PER_PT = 12700
 class Fitter:
     """Measures paragraphs against the frames of ``geometry`` with ``measurer``."""
 
-    def __init__(self, geometry: Geometry, measurer: Measurer) -> None:
+    def __init__(self, geometry: Geometry, measurer: Measurer, code: Optional[CodeTheme] = None) -> None:
         self.geometry, self.measurer = geometry, measurer
         self.errors: list[ContentError] = []     # what cannot fit, found while planning (see flow)
+        self.code = code or code_theme(TOOL_ROOT)
+        self.notes: list[ContentError] = []    # what only -v reports (code lines wrapped, forced splits)
 
     def frame(self, layout: str, name: str) -> Frame:
         return self.geometry.frames[layout][name]
@@ -43,8 +50,12 @@ class Fitter:
         """Height of ``para`` in ``frame``: space before + lines × size × line height × line spacing."""
         level = frame.level(para.level)
         size = size_pt or para.size_pt or level.size_pt
+        if para.style:     # a code line: fixed pitch, no space before (the block's panel pad is added by flow)
+            return size * self.code.slide_line
         width = frame.text_width_pt - self.indent_pt(frame, para)
         lines = self.measurer.lines(para.segments(), width, size)
+        if para.pitch_pt:
+            return para.before_pt + lines * para.pitch_pt
         return level.space_before_pt * size / level.size_pt + lines * size * self.measurer.line_em * level.line_spacing
 
     def height_pt(self, frame: Frame, paras) -> float:
@@ -109,8 +120,11 @@ class Fitter:
         limit = frame.text_height_pt
         chunks: list[list[Para]] = [[]]
         used = 0.0
-        for para in paras:
-            para = self.sized(frame, para)
+        for item in _items(paras):
+            if isinstance(item, list):
+                used = self._flow_code(frame, item, chunks, used, pos)
+                continue
+            para = self.sized(frame, item)
             height = self.para_height_pt(frame, para)
             if height > limit:      # reported at the paragraph's own line; planning goes on to find the others
                 self.errors.append(ContentError(para.pos or pos, _too_long(para), _advice(para)))
@@ -130,6 +144,84 @@ class Fitter:
             chunks[-1].append(para)
             used += height
         return [tuple(c) for c in chunks if c]
+
+    def _flow_code(self, frame: Frame, lines: list[Para], chunks: list[list[Para]], used: float,
+                   pos: SourcePos) -> float:
+        """Place one code block (its line paragraphs) into ``chunks`` (see :mod:`.code`); returns the height
+        used in the last chunk."""
+        pad, limit = self.code.slide_pad_pt, frame.text_height_pt
+        lines, ranks, wrapped = fit_block(lines, self.measurer, frame.text_width_pt - 2 * pad, limit,
+                                          frame.level(0).size_pt, self.code)
+        where = lines[0].pos or pos
+        if wrapped:
+            self.notes.append(ContentError(where, f"a code line is wider than a slide even at {self.code.slide_min_pt:g} pt "
+                                           "and is wrapped with ↪", "shorten the line"))
+        heights = [self.para_height_pt(frame, p) for p in lines]
+        start = 0
+        while start < len(lines):
+            room = limit - used - 2 * pad
+            rest = sum(heights[start:])
+            if rest <= room:
+                chunks[-1].extend(lines[start:])
+                return used + rest + 2 * pad
+            if chunks[-1] and rest <= limit - 2 * pad:     # fits a slide of its own: keep it whole
+                chunks.append([])
+                used = 0.0
+                continue
+            end = choose_split(ranks, heights, start, room, top_level_only=bool(chunks[-1]))
+            if end is None and chunks[-1]:
+                chunks.append([])
+                used = 0.0
+                continue
+            if end is None:     # one statement taller than a slide: cut where the slide is full
+                end, acc = start + 1, heights[start]
+                while end < len(lines) and acc + heights[end] <= room:
+                    acc += heights[end]
+                    end += 1
+                self.notes.append(ContentError(where, "a statement in a code block is taller than a slide "
+                                               "and is split inside", "split the function"))
+            piece = lines[start:end]
+            while len(piece) > 1 and not piece[-1].plain.strip():   # blank lines at a cut are not shown
+                piece.pop()
+            chunks[-1].extend(piece)
+            chunks.append([])
+            used = 0.0
+            start = end
+            while start < len(lines) - 1 and not lines[start].plain.strip():
+                start += 1
+        return used
+
+    def code_panels(self, layout: str, name: str, paras: tuple[Para, ...]) -> tuple[tuple[Para, ...], tuple[CodeBox, ...]]:
+        """The panels behind the code blocks of one fitted frame's ``paras`` (see :func:`.code.code_boxes`),
+        and ``paras`` with the text paragraphs' line pitch and space before fixed at what was measured
+        (viewers differ in how they space "100 %" lines; the panels must sit behind the code)."""
+        if not any(p.style for p in paras):
+            return paras, ()
+        frame = self.frame(layout, name)
+        fixed: list[Para] = []
+        for index, para in enumerate(paras):
+            if not para.style:
+                level = frame.level(para.level)
+                size = para.size_pt or level.size_pt
+                para = replace(para, pitch_pt=size * self.measurer.line_em * level.line_spacing,
+                               before_pt=level.space_before_pt * size / level.size_pt if index else 0.0)
+            fixed.append(para)
+        heights = [self.para_height_pt(frame, p) for p in fixed]
+        return tuple(fixed), code_boxes(tuple(fixed), heights, self.code.slide_pad_pt)
+
+
+def _items(paras: list[Para]) -> list:
+    """``paras`` with the lines of each code block gathered in a list (a unit for :meth:`Fitter.flow`)."""
+    items: list = []
+    for para in paras:
+        if para.style and items and isinstance(items[-1], list) and items[-1][0].group == para.group \
+                and items[-1][0].style == para.style:
+            items[-1].append(para)
+        elif para.style:
+            items.append([para])
+        else:
+            items.append(para)
+    return items
 
 
 def _too_long(para: Para) -> str:

@@ -23,11 +23,13 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Optional
 
 from ..errors import BuildError
 from ..fonts import shipped_faces
 
 MEASURE_FAMILY = "Noto Sans CJK SC"
+MONO_FAMILY = "DejaVu Sans Mono"   # the shipped code face (the handout's default mono stack starts with it)
 CACHE_VERSION = 1
 PT_PER_EMU = 1 / 12700
 # Reserve a little width for differences between our greedy breaker and the viewer's.
@@ -100,6 +102,7 @@ class Measurer:
 
     regular: FontMetrics
     bold: FontMetrics
+    mono: Optional[FontMetrics] = None
 
     @property
     def line_em(self) -> float:
@@ -107,6 +110,16 @@ class Measurer:
 
     def width_pt(self, text: str, size_pt: float, bold: bool = False) -> float:
         return (self.bold if bold else self.regular).width_em(text) * size_pt
+
+    def code_width_pt(self, text: str, size_pt: float) -> float:
+        """Width of code ``text``: the monospace face's advances, the CJK face's for characters it lacks
+        or that the viewer sets in the East-Asian face (Han, full-width punctuation)."""
+        mono = self.mono or self.regular
+        total = 0.0
+        for char in text:
+            metrics = mono if ord(char) in mono.advances and not _CJK.match(char) else self.regular
+            total += metrics.width_em(char)
+        return total * size_pt
 
     def lines(self, segments: list[tuple[str, bool]], width_pt: float, size_pt: float) -> int:
         """Number of lines ``segments`` ((text, bold) pairs) take when wrapped at ``width_pt``."""
@@ -124,7 +137,19 @@ class Measurer:
                     for u, w, space in _units(segments, self, size_pt) if not space), default=0.0)
 
     def wrap(self, segments: list[tuple[str, bool]], width_pt: float, size_pt: float) -> list[str]:
-        """Greedy line breaking of ``segments`` at ``width_pt``; returns the text of each line."""
+        """Greedy line breaking of ``segments`` at ``width_pt``; returns the text of each line.
+
+        A ``"\\n"`` in the text (a hard line break) always ends a line.
+        """
+        if any("\n" in text for text, _ in segments):
+            groups: list[list[tuple[str, bool]]] = [[]]
+            for text, bold in segments:
+                for k, part in enumerate(text.split("\n")):
+                    if k:
+                        groups.append([])
+                    if part:
+                        groups[-1].append((part, bold))
+            return [line for group in groups for line in self.wrap(group, width_pt, size_pt)]
         limit = width_pt * WIDTH_SAFETY
         units = _units(segments, self, size_pt)
         lines: list[str] = []
@@ -187,4 +212,6 @@ def measurer_for(root: Path) -> Measurer:
     if regular is None or bold is None:
         raise BuildError(f"the deck measures text with '{MEASURE_FAMILY}', but no such font is shipped in assets/fonts; "
                          "add NotoSansCJKsc-Regular.otf and -Bold.otf")
-    return Measurer(_load(regular, regular.stat().st_mtime), _load(bold, bold.stat().st_mtime))
+    mono = next((face.path for face in shipped_faces(root) if face.family == MONO_FAMILY and not face.italic), None)
+    return Measurer(_load(regular, regular.stat().st_mtime), _load(bold, bold.stat().st_mtime),
+                    _load(mono, mono.stat().st_mtime) if mono is not None else None)

@@ -12,7 +12,9 @@ CONTINUED = "（续）"
 
 @dataclass(frozen=True)
 class Run:
-    """A span of text with its formatting; ``href`` is an http(s)/mailto link target or ""."""
+    """A span of text with its formatting; ``href`` is an http(s)/mailto link target or "";
+    ``code`` sets it in the monospace face, ``category`` is its highlight colour category
+    (:mod:`coursepress.code`, "" for plain); a ``"\\n"`` in ``text`` is a hard line break (``a:br``)."""
 
     text: str
     bold: bool = False
@@ -20,13 +22,20 @@ class Run:
     strike: bool = False
     code: bool = False
     href: str = ""
+    category: str = ""
 
 
 @dataclass(frozen=True)
 class Para:
     """A paragraph: ``runs``, outline ``level`` (0-based), ``bullet`` none | bullet | number,
     ``number`` its 1-based list number, ``size_pt`` the explicit run size (0 = not fitted yet),
-    ``pos`` the source it comes from when known (for glyph reports; not compared)."""
+    ``pos`` the source it comes from when known (for glyph reports; not compared).
+
+    Code: ``style`` is "code" or "output" for one line of a code block ("" for text),
+    ``group`` tells blocks apart (the block's source line), ``continued`` marks the
+    second and later pieces of a wrapped code line. ``pitch_pt``/``before_pt`` (when
+    ``pitch_pt`` is not 0) fix a text paragraph's line pitch and space before, so the
+    viewer places its lines where the code panels were measured to be."""
 
     runs: tuple[Run, ...]
     level: int = 0
@@ -34,6 +43,11 @@ class Para:
     number: int = 0
     size_pt: float = 0.0
     pos: Optional[SourcePos] = field(default=None, compare=False)
+    style: str = ""
+    group: int = 0
+    continued: bool = False
+    pitch_pt: float = 0.0
+    before_pt: float = 0.0
 
     @property
     def plain(self) -> str:
@@ -99,6 +113,16 @@ class PicturePlan:
 
 
 @dataclass(frozen=True)
+class CodeBox:
+    """The panel behind one code block on a slide: ``style`` code | output, ``top_pt`` from the top of
+    the body frame's text area, ``height_pt`` of its lines (pt)."""
+
+    style: str
+    top_pt: float
+    height_pt: float
+
+
+@dataclass(frozen=True)
 class SlidePlan:
     """One slide: ``layout`` name, ``texts`` (placeholder name → paragraphs), optional data, notes.
 
@@ -116,6 +140,7 @@ class SlidePlan:
     picture: Optional[PicturePlan] = None
     data_frame: str = ""
     footer: bool = True
+    code_boxes: tuple["CodeBox", ...] = ()
 
     @property
     def title(self) -> str:

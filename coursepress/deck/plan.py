@@ -92,7 +92,9 @@ class Planner:
     def _continued(self, kind: str, layout: str, title: str, index: int, pos: SourcePos, body_name: str,
                    chunk: tuple[Para, ...], notes: tuple[Para, ...]) -> SlidePlan:
         shown = title + (CONTINUED if index else "")
-        return SlidePlan(kind, layout, (("Title", self.fit.title(layout, shown, pos)), (body_name, chunk)), notes, pos)
+        chunk, boxes = self.fit.code_panels(layout, body_name, chunk)
+        return SlidePlan(kind, layout, (("Title", self.fit.title(layout, shown, pos)), (body_name, chunk)), notes, pos,
+                         code_boxes=boxes)
 
     # ------------------------------------------------------------ sections
     def section_slides(self, section: m.Section) -> list[SlidePlan]:

@@ -16,6 +16,7 @@ import copy
 import datetime as dt
 import io
 import re
+from dataclasses import replace
 from typing import Optional
 
 from lxml import etree
@@ -27,11 +28,14 @@ from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from ..code import CodeTheme
 from ..errors import ContentError
+from .codeshapes import add_code_panels, code_spacing, colour_run, spacing
 from .glyphs import GlyphChain
-from .nodes import ChartPlan, DeckPlan, Para, PicturePlan, SlidePlan, TablePlan
+from .nodes import ChartPlan, DeckPlan, Para, PicturePlan, Run, SlidePlan, TablePlan
 from .package import remember_partnames, reproducible_zip
-from .reference import FOOTER, SLIDE_NUMBER, layouts_by_name
+from .layouts import ph_type, resolve
+from .reference import geometry
 
 HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
 NOTES_INDENT_EMU = 285750
@@ -45,19 +49,37 @@ class Fonts:
     """The typefaces every run names: ``latin`` (a:latin, a:cs) and ``east_asian`` (a:ea).
 
     ``chain`` (optional) names a shipped font for characters the East-Asian face lacks
-    (see :class:`coursepress.deck.glyphs.GlyphChain`).
+    (see :class:`coursepress.deck.glyphs.GlyphChain`). Code runs name ``mono`` as
+    a:latin and a:cs and keep ``east_asian`` as a:ea (C36: Chinese comments in code);
+    ``code`` is the code theme (highlight colours, panel colours).
     """
 
-    def __init__(self, latin: str, east_asian: str, chain: Optional[GlyphChain] = None) -> None:
+    def __init__(self, latin: str, east_asian: str, chain: Optional[GlyphChain] = None, mono: str = "",
+                 code: Optional[CodeTheme] = None) -> None:
         self.latin, self.east_asian, self.chain = latin, east_asian, chain
+        self.mono = mono or latin
+        self.code = code
 
-    def pieces(self, text: str) -> list[tuple[str, Optional[str]]]:
-        """``text`` cut where the font changes: (segment, fallback family or None for the deck's fonts)."""
-        return self.chain.split(text) if self.chain is not None and text else [(text, None)]
+    def pieces(self, text: str, code: bool = False) -> list[tuple[str, Optional[str]]]:
+        """``text`` cut where the font changes: (segment, fallback family or None for the deck's fonts);
+        in ``code`` the monospace face's own characters (↪, box drawing) need no fallback."""
+        if self.chain is None or not text:
+            return [(text, None)]
+        if not code:
+            return self.chain.split(text)
+        mono = frozenset().union(*(f.codepoints for f in self.chain.faces if f.family == self.mono))
+        out: list[tuple[str, Optional[str]]] = []
+        for char in text:
+            face = None if ord(char) in mono else self.chain.face_for(char)
+            if out and out[-1][1] == face:
+                out[-1] = (out[-1][0] + char, face)
+            else:
+                out.append((char, face))
+        return out
 
-    def apply(self, rpr, text: str = "", face: Optional[str] = None) -> None:
+    def apply(self, rpr, text: str = "", face: Optional[str] = None, code: bool = False) -> None:
         """Set lang/altLang and a:latin, a:ea, a:cs on a ``a:rPr``/``a:defRPr``, in schema order;
-        ``face`` (a fallback family) replaces all three."""
+        ``face`` (a fallback family) replaces all three; ``code`` names the monospace face."""
         cjk = bool(HAN.search(text)) or not text
         rpr.set("lang", "zh-CN" if cjk else "en-US")
         rpr.set("altLang", "en-US" if cjk else "zh-CN")
@@ -65,7 +87,8 @@ class Fonts:
             for old in rpr.findall(qn(tag)):
                 rpr.remove(old)
         anchor = next((rpr.find(qn(t)) for t in _AFTER_FONTS if rpr.find(qn(t)) is not None), None)
-        faces = (face, face, face) if face else (self.latin, self.east_asian, self.latin)
+        latin = self.mono if code else self.latin
+        faces = (face, face, face) if face else (latin, self.east_asian, latin)
         for tag, typeface in zip(("a:latin", "a:ea", "a:cs"), faces):
             el = etree.SubElement(rpr, qn(tag))
             el.set("typeface", typeface)
@@ -73,27 +96,42 @@ class Fonts:
                 anchor.addprevious(el)
 
 
+def _line_break(paragraph, para: Para, fonts: Fonts, code: bool) -> None:
+    """An ``a:br`` (hard line break, C37) with the paragraph's size and fonts."""
+    br = etree.SubElement(paragraph._p, qn("a:br"))
+    rpr = etree.SubElement(br, qn("a:rPr"))
+    if para.size_pt:
+        rpr.set("sz", str(int(round(para.size_pt * 100))))
+    fonts.apply(rpr, "", None, code)
+
+
 def _write_runs(paragraph, para: Para, fonts: Fonts) -> None:
+    colours = fonts.code.colours if fonts.code is not None else {}
     for run_plan in para.runs or ():
-        for text, face in fonts.pieces(run_plan.text):
-            run = paragraph.add_run()
-            run.text = text
-            rpr = run._r.get_or_add_rPr()
-            if para.size_pt:
-                rpr.set("sz", str(int(round(para.size_pt * 100))))
-            rpr.set("b", "1" if run_plan.bold else "0")
-            if run_plan.italic:
-                rpr.set("i", "1")
-            if run_plan.strike:
-                rpr.set("strike", "sngStrike")
-            fonts.apply(rpr, text, face)
-            if run_plan.href:
-                run.hyperlink.address = run_plan.href
+        for k, line in enumerate(run_plan.text.split("\n")):
+            if k:
+                _line_break(paragraph, para, fonts, run_plan.code)
+            for text, face in fonts.pieces(line, run_plan.code) if line else ():
+                run = paragraph.add_run()
+                run.text = text
+                rpr = run._r.get_or_add_rPr()
+                if para.size_pt:
+                    rpr.set("sz", str(int(round(para.size_pt * 100))))
+                rpr.set("b", "1" if run_plan.bold else "0")
+                if run_plan.italic:
+                    rpr.set("i", "1")
+                if run_plan.strike:
+                    rpr.set("strike", "sngStrike")
+                if run_plan.category in colours:
+                    colour_run(rpr, colours[run_plan.category])
+                fonts.apply(rpr, text, face, run_plan.code)
+                if run_plan.href:
+                    run.hyperlink.address = run_plan.href
     if not para.runs:   # an empty item still needs its end-of-paragraph size and fonts
         end = paragraph._p.get_or_add_endParaRPr()
         if para.size_pt:
             end.set("sz", str(int(round(para.size_pt * 100))))
-        fonts.apply(end)
+        fonts.apply(end, "", None, bool(para.style))
 
 
 def _bullets(paragraph, para: Para, start_at: int, margin_emu: int | None, indent_emu: int | None,
@@ -109,7 +147,7 @@ def _bullets(paragraph, para: Para, start_at: int, margin_emu: int | None, inden
     for tag in ("a:buNone", "a:buAutoNum", "a:buChar", "a:buFont"):
         for old in ppr.findall(qn(tag)):
             ppr.remove(old)
-    if para.bullet == "none":
+    if para.bullet in ("none", "literal"):
         etree.SubElement(ppr, qn("a:buNone"))
     elif para.bullet == "number":
         etree.SubElement(ppr, qn("a:buFont")).set("typeface", "+mj-lt")
@@ -138,8 +176,15 @@ def _starts(paras: tuple[Para, ...]) -> list[int]:
     return starts
 
 
-def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = False, title: bool = False) -> None:
-    """Replace the text of ``text_frame`` by ``paras`` (fitted sizes, fonts, list structure)."""
+def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = False, title: bool = False,
+               levels=None) -> None:
+    """Replace the text of ``text_frame`` by ``paras`` (fitted sizes, fonts, list structure).
+
+    ``levels``: a :class:`~coursepress.deck.reference.Frame` whose level margins and explicit bullet
+    characters are written (a text box standing in for a missing placeholder inherits no list style).
+    A numbered list starting outside ``startAt``'s range 1–32767 (ECMA-376 ``ST_TextBulletStartAtNum``),
+    such as one starting at 0, gets literal numbers ("0. ") instead of ``a:buAutoNum``.
+    """
     text_frame.word_wrap = True
     if not notes:
         text_frame.auto_size = MSO_AUTO_SIZE.NONE
@@ -150,12 +195,24 @@ def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = 
         first._p.remove(child)
     for i, (para, start) in enumerate(zip(paras, _starts(paras))):
         paragraph = first if i == 0 else text_frame.add_paragraph()
-        if notes:
+        if para.bullet == "number" and not 1 <= start <= 32767:
+            para = replace(para, runs=(Run(f"{para.number}. "),) + tuple(para.runs), bullet="literal")
+        if levels is not None and not notes:
+            indent = 0 if para.bullet in ("none", "literal") else NOTES_INDENT_EMU
+            margin = levels.level(para.level).margin_left_emu if para.level or para.bullet != "none" else 0
+            _bullets(paragraph, para, start, max(margin, indent), -indent, True)
+        elif notes:
             indent = NOTES_INDENT_EMU if para.bullet != "none" else 0
             _bullets(paragraph, para, start, NOTES_INDENT_EMU * para.level + indent, -indent, True)
         elif not title:
             margin = 0 if para.bullet == "none" and para.level == 0 else None
             _bullets(paragraph, para, start, margin, 0 if para.bullet == "none" else None, False)
+            if para.style and fonts.code is not None:
+                same = lambda other: other.style == para.style and other.group == para.group  # noqa: E731
+                code_spacing(paragraph, para, i == 0 or not same(paras[i - 1]),
+                             i == len(paras) - 1 or not same(paras[i + 1]), fonts.code)
+            elif para.pitch_pt:
+                spacing(paragraph._p.get_or_add_pPr(), para.pitch_pt, para.before_pt, None)
         _write_runs(paragraph, para, fonts)
 
 
@@ -307,7 +364,7 @@ def add_picture(slide, plan: PicturePlan, slide_plan: SlidePlan) -> None:
 def _copy_footer(slide, footers: list, footer: str, number: int, fonts: Fonts) -> None:
     """Put the layout's Footer and Slide Number placeholders on the slide (python-pptx leaves them out).
 
-    ``footers``: the layout's Footer and Slide Number placeholder shapes.
+    ``footers``: the layout's footer (``ftr``) and slide number (``sldNum``) placeholder shapes.
     """
     next_id = max(int(x) for x in slide.shapes._spTree.xpath("//p:cNvPr/@id")) + 1
     for ph in footers:
@@ -321,7 +378,7 @@ def _copy_footer(slide, footers: list, footer: str, number: int, fonts: Fonts) -
         for p in body.findall(qn("a:p")):
             body.remove(p)
         p = etree.SubElement(body, qn("a:p"))
-        if ph.name == FOOTER:
+        if ph_type(ph) == "ftr":
             run = etree.SubElement(p, qn("a:r"))
             fonts.apply(etree.SubElement(run, qn("a:rPr")), footer)
             etree.SubElement(run, qn("a:t")).text = footer
@@ -333,40 +390,74 @@ def _copy_footer(slide, footers: list, footer: str, number: int, fonts: Fonts) -
 
 
 # ---------------------------------------------------------------- deck
-def _named_placeholders(slide, names: dict[int, str]) -> dict:
-    """The slide's placeholders under their layout placeholder's name (python-pptx renames the clones).
+def _slide_placeholders(slide, choice) -> dict:
+    """The slide's placeholders under their role names ("Title", "Content", …); placeholders of the
+    layout no role fills are removed (an empty placeholder would show its prompt while editing).
 
-    ``names``: placeholder idx → name in the slide's layout.
+    python-pptx clones the layout's placeholders in layout order, so the n-th cloned placeholder is the
+    n-th cloneable one of the layout (a LibreOffice-saved layout may give several the same ``idx``).
     """
+    roles = {id(shape._element): name for name, shape in choice.slots.items() if shape is not None}
+    cloned = [ph for ph in choice.layout.iter_cloneable_placeholders()]
     out = {}
-    for ph in slide.placeholders:
-        name = names.get(ph.placeholder_format.idx)
-        if name is not None:
-            ph._element.nvSpPr.cNvPr.set("name", name)
-            out[name] = ph
+    for layout_ph, ph in zip(cloned, list(slide.placeholders)):
+        name = roles.get(id(layout_ph._element))
+        if name is None:
+            _take_box(ph)
+            continue
+        ph._element.nvSpPr.cNvPr.set("name", name)
+        out[name] = ph
     return out
 
 
-def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime) -> tuple[bytes, int]:
-    """Build the deck of ``plan`` on the reference deck; returns (PPTX bytes, slide count)."""
+def _text_box(slide, frame):
+    """A text box at a virtual frame (the layout lacks that placeholder), with the frame's insets."""
+    box = slide.shapes.add_textbox(Emu(frame.left_emu), Emu(frame.top_emu), Emu(frame.width_emu),
+                                   Emu(frame.height_emu))
+    box._element.nvSpPr.cNvPr.set("name", frame.name)
+    tf = box.text_frame
+    tf.margin_left, tf.margin_top, tf.margin_right, tf.margin_bottom = (Emu(v) for v in frame.insets_emu)
+    return box
+
+
+def _fix_slide_size_type(prs) -> None:
+    """``p:sldSz/@type`` that matches the size (ECMA-376 §19.7.32): a 16:9 deck flagged "screen4x3"
+    (python-pptx's default template, resized) is flagged as what it is, else "custom" (no attribute)."""
+    size = prs.part._element.find(qn("p:sldSz"))
+    known = {(9144000, 6858000): "screen4x3", (9144000, 5143500): "screen16x9", (9144000, 5715000): "screen16x10"}
+    kind = known.get((int(size.get("cx")), int(size.get("cy"))))
+    if kind:
+        size.set("type", kind)
+    elif "type" in size.attrib:
+        del size.attrib["type"]
+
+
+def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
+           mapping: Optional[dict[str, str]] = None) -> tuple[bytes, int]:
+    """Build the deck of ``plan`` on the reference deck; returns (PPTX bytes, slide count).
+
+    ``mapping``: course.yaml ``deck.layouts`` (see :func:`coursepress.deck.layouts.resolve`).
+    """
     prs = Presentation(str(reference_path))
     slide_ids = prs.slides._sldIdLst
     for slide_id in list(slide_ids):   # a user's master may carry example slides
         prs.part.drop_rel(slide_id.rId)
         slide_ids.remove(slide_id)
+    _fix_slide_size_type(prs)
     remember_partnames(prs.part.package)
-    layouts = layouts_by_name(prs)
-    names = {name: {ph.placeholder_format.idx: ph.name for ph in layout.placeholders}
-             for name, layout in layouts.items()}
-    footers = {name: [ph for ph in layout.placeholders if ph.name in (FOOTER, SLIDE_NUMBER)]
-               for name, layout in layouts.items()}
+    choices, _ = resolve(prs, mapping, reference_path)
+    frames = geometry(prs, mapping, reference_path).frames
     for number, slide_plan in enumerate(plan.slides, 1):
-        layout = layouts[slide_plan.layout]
-        slide = prs.slides.add_slide(layout)
-        placeholders = _named_placeholders(slide, names[slide_plan.layout])
+        choice = choices[slide_plan.layout]
+        slide = prs.slides.add_slide(choice.layout)
+        placeholders = _slide_placeholders(slide, choice)
+        layout_frames = frames[slide_plan.layout]
         texts = dict(slide_plan.texts)
         if slide_plan.data_frame:
-            box = _take_box(placeholders.pop(slide_plan.data_frame))
+            data = layout_frames[slide_plan.data_frame]
+            if slide_plan.data_frame in placeholders:
+                _take_box(placeholders.pop(slide_plan.data_frame))
+            box = (Emu(data.left_emu), Emu(data.top_emu), Emu(data.width_emu), Emu(data.height_emu))
             if slide_plan.table is not None:
                 add_table(slide, box, slide_plan.table, fonts, "".join(p.plain for p in texts.get("Caption", ())))
             elif slide_plan.chart is not None:
@@ -377,10 +468,16 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime) -> t
             paras = texts.get(name)
             if paras:
                 write_text(ph.text_frame, paras, fonts, title=name == "Title")
+                if name != "Title" and slide_plan.code_boxes and fonts.code is not None:
+                    add_code_panels(slide, ph, slide_plan.code_boxes, fonts.code)
             else:
                 _take_box(ph)   # an empty placeholder would show its prompt while editing
+        for name, paras in texts.items():
+            frame = layout_frames.get(name)
+            if paras and name not in placeholders and frame is not None and frame.virtual:
+                write_text(_text_box(slide, frame).text_frame, paras, fonts, levels=frame)
         if slide_plan.footer:
-            _copy_footer(slide, footers[slide_plan.layout], plan.footer, number, fonts)
+            _copy_footer(slide, choice.footers, plan.footer, number, fonts)
         write_text(slide.notes_slide.notes_text_frame, slide_plan.notes, fonts, notes=True)
     props = prs.core_properties
     props.title, props.author, props.subject = plan.title, plan.author, plan.subject

@@ -2,8 +2,9 @@
 
 The reference deck (``templates/deck/reference.pptx`` or the user's own, set
 by ``deck.reference`` in course.yaml or ``--reference``) decides the look.
-Layouts and placeholders are looked up by their names (``p:cSld/@name`` and
-``p:cNvPr/@name``), never by index. Sizes, spacing and insets are read with
+Layouts and placeholders are found by role (:mod:`.layouts`: placeholder
+types and standard layout names, or the user's ``deck.layouts`` mapping),
+never by index. Sizes, spacing and insets are read with
 the OOXML inheritance chain (ECMA-376 Part 1, §19.3.1.36 and §21.1.2): the
 layout placeholder's ``a:lstStyle``, then the master placeholder of the same
 type, then the master's ``p:txStyles``.
@@ -11,7 +12,8 @@ type, then the master's ``p:txStyles``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
 
@@ -21,18 +23,7 @@ from ..errors import BuildError, SourcePos
 from ..model import Course
 from ..resources import resolve_path
 from ..templating import search_path
-
-# Layout name → placeholder names the writer fills.
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "Title": ("Title", "Subtitle"),
-    "Section": ("Title", "Subtitle"),
-    "Title and Content": ("Title", "Content"),
-    "Two Content": ("Title", "Left", "Right"),
-    "Table": ("Title", "Table", "Caption"),
-    "Chart": ("Title", "Chart", "Caption"),
-    "Closing": ("Title", "Subtitle"),
-}
-FOOTER, SLIDE_NUMBER = "Footer", "Slide Number"
+from .layouts import FOOTER_TYPES, SLOTS, ph_type, resolve
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
@@ -53,7 +44,9 @@ class Level:
 
 @dataclass(frozen=True)
 class Frame:
-    """A placeholder's box (EMU), its insets (left, top, right, bottom, EMU) and level styles 1–9."""
+    """A placeholder's box (EMU), its insets (left, top, right, bottom, EMU) and level styles 1–9;
+    ``virtual``: the layout has no such placeholder, the writer draws a text box (or takes the box) there;
+    ``ph_type``: the placeholder's type ("title", "body", "obj", "tbl", "chart", …; "" when virtual)."""
 
     name: str
     left_emu: int
@@ -62,6 +55,8 @@ class Frame:
     height_emu: int
     insets_emu: tuple[int, int, int, int]
     levels: tuple[Level, ...]
+    virtual: bool = False
+    ph_type: str = ""
 
     @property
     def text_width_pt(self) -> float:
@@ -77,7 +72,7 @@ class Frame:
 
 @dataclass(frozen=True)
 class Geometry:
-    """Slide size and every named placeholder frame of every needed layout: ``frames[layout][name]``."""
+    """Slide size and every placeholder frame of every slide role: ``frames[role][name]``."""
 
     slide_width_emu: int
     slide_height_emu: int
@@ -116,41 +111,82 @@ def open_reference(path: Path):
                          "--reference / deck.reference to use the built-in deck") from None
 
 
-def layouts_by_name(prs) -> dict:
-    """Layout name → slide layout, across all masters (the first of a duplicated name wins)."""
-    out = {}
-    for master in prs.slide_masters:
-        for layout in master.slide_layouts:
-            out.setdefault(layout.name, layout)
-    return out
+def check(prs, path: Path, mapping: Optional[dict[str, str]] = None) -> list[str]:
+    """Find every slide role's layout in the reference deck at ``path`` (see :mod:`.layouts`).
+
+    Returns:
+        warnings about roles that fell back to another layout.
+
+    Raises:
+        BuildError: no layout with a title placeholder, or a ``deck.layouts`` name that does not exist;
+        the message lists the layouts and placeholders found.
+    """
+    return resolve(prs, mapping, path)[1]
 
 
-def check(prs, path: Path) -> None:
-    """Raise BuildError naming every missing layout or placeholder of the reference deck at ``path``."""
-    layouts = layouts_by_name(prs)
-    missing: list[str] = []
-    for name, placeholders in REQUIRED.items():
-        layout = layouts.get(name)
-        if layout is None:
-            missing.append(f"layout '{name}'")
-            continue
-        have = {ph.name for ph in layout.placeholders}
-        missing.extend(f"placeholder '{ph}' in layout '{name}'" for ph in placeholders if ph not in have)
-    if missing:
-        raise BuildError(f"reference deck '{path}' lacks " + ", ".join(missing) +
-                         "; add them (layouts and placeholders are found by name) or use the default "
-                         "templates/deck/reference.pptx")
+def geometry(prs, mapping: Optional[dict[str, str]] = None, path: object = "reference deck") -> Geometry:
+    """Read the slide size and the frame of every placeholder role of every slide role.
 
-
-def geometry(prs) -> Geometry:
-    """Read the slide size and the frames of every needed layout's named placeholders."""
-    layouts = layouts_by_name(prs)
+    ``frames[role][name]``: roles and names of :data:`.layouts.SLOTS` plus "Footer" and "Slide Number"
+    where the layout has them. A placeholder the layout lacks gets a virtual frame (``Frame.virtual``):
+    the master's body area for a missing text or data frame, halves of it for two columns, and a strip
+    carved from the bottom of the data frame for a missing caption (:data:`CAPTION_LINES` lines).
+    """
+    choices, _ = resolve(prs, mapping, path)
     frames: dict[str, dict[str, Frame]] = {}
-    for name in REQUIRED:
-        layout = layouts[name]
-        master = layout.slide_master
-        frames[name] = {ph.name: _frame(ph, master) for ph in layout.placeholders}
+    for role, choice in choices.items():
+        master = choice.layout.slide_master
+        out: dict[str, Frame] = {}
+        for name, shape in choice.slots.items():
+            if shape is not None:
+                out[name] = replace(_frame(shape, master), name=name)
+        body = _master_body(master, prs, out["Title"])
+        for name, shape in choice.slots.items():
+            if shape is None and name != "Caption":
+                out[name] = _virtual(name, body)
+        if "Caption" in choice.slots and choice.slots["Caption"] is None:
+            main = SLOTS[role][1]
+            out[main], out["Caption"] = _virtual_caption(out[main])
+        for shape in choice.footers:
+            name = FOOTER_TYPES[ph_type(shape)]
+            out[name] = replace(_frame(shape, master), name=name)
+        frames[role] = out
     return Geometry(int(prs.slide_width), int(prs.slide_height), frames)
+
+
+CAPTION_LINES = 2
+CAPTION_SIZE_PT = 16.0
+
+
+def _master_body(master, prs, title: Frame) -> Frame:
+    """The master's body placeholder frame; without one, the slide below ``title`` with its margins."""
+    shape = _master_placeholder(master, "body")
+    if shape is not None and shape.width:
+        return _frame(shape, master)
+    top = title.top_emu + title.height_emu
+    height = int(prs.slide_height) - top - title.top_emu - 457200
+    level = Level(DEFAULT_SIZE_PT, 1.0, 0.0, 0, False)
+    return Frame("Content", title.left_emu, top, title.width_emu, max(height, 914400), DEFAULT_INSETS_EMU,
+                 (level,) * 9, True)
+
+
+def _virtual(name: str, body: Frame) -> Frame:
+    if name in ("Left", "Right"):
+        half = body.width_emu * 47 // 100
+        left = body.left_emu if name == "Left" else body.left_emu + body.width_emu - half
+        return replace(body, name=name, left_emu=left, width_emu=half, virtual=True)
+    return replace(body, name=name, virtual=True)
+
+
+def _virtual_caption(data: Frame) -> tuple[Frame, Frame]:
+    """(shrunk data frame, caption frame below it): the caption takes :data:`CAPTION_LINES` lines of
+    :data:`CAPTION_SIZE_PT` at line height 1.2 plus insets from the bottom of ``data``."""
+    height = int(CAPTION_LINES * CAPTION_SIZE_PT * 1.2 * 12700) + DEFAULT_INSETS_EMU[1] + DEFAULT_INSETS_EMU[3]
+    height = min(height, data.height_emu // 4)
+    level = Level(CAPTION_SIZE_PT, 1.0, 0.0, 0, False)
+    caption = Frame("Caption", data.left_emu, data.top_emu + data.height_emu - height, data.width_emu, height,
+                    DEFAULT_INSETS_EMU, (level,) * 9, True)
+    return replace(data, height_emu=data.height_emu - height), caption
 
 
 def _master_placeholder(master, ph_type: str):
@@ -174,10 +210,36 @@ def _frame(ph, master) -> Frame:
         "otherStyle" if ph_type in ("ftr", "sldNum", "dt") else "bodyStyle")
     chain = [ph._element, master_ph._element if master_ph is not None else None]
     sources = [el.find(f"{P}txBody/{A}lstStyle") if el is not None else None for el in chain]
+    sources += [_sample_style(el) if el is not None else None for el in chain]
     sources.append(styles.find(f"{P}{style_name}") if styles is not None else None)
     levels = tuple(_level(n, [s for s in sources if s is not None]) for n in range(1, 10))
     insets = _insets([el for el in chain if el is not None])
-    return Frame(ph.name, rect[0], rect[1], rect[2], rect[3], insets, levels)
+    return Frame(ph.name, rect[0], rect[1], rect[2], rect[3], insets, levels, False, ph_type)
+
+
+def _sample_style(element):
+    """The level styles LibreOffice Impress writes as formatted sample paragraphs of a master placeholder
+    ("Click to edit the outline text format", no ``a:lstStyle``), as an ``a:lstStyle`` element: level n
+    takes the ``a:pPr`` of the first paragraph of that level and its first run's ``a:rPr`` as ``a:defRPr``."""
+    from lxml import etree
+
+    style = etree.Element(f"{A}lstStyle")
+    body = element.find(f"{P}txBody")
+    if body is None:
+        return None
+    seen = set()
+    for para in body.findall(f"{A}p"):
+        ppr = para.find(f"{A}pPr")
+        n = int(ppr.get("lvl", "0")) + 1 if ppr is not None else 1
+        rpr = para.find(f"{A}r/{A}rPr")
+        if n in seen or n > 9 or rpr is None:
+            continue
+        seen.add(n)
+        level = etree.SubElement(style, f"{A}lvl{n}pPr", dict(ppr.attrib) if ppr is not None else {})
+        for child in (ppr if ppr is not None else ()):
+            level.append(copy.deepcopy(child))
+        level.append(etree.Element(f"{A}defRPr", dict(rpr.attrib)))
+    return style if len(style) else None
 
 
 def _first(sources: list, n: int, path: str, attr: str):
@@ -212,7 +274,7 @@ def _insets(elements: list) -> tuple[int, int, int, int]:
 
 
 def load_reference(course: Course, override: Optional[Path]):
-    """Open, check and measure the reference deck: returns ``(path, presentation, geometry)``.
+    """Open, check and measure the reference deck: returns ``(path, presentation, geometry, warnings)``.
 
     Raises:
         BuildError: missing file, unreadable file, missing layout or placeholder.
@@ -220,6 +282,6 @@ def load_reference(course: Course, override: Optional[Path]):
     """
     path = reference_path(course, override)
     prs = open_reference(path)
-    check(prs, path)
-    return path, prs, geometry(prs)
+    mapping = course.meta.deck.layouts
+    return path, prs, geometry(prs, mapping, path), check(prs, path, mapping)
 

@@ -2,7 +2,7 @@
 
 ``<out>/<lecture>.pptx`` is built on the reference deck (``templates/deck/
 reference.pptx``, ``deck.reference`` in course.yaml, or ``--reference``):
-layouts and placeholders are looked up by name, text is measured with the
+layouts and placeholders are found by role, text is measured with the
 shipped fonts and fitted before it is written (see :mod:`coursepress.deck`).
 Dates come from ``SOURCE_DATE_EPOCH`` or the course date, and the ZIP is
 written with fixed timestamps, so rebuilds are byte-identical. Nothing here
@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from dataclasses import replace
 
 from .. import model as m
 from ..deck.fit import Fitter
 from ..deck.glyphs import GlyphChain, check_glyphs
-from ..deck.measure import measurer_for
+from ..code import code_theme
+from ..deck.measure import MONO_FAMILY, measurer_for
 from ..deck.plan import Planner
 from ..deck.pptx_writer import Fonts, render
 from ..deck.reference import check, load_reference, open_reference, reference_path
@@ -66,16 +68,17 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
         BuildError: no/unreadable reference deck, a missing layout or placeholder.
         ContentError: text that cannot fit a slide even alone.
     """
-    path, prs, geometry = load_reference(course, settings.reference)
+    path, prs, geometry, template_warnings = load_reference(course, settings.reference)
     latin, east = theme_fonts(prs)
     east = lecture.meta.pptx_font_cjk or east
     chain = GlyphChain(shipped_faces(course.root), east)
-    fonts = Fonts(lecture.meta.pptx_font_latin or latin, east, chain)
-    planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root)))
+    theme = code_theme(course.root)
+    fonts = Fonts(lecture.meta.pptx_font_latin or latin, east, chain, course.meta.fonts.mono or MONO_FAMILY, theme)
+    planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root), theme))
     plan = planner.plan()
     problems.errors.extend(planner.fit.errors)
     check_glyphs(plan, chain, planner.file_pos, problems)
-    return path, plan, fonts
+    return path, replace(plan, warnings=tuple(template_warnings) + plan.warnings), fonts
 
 
 def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Output:
@@ -91,19 +94,19 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
     problems = Problems(settings.strict)
     path, plan, fonts = _plan(course, settings, lecture, problems)
     problems.raise_if_any()
-    data, count = render(plan, path, fonts, build_time(course))
+    data, count = render(plan, path, fonts, build_time(course), course.meta.deck.layouts)
     out = atomic_write(settings.out_dir / f"{lecture.name}.pptx", data)
     return Output(out, f"{count} slides", list(plan.warnings) + [str(w) for w in problems.warnings])
 
 
 def check_reference(course: m.Course, settings: BuildSettings) -> None:
-    """``build.py check``: the reference deck exists, opens, and has every layout and placeholder by name.
+    """``build.py check``: the reference deck exists, opens, and has a layout for every slide role.
 
     Raises:
-        BuildError: naming the missing layout or placeholder.
+        BuildError: no usable layout (the message lists the layouts and placeholders found).
     """
     path = reference_path(course, settings.reference)
-    check(open_reference(path), path)
+    check(open_reference(path), path, course.meta.deck.layouts)
 
 
 def check_plans(course: m.Course, settings: BuildSettings, problems: Problems) -> None:

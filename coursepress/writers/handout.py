@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from .. import model as m
 from ..charts import make_chart
+from ..code import code_lines, code_theme, page_segments
 from ..errors import Problems, SourcePos
 from ..fonts import check_coverage, shipped_faces
 from ..numbers import estimate_note
@@ -96,13 +97,15 @@ def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, p
     stacks = font_stacks(course, faces, problems)
     env = environment(course.root)
     hs = course.meta.handout
+    theme = code_theme(course.root)
     css = env.get_template("handout/handout.css.j2").render(
-        page_size=hs.page_size, orientation=hs.orientation, **stacks)
+        page_size=hs.page_size, orientation=hs.orientation, code_theme=theme, **stacks)
     header = lecture.meta.header or lecture.title
     html = env.get_template("handout/handout.html.j2").render(
         course=course, lecture=lecture, css=css, build_date=build_date(course),
         header_text=header, footer_text=lecture.meta.footer or course.meta.title,
-        table_notes=table_notes, make_chart=make_chart, width_class=width_class)
+        table_notes=table_notes, make_chart=make_chart, width_class=width_class,
+        code_lines=code_lines, page_segments=page_segments, code_theme=theme)
     return autospace_html(html)
 
 

@@ -97,6 +97,9 @@ def import_weasyprint(root):
         import weasyprint
     finally:
         ctypes.util.find_library = lookup
+    from .cjkjustify import install
+
+    install()       # inter-character justification for Chinese (see cjkjustify)
     return weasyprint
 
 

@@ -1,33 +1,37 @@
 """Poster writer: model data → HTML (Jinja) → exactly one PDF page (WeasyPrint).
 
-``<out>/poster.pdf`` compares every model of ``content/data/models.yaml`` in one
-table (grouped closed / open weights / unstated; the standard columns plus any
-extra text column the data file uses, such as ``license``), three charts from
-:mod:`coursepress.charts` (parameters on a log axis, context length, release
-timeline), the estimate notes, the course references and the course name.
+``<out>/poster.pdf`` is made to be read on a classroom wall (issue 17): from two
+metres the title and subtitle (course.yaml's ``poster:`` section), two to four
+headline findings computed from the data (:mod:`.findings`, worded by the
+language catalogue ``templates/poster/catalogue.<language>.html.j2``) and two
+large charts (:mod:`.posterchart`: parameters, release timeline); at arm's
+length a condensed table of every model (name, organisation, date, size,
+context and any extra column the data file declares; grouped under bands that
+say closed / open weights / not stated), the estimate notes, the references.
 
-Fitting (issue 4, :mod:`.posterfit`): the page is ISO A0–A4 and the type is
-sized to it; the poster is laid out once on a very tall page to measure its
-natural height, the largest type size whose content fits the page is chosen,
-the spare height is spread between the sections, and the final page is checked
-again. If even the smallest type does not fit,
-:class:`~coursepress.errors.BuildError` says by how much and what to do — there
-is never a second page and nothing is clipped.
+Type (:mod:`.posterfit`): the body size is at least the sheet's minimum (14 pt
+on A2, × 1.41 per ISO size) and grows to fill the page; chart text is drawn at
+the body size; fine print (notes, references, colophon) is at least 11 pt on A2.
+After layout the smallest text of the page is read from the box tree and
+checked against those minimums. If the content does not fit one page at them,
+:class:`~coursepress.errors.BuildError` says by how much and what to drop —
+there is never a second page and nothing is clipped.
 
 Cell rules: a value a model does not give (the key is absent) prints "—" with a
 warning naming model and field (an error under ``--strict``); a value written
 as ``null`` means "not published" and prints "—" silently (explained in the
-legend). ``notes`` never appear on the poster (they are handout text); more
-than :data:`MAX_HIGHLIGHTS` highlights are cut visibly with "…" and a warning.
+notes). ``notes`` and ``highlights`` stay in the handout.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
+from markupsafe import Markup, escape
+
 from .. import model as m
-from ..charts import make_chart
 from ..errors import BuildError, Problems, SourcePos
 from ..fonts import check_coverage, shipped_faces
 from ..numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
@@ -35,16 +39,19 @@ from ..output import atomic_write
 from ..schema import Model
 from ..templating import autospace_html, environment
 from . import BuildSettings, Output
+from .findings import findings
 from .pdfengine import PdfEngine, build_date, font_stacks, preload  # noqa: F401 (preload: writer API)
-from .posterfit import (PT_PER_MM, Layout, Measure, Sheet, final_fit, fit, measure, overflow_message, remedies,
-                        sheet_for)
+from .posterchart import FONT, parameter_bars, timeline
+from .posterfit import (PT_PER_MM, Layout, Measure, Sheet, check_text_sizes, final_fit, fit, measure,
+                        overflow_message, remedies, sheet_for)
 
 MAX_MODELS = 80            # documented limit (C18): beyond it the build fails before any layout
-MAX_HIGHLIGHTS = 3
-COLUMNS = ("name", "organisation", "open", "release", "parameters", "context", "highlights")
+COLUMNS = ("name", "organisation", "release", "parameters", "context")
 # Absent key → warning; the model field each shown column reads.
-SOURCE_FIELD = {"organisation": "organisation", "open": "open", "release": "release",
-                "parameters": "parameters_b", "context": "context_k", "highlights": "highlights"}
+SOURCE_FIELD = {"organisation": "organisation", "release": "release", "parameters": "parameters_b",
+                "context": "context_k"}
+
+
 @dataclass(frozen=True)
 class Cell:
     """One table cell: ``text`` as printed, estimate ``mark`` (footnote key or "")."""
@@ -62,10 +69,10 @@ class Row:
 
 @dataclass(frozen=True)
 class Group:
-    """Rows of one kind of model; ``continued`` when the group started in the previous table column."""
+    """Rows of one kind of model (closed, open, unknown: the catalogue names it); ``continued`` when
+    the group started in the previous table column."""
 
     key: str
-    title: str
     rows: tuple[Row, ...]
     continued: bool = False
 
@@ -79,27 +86,19 @@ class Plan:
     notes: tuple[tuple[str, str], ...]
     models: tuple[Model, ...]
 
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """Keys of the groups present (closed, open, unknown)."""
+        return tuple(g.key for g in self.groups)
 
-GROUPS = (("closed", "闭源模型", False), ("open", "开放权重模型", True), ("unknown", "未注明是否开放", None))
 
-
-def _cell_text(model: Model, column: str, problems: Problems) -> str:
-    if column == "open":
-        return MISSING if model.open is None else ("✅" if model.open else "❌")
-    if column == "highlights" and len(model.highlights) > MAX_HIGHLIGHTS:
-        problems.warn(SourcePos("content/data/models.yaml", model.line),
-                      f"model '{model.name}' has {len(model.highlights)} highlights; the poster shows the first "
-                      f"{MAX_HIGHLIGHTS} and '…'", "keep at most three short highlights for the poster")
-        return "、".join(model.highlights[:MAX_HIGHLIGHTS]) + "…"
-    return field_text(model, column)
+GROUPS = (("closed", False), ("open", True), ("unknown", None))
 
 
 def _check_present(model: Model, column: str, problems: Problems) -> None:
     """Warn when ``model`` does not give ``column`` at all (an explicit null means "not published")."""
     source = SOURCE_FIELD.get(column)
     absent = (source not in model.model_fields_set) if source else (column not in model.extra and column != "name")
-    if source == "highlights" and not model.highlights:
-        absent = True
     if absent:
         problems.warn(SourcePos("content/data/models.yaml", model.line),
                       f"model '{model.name}' has no '{source or column}'; the poster shows {MISSING}",
@@ -121,7 +120,7 @@ def plan(course: m.Course, problems: Problems) -> Plan:
     columns = COLUMNS + tuple(dict.fromkeys(extras))
     notes: list[tuple[str, str]] = []
     groups = []
-    for key, title, is_open in GROUPS:
+    for key, is_open in GROUPS:
         chosen = sorted((x for x in models if x.open is is_open),
                         key=lambda x: (x.release.sort_key if x.release else (9999, 0, 0), x.name))
         rows = []
@@ -133,10 +132,10 @@ def plan(course: m.Course, problems: Problems) -> Plan:
                 if note:
                     mark = chr(ord("a") + len(notes)) if len(notes) < 26 else str(len(notes) + 1)
                     notes.append((mark, f"{model.name}：{note}"))
-                cells.append(Cell(column, _cell_text(model, column, problems), mark))
+                cells.append(Cell(column, field_text(model, column), mark))
             rows.append(Row(model, tuple(cells)))
         if rows:
-            groups.append(Group(key, title, tuple(rows)))
+            groups.append(Group(key, tuple(rows)))
     return Plan(columns, tuple(groups), tuple(notes), models)
 
 
@@ -160,27 +159,39 @@ def split_columns(groups: tuple[Group, ...], count: int) -> list[list[Group]]:
             take = rows if len(columns) == count else rows[:max(room, 1)]
             if len(rows) - len(take) == 1 and len(columns) < count:
                 take = rows[:len(take) - 1] or take
-            columns[-1].append(Group(group.key, group.title, tuple(take), continued))
+            columns[-1].append(Group(group.key, tuple(take), continued))
             used += len(take) + 1
             rows, continued = rows[len(take):], True
     return [c for c in columns if c]
 
 
-def chart_width_units(sheet: Sheet, layout: Layout, fraction: float) -> float:
-    """SVG user units across a chart ``fraction`` of the content width.
+# Shares of the content width: column a (table; in landscape also the timeline) and column b (parameter
+# chart and notes); in portrait the timeline runs across the page under both.
+FRACTIONS = {True: {"a": 62.0, "b": 38.0}, False: {"a": 56.0, "b": 44.0}}
+COLUMN_GAP_REM = 2.0
 
-    Chosen so the chart's 11-unit labels print at about 0.8 × the table text size,
-    within the range the chart code is drawn for (420–900 units).
+_NUMBER_UNIT = re.compile(r"(≈?\d[\d.,]*) ?(万亿|亿|百万|万|倍|K)|\d{4}-\d{2}(?:-\d{2})?|\d+ 年 \d+ 月 \d+ 日")
+
+
+def nobreak(text) -> Markup:
+    """``text`` escaped, with every number and its unit ("1750 亿", "≈1.8 万亿", "32K", "100 倍") and
+    every date ("2023-03-14", "2023 年 11 月 30 日") kept on one line (a ``nb`` span: white-space: nowrap)."""
+    return Markup(_NUMBER_UNIT.sub(lambda match: f'<span class="nb">{match.group(0)}</span>', str(escape(text))))
+
+
+def chart_widths(sheet: Sheet, layout: Layout) -> dict[str, float]:
+    """Width in SVG units of each chart, such that :data:`~.posterchart.FONT` units print at the body size.
+
+    The charts are 100 % wide in their column: column b for the parameters, column a
+    (landscape) or the whole content width (portrait) for the timeline.
     """
-    width_mm = sheet.content_width_mm * fraction
-    label_mm = 0.8 * layout.table_pt / PT_PER_MM
-    return max(420.0, min(900.0, 11.0 * width_mm / label_mm))
-
-
-# Share of the content width per chart. Landscape: the three charts side by side; portrait: the bar
-# charts side by side and the timeline across the page under them (side by side they do not fit).
-CHART_FRACTIONS = {True: {"parameters": 0.30, "context": 0.28, "timeline": 0.42},
-                   False: {"parameters": 0.5, "context": 0.5, "timeline": 1.0}}
+    fractions = FRACTIONS[sheet.landscape]
+    content_pt = sheet.content_width_mm * PT_PER_MM
+    shared_pt = content_pt - COLUMN_GAP_REM * layout.table_pt
+    a_pt = shared_pt * fractions["a"] / (fractions["a"] + fractions["b"])
+    b_pt = shared_pt - a_pt
+    units = lambda width_pt: FONT * width_pt / layout.table_pt     # noqa: E731
+    return {"parameters": units(b_pt), "timeline": units(a_pt if sheet.landscape else content_pt)}
 
 
 def render_html(course: m.Course, sheet: Sheet, layout: Layout, content: Plan, problems: Problems,
@@ -189,16 +200,21 @@ def render_html(course: m.Course, sheet: Sheet, layout: Layout, content: Plan, p
     faces = shipped_faces(course.root)
     stacks = font_stacks(course, faces, problems)
     env = environment(course.root)
-    fractions = CHART_FRACTIONS[sheet.landscape]
-    charts = [(kind, make_chart(content.models, kind, chart_width_units(sheet, layout, frac), row_height=14.5))
-              for kind, frac in fractions.items()]
+    widths = chart_widths(sheet, layout)
+    bars, unplotted = parameter_bars(content.models, widths["parameters"])
+    charts = {"parameters": bars, "timeline": timeline(content.models, widths["timeline"])}
+    found = findings(content.models)
     page_height = sheet.height_mm * 8 if measure else sheet.height_mm
     css = env.get_template("poster/poster.css.j2").render(
-        sheet=sheet, layout=layout, page_height_mm=page_height, fractions=fractions, **stacks)
+        sheet=sheet, layout=layout, page_height_mm=page_height, fractions=FRACTIONS[sheet.landscape],
+        column_gap_rem=COLUMN_GAP_REM, fine_pt=sheet.fine_pt(layout.table_pt), findings=found, **stacks)
+    catalogue = env.select_template([f"poster/catalogue.{course.meta.language}.html.j2",
+                                     "poster/catalogue.zh-CN.html.j2"])
     return autospace_html(env.get_template("poster/poster.html.j2").render(
         course=course, plan=content, tables=split_columns(content.groups, layout.table_columns),
-        charts=charts, css=css, build_date=build_date(course), column_title=column_title,
-        ESTIMATE_MARK=ESTIMATE_MARK))
+        charts=charts, unplotted=unplotted, findings=found, font_size=FONT, sheet=sheet, layout=layout,
+        catalogue=catalogue, css=css, build_date=build_date(course), column_title=column_title, nb=nobreak,
+        ESTIMATE_MARK=ESTIMATE_MARK, MISSING=MISSING))
 
 
 def write(course: m.Course, settings: BuildSettings) -> Output:
@@ -242,10 +258,13 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
     if fitted is None:
         raise BuildError(overflow_message(sheet, tried, rows, extras))
     layout, html, document = fitted
+    too_small = check_text_sizes(document, sheet)
+    if too_small:
+        raise BuildError(too_small)
     finisher = print_finisher(sheet) if sheet.bleed_mm else None
     path = atomic_write(settings.out_dir / "poster.pdf", engine.pdf_bytes(document, html, finisher))
     engine.close()
-    summary = f"{sheet.summary}, table text {layout.table_pt:.1f} pt" + (", 3 mm bleed and crop marks"
+    summary = f"{sheet.summary}, body text {layout.table_pt:.1f} pt" + (", 3 mm bleed and crop marks"
                                                                         if sheet.bleed_mm else "")
     render_html(course, sheet, layout, content, problems)   # collect font-stack warnings once
     return Output(path, summary, [str(w) for w in problems.warnings])

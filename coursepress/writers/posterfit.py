@@ -1,11 +1,14 @@
 """Poster page and fitting: the ISO sheet, the type size that fills it, and why content does not fit.
 
-The page is ISO A0–A4 (ISO 216 sizes in mm). Type is sized relative to A3 by the
-linear scale of the sheet (A2 = √2 × A3 …); table text stays within
-``[MIN_TABLE_PT, MAX_TABLE_PT] × scale`` and never below :data:`FLOOR_PT`.
-:func:`fit` finds the largest size that fits, from the laid-out box tree
-(:func:`measure`); :func:`overflow_message` says by how much it does not and what
-would help.
+The page is ISO A0–A4 (ISO 216 sizes in mm). Minimum text sizes scale with the
+sheet (issue 17, after the usual guidance for posters read from 1–2 m): on A2
+body text ≥ :data:`MIN_BODY_PT_A2` and fine print (notes, references, credits)
+≥ :data:`MIN_FINE_PT_A2`, × √2 (≈ 1.41) per ISO size larger, ÷ √2 per size
+smaller. :func:`fit` finds the largest body size from that minimum up to
+:data:`MAX_BODY_FACTOR` × it that fits, from the laid-out box tree
+(:func:`measure`); :func:`check_text_sizes` reads the smallest text of the
+final layout (HTML text and chart text alike); :func:`overflow_message` says by
+how much the content does not fit and what to drop.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from . import BuildSettings
 
 ISO_A_MM = {"A0": (841.0, 1189.0), "A1": (594.0, 841.0), "A2": (420.0, 594.0), "A3": (297.0, 420.0),
             "A4": (210.0, 297.0)}
-MIN_TABLE_PT, MAX_TABLE_PT, FLOOR_PT = 9.0, 13.0, 8.0   # table text at A3; FLOOR_PT for any size
+MIN_BODY_PT_A2, MIN_FINE_PT_A2 = 14.0, 11.0   # least body text and fine print on A2 (issue 17)
+MAX_BODY_FACTOR = 1.5      # the body grows to at most this × the minimum to fill the page
+FINE_SHARE = 0.8           # fine print is this × the body size, but never below the minimum
 MARGIN_MM_A3 = 12.0
 BLEED_MM = 3.0
 MARK_ROOM_MM = 7.0         # --print: room outside the bleed for the crop marks (see poster.print_finisher)
@@ -55,12 +60,27 @@ class Sheet:
         return self.width_mm - 2 * self.margin_mm
 
     @property
+    def step(self) -> float:
+        """Linear size relative to A2 (√2 per ISO size: A1 1.41, A0 2, A3 0.71)."""
+        return self.scale / math.sqrt(2)
+
+    @property
     def min_pt(self) -> float:
-        return max(MIN_TABLE_PT * self.scale, FLOOR_PT)
+        """Least body text size in pt: 14 pt on A2."""
+        return MIN_BODY_PT_A2 * self.step
+
+    @property
+    def min_fine_pt(self) -> float:
+        """Least fine-print size in pt (notes, references, credits): 11 pt on A2."""
+        return MIN_FINE_PT_A2 * self.step
 
     @property
     def max_pt(self) -> float:
-        return max(MAX_TABLE_PT * self.scale, FLOOR_PT * MAX_TABLE_PT / MIN_TABLE_PT)
+        return self.min_pt * MAX_BODY_FACTOR
+
+    def fine_pt(self, body_pt: float) -> float:
+        """Fine-print size for body text ``body_pt``: :data:`FINE_SHARE` × it, at least :attr:`min_fine_pt`."""
+        return round(max(self.min_fine_pt, FINE_SHARE * body_pt), 2)
 
     @property
     def summary(self) -> str:
@@ -128,6 +148,50 @@ def measure(document, sheet: Sheet) -> Measure:
     return Measure((bottom - top) / PX_PER_MM, overrun / PX_PER_MM, row / PX_PER_MM)
 
 
+def _text_sizes(box, fine: bool, found: list) -> None:
+    """Collect (size in pt, is fine print, where) of every text of the box tree under ``box``."""
+    element = getattr(box, "element", None)
+    classes = (element.get("class") or "").split() if element is not None else []
+    fine = fine or "fine" in classes
+    if type(box).__name__ == "TextBox" and box.text.strip():
+        found.append((box.style["font_size"] * 0.75, fine, box.text.strip()[:30]))
+    if element is not None and getattr(box, "element_tag", "") == "svg" and box.width:
+        view = (element.get("viewBox") or "").split()
+        if len(view) == 4 and float(view[2]) > 0:
+            px_per_unit = box.width / float(view[2])
+            label = f"chart text ({element.get('aria-label', '')[:24]})"
+            for node in element.iter():          # every font-size of the chart (texts inherit the root's)
+                if node.get("font-size"):
+                    found.append((float(node.get("font-size")) * px_per_unit * 0.75, fine, label))
+    for child in getattr(box, "children", ()):
+        _text_sizes(child, fine, found)
+
+
+def check_text_sizes(document, sheet: Sheet) -> str:
+    """Read the smallest text of the laid-out page; "" when every text meets the sheet's minimums.
+
+    Body text (and every chart text) must be ≥ :attr:`Sheet.min_pt`, text inside
+    an element of class ``fine`` ≥ :attr:`Sheet.min_fine_pt` (0.05 pt tolerance).
+    Chart text is its SVG ``font-size`` × the scale at which the chart is drawn.
+
+    Returns:
+        A message for a :class:`~coursepress.errors.BuildError`: the smallest
+        text, the minimum for the sheet and what to do.
+    """
+    found: list[tuple[float, bool, str]] = []
+    _text_sizes(document.pages[0]._page_box, False, found)
+    small = [(size, fine, where) for size, fine, where in found
+             if size < (sheet.min_fine_pt if fine else sheet.min_pt) - 0.05]
+    if not small:
+        return ""
+    size, fine, where = min(small)
+    least = sheet.min_fine_pt if fine else sheet.min_pt
+    return (f"poster text '{where}' is {size:.1f} pt, below the {least:.1f} pt minimum for {sheet.size} "
+            f"({'fine print' if fine else 'body and chart text'}; {len(small)} text(s) too small); a template "
+            "in templates/poster sets a size below 1rem or draws a chart narrower than its column: "
+            "keep every size at least 1rem (fine print: the 'fine' class)")
+
+
 def final_fit(laid_out, sheet: Sheet):
     """``(html, document, measure)`` of a layout on the real page, or None when it does not fit one page."""
     html, document = laid_out
@@ -158,7 +222,7 @@ def fit(sheet: Sheet, columns: int, natural, tried: list, final) -> Optional[tup
         overflows (``tried`` then holds what was measured, for the message).
     """
     avail = sheet.content_height_mm
-    lo = Layout(round(sheet.min_pt, 2), columns)
+    lo = Layout(math.ceil(sheet.min_pt * 100) / 100, columns)      # never rounded below the minimum
     at_lo = natural(lo)
     tried.append((lo, at_lo))
     if at_lo.height_mm > avail or at_lo.overrun_mm > 0.5:

@@ -1,0 +1,166 @@
+"""Chinese text composition on serialised HTML: CJK/Latin gaps, punctuation compression, no-break rules.
+
+Applied once to a whole rendered page (handout, poster) by :func:`autospace_html`.
+The rules are those of W3C "Requirements for Chinese Text Layout" (clreq,
+https://www.w3.org/TR/clreq/) as ctex/LaTeX applies them:
+
+* **CJK/Latin gap** (clreq §3.2.4): a Han character next to a Latin letter or
+  digit is separated by a space (U+0020: a quarter em in the shipped CJK
+  fonts, and it stretches with justification, see
+  :mod:`coursepress.writers.cjkjustify`). A space the author typed is kept;
+  nothing else is inserted, so text copied from the PDF has ordinary spaces.
+* **Punctuation compression** (标点挤压, clreq §3.1.6): of two adjacent
+  full-width marks one is set half width with the font's ``halt`` feature
+  (``<span class="halt">``): a stop or closing mark before another mark loses
+  its trailing blank, otherwise an opening mark after another mark loses its
+  leading blank. ！ and ？ are never compressed (centred in SC fonts).
+* **No-break units** (clreq §3.1.7, ctex's 不可断行): a number stays with its
+  unit or counter (5400 亿, 8 万, 5/8/9 月, 50 %) and a name with its version
+  (Claude 2, GPT-4 Turbo) inside ``<span class="nobr">``.
+* **Minimum last line**: the last four characters of a paragraph or list item
+  are kept together, so a paragraph never ends with a line of one to three
+  characters when a break elsewhere avoids it.
+
+Text inside pre, code, svg, style, math and across block boundaries is left alone.
+Works on serialised HTML from the templates (tags never contain text).
+"""
+
+from __future__ import annotations
+
+import re
+
+_LATIN = r"A-Za-z0-9\u00C0-\u024F"
+_HAN = "\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF"
+
+_TAG = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
+_HAN_CHAR = re.compile(rf"[{_HAN}]")
+_LATIN_CHAR = re.compile(rf"[{_LATIN}]")
+_SKIP_TAGS = {"pre", "code", "style", "script", "svg", "title", "head", "math", "kbd"}
+_BLOCK_TAGS = {"p", "li", "td", "th", "div", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "br", "dt", "dd",
+               "ul", "ol", "table", "tr", "blockquote", "aside", "section", "nav", "main", "figure", "body", "sup", "img"}
+_LAST_LINE_TAGS = {"p", "li"}
+_INLINE_TAGS = {"strong", "em", "b", "i", "del", "u", "mark"}
+LAST_LINE_MIN = 4          # characters kept together at a paragraph's end
+
+# clreq §3.1.6 classes (SC positions): marks whose blank is on the right, and marks whose blank is on the left.
+_STOPS_AND_CLOSING = set("，。、；：）」』】》〉〕〗〙”’")
+_OPENING = set("（「『【《〈〔〖〘“‘")
+_PUNCT = _STOPS_AND_CLOSING | _OPENING | set("！？")
+
+_UNITS = "亿万千百个年月日号岁倍位次种条项款家部篇章节页字词句元美%％"
+_NUMBER_UNIT = re.compile(rf"\d[\d.,/~\-–]*[ \u00a0]?[{_UNITS}]")
+_NAME_VERSION = re.compile(r"(?<![\w.\-])[A-Za-z][\w.\-]*(?: \d[\w.]*| [A-Z][a-z]+(?= |$|[^\w]))")
+_NAME_WITH_NUMBER = re.compile(r"[A-Za-z]+-?\d")
+
+
+def _wraps(text: str) -> list[tuple[int, int, str]]:
+    """Spans of ``text`` to wrap, as (start, end, class); non-overlapping, in order."""
+    found: list[tuple[int, int, str]] = []
+    for m in _NUMBER_UNIT.finditer(text):
+        found.append((m.start(), m.end(), "nobr"))
+    for m in _NAME_VERSION.finditer(text):
+        word = m.group()
+        # "Claude 2", "Llama 2.1"; "GPT-4 Turbo" only when the name itself carries a number
+        if " " in word and (word.split(" ", 1)[1][0].isdigit() or _NAME_WITH_NUMBER.search(word.split(" ", 1)[0])):
+            found.append((m.start(), m.end(), "nobr"))
+    for k in range(len(text) - 1):
+        a, b = text[k], text[k + 1]
+        if a in _PUNCT and b in _PUNCT:
+            if a in _STOPS_AND_CLOSING:
+                found.append((k, k + 1, "halt"))
+            elif b in _OPENING:
+                found.append((k + 1, k + 2, "halt"))
+    found.sort()
+    kept: list[tuple[int, int, str]] = []
+    for span in found:
+        if kept and span[0] < kept[-1][1]:
+            if span[2] == "halt" and kept[-1][2] == "nobr":
+                continue
+            if span[1] - span[0] > kept[-1][1] - kept[-1][0]:
+                kept[-1] = span
+            continue
+        kept.append(span)
+    return kept
+
+
+def _wrap_text(text: str, keep_last: bool) -> str:
+    """``text`` (escaped HTML text, no tags) with its compression and no-break spans."""
+    spans = _wraps(text)
+    if keep_last:
+        body = text.rstrip()
+        start = len(body) - LAST_LINE_MIN
+        if start > 0 and "&" not in text[start - 8:] and not (spans and spans[-1][1] > start):
+            spans.append((start, len(body), "nobr"))
+    if not spans:
+        return text
+    out, at = [], 0
+    for start, end, cls in spans:
+        out.append(text[at:start])
+        out.append(f'<span class="{cls}">{text[start:end]}</span>')
+        at = end
+    out.append(text[at:])
+    return "".join(out)
+
+
+def autospace_html(html: str) -> str:
+    """Apply the rules of the module docstring to ``html``; returns new HTML (the input is not changed)."""
+    parts = _TAG.split(html)
+    visible: list[tuple[int, int] | None] = []      # (part, index) of each visible character; None: boundary
+    skip = 0
+    text_parts: list[int] = []
+    for index, part in enumerate(parts):
+        if index % 2:
+            match = _TAG_NAME.match(part)
+            if match:
+                name = match.group(2).lower()
+                if name in _SKIP_TAGS and not part.endswith("/>"):
+                    skip += -1 if match.group(1) else 1
+                    skip = max(skip, 0)
+                    visible.append(None)
+                elif name in _BLOCK_TAGS:
+                    visible.append(None)
+            continue
+        if not skip:
+            visible.extend((index, k) for k in range(len(part)))
+            if part:
+                text_parts.append(index)
+    chars = [None if v is None else parts[v[0]][v[1]] for v in visible]
+    gaps: set[tuple[int, int]] = set()
+    for k, place in enumerate(visible):
+        if place is None or not k:
+            continue
+        char, prev = chars[k], chars[k - 1]
+        if prev and ((_HAN_CHAR.match(prev) and _LATIN_CHAR.match(char))
+                     or (_LATIN_CHAR.match(prev) and _HAN_CHAR.match(char))):
+            gaps.add(place)
+    out = list(parts)
+    openers: dict[int, str] = {}       # index of a closing inline tag → its opening tag
+    stack: list[tuple[str, str]] = []
+    for index in range(1, len(parts), 2):
+        match = _TAG_NAME.match(parts[index])
+        if match and match.group(2).lower() in _INLINE_TAGS:
+            if not match.group(1):
+                stack.append((match.group(2).lower(), parts[index]))
+            elif stack and stack[-1][0] == match.group(2).lower():
+                openers[index] = stack.pop()[1]
+    for index in text_parts:
+        text = "".join((" " + c) if (index, k) in gaps else c for k, c in enumerate(parts[index]))
+        closing = _TAG_NAME.match(parts[index + 1]) if index + 1 < len(parts) else None
+        keep_last = bool(closing and closing.group(1) and closing.group(2).lower() in _LAST_LINE_TAGS)
+        out[index] = _wrap_text(text, keep_last)
+        if keep_last and 0 < len(text.rstrip()) < LAST_LINE_MIN and index >= 2 and index - 1 in openers:
+            _join_tail(out, index, LAST_LINE_MIN - len(text.rstrip()), openers[index - 1])
+    return "".join(out)
+
+
+def _join_tail(out: list[str], index: int, need: int, opener: str) -> None:
+    """Keep a short paragraph tail ``out[index]`` with the last ``need`` characters of the inline element
+    before it (``out[index - 2]`` is that element's text, ``out[index - 1]`` its closing tag): the element is
+    split so one ``nobr`` span holds both, e.g. ``<strong>语言模型</strong>之一。`` →
+    ``<strong>语言</strong><span class="nobr"><strong>模型</strong>之一。</span>``."""
+    inner = out[index - 2]
+    if len(inner) <= need or set(inner[-need - 8:]) & set("<>&"):
+        return
+    out[index - 2] = inner[:-need] + out[index - 1] + '<span class="nobr">' + opener + inner[-need:]
+    out[index] = out[index] + "</span>"

@@ -1,0 +1,216 @@
+"""Code blocks for every writer: highlighting (Pygments), the code theme, and where a block may split.
+
+The handout and the deck set code the same way: each line is a tuple of
+:class:`Span` (a colour *category* and its text), coloured from one scheme in
+``templates/code/theme.toml`` (project templates first, then the tool's), so
+the two outputs agree and the look lives in ``templates/``.
+
+Where a long block may be split (:func:`break_ranks`) follows the rule of issue
+11: never inside a statement; before a line at the block's lowest indentation
+(a top-level statement) first, preferring one after a blank line, then, when a
+top-level statement is itself longer than a page or slide, before a statement
+one indentation level deeper, and so on.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from .templating import search_path
+
+# Fence languages of notebook and program output: shown as they are, never highlighted.
+OUTPUT_LANGUAGES = frozenset({"text", "output", "txt", "plain", "plaintext", "console-output"})
+# Pygments token type (by its dotted name, most specific first) → colour category of the theme.
+_CATEGORIES = (
+    ("Comment", "comment"), ("Literal.String.Doc", "comment"), ("Literal.String", "string"),
+    ("Literal.Number", "number"), ("Keyword.Constant", "constant"), ("Keyword", "keyword"),
+    ("Operator.Word", "keyword"), ("Name.Builtin.Pseudo", "constant"), ("Name.Builtin", "builtin"),
+    ("Name.Function", "function"), ("Name.Class", "function"), ("Name.Decorator", "decorator"),
+    ("Name.Exception", "builtin"), ("Generic.Prompt", "keyword"), ("Generic.Error", "error"),
+)
+# A line ending with one of these continues its statement on the next line (no split after it).
+_OPEN_ENDINGS = ("(", "[", "{", ",", "\\", "=")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of one code line: ``category`` (a key of the theme's colours, "" for plain text) and ``text``."""
+
+    category: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CodeTheme:
+    """The code look from ``templates/code/theme.toml``.
+
+    ``colours`` maps category → ``#rrggbb``; ``code``/``output`` hold the
+    background and border colours (``#rrggbb`` or "" for none) of code and of
+    program output; ``slide_max_pt``/``slide_min_pt`` bound the code size on
+    slides (pt); ``slide_line`` is the fixed line pitch on slides as a multiple
+    of the size; ``slide_pad_pt`` the panel's margin around code on slides (pt);
+    ``page_lines`` is how many handout lines a block may have and
+    still be kept on one page.
+    """
+
+    colours: dict[str, str]
+    code: dict[str, str]
+    output: dict[str, str]
+    slide_max_pt: float
+    slide_min_pt: float
+    slide_line: float
+    slide_pad_pt: float
+    page_lines: int
+
+
+@lru_cache(maxsize=8)
+def code_theme(root: Path) -> CodeTheme:
+    """The code theme of project ``root`` (its ``templates/code/theme.toml``, else the tool's).
+
+    Raises:
+        FileNotFoundError: no theme file in either template folder (a broken installation).
+        tomllib.TOMLDecodeError, KeyError: a malformed theme file.
+    """
+    for folder in search_path(root):
+        path = Path(folder) / "code" / "theme.toml"
+        if path.is_file():
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            slides = data["slides"]
+            return CodeTheme(dict(data["colours"]), dict(data["code"]), dict(data["output"]),
+                             float(slides["max_pt"]), float(slides["min_pt"]), float(slides["line"]),
+                             float(slides["pad_pt"]), int(data["handout"]["page_lines"]))
+    raise FileNotFoundError("templates/code/theme.toml")
+
+
+def is_output(language: str) -> bool:
+    """Whether a fence with info ``language`` holds program or notebook output (not highlighted)."""
+    return language.lower() in OUTPUT_LANGUAGES
+
+
+def known_language(language: str) -> bool:
+    """Whether Pygments has a lexer for ``language`` (empty and output languages count as known)."""
+    if not language or is_output(language):
+        return True
+    from pygments.lexers import find_lexer_class_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        find_lexer_class_by_name(language.lower())
+    except ClassNotFound:
+        return False
+    return True
+
+
+def _category(token_type) -> str:
+    name = str(token_type)[len("Token."):]
+    for prefix, category in _CATEGORIES:
+        if name == prefix or name.startswith(prefix + "."):
+            return category
+    return ""
+
+
+@lru_cache(maxsize=512)
+def highlight(text: str, language: str) -> tuple[tuple[Span, ...], ...]:
+    """The lines of ``text`` (a code block without its final newline) as spans, one tuple per line.
+
+    ``language`` is the fence's info word; empty, an output language or one
+    Pygments does not know gives plain spans (the reader warns about unknown
+    ones). Tabs become 4 spaces. Neighbouring spans of one category are merged.
+    """
+    text = text.rstrip("\n").expandtabs(4)
+    pieces: list[tuple[str, str]]
+    if known_language(language) and language and not is_output(language):
+        from pygments.lexers import get_lexer_by_name
+
+        lexer = get_lexer_by_name(language.lower(), stripnl=False, stripall=False, ensurenl=False)
+        pieces = [(_category(t), v) for t, v in lexer.get_tokens(text)]
+    else:
+        pieces = [("", text)]
+    lines: list[list[Span]] = [[]]
+    for category, value in pieces:
+        for k, part in enumerate(value.split("\n")):
+            if k:
+                lines.append([])
+            if not part:
+                continue
+            line = lines[-1]
+            if line and line[-1].category == category:
+                line[-1] = Span(category, line[-1].text + part)
+            else:
+                line.append(Span(category, part))
+    return tuple(tuple(line) for line in lines)
+
+
+def indent_of(line: str) -> int:
+    """Leading spaces of ``line`` (tabs count 4)."""
+    line = line.expandtabs(4)
+    return len(line) - len(line.lstrip(" "))
+
+
+def break_ranks(lines: list[str]) -> list[Optional[tuple[int, int]]]:
+    """For each line, whether a block may split before it, and how good that place is.
+
+    Returns one entry per line: None where a split is not allowed (the first
+    line, blank lines, a line continuing an open bracket or a backslash, the line
+    after a decorator), else ``(depth, not_after_blank)`` where ``depth`` is the
+    line's indentation above the block's lowest one: smaller tuples are better
+    places (a top-level statement after a blank line is the best).
+    """
+    ranks: list[Optional[tuple[int, int]]] = []
+    base = min((indent_of(s) for s in lines if s.strip()), default=0)
+    depth_open = 0
+    previous = ""
+    blank_before = False
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        allowed = (index > 0 and stripped and depth_open == 0
+                   and not previous.rstrip().endswith(_OPEN_ENDINGS)
+                   and not previous.lstrip().startswith("@")
+                   and not stripped.startswith((")", "]", "}")))
+        ranks.append((indent_of(line) - base, 0 if blank_before else 1) if allowed else None)
+        if stripped:
+            code = stripped.split("#", 1)[0] if not stripped.startswith(("'", '"')) else ""
+            depth_open = max(0, depth_open + sum(code.count(c) for c in "([{") - sum(code.count(c) for c in ")]}"))
+            previous = line
+        blank_before = not stripped
+    return ranks
+
+
+@dataclass(frozen=True)
+class CodeLine:
+    """One source line of a code block: its ``spans`` and its ``indent`` (leading spaces)."""
+
+    spans: tuple[Span, ...]
+    indent: int
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+def code_lines(text: str, language: str) -> tuple[CodeLine, ...]:
+    """The highlighted lines of a code block (see :func:`highlight`) with their indentation."""
+    lines = highlight(text, language)
+    return tuple(CodeLine(spans, indent_of("".join(s.text for s in spans))) for spans in lines)
+
+
+def page_segments(lines: tuple[CodeLine, ...]) -> list[tuple[CodeLine, ...]]:
+    """``lines`` cut into the pieces a page break may fall between (the handout keeps each piece whole).
+
+    The cuts are the best places :func:`break_ranks` allows: before every line
+    of the shallowest depth that allows any, after a blank line where there is
+    one at that depth.
+    """
+    ranks = break_ranks([line.text for line in lines])
+    allowed = [r for r in ranks if r is not None]
+    if not allowed:
+        return [lines]
+    best_depth = min(r[0] for r in allowed)
+    after_blank = any(r == (best_depth, 0) for r in allowed)
+    cuts = [i for i, r in enumerate(ranks) if r is not None and r[0] == best_depth and (r[1] == 0 or not after_blank)]
+    bounds = [0, *cuts, len(lines)]
+    return [lines[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]

@@ -1,0 +1,217 @@
+"""Chinese composition in the handout (issue 16): justification, punctuation compression, no-break rules.
+
+Lines are read back from the PDF's character boxes (pdfium, loose boxes: the
+font's advance and line height), so each test sees what a reader sees.
+"""
+
+from __future__ import annotations
+
+import collections
+import re
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from conftest import run_build
+from pdfread import page_texts
+
+BODY_PT = 10.5
+HAN = re.compile(r"[\u4e00-\u9fff]")
+UNITS = "亿万月年个%"
+
+# 43 + 45 + 2 Han characters: with a 45-character text block and a two-character first-line indent the
+# last line would hold 2 characters without the minimum-last-line rule.
+SHORT_TAIL = ("天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜金生丽水玉出昆冈剑号巨阙"
+              "珠称夜光果珍李柰菜重芥姜海咸河淡鳞潜羽翔龙师火帝鸟官人皇始制文字乃服衣裳推位让国有虞陶唐")[:90]
+assert len(SHORT_TAIL) == 90
+
+LECTURE = f"""---
+title: 排版
+---
+
+# 正文排版
+
+大语言模型（Large Language Model，简称 LLM）是参数量达到数百亿乃至更多的语言模型。例如拥有1750亿参数的GPT-3和5400亿参数的PaLM，它们与BERT（3.3亿参数）、GPT-2（15亿参数）这类小模型在架构上并无本质差别，表现出来的能力却判若两样。Claude 2 的上下文窗口达到100K，约合8万字；GPT-4 Turbo 则是128K，约合300页文本，于5/8/9月分批发布。
+
+从“能用”到“好用”，模型经历了预训练、指令微调和对齐三个阶段：每一阶段都让它更接近人们的期望（参见第二节）。研究者发现，当参数量跨过某个门槛后，模型会突然具备小模型没有的能力，这被称为“涌现能力”，例如在提示中给出几个示例，模型就能完成新的任务；而参数量为13亿、70亿、130亿、700亿的模型之间差别明显，训练数据从3000亿到2万亿个词元不等，成本也从数万到数百万美元不等。
+
+{SHORT_TAIL}
+
+| 写法 | 说明 |
+|---|---|
+| 参数）、数据 | 括号后接顿号 |
+| “大脑”，模型 | 引号后接逗号 |
+| 见（“附录”）一节 | 连续的开、闭标点 |
+"""
+
+
+def _chars(pdf: Path) -> list[tuple[int, str, float, float, float]]:
+    """(page, char, left, right, baseline) of each non-space character, in reading order."""
+    doc = pdfium.PdfDocument(str(pdf))
+    out = []
+    try:
+        for number in range(len(doc)):
+            text = doc[number].get_textpage()
+            for i in range(text.count_chars()):
+                char = text.get_text_range(i, 1)
+                if char.isspace():
+                    continue
+                left, bottom, right, _ = text.get_charbox(i, loose=True)
+                out.append((number, char, left, right, round(bottom, 1)))
+    finally:
+        doc.close()
+    return out
+
+
+def _lines(pdf: Path) -> list[tuple[int, float, list[tuple[str, float, float]]]]:
+    """Body lines (10.5 pt text): (page, baseline, [(char, left, right)]) top to bottom."""
+    rows: dict[tuple[int, float], list] = collections.defaultdict(list)
+    for page, char, left, right, base in _chars(pdf):
+        rows[(page, base)].append((char, left, right))
+    lines = []
+    for (page, base), chars in rows.items():
+        chars.sort(key=lambda c: c[1])
+        lines.append((page, base, chars))
+    lines.sort(key=lambda line: (line[0], -line[1]))
+    return lines
+
+
+def _paragraphs(pdf: Path, first: str, stop: str) -> list[list[list[tuple[str, float, float]]]]:
+    """Body paragraphs from the line starting with ``first`` up to the line holding ``stop``.
+
+    Lines of one paragraph are one leading apart (line-height 1.72 × 10.5 pt ≈ 18.06 pt);
+    a larger step starts a new paragraph.
+    """
+    lines = _lines(pdf)
+    start = next(k for k, line in enumerate(lines) if "".join(c for c, *_ in line[2]).startswith(first))
+    paragraphs: list[list] = [[]]
+    previous = None
+    for page, base, chars in lines[start:]:
+        if stop in "".join(c for c, *_ in chars):
+            break
+        if previous and (page != previous[0] or abs(previous[1] - base - 18.06) > 0.6):
+            paragraphs.append([])
+        paragraphs[-1].append(chars)
+        previous = (page, base)
+    return paragraphs
+
+
+@pytest.fixture(scope="module")
+def handout(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("typesetting") / "proj"
+    import shutil
+
+    from conftest import PROJECTS
+    shutil.copytree(PROJECTS / "minimal", root)
+    (root / "content/lectures/intro.md").write_text(LECTURE, encoding="utf-8")
+    result = run_build("pdf", "--project", str(root), "--out", str(root / "out"))
+    assert result.code == 0, result.err
+    return root / "out" / "intro.pdf"
+
+
+def test_justified_lines_end_at_the_right_edge_of_a_whole_em_text_block(handout):
+    paragraphs = _paragraphs(handout, "大语言模型", "表1")
+    assert len(paragraphs) == 3
+    lefts = [p[1][0][1] for p in paragraphs if len(p) > 1]
+    left = min(lefts)
+    right = max(line[-1][2] for p in paragraphs for line in p)
+    assert abs((right - left) / BODY_PT - round((right - left) / BODY_PT)) < 0.02, right - left
+    for paragraph in paragraphs:
+        assert len(paragraph) >= 2
+        for line in paragraph[:-1]:
+            text = "".join(c for c, *_ in line)
+            assert right - line[-1][2] < 0.5, f"line ends {right - line[-1][2]:.1f} pt short: {text}"
+        for line in paragraph[1:]:
+            assert abs(line[0][1] - left) < 0.5
+
+
+def test_copied_text_has_ordinary_spaces_and_nothing_between_han_characters(handout):
+    text = "".join(page_texts(handout))
+    assert "\u2005" not in text
+    flat = text.replace("\r", "").replace("\n", "")
+    flat = flat[flat.index("大语言模型（Large"):flat.index("写法")]
+    assert "它们与 BERT（3.3 亿参数）、GPT-2（15 亿参数）这类小模型" in flat
+    assert re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", flat) is None
+
+
+def test_numbers_stay_with_their_units_and_names_with_versions(handout):
+    lines = _lines(handout)
+    texts = ["".join(c for c, *_ in chars) for _, _, chars in lines]
+    for before, after in zip(texts, texts[1:]):
+        assert not (before[-1:].isdigit() and after[:1] in UNITS), (before, after)
+        assert not (before.endswith(("Claude", "GPT-4")) and after.startswith(("2", "Turbo"))), (before, after)
+
+
+def test_a_paragraph_never_ends_with_a_line_of_fewer_than_four_characters(handout):
+    paragraphs = _paragraphs(handout, "大语言模型", "表1")
+    tail = paragraphs[2]
+    assert "".join(c for line in tail for c, *_ in line) == SHORT_TAIL
+    for paragraph in paragraphs:
+        assert len(paragraph[-1]) >= 4, "".join(c for c, *_ in paragraph[-1])
+
+
+def test_adjacent_full_width_punctuation_takes_at_most_one_and_a_half_em(handout):
+    """In the table (left-aligned, so no justification stretch) each pair advances ≤ 1.5 em; the em is
+    measured from the Han character after the pair."""
+    lines = _lines(handout)
+    cells = [chars for _, _, chars in lines if "".join(c for c, *_ in chars).startswith(("参数）", "“大脑”", "见（"))]
+    assert len(cells) == 3
+    pairs = 0
+    for chars in cells:
+        text = "".join(c for c, *_ in chars)
+        for pair in ("）、", "”，", "（“", "”）"):
+            k = text.find(pair)
+            if k < 0:
+                continue
+            after = next(j for j in range(k + 2, len(chars)) if HAN.match(chars[j][0]))
+            em = chars[after + 1][1] - chars[after][1]
+            advance = chars[k + 2][1] - chars[k][1]
+            assert advance <= 1.5 * em + 0.2, (pair, advance, em)
+            pairs += 1
+    assert pairs == 4
+
+
+def _original(dotted: str):
+    """The upstream function behind ``dotted``, also when this process installed the patch."""
+    import importlib
+
+    from weasyprint.layout import inline
+
+    name = dotted.rsplit(".", 1)[1]
+    saved = getattr(inline, "_coursepress_upstream", {})
+    if name in saved:
+        return saved[name]
+    if dotted.endswith("Layout.set_text"):
+        from weasyprint.text.line_break import Layout
+        return Layout.set_text
+    module, _, attr = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), attr)
+
+
+def test_weasyprint_internals_the_justification_patch_relies_on_are_unchanged():
+    """Fails when a WeasyPrint upgrade changes a function cjkjustify replaces or relies on: re-check the patch."""
+    from coursepress.writers import cjkjustify
+
+    for dotted, digest in cjkjustify.UPSTREAM.items():
+        assert cjkjustify.source_hash(_original(dotted)) == digest, f"{dotted} changed upstream"
+
+
+def test_cjk_units_match_pangos_letter_spacing_rule():
+    from coursepress.writers.cjkjustify import cjk_runs, cjk_units
+
+    assert cjk_runs("ab中文“引号”cd") == [(2, 8)]
+    assert cjk_runs("say “hi”") == []
+    assert cjk_units("中文中文") == 3                 # box edges get nothing
+    assert cjk_units("ab中文中文cd") == 4             # three gaps and two half edges
+    assert cjk_units("中文ab中文") == 3
+
+
+def test_short_tail_after_inline_markup_is_kept_with_the_markup():
+    """A paragraph ending ``<strong>…</strong>之一。`` keeps four characters together across the tag."""
+    from coursepress.cjkspacing import autospace_html
+
+    html = autospace_html("<p>是最典型的<strong>生成式预训练语言模型</strong>之一。</p>")
+    assert html == ('<p>是最典型的<strong>生成式预训练语言模</strong><span class="nobr"><strong>型</strong>之一。'
+                    "</span></p>")
+    assert autospace_html("<pre><code>x中文 5 亿</code></pre>") == "<pre><code>x中文 5 亿</code></pre>"
