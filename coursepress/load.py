@@ -108,6 +108,11 @@ def _check_numbers(entry: dict, index: int, doc: YamlDoc, problems: Problems) ->
                 entry[key] = None
 
 
+def _derived(key: str, known: list[str]) -> bool:
+    """True for a column named after a field with a word added (``open_icon``, ``release_note``): meant, not a typo."""
+    return any(key.startswith(k + "_") or key.endswith("_" + k) for k in known)
+
+
 def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
     """Check the keys of every model, record lines, flag duplicate names, ambiguous numbers and gaps.
 
@@ -137,7 +142,7 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
         extra: dict[str, str] = {}
         for key in [k for k in entry if k not in known]:
             pos = doc.key_positions.get(("models", index, key), doc.pos(("models", index)))
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            close = [] if _derived(key, known) else difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             if key not in declared and (close or columns is not None):
                 hint = (f"did you mean '{close[0]}'?" if close else
                         f"if '{key}' is a column of its own, declare it at the top of the file "

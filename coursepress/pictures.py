@@ -86,7 +86,8 @@ def mappable_block(html: str) -> bool:
     """True if an HTML block holds only tags this module maps (pictures, centring, details, breaks)."""
     events = html_events(html)
     return bool(events) and all(kind == "text" or tag in _WRAPPERS for kind, tag, _ in events) \
-        and any(kind == "start" and tag in ("img", "details", "summary", "div", "center", "p") for kind, tag, _ in events)
+        and any(kind == "start" and (tag in ("img", "details", "summary", "center") or "align" in value)
+                for kind, tag, value in events)      # type: ignore[operator]
 
 
 def block_items(html: str) -> list[tuple[str, object]]:
