@@ -451,3 +451,14 @@ def test_github_style_chapter_builds_with_warnings_and_every_picture(make_projec
     assert on_slides == expected or on_slides == sorted(expected[:expected.index(in_list)]
                                                         + expected[expected.index(in_list) + 1:])
     assert "cat a.txt | wc -l" in "\n".join(slides)
+
+
+def test_problems_of_a_file_capped_when_reported(make_project):
+    body = "# 一\n\n" + "| a | b |\n|---|---|\n| 1 | 2 | 3 |\n\n" * 60
+    root = make_project(lecture=body)
+    result = run_build("check", "--project", str(root))
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert sum(ln.startswith("error: content/lectures/intro.md:") and "table row" in ln for ln in lines) == 50
+    assert "error: content/lectures/intro.md: 10 more problems not shown; fix the ones above first" in lines
+    assert lines[-1] == "60 problems; no output was changed"
