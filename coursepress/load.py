@@ -23,7 +23,7 @@ from .markdown import make_parser
 from .model import Course, Lecture
 from .reader import LectureReader
 from .resources import resolve_path
-from .schema import CourseMeta, MarkdownSettings, Model, ModelData
+from .schema import SHOWN_FIELDS, CourseMeta, MarkdownSettings, Model, ModelData
 from .validation import validate
 from .yamlsource import YamlDoc, load_yaml
 
@@ -72,8 +72,6 @@ _AMBIGUOUS_NUMBERS = (
     (re.compile(r"^0[xXoObB][0-9a-fA-F_]+$"), "is a hexadecimal, octal or binary literal", "write the number in decimal"),
 )
 _NUMBER_FIELDS = ("parameters_b", "context_k")
-# Fields a table, chart or poster shows: left out of one model while others give them, the cell would be blank.
-_SHOWN_FIELDS = ("family", "open", "release", "parameters_b", "context_k")
 
 
 def _ambiguous_number(raw: str) -> Optional[tuple[str, str]]:
@@ -156,7 +154,7 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
                 continue
             extra[key] = "" if raw is None else str(doc.raw.get(("models", index, key), raw))
         _check_numbers(entry, index, doc, problems)
-        for key in _SHOWN_FIELDS:
+        for key in SHOWN_FIELDS:
             if key in given and key not in doc.key_positions.get(("models", index), ()) and key not in entry:
                 problems.warn(doc.pos(("models", index)), f"model {label!r} has no '{key}', which other models "
                               "give, so its cell would be blank", f"add '{key}: null' if it is unknown")

@@ -232,6 +232,11 @@ def raw_values(value: Number) -> tuple[Union[float, str], ...]:
     return tuple(value) if isinstance(value, list) else (value,)
 
 
+# Fields tables, charts and the poster show: one model leaving out a field others give is warned at load
+# (its cell would be blank), and the poster does not warn again.
+SHOWN_FIELDS = ("family", "open", "release", "parameters_b", "context_k")
+
+
 class ModelData(BaseModel):
     """The whole data file: ``as_of`` date, extra ``columns`` and the ``models``."""
 
