@@ -6,4 +6,4 @@ from pathlib import Path
 from coursepress.cli import exit_now, main
 
 if __name__ == "__main__":
-    exit_now(main(default_root=Path(__file__).resolve().parent))
+    exit_now(main(default_root=Path(__file__).resolve().parent, prog="build.py"))

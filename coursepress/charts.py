@@ -72,21 +72,21 @@ class ChartSpec:
     legend: tuple[tuple[str, str], ...] = field(default=(("open", "开放权重"), ("closed", "闭源")))
 
 
-def series(models: tuple[Model, ...], kind: str) -> list[tuple[Model, float]]:
+def series(models: tuple[Model, ...], kind: str, keep_missing: bool = False) -> list[tuple[Model, float | None]]:
     """The (model, value) pairs a chart of ``kind`` plots, in plotting order.
 
     parameters: largest released size in billions; context: largest context in
-    thousands of tokens; timeline/family: release date as a decimal year.
-    Models without the value are left out (the tables show them with —).
+    thousands of tokens (largest first); timeline/family: release date as a
+    decimal year (earliest first). Models without the value are left out, or,
+    with ``keep_missing``, follow in source order with value None (a chart
+    that keeps every selected model's place, marked unknown: C20).
     """
-    if kind == "parameters":
-        pairs = [(m, max(m.sizes_b)) for m in models if m.sizes_b]
-    elif kind == "context":
-        pairs = [(m, max(m.contexts_k)) for m in models if m.contexts_k]
-    else:
-        pairs = [(m, m.release.fraction) for m in models if m.release]
-        return sorted(pairs, key=lambda p: p[0].release.sort_key)
-    return sorted(pairs, key=lambda p: -p[1])
+    if kind in ("parameters", "context"):
+        values = {id(m): (m.sizes_b if kind == "parameters" else m.contexts_k) for m in models}
+        pairs = sorted(((m, max(values[id(m)])) for m in models if values[id(m)]), key=lambda p: -p[1])
+        return pairs + ([(m, None) for m in models if not values[id(m)]] if keep_missing else [])
+    pairs = [(m, m.release.fraction) for m in models if m.release]
+    return sorted(pairs, key=lambda p: p[0].release.sort_key)
 
 
 def _log_ticks(lo: float, hi: float) -> list[float]:
@@ -94,6 +94,7 @@ def _log_ticks(lo: float, hi: float) -> list[float]:
     return [10.0 ** e for e in range(start, stop + 1)]
 
 
+UNKNOWN = "未公开"     # the word a chart prints where a model has no value
 BAR_LABEL = 11.0      # font size of bar labels (template: chart.svg.j2)
 
 
@@ -113,12 +114,13 @@ def bar_chart(models: tuple[Model, ...], kind: str, width: float = WIDTH, row_he
     at most 40 % of ``width``; longer names end in "…", the tables print them whole).
 
     ``row_height`` is the pitch of the bars in SVG units (labels are 11 units high;
-    the poster uses about 16 to save height, the handout the default 22).
+    the poster uses about 16 to save height, the handout the default 22). A model
+    without the value keeps a row with its name and "未公开" (C20).
     """
-    pairs = series(models, kind)
+    pairs = series(models, kind, keep_missing=True)
     fmt = format_params if kind == "parameters" else format_context
     field_name = "parameters_b" if kind == "parameters" else "context_k"
-    values = [v for _, v in pairs] or [1.0]
+    values = [v for _, v in pairs if v is not None] or [1.0]
     ticks = _log_ticks(min(values), max(values))
     lo, hi = math.log10(ticks[0]), math.log10(ticks[-1]) if ticks[-1] > ticks[0] else math.log10(ticks[0]) + 1
     names = [_fit_label(m.name, width * 0.4 - 10) for m, _ in pairs]
@@ -133,6 +135,10 @@ def bar_chart(models: tuple[Model, ...], kind: str, width: float = WIDTH, row_he
 
     bars = []
     for i, ((model, value), name) in enumerate(zip(pairs, names)):
+        if value is None:   # the model keeps its row: its name, no bar, "未公开"
+            bars.append(Bar(name, UNKNOWN, plot_x, plot_y + i * row_height + (row_height - bar_h) / 2, 0.0, bar_h,
+                            model.open, False))
+            continue
         estimated = field_name in model.estimated
         text = (ESTIMATE_MARK if estimated else "") + fmt(value)
         bars.append(Bar(name, text, plot_x, plot_y + i * row_height + (row_height - bar_h) / 2,

@@ -40,6 +40,7 @@ _SKIP_TAGS = {"pre", "code", "style", "script", "svg", "title", "head", "math", 
 _BLOCK_TAGS = {"p", "li", "td", "th", "div", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "br", "dt", "dd",
                "ul", "ol", "table", "tr", "blockquote", "aside", "section", "nav", "main", "figure", "body", "sup", "img"}
 _LAST_LINE_TAGS = {"p", "li"}
+_NUMBER_SPAN = re.compile(r'class="[^"]*\b(?:toc-)?number\b')
 _INLINE_TAGS = {"strong", "em", "b", "i", "del", "u", "mark"}
 LAST_LINE_MIN = 4          # characters kept together at a paragraph's end
 
@@ -109,6 +110,7 @@ def autospace_html(html: str) -> str:
     visible: list[tuple[int, int] | None] = []      # (part, index) of each visible character; None: boundary
     skip = 0
     text_parts: list[int] = []
+    spans: list[bool] = []          # open <span>s: True for number spans
     for index, part in enumerate(parts):
         if index % 2:
             match = _TAG_NAME.match(part)
@@ -120,6 +122,14 @@ def autospace_html(html: str) -> str:
                     visible.append(None)
                 elif name in _BLOCK_TAGS:
                     visible.append(None)
+                elif name == "span":       # a heading or contents number is set apart by its own margin
+                    if match.group(1):
+                        if spans and spans.pop():
+                            visible.append(None)
+                    elif not part.endswith("/>"):
+                        spans.append(bool(_NUMBER_SPAN.search(part)))
+                        if spans[-1]:
+                            visible.append(None)
             continue
         if not skip:
             visible.extend((index, k) for k in range(len(part)))

@@ -1,4 +1,5 @@
-"""Command line: ``python build.py pdf|pptx|poster|all|check|watch``.
+"""Command line: ``coursepress pdf|pptx|poster|all|check|watch|init`` (also ``python -m coursepress``
+and ``python build.py``).
 
 Exit codes: 0 success; 1 content or build errors (each reported with file and
 line); 2 usage errors. Messages go to stderr; one summary line per output to stdout.
@@ -21,16 +22,19 @@ KINDS = {"pdf": ["pdf"], "pptx": ["pptx"], "poster": ["poster"], "all": ["pdf", 
 POSTER_SIZES = ("A0", "A1", "A2", "A3", "A4")
 
 
-def parser(default_root: Path) -> argparse.ArgumentParser:
+def parser(prog: str = "coursepress") -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="build.py",
+        prog=prog,
         description="Build the course handout (PDF), lecture deck (PPTX) and model poster (PDF) from content/.",
         epilog="exit codes: 0 success, 1 content or build errors (reported as file:line: message), 2 usage errors",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", choices=["pdf", "pptx", "poster", "all", "check", "watch"],
+    p.add_argument("command", choices=["pdf", "pptx", "poster", "all", "check", "watch", "init"],
                    help="pdf: handouts; pptx: decks; poster: comparison poster; all: everything; "
-                        "check: validate only; watch: rebuild on save")
-    p.add_argument("--project", type=Path, default=default_root, help="project folder holding content/ (default: %(default)s)")
+                        "check: validate only; watch: rebuild on save; init [DIR]: start a new course")
+    p.add_argument("dir", nargs="?", type=Path, metavar="DIR", help="init only: folder for the new course (default: .)")
+    p.add_argument("--project", type=Path, default=None,
+                   help="project folder holding content/ (default: the current folder if it has content/, "
+                        "else the nearest parent that has)")
     p.add_argument("--out", type=Path, default=None, help="output folder (default: PROJECT/dist)")
     p.add_argument("--lecture", metavar="NAME", help="build only this lecture (file stem in content/lectures)")
     p.add_argument("--strict", action="store_true", help="treat warnings (missing glyphs, missing values) as errors")
@@ -86,7 +90,8 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
     out_dir = (args.out or root / "dist").resolve()
     settings = BuildSettings(out_dir=out_dir, strict=args.strict, poster_size=args.size,
                              poster_landscape=args.landscape, print_ready=args.print_ready,
-                             reference=args.reference.resolve() if args.reference else None)
+                             reference=args.reference.resolve() if args.reference else None,
+                             verbose=bool(getattr(args, "verbose", False)))
     if kinds and not args.force:      # fast path: nothing to do, nothing loaded
         quick = up_to_date(root, kinds, settings, args.lecture, _configured_reference(root) if "pptx" in kinds else None)
         if quick is not None:
@@ -114,6 +119,9 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
 def _summary(args, result) -> None:
     """One stdout line per output (as soon as it is final); its warnings to stderr."""
     shown = result.path.relative_to(Path.cwd()) if result.path.is_relative_to(Path.cwd()) else result.path
+    if result.kept is not None:
+        print(f"note: {shown} was edited since it was built; your edited file is kept as {result.kept.name}",
+              file=sys.stderr)
     if result.removed:
         _say(args, f"{shown}: removed (its lecture content/lectures/{result.job.lecture}.md is gone)")
         return
@@ -146,7 +154,19 @@ def _configured_reference(root: Path) -> Optional[str]:
 
 def usage_problem(args) -> Optional[str]:
     """Check the command line against the project before anything is loaded; normalises
-    ``--size`` (case) and ``--lecture`` (a trailing .md). Returns the problem, or None."""
+    ``--size`` (case) and ``--lecture`` (a trailing .md). Returns the problem, or None.
+
+    An option that does not apply to the command (``pdf --size A3``) is a
+    usage error rather than silently ignored."""
+    given = [name for name, value in (("--size", args.size), ("--landscape/--portrait", args.landscape is not None),
+                                      ("--print", args.print_ready)) if value]
+    if given and args.command in ("pdf", "pptx"):
+        return (f"{given[0]} is a poster option and does not apply to '{args.command}'; "
+                f"use it with 'poster' or 'all'")
+    if args.reference is not None and args.command in ("pdf", "poster"):
+        return f"--reference is a deck option and does not apply to '{args.command}'; use it with 'pptx' or 'all'"
+    if args.lecture and args.command == "poster":
+        return "--lecture does not apply to 'poster' (the poster covers the whole course)"
     if args.size:
         args.size = args.size.upper()
         if args.size not in POSTER_SIZES:
@@ -163,6 +183,11 @@ def usage_problem(args) -> Optional[str]:
         if args.lecture not in names:
             return f"no lecture named '{args.lecture}' in content/lectures; lectures: {', '.join(names) or 'none'}"
     return None
+
+
+def run() -> NoReturn:
+    """The ``coursepress`` console script and ``python -m coursepress``."""
+    exit_now(main())
 
 
 def exit_now(code: int) -> NoReturn:
@@ -195,10 +220,33 @@ def _exit_on_sigterm() -> None:
         pass
 
 
-def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None) -> int:
-    """Entry point; returns the exit code."""
-    args = parser(default_root or Path.cwd()).parse_args(argv)
+def find_project(start: Path) -> Optional[Path]:
+    """The folder holding ``content/``: ``start`` itself or its nearest parent that has one; None if none has."""
+    start = start.resolve()
+    return next((folder for folder in (start, *start.parents) if (folder / "content").is_dir()), None)
+
+
+def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None, prog: str = "coursepress") -> int:
+    """Entry point; returns the exit code.
+
+    ``default_root``: the project used when neither ``--project`` is given nor the current folder
+    (or a parent) holds ``content/`` (``build.py`` passes its own folder, the example course).
+    """
+    args = parser(prog).parse_args(argv)
     _exit_on_sigterm()
+    if args.command == "init":
+        from .scaffold import init_course
+        command = prog if default_root is None else f"python {default_root / prog} --project ."
+        return init_course(args.dir or Path.cwd(), command)
+    if args.dir is not None:
+        print(f"error: unexpected argument '{args.dir}' (only init takes a folder; use --project DIR)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.project is None:
+        args.project = find_project(Path.cwd()) or default_root
+        if args.project is None:
+            print(f"error: no course here: neither {Path.cwd()} nor a folder above it has a content/ folder; "
+                  f"start one with '{prog} init DIR', or name one with --project DIR", file=sys.stderr)
+            return EXIT_USAGE
     problem = usage_problem(args)
     if problem:
         print(f"error: {problem}", file=sys.stderr)

@@ -192,8 +192,12 @@ class CodeLine:
         return "".join(s.text for s in self.spans)
 
 
+@lru_cache(maxsize=512)
 def code_lines(text: str, language: str) -> tuple[CodeLine, ...]:
-    """The highlighted lines of a code block (see :func:`highlight`) with their indentation."""
+    """The highlighted lines of a code block (see :func:`highlight`) with their indentation.
+
+    Cached: the reader calls it while loading, so the writers (forked after loading) reuse the result.
+    """
     lines = highlight(text, language)
     return tuple(CodeLine(spans, indent_of("".join(s.text for s in spans))) for spans in lines)
 

@@ -124,6 +124,44 @@ def select_models(call: DirectiveCall, data: ModelData, problems: Problems) -> t
     return tuple(models)
 
 
+SORT_KEYS = ("name", "family", "organisation", "open", "release", "parameters", "context")
+
+
+def sort_models(call: DirectiveCall, models: tuple[Model, ...], problems: Problems) -> tuple[Model, ...]:
+    """Apply ``:sort: KEY`` (ascending) or ``:sort: -KEY`` (descending) to ``models``.
+
+    Keys: :data:`SORT_KEYS`; ``parameters``/``context`` sort by the largest
+    size, ``release`` by date. Models without the value go last either way;
+    ties keep the data file's order (the sort is stable). No ``:sort:``: the
+    data file's order.
+    """
+    spec = call.options.get("sort", "").strip()
+    if not spec:
+        return models
+    descending = spec.startswith("-")
+    key = spec.lstrip("-+ ").strip()
+    if key not in SORT_KEYS:
+        close = difflib.get_close_matches(key, SORT_KEYS, n=1)
+        problems.error(option_pos(call, "sort"), f"cannot sort by '{key}'",
+                       (f"did you mean '{close[0]}'? " if close else "") + f"sort keys: {', '.join(SORT_KEYS)}; "
+                       "put - before the key for descending order")
+        return models
+
+    def value(model: Model):
+        if key == "parameters":
+            return max(model.sizes_b) if model.sizes_b else None
+        if key == "context":
+            return max(model.contexts_k) if model.contexts_k else None
+        if key == "release":
+            return model.release.sort_key if model.release else None
+        raw = getattr(model, key)
+        return None if raw is None else (raw if isinstance(raw, bool) else str(raw).lower())
+
+    present = [m for m in models if value(m) is not None]
+    missing = [m for m in models if value(m) is None]
+    return tuple(sorted(present, key=value, reverse=descending)) + tuple(missing)
+
+
 def table_columns(call: DirectiveCall, data: ModelData, problems: Problems) -> tuple[str, ...]:
     """The ``:columns:`` list, checked against the known and declared columns."""
     text = call.options.get("columns", "")

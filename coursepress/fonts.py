@@ -13,13 +13,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from xml.sax.saxutils import escape
+
+from .cachedir import cache_folder, read_private, write_private
 from .errors import Problems, SourcePos
+from .resources import inside, project_path
 from .templating import TOOL_ROOT
 
 FONT_SUFFIXES = (".otf", ".ttf")
@@ -42,7 +45,7 @@ FACE_CACHE_VERSION = 1
 def _face_cache_file(path: Path) -> Path:
     stat = path.stat()
     key = hashlib.sha1(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{FACE_CACHE_VERSION}".encode())
-    return Path(tempfile.gettempdir()) / "coursepress-faces" / f"{key.hexdigest()[:20]}.json"
+    return cache_folder("faces") / f"{key.hexdigest()[:20]}.json"
 
 
 @lru_cache(maxsize=64)
@@ -50,13 +53,13 @@ def _read_face(path: Path, mtime: float) -> FontFace:
     """Family, weight, style and code points of the font at ``path``.
 
     Decoding the cmaps of the 9–13 MB CJK fonts takes ~0.2 s per build, so the
-    result is kept as JSON in the temporary folder, keyed by path, size and
-    mtime (a changed font file gets a new key); a read-only or full temporary
-    folder only costs time.
+    result is kept as JSON in the private per-user cache (:mod:`coursepress.cachedir`),
+    keyed by path, size and mtime (a changed font file gets a new key); a
+    read-only or full cache only costs time.
     """
     cache = _face_cache_file(path)
     try:
-        data = json.loads(cache.read_text())
+        data = json.loads(read_private(cache))
         return FontFace(path, data["family"], data["weight"], data["italic"], frozenset(data["codepoints"]))
     except (OSError, ValueError, KeyError, TypeError):
         pass
@@ -70,27 +73,50 @@ def _read_face(path: Path, mtime: float) -> FontFace:
     cmap = frozenset(font.getBestCmap() or {})
     font.close()
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        part = cache.with_suffix(f".{os.getpid()}.part")
-        part.write_text(json.dumps({"family": family, "weight": weight, "italic": italic,
-                                    "codepoints": sorted(cmap)}))
-        os.replace(part, cache)
+        write_private(cache.parent, cache.name, json.dumps({"family": family, "weight": weight, "italic": italic,
+                                                            "codepoints": sorted(cmap)}).encode())
     except OSError:
         pass
     return FontFace(path, family, weight, italic, cmap)
 
 
 def font_dirs(root: Path) -> list[Path]:
+    """The font folders, project's first: ``assets/fonts`` of the project (only if its real
+    path is inside the project: :func:`check_font_links` reports one that is not), then the tool's."""
     dirs = [root / "assets" / "fonts", TOOL_ROOT / "assets" / "fonts"]
     out: list[Path] = []
     for d in dirs:
+        if d == dirs[0] and not inside(root, d):
+            continue
         if d.is_dir() and d.resolve() not in out:
             out.append(d.resolve())
     return out
 
 
+def check_font_links(root: Path) -> None:
+    """Refuse project fonts that are links out of the project (or FIFOs, devices …).
+
+    Raises:
+        ContentError: at the font file (or the ``assets/fonts`` folder) that points outside.
+    """
+    folder = root / "assets" / "fonts"
+    if not os.path.lexists(folder):
+        return
+    project_path(root, folder, SourcePos("assets/fonts"), "font folder", folder=True)
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() in FONT_SUFFIXES:
+            project_path(root, path, SourcePos(f"assets/fonts/{path.name}"), "font")
+
+
 def shipped_faces(root: Path) -> tuple[FontFace, ...]:
-    """All font faces under the font folders, project first (a family in the project wins)."""
+    """All font faces under the font folders, project first (a family in the project wins).
+
+    Project fonts pass the resource gate (:func:`check_font_links`).
+
+    Raises:
+        ContentError: a project font that is a link out of the project or not a regular file.
+    """
+    check_font_links(root)
     faces: list[FontFace] = []
     seen: set[tuple[str, int, bool]] = set()
     for folder in font_dirs(root):
@@ -157,15 +183,24 @@ def isolated_fontconfig(root: Path) -> Path:
     writers do), so no font installed on the machine can be picked as a
     fallback: output is the same everywhere, and a missing glyph shows up in
     the coverage check instead of silently coming from a system font (C05).
+
+    The file and fontconfig's cache live in a private folder of the per-user
+    cache (:func:`coursepress.cachedir.cache_folder`, mode 0700, owner checked),
+    never at a predictable path in the shared temporary folder, and the file
+    is written through a fresh temporary file and a rename, so a link planted
+    where it goes is replaced, never followed.
     """
     dirs = font_dirs(root)
     key = hashlib.sha1("|".join(str(d) for d in dirs).encode()).hexdigest()[:12]
-    folder = Path(tempfile.gettempdir()) / f"coursepress-fontconfig-{key}"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = cache_folder(f"fontconfig-{key}")
     config = folder / "fonts.conf"
-    body = "".join(f"  <dir>{d}</dir>\n" for d in dirs)
+    body = "".join(f"  <dir>{escape(str(d))}</dir>\n" for d in dirs)
     text = (f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
-            f"{body}  <cachedir>{folder / 'cache'}</cachedir>\n</fontconfig>\n")
-    if not config.exists() or config.read_text() != text:
-        config.write_text(text)
+            f"{body}  <cachedir>{escape(str(folder / 'cache'))}</cachedir>\n</fontconfig>\n")
+    try:
+        current = read_private(config).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        current = None
+    if current != text:
+        write_private(folder, config.name, text.encode("utf-8"))
     return config

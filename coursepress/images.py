@@ -14,47 +14,36 @@ What the outputs get (:class:`~coursepress.resources.ImageData`):
   and the deck show the same portrait picture and neither rotates it twice.
 - Any other format Pillow reads (WebP, BMP, TIFF …): converted to PNG.
 
-Conversions are cached by the SHA-256 of the source bytes in the project's
-private cache folder ``.coursepress-cache/images`` (mode 0700, git-ignored), so
-they are made once; a cache folder that is a symlink or not owned by the user
-running the build is not used (the image is converted in memory).
+Conversions are cached by the SHA-256 of the source bytes in the private
+per-user cache (:func:`coursepress.cachedir.cache_folder`: ``~/.cache/coursepress/images``,
+0700, owned by the user, never followed through a link), so they are made once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
-import tempfile
 import warnings
-from pathlib import Path
 from typing import Optional
 
+from .cachedir import cache_folder, read_private, write_private
 from .errors import ContentError, SourcePos
+from .limits import DEFAULTS, Limits, check_pixels
 from .resources import ImageData
 
-CACHE_DIR = ".coursepress-cache/images"
-# Larger than any screenshot or photo a handout needs (an 8K frame is 33 Mpx); Pillow's own
-# decompression-bomb limit is 89 Mpx, with a warning below it.
-MAX_PIXELS = 40_000_000
+CACHE_NAME = "images"
 _KEPT = {"PNG": ("image/png", "png"), "JPEG": ("image/jpeg", "jpg"), "GIF": ("image/gif", "gif")}
 _ORIENTATION = 0x0112       # EXIF tag 274
 
 
-def is_svg(data: bytes) -> bool:
-    """True if ``data`` looks like an SVG document (XML with an ``<svg`` element near the start)."""
-    head = data[:2048].lstrip().lower()
-    return head.startswith((b"<?xml", b"<svg")) and b"<svg" in head
-
-
-def prepare_raster(data: bytes, origin: str, pos: SourcePos, root: Optional[Path] = None) -> ImageData:
+def prepare_raster(data: bytes, origin: str, pos: SourcePos, limits: Limits = DEFAULTS) -> ImageData:
     """Decode a raster image fully and return what the outputs embed.
 
     Args:
         data: the file's bytes.
         origin: the path as written in the lecture (for messages).
         pos: the line that names the image.
-        root: the project root (for the conversion cache); None: no cache.
+        limits: the project's limits (``image_megapixels`` is checked before decoding).
 
     Returns:
         :class:`ImageData` with PNG, JPEG or GIF bytes and the upright size in px.
@@ -72,10 +61,7 @@ def prepare_raster(data: bytes, origin: str, pos: SourcePos, root: Optional[Path
             image = Image.open(io.BytesIO(data))
             fmt = image.format or ""
             width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise ContentError(pos, f"image '{origin}' is {width}×{height} pixels, more than a handout or "
-                                   f"slide can use ({MAX_PIXELS // 1_000_000} million)",
-                                   "scale it down to at most 4000 pixels on its longer side")
+            check_pixels(pos, f"image '{origin}'", width, height, limits)   # before decoding a bomb
             image.load()        # decodes every pixel of the first frame: truncated files fail here
         except ContentError:
             raise
@@ -93,11 +79,11 @@ def prepare_raster(data: bytes, origin: str, pos: SourcePos, root: Optional[Path
     if fmt in _KEPT and orientation in (0, 1):
         mime, ext = _KEPT[fmt]
         return ImageData(data, mime, ext, width, height, origin)
-    cached = _cache_read(root, data)
+    cached = _cache_read(data)
     if cached is None:
         upright = ImageOps.exif_transpose(image) if orientation not in (0, 1) else image
         cached = _encode(upright, jpeg=fmt == "JPEG")
-        _cache_write(root, data, cached)
+        _cache_write(data, cached)
     with Image.open(io.BytesIO(cached)) as result:
         mime, ext = _KEPT[result.format]
         return ImageData(cached, mime, ext, result.width, result.height, origin)
@@ -122,50 +108,19 @@ def _encode(image, jpeg: bool) -> bytes:
     return out.getvalue()
 
 
-def _cache_dir(root: Optional[Path]) -> Optional[Path]:
-    """The private cache folder, created 0700; None if it is unsafe to use (symlink, someone else's)."""
-    if root is None:
-        return None
-    folder = root / CACHE_DIR
-    try:
-        for part in (root / ".coursepress-cache", folder):
-            if part.is_symlink():
-                return None
-            part.mkdir(mode=0o700, exist_ok=True)
-            info = part.stat()
-            if info.st_uid != os.getuid() or info.st_mode & 0o077:
-                return None
-    except OSError:
-        return None
-    return folder
-
-
 def _cache_key(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(data).hexdigest() + ".img"
 
 
-def _cache_read(root: Optional[Path], data: bytes) -> Optional[bytes]:
-    folder = _cache_dir(root)
-    if folder is None:
-        return None
-    path = folder / _cache_key(data)
+def _cache_read(data: bytes) -> Optional[bytes]:
     try:
-        if path.is_symlink() or not path.is_file():
-            return None
-        return path.read_bytes()
-    except OSError:
+        return read_private(cache_folder(CACHE_NAME) / _cache_key(data))
+    except OSError:         # a miss, or a planted link (never followed)
         return None
 
 
-def _cache_write(root: Optional[Path], data: bytes, converted: bytes) -> None:
-    """Store ``converted`` under the source's hash, atomically (a private temporary file renamed into place)."""
-    folder = _cache_dir(root)
-    if folder is None:
-        return
+def _cache_write(data: bytes, converted: bytes) -> None:
     try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(converted)
-        os.replace(tmp, folder / _cache_key(data))
-    except OSError:
+        write_private(cache_folder(CACHE_NAME), _cache_key(data), converted)
+    except OSError:         # no writable private folder: converted again next time
         pass

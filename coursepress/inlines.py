@@ -8,11 +8,12 @@ numbering pass gave ``id``; a soft break between Chinese characters is no space.
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Optional
 
 from markdown_it.token import Token
 
 from . import model as m
+from .citations import Citer
 from .errors import Problems, SourcePos
 from .markdown import is_cjk
 from .pictures import ADVICE, html_in_text
@@ -35,13 +36,16 @@ class InlineReader:
         labels: id → printed label ("表 2"), filled by the numbering pass.
         footnotes: footnote number (0-based) → its blocks; read when a reference is met.
         footnote_refs: every footnote reference met, appended in order.
+        citer: numbers citations (``[@key]`` and ``[](#ref-key)``); see :mod:`coursepress.citations`.
     """
 
     def __init__(self, md, problems: Problems, pos: Callable[[Token], SourcePos], labels: dict[str, str],
-                 footnotes: dict[int, tuple[m.Block, ...]], footnote_refs: list[m.FootnoteRef]):
+                 footnotes: dict[int, tuple[m.Block, ...]], footnote_refs: list[m.FootnoteRef],
+                 citer: Optional[Citer] = None):
         self.md, self.problems, self.pos = md, problems, pos
         self.labels, self.footnotes, self.footnote_refs = labels, footnotes, footnote_refs
         self._reported: set[tuple[int, str]] = set()
+        self.citer = citer
 
     def text(self, text: str, at: Token) -> list[m.Inline]:
         """Parse a caption or option value as inline Markdown."""
@@ -98,6 +102,9 @@ class InlineReader:
                 top.append(ref)
             elif kind == "html_inline" and re.match(r"^<br\s*/?>$", tok.content, re.I):
                 top.append(m.Break(True))
+            elif kind == "citation":
+                cite = self.citer.cite(tok.meta["items"], self.pos(inline)) if self.citer else None
+                top.append(cite or m.Text(tok.content))
             elif kind == "html_inline":
                 top.append(m.RawHtml(sanitize_html(tok.content)))
         while len(stack) > 1:   # unbalanced (cannot happen with markdown-it, but never drop text)
@@ -139,6 +146,8 @@ class InlineReader:
         pos = self.pos(inline)
         if href.startswith("#"):
             target = href[1:]
+            if not kids and target.startswith("ref-") and self.citer and target[4:] in self.citer.keys:
+                return self.citer.cite([(target[4:], "")], pos)       # the older [](#ref-key) form
             if target not in self.labels:
                 self.problems.error(pos, f"reference to unknown id '{target}'",
                                     "check the id of the figure, table, heading or reference")

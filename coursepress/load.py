@@ -12,53 +12,61 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from pathlib import Path
 from typing import Any, Optional
 
 from pydantic import ValidationError
 
+from .bibliography import load_bibliography
 from .errors import ContentError, Problems, SourcePos
 from .markdown import make_parser
 from .model import Course, Lecture
 from .reader import LectureReader
-from .resources import resolve_path
+from .limits import DEFAULTS as DEFAULT_LIMITS, Limits, check_bytes, over
+from .resources import project_path, read_project_file, resolve_path
 from .schema import SHOWN_FIELDS, CourseMeta, MarkdownSettings, Model, ModelData
 from .validation import validate
 from .yamlsource import YamlDoc, load_yaml
-
-MAX_SOURCE_BYTES = 8 * 1024 * 1024
 
 
 def content_dir(root: Path) -> Path:
     return root / "content"
 
 
-def _read_yaml(path: Path, root: Path, problems: Problems, parsed: Optional[dict]) -> Optional[YamlDoc]:
-    """The parsed YAML file, or None with the problem recorded; ``parsed``: see :func:`load_course`."""
+def _read_yaml(path: Path, root: Path, problems: Problems, parsed: Optional[dict],
+               limits: Limits = DEFAULT_LIMITS) -> Optional[YamlDoc]:
+    """The parsed YAML file, or None with the problem recorded; ``parsed``: see :func:`load_course`.
+
+    The file passes the resource gate (a link out of the project, a FIFO … is an
+    error at the file) and the ``data_mb`` and ``yaml_depth`` limits.
+    """
     file = path.relative_to(root).as_posix()
-    if not path.is_file():
+    if not os.path.lexists(path):
         problems.error(SourcePos(file), "file is missing", "create it (see docs/content-format.md)")
         return None
     try:
-        text = _read_text(path, file)
+        text = _read_text(root, path, file, limits)
         if parsed is None:
-            return load_yaml(text, file)
-        if parsed.get(file, ("", None))[0] != text:
-            parsed[file] = (text, load_yaml(text, file))
-        return parsed[file][1]
+            return load_yaml(text, file, max_depth=limits.yaml_depth)
+        key = (file, limits.yaml_depth)
+        if parsed.get(key, ("", None))[0] != text:
+            parsed[key] = (text, load_yaml(text, file, max_depth=limits.yaml_depth))
+        return parsed[key][1]
     except ContentError as exc:
         problems.errors.append(exc)
         return None
 
 
-def _read_text(path: Path, file: str) -> str:
-    if path.stat().st_size > MAX_SOURCE_BYTES:
-        raise ContentError(SourcePos(file), f"file is larger than {MAX_SOURCE_BYTES // 2**20} MB", "split it")
+def _read_text(root: Path, path: Path, file: str, limits: Limits) -> str:
+    pos = SourcePos(file)
+    data = read_project_file(root, path, pos, "data file", limits.bytes("data_mb"), lambda size: check_bytes(
+        pos, "the data file", size, limits, "data_mb", "split it"))
     try:
-        return path.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ContentError(SourcePos(file), f"file is not UTF-8 text ({exc.reason})", "save it as UTF-8") from None
+        raise ContentError(pos, f"file is not UTF-8 text ({exc.reason})", "save it as UTF-8") from None
 
 
 # Plain scalars a reader means as a number but YAML reads otherwise (C28): what each is and what to write.
@@ -211,10 +219,17 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
             resolve_path(root, root, meta.deck.reference, meta_doc.pos(("deck", "reference")), "reference deck")
         except ContentError as exc:
             problems.errors.append(exc)
+    limits = meta.limits.value() if meta is not None else DEFAULT_LIMITS
+    bib = load_bibliography(root, meta, meta_doc, problems) if meta is not None else None
     data: Any = ModelData()
     data_path = content / "data" / "models.yaml"
-    if data_path.exists():
-        data_doc = _read_yaml(data_path, root, problems, parsed)
+    if os.path.lexists(data_path):
+        data_doc = _read_yaml(data_path, root, problems, parsed, limits)
+        models = data_doc.value.get("models") if data_doc and isinstance(data_doc.value, dict) else None
+        if isinstance(models, list) and len(models) > limits.models:
+            problems.errors.append(over(data_doc.pos(("models", limits.models)), "the number of models",
+                                        len(models), limits, "models", "split the data"))
+            data_doc = None
         data = validate(data_doc, ModelData, problems, _prepare_models) if data_doc else None
     data_ok = data is not None
     # every problem of every file in one run: lectures are read even when a YAML file failed,
@@ -235,11 +250,12 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
     md = make_parser(raw_html=meta.markdown.raw_html)
     lectures: list[Lecture] = []
     for path in paths:
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            problems.error(SourcePos(path.relative_to(root).as_posix()), "lecture is a link to a file outside the project",
-                           "copy the file into the project")
+        try:
+            project_path(root, path, SourcePos(path.relative_to(root).as_posix()), "lecture")
+        except ContentError as exc:
+            problems.errors.append(exc)
             continue
-        result = LectureReader(root, path, meta, data, md, problems, data_ok=data_ok).read()
+        result = LectureReader(root, path, meta, data, md, problems, bib, data_ok=data_ok).read()
         if result is not None:
             lectures.append(result)
     problems.raise_if_any()

@@ -20,6 +20,8 @@ from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_inline.state_inline import Scanned, StateInline
 from mdit_py_plugins.attrs import attrs_plugin
+
+from .citations import citation_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -100,5 +102,6 @@ def make_parser(raw_html: bool = False) -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin).use(footnote_plugin).use(attrs_plugin)
     md.use(container_plugin, name="div", validate=_container_name)
+    md.use(citation_plugin)
     md.validateLink = lambda url: True  # links are checked, with positions, by the reader
     return md

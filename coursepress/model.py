@@ -13,7 +13,7 @@ from typing import Optional, Union
 
 from .errors import SourcePos
 from .resources import ImageData
-from .schema import CourseMeta, Model, ModelData, Reference, FrontMatter
+from .schema import CourseMeta, Model, ModelData, FrontMatter
 
 # ---------------------------------------------------------------- inlines
 
@@ -97,6 +97,19 @@ class RawHtml:
 
     html: str
     kind: str = "raw_html"
+
+
+@dataclass(frozen=True)
+class BibEntry:
+    """A formatted bibliography entry a lecture cites: ``number`` in citation order (1-based),
+    ``ident`` the anchor (``ref-KEY``), ``text`` the entry in the course's citation style (plain
+    text, without its number), ``url`` its web address if any (writers may link it)."""
+
+    key: str
+    number: int
+    ident: str
+    text: str
+    url: Optional[str] = None
 
 
 Inline = Union[Text, Strong, Emph, Strike, Code, Link, XRef, FootnoteRef, Break, RawHtml]
@@ -292,7 +305,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Lecture:
-    """One lecture file: ``name`` is its file stem, ``preamble`` the blocks before the first heading."""
+    """One lecture file: ``name`` is its file stem, ``preamble`` the blocks before the first heading,
+    ``references`` the entries it cites, in citation order."""
 
     name: str
     meta: FrontMatter
@@ -300,7 +314,7 @@ class Lecture:
     preamble: tuple[Block, ...]
     sections: tuple[Section, ...]
     footnotes: tuple[FootnoteRef, ...]
-    references: tuple[Reference, ...]
+    references: tuple["BibEntry", ...]
     estimate_notes: tuple[str, ...] = ()
 
     @property

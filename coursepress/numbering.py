@@ -20,9 +20,12 @@ _ZH_DIGITS = "零一二三四五六七八九"
 
 
 def zh_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三 (for part numbers up to 99)."""
+    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三; from 100 on the digits are read one by one
+    (105 → 一〇五, the way years and long numbers are written in Chinese)."""
     if n < 10:
         return _ZH_DIGITS[n]
+    if n >= 100:
+        return "".join("〇" if d == "0" else _ZH_DIGITS[int(d)] for d in str(n))
     tens, ones = divmod(n, 10)
     return ("" if tens == 1 else _ZH_DIGITS[tens]) + "十" + (_ZH_DIGITS[ones] if ones else "")
 

@@ -107,7 +107,7 @@ def make_figure(reader: "LectureReader", src: str, alt: str, title: str, numbers
                              "describe the image: ![what it shows](path)")
         alt = fallback
     try:
-        data = load_image(reader.root, reader.path.parent, src, pos)
+        data = load_image(reader.root, reader.path.parent, src, pos, reader.limits)
     except ContentError as exc:
         reader.problems.errors.append(exc)
         return None

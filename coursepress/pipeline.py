@@ -23,12 +23,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
 from . import __version__
-from .errors import ContentError, ContentErrors
+from .cachedir import read_private
+from .errors import BuildError, ContentError, ContentErrors
 from .fonts import font_dirs
+from .handedits import keep_edited, record_output
 from .output import atomic_write
 from .resources import inside
 from .templating import TOOL_ROOT, search_path
 from .parallel import run_parallel
+from .watchdog import step, time_limit
 from .writers import BuildSettings, Output, writer
 
 if TYPE_CHECKING:
@@ -121,8 +124,8 @@ def fingerprint(root: Path, job: Job, settings: BuildSettings, configured_refere
     files = [content / "course.yaml", content / "data" / "models.yaml"]
     if job.lecture is not None:
         files.append(content / "lectures" / f"{job.lecture}.md")
-    for path in files:
-        digest.update(path.read_bytes() if path.is_file() else b"-")
+    for path in files:       # a link out of the project or a FIFO is refused by the load; never read here
+        digest.update(path.read_bytes() if path.is_file() and inside(root, path) else b"-")
     digest.update((shared if shared is not None else shared_stamp(root)).encode())
     if job.lecture is not None:
         lectures = (content / "lectures").resolve()
@@ -186,8 +189,9 @@ def _remove_stale(root: Path, state: dict, settings: BuildSettings) -> list[Resu
     for job in stale_jobs(state, lecture_names(root)):
         path = output_path(job, settings)
         if path.parent == settings.out_dir:          # a state key can never point outside the output folder
+            kept = keep_edited(state, path)          # an edited output is kept under a new name, not deleted
             path.unlink(missing_ok=True)
-            removed.append(Result(job, path, None, 0.0, removed=True))
+            removed.append(Result(job, path, None, 0.0, removed=True, kept=kept))
         del state[job.key]
     if removed:
         _save_state(settings.out_dir, state)
@@ -223,10 +227,12 @@ def _alive(pid: int) -> bool:
 
 
 def _load_state(out_dir: Path) -> dict:
+    """The recorded fingerprints; a state file that is a link (or unreadable) counts as none."""
     try:
-        return json.loads((out_dir / STATE_FILE).read_text())
+        state = json.loads(read_private(out_dir / STATE_FILE))
     except (OSError, ValueError):
         return {}
+    return state if isinstance(state, dict) else {}
 
 
 def _save_state(out_dir: Path, state: dict) -> None:
@@ -254,6 +260,7 @@ class Result:
     """Outcome of one job: its output (None if up to date or removed), path, seconds taken.
 
     ``removed``: the output belonged to a lecture that no longer exists and was deleted.
+    ``kept``: the hand-edited file that was at ``path``, now under its ``.edited-`` name.
     """
 
     job: Job
@@ -261,11 +268,18 @@ class Result:
     output: Optional[Output]
     seconds: float
     removed: bool = False
+    kept: Optional[Path] = None
+
+
+_OUTPUT_NAMES = {"pdf": "the handout", "pptx": "the deck", "poster": "the poster"}
 
 
 def _timed_job(course: Course, job: Job, settings: BuildSettings) -> tuple[Output, float]:
+    """Run ``job`` under the per-output time limit (:mod:`coursepress.watchdog`); (output, seconds)."""
     start = time.perf_counter()
-    output = run_job(course, job, settings)
+    name = _OUTPUT_NAMES.get(job.kind, job.kind) + (f" of lecture '{job.lecture}'" if job.lecture else "")
+    with time_limit(course.meta.limits.output_minutes, name), step(f"building {name}"):
+        output = run_job(course, job, settings)
     return output, time.perf_counter() - start
 
 
@@ -338,21 +352,33 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
     stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=settings.out_dir))
     staged = replace(settings, out_dir=stage)
     outcome: dict = {}
+    kept: dict[str, Path] = {}
+
+    def keep(job: Job) -> None:      # an output edited by hand moves aside before the new one lands
+        copy = keep_edited(state, output_path(job, settings))
+        if copy is not None:
+            kept[job.key] = copy
+            _save_state(settings.out_dir, state)
 
     def commit(job: Job, output: Output, seconds: float) -> None:
         final = settings.out_dir / output.path.name
+        keep(job)
         os.replace(output.path, final)
         output.path = final
         state[job.key] = stamps[job.key]
+        record_output(state, final)
         _save_state(settings.out_dir, state)
-        results.append(Result(job, final, output, seconds))
+        results.append(Result(job, final, output, seconds, kept=kept.get(job.key)))
         if on_result is not None:
             on_result(results[-1])
 
     def done(job: Job, result) -> None:
         outcome[job.key] = result
         if not together and not isinstance(result, BaseException):
-            commit(job, *result)
+            try:
+                commit(job, *result)
+            except BuildError as exc:      # an edit that cannot be kept: this output stays as it is
+                outcome[job.key] = exc
 
     try:
         workers = min(workers or os.cpu_count() or 1, len(todo))
@@ -368,6 +394,8 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
         if failures:
             raise _merge_failures(failures)
         if together:
+            for job in todo:         # every edit is kept (or the build stops) before any output is replaced
+                keep(job)
             for job in todo:
                 commit(job, *outcome[job.key])
         tidy()

@@ -15,13 +15,17 @@ from typing import Optional
 from markdown_it.token import Token
 
 from . import model as m
-from .code import known_language
-from .directives import CHART_KINDS, parse_directive, select_models, table_columns, option_pos
-from .errors import ContentError, Problems, SourcePos
+from .code import code_lines, known_language
+from .directives import CHART_KINDS, parse_directive, select_models, sort_models, table_columns, option_pos
+from .errors import ContentError, ContentErrors, Problems, SourcePos
+from .bibliography import Bibliography, Source
+from .citations import Citer
 from .inlines import InlineReader
 from .mdsource import probable_end, protect_table_pipes, unclosed_fences
 from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption
 from .paragraphs import read_html_block, read_paragraph
+from .limits import check_bytes, over
+from .resources import read_project_file
 from .schema import CourseMeta, FrontMatter, ModelData
 from .validation import validate
 from .yamlsource import load_yaml
@@ -51,19 +55,24 @@ class LectureReader:
         data_ok: False when the data file failed to load (``data`` is then empty).
         md: the configured parser from :func:`coursepress.markdown.make_parser`.
         problems: collects errors and warnings.
+        bib: the course bibliography (entries citable as ``[@key]``); None: only course.yaml ``references``.
     """
 
     def __init__(self, root: Path, path: Path, meta: CourseMeta, data: ModelData, md, problems: Problems,
-                 data_ok: bool = True):
+                 bib: Optional[Bibliography] = None, data_ok: bool = True):
         self.root, self.path, self.meta, self.data, self.md, self.problems = root, path, meta, data, md, problems
+        self.bib = bib
         # when the data file failed, directives are checked against no models: their model problems are not reported
         self.data_problems = problems if data_ok else Problems(problems.strict)
         self.file = path.resolve().relative_to(root.resolve()).as_posix()
+        self.limits = meta.limits.value()
         self.labels: dict[str, str] = {}
         self.footnotes: dict[int, tuple[m.Block, ...]] = {}
         self.footnote_refs: list[m.FootnoteRef] = []
         self._numbers: dict[int, tuple[str, str]] = {}   # token index → (number, id)
-        self.inline = InlineReader(md, problems, self.pos, self.labels, self.footnotes, self.footnote_refs)
+        self.citer = Citer(bib.entries if bib else [r.id for r in meta.references], problems,
+                           bool(meta.bibliography))
+        self.inline = InlineReader(md, problems, self.pos, self.labels, self.footnotes, self.footnote_refs, self.citer)
 
     def pos(self, token: Optional[Token]) -> SourcePos:
         line = token.map[0] + 1 if token is not None and token.map else 0
@@ -72,8 +81,14 @@ class LectureReader:
     # ------------------------------------------------------------ entry point
     def read(self) -> Optional[m.Lecture]:
         """Parse and convert; returns None if errors were recorded."""
+        pos = SourcePos(self.file)
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = read_project_file(self.root, self.path, pos, "lecture", self.limits.bytes("lecture_mb"),
+                                     lambda size: check_bytes(pos, "lecture file", size, self.limits, "lecture_mb",
+                                                              "split it into two lectures")).decode("utf-8")
+        except ContentError as exc:
+            self.problems.errors.append(exc)
+            return None
         except UnicodeDecodeError as exc:
             self.problems.error(SourcePos(self.file), f"file is not UTF-8 text ({exc.reason} at byte {exc.start})",
                                 "save the file as UTF-8")
@@ -96,7 +111,7 @@ class LectureReader:
                                 "add a line '---' after the last 'key: value' line")
             return None
         self._unused_footnotes(env, text)
-        if not self._depth_ok(tokens):
+        if not self._depth_ok(tokens) or not self._sizes_ok(tokens):
             return None
         front = self._front_matter(tokens)
         self._token_index = {id(t): i for i, t in enumerate(tokens)}
@@ -115,9 +130,33 @@ class LectureReader:
             self.problems.error(SourcePos(self.file, 1), "the lecture has no content", "write at least a heading and a paragraph")
             return None
         preamble, sections = _nest(blocks)
+        references = self._references()
+        if references is None:
+            return None
         return m.Lecture(name=self.path.stem, meta=front, source=self.path, preamble=tuple(preamble),
                          sections=tuple(sections), footnotes=tuple(self.footnote_refs),
-                         references=self.meta.references)
+                         references=references)
+
+    def _references(self) -> Optional[tuple[m.BibEntry, ...]]:
+        """The entries this lecture cites, numbered in citation order and formatted; None on error."""
+        keys = self.citer.order
+        if self.bib is None:
+            bib = Bibliography(entries={r.id: Source(r.id, {}, SourcePos("content/course.yaml"))
+                                        for r in self.meta.references})
+            texts = [". ".join(filter(None, [r.authors, r.title, str(r.year or "")])) + "."
+                     for key in keys for r in self.meta.references if r.id == key]
+        else:
+            bib = self.bib
+            try:
+                texts = bib.format(keys)
+            except ContentErrors as exc:
+                self.problems.errors.extend(exc.errors)
+                return None
+            except ContentError as exc:
+                self.problems.errors.append(exc)
+                return None
+        return tuple(m.BibEntry(key, number, f"ref-{key}", text, bib.entries[key].item.get("URL"))
+                     for number, (key, text) in enumerate(zip(keys, texts), 1))
 
     def _depth_ok(self, tokens: list[Token]) -> bool:
         """False (with an error at the first offending line) if blocks nest deeper than MAX_BLOCK_DEPTH."""
@@ -132,6 +171,29 @@ class LectureReader:
             elif tok.type.removesuffix("_close") in _NESTING_BLOCKS and tok.nesting == -1:
                 depth -= 1
         return True
+
+    def _sizes_ok(self, tokens: list[Token]) -> bool:
+        """False (with errors at their lines) if a paragraph is over ``paragraph_kb`` or the lecture
+        has more than ``headings`` headings (see :mod:`coursepress.limits`)."""
+        headings = 0
+        ok = True
+        for index, tok in enumerate(tokens):
+            if tok.type == "heading_open":
+                headings += 1
+                if headings == self.limits.headings + 1:
+                    count = sum(t.type == "heading_open" for t in tokens)
+                    self.problems.errors.append(over(self.pos(tok), f"the number of headings in {self.file}", count,
+                                                     self.limits, "headings", "split the lecture"))
+                    ok = False
+            elif tok.type == "paragraph_open" and index + 1 < len(tokens):
+                size = len(tokens[index + 1].content.encode("utf-8"))
+                try:
+                    check_bytes(self.pos(tok), "this paragraph", size, self.limits, "paragraph_kb",
+                                "break it into paragraphs")
+                except ContentError as exc:
+                    self.problems.errors.append(exc)
+                    ok = False
+        return ok
 
     def _front_matter(self, tokens: list[Token]) -> Optional[FrontMatter]:
         token = next((t for t in tokens if t.type == "front_matter"), None)
@@ -263,6 +325,7 @@ class LectureReader:
             if not known_language(language):
                 self.problems.warn(pos, f"unknown code language '{language}': the block is shown as plain text",
                                    "use a Pygments language name (python, bash, json …), or 'text' for output")
+            code_lines(tok.content, language)   # lexed once while loading: the forked writers find it cached
             return m.CodeBlock(tok.content, language, pos)
         call = parse_directive(info[1:-1].strip(), tok.content, pos, self.problems)
         if call is None:
@@ -272,6 +335,7 @@ class LectureReader:
         models = select_models(call, self.data, self.data_problems)
         if call.name == "model-table":
             columns = table_columns(call, self.data, self.data_problems)
+            models = sort_models(call, models, self.data_problems)
             return m.ModelTable(models, columns, caption, int(number), ident, pos)
         kind = call.options.get("kind", "")
         if kind not in CHART_KINDS:

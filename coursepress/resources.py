@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import base64
 import binascii
+import errno
 import hashlib
+import os
 import re
+import stat
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 from urllib.parse import unquote
 
 from .errors import ContentError, SourcePos
-
-MAX_IMAGE_BYTES = 20 * 1024 * 1024
+from .limits import DEFAULTS, Limits, check_bytes, check_pixels
+from .svgcheck import check_svg
 
 
 @dataclass(frozen=True)
@@ -47,12 +51,107 @@ class ImageData:
 
 
 def inside(root: Path, path: Path) -> bool:
-    """True if ``path`` (after resolving symlinks) lies inside ``root``."""
+    """True if ``path`` (after resolving symlinks) lies inside ``root``; False for a symlink loop."""
     try:
-        path.resolve().relative_to(root.resolve())
-        return True
-    except ValueError:
+        return Path(os.path.realpath(path)).is_relative_to(os.path.realpath(root))
+    except (OSError, ValueError):
         return False
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as the user wrote it: relative to ``root`` without resolving links."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return str(path)
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def project_path(root: Path, path: Path, pos: SourcePos, what: str, folder: bool = False) -> Path:
+    """The gate: the real path of ``path``, a regular file (or ``folder``) inside project ``root``.
+
+    Every file the project supplies (course.yaml, data files, lectures, images,
+    templates, fonts, a configured reference deck, the state file) passes here.
+    Symlinks are resolved; the target must lie inside the real project root.
+
+    Args:
+        root: the project root.
+        path: the path to check (absolute, or relative to the current folder).
+        pos: where the path is named (the file itself for course.yaml …), for errors.
+        what: "image", "template" … for messages.
+        folder: expect a folder instead of a regular file.
+
+    Returns:
+        The resolved path (no symlink left in it).
+
+    Raises:
+        ContentError: at ``pos``: a missing file or dangling link, a symlink loop,
+            a target outside the project, a special file (FIFO, device, socket)
+            or a folder where a file is expected (and the reverse).
+    """
+    shown = _shown(path, root)
+    try:
+        real = Path(os.path.realpath(path, strict=True))
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise ContentError(pos, f"{what} '{shown}' is a link to a file that does not exist",
+                               "copy the file into the project and refer to it there") from None
+        raise ContentError(pos, f"{what} '{shown}' does not exist", "check the path") from None
+    except OSError as exc:
+        problem = "is a symlink loop" if exc.errno == errno.ELOOP else f"cannot be read ({exc.strerror})"
+        raise ContentError(pos, f"{what} '{shown}' {problem}", "replace the link by the file itself") from None
+    if not real.is_relative_to(os.path.realpath(root)):
+        raise ContentError(pos, f"{what} '{shown}' leaves the project folder (it is a link to '{real}')",
+                           "copy the file into the project and refer to it there")
+    mode = os.stat(real).st_mode
+    if (stat.S_ISDIR(mode) if folder else stat.S_ISREG(mode)):
+        return real
+    expected = "folder" if folder else "file"
+    raise ContentError(pos, f"{what} '{shown}' is {_kind(mode) if not stat.S_ISREG(mode) else 'a file'}, "
+                       f"not a {'regular ' if not folder else ''}{expected}",
+                       f"put a {expected} there; builds read only regular files of the project")
+
+
+def read_project_file(root: Path, path: Path, pos: SourcePos, what: str, max_bytes: Optional[int] = None,
+                      too_big=None) -> bytes:
+    """The bytes of project file ``path`` after :func:`project_path`, read at most ``max_bytes``.
+
+    The file is opened without following a link in its last part and without
+    blocking (a FIFO swapped in after the check is refused, not waited on);
+    its type and size are checked on the open file.
+
+    Args:
+        max_bytes: the size limit, or None.
+        too_big: called with the size in bytes when it is over ``max_bytes``;
+            must raise (see :func:`coursepress.limits.check_bytes`).
+
+    Raises:
+        ContentError: see :func:`project_path`; an unreadable or over-large file.
+    """
+    real = project_path(root, path, pos, what)
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise ContentError(pos, f"{what} '{_shown(path, root)}' cannot be read ({exc.strerror})",
+                           "check the file's permissions") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ContentError(pos, f"{what} '{_shown(path, root)}' is {_kind(info.st_mode)}, not a regular file",
+                               "put a file there")
+        if max_bytes is not None and info.st_size > max_bytes:
+            too_big(info.st_size)
+        data = handle.read() if max_bytes is None else handle.read(min(max_bytes, info.st_size) + 1)
+    if max_bytes is not None and len(data) > max_bytes:
+        too_big(len(data))
+    return data
 
 
 def resolve_path(root: Path, base_dir: Path, ref: str, pos: SourcePos, what: str) -> Path:
@@ -65,9 +164,13 @@ def resolve_path(root: Path, base_dir: Path, ref: str, pos: SourcePos, what: str
         pos: where it is written, for errors.
         what: "image", "reference deck" … for messages.
 
+    Returns:
+        The real path (symlinks resolved) of a regular file inside the project.
+
     Raises:
         ContentError: URLs, absolute paths, paths that leave the project
-            (``..`` or symlinks) and missing files, each naming the path.
+            (``..`` or symlinks), symlink loops, special files and missing
+            files, each naming the path as written.
     """
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", ref) and not re.match(r"^[a-zA-Z]:[\\/]", ref):
         raise ContentError(pos, f"{what} '{ref}' is a URL; builds never fetch from the network",
@@ -77,28 +180,33 @@ def resolve_path(root: Path, base_dir: Path, ref: str, pos: SourcePos, what: str
                            "use a relative path (in Markdown: relative to the lecture file; "
                            "in course.yaml: relative to the project folder)")
     path = base_dir / unquote(ref)
-    if not inside(root, path):
+    if not Path(os.path.normpath(path)).is_relative_to(os.path.normpath(root)):
         raise ContentError(pos, f"{what} path '{ref}' leaves the project folder",
                            "copy the file into the project and refer to it there")
-    if not path.is_file():
-        raise ContentError(pos, f"{what} '{ref}' does not exist",
-                           f"check the path (looked for {path.resolve().relative_to(root.resolve()).as_posix()})")
-    return path
+    try:
+        return project_path(root, path, pos, what)
+    except ContentError as exc:      # name the path as written in the content
+        shown = _shown(path, root)
+        raise ContentError(pos, exc.message.replace(f"'{shown}'", f"'{ref}'"), exc.hint) from None
 
 
-def load_image(root: Path, base_dir: Path, ref: str, pos: SourcePos) -> ImageData:
+def load_image(root: Path, base_dir: Path, ref: str, pos: SourcePos, limits: Limits = DEFAULTS) -> ImageData:
     """Load an image named in content (a relative path or a ``data:`` URI).
+
+    A ``data:`` URI is held to the same limits as a file (``image_mb``,
+    ``image_megapixels``, the SVG checks); its size is checked before it is decoded.
 
     Raises:
         ContentError: see :func:`resolve_path`; also unreadable, unknown-format,
-            undecodable, over-large and unsafe (scripted or externally linked SVG)
-            images. Raster images are decoded and prepared by
+            undecodable, over-large (bytes or pixels) and unsafe (scripted or externally
+            linked SVG) images. Raster images are decoded and prepared by
             :func:`coursepress.images.prepare_raster` (WebP converted, EXIF turned upright).
     """
     if ref.startswith("data:"):
         match = re.match(r"^data:([\w/+.-]+)?(;base64)?,(.*)$", ref, re.S)
         if not match or not match.group(2):
             raise ContentError(pos, "data: image is not base64-encoded", "use data:image/png;base64,…")
+        check_bytes(pos, "data: image", len(match.group(3)) * 3 // 4, limits, "image_mb", "shrink the image")
         try:
             data = base64.b64decode(match.group(3), validate=True)
         except (binascii.Error, ValueError):
@@ -106,22 +214,28 @@ def load_image(root: Path, base_dir: Path, ref: str, pos: SourcePos) -> ImageDat
         origin = "data URI"
     else:
         path = resolve_path(root, base_dir, ref, pos, "image")
-        if path.stat().st_size > MAX_IMAGE_BYTES:
-            raise ContentError(pos, f"image '{ref}' is larger than {MAX_IMAGE_BYTES // 2**20} MB", "shrink it")
-        data = path.read_bytes()
+        data = read_project_file(root, path, pos, "image", limits.bytes("image_mb"), lambda size: check_bytes(
+            pos, f"image '{ref}'", size, limits, "image_mb", "shrink the image"))
         origin = ref
-    from .images import is_svg, prepare_raster     # images imports ImageData from here
+    from .images import prepare_raster     # images imports ImageData from here
     if is_svg(data):
-        return sniff_image(data, origin, pos)
-    return prepare_raster(data, origin, pos, root)
+        return sniff_image(data, origin, pos, limits)
+    return prepare_raster(data, origin, pos, limits)
 
 
-def sniff_image(data: bytes, origin: str, pos: SourcePos) -> ImageData:
+def sniff_image(data: bytes, origin: str, pos: SourcePos, limits: Limits = DEFAULTS) -> ImageData:
     """Identify ``data`` by its magic bytes and read its pixel size.
 
     Raises:
-        ContentError: unknown or broken format, unsafe SVG.
+        ContentError: unknown or broken format, over ``limits.image_megapixels``, unsafe SVG.
     """
+    image = _sniff(data, origin, pos, limits)
+    if image.mime != "image/svg+xml":
+        check_pixels(pos, f"image '{origin}'", image.width_px, image.height_px, limits)
+    return image
+
+
+def _sniff(data: bytes, origin: str, pos: SourcePos, limits: Limits) -> ImageData:
     if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24:
         w, h = struct.unpack(">II", data[16:24])
         return ImageData(data, "image/png", "png", w, h, origin)
@@ -132,13 +246,18 @@ def sniff_image(data: bytes, origin: str, pos: SourcePos) -> ImageData:
         size = _jpeg_size(data)
         if size:
             return ImageData(data, "image/jpeg", "jpg", size[0], size[1], origin)
-    head = data[:2048].lstrip().lower()
-    if head.startswith((b"<?xml", b"<svg")) and b"<svg" in head:
-        check_svg(data, origin, pos)
+    if is_svg(data):
+        check_svg(data, origin, pos, limits)
         w, h = _svg_size(data)
         return ImageData(data, "image/svg+xml", "svg", w, h, origin)
     raise ContentError(pos, f"'{origin}' is not a readable PNG, JPEG, GIF or SVG image",
                        "convert it to PNG or SVG")
+
+
+def is_svg(data: bytes) -> bool:
+    """True if ``data`` starts like an SVG document (any namespace prefix: ``<s:svg xmlns:s=…>``)."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(b"<") and bool(re.search(rb"<([\w.-]+:)?svg[\s>/]", head))
 
 
 def _jpeg_size(data: bytes) -> tuple[int, int] | None:
@@ -153,28 +272,6 @@ def _jpeg_size(data: bytes) -> tuple[int, int] | None:
             return w, h
         i += 2 + length
     return None
-
-
-_SVG_BAD = re.compile(rb"<\s*script|\son[a-z]+\s*=|<\s*foreignObject|javascript:", re.I)
-_SVG_HREF = re.compile(rb"""(?:xlink:)?href\s*=\s*["']\s*([^"'#][^"']*)["']|url\(\s*["']?\s*([^)#"'][^)"']*)""", re.I)
-
-
-def check_svg(data: bytes, origin: str, pos: SourcePos) -> None:
-    """Refuse SVG with scripts, event handlers or references to other files or URLs.
-
-    Raises:
-        ContentError: naming the file and what was found.
-    """
-    if _SVG_BAD.search(data):
-        raise ContentError(pos, f"SVG '{origin}' contains a script or event handler",
-                           "remove scripts from the SVG (export it as plain SVG)")
-    for match in _SVG_HREF.finditer(data):
-        target = (match.group(1) or match.group(2) or b"").decode("utf-8", "replace")
-        if not target.startswith("data:"):
-            raise ContentError(pos, f"SVG '{origin}' refers to an external resource '{target}'",
-                               "embed the resource or remove the reference")
-    if b"<!ENTITY" in data or b"<!DOCTYPE" in data and b"[" in data.split(b"<!DOCTYPE", 1)[1][:200]:
-        raise ContentError(pos, f"SVG '{origin}' declares XML entities", "remove the DOCTYPE/ENTITY declarations")
 
 
 def _svg_size(data: bytes) -> tuple[int, int]:

@@ -16,6 +16,8 @@ from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .limits import DEFAULTS as LIMITS, Limits
+
 
 _FROZEN = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -260,11 +262,26 @@ class Reference(BaseModel):
 
 
 class HandoutSettings(BaseModel):
-    """Handout page settings: ISO/US page size name and orientation."""
+    """Handout page and print settings.
+
+    ``page_size``/``orientation``: the paper; ``duplex``: mirrored margins for
+    double-sided printing, the contents and every part start on a right-hand
+    (odd) page; ``cover``/``toc``: print the cover page and the table of
+    contents; ``toc_depth``: deepest heading level listed in the contents (the
+    course's model sections are level 4); ``number_depth``: deepest numbered
+    heading level (deeper headings print without a number); ``part_break``:
+    ``page`` starts every part (level-1 heading) on a new page, ``none`` runs on.
+    """
 
     model_config = _FROZEN
     page_size: Literal["A3", "A4", "A5", "B5", "letter"] = "A4"
     orientation: Literal["portrait", "landscape"] = "portrait"
+    duplex: bool = False
+    cover: bool = True
+    toc: bool = True
+    toc_depth: int = Field(4, ge=1, le=6)
+    number_depth: int = Field(4, ge=1, le=6)
+    part_break: Literal["page", "none"] = "page"
 
 
 class DeckSettings(BaseModel):
@@ -320,8 +337,35 @@ class FontSettings(BaseModel):
     mono: Optional[str] = Field(default=None, pattern=r"^[\w .-]+$")
 
 
+class LimitSettings(BaseModel):
+    """``limits:`` in course.yaml: raise or lower any limit of :class:`coursepress.limits.Limits`
+    (defaults and units there); every value must be positive."""
+
+    model_config = _FROZEN
+    lecture_mb: float = Field(default=LIMITS.lecture_mb, gt=0)
+    paragraph_kb: float = Field(default=LIMITS.paragraph_kb, gt=0)
+    data_mb: float = Field(default=LIMITS.data_mb, gt=0)
+    models: int = Field(default=LIMITS.models, gt=0)
+    headings: int = Field(default=LIMITS.headings, gt=0)
+    yaml_depth: int = Field(default=LIMITS.yaml_depth, gt=0)
+    svg_elements: int = Field(default=LIMITS.svg_elements, gt=0)
+    reference_deck_mb: float = Field(default=LIMITS.reference_deck_mb, gt=0)
+    image_megapixels: float = Field(default=LIMITS.image_megapixels, gt=0)
+    image_mb: float = Field(default=LIMITS.image_mb, gt=0)
+    output_minutes: float = Field(default=LIMITS.output_minutes, gt=0)
+
+    def value(self) -> Limits:
+        """The plain :class:`~coursepress.limits.Limits` the gate and the writers use."""
+        return Limits(**self.model_dump())
+
+
 class CourseMeta(BaseModel):
-    """``content/course.yaml``: course metadata and build settings."""
+    """``content/course.yaml``: course metadata and build settings.
+
+    ``bibliography``: a BibTeX (``.bib``) or CSL JSON (``.json``) file relative to ``content/``;
+    ``csl``: a citation style, a name in ``templates/csl/`` or a ``.csl`` path relative to ``content/``
+    (default: GB/T 7714-2015 numeric). See :mod:`coursepress.bibliography`.
+    """
 
     model_config = _FROZEN
     title: str = Field(min_length=1)
@@ -333,6 +377,8 @@ class CourseMeta(BaseModel):
     language: Literal["zh-CN", "zh-TW", "zh-HK", "en", "en-US", "en-GB"] = "zh-CN"
     keywords: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
+    bibliography: Optional[str] = None
+    csl: Optional[str] = None
     handout: HandoutSettings = HandoutSettings()
     deck: DeckSettings = DeckSettings()
     poster: PosterSettings = PosterSettings()
@@ -340,6 +386,7 @@ class CourseMeta(BaseModel):
     outputs: tuple[Literal["pdf", "pptx", "poster"], ...] = Field(default=("pdf", "pptx", "poster"), min_length=1)
     markdown: MarkdownSettings = MarkdownSettings()
     fonts: FontSettings = FontSettings()
+    limits: LimitSettings = LimitSettings()
 
     @field_validator("date", mode="before")
     @classmethod

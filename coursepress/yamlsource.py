@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .errors import ContentError, SourcePos
+from .limits import DEFAULTS as LIMITS, over
 
 # YAML 1.2 core schema, https://yaml.org/spec/1.2.2/#1032-tag-resolution
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
@@ -92,17 +94,21 @@ _OPENERS = {"flow sequence": ("the list '[' opened", "close the list with ']' on
             "quoted scalar": ("the quoted text opened", "close the quoted text with the same quote mark")}
 
 
-def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
+def load_yaml(text: str, file: str, line_offset: int = 0, max_depth: int = LIMITS.yaml_depth) -> YamlDoc:
     """Parse ``text`` (one YAML document) into a :class:`YamlDoc`.
 
     Args:
         text: the YAML source.
         file: the file name to report (relative to the project root).
         line_offset: added to every line number (for front matter inside a Markdown file).
+        max_depth: most levels of nested mappings and lists (limit ``yaml_depth``,
+            :mod:`coursepress.limits`); checked while composing, before deeper
+            nesting can exhaust the parser's recursion.
 
     Raises:
         ContentError: syntax errors, tabs used for indentation, duplicate keys,
-            anchors/aliases (not needed for content, and a way to blow up memory).
+            anchors/aliases (not needed for content, and a way to blow up memory),
+            nesting deeper than ``max_depth``.
     """
     doc = YamlDoc(None, file)
     if "\t" in text:
@@ -111,8 +117,19 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
             if stripped.startswith("\t"):
                 raise ContentError(SourcePos(file, number + line_offset, len(line) - len(stripped) + 1),
                                    "tab character used for indentation", "indent YAML with spaces only")
+    def too_deep(line: int, column: int) -> ContentError:
+        return over(SourcePos(file, line + line_offset, column), "the nesting of mappings and lists",
+                    max_depth + 1, replace(LIMITS, yaml_depth=max_depth), "yaml_depth", "flatten the structure")
+
+    yaml = YAML(typ="rt")
+    yaml.max_depth = max_depth + 1          # ruamel counts the scalar at the bottom as a level too
     try:
-        node = YAML(typ="rt").compose(text)
+        node = yaml.compose(text)
+    except MaxDepthExceededError as exc:
+        mark = exc.problem_mark
+        raise too_deep(mark.line + 1 if mark else 1, mark.column + 1 if mark else 0) from None
+    except RecursionError:                  # an older ruamel without max_depth
+        raise too_deep(1, 0) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
@@ -139,8 +156,8 @@ def load_yaml(text: str, file: str, line_offset: int = 0) -> YamlDoc:
         return SourcePos(file, n.start_mark.line + 1 + line_offset, n.start_mark.column + 1)
 
     def build(n: Any, path: Path_, depth: int) -> Any:
-        if depth > 100:
-            raise ContentError(pos_of(n), "YAML nested more than 100 levels deep", "flatten the structure")
+        if depth > max_depth:
+            raise too_deep(n.start_mark.line + 1, n.start_mark.column + 1)
         doc.positions[path] = pos_of(n)
         if getattr(n, "anchor", None):
             raise ContentError(pos_of(n), "YAML anchors and aliases are not supported in content files",

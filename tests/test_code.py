@@ -16,7 +16,7 @@ import pytest
 from pptx import Presentation
 
 from conftest import REPO, run_build
-from pdfread import page_texts
+from pdfread import char_boxes, page_texts, render
 from test_deck import NS, title_of
 
 A = f"{{{NS['a']}}}"
@@ -127,7 +127,8 @@ def code_project(tmp_path_factory):
         ## 长行
 
         ```python
-        {long}
+        if True:
+            {long}
         ```
 
         ```output
@@ -185,9 +186,9 @@ def test_long_code_and_output_lines_wrap_with_a_mark(code_project):
     _, out = code_project
     prs = Presentation(str(out / "intro.pptx"))
     lines = [t for slide in prs.slides for t, _ in _code_paragraphs(slide)]
-    joined = "".join(t.replace("↪ ", "") for t in lines)
-    assert LONG_LINE in joined.replace("\n", "")
-    assert sum(1 for t in lines if t.startswith("↪")) >= 2
+    joined = "".join(re.sub(r"^ *↪ ", "", t) for t in lines)
+    assert "    " + LONG_LINE in joined
+    assert sum(1 for t in lines if t.startswith("    ↪ ")) >= 2     # continuation at the line's indent
     pdf_text = re.sub(r"\s", "", "".join(page_texts(out / "intro.pdf")))
     assert re.sub(r"\s", "", LONG_LINE) in pdf_text
     assert re.sub(r"\s", "", LONG_OUTPUT) in pdf_text
@@ -291,3 +292,61 @@ def test_c37_hard_breaks_in_deck_and_handout(case_project):
     for line in poem + ["定义："]:
         assert line in lines, line
     assert any(line.startswith("困惑度") for line in lines)
+
+
+def test_handout_wrapped_line_hangs_with_a_mark(code_project):
+    """The long line wraps: every continuation starts right of the line's own start (hanging indent of
+    2 characters) and the gap before it holds ink (the ↪ mark), never text at the left margin."""
+    _, out = code_project
+    pdf = out / "intro.pdf"
+    chars = [(page, c, box) for page, c, box, _, _ in char_boxes(pdf)]
+    start = next(i for i in range(len(chars)) if "".join(c for _, c, _ in chars[i:i + 9]) == "x=value_0")
+    page, _, first = chars[start]
+    char_w = first[2] - first[0]
+    rows: list[list] = []
+    for _, char, box in chars[start:]:
+        if char == "#":
+            break
+        if not rows or abs(box[1] - rows[-1][0][1]) > 3:   # a new line box (bottom moved)
+            rows.append([])
+        rows[-1].append(box)
+    assert len(rows) >= 3, "the long line should wrap on the page"
+    image = render(pdf, page, scale=3)
+    height = image.height / 3
+    for row in rows[1:]:
+        left = min(b[0] for b in row)
+        assert left >= first[0] + 1.5 * char_w, (left, first[0])
+        box = (int(first[0] * 3), int((height - max(b[3] for b in row)) * 3), int((left - 0.2 * char_w) * 3),
+               int((height - min(b[1] for b in row)) * 3))
+        assert min(image.crop(box).get_flattened_data()) < 160, "no wrap mark before a continuation line"
+
+
+def test_wrapped_code_line_is_reported_only_with_verbose(code_project):
+    root, _ = code_project
+    quiet = run_build("pptx", "--project", str(root), "--out", str(root / "out-q"))
+    loud = run_build("pptx", "--project", str(root), "--out", str(root / "out-v"), "-v")
+    assert quiet.code == 0 and loud.code == 0
+    assert "wrapped" not in quiet.err
+    assert re.search(r"intro\.md:\d+: a code line is wider than a slide even at 14 pt", loud.err), loud.err
+
+
+def test_handout_splits_long_code_between_statements_and_says_so(make_project):
+    """A block longer than a page breaks only before a top-level ``def`` (after a blank line), and
+    each page that starts inside the block says so in its running header; other pages do not."""
+    body = "\n".join(f"def f{i}(x):\n    # 第 {i} 个函数\n    if x > {i}:\n        return x * {i}\n    return x\n"
+                     for i in range(25))
+    root = make_project(lecture=f"---\ntitle: 长代码\n---\n\n# 代码\n\n## 很长的代码块\n\n前言。\n\n"
+                                f"```python\n{body}```\n\n后记。\n")
+    out, result = _build(root, "pdf")
+    assert "warning" not in result.err, result.err
+    pages = page_texts(out / "intro.pdf")
+    code_pages = [k for k, text in enumerate(pages) if "return x *" in text]
+    assert len(code_pages) >= 3
+    for k in code_pages:
+        lines = [line.strip() for line in pages[k].splitlines() if line.strip()]
+        continued = k != code_pages[0]
+        assert ("代码接上页" in pages[k]) == continued, k
+        if continued:
+            assert lines[0].startswith("def f"), lines[:3]      # the page starts with a top-level statement
+    after = code_pages[-1] + 1
+    assert all("代码接上页" not in text for text in pages[after:] + pages[:code_pages[0]])

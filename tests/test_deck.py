@@ -269,63 +269,6 @@ def _charts(prs):
                 yield title_of(slide).removesuffix("（续）"), shape.chart
 
 
-def test_split_charts_share_axis_and_small_bars_have_room(course_deck):
-    prs, _, _ = course_deck
-    bounds: dict[str, set] = {}
-    for title, chart in _charts(prs):
-        scaling = chart.value_axis._element.find("c:scaling", NS)
-        low, high = (float(scaling.find(f"c:{t}", NS).get("val")) for t in ("min", "max"))
-        bounds.setdefault(title, set()).add((low, high))
-        values = [v for series in chart.series for v in series.values if v is not None]
-        assert low <= min(values) and max(values) < high, (title, low, high)
-        if scaling.find("c:logBase", NS) is not None:   # a decade of room for the shortest bar's label
-            assert low <= min(values) / 10 + 1e-9, (title, low, min(values))
-    split = {t: b for t, b in bounds.items() if len([c for c in _charts(prs) if c[0] == t]) > 1}
-    assert split, "the course has charts split over several slides"
-    for title, pairs in bounds.items():
-        assert len(pairs) == 1, f"chart on '{title}' has different axis ranges per slide: {pairs}"
-
-
-def test_chart_parameters_in_yi_every_category_labelled_on_one_line(course_deck):
-    prs, _, _ = course_deck
-    units = set()
-    for title, chart in _charts(prs):
-        cat_ax = chart.category_axis._element
-        assert cat_ax.find("c:tickLblSkip", NS).get("val") == "1"
-        assert cat_ax.find("c:txPr/a:bodyPr", NS).get("wrap") == "none"
-        assert chart.category_axis.tick_labels.font.size.pt >= 12
-        units.add(chart.value_axis.axis_title.text_frame.text)
-    assert any("亿" in u for u in units) and not any("十亿" in u for u in units), units
-
-
-def test_chart_colours_legend_order_and_estimates_match_handout(course_deck):
-    prs, path, _ = course_deck
-    theme = next(root for _, root in xml_parts(path, "ppt/theme/theme1"))
-    scheme = {etree.QName(el).localname: el.find("a:srgbClr", NS).get("val").lower()
-              for el in theme.find(".//a:clrScheme", NS)}
-    svg = (REPO / "templates/charts/chart.svg.j2").read_text(encoding="utf-8")
-    open_hex = re.search(r"'(#[0-9a-f]{6})' if b.open else", svg).group(1)
-    closed_hex = re.search(r"'#9aa3ad' if b.open is none else '(#[0-9a-f]{6})'", svg).group(1)
-    colour_of = {"闭源": closed_hex, "开放权重": open_hex}
-    hatched = 0
-    for title, chart in _charts(prs):
-        names = [s.name for s in chart.series]
-        assert [n for n in names if n in colour_of] == [n for n in ("闭源", "开放权重") if n in names]
-        for series in chart.series:
-            if series.name not in colour_of:
-                continue
-            slot = series._element.find("c:spPr/a:solidFill/a:schemeClr", NS).get("val")
-            assert "#" + scheme[slot] == colour_of[series.name], (title, series.name)
-            for dpt in series._element.findall("c:dPt", NS):
-                idx = dpt.find("c:idx", NS).get("val")
-                label = series._element.xpath(f"c:dLbls/c:dLbl[c:idx/@val='{idx}']")
-                text = "".join(label[0].itertext()) if label else ""
-                patterned = dpt.find("c:spPr/a:pattFill", NS) is not None
-                assert patterned == text.startswith("≈"), (title, text)
-                hatched += patterned
-    assert hatched
-
-
 # ---------------------------------------------------------------- data: tables and charts equal the YAML
 def test_native_table_and_chart_equal_yaml(make_project, tmp_path):
     root = make_project()

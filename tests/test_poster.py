@@ -210,7 +210,7 @@ def test_too_many_models_for_the_size_is_a_clear_error(make_project, tmp_path):
     result = run_build("poster", "--project", str(root), "--out", str(tmp_path / "out"), "--size", "A4")
     assert result.code == 1
     assert "overflows A4" in result.err and "mm" in result.err
-    assert "--size A3" in result.err and "fewer models" in result.err
+    assert "a larger sheet does not help" in result.err and "fewer models" in result.err
     assert "Traceback" not in result.err
     assert not (tmp_path / "out" / "poster.pdf").exists()
 
@@ -363,7 +363,8 @@ def test_chart_text_widths_match_the_font():
 
 
 def test_overflow_advice_fits_the_sheet(course):
-    """Never a larger size at A0; the other orientation only where it gives room in the short direction."""
+    """Never a larger size (the minimum text grows with the sheet, issue 17), and the message says so; the
+    other orientation only where it gives room in the short direction."""
     from coursepress.writers import BuildSettings
     from coursepress.writers.posterfit import Layout, Measure, overflow_message, sheet_for
 
@@ -373,10 +374,11 @@ def test_overflow_advice_fits_the_sheet(course):
                                 tuple(columns))
 
     wide_a0 = message("A0", False, 500, 4, ["license"])
-    assert "4 mm wider than A0 portrait" in wide_a0 and "larger" not in wide_a0 and "--size" not in wide_a0
+    assert "4 mm wider than A0 portrait" in wide_a0 and "--size" not in wide_a0
     assert "--landscape" in wide_a0 and "license" in wide_a0
     wide_a2 = message("A2", True, 300, 2)
-    assert "--size A1 or bigger" in wide_a2 and "--portrait" not in wide_a2 and "--landscape" not in wide_a2
+    assert "--size" not in wide_a2 and "--portrait" not in wide_a2 and "--landscape" not in wide_a2
+    assert "a larger sheet does not help" in wide_a2 and "14.0 pt on A2" in wide_a2
     tall_a0 = message("A0", True, 900, 0)
     assert "overflows A0 landscape" in tall_a0 and "--size" not in tall_a0
     assert "--portrait" in tall_a0 and "fewer models" in tall_a0

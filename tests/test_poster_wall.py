@@ -6,13 +6,14 @@ text matrix scale), colours from the poster theme and the page content.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pypdf
 import pytest
 
 from conftest import REPO, run_build
-from pdfread import norm
+from pdfread import norm, page_texts, render
 
 from coursepress.load import load_course
 
@@ -151,3 +152,188 @@ def assert_no_overlapping_text(glyphs) -> None:
                     dx = min(a[2], b[2]) - max(a[0], b[0])
                     dy = min(a[3], b[3]) - max(a[1], b[1])
                     assert dx <= 0.6 or dy <= 0.6, f"{glyphs[i][0]!r} and {glyphs[j][0]!r} overlap"
+
+
+# ── message: title, subtitle and findings come from the course, the words from the catalogue ─────────
+
+GROWTH_MODELS = """\
+as_of: 2024-01-15
+models:
+  - name: Old-1B
+    organisation: 甲实验室
+    open: true
+    release: 2019-05
+    parameters_b: 1
+    context_k: 2
+  - name: Small-7B
+    organisation: 乙研究所
+    open: true
+    release: 2023-02
+    parameters_b: 7
+    context_k: 4
+  - name: Big-Pro
+    organisation: 丙公司
+    open: false
+    release: 2023-09
+    parameters_b: {big}
+    context_k: 64
+  - name: Mid-Pro
+    organisation: 丁公司
+    open: false
+    release: 2023-10
+    parameters_b: 70
+    context_k: 32
+  - name: Other-Pro
+    organisation: 戊公司
+    open: false
+    release: 2023-11
+    parameters_b: 90
+    context_k: 8
+"""
+
+
+def _poster_text(root: Path, out: Path) -> str:
+    result = run_build("poster", "--project", str(root), "--out", str(out), "--size", "A3")
+    assert result.code == 0, result.err
+    assert result.err == ""
+    return norm(page_texts(out / "poster.pdf")[0])
+
+
+def test_title_and_subtitle_come_from_course_yaml(make_project, tmp_path):
+    root = make_project(course=MINIMAL_COURSE + "poster:\n  title: 教室墙上的模型图\n  subtitle: 规模与开放程度一览\n")
+    pdf = tmp_path / "out" / "poster.pdf"
+    text = _poster_text(root, pdf.parent)
+    assert "教室墙上的模型图" in text and "规模与开放程度一览" in text
+    assert "主要大语言模型对比一览" not in text        # the catalogue's default title only without one
+    sizes = {c: s for c, s, _ in glyph_sizes(pdf)}
+    assert sizes["教"] == max(sizes.values()), "the title is the largest text of the poster"
+    plain = make_project(name="plain")
+    assert "主要大语言模型对比一览" in _poster_text(plain, tmp_path / "plain")
+
+
+def test_findings_are_computed_from_the_data(make_project, tmp_path):
+    """The headline figures follow the data (nothing typed into course.yaml) and are printed large."""
+    text = _poster_text(make_project(models=GROWTH_MODELS.format(big=300)), tmp_path / "a")
+    # 1 → 300 (×300) billions between 2019 and 2023; context 2K → 64K (×32); open 2 of 5 in 2023 → 1/4.
+    assert "300倍" in text and "Old-1B" in text and "10亿" in text and "3000亿" in text
+    assert "2019—2023年" in text
+    assert "32倍" in text
+    assert "1/4" in text
+    changed = _poster_text(make_project(models=GROWTH_MODELS.format(big=500), name="changed"), tmp_path / "b")
+    assert "500倍" in changed and "5000亿" in changed and "300倍" not in changed
+
+
+def test_findings_wording_comes_from_the_catalogue(make_project, tmp_path):
+    """A project's own catalogue changes the words, not the numbers (templates/ overrides the tool's)."""
+    catalogue = (REPO / "templates/poster/catalogue.zh-CN.html.j2").read_text(encoding="utf-8")
+    assert "参数规模</p>" in catalogue
+    ours = catalogue.replace("参数规模</p>", "规模增长了多少</p>").replace('"chart_timeline": "发布时间线"',
+                                                                       '"chart_timeline": "谁先谁后"')
+    root = make_project(models=GROWTH_MODELS.format(big=300),
+                        files={"templates/poster/catalogue.zh-CN.html.j2": ours})
+    text = _poster_text(root, tmp_path / "out")
+    assert "规模增长了多少" in text and "谁先谁后" in text and "300倍" in text
+
+
+# ── colour: categorical colours stay apart in greyscale ─────────────────────────────────────────────
+
+def _lightness(hex_colour: str) -> float:
+    """CIE L* of an sRGB colour (D65): the lightness a greyscale print keeps."""
+    def linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    y = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    return 116 * (y ** (1 / 3) if y > 216 / 24389 else (24389 / 27 * y + 16) / 116) - 16
+
+
+def test_categorical_colours_survive_greyscale(tmp_path):
+    """ΔL* ≥ 20 between closed, open-weights and not-stated; and the poster really paints with them."""
+    import itertools
+
+    from coursepress.templating import environment
+
+    theme = environment(REPO).get_template("poster/theme.j2").module
+    colours = {key: theme.colours[key] for key in theme.categories}
+    assert len(colours) == 3
+    for (a, ca), (b, cb) in itertools.combinations(colours.items(), 2):
+        assert abs(_lightness(ca) - _lightness(cb)) >= 20, (a, ca, b, cb)
+    result = run_build("poster", "--out", str(tmp_path), "--size", "A3")
+    assert result.code == 0, result.err
+    content = b"".join(pypdf.PdfReader(tmp_path / "poster.pdf").pages[0].get_contents().get_data().split(b"\n"))
+    stream = pypdf.PdfReader(tmp_path / "poster.pdf")
+    painted = set()
+    for page in stream.pages:
+        data = page.get_contents().get_data().decode("latin-1")
+        for xobject in (page["/Resources"].get("/XObject") or {}).values():
+            data += xobject.get_object().get_data().decode("latin-1")
+        for match in re.finditer(r"([\d.]+) ([\d.]+) ([\d.]+) rg", data):
+            painted.add("#" + "".join(f"{round(float(v) * 255):02x}" for v in match.groups()))
+    assert content
+    for key in ("closed", "open"):                   # the course has no model of unstated openness
+        assert colours[key] in painted, (key, colours[key])
+
+
+# ── layout: no empty quadrant ────────────────────────────────────────────────────────────────────────
+
+@pytest.mark.parametrize("orientation", ["--landscape", "--portrait"])
+def test_no_empty_quadrant(tmp_path, orientation):
+    """Each quarter of the A2 sheet carries content (text, bars, rules): at least 15 % of its pixels are not
+    white at 0.2 × scale (an empty quarter, as under a short table, is a few per cent)."""
+    result = run_build("poster", "--out", str(tmp_path), "--size", "A2", orientation)
+    assert result.code == 0, result.err
+    image = render(tmp_path / "poster.pdf", 0, scale=0.2)
+    w, h = image.size
+    for x0, y0 in ((0, 0), (w // 2, 0), (0, h // 2), (w // 2, h // 2)):
+        quarter = image.crop((x0, y0, x0 + w // 2, y0 + h // 2))
+        inked = sum(quarter.histogram()[:245]) / (quarter.width * quarter.height)
+        assert inked >= 0.15, f"quarter at {(x0, y0)} is {inked:.1%} ink"
+
+
+def test_poster_timeline_leaders_cross_no_label():
+    """A leader rises from its dot to its own label; no label of a lower lane spans it; one lane: no overlap."""
+    from coursepress.writers.posterchart import timeline
+
+    course = load_course(REPO)[0]
+    for width in (500.0, 780.0, 1000.0):
+        spec = timeline(course.data.models, width)
+        labelled = [p for p in spec.points if p.label]
+        assert sum(len(p.label.split(" · ")) for p in labelled) == len(spec.points)   # every model named once
+        for p in labelled:
+            assert 0 <= p.label_left and p.label_left + p.label_w <= width + 0.01, p.label
+            for q in labelled:
+                if q is not p and q.label_y > p.label_y:
+                    assert not q.label_left - 1 <= p.x <= q.label_left + q.label_w + 1, (p.label, q.label)
+                if q is not p and q.label_y == p.label_y:
+                    assert p.label_left + p.label_w <= q.label_left or q.label_left + q.label_w <= p.label_left
+
+
+# ── details: numbers keep their units, rules run unbroken ───────────────────────────────────────────
+
+UNIT_BREAK = re.compile(r"\d[ \u2005\u00a0]*[\r\n]+\s*(万亿|亿|百万|K\b|倍|tokens)|\d{4}-[\r\n]|\d{4}-\d{2}-[\r\n]")
+
+
+@pytest.mark.parametrize("size,orientation", [("A2", "--landscape"), ("A3", "--portrait")])
+def test_numbers_stay_with_their_units_and_rules_are_unbroken(tmp_path, size, orientation):
+    """No line ends between a number and its unit (1750 | 亿) or inside a date; the rules under the masthead
+    and the findings run across the whole content width without a gap."""
+    result = run_build("poster", "--out", str(tmp_path), "--size", size, orientation)
+    assert result.code == 0, result.err
+    pdf = tmp_path / "poster.pdf"
+    text = page_texts(pdf)[0]
+    assert re.search(r"\d[ \u2005]?亿", text), "the poster is expected to print sizes in 亿"
+    assert not UNIT_BREAK.search(text), UNIT_BREAK.search(text)
+    image = render(pdf, 0, scale=1.0)                     # 1 px = 1 pt
+    short = {"A2": 420, "A3": 297}[size]
+    margin = round(12 * short / 297, 1) * 72 / 25.4        # the poster's margin: 12 mm on A3, linear in the sheet
+    content = image.width - 2 * margin
+    pixels = image.load()
+    full_rows = []
+    for y in range(image.height):
+        run = longest = 0
+        for x in range(image.width):
+            run = run + 1 if pixels[x, y] < 160 else 0
+            longest = max(longest, run)
+        if longest >= content - 2:
+            full_rows.append(y)
+    bands = [y for i, y in enumerate(full_rows) if i == 0 or y - full_rows[i - 1] > 1]
+    assert len(bands) >= 2, f"{len(bands)} unbroken full-width rule(s) found"

@@ -350,18 +350,22 @@ def test_c34_exif_photo_upright_in_handout_and_deck(case_project):
     assert blob.convert("RGB").getpixel((100, 10))[0] > 200
 
 
-def test_webp_converted_once_into_a_private_cache(make_project):
+def test_webp_converted_once_into_a_private_cache(make_project, tmp_path, monkeypatch):
     from PIL import Image
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     webp = io.BytesIO()
     Image.new("RGB", (60, 30), (20, 160, 60)).save(webp, "WEBP")
     root = make_project(lecture="# 一\n\n![绿色方块](images/a.webp)\n", files={"content/lectures/images/a.webp": webp.getvalue()})
     course, _ = load_course(root)
     figure = course.lectures[0].sections[0].blocks[0]
     assert figure.image.mime == "image/png" and (figure.image.width_px, figure.image.height_px) == (60, 30)
-    cache = root / ".coursepress-cache/images"
+    cache = tmp_path / "cache/coursepress/images"
     entries = list(cache.iterdir())
     assert len(entries) == 1 and (cache.stat().st_mode & 0o777) == 0o700
     assert entries[0].read_bytes() == figure.image.data
+    entries[0].write_bytes(b"\x89PNG planted")       # a cache hit is used as is: the conversion ran once
+    assert load_course(root)[0].lectures[0].sections[0].blocks[0].image.data == b"\x89PNG planted"
+    entries[0].unlink()
     out = root / "out"
     result = run_build("pptx", "--project", str(root), "--out", str(out))
     assert result.code == 0, result.err

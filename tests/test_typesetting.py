@@ -215,3 +215,110 @@ def test_short_tail_after_inline_markup_is_kept_with_the_markup():
     assert html == ('<p>是最典型的<strong>生成式预训练语言模</strong><span class="nobr"><strong>型</strong>之一。'
                     "</span></p>")
     assert autospace_html("<pre><code>x中文 5 亿</code></pre>") == "<pre><code>x中文 5 亿</code></pre>"
+
+
+PARTS_LECTURE = """---
+title: 印刷
+---
+
+# 第一部分
+
+{body}
+
+# 第二部分
+
+{body}
+
+## 小节
+
+{body}
+
+### 三级
+
+#### 四级：模型小节
+
+##### 五级标题
+
+{body}
+
+{body}
+
+{body}
+
+{body}
+
+# 第三部分
+
+{body}
+"""
+
+
+def _print_project(make_project, handout: str) -> Path:
+    body = "这一段是正文，用来填充页面。" * 16
+    course = (PROJECTS_MINIMAL / "content/course.yaml").read_text(encoding="utf-8") + "handout:\n" + handout
+    return make_project(lecture=PARTS_LECTURE.format(body=body), course=course)
+
+
+PROJECTS_MINIMAL = Path(__file__).resolve().parent / "projects" / "minimal"
+
+
+def _left_edges_by_page(pdf: Path) -> dict[int, float]:
+    edges: dict[int, float] = {}
+    for page, char, left, _, _ in _chars(pdf):
+        if HAN.match(char):
+            edges[page] = min(edges.get(page, 1e9), left)
+    return edges
+
+
+def test_duplex_mirrors_margins_and_opens_parts_on_right_hand_pages(make_project, tmp_path):
+    from pdfread import outline
+
+    root = _print_project(make_project, "  duplex: true\n")
+    result = run_build("pdf", "--project", str(root), "--out", str(tmp_path / "out"))
+    assert result.code == 0, result.err
+    pdf = tmp_path / "out" / "intro.pdf"
+    parts = [page for depth, title, page in outline(pdf) if depth == 0 and "部分" in title]
+    assert len(parts) == 3
+    assert all(page % 2 == 0 for page in parts), parts        # 0-based even = 1-based odd: right-hand pages
+    toc_page = next(k for k, text in enumerate(page_texts(pdf)) if "目录" in text)
+    assert toc_page % 2 == 0
+    edges = _left_edges_by_page(pdf)
+    mm = 72 / 25.4
+    inner, outer = 25 * mm, None
+    for page, left in edges.items():
+        if page == 0:
+            continue
+        if page % 2 == 0:                       # right-hand page: inner margin on the left
+            assert abs(left - inner) < 1.0 or left > inner, (page, left / mm)
+        else:
+            outer = min(outer or 1e9, left)
+    assert outer is not None and outer < inner - 5 * mm      # left-hand pages: the narrow outer margin on the left
+
+
+def test_cover_toc_and_part_breaks_can_be_switched_off(make_project, tmp_path):
+    root = _print_project(make_project, "  cover: false\n  toc: false\n  part_break: none\n")
+    result = run_build("pdf", "--project", str(root), "--out", str(tmp_path / "out"))
+    assert result.code == 0, result.err
+    texts = page_texts(tmp_path / "out" / "intro.pdf")
+    assert "目录" not in "".join(texts) and "作者" not in "".join(texts)
+    first = texts[0].replace("\r", "").replace("\n", "")
+    assert "第一部分" in first and "第二部分" in first          # parts run on, no page break before them
+
+
+def test_contents_lists_level_four_and_deeper_heads_are_unnumbered(make_project, tmp_path):
+    root = _print_project(make_project, "  toc_depth: 4\n")
+    result = run_build("pdf", "--project", str(root), "--out", str(tmp_path / "out"))
+    assert result.code == 0, result.err
+    texts = page_texts(tmp_path / "out" / "intro.pdf")
+    toc = next(t for t in texts if "目录" in t).replace(" ", "")
+    assert "2.1.1.1四级：模型小节" in toc and "五级标题" not in toc
+    body = "".join(texts[texts.index(next(t for t in texts if "目录" in t)) + 1:]).replace(" ", "")
+    assert "2.1.1.1四级" in body and "五级标题" in body and "2.1.1.1.1" not in body
+
+
+@pytest.mark.parametrize("args", [("pdf", "--size", "A3"), ("pdf", "--print"), ("pptx", "--landscape"),
+                                  ("poster", "--lecture", "intro"), ("pdf", "--reference", "x.pptx")])
+def test_options_that_do_not_apply_are_usage_errors(args):
+    result = run_build(*args)
+    assert result.code == 2
+    assert "does not apply" in result.err and "Traceback" not in result.err

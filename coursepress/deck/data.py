@@ -9,15 +9,15 @@ data label, the caption and the speaker notes.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 from .. import model as m
 from ..charts import series
 from ..errors import ContentError, SourcePos
-from ..numbers import ESTIMATE_MARK, column_title, estimate_note, field_text, format_context, format_params
+from ..numbers import ESTIMATE_MARK, column_title, estimate_note, field_text
+from . import chartplan
 from .blocks import runs_of
-from .nodes import CONTINUED, ChartPlan, Para, PicturePlan, Run, SlidePlan, TablePlan
+from .nodes import CONTINUED, Para, PicturePlan, Run, SlidePlan, TablePlan
 
 if TYPE_CHECKING:
     from .plan import Planner
@@ -30,7 +30,6 @@ ROW_SLACK_PT = 2.0
 # DejaVu Sans 28 % wider), so unbreakable Latin units (dates, numbers) get this much room.
 LATIN_SCALE = 1.3
 EMU_PER_PT = 12700
-CHART_MAX_POINTS = 8
 ESTIMATE_CAPTION = "≈ 为估计值，来源见讲者备注"
 FIELD_NAMES = {"parameters": "参数量", "context": "上下文长度", "release": "发布时间"}
 DATA_FILE = "content/data/models.yaml"
@@ -205,70 +204,15 @@ def table_slides(planner: "Planner", block: m.Table, title: str, section_notes: 
 
 
 # ---------------------------------------------------------------- charts
-YI_PER_BILLION = 10          # parameters_b are billions (十亿); the outputs speak in 亿 (10^8)
-LOG_HEADROOM = 4.0           # room right of the longest bar for its data label, as a factor on a log axis
-AXIS_TITLES = {"parameters": "参数量（亿，对数坐标）", "context": "上下文长度（千 tokens，对数坐标）"}
-
-
-def axis_bounds(values: list[float], log: bool) -> tuple[float, float]:
-    """Value-axis (minimum, maximum) for all ``values`` of one chart, shared by every slide it is split over.
-
-    Log axes start one decade below the smallest value's decade, so even the
-    shortest bar is long enough to carry its data label clear of the category
-    names, and end at the decade that leaves room for the longest bar's label.
-    Timelines span whole years.
-    """
-    if not log:
-        return float(math.floor(min(values))), float(math.floor(max(values)) + 1)
-    low = 10.0 ** (math.floor(math.log10(min(values))) - 1)
-    high = 10.0 ** math.ceil(math.log10(max(values) * LOG_HEADROOM))
-    return low, high
-
-
 def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
-    """Native chart slides from :func:`coursepress.charts.series`, at most 8 points per slide.
-
-    parameters (in 亿, as the handout and poster label them)/context: horizontal
-    bars on a log scale; timeline/family: bars ending at the release date
-    (decimal year) on an axis of whole years, labelled with the date. All slides
-    of one chart share the axis bounds (:func:`axis_bounds`).
-    """
-    bars = block.chart in ("parameters", "context")
-    pairs = series(block.models, block.chart if bars else "timeline")
-    if not pairs:
-        raise ContentError(block.pos, f"the {block.chart} chart has no values to plot", "check its :filter:")
-    field = {"parameters": "parameters_b", "context": "context_k"}.get(block.chart, "release")
-    fmt = format_params if block.chart == "parameters" else format_context
-    scale = YI_PER_BILLION if block.chart == "parameters" else 1
-    values = [v * scale for _, v in pairs]
-    labels, estimated, estimates = [], [], []
-    for model, value in pairs:
-        note = model.estimated.get(field, "")
-        mark = ESTIMATE_MARK if note else ""
-        labels.append(mark + (fmt(value) if bars else model.release.iso))
-        estimated.append(bool(note))
-        if note:
-            estimates.append(Para((Run(f"{model.name} {FIELD_NAMES.get(block.chart, '发布时间')}：{note}"),), 0, "bullet",
-                                  pos=SourcePos(DATA_FILE, model.line)))
-    low, high = axis_bounds(values, bars)
-    axis = AXIS_TITLES.get(block.chart, "发布时间（年）")
+    """The one slide of a chart (:mod:`.chartplan`); ``title`` (the section's) is replaced by what it shows."""
     caption = _caption("图", block.number, block.caption)
-    if estimates:
+    pairs = series(block.models, block.chart if block.chart in ("parameters", "context") else "timeline")
+    field = {"parameters": "parameters_b", "context": "context_k"}.get(block.chart, "release")
+    if any(model.estimated.get(field) for model, _ in pairs):
         caption += "（" + ESTIMATE_CAPTION + "）"
-    notes = (Para((Run(caption),)), Para((Run(block.alt),))) + tuple(estimates) + section_notes
-    size = data_size_pt(planner, "Chart", "chart")
-    slides = []
-    per_slide = -(-len(pairs) // -(-len(pairs) // CHART_MAX_POINTS))   # even chunks of at most the maximum
-    for index, start in enumerate(range(0, len(pairs), per_slide)):
-        part = slice(start, start + per_slide)
-        chart = ChartPlan("bar" if bars else "timeline", tuple(mo.name for mo, _ in pairs[part]),
-                          tuple(values[part]), tuple(labels[part]),
-                          tuple(mo.open for mo, _ in pairs[part]), axis, bars, block.alt, size,
-                          tuple(estimated[part]), low, high,
-                          tuple(SourcePos(DATA_FILE, mo.line) for mo, _ in pairs[part]))
-        slides.append(_data_slide(planner, "Chart", title, index, block.pos, caption, notes,
-                                  kind="chart", chart=chart, data_frame="Chart"))
-    return slides
+    return chartplan.chart_slides(planner, block, section_notes, caption, data_size_pt(planner, "Chart", "chart"),
+                                  _data_slide)
 
 
 # ---------------------------------------------------------------- figures

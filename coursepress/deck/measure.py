@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+from ..cachedir import cache_folder, read_private, write_private
 from ..errors import BuildError
 from ..fonts import shipped_faces
 
@@ -60,7 +59,7 @@ class FontMetrics:
 def _cache_file(path: Path) -> Path:
     stat = path.stat()
     key = hashlib.sha1(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{CACHE_VERSION}".encode()).hexdigest()
-    return Path(tempfile.gettempdir()) / "coursepress-metrics" / f"{key[:20]}.json"
+    return cache_folder("metrics") / f"{key[:20]}.json"
 
 
 @lru_cache(maxsize=8)
@@ -68,11 +67,12 @@ def _load(path: Path, mtime: float) -> FontMetrics:
     """Advance widths and line height of the font at ``path``.
 
     Decoding the cmap of a 9 MB CJK font takes ~0.2 s, so the result is kept
-    in a JSON file in the temporary folder, keyed by path, size and mtime.
+    in a JSON file in the private per-user cache (:mod:`coursepress.cachedir`),
+    keyed by path, size and mtime.
     """
     cache = _cache_file(path)
     try:
-        data = json.loads(cache.read_text())
+        data = json.loads(read_private(cache))
         return FontMetrics({int(k): v for k, v in data["advances"].items()}, data["upm"], data["line"])
     except (OSError, ValueError, KeyError):
         pass
@@ -87,12 +87,9 @@ def _load(path: Path, mtime: float) -> FontMetrics:
     line = (hhea.ascent - hhea.descent + hhea.lineGap) / upm
     font.close()
     try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.part")
-        tmp.write_text(json.dumps({"advances": advances, "upm": upm, "line": line}))
-        os.replace(tmp, cache)
+        write_private(cache.parent, cache.name, json.dumps({"advances": advances, "upm": upm, "line": line}).encode())
     except OSError:
-        pass   # a read-only temp folder only costs time
+        pass   # a read-only cache only costs time
     return FontMetrics(advances, upm, line)
 
 

@@ -72,20 +72,24 @@ class TablePlan:
 
 @dataclass(frozen=True)
 class ChartPlan:
-    """A native bar chart. ``kind``: "bar" (values on a ``log`` scale) or "timeline" (release dates).
+    """A native chart. ``kind``: "column" (values on a ``log`` scale) or "timeline" (XY scatter of dates).
 
-    ``categories`` are model names; ``values`` are in the unit the axis title
-    names (亿 parameters, thousands of tokens, decimal years); ``labels`` the data
-    label of each point (Chinese units, ≈ when estimated); ``open`` whether each
-    model has open weights (series "开放权重" / "闭源"); ``estimated`` whether the
-    value is an estimate (drawn with a patterned fill). ``axis_min``/``axis_max``
-    are the value axis bounds, the same on every slide of one split chart;
-    ``positions`` the source of each point (for glyph reports).
+    ``categories`` are model names (a model without the value marked unknown);
+    ``values`` are in the unit the axis title names (亿 parameters, thousands of
+    tokens; Excel date serials for timelines), None where unknown; ``labels``
+    what each data label shows (for glyph checks only: the deck writes number
+    formats and series names, never this text); ``number_format`` the labels'
+    and axis' Excel number format; ``open`` whether each model has open weights
+    (series "开放权重" / "闭源"); ``estimated`` whether the value is an estimate
+    (≈ in its label's format, patterned fill). ``axis_min``/``axis_max`` are the
+    value (timeline: date) axis bounds; ``lanes`` the height (1, 2, …) of each
+    timeline point and ``label_right`` its label's side; ``positions`` the
+    source of each point (for glyph reports).
     """
 
     kind: str
     categories: tuple[str, ...]
-    values: tuple[float, ...]
+    values: tuple[Optional[float], ...]
     labels: tuple[str, ...]
     open: tuple[Optional[bool], ...]
     axis_title: str
@@ -96,6 +100,9 @@ class ChartPlan:
     axis_min: float = 0.0
     axis_max: float = 0.0
     positions: tuple[SourcePos, ...] = ()
+    number_format: str = "General"
+    lanes: tuple[int, ...] = ()
+    label_right: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ fit continues on a "（续）" slide; tables split by rows with the header
 repeated; charts split by categories.
 
 Slide order: title, agenda, then per ``#`` part a section slide followed by
-the content slides of the part and its sections, then a closing slide.
+the content slides of the part and its sections, then the references the
+lecture cites (if any), then a closing slide.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .nodes import CONTINUED, DeckPlan, Para, Run, SlidePlan
 
 AGENDA = "目录"
 CLOSING = "谢谢"
+REFERENCES = "参考文献"
 DATA_BLOCKS = (m.Chart, m.ModelTable, m.Figure, m.Table)
 
 
@@ -40,6 +42,7 @@ class Planner:
             slides.append(self.section_slide(part))
             for section in part.walk():
                 slides.extend(self.section_slides(section))
+        slides.extend(self.reference_slides())
         slides.append(self.closing_slide())
         meta = self.course.meta
         return DeckPlan(tuple(slides), meta.title, self.lecture.title, meta.author,
@@ -82,6 +85,17 @@ class Planner:
         subs = "、".join(s.heading.plain for s in part.subsections)
         notes = (Para((Run(f"这一部分讲{part.heading.plain}" + (f"：{subs}。" if subs else "。")),)),)
         return self._text_slide("section", "Section", part.heading.plain, part.heading.pos, "Subtitle", sub, notes)
+
+    def reference_slides(self) -> list[SlidePlan]:
+        """The entries the lecture cites, ``[n] text`` in citation order (none if it cites nothing)."""
+        refs = self.lecture.references
+        if not refs:
+            return []
+        items = [Para((Run(f"[{ref.number}] {ref.text}"),), 0, "none", pos=self.file_pos) for ref in refs]
+        notes = (Para((Run(f"本讲引用的 {len(refs)} 篇文献，按正文中首次引用的顺序编号。"),)),)
+        chunks = self.fit.flow("Title and Content", "Content", items, self.file_pos)
+        return [self._continued("references", "Title and Content", REFERENCES, i, self.file_pos, "Content", chunk,
+                                notes) for i, chunk in enumerate(chunks)]
 
     def closing_slide(self) -> SlidePlan:
         meta = self.course.meta

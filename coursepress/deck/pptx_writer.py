@@ -21,18 +21,16 @@ from typing import Optional
 
 from lxml import etree
 from pptx import Presentation
-from pptx.chart.data import CategoryChartData
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
-from pptx.enum.dml import MSO_PATTERN, MSO_THEME_COLOR
 from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from ..code import CodeTheme
 from ..errors import ContentError
+from .chartxml import add_chart
 from .codeshapes import add_code_panels, code_spacing, colour_run, spacing
 from .glyphs import GlyphChain
-from .nodes import ChartPlan, DeckPlan, Para, PicturePlan, Run, SlidePlan, TablePlan
+from .nodes import DeckPlan, Para, PicturePlan, Run, SlidePlan, TablePlan
 from .package import remember_partnames, reproducible_zip
 from .layouts import ph_type, resolve
 from .reference import geometry
@@ -40,9 +38,6 @@ from .reference import geometry
 HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
 NOTES_INDENT_EMU = 285750
 _AFTER_FONTS = ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")
-SERIES_NAMES = {True: "开放权重", False: "闭源", None: "未注明"}
-# Theme colours of the reference deck: accent1 closed (blue), accent3 open weights (green), as in the handout's charts.
-SERIES_COLOURS = {True: MSO_THEME_COLOR.ACCENT_3, False: MSO_THEME_COLOR.ACCENT_1, None: MSO_THEME_COLOR.TEXT_2}
 
 
 class Fonts:
@@ -250,107 +245,6 @@ def add_table(slide, box, plan: TablePlan, fonts: Fonts, caption: str) -> None:
             write_text(cell.text_frame, (Para(runs, size_pt=plan.size_pt),), fonts, title=True)
 
 
-def _label(data_label, text: str, size_pt: float, fonts: Fonts) -> None:
-    paragraph = data_label.text_frame.paragraphs[0]
-    for piece, face in fonts.pieces(text):
-        run = paragraph.add_run()
-        run.text = piece
-        rpr = run._r.get_or_add_rPr()
-        rpr.set("sz", str(int(size_pt * 100)))
-        fonts.apply(rpr, piece, face)
-
-
-def _label_every_category(cat_ax) -> None:
-    """``c:tickLblSkip val=1`` in schema order (before tickMarkSkip/noMultiLvlLbl/extLst): no name is skipped."""
-    skip = etree.Element(qn("c:tickLblSkip"), val="1")
-    later = [cat_ax.find(qn(t)) for t in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")]
-    anchor = next((el for el in later if el is not None), None)
-    if anchor is not None:
-        anchor.addprevious(skip)
-    else:
-        cat_ax.append(skip)
-
-
-def _no_wrap(axis, size_pt: float) -> None:
-    """Tick labels of ``axis`` on one line (``a:bodyPr wrap="none"``) at ``size_pt``: a wrapped
-    two-line name makes LibreOffice drop other names."""
-    tick_labels = axis.tick_labels
-    tick_labels.font.size = Pt(size_pt)
-    body = axis._element.find(qn("c:txPr")).find(qn("a:bodyPr"))
-    body.set("wrap", "none")
-
-
-def _estimate_fill(fill, theme_colour) -> None:
-    """Estimated values: a diagonal hatch of the series colour on a pale tint of it (the handout and
-    poster draw a pale bar with a dashed outline)."""
-    fill.patterned()
-    fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
-    fill.fore_color.theme_color = theme_colour
-    fill.back_color.theme_color = theme_colour
-    fill.back_color.brightness = 0.6
-
-
-def add_chart(slide, box, plan: ChartPlan, fonts: Fonts) -> None:
-    """A native, editable horizontal bar chart (the data lives in the embedded workbook).
-
-    One series per openness (闭源 first, then 开放权重, as in the handout and
-    poster legends) so the legend explains the colours; estimated values are
-    hatched; the first category is drawn at the top; ``plan.log`` puts the value
-    axis on a log scale; its bounds are ``plan.axis_min``/``plan.axis_max``
-    (shared by every slide of a split chart).
-    """
-    left, top, width, height = box
-    groups = [flag for flag in (False, True, None) if flag in plan.open]
-    data = CategoryChartData(number_format="0.###")
-    order = list(range(len(plan.categories)))[::-1]   # bar charts draw the first category at the bottom
-    data.categories = [plan.categories[i] for i in order]
-    for flag in groups:
-        data.add_series(SERIES_NAMES[flag], [plan.values[i] if plan.open[i] is flag else None for i in order])
-    shape = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, left, top, width, height, data)
-    chart = shape.chart
-    chart.has_title = False
-    chart.plots[0].overlap = 100
-    chart.plots[0].gap_width = 60
-    axis = chart.value_axis
-    if plan.log:
-        axis._element.find(qn("c:scaling")).insert(0, etree.Element(qn("c:logBase"), val="10"))
-        axis.tick_labels.number_format = "0.###"
-    else:
-        axis.major_unit = 1
-        axis.tick_labels.number_format = "0"
-    axis.tick_labels.number_format_is_linked = False
-    if plan.axis_max > plan.axis_min:
-        axis.minimum_scale, axis.maximum_scale = plan.axis_min, plan.axis_max
-    _label_every_category(chart.category_axis._element)
-    _no_wrap(chart.category_axis, plan.size_pt)
-    estimated = plan.estimated or (False,) * len(plan.categories)
-    for s_index, flag in enumerate(groups):
-        series = chart.series[s_index]
-        series.format.fill.solid()
-        series.format.fill.fore_color.theme_color = SERIES_COLOURS[flag]
-        for p_index, i in enumerate(order):
-            if plan.open[i] is flag:
-                point = series.points[p_index]
-                _label(point.data_label, plan.labels[i], plan.size_pt, fonts)
-                point.data_label.position = XL_LABEL_POSITION.OUTSIDE_END
-                if estimated[i]:
-                    _estimate_fill(point.format.fill, SERIES_COLOURS[flag])
-                    point.format.line.color.theme_color = SERIES_COLOURS[flag]
-    axis.has_major_gridlines = True
-    axis.has_title = True
-    axis.axis_title.text_frame.text = plan.axis_title
-    for run in axis.axis_title.text_frame.paragraphs[0].runs:
-        run.font.size = Pt(plan.size_pt)
-        fonts.apply(run._r.get_or_add_rPr(), run.text)
-    chart.has_legend = len(groups) > 1
-    if chart.has_legend:
-        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
-        chart.legend.include_in_layout = False
-    chart.font.size = Pt(plan.size_pt)
-    fonts.apply(chart.font._rPr)
-    _describe(shape, "Chart", plan.alt)
-
-
 def add_picture(slide, plan: PicturePlan, slide_plan: SlidePlan) -> None:
     try:
         picture = slide.shapes.add_picture(io.BytesIO(plan.data), Emu(plan.left_emu), Emu(plan.top_emu),
@@ -461,7 +355,7 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
             if slide_plan.table is not None:
                 add_table(slide, box, slide_plan.table, fonts, "".join(p.plain for p in texts.get("Caption", ())))
             elif slide_plan.chart is not None:
-                add_chart(slide, box, slide_plan.chart, fonts)
+                _describe(add_chart(slide, box, slide_plan.chart, fonts), "Chart", slide_plan.chart.alt)
         if slide_plan.picture is not None:
             add_picture(slide, slide_plan.picture, slide_plan)
         for name, ph in placeholders.items():

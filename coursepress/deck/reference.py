@@ -13,6 +13,7 @@ type, then the master's ``p:txStyles``.
 from __future__ import annotations
 
 import copy
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional
@@ -20,8 +21,9 @@ from typing import Optional
 from pptx import Presentation
 
 from ..errors import BuildError, SourcePos
+from ..limits import DEFAULTS, Limits, check_bytes
 from ..model import Course
-from ..resources import resolve_path
+from ..resources import project_path, resolve_path
 from ..templating import search_path
 from .layouts import FOOTER_TYPES, SLOTS, ph_type, resolve
 
@@ -95,14 +97,43 @@ def reference_path(course: Course, override: Optional[Path]) -> Path:
                             SourcePos("content/course.yaml"), "reference deck")
     for folder in search_path(course.root):
         path = Path(folder) / "deck" / "reference.pptx"
+        if Path(folder).is_relative_to(course.root.resolve()) and os.path.lexists(path):
+            return project_path(course.root, path, SourcePos("templates/deck/reference.pptx"), "reference deck")
         if path.is_file():
             return path
     raise BuildError("no reference deck found: expected templates/deck/reference.pptx "
                      "(run python tools/make_reference_deck.py)")
 
 
-def open_reference(path: Path):
-    """Open ``path`` with python-pptx; a file that is not a .pptx is a BuildError naming it."""
+def check_inflated_size(path: Path, limits: Limits = DEFAULTS) -> None:
+    """Refuse a reference deck whose parts inflate past ``limits.reference_deck_mb`` (a zip bomb).
+
+    The sum of the uncompressed sizes its ZIP directory declares is checked
+    before any part is read; Python's ``zipfile`` never inflates a part past its
+    declared size, so the sum bounds what opening the deck can take.
+
+    Raises:
+        ContentError: at the deck's path, naming the size and the limit.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            total = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return                    # not a ZIP: open_reference says so
+    check_bytes(SourcePos(str(path)), f"reference deck '{path.name}' inflated", total, limits, "reference_deck_mb",
+                "save the deck without embedded media")
+
+
+def open_reference(path: Path, limits: Limits = DEFAULTS):
+    """Open ``path`` with python-pptx; a file that is not a .pptx is a BuildError naming it.
+
+    Raises:
+        BuildError: not a PowerPoint file.
+        ContentError: it inflates past ``limits.reference_deck_mb`` (:func:`check_inflated_size`).
+    """
+    check_inflated_size(path, limits)
     try:
         return Presentation(str(path))
     except Exception as exc:   # python-pptx raises several kinds for a broken package
@@ -281,7 +312,7 @@ def load_reference(course: Course, override: Optional[Path]):
         ContentError: a ``deck.reference`` path outside the project.
     """
     path = reference_path(course, override)
-    prs = open_reference(path)
+    prs = open_reference(path, course.meta.limits.value())
     mapping = course.meta.deck.layouts
     return path, prs, geometry(prs, mapping, path), check(prs, path, mapping)
 

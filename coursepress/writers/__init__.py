@@ -22,7 +22,8 @@ class BuildSettings:
 
     ``out_dir``: folder for outputs; ``strict``: warnings are errors;
     ``poster_size``/``poster_landscape``/``print_ready``: poster options (None = config);
-    ``reference``: a reference deck overriding the config.
+    ``reference``: a reference deck overriding the config; ``verbose``: also report
+    what only ``-v`` shows (code lines wrapped on slides).
     """
 
     out_dir: Path
@@ -31,6 +32,7 @@ class BuildSettings:
     poster_landscape: Optional[bool] = None
     print_ready: bool = False
     reference: Optional[Path] = None
+    verbose: bool = False
 
 
 @dataclass

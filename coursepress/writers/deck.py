@@ -78,7 +78,8 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
     plan = planner.plan()
     problems.errors.extend(planner.fit.errors)
     check_glyphs(plan, chain, planner.file_pos, problems)
-    return path, replace(plan, warnings=tuple(template_warnings) + plan.warnings), fonts
+    verbose = tuple(str(note) for note in planner.fit.notes) if settings.verbose else ()   # never errors, even --strict
+    return path, replace(plan, warnings=tuple(template_warnings) + plan.warnings + verbose), fonts
 
 
 def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Output:
@@ -106,7 +107,7 @@ def check_reference(course: m.Course, settings: BuildSettings) -> None:
         BuildError: no usable layout (the message lists the layouts and placeholders found).
     """
     path = reference_path(course, settings.reference)
-    check(open_reference(path), path, course.meta.deck.layouts)
+    check(open_reference(path, course.meta.limits.value()), path, course.meta.deck.layouts)
 
 
 def check_plans(course: m.Course, settings: BuildSettings, problems: Problems) -> None:

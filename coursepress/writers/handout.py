@@ -99,10 +99,10 @@ def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, p
     hs = course.meta.handout
     theme = code_theme(course.root)
     css = env.get_template("handout/handout.css.j2").render(
-        page_size=hs.page_size, orientation=hs.orientation, code_theme=theme, **stacks)
+        page_size=hs.page_size, orientation=hs.orientation, handout=hs, code_theme=theme, **stacks)
     header = lecture.meta.header or lecture.title
     html = env.get_template("handout/handout.html.j2").render(
-        course=course, lecture=lecture, css=css, build_date=build_date(course),
+        course=course, lecture=lecture, css=css, build_date=build_date(course), handout=hs,
         header_text=header, footer_text=lecture.meta.footer or course.meta.title,
         table_notes=table_notes, make_chart=make_chart, width_class=width_class,
         code_lines=code_lines, page_segments=page_segments, code_theme=theme)

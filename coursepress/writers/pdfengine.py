@@ -21,6 +21,7 @@ from ..errors import BuildError, Problems, SourcePos
 from ..fonts import FontFace, isolated_fontconfig
 from ..resources import make_url_fetcher
 from ..templating import TOOL_ROOT
+from ..watchdog import step
 
 SERIF, SANS, EMOJI, MONO = "Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Emoji", "DejaVu Sans Mono"
 
@@ -115,10 +116,13 @@ def preload(root) -> None:
 
     import_weasyprint(root)     # present in every forked build
 
-    shipped_faces(root)
-    env = environment(root)
-    for name in env.list_templates(extensions=["j2"]):
-        env.get_template(name)
+    try:
+        shipped_faces(root)
+        env = environment(root)
+        for name in env.list_templates(extensions=["j2"]):
+            env.get_template(name)
+    except Exception:          # noqa: BLE001 — a refused font or template is reported by the build itself
+        pass
 
 
 class PdfEngine:
@@ -156,8 +160,9 @@ class PdfEngine:
         Raises:
             BuildError: the HTML asked for a resource outside the project.
         """
-        document = self._html(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-            font_config=self._fonts)
+        with step(f"laying out the {self.what}'s pages (WeasyPrint)"):
+            document = self._html(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                font_config=self._fonts)
         if self.fetcher.refused:
             raise BuildError(f"the {self.what} asked for resources outside the project: "
                              + ", ".join(self.fetcher.refused[:5]))
@@ -171,7 +176,7 @@ class PdfEngine:
         Streams are deflated at zlib level :data:`DEFLATE_LEVEL` (see :func:`_deflate_level`).
         """
         identifier = hashlib.md5(html.encode("utf-8")).hexdigest().encode("ascii")
-        with _deflate_level(DEFLATE_LEVEL):
+        with _deflate_level(DEFLATE_LEVEL), step("writing the PDF"):
             return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False,
                                       finisher=finisher)
 

@@ -261,7 +261,7 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
             break
     if fitted is None and all(got.height_mm <= sheet.content_height_mm and got.overrun_mm <= 0.5 for _, got in tried):
         raise BuildError(f"the poster fits {sheet.size} when measured but not after layout on the page; try "
-                         + "".join(r + ", or " for r in remedies(sheet, False, extras)) + "fewer models")
+                         + "".join(r + ", or " for r in remedies(sheet, False, extras)) + "about 2 fewer models")
     if fitted is None:
         raise BuildError(overflow_message(sheet, tried, rows, extras))
     layout, html, document = fitted

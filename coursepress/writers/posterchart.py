@@ -8,7 +8,7 @@ the body size of the sheet (≥ 14 pt on A2), so no chart text is smaller than
 the table text. The look lives in ``templates/poster/chart.svg.j2``.
 
 - parameters: one bar per model with a published size (log axis), its name at
-  the left and its value at the bar's end (≈ for estimates); models without a
+  the left (shortened with "…" past 40 % of the width) and its value at the bar's end (≈ for estimates); models without a
   size are listed by name under the chart ("未公开", case C20), never drawn as 0.
 - timeline: one dot per model; names in lanes above the axis so that no leader
   line crosses a label (:func:`coursepress.charts._place_labels`); models of
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-from ..charts import Bar, ChartSpec, Point, Tick, _Label, _log_ticks, _place_labels, series, text_width
+from ..charts import Bar, ChartSpec, Point, Tick, _fit_label, _Label, _log_ticks, _place_labels, series, text_width
 from ..numbers import ESTIMATE_MARK, format_params
 from ..schema import Model
 
@@ -50,7 +50,8 @@ def parameter_bars(models: tuple[Model, ...], width: float) -> tuple[ChartSpec, 
         hi = lo + 1
     ticks = [t for t in ticks if math.log10(t) <= hi]
     texts = [(ESTIMATE_MARK if "parameters_b" in m.estimated else "") + format_params(v) for m, v in pairs]
-    label_w = max([text_width(m.name, FONT) for m, _ in pairs] or [0.0]) + PAD
+    names = [_fit_label(m.name, 0.4 * width) for m, _ in pairs]     # longer names end in "…" (the table has them whole)
+    label_w = max([text_width(n, FONT) for n in names] or [0.0]) + PAD
     value_w = max([text_width(t, FONT) for t in texts] or [0.0]) + PAD
     plot_x, plot_y = label_w, 2.0
     plot_w = max(width - label_w - value_w, 4 * FONT)
@@ -60,9 +61,9 @@ def parameter_bars(models: tuple[Model, ...], width: float) -> tuple[ChartSpec, 
     def x_of(v: float) -> float:
         return plot_x + (math.log10(v) - lo) / (hi - lo) * plot_w
 
-    bars = tuple(Bar(m.name, text, plot_x, plot_y + i * ROW + (ROW - bar_h) / 2, max(x_of(v) - plot_x, 2.0), bar_h,
+    bars = tuple(Bar(name, text, plot_x, plot_y + i * ROW + (ROW - bar_h) / 2, max(x_of(v) - plot_x, 2.0), bar_h,
                      m.open, "parameters_b" in m.estimated)
-                 for i, ((m, v), text) in enumerate(zip(pairs, texts)))
+                 for i, ((m, v), text, name) in enumerate(zip(pairs, texts, names)))
     tick_marks: list[Tick] = []
     for t in ticks:                 # a tick whose label would touch the previous one is left out
         label = format_params(t)

@@ -155,7 +155,7 @@ def _text_sizes(box, fine: bool, found: list) -> None:
     fine = fine or "fine" in classes
     if type(box).__name__ == "TextBox" and box.text.strip():
         found.append((box.style["font_size"] * 0.75, fine, box.text.strip()[:30]))
-    if element is not None and getattr(box, "element_tag", "") == "svg" and box.width:
+    if element is not None and str(getattr(box, "element_tag", "")).endswith("svg") and box.width:
         view = (element.get("viewBox") or "").split()
         if len(view) == 4 and float(view[2]) > 0:
             px_per_unit = box.width / float(view[2])
@@ -249,16 +249,20 @@ def fit(sheet: Sheet, columns: int, natural, tried: list, final) -> Optional[tup
 
 
 def remedies(sheet: Sheet, too_wide: bool, extra_columns: tuple[str, ...] = ()) -> list[str]:
-    """What could make the content fit: a larger size (none past A0); the orientation with more room
-    in the short direction (landscape when too wide, portrait when too tall); fewer extra columns
-    (``extra_columns``: those the data file adds, e.g. ``license``) when too wide."""
-    bigger = [s for s in ISO_A_MM if ISO_A_MM[s][0] > ISO_A_MM[sheet.size][0]]
-    out = [f"a larger size (--size {bigger[-1]} or bigger)"] if bigger else []
+    """What could make the content fit: the orientation with more room in the short direction
+    (landscape when too wide, portrait when too tall) and fewer extra columns (``extra_columns``: those
+    the data file adds, e.g. ``license``). Never a larger sheet: the minimum text size grows with the
+    sheet (× √2 per ISO size), so the same content needs the same share of every ISO size."""
+    out = []
     if too_wide != sheet.landscape:
         out.append("--landscape" if too_wide else "--portrait")
-    if too_wide and extra_columns:
+    if extra_columns:
         out.append(f"fewer extra columns ({', '.join(extra_columns)}) in the data file's 'columns'")
     return out
+
+
+SAME_ON_EVERY_SIZE = ("(a larger sheet does not help: the minimum text size, {pt:.1f} pt on {size}, grows with the "
+                      "sheet, 14 pt on A2 and × 1.41 per ISO size)")
 
 
 def overflow_message(sheet: Sheet, tried: list[tuple[Layout, Measure]], rows: int,
@@ -269,11 +273,12 @@ def overflow_message(sheet: Sheet, tried: list[tuple[Layout, Measure]], rows: in
     if got.overrun_mm > 0.5 and got.height_mm <= sheet.content_height_mm:
         advice = remedies(sheet, True, extra_columns) + ["shorten the longest values"]
         return (f"the poster content is {got.overrun_mm:.0f} mm wider than {sheet.size} {orientation} allows even at "
-                f"{layout.table_pt:.1f} pt; try {', or '.join(advice)}")
+                f"{layout.table_pt:.1f} pt; try {', or '.join(advice)} "
+                + SAME_ON_EVERY_SIZE.format(pt=sheet.min_pt, size=sheet.size))
     over = got.height_mm - sheet.content_height_mm
     fewer = math.ceil(over / got.row_mm * layout.table_columns) if got.row_mm else 0
     advice = remedies(sheet, False, extra_columns) + [f"show about {fewer} fewer models" if fewer
                                                       else "show fewer models"]
     return (f"the poster overflows {sheet.size} {orientation} by {over:.0f} mm ({over / sheet.content_height_mm:.0%} "
-            f"of the usable height) even with {layout.table_pt:.1f} pt table text; {rows} models do not fit one page. "
-            f"Try {', or '.join(advice)}.")
+            f"of the usable height) even with {layout.table_pt:.1f} pt text; {rows} models do not fit one page. "
+            f"Try {', or '.join(advice)} " + SAME_ON_EVERY_SIZE.format(pt=sheet.min_pt, size=sheet.size) + ".")

@@ -1,0 +1,189 @@
+"""Chart slides: a ``{chart}`` directive → one slide with a native chart of every model it selects.
+
+Rules (issue 13, item 2):
+
+- One slide per chart, never continued: every model the directive selects is a
+  category, in the handout's order (:func:`coursepress.charts.series`); a
+  model without the value keeps its place, its name marked
+  :data:`UNKNOWN` and no column (C20).
+- parameters/context: a column chart on a log axis; names and value labels
+  turned a quarter so 28 models fit at ≥ 12 pt (:data:`MIN_SIZE_PT`). Value
+  labels are the cell values through a number format (``General" 亿"``),
+  so they follow "Edit Data". The axis starts at the power of ten at or below
+  the smallest value and ends where the tallest column's label still fits.
+- timeline/family: an XY scatter, X the release date (an Excel date serial on
+  an axis of years), each model its own series so the label is the series
+  name (``showSerName``); points stand in lanes (Y, hidden) chosen so labels
+  neither overlap nor cross another point's drop line (:func:`lanes`).
+- The slide title says what the chart shows (:data:`TITLES`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import TYPE_CHECKING
+
+from .. import model as m
+from ..charts import series
+from ..errors import ContentError, SourcePos
+from ..numbers import ESTIMATE_MARK, format_context, format_params
+from .nodes import ChartPlan, Para, Run, SlidePlan
+
+if TYPE_CHECKING:
+    from .plan import Planner
+
+DATA_FILE = "content/data/models.yaml"
+UNKNOWN = "未公开"
+MIN_SIZE_PT = 12.0
+YI_PER_BILLION = 10          # parameters_b are billions (十亿); the outputs speak in 亿 (10^8)
+# Number formats (ECMA-376 Part 1 §18.8.31; Excel syntax): values in 亿 or K tokens.
+FORMATS = {"parameters": 'General" 亿"', "context": 'General"K"'}
+AXIS_TITLES = {"parameters": "参数量（亿，对数坐标）", "context": "上下文长度（K tokens，对数坐标）",
+               "timeline": "发布时间", "family": "发布时间"}
+TITLES = {"parameters": "{n} 个模型的参数规模", "context": "{n} 个模型的上下文长度",
+          "timeline": "{n} 个模型的发布时间线（{first}–{last}）", "family": "{family}系列的演进：{n} 个模型（{first}–{last}）"}
+FIELD_NAMES = {"parameters": "参数量", "context": "上下文长度", "timeline": "发布时间", "family": "发布时间"}
+FIELDS = {"parameters": "parameters_b", "context": "context_k", "timeline": "release", "family": "release"}
+EXCEL_EPOCH = dt.date(1899, 12, 30)   # serial 0 of the 1900 date system (ECMA-376 Part 1 §18.17.4.1)
+LABEL_GAP_PT = 8.0                     # marker radius plus the label's offset from it
+PLOT_INSET_PT = 60.0                   # chart frame width the plot area does not use (axis labels, padding)
+
+
+def serial(date) -> float:
+    """Excel date serial of a :class:`~coursepress.schema.ReleaseDate` (month/day 1 when not given)."""
+    return float((dt.date(date.year, date.month or 1, date.day or 1) - EXCEL_EPOCH).days)
+
+
+def log_bounds(values: list[float]) -> tuple[float, float]:
+    """(min, max) of a log value axis: the power of ten at or below the smallest value, and the power of
+    ten at least half a decade above the largest (room for the tallest column's label)."""
+    low = math.floor(math.log10(min(values)) + 1e-9)
+    high = math.ceil(math.log10(max(values)) + 0.5)
+    return 10.0 ** low, 10.0 ** max(high, low + 1)
+
+
+def lanes(xs_pt: list[float], widths_pt: list[float], plot_w_pt: float) -> tuple[list[int], list[bool]]:
+    """Lane (1, 2, …) and side (True = label right of the point) for each point, in the given order.
+
+    Each point takes the lowest lane, and there the side (right first), where its label overlaps no
+    label or point of the lane, stays inside the plot (``plot_w_pt``), covers no drop line of a point
+    in a higher lane, and where its own drop line crosses no label of a lower lane. Where no lane
+    allows that, the lowest lane free of overlaps is taken (a drop line may then cross a label).
+    """
+    placed: list[tuple[int, float, float, float]] = []     # (lane, left, right, x)
+
+    def box(x: float, w: float, right: bool) -> tuple[float, float]:
+        left, end = (x - 4, x + LABEL_GAP_PT + w) if right else (x - LABEL_GAP_PT - w, x + 4)
+        return left, end
+
+    def clashes(lane: int, left: float, right: float, x: float, strict: bool) -> bool:
+        for ln, l, r, px in placed:
+            if ln == lane and l < right and left < r:
+                return True
+            if strict and ((ln < lane and l <= x <= r) or (ln > lane and left <= px <= right)):
+                return True
+        return False
+
+    out_lanes, out_sides = [], []
+    top = len(xs_pt) + 1
+    for x, w in zip(xs_pt, widths_pt):
+        sides = [side for side in (True, False) if (box(x, w, side)[1] <= plot_w_pt if side else
+                                                    box(x, w, side)[0] >= 0)] or [True]
+        choice = None
+        for strict in (True, False):
+            for lane in range(1, top + 1):
+                side = next((sd for sd in sides if not clashes(lane, *box(x, w, sd), x, strict)), None)
+                if side is not None:
+                    choice = (lane, side)
+                    break
+            if choice:
+                break
+        lane, side = choice or (top, sides[0])
+        placed.append((lane, *box(x, w, side), x))
+        out_lanes.append(lane)
+        out_sides.append(side)
+    return out_lanes, out_sides
+
+
+def _title(block: m.Chart, models: list) -> str:
+    dates = [mo.release for mo in models if mo.release]
+    first = min(d.year for d in dates) if dates else ""
+    last = max(d.year for d in dates) if dates else ""
+    families = {getattr(mo, "family", None) for mo in models}
+    family = next(iter(families)) if len(families) == 1 and None not in families else ""
+    kind = block.chart if block.chart in TITLES else "timeline"
+    if kind == "family" and not family:
+        kind = "timeline"
+    return TITLES[kind].format(n=len(models), first=first, last=last, family=f"{family} " if family else "")
+
+
+def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, ...], caption: str,
+                 size_pt: float, data_slide) -> list[SlidePlan]:
+    """The one slide of ``block``: a :class:`ChartPlan` fitted to the Chart frame.
+
+    Raises:
+        ContentError: the chart's models have no value to plot at all.
+    """
+    bars = block.chart in ("parameters", "context")
+    kind = block.chart if bars else "timeline"
+    pairs = series(block.models, kind, keep_missing=bars)
+    known = [(mo, v) for mo, v in pairs if v is not None]
+    if not known:
+        raise ContentError(block.pos, f"the {block.chart} chart has no values to plot", "check its :filter:")
+    field = FIELDS[block.chart]
+    models = [mo for mo, _ in pairs]
+    estimates, estimated, labels = [], [], []
+    for model, value in pairs:
+        note = model.estimated.get(field, "") if value is not None else ""
+        estimated.append(bool(note))
+        if note:
+            estimates.append(Para((Run(f"{model.name} {FIELD_NAMES[block.chart]}：{note}"),), 0, "bullet",
+                                  pos=SourcePos(DATA_FILE, model.line)))
+        mark = ESTIMATE_MARK if note else ""
+        if value is None:
+            labels.append("")
+        elif bars:
+            labels.append(mark + (format_params(value) if block.chart == "parameters" else format_context(value)))
+        else:
+            labels.append(mark + model.release.iso)
+    missing = [mo.name for mo, v in pairs if v is None]
+    notes = (Para((Run(caption),)), Para((Run(block.alt),))) + tuple(estimates)
+    if missing:
+        notes += (Para((Run(f"{FIELD_NAMES[block.chart]}{UNKNOWN}：" + "、".join(missing)),)),)
+    notes += section_notes
+    frame = planner.fit.frame("Chart", "Chart")
+    measure = planner.fit.measurer
+    width_pt, height_pt = frame.width_emu / 12700, frame.height_emu / 12700
+    names = [mo.name + (f"（{UNKNOWN}）" if v is None else "") for mo, v in pairs]
+    if bars:
+        scale = YI_PER_BILLION if block.chart == "parameters" else 1
+        values = tuple(v * scale if v is not None else None for _, v in pairs)
+        pitch = (width_pt - PLOT_INSET_PT) / len(pairs)
+        size = max(MIN_SIZE_PT, min(size_pt, pitch / (measure.line_em * 1.15)))
+        low, high = log_bounds([v for v in values if v is not None])
+        chart = ChartPlan("column", tuple(names), values, tuple(labels), tuple(mo.open for mo in models),
+                          AXIS_TITLES[block.chart], True, block.alt, size, tuple(estimated), low, high,
+                          tuple(SourcePos(DATA_FILE, mo.line) for mo in models), number_format=FORMATS[block.chart])
+    else:
+        xs = [serial(mo.release) for mo in models]
+        start = dt.date(min(mo.release.year for mo in models), 1, 1)
+        stop = dt.date(max(mo.release.year for mo in models) + 1, 1, 1)
+        low, high = float((start - EXCEL_EPOCH).days), float((stop - EXCEL_EPOCH).days)
+        plot_w = width_pt - PLOT_INSET_PT
+        size = max(MIN_SIZE_PT, size_pt)
+        while True:
+            widths = [measure.width_pt(mo.name, size) + 4 for mo in models]
+            rows, sides = lanes([(x - low) / (high - low) * plot_w for x in xs], widths, plot_w)
+            lane_pt = size * measure.line_em * 1.25
+            if max(rows) * lane_pt <= height_pt - 4 * size or size <= MIN_SIZE_PT:
+                break
+            size -= 1
+        chart = ChartPlan("timeline", tuple(mo.name for mo in models), tuple(xs), tuple(labels),
+                          tuple(mo.open for mo in models), AXIS_TITLES[block.chart], False, block.alt, size,
+                          tuple(estimated), low, high, tuple(SourcePos(DATA_FILE, mo.line) for mo in models),
+                          number_format="yyyy-mm", lanes=tuple(rows), label_right=tuple(sides))
+    title = _title(block, models)
+    return [data_slide(planner, "Chart", title, 0, block.pos, caption, notes, kind="chart", chart=chart,
+                       data_frame="Chart")]
+

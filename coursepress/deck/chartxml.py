@@ -1,0 +1,233 @@
+"""Native, editable PowerPoint charts from a :class:`~coursepress.deck.nodes.ChartPlan` (python-pptx + DrawingML).
+
+Nothing a chart shows is typed text: value labels are the cell values through
+a number format (``c:numFmt``, ``"≈"`` in the format of an estimated point),
+timeline labels are the series names (``c:showSerName``), so after "Edit Data"
+in PowerPoint or LibreOffice every label follows its value. Elements are
+written in the order of the DrawingML chart schema (ECMA-376 Part 1 §21.2.2:
+``CT_DLbls``, ``CT_DLbl``, ``CT_ErrBars``, ``CT_ScatterSer``). Colours are the
+reference deck's theme colours: accent1 closed models, accent3 open weights,
+as in the handout's charts.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
+from pptx.enum.dml import MSO_PATTERN, MSO_THEME_COLOR
+from pptx.oxml.ns import qn
+from pptx.util import Pt
+
+from .nodes import ChartPlan
+from .workbook import ValueChartData, ValueXyChartData
+
+SERIES_NAMES = {True: "开放权重", False: "闭源", None: "未注明"}
+SERIES_COLOURS = {True: MSO_THEME_COLOR.ACCENT_3, False: MSO_THEME_COLOR.ACCENT_1, None: MSO_THEME_COLOR.TEXT_2}
+LEGEND_ORDER = (False, True, None)     # the handout's legend: 闭源, then 开放权重
+DAYS_PER_YEAR = 365.25
+ROTATE_UPRIGHT = "-5400000"             # 60000ths of a degree: −90°, text reads bottom to top
+
+
+def _text_props(size_pt: float, fonts, rotation: str = "") -> etree._Element:
+    """A ``c:txPr`` with one size, the deck's fonts and an optional rotation: an angle in 60000ths of
+    a degree, or "vert270" (upright text; LibreOffice turns such axis labels to 45° and shows every
+    one, where with an explicit angle it drops every other name)."""
+    tx = etree.Element(qn("c:txPr"))
+    body = etree.SubElement(tx, qn("a:bodyPr"))
+    if rotation == "vert270":
+        body.set("vert", "vert270")
+    elif rotation:
+        body.set("rot", rotation)
+        body.set("vert", "horz")
+    etree.SubElement(tx, qn("a:lstStyle"))
+    para = etree.SubElement(tx, qn("a:p"))
+    rpr = etree.SubElement(etree.SubElement(para, qn("a:pPr")), qn("a:defRPr"), sz=str(int(size_pt * 100)), b="0")
+    fonts.apply(rpr)
+    etree.SubElement(para, qn("a:endParaRPr"), lang="zh-CN")
+    return tx
+
+
+def _flags(parent, value: bool = False, series_name: bool = False, category: bool = False) -> None:
+    for tag, on in (("showLegendKey", False), ("showVal", value), ("showCatName", category),
+                    ("showSerName", series_name), ("showPercent", False), ("showBubbleSize", False)):
+        etree.SubElement(parent, qn(f"c:{tag}"), val="1" if on else "0")
+
+
+def _data_labels(series, plan: ChartPlan, fonts, position: str, rotation: str = "", value: bool = False,
+                 series_name: bool = False, formats: dict[int, str] | None = None) -> None:
+    """Replace the series' ``c:dLbls``: per-point ``c:dLbl`` for points with their own number format
+    (``formats``: point index → format), then the series-wide format, text, position and content."""
+    dlbls = series._element.get_or_add_dLbls()
+    for child in list(dlbls):
+        dlbls.remove(child)
+    for idx, code in sorted((formats or {}).items()):
+        dlbl = etree.SubElement(dlbls, qn("c:dLbl"))
+        etree.SubElement(dlbl, qn("c:idx"), val=str(idx))
+        etree.SubElement(dlbl, qn("c:numFmt"), formatCode=code, sourceLinked="0")
+        dlbl.append(_text_props(plan.size_pt, fonts, rotation))
+        etree.SubElement(dlbl, qn("c:dLblPos"), val=position)
+        _flags(dlbl, value, series_name)
+    etree.SubElement(dlbls, qn("c:numFmt"), formatCode=plan.number_format, sourceLinked="0")
+    dlbls.append(_text_props(plan.size_pt, fonts, rotation))
+    etree.SubElement(dlbls, qn("c:dLblPos"), val=position)
+    _flags(dlbls, value, series_name)
+
+
+def _axis_text(axis, plan: ChartPlan, fonts, rotation: str = "") -> None:
+    """Tick labels of ``axis`` at the chart size, in the deck's fonts, optionally rotated, every one shown."""
+    old = axis._element.find(qn("c:txPr"))
+    if old is not None:
+        axis._element.remove(old)
+    tx = _text_props(plan.size_pt, fonts, rotation)
+    anchor = next((axis._element.find(qn(t)) for t in ("c:crossAx",) if axis._element.find(qn(t)) is not None), None)
+    anchor.addprevious(tx)
+
+
+def _axis_title(axis, text: str, plan: ChartPlan, fonts) -> None:
+    axis.has_title = True
+    axis.axis_title.text_frame.text = text
+    for run in axis.axis_title.text_frame.paragraphs[0].runs:
+        run.font.size = Pt(plan.size_pt)
+        fonts.apply(run._r.get_or_add_rPr(), run.text)
+
+
+def _estimate_fill(fill, theme_colour) -> None:
+    """Estimated values: a diagonal hatch of the series colour on a pale tint of it (the handout and
+    poster draw a pale bar with a dashed outline)."""
+    fill.patterned()
+    fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
+    fill.fore_color.theme_color = theme_colour
+    fill.back_color.theme_color = theme_colour
+    fill.back_color.brightness = 0.6
+
+
+def _legend(chart, plan: ChartPlan, fonts, show: bool) -> None:
+    chart.has_legend = show
+    if show:
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.include_in_layout = False
+        chart.legend.font.size = Pt(plan.size_pt)
+
+
+def add_column_chart(slide, box, plan: ChartPlan, fonts):
+    """Columns on a log axis, one series per openness (legend 闭源, 开放权重 as in the handout), one
+    category per model in the plan's order; a model without a value has its category and no column."""
+    left, top, width, height = box
+    groups = [flag for flag in LEGEND_ORDER if flag in plan.open]
+    data = ValueChartData(number_format=plan.number_format)
+    data.categories = list(plan.categories)
+    for flag in groups:
+        data.add_series(SERIES_NAMES[flag], [v if o is flag else None for v, o in zip(plan.values, plan.open)])
+    shape = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, left, top, width, height, data)
+    chart = shape.chart
+    chart.has_title = False
+    chart.font.size = Pt(plan.size_pt)
+    fonts.apply(chart.font._rPr)
+    plot = chart.plots[0]
+    plot.overlap, plot.gap_width = 100, 40
+    axis = chart.value_axis
+    axis._element.find(qn("c:scaling")).insert(0, etree.Element(qn("c:logBase"), val="10"))
+    axis.minimum_scale, axis.maximum_scale = plan.axis_min, plan.axis_max
+    axis.tick_labels.number_format = plan.number_format
+    axis.tick_labels.number_format_is_linked = False
+    axis.has_major_gridlines = True
+    _axis_text(axis, plan, fonts)
+    _axis_title(axis, plan.axis_title, plan, fonts)
+    categories = chart.category_axis
+    skip = etree.Element(qn("c:tickLblSkip"), val="1")   # schema order: before tickMarkSkip/noMultiLvlLbl
+    later = [categories._element.find(qn(t)) for t in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")]
+    anchor = next((el for el in later if el is not None), None)
+    anchor.addprevious(skip) if anchor is not None else categories._element.append(skip)
+    _axis_text(categories, plan, fonts, "vert270")
+    estimated = plan.estimated or (False,) * len(plan.categories)
+    for s_index, flag in enumerate(groups):
+        series = chart.series[s_index]
+        series.format.fill.solid()
+        series.format.fill.fore_color.theme_color = SERIES_COLOURS[flag]
+        own = {i: '"≈"' + plan.number_format for i, o in enumerate(plan.open)
+               if o is flag and estimated[i] and plan.values[i] is not None}
+        _data_labels(series, plan, fonts, "outEnd", ROTATE_UPRIGHT, value=True, formats=own)
+        for i in own:
+            point = series.points[i]
+            _estimate_fill(point.format.fill, SERIES_COLOURS[flag])
+            point.format.line.color.theme_color = SERIES_COLOURS[flag]
+    _legend(chart, plan, fonts, len(groups) > 1)
+    return shape
+
+
+def _drop_line(series) -> None:
+    """A thin vertical line from the point down to the date axis: a y error bar of −100 %."""
+    bars = etree.Element(qn("c:errBars"))
+    for tag, val in (("errDir", "y"), ("errBarType", "minus"), ("errValType", "percentage"), ("noEndCap", "1"),
+                     ("val", "100")):
+        etree.SubElement(bars, qn(f"c:{tag}"), val=val)
+    sppr = etree.SubElement(bars, qn("c:spPr"))
+    line = etree.SubElement(sppr, qn("a:ln"), w="6350")
+    colour = etree.SubElement(etree.SubElement(line, qn("a:solidFill")), qn("a:schemeClr"), val="tx1")
+    etree.SubElement(colour, qn("a:lumMod"), val="50000")
+    etree.SubElement(colour, qn("a:lumOff"), val="50000")
+    series._element.find(qn("c:xVal")).addprevious(bars)
+
+
+def _colour_key(axis, title: str, groups: list, plan: ChartPlan, fonts) -> None:
+    """Axis title "title（● 闭源　● 开放权重）" with each ● in its series' theme colour: the legend of a
+    chart whose series are single models."""
+    axis.has_title = True
+    paragraph = axis.axis_title.text_frame.paragraphs[0]
+    pieces = [(title + "（", None)]
+    for n, flag in enumerate(groups):
+        pieces += [("●", flag), (" " + SERIES_NAMES[flag] + ("　" if n < len(groups) - 1 else "）"), None)]
+    for text, flag in pieces:
+        run = paragraph.add_run()
+        run.text = text
+        run.font.size = Pt(plan.size_pt)
+        if flag is not None or text == "●":
+            run.font.color.theme_color = SERIES_COLOURS[flag]
+        fonts.apply(run._r.get_or_add_rPr(), text)
+
+
+def add_timeline(slide, box, plan: ChartPlan, fonts):
+    """An XY scatter: X the release date (date serials on an axis of years), Y the point's lane (axis
+    hidden), each model a series of one point named after it (its label is the series name) with a
+    drop line to the date axis; the axis title carries the colour key."""
+    left, top, width, height = box
+    groups = [flag for flag in LEGEND_ORDER if flag in plan.open]
+    data = ValueXyChartData()
+    for name, x, lane in zip(plan.categories, plan.values, plan.lanes):
+        data.add_series(name).add_data_point(x, lane)
+    shape = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER, left, top, width, height, data)
+    chart = shape.chart
+    chart.has_title = False
+    chart.font.size = Pt(plan.size_pt)
+    fonts.apply(chart.font._rPr)
+    for i, series in enumerate(chart.series):
+        flag = plan.open[i]
+        series.marker.style = XL_MARKER_STYLE.CIRCLE
+        series.marker.size = 9
+        series.marker.format.fill.solid()
+        series.marker.format.fill.fore_color.theme_color = SERIES_COLOURS[flag]
+        series.marker.format.line.color.theme_color = SERIES_COLOURS[flag]
+        series.format.line.fill.background()
+        _data_labels(series, plan, fonts, "r" if plan.label_right[i] else "l", series_name=True)
+        _drop_line(series)
+    dates, lanes = chart.category_axis, chart.value_axis
+    # One day past 1 January, so that year ticks 365.25 days apart stay in January of their year.
+    dates.minimum_scale, dates.maximum_scale = plan.axis_min + 1, plan.axis_max
+    dates.major_unit = DAYS_PER_YEAR
+    dates.tick_labels.number_format = 'yyyy"年"'
+    dates.tick_labels.number_format_is_linked = False
+    dates.has_major_gridlines = False
+    _axis_text(dates, plan, fonts)
+    _colour_key(dates, plan.axis_title, groups, plan, fonts)
+    lanes.minimum_scale, lanes.maximum_scale = 0, max(plan.lanes) + 0.7
+    lanes.has_major_gridlines = False
+    lanes.visible = False
+    chart.has_legend = False
+    return shape
+
+
+def add_chart(slide, box, plan: ChartPlan, fonts):
+    """The chart of ``plan`` in ``box`` (left, top, width, height in EMU); returns the graphic frame."""
+    if plan.kind == "timeline":
+        return add_timeline(slide, box, plan, fonts)
+    return add_column_chart(slide, box, plan, fonts)

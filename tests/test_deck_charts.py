@@ -1,0 +1,171 @@
+"""Charts whole and honest (issue 13, item 2; case C20), read back from the course deck's chart XML.
+
+The models a chart must show come from the course's directives as loaded (the selection every output
+shares), the expected order from :func:`coursepress.charts.series` (the handout's order); nothing is
+typed here.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pptx import Presentation
+
+from conftest import CASES, REPO, run_build
+from coursepress import model as m
+from coursepress.charts import series
+from coursepress.load import load_course
+from pdfread import page_texts
+
+C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def directives(root: Path) -> list[m.Chart]:
+    course, _ = load_course(root)
+    return [b for lec in course.lectures for part in lec.sections for sec in part.walk() for b in sec.blocks
+            if isinstance(b, m.Chart)]
+
+
+def chart_slides(prs):
+    return [(slide, shape.chart) for slide in prs.slides for shape in slide.shapes if shape.has_chart]
+
+
+def chart_xml(path: Path) -> list[tuple[str, etree._Element]]:
+    with zipfile.ZipFile(path) as z:
+        return [(n, etree.fromstring(z.read(n))) for n in sorted(z.namelist())
+                if re.match(r"ppt/charts/chart\d+\.xml$", n)]
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    out = tmp_path_factory.mktemp("charts")
+    result = run_build("pptx", "--out", str(out), "--force")
+    assert result.code == 0 and "warning" not in result.err, result.err
+    path = out / "llm-intro.pptx"
+    return Presentation(str(path)), path
+
+
+def _names(chart) -> list[str]:
+    if chart.chart_type is not None and "XY" in str(chart.chart_type):
+        return [s.name for s in chart.series]
+    return list(chart.plots[0].categories)
+
+
+def test_one_slide_per_chart_with_every_selected_model_in_handout_order(course):
+    prs, _ = course
+    blocks = directives(REPO)
+    slides = chart_slides(prs)
+    assert len(slides) == len(blocks)                       # never continued
+    for (slide, chart), block in zip(slides, blocks):
+        kind = block.chart if block.chart in ("parameters", "context") else "timeline"
+        expected = [model.name for model, _ in series(block.models, kind, keep_missing=True)]
+        names = _names(chart)
+        assert [n.split("（")[0] for n in names] == expected, slide.shapes.title.text
+        if kind != "timeline":
+            assert {model.name for model in block.models} == set(expected)   # every selected model
+        title = slide.shapes.title.text_frame.text
+        assert "（续）" not in title and str(len(names)) in title  # says what it shows: how many models
+
+
+def test_dates_are_a_scatter_never_bars_and_labels_are_never_typed_text(course):
+    prs, path = course
+    kinds = {block.chart for block in directives(REPO)}
+    assert {"timeline", "family"} <= kinds
+    for (slide, chart), block in zip(chart_slides(prs), directives(REPO)):
+        space = chart._chartSpace
+        if block.chart in ("timeline", "family"):
+            assert space.find(f".//{C}scatterChart") is not None and space.find(f".//{C}barChart") is None
+            axis_format = space.find(f".//{C}valAx/{C}numFmt").get("formatCode")
+            assert "yyyy" in axis_format
+    labels = 0
+    for name, root in chart_xml(path):
+        assert root.find(f".//{C}dLbl/{C}tx") is None, name           # no typed label text
+        for dlbls in root.iter(f"{C}dLbls"):
+            shows = {flag: dlbls.find(f"{C}{flag}").get("val") == "1" for flag in ("showVal", "showSerName")}
+            assert any(shows.values()), name
+            if shows["showVal"]:
+                assert "亿" in dlbls.find(f"{C}numFmt").get("formatCode") or \
+                    "K" in dlbls.find(f"{C}numFmt").get("formatCode"), name
+            labels += 1
+    assert labels
+
+
+def test_sizes_log_axes_legend_and_estimates(course):
+    prs, path = course
+    estimates = 0
+    for name, root in chart_xml(path):
+        for rpr in root.iter(f"{A}defRPr", f"{A}rPr"):
+            if rpr.get("sz"):
+                assert int(rpr.get("sz")) >= 1200, name              # readable from the back row
+    for slide, chart in chart_slides(prs):
+        space = chart._chartSpace
+        scaling = space.find(f".//{C}valAx/{C}scaling")
+        if scaling.find(f"{C}logBase") is None:
+            continue
+        values = [v for s in chart.series for v in s.values if v is not None]
+        low = float(scaling.find(f"{C}min").get("val"))
+        assert low == 10.0 ** math.floor(math.log10(min(values)))    # a power of ten, not 0.1 below it
+        assert max(values) < float(scaling.find(f"{C}max").get("val"))
+        cat_ax = space.find(f".//{C}catAx")   # every name drawn (LibreOffice skips names it would rotate)
+        assert cat_ax.find(f"{C}tickLblSkip").get("val") == "1"
+        assert cat_ax.find(f"{C}txPr/{A}bodyPr").get("vert") == "vert270"
+        assert [s.name for s in chart.series] == [n for n in ("闭源", "开放权重") if n in
+                                                  {s.name for s in chart.series}]   # the handout's legend
+        assert "亿" in space.find(f".//{C}valAx/{C}numFmt").get("formatCode") or \
+            "K" in space.find(f".//{C}valAx/{C}numFmt").get("formatCode")          # axis numbers with units
+        for ser in space.iter(f"{C}ser"):
+            hatched = {d.find(f"{C}idx").get("val") for d in ser.findall(f"{C}dPt")
+                       if d.find(f".//{A}pattFill") is not None}
+            marked = {d.find(f"{C}idx").get("val") for d in ser.findall(f"{C}dLbls/{C}dLbl")
+                      if d.find(f"{C}numFmt").get("formatCode").startswith('"≈"')}
+            assert hatched == marked
+            estimates += len(marked)
+    assert estimates   # the course has estimated values: each hatched and marked ≈ by its format
+
+
+# ---------------------------------------------------------------- C20: unknown values keep their place
+def test_c20_unknown_values(tmp_path):
+    root = tmp_path / "C20"
+    shutil.copytree(CASES / "C20/content", root / "content")
+    out = root / "dist"
+    result = run_build("all", "--project", str(root), "--out", str(out))
+    assert result.code == 1 and "Traceback" not in result.err
+    assert "models.yaml:6" in result.err and "models.yaml:7" in result.err
+    assert not out.exists() or not any(out.glob("*.pptx"))
+    shutil.copy(CASES / "C20/fixed/content/data/models.yaml", root / "content/data/models.yaml")
+    result = run_build("all", "--project", str(root), "--out", str(out))
+    assert result.code == 0 and "Traceback" not in result.err, result.err
+    names = [line.split("name:")[1].split(",")[0].strip()
+             for line in (root / "content/data/models.yaml").read_text(encoding="utf-8").splitlines()
+             if "name:" in line]
+    prs = Presentation(str(out / "lecture.pptx"))
+    (slide, chart), = chart_slides(prs)
+    categories = list(chart.plots[0].categories)
+    assert [c.split("（")[0] for c in categories][:len(names)] and sorted(c.split("（")[0] for c in categories) \
+        == sorted(names)
+    for name, root_xml in chart_xml(out / "lecture.pptx"):
+        count = root_xml.find(f".//{C}cat//{C}ptCount").get("val")
+        for val in root_xml.iter(f"{C}val"):
+            assert val.find(f".//{C}ptCount").get("val") == count
+            for v in val.iter(f"{C}v"):
+                assert math.isfinite(float(v.text)), v.text
+    with zipfile.ZipFile(io.BytesIO(chart.part.chart_workbook.xlsx_part.blob)) as book:
+        cells = [el.text for n in book.namelist() if n.endswith(".xml") and ("sheet" in n or "sharedStrings" in n)
+                 for el in etree.fromstring(book.read(n)).iter() if etree.QName(el).localname in ("v", "t")]
+    assert cells and not {"None", "nan", "NaN", "未公开", "null"} & set(cells)
+    unknown = [c for c in categories if "未公开" in c]
+    lines = (root / "content/data/models.yaml").read_text(encoding="utf-8").splitlines()
+    missing = [line for line in lines if re.search(r"parameters_b:\s*(null|~)\s*,", line)]
+    assert len(unknown) == len(missing) >= 2                        # marked, in the deck ...
+    for pdf in ("lecture.pdf", "poster.pdf"):                        # ... the handout and the poster
+        text = "".join(page_texts(out / pdf))
+        least = len(missing) if pdf == "lecture.pdf" else 1   # a row each; the poster names them in one line
+        assert text.count("未公开") >= least and all(n in text for n in names), pdf
