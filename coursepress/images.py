@@ -80,13 +80,30 @@ def prepare_raster(data: bytes, origin: str, pos: SourcePos, limits: Limits = DE
         mime, ext = _KEPT[fmt]
         return ImageData(data, mime, ext, width, height, origin)
     cached = _cache_read(data)
-    if cached is None:
-        upright = ImageOps.exif_transpose(image) if orientation not in (0, 1) else image
-        cached = _encode(upright, jpeg=fmt == "JPEG")
-        _cache_write(data, cached)
-    with Image.open(io.BytesIO(cached)) as result:
-        mime, ext = _KEPT[result.format]
-        return ImageData(cached, mime, ext, result.width, result.height, origin)
+    if cached is not None:
+        found = _identify(cached, origin)
+        if found is not None:
+            return found
+    upright = ImageOps.exif_transpose(image) if orientation not in (0, 1) else image
+    converted = _encode(upright, jpeg=fmt == "JPEG")
+    _cache_write(data, converted)
+    found = _identify(converted, origin)
+    assert found is not None
+    return found
+
+
+def _identify(data: bytes, origin: str) -> Optional[ImageData]:
+    """ImageData for PNG or JPEG bytes (a converted image), None if they are not (a damaged cache entry)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as result:
+            if result.format not in _KEPT:
+                return None
+            mime, ext = _KEPT[result.format]
+            return ImageData(data, mime, ext, result.width, result.height, origin)
+    except Exception:
+        return None
 
 
 def _orientation(image) -> int:

@@ -179,3 +179,37 @@ def unclosed_fences(tokens: list[Token], lines: list[str]) -> list[SourceProblem
             f"({_lines(len(lines) - start - 1)}) is printed as code",
             f"add a line {marker} where the code ends{probable_end(lines, start)}"))
     return problems
+
+
+def closed_too_late(tokens: list[Token], i: int) -> "SourceProblem | None":
+    """For an unclosed container at ``i`` inside another of the same ``:::`` length: the problem, at the outer one.
+
+    markdown-it's containers do not count nesting: in ``::: note`` … ``::: tip`` …
+    ``:::`` the one ``:::`` closes the note, leaving the tip open. Authors nest by
+    using more colons for the outer block, so the likelier fault is a missing
+    ``:::`` before the inner opener. None when the container is not nested so.
+    """
+    tok = tokens[i]
+    for k in range(i - 1, -1, -1):
+        outer = tokens[k]
+        if outer.type == "container_div_open" and _close_of(tokens, k) > i:
+            if outer.markup != tok.markup or not outer.map or not tok.map:
+                return None
+            name = outer.info.strip().partition(" ")[0]
+            inner = tok.info.strip().partition(" ")[0]
+            line = tok.map[0] + 1
+            return SourceProblem(outer.map[0] + 1,
+                                 f"'::: {name}' is not closed before '::: {inner}' on line {line}, so the ':::' "
+                                 f"meant for '::: {inner}' closes it and '::: {inner}' stays open",
+                                 f"add a line ':::' before line {line}; to put one block inside another, open the "
+                                 f"outer one with more colons (':::: {name}')")
+    return None
+
+
+def _close_of(tokens: list[Token], i: int) -> int:
+    depth = 0
+    for j in range(i, len(tokens)):
+        depth += tokens[j].nesting
+        if depth == 0:
+            return j
+    return len(tokens) - 1

@@ -180,3 +180,36 @@ def table_caption(tokens: list[Token], i: int) -> tuple[Optional[Token], str]:
             match = ID_SUFFIX.search(content)
             return tokens[j + 2], match.group(1) if match else ""
     return None, ""
+
+
+# A number typed at the start of a heading: "1.1 ", "2. ", "3、", "一、", "（二）", "第一章", "Chapter 3".
+TYPED_NUMBER = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百零〇两\d]+[章节讲部分篇课回]|[一二三四五六七八九十]+[、．.]"
+    r"|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)+\.?(?!\d)|\d+[.、．)](?!\d)"
+    r"|\d+\s+(?=[^\d\s年月日号个种位%])|(?:Chapter|Section|Part)\s+\d+[.:]?)\s*")
+
+
+def typed_number(children: list, strip: bool, warn: Callable[[str, str], None]) -> list:
+    """A heading's inlines with a number typed at its start stripped (``strip``), or warned about.
+
+    Headings are numbered automatically, so a typed "1.1 BERT" would print as
+    "1.2 1.1 BERT". A heading that is only a number ("2024") is left alone.
+
+    Args:
+        children: the heading's model inlines.
+        strip: ``markdown.strip_typed_numbers``.
+        warn: called as ``warn(message, hint)`` when a typed number is kept.
+    """
+    from . import model as m
+
+    if not children or not isinstance(children[0], m.Text):
+        return children
+    match = TYPED_NUMBER.match(children[0].text)
+    if not match or match.end() == len(children[0].text):
+        return children
+    if strip:
+        return [m.Text(children[0].text[match.end():])] + list(children[1:])
+    typed = match.group(0).strip()
+    warn(f"heading starts with a typed number '{typed}'; headings are numbered automatically, so it is printed twice",
+         f"delete '{typed}', or set 'markdown: {{strip_typed_numbers: true}}' in course.yaml")
+    return children

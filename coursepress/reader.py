@@ -8,7 +8,6 @@ and data directives, and reports every problem with file and line.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Optional
 
@@ -21,8 +20,8 @@ from .errors import ContentError, ContentErrors, Problems, SourcePos
 from .bibliography import Bibliography, Source
 from .citations import Citer
 from .inlines import InlineReader
-from .mdsource import probable_end, protect_table_pipes, unclosed_fences
-from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption
+from .mdsource import closed_too_late, probable_end, protect_table_pipes, unclosed_fences
+from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption, typed_number
 from .paragraphs import read_html_block, read_paragraph
 from .limits import check_bytes, over
 from .resources import read_project_file
@@ -36,11 +35,6 @@ CONTAINERS = {"note", "tip", "warning", "notes", "slides", "handout"}
 # quotes and ::: blocks count one level each (inline limit: inlines.py).
 # Real lecture notes rarely go past 4.
 MAX_BLOCK_DEPTH = 20
-# A number typed at the start of a heading: "1.1 ", "2. ", "3、", "一、", "（二）", "第一章", "Chapter 3".
-TYPED_NUMBER = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十百零〇两\d]+[章节讲部分篇课回]|[一二三四五六七八九十]+[、．.]"
-    r"|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)+\.?(?!\d)|\d+[.、．)](?!\d)"
-    r"|\d+\s+(?=[^\d\s年月日号个种位%])|(?:Chapter|Section|Part)\s+\d+[.:]?)\s*")
 _NESTING_BLOCKS = {"bullet_list", "ordered_list", "blockquote", "container_div"}
 
 
@@ -254,7 +248,8 @@ class LectureReader:
                 children = self.inline.read(inline)
                 if children and isinstance(children[-1], m.Text):
                     children[-1] = m.Text(ID_SUFFIX.sub("", children[-1].text).rstrip())
-                children = self._typed_number(children, tok)
+                children = typed_number(children, self.meta.markdown.strip_typed_numbers,
+                                        lambda message, hint, tok=tok: self.problems.warn(self.pos(tok), message, hint))
                 depth = self._depths.get(self._index(tok), int(tok.tag[1]))
                 out.append(m.Heading(depth, number, ident, tuple(children), self.pos(tok)))
             elif kind == "paragraph_open":
@@ -288,21 +283,6 @@ class LectureReader:
                 out.extend(read_html_block(self, tok))
             i = close + 1
         return [b for b in out if b is not None]
-
-    def _typed_number(self, children: list[m.Inline], tok: Token) -> list[m.Inline]:
-        """Strip (``markdown.strip_typed_numbers``) or warn about a number typed at the heading's start."""
-        if not children or not isinstance(children[0], m.Text):
-            return children
-        match = TYPED_NUMBER.match(children[0].text)
-        if not match or match.end() == len(children[0].text):
-            return children
-        if self.meta.markdown.strip_typed_numbers:
-            return [m.Text(children[0].text[match.end():])] + children[1:]
-        typed = match.group(0).strip()
-        self.problems.warn(self.pos(tok), f"heading starts with a typed number '{typed}'; headings are numbered "
-                           "automatically, so it is printed twice",
-                           f"delete '{typed}', or set 'markdown: {{strip_typed_numbers: true}}' in course.yaml")
-        return children
 
     def _index(self, tok: Token) -> int:
         return self._token_index.get(id(tok), -1)
@@ -384,7 +364,9 @@ class LectureReader:
             self.problems.error(pos, f"unknown container '::: {name}'",
                                 f"use one of: {', '.join('::: ' + c for c in sorted(CONTAINERS))}")
             return None
-        if not tokens[close].markup and self._closed_too_late(tokens, i):
+        closed_early = closed_too_late(tokens, i) if not tokens[close].markup else None
+        if closed_early is not None:
+            self.problems.error(SourcePos(self.file, closed_early.line), closed_early.message, closed_early.hint)
             return None
         if not tokens[close].markup:
             self.problems.error(pos, f"'::: {name}' is never closed, so it swallows the rest of the file",
@@ -404,31 +386,6 @@ class LectureReader:
         if name in ("slides", "handout"):
             return m.Only(name, inner, pos)
         return m.Admonition(name, title.strip(), inner, pos)
-
-
-    def _closed_too_late(self, tokens: list[Token], i: int) -> bool:
-        """Report an unclosed container opened inside another of the same ``:::`` length at the outer one.
-
-        markdown-it's containers do not count nesting: in ``::: note`` … ``::: tip`` …
-        ``:::`` the one ``:::`` closes the note, leaving the tip open. Authors nest
-        by using more colons for the outer block, so the likelier fault is a
-        missing ``:::`` before the inner opener. True if reported that way.
-        """
-        tok = tokens[i]
-        for k in range(i - 1, -1, -1):
-            outer = tokens[k]
-            if outer.type == "container_div_open" and _matching_close(tokens, k) > i:
-                if outer.markup != tok.markup:
-                    return False
-                name = outer.info.strip().partition(" ")[0]
-                inner = tok.info.strip().partition(" ")[0]
-                line = self.pos(tok).line
-                self.problems.error(self.pos(outer), f"'::: {name}' is not closed before '::: {inner}' on line {line}, "
-                                    f"so the ':::' meant for '::: {inner}' closes it and '::: {inner}' stays open",
-                                    f"add a line ':::' before line {line}; to put one block inside another, open the "
-                                    f"outer one with more colons (':::: {name}')")
-                return True
-        return False
 
 
 def _matching_close(tokens: list[Token], i: int) -> int:

@@ -363,8 +363,11 @@ def test_webp_converted_once_into_a_private_cache(make_project, tmp_path, monkey
     entries = list(cache.iterdir())
     assert len(entries) == 1 and (cache.stat().st_mode & 0o777) == 0o700
     assert entries[0].read_bytes() == figure.image.data
-    entries[0].write_bytes(b"\x89PNG planted")       # a cache hit is used as is: the conversion ran once
-    assert load_course(root)[0].lectures[0].sections[0].blocks[0].image.data == b"\x89PNG planted"
+    planted = _png((60, 30), (1, 2, 3))
+    entries[0].write_bytes(planted)       # a cache hit is used: the conversion is made once
+    assert load_course(root)[0].lectures[0].sections[0].blocks[0].image.data == planted
+    entries[0].write_bytes(b"damaged")    # a damaged entry is converted again
+    assert load_course(root)[0].lectures[0].sections[0].blocks[0].image.data == figure.image.data
     entries[0].unlink()
     out = root / "out"
     result = run_build("pptx", "--project", str(root), "--out", str(out))
