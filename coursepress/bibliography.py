@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from . import model as m
 from .errors import ContentError, Problems, SourcePos
 from .markdown import is_cjk
 from .resources import read_project_file, resolve_path
@@ -110,23 +111,43 @@ class Bibliography:
             bib = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
             for key in keys:
                 bib.register(Citation([CitationItem(ids[key])]))
-            texts = {entry.key: str(text) for entry, text in zip(bib.items, bib.bibliography())}
+            # the style's own number (its place in the style's order) is dropped: writers print ours
+            texts = {entry.key: re.sub(rf"^\s*\[?{place}\]?\.?\s*", "", str(text))
+                     for place, (entry, text) in enumerate(zip(bib.items, bib.bibliography()), 1)}
         out = []
         for key in keys:
-            text = re.sub(r"^\s*\[?\d+\]?\.?\s*", "", texts.get(ids[key], ""))
+            text = texts.get(ids[key], "")
             out.append(bilingual(text, self.entries[key].item))
         return out
+
+
+def cited_entries(bib: Bibliography, keys: list[str]) -> tuple[m.BibEntry, ...]:
+    """The model's entries for ``keys`` (a lecture's citation order): numbered from 1, formatted.
+
+    Raises:
+        ContentError, ContentErrors: see :meth:`Bibliography.format`.
+    """
+    texts = bib.format(keys)
+    return tuple(m.BibEntry(key, number, f"ref-{key}", text, bib.entries[key].item.get("URL"))
+                 for number, (key, text) in enumerate(zip(keys, texts), 1))
 
 
 def bilingual(text: str, item: dict) -> str:
     """GB/T 7714-2015 §8.1.2: more than three authors end in "等" for Chinese entries, "et al." for others.
 
     The CSL style prints the term of its one locale (zh-CN: 等) for every entry;
-    an entry whose authors and title hold no CJK character gets "et al." instead.
+    an entry in another language gets "et al." instead. The language is the entry's
+    ``language`` field when it has one (zh…, chinese), else Chinese when its authors
+    or title hold a CJK character.
     """
-    names = " ".join(str(n.get("family", "")) + str(n.get("given", "")) + str(n.get("literal", ""))
-                     for n in item.get("author", []) if isinstance(n, dict))
-    if any(is_cjk(ch) for ch in names + str(item.get("title", ""))):
+    language = str(item.get("language", "")).lower()
+    if language:                             # the entry says (BibTeX langid/language, CSL language)
+        chinese = language.startswith(("zh", "chinese", "中文"))
+    else:
+        names = " ".join(str(n.get("family", "")) + str(n.get("given", "")) + str(n.get("literal", ""))
+                         for n in item.get("author", []) if isinstance(n, dict) and n.get("family") != "等")
+        chinese = any(is_cjk(ch) for ch in names + str(item.get("title", "")))
+    if chinese:
         return text
     return re.sub(r",\s*等(?=[.,])", ", et al", text, count=1)
 
@@ -220,11 +241,28 @@ def _read_csl_json(text: str, file: str, problems: Problems) -> list[Source]:
     return sources
 
 
+def _authors(text: str) -> list[dict]:
+    """``Wayne Xin Zhao, Kun Zhou 等`` → CSL names: a CJK name is a family name, a Western one
+    "Given Family"; a trailing 等 / et al. becomes a last name "等" (printed as GB/T writes it)."""
+    text = text.strip()
+    more = re.search(r"\s*(等|et\s+al\.?)$", text)
+    if more:
+        text = text[:more.start()]
+    names = []
+    for name in filter(None, (n.strip() for n in re.split(r"\s*(?:[,，、;；]|\band\b)\s*", text))):
+        if any(is_cjk(ch) for ch in name) or " " not in name:
+            names.append({"family": name})
+        else:
+            given, family = name.rsplit(" ", 1)
+            names.append({"family": family, "given": given})
+    return names + ([{"family": "等"}] if more else [])
+
+
 def _from_reference(ref) -> dict:
     """A course.yaml ``references:`` entry → a CSL JSON item."""
     item: dict[str, Any] = {"type": "webpage" if ref.url else "document", "title": ref.title}
     if ref.authors:
-        item["author"] = [{"literal": ref.authors}]
+        item["author"] = _authors(ref.authors)
     if ref.year:
         item["issued"] = {"date-parts": [[ref.year]]}
     if ref.url:
@@ -290,6 +328,6 @@ def load_bibliography(root: Path, meta, meta_doc, problems: Problems) -> Bibliog
         if not str(source.item.get("title", "")).strip():
             problems.error(source.pos, f"entry '{source.key}' has no title", "add a title field")
         bib.entries[source.key] = source
-    if any(True for _ in bib.entries) or meta.csl:
+    if bib.entries or meta.csl:
         bib.style = _style_path(root, meta, meta_doc, problems)
     return bib

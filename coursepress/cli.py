@@ -93,7 +93,8 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
                              reference=args.reference.resolve() if args.reference else None,
                              verbose=bool(getattr(args, "verbose", False)))
     if kinds and not args.force:      # fast path: nothing to do, nothing loaded
-        quick = up_to_date(root, kinds, settings, args.lecture, _configured_reference(root) if "pptx" in kinds else None)
+        wanted = _configured_outputs(root, kinds) if args.command in ("all", "watch") else kinds
+        quick = up_to_date(root, wanted, settings, args.lecture, _configured_reference(root) if "pptx" in kinds else None)
         if quick is not None:
             for result in quick:
                 _summary(args, result)
@@ -150,6 +151,25 @@ def _configured_reference(root: Path) -> Optional[str]:
     deck = value.get("deck") if isinstance(value, dict) else None
     reference = deck.get("reference") if isinstance(deck, dict) else None
     return reference if isinstance(reference, str) else None
+
+
+def _configured_outputs(root: Path, kinds: list[str]) -> list[str]:
+    """``kinds`` that course.yaml's ``outputs:`` lists (for the up-to-date check of ``all``); all of
+    ``kinds`` when it has none or cannot be read (loading then reports the problem)."""
+    try:
+        text = (root / "content" / "course.yaml").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return kinds
+    if not re.search(r"(?m)^outputs\s*:", text):      # the usual case: no YAML parser needed
+        return kinds
+    from .yamlsource import load_yaml
+
+    try:
+        value = load_yaml(text, "content/course.yaml").value
+    except ContentError:
+        return kinds
+    outputs = value.get("outputs") if isinstance(value, dict) else None
+    return [k for k in kinds if k in outputs] if isinstance(outputs, list) else kinds
 
 
 def usage_problem(args) -> Optional[str]:

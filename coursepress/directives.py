@@ -14,7 +14,7 @@ from .errors import Problems, SourcePos
 from .schema import Model, ModelData
 
 DIRECTIVES = {
-    "model-table": {"id", "caption", "filter", "columns", "sort"},
+    "model-table": {"id", "caption", "filter", "columns", "sort", "slide-columns"},
     "chart": {"id", "caption", "filter", "kind", "alt"},
 }
 CHART_KINDS = ("parameters", "context", "timeline", "family")
@@ -162,16 +162,17 @@ def sort_models(call: DirectiveCall, models: tuple[Model, ...], problems: Proble
     return tuple(sorted(present, key=value, reverse=descending)) + tuple(missing)
 
 
-def table_columns(call: DirectiveCall, data: ModelData, problems: Problems) -> tuple[str, ...]:
-    """The ``:columns:`` list, checked against the known and declared columns."""
-    text = call.options.get("columns", "")
+def table_columns(call: DirectiveCall, data: ModelData, problems: Problems, key: str = "columns") -> tuple[str, ...]:
+    """The ``:columns:`` list (or, with ``key`` "slide-columns", the ``:slide-columns:`` list: the
+    columns the deck shows, empty when not given), checked against the known and declared columns."""
+    text = call.options.get(key, "")
     if not text.strip():
-        return DEFAULT_COLUMNS
+        return DEFAULT_COLUMNS if key == "columns" else ()
     known = BASE_COLUMNS + tuple(data.columns)
     columns = tuple(c.strip() for c in re.split(r"[,，]", text) if c.strip())
     for column in columns:
         if column not in known:
-            problems.error(option_pos(call, "columns"), f"unknown column '{column}'",
+            problems.error(option_pos(call, key), f"unknown column '{column}'",
                            f"known columns: {', '.join(known)}")
             return ()
     return columns

@@ -212,7 +212,9 @@ class Figure:
 
 @dataclass(frozen=True)
 class ModelTable:
-    """A ``{model-table}`` directive: the selected ``models`` and ``columns`` to show."""
+    """A ``{model-table}`` directive: the selected ``models`` and ``columns`` to show; ``slide_columns``
+    the columns the deck shows (``:slide-columns:``; empty: the deck chooses, see
+    :func:`coursepress.deck.data.slide_columns`)."""
 
     models: tuple[Model, ...]
     columns: tuple[str, ...]
@@ -221,6 +223,7 @@ class ModelTable:
     ident: str
     pos: SourcePos
     kind: str = "model_table"
+    slide_columns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

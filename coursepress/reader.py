@@ -17,7 +17,7 @@ from . import model as m
 from .code import code_lines, known_language
 from .directives import CHART_KINDS, parse_directive, select_models, sort_models, table_columns, option_pos
 from .errors import ContentError, ContentErrors, Problems, SourcePos
-from .bibliography import Bibliography, Source
+from .bibliography import Bibliography, cited_entries
 from .citations import Citer
 from .inlines import InlineReader
 from .mdsource import closed_too_late, probable_end, protect_table_pipes, unclosed_fences
@@ -49,13 +49,13 @@ class LectureReader:
         data_ok: False when the data file failed to load (``data`` is then empty).
         md: the configured parser from :func:`coursepress.markdown.make_parser`.
         problems: collects errors and warnings.
-        bib: the course bibliography (entries citable as ``[@key]``); None: only course.yaml ``references``.
+        bib: the course bibliography (entries citable as ``[@key]``, see :mod:`coursepress.bibliography`).
     """
 
     def __init__(self, root: Path, path: Path, meta: CourseMeta, data: ModelData, md, problems: Problems,
                  bib: Optional[Bibliography] = None, data_ok: bool = True):
         self.root, self.path, self.meta, self.data, self.md, self.problems = root, path, meta, data, md, problems
-        self.bib = bib
+        self.bib = bib if bib is not None else Bibliography()
         # when the data file failed, directives are checked against no models: their model problems are not reported
         self.data_problems = problems if data_ok else Problems(problems.strict)
         self.file = path.resolve().relative_to(root.resolve()).as_posix()
@@ -64,8 +64,7 @@ class LectureReader:
         self.footnotes: dict[int, tuple[m.Block, ...]] = {}
         self.footnote_refs: list[m.FootnoteRef] = []
         self._numbers: dict[int, tuple[str, str]] = {}   # token index → (number, id)
-        self.citer = Citer(bib.entries if bib else [r.id for r in meta.references], problems,
-                           bool(meta.bibliography))
+        self.citer = Citer(self.bib.entries, problems, bool(meta.bibliography))
         self.inline = InlineReader(md, problems, self.pos, self.labels, self.footnotes, self.footnote_refs, self.citer)
 
     def pos(self, token: Optional[Token]) -> SourcePos:
@@ -113,8 +112,6 @@ class LectureReader:
         lecture_number = (front.order if front else 0) if settings.heading_numbers == "lecture" else None
         self._numbers = number_tokens(tokens, self._set_label, self._warn_at, lecture_number, settings.raw_html)
         self._depths = heading_depths(tokens)
-        for index, ref in enumerate(self.meta.references, 1):
-            self.labels[f"ref-{ref.id}"] = f"[{index}]"
         body = [t for t in tokens if t.type != "front_matter"]
         self._collect_footnotes(body)
         blocks = self._blocks(body, 0, len(body))
@@ -133,24 +130,13 @@ class LectureReader:
 
     def _references(self) -> Optional[tuple[m.BibEntry, ...]]:
         """The entries this lecture cites, numbered in citation order and formatted; None on error."""
-        keys = self.citer.order
-        if self.bib is None:
-            bib = Bibliography(entries={r.id: Source(r.id, {}, SourcePos("content/course.yaml"))
-                                        for r in self.meta.references})
-            texts = [". ".join(filter(None, [r.authors, r.title, str(r.year or "")])) + "."
-                     for key in keys for r in self.meta.references if r.id == key]
-        else:
-            bib = self.bib
-            try:
-                texts = bib.format(keys)
-            except ContentErrors as exc:
-                self.problems.errors.extend(exc.errors)
-                return None
-            except ContentError as exc:
-                self.problems.errors.append(exc)
-                return None
-        return tuple(m.BibEntry(key, number, f"ref-{key}", text, bib.entries[key].item.get("URL"))
-                     for number, (key, text) in enumerate(zip(keys, texts), 1))
+        try:
+            return cited_entries(self.bib, self.citer.order)
+        except ContentErrors as exc:
+            self.problems.errors.extend(exc.errors)
+        except ContentError as exc:
+            self.problems.errors.append(exc)
+        return None
 
     def _depth_ok(self, tokens: list[Token]) -> bool:
         """False (with an error at the first offending line) if blocks nest deeper than MAX_BLOCK_DEPTH."""
@@ -316,7 +302,8 @@ class LectureReader:
         if call.name == "model-table":
             columns = table_columns(call, self.data, self.data_problems)
             models = sort_models(call, models, self.data_problems)
-            return m.ModelTable(models, columns, caption, int(number), ident, pos)
+            slide_columns = table_columns(call, self.data, self.data_problems, "slide-columns")
+            return m.ModelTable(models, columns, caption, int(number), ident, pos, slide_columns=slide_columns)
         kind = call.options.get("kind", "")
         if kind not in CHART_KINDS:
             self.problems.error(option_pos(call, "kind"), f"unknown chart kind '{kind}'",

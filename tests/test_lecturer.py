@@ -251,6 +251,9 @@ def test_bilingual_et_al_rule():
     chinese = {"author": [{"family": "王小明"}], "title": "大模型"}
     assert bilingual("ZHAO W, ZHOU K, LI J, 等. A Survey[J].", english) == "ZHAO W, ZHOU K, LI J, et al. A Survey[J]."
     assert bilingual("王小明, 李四, 张三, 等. 大模型[J].", chinese) == "王小明, 李四, 张三, 等. 大模型[J]."
+    pinyin = {"author": [{"family": "Wang", "given": "X"}], "title": "Da moxing", "language": "zh-CN"}
+    assert bilingual("WANG X, LI S, ZHANG S, 等. Da moxing[J].", pinyin) == "WANG X, LI S, ZHANG S, 等. Da moxing[J]."
+    assert bilingual("王小明, 等. 大模型[J].", {**chinese, "language": "en"}) == "王小明, et al. 大模型[J]."
 
 
 def test_citation_syntax_and_labels():
@@ -454,3 +457,64 @@ def test_a_csl_json_entry_of_the_wrong_shape_is_an_error_at_its_line(make_projec
     result = run_build("check", "--project", str(root))
     assert result.code == 1 and "internal error" not in result.err
     assert "content/refs.json:3: entry 'bad' cannot be formatted" in result.err
+
+
+def test_csl_setting_names_a_style_file_or_a_shipped_style(make_project):
+    from coursepress.errors import ContentErrors
+    from coursepress.load import load_course
+
+    style = (REPO / "templates/csl/gb-t-7714-2015-numeric.csl").read_text(encoding="utf-8")
+    mine = style.replace('<text value="M"/>', '<text value="MONO"/>')      # a recognisably different style
+    lecture = "---\ntitle: x\n---\n\n# 一\n\n[@li2019]\n"
+    root = make_project(name="cslfile", lecture=lecture, course=textwrap.dedent("""\
+        title: t
+        author: a
+        date: 2024-01-15
+        version: "1"
+        bibliography: refs.bib
+        csl: styles/mine.csl
+        """), files={"content/refs.bib": BIB, "content/styles/mine.csl": mine})
+    course, _ = load_course(root)
+    assert "统计学习方法[MONO]" in course.lectures[0].references[0].text
+    (root / "content/course.yaml").write_text((root / "content/course.yaml").read_text(encoding="utf-8")
+                                              .replace("csl: styles/mine.csl", "csl: gb-t-7714"), encoding="utf-8")
+    with pytest.raises(ContentErrors, match=r"content/course.yaml:6:6: no citation style named 'gb-t-7714'"):
+        load_course(root)
+
+
+def test_course_yaml_references_still_work_in_gbt_form():
+    """The older ``references:`` list: cited as [](#ref-id), listed in GB/T form, author names parsed."""
+    from coursepress.load import load_course
+    course, _ = load_course(REPO)
+    refs = {r.key: r.text for r in course.lectures[0].references}
+    assert refs["survey"].startswith("ZHAO W X, et al. A Survey of Large Language Models[EB/OL]. (2023). https://")
+    assert refs["zhoufeng"].startswith("周枫. 当我们谈论大模型时，应该关注哪些新能力？[EB/OL]")
+
+
+@pytest.mark.slow
+def test_a_non_editable_install_carries_templates_fonts_and_the_command(tmp_path):
+    """Item 1: a wheel of this checkout, installed into a fresh virtual environment (system packages for the
+    dependencies), gives a ``coursepress`` command whose init + build work from any folder."""
+    wheels = tmp_path / "wheels"
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(REPO)],
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    wheel = next(wheels.glob("coursepress-*.whl"))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300)
+    installed = subprocess.run([str(venv / "bin/python"), "-m", "pip", "install", "--no-deps", "-q", str(wheel)],
+                               capture_output=True, text=True, timeout=600)
+    assert installed.returncode == 0, installed.stderr
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    where = subprocess.run([str(venv / "bin/python"), "-c", "import coursepress.templating as t; print(t.TOOL_ROOT)"],
+                           capture_output=True, text=True, cwd=tmp_path, env=env)
+    tool_root = Path(where.stdout.strip())
+    assert tool_root.is_relative_to(venv), where           # the installed copy, not a checkout
+    assert (tool_root / "templates/handout/handout.html.j2").is_file()
+    assert any((tool_root / "assets/fonts").glob("*.otf"))
+    command = str(venv / "bin/coursepress")
+    assert subprocess.run([command, "init", "c"], cwd=tmp_path, env=env, timeout=300).returncode == 0
+    result = subprocess.run([command, "pdf"], cwd=tmp_path / "c" / "content", env=env, capture_output=True,
+                            text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert norm("[2] 李航. 统计学习方法[M]") in norm("".join(page_texts(tmp_path / "c/dist/intro.pdf")))

@@ -36,6 +36,8 @@ def test_outputs_list_chooses_what_all_builds(make_project, tmp_path):
     result = run_build("all", "--project", str(root), "--out", str(out), "--size", "A4")
     assert result.code == 0, result.err
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["intro.pdf", "poster.pdf"]
+    again = run_build("all", "--project", str(root), "--out", str(out), "--size", "A4")
+    assert again.code == 0 and again.out.count(": up to date") == 2, again.out     # the outputs listed, no more
     single = run_build("pptx", "--project", str(root), "--out", str(out))      # a named output is built anyway
     assert single.code == 0 and (out / "intro.pptx").exists()
     bad = make_project(course=MINIMAL_COURSE + "outputs: [pdf, handout]\n", name="bad")

@@ -92,6 +92,7 @@ def long_table(rows: int = 5000) -> str:
     return "| 名称 | 数值 | 说明 |\n|---|--:|---|\n" + "".join(f"| 行{i} | {i} | 文本 |\n" for i in range(rows))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["1 MB of Markdown", "5,000-row table"])
 def test_large_input_builds_within_bounds(make_project, tmp_path, name):
     body = big_markdown() if name.startswith("1 MB") else long_table()

@@ -322,3 +322,20 @@ def test_options_that_do_not_apply_are_usage_errors(args):
     result = run_build(*args)
     assert result.code == 2
     assert "does not apply" in result.err and "Traceback" not in result.err
+
+
+def test_every_footnote_is_on_the_page_of_its_mark(make_project, tmp_path):
+    """Paragraphs of varied length, each citing a three-line footnote: some marks fall at a page foot."""
+    filler = "这是用来推动版面的正文文字，"
+    paragraphs, notes = [], []
+    for n in range(1, 41):
+        paragraphs.append(f"第{n}段{filler * (3 + n % 7)}标记{n}号[^n{n}]。")
+        notes.append(f"[^n{n}]: 脚注正文{n}号：" + "脚注的说明文字需要占好几行，" * 6)
+    lecture = "---\ntitle: 脚注\n---\n\n# 脚注位置\n\n" + "\n\n".join(paragraphs) + "\n\n" + "\n".join(notes) + "\n"
+    root = make_project(lecture=lecture)
+    result = run_build("pdf", "--project", str(root), "--out", str(tmp_path / "out"))
+    assert result.code == 0, result.err
+    pages = [t.replace("\r", "").replace("\n", "").replace(" ", "") for t in page_texts(tmp_path / "out" / "intro.pdf")]
+    for n in range(1, 41):
+        mark = next(k for k, t in enumerate(pages) if f"标记{n}号" in t)
+        assert f"脚注正文{n}号" in pages[mark], f"footnote {n} is not on page {mark + 1}, the page of its mark"

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 from .. import model as m
 from ..charts import series
 from ..errors import ContentError, SourcePos
-from ..numbers import ESTIMATE_MARK, column_title, estimate_note, field_text
+from ..numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
+from ..fonts import font_dirs
 from . import chartplan
+from .svgpicture import png_fallback
 from .blocks import runs_of
 from .nodes import CONTINUED, Para, PicturePlan, Run, SlidePlan, TablePlan
 
@@ -140,21 +142,47 @@ def _split_rows(heights: list[float], limit: float) -> list[list[int]]:
     return fewest
 
 
+TABLE_MIN_PT = 14.0          # a table may shrink to this size to fit on at most two slides
+LONG_COLUMNS = ("highlights", "notes", "url", "modalities")   # prose columns: the notes hold them first
+SLIDE_COLUMNS_MAX = 5
+
+
+def slide_columns(block: m.ModelTable) -> tuple[str, ...]:
+    """The columns a model table shows on slides: ``:slide-columns:``, else its columns without the prose
+    ones (:data:`LONG_COLUMNS`), at most :data:`SLIDE_COLUMNS_MAX`, in the directive's order."""
+    if block.slide_columns:
+        return block.slide_columns
+    short = [c for c in block.columns if c not in LONG_COLUMNS]
+    return tuple(short[:SLIDE_COLUMNS_MAX]) or block.columns[:SLIDE_COLUMNS_MAX]
+
+
 def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[list[Run]]],
                   row_pos: list[SourcePos], title: str, caption: str, notes: tuple[Para, ...],
-                  pos: SourcePos) -> list[SlidePlan]:
+                  pos: SourcePos, row_notes: list[tuple[Para, ...]] | None = None,
+                  section_notes: tuple[Para, ...] = ()) -> list[SlidePlan]:
+    """Native table slides: the rows on as few slides as possible, at most two when the text may shrink
+    (from the table placeholder's size down to :data:`TABLE_MIN_PT`), rows spread evenly, header repeated.
+
+    Notes: ``notes`` (caption, estimates) and ``row_notes`` of the slide's own rows on every slide;
+    ``section_notes`` only on the first.
+    """
     frame = planner.fit.frame("Table", "Table")
-    size = data_size_pt(planner, "Table", "table")
-    widths = _column_widths(planner, [header] + rows, size, frame.width_emu / EMU_PER_PT)
-    header_h = _row_height_pt(planner, header, widths, size)
     limit = frame.height_emu / EMU_PER_PT
-    heights = [_row_height_pt(planner, row, widths, size) for row in rows]
+    largest = data_size_pt(planner, "Table", "table")
+    size = largest
+    while True:
+        widths = _column_widths(planner, [header] + rows, size, frame.width_emu / EMU_PER_PT)
+        header_h = _row_height_pt(planner, header, widths, size)
+        heights = [_row_height_pt(planner, row, widths, size) for row in rows]
+        chunks = _split_rows(heights, limit - header_h) if all(header_h + h <= limit for h in heights) else None
+        if (chunks is not None and len(chunks) <= 2) or size - 1 < min(TABLE_MIN_PT, largest):
+            break
+        size -= 1
     for i, height in enumerate(heights):
         if header_h + height > limit:
             # Markdown rows carry no line of their own (row_pos is the table's): name the row's number
             raise ContentError(row_pos[i], f"a table row (row {i + 1}) is taller than the slide's table area even alone "
                                f"({header_h + height:.0f} pt > {limit:.0f} pt)", "shorten the row's cells")
-    chunks = _split_rows(heights, limit - header_h)
     width_emu = [int(w * EMU_PER_PT) for w in widths]
     width_emu[-1] = frame.width_emu - sum(width_emu[:-1])
     slides = []
@@ -163,44 +191,56 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
                           tuple(width_emu),
                           tuple(int(h * EMU_PER_PT) for h in [header_h] + [heights[i] for i in chunk]), size,
                           tuple(row_pos[i] for i in chunk))
-        slides.append(_data_slide(planner, "Table", title, index, pos, caption, notes,
+        own = tuple(p for i in chunk for p in (row_notes[i] if row_notes else ()))
+        slide_notes = notes + own + (section_notes if index == 0 else ())
+        slides.append(_data_slide(planner, "Table", title, index, pos, caption, slide_notes,
                                   kind="table", table=table, data_frame="Table"))
     return slides
 
 
 def model_table_slides(planner: "Planner", block: m.ModelTable, title: str,
                        section_notes: tuple[Para, ...]) -> list[SlidePlan]:
-    """The model comparison as native table slides; estimated cells carry ≈, their notes go to the notes."""
-    header = [[Run(column_title(c), bold=True)] for c in block.columns]
-    rows, positions, estimates = [], [], []
+    """The model comparison as native table slides (:func:`slide_columns`); estimated cells carry ≈; the
+    estimate notes and the cells of columns not shown go to the notes of the slide holding the row."""
+    shown = slide_columns(block)
+    hidden = [c for c in block.columns if c not in shown]
+    header = [[Run(column_title(c), bold=True)] for c in shown]
+    rows, positions, row_notes = [], [], []
+    estimated = False
     for model in block.models:
-        row = []
-        for column in block.columns:
+        row, extra = [], []
+        for column in shown:
             note = estimate_note(model, column)
             text = field_text(model, column)
             row.append([Run((ESTIMATE_MARK if note else "") + text, bold=column == "name")])
             if note:
-                estimates.append(Para((Run(f"{model.name} {FIELD_NAMES.get(column, column)}：{note}"),), 0, "bullet"))
+                estimated = True
+                extra.append(Para((Run(f"{model.name} {FIELD_NAMES.get(column, column)}：{note}"),), 0, "bullet"))
+        for column in hidden:
+            text = field_text(model, column)
+            if text and text != MISSING:
+                extra.append(Para((Run(f"{model.name} {column_title(column)}：{text}"),), 0, "bullet",
+                                  pos=SourcePos(DATA_FILE, model.line)))
         rows.append(row)
         positions.append(SourcePos(DATA_FILE, model.line))
+        row_notes.append(tuple(extra))
     caption = _caption("表", block.number, block.caption)
-    if estimates:
+    if estimated:
         caption += "（" + ESTIMATE_CAPTION + "）"
-    notes = (Para((Run(caption),)),) + tuple(estimates) + section_notes
     if not rows:
         raise ContentError(block.pos, "the model table selects no models", "check its :filter:")
-    return _table_slides(planner, header, rows, positions, title, caption, notes, block.pos)
+    return _table_slides(planner, header, rows, positions, title, caption, (Para((Run(caption),)),), block.pos,
+                         row_notes, section_notes)
 
 
 def table_slides(planner: "Planner", block: m.Table, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
-    """A Markdown table as native table slides (header repeated on continuation slides)."""
+    """A Markdown table as native table slides (header repeated on a continuation slide)."""
     header = [runs_of(c.children, bold=True) for c in block.header]
     rows = [[runs_of(c.children) for c in row] for row in block.rows]
     caption = _caption("表", block.number, block.caption)
-    notes = ((Para((Run(caption),)),) if caption else ()) + section_notes
-    if not notes:
-        notes = (Para((Run("表格：" + "、".join(m.plain_text(c.children) for c in block.header)),)),)
-    return _table_slides(planner, header, rows, [block.pos] * len(rows), title, caption, notes, block.pos)
+    notes = (Para((Run(caption),)),) if caption else ()
+    return _table_slides(planner, header, rows, [block.pos] * len(rows), title, caption, notes, block.pos,
+                         None, section_notes)
 
 
 # ---------------------------------------------------------------- charts
@@ -217,15 +257,20 @@ def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: 
 
 # ---------------------------------------------------------------- figures
 def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
-    """A figure as a picture scaled into the Chart layout's chart frame, aspect kept, alt text set.
+    """A figure as a picture scaled into the Chart layout's chart frame, aspect kept, alt text set; an SVG
+    is placed as SVG with a PNG rendering for viewers without SVG support (:mod:`.svgpicture`).
 
     Raises:
-        ContentError: an SVG image (PowerPoint needs a bitmap fallback the build cannot make).
+        ContentError: an SVG image resvg cannot render.
     """
     image = block.image
+    fallback = b""
     if image.ext == "svg":
-        raise ContentError(block.pos, f"SVG image '{image.origin[:60]}' cannot be placed on a slide",
-                           "export it as PNG and refer to the PNG")
+        try:
+            fallback = png_fallback(image.data, font_dirs(planner.course.root))
+        except ValueError as exc:
+            raise ContentError(block.pos, f"SVG image '{image.origin[:60]}' cannot be rendered for the slide ({exc})",
+                               "check the SVG opens in a browser, or export it as PNG") from None
     frame = planner.fit.frame("Chart", "Chart")
     width_px, height_px = max(image.width_px, 1), max(image.height_px, 1)
     scale = min(frame.width_emu / width_px, frame.height_emu / height_px)
@@ -233,7 +278,7 @@ def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes
     left = frame.left_emu + (frame.width_emu - width) // 2
     top = frame.top_emu + (frame.height_emu - height) // 2
     name = f"图 {block.number}" if block.number else "图片"
-    picture = PicturePlan(image.data, image.ext, block.alt, name, left, top, width, height)
+    picture = PicturePlan(image.data, image.ext, block.alt, name, left, top, width, height, fallback)
     caption = _caption("图", block.number, block.caption) or block.alt
     notes = (Para((Run(f"{name}：{block.alt}"),)),) + section_notes
     return [_data_slide(planner, "Chart", title, 0, block.pos, caption, notes,

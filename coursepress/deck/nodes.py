@@ -107,7 +107,8 @@ class ChartPlan:
 
 @dataclass(frozen=True)
 class PicturePlan:
-    """A picture: image bytes with type, alt text, and its box in EMU (aspect kept)."""
+    """A picture: image bytes with type, alt text, and its box in EMU (aspect kept); for an SVG,
+    ``fallback`` is its PNG rendering (see :mod:`coursepress.deck.svgpicture`)."""
 
     data: bytes
     ext: str
@@ -117,6 +118,7 @@ class PicturePlan:
     top_emu: int
     width_emu: int
     height_emu: int
+    fallback: bytes = b""
 
 
 @dataclass(frozen=True)

@@ -15,17 +15,35 @@ lecture cites (if any), then a closing slide.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import model as m
 from ..errors import SourcePos
 from .blocks import footnote_notes, notes_of, paras_of, prose_notes
 from .data import chart_slides, figure_slides, model_table_slides, table_slides
 from .fit import Fitter
 from .nodes import CONTINUED, DeckPlan, Para, Run, SlidePlan
+from .summary import MAX_BULLETS, Point, Summariser
 
 AGENDA = "目录"
 CLOSING = "谢谢"
 REFERENCES = "参考文献"
 DATA_BLOCKS = (m.Chart, m.ModelTable, m.Figure, m.Table)
+
+
+def nested_data(blocks) -> list:
+    """Figures, tables and charts inside list items, quotes, boxes and ``:::`` containers of ``blocks``
+    (not ``blocks`` themselves), in source order."""
+    out: list = []
+    for block in blocks:
+        children = ([b for item in block.items for b in item.blocks] if isinstance(block, m.ListBlock) else
+                    getattr(block, "blocks", ()) if isinstance(block, (m.BlockQuote, m.Admonition, m.Only)) else ())
+        for child in children:
+            if isinstance(child, DATA_BLOCKS):
+                out.append(child)
+            else:
+                out.extend(nested_data([child]))
+    return out
 
 
 class Planner:
@@ -59,7 +77,7 @@ class Planner:
         lines = [lec.meta.subtitle, f"{meta.title} · {meta.author}", meta.organisation,
                  f"{meta.date.year} 年 {meta.date.month} 月 {meta.date.day} 日"]
         body = [Para((Run(text),)) for text in lines if text]
-        notes = tuple(paras_of(lec.preamble)) or (Para((Run(f"本讲：{lec.title}。"),)),)
+        notes = tuple(paras_of(lec.preamble))   # the author's words only, none invented
         return self._text_slide("title", "Title", lec.title, self.file_pos, "Subtitle", body, notes, footer=False)
 
     def agenda_slides(self) -> list[SlidePlan]:
@@ -72,7 +90,7 @@ class Planner:
                          for sub in part.subsections)
         if not items:
             return []
-        notes = (Para((Run("本讲内容：" + "；".join(p.heading.plain for p in self.lecture.sections) + "。"),)),)
+        notes: tuple[Para, ...] = ()
         chunks = self.fit.flow("Title and Content", "Content", items, self.file_pos)
         return [self._continued("agenda", "Title and Content", AGENDA, i, self.file_pos, "Content", chunk, notes)
                 for i, chunk in enumerate(chunks)]
@@ -82,8 +100,7 @@ class Planner:
         # 一、 parts read 第一部分; a chapter-style number (3.1, with heading_numbers: lecture) stands alone
         shown = f"第{number}部分" if part.heading.number.endswith("、") else number
         sub = [Para((Run(shown),))] if number else []
-        subs = "、".join(s.heading.plain for s in part.subsections)
-        notes = (Para((Run(f"这一部分讲{part.heading.plain}" + (f"：{subs}。" if subs else "。")),)),)
+        notes: tuple[Para, ...] = ()
         return self._text_slide("section", "Section", part.heading.plain, part.heading.pos, "Subtitle", sub, notes)
 
     def reference_slides(self) -> list[SlidePlan]:
@@ -92,7 +109,7 @@ class Planner:
         if not refs:
             return []
         items = [Para((Run(f"[{ref.number}] {ref.text}"),), 0, "none", pos=self.file_pos) for ref in refs]
-        notes = (Para((Run(f"本讲引用的 {len(refs)} 篇文献，按正文中首次引用的顺序编号。"),)),)
+        notes: tuple[Para, ...] = ()
         chunks = self.fit.flow("Title and Content", "Content", items, self.file_pos)
         return [self._continued("references", "Title and Content", REFERENCES, i, self.file_pos, "Content", chunk,
                                 notes) for i, chunk in enumerate(chunks)]
@@ -100,7 +117,7 @@ class Planner:
     def closing_slide(self) -> SlidePlan:
         meta = self.course.meta
         body = [Para((Run(f"{meta.title} · {self.lecture.title}"),))]
-        notes = (Para((Run("总结本讲要点，留出时间答疑。"),)),)
+        notes: tuple[Para, ...] = ()
         return self._text_slide("closing", "Closing", CLOSING, self.file_pos, "Subtitle", body, notes, footer=False)
 
     def _continued(self, kind: str, layout: str, title: str, index: int, pos: SourcePos, body_name: str,
@@ -112,19 +129,27 @@ class Planner:
 
     # ------------------------------------------------------------ sections
     def section_slides(self, section: m.Section) -> list[SlidePlan]:
-        """Content slides of one section: its ``::: slides`` text (else its visible blocks), then its data."""
+        """Content slides of one section: its ``::: slides`` text, else a summary of its prose
+        (:mod:`.summary`), then its data slides, in source order.
+
+        Notes: each text slide gets what its bullets leave out of their paragraphs; the section's first
+        slide also gets its ``::: notes`` (or, with ``::: slides``, its prose), ``::: handout`` text and
+        call-out boxes; data slides get their own captions and notes.
+        """
         blocks = section.blocks
         slide_only = [b for b in blocks if isinstance(b, m.Only) and b.target == "slides"]
         visible = [b for b in blocks if not isinstance(b, (m.Only, m.Notes))]
         notes = notes_of(blocks)
+        boxes = tuple(paras_of([b for b in visible if isinstance(b, m.Admonition)]))
         if slide_only:
             content = [inner for b in slide_only for inner in b.blocks]
             content += [b for b in visible if isinstance(b, DATA_BLOCKS)]
-            prose = prose_notes(blocks, include_visible=True)
+            first_notes = notes or prose_notes(blocks, include_visible=True)
         else:
             content = [b for b in visible if not isinstance(b, m.Admonition)]
-            prose = prose_notes(blocks, include_visible=False)
-        text_notes = (notes or prose) + footnote_notes((section.heading, *blocks))
+            first_notes = notes + prose_notes(blocks, include_visible=False) + boxes
+        first_notes = tuple(first_notes) + footnote_notes((section.heading, *blocks))
+        summarise = Summariser(self._lines)
         title = section.heading.plain
         slides: list[SlidePlan] = []
         pending: list[m.Block] = []
@@ -132,23 +157,88 @@ class Planner:
         def flush() -> None:
             if not pending:
                 return
-            paras = paras_of(pending)
+            points = [Point(p) for p in paras_of(pending)] if slide_only else summarise.points(pending)
             pos = getattr(pending[0], "pos", section.heading.pos)
-            chunks = self.fit.flow("Title and Content", "Content", paras, pos)
-            for chunk in chunks:
+            for chunk, own in self._chunks(points, pos, cap=not slide_only):
                 slides.append(self._continued("content", "Title and Content", title,
                                               sum(1 for s in slides if s.kind == "content"), pos, "Content",
-                                              chunk, text_notes))
+                                              chunk, own))
+            for inner in nested_data(pending):   # pictures in list items or quotes: a slide right after
+                slides.extend(self.data_slides(inner, title, ()))
             pending.clear()
 
         for block in content:
             if isinstance(block, DATA_BLOCKS):
                 flush()
-                slides.extend(self.data_slides(block, title, text_notes))
+                slides.extend(self.data_slides(block, title, ()))
             elif not isinstance(block, m.Notes):
                 pending.append(block)
         flush()
+        for box in (b for b in visible if isinstance(b, m.Admonition)) if not slide_only else ():
+            for inner in nested_data([box]):   # the box's text is in the notes; its pictures get slides
+                slides.extend(self.data_slides(inner, title, ()))
+        if slides and first_notes:
+            slides[0] = replace(slides[0], notes=tuple(first_notes) + slides[0].notes)
         return slides
+
+    def _lines(self, runs, level: int) -> int:
+        """Lines ``runs`` take as a bullet of ``level`` in the content frame, at its size."""
+        frame = self.fit.frame("Title and Content", "Content")
+        para = Para(tuple(runs), level, "bullet")
+        width = frame.text_width_pt - self.fit.indent_pt(frame, para)
+        return self.fit.measurer.lines(para.segments(), width, frame.level(level).size_pt)
+
+    def _chunks(self, points: list[Point], pos: SourcePos, cap: bool):
+        """(slide paragraphs, their notes) per slide: as few slides as the frame (and, with ``cap``,
+        :data:`~.summary.MAX_BULLETS` top-level bullets) allow, the paragraphs spread evenly over them."""
+        paras = [p.para for p in points]
+        chunks = self.fit.flow("Title and Content", "Content", paras, pos)
+        plain = not any(r.code for p in paras for r in p.runs)
+        if plain:
+            tops = sum(1 for p in paras if p.level == 0)
+            wanted = max(len(chunks), -(-tops // MAX_BULLETS) if cap else 1)
+            balanced = self._balanced(paras, wanted, pos)
+            if balanced is not None:
+                chunks = balanced
+        queue = [p.notes for p in points if not any(r.code for r in p.para.runs)]
+        out = []
+        for chunk in chunks:
+            own: list[Para] = []
+            for para in chunk:
+                if not any(r.code for r in para.runs) and queue:
+                    own.extend(queue.pop(0))
+            out.append((chunk, tuple(own)))
+        return out
+
+    def _balanced(self, paras: list[Para], count: int, pos: SourcePos):
+        """``paras`` in ``count`` chunks of about equal height that each fit the frame (a nested item
+        stays with its parent), or None when no such split exists."""
+        if count <= 1:
+            return None
+        frame = self.fit.frame("Title and Content", "Content")
+        groups: list[list[Para]] = []
+        for para in paras:
+            if para.level == 0 or not groups:
+                groups.append([])
+            groups[-1].append(self.fit.sized(frame, para))
+        if len(groups) < count:
+            return None
+        heights = [self.fit.height_pt(frame, g) for g in groups]
+        target = sum(heights) / count
+        chunks: list[list[Para]] = [[]]
+        used = 0.0
+        for index, (group, height) in enumerate(zip(groups, heights)):
+            remaining = len(groups) - index
+            if chunks[-1] and (used + height / 2 > target or remaining < count - len(chunks) + 1) \
+                    and len(chunks) < count:
+                chunks.append([])
+                used = 0.0
+            chunks[-1].extend(group)
+            used += height
+        if any(self.fit.height_pt(frame, c) > frame.text_height_pt for c in chunks) or \
+                any(sum(1 for p in c if p.level == 0) > MAX_BULLETS for c in chunks):
+            return None
+        return [tuple(c) for c in chunks]
 
     def data_slides(self, block: m.Block, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
         if isinstance(block, m.ModelTable):

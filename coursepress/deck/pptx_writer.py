@@ -32,6 +32,7 @@ from .codeshapes import add_code_panels, code_spacing, colour_run, spacing
 from .glyphs import GlyphChain
 from .nodes import DeckPlan, Para, PicturePlan, Run, SlidePlan, TablePlan
 from .package import remember_partnames, reproducible_zip
+from .svgpicture import add_svg_picture
 from .layouts import ph_type, resolve
 from .reference import geometry
 
@@ -247,8 +248,12 @@ def add_table(slide, box, plan: TablePlan, fonts: Fonts, caption: str) -> None:
 
 def add_picture(slide, plan: PicturePlan, slide_plan: SlidePlan) -> None:
     try:
-        picture = slide.shapes.add_picture(io.BytesIO(plan.data), Emu(plan.left_emu), Emu(plan.top_emu),
-                                           Emu(plan.width_emu), Emu(plan.height_emu))
+        if plan.fallback:
+            picture = add_svg_picture(slide, plan.data, plan.fallback,
+                                      (plan.left_emu, plan.top_emu, plan.width_emu, plan.height_emu))
+        else:
+            picture = slide.shapes.add_picture(io.BytesIO(plan.data), Emu(plan.left_emu), Emu(plan.top_emu),
+                                               Emu(plan.width_emu), Emu(plan.height_emu))
     except Exception as exc:   # PIL/python-pptx refuse a damaged image in several ways
         raise ContentError(slide_plan.pos, f"the image of {plan.name} cannot be read ({exc})",
                            "re-export the image as PNG") from None

@@ -91,8 +91,9 @@ def lecture_texts(course: m.Course, lecture: m.Lecture) -> list[tuple[str, Sourc
     return texts
 
 
-def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, problems: Problems) -> str:
-    """Render the handout HTML of ``lecture`` (also used by tests to inspect escaping)."""
+def page_context(course: m.Course, problems: Problems) -> dict:
+    """What every handout-like page template receives (the handout and the course book): the CSS, the
+    ``handout`` settings, the build date and the helpers the block macros call."""
     faces = shipped_faces(course.root)
     stacks = font_stacks(course, faces, problems)
     env = environment(course.root)
@@ -100,12 +101,19 @@ def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, p
     theme = code_theme(course.root)
     css = env.get_template("handout/handout.css.j2").render(
         page_size=hs.page_size, orientation=hs.orientation, handout=hs, code_theme=theme, **stacks)
-    header = lecture.meta.header or lecture.title
-    html = env.get_template("handout/handout.html.j2").render(
-        course=course, lecture=lecture, css=css, build_date=build_date(course), handout=hs,
-        header_text=header, footer_text=lecture.meta.footer or course.meta.title,
-        table_notes=table_notes, make_chart=make_chart, width_class=width_class,
-        code_lines=code_lines, page_segments=page_segments, code_theme=theme)
+    return dict(css=css, build_date=build_date(course), handout=hs, table_notes=table_notes, make_chart=make_chart,
+                width_class=width_class, code_lines=code_lines, page_segments=page_segments, code_theme=theme)
+
+
+def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:
+    """Running header and footer text of ``lecture``."""
+    return dict(header_text=lecture.meta.header or lecture.title, footer_text=lecture.meta.footer or course.meta.title)
+
+
+def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, problems: Problems) -> str:
+    """Render the handout HTML of ``lecture`` (also used by tests to inspect escaping)."""
+    html = environment(course.root).get_template("handout/handout.html.j2").render(
+        course=course, lecture=lecture, **lecture_strings(course, lecture), **page_context(course, problems))
     return autospace_html(html)
 
 

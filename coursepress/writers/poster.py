@@ -208,7 +208,7 @@ def render_html(course: m.Course, sheet: Sheet, layout: Layout, content: Plan, p
     stacks = font_stacks(course, faces, problems)
     env = environment(course.root)
     widths = chart_widths(sheet, layout)
-    bars, unplotted = parameter_bars(content.models, widths["parameters"])
+    bars, unplotted = parameter_bars(content.models, widths["parameters"], layout.chart_room_rem * FONT)
     charts = {"parameters": bars, "timeline": timeline(content.models, widths["timeline"])}
     found = findings(content.models)
     page_height = sheet.height_mm * 8 if measure else sheet.height_mm

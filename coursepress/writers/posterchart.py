@@ -29,12 +29,16 @@ LANE = 1.45 * FONT     # timeline lane pitch
 PAD = 0.6 * FONT       # space between a label and what it labels
 
 
-def parameter_bars(models: tuple[Model, ...], width: float) -> tuple[ChartSpec, tuple[Model, ...]]:
+MAX_ROW = 2.0 * FONT   # bar pitch when the chart stretches to the height of its column
+
+
+def parameter_bars(models: tuple[Model, ...], width: float, room: float = 0.0) -> tuple[ChartSpec, tuple[Model, ...]]:
     """Horizontal bars of each model's largest size (billions, log axis), largest first.
 
     Args:
         models: the course's models.
         width: chart width in SVG units (the height follows from the number of bars).
+        room: SVG units the chart may grow in height, spread over the bars (pitch at most :data:`MAX_ROW`).
 
     Returns:
         ``(spec, unplotted)``: the shapes, and the models without a published size
@@ -55,13 +59,14 @@ def parameter_bars(models: tuple[Model, ...], width: float) -> tuple[ChartSpec, 
     value_w = max([text_width(t, FONT) for t in texts] or [0.0]) + PAD
     plot_x, plot_y = label_w, 2.0
     plot_w = max(width - label_w - value_w, 4 * FONT)
-    plot_h = ROW * len(pairs)
-    bar_h = 0.76 * ROW
+    row = min(ROW + room / max(len(pairs), 1), MAX_ROW)
+    plot_h = row * len(pairs)
+    bar_h = min(0.76 * row, 1.1 * FONT)
 
     def x_of(v: float) -> float:
         return plot_x + (math.log10(v) - lo) / (hi - lo) * plot_w
 
-    bars = tuple(Bar(name, text, plot_x, plot_y + i * ROW + (ROW - bar_h) / 2, max(x_of(v) - plot_x, 2.0), bar_h,
+    bars = tuple(Bar(name, text, plot_x, plot_y + i * row + (row - bar_h) / 2, max(x_of(v) - plot_x, 2.0), bar_h,
                      m.open, "parameters_b" in m.estimated)
                  for i, ((m, v), text, name) in enumerate(zip(pairs, texts, names)))
     tick_marks: list[Tick] = []

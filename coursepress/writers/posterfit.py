@@ -107,11 +107,14 @@ def sheet_for(course: m.Course, settings: BuildSettings) -> Sheet:
 
 @dataclass(frozen=True)
 class Layout:
-    """Type and spacing of one attempt: table text size in pt, table columns, extra gap per section in mm."""
+    """Type and spacing of one attempt: body text size in pt, table columns, extra gap per section in mm,
+    and ``chart_room_rem``: height (in rem of the body) by which the chart column may grow to end with
+    the table column (the bar chart spreads it over its rows)."""
 
     table_pt: float
     table_columns: int
     gap_mm: float = 0.0
+    chart_room_rem: float = 0.0
 
 
 def _boxes(box):
@@ -127,25 +130,32 @@ class Measure:
     height_mm: float
     overrun_mm: float
     row_mm: float
+    column_gap_mm: float = 0.0      # how much shorter column b (chart, notes) is than column a (table)
 
 
 def measure(document, sheet: Sheet) -> Measure:
-    """Read the laid-out box tree: bottom of ``.poster``, text past the right margin, mean row height."""
+    """Read the laid-out box tree: bottom of ``.poster``, text past the right margin, mean row height,
+    and how much taller the content of ``.col-a`` is than that of ``.col-b``."""
     page = document.pages[0]._page_box
     top = page.content_box_y()
     right = page.content_box_x() + page.width
     bottom, overrun, rows = 0.0, 0.0, []
+    columns = {}
     for box in _boxes(page):
         element = getattr(box, "element", None)
         classes = (element.get("class") or "").split() if element is not None else []
         if "poster" in classes and box.element_tag == "main":
             bottom = max(bottom, box.position_y + box.margin_height())
+        for name in ("col-a", "col-b"):
+            if name in classes and name not in columns:        # content height, not the stretched grid cell
+                columns[name] = sum(child.margin_height() for child in getattr(box, "children", ()))
         if box.element_tag == "tr" and "model" in classes:
             rows.append(box.margin_height())
         if type(box).__name__ == "TextBox":
             overrun = max(overrun, box.position_x + box.width - right)
     row = (sum(rows) / len(rows)) if rows else 0.0
-    return Measure((bottom - top) / PX_PER_MM, overrun / PX_PER_MM, row / PX_PER_MM)
+    spare = columns.get("col-a", 0.0) - columns.get("col-b", 0.0)
+    return Measure((bottom - top) / PX_PER_MM, overrun / PX_PER_MM, row / PX_PER_MM, spare / PX_PER_MM)
 
 
 def _text_sizes(box, fine: bool, found: list) -> None:
@@ -227,17 +237,20 @@ def fit(sheet: Sheet, columns: int, natural, tried: list, final) -> Optional[tup
     tried.append((lo, at_lo))
     if at_lo.height_mm > avail or at_lo.overrun_mm > 0.5:
         return None
+    # Column b grows by what column a is taller (in rem, so at any body size), so the bar chart ends with
+    # the table instead of leaving a hole; the natural height does not change.
+    room = 0.9 * max(at_lo.column_gap_mm, 0.0) * PT_PER_MM / lo.table_pt
     size = min(sheet.max_pt, lo.table_pt * (avail / at_lo.height_mm) ** (1 / FIT_EXPONENT))
     for _ in range(6):
         at_floor = size <= lo.table_pt
         size = max(size, lo.table_pt)
         predicted = at_lo.height_mm * (size / lo.table_pt) ** FIT_EXPONENT
-        layout = Layout(round(size, 2), columns, max(avail - predicted, 0.0) / 4)
+        layout = Layout(round(size, 2), columns, max(avail - predicted, 0.0) / 4, room)
         done = final(layout)
         if done:
             spare = avail - done[2].height_mm
             if spare > FILL_SLACK * avail:      # the prediction overestimated: widen the gaps once more
-                wider = Layout(layout.table_pt, columns, layout.gap_mm + spare / 4)
+                wider = Layout(layout.table_pt, columns, layout.gap_mm + spare / 4, room)
                 again = final(wider)
                 if again:
                     return wider, again[0], again[1]

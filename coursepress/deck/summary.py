@@ -1,0 +1,119 @@
+"""Slides that summarise a section written as prose (no ``::: slides``), the rest in the speaker notes.
+
+The rule (docs/content-format.md, "Slides from prose"): each paragraph gives
+one bullet, its bold lead-in (``**标签：**正文``) if it starts with one, else
+its first sentence; a bullet longer than :data:`MAX_LINES` lines at body size
+is its first clause that fits, ending in "…". What a bullet does not show of
+its paragraph (the sentences after the first, or the whole paragraph when the
+bullet was shortened) goes to the notes of the slide that shows the bullet.
+List items stay bullets (shortened the same way); code stays code. So every
+sentence is on a slide or in that slide's notes, and the notes hold only the
+author's words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .. import model as m
+from .blocks import paras_of, runs_of
+from .nodes import Para, Run
+
+MAX_LINES = 2
+MAX_BULLETS = 6
+SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*|(?<=[.!?])\s+")
+CLAUSE_END = re.compile(r"[，；：,;:]")
+
+
+@dataclass(frozen=True)
+class Point:
+    """One slide paragraph and the notes that go with it (what of its source it does not show)."""
+
+    para: Para
+    notes: tuple[Para, ...] = ()
+
+
+def split_runs(runs: list[Run], at: int) -> tuple[list[Run], list[Run]]:
+    """``runs`` cut at character offset ``at`` of their joined text (formatting kept on both sides)."""
+    head, tail, seen = [], [], 0
+    for run in runs:
+        if seen + len(run.text) <= at:
+            head.append(run)
+        elif seen >= at:
+            tail.append(run)
+        else:
+            cut = at - seen
+            head.append(replace(run, text=run.text[:cut]))
+            tail.append(replace(run, text=run.text[cut:]))
+        seen += len(run.text)
+    return head, tail
+
+
+def _strip(runs: list[Run]) -> tuple[Run, ...]:
+    runs = [r for r in runs if r.text]
+    if runs:
+        runs[0] = replace(runs[0], text=runs[0].text.lstrip())
+        runs[-1] = replace(runs[-1], text=runs[-1].text.rstrip())
+    return tuple(r for r in runs if r.text)
+
+
+def lead(runs: list[Run]) -> int:
+    """Length of the paragraph's lead: its bold lead-in, else its first sentence (the whole text if one)."""
+    text = "".join(r.text for r in runs)
+    if runs and runs[0].bold and len(runs) > 1 and runs[0].text.strip():
+        return len(runs[0].text)
+    match = SENTENCE_END.search(text)
+    return match.end() if match else len(text)
+
+
+class Summariser:
+    """Turns a section's prose blocks into :class:`Point` lists, measuring bullets with ``lines``:
+    a function (runs, level) → number of lines at body size."""
+
+    def __init__(self, lines) -> None:
+        self.lines = lines
+
+    def shorten(self, runs: list[Run], level: int) -> tuple[tuple[Run, ...], bool]:
+        """``runs`` if they fit :data:`MAX_LINES` lines, else their longest clause-ending prefix that
+        fits, with "…" (True when shortened)."""
+        if self.lines(runs, level) <= MAX_LINES:
+            return tuple(runs), False
+        text = "".join(r.text for r in runs)
+        cuts = [mt.end() for mt in CLAUSE_END.finditer(text)] + list(range(len(text) - 1, 0, -1))
+        for cut in sorted(set(cuts), reverse=True):
+            head = list(_strip(split_runs(runs, cut)[0])) + [Run("…")]
+            if self.lines(head, level) <= MAX_LINES:
+                return tuple(head), True
+        return (Run(text[:8] + "…"),), True
+
+    def paragraph(self, runs: list[Run], level: int = 0, bullet: str = "bullet", number: int = 0,
+                  pos=None, item: bool = False) -> Point:
+        """A paragraph's lead as a bullet, the rest as notes; a list ``item`` is kept whole if it fits."""
+        whole = Para(_strip(runs), level, bullet, number, pos=pos)
+        head, tail = split_runs(runs, len("".join(r.text for r in runs)) if item else lead(runs))
+        shown, cut = self.shorten(list(_strip(head)), level)
+        if not item and shown and shown[-1].text.endswith(("：", ":")):
+            shown = shown[:-1] + (replace(shown[-1], text=shown[-1].text.rstrip("：:")),)
+        para = Para(shown, level, bullet, number, pos=pos)
+        if cut:
+            return Point(para, (replace(whole, level=0, bullet="none", number=0),))
+        rest = _strip(tail)
+        return Point(para, (Para(rest, pos=pos),) if rest else ())
+
+    def points(self, blocks) -> list[Point]:
+        """Slide points of ``blocks`` (paragraphs, lists, quotes, code); other blocks are skipped."""
+        out: list[Point] = []
+        for block in blocks:
+            if isinstance(block, m.Paragraph):
+                out.append(self.paragraph(runs_of(block.children), pos=block.pos))
+            elif isinstance(block, m.ListBlock):
+                for para in paras_of([block]):
+                    if para.runs and not any(r.code for r in para.runs) and para.bullet != "none":
+                        out.append(self.paragraph(list(para.runs), para.level, para.bullet, para.number, para.pos,
+                                                  item=True))
+                    else:
+                        out.append(Point(para))
+            else:
+                out.extend(Point(para) for para in paras_of([block]))
+        return out

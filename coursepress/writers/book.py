@@ -1,0 +1,79 @@
+"""Course book writer: every lecture in order in one PDF (``<out>/book.pdf``).
+
+One cover for the course, one table of contents over all lectures (each lecture
+an entry, its headings below it down to ``handout.toc_depth`` − 1), one PDF
+outline (lectures at level 1, their parts below) and continuous page numbers.
+Each lecture's text is the handout's own (``handout/lecture-body.html.j2``),
+so the book and the handouts never differ in content; the handout's print
+settings (``duplex``, ``cover``, ``toc``) apply. Ids are prefixed with the
+lecture name so references stay inside their lecture.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import model as m
+from ..errors import Problems, SourcePos
+from ..fonts import check_coverage, shipped_faces
+from ..output import atomic_write
+from ..templating import autospace_html, environment
+from . import BuildSettings, Output
+from .handout import lecture_strings, lecture_texts, page_context
+from .pdfengine import PdfEngine, overflows, preload  # noqa: F401 (preload: writer API)
+
+FILE_NAME = "book.pdf"
+_IDS = re.compile(r'(\s(?:id|for)=")')
+_REFS = re.compile(r'((?:\s|:)href="#|url\(#)')
+_LINES = re.compile(r'\sdata-line="(\d+)"')
+LINE_BASE = 1_000_000       # data-line of lecture k in the book: k × LINE_BASE + its own line
+
+
+def prefixed(html: str, name: str, index: int) -> str:
+    """``html`` of one lecture with every id and fragment reference prefixed ``NAME--``, and its source lines
+    offset by ``index`` × :data:`LINE_BASE` so a layout problem can be traced back to the lecture."""
+    html = _IDS.sub(rf"\g<1>{name}--", html)
+    html = _REFS.sub(rf"\g<1>{name}--", html)
+    return _LINES.sub(lambda m: f' data-line="{index * LINE_BASE + int(m.group(1))}"', html)
+
+
+def render_html(course: m.Course, settings: BuildSettings, problems: Problems) -> str:
+    """The book's HTML: every lecture's text in course order behind one cover and contents."""
+    from markupsafe import Markup
+
+    env = environment(course.root)
+    context = page_context(course, problems)
+    body = env.get_template("handout/lecture-body.html.j2")
+    lectures = []
+    for index, lecture in enumerate(course.lectures, 1):
+        html = body.render(course=course, lecture=lecture, **lecture_strings(course, lecture), **context)
+        lectures.append((lecture, Markup(prefixed(html, lecture.name, index))))
+    return autospace_html(env.get_template("handout/book.html.j2").render(course=course, lectures=lectures, **context))
+
+
+def write(course: m.Course, settings: BuildSettings) -> Output:
+    """Build ``<out_dir>/book.pdf``.
+
+    Raises:
+        ContentErrors: uncovered characters under ``--strict``; content past the page edge (at its lecture's line).
+        BuildError: a resource the HTML asked for was refused (see :class:`PdfEngine`).
+    """
+    problems = Problems(settings.strict)
+    faces = shipped_faces(course.root)
+    for lecture in course.lectures:
+        check_coverage(lecture_texts(course, lecture), faces, problems)
+    html = render_html(course, settings, problems)
+    problems.raise_if_any()
+    engine = PdfEngine(course, "course book")
+    document = engine.render(html)
+    for page, line, over_mm in overflows(document):
+        lecture = course.lectures[line // LINE_BASE - 1] if line >= LINE_BASE else None
+        where = SourcePos(lecture.source.relative_to(course.root).as_posix(), line % LINE_BASE) if lecture \
+            else SourcePos("content/course.yaml")
+        problems.error(where, f"content runs {over_mm:.0f} mm past the page edge on page {page} of the course book "
+                       "and would be cut off", "split the table or shorten the long words or values in it")
+    problems.raise_if_any()
+    path = atomic_write(settings.out_dir / FILE_NAME, engine.pdf_bytes(document, html))
+    engine.close()
+    return Output(path, f"{len(document.pages)} pages, {len(course.lectures)} lectures",
+                  [str(w) for w in problems.warnings])
