@@ -22,6 +22,7 @@ https://www.w3.org/TR/clreq/) as ctex/LaTeX applies them:
   characters when a break elsewhere avoids it.
 
 Text inside pre, code, svg, style, math and across block boundaries is left alone.
+An inline formula drawing (``<img class="math">``) counts as a Latin word.
 Works on serialised HTML from the templates (tags never contain text).
 """
 
@@ -120,6 +121,8 @@ def autospace_html(html: str) -> str:
                     skip += -1 if match.group(1) else 1
                     skip = max(skip, 0)
                     visible.append(None)
+                elif name == "img" and 'class="math' in part and not skip:
+                    visible.append((index, -1))      # an inline formula: spaced like a Latin word
                 elif name in _BLOCK_TAGS:
                     visible.append(None)
                 elif name == "span":       # a heading or contents number is set apart by its own margin
@@ -135,7 +138,7 @@ def autospace_html(html: str) -> str:
             visible.extend((index, k) for k in range(len(part)))
             if part:
                 text_parts.append(index)
-    chars = [None if v is None else parts[v[0]][v[1]] for v in visible]
+    chars = [None if v is None else "x" if v[1] < 0 else parts[v[0]][v[1]] for v in visible]
     gaps: set[tuple[int, int]] = set()
     for k, place in enumerate(visible):
         if place is None or not k:
@@ -145,6 +148,9 @@ def autospace_html(html: str) -> str:
                      or (_LATIN_CHAR.match(prev) and _HAN_CHAR.match(char))):
             gaps.add(place)
     out = list(parts)
+    for index, k in gaps:
+        if k < 0:              # the gap before a formula's <img>
+            out[index] = " " + out[index]
     openers: dict[int, str] = {}       # index of a closing inline tag → its opening tag
     stack: list[tuple[str, str]] = []
     for index in range(1, len(parts), 2):

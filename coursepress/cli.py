@@ -15,11 +15,19 @@ import time
 from pathlib import Path
 from typing import NoReturn, Optional
 
-from .errors import BuildError, ContentError, ContentErrors
+from . import stop
+from .errors import BuildError, ContentError, ContentErrors, InternalError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 KINDS = {"pdf": ["pdf"], "pptx": ["pptx"], "poster": ["poster"], "all": ["pdf", "pptx", "poster"], "check": []}
 POSTER_SIZES = ("A0", "A1", "A2", "A3", "A4")
+
+
+def _out_path(text: str) -> Path:
+    """``--out``'s value as a path; an empty one is refused (it would mean the current folder)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the output folder is empty; name one, for example --out dist")
+    return Path(text)
 
 
 def parser(prog: str = "coursepress") -> argparse.ArgumentParser:
@@ -35,7 +43,7 @@ def parser(prog: str = "coursepress") -> argparse.ArgumentParser:
     p.add_argument("--project", type=Path, default=None,
                    help="project folder holding content/ (default: the current folder if it has content/, "
                         "else the nearest parent that has)")
-    p.add_argument("--out", type=Path, default=None, help="output folder (default: PROJECT/dist)")
+    p.add_argument("--out", type=_out_path, default=None, help="output folder (default: PROJECT/dist)")
     p.add_argument("--lecture", metavar="NAME", help="build only this lecture (file stem in content/lectures)")
     p.add_argument("--strict", action="store_true", help="treat warnings (missing glyphs, missing values) as errors")
     p.add_argument("--force", action="store_true", help="rebuild even if outputs are up to date")
@@ -60,12 +68,16 @@ def _say(args, text: str) -> None:
 MAX_ERRORS_PER_FILE = 50
 
 
-def _report(exc: BaseException) -> None:
+def _report(exc: BaseException, verbose: bool = False) -> None:
     errors = exc.errors if isinstance(exc, ContentErrors) else [exc]
     for warning in dict.fromkeys(str(w) for w in getattr(exc, "warnings", [])):
         print(f"warning: {warning}", file=sys.stderr)
     shown: dict[str, int] = {}
     for err in errors:
+        if isinstance(err, InternalError):
+            print(err.detail if verbose and err.detail else "", end="", file=sys.stderr)
+            print(err, file=sys.stderr)
+            continue
         file = err.pos.file if isinstance(err, ContentError) else ""
         shown[file] = shown.get(file, 0) + 1
         if shown[file] <= MAX_ERRORS_PER_FILE:
@@ -81,9 +93,12 @@ def _report(exc: BaseException) -> None:
 def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dict] = None) -> int:
     """Load, validate and build ``kinds``; returns an exit code.
 
-    ``together``: see :func:`pipeline.build`; ``parsed``: see :func:`load.load_course`.
+    The outputs' fingerprints are taken before anything is read (see
+    :func:`pipeline.fingerprint`), and outputs sharing a file are refused
+    before anything is loaded. ``together``: see :func:`pipeline.build`;
+    ``parsed``: see :func:`load.load_course`.
     """
-    from .pipeline import build, chosen_kinds, up_to_date
+    from .pipeline import build, chosen_kinds, collisions, fingerprints, lecture_names, up_to_date
     from .writers import BuildSettings
 
     root = args.project.resolve()
@@ -92,15 +107,26 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
                              poster_landscape=args.landscape, print_ready=args.print_ready,
                              reference=args.reference.resolve() if args.reference else None,
                              verbose=bool(getattr(args, "verbose", False)))
-    if kinds and not args.force:      # fast path: nothing to do, nothing loaded
-        wanted = _configured_outputs(root, kinds) if args.command in ("all", "watch") else kinds
-        quick = up_to_date(root, wanted, settings, args.lecture, _configured_reference(root) if "pptx" in kinds else None)
-        if quick is not None:
-            for result in quick:
-                _summary(args, result)
-            return EXIT_OK
+    clash = collisions(root, settings)
+    if clash:
+        raise ContentErrors(clash)
+    stamps = None
+    if kinds:
+        names = [n for n in lecture_names(root) if args.lecture is None or n == args.lecture]
+        stamps = fingerprints(root, kinds, settings, names, _configured_reference(root) if "pptx" in kinds else None)
+        if not args.force:      # fast path: nothing to do, nothing loaded
+            wanted = _configured_outputs(root, kinds) if args.command in ("all", "watch") else kinds
+            quick = up_to_date(root, wanted, settings, args.lecture, stamps)
+            if quick is not None:
+                for result in quick:
+                    _summary(args, result)
+                return EXIT_OK
+    from .commit import state_problem
     from .load import load_course
 
+    note = state_problem(out_dir) if kinds else None
+    if note:
+        print(f"warning: {note}", file=sys.stderr)
     course, problems = load_course(root, strict=args.strict, lecture=args.lecture, parsed=parsed)
     for warning in problems.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -113,7 +139,8 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
     kinds, notes = chosen_kinds(course, kinds, everything=args.command in ("all", "watch"))
     for note in notes:
         _say(args, note)
-    build(course, kinds, settings, force=args.force, on_result=lambda result: _summary(args, result), together=together)
+    build(course, kinds, settings, force=args.force, on_result=lambda result: _summary(args, result),
+          together=together, stamps=stamps)
     return EXIT_OK
 
 
@@ -193,8 +220,9 @@ def usage_problem(args) -> Optional[str]:
             return f"unknown poster size '{args.size}'; use one of {', '.join(POSTER_SIZES)}"
     if not (args.project / "content").is_dir():
         return f"{args.project}: no content/ folder here; use --project DIR"
-    if args.out is not None and args.out.exists() and not args.out.is_dir():
-        return f"--out {args.out} is a file, not a folder; name a folder for the outputs"
+    problem = out_problem(args)
+    if problem:
+        return problem
     if args.reference is not None and not args.reference.is_file():
         return f"--reference {args.reference}: no such file; name a .pptx reference deck"
     if args.lecture:
@@ -226,18 +254,31 @@ def exit_now(code: int) -> NoReturn:
     os._exit(code)
 
 
-def _exit_on_sigterm() -> None:
-    """Turn SIGTERM (``kill PID``) into ``SystemExit(143)``, as Ctrl-C is turned into KeyboardInterrupt,
-    so a stopped build still removes its staging folder and stops its build processes."""
-    import signal
+def out_problem(args) -> Optional[str]:
+    """What is wrong with ``--out`` (and ``SOURCE_DATE_EPOCH``), or None.
 
-    def stop(signum, _frame):
-        raise SystemExit(128 + signum)
-
-    try:
-        signal.signal(signal.SIGTERM, stop)
-    except ValueError:        # not the main thread (an embedding program): leave its handlers alone
-        pass
+    Refused: a file, and a folder inside ``content/``, ``templates/`` or
+    ``assets/`` (``watch`` would see every output it writes as a change to the
+    sources and rebuild for ever, and outputs would become inputs of the
+    fingerprints). An empty ``--out`` is refused by :func:`_out_path`.
+    """
+    if args.out is not None:
+        out = args.out.resolve()
+        for name in ("content", "templates", "assets"):
+            source = (args.project / name).resolve()
+            if out == source or out.is_relative_to(source):
+                return (f"--out {args.out} is inside the project's {name}/ folder, whose files are sources: outputs "
+                        f"there would be read as sources (and watch would rebuild for ever); choose a folder outside "
+                        f"{name}/, e.g. --out dist")
+        if args.out.exists() and not args.out.is_dir():
+            return f"--out {args.out} is a file, not a folder; name a folder for the outputs"
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None and epoch != "":
+        # PDF dates hold years 0000-9999 (ISO 32000-1 §7.9.4); 253402300799 is 9999-12-31T23:59:59Z
+        if not epoch.isascii() or not epoch.isdigit() or int(epoch) > 253402300799:
+            return (f"SOURCE_DATE_EPOCH={epoch[:40]!r} is not a time a PDF can hold; set it to whole seconds "
+                    "since 1970-01-01 UTC before the year 10000 (e.g. $(date +%s)) or unset it")
+    return None
 
 
 def find_project(start: Path) -> Optional[Path]:
@@ -253,7 +294,7 @@ def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None, 
     (or a parent) holds ``content/`` (``build.py`` passes its own folder, the example course).
     """
     args = parser(prog).parse_args(argv)
-    _exit_on_sigterm()
+    stop.install()
     if args.command == "init":
         from .scaffold import init_course
         command = prog if default_root is None else f"python {default_root / prog} --project ."
@@ -278,7 +319,7 @@ def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None, 
     try:
         code = run_once(args, KINDS[args.command])
     except (ContentErrors, ContentError, BuildError) as exc:
-        _report(exc)
+        _report(exc, args.verbose)
         return EXIT_CONTENT
     except KeyboardInterrupt:
         print("interrupted: the outputs in the output folder are the last complete ones", file=sys.stderr)
@@ -286,7 +327,8 @@ def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None, 
     except Exception as exc:  # an internal error: say so plainly, traceback only with -v
         if args.verbose:
             raise
-        print(f"internal error: {type(exc).__name__}: {exc} (run with -v for details)", file=sys.stderr)
+        print(f"internal error: {type(exc).__name__}: {exc}; this is a bug, please report it "
+              "(run with -v for details)", file=sys.stderr)
         return EXIT_CONTENT
     if args.verbose:
         print(f"total {time.perf_counter() - start:.2f} s", file=sys.stderr)

@@ -14,14 +14,18 @@ one indentation level deeper, and so on.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
+from .cachedir import cache_folder, read_private, write_private
 from .templating import search_path
 
+CACHE_VERSION = 1   # of the cached lexing results (raise it when _CATEGORIES or the file format change)
 # Fence languages of notebook and program output: shown as they are, never highlighted.
 OUTPUT_LANGUAGES = frozenset({"text", "output", "txt", "plain", "plaintext", "console-output"})
 # Pygments token type (by its dotted name, most specific first) → colour category of the theme.
@@ -54,7 +58,8 @@ class CodeTheme:
     slides (pt); ``slide_line`` is the fixed line pitch on slides as a multiple
     of the size; ``slide_pad_pt`` the panel's margin around code on slides (pt);
     ``page_lines`` is how many handout lines a block may have and
-    still be kept on one page.
+    still be kept on one page; ``mark_columns`` the width (columns) from which a
+    handout line may wrap and so carries the wrap mark.
     """
 
     colours: dict[str, str]
@@ -65,6 +70,7 @@ class CodeTheme:
     slide_line: float
     slide_pad_pt: float
     page_lines: int
+    mark_columns: int
 
 
 @lru_cache(maxsize=8)
@@ -82,7 +88,8 @@ def code_theme(root: Path) -> CodeTheme:
             slides = data["slides"]
             return CodeTheme(dict(data["colours"]), dict(data["code"]), dict(data["output"]),
                              float(slides["max_pt"]), float(slides["min_pt"]), float(slides["line"]),
-                             float(slides["pad_pt"]), int(data["handout"]["page_lines"]))
+                             float(slides["pad_pt"]), int(data["handout"]["page_lines"]),
+                             int(data["handout"]["mark_columns"]))
     raise FileNotFoundError("templates/code/theme.toml")
 
 
@@ -191,15 +198,56 @@ class CodeLine:
     def text(self) -> str:
         return "".join(s.text for s in self.spans)
 
+    @property
+    def columns(self) -> int:
+        """Width in monospace columns: 2 for East Asian wide and full-width characters (UAX #11), else 1."""
+        import unicodedata
+
+        return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in self.text)
+
 
 @lru_cache(maxsize=512)
-def code_lines(text: str, language: str) -> tuple[CodeLine, ...]:
-    """The highlighted lines of a code block (see :func:`highlight`) with their indentation.
+def lex(text: str, language: str) -> tuple[bool, tuple[CodeLine, ...]]:
+    """Whether Pygments knows ``language`` (:func:`known_language`) and the highlighted lines of ``text``.
 
-    Cached: the reader calls it while loading, so the writers (forked after loading) reuse the result.
+    Kept in memory (the reader calls it while loading, so the writers forked
+    after loading reuse it) and in the per-user cache folder, keyed by a hash
+    of the text, the language and the Pygments version, so a rebuild does not
+    import Pygments' lexers (≈ 0.2 s) again.
     """
-    lines = highlight(text, language)
-    return tuple(CodeLine(spans, indent_of("".join(s.text for s in spans))) for spans in lines)
+    import pygments
+
+    key = hashlib.sha256(f"{CACHE_VERSION}|{pygments.__version__}|{language}|{text}".encode()).hexdigest()[:32]
+    try:
+        folder: Optional[Path] = cache_folder("code")
+    except OSError:
+        folder = None
+    cached = _read_cache(folder / f"{key}.json") if folder is not None else None
+    if cached is not None:
+        known, lines = cached
+    else:
+        known, lines = known_language(language), [list(spans) for spans in highlight(text, language)]
+        if folder is not None:
+            payload = {"known": known, "lines": [[[s.category, s.text] for s in line] for line in lines]}
+            try:
+                write_private(folder, f"{key}.json", json.dumps(payload, ensure_ascii=False).encode())
+            except OSError:
+                pass     # a full or read-only cache only costs time
+    return known, tuple(CodeLine(tuple(spans), indent_of("".join(s.text for s in spans))) for spans in lines)
+
+
+def _read_cache(path: Path) -> Optional[tuple[bool, list[list[Span]]]]:
+    """A cached :func:`lex` result, or None when missing or unreadable."""
+    try:
+        data = json.loads(read_private(path))
+        return bool(data["known"]), [[Span(str(c), str(t)) for c, t in line] for line in data["lines"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def code_lines(text: str, language: str) -> tuple[CodeLine, ...]:
+    """The highlighted lines of a code block (see :func:`highlight`, :func:`lex`) with their indentation."""
+    return lex(text, language)[1]
 
 
 def page_segments(lines: tuple[CodeLine, ...]) -> list[tuple[CodeLine, ...]]:

@@ -108,3 +108,27 @@ def rel(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return str(path)
+
+
+class InternalError(BuildError):
+    """A bug: an exception no check foresaw, named with the file being processed.
+
+    ``detail`` is the formatted traceback (shown with ``-v``); it survives the
+    trip back from a build process, where the traceback object does not.
+    """
+
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.detail = detail
+
+    def __reduce__(self):
+        return (type(self), (str(self), self.detail))
+
+
+def internal_error(exc: BaseException, processing: str) -> InternalError:
+    """An :class:`InternalError` for ``exc`` raised while ``processing`` (a file, and what of it)."""
+    import traceback
+
+    detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    return InternalError(f"internal error: {type(exc).__name__}: {exc} while processing {processing}; "
+                         "this is a bug, please report it with this message (run with -v for details)", detail)

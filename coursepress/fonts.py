@@ -122,12 +122,27 @@ def shipped_faces(root: Path) -> tuple[FontFace, ...]:
     for folder in font_dirs(root):
         for path in sorted(folder.iterdir()):
             if path.suffix.lower() in FONT_SUFFIXES:
-                face = _read_face(path, path.stat().st_mtime)
+                face = _checked_face(path, root)
                 key = (face.family, face.weight, face.italic)
                 if key not in seen:
                     seen.add(key)
                     faces.append(face)
     return tuple(faces)
+
+
+def _checked_face(path: Path, root: Path) -> FontFace:
+    """:func:`_read_face`, with a file that is not a readable font reported as a build error naming it.
+
+    Raises:
+        BuildError: the file is not a font fontTools can read (truncated, another format, a broken link).
+    """
+    try:
+        return _read_face(path, path.stat().st_mtime)
+    except Exception as exc:                 # noqa: BLE001 — fontTools raises many kinds for a broken file
+        from .errors import BuildError, rel
+
+        raise BuildError(f"{rel(path, root)}: not a font file that can be read ({type(exc).__name__}: {exc}); "
+                         "replace it with a working .ttf/.otf file or remove it") from None
 
 
 def families(faces: tuple[FontFace, ...]) -> set[str]:

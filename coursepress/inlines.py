@@ -16,6 +16,7 @@ from . import model as m
 from .citations import Citer
 from .errors import Problems, SourcePos
 from .markdown import is_cjk
+from .mathtex import tex_problems
 from .pictures import ADVICE, html_in_text
 from .sanitize import sanitize_html
 
@@ -41,11 +42,40 @@ class InlineReader:
 
     def __init__(self, md, problems: Problems, pos: Callable[[Token], SourcePos], labels: dict[str, str],
                  footnotes: dict[int, tuple[m.Block, ...]], footnote_refs: list[m.FootnoteRef],
-                 citer: Optional[Citer] = None):
+                 citer: Optional[Citer] = None, source_lines: tuple[str, ...] = ()):
         self.md, self.problems, self.pos = md, problems, pos
         self.labels, self.footnotes, self.footnote_refs = labels, footnotes, footnote_refs
         self._reported: set[tuple[int, str]] = set()
         self.citer = citer
+        self.source_lines = source_lines
+
+    def _where(self, inline: Token, offset: int) -> SourcePos:
+        """File, line and column of character ``offset`` of ``inline.content`` (column 0 when unknown)."""
+        base = self.pos(inline)
+        if not base.line:
+            return base
+        before = inline.content[:offset]
+        line = base.line + before.count("\n")
+        in_line = offset - (before.rfind("\n") + 1)
+        column = in_line + 1
+        content_line = inline.content.split("\n")[line - base.line]
+        if 0 < line <= len(self.source_lines):
+            found = self.source_lines[line - 1].find(content_line)
+            column += max(found, 0)
+        return SourcePos(base.file, line, column)
+
+    def _math(self, inline: Token, tok: Token) -> m.Inline:
+        where = self._where(inline, tok.meta.get("offset", 0))
+        if tok.type == "math_lone_dollar":
+            if not tok.meta.get("quiet"):
+                self.problems.warn(where,
+                                   "'$' opens a formula that is never closed (or Chinese text comes before the next '$'); it is printed as a dollar sign",
+                                   "close the formula with '$', or write \\$ for a dollar sign")
+            return m.Text(tok.content)
+        for problem in tex_problems(tok.content):
+            self.problems.error(SourcePos(where.file, where.line, where.column + problem.offset),
+                                f"in formula ${tok.content[:40]}$: {problem.message}", problem.hint)
+        return m.Math(tok.content, where.line, where.column)
 
     def text(self, text: str, at: Token) -> list[m.Inline]:
         """Parse a caption or option value as inline Markdown."""
@@ -79,6 +109,8 @@ class InlineReader:
                 top.append(m.Break(True))
             elif kind == "code_inline":
                 top.append(m.Code(tok.content))
+            elif kind in ("math_inline", "math_lone_dollar"):
+                top.append(self._math(inline, tok))
             elif kind in ("strong_open", "em_open", "s_open", "link_open") and len(stack) > MAX_INLINE_DEPTH:
                 self.problems.error(self.pos(inline), f"emphasis, strike-through and links nested more than "
                                     f"{MAX_INLINE_DEPTH} levels deep", "remove the extra * _ ~ [ markers")

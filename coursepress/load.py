@@ -20,12 +20,13 @@ from typing import Any, Optional
 from pydantic import ValidationError
 
 from .bibliography import load_bibliography
-from .errors import ContentError, Problems, SourcePos
+from .errors import ContentError, ContentErrors, Problems, SourcePos, internal_error
+from .hygiene import check_text, decode
 from .markdown import make_parser
 from .model import Course, Lecture
 from .reader import LectureReader
 from .limits import DEFAULTS as DEFAULT_LIMITS, Limits, check_bytes, over
-from .resources import project_path, read_project_file, resolve_path
+from .resources import inside, project_path, read_project_file, resolve_path
 from .schema import SHOWN_FIELDS, CourseMeta, MarkdownSettings, Model, ModelData
 from .validation import validate
 from .yamlsource import YamlDoc, load_yaml
@@ -48,6 +49,10 @@ def _read_yaml(path: Path, root: Path, problems: Problems, parsed: Optional[dict
         return None
     try:
         text = _read_text(root, path, file, limits)
+        bad = check_text(text, file)
+        if bad:
+            problems.errors.extend(bad)
+            return None
         if parsed is None:
             return load_yaml(text, file, max_depth=limits.yaml_depth)
         key = (file, limits.yaml_depth)
@@ -60,13 +65,45 @@ def _read_yaml(path: Path, root: Path, problems: Problems, parsed: Optional[dict
 
 
 def _read_text(root: Path, path: Path, file: str, limits: Limits) -> str:
+    """The text of ``path`` through the resource gate; errors at the first byte that is not UTF-8.
+
+    Raises:
+        ContentError: see :func:`resources.read_project_file`; not UTF-8 (:func:`hygiene.decode`).
+    """
     pos = SourcePos(file)
     data = read_project_file(root, path, pos, "data file", limits.bytes("data_mb"), lambda size: check_bytes(
         pos, "the data file", size, limits, "data_mb", "split it"))
+    return decode(data, file)
+
+
+def _lecture_paths(content: Path, root: Path, problems: Problems) -> list[Path]:
+    """The lecture files under ``content/lectures``, sorted; a lectures folder linked out of the project
+    or nowhere, and file names that are not UTF-8, are recorded as problems and left out."""
+    folder = content / "lectures"
+    if folder.is_symlink() and not folder.exists():
+        problems.error(SourcePos("content/lectures"), "the lectures folder is a link that leads nowhere "
+                       "(its target is missing, or the link points to itself)", "make content/lectures a folder")
+        return []
+    if folder.is_dir() and not inside(root, folder):
+        problems.error(SourcePos("content/lectures"), f"the lectures folder is a link to {folder.resolve()}, "
+                       "outside the project", "move the lecture files into the project's content/lectures folder")
+        return []
+    paths = []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else []:
+        shown = "content/lectures/" + os.fsencode(path.name).decode("utf-8", "backslashreplace")
+        if not _utf8_name(path.name):
+            problems.error(SourcePos(shown), "the file name is not UTF-8 text", "rename the file (letters, digits, - and _)")
+        else:              # folders, link loops, links out of the project, FIFOs …: the resource gate, in the loop
+            paths.append(path)
+    return paths
+
+
+def _utf8_name(name: str) -> bool:
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ContentError(pos, f"file is not UTF-8 text ({exc.reason})", "save it as UTF-8") from None
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:         # undecodable bytes of the file name, kept as surrogates by Python
+        return False
 
 
 # Plain scalars a reader means as a number but YAML reads otherwise (C28): what each is and what to write.
@@ -190,6 +227,18 @@ def _stand_in_meta(doc: Optional[YamlDoc]) -> CourseMeta:
     return CourseMeta.model_construct(title="", author="", date=dt.date(2000, 1, 1), version="", markdown=settings)
 
 
+def _read_lecture(root: Path, path: Path, meta: CourseMeta, data: Any, md, problems: Problems,
+                  bib, data_ok: bool = True) -> Optional[Lecture]:
+    """One lecture through :class:`LectureReader`; an exception that is not a content error is a bug,
+    raised as an :class:`InternalError` naming the lecture file."""
+    try:
+        return LectureReader(root, path, meta, data, md, problems, bib, data_ok=data_ok).read()
+    except (ContentError, ContentErrors):
+        raise
+    except Exception as exc:              # noqa: BLE001 — reported as a bug, naming the file being read
+        raise internal_error(exc, path.relative_to(root).as_posix()) from exc
+
+
 def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
                 parsed: Optional[dict] = None) -> tuple[Course, Problems]:
     """Load the whole course under ``root``.
@@ -239,13 +288,14 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
     if data is None:
         data = ModelData()
     lecture_dir = content / "lectures"
-    paths = sorted(lecture_dir.glob("*.md")) if lecture_dir.is_dir() else []
+    known = len(problems.errors)
+    paths = _lecture_paths(content, root, problems)
     if lecture is not None:
         paths = [p for p in paths if p.stem == lecture]
-        if not paths:
+        if not paths and len(problems.errors) == known:
             names = ", ".join(p.stem for p in sorted(lecture_dir.glob("*.md"))) or "none"
             problems.error(SourcePos("content/lectures"), f"no lecture named '{lecture}'", f"lectures: {names}")
-    elif not paths:
+    elif not paths and len(problems.errors) == known:
         problems.error(SourcePos("content/lectures"), "no lectures found", "add content/lectures/NAME.md")
     md = make_parser(raw_html=meta.markdown.raw_html)
     lectures: list[Lecture] = []
@@ -255,7 +305,7 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
         except ContentError as exc:
             problems.errors.append(exc)
             continue
-        result = LectureReader(root, path, meta, data, md, problems, bib, data_ok=data_ok).read()
+        result = _read_lecture(root, path, meta, data, md, problems, bib, data_ok)
         if result is not None:
             lectures.append(result)
     problems.raise_if_any()

@@ -1,7 +1,8 @@
 """The Markdown parser: markdown-it-py configured once for course content.
 
 CommonMark + GFM tables and strikethrough, front matter, footnotes, ``{#id}``
-attributes, ``:::`` containers and ``{directive}`` fences. Raw HTML is off unless
+attributes, ``:::`` containers, ``{directive}`` fences and math (``$…$``,
+``$$…$$``: :mod:`coursepress.mathsyntax`). Raw HTML is off unless
 the project turns it on.
 
 Emphasis next to Chinese punctuation: CommonMark's flanking rules (spec §6.2)
@@ -25,6 +26,8 @@ from .citations import citation_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
+
+from .mathsyntax import math_plugin
 
 
 # markdown-it silently drops everything nested deeper than ``maxNesting`` token
@@ -102,6 +105,7 @@ def make_parser(raw_html: bool = False) -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(front_matter_plugin).use(footnote_plugin).use(attrs_plugin)
     md.use(container_plugin, name="div", validate=_container_name)
+    md.use(math_plugin)
     md.use(citation_plugin)
     md.validateLink = lambda url: True  # links are checked, with positions, by the reader
     return md

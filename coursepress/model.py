@@ -100,6 +100,17 @@ class RawHtml:
 
 
 @dataclass(frozen=True)
+class Math:
+    """An inline formula ``$…$``: ``tex`` exactly as written between the dollars (byte for byte),
+    ``line``/``column`` (1-based) where the TeX starts in its file."""
+
+    tex: str
+    line: int = 0
+    column: int = 0
+    kind: str = "math"
+
+
+@dataclass(frozen=True)
 class BibEntry:
     """A formatted bibliography entry a lecture cites: ``number`` in citation order (1-based),
     ``ident`` the anchor (``ref-KEY``), ``text`` the entry in the course's citation style (plain
@@ -112,7 +123,7 @@ class BibEntry:
     url: Optional[str] = None
 
 
-Inline = Union[Text, Strong, Emph, Strike, Code, Link, XRef, FootnoteRef, Break, RawHtml]
+Inline = Union[Text, Strong, Emph, Strike, Code, Link, XRef, FootnoteRef, Break, RawHtml, Math]
 
 # ---------------------------------------------------------------- blocks
 
@@ -176,6 +187,20 @@ class CodeBlock:
         from .code import is_output
 
         return is_output(self.language)
+
+
+@dataclass(frozen=True)
+class MathBlock:
+    """A display formula (``$$…$$`` or a ``math`` fence): ``tex`` as written, byte for byte;
+    ``number`` its equation number (0: unnumbered; only formulas with an ``{#eq-id}`` are numbered),
+    ``ident`` that id, ``column`` the 1-based column of the TeX on ``pos.line`` (0: unknown)."""
+
+    tex: str
+    number: int
+    ident: str
+    pos: SourcePos
+    column: int = 0
+    kind: str = "math_block"
 
 
 @dataclass(frozen=True)
@@ -286,7 +311,7 @@ class HtmlBlock:
 
 
 Block = Union[Paragraph, Heading, ListBlock, BlockQuote, CodeBlock, Table, Figure, ModelTable,
-              Chart, Admonition, Only, Notes, Rule, HtmlBlock]
+              Chart, Admonition, Only, Notes, Rule, HtmlBlock, MathBlock]
 
 # ---------------------------------------------------------------- structure
 
@@ -348,6 +373,8 @@ def plain_text(inlines) -> str:
     for node in inlines:
         if isinstance(node, (Text, Code)):
             out.append(node.text)
+        elif isinstance(node, Math):
+            out.append(node.tex)
         elif isinstance(node, XRef):
             out.append(node.label)
         elif isinstance(node, Break):

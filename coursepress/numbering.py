@@ -17,6 +17,10 @@ ID_SUFFIX = re.compile(r"\s*\{#([A-Za-z][\w:-]*)\}\s*$")
 # "Table: …", "表：…" or Pandoc's ": …" before a table caption
 CAPTION_PREFIX = re.compile(r"^(?:(?:Table|表)\s*[:：]|:(?=\s))\s*")
 _ZH_DIGITS = "零一二三四五六七八九"
+# What a cross-reference to a numbered display formula prints: 式 (1) (the number in
+# parentheses, as it stands at the right margin beside the formula).
+EQUATION_LABEL = "式 ({})"
+EQUATION_NUMBER = "({})"
 
 
 def zh_numeral(n: int) -> str:
@@ -54,7 +58,8 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
     ``##`` before the first ``#``) is numbered as if they were there, each counted
     1, and ``warn(token, message, hint)`` is called. Tables (Markdown tables and
     ``{model-table}``) are 表 n; figures (``{chart}``, and every picture of a
-    paragraph or, with ``raw_html``, of an HTML block: :mod:`coursepress.pictures`) 图 n. Ids come
+    paragraph or, with ``raw_html``, of an HTML block: :mod:`coursepress.pictures`) 图 n;
+    display formulas with an ``{#id}`` 式 (n). Ids come
     from ``{#id}`` / ``:id:``, else ``sec-1-2``, ``tbl-n``, ``fig-n``.
 
     Args:
@@ -71,9 +76,15 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
     numbers: dict[int, tuple[str, str]] = {}
     depths = heading_depths(tokens)
     counters = [0] * 6
-    figures = tables = 0
+    figures = tables = equations = 0
     lines = [0] * 6     # source line of the last heading at each depth
     for i, tok in enumerate(tokens):
+        eq_id = equation_id(tok)
+        if eq_id:
+            equations += 1
+            label(eq_id, EQUATION_LABEL.format(equations), tok)
+            numbers[i] = (str(equations), eq_id)
+            continue
         if tok.type == "heading_open":
             depth = depths[i]
             missing = [d + 1 for d in range(depth - 1) if counters[d] == 0]
@@ -135,6 +146,16 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
                 label(ident, f"图 {figures}", tok)
                 numbers[(i, k)] = (str(figures), ident)
     return numbers
+
+
+def equation_id(tok: Token) -> str:
+    """The ``{#eq-id}`` of a display formula (``$$…$$ {#id}`` or a ```` ```math {#id} ```` fence), or ""."""
+    if tok.type == "math_block":
+        return tok.info
+    if tok.type == "fence" and tok.info.strip().split(maxsplit=1)[:1] == ["math"]:
+        match = ID_SUFFIX.search(tok.info)
+        return match.group(1) if match else ""
+    return ""
 
 
 def heading_id(inline: Token) -> str:

@@ -12,24 +12,20 @@ build (only files the state records as ours; nothing else in the folder).
 
 from __future__ import annotations
 
-import hashlib
-import json
+import errno
 import os
 import time
-import shutil
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
 
-from . import __version__
-from .cachedir import read_private
-from .errors import BuildError, ContentError, ContentErrors
-from .fonts import font_dirs
-from .handedits import keep_edited, record_output
-from .output import atomic_write
+from . import stop
+from .commit import (JOURNAL_FILE, STAGE_PREFIX, STATE_FILE, Stage, check_destinations, commit, load_state,
+                     os_problem, prepare_out_dir, remove_abandoned_stages, save_state)
+from .errors import BuildError, ContentError, ContentErrors, SourcePos, internal_error
+from .handedits import HASHES, file_hash, keep_edited
 from .resources import inside
-from .templating import TOOL_ROOT, search_path
+from .stamps import Stamps, fingerprint_jobs
 from .parallel import run_parallel
 from .watchdog import step, time_limit
 from .writers import BuildSettings, Output, writer
@@ -37,8 +33,7 @@ from .writers import BuildSettings, Output, writer
 if TYPE_CHECKING:
     from .model import Course
 
-STATE_FILE = ".coursepress-state.json"
-STAGE_PREFIX = ".coursepress-staging-"        # + the building process's pid + "-" + random
+__all__ = ["STAGE_PREFIX", "STATE_FILE", "build", "fingerprints", "up_to_date", "remove_abandoned_stages"]
 
 
 @dataclass(frozen=True)
@@ -84,83 +79,57 @@ def jobs_for(course: Course, kinds: list[str]) -> list[Job]:
     return jobs
 
 
-def _hash_tree(digest, folders: list[Path], skip=lambda path: False, pattern: str = "*") -> None:
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for path in sorted(p for p in folder.rglob(pattern) if p.is_file() and not skip(p)):
-            stat = path.stat()
-            digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+def fingerprints(root: Path, kinds: list[str], settings: BuildSettings, names: list[str],
+                 configured_reference: Optional[str] = None) -> Stamps:
+    """``{job key: fingerprint}`` of ``kinds`` for the lectures ``names``, from the files as they are now
+    (:func:`stamps.fingerprint`). The command line takes them before loading."""
+    jobs = [Job(kind, name) for kind in kinds for name in ([None] if kind == "poster" else names)]
+    return fingerprint_jobs(root, jobs, settings, configured_reference)
 
 
-def shared_stamp(root: Path) -> str:
-    """Digest of what every output depends on alike: templates, assets (fonts) and the package source.
-
-    Computed once per build and passed to :func:`fingerprint` (walking those trees per output repeated the I/O).
-    """
-    digest = hashlib.sha256()
-    tool = [TOOL_ROOT / "assets", root / "assets"] + [Path(p) for p in search_path(root)]
-    _hash_tree(digest, list(dict.fromkeys(p.resolve() for p in tool)) + font_dirs(root))
-    _hash_tree(digest, [Path(__file__).resolve().parent], pattern="*.py")
-    return digest.hexdigest()
-
-
-def fingerprint(root: Path, job: Job, settings: BuildSettings, configured_reference: Optional[str] = None,
-                shared: Optional[str] = None) -> str:
-    """SHA-256 over everything ``job`` depends on (files by content, folders by size and mtime).
-
-    Every job depends on course.yaml, models.yaml, the templates, the assets
-    (fonts), the package's source and the options. A lecture's handout and
-    deck also depend on its own Markdown file and on the other files under
-    ``content/`` (images), but not on other lectures; the poster depends on
-    no lecture and no image, so editing a lecture never rebuilds it. A deck
-    also depends on its reference deck (``configured_reference`` is
-    ``deck.reference`` of course.yaml, relative to ``root``). Works from the
-    file system alone, so an up-to-date check needs no content loaded.
-    """
-    digest = hashlib.sha256(f"{__version__}|{job.key}|{settings.strict}|{settings.poster_size}|"
-                            f"{settings.poster_landscape}|{settings.print_ready}|{settings.reference}".encode())
-    content = root / "content"
-    files = [content / "course.yaml", content / "data" / "models.yaml"]
-    if job.lecture is not None:
-        files.append(content / "lectures" / f"{job.lecture}.md")
-    for path in files:       # a link out of the project or a FIFO is refused by the load; never read here
-        digest.update(path.read_bytes() if path.is_file() and inside(root, path) else b"-")
-    digest.update((shared if shared is not None else shared_stamp(root)).encode())
-    if job.lecture is not None:
-        lectures = (content / "lectures").resolve()
-        _hash_tree(digest, [content], skip=lambda p: p in files or (p.suffix == ".md" and p.parent == lectures))
-    if job.kind == "pptx":
-        config_path = root / configured_reference if isinstance(configured_reference, str) else None
-        if config_path is not None and not inside(root, config_path):
-            config_path = None          # refused when the deck is built; never read here
-        for reference in (settings.reference, config_path):
-            if reference is not None and reference.is_file():
-                digest.update(reference.read_bytes())
-    return digest.hexdigest()
+def collisions(root: Path, settings: BuildSettings) -> list[ContentError]:
+    """Outputs that would be written to the same file (a lecture ``poster.md``'s handout and the
+    poster), one error each at the lecture file naming both; checked over every kind, before
+    anything is loaded or built."""
+    problems = []
+    owners: dict[Path, str] = {}
+    for job in [Job("poster", None)] + [Job(kind, name) for name in lecture_names(root) for kind in ("pdf", "pptx")]:
+        path = output_path(job, settings)
+        what = "the poster" if job.lecture is None else \
+            f"the {'handout' if job.kind == 'pdf' else 'deck'} of content/lectures/{job.lecture}.md"
+        if path in owners:
+            problems.append(ContentError(SourcePos(f"content/lectures/{job.lecture}.md"),
+                                         f"{what} would be written to {path.name}, the same file as {owners[path]}",
+                                         "rename the lecture file"))
+        owners.setdefault(path, what)
+    return problems
 
 
 def up_to_date(root: Path, kinds: list[str], settings: BuildSettings, lecture: Optional[str] = None,
+               stamps: Optional[dict[str, str]] = None,
                configured_reference: Optional[str] = None) -> Optional[list[Result]]:
     """Results for ``kinds`` if every output is up to date, else None; reads no content.
 
-    The command line calls this before loading the course, so a no-op build
-    costs a few file hashes instead of parsing and validating everything.
+    ``stamps``: from :func:`fingerprints` (computed here if None). The command
+    line calls this before loading the course, so a no-op build costs a few
+    file hashes instead of parsing and validating everything. Never "up to
+    date" while a commit journal waits to be finished or two outputs share a file.
     """
     every = lecture_names(root)
     names = [n for n in every if lecture is None or n == lecture]
-    if not names:
+    if not names or (settings.out_dir / JOURNAL_FILE).exists() or collisions(root, settings):
         return None
-    state = _load_state(settings.out_dir)
+    state = load_state(settings.out_dir)
     if stale_jobs(state, every):
         return None                        # a build must remove a deleted lecture's outputs
-    shared = shared_stamp(root)
+    if stamps is None:
+        stamps = fingerprints(root, kinds, settings, names, configured_reference)
     results = []
     for kind in kinds:
         for name in ([None] if kind == "poster" else names):
             job = Job(kind, name)
             path = output_path(job, settings)
-            if state.get(job.key) != fingerprint(root, job, settings, configured_reference, shared) or not path.exists():
+            if state.get(job.key) is None or state.get(job.key) != stamps.get(job.key) or not path.is_file():
                 return None
             results.append(Result(job, path, None, 0.0))
     return results
@@ -169,7 +138,9 @@ def up_to_date(root: Path, kinds: list[str], settings: BuildSettings, lecture: O
 def lecture_names(root: Path) -> list[str]:
     """Names (file stems) of the lecture files under ``root/content/lectures``, sorted."""
     folder = root / "content" / "lectures"
-    return sorted(p.stem for p in folder.glob("*.md")) if folder.is_dir() else []
+    if not folder.is_dir() or not inside(root, folder):
+        return []                          # a lectures folder linked outside: never read here; loading reports it
+    return sorted(p.stem for p in folder.glob("*.md"))
 
 
 def stale_jobs(state: dict, names: list[str]) -> list[Job]:
@@ -188,55 +159,14 @@ def _remove_stale(root: Path, state: dict, settings: BuildSettings) -> list[Resu
     removed = []
     for job in stale_jobs(state, lecture_names(root)):
         path = output_path(job, settings)
-        if path.parent == settings.out_dir:          # a state key can never point outside the output folder
+        if path.parent == settings.out_dir and not path.is_dir():   # never outside the output folder; never a folder
             kept = keep_edited(state, path)          # an edited output is kept under a new name, not deleted
             path.unlink(missing_ok=True)
             removed.append(Result(job, path, None, 0.0, removed=True, kept=kept))
         del state[job.key]
     if removed:
-        _save_state(settings.out_dir, state)
+        save_state(settings.out_dir, state)
     return removed
-
-
-def remove_abandoned_stages(out_dir: Path) -> list[Path]:
-    """Delete staging folders in ``out_dir`` left by builds that were killed (their process is gone).
-
-    A staging folder is named after the pid of the build that made it; one
-    whose process still runs (a ``watch`` or another build at the same time)
-    is left alone. Returns the folders removed.
-    """
-    removed = []
-    for folder in out_dir.glob(STAGE_PREFIX + "*"):
-        pid = folder.name[len(STAGE_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and _alive(int(pid)):
-            continue                           # that build (or this one) is still running
-        shutil.rmtree(folder, ignore_errors=True)
-        removed.append(folder)
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    """True if process ``pid`` exists (signal 0 checks without sending anything)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:                    # exists, another user's
-        pass
-    return True
-
-
-def _load_state(out_dir: Path) -> dict:
-    """The recorded fingerprints; a state file that is a link (or unreadable) counts as none."""
-    try:
-        state = json.loads(read_private(out_dir / STATE_FILE))
-    except (OSError, ValueError):
-        return {}
-    return state if isinstance(state, dict) else {}
-
-
-def _save_state(out_dir: Path, state: dict) -> None:
-    atomic_write(out_dir / STATE_FILE, json.dumps(state, indent=1, sort_keys=True).encode())
 
 
 def output_path(job: Job, settings: BuildSettings) -> Path:
@@ -275,12 +205,35 @@ _OUTPUT_NAMES = {"pdf": "the handout", "pptx": "the deck", "poster": "the poster
 
 
 def _timed_job(course: Course, job: Job, settings: BuildSettings) -> tuple[Output, float]:
-    """Run ``job`` under the per-output time limit (:mod:`coursepress.watchdog`); (output, seconds)."""
+    """Run ``job`` under the per-output time limit (:mod:`coursepress.watchdog`); (output, seconds).
+
+    A failure that is not a content or build error becomes one naming the job's source.
+
+    Raises:
+        ContentError, ContentErrors, BuildError: the writer's own (and :class:`OutputTimeout`).
+        BuildError: an OSError writing the output (full disk …), with what to do.
+        InternalError: anything else (a bug), naming the file being processed.
+    """
     start = time.perf_counter()
     name = _OUTPUT_NAMES.get(job.kind, job.kind) + (f" of lecture '{job.lecture}'" if job.lecture else "")
-    with time_limit(course.meta.limits.output_minutes, name), step(f"building {name}"):
-        output = run_job(course, job, settings)
+    try:
+        with time_limit(course.meta.limits.output_minutes, name), step(f"building {name}"):
+            output = run_job(course, job, settings)
+    except (ContentError, ContentErrors, BuildError):
+        raise
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM):
+            raise os_problem(exc, Path(exc.filename or settings.out_dir), "writing the output") from None
+        raise internal_error(exc, _source_of(job)) from exc
+    except Exception as exc:              # noqa: BLE001 — a bug: reported as one, naming the source
+        raise internal_error(exc, _source_of(job)) from exc
     return output, time.perf_counter() - start
+
+
+def _source_of(job: Job) -> str:
+    what = {"pdf": "the handout", "pptx": "the deck", "poster": "the poster"}[job.kind]
+    source = f"content/lectures/{job.lecture}.md" if job.lecture else "content/data/models.yaml"
+    return f"{source} ({what})"
 
 
 def _merge_failures(failures: list[BaseException]) -> BaseException:
@@ -301,38 +254,47 @@ def _merge_failures(failures: list[BaseException]) -> BaseException:
 
 def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool = False,
           workers: Optional[int] = None, on_result: Optional[Callable[[Result], None]] = None,
-          together: bool = True) -> list[Result]:
+          together: bool = True, stamps: Optional[dict[str, str]] = None) -> list[Result]:
     """Build every job of ``kinds``, skipping up-to-date outputs unless ``force``.
 
     The writers write into a staging folder inside the output folder, so no
     output is ever half-written. ``together`` (``build.py pdf|pptx|poster|all``):
-    all or nothing, only when every output succeeded are they renamed into
-    place (each rename atomic) and recorded; if any output fails, no output
-    changes, so the handout and deck of a lecture never fall out of step.
-    Not ``together`` (``build.py watch``): each output is renamed into place as
+    all or nothing, only when every output succeeded are they committed
+    (:func:`commit.commit`: every destination checked, then renamed under a
+    journal) and recorded; if any output fails or a stop is requested, no
+    output changes, so the handout and deck of a lecture never fall out of step.
+    Not ``together`` (``build.py watch``): each output is committed as
     soon as it is done, so a deck shows before the slower handout; a failed
     output keeps its last good version.
 
-    ``on_result`` is called with each :class:`Result` once it is final (up-to-date
-    outputs at once, built ones after they are in place). Jobs run in ``workers``
-    forked processes (default: one per core, at most one per job), since layout
-    is CPU-bound and single-threaded.
+    ``stamps``: fingerprints taken before the course was loaded
+    (:func:`fingerprints`); computed now if None. ``on_result`` is called with
+    each :class:`Result` once it is final (up-to-date outputs at once, built
+    ones after they are in place). Jobs run in ``workers`` forked processes
+    (default: one per core, at most one per job), since layout is CPU-bound
+    and single-threaded.
 
     Raises:
-        ContentErrors: the problems of every failed output, together.
-        BuildError: another failure (the first one).
+        ContentErrors: the problems of every failed output, together; two outputs sharing a file.
+        BuildError: another failure (the first one), e.g. an output folder that cannot be written.
+        KeyboardInterrupt, SystemExit: a stop was requested (nothing of this build is committed).
     """
-    state = _load_state(settings.out_dir)
+    found = collisions(course.root, settings)
+    if found:
+        raise ContentErrors(found)
+    out_dir = settings.out_dir
+    if out_dir.is_dir():
+        remove_abandoned_stages(out_dir)   # first finishes a commit an earlier build was stopped in
+    state = load_state(out_dir)
+    if stamps is None:
+        stamps = fingerprints(course.root, kinds, settings, [lec.name for lec in course.lectures],
+                              course.meta.deck.reference)
     results: list[Result] = []
     todo: list[Job] = []
-    stamps: dict[str, str] = {}
-    shared = shared_stamp(course.root)
     for job in jobs_for(course, kinds):
-        start = time.perf_counter()
-        stamps[job.key] = fingerprint(course.root, job, settings, course.meta.deck.reference, shared)
         path = output_path(job, settings)
-        if not force and state.get(job.key) == stamps[job.key] and path.exists():
-            results.append(Result(job, path, None, time.perf_counter() - start))
+        if not force and job.key in stamps and state.get(job.key) == stamps[job.key] and path.is_file():
+            results.append(Result(job, path, None, 0.0))
             if on_result is not None:
                 on_result(results[-1])
         else:
@@ -345,60 +307,71 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
                 on_result(result)
 
     if not todo:
-        tidy()
+        if out_dir.is_dir():
+            tidy()
         return results
-    settings.out_dir.mkdir(parents=True, exist_ok=True)
-    remove_abandoned_stages(settings.out_dir)
-    stage = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=settings.out_dir))
-    staged = replace(settings, out_dir=stage)
+    prepare_out_dir(out_dir)
+    check_destinations([output_path(job, settings) for job in todo])     # before anything is built
     outcome: dict = {}
     kept: dict[str, Path] = {}
+    with Stage(out_dir) as stage:
+        staged = replace(settings, out_dir=stage.path)
 
-    def keep(job: Job) -> None:      # an output edited by hand moves aside before the new one lands
-        copy = keep_edited(state, output_path(job, settings))
-        if copy is not None:
-            kept[job.key] = copy
-            _save_state(settings.out_dir, state)
+        def keep(job: Job) -> None:      # an output edited by hand moves aside before the new one lands
+            copy = keep_edited(state, output_path(job, settings))
+            if copy is not None:
+                kept[job.key] = copy
+                save_state(out_dir, state)
 
-    def commit(job: Job, output: Output, seconds: float) -> None:
-        final = settings.out_dir / output.path.name
-        keep(job)
-        os.replace(output.path, final)
-        output.path = final
-        state[job.key] = stamps[job.key]
-        record_output(state, final)
-        _save_state(settings.out_dir, state)
-        results.append(Result(job, final, output, seconds, kept=kept.get(job.key)))
-        if on_result is not None:
-            on_result(results[-1])
+        def land(jobs: list[Job]) -> None:
+            stop.check()
+            for job in jobs:             # every edit is kept (or the build stops) before any output is replaced
+                keep(job)
+            moves, new_state = [], dict(state)
+            written = new_state[HASHES] = dict(state.get(HASHES) or {})
+            for job in jobs:
+                staged_path, final = outcome[job.key][0].path, output_path(job, settings)
+                moves.append((staged_path, final))
+                written[final.name] = file_hash(staged_path)     # hand-edit protection: the file as written
+                if job.key in stamps:
+                    new_state[job.key] = stamps[job.key]
+                else:                      # a lecture that appeared during the build: rebuilt next time
+                    new_state.pop(job.key, None)
+            commit(out_dir, moves, new_state)
+            if isinstance(stamps, Stamps) and stamps.hashes is not None:
+                stamps.hashes.save()
+            state.clear()
+            state.update(new_state)
+            for job in jobs:
+                output, seconds = outcome[job.key]
+                output.path = output_path(job, settings)
+                results.append(Result(job, output.path, output, seconds, kept=kept.get(job.key)))
+                if on_result is not None:
+                    on_result(results[-1])
 
-    def done(job: Job, result) -> None:
-        outcome[job.key] = result
-        if not together and not isinstance(result, BaseException):
-            try:
-                commit(job, *result)
-            except BuildError as exc:      # an edit that cannot be kept: this output stays as it is
-                outcome[job.key] = exc
+        def done(job: Job, result) -> None:
+            stop.check()                   # a stop a library swallowed: discard what it finished
+            outcome[job.key] = result
+            if not together and not isinstance(result, BaseException):
+                try:
+                    land([job])
+                except BuildError as exc:  # an edit that cannot be kept: this output stays as it is
+                    outcome[job.key] = exc
 
-    try:
         workers = min(workers or os.cpu_count() or 1, len(todo))
         if workers <= 1:
             for job in todo:
                 try:
-                    done(job, _timed_job(course, job, staged))
+                    result = _timed_job(course, job, staged)
                 except Exception as exc:      # noqa: BLE001 — build the others, then report all
-                    done(job, exc)
+                    result = exc
+                done(job, result)
         else:
             run_parallel(course, todo, staged, workers, _timed_job, done)
         failures = [outcome[job.key] for job in todo if isinstance(outcome[job.key], BaseException)]
         if failures:
             raise _merge_failures(failures)
         if together:
-            for job in todo:         # every edit is kept (or the build stops) before any output is replaced
-                keep(job)
-            for job in todo:
-                commit(job, *outcome[job.key])
-        tidy()
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+            land(todo)
+    tidy()
     return results

@@ -14,15 +14,17 @@ from typing import Optional
 from markdown_it.token import Token
 
 from . import model as m
-from .code import code_lines, known_language
+from .code import lex
 from .directives import CHART_KINDS, parse_directive, select_models, sort_models, table_columns, option_pos
 from .errors import ContentError, ContentErrors, Problems, SourcePos
 from .bibliography import Bibliography, cited_entries
 from .citations import Citer
 from .inlines import InlineReader
+from .mathtex import tex_problems
 from .mdsource import closed_too_late, probable_end, protect_table_pipes, unclosed_fences
 from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption, typed_number
 from .paragraphs import read_html_block, read_paragraph
+from .hygiene import check_text, decode, line_col
 from .limits import check_bytes, over
 from .resources import read_project_file
 from .schema import CourseMeta, FrontMatter, ModelData
@@ -76,25 +78,27 @@ class LectureReader:
         """Parse and convert; returns None if errors were recorded."""
         pos = SourcePos(self.file)
         try:
-            text = read_project_file(self.root, self.path, pos, "lecture", self.limits.bytes("lecture_mb"),
-                                     lambda size: check_bytes(pos, "lecture file", size, self.limits, "lecture_mb",
-                                                              "split it into two lectures")).decode("utf-8")
+            text = decode(read_project_file(self.root, self.path, pos, "lecture", self.limits.bytes("lecture_mb"),
+                                            lambda size: check_bytes(pos, "lecture file", size, self.limits,
+                                                                     "lecture_mb", "split it into two lectures")),
+                          self.file)
         except ContentError as exc:
             self.problems.errors.append(exc)
             return None
-        except UnicodeDecodeError as exc:
-            self.problems.error(SourcePos(self.file), f"file is not UTF-8 text ({exc.reason} at byte {exc.start})",
-                                "save the file as UTF-8")
-            return None
         before = len(self.problems.errors)
         if "\x00" in text:
-            self.problems.error(SourcePos(self.file, text[:text.index("\x00")].count("\n") + 1),
+            self.problems.error(SourcePos(self.file, *line_col(text, text.index("\x00"))),
                                 "file contains NUL bytes: it is not a text file", "save the lecture as UTF-8 text")
+            return None
+        bad = check_text(text, self.file)        # characters no output can hold, each at its line
+        if bad:
+            self.problems.errors.extend(bad)
             return None
         text, table_problems = protect_table_pipes(text)
         for problem in table_problems:
             self.problems.error(SourcePos(self.file, problem.line), problem.message, problem.hint)
         env: dict = {}
+        self.inline.source_lines = tuple(text.splitlines())
         tokens = self.md.parse(text, env)
         self._lines = text.splitlines()
         for problem in unclosed_fences(tokens, self._lines):
@@ -253,6 +257,8 @@ class LectureReader:
                 out.append(m.BlockQuote(tuple(self._blocks(tokens, i + 1, close)), self.pos(tok)))
             elif kind in ("fence", "code_block"):
                 out.append(self._fence(tok))
+            elif kind == "math_block":
+                out.append(self._math_block(tok, tok.content, tok.meta.get("column", 0)))
             elif kind == "table_open":
                 cap_tok, _ = table_caption(tokens, i)
                 after = next((k for k in range(close, end) if tokens[k] is cap_tok), None)
@@ -283,15 +289,38 @@ class LectureReader:
         """(number, id) of the k-th picture of the paragraph (inline token) or HTML block ``tok``."""
         return self._numbers.get((self._index(tok), k), ("0", ""))
 
+    def _math_block(self, tok: Token, tex: str, column: int) -> Optional[m.MathBlock]:
+        """A display formula; its TeX is checked here so ``check`` finds every bad formula."""
+        pos = self.pos(tok)
+        if tok.type == "math_block" and not tok.meta.get("closed", True):
+            self.problems.error(pos, "'$$' opens a display formula that is never closed",
+                                "end the formula with a line '$$' (or '$$ {#eq-id}' to number it)")
+            return None
+        number, ident = self._numbers.get(self._index(tok), ("0", ""))
+        tex_lines = tex.split("\n")
+        for problem in tex_problems(tex, display=True):
+            line_no = tex[:problem.offset].count("\n")
+            in_line = problem.offset - (tex.rfind("\n", 0, problem.offset) + 1)
+            first = pos.line + (1 if tok.type == "fence" or not column else 0)
+            line = first + line_no
+            src_col = (column if line_no == 0 and column else
+                       max(self.inline.source_lines[line - 1].find(tex_lines[line_no]), 0) + 1
+                       if 0 < line <= len(self.inline.source_lines) else 1)
+            self.problems.error(SourcePos(pos.file, line, src_col + in_line),
+                                f"in display formula: {problem.message}", problem.hint)
+        return m.MathBlock(tex, int(number), ident, pos, column)
+
     def _fence(self, tok: Token) -> Optional[m.Block]:
         pos = self.pos(tok)
         info = tok.info.strip()
+        if info.split(maxsplit=1)[:1] == ["math"]:
+            return self._math_block(tok, tok.content.strip("\n"), 0)
         if not (info.startswith("{") and info.endswith("}")):
             language = info.split()[0] if info else ""
-            if not known_language(language):
+            known, _ = lex(tok.content, language)   # lexed once while loading: the forked writers find it cached
+            if not known:
                 self.problems.warn(pos, f"unknown code language '{language}': the block is shown as plain text",
                                    "use a Pygments language name (python, bash, json …), or 'text' for output")
-            code_lines(tok.content, language)   # lexed once while loading: the forked writers find it cached
             return m.CodeBlock(tok.content, language, pos)
         call = parse_directive(info[1:-1].strip(), tok.content, pos, self.problems)
         if call is None:

@@ -179,6 +179,11 @@ def resolve_path(root: Path, base_dir: Path, ref: str, pos: SourcePos, what: str
         raise ContentError(pos, f"{what} path '{ref}' is absolute",
                            "use a relative path (in Markdown: relative to the lecture file; "
                            "in course.yaml: relative to the project folder)")
+    bad = re.search(r"[\x00-\x1f\x7f]", unquote(ref))
+    if bad:
+        raise ContentError(pos, f"{what} path '{ref}' holds the control character U+{ord(bad.group()):04X} "
+                           f"({'NUL' if bad.group() == chr(0) else 'invisible'}), which no file name can hold",
+                           "remove it from the path (look for %00 or a similar %-escape)")
     path = base_dir / unquote(ref)
     if not Path(os.path.normpath(path)).is_relative_to(os.path.normpath(root)):
         raise ContentError(pos, f"{what} path '{ref}' leaves the project folder",

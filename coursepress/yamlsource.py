@@ -11,6 +11,7 @@ syntax errors become :class:`~coursepress.errors.ContentError` with file and lin
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from .errors import ContentError, SourcePos
+from .hygiene import check_text, check_value
 from .limits import DEFAULTS as LIMITS, over
 
 # YAML 1.2 core schema, https://yaml.org/spec/1.2.2/#1032-tag-resolution
@@ -31,6 +33,8 @@ _INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
 _FLOAT = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 
 Path_ = tuple[Any, ...]
+_CORE_TAGS = {"str", "int", "float", "bool", "null", "timestamp", "map", "seq"}    # YAML 1.2 core schema + dates
+MAX_NUMBER = 1e15          # larger numbers are typos (or units mixed up); charts and tables cannot show them
 
 
 @dataclass
@@ -111,6 +115,9 @@ def load_yaml(text: str, file: str, line_offset: int = 0, max_depth: int = LIMIT
             nesting deeper than ``max_depth``.
     """
     doc = YamlDoc(None, file)
+    bad = check_text(text, file, line_offset)
+    if bad:
+        raise bad[0]
     if "\t" in text:
         for number, line in enumerate(text.splitlines(), 1):
             stripped = line.lstrip(" ")
@@ -162,17 +169,26 @@ def load_yaml(text: str, file: str, line_offset: int = 0, max_depth: int = LIMIT
         if getattr(n, "anchor", None):
             raise ContentError(pos_of(n), "YAML anchors and aliases are not supported in content files",
                                "write the value out in full")
+        tag = str(n.tag or "")
+        if tag and tag.removeprefix("tag:yaml.org,2002:") not in _CORE_TAGS:
+            shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+            raise ContentError(pos_of(n), f"YAML tag '{shown}' is not allowed in content files (they hold data: "
+                               "text, numbers, dates, lists and mappings; nothing is ever run)",
+                               f"remove '{shown}' and write the value itself")
         if isinstance(n, ScalarNode):
-            if n.tag.startswith("tag:yaml.org,2002:") and n.tag not in (
-                    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-                    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp"):
-                return n.value
+            if n.style == '"':
+                check_value(n.value, pos_of(n))      # an escape such as "\x07" or "\ud800"
             if n.style == ">":
                 return _unfold(n.value)
             if n.style in ("'", '"', "|"):
                 return n.value
             doc.raw[path] = n.value
-            return _plain(n.value)
+            value = _plain(n.value)
+            # NaN and infinity are left to the schema, which names each field's rule
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and MAX_NUMBER <= abs(value) < math.inf:
+                raise ContentError(pos_of(n), f"the number {n.value} is too large to draw or print "
+                                   f"(the limit is {MAX_NUMBER:.0e})", "check the value and its unit")
+            return value
         if isinstance(n, SequenceNode):
             return [build(item, path + (i,), depth + 1) for i, item in enumerate(n.value)]
         if isinstance(n, MappingNode):
@@ -181,6 +197,7 @@ def load_yaml(text: str, file: str, line_offset: int = 0, max_depth: int = LIMIT
                 if not isinstance(key_node, ScalarNode):
                     raise ContentError(pos_of(key_node), "mapping keys must be plain strings", "use a simple name as key")
                 key = key_node.value
+                check_value(key, pos_of(key_node))
                 if key in result:
                     first = doc.key_positions[path + (key,)]
                     raise ContentError(pos_of(key_node), f"duplicate key '{key}' (first defined on line {first.line})",

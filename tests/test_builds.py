@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -147,25 +148,29 @@ def test_data_or_image_edits_rebuild_what_depends_on_them(make_project):
 
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 60 30"><rect width="60" height="30" fill="red"/></svg>'
+# A deck-only failure: one slide point taller than a slide (the handout prints it on a page)
+TOO_TALL = "\n::: slides\n- " + "很长的一点，" * 400 + "\n:::\n"
+TOO_TALL_WORDS = "a paragraph is too long for one slide"
 
 
 def test_one_failing_output_leaves_every_previous_output_untouched(make_project):
-    """A deck-only error (SVG on a slide) raised in a worker process is reported with file:line;
+    """A deck-only error (a point too tall for a slide) raised in a worker process is reported with file:line;
     all or nothing: no output changes (the handout and deck stay in step), nothing is summarised."""
     root = make_project(files={"content/lectures/img/a.svg": SVG})
     out = root / "out"
     assert run_build("all", "--project", str(root), "--out", str(out)).code == 0
     before = {name: digest(out / name) for name in ("intro.pdf", "intro.pptx", "poster.pdf")}
     lecture = root / "content/lectures/intro.md"
-    lecture.write_text(lecture.read_text(encoding="utf-8") + "\n![红色方块](img/a.svg)\n", encoding="utf-8")
-    line = len(lecture.read_text(encoding="utf-8").splitlines())
+    lecture.write_text(lecture.read_text(encoding="utf-8") + TOO_TALL, encoding="utf-8")
+    line = len(lecture.read_text(encoding="utf-8").splitlines()) - 1
     result = run_build("all", "--project", str(root), "--out", str(out))
     assert result.code == 1
-    assert f"content/lectures/intro.md:{line}:" in result.err and "cannot be placed on a slide" in result.err
+    assert f"content/lectures/intro.md:{line}:" in result.err and TOO_TALL_WORDS in result.err
     assert "Traceback" not in result.err and "internal error" not in result.err
     assert set(status_lines(result.out)) <= {"poster.pdf"}      # only "up to date" lines
     assert {name: digest(out / name) for name in before} == before
-    assert sorted(p.name for p in out.iterdir()) == sorted([*before, ".coursepress-state.json"])
+    assert sorted(p.name for p in out.iterdir() if p.name != ".coursepress-hashes.json") == \
+        sorted([*before, ".coursepress-state.json"])
 
 
 def test_sequential_build_reports_the_failure_and_writes_nothing(make_project, tmp_path):
@@ -174,11 +179,10 @@ def test_sequential_build_reports_the_failure_and_writes_nothing(make_project, t
     from coursepress.pipeline import build
     from coursepress.writers import BuildSettings
 
-    root = make_project(lecture="---\ntitle: T\n---\n\n# A\n\n![红色方块](img/a.svg)\n",
-                        files={"content/lectures/img/a.svg": SVG})
+    root = make_project(lecture="---\ntitle: T\n---\n\n# A\n\n正文。\n" + TOO_TALL)
     course, _ = load_course(root)
     seen = []
-    with pytest.raises(ContentErrors, match="cannot be placed on a slide"):
+    with pytest.raises(ContentErrors, match=TOO_TALL_WORDS):
         build(course, ["pptx", "pdf"], BuildSettings(tmp_path / "out"), workers=1, on_result=seen.append)
     assert seen == [] and not (tmp_path / "out/intro.pdf").exists()
 
@@ -192,17 +196,17 @@ def test_watch_builds_land_each_output_as_soon_as_it_is_done(make_project, tmp_p
     from coursepress.pipeline import STATE_FILE, build
     from coursepress.writers import BuildSettings
 
-    root = make_project(lecture="---\ntitle: T\n---\n\n# A\n\n![红色方块](img/a.svg)\n",
-                        files={"content/lectures/img/a.svg": SVG})
+    root = make_project(lecture="---\ntitle: T\n---\n\n# A\n\n正文。\n" + TOO_TALL)
     course, _ = load_course(root)
     out = tmp_path / "out"
     seen = []
-    with pytest.raises(ContentErrors, match="cannot be placed on a slide"):
+    with pytest.raises(ContentErrors, match=TOO_TALL_WORDS):
         build(course, ["pptx", "pdf"], BuildSettings(out), workers=workers, on_result=seen.append, together=False)
     assert [r.path.name for r in seen] == ["intro.pdf"]
     assert (out / "intro.pdf").read_bytes().startswith(b"%PDF") and not (out / "intro.pptx").exists()
     assert set(json.loads((out / STATE_FILE).read_text())) - {"outputs"} == {"pdf:intro"}    # "outputs": hashes (issue 18)
-    assert sorted(p.name for p in out.iterdir()) == sorted(["intro.pdf", STATE_FILE])    # no staging folder left
+    assert sorted(p.name for p in out.iterdir() if p.name != ".coursepress-hashes.json") == \
+        sorted(["intro.pdf", STATE_FILE])    # no staging folder left
 
 
 def test_up_to_date_check_sees_a_changed_configured_reference_deck(make_project):
@@ -237,9 +241,9 @@ def test_a_deleted_lecture_loses_its_outputs_and_nothing_else(make_project):
 
     renamed = root / "content/lectures/third.md"
     (root / "content/lectures/second.md").rename(renamed)
-    renamed.write_text(second + "\n![红色方块](img/a.svg)\n", encoding="utf-8")     # the deck writer refuses SVG
+    renamed.write_text(second + TOO_TALL, encoding="utf-8")     # the deck writer refuses it
     failed = run_build("all", "--project", str(root), "--out", str(out))
-    assert failed.code == 1 and "cannot be placed on a slide" in failed.err
+    assert failed.code == 1 and TOO_TALL_WORDS in failed.err
     assert snapshot(out) == before                       # a failed build removes nothing
     renamed.write_text(second, encoding="utf-8")
     again = run_build("all", "--project", str(root), "--out", str(out))
@@ -340,9 +344,33 @@ def test_a_killed_build_stops_its_workers_and_the_next_build_removes_its_staging
     assert _wait_until_gone(str(root)) == []
     abandoned = list(out.glob(".coursepress-staging-*"))
     assert abandoned
-    live = out / f".coursepress-staging-{os.getpid()}-test"       # this test process is alive
+    live = out / ".coursepress-staging-livetest"          # owned by this test: its lock is held
     live.mkdir()
-    result = run_build("pptx", "--project", str(root), "--out", str(out))
+    lock = os.open(f"{live}.lock", os.O_CREAT | os.O_RDWR)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        result = run_build("pptx", "--project", str(root), "--out", str(out))
+    finally:
+        os.close(lock)
     assert result.code == 0, result.err
     assert not any(p.exists() for p in abandoned)
     assert live.is_dir()
+    assert sorted(p.name for p in out.glob(".coursepress-staging-*")) == [live.name, f"{live.name}.lock"]
+
+
+def test_a_staging_folder_is_removed_by_owner_not_by_process_id(make_project):
+    """Containers start every build with the same pid: a staging folder named after a live pid (this
+    test's, as an older build named it) or whose lock nobody holds is abandoned and removed, one
+    whose lock is held is kept."""
+    root = make_project()
+    out = root / "out"
+    out.mkdir()
+    same_pid = out / f".coursepress-staging-{os.getpid()}-old"       # the pid is alive, the build is not
+    unlocked = out / ".coursepress-staging-0123456789abcdef"
+    for folder in (same_pid, unlocked):
+        folder.mkdir()
+        (folder / "intro.pdf").write_bytes(b"half")
+    Path(f"{unlocked}.lock").write_bytes(b"")
+    result = run_build("pptx", "--project", str(root), "--out", str(out))
+    assert result.code == 0, result.err
+    assert list(out.glob(".coursepress-staging-*")) == []

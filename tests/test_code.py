@@ -271,22 +271,30 @@ def test_c37_hard_breaks_in_deck_and_handout(case_project):
         for shape in slide.shapes:
             if not shape.has_text_frame:
                 continue
-            for p in shape.text_frame._txBody.iter(f"{A}p"):
-                pieces, current = [], ""
+            rows = []          # (line text, paragraph index, paragraph has a:buNone) for every line shown
+            for k, p in enumerate(shape.text_frame._txBody.iter(f"{A}p")):
+                bu_none = p.find(f"{A}pPr/{A}buNone") is not None
+                current = ""
                 for child in p:
                     if child.tag == f"{A}r":
                         current += child.findtext(f"{A}t")
                     elif child.tag == f"{A}br":
-                        pieces.append(current)
+                        rows.append((current, k, bu_none))
                         current = ""
-                pieces.append(current)
-                if pieces[0] == poem[0]:
-                    assert pieces == poem
-                    found_poem = True
-                if pieces[0] == "定义：":
-                    assert len(pieces) == 2 and pieces[1].startswith("困惑度")
-                    found_definition = True
-                assert "， 疑" not in "".join(pieces)
+                rows.append((current, k, bu_none))
+            texts = [t for t, _, _ in rows]
+            if poem[0] in texts:
+                at = texts.index(poem[0])
+                assert texts[at:at + 4] == poem                       # four lines, in order
+                paras = {k for _, k, _ in rows[at:at + 4]}
+                # one paragraph with three a:br, or four paragraphs without bullets
+                assert len(paras) == 1 or (len(paras) == 4 and all(b for _, _, b in rows[at:at + 4])), rows
+                found_poem = True
+            if "定义：" in texts:
+                at = texts.index("定义：")
+                assert rows[at + 1][0].startswith("困惑度") and rows[at + 1][1] == rows[at][1]   # a:br, same item
+                found_definition = True
+            assert not any("， 疑" in t for t in texts)
     assert found_poem and found_definition
     lines = [line.strip() for page in page_texts(out / "lecture.pdf") for line in page.splitlines()]
     for line in poem + ["定义："]:
@@ -350,3 +358,32 @@ def test_handout_splits_long_code_between_statements_and_says_so(make_project):
             assert lines[0].startswith("def f"), lines[:3]      # the page starts with a top-level statement
     after = code_pages[-1] + 1
     assert all("代码接上页" not in text for text in pages[after:] + pages[:code_pages[0]])
+
+
+def test_lead_in_moves_with_its_code_to_the_next_slide(make_project):
+    """When a code block moves to the next slide, the paragraph that introduces it moves with it."""
+    bodies = ["def f{i}(x):\n    # 注释 {i}\n    return [y * {i} for y in x if y > 0]\n",
+              "for f in *.txt; do\n  wc -l \"$f\"  # 统计行数 {i}\ndone | sort -n | tail -{i}\n",
+              "epoch {i}: loss=0.{i}23\n训练完成\n"]
+    parts = ["---\ntitle: 多个代码块\n---\n\n# 代码\n"]
+    for i in range(15):
+        if i % 5 == 0:
+            parts.append(f"\n## 第 {i} 节\n")
+        language = ("python", "bash", "output")[i % 3]
+        parts.append(f"\n第 {i} 个例子：\n\n```{language}\n{bodies[i % 3].format(i=i)}```\n")
+    root = make_project(lecture="".join(parts))
+    out, result = _build(root, "pptx")
+    assert "warning" not in result.err, result.err
+    prs = Presentation(str(out / "intro.pptx"))
+    moved = 0
+    for slide in prs.slides:
+        body = [p for s in slide.shapes if s.has_text_frame and s.name != "Title"
+                and not s.name.startswith("Code panel") for p in s.text_frame.paragraphs]
+        texts = [p.text for p in body]
+        for k, text in enumerate(texts):
+            match = re.fullmatch(r"第 (\d+) 个例子：?", text)
+            if match:
+                first_code = bodies[int(match.group(1)) % 3].format(i=match.group(1)).splitlines()[0]
+                assert k + 1 < len(texts) and texts[k + 1] == first_code, (title_of(slide), texts)
+                moved += k == 0 and title_of(slide).endswith("（续）")
+    assert moved >= 1, "no code block moved to a continuation slide: the test proves nothing"

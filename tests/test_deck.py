@@ -139,9 +139,11 @@ def test_section_slide_per_part_and_slides_text_from_source(course_deck):
     # every ::: slides bullet is on some slide, and no ::: notes text is on a slide body
     bodies = "\n".join(f.text for s in prs.slides for _, f in text_frames(s))
     for block in re.findall(r"::: slides\n(.*?)\n:::", source, re.S):
+        block = re.sub(r"^\$\$.*?^\$\$.*?$", "", block, flags=re.S | re.M)    # display formulas: drawn (test_math)
         for line in block.splitlines():
             item = re.sub(r"\*\*|^- ", "", line.strip()).strip()
-            assert item in bodies, item
+            for text in re.split(r"\$[^$]+\$", item):     # inline formulas are typeset, the text around them kept
+                assert text.strip() in bodies, text
     for block in re.findall(r"::: notes\n(.*?)\n:::", source, re.S):
         first = block.strip().splitlines()[0][:30]
         assert first not in bodies
@@ -288,7 +290,7 @@ def test_native_table_and_chart_equal_yaml(make_project, tmp_path):
     for row, model in zip(rows[1:], models):
         value = model["parameters_b"]
         estimated = "parameters_b" in (model.get("estimated") or {})
-        assert row[params] == ("≈" if estimated else "") + format_params(value)
+        assert row[params].replace("\u00a0", " ") == ("≈" if estimated else "") + format_params(value)   # NBSP keeps the unit
     chart_slide = next(s for s in prs.slides if s.slide_layout.name == "Chart")
     shape = next(sh for sh in chart_slide.shapes if sh.has_chart)
     chart = shape.chart
@@ -337,9 +339,11 @@ def test_c07_east_asian_font_on_every_run(case_project, tmp_path):
     for name, run, text in han_runs(path):
         rpr = run.find("a:rPr", NS)
         assert rpr.find("a:ea", NS).get("typeface") == front["pptx_font_cjk"], text
-        assert rpr.find("a:latin", NS).get("typeface") == front["pptx_font_latin"], text
-        assert rpr.get("lang") == "zh-CN"
         kind = "notes" if "notes" in name else ("table" if run.xpath("ancestor::a:tc", namespaces=NS) else "slide")
+        # table cells set Latin in the East-Asian face too (one baseline per row, see pptx_writer._one_face)
+        latin = (front["pptx_font_latin"], front["pptx_font_cjk"]) if kind == "table" else (front["pptx_font_latin"],)
+        assert rpr.find("a:latin", NS).get("typeface") in latin, text
+        assert rpr.get("lang") == "zh-CN"
         found[kind] += 1
     assert all(found.values()), found
 

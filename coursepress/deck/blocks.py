@@ -11,18 +11,24 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import model as m
+from ..errors import SourcePos
 from .code import code_paras
-from .nodes import Para, Run
+from .mathruns import inline_runs
+from .nodes import FORMULA_BELOW, Formula, Para, Run
 
 _LINKABLE = ("http://", "https://", "mailto:")
 
 
-def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = False, href: str = "") -> list[Run]:
+def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = False, href: str = "",
+            displaced: list | None = None) -> list[Run]:
     """Flatten inlines into runs, merging neighbours with the same formatting.
 
     Footnote calls and raw HTML are left out (a slide has no foot); soft breaks
     join lines (Chinese text has no spaces between lines); hard breaks become
     ``"\\n"`` in the run text, written as ``a:br`` (C37).
+    Inline formulas become runs with sub/superscripts (:mod:`.mathruns`); one that
+    runs cannot express is appended to ``displaced`` (the caller shows it as a display
+    formula) and leaves :data:`FORMULA_BELOW` in the text.
     """
     out: list[Run] = []
 
@@ -33,7 +39,16 @@ def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = Fa
             out.append(run)
 
     for node in inlines:
-        if isinstance(node, m.Text):
+        if isinstance(node, m.Math):
+            runs = inline_runs(node.tex)
+            if runs is None:
+                if displaced is not None:
+                    displaced.append(node)
+                add(Run(FORMULA_BELOW, bold, italic, strike, False, href))
+            else:
+                for text, baseline, math_italic in runs:
+                    add(Run(text, bold, italic or math_italic, strike, False, href, baseline=baseline))
+        elif isinstance(node, m.Text):
             add(Run(node.text, bold, italic, strike, False, href))
         elif isinstance(node, m.Code):
             add(Run(node.text, bold, italic, strike, True, href))
@@ -43,17 +58,17 @@ def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = Fa
             if node.hard:
                 add(Run("\n", bold, italic, strike, False, href))
         elif isinstance(node, m.Strong):
-            for run in runs_of(node.children, True, italic, strike, href):
+            for run in runs_of(node.children, True, italic, strike, href, displaced):
                 add(run)
         elif isinstance(node, m.Emph):
-            for run in runs_of(node.children, bold, True, strike, href):
+            for run in runs_of(node.children, bold, True, strike, href, displaced):
                 add(run)
         elif isinstance(node, m.Strike):
-            for run in runs_of(node.children, bold, italic, True, href):
+            for run in runs_of(node.children, bold, italic, True, href, displaced):
                 add(run)
         elif isinstance(node, m.Link):
             target = node.href if node.href.startswith(_LINKABLE) else href
-            for run in runs_of(node.children, bold, italic, strike, target):
+            for run in runs_of(node.children, bold, italic, strike, target, displaced):
                 add(run)
     return out
 
@@ -73,9 +88,24 @@ def paras_of(blocks, level: int = 0) -> list[Para]:
     return out
 
 
+def displaced_paras(displaced: list, pos, level: int = 0) -> list[Para]:
+    """Display-formula paragraphs for the inline formulas ``runs_of`` could not write as text."""
+    return [Para((), level, formula=Formula(f.tex, SourcePos(pos.file, f.line, f.column) if pos else None,
+                                            inline=True)) for f in displaced]
+
+
+def _text_para(children, pos, level: int, bullet: str = "none", number: int = 0) -> list[Para]:
+    """The paragraph of ``children``, then a display formula for each inline one text cannot express."""
+    displaced: list[m.Math] = []
+    runs = runs_of(children, displaced=displaced)
+    return [Para(tuple(runs), level, bullet, number)] + displaced_paras(displaced, pos, level)
+
+
 def _block_paras(block, level: int) -> list[Para]:
     if isinstance(block, m.Paragraph):
-        return [Para(tuple(runs_of(block.children)), level)]
+        return _text_para(block.children, block.pos, level)
+    if isinstance(block, m.MathBlock):
+        return [Para((), level, formula=Formula(block.tex, block.pos))]
     if isinstance(block, m.Heading):
         return [Para(tuple(runs_of(block.children, bold=True)), level)]
     if isinstance(block, m.ListBlock):
@@ -97,7 +127,7 @@ def _list_paras(block: m.ListBlock, level: int) -> list[Para]:
         first = True
         for inner in item.blocks:
             if first and isinstance(inner, m.Paragraph):
-                out.extend(_placed([Para(tuple(runs_of(inner.children)), level, kind, block.start + offset)], inner))
+                out.extend(_placed(_text_para(inner.children, inner.pos, level, kind, block.start + offset), inner))
                 first = False
             elif isinstance(inner, m.ListBlock):
                 if first:
@@ -131,9 +161,9 @@ def prose_notes(blocks, include_visible: bool) -> tuple[Para, ...]:
     for block in blocks:
         if isinstance(block, m.Only) and block.target == "handout":
             out.extend(paras_of(block.blocks))
-        elif include_visible and isinstance(block, (m.Paragraph, m.ListBlock, m.BlockQuote, m.Admonition)):
+        elif include_visible and isinstance(block, (m.Paragraph, m.ListBlock, m.BlockQuote, m.Admonition, m.MathBlock)):
             out.extend(paras_of([block]))
-    return tuple(p for p in out if p.plain.strip())
+    return tuple(p for p in out if p.plain.strip() or p.formula is not None)
 
 
 def footnote_notes(blocks) -> tuple[Para, ...]:

@@ -9,6 +9,8 @@ data label, the caption and the speaker notes.
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .. import model as m
@@ -147,6 +149,15 @@ LONG_COLUMNS = ("highlights", "notes", "url", "modalities")   # prose columns: t
 SLIDE_COLUMNS_MAX = 5
 
 
+_NUMBER_UNIT = re.compile(r"(\d)\s+(?=[亿万千百KMBT%年月日个])")
+
+
+def keep_units(text: str) -> str:
+    """``text`` with a no-break space between a number and its unit ("130 亿" → "130\u00a0亿"), so
+    neither the measurer nor PowerPoint or LibreOffice (UAX #14 class GL) breaks a line between them."""
+    return _NUMBER_UNIT.sub("\\1\u00a0", text)
+
+
 def slide_columns(block: m.ModelTable) -> tuple[str, ...]:
     """The columns a model table shows on slides: ``:slide-columns:``, else its columns without the prose
     ones (:data:`LONG_COLUMNS`), at most :data:`SLIDE_COLUMNS_MAX`, in the directive's order."""
@@ -190,7 +201,7 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
         table = TablePlan(tuple(tuple(c) for c in header), tuple(tuple(tuple(c) for c in rows[i]) for i in chunk),
                           tuple(width_emu),
                           tuple(int(h * EMU_PER_PT) for h in [header_h] + [heights[i] for i in chunk]), size,
-                          tuple(row_pos[i] for i in chunk))
+                          tuple(row_pos[i] for i in chunk), size * planner.fit.measurer.line_em)
         own = tuple(p for i in chunk for p in (row_notes[i] if row_notes else ()))
         slide_notes = notes + own + (section_notes if index == 0 else ())
         slides.append(_data_slide(planner, "Table", title, index, pos, caption, slide_notes,
@@ -211,7 +222,7 @@ def model_table_slides(planner: "Planner", block: m.ModelTable, title: str,
         row, extra = [], []
         for column in shown:
             note = estimate_note(model, column)
-            text = field_text(model, column)
+            text = keep_units(field_text(model, column))
             row.append([Run((ESTIMATE_MARK if note else "") + text, bold=column == "name")])
             if note:
                 estimated = True
@@ -236,7 +247,7 @@ def model_table_slides(planner: "Planner", block: m.ModelTable, title: str,
 def table_slides(planner: "Planner", block: m.Table, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
     """A Markdown table as native table slides (header repeated on a continuation slide)."""
     header = [runs_of(c.children, bold=True) for c in block.header]
-    rows = [[runs_of(c.children) for c in row] for row in block.rows]
+    rows = [[[replace(r, text=keep_units(r.text)) for r in runs_of(c.children)] for c in row] for row in block.rows]
     caption = _caption("表", block.number, block.caption)
     notes = (Para((Run(caption),)),) if caption else ()
     return _table_slides(planner, header, rows, [block.pos] * len(rows), title, caption, notes, block.pos,

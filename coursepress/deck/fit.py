@@ -10,8 +10,7 @@ lines at 28 pt) is a :class:`~coursepress.errors.ContentError` at its source lin
 from __future__ import annotations
 
 from dataclasses import replace
-
-from typing import Optional
+from typing import Callable, Optional
 
 from ..code import CodeTheme, code_theme
 from ..errors import ContentError, SourcePos
@@ -25,16 +24,33 @@ TITLE_MIN_PT = 28.0
 BODY_MIN_PT = 18.0
 STEP_PT = 2.0
 EMU_PER_PT = 12700
+FORMULA_PAD_PT = 6.0      # above and below a display formula on a slide
+
+
+def _no_formulas(tex: str) -> tuple[float, float]:
+    raise ValueError(f"no formula renderer to measure '{tex[:40]}'")
 
 
 class Fitter:
-    """Measures paragraphs against the frames of ``geometry`` with ``measurer``."""
+    """Measures paragraphs against the frames of ``geometry`` with ``measurer``.
 
-    def __init__(self, geometry: Geometry, measurer: Measurer, code: Optional[CodeTheme] = None) -> None:
-        self.geometry, self.measurer = geometry, measurer
+    ``formula_em``: TeX → (width, height) of the display formula in em of its font size
+    (from :class:`coursepress.mathrender.MathRenderer`); needed only for decks with formulas.
+    """
+
+    def __init__(self, geometry: Geometry, measurer: Measurer, code: Optional[CodeTheme] = None,
+                 formula_em: Callable[[str], tuple[float, float]] = _no_formulas) -> None:
+        self.geometry, self.measurer, self.formula_em = geometry, measurer, formula_em
         self.errors: list[ContentError] = []     # what cannot fit, found while planning (see flow)
         self.code = code or code_theme(TOOL_ROOT)
         self.notes: list[ContentError] = []    # what only -v reports (code lines wrapped, forced splits)
+
+    def formula_box_pt(self, frame: Frame, para: Para, size_pt: float = 0.0) -> tuple[float, float]:
+        """(width, height) in pt of the formula of ``para`` at the level's size, scaled down to the frame width."""
+        size = size_pt or para.size_pt or frame.level(para.level).size_pt
+        width_em, height_em = self.formula_em(para.formula.tex)
+        scale = min(1.0, frame.text_width_pt / max(width_em * size, 1e-6))
+        return width_em * size * scale, height_em * size * scale
 
     def frame(self, layout: str, name: str) -> Frame:
         return self.geometry.frames[layout][name]
@@ -50,6 +66,9 @@ class Fitter:
         """Height of ``para`` in ``frame``: space before + lines × size × line height × line spacing."""
         level = frame.level(para.level)
         size = size_pt or para.size_pt or level.size_pt
+        if para.formula is not None:
+            return level.space_before_pt * size / level.size_pt + self.formula_box_pt(frame, para, size)[1] \
+                + 2 * FORMULA_PAD_PT
         if para.style:     # a code line: fixed pitch, no space before (the block's panel pad is added by flow)
             return size * self.code.slide_line
         width = frame.text_width_pt - self.indent_pt(frame, para)
@@ -145,6 +164,40 @@ class Fitter:
             used += height
         return [tuple(c) for c in chunks if c]
 
+    def place_formulas(self, layout: str, name: str, paras: tuple[Para, ...]) -> tuple[Para, ...]:
+        """``paras`` of one fitted frame with each display formula's box set (centred in the text area,
+        below what precedes it) and, as :meth:`code_panels` does, every text paragraph's line pitch and
+        space before fixed at what was measured, so viewers put the text around the formulas where they
+        were measured to be (the first paragraph gets no space before)."""
+        if not any(p.formula is not None for p in paras):
+            return paras
+        frame = self.frame(layout, name)
+        out: list[Para] = []
+        used = 0.0
+        previous: Optional[Para] = None
+        for index, para in enumerate(paras):
+            level = frame.level(para.level)
+            size = para.size_pt or level.size_pt
+            before = level.space_before_pt * size / level.size_pt if index else 0.0
+            if para.style and (previous is None or (previous.style, previous.group) != (para.style, para.group)):
+                used += 2 * self.code.slide_pad_pt       # a code block's panel padding (see _flow_code)
+            previous = para
+            if para.formula is not None:
+                width_pt, height_pt = self.formula_box_pt(frame, para)
+                left_pt = (frame.text_width_pt - width_pt) / 2
+                para = replace(para, before_pt=before, formula=replace(
+                    para.formula, width_emu=int(width_pt * EMU_PER_PT), height_emu=int(height_pt * EMU_PER_PT),
+                    left_emu=frame.left_emu + frame.insets_emu[0] + int(left_pt * EMU_PER_PT),
+                    top_emu=frame.top_emu + frame.insets_emu[1] + int((used + before + FORMULA_PAD_PT) * EMU_PER_PT),
+                    size_pt=size * width_pt / max(self.formula_em(para.formula.tex)[0] * size, 1e-6)))
+                used += before + height_pt + 2 * FORMULA_PAD_PT
+            else:
+                if not para.style and not para.pitch_pt:
+                    para = replace(para, pitch_pt=size * self.measurer.line_em * level.line_spacing, before_pt=before)
+                used += self.para_height_pt(frame, para)
+            out.append(para)
+        return tuple(out)
+
     def _flow_code(self, frame: Frame, lines: list[Para], chunks: list[list[Para]], used: float,
                    pos: SourcePos) -> float:
         """Place one code block (its line paragraphs) into ``chunks`` (see :mod:`.code`); returns the height
@@ -165,13 +218,15 @@ class Fitter:
                 chunks[-1].extend(lines[start:])
                 return used + rest + 2 * pad
             if chunks[-1] and rest <= limit - 2 * pad:     # fits a slide of its own: keep it whole
-                chunks.append([])
-                used = 0.0
+                used = self._next_chunk(frame, chunks, carry_lead=start == 0)
+                if used + rest > limit - 2 * pad:           # with its lead-in it would not fit after all
+                    chunks[-2].extend(chunks[-1])
+                    chunks[-1] = []
+                    used = 0.0
                 continue
             end = choose_split(ranks, heights, start, room, top_level_only=bool(chunks[-1]))
             if end is None and chunks[-1]:
-                chunks.append([])
-                used = 0.0
+                used = self._next_chunk(frame, chunks, carry_lead=start == 0)
                 continue
             if end is None:     # one statement taller than a slide: cut where the slide is full
                 end, acc = start + 1, heights[start]
@@ -190,6 +245,15 @@ class Fitter:
             while start < len(lines) - 1 and not lines[start].plain.strip():
                 start += 1
         return used
+
+    def _next_chunk(self, frame: Frame, chunks: list[list[Para]], carry_lead: bool) -> float:
+        """Start a new chunk; with ``carry_lead``, the text paragraph that introduces a code block ("…如下：")
+        moves along with it, unless it is all the previous chunk holds. Returns the height used."""
+        carry: list[Para] = []
+        if carry_lead and len(chunks[-1]) > 1 and not chunks[-1][-1].style:
+            carry = [chunks[-1].pop()]
+        chunks.append(carry)
+        return self.height_pt(frame, carry)
 
     def code_panels(self, layout: str, name: str, paras: tuple[Para, ...]) -> tuple[tuple[Para, ...], tuple[CodeBox, ...]]:
         """The panels behind the code blocks of one fitted frame's ``paras`` (see :func:`.code.code_boxes`),

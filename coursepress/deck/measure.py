@@ -35,6 +35,7 @@ PT_PER_EMU = 1 / 12700
 WIDTH_SAFETY = 0.97
 
 NO_LINE_START = set("，。、：；！？）」』》〉】〕”’…—·%,.;:!?)]}»›‰℃")
+NBSP = "\u00a0"
 NO_LINE_END = set("（「『《〈【〔“‘([{«‹")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
 _WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F_\-+./@#$%&*'=<>~^|\\]+|\s+|.", re.S)
@@ -178,14 +179,24 @@ class Measurer:
 
 
 def _units(segments: list[tuple[str, bool]], measurer: Measurer, size_pt: float) -> list[tuple[str, float, bool]]:
-    """Split text into unbreakable units with widths, gluing kinsoku punctuation to its neighbour."""
+    """Split text into unbreakable units with widths, gluing kinsoku punctuation to its neighbour and
+    both neighbours of a no-break space (U+00A0: a number and its unit, "130\u00a0亿")."""
     units: list[list] = []
     glue_next = False
     for text, bold in segments:
         for match in _WORD.finditer(text):
             piece = match.group(0)
-            is_space = piece.isspace()
             width = measurer.width_pt(piece, size_pt, bold)
+            if piece and not piece.strip(NBSP):
+                if units:
+                    units[-1][0] += piece
+                    units[-1][1] += width
+                    units[-1][2] = False
+                else:
+                    units.append([piece, width, False])
+                glue_next = True
+                continue
+            is_space = piece.isspace()
             if units and not is_space and (piece[0] in NO_LINE_START or glue_next):
                 units[-1][0] += piece
                 units[-1][1] += width

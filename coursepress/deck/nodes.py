@@ -8,13 +8,17 @@ from typing import Optional
 from ..errors import SourcePos
 
 CONTINUED = "（续）"
+# Where an inline formula that slide text cannot express stood; the formula follows the paragraph.
+FORMULA_BELOW = "（见下式）"
 
 
 @dataclass(frozen=True)
 class Run:
     """A span of text with its formatting; ``href`` is an http(s)/mailto link target or "";
     ``code`` sets it in the monospace face, ``category`` is its highlight colour category
-    (:mod:`coursepress.code`, "" for plain); a ``"\\n"`` in ``text`` is a hard line break (``a:br``)."""
+    (:mod:`coursepress.code`, "" for plain); a ``"\\n"`` in ``text`` is a hard line break (``a:br``);
+    ``baseline`` the DrawingML baseline offset (thousandths of a percent: 30000 superscript,
+    −25000 subscript, 0 on the line)."""
 
     text: str
     bold: bool = False
@@ -23,6 +27,26 @@ class Run:
     code: bool = False
     href: str = ""
     category: str = ""
+    baseline: int = 0
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A display formula on a slide: its TeX, where it comes from, and its box once fitted.
+
+    ``inline``: it was an inline formula slide text cannot express (a warning says so).
+    ``left_emu``/``top_emu``/``width_emu``/``height_emu``: its box on the slide, centred in the
+    text area of the frame it flows in, ``size_pt`` its font size (set by :meth:`Fitter.flow`; 0 until fitted).
+    """
+
+    tex: str
+    pos: SourcePos
+    inline: bool = False
+    left_emu: int = 0
+    top_emu: int = 0
+    width_emu: int = 0
+    height_emu: int = 0
+    size_pt: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -35,7 +59,10 @@ class Para:
     ``group`` tells blocks apart (the block's source line), ``continued`` marks the
     second and later pieces of a wrapped code line. ``pitch_pt``/``before_pt`` (when
     ``pitch_pt`` is not 0) fix a text paragraph's line pitch and space before, so the
-    viewer places its lines where the code panels were measured to be."""
+    viewer places its lines where the code panels were measured to be.
+
+    ``formula``: the paragraph stands for a display formula (an empty line of its height in
+    the text; the formula is a shape of its own, :mod:`coursepress.deck.mathshapes`)."""
 
     runs: tuple[Run, ...]
     level: int = 0
@@ -48,6 +75,7 @@ class Para:
     continued: bool = False
     pitch_pt: float = 0.0
     before_pt: float = 0.0
+    formula: Optional[Formula] = None
 
     @property
     def plain(self) -> str:
@@ -60,7 +88,8 @@ class Para:
 @dataclass(frozen=True)
 class TablePlan:
     """A native table: ``header`` and ``rows`` of cells (runs), column widths and row heights in EMU,
-    and the source position of each row (``row_positions``, for glyph reports)."""
+    the source position of each row (``row_positions``, for glyph reports) and the exact line height
+    of its text (``line_pt``; 0: the fonts' own)."""
 
     header: tuple[tuple[Run, ...], ...]
     rows: tuple[tuple[tuple[Run, ...], ...], ...]
@@ -68,6 +97,7 @@ class TablePlan:
     row_heights_emu: tuple[int, ...]
     size_pt: float
     row_positions: tuple[SourcePos, ...] = ()
+    line_pt: float = 0.0
 
 
 @dataclass(frozen=True)

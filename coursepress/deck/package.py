@@ -76,7 +76,7 @@ def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
 
     Embedded workbooks (chart data) are normalised the same way, including their own core dates.
     """
-    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    stamp = (min(max(when.year, 1980), 2107), when.month, when.day, when.hour, when.minute, when.second)  # ZIP's range
     iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:

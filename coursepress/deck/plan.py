@@ -123,6 +123,7 @@ class Planner:
     def _continued(self, kind: str, layout: str, title: str, index: int, pos: SourcePos, body_name: str,
                    chunk: tuple[Para, ...], notes: tuple[Para, ...]) -> SlidePlan:
         shown = title + (CONTINUED if index else "")
+        chunk = self.fit.place_formulas(layout, body_name, chunk)
         chunk, boxes = self.fit.code_panels(layout, body_name, chunk)
         return SlidePlan(kind, layout, (("Title", self.fit.title(layout, shown, pos)), (body_name, chunk)), notes, pos,
                          code_boxes=boxes)

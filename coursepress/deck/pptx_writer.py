@@ -30,6 +30,7 @@ from ..errors import ContentError
 from .chartxml import add_chart
 from .codeshapes import add_code_panels, code_spacing, colour_run, spacing
 from .glyphs import GlyphChain
+from .mathshapes import FormulaArt, add_formula, spacer
 from .nodes import DeckPlan, Para, PicturePlan, Run, SlidePlan, TablePlan
 from .package import remember_partnames, reproducible_zip
 from .svgpicture import add_svg_picture
@@ -114,6 +115,8 @@ def _write_runs(paragraph, para: Para, fonts: Fonts) -> None:
                 if para.size_pt:
                     rpr.set("sz", str(int(round(para.size_pt * 100))))
                 rpr.set("b", "1" if run_plan.bold else "0")
+                if run_plan.baseline:
+                    rpr.set("baseline", str(run_plan.baseline))
                 if run_plan.italic:
                     rpr.set("i", "1")
                 if run_plan.strike:
@@ -191,6 +194,12 @@ def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = 
         first._p.remove(child)
     for i, (para, start) in enumerate(zip(paras, _starts(paras))):
         paragraph = first if i == 0 else text_frame.add_paragraph()
+        if para.formula is not None:
+            if notes:     # notes hold text only: the lecturer reads the formula's TeX
+                para = replace(para, runs=(Run(para.formula.tex),), formula=None)
+            else:
+                spacer(paragraph, para.formula, para.size_pt, para.before_pt)
+                continue
         if para.bullet == "number" and not 1 <= start <= 32767:
             para = replace(para, runs=(Run(f"{para.number}. "),) + tuple(para.runs), bullet="literal")
         if levels is not None and not notes:
@@ -227,6 +236,32 @@ def _describe(shape, name: str, alt: str) -> None:
     c_nv_pr.set("descr", alt)
 
 
+def _exact_line(paragraph, line_pt: float) -> None:
+    """``a:lnSpc/a:spcPts`` (exact line height, ECMA-376 §21.1.2.2.5) as the first child of ``a:pPr``:
+    with each font's own line height, a Latin-only cell's baseline sits higher than a Chinese one's."""
+    ppr = paragraph._p.get_or_add_pPr()
+    for old in ppr.findall(qn("a:lnSpc")):
+        ppr.remove(old)
+    for old in ppr.findall(qn("a:spcBef")):
+        ppr.remove(old)
+    spacing = etree.Element(qn("a:lnSpc"))
+    etree.SubElement(spacing, qn("a:spcPts"), val=str(int(round(line_pt * 100))))
+    before = etree.Element(qn("a:spcBef"))
+    etree.SubElement(before, qn("a:spcPts"), val="0")
+    ppr.insert(0, before)
+    ppr.insert(0, spacing)
+
+
+def _one_face(element, fonts: Fonts) -> None:
+    """Latin text of a table cell in the East-Asian face too: one face's metrics in every cell of a row,
+    so LibreOffice (whose exact line height still follows each line's descent) keeps one baseline, and
+    the widths are those the plan measured (the deck measures with Noto Sans CJK SC)."""
+    for tag in ("a:latin", "a:cs"):
+        for node in element.iter(qn(tag)):
+            if node.get("typeface") == fonts.latin:
+                node.set("typeface", fonts.east_asian)
+
+
 def add_table(slide, box, plan: TablePlan, fonts: Fonts, caption: str) -> None:
     left, top, width, _ = box
     rows = 1 + len(plan.rows)
@@ -244,6 +279,10 @@ def add_table(slide, box, plan: TablePlan, fonts: Fonts, caption: str) -> None:
             cell.margin_left = cell.margin_right = Pt(5.76)
             cell.margin_top = cell.margin_bottom = Pt(3.6)
             write_text(cell.text_frame, (Para(runs, size_pt=plan.size_pt),), fonts, title=True)
+            if plan.line_pt:   # every line the same height in every script: one baseline per row
+                for paragraph in cell.text_frame.paragraphs:
+                    _exact_line(paragraph, plan.line_pt)
+            _one_face(cell._tc, fonts)
 
 
 def add_picture(slide, plan: PicturePlan, slide_plan: SlidePlan) -> None:
@@ -332,10 +371,11 @@ def _fix_slide_size_type(prs) -> None:
 
 
 def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
-           mapping: Optional[dict[str, str]] = None) -> tuple[bytes, int]:
+           mapping: Optional[dict[str, str]] = None, formula_art: Optional[FormulaArt] = None) -> tuple[bytes, int]:
     """Build the deck of ``plan`` on the reference deck; returns (PPTX bytes, slide count).
 
     ``mapping``: course.yaml ``deck.layouts`` (see :func:`coursepress.deck.layouts.resolve`).
+    ``formula_art`` draws the display formulas (OMML and fallback picture); needed only if the plan has any.
     """
     prs = Presentation(str(reference_path))
     slide_ids = prs.slides._sldIdLst
@@ -345,7 +385,7 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
     _fix_slide_size_type(prs)
     remember_partnames(prs.part.package)
     choices, _ = resolve(prs, mapping, reference_path)
-    frames = geometry(prs, mapping, reference_path).frames
+    frames = geometry(prs, mapping, reference_path, choices).frames
     for number, slide_plan in enumerate(plan.slides, 1):
         choice = choices[slide_plan.layout]
         slide = prs.slides.add_slide(choice.layout)
@@ -369,12 +409,16 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
                 write_text(ph.text_frame, paras, fonts, title=name == "Title")
                 if name != "Title" and slide_plan.code_boxes and fonts.code is not None:
                     add_code_panels(slide, ph, slide_plan.code_boxes, fonts.code)
+                for count, para in enumerate((p for p in paras if p.formula is not None), 1):
+                    add_formula(slide, para.formula, formula_art, count)
             else:
                 _take_box(ph)   # an empty placeholder would show its prompt while editing
         for name, paras in texts.items():
             frame = layout_frames.get(name)
             if paras and name not in placeholders and frame is not None and frame.virtual:
                 write_text(_text_box(slide, frame).text_frame, paras, fonts, levels=frame)
+                for count, para in enumerate((p for p in paras if p.formula is not None), 1):
+                    add_formula(slide, para.formula, formula_art, count)
         if slide_plan.footer:
             _copy_footer(slide, choice.footers, plan.footer, number, fonts)
         write_text(slide.notes_slide.notes_text_frame, slide_plan.notes, fonts, notes=True)

@@ -155,7 +155,8 @@ def check(prs, path: Path, mapping: Optional[dict[str, str]] = None) -> list[str
     return resolve(prs, mapping, path)[1]
 
 
-def geometry(prs, mapping: Optional[dict[str, str]] = None, path: object = "reference deck") -> Geometry:
+def geometry(prs, mapping: Optional[dict[str, str]] = None, path: object = "reference deck",
+             choices: Optional[dict] = None) -> Geometry:
     """Read the slide size and the frame of every placeholder role of every slide role.
 
     ``frames[role][name]``: roles and names of :data:`.layouts.SLOTS` plus "Footer" and "Slide Number"
@@ -163,7 +164,8 @@ def geometry(prs, mapping: Optional[dict[str, str]] = None, path: object = "refe
     the master's body area for a missing text or data frame, halves of it for two columns, and a strip
     carved from the bottom of the data frame for a missing caption (:data:`CAPTION_LINES` lines).
     """
-    choices, _ = resolve(prs, mapping, path)
+    if choices is None:   # (resolve's result, when the caller has it already)
+        choices, _ = resolve(prs, mapping, path)
     frames: dict[str, dict[str, Frame]] = {}
     for role, choice in choices.items():
         master = choice.layout.slide_master
@@ -314,5 +316,6 @@ def load_reference(course: Course, override: Optional[Path]):
     path = reference_path(course, override)
     prs = open_reference(path, course.meta.limits.value())
     mapping = course.meta.deck.layouts
-    return path, prs, geometry(prs, mapping, path), check(prs, path, mapping)
+    choices, warnings = resolve(prs, mapping, path)
+    return path, prs, geometry(prs, mapping, path, choices), warnings
 

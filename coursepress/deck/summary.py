@@ -6,7 +6,8 @@ its first sentence; a bullet longer than :data:`MAX_LINES` lines at body size
 is its first clause that fits, ending in "…". What a bullet does not show of
 its paragraph (the sentences after the first, or the whole paragraph when the
 bullet was shortened) goes to the notes of the slide that shows the bullet.
-List items stay bullets (shortened the same way); code stays code. So every
+List items stay bullets (shortened the same way); code stays code; a
+paragraph with hard line breaks (verse, an address) is shown whole, as written. So every
 sentence is on a slide or in that slide's notes, and the notes hold only the
 author's words.
 """
@@ -17,7 +18,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .. import model as m
-from .blocks import paras_of, runs_of
+from .blocks import displaced_paras, paras_of, runs_of
 from .nodes import Para, Run
 
 MAX_LINES = 2
@@ -105,8 +106,14 @@ class Summariser:
         """Slide points of ``blocks`` (paragraphs, lists, quotes, code); other blocks are skipped."""
         out: list[Point] = []
         for block in blocks:
-            if isinstance(block, m.Paragraph):
-                out.append(self.paragraph(runs_of(block.children), pos=block.pos))
+            if isinstance(block, m.Paragraph) and _hard_break(block.children):
+                # lines the author broke by hand (verse, an address, C37) are shown as written, not summarised:
+                # one paragraph per line, so a long poem can continue on the next slide
+                out.extend(Point(Para(line, pos=block.pos)) for line in _lines(runs_of(block.children)))
+            elif isinstance(block, m.Paragraph):
+                displaced: list[m.Math] = []     # inline formulas text cannot express follow as display ones
+                out.append(self.paragraph(runs_of(block.children, displaced=displaced), pos=block.pos))
+                out.extend(Point(para) for para in displaced_paras(displaced, block.pos))
             elif isinstance(block, m.ListBlock):
                 for para in paras_of([block]):
                     if para.runs and not any(r.code for r in para.runs) and para.bullet != "none":
@@ -117,3 +124,21 @@ class Summariser:
             else:
                 out.extend(Point(para) for para in paras_of([block]))
         return out
+
+
+def _hard_break(inlines) -> bool:
+    """Whether ``inlines`` hold a hard line break (two trailing spaces or a trailing backslash)."""
+    return any((isinstance(n, m.Break) and n.hard) or _hard_break(getattr(n, "children", ())) for n in inlines)
+
+
+def _lines(runs: list[Run]) -> list[tuple[Run, ...]]:
+    """``runs`` cut at their hard line breaks (``"\\n"``), each line stripped."""
+    out: list[tuple[Run, ...]] = []
+    while True:
+        text = "".join(r.text for r in runs)
+        if "\n" not in text:
+            out.append(_strip(runs))
+            return out
+        head, tail = split_runs(runs, text.index("\n"))
+        out.append(_strip(head))
+        runs = split_runs(tail, 1)[1]

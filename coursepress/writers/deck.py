@@ -21,9 +21,11 @@ from ..deck.glyphs import GlyphChain, check_glyphs
 from ..code import code_theme
 from ..deck.measure import MONO_FAMILY, measurer_for
 from ..deck.plan import Planner
+from ..deck.mathshapes import formula_art
 from ..deck.pptx_writer import Fonts, render
 from ..deck.reference import check, load_reference, open_reference, reference_path
-from ..errors import ContentError, Problems
+from ..errors import ContentError, Problems, SourcePos
+from ..mathrender import MathRenderer
 from ..fonts import shipped_faces
 from ..output import atomic_write
 from . import BuildSettings, Output
@@ -58,8 +60,11 @@ def preload(root) -> None:
     measurer_for(root)
 
 
-def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problems: Problems):
+def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problems: Problems,
+          renderer: MathRenderer | None = None):
     """Slide plan of ``lecture`` (fitted, no PPTX written), its glyphs checked into ``problems``.
+
+    ``renderer`` measures the display formulas (a new one with the per-user cache when None).
 
     Returns:
         (reference deck path, plan, fonts).
@@ -74,12 +79,29 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
     chain = GlyphChain(shipped_faces(course.root), east)
     theme = code_theme(course.root)
     fonts = Fonts(lecture.meta.pptx_font_latin or latin, east, chain, course.meta.fonts.mono or MONO_FAMILY, theme)
-    planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root), theme))
+    renderer = renderer or MathRenderer()
+
+    def formula_em(tex: str) -> tuple[float, float]:
+        drawing = renderer.svg(tex, True, SourcePos(lecture.source.relative_to(course.root).as_posix()))
+        return drawing.width_em, drawing.height_em
+
+    planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root), theme, formula_em=formula_em))
     plan = planner.plan()
     problems.errors.extend(planner.fit.errors)
     check_glyphs(plan, chain, planner.file_pos, problems)
+    for formula in plan_formulas(plan):
+        if formula.inline:
+            problems.warn(formula.pos, f"the formula ${formula.tex[:40]}$ cannot be written as slide text; "
+                          "on the slide it is shown as a display formula below its paragraph",
+                          "write it as a display formula ($$…$$) if it deserves a line of its own")
     verbose = tuple(str(note) for note in planner.fit.notes) if settings.verbose else ()   # never errors, even --strict
     return path, replace(plan, warnings=tuple(template_warnings) + plan.warnings + verbose), fonts
+
+
+def plan_formulas(plan) -> list:
+    """Every display formula placed on a slide of ``plan`` (:class:`~coursepress.deck.nodes.Formula`)."""
+    return [p.formula for slide in plan.slides for _name, paras in slide.texts for p in paras
+            if p.formula is not None]
 
 
 def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Output:
@@ -93,9 +115,10 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
         ContentErrors: under ``--strict``, characters no shipped font has.
     """
     problems = Problems(settings.strict)
-    path, plan, fonts = _plan(course, settings, lecture, problems)
+    renderer = MathRenderer()
+    path, plan, fonts = _plan(course, settings, lecture, problems, renderer)
     problems.raise_if_any()
-    data, count = render(plan, path, fonts, build_time(course), course.meta.deck.layouts)
+    data, count = render(plan, path, fonts, build_time(course), course.meta.deck.layouts, formula_art(renderer))
     out = atomic_write(settings.out_dir / f"{lecture.name}.pptx", data)
     return Output(out, f"{count} slides", list(plan.warnings) + [str(w) for w in problems.warnings])
 

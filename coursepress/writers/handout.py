@@ -14,13 +14,29 @@ from dataclasses import dataclass
 from .. import model as m
 from ..charts import make_chart
 from ..code import code_lines, code_theme, page_segments
-from ..errors import Problems, SourcePos
+from ..errors import ContentError, Problems, SourcePos
 from ..fonts import check_coverage, shipped_faces
+from ..mathrender import Drawing, MathRenderer
 from ..numbers import estimate_note
 from ..output import atomic_write
 from ..templating import autospace_html, environment
 from . import BuildSettings, Output
 from .pdfengine import PdfEngine, build_date, font_stacks, overflows, preload  # noqa: F401 (preload: writer API)
+
+
+class HandoutMath:
+    """What the templates call to draw formulas: ``inline(node, lecture)`` and ``display(block)`` give a
+    :class:`~coursepress.mathrender.Drawing`; errors name the formula's file, line and column."""
+
+    def __init__(self, renderer: MathRenderer, root) -> None:
+        self.renderer, self.root = renderer, root
+
+    def inline(self, node: m.Math, lecture: m.Lecture) -> Drawing:
+        source = lecture.source.relative_to(self.root).as_posix()
+        return self.renderer.svg(node.tex, False, SourcePos(source, node.line, node.column))
+
+    def display(self, block: m.MathBlock) -> Drawing:
+        return self.renderer.svg(block.tex, True, block.pos)
 
 
 @dataclass(frozen=True)
@@ -91,9 +107,10 @@ def lecture_texts(course: m.Course, lecture: m.Lecture) -> list[tuple[str, Sourc
     return texts
 
 
-def page_context(course: m.Course, problems: Problems) -> dict:
+def page_context(course: m.Course, problems: Problems, renderer: MathRenderer | None = None) -> dict:
     """What every handout-like page template receives (the handout and the course book): the CSS, the
-    ``handout`` settings, the build date and the helpers the block macros call."""
+    ``handout`` settings, the build date and the helpers the block macros call (``math`` draws the
+    formulas with ``renderer``, a new one with the per-user cache when None)."""
     faces = shipped_faces(course.root)
     stacks = font_stacks(course, faces, problems)
     env = environment(course.root)
@@ -102,7 +119,8 @@ def page_context(course: m.Course, problems: Problems) -> dict:
     css = env.get_template("handout/handout.css.j2").render(
         page_size=hs.page_size, orientation=hs.orientation, handout=hs, code_theme=theme, **stacks)
     return dict(css=css, build_date=build_date(course), handout=hs, table_notes=table_notes, make_chart=make_chart,
-                width_class=width_class, code_lines=code_lines, page_segments=page_segments, code_theme=theme)
+                width_class=width_class, code_lines=code_lines, page_segments=page_segments, code_theme=theme,
+                math=HandoutMath(renderer or MathRenderer(), course.root))
 
 
 def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:
@@ -110,10 +128,12 @@ def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:
     return dict(header_text=lecture.meta.header or lecture.title, footer_text=lecture.meta.footer or course.meta.title)
 
 
-def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, problems: Problems) -> str:
-    """Render the handout HTML of ``lecture`` (also used by tests to inspect escaping)."""
+def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, problems: Problems,
+                renderer: MathRenderer | None = None) -> str:
+    """Render the handout HTML of ``lecture`` (also used by tests to inspect escaping); ``renderer`` draws
+    its formulas (see :func:`page_context`)."""
     html = environment(course.root).get_template("handout/handout.html.j2").render(
-        course=course, lecture=lecture, **lecture_strings(course, lecture), **page_context(course, problems))
+        course=course, lecture=lecture, **lecture_strings(course, lecture), **page_context(course, problems, renderer))
     return autospace_html(html)
 
 
@@ -127,7 +147,11 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
     problems = Problems(settings.strict)
     faces = shipped_faces(course.root)
     check_coverage(lecture_texts(course, lecture), faces, problems)
-    html = render_html(course, lecture, settings, problems)
+    renderer = MathRenderer()
+    try:
+        html = render_html(course, lecture, settings, problems, renderer)
+    except ContentError as exc:
+        problems.errors.append(exc)
     problems.raise_if_any()
     engine = PdfEngine(course, "handout")
     document = engine.render(html)
@@ -138,4 +162,7 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
     problems.raise_if_any()
     path = atomic_write(settings.out_dir / f"{lecture.name}.pdf", engine.pdf_bytes(document, html))
     engine.close()
-    return Output(path, f"{len(document.pages)} pages", [str(w) for w in problems.warnings])
+    summary = f"{len(document.pages)} pages"
+    if settings.verbose and (renderer.rendered or renderer.cached):     # -v: shows the formula cache at work
+        summary += f", formulas: {renderer.rendered} rendered, {renderer.cached} from cache"
+    return Output(path, summary, [str(w) for w in problems.warnings])

@@ -17,13 +17,35 @@ import shutil
 import sys
 
 from .. import model as m
-from ..errors import BuildError, Problems, SourcePos
+from ..errors import ContentError, ContentErrors, Problems, SourcePos
 from ..fonts import FontFace, isolated_fontconfig
 from ..resources import make_url_fetcher
 from ..templating import TOOL_ROOT
 from ..watchdog import step
 
 SERIF, SANS, EMOJI, MONO = "Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Emoji", "DejaVu Sans Mono"
+
+
+def _asked_where(root, url: str) -> SourcePos:
+    """Where a template asks for ``url``: the first line of a template file naming it (or its file
+    name inside ``url(…)``, ``src=`` or ``href=``); the templates folder if none does."""
+    from pathlib import Path
+    from urllib.parse import unquote
+
+    from ..errors import rel
+    from ..templating import search_path
+
+    tail = unquote(url.split("?")[0].split("#")[0].rstrip("/")).rsplit("/", 1)[-1]
+    for folder in search_path(root):
+        for path in sorted(Path(folder).rglob("*")):
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+            except (OSError, UnicodeDecodeError):
+                continue
+            for number, line in enumerate(lines, 1):
+                if url in line or tail and tail in line and any(k in line for k in ("url(", "src=", "href=")):
+                    return SourcePos(rel(path, root), number)
+    return SourcePos("templates")
 
 
 def build_date(course: m.Course) -> str:
@@ -141,6 +163,7 @@ class PdfEngine:
         self._html = HTML
         self._fonts = FontConfiguration()     # one Pango font map for every layout of this build (poster: 2–3)
         self.what = what
+        self.root = course.root
         self.base_url = str(course.root) + "/"
         self.fetcher = make_url_fetcher([course.root, TOOL_ROOT / "assets", TOOL_ROOT / "templates"])
 
@@ -158,14 +181,16 @@ class PdfEngine:
         """Lay out ``html``; returns a ``weasyprint.Document``.
 
         Raises:
-            BuildError: the HTML asked for a resource outside the project.
+            ContentErrors: the HTML asked for resources outside the project (each at the template line naming it).
         """
         with step(f"laying out the {self.what}'s pages (WeasyPrint)"):
             document = self._html(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
                 font_config=self._fonts)
         if self.fetcher.refused:
-            raise BuildError(f"the {self.what} asked for resources outside the project: "
-                             + ", ".join(self.fetcher.refused[:5]))
+            raise ContentErrors([ContentError(_asked_where(self.root, url), f"the {self.what} asks for '{url}', "
+                                              "which is outside the project or not a local file",
+                                              "refer only to files inside the project")
+                                 for url in dict.fromkeys(self.fetcher.refused[:5])])
         return document
 
     @staticmethod

@@ -1,0 +1,166 @@
+"""Formulas drawn as pictures: TeX → SVG (ziamath, STIX Two Math) and SVG → PNG (resvg), cached.
+
+ziamath lays out TeX (through latex2mathml) with its own shipped OpenType
+math font (STIX Two Math, SIL OFL) and writes every glyph as a vector path,
+so the handout needs no math font of its own and looks the same everywhere.
+The deck's fallback picture (for viewers that do not read Office Math) is
+that SVG rasterised by resvg.
+
+Rendering costs ~3–60 ms a formula, so each result is kept in a cache folder
+keyed by a SHA-256 of the renderer versions, the kind and the TeX: a rebuild
+after a prose edit renders nothing again. The folder is per user
+(``$XDG_CACHE_HOME/coursepress/math``, default ``~/.cache/…``), created
+private (0700) and used only if the current user owns it and nobody else
+may write to it; otherwise formulas are rendered without a cache.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import re
+import stat
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .errors import ContentError, SourcePos
+from .mathtex import normalise
+
+RENDER_SIZE_PX = 20.0      # ziamath's font size for the SVG (scaled to the text size with em units)
+CACHE_VERSION = "1"
+_VIEWBOX = re.compile(r'viewBox="([-\d.e]+) ([-\d.e]+) ([-\d.e]+) ([-\d.e]+)"')
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A rendered formula: ``svg`` (an SVG document), its size in em of the font size it is set at:
+    ``width_em``, ``height_em`` (whole box) and ``depth_em`` (from the baseline down to the box bottom)."""
+
+    svg: str
+    width_em: float
+    height_em: float
+    depth_em: float
+
+    def data_uri(self) -> str:
+        """The SVG as a ``data:image/svg+xml;base64,…`` URI (for ``<img src>``)."""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+
+
+def _measure(svg: str) -> Drawing:
+    """Read the box from ziamath's viewBox: y runs down, the baseline is y = 0."""
+    match = _VIEWBOX.search(svg)
+    if not match:
+        raise ValueError("no viewBox in the formula SVG")
+    _x, y, width, height = (float(v) for v in match.groups())
+    return Drawing(svg, width / RENDER_SIZE_PX, height / RENDER_SIZE_PX, max(y + height, 0.0) / RENDER_SIZE_PX)
+
+
+def cache_folder() -> Optional[Path]:
+    """The per-user formula cache folder, created private; None when it is not safely ours.
+
+    Safe means: a real folder (no symlink), owned by the current user, not
+    writable by group or others (so nobody can plant a drawing in it).
+    """
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "coursepress" / "math"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for path in (folder.parent, folder):
+            info = os.lstat(path)
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
+                return None
+    except OSError:
+        return None
+    return folder
+
+
+@dataclass
+class MathRenderer:
+    """Renders formulas for one build, counting what it rendered and what came from the cache.
+
+    Args:
+        folder: the cache folder (:func:`cache_folder`), or None for no cache.
+    """
+
+    folder: Optional[Path] = field(default_factory=cache_folder)
+    rendered: int = 0
+    cached: int = 0
+    _memo: dict = field(default_factory=dict)
+
+    def _key(self, kind: str, tex: str) -> str:
+        if "version" not in self._memo:     # read from the metadata: importing ziamath costs ~0.2 s
+            from importlib.metadata import version
+
+            self._memo["version"] = f"{version('ziamath')}|{version('latex2mathml')}|{version('resvg-py')}"
+        text = f"{CACHE_VERSION}|{self._memo['version']}|{RENDER_SIZE_PX}|{kind}|{tex}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def _cached(self, key: str, suffix: str) -> Optional[bytes]:
+        if key + suffix in self._memo:
+            return self._memo[key + suffix]
+        if self.folder is None:
+            return None
+        try:
+            data = (self.folder / f"{key}{suffix}").read_bytes()
+        except OSError:
+            return None
+        self._memo[key + suffix] = data
+        self.cached += 1
+        return data
+
+    def _store(self, key: str, suffix: str, data: bytes) -> None:
+        self._memo[key + suffix] = data
+        if self.folder is None:
+            return
+        try:
+            handle, part = tempfile.mkstemp(dir=self.folder, suffix=".part")
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(part, self.folder / f"{key}{suffix}")
+        except OSError:
+            pass          # a full or read-only cache only costs time
+
+    def svg(self, tex: str, display: bool, pos: SourcePos) -> Drawing:
+        """The formula ``tex`` as SVG (display style when ``display``), sized in em.
+
+        Raises:
+            ContentError: ziamath cannot lay the formula out (at ``pos``).
+        """
+        key = self._key("display" if display else "inline", tex)
+        data = self._cached(key, ".svg")
+        if data is None:
+            try:
+                with warnings.catch_warnings():     # ziamath 0.13 opens its font with a deprecated importlib call
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    import ziamath
+
+                    svg = ziamath.Latex(normalise(tex), size=RENDER_SIZE_PX, inline=not display, margin=0).svg()
+            except Exception as exc:   # ziamath raises several kinds for TeX it cannot lay out
+                raise ContentError(pos, f"the formula '{tex[:40]}' cannot be typeset ({type(exc).__name__}: {exc})",
+                                   "simplify the TeX or write it with commands LaTeX's amsmath knows") from None
+            data = svg.encode()
+            self.rendered += 1
+            self._store(key, ".svg", data)
+        return _measure(data.decode())
+
+    def png(self, tex: str, pos: SourcePos, scale: float = 4.0) -> tuple[bytes, int, int]:
+        """The display formula ``tex`` as a PNG at ``scale`` × the SVG size (transparent background).
+
+        Returns:
+            (PNG bytes, width px, height px).
+        """
+        drawing = self.svg(tex, True, pos)
+        key = self._key(f"png{scale}", tex)
+        data = self._cached(key, ".png")
+        if data is None:
+            import resvg_py
+
+            data = bytes(resvg_py.svg_to_bytes(svg_string=drawing.svg, zoom=scale))
+            self._store(key, ".png", data)
+        width = int.from_bytes(data[16:20], "big")
+        height = int.from_bytes(data[20:24], "big")
+        return data, width, height

@@ -1,0 +1,135 @@
+"""Math syntax for the Markdown parser: ``$…$`` inline, ``$$…$$`` display, ``$$…$$ {#eq-id}``.
+
+Both rules run before escapes and emphasis, so nothing inside a formula is
+touched by Markdown (C38: ``$A*B*C$`` keeps its stars, ``\\{`` and ``\\\\`` their
+backslashes). The delimiter rules are Pandoc's ``tex_math_dollars``: an
+opening ``$`` must be followed by a non-space, a closing ``$`` preceded by a
+non-space and not followed by a digit, so ``$5 and $10`` stays text; no
+space is needed between a formula and Chinese text or punctuation
+(``记作$\\theta$，``). Text between two dollars that holds Chinese characters
+is prose, not a formula (``$5 和 $10``: the math font has no Han glyphs
+anyway). ``\\$`` is a dollar sign (the escape rule sees it first).
+
+Tokens:
+
+* ``math_inline`` (``content`` the TeX, ``meta["offset"]`` its start in the
+  inline token's content);
+* ``math_lone_dollar`` (``content`` "$"): a ``$`` that opens a formula which
+  never closes; the reader warns and prints it as text;
+* ``math_block`` (``content`` the TeX, ``info`` the ``{#eq-id}`` id or "",
+  ``meta["closed"]`` False when no closing ``$$`` was found, ``meta["column"]``
+  the 1-based column of the TeX's first character).
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_inline import StateInline
+
+_CJK = re.compile("[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0003FFFF]")
+EQ_LABEL = re.compile(r"\$\$\s*\{#([A-Za-z][\w:-]*)\}\s*$")
+
+
+def _closing(src: str, start: int, end: int) -> int:
+    """Index of the ``$`` closing an inline formula whose TeX starts at ``start``, or -1."""
+    pos = start
+    while pos < end:
+        char = src[pos]
+        if char == "\\":
+            pos += 2
+            continue
+        if char == "$":
+            after = src[pos + 1] if pos + 1 < end else ""
+            if pos > start and not src[pos - 1].isspace() and not after.isdigit():
+                return pos
+        pos += 1
+    return -1
+
+
+def math_inline(state: StateInline, silent: bool) -> bool:
+    """``$TeX$`` (and ``$$TeX$$`` inside a line) → ``math_inline``; see the module docstring."""
+    src, start, end = state.src, state.pos, state.posMax
+    if src[start] != "$":
+        return False
+    double = src.startswith("$$", start)
+    tex_start = start + (2 if double else 1)
+    if tex_start >= end or src[tex_start].isspace() or (not double and src[tex_start] == "$"):
+        return False
+    if double:
+        close = src.find("$$", tex_start)
+        close = -1 if close <= tex_start else close
+    else:
+        close = _closing(src, tex_start, end)
+    if close >= 0 and (_CJK.search(src, tex_start, close)
+                       or (src[tex_start].isdigit() and re.search(r"(?<!\\)\$", src[tex_start:close]))):
+        close = -1      # "$5 和 $10", "$5 and $10 … $x$": prose between dollars, not a formula
+    if close < 0:
+        if not silent:
+            token = state.push("math_lone_dollar", "", 0)
+            token.content = src[start:tex_start]
+            # a currency amount ($5, $1.5B) is no formula: no warning for it
+            token.meta = {"offset": start, "quiet": src[tex_start].isdigit()}
+        state.pos = tex_start
+        return True
+    if not silent:
+        token = state.push("math_inline", "math", 0)
+        token.content = src[tex_start:close]
+        token.markup = "$$" if double else "$"
+        token.meta = {"offset": tex_start}
+    state.pos = close + (2 if double else 1)
+    return True
+
+
+def math_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """A ``$$`` line opens a display formula, also right after a paragraph line; see the module docstring."""
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    begin = state.bMarks[start_line] + state.tShift[start_line]
+    first_end = state.eMarks[start_line]
+    if not state.src.startswith("$$", begin):
+        return False
+    if silent:
+        return True
+    lines: list[str] = []
+    label, closed, line = "", False, start_line
+    text = state.src[begin + 2:first_end]
+    tex_column = begin + 2 - state.bMarks[start_line] + 1
+    while True:
+        stripped = text.rstrip()
+        match = EQ_LABEL.search(stripped)
+        if match:
+            label, stripped, closed = match.group(1), stripped[:match.start()], True
+        elif stripped.endswith("$$") and (line > start_line or len(stripped) >= 2):
+            stripped, closed = stripped[:-2], True
+        lines.append(stripped)
+        if closed:
+            break
+        line += 1
+        if line >= end_line:
+            break
+        text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
+        if state.sCount[line] < state.blkIndent:    # the enclosing list item or quote ended
+            line -= 1
+            break
+    token = state.push("math_block", "math", 0)
+    token.content = "\n".join(lines).strip()
+    if lines and not lines[0].strip() and token.content:
+        tex_column = 0     # the TeX starts on a later line; columns are counted from the line
+    elif lines:
+        tex_column += len(lines[0]) - len(lines[0].lstrip())
+    token.info = label
+    token.map = [start_line, line + 1]
+    token.markup = "$$"
+    token.meta = {"closed": closed, "column": tex_column}
+    state.line = line + 1
+    return True
+
+
+def math_plugin(md: MarkdownIt) -> None:
+    """Add the two math rules (inline before escapes, block before paragraphs and able to interrupt them)."""
+    md.inline.ruler.before("escape", "math_inline", math_inline)
+    md.block.ruler.before("fence", "math_block", math_block,
+                          {"alt": ["paragraph", "reference", "blockquote", "list"]})

@@ -1,0 +1,97 @@
+"""TeX of formulas: checking at load time, and TeX → MathML for every writer.
+
+latex2mathml (the parser ziamath itself uses) is the reference for what is
+supported: it passes an unknown command through as ``<mi>\\name</mi>``, which
+would print raw TeX, so :func:`tex_problems` looks for exactly that and
+reports the command with its position. Braces are counted here because
+latex2mathml silently closes an unclosed group.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+_COMMAND = re.compile(r"\\([A-Za-z]+)")
+# Standard operator names latex2mathml does not know (TeXbook ch. 18, \arg): set upright.
+_OPERATORS = {"arg": r"\operatorname{arg}"}
+_CJK = re.compile("[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0003FFFF]")
+
+
+@dataclass(frozen=True)
+class TexProblem:
+    """One problem of a formula: ``offset`` into its TeX (0-based), ``message`` and ``hint`` for people."""
+
+    offset: int
+    message: str
+    hint: str
+
+
+def normalise(tex: str) -> str:
+    """``tex`` with the standard commands latex2mathml lacks spelled in ones it knows (``\\arg``)."""
+    return _COMMAND.sub(lambda m: _OPERATORS.get(m.group(1), m.group(0)), tex)
+
+
+@lru_cache(maxsize=4096)
+def to_mathml(tex: str, display: bool) -> str:
+    """MathML (a ``<math>`` element as a string) of ``tex``; ``display`` sets ``display="block"``.
+
+    Raises:
+        Exception: whatever latex2mathml raises for TeX it cannot parse (see :func:`tex_problems`).
+    """
+    from latex2mathml.converter import convert
+
+    return convert(normalise(tex), display="block" if display else "inline")
+
+
+def _brace_problems(tex: str) -> list[TexProblem]:
+    opened: list[int] = []
+    pos = 0
+    while pos < len(tex):
+        char = tex[pos]
+        if char == "\\":
+            pos += 2
+            continue
+        if char == "{":
+            opened.append(pos)
+        elif char == "}":
+            if not opened:
+                return [TexProblem(pos, "'}' closes a group that was never opened",
+                                   "remove the '}' or add the '{' it belongs to (a literal brace is \\})")]
+            opened.pop()
+        pos += 1
+    if opened:
+        return [TexProblem(opened[-1], "'{' is never closed", "add the matching '}' (a literal brace is \\{)")]
+    return []
+
+
+def tex_problems(tex: str, display: bool = False) -> list[TexProblem]:
+    """Problems that would make ``tex`` print wrongly: unbalanced braces, unknown commands,
+    TeX latex2mathml cannot read, Chinese inside the formula (the math font has no Han glyphs).
+
+    Returns:
+        An empty list for a formula every writer can typeset.
+    """
+    if not tex.strip():
+        return [TexProblem(0, "the formula is empty", "write the TeX between the $ signs or remove them")]
+    problems = _brace_problems(tex)
+    cjk = _CJK.search(tex)
+    if cjk:
+        problems.append(TexProblem(cjk.start(), f"Chinese text '{cjk.group(0)}' inside a formula cannot be typeset "
+                                   "(the math font has no Chinese characters)",
+                                   "write the Chinese words outside the $…$ and keep only the symbols inside"))
+    if problems:
+        return problems
+    try:
+        mathml = to_mathml(tex, display)
+    except Exception as exc:  # latex2mathml raises several kinds for malformed TeX
+        return [TexProblem(0, f"the formula cannot be read ({type(exc).__name__}: {exc})",
+                           "check the TeX; the supported commands are those of LaTeX's amsmath")]
+    unknown = set(re.findall(r"<m[io]>\\([A-Za-z]+)</m[io]>", mathml))
+    for match in _COMMAND.finditer(tex):
+        if match.group(1) in unknown:
+            unknown.discard(match.group(1))
+            problems.append(TexProblem(match.start(), f"unknown TeX command '\\{match.group(1)}'",
+                                       "check its spelling, or write it with \\operatorname{…} or \\text{…}"))
+    return problems
