@@ -228,11 +228,11 @@ def _stand_in_meta(doc: Optional[YamlDoc]) -> CourseMeta:
 
 
 def _read_lecture(root: Path, path: Path, meta: CourseMeta, data: Any, md, problems: Problems,
-                  bib, data_ok: bool = True) -> Optional[Lecture]:
+                  bib, data_ok: bool = True, course_ok: bool = True) -> Optional[Lecture]:
     """One lecture through :class:`LectureReader`; an exception that is not a content error is a bug,
     raised as an :class:`InternalError` naming the lecture file."""
     try:
-        return LectureReader(root, path, meta, data, md, problems, bib, data_ok=data_ok).read()
+        return LectureReader(root, path, meta, data, md, problems, bib, data_ok=data_ok, course_ok=course_ok).read()
     except (ContentError, ContentErrors):
         raise
     except Exception as exc:              # noqa: BLE001 — reported as a bug, naming the file being read
@@ -270,6 +270,7 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
             problems.errors.append(exc)
     limits = meta.limits.value() if meta is not None else DEFAULT_LIMITS
     bib = load_bibliography(root, meta, meta_doc, problems) if meta is not None else None
+    course_ok = not problems.errors      # course.yaml and the bibliography it names
     data: Any = ModelData()
     data_path = content / "data" / "models.yaml"
     if os.path.lexists(data_path):
@@ -305,7 +306,7 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
         except ContentError as exc:
             problems.errors.append(exc)
             continue
-        result = _read_lecture(root, path, meta, data, md, problems, bib, data_ok)
+        result = _read_lecture(root, path, meta, data, md, problems, bib, data_ok, course_ok)
         if result is not None:
             lectures.append(result)
     problems.raise_if_any()

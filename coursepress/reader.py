@@ -49,13 +49,15 @@ class LectureReader:
         meta: the course metadata (references for ``#ref-`` cross-references).
         data: the validated model data for directives.
         data_ok: False when the data file failed to load (``data`` is then empty).
+        course_ok: False when course.yaml or its bibliography failed: citations are
+            not checked or formatted (the lecture is read for its own problems only).
         md: the configured parser from :func:`coursepress.markdown.make_parser`.
         problems: collects errors and warnings.
         bib: the course bibliography (entries citable as ``[@key]``, see :mod:`coursepress.bibliography`).
     """
 
     def __init__(self, root: Path, path: Path, meta: CourseMeta, data: ModelData, md, problems: Problems,
-                 bib: Optional[Bibliography] = None, data_ok: bool = True):
+                 bib: Optional[Bibliography] = None, data_ok: bool = True, course_ok: bool = True):
         self.root, self.path, self.meta, self.data, self.md, self.problems = root, path, meta, data, md, problems
         self.bib = bib if bib is not None else Bibliography()
         # when the data file failed, directives are checked against no models: their model problems are not reported
@@ -66,7 +68,9 @@ class LectureReader:
         self.footnotes: dict[int, tuple[m.Block, ...]] = {}
         self.footnote_refs: list[m.FootnoteRef] = []
         self._numbers: dict[int, tuple[str, str]] = {}   # token index → (number, id)
-        self.citer = Citer(self.bib.entries, problems, bool(meta.bibliography))
+        self.course_ok = course_ok
+        self.citer = Citer(self.bib.entries, problems if course_ok else Problems(problems.strict),
+                           bool(meta.bibliography))
         self.inline = InlineReader(md, problems, self.pos, self.labels, self.footnotes, self.footnote_refs, self.citer)
 
     def pos(self, token: Optional[Token]) -> SourcePos:
@@ -125,7 +129,7 @@ class LectureReader:
             self.problems.error(SourcePos(self.file, 1), "the lecture has no content", "write at least a heading and a paragraph")
             return None
         preamble, sections = _nest(blocks)
-        references = self._references()
+        references = self._references() if self.course_ok else ()
         if references is None:
             return None
         return m.Lecture(name=self.path.stem, meta=front, source=self.path, preamble=tuple(preamble),
