@@ -154,7 +154,8 @@ LABEL_PT, SUB_PT = 10.0, 8.5      # font sizes of timeline labels (template: cha
 LANE_H = 16.0                      # one label line plus leading
 LABEL_GAP = 6.0                    # least space between two labels of one lane
 LEADER_PAD = 3.0                   # least space between a leader line and a label it passes
-RIGHT_ROOM = 180.0                 # room right of the axis end for labels of the latest dots (≤ 30 % of the width)
+RIGHT_ROOM = 260.0                 # room right of the axis end for labels of the latest dots (≤ 40 % of the
+                                   # width, 30 % on charts narrower than 600 units, where the axis needs the room)
 
 # Advance widths (1/1000 em) of ASCII and a few other characters in Noto Sans CJK SC Regular, the chart
 # font, read from the font's hmtx table (tests/test_poster.py checks them against assets/fonts).
@@ -254,7 +255,7 @@ def timeline_chart(models: tuple[Model, ...], kind: str = "timeline", width: flo
     years = [v for _, v in pairs] or [2023.0]
     start, stop = math.floor(min(years)), math.floor(max(years)) + 1
     plot_x = 24.0
-    plot_w = width - min(RIGHT_ROOM, 0.3 * width) - plot_x
+    plot_w = width - min(RIGHT_ROOM, (0.4 if width >= 600 else 0.3) * width) - plot_x
 
     def x_of(v: float) -> float:
         return plot_x + (v - start) / (stop - start) * plot_w

@@ -8,8 +8,9 @@ from .model import Course
 from .writers import BuildSettings
 
 
-def check_project(course: Course, settings: BuildSettings) -> None:
-    """Check fonts coverage for every lecture, the reference deck's layouts, and plan every deck.
+def check_project(course: Course, settings: BuildSettings) -> int:
+    """Check fonts coverage for every lecture, the reference deck's layouts, and plan every deck;
+    prints each warning and returns how many there were.
 
     Raises:
         ContentErrors: under ``--strict``, uncovered characters.
@@ -32,5 +33,7 @@ def check_project(course: Course, settings: BuildSettings) -> None:
     problems.errors = list({str(e): e for e in problems.errors}.values())   # handout and deck see the same text
     problems.raise_if_any()
     import sys
-    for w in dict.fromkeys(str(w) for w in problems.warnings):
+    warnings = list(dict.fromkeys(str(w) for w in problems.warnings))
+    for w in warnings:
         print(f"warning: {w}", file=sys.stderr)
+    return len(warnings)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,8 +24,10 @@ from pathlib import Path
 from typing import Optional
 
 from .cachedir import cache_folder, read_private, write_private
+from .errors import BuildError
 from .templating import search_path
 
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 CACHE_VERSION = 1   # of the cached lexing results (raise it when _CATEGORIES or the file format change)
 # Fence languages of notebook and program output: shown as they are, never highlighted.
 OUTPUT_LANGUAGES = frozenset({"text", "output", "txt", "plain", "plaintext", "console-output"})
@@ -73,24 +76,38 @@ class CodeTheme:
     mark_columns: int
 
 
-@lru_cache(maxsize=8)
 def code_theme(root: Path) -> CodeTheme:
     """The code theme of project ``root`` (its ``templates/code/theme.toml``, else the tool's).
 
+    Read again when the file changes (``build.py watch`` keeps running while it is edited).
+
     Raises:
         FileNotFoundError: no theme file in either template folder (a broken installation).
-        tomllib.TOMLDecodeError, KeyError: a malformed theme file.
+        BuildError: a malformed theme file or a value that is not a ``#rrggbb`` colour.
     """
     for folder in search_path(root):
         path = Path(folder) / "code" / "theme.toml"
         if path.is_file():
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-            slides = data["slides"]
-            return CodeTheme(dict(data["colours"]), dict(data["code"]), dict(data["output"]),
-                             float(slides["max_pt"]), float(slides["min_pt"]), float(slides["line"]),
-                             float(slides["pad_pt"]), int(data["handout"]["page_lines"]),
-                             int(data["handout"]["mark_columns"]))
+            return _read_theme(path, path.stat().st_mtime_ns)
     raise FileNotFoundError("templates/code/theme.toml")
+
+
+@lru_cache(maxsize=8)
+def _read_theme(path: Path, mtime_ns: int) -> CodeTheme:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        slides, handout = data["slides"], data["handout"]
+        colours = [("colours", k, v) for k, v in data["colours"].items()] + \
+            [(part, k, v) for part in ("code", "output") for k, v in data[part].items()]
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, AttributeError) as exc:
+        raise BuildError(f"{path}: the code theme cannot be read ({type(exc).__name__}: {exc}); "
+                         "compare it with templates/code/theme.toml of coursepress") from None
+    for part, key, value in colours:
+        if not (isinstance(value, str) and _HEX.fullmatch(value)):
+            raise BuildError(f'{path}: [{part}] {key} = {value!r} is not a colour; write it as "#rrggbb"')
+    return CodeTheme(dict(data["colours"]), dict(data["code"]), dict(data["output"]),
+                     float(slides["max_pt"]), float(slides["min_pt"]), float(slides["line"]),
+                     float(slides["pad_pt"]), int(handout["page_lines"]), int(handout["mark_columns"]))
 
 
 def is_output(language: str) -> bool:

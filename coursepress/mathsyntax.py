@@ -128,8 +128,62 @@ def math_block(state: StateBlock, start_line: int, end_line: int, silent: bool) 
     return True
 
 
+def math_spans(line: str) -> list[tuple[int, int]]:
+    """(start, end) of each inline formula of ``line``, dollars included, by the rules of :func:`math_inline`."""
+    spans: list[tuple[int, int]] = []
+    pos, end = 0, len(line)
+    while pos < end:
+        char = line[pos]
+        if char == "\\":
+            pos += 2
+            continue
+        if char == "$":
+            double = line.startswith("$$", pos)
+            start = pos + (2 if double else 1)
+            if start < end and not line[start].isspace():
+                close = line.find("$$", start) if double else _closing(line, start, end)
+                if close > start and not _CJK.search(line, start, close) and not (
+                        line[start].isdigit() and re.search(r"(?<!\\)\$", line[start:close])):
+                    spans.append((pos, close + (2 if double else 1)))
+                    pos = close + (2 if double else 1)
+                    continue
+            pos = start
+            continue
+        pos += 1
+    return spans
+
+
+def table_cells(line: str) -> list[str]:
+    """A table row split at its ``|`` as GFM does (``\\|`` is a literal bar), except inside formulas:
+    ``$a|b$`` and ``$\\|x\\|$`` stay one cell with their TeX untouched (C38's table cells)."""
+    spans = math_spans(line)
+    cells: list[str] = []
+    current, last, escaped = "", 0, False
+    for pos, char in enumerate(line):
+        if char == "|" and not any(a <= pos < b for a, b in spans):
+            if not escaped:
+                cells.append(current + line[last:pos])
+                current, last = "", pos + 1
+            else:
+                current += line[last:pos - 1]
+                last = pos
+        escaped = char == "\\"
+    cells.append(current + line[last:])
+    return cells
+
+
 def math_plugin(md: MarkdownIt) -> None:
-    """Add the two math rules (inline before escapes, block before paragraphs and able to interrupt them)."""
+    """Add the two math rules (inline before escapes, block before paragraphs and able to interrupt them),
+    and make the table rule split rows with :func:`table_cells`.
+
+    markdown-it-py's table rule splits a row with its module function ``escapedSplit`` (4.x,
+    ``rules_block/table.py``) before any inline rule runs, so that function is replaced.
+    """
+    import importlib
+
+    table_rule = importlib.import_module("markdown_it.rules_block.table")   # the package exports a function "table"
+    if getattr(table_rule, "escapedSplit", None) is not table_cells:
+        table_rule.escapedSplit = table_cells
     md.inline.ruler.before("escape", "math_inline", math_inline)
     md.block.ruler.before("fence", "math_block", math_block,
                           {"alt": ["paragraph", "reference", "blockquote", "list"]})

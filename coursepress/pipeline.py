@@ -36,9 +36,15 @@ if TYPE_CHECKING:
 __all__ = ["STAGE_PREFIX", "STATE_FILE", "build", "fingerprints", "up_to_date", "remove_abandoned_stages"]
 
 
+# Outputs made once per course (not per lecture), and their file names in the output folder.
+COURSE_OUTPUTS = {"poster": "poster.pdf", "book": "book.pdf"}
+_OUTPUT_NAMES = {"pdf": "the handout", "pptx": "the deck", "poster": "the poster", "book": "the course book"}
+
+
 @dataclass(frozen=True)
 class Job:
-    """One output to build: writer ``kind`` (pdf, pptx, poster) and the lecture (None for the poster)."""
+    """One output to build: writer ``kind`` (pdf, pptx, poster, book) and the lecture (None for the
+    outputs of the whole course, :data:`COURSE_OUTPUTS`)."""
 
     kind: str
     lecture: Optional[str]
@@ -69,10 +75,10 @@ def chosen_kinds(course: Course, kinds: list[str], everything: bool) -> tuple[li
 
 
 def jobs_for(course: Course, kinds: list[str]) -> list[Job]:
-    """Jobs for ``kinds``: one handout and one deck per lecture, one poster per course."""
+    """Jobs for ``kinds``: one handout and one deck per lecture, one poster and one book per course."""
     jobs: list[Job] = []
     for kind in kinds:
-        if kind == "poster":
+        if kind in COURSE_OUTPUTS:
             jobs.append(Job(kind, None))
         else:
             jobs.extend(Job(kind, lec.name) for lec in course.lectures)
@@ -83,7 +89,7 @@ def fingerprints(root: Path, kinds: list[str], settings: BuildSettings, names: l
                  configured_reference: Optional[str] = None) -> Stamps:
     """``{job key: fingerprint}`` of ``kinds`` for the lectures ``names``, from the files as they are now
     (:func:`stamps.fingerprint`). The command line takes them before loading."""
-    jobs = [Job(kind, name) for kind in kinds for name in ([None] if kind == "poster" else names)]
+    jobs = [Job(kind, name) for kind in kinds for name in ([None] if kind in COURSE_OUTPUTS else names)]
     return fingerprint_jobs(root, jobs, settings, configured_reference)
 
 
@@ -93,9 +99,10 @@ def collisions(root: Path, settings: BuildSettings) -> list[ContentError]:
     anything is loaded or built."""
     problems = []
     owners: dict[Path, str] = {}
-    for job in [Job("poster", None)] + [Job(kind, name) for name in lecture_names(root) for kind in ("pdf", "pptx")]:
+    jobs = [Job(kind, None) for kind in COURSE_OUTPUTS]
+    for job in jobs + [Job(kind, name) for name in lecture_names(root) for kind in ("pdf", "pptx")]:
         path = output_path(job, settings)
-        what = "the poster" if job.lecture is None else \
+        what = _OUTPUT_NAMES[job.kind] if job.lecture is None else \
             f"the {'handout' if job.kind == 'pdf' else 'deck'} of content/lectures/{job.lecture}.md"
         if path in owners:
             problems.append(ContentError(SourcePos(f"content/lectures/{job.lecture}.md"),
@@ -126,7 +133,7 @@ def up_to_date(root: Path, kinds: list[str], settings: BuildSettings, lecture: O
         stamps = fingerprints(root, kinds, settings, names, configured_reference)
     results = []
     for kind in kinds:
-        for name in ([None] if kind == "poster" else names):
+        for name in ([None] if kind in COURSE_OUTPUTS else names):
             job = Job(kind, name)
             path = output_path(job, settings)
             if state.get(job.key) is None or state.get(job.key) != stamps.get(job.key) or not path.is_file():
@@ -173,7 +180,7 @@ def output_path(job: Job, settings: BuildSettings) -> Path:
     suffix = {"pdf": ".pdf", "pptx": ".pptx"}.get(job.kind)
     if suffix:
         return settings.out_dir / f"{job.lecture}{suffix}"
-    return settings.out_dir / "poster.pdf"
+    return settings.out_dir / COURSE_OUTPUTS[job.kind]
 
 
 def run_job(course: Course, job: Job, settings: BuildSettings) -> Output:
@@ -199,9 +206,6 @@ class Result:
     seconds: float
     removed: bool = False
     kept: Optional[Path] = None
-
-
-_OUTPUT_NAMES = {"pdf": "the handout", "pptx": "the deck", "poster": "the poster"}
 
 
 def _timed_job(course: Course, job: Job, settings: BuildSettings) -> tuple[Output, float]:
@@ -231,8 +235,9 @@ def _timed_job(course: Course, job: Job, settings: BuildSettings) -> tuple[Outpu
 
 
 def _source_of(job: Job) -> str:
-    what = {"pdf": "the handout", "pptx": "the deck", "poster": "the poster"}[job.kind]
-    source = f"content/lectures/{job.lecture}.md" if job.lecture else "content/data/models.yaml"
+    what = _OUTPUT_NAMES[job.kind]
+    source = f"content/lectures/{job.lecture}.md" if job.lecture else \
+        "content/lectures" if job.kind == "book" else "content/data/models.yaml"
     return f"{source} ({what})"
 
 

@@ -143,7 +143,7 @@ def fingerprint(root: Path, job: Job, settings: BuildSettings, configured_refere
     lecture's handout and deck also depend on its own Markdown file and on
     the other files under ``content/`` (images), but not on other lectures;
     the poster depends on no lecture and no image, so editing a lecture never
-    rebuilds it. A deck also depends on its reference deck
+    rebuilds it; the course book depends on every lecture and image. A deck also depends on its reference deck
     (``configured_reference`` is ``deck.reference`` of course.yaml, relative
     to ``root``). Works from the file system alone, so an up-to-date check
     needs no content loaded; :func:`build` takes these fingerprints *before*
@@ -156,6 +156,10 @@ def fingerprint(root: Path, job: Job, settings: BuildSettings, configured_refere
     files = [content / "course.yaml", content / "data" / "models.yaml"]
     if job.lecture is not None:
         files.append(content / "lectures" / f"{job.lecture}.md")
+    elif job.kind == "book":            # the course book holds every lecture
+        lectures_dir = content / "lectures"
+        if lectures_dir.is_dir() and inside(root, lectures_dir):
+            files.extend(sorted(lectures_dir.glob("*.md")))
     for path in files:       # a link out of the project or a FIFO is refused by the load; never read here
         try:
             readable = path.is_file() and inside(root, path)
@@ -163,7 +167,7 @@ def fingerprint(root: Path, job: Job, settings: BuildSettings, configured_refere
         except OSError as exc:
             digest.update(f"unreadable:{exc.errno}".encode())
     digest.update((shared if shared is not None else shared_stamp(root, hashes)).encode())
-    if job.lecture is not None:
+    if job.lecture is not None or job.kind == "book":
         lectures = (content / "lectures").resolve()
         hash_tree(digest, hashes, [content], skip=lambda p: p in files or (p.suffix == ".md" and p.parent == lectures))
     if job.kind == "pptx":

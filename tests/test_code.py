@@ -387,3 +387,20 @@ def test_lead_in_moves_with_its_code_to_the_next_slide(make_project):
                 assert k + 1 < len(texts) and texts[k + 1] == first_code, (title_of(slide), texts)
                 moved += k == 0 and title_of(slide).endswith("（续）")
     assert moved >= 1, "no code block moved to a continuation slide: the test proves nothing"
+
+
+def test_project_code_theme_is_used_and_checked(make_project):
+    """A project's own templates/code/theme.toml sets the colours; a value that is no colour is an error."""
+    theme = (REPO / "templates/code/theme.toml").read_text(encoding="utf-8")
+    mine = re.sub(r'(?m)^keyword\s*=\s*"#[0-9a-f]{6}"', 'keyword = "#AB0012"', theme)
+    lecture = "---\ntitle: 主题\n---\n\n# 一\n\n```python\nfor x in y:\n    pass\n```\n"
+    root = make_project(lecture=lecture, files={"templates/code/theme.toml": mine})
+    out, _ = _build(root, "pptx")
+    prs = Presentation(str(out / "intro.pptx"))
+    fills = {r[1].find(f"{A}solidFill/{A}srgbClr").get("val") for slide in prs.slides
+             for text, runs in _code_paragraphs(slide) for r in runs if r[0] == "for"}
+    assert fills == {"AB0012"}
+    (root / "templates/code/theme.toml").write_text(mine.replace('"#AB0012"', '"blue"'), encoding="utf-8")
+    bad = run_build("pptx", "--project", str(root), "--out", str(root / "out2"))
+    assert bad.code == 1 and "Traceback" not in bad.err
+    assert re.search(r"theme\.toml: \[colours\] keyword = 'blue' is not a colour", bad.err), bad.err

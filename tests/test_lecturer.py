@@ -47,6 +47,7 @@ def test_init_then_all_with_no_options_builds_everything(tmp_path):
     text = norm("".join(page_texts(course / "dist/intro.pdf")))
     assert norm("[1] ZHAO W X, ZHOU K, LI J, et al. A Survey of Large Language Models[J/OL]") in text
     assert norm("[2] 李航. 统计学习方法[M]. 2 版. 北京: 清华大学出版社, 2019.") in text
+    assert "\\frac" not in text and "(1)" in text        # the example's display formula is typeset and numbered
     from pptx import Presentation
     titles = [s.shapes.title.text for s in Presentation(str(course / "dist/intro.pptx")).slides if s.shapes.title]
     assert "参考文献" in titles
@@ -518,3 +519,23 @@ def test_a_non_editable_install_carries_templates_fonts_and_the_command(tmp_path
                             text=True, timeout=600)
     assert result.returncode == 0, result.stderr
     assert norm("[2] 李航. 统计学习方法[M]") in norm("".join(page_texts(tmp_path / "c/dist/intro.pdf")))
+
+
+def test_check_counts_its_warnings_instead_of_saying_no_problems(make_project):
+    """``check`` with a warning (a filter value no model has) says how many, never "no problems found"."""
+    root = make_project(lecture="""\
+        ---
+        title: 检查
+        ---
+
+        # 表
+
+        ```{model-table}
+        :filter: family=Alpha,Claud
+        ```
+        """)
+    result = run_build("check", "--project", str(root))
+    assert result.code == 0, result.err
+    assert "warning:" in result.err
+    assert "no problems found" not in result.out
+    assert re.search(r"ok: .*\b[1-9]\d* warning\(s\), no errors", result.out), result.out

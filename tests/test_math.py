@@ -167,6 +167,20 @@ def test_dollar_rules_next_to_chinese(make_project):
     assert isinstance(blocks[2], m.Paragraph) and m.plain_text(blocks[2].children) == "最后一段。"
 
 
+def test_bars_inside_formulas_do_not_split_table_cells(make_project):
+    lecture, problems = _lecture(make_project, (
+        "# 部分\n\n| 记号 | 含义 |\n|---|---|\n| $p(x|y)$ | 条件概率 |\n| $\\|x\\|$ | 范数 |\n"
+        "| $5 | $10 |\n| a\\|b | c |\n"))
+    assert not problems.warnings, [str(w) for w in problems.warnings]
+    table = next(b for b in _blocks(lecture) if isinstance(b, m.Table))
+    assert [len(row) for row in table.rows] == [2, 2, 2, 2]
+    first = [[n.tex for n in _inlines(cell.children) if isinstance(n, m.Math)] for cell in table.rows[0]]
+    assert first == [["p(x|y)"], []]
+    assert [n.tex for n in _inlines(table.rows[1][0].children) if isinstance(n, m.Math)] == ["\\|x\\|"]
+    assert [m.plain_text(c.children) for c in table.rows[2]] == ["$5", "$10"]       # prices: two cells
+    assert m.plain_text(table.rows[3][0].children) == "a|b"                          # GFM's escaped bar
+
+
 def test_equation_numbers_and_cross_references(make_project):
     lecture, problems = _lecture(make_project, (
         "# 部分\n\n见[](#eq-b)与[](#eq-a)。\n\n$$ a = 1 $$ {#eq-a}\n\n$$\nb = 2\n$$\n\n"

@@ -48,6 +48,7 @@ FIELDS = {"parameters": "parameters_b", "context": "context_k", "timeline": "rel
 EXCEL_EPOCH = dt.date(1899, 12, 30)   # serial 0 of the 1900 date system (ECMA-376 Part 1 §18.17.4.1)
 LABEL_GAP_PT = 8.0                     # marker radius plus the label's offset from it
 PLOT_INSET_PT = 60.0                   # chart frame width the plot area does not use (axis labels, padding)
+COLUMN_INSET_PT = 130.0                # the same for a column chart: value labels with units and the axis title
 
 
 def serial(date) -> float:
@@ -159,8 +160,10 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
     if bars:
         scale = YI_PER_BILLION if block.chart == "parameters" else 1
         values = tuple(v * scale if v is not None else None for _, v in pairs)
-        pitch = (width_pt - PLOT_INSET_PT) / len(pairs)
-        size = max(MIN_SIZE_PT, min(size_pt, pitch / (measure.line_em * 1.15)))
+        pitch = (width_pt - COLUMN_INSET_PT) / len(pairs)
+        # LibreOffice turns the names to 45° and drops every other one whose slanted line box
+        # (line height / sin 45°) is wider than the column pitch: size them to clear it by 10 %
+        size = max(MIN_SIZE_PT, min(size_pt, pitch / (measure.line_em * math.sqrt(2) * 1.1)))
         low, high = log_bounds([v for v in values if v is not None])
         chart = ChartPlan("column", tuple(names), values, tuple(labels), tuple(mo.open for mo in models),
                           AXIS_TITLES[block.chart], True, block.alt, size, tuple(estimated), low, high,

@@ -26,12 +26,14 @@ SERIES_COLOURS = {True: MSO_THEME_COLOR.ACCENT_3, False: MSO_THEME_COLOR.ACCENT_
 LEGEND_ORDER = (False, True, None)     # the handout's legend: 闭源, then 开放权重
 DAYS_PER_YEAR = 365.25
 ROTATE_UPRIGHT = "-5400000"             # 60000ths of a degree: −90°, text reads bottom to top
+# −45°: model names on the category axis. LibreOffice shows every one when the slanted line box fits
+# the column pitch (chartplan sizes them so); given "vert270" it picks its own angle and drops names.
+ROTATE_SLANT = "-2700000"
 
 
 def _text_props(size_pt: float, fonts, rotation: str = "") -> etree._Element:
     """A ``c:txPr`` with one size, the deck's fonts and an optional rotation: an angle in 60000ths of
-    a degree, or "vert270" (upright text; LibreOffice turns such axis labels to 45° and shows every
-    one, where with an explicit angle it drops every other name)."""
+    a degree, or "vert270" (upright text)."""
     tx = etree.Element(qn("c:txPr"))
     body = etree.SubElement(tx, qn("a:bodyPr"))
     if rotation == "vert270":
@@ -138,7 +140,7 @@ def add_column_chart(slide, box, plan: ChartPlan, fonts):
     later = [categories._element.find(qn(t)) for t in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")]
     anchor = next((el for el in later if el is not None), None)
     anchor.addprevious(skip) if anchor is not None else categories._element.append(skip)
-    _axis_text(categories, plan, fonts, "vert270")
+    _axis_text(categories, plan, fonts, ROTATE_SLANT)
     estimated = plan.estimated or (False,) * len(plan.categories)
     for s_index, flag in enumerate(groups):
         series = chart.series[s_index]

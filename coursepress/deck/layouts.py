@@ -21,7 +21,8 @@ layout's content area, see :func:`_virtual_caption`) and, where the template
 should have had it (a title slide, section header or content layout), the
 build warns. A template with no layout holding a title at all is refused with
 a :class:`~coursepress.errors.BuildError` listing every layout and placeholder
-found.
+found. The helpers at the end put a chosen layout's placeholders on a slide
+under their role names and draw the text boxes that stand in for missing ones.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Optional
+
+from pptx.oxml.ns import qn
+from pptx.util import Emu
 
 from ..errors import BuildError
 
@@ -241,3 +245,46 @@ def resolve(prs, mapping: Optional[dict[str, str]], path) -> tuple[dict[str, Cho
 
 def _mapping_key(role: str) -> str:
     return next(k for k, v in MAPPING_KEYS.items() if v == role)
+
+
+# ---------------------------------------------------------------- on the slide
+def slide_placeholders(slide, choice) -> dict:
+    """The slide's placeholders under their role names ("Title", "Content", …); placeholders of the
+    layout no role fills are removed (an empty placeholder would show its prompt while editing).
+
+    python-pptx clones the layout's placeholders in layout order, so the n-th cloned placeholder is the
+    n-th cloneable one of the layout (a LibreOffice-saved layout may give several the same ``idx``).
+    """
+    roles = {id(shape._element): name for name, shape in choice.slots.items() if shape is not None}
+    cloned = [ph for ph in choice.layout.iter_cloneable_placeholders()]
+    out = {}
+    for layout_ph, ph in zip(cloned, list(slide.placeholders)):
+        name = roles.get(id(layout_ph._element))
+        if name is None:
+            ph._element.getparent().remove(ph._element)
+            continue
+        ph._element.nvSpPr.cNvPr.set("name", name)
+        out[name] = ph
+    return out
+
+
+def text_box(slide, frame):
+    """A text box at a virtual frame (the layout lacks that placeholder), with the frame's insets."""
+    box = slide.shapes.add_textbox(Emu(frame.left_emu), Emu(frame.top_emu), Emu(frame.width_emu),
+                                   Emu(frame.height_emu))
+    box._element.nvSpPr.cNvPr.set("name", frame.name)
+    tf = box.text_frame
+    tf.margin_left, tf.margin_top, tf.margin_right, tf.margin_bottom = (Emu(v) for v in frame.insets_emu)
+    return box
+
+
+def fix_slide_size_type(prs) -> None:
+    """``p:sldSz/@type`` that matches the size (ECMA-376 §19.7.32): a 16:9 deck flagged "screen4x3"
+    (python-pptx's default template, resized) is flagged as what it is, else "custom" (no attribute)."""
+    size = prs.part._element.find(qn("p:sldSz"))
+    known = {(9144000, 6858000): "screen4x3", (9144000, 5143500): "screen16x9", (9144000, 5715000): "screen16x10"}
+    kind = known.get((int(size.get("cx")), int(size.get("cy"))))
+    if kind:
+        size.set("type", kind)
+    elif "type" in size.attrib:
+        del size.attrib["type"]

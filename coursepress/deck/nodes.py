@@ -197,3 +197,4 @@ class DeckPlan:
     subject: str
     language: str
     warnings: tuple[str, ...] = field(default=())
+    frames: Optional[dict] = field(default=None, compare=False)   # the geometry planned against (reused by the writer)

@@ -34,7 +34,7 @@ from .mathshapes import FormulaArt, add_formula, spacer
 from .nodes import DeckPlan, Para, PicturePlan, Run, SlidePlan, TablePlan
 from .package import remember_partnames, reproducible_zip
 from .svgpicture import add_svg_picture
-from .layouts import ph_type, resolve
+from .layouts import fix_slide_size_type, ph_type, resolve, slide_placeholders, text_box
 from .reference import geometry
 
 HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
@@ -328,48 +328,6 @@ def _copy_footer(slide, footers: list, footer: str, number: int, fonts: Fonts) -
 
 
 # ---------------------------------------------------------------- deck
-def _slide_placeholders(slide, choice) -> dict:
-    """The slide's placeholders under their role names ("Title", "Content", …); placeholders of the
-    layout no role fills are removed (an empty placeholder would show its prompt while editing).
-
-    python-pptx clones the layout's placeholders in layout order, so the n-th cloned placeholder is the
-    n-th cloneable one of the layout (a LibreOffice-saved layout may give several the same ``idx``).
-    """
-    roles = {id(shape._element): name for name, shape in choice.slots.items() if shape is not None}
-    cloned = [ph for ph in choice.layout.iter_cloneable_placeholders()]
-    out = {}
-    for layout_ph, ph in zip(cloned, list(slide.placeholders)):
-        name = roles.get(id(layout_ph._element))
-        if name is None:
-            _take_box(ph)
-            continue
-        ph._element.nvSpPr.cNvPr.set("name", name)
-        out[name] = ph
-    return out
-
-
-def _text_box(slide, frame):
-    """A text box at a virtual frame (the layout lacks that placeholder), with the frame's insets."""
-    box = slide.shapes.add_textbox(Emu(frame.left_emu), Emu(frame.top_emu), Emu(frame.width_emu),
-                                   Emu(frame.height_emu))
-    box._element.nvSpPr.cNvPr.set("name", frame.name)
-    tf = box.text_frame
-    tf.margin_left, tf.margin_top, tf.margin_right, tf.margin_bottom = (Emu(v) for v in frame.insets_emu)
-    return box
-
-
-def _fix_slide_size_type(prs) -> None:
-    """``p:sldSz/@type`` that matches the size (ECMA-376 §19.7.32): a 16:9 deck flagged "screen4x3"
-    (python-pptx's default template, resized) is flagged as what it is, else "custom" (no attribute)."""
-    size = prs.part._element.find(qn("p:sldSz"))
-    known = {(9144000, 6858000): "screen4x3", (9144000, 5143500): "screen16x9", (9144000, 5715000): "screen16x10"}
-    kind = known.get((int(size.get("cx")), int(size.get("cy"))))
-    if kind:
-        size.set("type", kind)
-    elif "type" in size.attrib:
-        del size.attrib["type"]
-
-
 def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
            mapping: Optional[dict[str, str]] = None, formula_art: Optional[FormulaArt] = None) -> tuple[bytes, int]:
     """Build the deck of ``plan`` on the reference deck; returns (PPTX bytes, slide count).
@@ -382,14 +340,14 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
     for slide_id in list(slide_ids):   # a user's master may carry example slides
         prs.part.drop_rel(slide_id.rId)
         slide_ids.remove(slide_id)
-    _fix_slide_size_type(prs)
+    fix_slide_size_type(prs)
     remember_partnames(prs.part.package)
     choices, _ = resolve(prs, mapping, reference_path)
-    frames = geometry(prs, mapping, reference_path, choices).frames
+    frames = plan.frames or geometry(prs, mapping, reference_path, choices).frames
     for number, slide_plan in enumerate(plan.slides, 1):
         choice = choices[slide_plan.layout]
         slide = prs.slides.add_slide(choice.layout)
-        placeholders = _slide_placeholders(slide, choice)
+        placeholders = slide_placeholders(slide, choice)
         layout_frames = frames[slide_plan.layout]
         texts = dict(slide_plan.texts)
         if slide_plan.data_frame:
@@ -416,7 +374,7 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
         for name, paras in texts.items():
             frame = layout_frames.get(name)
             if paras and name not in placeholders and frame is not None and frame.virtual:
-                write_text(_text_box(slide, frame).text_frame, paras, fonts, levels=frame)
+                write_text(text_box(slide, frame).text_frame, paras, fonts, levels=frame)
                 for count, para in enumerate((p for p in paras if p.formula is not None), 1):
                     add_formula(slide, para.formula, formula_art, count)
         if slide_plan.footer:

@@ -48,6 +48,7 @@ REGISTRY = {
     "pdf": "coursepress.writers.handout",
     "pptx": "coursepress.writers.deck",
     "poster": "coursepress.writers.poster",
+    "book": "coursepress.writers.book",
 }
 
 
@@ -57,6 +58,7 @@ PRELOADS = {
     "pdf": "coursepress.writers.pdfengine",
     "pptx": "coursepress.writers.deck",
     "poster": "coursepress.writers.pdfengine",
+    "book": "coursepress.writers.pdfengine",
 }
 
 

@@ -75,5 +75,6 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
     problems.raise_if_any()
     path = atomic_write(settings.out_dir / FILE_NAME, engine.pdf_bytes(document, html))
     engine.close()
-    return Output(path, f"{len(document.pages)} pages, {len(course.lectures)} lectures",
+    count = len(course.lectures)
+    return Output(path, f"{len(document.pages)} pages, {count} lecture{'' if count == 1 else 's'}",
                   [str(w) for w in problems.warnings])

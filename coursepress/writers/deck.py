@@ -95,7 +95,8 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
                           "on the slide it is shown as a display formula below its paragraph",
                           "write it as a display formula ($$…$$) if it deserves a line of its own")
     verbose = tuple(str(note) for note in planner.fit.notes) if settings.verbose else ()   # never errors, even --strict
-    return path, replace(plan, warnings=tuple(template_warnings) + plan.warnings + verbose), fonts
+    return path, replace(plan, warnings=tuple(template_warnings) + plan.warnings + verbose,
+                         frames=geometry.frames), fonts
 
 
 def plan_formulas(plan) -> list:
