@@ -1,11 +1,12 @@
 """Source-level checks and repairs of a lecture's Markdown, before and after markdown-it parses it.
 
 - Table rows (C32): GFM splits a row at every unescaped ``|``, even inside a
-  code span or ``$…$``, and silently drops cells beyond the header's count
+  code span, and silently drops cells beyond the header's count
   (markdown-it/markdown-it#808). GitHub's renderer keeps a ``|`` inside a code
-  span in its cell; :func:`protect_table_pipes` does the same for code spans
-  and ``$…$`` by escaping those pipes as ``\\|`` (which the table rule turns
-  back into ``|``), and reports a row that still has more cells than its header.
+  span in its cell; :func:`protect_table_pipes` does the same by escaping those
+  pipes as ``\\|`` (which the table rule turns back into ``|``; the math rule
+  keeps ``$…$`` whole itself), and reports a row that still has more cells than
+  its header.
 - Fences (``` and ~~~) left open swallow the rest of the file as code;
   :func:`unclosed_fences` reports them at the opening line with where the
   closing fence probably belongs.
@@ -76,9 +77,12 @@ def _protected_spans(row: str) -> list[tuple[int, int]]:
 
 
 def _escape_pipes(row: str) -> str:
-    """``row`` with every unescaped ``|`` inside a code span or ``$…$`` written ``\\|``."""
+    """``row`` with every unescaped ``|`` inside a code span written ``\\|`` (the math rule of
+    :mod:`coursepress.markdown` already keeps a ``$…$`` in its cell, and TeX's ``\\|`` means ‖)."""
     out, last = [], 0
     for start, end in _protected_spans(row):
+        if start > 0 and row[start - 1] == "$":
+            continue
         out.append(row[last:start])
         out.append(re.sub(r"(?<!\\)\|", r"\\|", row[start:end]))
         last = end
@@ -87,7 +91,10 @@ def _escape_pipes(row: str) -> str:
 
 
 def _cells(row: str) -> int:
-    """Number of cells GFM finds in ``row`` (pipes outside escapes; outer pipes optional)."""
+    """Number of cells the table rule finds in ``row`` (pipes outside escapes, code spans and ``$…$``;
+    outer pipes optional)."""
+    for start, end in reversed(_protected_spans(row)):
+        row = row[:start] + row[start:end].replace("|", "") + row[end:]
     body = row.strip()
     if body.startswith("|"):
         body = body[1:]
