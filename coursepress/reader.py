@@ -20,7 +20,7 @@ from .errors import ContentError, ContentErrors, Problems, SourcePos
 from .bibliography import Bibliography, cited_entries
 from .citations import Citer
 from .inlines import InlineReader
-from .mathtex import tex_problems
+from .mathtex import tex_position, tex_problems
 from .mdsource import closed_too_late, probable_end, protect_table_pipes, unclosed_fences
 from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption, typed_number
 from .paragraphs import read_html_block, read_paragraph
@@ -301,17 +301,10 @@ class LectureReader:
                                 "end the formula with a line '$$' (or '$$ {#eq-id}' to number it)")
             return None
         number, ident = self._numbers.get(self._index(tok), ("0", ""))
-        tex_lines = tex.split("\n")
+        first = pos.line + (1 if tok.type == "fence" or not column else 0)
         for problem in tex_problems(tex, display=True):
-            line_no = tex[:problem.offset].count("\n")
-            in_line = problem.offset - (tex.rfind("\n", 0, problem.offset) + 1)
-            first = pos.line + (1 if tok.type == "fence" or not column else 0)
-            line = first + line_no
-            src_col = (column if line_no == 0 and column else
-                       max(self.inline.source_lines[line - 1].find(tex_lines[line_no]), 0) + 1
-                       if 0 < line <= len(self.inline.source_lines) else 1)
-            self.problems.error(SourcePos(pos.file, line, src_col + in_line),
-                                f"in display formula: {problem.message}", problem.hint)
+            where = tex_position(tex, problem.offset, SourcePos(pos.file, first, column), self.inline.source_lines)
+            self.problems.error(where, f"in display formula: {problem.message}", problem.hint)
         return m.MathBlock(tex, int(number), ident, pos, column)
 
     def _fence(self, tok: Token) -> Optional[m.Block]:

@@ -31,7 +31,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Namespace
 
 from .errors import ContentError, SourcePos
-from .resources import read_project_file
+from .resources import project_path, read_project_file
 
 PATH_ATTRIBUTES = frozenset({"name", "stem", "suffix"})
 
@@ -100,9 +100,12 @@ class ProjectLoader(BaseLoader):
     """Templates from ``search`` (folders, the project's first); project files pass the resource gate."""
 
     def __init__(self, root: Path, search: list[str]) -> None:
+        """Raises ContentError: the project's ``templates`` is a link out of the project (or not a folder)."""
         self.root = root
         self.search = list(search)
         self.project = os.path.realpath(root / "templates")
+        if os.path.lexists(root / "templates"):
+            project_path(root, root / "templates", SourcePos("templates"), "template folder", folder=True)
 
     def get_source(self, environment, template: str):
         pieces = split_template_path(template)       # refuses '..' in template names

@@ -116,6 +116,8 @@ def shared_stamp(root: Path, hashes: Optional[FileHashes] = None) -> str:
     """
     hashes = hashes or FileHashes(None)
     digest = hashlib.sha256()
+    for folder in ("templates", "assets", "assets/fonts"):     # a folder turned into a link is a change
+        digest.update(f"{folder}={os.path.realpath(root / folder)}\n".encode("utf-8", "surrogateescape"))
     tool = [TOOL_ROOT / "assets", root / "assets"] + [Path(p) for p in search_path(root)]
     hash_tree(digest, hashes, list(dict.fromkeys(p.resolve() for p in tool)) + font_dirs(root))
     hash_tree(digest, hashes, [Path(__file__).resolve().parent], pattern="*.py")

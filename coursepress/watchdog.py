@@ -9,14 +9,19 @@ long, what it was doing and how to raise the limit. The timer fires between
 two Python steps of the writer; WeasyPrint's layout and python-pptx are
 Python, so a long layout is stopped within moments.
 
-Where no timer can be armed (not the main thread, no ``SIGALRM`` on the
-platform) the output runs without one.
+If the writer is inside one long call into a C library when the time is up
+(the timer's exception waits for it to return), a second timer
+:data:`GRACE_S` later writes the same message to standard error and ends the
+process (exit code 1); the next build removes the staging folder it leaves.
+Where no signal timer can be armed (not the main thread, no ``SIGALRM`` on the
+platform) only that second timer guards the output.
 """
 
 from __future__ import annotations
 
-import contextvars
+import os
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 from typing import Iterator
@@ -24,17 +29,20 @@ from typing import Iterator
 from .errors import BuildError
 from .limits import COURSE_FILE
 
-_STEP: contextvars.ContextVar[str] = contextvars.ContextVar("coursepress_step", default="starting")
+GRACE_S = 60.0
+# The step the build process is in: read by the timers (the second one runs in its own thread, so a
+# context variable would not show it). One output is built at a time per process.
+_STEPS: list[str] = ["starting"]
 
 
 @contextmanager
 def step(what: str) -> Iterator[None]:
     """Record ``what`` (e.g. "laying out the handout's pages") as the current step while the block runs."""
-    token = _STEP.set(what)
+    _STEPS.append(what)
     try:
         yield
     finally:
-        _STEP.reset(token)
+        _STEPS.pop()
 
 
 class OutputTimeout(BuildError):
@@ -52,15 +60,29 @@ def time_limit(minutes: float, output: str) -> Iterator[None]:
     Raises:
         OutputTimeout: naming ``output``, the limit, the step it was in and how to raise the limit.
     """
+    def message() -> str:
+        return (f"{output} ran past the time limit of {minutes:g} minutes while {_STEPS[-1]}, and was "
+                f"stopped; make the content smaller, or raise the limit with "
+                f"'limits: {{output_minutes: {minutes * 2:g}}}' in {COURSE_FILE}")
+
+    def hard_stop() -> None:        # the writer is stuck in a C call: say what it was doing, then end
+        sys.stderr.write(f"error: {message()}\n")
+        sys.stderr.flush()
+        os._exit(1)
+
+    guard = threading.Timer(minutes * 60 + GRACE_S, hard_stop)
+    guard.daemon = True
+    guard.start()
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
     if not usable:
-        yield
+        try:
+            yield
+        finally:
+            guard.cancel()
         return
 
     def expire(_signum, _frame):
-        raise OutputTimeout(f"{output} ran past the time limit of {minutes:g} minutes while {_STEP.get()}, and was "
-                            f"stopped; make the content smaller, or raise the limit with "
-                            f"'limits: {{output_minutes: {minutes * 2:g}}}' in {COURSE_FILE}")
+        raise OutputTimeout(message())
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, minutes * 60)
@@ -69,3 +91,4 @@ def time_limit(minutes: float, output: str) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        guard.cancel()

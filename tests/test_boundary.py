@@ -124,6 +124,18 @@ def test_template_include_through_a_link_is_refused(make_project, tmp_path):
     no_secret(result, out)
 
 
+def test_template_folder_linked_out_of_the_project_is_refused(make_project, tmp_path):
+    root, out, before = built(make_project)
+    outside = tmp_path / "elsewhere" / "templates" / "handout"
+    outside.mkdir(parents=True)
+    page = (REPO / "templates/handout/handout.html.j2").read_text(encoding="utf-8")
+    (outside / "handout.html.j2").write_text(page.replace("<head>", f"<head>{SECRET}", 1), encoding="utf-8")
+    (root / "templates").symlink_to(outside.parent)
+    result = run("pdf", "--project", str(root), "--out", str(out))
+    assert_refused(result, "templates: template folder 'templates'", "leaves the project folder", out, before)
+    no_secret(result, out)
+
+
 def test_font_linked_out_of_the_project_is_refused(make_project, tmp_path):
     root, out, before = built(make_project)
     font = next(p for p in sorted((REPO / "assets/fonts").iterdir()) if p.suffix == ".ttf")
@@ -169,7 +181,7 @@ def test_symlink_loop_is_refused_at_its_path(make_project):
     ("cycler.__init__.__globals__.os.popen('{cmd}').read()", "unsafe"),
     ("namespace.__init__.__globals__", "__init__"),
     ("course.root.joinpath('../elsewhere/secret.txt').read_text()", "joinpath"),
-    ("r.__globals__", "__globals__"),
+    ("course.meta.model_dump.__func__.__globals__['__builtins__']['open']('{secret}').read()", "__func__"),
 ])
 def test_template_cannot_reach_python_internals(make_project, tmp_path, expression, words):
     root, out, before = built(make_project)
@@ -179,7 +191,8 @@ def test_template_cannot_reach_python_internals(make_project, tmp_path, expressi
     cmd = f"touch {marker}; python3 -c \\'import urllib.request as u; u.urlopen(\"http://127.0.0.1:{server.port}\")\\'"
     page = (REPO / "templates/handout/handout.html.j2").read_text(encoding="utf-8").splitlines()
     line = next(i for i, text in enumerate(page, 1) if "<head>" in text)
-    page[line - 1] = page[line - 1].replace("<head>", "<head>{{ " + expression.format(cmd=cmd) + " }}")
+    secret = tmp_path / "elsewhere" / "secret.txt"
+    page[line - 1] = page[line - 1].replace("<head>", "<head>{{ " + expression.format(cmd=cmd, secret=secret) + " }}")
     (root / "templates/handout").mkdir(parents=True)
     (root / "templates/handout/handout.html.j2").write_text("\n".join(page) + "\n", encoding="utf-8")
     result = run("pdf", "--project", str(root), "--out", str(out))
@@ -361,6 +374,22 @@ def test_an_output_past_its_time_limit_stops_and_says_what_it_was_doing(make_pro
     assert outputs(out) == before
 
 
+def test_an_output_stuck_where_no_signal_reaches_is_ended_by_the_second_timer():
+    """The signal timer cannot interrupt one long C call (or a thread); the second timer ends the
+    process with the same message (here a sleep in a thread, 0.06 s limit + 0.5 s grace)."""
+    script = ("import threading, time\n"
+              "import coursepress.watchdog as w\n"
+              "w.GRACE_S = 0.5\n"
+              "def job():\n"
+              "    with w.time_limit(0.001, \"the deck of lecture 'x'\"), w.step('writing slides'):\n"
+              "        time.sleep(30)\n"
+              "t = threading.Thread(target=job); t.start(); t.join()\n"
+              "print('finished')\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert proc.returncode == 1 and "finished" not in proc.stdout
+    assert "the deck of lecture 'x' ran past the time limit of 0.001 minutes while writing slides" in proc.stderr
+
+
 # ---------------------------------------------------------------- 7. SVG checks by parsing
 @pytest.mark.parametrize("body, words", [
     ('<s:svg xmlns:s="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><s:script>alert(1)</s:script></s:svg>',
@@ -388,3 +417,21 @@ def test_hidden_svg_scripts_and_references_are_refused(make_project, body, words
     assert server.close() == []
     assert_refused(result, "content/lectures/intro.md:7:", words, out, before)
     assert "img/a.svg" in result.err
+
+
+# ---------------------------------------------------------------- 6. no quadratic steps
+@pytest.mark.slow
+def test_deck_and_handout_assembly_grow_linearly_with_headings_and_list_items(tmp_path):
+    """Python function calls (independent of the machine and its load) for 100, 200 and 400 sections
+    (heading, paragraph, three list items): linear work doubles its increment when the size doubles;
+    work that grows with the square (python-pptx's relationship scans, agenda notes repeated on every
+    agenda slide) makes it grow about 2.5×."""
+    from benchmarks.structure import plan_chars, structure_project, work
+
+    roots = [structure_project(n, tmp_path) for n in (100, 200, 400)]
+    calls = [work(root, runs=0) for root in roots]
+    for measure in calls[0]:
+        c1, c2, c4 = (c[measure][1] for c in calls)
+        assert (c4 - c2) / (c2 - c1) < 2.2, (measure, c1, c2, c4)
+    s1, s2, s4 = (plan_chars(root) for root in roots)      # no text repeated on a growing number of slides
+    assert (s4 - s2) / (s2 - s1) < 2.1, (s1, s2, s4)

@@ -448,3 +448,96 @@ def test_yaml_values_that_used_to_crash(make_project, models, where, words):
     with pytest.raises(ContentErrors) as info:
         load_course(make_project(models=models))
     assert any(where in str(e) and words in str(e) for e in info.value.errors), info.value.errors
+
+
+# ---------------------------------------------------------------- random YAML and SVG (issue 14)
+_CONTROL = st.characters(min_codepoint=0, max_codepoint=0x9F,
+                         blacklist_characters="\n")         # C0, DEL and C1 controls, and printable ASCII
+_CTRL_TEXT = st.text(alphabet=st.one_of(_CONTROL, st.sampled_from("模型 :-[]{}#&*!|>'\"%@`,")), max_size=40)
+
+
+@st.composite
+def _nested_yaml(draw) -> tuple[str, int]:
+    """(text, levels of flow nesting or 0 for block nesting): up to 200 levels, scalars with control characters."""
+    depth = draw(st.integers(0, 200))
+    scalar = draw(st.one_of(_CTRL_TEXT, _CTRL_TEXT.map(lambda t: '"' + t.replace('"', "") + '"'),
+                            _CTRL_TEXT.map(lambda t: "'" + t.replace("'", "") + "'")))
+    if draw(st.booleans()):
+        return "models: " + "[" * depth + "1, " + scalar + "]" * depth + "\n", depth + 1
+    lines = ["models:"]
+    for level in range(depth):
+        lines.append("  " * (level + 1) + draw(st.sampled_from(["- k:", "k:", "-"])))
+    lines.append("  " * (depth + 1) + scalar)
+    return "\n".join(lines) + "\n", 0
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=_nested_yaml())
+def test_random_deep_yaml_with_control_characters_loads_or_fails_cleanly(case):
+    """Nesting past 64 levels is refused at a line naming the ``yaml_depth`` limit; nothing but a
+    ContentError ever escapes, whatever control characters the strings hold."""
+    from coursepress.yamlsource import load_yaml
+
+    text, levels = case
+    try:
+        load_yaml(text, "content/data/models.yaml")
+    except ContentError as exc:
+        assert exc.pos.file == "content/data/models.yaml" and exc.pos.line >= 1
+        if levels > 64 and not exc.message.startswith("YAML") and "character" not in exc.message:
+            assert "yaml_depth" in exc.message, exc.message      # (a bad scalar may be reported first)
+        return
+    assert levels <= 64
+
+
+_SVG = "http://www.w3.org/2000/svg"
+_SVG_TAGS = ["g", "rect", "use", "defs", "style", "text", "image", "script", "foreignObject", "a", "pattern"]
+_SVG_ATTRS = ["id", "href", "{http://www.w3.org/1999/xlink}href", "style", "fill", "onload", "width"]
+_SVG_VALUES = st.one_of(st.sampled_from(["#a", "#b", "a", "http://127.0.0.1:9/x", "url(#a)", "url(x.png)",
+                                         "fill: u\\72l(http://x)", "javascript:alert(1)", "data:image/png;base64,AA",
+                                         "@import 'x.css';", "10"]),
+                        st.text(st.characters(min_codepoint=0x20, max_codepoint=0x2FFF), max_size=8))
+
+
+@st.composite
+def _svg_document(draw) -> bytes:
+    from lxml import etree
+
+    prefix = draw(st.sampled_from([None, "s", "svg"]))
+    root = etree.Element(f"{{{_SVG}}}svg", nsmap={prefix: _SVG, "xlink": "http://www.w3.org/1999/xlink"})
+    nodes = [root]
+    for _ in range(draw(st.integers(0, 25))):
+        parent = draw(st.sampled_from(nodes))
+        child = etree.SubElement(parent, f"{{{_SVG}}}{draw(st.sampled_from(_SVG_TAGS))}")
+        for _ in range(draw(st.integers(0, 2))):
+            child.set(draw(st.sampled_from(_SVG_ATTRS)), draw(_SVG_VALUES))
+        if draw(st.booleans()):
+            child.text = draw(_SVG_VALUES)
+        nodes.append(child)
+    return etree.tostring(root)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=_svg_document())
+def test_random_svg_is_accepted_only_when_it_has_no_script_and_no_outside_reference(data):
+    """Either a ContentError or an SVG a reader would call safe: no script/foreignObject element under
+    any prefix, no event attribute, no href or CSS url() outside the document."""
+    from lxml import etree
+
+    from coursepress.errors import SourcePos
+    from coursepress.limits import DEFAULTS
+    from coursepress.svgcheck import check_svg
+
+    try:
+        check_svg(data, "img/x.svg", SourcePos("content/lectures/intro.md", 3), DEFAULTS)
+    except ContentError as exc:
+        assert str(exc.pos) == "content/lectures/intro.md:3" and "img/x.svg" in exc.message
+        return
+    for element in etree.fromstring(data).iter():
+        assert etree.QName(element).localname not in ("script", "foreignObject")
+        for name, value in element.attrib.items():
+            local = etree.QName(name).localname
+            assert not local.startswith("on") and "javascript:" not in value
+            if local == "href":
+                assert value.startswith(("#", "data:image/png"))
+            assert "url(x" not in value and "72l" not in value and "@import" not in value
+        assert "@import" not in (element.text or "") or etree.QName(element).localname != "style"

@@ -57,12 +57,14 @@ def remember_partnames(package) -> None:
     the template, as python-pptx chooses it. Install after parts are dropped.
     """
     used = {str(part.partname) for part in package.iter_parts()}
+    start: dict[str, int] = {}      # no name is freed after this is installed: search on from the last one
 
     def next_partname(template: str) -> PackURI:
-        number = 1
+        number = start.get(template, 1)
         while template % number in used:
             number += 1
         used.add(template % number)
+        start[template] = number + 1
         return PackURI(template % number)
 
     package.next_partname = next_partname

@@ -30,6 +30,7 @@ from ..errors import ContentError
 from .chartxml import add_chart
 from .codeshapes import add_code_panels, code_spacing, colour_run, spacing
 from .glyphs import GlyphChain
+from .linear import add_slide, index_relationships
 from .mathshapes import FormulaArt, add_formula, spacer
 from .nodes import DeckPlan, Para, PicturePlan, Run, SlidePlan, TablePlan
 from .package import remember_partnames, reproducible_zip
@@ -342,11 +343,12 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
         slide_ids.remove(slide_id)
     fix_slide_size_type(prs)
     remember_partnames(prs.part.package)
+    index_relationships(prs.part)       # one relationship per slide: look-ups by index, not by scanning
     choices, _ = resolve(prs, mapping, reference_path)
     frames = plan.frames or geometry(prs, mapping, reference_path, choices).frames
     for number, slide_plan in enumerate(plan.slides, 1):
         choice = choices[slide_plan.layout]
-        slide = prs.slides.add_slide(choice.layout)
+        slide = add_slide(prs, choice.layout, number)      # the slide list was emptied above
         placeholders = slide_placeholders(slide, choice)
         layout_frames = frames[slide_plan.layout]
         texts = dict(slide_plan.texts)
