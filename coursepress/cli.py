@@ -71,6 +71,7 @@ MAX_ERRORS_PER_FILE = 50
 
 
 def _report(exc: BaseException, verbose: bool = False) -> None:
+    """Print the problems of ``exc`` to stderr, one per line; an internal error as such (its traceback with -v)."""
     errors = exc.errors if isinstance(exc, ContentErrors) else [exc]
     for warning in dict.fromkeys(str(w) for w in getattr(exc, "warnings", [])):
         print(f"warning: {warning}", file=sys.stderr)
@@ -78,16 +79,16 @@ def _report(exc: BaseException, verbose: bool = False) -> None:
     for err in errors:
         if isinstance(err, InternalError):
             print(err.detail if verbose and err.detail else "", end="", file=sys.stderr)
-            print(err, file=sys.stderr)
+            print(err, file=sys.stderr, flush=True)
             continue
         file = err.pos.file if isinstance(err, ContentError) else ""
         shown[file] = shown.get(file, 0) + 1
         if shown[file] <= MAX_ERRORS_PER_FILE:
-            print(f"error: {err}", file=sys.stderr)
+            print(f"error: {err}", file=sys.stderr, flush=True)
     for file, count in shown.items():
         if count > MAX_ERRORS_PER_FILE:
             print(f"error: {file}: {count - MAX_ERRORS_PER_FILE} more problems not shown; fix the ones above first",
-                  file=sys.stderr)
+                  file=sys.stderr, flush=True)
     if isinstance(exc, ContentErrors) and len(errors) > 1:
         print(f"{len(errors)} problems; no output was changed", file=sys.stderr)
 

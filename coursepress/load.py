@@ -62,6 +62,8 @@ def _read_yaml(path: Path, root: Path, problems: Problems, parsed: Optional[dict
     except ContentError as exc:
         problems.errors.append(exc)
         return None
+    except Exception as exc:              # noqa: BLE001 — a bug: reported as one, naming the file being read
+        raise internal_error(exc, file) from exc
 
 
 def _read_text(root: Path, path: Path, file: str, limits: Limits) -> str:

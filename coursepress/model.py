@@ -278,7 +278,8 @@ class Admonition:
 
 @dataclass(frozen=True)
 class Only:
-    """Content for one output only: ``target`` is ``slides`` or ``handout``."""
+    """Content for one output only: ``target`` is ``slides`` or ``handout``; or ``incremental``: content
+    of every output that the deck reveals one paragraph per click (``::: incremental``)."""
 
     target: str
     blocks: tuple["Block", ...]

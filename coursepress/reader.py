@@ -31,7 +31,7 @@ from .schema import CourseMeta, FrontMatter, ModelData
 from .validation import validate
 from .yamlsource import load_yaml
 
-CONTAINERS = {"note", "tip", "warning", "notes", "slides", "handout"}
+CONTAINERS = {"note", "tip", "warning", "notes", "slides", "handout", "incremental"}
 # Nesting limits: deeper structures are refused with a message rather than
 # dropped (markdown-it) or overflowing the recursion of the writers. Lists,
 # quotes and ::: blocks count one level each (inline limit: inlines.py).
@@ -396,7 +396,7 @@ class LectureReader:
             return None
         if name == "notes":
             return m.Notes(inner, pos)
-        if name in ("slides", "handout"):
+        if name in ("slides", "handout", "incremental"):   # incremental: every output, revealed step by step in the deck
             return m.Only(name, inner, pos)
         return m.Admonition(name, title.strip(), inner, pos)
 

@@ -110,6 +110,8 @@ def _block_paras(block, level: int) -> list[Para]:
         return [Para(tuple(runs_of(block.children, bold=True)), level)]
     if isinstance(block, m.ListBlock):
         return _list_paras(block, level)
+    if isinstance(block, m.Only) and block.target == "incremental":   # one click per paragraph
+        return [replace(p, step=True) for p in paras_of(block.blocks, level)]
     if isinstance(block, (m.BlockQuote, m.Only)):
         return paras_of(block.blocks, level)
     if isinstance(block, m.Admonition):

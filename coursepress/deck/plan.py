@@ -139,7 +139,8 @@ class Planner:
         """
         blocks = section.blocks
         slide_only = [b for b in blocks if isinstance(b, m.Only) and b.target == "slides"]
-        visible = [b for b in blocks if not isinstance(b, (m.Only, m.Notes))]
+        visible = [b for b in blocks if not isinstance(b, m.Notes) and
+                   not (isinstance(b, m.Only) and b.target in ("slides", "handout"))]
         notes = notes_of(blocks)
         boxes = tuple(paras_of([b for b in visible if isinstance(b, m.Admonition)]))
         if slide_only:
