@@ -65,14 +65,30 @@ def _say(args, text: str) -> None:
         print(text, flush=True)
 
 
+# Every problem of a run is reported at once, but a file that is wrong throughout (a lecture in the
+# wrong encoding of Markdown, a pasted table) would bury the rest: show this many per file.
+MAX_ERRORS_PER_FILE = 50
+
+
 def _report(exc: BaseException, verbose: bool = False) -> None:
+    """Print the problems of ``exc`` to stderr, one per line; an internal error as such (its traceback with -v)."""
     errors = exc.errors if isinstance(exc, ContentErrors) else [exc]
+    for warning in dict.fromkeys(str(w) for w in getattr(exc, "warnings", [])):
+        print(f"warning: {warning}", file=sys.stderr)
+    shown: dict[str, int] = {}
     for err in errors:
         if isinstance(err, InternalError):
             print(err.detail if verbose and err.detail else "", end="", file=sys.stderr)
-            print(err, file=sys.stderr)
-        else:
-            print(f"error: {err}", file=sys.stderr)
+            print(err, file=sys.stderr, flush=True)
+            continue
+        file = err.pos.file if isinstance(err, ContentError) else ""
+        shown[file] = shown.get(file, 0) + 1
+        if shown[file] <= MAX_ERRORS_PER_FILE:
+            print(f"error: {err}", file=sys.stderr, flush=True)
+    for file, count in shown.items():
+        if count > MAX_ERRORS_PER_FILE:
+            print(f"error: {file}: {count - MAX_ERRORS_PER_FILE} more problems not shown; fix the ones above first",
+                  file=sys.stderr, flush=True)
     if isinstance(exc, ContentErrors) and len(errors) > 1:
         print(f"{len(errors)} problems; no output was changed", file=sys.stderr)
 
@@ -169,14 +185,16 @@ def _configured_reference(root: Path) -> Optional[str]:
 
 
 def _configured_outputs(root: Path, kinds: list[str]) -> list[str]:
-    """``kinds`` that course.yaml's ``outputs:`` lists (for the up-to-date check of ``all``); all of
-    ``kinds`` when it has none or cannot be read (loading then reports the problem)."""
+    """``kinds`` that course.yaml's ``outputs:`` lists (for the up-to-date check of ``all``), or its
+    default when it lists none; all of ``kinds`` when it cannot be read (loading then reports the problem)."""
     try:
         text = (root / "content" / "course.yaml").read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return kinds
     if not re.search(r"(?m)^outputs\s*:", text):      # the usual case: no YAML parser needed
-        return kinds
+        from .schema import CourseMeta                  # the default list (the book is built only when asked)
+
+        return [k for k in kinds if k in CourseMeta.model_fields["outputs"].default]
     from .yamlsource import load_yaml
 
     try:

@@ -54,14 +54,19 @@ class ContentError(Exception):
 
 
 class ContentErrors(Exception):
-    """Several :class:`ContentError` collected during one load, reported together."""
+    """Several :class:`ContentError` collected during one load, reported together.
 
-    def __init__(self, errors: list[ContentError]) -> None:
+    ``warnings`` are the warnings of the same run, shown with the errors so one
+    run reports every problem (a failed build prints them too).
+    """
+
+    def __init__(self, errors: list[ContentError], warnings: list[ContentError] | None = None) -> None:
         super().__init__("\n".join(str(e) for e in errors))
         self.errors = errors
+        self.warnings = list(warnings or [])
 
     def __reduce__(self):
-        return (type(self), (self.errors,))
+        return (type(self), (self.errors, self.warnings))
 
 
 class BuildError(Exception):
@@ -94,7 +99,7 @@ class Problems:
     def raise_if_any(self) -> None:
         """Raise :class:`ContentErrors` if any error was recorded."""
         if self.errors:
-            raise ContentErrors(list(self.errors))
+            raise ContentErrors(list(self.errors), list(self.warnings))
 
 
 def rel(path: Path, root: Path) -> str:

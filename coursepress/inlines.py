@@ -7,6 +7,7 @@ numbering pass gave ``id``; a soft break between Chinese characters is no space.
 
 from __future__ import annotations
 
+import re
 from typing import Callable, Optional
 
 from markdown_it.token import Token
@@ -16,11 +17,13 @@ from .citations import Citer
 from .errors import Problems, SourcePos
 from .markdown import is_cjk
 from .mathtex import tex_problems
+from .pictures import ADVICE, html_in_text
 from .sanitize import sanitize_html
 
 # Emphasis, strike-through and links nested deeper than this are refused with a
 # message rather than overflowing the recursion of the writers.
 MAX_INLINE_DEPTH = 20
+_FOOTNOTE_CALL = re.compile(r"\[\^[^\]\s]+\]")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
@@ -42,6 +45,7 @@ class InlineReader:
                  citer: Optional[Citer] = None, source_lines: tuple[str, ...] = ()):
         self.md, self.problems, self.pos = md, problems, pos
         self.labels, self.footnotes, self.footnote_refs = labels, footnotes, footnote_refs
+        self._reported: set[tuple[int, str]] = set()
         self.citer = citer
         self.source_lines = source_lines
 
@@ -85,10 +89,17 @@ class InlineReader:
         """The model inlines of one markdown-it ``inline`` token (problems go to ``problems``)."""
         stack: list[tuple[str, list[m.Inline], str]] = [("root", [], "")]
         children = inline.children or []
+        line = 0        # source lines after the token's first
         for k, tok in enumerate(children):
             kind = tok.type
             top = stack[-1][1]
+            if kind in ("softbreak", "hardbreak"):
+                line += 1
             if kind == "text":
+                if "[^" in tok.content:
+                    self._undefined_footnotes(tok.content, inline)
+                if "<" in tok.content and not self.md.options.get("html"):
+                    self._html_as_text(tok.content, inline, line)
                 top.append(m.Text(tok.content))
             elif kind == "softbreak":
                 before = children[k - 1].content[-1:] if k and children[k - 1].content else ""
@@ -116,9 +127,13 @@ class InlineReader:
                                     "put each image in a paragraph of its own")
             elif kind == "footnote_ref":
                 number = tok.meta["id"] + 1
-                ref = m.FootnoteRef(number, self.footnotes.get(tok.meta["id"], ()))
-                self.footnote_refs.append(ref)
+                first = not any(r.number == number for r in self.footnote_refs)
+                ref = m.FootnoteRef(number, self.footnotes.get(tok.meta["id"], ()), first=first)
+                if first:
+                    self.footnote_refs.append(ref)
                 top.append(ref)
+            elif kind == "html_inline" and re.match(r"^<br\s*/?>$", tok.content, re.I):
+                top.append(m.Break(True))
             elif kind == "citation":
                 cite = self.citer.cite(tok.meta["items"], self.pos(inline)) if self.citer else None
                 top.append(cite or m.Text(tok.content))
@@ -128,6 +143,30 @@ class InlineReader:
             _name, kids, _href = stack.pop()
             stack[-1][1].extend(kids)
         return merge_text(stack[0][1])
+
+    def _html_as_text(self, text: str, inline: Token, line: int) -> None:
+        """Report HTML tags that raw_html: false prints as text, with what to write instead (once per tag and line)."""
+        pos = self.pos(inline)
+        if pos.line:
+            pos = SourcePos(pos.file, pos.line + line)
+        for _offset, tag in html_in_text(text):
+            key = (pos.line, tag)
+            if key in self._reported:
+                continue
+            self._reported.add(key)
+            self.problems.warn(pos, f"HTML <{tag}> is printed as text because raw HTML is off",
+                               f"{ADVICE[tag]}; or set 'markdown: {{raw_html: true}}' in course.yaml")
+
+    def _undefined_footnotes(self, text: str, inline: Token) -> None:
+        """Warn (error under --strict) about ``[^label]`` calls with no definition: they print as written."""
+        for match in _FOOTNOTE_CALL.finditer(text):
+            call = match.group(0)
+            pos = self.pos(inline)
+            offset = inline.content.find(call)
+            if pos.line and offset > 0:
+                pos = SourcePos(pos.file, pos.line + inline.content.count("\n", 0, offset))
+            self.problems.warn(pos, f"footnote {call} has no definition, so it is printed as written",
+                               f"add a line '{call}: text' (usually at the end of the lecture), or remove {call}")
 
     def _close(self, name: str, kids: list[m.Inline], href: str, inline: Token) -> m.Inline:
         if name == "strong":

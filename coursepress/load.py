@@ -10,10 +10,14 @@ All problems of a load are collected and raised together as
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
+import re
 from pathlib import Path
 from typing import Any, Optional
+
+from pydantic import ValidationError
 
 from .bibliography import load_bibliography
 from .errors import ContentError, ContentErrors, Problems, SourcePos, internal_error
@@ -23,7 +27,7 @@ from .model import Course, Lecture
 from .reader import LectureReader
 from .limits import DEFAULTS as DEFAULT_LIMITS, Limits, check_bytes, over
 from .resources import inside, project_path, read_project_file, resolve_path
-from .schema import CourseMeta, Model, ModelData
+from .schema import SHOWN_FIELDS, CourseMeta, MarkdownSettings, Model, ModelData
 from .validation import validate
 from .yamlsource import YamlDoc, load_yaml
 
@@ -58,6 +62,8 @@ def _read_yaml(path: Path, root: Path, problems: Problems, parsed: Optional[dict
     except ContentError as exc:
         problems.errors.append(exc)
         return None
+    except Exception as exc:              # noqa: BLE001 — a bug: reported as one, naming the file being read
+        raise internal_error(exc, file) from exc
 
 
 def _read_text(root: Path, path: Path, file: str, limits: Limits) -> str:
@@ -102,12 +108,66 @@ def _utf8_name(name: str) -> bool:
         return False
 
 
-def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
-    """Split extra columns from schema fields, record lines, flag duplicate names and typos.
+# Plain scalars a reader means as a number but YAML reads otherwise (C28): what each is and what to write.
+_AMBIGUOUS_NUMBERS = (
+    (re.compile(r"^[-+]?0\d+(?:\.\d*)?$"), "has a leading zero: YAML 1.1 tools read {raw} as an octal number, "
+     "YAML 1.2 as {plain}", "write {plain}"),
+    (re.compile(r"^[-+]?\d+(?::[0-5]?\d)+(?:\.\d*)?$"), "looks like a time or a ratio: YAML 1.1 tools read {raw} "
+     "as the base-60 number {sexagesimal}", "write the number you mean, e.g. {sexagesimal}"),
+    (re.compile(r"^[-+]?\d[\d_]*_[\d_]*(?:\.[\d_]*)?$"), "groups digits with '_': YAML 1.1 tools read {raw} as "
+     "{plain}, YAML 1.2 as text", "write {plain} without separators"),
+    (re.compile(r"^0[xXoObB][0-9a-fA-F_]+$"), "is a hexadecimal, octal or binary literal", "write the number in decimal"),
+)
+_NUMBER_FIELDS = ("parameters_b", "context_k")
 
-    A key that is not a schema field is an extra text column (licence, country …)
-    unless it looks like a misspelt field (``parameter_b``, ``organization``):
-    then it is an error with the field it probably meant.
+
+def _ambiguous_number(raw: str) -> Optional[tuple[str, str]]:
+    """(message, hint) if the plain scalar ``raw`` is a number written in a form YAML versions read differently."""
+    for pattern, message, hint in _AMBIGUOUS_NUMBERS:
+        if pattern.match(raw):
+            plain = raw.replace("_", "").lstrip("+")
+            plain = plain.lstrip("0") or "0" if re.match(r"^\d+$", plain) else plain
+            sexagesimal = ""
+            if ":" in raw:
+                total = 0.0
+                for part in raw.lstrip("+-").split(":"):
+                    total = total * 60 + float(part)
+                sexagesimal = f"{total:g}"
+            values = {"raw": raw, "plain": plain, "sexagesimal": sexagesimal}
+            return message.format(**values), hint.format(**values)
+    return None
+
+
+def _check_numbers(entry: dict, index: int, doc: YamlDoc, problems: Problems) -> None:
+    """Refuse number fields written as ``012``, ``1:30``, ``1_000`` or ``0x10`` (C28), at their line."""
+    name = entry.get("name", index + 1)
+    for key in _NUMBER_FIELDS:
+        value = entry.get(key)
+        paths = [("models", index, key, k) for k in range(len(value))] if isinstance(value, list) \
+            else [("models", index, key)]
+        for path in paths:
+            raw = doc.raw.get(path)
+            found = _ambiguous_number(raw) if raw is not None else None
+            if found:
+                problems.error(doc.pos(path), f"model {name!r}, field '{key}': '{raw}' {found[0]}", found[1])
+                entry[key] = None
+
+
+def _derived(key: str, known: list[str]) -> bool:
+    """True for a column named after a field with a word added (``open_icon``, ``release_note``): meant, not a typo."""
+    return any(key.startswith(k + "_") or key.endswith("_" + k) for k in known)
+
+
+def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
+    """Check the keys of every model, record lines, flag duplicate names, ambiguous numbers and gaps.
+
+    A key that is not a schema field is an error with the field it probably
+    meant (C26: ``contex_length`` → did you mean 'context_k'?) unless ``columns:``
+    declares it; a file that declares ``columns:`` must declare every extra
+    column, while in a file without ``columns:`` a key unlike any field (``license``,
+    ``version``) is an extra text column. A shown field that other
+    models give but one leaves out is a warning (write ``field: null`` when
+    unknown). Every problem of the file is reported, not only the first.
     """
     models = value.get("models")
     if not isinstance(models, list):
@@ -115,6 +175,7 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
     known = [k for k in Model.model_fields if k not in ("extra", "line")]
     columns = value.get("columns")
     declared = {c for c in columns if isinstance(c, str)} if isinstance(columns, list) else set()
+    given = {key for entry in models if isinstance(entry, dict) for key in entry}
     seen: dict[str, int] = {}
     prepared = []
     for index, entry in enumerate(models):
@@ -122,13 +183,16 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
             prepared.append(entry)
             continue
         entry = dict(entry)
+        label = entry.get("name", index + 1)
         extra: dict[str, str] = {}
         for key in [k for k in entry if k not in known]:
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.8)
             pos = doc.key_positions.get(("models", index, key), doc.pos(("models", index)))
-            if close and key not in declared:
-                problems.error(pos, f"unknown key '{key}' in model {entry.get('name', index + 1)!r}",
-                               f"did you mean '{close[0]}'?")
+            close = [] if _derived(key, known) else difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            if key not in declared and (close or columns is not None):
+                hint = (f"did you mean '{close[0]}'?" if close else
+                        f"if '{key}' is a column of its own, declare it at the top of the file "
+                        f"(columns: [{key}]); the known fields are {', '.join(known)}")
+                problems.error(pos, f"unknown field '{key}' in model {label!r}", hint)
                 entry.pop(key)
                 continue
             raw = entry.pop(key)
@@ -136,6 +200,11 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
                 problems.error(pos, f"extra column '{key}' must be a single value", "write it as text")
                 continue
             extra[key] = "" if raw is None else str(doc.raw.get(("models", index, key), raw))
+        _check_numbers(entry, index, doc, problems)
+        for key in SHOWN_FIELDS:
+            if key in given and key not in doc.key_positions.get(("models", index), ()) and key not in entry:
+                problems.warn(doc.pos(("models", index)), f"model {label!r} has no '{key}', which other models "
+                              "give, so its cell would be blank", f"add '{key}: null' if it is unknown")
         entry["extra"] = extra
         entry["line"] = doc.pos(("models", index)).line
         name = entry.get("name")
@@ -148,12 +217,24 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
     return {**value, "models": prepared}
 
 
+def _stand_in_meta(doc: Optional[YamlDoc]) -> CourseMeta:
+    """Course metadata to read lectures with when course.yaml failed: its Markdown settings if they are valid."""
+    settings = MarkdownSettings()
+    raw = doc.value.get("markdown") if doc is not None and isinstance(doc.value, dict) else None
+    if isinstance(raw, dict):
+        try:
+            settings = MarkdownSettings.model_validate(raw)
+        except ValidationError:
+            pass
+    return CourseMeta.model_construct(title="", author="", date=dt.date(2000, 1, 1), version="", markdown=settings)
+
+
 def _read_lecture(root: Path, path: Path, meta: CourseMeta, data: Any, md, problems: Problems,
-                  bib) -> Optional[Lecture]:
+                  bib, data_ok: bool = True, course_ok: bool = True) -> Optional[Lecture]:
     """One lecture through :class:`LectureReader`; an exception that is not a content error is a bug,
     raised as an :class:`InternalError` naming the lecture file."""
     try:
-        return LectureReader(root, path, meta, data, md, problems, bib).read()
+        return LectureReader(root, path, meta, data, md, problems, bib, data_ok=data_ok, course_ok=course_ok).read()
     except (ContentError, ContentErrors):
         raise
     except Exception as exc:              # noqa: BLE001 — reported as a bug, naming the file being read
@@ -191,6 +272,7 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
             problems.errors.append(exc)
     limits = meta.limits.value() if meta is not None else DEFAULT_LIMITS
     bib = load_bibliography(root, meta, meta_doc, problems) if meta is not None else None
+    course_ok = not problems.errors      # course.yaml and the bibliography it names
     data: Any = ModelData()
     data_path = content / "data" / "models.yaml"
     if os.path.lexists(data_path):
@@ -201,8 +283,13 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
                                         len(models), limits, "models", "split the data"))
             data_doc = None
         data = validate(data_doc, ModelData, problems, _prepare_models) if data_doc else None
-    problems.raise_if_any()
-    assert meta is not None and data is not None
+    data_ok = data is not None
+    # every problem of every file in one run: lectures are read even when a YAML file failed,
+    # against stand-ins (the settings that did validate, no models) that add no problems of their own
+    if meta is None:
+        meta = _stand_in_meta(meta_doc)
+    if data is None:
+        data = ModelData()
     lecture_dir = content / "lectures"
     known = len(problems.errors)
     paths = _lecture_paths(content, root, problems)
@@ -221,7 +308,7 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
         except ContentError as exc:
             problems.errors.append(exc)
             continue
-        result = _read_lecture(root, path, meta, data, md, problems, bib)
+        result = _read_lecture(root, path, meta, data, md, problems, bib, data_ok, course_ok)
         if result is not None:
             lectures.append(result)
     problems.raise_if_any()

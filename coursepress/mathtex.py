@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .errors import SourcePos
+
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 # Standard operator names latex2mathml does not know (TeXbook ch. 18, \arg): set upright.
 _OPERATORS = {"arg": r"\operatorname{arg}"}
@@ -64,6 +66,22 @@ def _brace_problems(tex: str) -> list[TexProblem]:
     if opened:
         return [TexProblem(opened[-1], "'{' is never closed", "add the matching '}' (a literal brace is \\{)")]
     return []
+
+
+def tex_position(tex: str, offset: int, start: SourcePos, source_lines: tuple[str, ...]) -> SourcePos:
+    """File, line and column of character ``offset`` of a display formula's ``tex`` whose first line is
+    ``start.line`` (``start.column``: where the TeX starts on it, 0 when the line holds only TeX, indented
+    or not: the column is then found in ``source_lines``, the file's lines)."""
+    line_no = tex[:offset].count("\n")
+    in_line = offset - (tex.rfind("\n", 0, offset) + 1)
+    line = start.line + line_no
+    if line_no == 0 and start.column:
+        column = start.column
+    elif 0 < line <= len(source_lines):
+        column = max(source_lines[line - 1].find(tex.split("\n")[line_no]), 0) + 1
+    else:
+        column = 1
+    return SourcePos(start.file, line, column + in_line)
 
 
 def tex_problems(tex: str, display: bool = False) -> list[TexProblem]:

@@ -71,11 +71,16 @@ class XRef:
 
 @dataclass(frozen=True)
 class FootnoteRef:
-    """A footnote call; ``number`` is 1-based in the lecture, ``blocks`` its text."""
+    """A footnote call; ``number`` is 1-based in the lecture, ``blocks`` its text.
+
+    ``first`` is False for a later call of a footnote already cited: writers
+    print the same mark again and show the text once (C24: marks 1, 1, 2).
+    """
 
     number: int
     blocks: tuple["Block", ...]
     kind: str = "footnote"
+    first: bool = True
 
 
 @dataclass(frozen=True)
@@ -273,7 +278,8 @@ class Admonition:
 
 @dataclass(frozen=True)
 class Only:
-    """Content for one output only: ``target`` is ``slides`` or ``handout``."""
+    """Content for one output only: ``target`` is ``slides`` or ``handout``; or ``incremental``: content
+    of every output that the deck reveals one paragraph per click (``::: incremental``)."""
 
     target: str
     blocks: tuple["Block", ...]

@@ -11,7 +11,11 @@ from typing import Callable, Optional
 
 from markdown_it.token import Token
 
+from .pictures import block_pictures, img_attrs, inline_pictures
+
 ID_SUFFIX = re.compile(r"\s*\{#([A-Za-z][\w:-]*)\}\s*$")
+# "Table: …", "表：…" or Pandoc's ": …" before a table caption
+CAPTION_PREFIX = re.compile(r"^(?:(?:Table|表)\s*[:：]|:(?=\s))\s*")
 _ZH_DIGITS = "零一二三四五六七八九"
 # What a cross-reference to a numbered display formula prints: 式 (1) (the number in
 # parentheses, as it stands at the right margin beside the formula).
@@ -30,25 +34,50 @@ def zh_numeral(n: int) -> str:
     return ("" if tens == 1 else _ZH_DIGITS[tens]) + "十" + (_ZH_DIGITS[ones] if ones else "")
 
 
-def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None]) -> dict[int, tuple[str, str]]:
+def heading_depths(tokens: list[Token]) -> dict[int, int]:
+    """token index → depth (1 = the top level) of every heading, counted from the levels a lecture uses.
+
+    A lecture whose highest heading is ``##`` has depth-1 headings at ``##``
+    (Pandoc's ``--shift-heading-level-by``, chosen automatically); a skipped level
+    keeps its place (``#`` then ``####`` is depth 1 then 4).
+    """
+    levels = {i: int(t.tag[1]) for i, t in enumerate(tokens) if t.type == "heading_open"}
+    top = min(levels.values(), default=1)
+    return {i: level - top + 1 for i, level in levels.items()}
+
+
+def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
+                  warn: Optional[Callable[[Token, str, str], None]] = None,
+                  lecture_number: Optional[int] = None, raw_html: bool = False) -> dict:
     """Number the headings, tables and figures of one lecture, in document order.
 
-    Headings: 一、 for level 1, then 1.1, 1.1.1 …; tables (Markdown tables and
-    ``{model-table}``) 表 n; figures (lone images and ``{chart}``) 图 n; display
-    formulas with an ``{#id}`` 式 (n). Ids come
+    Headings are numbered by depth (:func:`heading_depths`), never with a zero
+    part: depth 1 一、, then 1.1, 1.1.1 …; with ``lecture_number`` n (the course's
+    ``heading_numbers: lecture``) depth 1 is n.1, depth 2 n.1.1 (n = 0: 1, 1.1).
+    A heading whose parent levels are missing (``####`` right under ``#``, or a
+    ``##`` before the first ``#``) is numbered as if they were there, each counted
+    1, and ``warn(token, message, hint)`` is called. Tables (Markdown tables and
+    ``{model-table}``) are 表 n; figures (``{chart}``, and every picture of a
+    paragraph or, with ``raw_html``, of an HTML block: :mod:`coursepress.pictures`) 图 n;
+    display formulas with an ``{#id}`` 式 (n). Ids come
     from ``{#id}`` / ``:id:``, else ``sec-1-2``, ``tbl-n``, ``fig-n``.
 
     Args:
         tokens: the lecture's markdown-it block tokens.
         label: called as ``label(id, text, token)`` for each numbered item (text
             "一", "1.2", "表 3", "图 2": what a cross-reference prints).
+        warn: receives skipped-level problems (optional).
+        lecture_number: the lecture's ``order`` when headings carry it, else None.
 
     Returns:
-        token index → (number, id) for every numbered token.
+        token index → (number, id) for every numbered heading, table and chart;
+        (token index, k) → (number, id) for the k-th picture of a paragraph or HTML block.
     """
     numbers: dict[int, tuple[str, str]] = {}
+    depths = heading_depths(tokens)
     counters = [0] * 6
     figures = tables = equations = 0
+    lines = [0] * 6     # source line of the last heading at each depth
     for i, tok in enumerate(tokens):
         eq_id = equation_id(tok)
         if eq_id:
@@ -57,14 +86,34 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None])
             numbers[i] = (str(equations), eq_id)
             continue
         if tok.type == "heading_open":
-            level = int(tok.tag[1])
-            counters[level - 1] += 1
-            counters[level:] = [0] * (6 - level)
-            if level == 1:
+            depth = depths[i]
+            missing = [d + 1 for d in range(depth - 1) if counters[d] == 0]
+            parent_line = max((lines[d] for d in range(depth - 1) if counters[d]), default=0)
+            counters[depth - 1] += 1
+            counters[depth:] = [0] * (6 - depth)
+            for d in missing:
+                counters[d - 1] = 1
+            parts = [str(c) for c in counters[:depth]]
+            if lecture_number is not None:
+                number = ".".join(([str(lecture_number)] if lecture_number else []) + parts)
+            elif depth == 1:
                 number = zh_numeral(counters[0]) + "、"
             else:
-                number = ".".join(str(c) for c in counters[:level])
-            ident = heading_id(tokens[i + 1]) or "sec-" + "-".join(str(c) for c in counters[:level])
+                number = ".".join(parts)
+            if missing and warn is not None:
+                level = int(tok.tag[1])
+                marks = "#" * (level - len(missing))
+                if parent_line:
+                    warn(tok, f"a level-{level} heading right under the heading on line {parent_line}: numbered "
+                         f"{number.rstrip('、')} as if the levels between were there",
+                         f"use {marks} here, or add the missing heading above it")
+                else:
+                    warn(tok, f"a level-{level} heading before the lecture's first level-{level - len(missing)} "
+                         f"heading: numbered {number.rstrip('、')} as if one came before it",
+                         f"start the lecture with a '{marks}' heading, or use {marks} here")
+            lines[depth - 1] = tok.map[0] + 1 if tok.map else 0
+            lines[depth:] = [0] * (6 - depth)
+            ident = heading_id(tokens[i + 1]) or "sec-" + "-".join(parts)
             label(ident, number.rstrip("、"), tok)
             numbers[i] = (number, ident)
         elif tok.type == "table_open":
@@ -86,11 +135,16 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None])
                 ident = ident or f"fig-{figures}"
                 label(ident, f"图 {figures}", tok)
                 numbers[i] = (str(figures), ident)
-        elif tok.type == "inline" and lone_image(tok):
-            figures += 1
-            ident = tok.children[0].attrs.get("id") or f"fig-{figures}"
-            label(str(ident), f"图 {figures}", tok)
-            numbers[i] = (str(figures), str(ident))
+        elif tok.type == "inline" and i and tokens[i - 1].type == "paragraph_open" or tok.type == "html_block":
+            pictures = inline_pictures(tok, raw_html) if tok.type == "inline" else \
+                (block_pictures(tok.content) if raw_html else [])
+            for k, picture in enumerate(pictures):
+                figures += 1
+                attrs = picture if isinstance(picture, dict) else \
+                    (picture.attrs if picture.type == "image" else img_attrs(picture.content) or {})
+                ident = str(attrs.get("id") or f"fig-{figures}")
+                label(ident, f"图 {figures}", tok)
+                numbers[(i, k)] = (str(figures), ident)
     return numbers
 
 
@@ -114,7 +168,13 @@ def heading_id(inline: Token) -> str:
 
 
 def table_caption(tokens: list[Token], i: int) -> tuple[Optional[Token], str]:
-    """The ``Table: caption {#id}`` paragraph right after the table at ``i``, if any."""
+    """The caption of the table at ``i`` and its ``{#id}``: (inline token or None, id or "").
+
+    A caption is a paragraph right after the table starting ``Table:``, ``表：``
+    or Pandoc's ``: `` (``: 主要模型 {#tbl-models}``). Written on the line right
+    under the rows, GFM reads it as one more row of one cell; that row counts as
+    the caption too (its inline token is returned; the reader leaves the row out).
+    """
     depth, j = 0, i
     while j < len(tokens):
         if tokens[j].type == "table_open":
@@ -124,15 +184,53 @@ def table_caption(tokens: list[Token], i: int) -> tuple[Optional[Token], str]:
             if depth == 0:
                 break
         j += 1
+    # last row: tr_open td_open inline td_close (td_open inline td_close)* tr_close tbody_close table_close
+    k = j - 2
+    if k > 0 and tokens[k].type == "tr_close":
+        opener = k
+        while opener > 0 and tokens[opener].type != "tr_open":
+            opener -= 1
+        cells = [t for t in tokens[opener:k] if t.type == "inline"]
+        if cells and CAPTION_PREFIX.match(cells[0].content) and not any(c.content for c in cells[1:]) \
+                and opener > 0 and tokens[opener - 1].type != "thead_open":
+            match = ID_SUFFIX.search(cells[0].content)
+            return cells[0], match.group(1) if match else ""
     if j + 2 < len(tokens) and tokens[j + 1].type == "paragraph_open" and tokens[j + 2].type == "inline":
         content = tokens[j + 2].content
-        if re.match(r"^(?:Table|表)\s*[:：]", content):
+        if CAPTION_PREFIX.match(content):
             match = ID_SUFFIX.search(content)
             return tokens[j + 2], match.group(1) if match else ""
     return None, ""
 
 
-def lone_image(inline: Token) -> bool:
-    """True if the paragraph ``inline`` holds one image and nothing else (a figure)."""
-    kids = [c for c in (inline.children or []) if not (c.type == "text" and not c.content.strip())]
-    return len(kids) == 1 and kids[0].type == "image"
+# A number typed at the start of a heading: "1.1 ", "2. ", "3、", "一、", "（二）", "第一章", "Chapter 3".
+TYPED_NUMBER = re.compile(
+    r"^\s*(?:第[一二三四五六七八九十百零〇两\d]+[章节讲部分篇课回]|[一二三四五六七八九十]+[、．.]"
+    r"|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)+\.?(?!\d)|\d+[.、．)](?!\d)"
+    r"|\d+\s+(?=[^\d\s年月日号个种位%])|(?:Chapter|Section|Part)\s+\d+[.:]?)\s*")
+
+
+def typed_number(children: list, strip: bool, warn: Callable[[str, str], None]) -> list:
+    """A heading's inlines with a number typed at its start stripped (``strip``), or warned about.
+
+    Headings are numbered automatically, so a typed "1.1 BERT" would print as
+    "1.2 1.1 BERT". A heading that is only a number ("2024") is left alone.
+
+    Args:
+        children: the heading's model inlines.
+        strip: ``markdown.strip_typed_numbers``.
+        warn: called as ``warn(message, hint)`` when a typed number is kept.
+    """
+    from . import model as m
+
+    if not children or not isinstance(children[0], m.Text):
+        return children
+    match = TYPED_NUMBER.match(children[0].text)
+    if not match or match.end() == len(children[0].text):
+        return children
+    if strip:
+        return [m.Text(children[0].text[match.end():])] + list(children[1:])
+    typed = match.group(0).strip()
+    warn(f"heading starts with a typed number '{typed}'; headings are numbered automatically, so it is printed twice",
+         f"delete '{typed}', or set 'markdown: {{strip_typed_numbers: true}}' in course.yaml")
+    return children

@@ -244,15 +244,17 @@ def _source_of(job: Job) -> str:
 def _merge_failures(failures: list[BaseException]) -> BaseException:
     """One exception for several failed outputs: content errors are merged so every problem is shown."""
     content: list[ContentError] = []
+    warnings: list[ContentError] = []
     for failure in failures:
         if isinstance(failure, ContentErrors):
             content.extend(failure.errors)
+            warnings.extend(failure.warnings)
         elif isinstance(failure, ContentError):
             content.append(failure)
         else:
             return failure
     unique = list({str(e): e for e in content}.values())
-    return ContentErrors(unique)
+    return ContentErrors(unique, list({str(w): w for w in warnings}.values()))
 
 
 def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool = False,

@@ -8,7 +8,6 @@ and data directives, and reports every problem with file and line.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Optional
 
@@ -21,17 +20,18 @@ from .errors import ContentError, ContentErrors, Problems, SourcePos
 from .bibliography import Bibliography, cited_entries
 from .citations import Citer
 from .inlines import InlineReader
-from .mathtex import tex_problems
-from .numbering import ID_SUFFIX, lone_image, number_tokens, table_caption
+from .mathtex import tex_position, tex_problems
+from .mdsource import closed_too_late, probable_end, protect_table_pipes, unclosed_fences
+from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption, typed_number
+from .paragraphs import read_html_block, read_paragraph
 from .hygiene import check_text, decode, line_col
 from .limits import check_bytes, over
-from .resources import load_image, read_project_file
-from .sanitize import sanitize_html
+from .resources import read_project_file
 from .schema import CourseMeta, FrontMatter, ModelData
 from .validation import validate
 from .yamlsource import load_yaml
 
-CONTAINERS = {"note", "tip", "warning", "notes", "slides", "handout"}
+CONTAINERS = {"note", "tip", "warning", "notes", "slides", "handout", "incremental"}
 # Nesting limits: deeper structures are refused with a message rather than
 # dropped (markdown-it) or overflowing the recursion of the writers. Lists,
 # quotes and ::: blocks count one level each (inline limit: inlines.py).
@@ -48,22 +48,29 @@ class LectureReader:
         path: the lecture's Markdown file.
         meta: the course metadata (references for ``#ref-`` cross-references).
         data: the validated model data for directives.
+        data_ok: False when the data file failed to load (``data`` is then empty).
+        course_ok: False when course.yaml or its bibliography failed: citations are
+            not checked or formatted (the lecture is read for its own problems only).
         md: the configured parser from :func:`coursepress.markdown.make_parser`.
         problems: collects errors and warnings.
         bib: the course bibliography (entries citable as ``[@key]``, see :mod:`coursepress.bibliography`).
     """
 
     def __init__(self, root: Path, path: Path, meta: CourseMeta, data: ModelData, md, problems: Problems,
-                 bib: Optional[Bibliography] = None):
+                 bib: Optional[Bibliography] = None, data_ok: bool = True, course_ok: bool = True):
         self.root, self.path, self.meta, self.data, self.md, self.problems = root, path, meta, data, md, problems
         self.bib = bib if bib is not None else Bibliography()
+        # when the data file failed, directives are checked against no models: their model problems are not reported
+        self.data_problems = problems if data_ok else Problems(problems.strict)
         self.file = path.resolve().relative_to(root.resolve()).as_posix()
         self.limits = meta.limits.value()
         self.labels: dict[str, str] = {}
         self.footnotes: dict[int, tuple[m.Block, ...]] = {}
         self.footnote_refs: list[m.FootnoteRef] = []
         self._numbers: dict[int, tuple[str, str]] = {}   # token index → (number, id)
-        self.citer = Citer(self.bib.entries, problems, bool(meta.bibliography))
+        self.course_ok = course_ok
+        self.citer = Citer(self.bib.entries, problems if course_ok else Problems(problems.strict),
+                           bool(meta.bibliography))
         self.inline = InlineReader(md, problems, self.pos, self.labels, self.footnotes, self.footnote_refs, self.citer)
 
     def pos(self, token: Optional[Token]) -> SourcePos:
@@ -91,9 +98,15 @@ class LectureReader:
         if bad:
             self.problems.errors.extend(bad)
             return None
+        text, table_problems = protect_table_pipes(text)
+        for problem in table_problems:
+            self.problems.error(SourcePos(self.file, problem.line), problem.message, problem.hint)
         env: dict = {}
         self.inline.source_lines = tuple(text.splitlines())
         tokens = self.md.parse(text, env)
+        self._lines = text.splitlines()
+        for problem in unclosed_fences(tokens, self._lines):
+            self.problems.error(SourcePos(self.file, problem.line), problem.message, problem.hint)
         if text.lstrip("\ufeff").startswith("---") and tokens and tokens[0].type == "hr" and tokens[0].map == [0, 1]:
             self.problems.error(SourcePos(self.file, 1), "front matter starts here but is never closed",
                                 "add a line '---' after the last 'key: value' line")
@@ -103,7 +116,10 @@ class LectureReader:
             return None
         front = self._front_matter(tokens)
         self._token_index = {id(t): i for i, t in enumerate(tokens)}
-        self._numbers = number_tokens(tokens, self._set_label)
+        settings = self.meta.markdown
+        lecture_number = (front.order if front else 0) if settings.heading_numbers == "lecture" else None
+        self._numbers = number_tokens(tokens, self._set_label, self._warn_at, lecture_number, settings.raw_html)
+        self._depths = heading_depths(tokens)
         body = [t for t in tokens if t.type != "front_matter"]
         self._collect_footnotes(body)
         blocks = self._blocks(body, 0, len(body))
@@ -113,7 +129,7 @@ class LectureReader:
             self.problems.error(SourcePos(self.file, 1), "the lecture has no content", "write at least a heading and a paragraph")
             return None
         preamble, sections = _nest(blocks)
-        references = self._references()
+        references = self._references() if self.course_ok else ()
         if references is None:
             return None
         return m.Lecture(name=self.path.stem, meta=front, source=self.path, preamble=tuple(preamble),
@@ -179,6 +195,9 @@ class LectureReader:
             return None
         return validate(doc, FrontMatter, self.problems)
 
+    def _warn_at(self, tok: Token, message: str, hint: str) -> None:
+        self.problems.warn(self.pos(tok), message, hint)
+
     def _set_label(self, ident: str, label: str, tok: Token) -> None:
         """Record what a cross-reference to ``ident`` prints; an id used twice is an error."""
         if ident in self.labels:
@@ -223,9 +242,12 @@ class LectureReader:
                 children = self.inline.read(inline)
                 if children and isinstance(children[-1], m.Text):
                     children[-1] = m.Text(ID_SUFFIX.sub("", children[-1].text).rstrip())
-                out.append(m.Heading(int(tok.tag[1]), number, ident, tuple(children), self.pos(tok)))
+                children = typed_number(children, self.meta.markdown.strip_typed_numbers,
+                                        lambda message, hint, tok=tok: self.problems.warn(self.pos(tok), message, hint))
+                depth = self._depths.get(self._index(tok), int(tok.tag[1]))
+                out.append(m.Heading(depth, number, ident, tuple(children), self.pos(tok)))
             elif kind == "paragraph_open":
-                out.append(self._paragraph(tokens[i + 1], tok))
+                out.extend(self._paragraph(tokens[i + 1], tok))
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 items = []
                 j = i + 1
@@ -243,8 +265,9 @@ class LectureReader:
                 out.append(self._math_block(tok, tok.content, tok.meta.get("column", 0)))
             elif kind == "table_open":
                 cap_tok, _ = table_caption(tokens, i)
-                if cap_tok is not None:
-                    skip_caption.add(tokens.index(cap_tok, close) - 1)
+                after = next((k for k in range(close, end) if tokens[k] is cap_tok), None)
+                if after is not None:       # a caption paragraph after the table
+                    skip_caption.add(after - 1)
                 out.append(self._table(tokens, i, close, cap_tok))
             elif kind == "container_div_open":
                 block = self._container(tokens, i, close)
@@ -253,37 +276,22 @@ class LectureReader:
             elif kind == "hr":
                 out.append(m.Rule(self.pos(tok)))
             elif kind == "html_block":
-                out.append(m.HtmlBlock(sanitize_html(tok.content), self.pos(tok)))
+                out.extend(read_html_block(self, tok))
             i = close + 1
         return [b for b in out if b is not None]
 
     def _index(self, tok: Token) -> int:
         return self._token_index.get(id(tok), -1)
 
-    def _paragraph(self, inline: Token, opener: Token) -> Optional[m.Block]:
-        if lone_image(inline):
-            return self._figure(inline)
+    def _paragraph(self, inline: Token, opener: Token) -> list[m.Block]:
         if inline.content.startswith(":::"):
             self.problems.error(self.pos(opener), f"unknown or malformed container '{inline.content.splitlines()[0]}'",
                                 f"use ::: followed by one of {', '.join(sorted(CONTAINERS))}")
-        return m.Paragraph(tuple(self.inline.read(inline)), self.pos(opener))
+        return read_paragraph(self, inline, opener)
 
-    def _figure(self, inline: Token) -> Optional[m.Figure]:
-        image = inline.children[0]
-        pos = self.pos(inline)
-        alt = "".join(c.content for c in (image.children or []))
-        src = str(image.attrs.get("src", ""))
-        number, ident = self._numbers.get(self._index(inline), ("0", ""))
-        if not alt.strip():
-            self.problems.error(pos, f"image '{src[:60]}' has no alt text", "describe the image: ![what it shows](path)")
-        try:
-            data = load_image(self.root, self.path.parent, src, pos, self.limits)
-        except ContentError as exc:
-            self.problems.errors.append(exc)
-            return None
-        title = str(image.attrs.get("title", "") or "")
-        caption = tuple(self.inline.text(title, inline)) if title else ()
-        return m.Figure(data, alt.strip(), caption, int(number), ident, pos)
+    def numbers_of(self, tok: Token, k: int) -> tuple[str, str]:
+        """(number, id) of the k-th picture of the paragraph (inline token) or HTML block ``tok``."""
+        return self._numbers.get((self._index(tok), k), ("0", ""))
 
     def _math_block(self, tok: Token, tex: str, column: int) -> Optional[m.MathBlock]:
         """A display formula; its TeX is checked here so ``check`` finds every bad formula."""
@@ -293,17 +301,10 @@ class LectureReader:
                                 "end the formula with a line '$$' (or '$$ {#eq-id}' to number it)")
             return None
         number, ident = self._numbers.get(self._index(tok), ("0", ""))
-        tex_lines = tex.split("\n")
+        first = pos.line + (1 if tok.type == "fence" or not column else 0)
         for problem in tex_problems(tex, display=True):
-            line_no = tex[:problem.offset].count("\n")
-            in_line = problem.offset - (tex.rfind("\n", 0, problem.offset) + 1)
-            first = pos.line + (1 if tok.type == "fence" or not column else 0)
-            line = first + line_no
-            src_col = (column if line_no == 0 and column else
-                       max(self.inline.source_lines[line - 1].find(tex_lines[line_no]), 0) + 1
-                       if 0 < line <= len(self.inline.source_lines) else 1)
-            self.problems.error(SourcePos(pos.file, line, src_col + in_line),
-                                f"in display formula: {problem.message}", problem.hint)
+            where = tex_position(tex, problem.offset, SourcePos(pos.file, first, column), self.inline.source_lines)
+            self.problems.error(where, f"in display formula: {problem.message}", problem.hint)
         return m.MathBlock(tex, int(number), ident, pos, column)
 
     def _fence(self, tok: Token) -> Optional[m.Block]:
@@ -323,11 +324,11 @@ class LectureReader:
             return None
         number, ident = self._numbers.get(self._index(tok), ("0", ""))
         caption = tuple(self.inline.text(call.options.get("caption", ""), tok))
-        models = select_models(call, self.data, self.problems)
+        models = select_models(call, self.data, self.data_problems)
         if call.name == "model-table":
-            columns = table_columns(call, self.data, self.problems)
-            models = sort_models(call, models, self.problems)
-            slide_columns = table_columns(call, self.data, self.problems, "slide-columns")
+            columns = table_columns(call, self.data, self.data_problems)
+            models = sort_models(call, models, self.data_problems)
+            slide_columns = table_columns(call, self.data, self.data_problems, "slide-columns")
             return m.ModelTable(models, columns, caption, int(number), ident, pos, slide_columns=slide_columns)
         kind = call.options.get("kind", "")
         if kind not in CHART_KINDS:
@@ -343,15 +344,20 @@ class LectureReader:
         header: list[m.Cell] = []
         rows: list[tuple[m.Cell, ...]] = []
         row: list[m.Cell] = []
+        row_tokens: list[Token] = []
         for j in range(i, close):
             tok = tokens[j]
             if tok.type == "tr_open":
-                row = []
+                row, row_tokens = [], []
             elif tok.type in ("th_open", "td_open"):
                 style = str(tok.attrs.get("style", ""))
                 align = style.split(":")[-1] if style else ""
-                row.append(m.Cell(tuple(self.inline.read(tokens[j + 1])), align))
+                row_tokens.append(tokens[j + 1])
+                if not any(t is cap_tok for t in row_tokens):
+                    row.append(m.Cell(tuple(self.inline.read(tokens[j + 1])), align))
             elif tok.type == "tr_close":
+                if any(t is cap_tok for t in row_tokens):
+                    continue                # the caption line written right under the rows
                 if tokens[j - 1].type == "th_close":
                     header = row
                 else:
@@ -359,7 +365,7 @@ class LectureReader:
         number, ident = self._numbers.get(self._index(tokens[i]), ("0", ""))
         caption: tuple[m.Inline, ...] = ()
         if cap_tok is not None:
-            text = ID_SUFFIX.sub("", re.sub(r"^(?:Table|表)\s*[:：]\s*", "", cap_tok.content))
+            text = ID_SUFFIX.sub("", CAPTION_PREFIX.sub("", cap_tok.content))
             caption = tuple(self.inline.text(text, cap_tok))
         return m.Table(tuple(header), tuple(rows), self.pos(tokens[i]), int(number), ident, caption)
 
@@ -371,9 +377,13 @@ class LectureReader:
             self.problems.error(pos, f"unknown container '::: {name}'",
                                 f"use one of: {', '.join('::: ' + c for c in sorted(CONTAINERS))}")
             return None
+        closed_early = closed_too_late(tokens, i) if not tokens[close].markup else None
+        if closed_early is not None:
+            self.problems.error(SourcePos(self.file, closed_early.line), closed_early.message, closed_early.hint)
+            return None
         if not tokens[close].markup:
             self.problems.error(pos, f"'::: {name}' is never closed, so it swallows the rest of the file",
-                                "add a line ':::' where the block ends")
+                                f"add a line ':::' where the block ends{probable_end(self._lines, pos.line - 1)}")
             return None
         heading = next((t for t in tokens[i + 1:close] if t.type == "heading_open"), None)
         if heading is not None:
@@ -386,10 +396,9 @@ class LectureReader:
             return None
         if name == "notes":
             return m.Notes(inner, pos)
-        if name in ("slides", "handout"):
+        if name in ("slides", "handout", "incremental"):   # incremental: every output, revealed step by step in the deck
             return m.Only(name, inner, pos)
         return m.Admonition(name, title.strip(), inner, pos)
-
 
 
 def _matching_close(tokens: list[Token], i: int) -> int:

@@ -203,7 +203,9 @@ def load_image(root: Path, base_dir: Path, ref: str, pos: SourcePos, limits: Lim
 
     Raises:
         ContentError: see :func:`resolve_path`; also unreadable, unknown-format,
-            over-large (bytes or pixels) and unsafe (scripted or externally linked SVG) images.
+            undecodable, over-large (bytes or pixels) and unsafe (scripted or externally
+            linked SVG) images. Raster images are decoded and prepared by
+            :func:`coursepress.images.prepare_raster` (WebP converted, EXIF turned upright).
     """
     if ref.startswith("data:"):
         match = re.match(r"^data:([\w/+.-]+)?(;base64)?,(.*)$", ref, re.S)
@@ -220,7 +222,10 @@ def load_image(root: Path, base_dir: Path, ref: str, pos: SourcePos, limits: Lim
         data = read_project_file(root, path, pos, "image", limits.bytes("image_mb"), lambda size: check_bytes(
             pos, f"image '{ref}'", size, limits, "image_mb", "shrink the image"))
         origin = ref
-    return sniff_image(data, origin, pos, limits)
+    from .images import prepare_raster     # images imports ImageData from here
+    if is_svg(data):
+        return sniff_image(data, origin, pos, limits)
+    return prepare_raster(data, origin, pos, limits)
 
 
 def sniff_image(data: bytes, origin: str, pos: SourcePos, limits: Limits = DEFAULTS) -> ImageData:
@@ -246,13 +251,18 @@ def _sniff(data: bytes, origin: str, pos: SourcePos, limits: Limits) -> ImageDat
         size = _jpeg_size(data)
         if size:
             return ImageData(data, "image/jpeg", "jpg", size[0], size[1], origin)
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if head.startswith(b"<") and re.search(rb"<([\w.-]+:)?svg[\s>/]", head):     # any prefix: <s:svg xmlns:s=…>
+    if is_svg(data):
         check_svg(data, origin, pos, limits)
         w, h = _svg_size(data)
         return ImageData(data, "image/svg+xml", "svg", w, h, origin)
     raise ContentError(pos, f"'{origin}' is not a readable PNG, JPEG, GIF or SVG image",
                        "convert it to PNG or SVG")
+
+
+def is_svg(data: bytes) -> bool:
+    """True if ``data`` starts like an SVG document (any namespace prefix: ``<s:svg xmlns:s=…>``)."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(b"<") and bool(re.search(rb"<([\w.-]+:)?svg[\s>/]", head))
 
 
 def _jpeg_size(data: bytes) -> tuple[int, int] | None:

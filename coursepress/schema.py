@@ -234,6 +234,11 @@ def raw_values(value: Number) -> tuple[Union[float, str], ...]:
     return tuple(value) if isinstance(value, list) else (value,)
 
 
+# Fields tables, charts and the poster show: one model leaving out a field others give is warned at load
+# (its cell would be blank), and the poster does not warn again.
+SHOWN_FIELDS = ("family", "open", "release", "parameters_b", "context_k")
+
+
 class ModelData(BaseModel):
     """The whole data file: ``as_of`` date, extra ``columns`` and the ``models``."""
 
@@ -304,12 +309,23 @@ class PosterSettings(BaseModel):
 
 
 class MarkdownSettings(BaseModel):
-    """Markdown options: raw HTML is escaped unless ``raw_html`` is true (then sanitised)."""
+    """Markdown options.
+
+    ``raw_html``: raw HTML is refused (reported with what to write) unless true
+    (then the supported tags are mapped onto the model and the rest sanitised).
+    ``heading_numbers``: ``parts`` numbers a lecture's top headings 一、二、 and
+    the next levels 1.1, 1.1.1; ``lecture`` puts the lecture's ``order`` first
+    (3.1, 3.1.1) for courses whose lectures are chapters. ``strip_typed_numbers``
+    removes numbers typed at the start of headings ("1.1 ", "一、", "第一章").
+    """
 
     model_config = _FROZEN
     raw_html: bool = False
+    heading_numbers: Literal["parts", "lecture"] = "parts"
+    strip_typed_numbers: bool = False
 
-    _bool = field_validator("raw_html", mode="before")(classmethod(lambda cls, v: _to_bool(v)))
+    _bool = field_validator("raw_html", "strip_typed_numbers", mode="before")(
+        classmethod(lambda cls, v: _to_bool(v)))
 
 
 class FontSettings(BaseModel):

@@ -24,6 +24,7 @@ def watch(args, run_once) -> int:
     """Build once, then rebuild on every change until interrupted (Ctrl-C); returns 0."""
     from watchfiles import watch as watch_changes
 
+    from .cli import _report as report
     from .errors import BuildError, ContentError, ContentErrors
 
     kinds = ["pdf", "pptx", "poster", "book"]     # those course.yaml's outputs: lists
@@ -38,16 +39,14 @@ def watch(args, run_once) -> int:
             run_once(args, kinds, together=False, parsed=parsed)     # each output lands as soon as it is done
             print(f"[{_now()}] built in {time.perf_counter() - start:.2f} s; watching for changes", flush=True)
         except (ContentErrors, ContentError, BuildError) as exc:
-            errors = exc.errors if isinstance(exc, ContentErrors) else [exc]
-            for err in errors:
-                print(f"error: {err}", file=sys.stderr, flush=True)
+            report(exc, args.verbose)          # each at its file:line; an internal error naming its file
             print(f"[{_now()}] build failed; outputs that failed keep their last good version; "
                   "watching for changes", flush=True)
         except Exception as exc:  # a bug must not end the watch; traceback only with -v
             if args.verbose:
                 traceback.print_exc()
-            print(f"internal error: {type(exc).__name__}: {exc} (run with -v for details)",
-                  file=sys.stderr, flush=True)
+            print(f"internal error: {type(exc).__name__}: {exc}; this is a bug, please report it "
+                  "(run with -v for details)", file=sys.stderr, flush=True)
             print(f"[{_now()}] build failed; previous outputs kept; watching for changes", flush=True)
 
     from .writers import preload

@@ -15,7 +15,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Optional
 
 from ruamel.yaml import YAML
 from ruamel.yaml.composer import MaxDepthExceededError
@@ -92,6 +92,47 @@ def _unfold(value: str) -> str:
     return out.replace("\a", "")
 
 
+@dataclass(frozen=True)
+class _Mark:
+    """A 0-based line and column, like ruamel's marks."""
+
+    line: int
+    column: int
+
+
+def _quote_marks(line: str, quote: str) -> list[int]:
+    """Columns of the unescaped ``quote`` marks of one YAML line, before a comment."""
+    marks, inside, k = [], None, 0
+    while k < len(line):
+        char = line[k]
+        if inside is None and char == "#" and (k == 0 or line[k - 1] in " \t"):
+            break
+        if char == "\\" and inside == '"':
+            k += 2
+            continue
+        if char in "'\"" and (inside is None or inside == char):
+            if inside == "'" and line[k + 1:k + 2] == "'":      # '' is a quote inside single quotes
+                k += 2
+                continue
+            inside = None if inside else char
+            if char == quote:
+                marks.append(k)
+        k += 1
+    return marks
+
+
+def _unclosed_quote_above(text: str, problem_line: int) -> Optional[tuple[int, int]]:
+    """(line, column), 0-based, of the nearest quote above ``problem_line`` that is opened and not closed on
+    its own line (YAML then reads on to the next quote mark, lines later, and fails there); None if none."""
+    lines = text.split("\n")[:problem_line]
+    for number in range(len(lines) - 1, -1, -1):
+        for quote in ('"', "'"):
+            marks = _quote_marks(lines[number], quote)
+            if len(marks) % 2:
+                return number, marks[-1]
+    return None
+
+
 # ruamel's parser context for an opened bracket or quote → (what to call it, what to do)
 _OPENERS = {"flow sequence": ("the list '[' opened", "close the list with ']' on this line"),
             "flow mapping": ("the mapping '{' opened", "close the mapping with '}' on this line"),
@@ -149,6 +190,14 @@ def load_yaml(text: str, file: str, line_offset: int = 0, max_depth: int = LIMIT
             found = f", found at line {exc.problem_mark.line + 1 + line_offset}" if exc.problem_mark else ""
             problem = f"{opener or 'what starts'} here is never closed ({problem}{found})"
             hint, mark = close, exc.context_mark
+        if opener is None and exc.problem_mark is not None:
+            quote = _unclosed_quote_above(text, exc.problem_mark.line)
+            if quote is not None:
+                # a quote left open on an earlier line: YAML read on to the next quote mark and gave up here
+                problem = (f"the quoted text opened here is never closed on its line (YAML read on to line "
+                           f"{exc.problem_mark.line + 1 + line_offset}: {problem})")
+                hint = "close the quoted text with the same quote mark on this line"
+                mark = _Mark(*quote)
         line = mark.line + 1 + line_offset if mark else 0
         column = mark.column + 1 if mark else 0
         raise ContentError(SourcePos(file, line, column), f"YAML syntax error: {problem}", hint) from None

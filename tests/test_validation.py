@@ -242,3 +242,13 @@ def test_reload_reuses_parsed_yaml_only_while_the_text_is_unchanged(make_project
     models.write_text(text.replace("parameters_b: 7\n", "parameters_b: [oops\n", 1), encoding="utf-8")
     with pytest.raises(ContentErrors, match="YAML syntax error"):
         load_course(root, parsed=parsed)
+
+
+@pytest.mark.parametrize("blank_lines", [0, 3])
+def test_a_quote_left_open_is_reported_at_its_own_line(make_project, blank_lines):
+    """``author: "张老师`` (quote never closed on its line): YAML reads on to the next quote, lines later;
+    the error names the line that opened it, wherever it is."""
+    course = ("title: T\n" + "\n" * blank_lines + 'author: "张老师\ndate: 2024-01-01\nversion: "0.1"\n'
+              "language: zh-CN\n")
+    line = 2 + blank_lines
+    assert_reported(make_project(course=course), f"content/course.yaml:{line}:9", "never closed")

@@ -110,6 +110,8 @@ def _block_paras(block, level: int) -> list[Para]:
         return [Para(tuple(runs_of(block.children, bold=True)), level)]
     if isinstance(block, m.ListBlock):
         return _list_paras(block, level)
+    if isinstance(block, m.Only) and block.target == "incremental":   # one click per paragraph
+        return [replace(p, step=True) for p in paras_of(block.blocks, level)]
     if isinstance(block, (m.BlockQuote, m.Only)):
         return paras_of(block.blocks, level)
     if isinstance(block, m.Admonition):
@@ -164,3 +166,37 @@ def prose_notes(blocks, include_visible: bool) -> tuple[Para, ...]:
         elif include_visible and isinstance(block, (m.Paragraph, m.ListBlock, m.BlockQuote, m.Admonition, m.MathBlock)):
             out.extend(paras_of([block]))
     return tuple(p for p in out if p.plain.strip() or p.formula is not None)
+
+
+def footnote_notes(blocks) -> tuple[Para, ...]:
+    """"脚注 n：text" for each footnote first cited in ``blocks`` (a slide has no foot; the notes show them).
+
+    Footnotes are cited inside paragraphs, headings, list items, quotes,
+    containers and table cells; each appears once, where it is first cited.
+    """
+    out: list[Para] = []
+
+    def inlines(nodes) -> None:
+        for node in nodes:
+            if isinstance(node, m.FootnoteRef) and node.first:
+                text = [r for b in node.blocks if isinstance(b, m.Paragraph) for r in runs_of(b.children)]
+                out.append(Para((Run(f"脚注 {node.number}："), *text)))
+            elif hasattr(node, "children") and not isinstance(node, (m.Text, m.Code)):
+                inlines(node.children)
+
+    def walk(items) -> None:
+        for block in items:
+            if isinstance(block, (m.Paragraph, m.Heading)):
+                inlines(block.children)
+            elif isinstance(block, m.ListBlock):
+                for item in block.items:
+                    walk(item.blocks)
+            elif isinstance(block, m.Table):
+                for row in (block.header, *block.rows):
+                    for cell in row:
+                        inlines(cell.children)
+            elif hasattr(block, "blocks"):
+                walk(block.blocks)
+
+    walk(blocks)
+    return tuple(out)

@@ -41,6 +41,7 @@ class Fitter:
     def __init__(self, geometry: Geometry, measurer: Measurer, code: Optional[CodeTheme] = None,
                  formula_em: Callable[[str], tuple[float, float]] = _no_formulas) -> None:
         self.geometry, self.measurer, self.formula_em = geometry, measurer, formula_em
+        self.errors: list[ContentError] = []     # what cannot fit, found while planning (see flow)
         self.code = code or code_theme(TOOL_ROOT)
         self.notes: list[ContentError] = []    # what only -v reports (code lines wrapped, forced splits)
 
@@ -130,8 +131,9 @@ class Fitter:
         When a nested item would start the next chunk, its level-0 parent item and
         the parent's other sub-items move along (unless the parent starts the chunk).
 
-        Raises:
-            ContentError: one paragraph taller than the frame on its own.
+        A paragraph taller than the frame on its own is recorded in ``errors`` (at
+        its own line, with advice for its kind: code, list item, paragraph) and
+        planning continues, so one run reports every such paragraph.
         """
         frame = self.frame(layout, name)
         limit = frame.text_height_pt
@@ -143,9 +145,12 @@ class Fitter:
                 continue
             para = self.sized(frame, item)
             height = self.para_height_pt(frame, para)
-            if height > limit:
-                raise ContentError(para.pos or pos, f"a paragraph is too long for one slide even alone: '{para.plain[:40]}…'",
-                                   "split it into shorter points")
+            if height > limit:      # reported at the paragraph's own line; planning goes on to find the others
+                self.errors.append(ContentError(para.pos or pos, _too_long(para), _advice(para)))
+                chunks.append([para])
+                chunks.append([])
+                used = 0.0
+                continue
             if used + height > limit and chunks[-1]:
                 carry: list[Para] = []
                 if para.level > 0:   # keep a nested group with its parent item
@@ -281,3 +286,18 @@ def _items(paras: list[Para]) -> list:
         else:
             items.append(para)
     return items
+
+
+def _too_long(para: Para) -> str:
+    kind = "code line" if para.runs and all(r.code for r in para.runs) else \
+        "list item" if para.bullet in ("bullet", "number") else "paragraph"
+    return f"this {kind} is too long for one slide even alone: '{para.plain[:40]}…'"
+
+
+def _advice(para: Para) -> str:
+    """What to do, by the kind of block the paragraph comes from."""
+    if para.runs and all(r.code for r in para.runs):
+        return "break the line, or keep the full code in a '::: handout' block and show an excerpt in '::: slides'"
+    if para.bullet in ("bullet", "number"):
+        return "split the item into shorter points, or move the detail into a '::: notes' block"
+    return "split the paragraph, or write short points in a '::: slides' block (the full text goes to the notes)"

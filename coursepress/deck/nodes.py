@@ -62,7 +62,9 @@ class Para:
     viewer places its lines where the code panels were measured to be.
 
     ``formula``: the paragraph stands for a display formula (an empty line of its height in
-    the text; the formula is a shape of its own, :mod:`coursepress.deck.mathshapes`)."""
+    the text; the formula is a shape of its own, :mod:`coursepress.deck.mathshapes`).
+
+    ``step``: the paragraph appears on a click (``::: incremental``, :mod:`coursepress.deck.builds`)."""
 
     runs: tuple[Run, ...]
     level: int = 0
@@ -76,6 +78,7 @@ class Para:
     pitch_pt: float = 0.0
     before_pt: float = 0.0
     formula: Optional[Formula] = None
+    step: bool = False
 
     @property
     def plain(self) -> str:

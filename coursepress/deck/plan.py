@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from .. import model as m
 from ..errors import SourcePos
-from .blocks import notes_of, paras_of, prose_notes
+from .blocks import footnote_notes, notes_of, paras_of, prose_notes
 from .data import chart_slides, figure_slides, model_table_slides, table_slides
 from .fit import Fitter
 from .nodes import CONTINUED, DeckPlan, Para, Run, SlidePlan
@@ -83,7 +83,9 @@ class Planner:
     def agenda_slides(self) -> list[SlidePlan]:
         items: list[Para] = []
         for part in self.lecture.sections:
-            items.append(Para((Run(f"{part.heading.number}{part.heading.plain}", bold=True),), 0, "none"))
+            number = part.heading.number
+            sep = "" if number.endswith("、") or not number else "　"
+            items.append(Para((Run(f"{number}{sep}{part.heading.plain}", bold=True),), 0, "none"))
             items.extend(Para((Run(f"{sub.heading.number}　{sub.heading.plain}"),), 1, "none")
                          for sub in part.subsections)
         if not items:
@@ -95,7 +97,9 @@ class Planner:
 
     def section_slide(self, part: m.Section) -> SlidePlan:
         number = part.heading.number.rstrip("、.． ")
-        sub = [Para((Run(f"第{number}部分" if number else ""),))] if number else []
+        # 一、 parts read 第一部分; a chapter-style number (3.1, with heading_numbers: lecture) stands alone
+        shown = f"第{number}部分" if part.heading.number.endswith("、") else number
+        sub = [Para((Run(shown),))] if number else []
         notes: tuple[Para, ...] = ()
         return self._text_slide("section", "Section", part.heading.plain, part.heading.pos, "Subtitle", sub, notes)
 
@@ -135,7 +139,8 @@ class Planner:
         """
         blocks = section.blocks
         slide_only = [b for b in blocks if isinstance(b, m.Only) and b.target == "slides"]
-        visible = [b for b in blocks if not isinstance(b, (m.Only, m.Notes))]
+        visible = [b for b in blocks if not isinstance(b, m.Notes) and
+                   not (isinstance(b, m.Only) and b.target in ("slides", "handout"))]
         notes = notes_of(blocks)
         boxes = tuple(paras_of([b for b in visible if isinstance(b, m.Admonition)]))
         if slide_only:
@@ -145,6 +150,7 @@ class Planner:
         else:
             content = [b for b in visible if not isinstance(b, m.Admonition)]
             first_notes = notes + prose_notes(blocks, include_visible=False) + boxes
+        first_notes = tuple(first_notes) + footnote_notes((section.heading, *blocks))
         summarise = Summariser(self._lines)
         title = section.heading.plain
         slides: list[SlidePlan] = []

@@ -27,6 +27,7 @@ from pptx.util import Emu, Pt
 
 from ..code import CodeTheme
 from ..errors import ContentError
+from .builds import add_steps
 from .chartxml import add_chart
 from .codeshapes import add_code_panels, code_spacing, colour_run, spacing
 from .glyphs import GlyphChain
@@ -367,6 +368,7 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
             paras = texts.get(name)
             if paras:
                 write_text(ph.text_frame, paras, fonts, title=name == "Title")
+                add_steps(slide, ph, [i for i, para in enumerate(paras) if para.step])
                 if name != "Title" and slide_plan.code_boxes and fonts.code is not None:
                     add_code_panels(slide, ph, slide_plan.code_boxes, fonts.code)
                 for count, para in enumerate((p for p in paras if p.formula is not None), 1):

@@ -87,6 +87,7 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
 
     planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root), theme, formula_em=formula_em))
     plan = planner.plan()
+    problems.errors.extend(planner.fit.errors)
     check_glyphs(plan, chain, planner.file_pos, problems)
     for formula in plan_formulas(plan):
         if formula.inline:

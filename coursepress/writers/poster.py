@@ -36,7 +36,7 @@ from ..errors import BuildError, Problems, SourcePos
 from ..fonts import check_coverage, shipped_faces
 from ..numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
 from ..output import atomic_write
-from ..schema import Model
+from ..schema import SHOWN_FIELDS, Model
 from ..templating import autospace_html, environment
 from . import BuildSettings, Output
 from .findings import findings
@@ -95,14 +95,21 @@ class Plan:
 GROUPS = (("closed", False), ("open", True), ("unknown", None))
 
 
-def _check_present(model: Model, column: str, problems: Problems) -> None:
+def _check_present(model: Model, column: str, problems: Problems, given_elsewhere: frozenset = frozenset()) -> None:
     """Warn when ``model`` does not give ``column`` at all (an explicit null means "not published")."""
     source = SOURCE_FIELD.get(column)
     absent = (source not in model.model_fields_set) if source else (column not in model.extra and column != "name")
+    if absent and source in given_elsewhere:
+        return      # already a warning of the data file (load.py: a field other models give)
     if absent:
         problems.warn(SourcePos("content/data/models.yaml", model.line),
                       f"model '{model.name}' has no '{source or column}'; the poster shows {MISSING}",
                       f"add '{source or column}:' to the model (null if it is not published)")
+
+
+def given_by_others(models, model: Model) -> frozenset:
+    """The fields of :data:`coursepress.schema.SHOWN_FIELDS` that a model other than ``model`` gives."""
+    return frozenset(f for f in SHOWN_FIELDS if any(f in x.model_fields_set for x in models if x is not model))
 
 
 def plan(course: m.Course, problems: Problems) -> Plan:
@@ -127,7 +134,7 @@ def plan(course: m.Course, problems: Problems) -> Plan:
         for model in chosen:
             cells = []
             for column in columns:
-                _check_present(model, column, problems)
+                _check_present(model, column, problems, given_by_others(models, model))
                 note, mark = estimate_note(model, column), ""
                 if note:
                     mark = chr(ord("a") + len(notes)) if len(notes) < 26 else str(len(notes) + 1)

@@ -1,0 +1,143 @@
+"""Raster images identified, decoded and prepared once at load, for every output.
+
+Every raster image a lecture names is decoded in full with Pillow when the
+course is loaded, so an image no output could show (a truncated or garbage
+PNG, a 0×0 image, a broken GIF or JPEG) is an error at the line that names it,
+in every output alike, instead of alt text printed silently in the handout.
+
+What the outputs get (:class:`~coursepress.resources.ImageData`):
+
+- PNG, JPEG and GIF as written, when upright: a PDF and a PPTX hold them.
+- A photo with an EXIF Orientation tag other than 1 (phones store whiteboard
+  shots sideways; C34): the pixels turned upright (Pillow's
+  ``ImageOps.exif_transpose``) and re-encoded without the tag, so the handout
+  and the deck show the same portrait picture and neither rotates it twice.
+- Any other format Pillow reads (WebP, BMP, TIFF …): converted to PNG.
+
+Conversions are cached by the SHA-256 of the source bytes in the private
+per-user cache (:func:`coursepress.cachedir.cache_folder`: ``~/.cache/coursepress/images``,
+0700, owned by the user, never followed through a link), so they are made once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from typing import Optional
+
+from .cachedir import cache_folder, read_private, write_private
+from .errors import ContentError, SourcePos
+from .limits import DEFAULTS, Limits, check_pixels
+from .resources import ImageData
+
+CACHE_NAME = "images"
+_KEPT = {"PNG": ("image/png", "png"), "JPEG": ("image/jpeg", "jpg"), "GIF": ("image/gif", "gif")}
+_ORIENTATION = 0x0112       # EXIF tag 274
+
+
+def prepare_raster(data: bytes, origin: str, pos: SourcePos, limits: Limits = DEFAULTS) -> ImageData:
+    """Decode a raster image fully and return what the outputs embed.
+
+    Args:
+        data: the file's bytes.
+        origin: the path as written in the lecture (for messages).
+        pos: the line that names the image.
+        limits: the project's limits (``image_megapixels`` is checked before decoding).
+
+    Returns:
+        :class:`ImageData` with PNG, JPEG or GIF bytes and the upright size in px.
+
+    Raises:
+        ContentError: bytes Pillow cannot identify or decode in full, an image
+            of 0 pixels or of more than :data:`MAX_PIXELS`.
+    """
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    fmt = ""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+            fmt = image.format or ""
+            width, height = image.size
+            check_pixels(pos, f"image '{origin}'", width, height, limits)   # before decoding a bomb
+            image.load()        # decodes every pixel of the first frame: truncated files fail here
+        except ContentError:
+            raise
+        except UnidentifiedImageError:
+            raise ContentError(pos, f"'{origin}' is not an image file Pillow can read (PNG, JPEG, GIF, WebP, "
+                               "BMP, TIFF or SVG)", "export the picture again as PNG or JPEG") from None
+        except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombWarning,
+                Image.DecompressionBombError) as exc:
+            raise ContentError(pos, f"image '{origin}' cannot be decoded ({fmt or 'unknown format'}: "
+                               f"{str(exc) or type(exc).__name__}); no output could show it",
+                               "open it in an image editor and save it again as PNG or JPEG") from None
+    if width == 0 or height == 0:
+        raise ContentError(pos, f"image '{origin}' has no pixels ({width}×{height})", "replace it with a real picture")
+    orientation = _orientation(image)
+    if fmt in _KEPT and orientation in (0, 1):
+        mime, ext = _KEPT[fmt]
+        return ImageData(data, mime, ext, width, height, origin)
+    cached = _cache_read(data)
+    if cached is not None:
+        found = _identify(cached, origin)
+        if found is not None:
+            return found
+    upright = ImageOps.exif_transpose(image) if orientation not in (0, 1) else image
+    converted = _encode(upright, jpeg=fmt == "JPEG")
+    _cache_write(data, converted)
+    found = _identify(converted, origin)
+    assert found is not None
+    return found
+
+
+def _identify(data: bytes, origin: str) -> Optional[ImageData]:
+    """ImageData for PNG or JPEG bytes (a converted image), None if they are not (a damaged cache entry)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as result:
+            if result.format not in _KEPT:
+                return None
+            mime, ext = _KEPT[result.format]
+            return ImageData(data, mime, ext, result.width, result.height, origin)
+    except Exception:
+        return None
+
+
+def _orientation(image) -> int:
+    try:
+        return int(image.getexif().get(_ORIENTATION, 0) or 0)
+    except Exception:       # a damaged EXIF block: show the pixels as stored
+        return 0
+
+
+def _encode(image, jpeg: bool) -> bytes:
+    """PNG (lossless, keeps transparency), or JPEG at quality 92 for photos that were JPEG."""
+    out = io.BytesIO()
+    if jpeg and image.mode in ("RGB", "L", "CMYK"):
+        image.save(out, "JPEG", quality=92, optimize=True)
+    else:
+        if image.mode not in ("RGB", "RGBA", "L", "LA", "P", "1", "I;16"):
+            image = image.convert("RGBA")
+        image.save(out, "PNG", optimize=False)
+    return out.getvalue()
+
+
+def _cache_key(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest() + ".img"
+
+
+def _cache_read(data: bytes) -> Optional[bytes]:
+    try:
+        return read_private(cache_folder(CACHE_NAME) / _cache_key(data))
+    except OSError:         # a miss, or a planted link (never followed)
+        return None
+
+
+def _cache_write(data: bytes, converted: bytes) -> None:
+    try:
+        write_private(cache_folder(CACHE_NAME), _cache_key(data), converted)
+    except OSError:         # no writable private folder: converted again next time
+        pass

@@ -1,0 +1,145 @@
+"""Paragraphs and HTML blocks that hold pictures → paragraphs and numbered figures (see :mod:`coursepress.pictures`).
+
+Used by :class:`coursepress.reader.LectureReader`: a paragraph whose lines
+include an image is split around each image on a line of its own; an image
+inside a line of text follows its paragraph as a figure (with a warning). Each
+figure keeps the line of its image. With ``raw_html`` on, an HTML block of
+pictures and centring tags becomes figures and paragraphs.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Optional
+
+from markdown_it.token import Token
+
+from . import model as m
+from .errors import ContentError, SourcePos
+from .pictures import block_items, img_attrs, inline_pictures, is_url, mappable_block, own_line
+from .resources import load_image
+from .sanitize import sanitize_html
+
+if TYPE_CHECKING:
+    from .reader import LectureReader
+
+_BREAKS = ("softbreak", "hardbreak")
+
+
+def read_paragraph(reader: "LectureReader", inline: Token, opener: Token) -> list[m.Block]:
+    """The blocks of one paragraph: itself, or the pieces of text and the figures it holds.
+
+    Args:
+        reader: the lecture reader (positions, numbers, inline reader, problems).
+        inline: the paragraph's inline token; ``opener`` its paragraph_open token.
+    """
+    raw_html = bool(reader.md.options.get("html"))
+    pictures = inline_pictures(inline, raw_html)
+    if not pictures:
+        return [m.Paragraph(tuple(reader.inline.read(inline)), reader.pos(opener))]
+    children = inline.children or []
+    first_line = reader.pos(opener).line
+    out: list[m.Block] = []
+    after: list[m.Block] = []
+    pending: list[Token] = []
+    pending_line = line = first_line
+
+    def flush() -> None:
+        while pending and (pending[0].type in _BREAKS or pending[0].type == "text" and not pending[0].content.strip()):
+            pending.pop(0)
+        while pending and (pending[-1].type in _BREAKS or pending[-1].type == "text" and not pending[-1].content.strip()):
+            pending.pop()
+        if pending:
+            part = Token("inline", "", 0, map=[pending_line - 1, pending_line], content=inline.content,
+                         children=list(pending))
+            out.append(m.Paragraph(tuple(reader.inline.read(part)), SourcePos(reader.file, pending_line)))
+        pending.clear()
+
+    for k, child in enumerate(children):
+        index = next((n for n, p in enumerate(pictures) if p is child), None)
+        if index is None:
+            if not pending:
+                pending_line = line
+            pending.append(child)
+        else:
+            pos = SourcePos(reader.file, line)
+            figure = picture_figure(reader, child, reader.numbers_of(inline, index), pos)
+            if own_line(children, k):
+                flush()
+                pending_line = line
+                if figure is not None:
+                    out.append(figure)
+            else:
+                src = child.attrs.get("src", "") if child.type == "image" else (img_attrs(child.content) or {}).get("src", "")
+                reader.problems.warn(pos, f"picture '{str(src)[:60]}' sits inside a line of text; it is shown as a "
+                                     "figure after the paragraph", "put the image on a line of its own where it belongs")
+                if figure is not None:
+                    after.append(figure)
+        if child.type in _BREAKS:
+            line += 1
+    flush()
+    return out + after
+
+
+def picture_figure(reader: "LectureReader", child: Token, numbers: tuple[str, str], pos: SourcePos) -> Optional[m.Figure]:
+    """The figure of one picture token (a Markdown image or an ``<img>`` html_inline)."""
+    if child.type == "image":
+        src = str(child.attrs.get("src", ""))
+        alt = "".join(c.content for c in (child.children or []))
+        title = str(child.attrs.get("title", "") or "")
+    else:
+        attrs = img_attrs(child.content) or {}
+        src, alt, title = attrs.get("src", ""), attrs.get("alt", ""), attrs.get("title", "")
+    return make_figure(reader, src, alt, title, numbers, pos)
+
+
+def make_figure(reader: "LectureReader", src: str, alt: str, title: str, numbers: tuple[str, str],
+                pos: SourcePos) -> Optional[m.Figure]:
+    """A numbered figure; an empty alt text is a warning (error under --strict) and falls back to the caption or file name.
+
+    Returns None (with the error recorded) when the image cannot be loaded or decoded.
+    """
+    number, ident = numbers
+    alt = " ".join(alt.split())
+    if not alt:
+        fallback = title.strip() or PurePosixPath(src.split("?")[0]).stem or "图片"
+        reader.problems.warn(pos, f"image '{src[:60]}' has no alt text; '{fallback}' describes it for now",
+                             "describe the image: ![what it shows](path)")
+        alt = fallback
+    try:
+        data = load_image(reader.root, reader.path.parent, src, pos, reader.limits)
+    except ContentError as exc:
+        reader.problems.errors.append(exc)
+        return None
+    tok = Token("inline", "", 0, map=[pos.line - 1, pos.line])
+    caption = tuple(reader.inline.text(title, tok)) if title else ()
+    return m.Figure(data, alt, caption, int(number or 0), ident, pos)
+
+
+def read_html_block(reader: "LectureReader", tok: Token) -> list[m.Block]:
+    """An HTML block (``raw_html`` on): pictures and centring tags mapped to figures and paragraphs, else sanitised HTML."""
+    pos = reader.pos(tok)
+    if not mappable_block(tok.content):
+        return [m.HtmlBlock(sanitize_html(tok.content), pos)]
+    out: list[m.Block] = []
+    k = 0
+    for kind, value in block_items(tok.content):
+        if kind == "img":
+            attrs = value if isinstance(value, dict) else {}
+            src = attrs.get("src", "")
+            if is_url(src):
+                reader.problems.warn(pos, f"HTML image '{src[:60]}' is a URL; builds never fetch, so its "
+                                     "description is shown instead", "download the picture into the project and "
+                                     "write ![description](path)")
+                out.append(m.Paragraph((m.Text(attrs.get("alt") or src),), pos))
+                continue
+            figure = make_figure(reader, src, attrs.get("alt", ""), attrs.get("title", ""),
+                                 reader.numbers_of(tok, k), pos)
+            k += 1
+            if figure is not None:
+                out.append(figure)
+        elif kind == "title":
+            out.append(m.Paragraph((m.Strong((m.Text(str(value)),)),), pos))
+        else:
+            out.append(m.Paragraph((m.Text(str(value)),), pos))
+    return out

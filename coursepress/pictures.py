@@ -1,0 +1,161 @@
+"""Pictures and HTML the way GitHub and Typora authors write them, mapped onto the document model.
+
+- An image on a line of its own inside a paragraph (right after a line of
+  text, as GitHub renders it) is a figure: the reader splits the paragraph
+  around it. An image inside a line of text becomes a figure after its paragraph.
+- With ``markdown.raw_html: true`` the HTML authors use to place pictures and
+  mark text is mapped: ``<img>`` (also inside ``<div align=center>``,
+  ``<center>``, ``<p align=…>``) → figure, ``<br>`` → line break,
+  ``<details><summary>`` → a bold paragraph and the content; ``<sup>``,
+  ``<sub>``, ``<u>``, ``<kbd>`` stay as sanitised inline HTML.
+- With ``raw_html`` false (the default) the same tags are reported at their
+  line with what to write instead (they are printed as text, never silently).
+
+Pure functions over markdown-it tokens and HTML text; the reader builds nodes.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import Optional
+
+from markdown_it.token import Token
+
+# Tags mapped onto the model when raw_html is on, and what to write in Markdown instead.
+ADVICE = {
+    "img": "write ![description](path) on a line of its own",
+    "br": "end the line with a backslash (\\) for a line break",
+    "sup": "write the text without the tag (x², 10⁻³), or set 'markdown: {raw_html: true}' in course.yaml",
+    "sub": "write the text without the tag (H₂O), or set 'markdown: {raw_html: true}' in course.yaml",
+    "u": "use **bold** or *emphasis* instead",
+    "kbd": "write keys as code: `Ctrl`+`C`",
+    "details": "use a '::: note title' block instead",
+    "summary": "use a '::: note title' block instead",
+    "div": "remove the tag: a picture on a line of its own is already a centred figure",
+    "center": "remove the tag: a picture on a line of its own is already a centred figure",
+    "p": "remove the tag and leave a blank line between paragraphs",
+}
+_WRAPPERS = {"div", "center", "p", "details", "summary", "br", "img", "span", "a", "b", "strong", "em", "i"}
+_TEXT_TAG = re.compile(r"<(/?)(" + "|".join(ADVICE) + r")\b[^<>]*>", re.I)
+
+
+def is_url(src: str) -> bool:
+    """True for ``scheme:`` references (http, file, data excluded: data URIs are embedded, not fetched)."""
+    return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src)) and not src.startswith("data:") \
+        and not re.match(r"^[a-zA-Z]:[\\/]", src)
+
+
+class _Tags(HTMLParser):
+    """Collects (kind, tag, attrs or text) events of an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.events: list[tuple[str, str, object]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.events.append(("start", tag, {k: v or "" for k, v in attrs}))
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        self.events.append(("end", tag, {}))
+
+    def handle_data(self, data):
+        self.events.append(("text", "", data))
+
+
+def html_events(html: str) -> list[tuple[str, str, object]]:
+    """Parse an HTML fragment into ``("start", tag, attrs)``, ``("end", tag, {})``, ``("text", "", str)``."""
+    parser = _Tags()
+    parser.feed(html)
+    parser.close()
+    return parser.events
+
+
+def img_attrs(html: str) -> Optional[dict]:
+    """The attributes of an ``<img …>`` tag (one tag of html_inline), else None."""
+    events = html_events(html)
+    if len(events) == 1 and events[0][0] == "start" and events[0][1] == "img":
+        return events[0][2]
+    return None
+
+
+def mappable_block(html: str) -> bool:
+    """True if an HTML block holds only tags this module maps (pictures, centring, details, breaks)."""
+    events = html_events(html)
+    return bool(events) and all(kind == "text" or tag in _WRAPPERS for kind, tag, _ in events) \
+        and any(kind == "start" and (tag in ("img", "details", "summary", "center") or "align" in value)
+                for kind, tag, value in events)      # type: ignore[operator]
+
+
+def block_items(html: str) -> list[tuple[str, object]]:
+    """What an HTML block shows, in order: ``("img", attrs)``, ``("text", str)`` or ``("title", str)``.
+
+    ``title`` is the text of a ``<summary>``; text runs are whitespace-collapsed, empty ones dropped.
+    """
+    items: list[tuple[str, object]] = []
+    text: list[str] = []
+    in_summary = False
+
+    def flush(kind: str = "text") -> None:
+        joined = " ".join("".join(text).split())
+        if joined:
+            items.append((kind, joined))
+        text.clear()
+
+    for kind, tag, value in html_events(html):
+        if kind == "text":
+            text.append(str(value))
+        elif tag == "img" and kind == "start":
+            flush()
+            items.append(("img", value))
+        elif tag == "summary":
+            flush("title" if in_summary else "text")
+            in_summary = kind == "start"
+        elif tag in ("p", "div", "center", "details", "br") and kind in ("start", "end"):
+            flush()
+    flush()
+    return items
+
+
+def block_pictures(html: str) -> list[dict]:
+    """The local pictures (``<img>`` with a relative src) of a mappable HTML block, in order."""
+    if not mappable_block(html):
+        return []
+    return [v for k, v in block_items(html) if k == "img" and not is_url(v.get("src", ""))]  # type: ignore[union-attr]
+
+
+def inline_pictures(inline: Token, raw_html: bool) -> list[Token]:
+    """The picture tokens of a paragraph: Markdown images, and ``<img>`` html_inline tokens with a local src."""
+    out = []
+    for child in inline.children or []:
+        if child.type == "image":
+            out.append(child)
+        elif raw_html and child.type == "html_inline":
+            attrs = img_attrs(child.content)
+            if attrs is not None and not is_url(attrs.get("src", "")):
+                out.append(child)
+    return out
+
+
+def own_line(children: list[Token], k: int) -> bool:
+    """True if child ``k`` stands on a source line of its own (only breaks or blank text beside it)."""
+    def blank(tok: Token) -> bool:
+        return tok.type == "text" and not tok.content.strip()
+
+    j = k - 1
+    while j >= 0 and blank(children[j]):
+        j -= 1
+    before = j < 0 or children[j].type in ("softbreak", "hardbreak")
+    j = k + 1
+    while j < len(children) and blank(children[j]):
+        j += 1
+    after = j >= len(children) or children[j].type in ("softbreak", "hardbreak")
+    return before and after
+
+
+def html_in_text(text: str) -> list[tuple[int, str]]:
+    """(offset, tag) of each opening HTML tag of :data:`ADVICE` written in ``text`` (raw_html off)."""
+    return [(match.start(), match.group(2).lower()) for match in _TEXT_TAG.finditer(text) if not match.group(1)]
