@@ -63,9 +63,11 @@ def _css_references(css: str, line: Optional[int]) -> None:
     def walk(tokens) -> None:
         for token in tokens:
             kind = token.type
-            if kind == "at-rule" and token.lower_at_keyword in _REFUSED_AT_RULES:
-                raise _Refusal(f"has a CSS @{token.lower_at_keyword} rule", "remove it: builds load no "
-                               "stylesheets or fonts from an SVG", line)
+            keyword = token.lower_at_keyword if kind == "at-rule" else (
+                token.lower_value if kind == "at-keyword" else None)   # at-keyword: inside a block or attribute
+            if keyword in _REFUSED_AT_RULES:
+                raise _Refusal(f"has a CSS @{keyword} rule", "remove it: builds load no stylesheets or fonts "
+                               "from an SVG", line)
             if kind == "url" and not _allowed_target(token.value):
                 raise _Refusal(f"refers to an external resource '{token.value[:80]}'",
                                "embed the resource or remove the reference", line)
