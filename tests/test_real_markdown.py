@@ -158,6 +158,13 @@ def test_c24_one_mark_per_footnote(tmp_path):
     assert "fn-1" in [str(d) for d in linked]
     slides, notes = deck_texts(out / "lecture.pptx")
     assert not any("[^" in s for s in slides + notes)
+    body = next(s for s in slides if "统一" in s)
+    assert "统一1，不同机构的说法也可能变化1。" in body and "单位2。" in body      # the same marks as the handout
+    raised = [r for slide in Presentation(str(out / "lecture.pptx")).slides for shape in slide.shapes
+              if shape.has_text_frame for p in shape.text_frame.paragraphs for r in p.runs
+              if r._r.find("{http://schemas.openxmlformats.org/drawingml/2006/main}rPr") is not None
+              and r._r.rPr.get("baseline") == "30000"]
+    assert [r.text for r in raised] == ["1", "1", "2"]
     joined = "\n".join(notes)
     assert joined.count("脚注正文从下一行开始") == 1 and joined.count("普通的单行脚注") == 1
 
