@@ -35,7 +35,17 @@ def _private(folder: Path) -> bool:
     except OSError:
         return False
     owner_ok = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-    return stat.S_ISDIR(info.st_mode) and owner_ok and not info.st_mode & 0o077
+    if not (stat.S_ISDIR(info.st_mode) and owner_ok):
+        return False
+    if info.st_mode & 0o077 and not info.st_mode & 0o022:
+        # ours and readable by others but writable by nobody else (an older tool made it 0755): nothing in
+        # it can have been planted, so close it rather than give up the cache for good
+        try:
+            os.chmod(folder, 0o700, follow_symlinks=False)
+            info = os.lstat(folder)
+        except (OSError, NotImplementedError):
+            return False
+    return not info.st_mode & 0o077
 
 
 def _user_root() -> Optional[Path]:

@@ -185,14 +185,16 @@ def _configured_reference(root: Path) -> Optional[str]:
 
 
 def _configured_outputs(root: Path, kinds: list[str]) -> list[str]:
-    """``kinds`` that course.yaml's ``outputs:`` lists (for the up-to-date check of ``all``); all of
-    ``kinds`` when it has none or cannot be read (loading then reports the problem)."""
+    """``kinds`` that course.yaml's ``outputs:`` lists (for the up-to-date check of ``all``), or its
+    default when it lists none; all of ``kinds`` when it cannot be read (loading then reports the problem)."""
     try:
         text = (root / "content" / "course.yaml").read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return kinds
     if not re.search(r"(?m)^outputs\s*:", text):      # the usual case: no YAML parser needed
-        return kinds
+        from .schema import CourseMeta                  # the default list (the book is built only when asked)
+
+        return [k for k in kinds if k in CourseMeta.model_fields["outputs"].default]
     from .yamlsource import load_yaml
 
     try:

@@ -8,25 +8,22 @@ that SVG rasterised by resvg.
 
 Rendering costs ~3–60 ms a formula, so each result is kept in a cache folder
 keyed by a SHA-256 of the renderer versions, the kind and the TeX: a rebuild
-after a prose edit renders nothing again. The folder is per user
-(``$XDG_CACHE_HOME/coursepress/math``, default ``~/.cache/…``), created
-private (0700) and used only if the current user owns it and nobody else
-may write to it; otherwise formulas are rendered without a cache.
+after a prose edit renders nothing again. The folder is
+``math`` in the one private cache of :mod:`coursepress.cachedir`
+(``$XDG_CACHE_HOME/coursepress``, mode 0700, owner checked).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
-import stat
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from . import cachedir
 from .errors import ContentError, SourcePos
 from .mathtex import normalise
 
@@ -60,22 +57,12 @@ def _measure(svg: str) -> Drawing:
 
 
 def cache_folder() -> Optional[Path]:
-    """The per-user formula cache folder, created private; None when it is not safely ours.
-
-    Safe means: a real folder (no symlink), owned by the current user, not
-    writable by group or others (so nobody can plant a drawing in it).
-    """
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "coursepress" / "math"
+    """The formula cache folder: ``math`` in the one private cache of :mod:`coursepress.cachedir` (per user,
+    mode 0700, owner checked; a private mkdtemp folder for this process where that cannot be used)."""
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        for path in (folder.parent, folder):
-            info = os.lstat(path)
-            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or info.st_mode & 0o022:
-                return None
+        return cachedir.cache_folder("math")
     except OSError:
         return None
-    return folder
 
 
 @dataclass
@@ -117,10 +104,7 @@ class MathRenderer:
         if self.folder is None:
             return
         try:
-            handle, part = tempfile.mkstemp(dir=self.folder, suffix=".part")
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(part, self.folder / f"{key}{suffix}")
+            cachedir.write_private(self.folder, f"{key}{suffix}", data)
         except OSError:
             pass          # a full or read-only cache only costs time
 

@@ -435,3 +435,16 @@ def test_deck_and_handout_assembly_grow_linearly_with_headings_and_list_items(tm
         assert (c4 - c2) / (c2 - c1) < 2.2, (measure, c1, c2, c4)
     s1, s2, s4 = (plan_chars(root) for root in roots)      # no text repeated on a growing number of slides
     assert (s4 - s2) / (s2 - s1) < 2.1, (s1, s2, s4)
+
+
+def test_a_cache_folder_of_ours_readable_by_others_is_closed_and_used(make_project, tmp_path):
+    """A per-user cache folder an older version made 0755 (ours, writable by nobody else) is closed to 0700
+    and used, so caches survive between builds; one writable by others stays refused (test above)."""
+    root = make_project()
+    cache = tmp_path / "cache"
+    (cache / "coursepress").mkdir(parents=True)
+    (cache / "coursepress").chmod(0o755)
+    result = run("pdf", "--project", str(root), "--out", str(tmp_path / "out"), env={"XDG_CACHE_HOME": str(cache)})
+    assert result.code == 0, result.err
+    assert (cache / "coursepress").stat().st_mode & 0o777 == 0o700
+    assert list((cache / "coursepress").iterdir()), "the cache was not used"
