@@ -36,9 +36,11 @@ _REFUSED_AT_RULES = {"import", "font-face"}
 
 
 class _Refusal(Exception):
-    def __init__(self, message: str, hint: str, line: Optional[int] = None) -> None:
+    """A reason to refuse the SVG; ``count``: the elements counted so far when the size limit was passed."""
+
+    def __init__(self, message: str, hint: str, line: Optional[int] = None, count: int = 0) -> None:
         super().__init__(message)
-        self.message, self.hint, self.line = message, hint, line
+        self.message, self.hint, self.line, self.count = message, hint, line, count
 
 
 def _local(name: str) -> str:
@@ -142,7 +144,8 @@ def _count_elements(root, ids: dict, limits: Limits) -> None:
         active.discard(key)
         sizes[key] = total
         if total > limits.svg_elements:
-            raise _Refusal(f"has {total:,}+ elements once its <use> references are expanded", "", element.sourceline)
+            raise _Refusal("has too many elements once its <use> references are expanded", "", element.sourceline,
+                           total)
         return total
 
     try:
@@ -183,7 +186,7 @@ def check_svg(data: bytes, origin: str, pos: SourcePos, limits: Limits) -> None:
                 raise _Refusal("links a stylesheet (xml-stylesheet)", "remove the instruction", sibling.sourceline)
     except _Refusal as refusal:
         where = f" (line {refusal.line})" if refusal.line else ""
-        if refusal.message.startswith("has ") and "elements" in refusal.message:
-            raise over(pos, f"SVG '{origin}'{where}: element count after <use> expansion",
-                       limits.svg_elements + 1, limits, "svg_elements", "simplify the drawing") from None
+        if refusal.count:
+            raise over(pos, f"SVG '{origin}'{where}: the element count after <use> expansion (at least)",
+                       refusal.count, limits, "svg_elements", "simplify the drawing") from None
         raise ContentError(pos, f"SVG '{origin}'{where} {refusal.message}", refusal.hint) from None
