@@ -7,8 +7,9 @@ opening ``$`` must be followed by a non-space, a closing ``$`` preceded by a
 non-space and not followed by a digit, so ``$5 and $10`` stays text; no
 space is needed between a formula and Chinese text or punctuation
 (``记作$\\theta$，``). Text between two dollars that holds Chinese characters
-is prose, not a formula (``$5 和 $10``: the math font has no Han glyphs
-anyway). ``\\$`` is a dollar sign (the escape rule sees it first).
+and no TeX command is prose, not a formula (``$5 和 $10``); with a command
+(``$\\text{损失}$``) it is a formula, and its Chinese an error (the math
+font has no Han glyphs). ``\\$`` is a dollar sign (the escape rule sees it first).
 
 Tokens:
 
@@ -31,6 +32,15 @@ from markdown_it.rules_inline import StateInline
 
 _CJK = re.compile("[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0003FFFF]")
 EQ_LABEL = re.compile(r"\$\$\s*\{#([A-Za-z][\w:-]*)\}\s*$")
+
+
+_COMMAND = re.compile(r"\\[A-Za-z]+")
+
+
+def _prose(src: str, start: int, end: int) -> bool:
+    """Whether the text between two dollars is prose, not a formula: it holds Chinese and no TeX command
+    (``$5 和 $10``). ``$L=\\text{交叉熵}$`` is a formula (its Chinese is then reported by the TeX check)."""
+    return bool(_CJK.search(src, start, end)) and not _COMMAND.search(src, start, end)
 
 
 def _closing(src: str, start: int, end: int) -> int:
@@ -63,7 +73,7 @@ def math_inline(state: StateInline, silent: bool) -> bool:
         close = -1 if close <= tex_start else close
     else:
         close = _closing(src, tex_start, end)
-    if close >= 0 and (_CJK.search(src, tex_start, close)
+    if close >= 0 and (_prose(src, tex_start, close)
                        or (src[tex_start].isdigit() and re.search(r"(?<!\\)\$", src[tex_start:close]))):
         close = -1      # "$5 和 $10", "$5 and $10 … $x$": prose between dollars, not a formula
     if close < 0:
@@ -142,7 +152,7 @@ def math_spans(line: str) -> list[tuple[int, int]]:
             start = pos + (2 if double else 1)
             if start < end and not line[start].isspace():
                 close = line.find("$$", start) if double else _closing(line, start, end)
-                if close > start and not _CJK.search(line, start, close) and not (
+                if close > start and not _prose(line, start, close) and not (
                         line[start].isdigit() and re.search(r"(?<!\\)\$", line[start:close])):
                     spans.append((pos, close + (2 if double else 1)))
                     pos = close + (2 if double else 1)

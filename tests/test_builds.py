@@ -150,7 +150,7 @@ def test_data_or_image_edits_rebuild_what_depends_on_them(make_project):
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 60 30"><rect width="60" height="30" fill="red"/></svg>'
 # A deck-only failure: one slide point taller than a slide (the handout prints it on a page)
 TOO_TALL = "\n::: slides\n- " + "很长的一点，" * 400 + "\n:::\n"
-TOO_TALL_WORDS = "a paragraph is too long for one slide"
+TOO_TALL_WORDS = "too long for one slide even alone"
 
 
 def test_one_failing_output_leaves_every_previous_output_untouched(make_project):

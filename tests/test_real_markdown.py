@@ -158,6 +158,13 @@ def test_c24_one_mark_per_footnote(tmp_path):
     assert "fn-1" in [str(d) for d in linked]
     slides, notes = deck_texts(out / "lecture.pptx")
     assert not any("[^" in s for s in slides + notes)
+    body = next(s for s in slides if "统一" in s)
+    assert "统一1，不同机构的说法也可能变化1。" in body and "单位2。" in body      # the same marks as the handout
+    raised = [r for slide in Presentation(str(out / "lecture.pptx")).slides for shape in slide.shapes
+              if shape.has_text_frame for p in shape.text_frame.paragraphs for r in p.runs
+              if r._r.find("{http://schemas.openxmlformats.org/drawingml/2006/main}rPr") is not None
+              and r._r.rPr.get("baseline") == "30000"]
+    assert [r.text for r in raised] == ["1", "1", "2"]
     joined = "\n".join(notes)
     assert joined.count("脚注正文从下一行开始") == 1 and joined.count("普通的单行脚注") == 1
 
@@ -468,3 +475,18 @@ def test_problems_of_a_file_capped_when_reported(make_project):
     assert sum(ln.startswith("error: content/lectures/intro.md:") and "table row" in ln for ln in lines) == 50
     assert "error: content/lectures/intro.md: 10 more problems not shown; fix the ones above first" in lines
     assert lines[-1] == "60 problems; no output was changed"
+
+
+def test_inline_img_tags_become_figures_with_raw_html(make_project):
+    body = ('# 一\n\n如图：\n<img src="images/a.png" alt="独占一行的图">\n\n'
+            '文字中间<img src="images/b.png" alt="行内的图">继续。\n')
+    files = {"content/lectures/images/a.png": _png(), "content/lectures/images/b.png": _png((30, 30))}
+    root = lecture_project(make_project, body, "markdown:\n  raw_html: true\n", files=files)
+    course, problems = load_course(root)
+    blocks = course.lectures[0].sections[0].blocks
+    assert [(b.kind, getattr(b, "number", 0)) for b in blocks] == [
+        ("paragraph", 0), ("figure", 1), ("paragraph", 0), ("figure", 2)]
+    assert (blocks[1].alt, blocks[1].pos.line, blocks[3].alt, blocks[3].pos.line) == ("独占一行的图", 4, "行内的图", 6)
+    assert [str(w) for w in problems.warnings] == [
+        "content/lectures/intro.md:6: picture 'images/b.png' sits inside a line of text; it is shown as a figure "
+        "after the paragraph; put the image on a line of its own where it belongs"]

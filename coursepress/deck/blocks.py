@@ -16,6 +16,7 @@ from .code import code_paras
 from .mathruns import inline_runs
 from .nodes import FORMULA_BELOW, Formula, Para, Run
 
+FOOTNOTE_BASELINE = 30000      # DrawingML a:rPr/@baseline, thousandths of a percent: superscript
 _LINKABLE = ("http://", "https://", "mailto:")
 
 
@@ -23,7 +24,8 @@ def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = Fa
             displaced: list | None = None) -> list[Run]:
     """Flatten inlines into runs, merging neighbours with the same formatting.
 
-    Footnote calls and raw HTML are left out (a slide has no foot); soft breaks
+    A footnote call is its number raised (the handout's mark; :func:`footnote_notes`
+    puts the text in the notes); raw HTML is left out; soft breaks
     join lines (Chinese text has no spaces between lines); hard breaks become
     ``"\\n"`` in the run text, written as ``a:br`` (C37).
     Inline formulas become runs with sub/superscripts (:mod:`.mathruns`); one that
@@ -54,6 +56,8 @@ def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = Fa
             add(Run(node.text, bold, italic, strike, True, href))
         elif isinstance(node, m.XRef):
             add(Run(node.label, bold, italic, strike, False, href))
+        elif isinstance(node, m.FootnoteRef):     # the handout's mark, raised; its text is in the notes
+            add(Run(str(node.number), bold, italic, strike, False, href, baseline=FOOTNOTE_BASELINE))
         elif isinstance(node, m.Break):
             if node.hard:
                 add(Run("\n", bold, italic, strike, False, href))
