@@ -205,7 +205,7 @@ def table_caption(tokens: list[Token], i: int) -> tuple[Optional[Token], str]:
 
 # A number typed at the start of a heading: "1.1 ", "2. ", "3、", "一、", "（二）", "第一章", "Chapter 3".
 TYPED_NUMBER = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十百零〇两\d]+[章节讲部分篇课回]|[一二三四五六七八九十]+[、．.]"
+    r"^\s*(?:第[一二三四五六七八九十百零〇两\d]+(?:部分|[章节讲部篇课回])|[一二三四五六七八九十]+[、．.]"
     r"|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)+\.?(?!\d)|\d+[.、．)](?!\d)"
     r"|\d+\s+(?=[^\d\s年月日号个种位%])|(?:Chapter|Section|Part)\s+\d+[.:]?)\s*")
 

@@ -490,3 +490,17 @@ def test_inline_img_tags_become_figures_with_raw_html(make_project):
     assert [str(w) for w in problems.warnings] == [
         "content/lectures/intro.md:6: picture 'images/b.png' sits inside a line of text; it is shown as a figure "
         "after the paragraph; put the image on a line of its own where it belongs"]
+
+
+def test_chinese_counter_words_are_matched_whole():
+    """"第一部分" is one counter word: alone it is a heading that is only a number (left alone, no warning);
+    before a title the whole "第一部分" is the typed number, never "第一部" leaving "分"."""
+    from coursepress import model as m
+    from coursepress.numbering import typed_number
+
+    warned: list[str] = []
+    heading = [m.Text("第一部分")]
+    assert typed_number(heading, False, lambda message, hint: warned.append(message)) == heading and not warned
+    typed_number([m.Text("第一部分 概述")], False, lambda message, hint: warned.append(message))
+    assert warned and "'第一部分'" in warned[0]
+    assert typed_number([m.Text("第二部分 总结")], True, lambda *_: None)[0].text == "总结"
