@@ -1,6 +1,7 @@
 """The benchmark cases on our own tool; each returns one or more :class:`~benchmarks.measure.Stats`.
 
-All cases run ``build.py`` of a temporary project copy (see :mod:`benchmarks.project`)
+All cases run ``build.py --project COPY`` of a temporary project copy (see :mod:`benchmarks.project`; without
+``--project`` the build would take the course of the current folder)
 in fresh processes. "Cold" means ``--force`` into a new, empty output folder.
 """
 
@@ -31,7 +32,7 @@ def cold(root: Path, kind: str, runs: int) -> Stats:
     def once() -> Run:
         out = _fresh_dir()
         try:
-            return run(python(build, kind, "--force", "--out", str(out), "-q"))
+            return run(python(build, "--project", str(root), kind, "--force", "--out", str(out), "-q"))
         finally:
             remove(out)
     return repeat(f"cold {kind}", once, runs)
@@ -40,11 +41,11 @@ def cold(root: Path, kind: str, runs: int) -> Stats:
 def noop(root: Path, runs: int) -> Stats:
     """``build.py all`` when every output is up to date."""
     out = _fresh_dir()
-    first = run(python(str(root / "build.py"), "all", "--out", str(out), "-q"))
+    first = run(python(str(root / "build.py"), "--project", str(root), "all", "--out", str(out), "-q"))
     if first.code:
         raise CaseFailed(f"no-op all: initial build failed: {first.err[-800:]}")
     try:
-        return repeat("no-op all", lambda: run(python(str(root / "build.py"), "all", "--out", str(out), "-q")), runs)
+        return repeat("no-op all", lambda: run(python(str(root / "build.py"), "--project", str(root), "all", "--out", str(out), "-q")), runs)
     finally:
         remove(out)
 
@@ -63,7 +64,7 @@ def one_line_edit(root: Path, runs: int) -> Stats:
     """``build.py all`` after a one-line edit of the lecture; notes which outputs were rebuilt."""
     out = _fresh_dir()
     build = str(root / "build.py")
-    first = run(python(build, "all", "--out", str(out)))
+    first = run(python(build, "--project", str(root), "all", "--out", str(out)))
     if first.code:
         raise CaseFailed(f"edit: initial build failed: {first.err[-800:]}")
     serial = iter(range(1, 1000))
@@ -71,7 +72,7 @@ def one_line_edit(root: Path, runs: int) -> Stats:
 
     def once() -> Run:
         edit_lecture(root, next(serial))
-        result = run(python(build, "all", "--out", str(out)))
+        result = run(python(build, "--project", str(root), "all", "--out", str(out)))
         rebuilt[:] = _rebuilt(result.out)
         return result
     try:
@@ -115,7 +116,7 @@ def watch(root: Path, runs: int, timeout_s: float = 60.0) -> list[Stats]:
     """
     out = _fresh_dir()
     log = tempfile.NamedTemporaryFile("w+", prefix="coursepress-watch-", delete=False)
-    proc = subprocess.Popen(python(str(root / "build.py"), "watch", "--out", str(out)), stdout=log,
+    proc = subprocess.Popen(python(str(root / "build.py"), "--project", str(root), "watch", "--out", str(out)), stdout=log,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     deck, handout = out / OUTPUTS["deck"], out / OUTPUTS["handout"]
 
