@@ -124,6 +124,9 @@ def math_block(state: StateBlock, start_line: int, end_line: int, silent: bool) 
         if state.sCount[line] < state.blkIndent:    # the enclosing list item or quote ended
             line -= 1
             break
+        if not text.strip() and "".join(lines).strip():
+            line -= 1       # a blank line ends an unclosed formula (TeX allows none in display math), so the
+            break           # error is at this $$, not at the next formula's $$ paragraphs later
     token = state.push("math_block", "math", 0)
     token.content = "\n".join(lines).strip()
     if lines and not lines[0].strip() and token.content:

@@ -467,3 +467,15 @@ def test_chinese_in_an_inline_formula_with_commands_is_an_error_not_raw_tex(make
     assert result.code == 1, result.out
     assert f"content/lectures/intro.md:{7 + pad}:16:" in result.err and "交" in result.err
     assert "$5" not in result.err and "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("pad", [0, 3])
+def test_an_unclosed_display_formula_is_reported_at_its_own_dollars(make_project, pad):
+    """A ``$$`` whose closing line was forgotten ends at the next blank line: the error names its own line,
+    not the next formula's ``$$`` paragraphs later, and the prose after it is not read as TeX."""
+    lecture = ("---\ntitle: 测\n---\n\n# 一\n\n" + "\n" * pad + "$$\nQ K^T\n\n注意力的解释在这里。\n\n"
+               "$$\nx^2\n$$\n")
+    result = run_build("check", "--project", str(make_project(lecture=lecture)))
+    assert result.code == 1
+    assert re.findall(r"intro\.md:(\d+)", result.err) == [str(7 + pad)], result.err
+    assert "never closed" in result.err and "注" not in result.err
