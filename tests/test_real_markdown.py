@@ -12,7 +12,6 @@ import io
 import re
 import shutil
 import textwrap
-import zipfile
 from pathlib import Path
 
 import pypdf
