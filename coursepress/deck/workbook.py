@@ -22,8 +22,9 @@ WORKBOOK_OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to
                     "strings_to_numbers": False}
 
 
-class ValueWorkbookWriter(CategoryWorkbookWriter):
-    """python-pptx's category workbook writer with XlsxWriter's string conversions off."""
+class _SafeWorksheet:
+    """Mixin for python-pptx's workbook writers: the worksheet is opened with XlsxWriter's string
+    conversions off (:data:`WORKBOOK_OPTIONS`), so a model name is never a formula or a link."""
 
     @contextmanager
     def _open_worksheet(self, xlsx_file):
@@ -31,6 +32,10 @@ class ValueWorkbookWriter(CategoryWorkbookWriter):
         worksheet = workbook.add_worksheet()
         yield workbook, worksheet
         workbook.close()
+
+
+class ValueWorkbookWriter(_SafeWorksheet, CategoryWorkbookWriter):
+    """python-pptx's category workbook writer with XlsxWriter's string conversions off."""
 
 
 class ValueChartData(CategoryChartData):
@@ -41,16 +46,9 @@ class ValueChartData(CategoryChartData):
         return ValueWorkbookWriter(self)
 
 
-class ValueXyWorkbookWriter(XyWorkbookWriter):
+class ValueXyWorkbookWriter(_SafeWorksheet, XyWorkbookWriter):
     """python-pptx's XY workbook writer with XlsxWriter's string conversions off (series names are
     model names)."""
-
-    @contextmanager
-    def _open_worksheet(self, xlsx_file):
-        workbook = Workbook(xlsx_file, WORKBOOK_OPTIONS)
-        worksheet = workbook.add_worksheet()
-        yield workbook, worksheet
-        workbook.close()
 
 
 class ValueXyChartData(XyChartData):
