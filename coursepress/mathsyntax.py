@@ -141,6 +141,19 @@ def math_block(state: StateBlock, start_line: int, end_line: int, silent: bool) 
     return True
 
 
+def math_span_at(line: str, pos: int) -> int:
+    """End (exclusive, closing dollars included) of the inline formula whose ``$`` or ``$$`` is at
+    ``line[pos]``, by the rules of :func:`math_inline`; -1 when that dollar opens no formula."""
+    double = line.startswith("$$", pos)
+    start, end = pos + (2 if double else 1), len(line)
+    if start < end and not line[start].isspace():
+        close = line.find("$$", start) if double else _closing(line, start, end)
+        if close > start and not _prose(line, start, close) and not (
+                line[start].isdigit() and re.search(r"(?<!\\)\$", line[start:close])):
+            return close + (2 if double else 1)
+    return -1
+
+
 def math_spans(line: str) -> list[tuple[int, int]]:
     """(start, end) of each inline formula of ``line``, dollars included, by the rules of :func:`math_inline`."""
     spans: list[tuple[int, int]] = []
@@ -151,16 +164,12 @@ def math_spans(line: str) -> list[tuple[int, int]]:
             pos += 2
             continue
         if char == "$":
-            double = line.startswith("$$", pos)
-            start = pos + (2 if double else 1)
-            if start < end and not line[start].isspace():
-                close = line.find("$$", start) if double else _closing(line, start, end)
-                if close > start and not _prose(line, start, close) and not (
-                        line[start].isdigit() and re.search(r"(?<!\\)\$", line[start:close])):
-                    spans.append((pos, close + (2 if double else 1)))
-                    pos = close + (2 if double else 1)
-                    continue
-            pos = start
+            stop = math_span_at(line, pos)
+            if stop > 0:
+                spans.append((pos, stop))
+                pos = stop
+            else:
+                pos += 2 if line.startswith("$$", pos) else 1
             continue
         pos += 1
     return spans

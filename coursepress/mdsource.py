@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
+from .mathsyntax import math_span_at
+
 _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
@@ -36,14 +38,15 @@ class SourceProblem:
     hint: str
 
 
-def _protected_spans(row: str) -> list[tuple[int, int]]:
-    """(start, end) character ranges of the code spans and ``$…$`` math of one table row.
+def _protected_spans(row: str) -> list[tuple[int, int, bool]]:
+    """(start, end, is_math) character ranges of the code spans and ``$…$`` math of one table row.
 
     Code spans follow CommonMark §6.1 (a run of n backticks up to the next run of
-    exactly n); ``$…$`` follows Pandoc's ``tex_math_dollars`` rule (no space
-    after the opening ``$``, none before the closing one, no digit right after it).
+    exactly n): the range is the span's content. Formulas are found by the math
+    parser's own rule (:func:`coursepress.mathsyntax.math_span_at`): the range
+    holds the dollars.
     """
-    spans: list[tuple[int, int]] = []
+    spans: list[tuple[int, int, bool]] = []
     i, n = 0, len(row)
     while i < n:
         ch = row[i]
@@ -54,23 +57,16 @@ def _protected_spans(row: str) -> list[tuple[int, int]]:
             run = len(row[i:]) - len(row[i:].lstrip("`"))
             match = re.compile(rf"(?<!`)`{{{run}}}(?!`)").search(row, i + run)
             if match:
-                spans.append((i + run, match.start()))
+                spans.append((i + run, match.start(), False))
                 i = match.end()
                 continue
             i += run
             continue
-        if ch == "$" and i + 1 < n and row[i + 1] not in " $":
-            j = i + 1
-            while j < n:
-                if row[j] == "\\":
-                    j += 2
-                    continue
-                if row[j] == "$" and row[j - 1] != " " and not (j + 1 < n and row[j + 1].isdigit()):
-                    break
-                j += 1
-            if j < n:
-                spans.append((i + 1, j))
-                i = j + 1
+        if ch == "$":
+            stop = math_span_at(row, i)
+            if stop > 0:
+                spans.append((i, stop, True))
+                i = stop
                 continue
         i += 1
     return spans
@@ -80,8 +76,8 @@ def _escape_pipes(row: str) -> str:
     """``row`` with every unescaped ``|`` inside a code span written ``\\|`` (the math rule of
     :mod:`coursepress.markdown` already keeps a ``$…$`` in its cell, and TeX's ``\\|`` means ‖)."""
     out, last = [], 0
-    for start, end in _protected_spans(row):
-        if start > 0 and row[start - 1] == "$":
+    for start, end, is_math in _protected_spans(row):
+        if is_math:
             continue
         out.append(row[last:start])
         out.append(re.sub(r"(?<!\\)\|", r"\\|", row[start:end]))
@@ -93,7 +89,7 @@ def _escape_pipes(row: str) -> str:
 def _cells(row: str) -> int:
     """Number of cells the table rule finds in ``row`` (pipes outside escapes, code spans and ``$…$``;
     outer pipes optional)."""
-    for start, end in reversed(_protected_spans(row)):
+    for start, end, _ in reversed(_protected_spans(row)):
         row = row[:start] + row[start:end].replace("|", "") + row[end:]
     body = row.strip()
     if body.startswith("|"):
@@ -199,7 +195,7 @@ def closed_too_late(tokens: list[Token], i: int) -> "SourceProblem | None":
     tok = tokens[i]
     for k in range(i - 1, -1, -1):
         outer = tokens[k]
-        if outer.type == "container_div_open" and _close_of(tokens, k) > i:
+        if outer.type == "container_div_open" and matching_close(tokens, k) > i:
             if outer.markup != tok.markup or not outer.map or not tok.map:
                 return None
             name = outer.info.strip().partition(" ")[0]
@@ -213,7 +209,8 @@ def closed_too_late(tokens: list[Token], i: int) -> "SourceProblem | None":
     return None
 
 
-def _close_of(tokens: list[Token], i: int) -> int:
+def matching_close(tokens: list[Token], i: int) -> int:
+    """Index of the token closing the one at ``i`` (by nesting); the last token when none does."""
     depth = 0
     for j in range(i, len(tokens)):
         depth += tokens[j].nesting

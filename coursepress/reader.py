@@ -21,7 +21,7 @@ from .bibliography import Bibliography, cited_entries
 from .citations import Citer
 from .inlines import InlineReader
 from .mathtex import tex_position, tex_problems
-from .mdsource import closed_too_late, probable_end, protect_table_pipes, unclosed_fences
+from .mdsource import closed_too_late, matching_close, probable_end, protect_table_pipes, unclosed_fences
 from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption, typed_number
 from .paragraphs import read_html_block, read_paragraph
 from .hygiene import check_text, decode, line_col
@@ -231,7 +231,7 @@ class LectureReader:
         skip_caption: set[int] = set()
         while i < end:
             tok = tokens[i]
-            close = _matching_close(tokens, i) if tok.nesting == 1 else i
+            close = matching_close(tokens, i) if tok.nesting == 1 else i
             kind = tok.type
             if kind == "footnote_block_open" or i in skip_caption:
                 i = close + 1
@@ -252,7 +252,7 @@ class LectureReader:
                 items = []
                 j = i + 1
                 while j < close:
-                    item_close = _matching_close(tokens, j)
+                    item_close = matching_close(tokens, j)
                     items.append(m.ListItem(tuple(self._blocks(tokens, j + 1, item_close))))
                     j = item_close + 1
                 start_no = int(tok.attrs.get("start", 1)) if kind == "ordered_list_open" else 1
@@ -401,13 +401,6 @@ class LectureReader:
         return m.Admonition(name, title.strip(), inner, pos)
 
 
-def _matching_close(tokens: list[Token], i: int) -> int:
-    depth = 0
-    for j in range(i, len(tokens)):
-        depth += tokens[j].nesting
-        if depth == 0:
-            return j
-    return len(tokens) - 1
 
 
 def _nest(blocks: list[m.Block]) -> tuple[list[m.Block], list[m.Section]]:
