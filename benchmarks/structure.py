@@ -42,7 +42,8 @@ def _jobs(root: Path, out: Path):
     from coursepress.errors import Problems
     from coursepress.load import load_course
     from coursepress.writers import BuildSettings
-    from coursepress.writers import deck, handout
+    from coursepress.writers import handout
+    from coursepress.writers.deck import writer as deck
 
     course, _ = load_course(root)
     lecture = course.lectures[0]
@@ -57,7 +58,7 @@ def plan_chars(root: Path) -> int:
     from coursepress.errors import Problems
     from coursepress.load import load_course
     from coursepress.writers import BuildSettings
-    from coursepress.writers.deck import _plan
+    from coursepress.writers.deck.writer import _plan
 
     course, _ = load_course(root)
     with tempfile.TemporaryDirectory(prefix="coursepress-structure-") as out:

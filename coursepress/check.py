@@ -24,7 +24,7 @@ def check_project(course: Course, settings: BuildSettings) -> int:
     for lecture in course.lectures:
         check_coverage(lecture_texts(course, lecture), faces, problems)
     try:
-        from .writers import deck
+        from .writers.deck import writer as deck
     except ImportError:
         deck = None
     if deck is not None and hasattr(deck, "check_reference"):

@@ -239,7 +239,7 @@ class Figure:
 class ModelTable:
     """A ``{model-table}`` directive: the selected ``models`` and ``columns`` to show; ``slide_columns``
     the columns the deck shows (``:slide-columns:``; empty: the deck chooses, see
-    :func:`coursepress.deck.data.slide_columns`)."""
+    :func:`coursepress.writers.deck.data.slide_columns`)."""
 
     models: tuple[Model, ...]
     columns: tuple[str, ...]

@@ -20,7 +20,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import CASES, REPO
-from coursepress.writers.poster import MAX_MODELS
+from coursepress.writers.poster.writer import MAX_MODELS
 
 HANG_TIMEOUT_S = 900
 RSS_BUDGET_MB = 2048.0

@@ -21,8 +21,8 @@ from pptx.util import Emu
 from ruamel.yaml import YAML
 
 from conftest import CASES, REPO, run_build
-from coursepress.deck.measure import measurer_for
-from coursepress.deck.reference import geometry
+from coursepress.writers.deck.measure import measurer_for
+from coursepress.writers.deck.reference import geometry
 from coursepress.numbers import format_params
 
 NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
@@ -251,11 +251,11 @@ def test_speed_ups_leave_the_deck_byte_identical(monkeypatch):
     the course deck rendered in-process with python-pptx's own code paths is the same file."""
     from pptx.oxml import xmlchemy
 
-    from coursepress.deck import pptx_writer
+    from coursepress.writers.deck import pptx_writer
     from coursepress.errors import Problems
     from coursepress.load import load_course
     from coursepress.writers import BuildSettings
-    from coursepress.writers.deck import _plan, build_time
+    from coursepress.writers.deck.writer import _plan, build_time
 
     course, _ = load_course(REPO)
     path, plan, fonts = _plan(course, BuildSettings(out_dir=REPO / "dist"), course.lectures[0], Problems())

@@ -471,8 +471,8 @@ import errno, coursepress.output as output
 def atomic_write(path, data):
     raise OSError(errno.{code}, os.strerror(errno.{code}), str(path))
 output.atomic_write = atomic_write
-import coursepress.writers.handout, coursepress.writers.deck, coursepress.writers.poster, coursepress.commit
-for module in (coursepress.writers.handout, coursepress.writers.deck, coursepress.writers.poster, coursepress.commit):
+import coursepress.writers.handout, coursepress.writers.deck.writer, coursepress.writers.poster.writer, coursepress.commit
+for module in (coursepress.writers.handout, coursepress.writers.deck.writer, coursepress.writers.poster.writer, coursepress.commit):
     module.atomic_write = atomic_write
 """
     result = run_patched(patch, "all", "--project", str(root))
@@ -485,7 +485,7 @@ def test_an_unexpected_exception_names_the_file_being_processed(built):
     root, out, before = built
     _chars(root, "content/lectures/intro.md", "- 第一点", "- 第一要点")
     patch = """
-import coursepress.writers.deck as deck
+import coursepress.writers.deck.writer as deck
 def write(*args, **kwargs):
     raise ZeroDivisionError("simulated bug")
 deck.write = write

@@ -15,8 +15,8 @@ import re
 import pytest
 from lxml import etree
 
-from coursepress.deck.mathruns import SUBSCRIPT, SUPERSCRIPT, inline_runs
-from coursepress.deck.omml import M_NS, mathml_to_omml
+from coursepress.writers.deck.mathruns import SUBSCRIPT, SUPERSCRIPT, inline_runs
+from coursepress.writers.deck.omml import M_NS, mathml_to_omml
 from coursepress.mathtex import tex_problems, to_mathml
 
 _EMPTY_PR = re.compile(r"<m:(fPr|dPr|accPr|naryPr|radPr|mPr|sSubPr|sSupPr|sSubSupPr|barPr|eqArrPr)/>")

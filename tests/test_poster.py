@@ -18,8 +18,8 @@ from pdfread import char_boxes, fonts, image_sizes, norm, page_texts, render
 from coursepress.load import load_course
 from coursepress.numbers import format_context, format_params
 from coursepress.schema import quantity, raw_values
-from coursepress.writers.poster import MAX_MODELS
-from coursepress.writers.posterfit import ISO_A_MM
+from coursepress.writers.poster.writer import MAX_MODELS
+from coursepress.writers.poster.fit import ISO_A_MM
 
 MM = 72 / 25.4
 SIZES = {"A3": ["--size", "A3"], "A2": ["--size", "A2", "--landscape"], "A0": ["--size", "A0"]}
@@ -112,7 +112,7 @@ def test_tagged_with_title_and_language(posters, course):
 def test_print_bleed_and_crop_marks(posters):
     """--print: TrimBox = the sheet, BleedBox 3 mm outside it, MediaBox 7 mm further for the crop marks,
     whose ink lies outside the BleedBox (the printer keeps the bleed; marks in it would print)."""
-    from coursepress.writers.posterfit import MARK_ROOM_MM
+    from coursepress.writers.poster.fit import MARK_ROOM_MM
 
     pdf = posters["print"][0]
     page = pypdf.PdfReader(pdf).pages[0]
@@ -300,8 +300,8 @@ def test_c16_emoji_cells(case_project, tmp_path):
 def test_c25_markup_in_data_is_text(case_project, tmp_path):
     from coursepress.errors import Problems
     from coursepress.writers import BuildSettings
-    from coursepress.writers.poster import plan, render_html
-    from coursepress.writers.posterfit import Layout, sheet_for
+    from coursepress.writers.poster.writer import plan, render_html
+    from coursepress.writers.poster.fit import Layout, sheet_for
 
     root = case_project("C25")
     course = load_course(root)[0]
@@ -366,7 +366,7 @@ def test_overflow_advice_fits_the_sheet(course):
     """Never a larger size (the minimum text grows with the sheet, issue 17), and the message says so; the
     other orientation only where it gives room in the short direction."""
     from coursepress.writers import BuildSettings
-    from coursepress.writers.posterfit import Layout, Measure, overflow_message, sheet_for
+    from coursepress.writers.poster.fit import Layout, Measure, overflow_message, sheet_for
 
     def message(size, landscape, height_mm, overrun_mm, columns=()):
         sheet = sheet_for(course, BuildSettings(Path("/unused"), poster_size=size, poster_landscape=landscape))

@@ -96,7 +96,7 @@ def glyph_sizes(pdf: Path) -> list[tuple[str, float, tuple[float, float, float, 
 def fine_print(course) -> str:
     """Everything the poster may print in fine print: estimate notes, the '—' note, references."""
     from coursepress.errors import Problems
-    from coursepress.writers.poster import plan
+    from coursepress.writers.poster.writer import plan
 
     texts = [f"{key}{text}" for key, text in plan(course, Problems()).notes]
     texts += [f"{r.authors or ''}{r.title}{r.year or ''}{r.url or ''}" for r in course.meta.references]
@@ -293,7 +293,7 @@ def test_no_empty_quadrant(tmp_path, orientation):
 
 def test_poster_timeline_leaders_cross_no_label():
     """A leader rises from its dot to its own label; no label of a lower lane spans it; one lane: no overlap."""
-    from coursepress.writers.posterchart import timeline
+    from coursepress.writers.poster.chart import timeline
 
     course = load_course(REPO)[0]
     for width in (500.0, 780.0, 1000.0):
@@ -345,7 +345,7 @@ def test_findings_hold_only_what_the_data_supports():
     """One model: no finding at all (no growth, no share); official figures first, estimates only as a
     fallback and then marked ≈; at most four findings."""
     from coursepress.schema import ModelData
-    from coursepress.writers.findings import MAX_FINDINGS, findings
+    from coursepress.writers.poster.findings import MAX_FINDINGS, findings
 
     def data(*models):
         return ModelData.model_validate({"models": [dict(m, organisation="甲") for m in models]}).models

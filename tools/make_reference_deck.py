@@ -5,7 +5,7 @@ Run: ``python tools/make_reference_deck.py [OUT]``.
 Starts from python-pptx's default template, makes it 16:9 (13.333 × 7.5 in),
 sets the theme (colours; ``a:latin`` Calibri and ``a:ea`` Noto Sans CJK SC in
 both the major and the minor font) and replaces the layouts by the seven named
-layouts the deck writer looks up by name (see ``coursepress/deck/reference.py``):
+layouts the deck writer looks up by name (see ``coursepress/writers/deck/reference.py``):
 
     Title, Section, Title and Content, Two Content, Table, Chart, Closing
 

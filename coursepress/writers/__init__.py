@@ -46,8 +46,8 @@ class Output:
 
 REGISTRY = {
     "pdf": "coursepress.writers.handout",
-    "pptx": "coursepress.writers.deck",
-    "poster": "coursepress.writers.poster",
+    "pptx": "coursepress.writers.deck.writer",
+    "poster": "coursepress.writers.poster.writer",
     "book": "coursepress.writers.book",
 }
 
@@ -56,7 +56,7 @@ REGISTRY = {
 # (the handout and the poster both load WeasyPrint). Looked up without importing the writers.
 PRELOADS = {
     "pdf": "coursepress.writers.pdfengine",
-    "pptx": "coursepress.writers.deck",
+    "pptx": "coursepress.writers.deck.writer",
     "poster": "coursepress.writers.pdfengine",
     "book": "coursepress.writers.pdfengine",
 }

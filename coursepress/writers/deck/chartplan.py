@@ -24,10 +24,10 @@ import datetime as dt
 import math
 from typing import TYPE_CHECKING
 
-from .. import model as m
-from ..charts import series
-from ..errors import ContentError, SourcePos
-from ..numbers import ESTIMATE_MARK, format_context, format_params
+from ... import model as m
+from ...charts import series
+from ...errors import ContentError, SourcePos
+from ...numbers import ESTIMATE_MARK, format_context, format_params
 from .nodes import ChartPlan, Para, Run, SlidePlan
 
 if TYPE_CHECKING:

@@ -25,8 +25,8 @@ from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from ..code import CodeTheme
-from ..errors import ContentError
+from ...code import CodeTheme
+from ...errors import ContentError
 from .builds import add_steps
 from .chartxml import add_chart
 from .codeshapes import add_code_panels, code_spacing, colour_run, spacing
@@ -48,7 +48,7 @@ class Fonts:
     """The typefaces every run names: ``latin`` (a:latin, a:cs) and ``east_asian`` (a:ea).
 
     ``chain`` (optional) names a shipped font for characters the East-Asian face lacks
-    (see :class:`coursepress.deck.glyphs.GlyphChain`). Code runs name ``mono`` as
+    (see :class:`coursepress.writers.deck.glyphs.GlyphChain`). Code runs name ``mono`` as
     a:latin and a:cs and keep ``east_asian`` as a:ea (C36: Chinese comments in code);
     ``code`` is the code theme (highlight colours, panel colours).
     """
@@ -181,7 +181,7 @@ def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = 
                levels=None) -> None:
     """Replace the text of ``text_frame`` by ``paras`` (fitted sizes, fonts, list structure).
 
-    ``levels``: a :class:`~coursepress.deck.reference.Frame` whose level margins and explicit bullet
+    ``levels``: a :class:`~coursepress.writers.deck.reference.Frame` whose level margins and explicit bullet
     characters are written (a text box standing in for a missing placeholder inherits no list style).
     A numbered list starting outside ``startAt``'s range 1–32767 (ECMA-376 ``ST_TextBulletStartAtNum``),
     such as one starting at 0, gets literal numbers ("0. ") instead of ``a:buAutoNum``.
@@ -334,7 +334,7 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
            mapping: Optional[dict[str, str]] = None, formula_art: Optional[FormulaArt] = None) -> tuple[bytes, int]:
     """Build the deck of ``plan`` on the reference deck; returns (PPTX bytes, slide count).
 
-    ``mapping``: course.yaml ``deck.layouts`` (see :func:`coursepress.deck.layouts.resolve`).
+    ``mapping``: course.yaml ``deck.layouts`` (see :func:`coursepress.writers.deck.layouts.resolve`).
     ``formula_art`` draws the display formulas (OMML and fallback picture); needed only if the plan has any.
     """
     prs = Presentation(str(reference_path))

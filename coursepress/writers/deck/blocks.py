@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .. import model as m
-from ..errors import SourcePos
+from ... import model as m
+from ...errors import SourcePos
 from .code import code_paras
 from .mathruns import inline_runs
 from .nodes import FORMULA_BELOW, Formula, Para, Run

@@ -23,9 +23,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from ..cachedir import cache_folder, read_private, write_private
-from ..errors import BuildError
-from ..fonts import shipped_faces
+from ...cachedir import cache_folder, read_private, write_private
+from ...errors import BuildError
+from ...fonts import shipped_faces
 
 MEASURE_FAMILY = "Noto Sans CJK SC"
 MONO_FAMILY = "DejaVu Sans Mono"   # the shipped code face (the handout's default mono stack starts with it)

@@ -1,4 +1,4 @@
-"""Native, editable PowerPoint charts from a :class:`~coursepress.deck.nodes.ChartPlan` (python-pptx + DrawingML).
+"""Native, editable PowerPoint charts from a :class:`~coursepress.writers.deck.nodes.ChartPlan` (python-pptx + DrawingML).
 
 Nothing a chart shows is typed text: value labels are the cell values through
 a number format (``c:numFmt``, ``"≈"`` in the format of an estimated point),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from ..errors import SourcePos
+from ...errors import SourcePos
 
 CONTINUED = "（续）"
 # Where an inline formula that slide text cannot express stood; the formula follows the paragraph.
@@ -62,9 +62,9 @@ class Para:
     viewer places its lines where the code panels were measured to be.
 
     ``formula``: the paragraph stands for a display formula (an empty line of its height in
-    the text; the formula is a shape of its own, :mod:`coursepress.deck.mathshapes`).
+    the text; the formula is a shape of its own, :mod:`coursepress.writers.deck.mathshapes`).
 
-    ``step``: the paragraph appears on a click (``::: incremental``, :mod:`coursepress.deck.builds`)."""
+    ``step``: the paragraph appears on a click (``::: incremental``, :mod:`coursepress.writers.deck.builds`)."""
 
     runs: tuple[Run, ...]
     level: int = 0
@@ -141,7 +141,7 @@ class ChartPlan:
 @dataclass(frozen=True)
 class PicturePlan:
     """A picture: image bytes with type, alt text, and its box in EMU (aspect kept); for an SVG,
-    ``fallback`` is its PNG rendering (see :mod:`coursepress.deck.svgpicture`)."""
+    ``fallback`` is its PNG rendering (see :mod:`coursepress.writers.deck.svgpicture`)."""
 
     data: bytes
     ext: str

@@ -3,8 +3,8 @@
 Like Pandoc's PowerPoint writer, the deck is made in two steps; this is the
 first. The plan holds no python-pptx objects: every slide names its layout and
 the text of each named placeholder, already fitted (measured with the shipped
-fonts, :mod:`coursepress.deck.measure`) into the placeholder frames read from
-the reference deck (:mod:`coursepress.deck.reference`). Content that does not
+fonts, :mod:`coursepress.writers.deck.measure`) into the placeholder frames read from
+the reference deck (:mod:`coursepress.writers.deck.reference`). Content that does not
 fit continues on a "（续）" slide; tables split by rows with the header
 repeated; charts split by categories.
 
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .. import model as m
-from ..errors import SourcePos
+from ... import model as m
+from ...errors import SourcePos
 from .blocks import footnote_notes, notes_of, paras_of, prose_notes
 from .data import chart_slides, figure_slides, model_table_slides, table_slides
 from .fit import Fitter

@@ -13,11 +13,11 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .. import model as m
-from ..charts import series
-from ..errors import ContentError, SourcePos
-from ..numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
-from ..fonts import font_dirs
+from ... import model as m
+from ...charts import series
+from ...errors import ContentError, SourcePos
+from ...numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
+from ...fonts import font_dirs
 from . import chartplan
 from .svgpicture import png_fallback
 from .blocks import runs_of

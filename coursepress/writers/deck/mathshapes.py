@@ -118,8 +118,8 @@ def _picture(formula: Formula, rid: str, shape_id: int, name: str):
 def formula_art(renderer=None) -> FormulaArt:
     """The OMML (:mod:`.omml` over latex2mathml) and the fallback PNG (``renderer``, a
     :class:`~coursepress.mathrender.MathRenderer`; a new one when None) of a display formula."""
-    from ..mathrender import MathRenderer
-    from ..mathtex import to_mathml
+    from ...mathrender import MathRenderer
+    from ...mathtex import to_mathml
     from .omml import mathml_to_omml
 
     renderer = renderer or MathRenderer()

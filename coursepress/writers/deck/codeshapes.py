@@ -1,7 +1,7 @@
 """Code on slides, the shapes and spacing: coloured runs, fixed line pitch, the panel behind a block.
 
 The panels are rectangles drawn behind the body placeholder at the offsets the
-fitter measured (:meth:`coursepress.deck.fit.Fitter.code_panels`); the text of
+fitter measured (:meth:`coursepress.writers.deck.fit.Fitter.code_panels`); the text of
 such a frame gets an exact line pitch (``a:spcPts``), so every viewer puts the
 lines where the panels expect them.
 """
@@ -17,7 +17,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
-from ..code import CodeTheme
+from ...code import CodeTheme
 from .nodes import CodeBox, Para
 
 EMU_PER_PT = 12700

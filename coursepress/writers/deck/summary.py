@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .. import model as m
+from ... import model as m
 from .blocks import displaced_paras, paras_of, runs_of
 from .nodes import Para, Run
 

@@ -4,12 +4,12 @@
 metres the title and subtitle (course.yaml's ``poster:`` section), two to four
 headline findings computed from the data (:mod:`.findings`, worded by the
 language catalogue ``templates/poster/catalogue.<language>.html.j2``) and two
-large charts (:mod:`.posterchart`: parameters, release timeline); at arm's
+large charts (:mod:`.chart`: parameters, release timeline); at arm's
 length a condensed table of every model (name, organisation, date, size,
 context and any extra column the data file declares; grouped under bands that
 say closed / open weights / not stated), the estimate notes, the references.
 
-Type (:mod:`.posterfit`): the body size is at least the sheet's minimum (14 pt
+Type (:mod:`.fit`): the body size is at least the sheet's minimum (14 pt
 on A2, × 1.41 per ISO size) and grows to fill the page; chart text is drawn at
 the body size; fine print (notes, references, colophon) is at least 11 pt on A2.
 After layout the smallest text of the page is read from the box tree and
@@ -31,18 +31,18 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from .. import model as m
-from ..errors import BuildError, Problems, SourcePos
-from ..fonts import check_coverage, shipped_faces
-from ..numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
-from ..output import atomic_write
-from ..schema import SHOWN_FIELDS, Model
-from ..templating import autospace_html, environment
-from . import BuildSettings, Output
+from ... import model as m
+from ...errors import BuildError, Problems, SourcePos
+from ...fonts import check_coverage, shipped_faces
+from ...numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
+from ...output import atomic_write
+from ...schema import SHOWN_FIELDS, Model
+from ...templating import autospace_html, environment
+from .. import BuildSettings, Output
 from .findings import findings
-from .pdfengine import PdfEngine, build_date, font_stacks, preload  # noqa: F401 (preload: writer API)
-from .posterchart import FONT, parameter_bars, timeline
-from .posterfit import (PT_PER_MM, Layout, Measure, Sheet, check_text_sizes, final_fit, fit, measure,
+from ..pdfengine import PdfEngine, build_date, font_stacks, preload  # noqa: F401 (preload: writer API)
+from .chart import FONT, parameter_bars, timeline
+from .fit import (PT_PER_MM, Layout, Measure, Sheet, check_text_sizes, final_fit, fit, measure,
                         overflow_message, remedies, sheet_for)
 
 MAX_MODELS = 80            # documented limit (C18): beyond it the build fails before any layout
@@ -187,7 +187,7 @@ def nobreak(text) -> Markup:
 
 
 def chart_widths(sheet: Sheet, layout: Layout) -> dict[str, float]:
-    """Width in SVG units of each chart, such that :data:`~.posterchart.FONT` units print at the body size.
+    """Width in SVG units of each chart, such that :data:`~.chart.FONT` units print at the body size.
 
     The charts are 100 % wide in their column: column b for the parameters, column a
     (landscape) or the whole content width (portrait) for the timeline.

@@ -20,11 +20,11 @@ from typing import Optional
 
 from pptx import Presentation
 
-from ..errors import BuildError, SourcePos
-from ..limits import DEFAULTS, Limits, check_bytes
-from ..model import Course
-from ..resources import project_path, resolve_path
-from ..templating import search_path
+from ...errors import BuildError, SourcePos
+from ...limits import DEFAULTS, Limits, check_bytes
+from ...model import Course
+from ...resources import project_path, resolve_path
+from ...templating import search_path
 from .layouts import FOOTER_TYPES, SLOTS, ph_type, resolve
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import Iterator, Optional
 
-from ..errors import Problems, SourcePos
-from ..fonts import FontFace, check_coverage
+from ...errors import Problems, SourcePos
+from ...fonts import FontFace, check_coverage
 from .nodes import DeckPlan, Para, SlidePlan
 
 # Shipped faces tried first for characters the East-Asian face lacks (then every other shipped face).

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Optional
 
-from ..code import CodeTheme, code_theme
-from ..errors import ContentError, SourcePos
-from ..templating import TOOL_ROOT
+from ...code import CodeTheme, code_theme
+from ...errors import ContentError, SourcePos
+from ...templating import TOOL_ROOT
 from .code import choose_split, code_boxes, fit_block
 from .measure import Measurer
 from .nodes import CodeBox, Para, Run

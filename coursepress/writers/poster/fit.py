@@ -17,9 +17,9 @@ import math
 from dataclasses import dataclass
 from typing import Optional
 
-from .. import model as m
-from ..errors import BuildError
-from . import BuildSettings
+from ... import model as m
+from ...errors import BuildError
+from .. import BuildSettings
 
 ISO_A_MM = {"A0": (841.0, 1189.0), "A1": (594.0, 841.0), "A2": (420.0, 594.0), "A3": (297.0, 420.0),
             "A4": (210.0, 297.0)}

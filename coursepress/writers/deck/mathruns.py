@@ -18,7 +18,7 @@ from typing import Optional
 
 from lxml import etree
 
-from ..mathtex import to_mathml
+from ...mathtex import to_mathml
 
 SUPERSCRIPT = 30000
 SUBSCRIPT = -25000

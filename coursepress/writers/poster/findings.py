@@ -18,8 +18,8 @@ import statistics
 from dataclasses import dataclass
 from typing import Optional
 
-from ..numbers import ESTIMATE_MARK, format_context, format_params
-from ..schema import Model
+from ...numbers import ESTIMATE_MARK, format_context, format_params
+from ...schema import Model
 
 MAX_FINDINGS = 4
 

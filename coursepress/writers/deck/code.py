@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Optional
 
-from .. import model as m
-from ..code import CodeTheme, break_ranks, code_lines
+from ... import model as m
+from ...code import CodeTheme, break_ranks, code_lines
 from .nodes import CodeBox, Para, Run
 
 WRAP_MARK = "↪ "

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import math
 
-from ..charts import Bar, ChartSpec, Point, Tick, _fit_label, _Label, _log_ticks, _place_labels, series, text_width
-from ..numbers import ESTIMATE_MARK, format_params
-from ..schema import Model
+from ...charts import Bar, ChartSpec, Point, Tick, _fit_label, _Label, _log_ticks, _place_labels, series, text_width
+from ...numbers import ESTIMATE_MARK, format_params
+from ...schema import Model
 
 FONT = 11.0            # SVG units: every text of a poster chart
 ROW = 1.32 * FONT      # bar pitch

@@ -3,7 +3,7 @@
 ``<out>/<lecture>.pptx`` is built on the reference deck (``templates/deck/
 reference.pptx``, ``deck.reference`` in course.yaml, or ``--reference``):
 layouts and placeholders are found by role, text is measured with the
-shipped fonts and fitted before it is written (see :mod:`coursepress.deck`).
+shipped fonts and fitted before it is written (see :mod:`coursepress.writers.deck`).
 Dates come from ``SOURCE_DATE_EPOCH`` or the course date, and the ZIP is
 written with fixed timestamps, so rebuilds are byte-identical. Nothing here
 imports WeasyPrint.
@@ -15,20 +15,20 @@ import datetime as dt
 import os
 from dataclasses import replace
 
-from .. import model as m
-from ..deck.fit import Fitter
-from ..deck.glyphs import GlyphChain, check_glyphs
-from ..code import code_theme
-from ..deck.measure import MONO_FAMILY, measurer_for
-from ..deck.plan import Planner
-from ..deck.mathshapes import formula_art
-from ..deck.pptx_writer import Fonts, render
-from ..deck.reference import check, load_reference, open_reference, reference_path
-from ..errors import ContentError, Problems, SourcePos
-from ..mathrender import MathRenderer
-from ..fonts import shipped_faces
-from ..output import atomic_write
-from . import BuildSettings, Output
+from ... import model as m
+from .fit import Fitter
+from .glyphs import GlyphChain, check_glyphs
+from ...code import code_theme
+from .measure import MONO_FAMILY, measurer_for
+from .plan import Planner
+from .mathshapes import formula_art
+from .pptx_writer import Fonts, render
+from .reference import check, load_reference, open_reference, reference_path
+from ...errors import ContentError, Problems, SourcePos
+from ...mathrender import MathRenderer
+from ...fonts import shipped_faces
+from ...output import atomic_write
+from .. import BuildSettings, Output
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 DEFAULT_FONTS = ("Calibri", "Noto Sans CJK SC")
@@ -100,7 +100,7 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
 
 
 def plan_formulas(plan) -> list:
-    """Every display formula placed on a slide of ``plan`` (:class:`~coursepress.deck.nodes.Formula`)."""
+    """Every display formula placed on a slide of ``plan`` (:class:`~coursepress.writers.deck.nodes.Formula`)."""
     return [p.formula for slide in plan.slides for _name, paras in slide.texts for p in paras
             if p.formula is not None]
 

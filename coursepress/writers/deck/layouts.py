@@ -34,7 +34,7 @@ from typing import Optional
 from pptx.oxml.ns import qn
 from pptx.util import Emu
 
-from ..errors import BuildError
+from ...errors import BuildError
 
 # Placeholder types (p:ph/@type; absent means "obj").
 TITLE_TYPES = ("title", "ctrTitle")
