@@ -95,10 +95,12 @@ def _columns(plan: ChartPlan, w: float, h: float, look: DeckLook, width: Width) 
         return plot_y + plot_h * (1 - (math.log10(max(v, plan.axis_min)) - lo) / (hi - lo))
 
     base = plot_y + plot_h
-    for value, flag in zip(plan.values, estimated):      # room above each column for its upright value label
-        share = (math.log10(max(value, plan.axis_min)) - lo) / (hi - lo) if value is not None else 0.0
+    for value, guess in zip(plan.values, estimated):      # room above each column for its upright value label
+        if value is None:
+            continue
+        share = (math.log10(max(value, plan.axis_min)) - lo) / (hi - lo)
         if share > 0:
-            room = width(value_text(value, plan.number_format, flag), size) + size * 0.5
+            room = width(value_text(value, plan.number_format, guess), size) + size * 0.5
             plot_y = max(plot_y, base - (base - room) / share)      # column top (base − height × share) ≥ room
     plot_h = base - plot_y
 

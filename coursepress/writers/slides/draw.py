@@ -225,8 +225,8 @@ class SlideDrawer:
             hang = 0 if plain else NOTES_INDENT_EMU
             margin = level.margin_left_emu if para.level or not plain else 0
             return _pt(max(margin, hang)), -_pt(hang)
-        margin = 0.0 if plain and para.level == 0 else _pt(level.margin_left_emu)
-        return margin, 0.0 if plain else look.indent_pt[look.level(para.level)]
+        left = 0.0 if plain and para.level == 0 else _pt(level.margin_left_emu)
+        return left, 0.0 if plain else look.indent_pt[look.level(para.level)]
 
     @staticmethod
     def _bullet(para: Para, frame: Frame, look: TextLook) -> str:
