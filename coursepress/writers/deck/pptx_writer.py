@@ -359,7 +359,8 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
                 _take_box(placeholders.pop(slide_plan.data_frame))
             box = (Emu(data.left_emu), Emu(data.top_emu), Emu(data.width_emu), Emu(data.height_emu))
             if slide_plan.table is not None:
-                add_table(slide, box, slide_plan.table, fonts, "".join(p.plain for p in texts.get("Caption", ())))
+                caption = texts.get("Caption") or texts.get("Beside Caption") or ()
+                add_table(slide, box, slide_plan.table, fonts, "".join(p.plain for p in caption))
             elif slide_plan.chart is not None:
                 _describe(add_chart(slide, box, slide_plan.chart, fonts), "Chart", slide_plan.chart.alt)
         if slide_plan.picture is not None:
