@@ -3,7 +3,7 @@
 A section whose text makes one slide of a few short bullets and that has one
 small picture, chart or table gets a single slide on the two-column layout
 ("Two Content"): the bullets in the left column, the data in the right
-column with its caption below it (the frames "Left", "Beside" and "Beside
+column with its caption below it (the frames "Left", "Right Data" and "Right
 Caption" of :func:`coursepress.writers.deck.reference.geometry`). The rule
 (docs/content-format.md, "The deck"):
 
@@ -58,7 +58,7 @@ def merge_beside(planner: "Planner", slides: list[SlidePlan], data_blocks: Seque
     paras = dict(text.texts).get("Content", ())
     if data.kind not in DATA_KINDS or text.code_boxes or not paras:
         return slides
-    left = fit_left(planner, paras)
+    left = fit_column(planner, paras, "Left")
     if left is None:
         return slides
     try:
@@ -74,15 +74,16 @@ def merge_beside(planner: "Planner", slides: list[SlidePlan], data_blocks: Seque
     return [replace(merged, texts=texts, notes=text.notes + data.notes, pos=text.pos)]
 
 
-def fit_left(planner: "Planner", paras: Sequence[Para]) -> Optional[tuple[Para, ...]]:
-    """``paras`` sized for the left column: the largest size (the template's, then 2 and 4 pt less,
-    not below :data:`BESIDE_MIN_PT`) at which they fit it with each paragraph in at most
-    :data:`~.summary.MAX_LINES` lines; None when there is none, or the text is not plain bullets."""
+def fit_column(planner: "Planner", paras: Sequence[Para], side: str,
+               max_lines: Optional[int] = MAX_LINES) -> Optional[tuple[Para, ...]]:
+    """``paras`` sized for the ``side`` ("Left" or "Right") column: the largest size (the template's, then 2 and 4 pt less,
+    not below :data:`BESIDE_MIN_PT`) at which they fit it with each paragraph in at most ``max_lines``
+    lines (None: any number); None when there is none, or the text is not plain bullets."""
     if any(p.style or p.formula is not None for p in paras) or \
             sum(1 for p in paras if p.level == 0) > MAX_BULLETS:
         return None
     fit = planner.fit
-    frame = fit.frame(LAYOUT, "Left")
+    frame = fit.frame(LAYOUT, side)
     tried: set[tuple[float, ...]] = set()
     for step in STEPS_PT:
         sized = []
@@ -95,8 +96,8 @@ def fit_left(planner: "Planner", paras: Sequence[Para]) -> Optional[tuple[Para, 
             continue
         tried.add(sizes)
         width = frame.text_width_pt
-        long = any(fit.measurer.lines(p.segments(), width - fit.indent_pt(frame, p), p.size_pt) > MAX_LINES
-                   for p in sized)
+        long = max_lines is not None and any(
+            fit.measurer.lines(p.segments(), width - fit.indent_pt(frame, p), p.size_pt) > max_lines for p in sized)
         if not long and fit.height_pt(frame, sized) <= frame.text_height_pt:
             return tuple(sized)
     return None

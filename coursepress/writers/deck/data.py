@@ -51,7 +51,7 @@ class Place:
 
 TABLE_PLACE = Place("Table", "Table", "Caption")
 CHART_PLACE = Place("Chart", "Chart", "Caption")
-BESIDE_PLACE = Place("Two Content", "Beside", "Beside Caption")   # beside the bullets (:mod:`.beside`)
+BESIDE_PLACE = Place("Two Content", "Right Data", "Right Caption")   # beside the bullets (:mod:`.beside`)
 
 
 def _caption(label: str, number: int, caption) -> str:

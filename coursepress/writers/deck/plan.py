@@ -19,9 +19,10 @@ from dataclasses import replace
 from typing import Optional
 
 from ... import model as m
-from ...errors import SourcePos
+from ...errors import ContentError, SourcePos
 from .beside import merge_beside
 from .blocks import footnote_notes, notes_of, paras_of, prose_notes
+from .columns import columns_fallback, columns_slide
 from .data import CHART_PLACE, TABLE_PLACE, Place, chart_slides, figure_slides, model_table_slides, table_slides
 from .fit import Fitter
 from .nodes import CONTINUED, DeckPlan, Para, Run, SlidePlan
@@ -53,6 +54,7 @@ class Planner:
 
     def __init__(self, course: m.Course, lecture: m.Lecture, fitter: Fitter) -> None:
         self.course, self.lecture, self.fit = course, lecture, fitter
+        self.warnings: list[ContentError] = []   # what the author should know (columns that did not fit)
         self.file_pos = SourcePos(lecture.source.relative_to(course.root).as_posix(), 1)
 
     # ------------------------------------------------------------ deck
@@ -173,7 +175,18 @@ class Planner:
                 shown_data.append(inner)
             pending.clear()
 
-        for block in content:
+        queue = list(content)
+        while queue:
+            block = queue.pop(0)
+            if isinstance(block, m.Only) and block.target == "columns":
+                flush()
+                made = columns_slide(self, block, title)
+                if made is None:
+                    queue[:0] = columns_fallback(self, block)
+                else:
+                    slides.append(made)
+                    shown_data.append(block)   # (not a single data block: no beside merge)
+                continue
             if isinstance(block, DATA_BLOCKS):
                 flush()
                 slides.extend(self.data_slides(block, title, ()))

@@ -27,7 +27,7 @@ from pptx.util import Emu, Pt
 
 from ...code import CodeTheme
 from ...errors import ContentError
-from .builds import add_steps
+from .builds import add_steps, clicks
 from .chartxml import add_chart
 from .codeshapes import add_code_panels, code_spacing, colour_run, spacing
 from .glyphs import GlyphChain
@@ -359,17 +359,18 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
                 _take_box(placeholders.pop(slide_plan.data_frame))
             box = (Emu(data.left_emu), Emu(data.top_emu), Emu(data.width_emu), Emu(data.height_emu))
             if slide_plan.table is not None:
-                caption = texts.get("Caption") or texts.get("Beside Caption") or ()
+                caption = texts.get("Caption") or texts.get("Right Caption") or texts.get("Left Caption") or ()
                 add_table(slide, box, slide_plan.table, fonts, "".join(p.plain for p in caption))
             elif slide_plan.chart is not None:
                 _describe(add_chart(slide, box, slide_plan.chart, fonts), "Chart", slide_plan.chart.alt)
         if slide_plan.picture is not None:
             add_picture(slide, slide_plan.picture, slide_plan)
+        builds = []
         for name, ph in placeholders.items():
             paras = texts.get(name)
             if paras:
                 write_text(ph.text_frame, paras, fonts, title=name == "Title")
-                add_steps(slide, ph, [i for i, para in enumerate(paras) if para.step])
+                builds.append((ph, clicks(paras)))
                 if name != "Title" and slide_plan.code_boxes and fonts.code is not None:
                     add_code_panels(slide, ph, slide_plan.code_boxes, fonts.code)
                 for count, para in enumerate((p for p in paras if p.formula is not None), 1):
@@ -382,6 +383,7 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
                 write_text(text_box(slide, frame).text_frame, paras, fonts, levels=frame)
                 for count, para in enumerate((p for p in paras if p.formula is not None), 1):
                     add_formula(slide, para.formula, formula_art, count)
+        add_steps(slide, builds)
         if slide_plan.footer:
             _copy_footer(slide, choice.footers, plan.footer, number, fonts)
         write_text(slide.notes_slide.notes_text_frame, slide_plan.notes, fonts, notes=True)

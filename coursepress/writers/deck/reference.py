@@ -163,8 +163,8 @@ def geometry(prs, mapping: Optional[dict[str, str]] = None, path: object = "refe
     where the layout has them. A placeholder the layout lacks gets a virtual frame (``Frame.virtual``):
     the master's body area for a missing text or data frame, halves of it for two columns, and a strip
     carved from the bottom of the data frame for a missing caption (:data:`CAPTION_LINES` lines).
-    The two-column role also gets "Beside" and "Beside Caption": the right column split the same way,
-    for a picture, chart or table set beside the bullets of the left column.
+    The two-column role also gets "Left Data", "Left Caption", "Right Data" and "Right Caption": each
+    column split the same way, for a picture, chart or table in that column.
     """
     if choices is None:   # (resolve's result, when the caller has it already)
         choices, _ = resolve(prs, mapping, path)
@@ -182,9 +182,11 @@ def geometry(prs, mapping: Optional[dict[str, str]] = None, path: object = "refe
         if "Caption" in choice.slots and choice.slots["Caption"] is None:
             main = SLOTS[role][1]
             out[main], out["Caption"] = _virtual_caption(out[main])
-        if role == "Two Content":   # a picture, chart or table beside the bullets, its caption below it
-            beside, caption = _virtual_caption(out["Right"])
-            out["Beside"], out["Beside Caption"] = replace(beside, name="Beside", virtual=True), caption
+        if role == "Two Content":   # a picture, chart or table in a column, its caption below it
+            for side in ("Left", "Right"):
+                data, caption = _virtual_caption(out[side])
+                out[f"{side} Data"] = replace(data, name=f"{side} Data", virtual=True)
+                out[f"{side} Caption"] = replace(caption, name=f"{side} Caption")
         for shape in choice.footers:
             name = FOOTER_TYPES[ph_type(shape)]
             out[name] = replace(_frame(shape, master), name=name)

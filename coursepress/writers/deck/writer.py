@@ -88,6 +88,8 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
     planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root), theme, formula_em=formula_em))
     plan = planner.plan()
     problems.errors.extend(planner.fit.errors)
+    for warning in planner.warnings:
+        problems.warn(warning.pos, warning.message, warning.hint)
     check_glyphs(plan, chain, planner.file_pos, problems)
     for formula in plan_formulas(plan):
         if formula.inline:
