@@ -337,8 +337,8 @@ class ImageSettings(BaseModel):
     """
 
     model_config = _FROZEN
-    dpi: int = Field(200, ge=72, le=1200)
-    jpeg_quality: int = Field(85, ge=30, le=95)
+    dpi: int = Field(default=200, ge=72, le=1200)
+    jpeg_quality: int = Field(default=85, ge=30, le=95)
     original: bool = False
 
     _bool = field_validator("original", mode="before")(classmethod(lambda cls, v: _to_bool(v)))

@@ -166,3 +166,19 @@ def test_images_original_keeps_the_source(picture_project, tmp_path):
     blobs = [shape.image.blob for slide in Presentation(str(out / "intro.pptx")).slides for shape in slide.shapes
              if shape.shape_type == 13]
     assert blobs == [(root / "content/images" / name).read_bytes() for name in ("shot.png", "photo.jpg", "small.png")]
+
+
+def test_prepared_image_strips_metadata(tmp_path, monkeypatch):
+    """An upright camera JPEG keeps its EXIF block through loading; the prepared image has none."""
+    from coursepress.imageprep import prepared_image
+    from coursepress.resources import ImageData
+    from coursepress.schema import ImageSettings
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    camera = jpeg_bytes(photo(9, *PHOTO), orientation=1)
+    source = ImageData(camera, "image/jpeg", "jpg", *PHOTO, "camera.jpg")
+    for width_pt in (300.0, PHOTO[0] * 72 / 200):       # downsampled, and already at 200 dpi (re-encoded only)
+        shown = prepared_image(source, width_pt, None, ImageSettings())
+        with Image.open(io.BytesIO(shown.data)) as image:
+            assert image.format == "JPEG" and not image.getexif() and "exif" not in image.info
+        assert b"Synthetic Camera" not in shown.data
