@@ -3,10 +3,13 @@ cells and headings, undeclared data columns."""
 
 from __future__ import annotations
 
+import io
 import re
 import textwrap
 from pathlib import Path
 
+import pytest
+from PIL import Image
 from pptx import Presentation
 
 from coursepress.errors import ContentErrors
@@ -14,6 +17,15 @@ from coursepress.load import load_course
 from conftest import run_build
 
 RAW_HTML = "markdown:\n  raw_html: true\n"
+
+
+def _png(size: tuple[int, int] = (40, 20), colour: tuple[int, int, int] = (200, 40, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 
 
 def with_course(root: Path, extra: str) -> Path:
@@ -54,3 +66,22 @@ def test_sup_sub_u_kbd_keep_their_formatting_on_slides_and_in_the_handout(make_p
     html = course.lectures[0].sections[0].blocks[0]
     styled = [n for item in html.blocks[0].items for p in item.blocks for n in p.children if n.kind == "styled"]
     assert [(n.style, n.children[0].text) for n in styled] == [("sup", "3"), ("sub", "2"), ("u", "重点"), ("kbd", "Ctrl")]
+
+
+HTML_FIGURES = ('<div align="center"><img src="nope1.png" alt="甲"></div>\n\n'
+                '<p align="center">\n  <img src="nope2.png" alt="乙">\n</p>\n\n'
+                '<center>\n\n<img src="nope3.png">\n\n</center>\n\n'
+                '<div align=center>\n  <img src="images/a.png" alt="">\n  <img src="nope4.png" alt="丁">\n</div>\n')
+
+
+@pytest.mark.parametrize("inserted", ["", "\n\n\n", "前面一段。\n\n另一段\n跨两行。\n\n"])
+def test_html_block_figures_report_the_line_of_their_own_img_tag(make_project, inserted):
+    body = "# 一\n\n" + inserted + HTML_FIGURES
+    root = with_course(make_project(lecture=body, files={"content/lectures/images/a.png": PNG}), RAW_HTML)
+    errors, warnings = problems_of(root)
+    shift = inserted.count("\n")
+    missing = sorted((int(re.search(r"intro\.md:(\d+):", e).group(1)), re.search(r"'(nope\d)\.png'", e).group(1))
+                     for e in errors)
+    assert missing == [(3 + shift, "nope1"), (6 + shift, "nope2"), (11 + shift, "nope3"), (17 + shift, "nope4")]
+    no_alt = sorted(int(re.search(r"intro\.md:(\d+):", w).group(1)) for w in warnings if "has no alt text" in w)
+    assert no_alt == [11 + shift, 16 + shift]
