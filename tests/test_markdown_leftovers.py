@@ -85,3 +85,24 @@ def test_html_block_figures_report_the_line_of_their_own_img_tag(make_project, i
     assert missing == [(3 + shift, "nope1"), (6 + shift, "nope2"), (11 + shift, "nope3"), (17 + shift, "nope4")]
     no_alt = sorted(int(re.search(r"intro\.md:(\d+):", w).group(1)) for w in warnings if "has no alt text" in w)
     assert no_alt == [11 + shift, 16 + shift]
+
+
+def test_undeclared_column_without_columns_is_warned_once_and_an_error_under_strict(make_project):
+    models = ("models:\n  - name: A\n    organisation: B\n    license: MIT\n"
+              "  - name: C\n    organisation: D\n    license: Apache-2.0\n    contex_length: 8\n")
+    root = make_project(models=models)
+    errors, warnings = problems_of(root)
+    assert errors == ["content/data/models.yaml:8:5: unknown field 'contex_length' in model 'C'; "
+                      "did you mean 'context_k'?"]
+    models = models.replace("    contex_length: 8\n", "")
+    (root / "content/data/models.yaml").write_text(models, encoding="utf-8")
+    errors, warnings = problems_of(root)
+    told = [w for w in warnings if "license" in w]
+    assert not errors and len(told) == 1
+    assert told[0].startswith("content/data/models.yaml:4:5: 'license' is not a field of a model, so it is kept "
+                              "as an extra column 'license'; declare it at the top of the file (columns: [license])")
+    strict = run_build("check", "--project", str(root), "--strict")
+    assert strict.code == 1 and "models.yaml:4:5: 'license' is not a field" in strict.err
+    (root / "content/data/models.yaml").write_text("columns: [license]\n" + models, encoding="utf-8")
+    errors, warnings = problems_of(root)
+    assert not errors and not [w for w in warnings if "license" in w]
