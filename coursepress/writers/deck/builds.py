@@ -10,6 +10,8 @@ shape). PowerPoint, WPS and LibreOffice Impress play it; print outputs never see
 
 from __future__ import annotations
 
+from typing import Any
+
 from lxml import etree
 from pptx.oxml.ns import qn
 
@@ -33,7 +35,7 @@ def clicks(paras) -> list[list[int]]:
     return out
 
 
-def add_steps(slide, builds: list[tuple[object, list[list[int]]]]) -> None:
+def add_steps(slide: Any, builds: list[tuple[Any, list[list[int]]]]) -> None:
     """Make paragraphs of shapes of ``slide`` appear on successive clicks: ``builds`` lists
     (shape, clicks) in click order, each click the 0-based paragraph indices (in that shape's text) it
     shows together (:func:`clicks`). Does nothing when there is no click. The slide must have no

@@ -272,5 +272,6 @@ class Planner:
             return table_slides(self, block, title, section_notes, place or TABLE_PLACE)
         if isinstance(block, m.Chart):
             return chart_slides(self, block, title, section_notes, place or CHART_PLACE)
+        assert isinstance(block, m.Figure), f"no slide kind for {type(block).__name__}"
         return figure_slides(self, block, title, section_notes, place or CHART_PLACE)
 
