@@ -18,6 +18,7 @@ from ...charts import series
 from ...errors import ContentError, SourcePos
 from ...numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
 from ...fonts import font_dirs
+from ...units import EMU_PER_PT
 from . import chartplan
 from .svgpicture import png_fallback
 from .blocks import runs_of
@@ -33,7 +34,6 @@ ROW_SLACK_PT = 2.0
 # Sans CJK SC; where Calibri is missing viewers substitute wider faces (Noto Sans digits are 15 %,
 # DejaVu Sans 28 % wider), so unbreakable Latin units (dates, numbers) get this much room.
 LATIN_SCALE = 1.3
-EMU_PER_PT = 12700
 ESTIMATE_CAPTION = "≈ 为估计值，来源见讲者备注"
 FIELD_NAMES = {"parameters": "参数量", "context": "上下文长度", "release": "发布时间"}
 DATA_FILE = "content/data/models.yaml"
