@@ -143,8 +143,8 @@ def autospace_html(html: str) -> str:
         if place is None or not k:
             continue
         char, prev = chars[k], chars[k - 1]
-        if prev and ((HAN_RE.match(prev) and _LATIN_CHAR.match(char))
-                     or (_LATIN_CHAR.match(prev) and HAN_RE.match(char))):
+        if prev and char and ((HAN_RE.match(prev) and _LATIN_CHAR.match(char))
+                              or (_LATIN_CHAR.match(prev) and HAN_RE.match(char))):
             gaps.add(place)
     out = list(parts)
     for index, k in gaps:

@@ -112,7 +112,8 @@ def parse_release(value: Any) -> Any:
     match = _DATE.match(value.strip())
     if not match:
         raise ValueError(f"'{value}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
-    year, month, day = (int(g) if g else None for g in match.groups())
+    year = int(match.group(1))
+    month, day = (int(g) if g else None for g in match.groups()[1:])
     try:
         dt.date(year, month or 1, day or 1)
     except ValueError as exc:
@@ -211,6 +212,17 @@ class Model(BaseModel):
         return self
 
     @property
+    def dated(self) -> ReleaseDate:
+        """The release date of a model known to have one (charts and findings keep dated models only).
+
+        Raises:
+            ValueError: the model has no release date (a caller that did not filter first).
+        """
+        if self.release is None:
+            raise ValueError(f"model {self.name!r} has no release date")
+        return self.release
+
+    @property
     def sizes_b(self) -> tuple[float, ...]:
         """Parameter counts in billions, as a tuple (empty when unknown)."""
         return _as_tuple(self.parameters_b)
@@ -284,6 +296,10 @@ class HandoutSettings(BaseModel):
     part_break: Literal["page", "none"] = "page"
 
 
+# The slide kinds course.yaml's ``deck.layouts`` may map to a layout of the reference deck.
+LayoutRole = Literal["title", "section", "content", "two_content", "table", "chart", "closing"]
+
+
 class DeckSettings(BaseModel):
     """Deck settings: ``reference`` is a .pptx master relative to the project root; ``layouts`` maps
     slide roles (title, section, content, two_content, table, chart, closing) to layout names of it,
@@ -291,7 +307,7 @@ class DeckSettings(BaseModel):
 
     model_config = _FROZEN
     reference: Optional[str] = None
-    layouts: Optional[dict[Literal["title", "section", "content", "two_content", "table", "chart", "closing"],
+    layouts: Optional[dict[LayoutRole,
                            str]] = None
 
 

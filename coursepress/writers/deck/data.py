@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ... import model as m
 from ...charts import series
@@ -197,6 +197,7 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
                                f"({header_h + height:.0f} pt > {limit:.0f} pt)", "shorten the row's cells")
     width_emu = [int(w * EMU_PER_PT) for w in widths]
     width_emu[-1] = frame.width_emu - sum(width_emu[:-1])
+    assert chunks is not None          # None only when a row is too tall alone, raised above
     slides = []
     for index, chunk in enumerate(chunks):
         table = TablePlan(tuple(tuple(c) for c in header), tuple(tuple(tuple(c) for c in rows[i]) for i in chunk),
@@ -260,7 +261,9 @@ def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: 
     """The one slide of a chart (:mod:`.chartplan`); ``title`` (the section's) is replaced by what it shows."""
     caption = _caption("图", block.number, block.caption)
     pairs = series(block.models, block.chart if block.chart in ("parameters", "context") else "timeline")
-    field = {"parameters": "parameters_b", "context": "context_k"}.get(block.chart, "release")
+    fields: dict[str, Literal["parameters_b", "context_k", "release"]] = {"parameters": "parameters_b",
+                                                                          "context": "context_k"}
+    field = fields.get(block.chart, "release")
     if any(model.estimated.get(field) for model, _ in pairs):
         caption += "（" + ESTIMATE_CAPTION + "）"
     return chartplan.chart_slides(planner, block, section_notes, caption, data_size_pt(planner, "Chart", "chart"),
