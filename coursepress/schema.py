@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .cjk import is_wide
 from .limits import DEFAULTS as LIMITS, Limits
 
 
@@ -47,7 +47,7 @@ def join_lines(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     out = lines[0] if lines else ""
     for line in lines[1:]:
-        wide = unicodedata.east_asian_width(out[-1]) in "WF" and unicodedata.east_asian_width(line[0]) in "WF"
+        wide = is_wide(out[-1]) and is_wide(line[0])
         out += ("" if wide else " ") + line
     return out
 

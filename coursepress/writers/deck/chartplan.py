@@ -28,6 +28,7 @@ from ... import model as m
 from ...charts import series
 from ...errors import ContentError, SourcePos
 from ...numbers import ESTIMATE_MARK, format_context, format_params
+from ...units import EMU_PER_PT
 from .nodes import ChartPlan, Para, Run, SlidePlan
 
 if TYPE_CHECKING:
@@ -169,7 +170,7 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
     notes += section_notes
     frame = planner.fit.frame(place.layout, place.data)
     measure = planner.fit.measurer
-    width_pt, height_pt = frame.width_emu / 12700, frame.height_emu / 12700
+    width_pt, height_pt = frame.width_emu / EMU_PER_PT, frame.height_emu / EMU_PER_PT
     names = [mo.name + (f"（{UNKNOWN}）" if v is None else "") for mo, v in pairs]
     if bars:
         scale = YI_PER_BILLION if block.chart == "parameters" else 1

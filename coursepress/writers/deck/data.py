@@ -18,7 +18,8 @@ from ...charts import series
 from ...errors import ContentError, SourcePos
 from ...numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
 from ...fonts import font_dirs
-from ...imageprep import EMU_PER_PT, prepared_image
+from ...imageprep import prepared_image
+from ...units import EMU_PER_PT
 from . import chartplan
 from .svgpicture import png_fallback
 from .blocks import runs_of

@@ -15,6 +15,7 @@ from typing import Callable, Optional
 from ...code import CodeTheme, code_theme
 from ...errors import ContentError, SourcePos
 from ...templating import TOOL_ROOT
+from ...units import EMU_PER_PT
 from .code import choose_split, code_boxes, fit_block
 from .measure import Measurer
 from .nodes import CodeBox, Para, Run
@@ -23,7 +24,6 @@ from .reference import Frame, Geometry
 TITLE_MIN_PT = 28.0
 BODY_MIN_PT = 18.0
 STEP_PT = 2.0
-EMU_PER_PT = 12700
 FORMULA_PAD_PT = 6.0      # above and below a display formula on a slide
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-import re
 from dataclasses import replace
 from collections.abc import Mapping
 from typing import Optional
@@ -26,6 +25,7 @@ from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from ...cjk import CJK_RE
 from ...code import CodeTheme
 from ...errors import ContentError
 from ...schema import LayoutRole
@@ -41,7 +41,6 @@ from .svgpicture import add_svg_picture
 from .layouts import fix_slide_size_type, ph_type, resolve, slide_placeholders, text_box
 from .reference import geometry
 
-HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
 NOTES_INDENT_EMU = 285750
 _AFTER_FONTS = ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")
 
@@ -81,7 +80,7 @@ class Fonts:
     def apply(self, rpr, text: str = "", face: Optional[str] = None, code: bool = False) -> None:
         """Set lang/altLang and a:latin, a:ea, a:cs on a ``a:rPr``/``a:defRPr``, in schema order;
         ``face`` (a fallback family) replaces all three; ``code`` names the monospace face."""
-        cjk = bool(HAN.search(text)) or not text
+        cjk = bool(CJK_RE.search(text)) or not text
         rpr.set("lang", "zh-CN" if cjk else "en-US")
         rpr.set("altLang", "en-US" if cjk else "zh-CN")
         for tag in ("a:latin", "a:ea", "a:cs"):
