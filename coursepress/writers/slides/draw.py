@@ -46,6 +46,7 @@ class RunView:
     href: str
     colour: str
     baseline: str
+    underline: bool = False
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,8 @@ class SlideDrawer:
         hlink = self.look.colour("hlink")
         return tuple(RunView(r.text, r.bold, r.italic, r.strike, r.code, r.href,
                              hlink if r.href else colours.get(r.category, ""),
-                             "super" if r.baseline > 0 else "sub" if r.baseline < 0 else "") for r in runs)
+                             "super" if r.baseline > 0 else "sub" if r.baseline < 0 else "", r.underline)
+                     for r in runs)
 
     def paras(self, paras: tuple[Para, ...], frame: Frame, look: TextLook, title: bool) -> tuple[ParaView, ...]:
         """The paragraphs of one text frame, spaced and indented as the deck writer writes them."""

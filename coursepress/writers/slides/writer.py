@@ -58,8 +58,7 @@ def draw_lecture(course: m.Course, settings: BuildSettings, lecture: m.Lecture, 
     """
     path, plan, _fonts = plan_lecture(course, settings, lecture, problems, renderer)
     prs = open_reference(reference_path(course, settings.reference), course.meta.limits.value())
-    mapping: dict[str, str] = {str(k): v for k, v in (course.meta.deck.layouts or {}).items()}
-    choices, _ = resolve(prs, mapping, path)
+    choices, _ = resolve(prs, course.meta.deck.layouts, path)
     look = deck_look(prs, choices)
     stacks = font_stacks(course, shipped_faces(course.root), problems)
     env = environment(course.root)
@@ -86,7 +85,7 @@ def slide_css(course: m.Course, drawn: Drawn) -> str:
 def page_labels(_document, pdf) -> None:
     """WeasyPrint finisher: ``/PageLabels`` numbering the pages 1, 2, 3 … (decimal from 1), so a viewer's
     page box shows slide numbers (ISO 32000-1 §12.4.2)."""
-    import pydyf  # type: ignore[import-untyped]
+    import pydyf
 
     pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([0, pydyf.Dictionary({"S": "/D", "St": 1})])})
 
