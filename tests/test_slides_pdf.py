@@ -237,3 +237,47 @@ def test_n_up_pages(built, layout, per_page, ruled):
         assert all(n >= 5 * per_page for n in rules[:-1]), rules        # ≥ 5 lines beside each slide
     else:
         assert not any(rules), rules
+
+
+def _recoloured_reference(path: Path, dk2: str, accent2: str) -> None:
+    """Our reference deck with the theme's dk2 (title slide background) and accent2 (accent rule) changed."""
+    import zipfile
+
+    source = REPO / "templates/deck/reference.pptx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "ppt/theme/theme1.xml":
+                text = data.decode("utf-8")
+                text = re.sub(r'(<a:dk2><a:srgbClr val=")[0-9A-Fa-f]{6}', rf"\g<1>{dk2}", text)
+                text = re.sub(r'(<a:accent2><a:srgbClr val=")[0-9A-Fa-f]{6}', rf"\g<1>{accent2}", text)
+                data = text.encode("utf-8")
+            zout.writestr(item, data)
+
+
+def test_a_users_master_gives_size_and_colours(make_project, tmp_path):
+    """python-pptx's own 4:3 template and a recoloured copy of ours: the pages take their size and colours."""
+    from coursepress.load import load_course
+    from coursepress.writers import BuildSettings
+    from coursepress.writers.slides import writer as slides
+
+    root = make_project()
+    course, _ = load_course(root)
+    default = tmp_path / "default.pptx"
+    Presentation().save(str(default))
+    pdf = slides.write(course, BuildSettings(out_dir=tmp_path, reference=default), course.lectures[0]).path
+    page = pypdf.PdfReader(str(pdf)).pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((720, 540), abs=0.5)
+
+    recoloured = tmp_path / "red.pptx"
+    _recoloured_reference(recoloured, "7A1F1F", "00A000")
+    pdf = slides.write(course, BuildSettings(out_dir=tmp_path, reference=recoloured), course.lectures[0]).path
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        title = doc[0].render(scale=0.25).to_pil().convert("RGB")
+        assert title.getpixel((5, 5)) == (0x7A, 0x1F, 0x1F)              # the title layout's dk2 background
+        content = doc[1].render(scale=1).to_pil().convert("RGB")
+        # the master's accent rule (x 548640, y 1463040 EMU) in accent2
+        assert content.getpixel((int(548640 / 12700) + 5, int(1463040 / 12700) + 2)) == (0x00, 0xA0, 0x00)
+    finally:
+        doc.close()
