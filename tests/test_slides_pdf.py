@@ -281,3 +281,34 @@ def test_a_users_master_gives_size_and_colours(make_project, tmp_path):
         assert content.getpixel((int(548640 / 12700) + 5, int(1463040 / 12700) + 2)) == (0x00, 0xA0, 0x00)
     finally:
         doc.close()
+
+
+def test_charts_show_every_model_of_the_decks_chart(built):
+    """A chart is drawn as SVG from the same chart plan: each category (column chart) or series (timeline)
+    of the PPTX's native chart is a label on the page, and each column's value label too."""
+    from coursepress.writers.deck.chartplan import FORMATS
+    from coursepress.writers.slides.chart import value_text
+
+    prs = _deck(built["pptx"])
+    texts = page_texts(built["slides"])
+    charts = 0
+    for number, slide in enumerate(prs.slides):
+        for shape in slide.shapes:
+            if not shape.has_chart:
+                continue
+            charts += 1
+            chart = shape.chart
+            page = norm(texts[number])
+            if chart.chart_type is not None and "XY" in str(chart.chart_type):
+                names = [s.name for s in chart.series]
+            else:
+                names = list(chart.plots[0].categories)
+                for series in chart.plots[0].series:
+                    for value in series.values:
+                        if value is not None:
+                            shown = value_text(value, FORMATS["parameters"] if "亿" in chart.value_axis
+                                               .tick_labels.number_format else FORMATS["context"], False)
+                            assert norm(shown) in page.replace("≈", ""), (number + 1, shown)
+            for name in names:
+                assert norm(name) in page, (number + 1, name)
+    assert charts >= 3

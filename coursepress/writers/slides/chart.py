@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass
 from typing import Callable
 
-from ..deck.chartplan import EXCEL_EPOCH
+from ...numbers import format_context, format_params
+from ..deck.chartplan import EXCEL_EPOCH, FORMATS, YI_PER_BILLION
 from ..deck.chartxml import LEGEND_ORDER, SERIES_NAMES
 from ..deck.nodes import ChartPlan
 from .look import DeckLook
@@ -60,10 +60,15 @@ class ChartDrawing:
 
 
 def value_text(value: float, number_format: str, estimated: bool) -> str:
-    """A value as the deck's number format shows it: ``General" 亿"`` → "1750 亿" (≈ before an estimate)."""
-    suffix = "".join(re.findall(r'"([^"]*)"', number_format))
-    number = f"{value:,.0f}".replace(",", "") if value >= 10 else f"{value:g}"
-    return ("≈" if estimated else "") + number + suffix
+    """A value as the deck's number format shows it (:data:`coursepress.writers.deck.chartplan.FORMATS`):
+    parameters in 亿 read the Chinese way ("1750 亿", "1.8 万亿"), context as "128K"; ≈ before an estimate."""
+    if number_format == FORMATS["parameters"]:
+        text = format_params(value / YI_PER_BILLION)
+    elif number_format == FORMATS["context"]:
+        text = format_context(value)
+    else:
+        text = f"{value:g}"
+    return ("≈" if estimated else "") + text
 
 
 def _legend(plan: ChartPlan, look: DeckLook) -> tuple[tuple[str, str], ...]:
