@@ -312,3 +312,33 @@ def test_charts_show_every_model_of_the_decks_chart(built):
             for name in names:
                 assert norm(name) in page, (number + 1, name)
     assert charts >= 3
+
+
+def test_text_stays_inside_the_frames_it_was_fitted_to(built):
+    """Every character of the slides PDF lies inside a placeholder frame, table, chart, picture or formula
+    box of its slide's view (± 2 pt): nothing the deck fitted runs out of its frame when drawn."""
+    from coursepress.errors import Problems
+    from coursepress.load import load_course
+    from coursepress.mathrender import MathRenderer
+    from coursepress.writers import BuildSettings
+    from coursepress.writers.slides.writer import draw_lecture
+
+    course, _ = load_course(REPO)
+    drawn = draw_lecture(course, BuildSettings(out_dir=built["slides"].parent), course.lectures[0], Problems(False),
+                         MathRenderer())
+    height = drawn.look.height_pt
+    rects: dict[int, list] = {}
+    for index, view in enumerate(drawn.slides):
+        boxes = [(b.left_pt, b.top_pt, b.width_pt, b.height_pt) for b in view.boxes]
+        boxes += [(i.left_pt, i.top_pt, i.width_pt, i.height_pt) for i in view.images]
+        if view.table is not None:
+            boxes.append((view.table.left_pt, view.table.top_pt, sum(view.table.col_widths_pt),
+                          sum(view.table.row_heights_pt)))
+        rects[index] = boxes
+    outside = []
+    for page, char, (left, bottom, right, top), _w, _h in char_boxes(built["slides"]):
+        y_top, y_bottom = height - top, height - bottom
+        if not any(x - 2 <= left and right <= x + w + 2 and y - 2 <= y_top and y_bottom <= y + h + 2
+                   for x, y, w, h in rects[page]):
+            outside.append((page + 1, char))
+    assert not outside, outside[:10]
