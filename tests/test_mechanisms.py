@@ -175,3 +175,25 @@ def test_importing_the_writers_patches_nothing():
             "assert patches.original('pptx.oxml.xmlchemy.BaseOxmlElement.xpath') is not xmlchemy.BaseOxmlElement.xpath\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent)
     assert proc.returncode == 0, proc.stderr
+
+
+# ------------------------------------------------------------------ sanitising (nh3)
+
+def test_html_blocks_keep_allowed_tags_without_attributes_and_lose_the_rest():
+    from coursepress.sanitize import sanitize_html
+
+    out = sanitize_html('<div align="center" onclick="steal()"><b style="color:red">粗</b> a < b &amp; c</div>'
+                        '<script>alert(1)</script><style>body{display:none}</style><!-- note -->'
+                        '<iframe src="https://example.com">框内</iframe><p>unclosed <em>tail')
+    assert out == ('<div><b>粗</b> a &lt; b &amp; c</div>框内<p>unclosed <em>tail</em></p>')
+
+
+@pytest.mark.parametrize("tag, kept", [
+    ("<b>", "<b>"), ("</B>", "</b>"), ('<span class="x" onclick="y">', "<span>"), ("<br/>", "<br>"),
+    ("</br>", "<br>"), ("<script>", ""), ('<img src="file:///etc/hostname">', ""), ("<!-- c -->", ""),
+    ('<a href="javascript:alert(1)">', ""),
+])
+def test_inline_tags_are_kept_bare_when_allowed(tag, kept):
+    from coursepress.sanitize import sanitize_tag
+
+    assert sanitize_tag(tag) == kept
