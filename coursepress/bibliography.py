@@ -106,7 +106,7 @@ class Bibliography:
             try:
                 style = CitationStylesStyle(str(self.style), locale=self.locale, validate=False)
             except Exception as exc:             # lxml or citeproc: a broken .csl file
-                raise ContentError(SourcePos("content/course.yaml"), f"citation style '{self.style.name}' "
+                raise ContentError(SourcePos("content/course.yaml"), f"citation style '{Path(str(self.style)).name}' "
                                    f"cannot be read ({exc})", "name a valid CSL 1.0 style file") from None
             bib = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
             for key in keys:
@@ -216,7 +216,7 @@ def _read_bibtex(text: str, file: str, problems: Problems) -> list[Source]:
             reason = str(getattr(block, "error", "")).strip().splitlines()
             problems.error(pos, "this BibTeX entry cannot be read" + (f": {reason[-1]}" if reason else ""),
                            "check its braces, commas and quotes (export the file again from Zotero if unsure)")
-    return [Source(e.key, _from_bibtex(e), SourcePos(file, e.start_line + 1)) for e in library.entries]
+    return [Source(e.key, _from_bibtex(e), SourcePos(file, (e.start_line or 0) + 1)) for e in library.entries]
 
 
 def _read_csl_json(text: str, file: str, problems: Problems) -> list[Source]:

@@ -144,7 +144,7 @@ def autospace_html(html: str) -> str:
         if place is None or not k:
             continue
         char, prev = chars[k], chars[k - 1]
-        if prev and ((_HAN_CHAR.match(prev) and _LATIN_CHAR.match(char))
+        if prev and char and ((_HAN_CHAR.match(prev) and _LATIN_CHAR.match(char))
                      or (_LATIN_CHAR.match(prev) and _HAN_CHAR.match(char))):
             gaps.add(place)
     out = list(parts)

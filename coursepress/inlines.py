@@ -193,7 +193,9 @@ class InlineReader:
         if href.startswith("#"):
             target = href[1:]
             if not kids and target.startswith("ref-") and self.citer and target[4:] in self.citer.keys:
-                return self.citer.cite([(target[4:], "")], pos)       # the older [](#ref-key) form
+                ref = self.citer.cite([(target[4:], "")], pos)       # the older [](#ref-key) form
+                if ref is not None:
+                    return ref
             if target not in self.labels:
                 self.problems.error(pos, f"reference to unknown id '{target}'",
                                     "check the id of the figure, table, heading or reference")

@@ -7,6 +7,8 @@ Parameters are stored in billions (10^9), so 7 → 70 亿, 175 → 1750 亿,
 
 from __future__ import annotations
 
+from typing import Literal
+
 from .schema import Model, quantity, raw_values
 
 ESTIMATE_MARK = "≈"
@@ -57,11 +59,12 @@ def field_text(model: Model, column: str) -> str:
         return "、".join(values) if values else MISSING
     if column in model.extra:
         return model.extra[column] or MISSING
-    value = getattr(model, column, None)
-    return MISSING if value in (None, "") else str(value)
+    raw = getattr(model, column, None)
+    return MISSING if raw in (None, "") else str(raw)
 
 
-ESTIMATE_FIELDS = {"parameters": "parameters_b", "context": "context_k", "release": "release"}
+ESTIMATE_FIELDS: dict[str, Literal["parameters_b", "context_k", "release"]] = {
+    "parameters": "parameters_b", "context": "context_k", "release": "release"}
 
 
 def estimate_note(model: Model, column: str) -> str:

@@ -67,7 +67,7 @@ class LectureReader:
         self.labels: dict[str, str] = {}
         self.footnotes: dict[int, tuple[m.Block, ...]] = {}
         self.footnote_refs: list[m.FootnoteRef] = []
-        self._numbers: dict[int, tuple[str, str]] = {}   # token index → (number, id)
+        self._numbers: dict[int | tuple[int, int], tuple[str, str]] = {}   # token index (, picture) → (number, id)
         self.course_ok = course_ok
         self.citer = Citer(self.bib.entries, problems if course_ok else Problems(problems.strict),
                            bool(meta.bibliography))
@@ -242,8 +242,9 @@ class LectureReader:
                 children = self.inline.read(inline)
                 if children and isinstance(children[-1], m.Text):
                     children[-1] = m.Text(ID_SUFFIX.sub("", children[-1].text).rstrip())
+                at = self.pos(tok)
                 children = typed_number(children, self.meta.markdown.strip_typed_numbers,
-                                        lambda message, hint, tok=tok: self.problems.warn(self.pos(tok), message, hint))
+                                        lambda message, hint: self.problems.warn(at, message, hint))
                 depth = self._depths.get(self._index(tok), int(tok.tag[1]))
                 out.append(m.Heading(depth, number, ident, tuple(children), self.pos(tok)))
             elif kind == "paragraph_open":
@@ -260,9 +261,13 @@ class LectureReader:
             elif kind == "blockquote_open":
                 out.append(m.BlockQuote(tuple(self._blocks(tokens, i + 1, close)), self.pos(tok)))
             elif kind in ("fence", "code_block"):
-                out.append(self._fence(tok))
+                block = self._fence(tok)
+                if block is not None:          # None: a bad formula, reported
+                    out.append(block)
             elif kind == "math_block":
-                out.append(self._math_block(tok, tok.content, tok.meta.get("column", 0)))
+                formula = self._math_block(tok, tok.content, tok.meta.get("column", 0))
+                if formula is not None:
+                    out.append(formula)
             elif kind == "table_open":
                 cap_tok, _ = table_caption(tokens, i)
                 after = next((k for k in range(close, end) if tokens[k] is cap_tok), None)
@@ -423,7 +428,8 @@ def _nest(blocks: list[m.Block]) -> tuple[list[m.Block], list[m.Section]]:
             while index < len(blocks) and not isinstance(blocks[index], m.Heading):
                 own.append(blocks[index])
                 index += 1
-            subs = build(heading.level + 1) if index < len(blocks) and blocks[index].level > heading.level else []
+            below = blocks[index] if index < len(blocks) else None
+            subs = build(heading.level + 1) if isinstance(below, m.Heading) and below.level > heading.level else []
             sections.append(m.Section(heading, tuple(own), tuple(subs)))
         return sections
 

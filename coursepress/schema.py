@@ -112,7 +112,8 @@ def parse_release(value: Any) -> Any:
     match = _DATE.match(value.strip())
     if not match:
         raise ValueError(f"'{value}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
-    year, month, day = (int(g) if g else None for g in match.groups())
+    year = int(match.group(1))
+    month, day = (int(g) if g else None for g in match.groups()[1:])
     try:
         dt.date(year, month or 1, day or 1)
     except ValueError as exc:
@@ -211,6 +212,17 @@ class Model(BaseModel):
         return self
 
     @property
+    def dated(self) -> ReleaseDate:
+        """The release date of a model known to have one (charts and findings keep dated models only).
+
+        Raises:
+            ValueError: the model has no release date (a caller that did not filter first).
+        """
+        if self.release is None:
+            raise ValueError(f"model {self.name!r} has no release date")
+        return self.release
+
+    @property
     def sizes_b(self) -> tuple[float, ...]:
         """Parameter counts in billions, as a tuple (empty when unknown)."""
         return _as_tuple(self.parameters_b)
@@ -284,6 +296,10 @@ class HandoutSettings(BaseModel):
     part_break: Literal["page", "none"] = "page"
 
 
+# The slide kinds course.yaml's ``deck.layouts`` may map to a layout of the reference deck.
+LayoutRole = Literal["title", "section", "content", "two_content", "table", "chart", "closing"]
+
+
 class DeckSettings(BaseModel):
     """Deck settings: ``reference`` is a .pptx master relative to the project root; ``layouts`` maps
     slide roles (title, section, content, two_content, table, chart, closing) to layout names of it,
@@ -291,7 +307,7 @@ class DeckSettings(BaseModel):
 
     model_config = _FROZEN
     reference: Optional[str] = None
-    layouts: Optional[dict[Literal["title", "section", "content", "two_content", "table", "chart", "closing"],
+    layouts: Optional[dict[LayoutRole,
                            str]] = None
 
 
@@ -326,6 +342,22 @@ class MarkdownSettings(BaseModel):
 
     _bool = field_validator("raw_html", "strip_typed_numbers", mode="before")(
         classmethod(lambda cls, v: _to_bool(v)))
+
+
+class ImageSettings(BaseModel):
+    """``images:`` in course.yaml: raster images at print resolution (:mod:`coursepress.imageprep`).
+
+    ``dpi``: pixels per inch at an image's printed size (never upsampled); ``jpeg_quality``: libjpeg
+    quality (30–95) of images stored as photos; ``original``: embed every image as loaded (also written
+    ``images: original``).
+    """
+
+    model_config = _FROZEN
+    dpi: int = Field(default=200, ge=72, le=1200)
+    jpeg_quality: int = Field(default=85, ge=30, le=95)
+    original: bool = False
+
+    _bool = field_validator("original", mode="before")(classmethod(lambda cls, v: _to_bool(v)))
 
 
 class FontSettings(BaseModel):
@@ -387,6 +419,11 @@ class CourseMeta(BaseModel):
     markdown: MarkdownSettings = MarkdownSettings()
     fonts: FontSettings = FontSettings()
     limits: LimitSettings = LimitSettings()
+    images: Union[Literal["original"], ImageSettings] = ImageSettings()
+
+    def image_settings(self) -> ImageSettings:
+        """``images:`` as :class:`ImageSettings` (``images: original`` is ``ImageSettings(original=True)``)."""
+        return self.images if isinstance(self.images, ImageSettings) else ImageSettings(original=True)
 
     @field_validator("date", mode="before")
     @classmethod

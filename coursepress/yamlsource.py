@@ -198,9 +198,9 @@ def load_yaml(text: str, file: str, line_offset: int = 0, max_depth: int = LIMIT
                            f"{exc.problem_mark.line + 1 + line_offset}: {problem})")
                 hint = "close the quoted text with the same quote mark on this line"
                 mark = _Mark(*quote)
-        line = mark.line + 1 + line_offset if mark else 0
+        row = mark.line + 1 + line_offset if mark else 0
         column = mark.column + 1 if mark else 0
-        raise ContentError(SourcePos(file, line, column), f"YAML syntax error: {problem}", hint) from None
+        raise ContentError(SourcePos(file, row, column), f"YAML syntax error: {problem}", hint) from None
     except YAMLError as exc:
         raise ContentError(SourcePos(file, 1 + line_offset), f"YAML error: {exc}", "fix the YAML syntax") from None
     if node is None:

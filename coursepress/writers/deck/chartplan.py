@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ... import model as m
 from ...charts import series
@@ -44,7 +44,8 @@ AXIS_TITLES = {"parameters": "参数量（亿，对数坐标）", "context": "�
 TITLES = {"parameters": "{n} 个模型的参数规模", "context": "{n} 个模型的上下文长度",
           "timeline": "{n} 个模型的发布时间线（{first}–{last}）", "family": "{family}系列的演进：{n} 个模型（{first}–{last}）"}
 FIELD_NAMES = {"parameters": "参数量", "context": "上下文长度", "timeline": "发布时间", "family": "发布时间"}
-FIELDS = {"parameters": "parameters_b", "context": "context_k", "timeline": "release", "family": "release"}
+FIELDS: dict[str, Literal["parameters_b", "context_k", "release"]] = {
+    "parameters": "parameters_b", "context": "context_k", "timeline": "release", "family": "release"}
 EXCEL_EPOCH = dt.date(1899, 12, 30)   # serial 0 of the 1900 date system (ECMA-376 Part 1 §18.17.4.1)
 LABEL_GAP_PT = 8.0                     # marker radius plus the label's offset from it
 PLOT_INSET_PT = 60.0                   # chart frame width the plot area does not use (axis labels, padding)
@@ -147,7 +148,7 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
         elif bars:
             labels.append(mark + (format_params(value) if block.chart == "parameters" else format_context(value)))
         else:
-            labels.append(mark + model.release.iso)
+            labels.append(mark + (model.release.iso if model.release else ""))
     missing = [mo.name for mo, v in pairs if v is None]
     notes = (Para((Run(caption),)), Para((Run(block.alt),))) + tuple(estimates)
     if missing:
@@ -170,8 +171,9 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
                           tuple(SourcePos(DATA_FILE, mo.line) for mo in models), number_format=FORMATS[block.chart])
     else:
         xs = [serial(mo.release) for mo in models]
-        start = dt.date(min(mo.release.year for mo in models), 1, 1)
-        stop = dt.date(max(mo.release.year for mo in models) + 1, 1, 1)
+        years = [mo.release.year for mo in models if mo.release]     # series("timeline") keeps dated models only
+        start = dt.date(min(years), 1, 1)
+        stop = dt.date(max(years) + 1, 1, 1)
         low, high = float((start - EXCEL_EPOCH).days), float((stop - EXCEL_EPOCH).days)
         plot_w = width_pt - PLOT_INSET_PT
         size = max(MIN_SIZE_PT, size_pt)

@@ -82,6 +82,7 @@ def _axis_text(axis, plan: ChartPlan, fonts, rotation: str = "") -> None:
         axis._element.remove(old)
     tx = _text_props(plan.size_pt, fonts, rotation)
     anchor = next((axis._element.find(qn(t)) for t in ("c:crossAx",) if axis._element.find(qn(t)) is not None), None)
+    assert anchor is not None, "a python-pptx value axis always has c:crossAx"
     anchor.addprevious(tx)
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ... import model as m
 from ...charts import series
 from ...errors import ContentError, SourcePos
 from ...numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
 from ...fonts import font_dirs
+from ...imageprep import EMU_PER_PT, prepared_image
 from . import chartplan
 from .svgpicture import png_fallback
 from .blocks import runs_of
@@ -33,7 +34,6 @@ ROW_SLACK_PT = 2.0
 # Sans CJK SC; where Calibri is missing viewers substitute wider faces (Noto Sans digits are 15 %,
 # DejaVu Sans 28 % wider), so unbreakable Latin units (dates, numbers) get this much room.
 LATIN_SCALE = 1.3
-EMU_PER_PT = 12700
 ESTIMATE_CAPTION = "≈ 为估计值，来源见讲者备注"
 FIELD_NAMES = {"parameters": "参数量", "context": "上下文长度", "release": "发布时间"}
 DATA_FILE = "content/data/models.yaml"
@@ -196,6 +196,7 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
                                f"({header_h + height:.0f} pt > {limit:.0f} pt)", "shorten the row's cells")
     width_emu = [int(w * EMU_PER_PT) for w in widths]
     width_emu[-1] = frame.width_emu - sum(width_emu[:-1])
+    assert chunks is not None          # None only when a row is too tall alone, raised above
     slides = []
     for index, chunk in enumerate(chunks):
         table = TablePlan(tuple(tuple(c) for c in header), tuple(tuple(tuple(c) for c in rows[i]) for i in chunk),
@@ -259,7 +260,9 @@ def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: 
     """The one slide of a chart (:mod:`.chartplan`); ``title`` (the section's) is replaced by what it shows."""
     caption = _caption("图", block.number, block.caption)
     pairs = series(block.models, block.chart if block.chart in ("parameters", "context") else "timeline")
-    field = {"parameters": "parameters_b", "context": "context_k"}.get(block.chart, "release")
+    fields: dict[str, Literal["parameters_b", "context_k", "release"]] = {"parameters": "parameters_b",
+                                                                          "context": "context_k"}
+    field = fields.get(block.chart, "release")
     if any(model.estimated.get(field) for model, _ in pairs):
         caption += "（" + ESTIMATE_CAPTION + "）"
     return chartplan.chart_slides(planner, block, section_notes, caption, data_size_pt(planner, "Chart", "chart"),
@@ -268,8 +271,9 @@ def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: 
 
 # ---------------------------------------------------------------- figures
 def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
-    """A figure as a picture scaled into the Chart layout's chart frame, aspect kept, alt text set; an SVG
-    is placed as SVG with a PNG rendering for viewers without SVG support (:mod:`.svgpicture`).
+    """A figure as a picture scaled into the Chart layout's chart frame, aspect kept, alt text set; a raster
+    image at print resolution for that frame (:func:`coursepress.imageprep.prepared_image`), an SVG
+    placed as SVG with a PNG rendering for viewers without SVG support (:mod:`.svgpicture`).
 
     Raises:
         ContentError: an SVG image resvg cannot render.
@@ -289,7 +293,8 @@ def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes
     left = frame.left_emu + (frame.width_emu - width) // 2
     top = frame.top_emu + (frame.height_emu - height) // 2
     name = f"图 {block.number}" if block.number else "图片"
-    picture = PicturePlan(image.data, image.ext, block.alt, name, left, top, width, height, fallback)
+    shown = prepared_image(image, width / EMU_PER_PT, height / EMU_PER_PT, planner.course.meta.image_settings())
+    picture = PicturePlan(shown.data, shown.ext, block.alt, name, left, top, width, height, fallback)
     caption = _caption("图", block.number, block.caption) or block.alt
     notes = (Para((Run(f"{name}：{block.alt}"),)),) + section_notes
     return [_data_slide(planner, "Chart", title, 0, block.pos, caption, notes,

@@ -48,6 +48,7 @@ class Fitter:
     def formula_box_pt(self, frame: Frame, para: Para, size_pt: float = 0.0) -> tuple[float, float]:
         """(width, height) in pt of the formula of ``para`` at the level's size, scaled down to the frame width."""
         size = size_pt or para.size_pt or frame.level(para.level).size_pt
+        assert para.formula is not None, "formula_box_pt of a paragraph without a formula"
         width_em, height_em = self.formula_em(para.formula.tex)
         scale = min(1.0, frame.text_width_pt / max(width_em * size, 1e-6))
         return width_em * size * scale, height_em * size * scale

@@ -64,7 +64,7 @@ def _xfrm(parent, tag: str, formula: Formula) -> None:
 def _nv(parent, tag: str, shape_id: int, name: str, descr: str, kind: str):
     nv = etree.SubElement(parent, tag)
     etree.SubElement(nv, qn("p:cNvPr"), id=str(shape_id), name=name, descr=descr)
-    etree.SubElement(nv, qn(kind), **({"txBox": "1"} if kind == "p:cNvSpPr" else {}))
+    etree.SubElement(nv, qn(kind), {"txBox": "1"} if kind == "p:cNvSpPr" else {})
     etree.SubElement(nv, qn("p:nvPr"))
     return nv
 

@@ -41,7 +41,7 @@ class Formula:
     """
 
     tex: str
-    pos: SourcePos
+    pos: Optional[SourcePos]      # None: a formula without a known source line
     inline: bool = False
     left_emu: int = 0
     top_emu: int = 0

@@ -249,5 +249,6 @@ class Planner:
             return table_slides(self, block, title, section_notes)
         if isinstance(block, m.Chart):
             return chart_slides(self, block, title, section_notes)
+        assert isinstance(block, m.Figure), f"no slide kind for {type(block).__name__}"
         return figure_slides(self, block, title, section_notes)
 

@@ -17,6 +17,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import replace
+from collections.abc import Mapping
 from typing import Optional
 
 from lxml import etree
@@ -27,6 +28,7 @@ from pptx.util import Emu, Pt
 
 from ...code import CodeTheme
 from ...errors import ContentError
+from ...schema import LayoutRole
 from .builds import add_steps
 from .chartxml import add_chart
 from .codeshapes import add_code_panels, code_spacing, colour_run, spacing
@@ -198,11 +200,12 @@ def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = 
         first._p.remove(child)
     for i, (para, start) in enumerate(zip(paras, _starts(paras))):
         paragraph = first if i == 0 else text_frame.add_paragraph()
-        if para.formula is not None:
+        formula = para.formula
+        if formula is not None:
             if notes:     # notes hold text only: the lecturer reads the formula's TeX
-                para = replace(para, runs=(Run(para.formula.tex),), formula=None)
+                para = replace(para, runs=(Run(formula.tex),), formula=None)
             else:
-                spacer(paragraph, para.formula, para.size_pt, para.before_pt)
+                spacer(paragraph, formula, para.size_pt, para.before_pt)
                 continue
         if para.bullet == "number" and not 1 <= start <= 32767:
             para = replace(para, runs=(Run(f"{para.number}. "),) + tuple(para.runs), bullet="literal")
@@ -333,7 +336,7 @@ def _copy_footer(slide, footers: list, footer: str, number: int, fonts: Fonts) -
 
 # ---------------------------------------------------------------- deck
 def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
-           mapping: Optional[dict[str, str]] = None, formula_art: Optional[FormulaArt] = None) -> tuple[bytes, int]:
+           mapping: Optional[Mapping[LayoutRole, str]] = None, formula_art: Optional[FormulaArt] = None) -> tuple[bytes, int]:
     """Build the deck of ``plan`` on the reference deck; returns (PPTX bytes, slide count).
 
     ``mapping``: course.yaml ``deck.layouts`` (see :func:`coursepress.writers.deck.layouts.resolve`).
@@ -373,16 +376,16 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
                 add_steps(slide, ph, [i for i, para in enumerate(paras) if para.step])
                 if name != "Title" and slide_plan.code_boxes and fonts.code is not None:
                     add_code_panels(slide, ph, slide_plan.code_boxes, fonts.code)
-                for count, para in enumerate((p for p in paras if p.formula is not None), 1):
-                    add_formula(slide, para.formula, formula_art, count)
+                for count, formula in enumerate((p.formula for p in paras if p.formula is not None), 1):
+                    add_formula(slide, formula, formula_art, count)
             else:
                 _take_box(ph)   # an empty placeholder would show its prompt while editing
         for name, paras in texts.items():
             frame = layout_frames.get(name)
             if paras and name not in placeholders and frame is not None and frame.virtual:
                 write_text(text_box(slide, frame).text_frame, paras, fonts, levels=frame)
-                for count, para in enumerate((p for p in paras if p.formula is not None), 1):
-                    add_formula(slide, para.formula, formula_art, count)
+                for count, formula in enumerate((p.formula for p in paras if p.formula is not None), 1):
+                    add_formula(slide, formula, formula_art, count)
         if slide_plan.footer:
             _copy_footer(slide, choice.footers, plan.footer, number, fonts)
         write_text(slide.notes_slide.notes_text_frame, slide_plan.notes, fonts, notes=True)

@@ -16,6 +16,7 @@ import copy
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Optional
 
 from pptx import Presentation
@@ -25,6 +26,7 @@ from ...limits import DEFAULTS, Limits, check_bytes
 from ...model import Course
 from ...resources import project_path, resolve_path
 from ...templating import search_path
+from ...schema import LayoutRole
 from .layouts import FOOTER_TYPES, SLOTS, ph_type, resolve
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -142,7 +144,7 @@ def open_reference(path: Path, limits: Limits = DEFAULTS):
                          "--reference / deck.reference to use the built-in deck") from None
 
 
-def check(prs, path: Path, mapping: Optional[dict[str, str]] = None) -> list[str]:
+def check(prs, path: Path, mapping: Optional[Mapping[LayoutRole, str]] = None) -> list[str]:
     """Find every slide role's layout in the reference deck at ``path`` (see :mod:`.layouts`).
 
     Returns:
@@ -155,7 +157,7 @@ def check(prs, path: Path, mapping: Optional[dict[str, str]] = None) -> list[str
     return resolve(prs, mapping, path)[1]
 
 
-def geometry(prs, mapping: Optional[dict[str, str]] = None, path: object = "reference deck",
+def geometry(prs, mapping: Optional[Mapping[LayoutRole, str]] = None, path: object = "reference deck",
              choices: Optional[dict] = None) -> Geometry:
     """Read the slide size and the frame of every placeholder role of every slide role.
 
@@ -303,7 +305,7 @@ def _insets(elements: list) -> tuple[int, int, int, int]:
             if body is not None and body.get(attr) is not None:
                 out[i] = int(body.get(attr))
                 break
-    return tuple(out)
+    return out[0], out[1], out[2], out[3]
 
 
 def load_reference(course: Course, override: Optional[Path]):

@@ -50,8 +50,10 @@ def theme_fonts(prs) -> tuple[str, str]:
     master = prs.slide_masters[0]
     theme = etree.fromstring(master.part.part_related_by(RT.THEME).blob)
     minor = theme.find(f".//{A}fontScheme/{A}minorFont")
-    latin = minor.find(f"{A}latin").get("typeface") if minor is not None else ""
-    east = minor.find(f"{A}ea").get("typeface") if minor is not None else ""
+    latin_el = minor.find(f"{A}latin") if minor is not None else None
+    east_el = minor.find(f"{A}ea") if minor is not None else None
+    latin = latin_el.get("typeface", "") if latin_el is not None else ""
+    east = east_el.get("typeface", "") if east_el is not None else ""
     return latin or DEFAULT_FONTS[0], east or DEFAULT_FONTS[1]
 
 
