@@ -38,6 +38,7 @@ _FLOATS = ("figure", "table")
 _CONTAINERS = ("html", "body", "main", "section", "article")
 _MOVABLE = ("p", "ul", "ol", "blockquote", "pre", "div", "dl", "aside")     # what a figure may move past
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_SUBHEADS = ("h3", "h4", "h5", "h6")          # h2 is a part's head (handout: level 1 → h2)
 
 
 @dataclass
@@ -156,25 +157,25 @@ def _laid_heights(pages: list, start: int) -> dict:
     return heights
 
 
-def _plan_move(hole: Hole, layout: _Layout, places: dict) -> Optional[tuple[Any, int, int]]:
-    """(parent box, from index, to index) that fills ``hole``, or None when no move can."""
-    if hole.element not in places:
-        return None
-    parent, index = places[hole.element]
-    heights = _laid_heights(layout.pages, hole.page + 1)
-    need = hole.gap_px - HOLE_LINES * hole.line_px + 1
+def _forward(parent, index: int, heights: dict, need: float, past_heads: bool) -> Optional[int]:
+    """The sibling index after which the figure at ``index`` fills ``need`` px, or None."""
+    movable = _MOVABLE + (_SUBHEADS if past_heads else ())
     moved = 0.0
     for after in range(index + 1, len(parent.children)):
         sibling = parent.children[after]
-        if sibling.element_tag not in _MOVABLE or sibling.element not in heights:
-            break
+        if sibling.element_tag not in movable or sibling.element not in heights:
+            return None
         moved += heights[sibling.element]
         if moved >= need:
-            return parent, index, after          # the figure goes after sibling ``after``
-    # backward: to the top of the page with the hole, after the heads that open it, never past a heading
+            return after
+    return None
+
+
+def _backward(hole: Hole, layout: _Layout, places: dict, parent, index: int, height: float) -> Optional[int]:
+    """The index before which the figure fits at the top of the page with the hole (after the heads that
+    open it, never past a heading, figure or table), or None."""
     page = layout.pages[hole.page]
     before = {b.element for b in _flow_blocks(layout.pages[hole.page - 1])} if hole.page else set()
-    figure_height = heights.get(hole.element, 0.0)
     for block in _flow_blocks(page):
         if block.element in before:
             continue                             # continued from the page before
@@ -186,10 +187,34 @@ def _plan_move(hole: Hole, layout: _Layout, places: dict) -> Optional[tuple[Any,
         between = parent.children[target:index]
         if any(box.element_tag in _HEADINGS or box.element_tag in _FLOATS for box in between):
             return None
-        if figure_height <= _text_bottom(page) - block.position_y:
-            return parent, index, target
-        return None
+        return target if height <= _text_bottom(page) - block.position_y else None
     return None
+
+
+def _plan_move(hole: Hole, layout: _Layout, places: dict) -> Optional[tuple[Any, int, int]]:
+    """(parent box, from index, to index) that fills ``hole``, or None when no move can.
+
+    In order of preference: forward past the paragraphs, lists and code of its own section; back to
+    the top of its page; forward past subsection heads too (as LaTeX floats drift). Never past a
+    part's head (a new part starts a page), another figure or table (their numbers stay in order).
+    """
+    if hole.element not in places:
+        return None
+    parent, index = places[hole.element]
+    heights = _laid_heights(layout.pages, hole.page + 1)
+    # best, enough text to run over onto the next page (with "almost enough", paragraph spacing, orphans
+    # and widows leave a hole of their own); else enough to leave less than the allowed hole, with room
+    # to spare for that spacing
+    need = hole.gap_px + 1
+    for enough in (need, hole.gap_px - (HOLE_LINES - 0.5) * hole.line_px):
+        after = _forward(parent, index, heights, enough, past_heads=False)
+        if after is not None:
+            return parent, index, after
+    target = _backward(hole, layout, places, parent, index, heights.get(hole.element, 0.0))
+    if target is not None:
+        return parent, index, target
+    after = _forward(parent, index, heights, need, past_heads=True)
+    return (parent, index, after) if after is not None else None
 
 
 @contextlib.contextmanager
@@ -314,7 +339,7 @@ def render_flowing(engine, html: str):
             candidate = Document([Page(page) for page in pages], best.metadata, best.url_fetcher,
                                  best.font_config, best.color_profiles, best.output_intent)
             candidate._html = getattr(best, "_html", None)
-            if len(find_holes(capture["pages"])) >= len(holes):
+            if sum(h.gap_px for h in find_holes(capture["pages"])) >= sum(h.gap_px for h in holes):
                 break
             best = candidate
     except Exception:      # noqa: BLE001 - an internal surprise keeps the first layout (today's output)
