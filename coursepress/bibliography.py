@@ -25,7 +25,7 @@ from typing import Any, Optional
 
 from . import model as m
 from .errors import ContentError, Problems, SourcePos
-from .markdown import is_cjk
+from .cjk import is_wide
 from .resources import read_project_file, resolve_path
 
 DEFAULT_STYLE = "gb-t-7714-2015-numeric"
@@ -146,7 +146,7 @@ def bilingual(text: str, item: dict) -> str:
     else:
         names = " ".join(str(n.get("family", "")) + str(n.get("given", "")) + str(n.get("literal", ""))
                          for n in item.get("author", []) if isinstance(n, dict) and n.get("family") != "等")
-        chinese = any(is_cjk(ch) for ch in names + str(item.get("title", "")))
+        chinese = any(is_wide(ch) for ch in names + str(item.get("title", "")))
     if chinese:
         return text
     return re.sub(r",\s*等(?=[.,])", ", et al", text, count=1)
@@ -250,7 +250,7 @@ def _authors(text: str) -> list[dict]:
         text = text[:more.start()]
     names = []
     for name in filter(None, (n.strip() for n in re.split(r"\s*(?:[,，、;；]|\band\b)\s*", text))):
-        if any(is_cjk(ch) for ch in name) or " " not in name:
+        if any(is_wide(ch) for ch in name) or " " not in name:
             names.append({"family": name})
         else:
             given, family = name.rsplit(" ", 1)

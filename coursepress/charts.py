@@ -10,11 +10,11 @@ the same :func:`series` values instead.
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Sequence
 from typing import Literal, overload
 from dataclasses import dataclass, field
 
+from .cjk import columns
 from .numbers import ESTIMATE_MARK, format_context, format_params
 from .schema import Model
 
@@ -186,7 +186,7 @@ def text_width(text: str, size: float) -> float:
     def em(c: str) -> float:
         if c in ADVANCES:
             return ADVANCES[c] / 1000
-        return 1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6
+        return 1.0 if columns(c) == 2 else 0.6
     return 1.02 * size * sum(em(c) for c in text)
 
 

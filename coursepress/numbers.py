@@ -73,6 +73,11 @@ def estimate_note(model: Model, column: str) -> str:
     return model.estimated.get(key, "") if key else ""
 
 
+def note_mark(index: int) -> str:
+    """The mark of the ``index``-th (0-based) estimate note of a table: a–z, then 27, 28 … (the number)."""
+    return chr(ord("a") + index) if index < 26 else str(index + 1)
+
+
 def column_title(column: str) -> str:
     """Chinese column heading for a model-table column."""
     return {

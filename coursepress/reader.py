@@ -31,7 +31,8 @@ from .schema import CourseMeta, FrontMatter, ModelData
 from .validation import validate
 from .yamlsource import load_yaml
 
-CONTAINERS = {"note", "tip", "warning", "notes", "slides", "handout", "incremental"}
+CONTAINERS = {"note", "tip", "warning", "notes", "slides", "handout", "incremental", "columns", "column"}
+PAUSE = ". . ."   # a paragraph of its own: the deck waits for a click (Pandoc's and Quarto's pause)
 # Nesting limits: deeper structures are refused with a message rather than
 # dropped (markdown-it) or overflowing the recursion of the writers. Lists,
 # quotes and ::: blocks count one level each (inline limit: inlines.py).
@@ -69,6 +70,7 @@ class LectureReader:
         self.footnote_refs: list[m.FootnoteRef] = []
         self._numbers: dict[int | tuple[int, int], tuple[str, str]] = {}   # token index (, picture) → (number, id)
         self.course_ok = course_ok
+        self._in_columns = 0                            # depth of ":::: columns" blocks being read
         self.citer = Citer(self.bib.entries, problems if course_ok else Problems(problems.strict),
                            bool(meta.bibliography))
         self.inline = InlineReader(md, problems, self.pos, self.labels, self.footnotes, self.footnote_refs, self.citer)
@@ -247,6 +249,8 @@ class LectureReader:
                                         lambda message, hint: self.problems.warn(at, message, hint))
                 depth = self._depths.get(self._index(tok), int(tok.tag[1]))
                 out.append(m.Heading(depth, number, ident, tuple(children), self.pos(tok)))
+            elif kind == "paragraph_open" and tokens[i + 1].content.strip() == PAUSE:
+                out.append(m.Only("pause", (), self.pos(tok)))
             elif kind == "paragraph_open":
                 out.extend(self._paragraph(tokens[i + 1], tok))
             elif kind in ("bullet_list_open", "ordered_list_open"):
@@ -395,13 +399,27 @@ class LectureReader:
             self.problems.error(self.pos(heading), f"a heading inside '::: {name}' (opened on line {pos.line})",
                                 "close the ::: block before the heading")
             return None
-        inner = tuple(self._blocks(tokens, i + 1, close))
+        if name == "column" and not self._in_columns:
+            self.problems.error(pos, "a '::: column' block outside ':::: columns'",
+                                "put the two '::: column' blocks inside a ':::: columns' block (four colons)")
+            return None
+        self._in_columns += name == "columns"
+        try:
+            inner = tuple(self._blocks(tokens, i + 1, close))
+        finally:
+            self._in_columns -= name == "columns"
         if not inner:
             self.problems.error(pos, f"'::: {name}' block is empty", "write its content or remove it")
             return None
         if name == "notes":
             return m.Notes(inner, pos)
-        if name in ("slides", "handout", "incremental"):   # incremental: every output, revealed step by step in the deck
+        if name == "columns" and (len(inner) != 2 or not all(isinstance(b, m.Only) and b.target == "column"
+                                                               for b in inner)):
+            self.problems.error(pos, f"':::: columns' holds {len(inner)} block(s); it takes exactly two "
+                                "'::: column' blocks and nothing else (the two-column slide layout)",
+                                "write ':::: columns', then '::: column' … ':::' twice, then '::::'")
+            return None
+        if name in ("slides", "handout", "incremental", "columns", "column"):   # incremental: every output, revealed step by step in the deck
             return m.Only(name, inner, pos)
         return m.Admonition(name, title.strip(), inner, pos)
 

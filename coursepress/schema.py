@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .cjk import is_wide
 from .limits import DEFAULTS as LIMITS, Limits
 
 
@@ -47,7 +47,7 @@ def join_lines(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     out = lines[0] if lines else ""
     for line in lines[1:]:
-        wide = unicodedata.east_asian_width(out[-1]) in "WF" and unicodedata.east_asian_width(line[0]) in "WF"
+        wide = is_wide(out[-1]) and is_wide(line[0])
         out += ("" if wide else " ") + line
     return out
 
@@ -311,6 +311,15 @@ class DeckSettings(BaseModel):
                            str]] = None
 
 
+class NotesSettings(BaseModel):
+    """The slides-with-notes handout (``build.py notes``): ``layout`` notes (each slide above its speaker
+    notes), 3up (three slides a page, ruled lines beside each) or 6up (six slides a page);
+    ``--layout`` on the command line overrides it."""
+
+    model_config = _FROZEN
+    layout: Literal["notes", "3up", "6up"] = "notes"
+
+
 class PosterSettings(BaseModel):
     """Poster defaults: ISO A size and orientation; the poster's own ``title`` and ``subtitle``
     (None: the language catalogue's default title, and no subtitle)."""
@@ -414,6 +423,7 @@ class CourseMeta(BaseModel):
     handout: HandoutSettings = HandoutSettings()
     deck: DeckSettings = DeckSettings()
     poster: PosterSettings = PosterSettings()
+    notes: NotesSettings = NotesSettings()
     # What ``build.py all`` (and ``watch``) builds; a single command (pdf, pptx, poster) builds that one anyway.
     outputs: tuple[Literal["pdf", "pptx", "poster", "book"], ...] = Field(default=("pdf", "pptx", "poster"), min_length=1)
     markdown: MarkdownSettings = MarkdownSettings()

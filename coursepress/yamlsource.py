@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any, Optional
 
@@ -22,6 +21,7 @@ from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from .cjk import is_wide
 from .errors import ContentError, SourcePos
 from .hygiene import check_text, check_value
 from .limits import DEFAULTS as LIMITS, over
@@ -86,8 +86,7 @@ def _unfold(value: str) -> str:
     out = parts[0]
     for part in parts[1:]:
         rest = part[1:] if part.startswith(" ") else part
-        wide = bool(out) and bool(rest) and unicodedata.east_asian_width(out[-1]) in "WF" \
-            and unicodedata.east_asian_width(rest[0]) in "WF"
+        wide = bool(out) and bool(rest) and is_wide(out[-1]) and is_wide(rest[0])
         out += ("" if wide else " ") + rest
     return out.replace("\a", "")
 
