@@ -318,6 +318,7 @@ def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes
     name = f"图 {block.number}" if block.number else "图片"
     shown = prepared_image(image, width / EMU_PER_PT, height / EMU_PER_PT, planner.course.meta.image_settings())
     picture = PicturePlan(shown.data, shown.ext, block.alt, name, left, top, width, height, fallback)
-    caption = _caption("图", block.number, block.caption) or block.alt
+    # as the handout: "图 n" and the caption, or the alt text where the figure has no caption
+    caption = _caption("图", block.number, block.caption) or _caption("图", block.number, (m.Text(block.alt),))
     notes = (Para((Run(f"{name}：{block.alt}"),)),) + section_notes
     return [_data_slide(planner, place, title, 0, block.pos, caption, notes, kind="picture", picture=picture)]
