@@ -27,7 +27,7 @@ def watch(args, run_once) -> int:
     from .cli import _report as report
     from .errors import BuildError, ContentError, ContentErrors
 
-    kinds = ["pdf", "pptx", "poster", "book"]     # those course.yaml's outputs: lists
+    kinds = ["pdf", "pptx", "poster", "book", "html"]     # those course.yaml's outputs: lists
     root = args.project.resolve()
     paths = [str(p) for p in (root / "content", root / "templates", root / "assets") if p.exists()]
 

@@ -49,6 +49,7 @@ REGISTRY = {
     "pptx": "coursepress.writers.deck.writer",
     "poster": "coursepress.writers.poster.writer",
     "book": "coursepress.writers.book",
+    "html": "coursepress.writers.html.writer",
 }
 
 
@@ -59,6 +60,7 @@ PRELOADS = {
     "pptx": "coursepress.writers.deck.writer",
     "poster": "coursepress.writers.pdfengine",
     "book": "coursepress.writers.pdfengine",
+    "html": "coursepress.writers.html.writer",
 }
 
 

@@ -110,7 +110,8 @@ def lecture_texts(course: m.Course, lecture: m.Lecture) -> list[tuple[str, Sourc
 def page_context(course: m.Course, problems: Problems, renderer: MathRenderer | None = None) -> dict:
     """What every handout-like page template receives (the handout and the course book): the CSS, the
     ``handout`` settings, the build date and the helpers the block macros call (``math`` draws the
-    formulas with ``renderer``, a new one with the per-user cache when None)."""
+    formulas with ``renderer``, a new one with the per-user cache when None; ``image_src`` gives a
+    figure's ``src``; ``web`` is False: the blocks are laid out for paper, see blocks.html.j2)."""
     faces = shipped_faces(course.root)
     stacks = font_stacks(course, faces, problems)
     env = environment(course.root)
@@ -120,7 +121,13 @@ def page_context(course: m.Course, problems: Problems, renderer: MathRenderer | 
         page_size=hs.page_size, orientation=hs.orientation, handout=hs, code_theme=theme, **stacks)
     return dict(css=css, build_date=build_date(course), handout=hs, table_notes=table_notes, make_chart=make_chart,
                 width_class=width_class, code_lines=code_lines, page_segments=page_segments, code_theme=theme,
-                math=HandoutMath(renderer or MathRenderer(), course.root))
+                math=HandoutMath(renderer or MathRenderer(), course.root), web=False, image_src=image_data_uri)
+
+
+def image_data_uri(image) -> str:
+    """What a page printed to PDF puts in ``<img src>``: the image itself as a ``data:`` URI (the HTML
+    handout, :mod:`coursepress.writers.html`, links a copied file instead)."""
+    return image.data_uri()
 
 
 def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:
