@@ -18,7 +18,7 @@ from ..errors import ContentError, Problems, SourcePos
 from ..fonts import check_coverage, shipped_faces
 from ..imageprep import ImagePreparer
 from ..mathrender import Drawing, MathRenderer
-from ..numbers import estimate_note
+from ..numbers import estimate_note, note_mark
 from ..output import atomic_write
 from ..templating import autospace_html, environment
 from . import BuildSettings, Output
@@ -63,7 +63,7 @@ def table_notes(models: tuple, columns: tuple[str, ...]) -> TableNotes:
             note = estimate_note(model, column)
             if note:
                 text = f"{model.name}：{note}"
-                key = chr(ord("a") + len(items)) if len(items) < 26 else str(len(items) + 1)
+                key = note_mark(len(items))
                 items.append((key, text))
                 marks[(model.name, column)] = key
     return TableNotes(marks, items)
