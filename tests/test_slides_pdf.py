@@ -362,3 +362,26 @@ def test_c19_long_title_and_bullets_stay_in_their_frames(case_project, tmp_path)
     assert len(page_texts(pdf)) >= 4
     outside = _outside_frames(root, pdf)
     assert not outside, outside[:10]
+
+
+def test_agenda_entries_link_to_their_slides(built):
+    """Each agenda entry naming a later slide links to it (a named destination on that slide's page);
+    every section slide is reachable from the agenda."""
+    prs = _deck(built["pptx"])
+    titles = [_title(s) for s in prs.slides]
+    layouts = [s.slide_layout.name for s in prs.slides]
+    reader = pypdf.PdfReader(str(built["slides"]))
+    destinations = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
+    agenda = titles.index("目录")
+    agenda_text = norm(page_texts(built["slides"])[agenda])
+    targets = []
+    for annot in reader.pages[agenda].get("/Annots") or []:
+        a = annot.get_object()
+        name = str(a.get("/Dest") or (a.get("/A") or {}).get("/D") or "")
+        if name in destinations:
+            targets.append(destinations[name])
+    assert targets
+    for page in targets:
+        assert page > agenda and norm(titles[page]) in agenda_text, titles[page]
+    sections = [i for i, layout in enumerate(layouts) if layout == "Section"]
+    assert sections and set(sections) <= set(targets)
