@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Optional, Union
 
 from .errors import SourcePos
+from .messages import Messages, default_messages
 from .resources import ImageData
 from .schema import CourseMeta, Model, ModelData, FrontMatter
 
@@ -356,13 +357,18 @@ class Lecture:
 
 @dataclass(frozen=True)
 class Course:
-    """The loaded course: metadata, lectures in order and the model data."""
+    """The loaded course: metadata, lectures in order and the model data.
+
+    ``words`` is the message catalogue of ``meta.language`` (:mod:`coursepress.messages`):
+    every word an output prints that the author did not write.
+    """
 
     meta: CourseMeta
     lectures: tuple[Lecture, ...]
     data: ModelData
     root: Path
     sources: tuple[Path, ...] = field(default=())
+    words: Messages = field(default_factory=default_messages)
 
     def lecture(self, name: str) -> Optional[Lecture]:
         return next((lec for lec in self.lectures if lec.name == name), None)

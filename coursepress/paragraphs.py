@@ -102,7 +102,7 @@ def make_figure(reader: "LectureReader", src: str, alt: str, title: str, numbers
     number, ident = numbers
     alt = " ".join(alt.split())
     if not alt:
-        fallback = title.strip() or PurePosixPath(src.split("?")[0]).stem or "图片"
+        fallback = title.strip() or PurePosixPath(src.split("?")[0]).stem or reader.words("numbering.picture")
         reader.problems.warn(pos, f"image '{src[:60]}' has no alt text; '{fallback}' describes it for now",
                              "describe the image: ![what it shows](path)")
         alt = fallback

@@ -23,6 +23,7 @@ from ruamel.yaml import YAML
 from conftest import CASES, REPO, run_build
 from coursepress.writers.deck.measure import measurer_for
 from coursepress.writers.deck.reference import geometry
+from coursepress.messages import default_messages
 from coursepress.numbers import format_params
 
 NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
@@ -290,7 +291,7 @@ def test_native_table_and_chart_equal_yaml(make_project, tmp_path):
     for row, model in zip(rows[1:], models):
         value = model["parameters_b"]
         estimated = "parameters_b" in (model.get("estimated") or {})
-        assert row[params].replace("\u00a0", " ") == ("≈" if estimated else "") + format_params(value)   # NBSP keeps the unit
+        assert row[params].replace("\u00a0", " ") == ("≈" if estimated else "") + format_params(value, default_messages())   # NBSP keeps the unit
     chart_slide = next(s for s in prs.slides if s.slide_layout.name == "Chart")
     shape = next(sh for sh in chart_slide.shapes if sh.has_chart)
     chart = shape.chart

@@ -18,10 +18,11 @@ from ...charts import series
 from ...errors import ContentError, SourcePos
 from ...numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
 from ...fonts import font_dirs
+from ...messages import Messages
 from . import chartplan
 from .svgpicture import png_fallback
 from .blocks import runs_of
-from .nodes import CONTINUED, Para, PicturePlan, Run, SlidePlan, TablePlan
+from .nodes import Para, PicturePlan, Run, SlidePlan, TablePlan
 
 if TYPE_CHECKING:
     from .plan import Planner
@@ -34,15 +35,15 @@ ROW_SLACK_PT = 2.0
 # DejaVu Sans 28 % wider), so unbreakable Latin units (dates, numbers) get this much room.
 LATIN_SCALE = 1.3
 EMU_PER_PT = 12700
-ESTIMATE_CAPTION = "≈ 为估计值，来源见讲者备注"
-FIELD_NAMES = {"parameters": "参数量", "context": "上下文长度", "release": "发布时间"}
 DATA_FILE = "content/data/models.yaml"
 
 
-def _caption(label: str, number: int, caption) -> str:
-    """"表 2　caption"; empty when the block has no caption text (a bare number says nothing on a slide)."""
+def _caption(words: Messages, label: str, number: int, caption) -> str:
+    """The slide caption: ``deck.caption`` with the block's ``label`` (``numbering.table`` or
+    ``numbering.figure``), "表 2　caption"; empty when the block has no caption text (a bare number says
+    nothing on a slide)."""
     text = m.plain_text(caption)
-    return f"{label} {number}　{text}" if number and text else text
+    return words("deck.caption", label=words(label, n=number), text=text) if number and text else text
 
 
 def _fit_caption(planner: "Planner", layout: str, caption: str, pos: SourcePos) -> tuple[tuple[Para, ...], bool]:
@@ -81,13 +82,15 @@ def data_size_pt(planner: "Planner", layout: str, kind: str) -> float:
 
 
 def _data_slide(planner: "Planner", layout: str, title: str, index: int, pos: SourcePos, caption: str,
-                notes: tuple[Para, ...], **data) -> SlidePlan:
-    shown = title + (CONTINUED if index else "")
+                notes: tuple[Para, ...], own_caption: str = "", **data) -> SlidePlan:
+    """One data slide; a ``caption`` too long for its placeholder is shortened, and the author's
+    ``own_caption`` text then goes to the notes unless they hold it already."""
+    shown = title + (planner.words("deck.continued") if index else "")
     caption_paras: tuple[Para, ...] = ()
     if caption:
         caption_paras, shortened = _fit_caption(planner, layout, caption, pos)
-        if shortened:     # the whole caption stays with the lecturer
-            notes = (Para((Run(f"图表说明：{caption}"),)),) + tuple(notes)
+        if shortened and own_caption and all(p.plain != own_caption for p in notes):
+            notes = (Para((Run(own_caption),)),) + tuple(notes)     # the whole caption stays with the lecturer
     return SlidePlan(data.pop("kind"), layout, (("Title", planner.fit.title(layout, shown, pos)),
                                                 ("Caption", caption_paras)), notes, pos, **data)
 
@@ -215,41 +218,48 @@ def model_table_slides(planner: "Planner", block: m.ModelTable, title: str,
     estimate notes and the cells of columns not shown go to the notes of the slide holding the row."""
     shown = slide_columns(block)
     hidden = [c for c in block.columns if c not in shown]
-    header = [[Run(column_title(c), bold=True)] for c in shown]
+    words = planner.words
+    header = [[Run(column_title(c, words), bold=True)] for c in shown]
     rows, positions, row_notes = [], [], []
     estimated = False
     for model in block.models:
         row, extra = [], []
         for column in shown:
             note = estimate_note(model, column)
-            text = keep_units(field_text(model, column))
+            text = keep_units(field_text(model, column, words))
             row.append([Run((ESTIMATE_MARK if note else "") + text, bold=column == "name")])
             if note:
                 estimated = True
-                extra.append(Para((Run(f"{model.name} {FIELD_NAMES.get(column, column)}：{note}"),), 0, "bullet"))
+                field = words(f"chart.field.{column}") if words.has(f"chart.field.{column}") else column
+                extra.append(Para((Run(words("deck.data_note", model=model.name, field=field, text=note)),), 0, "bullet"))
         for column in hidden:
-            text = field_text(model, column)
+            text = field_text(model, column, words)
             if text and text != MISSING:
-                extra.append(Para((Run(f"{model.name} {column_title(column)}：{text}"),), 0, "bullet",
+                extra.append(Para((Run(words("deck.data_note", model=model.name, field=column_title(column, words),
+                                             text=text)),), 0, "bullet",
                                   pos=SourcePos(DATA_FILE, model.line)))
         rows.append(row)
         positions.append(SourcePos(DATA_FILE, model.line))
         row_notes.append(tuple(extra))
-    caption = _caption("表", block.number, block.caption)
+    caption = _caption(words, "numbering.table", block.number, block.caption)
     if estimated:
-        caption += "（" + ESTIMATE_CAPTION + "）"
+        caption += words("deck.estimate")
     if not rows:
         raise ContentError(block.pos, "the model table selects no models", "check its :filter:")
-    return _table_slides(planner, header, rows, positions, title, caption, (Para((Run(caption),)),), block.pos,
-                         row_notes, section_notes)
+    own = m.plain_text(block.caption)
+    return _table_slides(planner, header, rows, positions, title, caption, (Para((Run(own),)),) if own else (),
+                         block.pos, row_notes, section_notes)
 
 
 def table_slides(planner: "Planner", block: m.Table, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
     """A Markdown table as native table slides (header repeated on a continuation slide)."""
-    header = [runs_of(c.children, bold=True) for c in block.header]
-    rows = [[[replace(r, text=keep_units(r.text)) for r in runs_of(c.children)] for c in row] for row in block.rows]
-    caption = _caption("表", block.number, block.caption)
-    notes = (Para((Run(caption),)),) if caption else ()
+    below = planner.below
+    header = [runs_of(c.children, bold=True, below=below) for c in block.header]
+    rows = [[[replace(r, text=keep_units(r.text)) for r in runs_of(c.children, below=below)] for c in row]
+            for row in block.rows]
+    caption = _caption(planner.words, "numbering.table", block.number, block.caption)
+    own = m.plain_text(block.caption)
+    notes = (Para((Run(own),)),) if own else ()
     return _table_slides(planner, header, rows, [block.pos] * len(rows), title, caption, notes, block.pos,
                          None, section_notes)
 
@@ -257,11 +267,11 @@ def table_slides(planner: "Planner", block: m.Table, title: str, section_notes: 
 # ---------------------------------------------------------------- charts
 def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
     """The one slide of a chart (:mod:`.chartplan`); ``title`` (the section's) is replaced by what it shows."""
-    caption = _caption("图", block.number, block.caption)
+    caption = _caption(planner.words, "numbering.figure", block.number, block.caption)
     pairs = series(block.models, block.chart if block.chart in ("parameters", "context") else "timeline")
     field = {"parameters": "parameters_b", "context": "context_k"}.get(block.chart, "release")
     if any(model.estimated.get(field) for model, _ in pairs):
-        caption += "（" + ESTIMATE_CAPTION + "）"
+        caption += planner.words("deck.estimate")
     return chartplan.chart_slides(planner, block, section_notes, caption, data_size_pt(planner, "Chart", "chart"),
                                   _data_slide)
 
@@ -288,9 +298,10 @@ def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes
     width, height = int(width_px * scale), int(height_px * scale)
     left = frame.left_emu + (frame.width_emu - width) // 2
     top = frame.top_emu + (frame.height_emu - height) // 2
-    name = f"图 {block.number}" if block.number else "图片"
+    words = planner.words
+    name = words("numbering.figure", n=block.number) if block.number else words("numbering.picture")
     picture = PicturePlan(image.data, image.ext, block.alt, name, left, top, width, height, fallback)
-    caption = _caption("图", block.number, block.caption) or block.alt
-    notes = (Para((Run(f"{name}：{block.alt}"),)),) + section_notes
-    return [_data_slide(planner, "Chart", title, 0, block.pos, caption, notes,
+    caption = _caption(words, "numbering.figure", block.number, block.caption) or block.alt
+    notes = (Para((Run(block.alt),)),) + section_notes      # the author's description of the picture
+    return [_data_slide(planner, "Chart", title, 0, block.pos, caption, notes, m.plain_text(block.caption),
                         kind="picture", picture=picture, data_frame="Chart")]

@@ -131,17 +131,16 @@ def formula_art(renderer=None) -> FormulaArt:
     return art
 
 
-def add_formula(slide, formula: Formula, art: FormulaArt | None, number: int) -> None:
+def add_formula(slide, formula: Formula, art: FormulaArt | None, name: str) -> None:
     """Append ``formula`` to ``slide`` as AlternateContent (OMML shape, picture fallback) at its box.
 
-    ``number`` counts the formulas of the slide (shape names 公式 1, 公式 2 …); ``art`` draws it
-    (:func:`formula_art` when None).
+    ``name`` is the shape's name (公式 1, 公式 2 … counted per slide: the plan's ``formula_name``);
+    ``art`` draws it (:func:`formula_art` when None).
     """
     omml, png = (art or formula_art())(formula)
     _part, rid = slide.part.get_or_add_image_part(io.BytesIO(png))
     tree = slide.shapes._spTree
     shape_id = max(int(x) for x in tree.xpath("//p:cNvPr/@id")) + 1
-    name = f"公式 {number}"
     alternate = etree.SubElement(tree, f"{{{MC_NS}}}AlternateContent", nsmap={"mc": MC_NS})
     choice = etree.SubElement(alternate, f"{{{MC_NS}}}Choice", Requires="a14", nsmap={"a14": A14_NS})
     choice.append(_math_shape(formula, omml, shape_id, name))

@@ -372,7 +372,7 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
                 if name != "Title" and slide_plan.code_boxes and fonts.code is not None:
                     add_code_panels(slide, ph, slide_plan.code_boxes, fonts.code)
                 for count, para in enumerate((p for p in paras if p.formula is not None), 1):
-                    add_formula(slide, para.formula, formula_art, count)
+                    add_formula(slide, para.formula, formula_art, plan.formula_name.format(n=count))
             else:
                 _take_box(ph)   # an empty placeholder would show its prompt while editing
         for name, paras in texts.items():
@@ -380,7 +380,7 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
             if paras and name not in placeholders and frame is not None and frame.virtual:
                 write_text(text_box(slide, frame).text_frame, paras, fonts, levels=frame)
                 for count, para in enumerate((p for p in paras if p.formula is not None), 1):
-                    add_formula(slide, para.formula, formula_art, count)
+                    add_formula(slide, para.formula, formula_art, plan.formula_name.format(n=count))
         if slide_plan.footer:
             _copy_footer(slide, choice.footers, plan.footer, number, fonts)
         write_text(slide.notes_slide.notes_text_frame, slide_plan.notes, fonts, notes=True)
