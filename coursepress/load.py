@@ -24,6 +24,7 @@ from .errors import ContentError, ContentErrors, Problems, SourcePos, internal_e
 from .hygiene import check_text, decode
 from .markdown import make_parser
 from .messages import Messages, default_messages, messages_for
+from .theme import default_theme, theme_for
 from .model import Course, Lecture
 from .reader import LectureReader
 from .limits import DEFAULTS as DEFAULT_LIMITS, Limits, check_bytes, over
@@ -308,6 +309,11 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
     except ContentError as exc:
         problems.errors.append(exc)
         words = default_messages()
+    try:
+        theme = theme_for(root)
+    except ContentError as exc:
+        problems.errors.append(exc)
+        theme = default_theme()
     md = make_parser(raw_html=meta.markdown.raw_html)
     lectures: list[Lecture] = []
     for path in paths:
@@ -322,4 +328,4 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
     problems.raise_if_any()
     lectures.sort(key=lambda lec: (lec.meta.order, lec.name))
     sources = tuple([content / "course.yaml"] + ([data_path] if data_path.exists() else []) + paths)
-    return Course(meta, tuple(lectures), data, root, sources, words), problems
+    return Course(meta, tuple(lectures), data, root, sources, words, theme), problems

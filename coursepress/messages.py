@@ -181,27 +181,47 @@ def _merge(base: dict[str, Any], extra: dict[str, Any], positions: dict[str, Sou
         base[key] = value
 
 
-@lru_cache(maxsize=16)
-def _load(root: Optional[Path], language: str, project_file: tuple) -> Messages:
+def layered(root: Optional[Path], relative: str, what: str, project_file: bool) -> dict[str, Any]:
+    """The tool's ``templates/<relative>`` YAML as a flat table of dotted keys, with the project's file of
+    the same name (read through the resource gate, when ``project_file``) put over it key by key.
+
+    Raises:
+        ContentError: the project's file is unreadable, not UTF-8 or not YAML, names a key the
+            tool's file lacks or gives a value of another kind (see :func:`_merge`).
+    """
     from .limits import DEFAULTS, check_bytes
     from .resources import read_project_file
 
-    name = catalogue_language(language)
-    tool = _tool_folder() / f"{name}.yaml"
-    table, _ = _read(tool, f"{FOLDER}/{name}.yaml", tool.read_text(encoding="utf-8"))
+    from .templating import TOOL_ROOT
+    tool = TOOL_ROOT / "templates" / relative
+    table, _ = _read(tool, relative, tool.read_text(encoding="utf-8"))
     if project_file and root is not None:
-        path = root / "templates" / FOLDER / f"{name}.yaml"
+        path = root / "templates" / relative
         file = path.relative_to(root).as_posix()
-        data = read_project_file(root, path, SourcePos(file), "message catalogue", DEFAULTS.bytes("data_mb"),
-                                 lambda size: check_bytes(SourcePos(file), "message catalogue", size, DEFAULTS,
-                                                          "data_mb"))
+        data = read_project_file(root, path, SourcePos(file), what, DEFAULTS.bytes("data_mb"),
+                                 lambda size: check_bytes(SourcePos(file), what, size, DEFAULTS, "data_mb"))
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            raise ContentError(SourcePos(file), "the message catalogue is not UTF-8 text",
-                               "save it as UTF-8") from None
+            raise ContentError(SourcePos(file), f"the {what} is not UTF-8 text", "save it as UTF-8") from None
         extra, positions = _read(path, file, text)
         _merge(table, extra, positions)
+    return table
+
+
+def stamp(root: Path, relative: str) -> tuple:
+    """What identifies the project's ``templates/<relative>`` for caching: (mtime, size), or () if absent."""
+    path = root / "templates" / relative
+    if path.exists() or path.is_symlink():
+        info = path.lstat()
+        return (info.st_mtime_ns, info.st_size)
+    return ()
+
+
+@lru_cache(maxsize=16)
+def _load(root: Optional[Path], language: str, project_file: tuple) -> Messages:
+    name = catalogue_language(language)
+    table = layered(root, f"{FOLDER}/{name}.yaml", "message catalogue", bool(project_file))
     return Messages(name, table, (str(root),) + project_file)
 
 
@@ -222,10 +242,4 @@ def messages_for(root: Path, language: str) -> Messages:
             unknown key, gives a list where a word is expected, or uses a
             ``{field}`` its message is not given.
     """
-    name = catalogue_language(language)
-    path = root / "templates" / FOLDER / f"{name}.yaml"
-    stamp: tuple = ()
-    if path.exists() or path.is_symlink():
-        info = path.lstat()
-        stamp = (info.st_mtime_ns, info.st_size)
-    return _load(root, language, stamp)
+    return _load(root, language, stamp(root, f"{FOLDER}/{catalogue_language(language)}.yaml"))

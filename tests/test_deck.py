@@ -304,7 +304,8 @@ def test_native_table_and_chart_equal_yaml(make_project, tmp_path):
     # in 亿 (10^8) like the handout and poster: parameters_b are billions, 1 billion = 10 亿
     assert values == pytest.approx({m["name"]: 10 * float(max(m["parameters_b"]) if isinstance(m["parameters_b"], list)
                                                           else m["parameters_b"]) for m in models})
-    assert "亿" in chart.value_axis.axis_title.text_frame.text
+    assert "亿" in chart.value_axis.tick_labels.number_format        # the axis labels name the unit
+    assert chart.value_axis.axis_title.text_frame.text == "参数量（对数坐标）"   # one title in every output
     assert chart.part.chart_workbook.xlsx_part is not None          # "Edit Data" has a workbook
     assert chart._chartSpace.find(".//c:valAx/c:scaling/c:logBase", NS) is not None
     assert shape._element.xpath("./p:nvGraphicFramePr/p:cNvPr/@descr")[0]  # alt text

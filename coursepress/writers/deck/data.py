@@ -288,7 +288,7 @@ def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes
     fallback = b""
     if image.ext == "svg":
         try:
-            fallback = png_fallback(image.data, font_dirs(planner.course.root))
+            fallback = png_fallback(image.data, font_dirs(planner.course.root), planner.course.theme)
         except ValueError as exc:
             raise ContentError(block.pos, f"SVG image '{image.origin[:60]}' cannot be rendered for the slide ({exc})",
                                "check the SVG opens in a browser, or export it as PNG") from None

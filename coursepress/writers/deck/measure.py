@@ -26,9 +26,8 @@ from typing import Optional
 from ...cachedir import cache_folder, read_private, write_private
 from ...errors import BuildError
 from ...fonts import shipped_faces
+from ...theme import Theme, theme_for
 
-MEASURE_FAMILY = "Noto Sans CJK SC"
-MONO_FAMILY = "DejaVu Sans Mono"   # the shipped code face (the handout's default mono stack starts with it)
 CACHE_VERSION = 1
 PT_PER_EMU = 1 / 12700
 # Reserve a little width for differences between our greedy breaker and the viewer's.
@@ -207,19 +206,22 @@ def _units(segments: list[tuple[str, bool]], measurer: Measurer, size_pt: float)
     return [(u[0], u[1], u[2]) for u in units]
 
 
-def measurer_for(root: Path) -> Measurer:
-    """The measurer for the project at ``root``, using its shipped Noto Sans CJK SC faces.
+def measurer_for(root: Path, theme: Optional[Theme] = None) -> Measurer:
+    """The measurer for the project at ``root``, using its shipped faces of the theme's ``sans`` family
+    (Noto Sans CJK SC) and, for code, ``mono`` (DejaVu Sans Mono); ``theme`` defaults to the project's.
 
     Raises:
         BuildError: the shipped fonts lack the family (nothing could be measured).
+        ContentError: the project's theme file is broken (see :func:`coursepress.theme.theme_for`).
     """
+    theme = theme if theme is not None else theme_for(root)
     faces = [(face.path, face.weight) for face in shipped_faces(root)
-             if face.family == MEASURE_FAMILY and not face.italic]
+             if face.family == theme.sans and not face.italic]
     regular = next((p for p, w in faces if w < 600), None)
     bold = next((p for p, w in faces if w >= 600), regular)
     if regular is None or bold is None:
-        raise BuildError(f"the deck measures text with '{MEASURE_FAMILY}', but no such font is shipped in assets/fonts; "
-                         "add NotoSansCJKsc-Regular.otf and -Bold.otf")
-    mono = next((face.path for face in shipped_faces(root) if face.family == MONO_FAMILY and not face.italic), None)
+        raise BuildError(f"the deck measures text with '{theme.sans}', but no such font is shipped in assets/fonts; "
+                         "add its Regular and Bold faces")
+    mono = next((face.path for face in shipped_faces(root) if face.family == theme.mono and not face.italic), None)
     return Measurer(_load(regular, regular.stat().st_mtime), _load(bold, bold.stat().st_mtime),
                     _load(mono, mono.stat().st_mtime) if mono is not None else None)
