@@ -167,7 +167,9 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
     meant (C26: ``contex_length`` → did you mean 'context_k'?) unless ``columns:``
     declares it; a file that declares ``columns:`` must declare every extra
     column, while in a file without ``columns:`` a key unlike any field (``license``,
-    ``version``) is an extra text column. A shown field that other
+    ``version``) is an extra text column with a warning at its first use (an error under
+    ``--strict``) saying how to declare it: cases C27 and C28 keep such columns, so they
+    cannot be refused outright, and they are never kept silently. A shown field that other
     models give but one leaves out is a warning (write ``field: null`` when
     unknown). Every problem of the file is reported, not only the first.
     """
@@ -179,6 +181,7 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
     declared = {c for c in columns if isinstance(c, str)} if isinstance(columns, list) else set()
     given = {key for entry in models if isinstance(entry, dict) for key in entry}
     seen: dict[str, int] = {}
+    undeclared_told: set[str] = set()
     prepared = []
     for index, entry in enumerate(models):
         if not isinstance(entry, dict):
@@ -197,6 +200,11 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
                 problems.error(pos, f"unknown field '{key}' in model {label!r}", hint)
                 entry.pop(key)
                 continue
+            if key not in declared and key not in undeclared_told:
+                undeclared_told.add(key)
+                problems.warn(pos, f"'{key}' is not a field of a model, so it is kept as an extra column "
+                              f"'{key}'", f"declare it at the top of the file (columns: [{key}]) if it is one; "
+                              f"the known fields are {', '.join(known)}")
             raw = entry.pop(key)
             if isinstance(raw, (list, dict)):
                 problems.error(pos, f"extra column '{key}' must be a single value", "write it as text")

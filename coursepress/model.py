@@ -113,6 +113,20 @@ class Math:
 
 
 @dataclass(frozen=True)
+class Styled:
+    """Text an author marked with HTML (``markdown.raw_html`` on): ``style`` is ``"sup"``
+    (superscript), ``"sub"`` (subscript), ``"u"`` (underlined) or ``"kbd"`` (a key name, set in
+    the monospace face); the tag names of HTML, which the handout writes back as they are."""
+
+    style: str
+    children: tuple["Inline", ...]
+    kind: str = "styled"
+
+
+STYLED_TAGS = ("sup", "sub", "u", "kbd")
+
+
+@dataclass(frozen=True)
 class BibEntry:
     """A formatted bibliography entry a lecture cites: ``number`` in citation order (1-based),
     ``ident`` the anchor (``ref-KEY``), ``text`` the entry in the course's citation style (plain
@@ -125,7 +139,7 @@ class BibEntry:
     url: Optional[str] = None
 
 
-Inline = Union[Text, Strong, Emph, Strike, Code, Link, XRef, FootnoteRef, Break, RawHtml, Math]
+Inline = Union[Text, Strong, Emph, Strike, Code, Link, XRef, FootnoteRef, Break, RawHtml, Math, Styled]
 
 # ---------------------------------------------------------------- blocks
 

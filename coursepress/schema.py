@@ -328,6 +328,22 @@ class MarkdownSettings(BaseModel):
         classmethod(lambda cls, v: _to_bool(v)))
 
 
+class ImageSettings(BaseModel):
+    """``images:`` in course.yaml: raster images at print resolution (:mod:`coursepress.imageprep`).
+
+    ``dpi``: pixels per inch at an image's printed size (never upsampled); ``jpeg_quality``: libjpeg
+    quality (30–95) of images stored as photos; ``original``: embed every image as loaded (also written
+    ``images: original``).
+    """
+
+    model_config = _FROZEN
+    dpi: int = Field(default=200, ge=72, le=1200)
+    jpeg_quality: int = Field(default=85, ge=30, le=95)
+    original: bool = False
+
+    _bool = field_validator("original", mode="before")(classmethod(lambda cls, v: _to_bool(v)))
+
+
 class FontSettings(BaseModel):
     """Font families to use first; each must be shipped under ``assets/fonts``."""
 
@@ -387,6 +403,11 @@ class CourseMeta(BaseModel):
     markdown: MarkdownSettings = MarkdownSettings()
     fonts: FontSettings = FontSettings()
     limits: LimitSettings = LimitSettings()
+    images: Union[Literal["original"], ImageSettings] = ImageSettings()
+
+    def image_settings(self) -> ImageSettings:
+        """``images:`` as :class:`ImageSettings` (``images: original`` is ``ImageSettings(original=True)``)."""
+        return self.images if isinstance(self.images, ImageSettings) else ImageSettings(original=True)
 
     @field_validator("date", mode="before")
     @classmethod

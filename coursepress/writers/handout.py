@@ -17,6 +17,7 @@ from ..charts import make_chart
 from ..code import code_lines, code_theme, page_segments
 from ..errors import ContentError, Problems, SourcePos
 from ..fonts import check_coverage, shipped_faces
+from ..imageprep import ImagePreparer
 from ..mathrender import Drawing, MathRenderer
 from ..messages import Messages
 from ..numbers import estimate_note
@@ -109,10 +110,13 @@ def lecture_texts(course: m.Course, lecture: m.Lecture) -> list[tuple[str, Sourc
     return texts
 
 
-def page_context(course: m.Course, problems: Problems, renderer: MathRenderer | None = None) -> dict:
+def page_context(course: m.Course, problems: Problems, renderer: MathRenderer | None = None,
+                 pictures: ImagePreparer | None = None) -> dict:
     """What every handout-like page template receives (the handout and the course book): the CSS, the
     ``handout`` settings, the build date and the helpers the block macros call (``math`` draws the
-    formulas with ``renderer``, a new one with the per-user cache when None)."""
+    formulas with ``renderer``, a new one with the per-user cache when None; ``print_image(image,
+    width_pt)`` gives a figure's image at print resolution through ``pictures``, a new
+    :class:`~coursepress.imageprep.ImagePreparer` when None)."""
     faces = shipped_faces(course.root)
     stacks = font_stacks(course, faces, problems)
     env = environment(course.root, course.words)
@@ -123,7 +127,8 @@ def page_context(course: m.Course, problems: Problems, renderer: MathRenderer | 
     return dict(css=css, build_date=build_date(course), handout=hs, table_notes=partial(table_notes, words=course.words),
                 make_chart=partial(make_chart, words=course.words),
                 width_class=width_class, code_lines=code_lines, page_segments=page_segments, code_theme=theme,
-                math=HandoutMath(renderer or MathRenderer(), course.root))
+                math=HandoutMath(renderer or MathRenderer(), course.root),
+                print_image=(pictures or ImagePreparer(course.meta.image_settings())).prepare)
 
 
 def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:
@@ -132,11 +137,12 @@ def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:
 
 
 def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, problems: Problems,
-                renderer: MathRenderer | None = None) -> str:
+                renderer: MathRenderer | None = None, pictures: ImagePreparer | None = None) -> str:
     """Render the handout HTML of ``lecture`` (also used by tests to inspect escaping); ``renderer`` draws
-    its formulas (see :func:`page_context`)."""
+    its formulas, ``pictures`` prepares its images (see :func:`page_context`)."""
     html = environment(course.root, course.words).get_template("handout/handout.html.j2").render(
-        course=course, lecture=lecture, **lecture_strings(course, lecture), **page_context(course, problems, renderer))
+        course=course, lecture=lecture, **lecture_strings(course, lecture),
+        **page_context(course, problems, renderer, pictures))
     return autospace_html(html)
 
 
@@ -151,8 +157,9 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
     faces = shipped_faces(course.root)
     check_coverage(lecture_texts(course, lecture), faces, problems)
     renderer = MathRenderer()
+    pictures = ImagePreparer(course.meta.image_settings())
     try:
-        html = render_html(course, lecture, settings, problems, renderer)
+        html = render_html(course, lecture, settings, problems, renderer, pictures)
     except ContentError as exc:
         problems.errors.append(exc)
     problems.raise_if_any()
@@ -168,4 +175,6 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
     summary = f"{len(document.pages)} pages"
     if settings.verbose and (renderer.rendered or renderer.cached):     # -v: shows the formula cache at work
         summary += f", formulas: {renderer.rendered} rendered, {renderer.cached} from cache"
+    if settings.verbose and pictures.summary():
+        summary += ", " + pictures.summary()
     return Output(path, summary, [str(w) for w in problems.warnings])

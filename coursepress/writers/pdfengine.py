@@ -167,6 +167,10 @@ class PdfEngine:
         self.root = course.root
         self.base_url = str(course.root) + "/"
         self.fetcher = make_url_fetcher([course.root, TOOL_ROOT / "assets", TOOL_ROOT / "templates"])
+        images = course.meta.image_settings()
+        # After layout, WeasyPrint resamples a raster image still above this resolution at its placed size
+        # (one narrower than the widest box the writer prepared it for: a figure in a list, an A5 page).
+        self._dpi = None if images.original else images.dpi
 
     def close(self) -> None:
         """Remove the folder WeasyPrint keeps for ``@font-face`` fonts, if a template used any.
@@ -186,7 +190,7 @@ class PdfEngine:
         """
         with step(f"laying out the {self.what}'s pages (WeasyPrint)"):
             document = self._html(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-                font_config=self._fonts)
+                font_config=self._fonts, dpi=self._dpi)
         if self.fetcher.refused:
             raise ContentErrors([ContentError(_asked_where(self.root, url), f"the {self.what} asks for '{url}', "
                                               "which is outside the project or not a local file",

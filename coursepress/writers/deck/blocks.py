@@ -25,7 +25,8 @@ def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = Fa
     """Flatten inlines into runs, merging neighbours with the same formatting.
 
     A footnote call is its number raised (the handout's mark; :func:`footnote_notes`
-    puts the text in the notes); raw HTML is left out; soft breaks
+    puts the text in the notes); ``<sup>``, ``<sub>``, ``<u>`` and ``<kbd>`` are raised,
+    lowered, underlined and monospace runs; other raw HTML is left out; soft breaks
     join lines (Chinese text has no spaces between lines); hard breaks become
     ``"\\n"`` in the run text, written as ``a:br`` (C37).
     Inline formulas become runs with sub/superscripts (:mod:`.mathruns`); one that
@@ -70,11 +71,28 @@ def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = Fa
         elif isinstance(node, m.Strike):
             for run in runs_of(node.children, bold, italic, True, href, displaced, below):
                 add(run)
+        elif isinstance(node, m.Styled):
+            for run in runs_of(node.children, bold, italic, strike, href, displaced):
+                add(_styled(run, node.style))
         elif isinstance(node, m.Link):
             target = node.href if node.href.startswith(_LINKABLE) else href
             for run in runs_of(node.children, bold, italic, strike, target, displaced, below):
                 add(run)
     return out
+
+
+# DrawingML a:rPr/@baseline of HTML <sup>/<sub> (thousandths of a percent; PowerPoint's own
+# superscript and subscript buttons write these values).
+_STYLED_BASELINE = {"sup": 30000, "sub": -25000}
+
+
+def _styled(run: Run, style: str) -> Run:
+    """``run`` formatted as HTML ``style`` marks it: raised, lowered, underlined or in the monospace face (kbd)."""
+    if style in _STYLED_BASELINE:
+        return replace(run, baseline=_STYLED_BASELINE[style])
+    if style == "u":
+        return replace(run, underline=True)
+    return replace(run, code=True)
 
 
 def _placed(paras: list[Para], block) -> list[Para]:

@@ -18,6 +18,7 @@ from ...charts import series
 from ...errors import ContentError, SourcePos
 from ...numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
 from ...fonts import font_dirs
+from ...imageprep import EMU_PER_PT, prepared_image
 from ...messages import Messages
 from . import chartplan
 from .svgpicture import png_fallback
@@ -278,8 +279,9 @@ def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: 
 
 # ---------------------------------------------------------------- figures
 def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
-    """A figure as a picture scaled into the Chart layout's chart frame, aspect kept, alt text set; an SVG
-    is placed as SVG with a PNG rendering for viewers without SVG support (:mod:`.svgpicture`).
+    """A figure as a picture scaled into the Chart layout's chart frame, aspect kept, alt text set; a raster
+    image at print resolution for that frame (:func:`coursepress.imageprep.prepared_image`), an SVG
+    placed as SVG with a PNG rendering for viewers without SVG support (:mod:`.svgpicture`).
 
     Raises:
         ContentError: an SVG image resvg cannot render.
@@ -300,7 +302,8 @@ def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes
     top = frame.top_emu + (frame.height_emu - height) // 2
     words = planner.words
     name = words("numbering.figure", n=block.number) if block.number else words("numbering.picture")
-    picture = PicturePlan(image.data, image.ext, block.alt, name, left, top, width, height, fallback)
+    shown = prepared_image(image, width / EMU_PER_PT, height / EMU_PER_PT, planner.course.meta.image_settings())
+    picture = PicturePlan(shown.data, shown.ext, block.alt, name, left, top, width, height, fallback)
     caption = _caption(words, "numbering.figure", block.number, block.caption) or block.alt
     notes = (Para((Run(block.alt),)),) + section_notes      # the author's description of the picture
     return [_data_slide(planner, "Chart", title, 0, block.pos, caption, notes, m.plain_text(block.caption),

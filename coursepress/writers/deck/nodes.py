@@ -14,7 +14,7 @@ class Run:
     ``code`` sets it in the monospace face, ``category`` is its highlight colour category
     (:mod:`coursepress.code`, "" for plain); a ``"\\n"`` in ``text`` is a hard line break (``a:br``);
     ``baseline`` the DrawingML baseline offset (thousandths of a percent: 30000 superscript,
-    −25000 subscript, 0 on the line)."""
+    −25000 subscript, 0 on the line); ``underline`` a single underline (``a:rPr/@u="sng"``)."""
 
     text: str
     bold: bool = False
@@ -24,6 +24,7 @@ class Run:
     href: str = ""
     category: str = ""
     baseline: int = 0
+    underline: bool = False
 
 
 @dataclass(frozen=True)

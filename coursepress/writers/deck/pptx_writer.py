@@ -126,6 +126,8 @@ def _write_runs(paragraph, para: Para, fonts: Fonts) -> None:
                     rpr.set("i", "1")
                 if run_plan.strike:
                     rpr.set("strike", "sngStrike")
+                if run_plan.underline:
+                    rpr.set("u", "sng")
                 if run_plan.category in colours:
                     colour_run(rpr, colours[run_plan.category])
                 fonts.apply(rpr, text, face, run_plan.code)
