@@ -243,3 +243,15 @@ def messages_for(root: Path, language: str) -> Messages:
             ``{field}`` its message is not given.
     """
     return _load(root, language, stamp(root, f"{FOLDER}/{catalogue_language(language)}.yaml"))
+
+
+@lru_cache(maxsize=1)
+def layout_names() -> dict[str, tuple[str, ...]]:
+    """Role → the layout names a reference deck's layouts go by (PowerPoint's, WPS's, LibreOffice's, in
+    English and Simplified Chinese), from the tool's ``templates/deck/layout-names.yaml``."""
+    from .templating import TOOL_ROOT
+    from .yamlsource import load_yaml
+
+    path = TOOL_ROOT / "templates" / "deck" / "layout-names.yaml"
+    doc = load_yaml(path.read_text(encoding="utf-8"), "templates/deck/layout-names.yaml")
+    return {str(role): tuple(str(n) for n in names) for role, names in doc.value.items()}

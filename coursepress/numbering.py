@@ -16,7 +16,7 @@ from .pictures import block_pictures, img_attrs, inline_pictures
 
 ID_SUFFIX = re.compile(r"\s*\{#([A-Za-z][\w:-]*)\}\s*$")
 # "Table: …", "表：…" or Pandoc's ": …" before a table caption
-CAPTION_PREFIX = re.compile(r"^(?:(?:Table|表)\s*[:：]|:(?=\s))\s*")
+CAPTION_PREFIX = re.compile(r"^(?:(?:Table|\u8868)\s*[:\uff1a]|:(?=\s))\s*")   # 表：
 EQUATION_NUMBER = "({})"
 
 
@@ -195,9 +195,9 @@ def table_caption(tokens: list[Token], i: int) -> tuple[Optional[Token], str]:
 
 # A number typed at the start of a heading: "1.1 ", "2. ", "3、", "一、", "（二）", "第一章", "Chapter 3".
 TYPED_NUMBER = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十百零〇两\d]+(?:部分|[章节讲部篇课回])|[一二三四五六七八九十]+[、．.]"
-    r"|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)+\.?(?!\d)|\d+[.、．)](?!\d)"
-    r"|\d+\s+(?=[^\d\s年月日号个种位%])|(?:Chapter|Section|Part)\s+\d+[.:]?)\s*")
+    r"^\s*(?:\u7b2c[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341\u767e\u96f6\u3007\u4e24\d]+(?:\u90e8\u5206|[\u7ae0\u8282\u8bb2\u90e8\u7bc7\u8bfe\u56de])|[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341]+[\u3001\uff0e.]"   # 第一二三四五六七八九十百零〇两部分章节讲篇课回、．
+    r"|[\uff08(][\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341\d]+[)\uff09]|\d+(?:\.\d+)+\.?(?!\d)|\d+[.\u3001\uff0e)](?!\d)"   # （一二三四五六七八九十）、．
+    r"|\d+\s+(?=[^\d\s\u5e74\u6708\u65e5\u53f7\u4e2a\u79cd\u4f4d%])|(?:Chapter|Section|Part)\s+\d+[.:]?)\s*")   # 年月日号个种位
 
 
 def typed_number(children: list, strip: bool, warn: Callable[[str, str], None]) -> list:

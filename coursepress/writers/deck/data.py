@@ -153,7 +153,7 @@ LONG_COLUMNS = ("highlights", "notes", "url", "modalities")   # prose columns: t
 SLIDE_COLUMNS_MAX = 5
 
 
-_NUMBER_UNIT = re.compile(r"(\d)\s+(?=[亿万千百KMBT%年月日个])")
+_NUMBER_UNIT = re.compile(r"(\d)\s+(?=[\u4ebf\u4e07\u5343\u767eKMBT%\u5e74\u6708\u65e5\u4e2a])")   # 亿万千百年月日个
 
 
 def keep_units(text: str) -> str:

@@ -23,8 +23,8 @@ from .nodes import Para, Run
 
 MAX_LINES = 2
 MAX_BULLETS = 6
-SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*|(?<=[.!?])\s+")
-CLAUSE_END = re.compile(r"[，；：,;:]")
+SENTENCE_END = re.compile(r"[\u3002\uff01\uff1f!?]+[”’\u300d\u300f\uff09)]*|(?<=[.!?])\s+")   # 。！？」』）
+CLAUSE_END = re.compile(r"[\uff0c\uff1b\uff1a,;:]")   # ，；：
 
 
 @dataclass(frozen=True)
@@ -95,8 +95,8 @@ class Summariser:
         whole = Para(_strip(runs), level, bullet, number, pos=pos)
         head, tail = split_runs(runs, len("".join(r.text for r in runs)) if item else lead(runs))
         shown, cut = self.shorten(list(_strip(head)), level)
-        if not item and shown and shown[-1].text.endswith(("：", ":")):
-            shown = shown[:-1] + (replace(shown[-1], text=shown[-1].text.rstrip("：:")),)
+        if not item and shown and shown[-1].text.endswith(("\uff1a", ":")):   # ：
+            shown = shown[:-1] + (replace(shown[-1], text=shown[-1].text.rstrip("\uff1a:")),)   # ：
         para = Para(shown, level, bullet, number, pos=pos)
         if cut:
             return Point(para, (replace(whole, level=0, bullet="none", number=0),))

@@ -178,7 +178,7 @@ def split_columns(groups: tuple[Group, ...], count: int) -> list[list[Group]]:
 FRACTIONS = {True: {"a": 62.0, "b": 38.0}, False: {"a": 56.0, "b": 44.0}}
 COLUMN_GAP_REM = 2.0
 
-_NUMBER_UNIT = re.compile(r"(≈?\d[\d.,]*) ?(万亿|亿|百万|万|倍|K)|\d{4}-\d{2}(?:-\d{2})?|\d+ 年 \d+ 月 \d+ 日")
+_NUMBER_UNIT = re.compile(r"(≈?\d[\d.,]*) ?(\u4e07\u4ebf|\u4ebf|\u767e\u4e07|\u4e07|\u500d|K)|\d{4}-\d{2}(?:-\d{2})?|\d+ \u5e74 \d+ \u6708 \d+ \u65e5")   # 万亿百倍年月日
 
 
 def nobreak(text) -> Markup:
