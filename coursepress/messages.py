@@ -106,15 +106,15 @@ class Messages:
         return number + (self("numbering.part_gap") if number.endswith(self.part_suffix) else gap) + text
 
 
-def _flatten(value: Any, prefix: str, out: dict[str, Any], keys: dict[str, tuple]) -> None:
+def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> None:
+    """Nested mappings → ``out[dotted.key] = value``."""
     if isinstance(value, dict):
         for k, v in value.items():
-            path = f"{prefix}.{k}" if prefix else str(k)
+            key = f"{prefix}.{k}" if prefix else str(k)
             if isinstance(v, dict):
-                _flatten(v, path, out, keys)
+                _flatten(v, key, out)
             else:
-                out[path] = v
-                keys[path] = (prefix, k)
+                out[key] = v
 
 
 def _tool_folder() -> Path:
@@ -131,21 +131,17 @@ def catalogue_language(language: str) -> str:
     return DEFAULT_LANGUAGE
 
 
-def _read(path: Path, file: str, text: str) -> tuple[dict[str, Any], dict[str, SourcePos]]:
+def _read(file: str, text: str) -> tuple[dict[str, Any], dict[str, SourcePos]]:
+    """The YAML ``text`` of ``file`` as (dotted key → value, dotted key → position)."""
     from .yamlsource import load_yaml
 
     doc = load_yaml(text, file)
     if not isinstance(doc.value, dict):
-        raise ContentError(doc.pos(()), "a message catalogue must be a mapping of keys to words",
-                           "copy the tool's templates/locale file and change the words you need")
+        raise ContentError(doc.pos(()), f"{file} must be a mapping of keys to values",
+                           "copy the tool's file and keep only the keys you change")
     flat: dict[str, Any] = {}
-    keys: dict[str, tuple] = {}
-    _flatten(doc.value, "", flat, keys)
-    positions = {}
-    for key in flat:
-        path = tuple(key.split("."))
-        positions[key] = doc.pos(path)
-    return flat, positions
+    _flatten(doc.value, "", flat)
+    return flat, {key: doc.pos(tuple(key.split("."))) for key in flat}
 
 
 def _fields(text: str) -> set[str]:
@@ -194,7 +190,7 @@ def layered(root: Optional[Path], relative: str, what: str, project_file: bool) 
 
     from .templating import TOOL_ROOT
     tool = TOOL_ROOT / "templates" / relative
-    table, _ = _read(tool, relative, tool.read_text(encoding="utf-8"))
+    table, _ = _read(relative, tool.read_text(encoding="utf-8"))
     if project_file and root is not None:
         path = root / "templates" / relative
         file = path.relative_to(root).as_posix()
@@ -204,7 +200,7 @@ def layered(root: Optional[Path], relative: str, what: str, project_file: bool) 
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             raise ContentError(SourcePos(file), f"the {what} is not UTF-8 text", "save it as UTF-8") from None
-        extra, positions = _read(path, file, text)
+        extra, positions = _read(file, text)
         _merge(table, extra, positions)
     return table
 
