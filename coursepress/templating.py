@@ -116,7 +116,7 @@ def environment(root: Path, words: Optional[Messages] = None) -> Environment:
     from functools import partial
 
     from . import numbers       # the data layer (pydantic) only when templates are rendered
-    from .markdown import is_cjk
+    from .cjk import is_wide
     from .messages import default_messages
 
     words = words if words is not None else default_messages()
@@ -125,5 +125,5 @@ def environment(root: Path, words: Optional[Messages] = None) -> Environment:
     env.filters["css_content"] = css_content
     env.globals.update(field_text=partial(numbers.field_text, words=words), estimate_note=numbers.estimate_note,
                        column_title=partial(numbers.column_title, words=words), ESTIMATE_MARK=numbers.ESTIMATE_MARK,
-                       MISSING=numbers.MISSING, is_cjk=is_cjk, t=words)
+                       MISSING=numbers.MISSING, is_cjk=is_wide, t=words)
     return env

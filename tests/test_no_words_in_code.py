@@ -82,16 +82,10 @@ def problems(path: Path, families: set[str], shown: str = "") -> list[str]:
     return found
 
 
-# c10c's one CJK class table (coursepress/cjk.py) replaces the punctuation sets of these two modules; until
-# it lands they are the only Python that holds CJK characters (punctuation classes: code, not words).
-PENDING = {"coursepress/cjkspacing.py", "coursepress/writers/deck/measure.py"}
-
-
 def test_no_words_colours_or_fonts_in_python() -> None:
     families = _families()
     found = [problem for path in sorted(PACKAGE.rglob("*.py")) if path.relative_to(PACKAGE).as_posix() not in EXEMPT
-             for problem in problems(path, families)
-             if not (problem.split(":")[0] in PENDING and "Han" in problem)]
+             for problem in problems(path, families)]
     assert not found, "words or looks in Python (move them to templates/locale or templates/theme.yaml):\n" + \
         "\n".join(found)
 

@@ -20,7 +20,7 @@ from ..fonts import check_coverage, shipped_faces
 from ..imageprep import ImagePreparer
 from ..mathrender import Drawing, MathRenderer
 from ..messages import Messages
-from ..numbers import estimate_note
+from ..numbers import estimate_note, note_mark
 from ..output import atomic_write
 from ..templating import autospace_html, environment
 from . import BuildSettings, Output
@@ -65,7 +65,7 @@ def table_notes(models: tuple, columns: tuple[str, ...], words: Messages) -> Tab
             note = estimate_note(model, column)
             if note:
                 text = words("handout.estimate_note", model=model.name, text=note)
-                key = chr(ord("a") + len(items)) if len(items) < 26 else str(len(items) + 1)
+                key = note_mark(len(items))
                 items.append((key, text))
                 marks[(model.name, column)] = key
     return TableNotes(marks, items)

@@ -72,7 +72,7 @@ def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = Fa
             for run in runs_of(node.children, bold, italic, True, href, displaced, below):
                 add(run)
         elif isinstance(node, m.Styled):
-            for run in runs_of(node.children, bold, italic, strike, href, displaced):
+            for run in runs_of(node.children, bold, italic, strike, href, displaced, below):
                 add(_styled(run, node.style))
         elif isinstance(node, m.Link):
             target = node.href if node.href.startswith(_LINKABLE) else href
@@ -106,9 +106,22 @@ def paras_of(blocks, level: int = 0, below: str = "") -> list[Para]:
     each with the source position of the block it comes from; ``below`` stands where an inline
     formula was that text cannot express (see :func:`runs_of`)."""
     out: list[Para] = []
+    pause = False
     for block in blocks:
-        out.extend(_placed(_block_paras(block, level, below), block))
+        if is_pause(block):     # ". . .": the next paragraph starts a click
+            pause = True
+            continue
+        paras = _placed(_block_paras(block, level, below), block)
+        if pause and paras:
+            paras[0] = replace(paras[0], pause=True)
+            pause = False
+        out.extend(paras)
     return out
+
+
+def is_pause(block) -> bool:
+    """Whether ``block`` is a ``. . .`` pause (:class:`coursepress.model.Only` with target "pause")."""
+    return isinstance(block, m.Only) and block.target == "pause"
 
 
 def displaced_paras(displaced: list, pos, level: int = 0) -> list[Para]:
@@ -187,7 +200,8 @@ def prose_notes(blocks, include_visible: bool, below: str = "") -> tuple[Para, .
     for block in blocks:
         if isinstance(block, m.Only) and block.target == "handout":
             out.extend(paras_of(block.blocks, below=below))
-        elif include_visible and isinstance(block, (m.Paragraph, m.ListBlock, m.BlockQuote, m.Admonition, m.MathBlock)):
+        elif include_visible and (isinstance(block, (m.Paragraph, m.ListBlock, m.BlockQuote, m.Admonition, m.MathBlock))
+                                  or (isinstance(block, m.Only) and block.target in ("incremental", "columns"))):
             out.extend(paras_of([block], below=below))
     return tuple(p for p in out if p.plain.strip() or p.formula is not None)
 

@@ -5,7 +5,7 @@ Rules (issue 13, item 2):
 - One slide per chart, never continued: every model the directive selects is a
   category, in the handout's order (:func:`coursepress.charts.series`); a
   model without the value keeps its place, its name marked
-  :data:`UNKNOWN` and no column (C20).
+  ``chart.unknown`` (未公开) and no column (C20).
 - parameters/context: a column chart on a log axis; names and value labels
   turned a quarter so 28 models fit at ≥ 12 pt (:data:`MIN_SIZE_PT`). Value
   labels are the cell values through a number format (``General" 亿"``),
@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ... import model as m
 from ...charts import series
 from ...errors import ContentError, SourcePos
 from ...messages import Messages
 from ...numbers import ESTIMATE_MARK, format_context, format_params
+from ...units import EMU_PER_PT
 from .nodes import ChartPlan, Para, Run, SlidePlan
 
 if TYPE_CHECKING:
@@ -38,14 +39,26 @@ DATA_FILE = "content/data/models.yaml"
 MIN_SIZE_PT = 12.0
 # The words (axis titles, slide titles, units) are the catalogue's ``chart.*`` messages; the value
 # labels' number formats (ECMA-376 Part 1 §18.8.31; Excel syntax) are ``chart.parameters_format``
-# (values in 10^chart.parameters_exponent: 亿 for zh-CN, B for en) and ``chart.context_format`` (K tokens).
+# (values in 10^chart.parameters_exponent: 亿 for zh-CN, read as 万亿 from 10000 亿 on; B for en, T from
+# 1000 B on) and ``chart.context_format`` (K tokens).
 AXES = {"parameters": "parameters", "context": "context", "timeline": "release", "family": "release"}
 TITLES = ("parameters", "context", "timeline", "family")
-FIELDS = {"parameters": "parameters_b", "context": "context_k", "timeline": "release", "family": "release"}
+FIELDS: dict[str, Literal["parameters_b", "context_k", "release"]] = {
+    "parameters": "parameters_b", "context": "context_k", "timeline": "release", "family": "release"}
 EXCEL_EPOCH = dt.date(1899, 12, 30)   # serial 0 of the 1900 date system (ECMA-376 Part 1 §18.17.4.1)
 LABEL_GAP_PT = 8.0                     # marker radius plus the label's offset from it
 PLOT_INSET_PT = 60.0                   # chart frame width the plot area does not use (axis labels, padding)
 COLUMN_INSET_PT = 130.0                # the same for a column chart: value labels with units and the axis title
+
+
+def marked_format(code: str, mark: str) -> str:
+    """The number format ``code`` with the literal ``mark`` (e.g. "≈") before the number in each of its
+    sections (after a section's ``[condition]``)."""
+    out = []
+    for section in code.split(";"):
+        head = section[:section.index("]") + 1] if section.startswith("[") else ""
+        out.append(f'{head}"{mark}"{section[len(head):]}')
+    return ";".join(out)
 
 
 def serial(date) -> float:
@@ -117,8 +130,9 @@ def _title(block: m.Chart, models: list, words: Messages) -> str:
 
 
 def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, ...], caption: str,
-                 size_pt: float, data_slide) -> list[SlidePlan]:
-    """The one slide of ``block``: a :class:`ChartPlan` fitted to the Chart frame.
+                 size_pt: float, data_slide, place) -> list[SlidePlan]:
+    """The one slide of ``block``: a :class:`ChartPlan` fitted to the data frame of ``place``
+    (a :class:`~.data.Place`: the Chart layout's chart frame, or the column beside the bullets).
 
     Raises:
         ContentError: the chart's models have no value to plot at all.
@@ -147,13 +161,13 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
         elif bars:
             labels.append(mark + (format_params(value, words) if block.chart == "parameters" else format_context(value)))
         else:
-            labels.append(mark + model.release.iso)
+            labels.append(mark + (model.release.iso if model.release else ""))
     # the notes: the author's caption and alt text, the sources of estimated values, the section's notes
     own_caption = m.plain_text(block.caption)
     notes = tuple(Para((Run(text),)) for text in (own_caption, block.alt) if text) + tuple(estimates) + section_notes
-    frame = planner.fit.frame("Chart", "Chart")
+    frame = planner.fit.frame(place.layout, place.data)
     measure = planner.fit.measurer
-    width_pt, height_pt = frame.width_emu / 12700, frame.height_emu / 12700
+    width_pt, height_pt = frame.width_emu / EMU_PER_PT, frame.height_emu / EMU_PER_PT
     unknown = words("deck.key_open") + words("chart.unknown") + words("deck.key_close")
     names = [mo.name + (unknown if v is None else "") for mo, v in pairs]
     texts = dict(series_names=(words("chart.open"), words("chart.closed"), words("chart.unstated")),
@@ -174,8 +188,9 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
                           number_format=words(f"chart.{block.chart}_format"), **texts)
     else:
         xs = [serial(mo.release) for mo in models]
-        start = dt.date(min(mo.release.year for mo in models), 1, 1)
-        stop = dt.date(max(mo.release.year for mo in models) + 1, 1, 1)
+        years = [mo.release.year for mo in models if mo.release]     # series("timeline") keeps dated models only
+        start = dt.date(min(years), 1, 1)
+        stop = dt.date(max(years) + 1, 1, 1)
         low, high = float((start - EXCEL_EPOCH).days), float((stop - EXCEL_EPOCH).days)
         plot_w = width_pt - PLOT_INSET_PT
         size = max(MIN_SIZE_PT, size_pt)
@@ -191,6 +206,5 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
                           tuple(estimated), low, high, tuple(SourcePos(DATA_FILE, mo.line) for mo in models),
                           number_format="yyyy-mm", lanes=tuple(rows), label_right=tuple(sides), **texts)
     title = _title(block, models, words)
-    return [data_slide(planner, "Chart", title, 0, block.pos, caption, notes, kind="chart", chart=chart,
-                       data_frame="Chart")]
+    return [data_slide(planner, place, title, 0, block.pos, caption, notes, kind="chart", chart=chart)]
 
