@@ -140,10 +140,11 @@ class InlineReader:
                 top.append(ref)
             elif kind == "html_inline" and re.match(r"^<br\s*/?>$", tok.content, re.I):
                 top.append(m.Break(True))
-            elif kind == "html_inline" and _STYLED_OPEN.match(tok.content) and len(stack) <= MAX_INLINE_DEPTH:
-                stack.append((_STYLED_OPEN.match(tok.content).group(1).lower(), [], ""))
-            elif (kind == "html_inline" and _STYLED_CLOSE.match(tok.content)
-                  and stack[-1][0] == _STYLED_CLOSE.match(tok.content).group(1).lower()):
+            elif kind == "html_inline" and (opened := _STYLED_OPEN.match(tok.content)) and \
+                    len(stack) <= MAX_INLINE_DEPTH:
+                stack.append((opened.group(1).lower(), [], ""))
+            elif (kind == "html_inline" and (closed := _STYLED_CLOSE.match(tok.content))
+                  and stack[-1][0] == closed.group(1).lower()):
                 name, kids, href = stack.pop()
                 stack[-1][1].append(self._close(name, kids, href, inline))
             elif kind == "citation":

@@ -301,6 +301,15 @@ class DeckSettings(BaseModel):
                            str]] = None
 
 
+class NotesSettings(BaseModel):
+    """The slides-with-notes handout (``build.py notes``): ``layout`` notes (each slide above its speaker
+    notes), 3up (three slides a page, ruled lines beside each) or 6up (six slides a page);
+    ``--layout`` on the command line overrides it."""
+
+    model_config = _FROZEN
+    layout: Literal["notes", "3up", "6up"] = "notes"
+
+
 class PosterSettings(BaseModel):
     """Poster defaults: ISO A size and orientation; the poster's own ``title`` and ``subtitle``
     (None: the language catalogue's default title, and no subtitle)."""
@@ -404,6 +413,7 @@ class CourseMeta(BaseModel):
     handout: HandoutSettings = HandoutSettings()
     deck: DeckSettings = DeckSettings()
     poster: PosterSettings = PosterSettings()
+    notes: NotesSettings = NotesSettings()
     # What ``build.py all`` (and ``watch``) builds; a single command (pdf, pptx, poster) builds that one anyway.
     outputs: tuple[Literal["pdf", "pptx", "poster", "book"], ...] = Field(default=("pdf", "pptx", "poster"), min_length=1)
     markdown: MarkdownSettings = MarkdownSettings()

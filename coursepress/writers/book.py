@@ -20,6 +20,7 @@ from ..output import atomic_write
 from ..templating import autospace_html, environment
 from . import BuildSettings, Output
 from .handout import lecture_strings, lecture_texts, page_context
+from .pageflow import render_flowing
 from .pdfengine import PdfEngine, overflows, preload  # noqa: F401 (preload: writer API)
 
 FILE_NAME = "book.pdf"
@@ -65,7 +66,7 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
     html = render_html(course, settings, problems)
     problems.raise_if_any()
     engine = PdfEngine(course, "course book")
-    document = engine.render(html)
+    document = render_flowing(engine, html)
     for page, line, over_mm in overflows(document):
         owner = course.lectures[line // LINE_BASE - 1] if line >= LINE_BASE else None
         where = SourcePos(owner.source.relative_to(course.root).as_posix(), line % LINE_BASE) if owner \

@@ -24,6 +24,7 @@ from ..numbers import estimate_note, note_mark
 from ..output import atomic_write
 from ..templating import autospace_html, environment
 from . import BuildSettings, Output
+from .pageflow import render_flowing
 from .pdfengine import PdfEngine, build_date, font_stacks, overflows, preload  # noqa: F401 (preload: writer API)
 
 
@@ -164,7 +165,7 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
         problems.errors.append(exc)
     problems.raise_if_any()
     engine = PdfEngine(course, "handout")
-    document = engine.render(html)
+    document = render_flowing(engine, html)
     source = lecture.source.relative_to(course.root).as_posix()
     for page, line, over_mm in overflows(document):
         problems.error(SourcePos(source, line), f"content runs {over_mm:.0f} mm past the page edge on page {page} "

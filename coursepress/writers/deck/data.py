@@ -329,7 +329,9 @@ def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes
     name = words("numbering.figure", n=block.number) if block.number else words("numbering.picture")
     shown = prepared_image(image, width / EMU_PER_PT, height / EMU_PER_PT, planner.course.meta.image_settings())
     picture = PicturePlan(shown.data, shown.ext, block.alt, name, left, top, width, height, fallback)
-    caption = _caption(words, "numbering.figure", block.number, block.caption) or block.alt
+    # as the handout: "图 n" and the caption, or the alt text where the figure has no caption
+    caption = _caption(words, "numbering.figure", block.number, block.caption) or \
+        _caption(words, "numbering.figure", block.number, (m.Text(block.alt),))
     notes = (Para((Run(block.alt),)),) + section_notes      # the author's description of the picture
     return [_data_slide(planner, place, title, 0, block.pos, caption, notes, m.plain_text(block.caption),
                         kind="picture", picture=picture)]
