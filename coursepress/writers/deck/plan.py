@@ -54,6 +54,7 @@ class Planner:
         self.words = course.words      # every word a slide prints that the author did not write
         self.below = self.words("deck.formula_below")
         self.warnings: list[ContentError] = []   # what the author should know (columns that did not fit)
+        self.unplaced: list[Para] = []   # words of a data block that got no slide: to the section's notes
         self.file_pos = SourcePos(lecture.source.relative_to(course.root).as_posix(), 1)
 
     # ------------------------------------------------------------ deck
@@ -202,6 +203,8 @@ class Planner:
                 slides.extend(self.data_slides(inner, title, ()))
                 shown_data.append(inner)
         slides = merge_beside(self, slides, shown_data, title)
+        first_notes = tuple(first_notes) + tuple(self.unplaced)
+        self.unplaced.clear()
         if slides and first_notes:
             slides[0] = replace(slides[0], notes=tuple(first_notes) + slides[0].notes)
         return slides
