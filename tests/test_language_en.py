@@ -2,7 +2,7 @@
 
 The small English course of tests/projects/english (parts, a model table, three
 charts, a Markdown table, a picture, a numbered formula, code, call-out boxes,
-a footnote and a reference) is built whole (handout, deck, poster) and read
+a footnote and a reference) is built whole (handout, deck, poster, HTML handout) and read
 back: PDF text, outline and metadata; every slide's text, table cells, chart
 titles, axis titles, number formats, series and category names, shape names
 and speaker notes; the poster's text.
@@ -31,8 +31,9 @@ def built(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("en") / "course"
     shutil.copytree(REPO / "tests" / "projects" / "english", root)
     out = root / "dist"
-    result = run_build("all", "--project", str(root), "--out", str(out), "--force")
-    assert result.code == 0 and "warning" not in result.err and "Traceback" not in result.err, result.err
+    for kind in ("all", "html"):
+        result = run_build(kind, "--project", str(root), "--out", str(out), "--force")
+        assert result.code == 0 and "warning" not in result.err and "Traceback" not in result.err, result.err
     return out
 
 
@@ -69,8 +70,10 @@ def _deck_texts(path: Path) -> list[str]:
 
 
 def test_english_outputs_hold_no_chinese(built: Path) -> None:
-    for name, texts in (("intro.pdf", _pdf_texts(built / "intro.pdf")), ("intro.pptx", _deck_texts(built / "intro.pptx")),
-                        ("poster.pdf", _pdf_texts(built / "poster.pdf"))):
+    pages = [(p.name, [p.read_text(encoding="utf-8")]) for p in sorted((built / "html").glob("*.html"))]
+    assert len(pages) == 2
+    for name, texts in [("intro.pdf", _pdf_texts(built / "intro.pdf")), ("intro.pptx", _deck_texts(built / "intro.pptx")),
+                        ("poster.pdf", _pdf_texts(built / "poster.pdf"))] + pages:       # HTML: text and attributes
         chinese = [t for t in texts if HAN.search(t)]
         assert not chinese, (name, chinese[:5])
 
