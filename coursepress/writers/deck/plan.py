@@ -25,6 +25,7 @@ from .blocks import footnote_notes, notes_of, paras_of, prose_notes
 from .columns import columns_fallback, columns_slide
 from .data import CHART_PLACE, TABLE_PLACE, Place, chart_slides, figure_slides, model_table_slides, table_slides
 from .fit import Fitter
+from .inlinepics import with_inline_pictures
 from .nodes import DeckPlan, Para, Run, SlidePlan
 from .summary import MAX_BULLETS, Point, Summariser
 
@@ -145,7 +146,7 @@ class Planner:
         slide also gets its ``::: notes`` (or, with ``::: slides``, its prose), ``::: handout`` text and
         call-out boxes; data slides get their own captions and notes.
         """
-        blocks = section.blocks
+        blocks = with_inline_pictures(section.heading, section.blocks)    # a picture slide for each
         slide_only = [b for b in blocks if isinstance(b, m.Only) and b.target == "slides"]
         visible = [b for b in blocks if not isinstance(b, m.Notes) and
                    not (isinstance(b, m.Only) and b.target in ("slides", "handout"))]
