@@ -2,22 +2,19 @@
 
 A course chooses with ``markdown.heading_numbers: lecture`` (headings 3.1, 3.2 …, see
 :mod:`coursepress.numbering`); the label then shows on the handout's cover and running header, in the
-course book's contents and on the deck's title slide. Its words are the template
-``templates/lecture-label.txt.j2`` (a project may keep its own copy), never Python.
+course book's contents and outline, and on the deck's title slide. Its words are the catalogue's
+``numbering.lecture`` (:mod:`coursepress.messages`), never Python.
 """
 
 from __future__ import annotations
 
 from . import model as m
-from .numbering import zh_numeral
-from .templating import environment
 
 
 def lecture_label(course: m.Course, lecture: m.Lecture) -> str:
-    """The label of ``lecture`` ("第三讲"), or "" when the course does not number lectures by
+    """The label of ``lecture`` ("第三讲", "Lecture 3"), or "" when the course does not number lectures by
     ``heading_numbers: lecture`` or the lecture has no ``order`` (0)."""
     order = lecture.meta.order
     if course.meta.markdown.heading_numbers != "lecture" or not order or order < 0:
         return ""
-    template = environment(course.root).get_template("lecture-label.txt.j2")
-    return " ".join(template.render(numeral=zh_numeral(order), number=order).split())
+    return course.words("numbering.lecture", numeral=course.words.numeral(order), number=order)
