@@ -23,6 +23,9 @@ patch                       library (pyproject pin)  what and why
                                                      ``text-justify: inter-character`` is not implemented).
 :func:`page_box`             WeasyPrint 70          the laid-out box tree of a page (private ``Page._page_box``):
                                                      overflow checks and the poster's fitting read it.
+:func:`swapped`              WeasyPrint 70          the handout's page floats (:mod:`.writers.pageflow`) watch
+                                                     and re-run ``layout_document``/``make_all_pages`` and build
+                                                     a ``Document`` from re-laid pages (no page floats upstream).
 :func:`use_table_splitter`   markdown-it-py 4.x     the table rule splits rows with our splitter, which keeps
                                                      ``|`` inside ``$…$`` formulas (:mod:`.mathsyntax`).
 ==========================  ======================  ==============================================================
@@ -67,6 +70,14 @@ UPSTREAM = {
         "fe23ca9937dbf5205bda422f9c01103f301ef2c511228842632ea86e853274f7",
     "weasyprint.document.Page.__init__":
         "56afceec729bf2c1d6d4d28495726a179882a23dec2234aefaf33bb1027a8dc0",
+    "weasyprint.layout.layout_document":
+        "a5cbf437e99caf7293e7ed2289278048bca734f7ead2e947b4e24e4a3a536dbc",
+    "weasyprint.layout.make_all_pages":
+        "b5e4034894841caa9581fa5d33338c71a7d8948be65618d358ab4b946f367edb",
+    "weasyprint.layout.initialize_page_maker":
+        "5bb3c878d722af539b86e32f76d5471daa0ce18b88604e7d42404f6e4d5419e8",
+    "weasyprint.document.Document.__init__":
+        "3e9c12ed2ef35b9b5da3ddced038f6f225523982b6aa771772cf7937b879af1e",
     "markdown_it.rules_block.table.escapedSplit":
         "983f91c90099ef41a631c36efd6713200fe32f9d3adc235559f1bb1aa7894624",
     "markdown_it.rules_block.table.table":
@@ -230,6 +241,20 @@ def apply_cjk_justification() -> None:
     count, set_text = cjkjustify.replacements(inline.count_expandable_spaces, line_break.Layout.set_text)
     _replace(inline, "count_expandable_spaces", "weasyprint.layout.inline.count_expandable_spaces", count)
     _replace(line_break.Layout, "set_text", "weasyprint.text.line_break.Layout.set_text", set_text)
+
+
+@contextlib.contextmanager
+def swapped(holder: Any, name: str, new: Any) -> Iterator[None]:
+    """``holder.name`` (a WeasyPrint module's function) is ``new`` while the block runs, then the old value again.
+
+    For :mod:`coursepress.writers.pageflow`, whose internals are listed in :data:`UPSTREAM`.
+    """
+    saved = getattr(holder, name)
+    setattr(holder, name, new)
+    try:
+        yield
+    finally:
+        setattr(holder, name, saved)
 
 
 def page_box(page: Any) -> Any:

@@ -42,7 +42,7 @@ def render_html(course: m.Course, settings: BuildSettings, problems: Problems) -
     """The book's HTML: every lecture's text in course order behind one cover and contents."""
     from markupsafe import Markup
 
-    env = environment(course.root)
+    env = environment(course.root, course.words)
     context = page_context(course, problems)
     body = env.get_template("handout/lecture-body.html.j2")
     lectures = []
