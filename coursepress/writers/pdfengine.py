@@ -15,6 +15,7 @@ import io
 import os
 import shutil
 import sys
+from typing import TYPE_CHECKING
 
 from .. import model as m
 from ..errors import ContentError, ContentErrors, Problems, SourcePos
@@ -22,6 +23,9 @@ from ..fonts import FontFace, isolated_fontconfig
 from ..resources import make_url_fetcher
 from ..templating import TOOL_ROOT
 from ..watchdog import step
+
+if TYPE_CHECKING:
+    from ..project import Project
 
 SERIF, SANS, EMOJI, MONO = "Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Emoji", "DejaVu Sans Mono"
 
@@ -126,8 +130,8 @@ def import_weasyprint(root):
     return weasyprint
 
 
-def preload(root) -> None:
-    """Load once what every HTML→PDF build of project ``root`` reuses (``build.py watch``, parallel builds).
+def preload(project: Project) -> None:
+    """Load once what every HTML→PDF build of ``project`` reuses (``build.py watch``, parallel builds).
 
     Imports WeasyPrint (after pointing fontconfig at the shipped fonts), reads
     the shipped faces and compiles the templates, so the build processes forked
@@ -136,6 +140,7 @@ def preload(root) -> None:
     from ..fonts import shipped_faces
     from ..templating import environment
 
+    root = project.root
     import_weasyprint(root)     # present in every forked build
 
     try:

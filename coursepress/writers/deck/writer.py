@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ... import model as m
 from .fit import Fitter
@@ -28,7 +29,10 @@ from ...errors import ContentError, Problems, SourcePos
 from ...mathrender import MathRenderer
 from ...fonts import shipped_faces
 from ...output import atomic_write
-from .. import BuildSettings, Output
+from .. import BuildSettings, Output, Target
+
+if TYPE_CHECKING:
+    from ...project import Project
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 DEFAULT_FONTS = ("Calibri", "Noto Sans CJK SC")
@@ -55,9 +59,9 @@ def theme_fonts(prs) -> tuple[str, str]:
     return latin or DEFAULT_FONTS[0], east or DEFAULT_FONTS[1]
 
 
-def preload(root) -> None:
+def preload(project: Project) -> None:
     """Load the text metrics of the shipped fonts once (for ``build.py watch``; python-pptx is imported already)."""
-    measurer_for(root)
+    measurer_for(project.root)
 
 
 def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problems: Problems,
@@ -105,8 +109,8 @@ def plan_formulas(plan) -> list:
             if p.formula is not None]
 
 
-def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Output:
-    """Build ``<out_dir>/<lecture.name>.pptx``; the previous deck stays if anything fails.
+def write(project: Project, course: m.Course, target: Target, settings: BuildSettings) -> Output:
+    """Build ``<out_dir>/<lecture>.pptx`` for the lecture of ``target``; the previous deck stays if anything fails.
 
     Characters no shipped font has are warnings in ``Output.warnings`` (errors under ``--strict``).
 
@@ -115,13 +119,25 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
         ContentError: text that cannot fit a slide even alone, an image that cannot be read.
         ContentErrors: under ``--strict``, characters no shipped font has.
     """
+    lecture = course.lecture(target.lecture)
     problems = Problems(settings.strict)
     renderer = MathRenderer()
     path, plan, fonts = _plan(course, settings, lecture, problems, renderer)
     problems.raise_if_any()
     data, count = render(plan, path, fonts, build_time(course), course.meta.deck.layouts, formula_art(renderer))
-    out = atomic_write(settings.out_dir / f"{lecture.name}.pptx", data)
+    out = atomic_write(settings.out_dir / target.file_name, data)
     return Output(out, f"{count} slides", list(plan.warnings) + [str(w) for w in problems.warnings])
+
+
+def check(project: Project, course: m.Course, settings: BuildSettings, problems: Problems) -> None:
+    """``build.py check``: the reference deck (:func:`check_reference`), then every lecture's slide plan
+    (:func:`check_plans`).
+
+    Raises:
+        BuildError: no/unreadable reference deck, a missing layout or placeholder.
+    """
+    check_reference(course, settings)
+    check_plans(course, settings, problems)
 
 
 def check_reference(course: m.Course, settings: BuildSettings) -> None:
