@@ -24,7 +24,7 @@ from .measure import MONO_FAMILY, measurer_for
 from .plan import Planner
 from .mathshapes import formula_art
 from .pptx_writer import Fonts, render
-from .reference import check, load_reference, open_reference, reference_path
+from .reference import check as check_layouts, load_reference, open_reference, reference_path
 from ...errors import ContentError, Problems, SourcePos
 from ...mathrender import MathRenderer
 from ...fonts import shipped_faces
@@ -147,7 +147,7 @@ def check_reference(course: m.Course, settings: BuildSettings) -> None:
         BuildError: no usable layout (the message lists the layouts and placeholders found).
     """
     path = reference_path(course, settings.reference)
-    check(open_reference(path, course.meta.limits.value()), path, course.meta.deck.layouts)
+    check_layouts(open_reference(path, course.meta.limits.value()), path, course.meta.deck.layouts)
 
 
 def check_plans(course: m.Course, settings: BuildSettings, problems: Problems) -> None:
