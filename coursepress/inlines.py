@@ -15,7 +15,7 @@ from markdown_it.token import Token
 from . import model as m
 from .citations import Citer
 from .errors import Problems, SourcePos
-from .markdown import is_cjk
+from .cjk import is_wide
 from .mathtex import tex_problems
 from .pictures import ADVICE, html_in_text
 from .sanitize import sanitize_html
@@ -25,6 +25,9 @@ from .sanitize import sanitize_html
 MAX_INLINE_DEPTH = 20
 _FOOTNOTE_CALL = re.compile(r"\[\^[^\]\s]+\]")
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
+# <sup>, <sub>, <u>, <kbd> (raw_html on) become model nodes every writer formats (slides too).
+_STYLED_OPEN = re.compile(r"^<(%s)(?:\s[^<>]*)?>$" % "|".join(m.STYLED_TAGS), re.I)
+_STYLED_CLOSE = re.compile(r"^</(%s)\s*>$" % "|".join(m.STYLED_TAGS), re.I)
 
 
 class InlineReader:
@@ -104,7 +107,7 @@ class InlineReader:
             elif kind == "softbreak":
                 before = children[k - 1].content[-1:] if k and children[k - 1].content else ""
                 after = children[k + 1].content[:1] if k + 1 < len(children) and children[k + 1].content else ""
-                top.append(m.Text("" if (before and is_cjk(before)) or (after and is_cjk(after)) else " "))
+                top.append(m.Text("" if (before and is_wide(before)) or (after and is_wide(after)) else " "))
             elif kind == "hardbreak":
                 top.append(m.Break(True))
             elif kind == "code_inline":
@@ -120,6 +123,9 @@ class InlineReader:
             elif kind == "link_open":
                 stack.append(("link", [], str(tok.attrs.get("href", ""))))
             elif kind in ("strong_close", "em_close", "s_close", "link_close"):
+                while stack[-1][0] in m.STYLED_TAGS:     # an HTML tag left open inside: keep its text
+                    _name, kids, _href = stack.pop()
+                    stack[-1][1].extend(kids)
                 name, kids, href = stack.pop()
                 stack[-1][1].append(self._close(name, kids, href, inline))
             elif kind == "image":
@@ -134,6 +140,13 @@ class InlineReader:
                 top.append(ref)
             elif kind == "html_inline" and re.match(r"^<br\s*/?>$", tok.content, re.I):
                 top.append(m.Break(True))
+            elif kind == "html_inline" and (opened := _STYLED_OPEN.match(tok.content)) and \
+                    len(stack) <= MAX_INLINE_DEPTH:
+                stack.append((opened.group(1).lower(), [], ""))
+            elif (kind == "html_inline" and (closed := _STYLED_CLOSE.match(tok.content))
+                  and stack[-1][0] == closed.group(1).lower()):
+                name, kids, href = stack.pop()
+                stack[-1][1].append(self._close(name, kids, href, inline))
             elif kind == "citation":
                 cite = self.citer.cite(tok.meta["items"], self.pos(inline)) if self.citer else None
                 top.append(cite or m.Text(tok.content))
@@ -175,11 +188,15 @@ class InlineReader:
             return m.Emph(tuple(kids))
         if name == "s":
             return m.Strike(tuple(kids))
+        if name in m.STYLED_TAGS:
+            return m.Styled(name, tuple(merge_text(kids)))
         pos = self.pos(inline)
         if href.startswith("#"):
             target = href[1:]
             if not kids and target.startswith("ref-") and self.citer and target[4:] in self.citer.keys:
-                return self.citer.cite([(target[4:], "")], pos)       # the older [](#ref-key) form
+                ref = self.citer.cite([(target[4:], "")], pos)       # the older [](#ref-key) form
+                if ref is not None:
+                    return ref
             if target not in self.labels:
                 self.problems.error(pos, f"reference to unknown id '{target}'",
                                     "check the id of the figure, table, heading or reference")

@@ -166,7 +166,9 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
     meant (C26: ``contex_length`` → did you mean 'context_k'?) unless ``columns:``
     declares it; a file that declares ``columns:`` must declare every extra
     column, while in a file without ``columns:`` a key unlike any field (``license``,
-    ``version``) is an extra text column. A shown field that other
+    ``version``) is an extra text column with a warning at its first use (an error under
+    ``--strict``) saying how to declare it: cases C27 and C28 keep such columns, so they
+    cannot be refused outright, and they are never kept silently. A shown field that other
     models give but one leaves out is a warning (write ``field: null`` when
     unknown). Every problem of the file is reported, not only the first.
     """
@@ -178,6 +180,7 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
     declared = {c for c in columns if isinstance(c, str)} if isinstance(columns, list) else set()
     given = {key for entry in models if isinstance(entry, dict) for key in entry}
     seen: dict[str, int] = {}
+    undeclared_told: set[str] = set()
     prepared = []
     for index, entry in enumerate(models):
         if not isinstance(entry, dict):
@@ -196,6 +199,11 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
                 problems.error(pos, f"unknown field '{key}' in model {label!r}", hint)
                 entry.pop(key)
                 continue
+            if key not in declared and key not in undeclared_told:
+                undeclared_told.add(key)
+                problems.warn(pos, f"'{key}' is not a field of a model, so it is kept as an extra column "
+                              f"'{key}'", f"declare it at the top of the file (columns: [{key}]) if it is one; "
+                              f"the known fields are {', '.join(known)}")
             raw = entry.pop(key)
             if isinstance(raw, (list, dict)):
                 problems.error(pos, f"extra column '{key}' must be a single value", "write it as text")
@@ -203,7 +211,7 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
             extra[key] = "" if raw is None else str(doc.raw.get(("models", index, key), raw))
         _check_numbers(entry, index, doc, problems)
         for key in SHOWN_FIELDS:
-            if key in given and key not in doc.key_positions.get(("models", index), ()) and key not in entry:
+            if key in given and ("models", index, key) not in doc.key_positions and key not in entry:
                 problems.warn(doc.pos(("models", index)), f"model {label!r} has no '{key}', which other models "
                               "give, so its cell would be blank", f"add '{key}: null' if it is unknown")
         entry["extra"] = extra
@@ -275,7 +283,7 @@ def load_project(project: Project, strict: bool = False, lecture: Optional[str] 
     content = content_dir(root)
     meta_doc = _read_yaml(content / "course.yaml", root, problems, parsed)
     meta = validate(meta_doc, CourseMeta, problems) if meta_doc else None
-    if meta is not None and meta.deck.reference:     # refused here, with its line, not only when a deck is built
+    if meta is not None and meta_doc is not None and meta.deck.reference:     # refused here, with its line, not only when a deck is built
         try:
             resolve_path(root, root, meta.deck.reference, meta_doc.pos(("deck", "reference")), "reference deck")
         except ContentError as exc:
@@ -288,7 +296,7 @@ def load_project(project: Project, strict: bool = False, lecture: Optional[str] 
     if os.path.lexists(data_path):
         data_doc = _read_yaml(data_path, root, problems, parsed, limits)
         models = data_doc.value.get("models") if data_doc and isinstance(data_doc.value, dict) else None
-        if isinstance(models, list) and len(models) > limits.models:
+        if data_doc is not None and isinstance(models, list) and len(models) > limits.models:
             problems.errors.append(over(data_doc.pos(("models", limits.models)), "the number of models",
                                         len(models), limits, "models", "split the data"))
             data_doc = None

@@ -111,6 +111,20 @@ class Math:
 
 
 @dataclass(frozen=True)
+class Styled:
+    """Text an author marked with HTML (``markdown.raw_html`` on): ``style`` is ``"sup"``
+    (superscript), ``"sub"`` (subscript), ``"u"`` (underlined) or ``"kbd"`` (a key name, set in
+    the monospace face); the tag names of HTML, which the handout writes back as they are."""
+
+    style: str
+    children: tuple["Inline", ...]
+    kind: str = "styled"
+
+
+STYLED_TAGS = ("sup", "sub", "u", "kbd")
+
+
+@dataclass(frozen=True)
 class BibEntry:
     """A formatted bibliography entry a lecture cites: ``number`` in citation order (1-based),
     ``ident`` the anchor (``ref-KEY``), ``text`` the entry in the course's citation style (plain
@@ -123,7 +137,7 @@ class BibEntry:
     url: Optional[str] = None
 
 
-Inline = Union[Text, Strong, Emph, Strike, Code, Link, XRef, FootnoteRef, Break, RawHtml, Math]
+Inline = Union[Text, Strong, Emph, Strike, Code, Link, XRef, FootnoteRef, Break, RawHtml, Math, Styled]
 
 # ---------------------------------------------------------------- blocks
 
@@ -279,7 +293,10 @@ class Admonition:
 @dataclass(frozen=True)
 class Only:
     """Content for one output only: ``target`` is ``slides`` or ``handout``; or ``incremental``: content
-    of every output that the deck reveals one paragraph per click (``::: incremental``)."""
+    of every output that the deck reveals one paragraph per click (``::: incremental``); or ``columns``:
+    two ``column`` blocks the deck sets side by side on the two-column layout and print outputs one
+    after the other (``:::: columns`` / ``::: column``); or ``pause`` (no blocks): a ``. . .`` line, where
+    the deck waits for a click before showing what follows; print outputs ignore it."""
 
     target: str
     blocks: tuple["Block", ...]

@@ -117,13 +117,18 @@ def make_figure(reader: "LectureReader", src: str, alt: str, title: str, numbers
 
 
 def read_html_block(reader: "LectureReader", tok: Token) -> list[m.Block]:
-    """An HTML block (``raw_html`` on): pictures and centring tags mapped to figures and paragraphs, else sanitised HTML."""
-    pos = reader.pos(tok)
+    """An HTML block (``raw_html`` on): pictures and centring tags mapped to figures and paragraphs, else sanitised HTML.
+
+    Each figure and paragraph keeps the line its own tag or text is on (a ``<p align=center>`` block
+    with the ``<img>`` on its second line reports a missing picture at that line).
+    """
+    block = reader.pos(tok)
     if not mappable_block(tok.content):
-        return [m.HtmlBlock(sanitize_html(tok.content), pos)]
+        return [m.HtmlBlock(sanitize_html(tok.content), block)]
     out: list[m.Block] = []
     k = 0
-    for kind, value in block_items(tok.content):
+    for kind, value, offset in block_items(tok.content):
+        pos = SourcePos(block.file, block.line + offset) if block.line else block
         if kind == "img":
             attrs = value if isinstance(value, dict) else {}
             src = attrs.get("src", "")

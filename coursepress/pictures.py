@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from typing import Optional
+from typing import Any, Optional
 
 from markdown_it.token import Token
 
@@ -47,38 +47,50 @@ def is_url(src: str) -> bool:
 
 
 class _Tags(HTMLParser):
-    """Collects (kind, tag, attrs or text) events of an HTML fragment."""
+    """Collects (kind, tag, attrs or text) events of an HTML fragment, and the line each starts on."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.events: list[tuple[str, str, object]] = []
+        self.events: list[tuple[str, str, Any]] = []   # attrs dict for tags, str for text
+        self.lines: list[int] = []
+
+    def _add(self, event: tuple[str, str, Any]) -> None:
+        self.events.append(event)
+        self.lines.append(self.getpos()[0] - 1)
 
     def handle_starttag(self, tag, attrs):
-        self.events.append(("start", tag, {k: v or "" for k, v in attrs}))
+        self._add(("start", tag, {k: v or "" for k, v in attrs}))
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag):
-        self.events.append(("end", tag, {}))
+        self._add(("end", tag, {}))
 
     def handle_data(self, data):
-        self.events.append(("text", "", data))
+        # a text run starts on the line of its first visible character, not on the line break before it
+        self._add(("text", "", data))
+        self.lines[-1] += data[:len(data) - len(data.lstrip())].count("\n")
 
 
-def html_events(html: str) -> list[tuple[str, str, object]]:
-    """Parse an HTML fragment into ``("start", tag, attrs)``, ``("end", tag, {})``, ``("text", "", str)``."""
+def _parse(html: str) -> _Tags:
     parser = _Tags()
     parser.feed(html)
     parser.close()
-    return parser.events
+    return parser
 
 
-def img_attrs(html: str) -> Optional[dict]:
+def html_events(html: str) -> list[tuple[str, str, Any]]:
+    """Parse an HTML fragment into ``("start", tag, attrs)``, ``("end", tag, {})``, ``("text", "", str)``."""
+    return _parse(html).events
+
+
+def img_attrs(html: str) -> Optional[dict[str, str]]:
     """The attributes of an ``<img …>`` tag (one tag of html_inline), else None."""
     events = html_events(html)
     if len(events) == 1 and events[0][0] == "start" and events[0][1] == "img":
-        return events[0][2]
+        attrs: dict[str, str] = events[0][2]
+        return attrs
     return None
 
 
@@ -87,30 +99,37 @@ def mappable_block(html: str) -> bool:
     events = html_events(html)
     return bool(events) and all(kind == "text" or tag in _WRAPPERS for kind, tag, _ in events) \
         and any(kind == "start" and (tag in ("img", "details", "summary", "center") or "align" in value)
-                for kind, tag, value in events)      # type: ignore[operator]
+                for kind, tag, value in events)
 
 
-def block_items(html: str) -> list[tuple[str, object]]:
-    """What an HTML block shows, in order: ``("img", attrs)``, ``("text", str)`` or ``("title", str)``.
+def block_items(html: str) -> list[tuple[str, Any, int]]:
+    """What an HTML block shows, in order: ``("img", attrs, line)``, ``("text", str, line)`` or
+    ``("title", str, line)``; ``line`` counts from 0 at the block's first line (where the tag or the
+    text's first visible character is), so messages name the picture's own line.
 
     ``title`` is the text of a ``<summary>``; text runs are whitespace-collapsed, empty ones dropped.
     """
-    items: list[tuple[str, object]] = []
+    items: list[tuple[str, Any, int]] = []
     text: list[str] = []
+    text_lines: list[int] = []
     in_summary = False
 
     def flush(kind: str = "text") -> None:
         joined = " ".join("".join(text).split())
         if joined:
-            items.append((kind, joined))
+            firsts = [line for piece, line in zip(text, text_lines) if piece.strip()]
+            items.append((kind, joined, firsts[0] if firsts else text_lines[0]))
         text.clear()
+        text_lines.clear()
 
-    for kind, tag, value in html_events(html):
+    parsed = _parse(html)
+    for (kind, tag, value), line in zip(parsed.events, parsed.lines):
         if kind == "text":
             text.append(str(value))
+            text_lines.append(line)
         elif tag == "img" and kind == "start":
             flush()
-            items.append(("img", value))
+            items.append(("img", value, line))
         elif tag == "summary":
             flush("title" if in_summary else "text")
             in_summary = kind == "start"
@@ -124,7 +143,7 @@ def block_pictures(html: str) -> list[dict]:
     """The local pictures (``<img>`` with a relative src) of a mappable HTML block, in order."""
     if not mappable_block(html):
         return []
-    return [v for k, v in block_items(html) if k == "img" and not is_url(v.get("src", ""))]  # type: ignore[union-attr]
+    return [v for k, v, _line in block_items(html) if k == "img" and not is_url(v.get("src", ""))]
 
 
 def inline_pictures(inline: Token, raw_html: bool) -> list[Token]:

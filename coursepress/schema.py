@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from .cjk import is_wide
 from .limits import DEFAULTS as LIMITS, Limits
 from .writers import registry
 
@@ -63,7 +63,7 @@ def join_lines(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     out = lines[0] if lines else ""
     for line in lines[1:]:
-        wide = unicodedata.east_asian_width(out[-1]) in "WF" and unicodedata.east_asian_width(line[0]) in "WF"
+        wide = is_wide(out[-1]) and is_wide(line[0])
         out += ("" if wide else " ") + line
     return out
 
@@ -128,7 +128,8 @@ def parse_release(value: Any) -> Any:
     match = _DATE.match(value.strip())
     if not match:
         raise ValueError(f"'{value}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
-    year, month, day = (int(g) if g else None for g in match.groups())
+    year = int(match.group(1))
+    month, day = (int(g) if g else None for g in match.groups()[1:])
     try:
         dt.date(year, month or 1, day or 1)
     except ValueError as exc:
@@ -227,6 +228,17 @@ class Model(BaseModel):
         return self
 
     @property
+    def dated(self) -> ReleaseDate:
+        """The release date of a model known to have one (charts and findings keep dated models only).
+
+        Raises:
+            ValueError: the model has no release date (a caller that did not filter first).
+        """
+        if self.release is None:
+            raise ValueError(f"model {self.name!r} has no release date")
+        return self.release
+
+    @property
     def sizes_b(self) -> tuple[float, ...]:
         """Parameter counts in billions, as a tuple (empty when unknown)."""
         return _as_tuple(self.parameters_b)
@@ -300,6 +312,10 @@ class HandoutSettings(BaseModel):
     part_break: Literal["page", "none"] = "page"
 
 
+# The slide kinds course.yaml's ``deck.layouts`` may map to a layout of the reference deck.
+LayoutRole = Literal["title", "section", "content", "two_content", "table", "chart", "closing"]
+
+
 class DeckSettings(BaseModel):
     """Deck settings: ``reference`` is a .pptx master relative to the project root; ``layouts`` maps
     slide roles (title, section, content, two_content, table, chart, closing) to layout names of it,
@@ -307,8 +323,17 @@ class DeckSettings(BaseModel):
 
     model_config = _FROZEN
     reference: Optional[str] = None
-    layouts: Optional[dict[Literal["title", "section", "content", "two_content", "table", "chart", "closing"],
+    layouts: Optional[dict[LayoutRole,
                            str]] = None
+
+
+class NotesSettings(BaseModel):
+    """The slides-with-notes handout (``build.py notes``): ``layout`` notes (each slide above its speaker
+    notes), 3up (three slides a page, ruled lines beside each) or 6up (six slides a page);
+    ``--layout`` on the command line overrides it."""
+
+    model_config = _FROZEN
+    layout: Literal["notes", "3up", "6up"] = "notes"
 
 
 class PosterSettings(BaseModel):
@@ -342,6 +367,22 @@ class MarkdownSettings(BaseModel):
 
     _bool = field_validator("raw_html", "strip_typed_numbers", mode="before")(
         classmethod(lambda cls, v: _to_bool(v)))
+
+
+class ImageSettings(BaseModel):
+    """``images:`` in course.yaml: raster images at print resolution (:mod:`coursepress.imageprep`).
+
+    ``dpi``: pixels per inch at an image's printed size (never upsampled); ``jpeg_quality``: libjpeg
+    quality (30–95) of images stored as photos; ``original``: embed every image as loaded (also written
+    ``images: original``).
+    """
+
+    model_config = _FROZEN
+    dpi: int = Field(default=200, ge=72, le=1200)
+    jpeg_quality: int = Field(default=85, ge=30, le=95)
+    original: bool = False
+
+    _bool = field_validator("original", mode="before")(classmethod(lambda cls, v: _to_bool(v)))
 
 
 class FontSettings(BaseModel):
@@ -398,11 +439,17 @@ class CourseMeta(BaseModel):
     handout: HandoutSettings = HandoutSettings()
     deck: DeckSettings = DeckSettings()
     poster: PosterSettings = PosterSettings()
+    notes: NotesSettings = NotesSettings()
     # What ``build.py all`` (and ``watch``) builds; a single command (pdf, pptx, poster) builds that one anyway.
     outputs: tuple[OutputName, ...] = Field(default=DEFAULT_OUTPUTS, min_length=1)
     markdown: MarkdownSettings = MarkdownSettings()
     fonts: FontSettings = FontSettings()
     limits: LimitSettings = LimitSettings()
+    images: Union[Literal["original"], ImageSettings] = ImageSettings()
+
+    def image_settings(self) -> ImageSettings:
+        """``images:`` as :class:`ImageSettings` (``images: original`` is ``ImageSettings(original=True)``)."""
+        return self.images if isinstance(self.images, ImageSettings) else ImageSettings(original=True)
 
     @field_validator("date", mode="before")
     @classmethod

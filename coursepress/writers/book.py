@@ -79,8 +79,8 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     engine = PdfEngine(course, "course book")
     document = engine.render(html)
     for page, line, over_mm in overflows(document):
-        lecture = course.lectures[line // LINE_BASE - 1] if line >= LINE_BASE else None
-        where = SourcePos(lecture.source.relative_to(course.root).as_posix(), line % LINE_BASE) if lecture \
+        owner = course.lectures[line // LINE_BASE - 1] if line >= LINE_BASE else None
+        where = SourcePos(owner.source.relative_to(course.root).as_posix(), line % LINE_BASE) if owner \
             else SourcePos("content/course.yaml")
         problems.error(where, f"content runs {over_mm:.0f} mm past the page edge on page {page} of the course book "
                        "and would be cut off", "split the table or shorten the long words or values in it")

@@ -17,8 +17,9 @@ from ..charts import make_chart
 from ..code import code_lines, code_theme, page_segments
 from ..errors import ContentError, Problems, SourcePos
 from ..fonts import check_coverage, shipped_faces
+from ..imageprep import ImagePreparer
 from ..mathrender import Drawing, MathRenderer
-from ..numbers import estimate_note
+from ..numbers import estimate_note, note_mark
 from ..output import atomic_write
 from ..templating import autospace_html, environment
 from . import BuildSettings, Output, Target
@@ -66,7 +67,7 @@ def table_notes(models: tuple, columns: tuple[str, ...]) -> TableNotes:
             note = estimate_note(model, column)
             if note:
                 text = f"{model.name}：{note}"
-                key = chr(ord("a") + len(items)) if len(items) < 26 else str(len(items) + 1)
+                key = note_mark(len(items))
                 items.append((key, text))
                 marks[(model.name, column)] = key
     return TableNotes(marks, items)
@@ -111,10 +112,13 @@ def lecture_texts(course: m.Course, lecture: m.Lecture) -> list[tuple[str, Sourc
     return texts
 
 
-def page_context(course: m.Course, problems: Problems, renderer: MathRenderer | None = None) -> dict:
+def page_context(course: m.Course, problems: Problems, renderer: MathRenderer | None = None,
+                 pictures: ImagePreparer | None = None) -> dict:
     """What every handout-like page template receives (the handout and the course book): the CSS, the
     ``handout`` settings, the build date and the helpers the block macros call (``math`` draws the
-    formulas with ``renderer``, a new one with the per-user cache when None)."""
+    formulas with ``renderer``, a new one with the per-user cache when None; ``print_image(image,
+    width_pt)`` gives a figure's image at print resolution through ``pictures``, a new
+    :class:`~coursepress.imageprep.ImagePreparer` when None)."""
     faces = shipped_faces(course.root)
     stacks = font_stacks(course, faces, problems)
     env = environment(course.root)
@@ -124,7 +128,8 @@ def page_context(course: m.Course, problems: Problems, renderer: MathRenderer | 
         page_size=hs.page_size, orientation=hs.orientation, handout=hs, code_theme=theme, **stacks)
     return dict(css=css, build_date=build_date(course), handout=hs, table_notes=table_notes, make_chart=make_chart,
                 width_class=width_class, code_lines=code_lines, page_segments=page_segments, code_theme=theme,
-                math=HandoutMath(renderer or MathRenderer(), course.root))
+                math=HandoutMath(renderer or MathRenderer(), course.root),
+                print_image=(pictures or ImagePreparer(course.meta.image_settings())).prepare)
 
 
 def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:
@@ -133,11 +138,12 @@ def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:
 
 
 def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, problems: Problems,
-                renderer: MathRenderer | None = None) -> str:
+                renderer: MathRenderer | None = None, pictures: ImagePreparer | None = None) -> str:
     """Render the handout HTML of ``lecture`` (also used by tests to inspect escaping); ``renderer`` draws
-    its formulas (see :func:`page_context`)."""
+    its formulas, ``pictures`` prepares its images (see :func:`page_context`)."""
     html = environment(course.root).get_template("handout/handout.html.j2").render(
-        course=course, lecture=lecture, **lecture_strings(course, lecture), **page_context(course, problems, renderer))
+        course=course, lecture=lecture, **lecture_strings(course, lecture),
+        **page_context(course, problems, renderer, pictures))
     return autospace_html(html)
 
 
@@ -161,8 +167,9 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     faces = shipped_faces(course.root)
     check_coverage(lecture_texts(course, lecture), faces, problems)
     renderer = MathRenderer()
+    pictures = ImagePreparer(course.meta.image_settings())
     try:
-        html = render_html(course, lecture, settings, problems, renderer)
+        html = render_html(course, lecture, settings, problems, renderer, pictures)
     except ContentError as exc:
         problems.errors.append(exc)
     problems.raise_if_any()
@@ -178,4 +185,6 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     summary = f"{len(document.pages)} pages"
     if settings.verbose and (renderer.rendered or renderer.cached):     # -v: shows the formula cache at work
         summary += f", formulas: {renderer.rendered} rendered, {renderer.cached} from cache"
+    if settings.verbose and pictures.summary():
+        summary += ", " + pictures.summary()
     return Output(path, summary, [str(w) for w in problems.warnings])

@@ -25,7 +25,8 @@ def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = Fa
     """Flatten inlines into runs, merging neighbours with the same formatting.
 
     A footnote call is its number raised (the handout's mark; :func:`footnote_notes`
-    puts the text in the notes); raw HTML is left out; soft breaks
+    puts the text in the notes); ``<sup>``, ``<sub>``, ``<u>`` and ``<kbd>`` are raised,
+    lowered, underlined and monospace runs; other raw HTML is left out; soft breaks
     join lines (Chinese text has no spaces between lines); hard breaks become
     ``"\\n"`` in the run text, written as ``a:br`` (C37).
     Inline formulas become runs with sub/superscripts (:mod:`.mathruns`); one that
@@ -70,11 +71,28 @@ def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = Fa
         elif isinstance(node, m.Strike):
             for run in runs_of(node.children, bold, italic, True, href, displaced):
                 add(run)
+        elif isinstance(node, m.Styled):
+            for run in runs_of(node.children, bold, italic, strike, href, displaced):
+                add(_styled(run, node.style))
         elif isinstance(node, m.Link):
             target = node.href if node.href.startswith(_LINKABLE) else href
             for run in runs_of(node.children, bold, italic, strike, target, displaced):
                 add(run)
     return out
+
+
+# DrawingML a:rPr/@baseline of HTML <sup>/<sub> (thousandths of a percent; PowerPoint's own
+# superscript and subscript buttons write these values).
+_STYLED_BASELINE = {"sup": 30000, "sub": -25000}
+
+
+def _styled(run: Run, style: str) -> Run:
+    """``run`` formatted as HTML ``style`` marks it: raised, lowered, underlined or in the monospace face (kbd)."""
+    if style in _STYLED_BASELINE:
+        return replace(run, baseline=_STYLED_BASELINE[style])
+    if style == "u":
+        return replace(run, underline=True)
+    return replace(run, code=True)
 
 
 def _placed(paras: list[Para], block) -> list[Para]:
@@ -87,9 +105,22 @@ def paras_of(blocks, level: int = 0) -> list[Para]:
     """Text paragraphs of ``blocks`` (lists keep level, kind and number; data blocks are skipped),
     each with the source position of the block it comes from."""
     out: list[Para] = []
+    pause = False
     for block in blocks:
-        out.extend(_placed(_block_paras(block, level), block))
+        if is_pause(block):     # ". . .": the next paragraph starts a click
+            pause = True
+            continue
+        paras = _placed(_block_paras(block, level), block)
+        if pause and paras:
+            paras[0] = replace(paras[0], pause=True)
+            pause = False
+        out.extend(paras)
     return out
+
+
+def is_pause(block) -> bool:
+    """Whether ``block`` is a ``. . .`` pause (:class:`coursepress.model.Only` with target "pause")."""
+    return isinstance(block, m.Only) and block.target == "pause"
 
 
 def displaced_paras(displaced: list, pos, level: int = 0) -> list[Para]:
@@ -167,7 +198,8 @@ def prose_notes(blocks, include_visible: bool) -> tuple[Para, ...]:
     for block in blocks:
         if isinstance(block, m.Only) and block.target == "handout":
             out.extend(paras_of(block.blocks))
-        elif include_visible and isinstance(block, (m.Paragraph, m.ListBlock, m.BlockQuote, m.Admonition, m.MathBlock)):
+        elif include_visible and (isinstance(block, (m.Paragraph, m.ListBlock, m.BlockQuote, m.Admonition, m.MathBlock))
+                                  or (isinstance(block, m.Only) and block.target in ("incremental", "columns"))):
             out.extend(paras_of([block]))
     return tuple(p for p in out if p.plain.strip() or p.formula is not None)
 

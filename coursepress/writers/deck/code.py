@@ -126,18 +126,20 @@ def choose_split(ranks: list[Rank], heights: list[float], start: int, room_pt: f
     Returns the index of the first line of the next piece, or None.
     """
     base = min((r[0] for r in ranks if r is not None), default=0)
-    used, candidates = 0.0, []
+    used = 0.0
+    candidates: dict[int, tuple[int, int]] = {}      # line index → its rank
     for k in range(start + 1, len(ranks)):
         used += heights[k - 1]
         if used > room_pt:
             break
-        if ranks[k] is not None and (not top_level_only or ranks[k][0] == base):
-            candidates.append(k)
+        rank = ranks[k]
+        if rank is not None and (not top_level_only or rank[0] == base):
+            candidates[k] = rank
     if not candidates:
         return None
-    depth = min(ranks[k][0] for k in candidates)
-    at_depth = [k for k in candidates if ranks[k][0] == depth]
-    after_blank = [k for k in at_depth if ranks[k][1] == 0]
+    depth = min(rank[0] for rank in candidates.values())
+    at_depth = [k for k, rank in candidates.items() if rank[0] == depth]
+    after_blank = [k for k in at_depth if candidates[k][1] == 0]
     last = at_depth[-1]
     if after_blank and after_blank[-1] - start >= (last - start) / 2:
         return after_blank[-1]

@@ -15,6 +15,7 @@ from typing import Callable, Optional
 from ...code import CodeTheme, code_theme
 from ...errors import ContentError, SourcePos
 from ...templating import TOOL_ROOT
+from ...units import EMU_PER_PT
 from .code import choose_split, code_boxes, fit_block
 from .measure import Measurer
 from .nodes import CodeBox, Para, Run
@@ -23,7 +24,6 @@ from .reference import Frame, Geometry
 TITLE_MIN_PT = 28.0
 BODY_MIN_PT = 18.0
 STEP_PT = 2.0
-EMU_PER_PT = 12700
 FORMULA_PAD_PT = 6.0      # above and below a display formula on a slide
 
 
@@ -48,6 +48,7 @@ class Fitter:
     def formula_box_pt(self, frame: Frame, para: Para, size_pt: float = 0.0) -> tuple[float, float]:
         """(width, height) in pt of the formula of ``para`` at the level's size, scaled down to the frame width."""
         size = size_pt or para.size_pt or frame.level(para.level).size_pt
+        assert para.formula is not None, "formula_box_pt of a paragraph without a formula"
         width_em, height_em = self.formula_em(para.formula.tex)
         scale = min(1.0, frame.text_width_pt / max(width_em * size, 1e-6))
         return width_em * size * scale, height_em * size * scale

@@ -1,0 +1,249 @@
+"""Raster images at print resolution, prepared once and shared by every writer (issue 20).
+
+A screenshot of 1920 px printed 430 pt wide in the handout needs 1194 px at
+200 dpi; embedding all 1920 px makes the PDF ~2.6× larger and every layout
+decode and re-compress pixels no reader can see. :func:`prepared_image` gives
+each writer the image at
+
+    min(its own resolution, ``images.dpi`` at its printed size)
+
+never upsampled, re-encoded without metadata, cached on disk by content hash
+and target size so the handout, the book, the deck and a later build (or
+``watch`` round) reuse it.
+
+The rule that picks the format (:func:`is_photo`), applied to the upright
+pixels after any resize:
+
+- an image with transparency, a palette (GIF, indexed PNG) or at most 256
+  colours is kept lossless: PNG;
+- otherwise the share of pixels equal to their left neighbour decides: a
+  screenshot, diagram or chart has large flat areas (≥ :data:`FLAT_SHARE`, 35 %,
+  measured on the pixels as they are), a photograph almost none (sensor noise
+  and JPEG's own blocks make neighbours differ): photos become JPEG at
+  ``images.jpeg_quality`` (default 85, libjpeg's scale, 4:2:0), the rest PNG.
+
+Metadata: EXIF, XMP, comments and PNG text chunks are dropped (EXIF
+orientation was already applied when the course was loaded, see
+:mod:`coursepress.images`); an ICC colour profile is kept, since the pixels
+mean nothing without it. An image that needs no resize, is already in the
+chosen format and carries no metadata is passed on byte for byte.
+
+``images: original`` in course.yaml turns all of this off: every writer embeds
+the bytes the course was loaded with.
+
+The cache lives in the private per-user cache (:func:`coursepress.cachedir.cache_folder`
+``"prints"``, ``~/.cache/coursepress/prints``), outside the project, so it is never
+committed; entries are keyed by the SHA-256 of the source bytes, the target
+size in px, the format rule's version and the JPEG quality.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Optional
+
+from .cachedir import cache_folder, read_private, write_private
+from .resources import ImageData
+from .units import PT_PER_INCH
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+    from .schema import ImageSettings
+
+CACHE_NAME = "prints"
+RULE_VERSION = 1            # bump when the format rule or the encoders' settings change
+FLAT_SHARE = 0.35           # share of pixels equal to their left neighbour above which an image is not a photo
+PALETTE_COLOURS = 256       # this few colours or fewer: lossless whatever the flatness
+_METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop")
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def target_pixels(width_px: int, height_px: int, printed_width_pt: float, printed_height_pt: Optional[float],
+                  dpi: int) -> tuple[int, int]:
+    """The pixel size an image of ``width_px`` × ``height_px`` needs when printed at the given size.
+
+    Args:
+        width_px, height_px: the image's own size (px, > 0).
+        printed_width_pt: its printed width (pt, 1/72 in).
+        printed_height_pt: its printed height (pt); None: ``printed_width_pt`` × the image's aspect.
+        dpi: the resolution wanted at that size (pixels per inch).
+
+    Returns:
+        ``(width_px, height_px)``: the own size scaled by min(1, ``dpi`` × printed inches ÷ own pixels) in
+        the dimension that needs more, aspect kept, rounded down (so never above ``dpi``), at least 1 px.
+        Never larger than the own size (no upsampling).
+    """
+    if printed_height_pt is None:
+        printed_height_pt = printed_width_pt * height_px / width_px
+    want_w = dpi * max(printed_width_pt, 0.0) / PT_PER_INCH
+    want_h = dpi * max(printed_height_pt, 0.0) / PT_PER_INCH
+    scale = min(1.0, max(want_w / width_px, want_h / height_px))
+    if scale >= 1.0:
+        return width_px, height_px
+    return max(1, math.floor(width_px * scale)), max(1, math.floor(height_px * scale))
+
+
+def is_photo(image: Image) -> bool:
+    """True if ``image`` (a decoded Pillow image) should be stored as JPEG, False for PNG (rule: module docstring)."""
+    from PIL import ImageChops
+
+    if image.mode in ("P", "1", "LA", "RGBA", "PA", "I", "I;16", "F") or "transparency" in image.info:
+        return False
+    rgb = image if image.mode in ("RGB", "L") else image.convert("RGB")
+    if rgb.getcolors(PALETTE_COLOURS) is not None:
+        return False
+    if rgb.width < 2:
+        return True
+    left = rgb.crop((0, 0, rgb.width - 1, rgb.height))
+    right = rgb.crop((1, 0, rgb.width, rgb.height))
+    same = ImageChops.difference(left, right).convert("L").histogram()[0]
+    return same / (left.width * left.height) < FLAT_SHARE
+
+
+@dataclass
+class ImagePreparer:
+    """Prepares images for one build (or one ``watch`` session): :meth:`prepare` with counters and a memo.
+
+    ``prepared``: images resized or re-encoded by this preparer; ``cached``: taken from the disk cache;
+    ``kept``: passed on as they were (already small enough and clean, or ``images: original``).
+    """
+
+    settings: ImageSettings
+    prepared: int = 0
+    cached: int = 0
+    kept: int = 0
+    _memo: dict[str, ImageData] = field(default_factory=dict, repr=False)
+
+    def prepare(self, image: ImageData, printed_width_pt: float, printed_height_pt: Optional[float] = None
+                ) -> ImageData:
+        """``image`` at print resolution for a placement ``printed_width_pt`` × ``printed_height_pt`` (pt).
+
+        ``printed_height_pt`` None: the width times the image's aspect. SVG (vector) and ``images:
+        original`` are returned unchanged. The result's ``width_px``/``height_px`` are the prepared
+        pixels; lay the picture out by the source's size, not these.
+        """
+        if self.settings.original or image.mime == "image/svg+xml" or image.width_px <= 0 or image.height_px <= 0:
+            self.kept += 1
+            return image
+        size = target_pixels(image.width_px, image.height_px, printed_width_pt, printed_height_pt,
+                             self.settings.dpi)
+        digest = hashlib.sha256(image.data).hexdigest()
+        key = f"{digest}-{size[0]}x{size[1]}-r{RULE_VERSION}-q{self.settings.jpeg_quality}"
+        if key in self._memo:
+            self.cached += 1
+            return self._memo[key]
+        found = _cache_read(key, image.origin)
+        if found is not None:
+            self.cached += 1
+        else:
+            data = _prepare_bytes(image, size, self.settings.jpeg_quality)
+            if data is None:
+                self.kept += 1
+                found = image
+            else:
+                self.prepared += 1
+                _cache_write(key, data)
+                found = _identify(data, image.origin)
+                if found is None:       # cannot happen: Pillow just wrote it
+                    found = image
+        self._memo[key] = found
+        return found
+
+    def summary(self) -> str:
+        """``images: N prepared, M from cache, K kept`` for ``-v`` (empty if no image was seen)."""
+        if not (self.prepared or self.cached or self.kept):
+            return ""
+        return f"images: {self.prepared} prepared, {self.cached} from cache, {self.kept} kept"
+
+
+def prepared_image(image: ImageData, printed_width_pt: float, printed_height_pt: Optional[float],
+                   settings: ImageSettings) -> ImageData:
+    """The one entry for any writer: ``image`` (a :class:`~coursepress.resources.ImageData` of the
+    document model) for a placement ``printed_width_pt`` × ``printed_height_pt`` (pt; height None: the
+    width × the image's aspect), at min(own resolution, ``settings.dpi``), PNG or JPEG by content, no
+    metadata, from the disk cache when it was prepared before (see the module docstring).
+
+    ``settings``: ``course.meta.image_settings()`` (:class:`coursepress.schema.ImageSettings`). A writer
+    placing many pictures keeps one :class:`ImagePreparer` instead (a memo and counters for ``-v``).
+    EMU (python-pptx) → pt: divide by :data:`coursepress.units.EMU_PER_PT`. Never raises for an image the course loaded
+    (those were decoded in full at load); returns the input unchanged for SVG.
+    """
+    return ImagePreparer(settings).prepare(image, printed_width_pt, printed_height_pt)
+
+
+def _prepare_bytes(image: ImageData, size: tuple[int, int], quality: int) -> Optional[bytes]:
+    """PNG or JPEG bytes of ``image`` at ``size``; None when the source's own bytes already are that."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(image.data)) as source:
+        source.load()
+        resized = (source.width, source.height) != size
+        pixels: Image.Image = source
+        if resized:
+            if pixels.mode not in ("RGB", "RGBA", "L", "LA"):
+                pixels = pixels.convert("RGBA" if _has_alpha(pixels) else "RGB")
+            pixels = pixels.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        photo = is_photo(pixels)
+        wanted = "JPEG" if photo else "PNG"
+        if not resized and source.format == wanted and not _has_metadata(source):
+            return None
+        icc = source.info.get("icc_profile")
+        out = io.BytesIO()
+        if photo:
+            if pixels.mode not in ("RGB", "L"):
+                pixels = pixels.convert("RGB")
+            pixels.save(out, "JPEG", quality=quality, optimize=True, icc_profile=icc)
+        else:
+            if pixels.mode not in ("RGB", "RGBA", "L", "LA", "P", "1"):
+                pixels = pixels.convert("RGBA" if _has_alpha(pixels) else "RGB")
+            pixels.save(out, "PNG", icc_profile=icc)
+        return out.getvalue()
+
+
+def _has_alpha(image: Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+
+
+def _has_metadata(image: Image) -> bool:
+    """EXIF, XMP, comments or PNG text chunks (which re-encoding drops)."""
+    if any(key in image.info for key in _METADATA_KEYS):
+        return True
+    return bool(getattr(image, "text", None)) if image.format == "PNG" else False
+
+
+def _identify(data: bytes, origin: str) -> Optional[ImageData]:
+    """ImageData of prepared bytes (PNG or JPEG), None if they are neither (a damaged cache entry)."""
+    import struct
+
+    if data.startswith(_PNG_SIGNATURE) and len(data) >= 24:
+        width, height = struct.unpack(">II", data[16:24])
+        return ImageData(data, "image/png", "png", width, height, origin)
+    if data.startswith(b"\xff\xd8"):
+        from PIL import Image
+
+        try:
+            with Image.open(io.BytesIO(data)) as found:
+                if found.format == "JPEG":
+                    return ImageData(data, "image/jpeg", "jpg", found.width, found.height, origin)
+        except Exception:       # noqa: BLE001 — a damaged entry is a miss
+            return None
+    return None
+
+
+def _cache_read(key: str, origin: str) -> Optional[ImageData]:
+    try:
+        data = read_private(cache_folder(CACHE_NAME) / key)
+    except OSError:             # a miss, or a planted link (never followed)
+        return None
+    return _identify(data, origin)
+
+
+def _cache_write(key: str, data: bytes) -> None:
+    try:
+        write_private(cache_folder(CACHE_NAME), key, data)
+    except OSError:             # no writable private folder: prepared again next time
+        pass

@@ -1,0 +1,108 @@
+"""Issue 12 leftovers: HTML inline formatting on slides, HTML-block figure lines, pictures in table
+cells and headings, undeclared data columns."""
+
+from __future__ import annotations
+
+import io
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pptx import Presentation
+
+from coursepress.errors import ContentErrors
+from coursepress.load import load_course
+from conftest import run_build
+
+RAW_HTML = "markdown:\n  raw_html: true\n"
+
+
+def _png(size: tuple[int, int] = (40, 20), colour: tuple[int, int, int] = (200, 40, 40)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
+
+
+def with_course(root: Path, extra: str) -> Path:
+    cfg = root / "content/course.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + textwrap.dedent(extra), encoding="utf-8")
+    return root
+
+
+def problems_of(root: Path) -> tuple[list[str], list[str]]:
+    """(errors, warnings) of loading ``root``, as printed strings."""
+    try:
+        _course, problems = load_course(root)
+    except ContentErrors as exc:
+        return [str(e) for e in exc.errors], [str(w) for w in exc.warnings]
+    return [], [str(w) for w in problems.warnings]
+
+
+def test_sup_sub_u_kbd_keep_their_formatting_on_slides_and_in_the_handout(make_project):
+    body = "# 一\n\n::: slides\n- 面积 10<sup>3</sup> 平方米，H<sub>2</sub>O，<u>重点</u>，按 <kbd>Ctrl</kbd> 键\n:::\n"
+    root = with_course(make_project(lecture=body), RAW_HTML)
+    out = root / "out"
+    result = run_build("pptx", "--project", str(root), "--out", str(out))
+    assert result.code == 0 and not result.err.strip(), result.err
+    runs = {}
+    for slide in Presentation(str(out / "intro.pptx")).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                for para in shape.text_frame.paragraphs:
+                    for run in para.runs:
+                        runs.setdefault(run.text.strip(), run._r)
+    assert runs["3"].rPr.get("baseline") == "30000"
+    assert runs["2"].rPr.get("baseline") == "-25000"
+    assert runs["重点"].rPr.get("u") == "sng"
+    latin = runs["Ctrl"].rPr.find("{http://schemas.openxmlformats.org/drawingml/2006/main}latin")
+    assert latin is not None and "Mono" in latin.get("typeface")
+    assert all(runs[k].rPr.get("baseline") is None and runs[k].rPr.get("u") is None for k in runs if "面积" in k)
+    course, _ = load_course(root)
+    html = course.lectures[0].sections[0].blocks[0]
+    styled = [n for item in html.blocks[0].items for p in item.blocks for n in p.children if n.kind == "styled"]
+    assert [(n.style, n.children[0].text) for n in styled] == [("sup", "3"), ("sub", "2"), ("u", "重点"), ("kbd", "Ctrl")]
+
+
+HTML_FIGURES = ('<div align="center"><img src="nope1.png" alt="甲"></div>\n\n'
+                '<p align="center">\n  <img src="nope2.png" alt="乙">\n</p>\n\n'
+                '<center>\n\n<img src="nope3.png">\n\n</center>\n\n'
+                '<div align=center>\n  <img src="images/a.png" alt="">\n  <img src="nope4.png" alt="丁">\n</div>\n')
+
+
+@pytest.mark.parametrize("inserted", ["", "\n\n\n", "前面一段。\n\n另一段\n跨两行。\n\n"])
+def test_html_block_figures_report_the_line_of_their_own_img_tag(make_project, inserted):
+    body = "# 一\n\n" + inserted + HTML_FIGURES
+    root = with_course(make_project(lecture=body, files={"content/lectures/images/a.png": PNG}), RAW_HTML)
+    errors, warnings = problems_of(root)
+    shift = inserted.count("\n")
+    missing = sorted((int(re.search(r"intro\.md:(\d+):", e).group(1)), re.search(r"'(nope\d)\.png'", e).group(1))
+                     for e in errors)
+    assert missing == [(3 + shift, "nope1"), (6 + shift, "nope2"), (11 + shift, "nope3"), (17 + shift, "nope4")]
+    no_alt = sorted(int(re.search(r"intro\.md:(\d+):", w).group(1)) for w in warnings if "has no alt text" in w)
+    assert no_alt == [11 + shift, 16 + shift]
+
+
+def test_undeclared_column_without_columns_is_warned_once_and_an_error_under_strict(make_project):
+    models = ("models:\n  - name: A\n    organisation: B\n    license: MIT\n"
+              "  - name: C\n    organisation: D\n    license: Apache-2.0\n    contex_length: 8\n")
+    root = make_project(models=models)
+    errors, warnings = problems_of(root)
+    assert errors == ["content/data/models.yaml:8:5: unknown field 'contex_length' in model 'C'; "
+                      "did you mean 'context_k'?"]
+    models = models.replace("    contex_length: 8\n", "")
+    (root / "content/data/models.yaml").write_text(models, encoding="utf-8")
+    errors, warnings = problems_of(root)
+    told = [w for w in warnings if "license" in w]
+    assert not errors and len(told) == 1
+    assert told[0].startswith("content/data/models.yaml:4:5: 'license' is not a field of a model, so it is kept "
+                              "as an extra column 'license'; declare it at the top of the file (columns: [license])")
+    strict = run_build("check", "--project", str(root), "--strict")
+    assert strict.code == 1 and "models.yaml:4:5: 'license' is not a field" in strict.err
+    (root / "content/data/models.yaml").write_text("columns: [license]\n" + models, encoding="utf-8")
+    errors, warnings = problems_of(root)
+    assert not errors and not [w for w in warnings if "license" in w]
