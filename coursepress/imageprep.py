@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 from .cachedir import cache_folder, read_private, write_private
+from .images import identify
 from .resources import ImageData
 from .units import PT_PER_INCH
 
@@ -59,7 +60,6 @@ RULE_VERSION = 1            # bump when the format rule or the encoders' setting
 FLAT_SHARE = 0.35           # share of pixels equal to their left neighbour above which an image is not a photo
 PALETTE_COLOURS = 256       # this few colours or fewer: lossless whatever the flatness
 _METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop")
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def target_pixels(width_px: int, height_px: int, printed_width_pt: float, printed_height_pt: Optional[float],
@@ -216,22 +216,9 @@ def _has_metadata(image: Image) -> bool:
 
 
 def _identify(data: bytes, origin: str) -> Optional[ImageData]:
-    """ImageData of prepared bytes (PNG or JPEG), None if they are neither (a damaged cache entry)."""
-    import struct
-
-    if data.startswith(_PNG_SIGNATURE) and len(data) >= 24:
-        width, height = struct.unpack(">II", data[16:24])
-        return ImageData(data, "image/png", "png", width, height, origin)
-    if data.startswith(b"\xff\xd8"):
-        from PIL import Image
-
-        try:
-            with Image.open(io.BytesIO(data)) as found:
-                if found.format == "JPEG":
-                    return ImageData(data, "image/jpeg", "jpg", found.width, found.height, origin)
-        except Exception:       # noqa: BLE001 — a damaged entry is a miss
-            return None
-    return None
+    """ImageData of prepared bytes (PNG or JPEG, identified by Pillow), None if they are neither (a damaged
+    cache entry)."""
+    return identify(data, origin, ("PNG", "JPEG"))
 
 
 def _cache_read(key: str, origin: str) -> Optional[ImageData]:

@@ -18,7 +18,7 @@ from .errors import Problems, SourcePos
 from .cjk import is_wide
 from .mathtex import tex_problems
 from .pictures import ADVICE, html_in_text
-from .sanitize import sanitize_html
+from .sanitize import sanitize_tag
 
 # Emphasis, strike-through and links nested deeper than this are refused with a
 # message rather than overflowing the recursion of the writers.
@@ -151,7 +151,7 @@ class InlineReader:
                 cite = self.citer.cite(tok.meta["items"], self.pos(inline)) if self.citer else None
                 top.append(cite or m.Text(tok.content))
             elif kind == "html_inline":
-                top.append(m.RawHtml(sanitize_html(tok.content)))
+                top.append(m.RawHtml(sanitize_tag(tok.content)))
         while len(stack) > 1:   # unbalanced (cannot happen with markdown-it, but never drop text)
             _name, kids, _href = stack.pop()
             stack[-1][1].extend(kids)

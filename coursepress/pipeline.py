@@ -26,8 +26,8 @@ from .errors import BuildError, ContentError, ContentErrors, internal_error
 from .handedits import HASHES, file_hash, keep_edited
 from .parallel import run_parallel
 from .stamps import Stamps
-from .targets import (Result, chosen_kinds, collisions, describe, fingerprints, output_path, select, stale_targets,
-                      up_to_date)
+from .targets import (Result, chosen_kinds, collisions, describe, fingerprints, output_path, present, select,
+                      stale_targets, up_to_date)
 from .watchdog import step, time_limit
 from .writers import BuildSettings, Output, Target, writer
 
@@ -158,7 +158,8 @@ def land(run: BuildRun, targets: list[Target]) -> None:
         output, _seconds = run.outcome[target.key]            # type: ignore[misc]
         final = output_path(target, run.settings)
         moves.append((output.path, final))
-        written[final.name] = file_hash(output.path)          # hand-edit protection: the file as written
+        if not writer(target.kind).folder:                    # hand-edit protection: the file as written
+            written[final.name] = file_hash(output.path)
         if target.key in run.stamps:
             new_state[target.key] = run.stamps[target.key]
         else:                          # a lecture that appeared during the build: rebuilt next time
@@ -251,13 +252,15 @@ def build(project: Project, course: Course, kinds: list[str], settings: BuildSet
     todo: list[Target] = []
     for target in targets:
         path = output_path(target, settings)
-        if not force and target.key in stamps and run.state.get(target.key) == stamps[target.key] and path.is_file():
+        if not force and target.key in stamps and run.state.get(target.key) == stamps[target.key] \
+                and present(target, path):
             report(run, Result(target, path, None, 0.0))
         else:
             todo.append(target)
     if todo:
         prepare_out_dir(out_dir)
-        check_destinations([output_path(target, settings) for target in todo])     # before anything is built
+        check_destinations([output_path(target, settings) for target in todo],     # before anything is built
+                           {output_path(target, settings) for target in todo if writer(target.kind).folder})
         run_staged(run, course, todo, workers)
     if out_dir.is_dir():                 # after success only: a failed build changes nothing
         remove_stale(run)

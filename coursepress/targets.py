@@ -88,6 +88,14 @@ def output_path(target: Target, settings: BuildSettings) -> Path:
     return settings.out_dir / target.file_name
 
 
+def present(target: Target, path: Path) -> bool:
+    """Whether ``target``'s output is at ``path``: a regular file, or a real folder for a writer whose
+    outputs are folders (:attr:`~coursepress.writers.Writer.folder`)."""
+    if writer(target.kind).folder:
+        return path.is_dir() and not path.is_symlink()
+    return path.is_file()
+
+
 def describe(target: Target) -> str:
     """What ``target`` is, for messages: "the handout of lecture 'intro'", "the poster"."""
     title = writer(target.kind).title
@@ -138,7 +146,7 @@ def up_to_date(project: Project, kinds: list[str], settings: BuildSettings, lect
     results = []
     for target in targets:
         path = output_path(target, settings)
-        if state.get(target.key) is None or state.get(target.key) != stamps.get(target.key) or not path.is_file():
+        if state.get(target.key) is None or state.get(target.key) != stamps.get(target.key) or not present(target, path):
             return None
         results.append(Result(target, path, None, 0.0))
     return results

@@ -47,7 +47,7 @@ title: 并排
 {long}
 :::
 
-![另一张图](../images/flow.png "第二张图")
+![另一张图](../images/flow.png)
 """
 LONG = "\n".join(f"- 第{i}点：这一条要点写得比较长，两栏时一行放不下，需要整页的宽度才能读清楚" for i in range(5))
 
@@ -99,3 +99,6 @@ def test_long_bullets_keep_a_slide_of_their_own(deck):
     slides = _slides(deck, "长文字")
     assert [s.slide_layout.name for s in slides] == ["Title and Content", "Chart"]
     assert sum(sh.shape_type == 13 for sh in slides[1].shapes) == 1
+    # a figure without a caption is numbered as in the handout ("图 2" and its alt text)
+    caption = next(sh for sh in slides[1].shapes if sh.has_text_frame and "另一张图" in sh.text_frame.text)
+    assert caption.text_frame.text == "图 2\u3000另一张图"

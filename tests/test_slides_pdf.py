@@ -241,3 +241,108 @@ def test_n_up_pages(built, layout, per_page, ruled):
         assert all(n >= 5 * per_page for n in rules[:-1]), rules        # ≥ 5 lines beside each slide
     else:
         assert not any(rules), rules
+
+
+def _recoloured_reference(path: Path, dk2: str, accent2: str) -> None:
+    """Our reference deck with the theme's dk2 (title slide background) and accent2 (accent rule) changed."""
+    import zipfile
+
+    source = REPO / "templates/deck/reference.pptx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "ppt/theme/theme1.xml":
+                text = data.decode("utf-8")
+                text = re.sub(r'(<a:dk2><a:srgbClr val=")[0-9A-Fa-f]{6}', rf"\g<1>{dk2}", text)
+                text = re.sub(r'(<a:accent2><a:srgbClr val=")[0-9A-Fa-f]{6}', rf"\g<1>{accent2}", text)
+                data = text.encode("utf-8")
+            zout.writestr(item, data)
+
+
+def test_a_users_master_gives_size_and_colours(make_project, tmp_path):
+    """python-pptx's own 4:3 template and a recoloured copy of ours: the pages take their size and colours."""
+    from coursepress.load import load_course
+    from coursepress.writers import BuildSettings
+    from coursepress.writers.slides import writer as slides
+
+    root = make_project()
+    course, _ = load_course(root)
+    default = tmp_path / "default.pptx"
+    Presentation().save(str(default))
+    pdf = slides.write(course, BuildSettings(out_dir=tmp_path, reference=default), course.lectures[0]).path
+    page = pypdf.PdfReader(str(pdf)).pages[0]
+    assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((720, 540), abs=0.5)
+
+    recoloured = tmp_path / "red.pptx"
+    _recoloured_reference(recoloured, "7A1F1F", "00A000")
+    pdf = slides.write(course, BuildSettings(out_dir=tmp_path, reference=recoloured), course.lectures[0]).path
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        title = doc[0].render(scale=0.25).to_pil().convert("RGB")
+        assert title.getpixel((5, 5)) == (0x7A, 0x1F, 0x1F)              # the title layout's dk2 background
+        content = doc[1].render(scale=1).to_pil().convert("RGB")
+        # the master's accent rule (x 548640, y 1463040 EMU) in accent2
+        assert content.getpixel((int(548640 / 12700) + 5, int(1463040 / 12700) + 2)) == (0x00, 0xA0, 0x00)
+    finally:
+        doc.close()
+
+
+def test_charts_show_every_model_of_the_decks_chart(built):
+    """A chart is drawn as SVG from the same chart plan: each category (column chart) or series (timeline)
+    of the PPTX's native chart is a label on the page, and each column's value label too."""
+    from coursepress.writers.deck.chartplan import FORMATS
+    from coursepress.writers.slides.chart import value_text
+
+    prs = _deck(built["pptx"])
+    texts = page_texts(built["slides"])
+    charts = 0
+    for number, slide in enumerate(prs.slides):
+        for shape in slide.shapes:
+            if not shape.has_chart:
+                continue
+            charts += 1
+            chart = shape.chart
+            page = norm(texts[number])
+            if chart.chart_type is not None and "XY" in str(chart.chart_type):
+                names = [s.name for s in chart.series]
+            else:
+                names = list(chart.plots[0].categories)
+                for series in chart.plots[0].series:
+                    for value in series.values:
+                        if value is not None:
+                            shown = value_text(value, FORMATS["parameters"] if "亿" in chart.value_axis
+                                               .tick_labels.number_format else FORMATS["context"], False)
+                            assert norm(shown) in page.replace("≈", ""), (number + 1, shown)
+            for name in names:
+                assert norm(name) in page, (number + 1, name)
+    assert charts >= 3
+
+
+def test_text_stays_inside_the_frames_it_was_fitted_to(built):
+    """Every character of the slides PDF lies inside a placeholder frame, table, chart, picture or formula
+    box of its slide's view (± 2 pt): nothing the deck fitted runs out of its frame when drawn."""
+    from coursepress.errors import Problems
+    from coursepress.load import load_course
+    from coursepress.mathrender import MathRenderer
+    from coursepress.writers import BuildSettings
+    from coursepress.writers.slides.writer import draw_lecture
+
+    course, _ = load_course(REPO)
+    drawn = draw_lecture(course, BuildSettings(out_dir=built["slides"].parent), course.lectures[0], Problems(False),
+                         MathRenderer())
+    height = drawn.look.height_pt
+    rects: dict[int, list] = {}
+    for index, view in enumerate(drawn.slides):
+        boxes = [(b.left_pt, b.top_pt, b.width_pt, b.height_pt) for b in view.boxes]
+        boxes += [(i.left_pt, i.top_pt, i.width_pt, i.height_pt) for i in view.images]
+        if view.table is not None:
+            boxes.append((view.table.left_pt, view.table.top_pt, sum(view.table.col_widths_pt),
+                          sum(view.table.row_heights_pt)))
+        rects[index] = boxes
+    outside = []
+    for page, char, (left, bottom, right, top), _w, _h in char_boxes(built["slides"]):
+        y_top, y_bottom = height - top, height - bottom
+        if not any(x - 2 <= left and right <= x + w + 2 and y - 2 <= y_top and y_bottom <= y + h + 2
+                   for x, y, w, h in rects[page]):
+            outside.append((page + 1, char))
+    assert not outside, outside[:10]

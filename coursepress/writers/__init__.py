@@ -107,6 +107,7 @@ class Writer(Protocol):
             (writers naming the same module share one preload), or None.
         options: the command-line options that apply to it (``--size``, ``--reference`` …;
             one that applies to no chosen output is a usage error).
+        folder: each output is a folder (the HTML handout's site), committed whole in one rename.
     """
 
     name: str
@@ -118,6 +119,7 @@ class Writer(Protocol):
     cost: int
     preloads: Optional[str]
     options: tuple[str, ...]
+    folder: bool
 
     def targets(self, project: Project) -> list[Target]:
         """The outputs this writer makes for ``project``."""
@@ -184,6 +186,7 @@ class Declared:
     options: tuple[str, ...] = ()
     reads: tuple[str, ...] = ("lecture", "images")
     source_file: str = "content/course.yaml"
+    folder: bool = False
 
     @property
     def per_lecture(self) -> bool:

@@ -68,6 +68,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     from ..fonts import check_coverage, shipped_faces
     from ..output import atomic_write
     from .handout import lecture_texts
+    from .pageflow import render_flowing
     from .pdfengine import PdfEngine, overflows
 
     problems = Problems(settings.strict)
@@ -77,7 +78,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     html = render_html(course, settings, problems)
     problems.raise_if_any()
     engine = PdfEngine(course, "course book")
-    document = engine.render(html)
+    document = render_flowing(engine, html)
     for page, line, over_mm in overflows(document):
         owner = course.lectures[line // LINE_BASE - 1] if line >= LINE_BASE else None
         where = SourcePos(owner.source.relative_to(course.root).as_posix(), line % LINE_BASE) if owner \

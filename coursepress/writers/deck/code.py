@@ -12,7 +12,7 @@ allows, never inside a statement; the next slide's title says "（续）".
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Optional
+from typing import Optional, Sequence
 
 from ... import model as m
 from ...code import CodeTheme, break_ranks, code_lines
@@ -115,7 +115,7 @@ def fit_block(paras: list[Para], measurer, width_pt: float, height_pt: float, bo
 
 
 def choose_split(ranks: list[Rank], heights: list[float], start: int, room_pt: float,
-                 top_level_only: bool) -> Optional[int]:
+                 top_level_only: bool, min_lines: int = 0, lines: Sequence[Para] = ()) -> Optional[int]:
     """Where to end the piece of a code block that starts at line ``start`` in ``room_pt`` of height.
 
     Candidates are lines after ``start`` that may start a piece and whose
@@ -123,6 +123,8 @@ def choose_split(ranks: list[Rank], heights: list[float], start: int, room_pt: f
     after a blank line if it uses at least half the room the last place would,
     else the last place. ``top_level_only`` keeps only the block's lowest
     indentation (used when other text already fills part of the slide).
+    ``min_lines``: with the block's ``lines``, a piece must hold at least this many non-blank lines
+    (so a slide never shows a block's imports alone).
     Returns the index of the first line of the next piece, or None.
     """
     base = min((r[0] for r in ranks if r is not None), default=0)
@@ -133,6 +135,8 @@ def choose_split(ranks: list[Rank], heights: list[float], start: int, room_pt: f
         if used > room_pt:
             break
         rank = ranks[k]
+        if lines and min_lines and sum(1 for p in lines[start:k] if p.plain.strip()) < min_lines:
+            continue
         if rank is not None and (not top_level_only or rank[0] == base):
             candidates[k] = rank
     if not candidates:

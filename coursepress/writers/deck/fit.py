@@ -25,6 +25,7 @@ TITLE_MIN_PT = 28.0
 BODY_MIN_PT = 18.0
 STEP_PT = 2.0
 FORMULA_PAD_PT = 6.0      # above and below a display formula on a slide
+MIN_PIECE_LINES = 6       # a code piece sharing a slide with text shows at least this many lines
 
 
 def _no_formulas(tex: str) -> tuple[float, float]:
@@ -212,6 +213,7 @@ class Fitter:
                                            "and is wrapped with ↪", "shorten the line"))
         heights = [self.para_height_pt(frame, p) for p in lines]
         start = 0
+        moved = False     # the block was moved to a fresh slide once (a piece too small to stand alone)
         while start < len(lines):
             room = limit - used - 2 * pad
             rest = sum(heights[start:])
@@ -225,10 +227,17 @@ class Fitter:
                     chunks[-1] = []
                     used = 0.0
                 continue
-            end = choose_split(ranks, heights, start, room, top_level_only=bool(chunks[-1]))
-            if end is None and chunks[-1]:
+            # a piece shows at least MIN_PIECE_LINES lines (not the imports alone); under other text only
+            # top-level statements may end it; else it moves to a slide of its own once, and cuts there
+            fresh = not chunks[-1] or moved
+            end = choose_split(ranks, heights, start, room, top_level_only=not fresh,
+                               min_lines=MIN_PIECE_LINES, lines=lines)
+            if end is None and not fresh:
+                moved = True
                 used = self._next_chunk(frame, chunks, carry_lead=start == 0)
                 continue
+            if end is None:
+                end = choose_split(ranks, heights, start, room, top_level_only=False)
             if end is None:     # one statement taller than a slide: cut where the slide is full
                 end, acc = start + 1, heights[start]
                 while end < len(lines) and acc + heights[end] <= room:

@@ -55,6 +55,7 @@ class Planner:
     def __init__(self, course: m.Course, lecture: m.Lecture, fitter: Fitter) -> None:
         self.course, self.lecture, self.fit = course, lecture, fitter
         self.warnings: list[ContentError] = []   # what the author should know (columns that did not fit)
+        self.unplaced: list[Para] = []   # words of a data block that got no slide: to the section's notes
         self.file_pos = SourcePos(lecture.source.relative_to(course.root).as_posix(), 1)
 
     # ------------------------------------------------------------ deck
@@ -199,6 +200,8 @@ class Planner:
                 slides.extend(self.data_slides(inner, title, ()))
                 shown_data.append(inner)
         slides = merge_beside(self, slides, shown_data, title)
+        first_notes = tuple(first_notes) + tuple(self.unplaced)
+        self.unplaced.clear()
         if slides and first_notes:
             slides[0] = replace(slides[0], notes=tuple(first_notes) + slides[0].notes)
         return slides

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from dataclasses import dataclass
 from typing import Callable
 
-from ..deck.chartplan import EXCEL_EPOCH
+from ...numbers import format_context, format_params
+from ..deck.chartplan import EXCEL_EPOCH, FORMATS, YI_PER_BILLION
 from ..deck.chartxml import LEGEND_ORDER, SERIES_NAMES
 from ..deck.nodes import ChartPlan
 from .look import DeckLook
@@ -31,7 +31,8 @@ Width = Callable[[str, float], float]     # (text, size pt) → width pt
 @dataclass(frozen=True)
 class Mark:
     """One shape: ``kind`` rect | line | circle | text; box or end points in pt; ``fill`` ``#rrggbb``;
-    ``hatched`` an estimate (diagonal hatching); text ``anchor`` start | middle | end, ``rotate`` degrees."""
+    ``hatched`` an estimate (diagonal hatching); text ``anchor`` start | middle | end, ``rotate`` degrees,
+    ``size`` its font size in pt (0: the chart's)."""
 
     kind: str
     x: float
@@ -43,6 +44,7 @@ class Mark:
     anchor: str = "start"
     rotate: float = 0.0
     hatched: bool = False
+    size: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -60,10 +62,15 @@ class ChartDrawing:
 
 
 def value_text(value: float, number_format: str, estimated: bool) -> str:
-    """A value as the deck's number format shows it: ``General" 亿"`` → "1750 亿" (≈ before an estimate)."""
-    suffix = "".join(re.findall(r'"([^"]*)"', number_format))
-    number = f"{value:,.0f}".replace(",", "") if value >= 10 else f"{value:g}"
-    return ("≈" if estimated else "") + number + suffix
+    """A value as the deck's number format shows it (:data:`coursepress.writers.deck.chartplan.FORMATS`):
+    parameters in 亿 read the Chinese way ("1750 亿", "1.8 万亿"), context as "128K"; ≈ before an estimate."""
+    if number_format == FORMATS["parameters"]:
+        text = format_params(value / YI_PER_BILLION)
+    elif number_format == FORMATS["context"]:
+        text = format_context(value)
+    else:
+        text = f"{value:g}"
+    return ("≈" if estimated else "") + text
 
 
 def _legend(plan: ChartPlan, look: DeckLook) -> tuple[tuple[str, str], ...]:
@@ -104,8 +111,10 @@ def _columns(plan: ChartPlan, w: float, h: float, look: DeckLook, width: Width) 
             plot_y = max(plot_y, base - (base - room) / share)      # column top (base − height × share) ≥ room
     plot_h = base - plot_y
 
-    marks = [Mark("text", size * 0.9, plot_y + plot_h / 2, fill=text, text=plan.axis_title, anchor="middle",
-                  rotate=-90)]
+    centre = (plot_y + plot_h / 2) if width(plan.axis_title, size) < plot_h else h / 2
+    title_size = min(size, size * (h - size) / max(width(plan.axis_title, size), 1.0))     # never longer than the frame
+    marks = [Mark("text", size * 0.9, centre, fill=text, text=plan.axis_title, anchor="middle", rotate=-90,
+                  size=title_size)]
     for tick, label in zip(ticks, labels):
         y = y_of(tick)
         marks.append(Mark("line", plot_x, y, plot_x + plot_w, y, fill=look.colour("tx1", 0.2)))
