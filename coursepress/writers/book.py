@@ -47,7 +47,7 @@ def render_html(course: m.Course, settings: BuildSettings, problems: Problems) -
     from ..templating import autospace_html, environment
     from .handout import lecture_strings, page_context
 
-    env = environment(course.root)
+    env = environment(course.root, course.words)
     context = page_context(course, problems)
     body = env.get_template("handout/lecture-body.html.j2")
     lectures = []
