@@ -44,6 +44,7 @@ def render_html(course: m.Course, settings: BuildSettings, problems: Problems) -
     """The book's HTML: every lecture's text in course order behind one cover and contents."""
     from markupsafe import Markup
 
+    from ..lecturelabel import lecture_label
     from ..templating import autospace_html, environment
     from .handout import lecture_strings, page_context
 
@@ -54,7 +55,9 @@ def render_html(course: m.Course, settings: BuildSettings, problems: Problems) -
     for index, lecture in enumerate(course.lectures, 1):
         html = body.render(course=course, lecture=lecture, **lecture_strings(course, lecture), **context)
         lectures.append((lecture, Markup(prefixed(html, lecture.name, index))))
-    return autospace_html(env.get_template("handout/book.html.j2").render(course=course, lectures=lectures, **context))
+    labels = {lecture.name: lecture_label(course, lecture) for lecture in course.lectures}
+    return autospace_html(env.get_template("handout/book.html.j2").render(course=course, lectures=lectures,
+                                                                          labels=labels, **context))
 
 
 def write(project: Project, course: m.Course, target: Target, settings: BuildSettings) -> Output:
