@@ -18,6 +18,7 @@ from ..code import code_lines, code_theme, page_segments
 from ..errors import ContentError, Problems, SourcePos
 from ..fonts import check_coverage, shipped_faces
 from ..imageprep import ImagePreparer
+from ..lecturelabel import lecture_label
 from ..mathrender import Drawing, MathRenderer
 from ..messages import Messages
 from ..numbers import estimate_note, note_mark
@@ -140,8 +141,9 @@ def image_data_uri(image) -> str:
 
 
 def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:
-    """Running header and footer text of ``lecture``."""
-    return dict(header_text=lecture.meta.header or lecture.title, footer_text=lecture.meta.footer or course.meta.title)
+    """Running header and footer text of ``lecture``, and its label ("第三讲", or "": :mod:`coursepress.lecturelabel`)."""
+    return dict(header_text=lecture.meta.header or lecture.title, footer_text=lecture.meta.footer or course.meta.title,
+                lecture_label=lecture_label(course, lecture))
 
 
 def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, problems: Problems,

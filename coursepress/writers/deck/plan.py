@@ -20,6 +20,7 @@ from typing import Optional
 
 from ... import model as m
 from ...errors import ContentError, SourcePos
+from ...lecturelabel import lecture_label
 from .beside import merge_beside
 from .blocks import footnote_notes, notes_of, paras_of, prose_notes
 from .columns import columns_fallback, columns_slide
@@ -80,7 +81,7 @@ class Planner:
 
     def title_slide(self) -> SlidePlan:
         meta, lec = self.course.meta, self.lecture
-        lines = [lec.meta.subtitle, f"{meta.title} · {meta.author}", meta.organisation,
+        lines = [lecture_label(self.course, lec), lec.meta.subtitle, f"{meta.title} · {meta.author}", meta.organisation,
                  self.words.date(meta.date.year, meta.date.month, meta.date.day)]
         body = [Para((Run(text),)) for text in lines if text]
         notes = tuple(paras_of(lec.preamble, below=self.below))   # the author's words only, none invented
