@@ -396,3 +396,26 @@ def test_agenda_entries_link_to_their_slides(built):
         assert page > agenda and norm(titles[page]) in agenda_text, titles[page]
     sections = [i for i, layout in enumerate(layouts) if layout == "Section"]
     assert sections and set(sections) <= set(targets)
+
+
+def test_commands_layout_option_and_course_setting(make_project, tmp_path):
+    """``build.py slides`` and ``notes`` build through the registry; ``notes: {layout: 3up}`` in course.yaml
+    chooses the layout, ``--layout`` overrides it, and ``--layout`` with another output is a usage error."""
+    from conftest import run_build
+
+    root = make_project()
+    course = root / "content/course.yaml"
+    course.write_text(course.read_text(encoding="utf-8") + "notes:\n  layout: 3up\n", encoding="utf-8")
+    out = tmp_path / "out"
+    for args in (("slides",), ("notes",)):
+        result = run_build(*args, "--project", str(root), "--out", str(out))
+        assert result.code == 0 and "warning" not in (result.out + result.err).lower(), result.out + result.err
+    slides = len(pypdf.PdfReader(str(out / "intro-slides.pdf")).pages)
+    pages = Counter(page for _d, _t, page in outline(out / "intro-notes.pdf"))
+    assert sum(pages.values()) == slides and max(pages.values()) == 3           # the course's setting: 3up
+    result = run_build("notes", "--layout", "6up", "--project", str(root), "--out", str(out))
+    assert result.code == 0, result.err
+    pages = Counter(page for _d, _t, page in outline(out / "intro-notes.pdf"))
+    assert max(pages.values()) == min(6, slides)                               # rebuilt: the option changed
+    result = run_build("pdf", "--layout", "3up", "--project", str(root), "--out", str(out))
+    assert result.code == 2 and "--layout" in result.err
