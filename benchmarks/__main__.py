@@ -19,12 +19,12 @@ import sys
 import time
 from pathlib import Path
 
-from . import cases, peers
+from . import cases, chapter, peers
 from .measure import CaseFailed, Stats, machine_factor, machine_reference
 from .project import REPO, copy_project, remove
 
 RESULTS = Path(__file__).resolve().parent / "results"
-CASES = ("cold", "noop", "edit", "help", "scaling", "watch")
+CASES = ("cold", "noop", "edit", "help", "scaling", "watch", "chapter")
 
 
 def _args(argv):
@@ -108,6 +108,8 @@ def main(argv=None) -> int:
             step("scaling", lambda: cases.scaling(factors, ["pdf", "pptx"], runs))
         if args.peers:
             step("peers", lambda: peers.peers(root, runs))
+        if "chapter" in wanted:
+            step("chapter", lambda: chapter.cases(runs, args.peers))
     finally:
         remove(root)
 

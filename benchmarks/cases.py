@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable, Optional
 
 from .measure import CaseFailed, Run, Stats, python, repeat, run, summarise
 from .project import edit_lecture, grow, remove
@@ -108,17 +109,19 @@ def scaling(factors: list[int], kinds: list[str], runs: int) -> list[Stats]:
     return results
 
 
-def watch(root: Path, runs: int, timeout_s: float = 60.0) -> list[Stats]:
+def watch(root: Path, runs: int, timeout_s: float = 120.0, outputs: dict[str, str] = OUTPUTS,
+          edit: Callable[[Path, int], None] = edit_lecture, env: Optional[dict] = None) -> list[Stats]:
     """Seconds from saving the lecture to the updated deck and handout on disk, with ``build.py watch`` running.
 
     The watcher is started once (its first build is not timed); each save waits
     for the watcher's "built in" line of the previous round before the next edit.
+    ``outputs``: the file names of the ``handout`` and the ``deck``; ``edit(root, serial)`` makes the save.
     """
     out = _fresh_dir()
     log = tempfile.NamedTemporaryFile("w+", prefix="coursepress-watch-", delete=False)
     proc = subprocess.Popen(python(str(root / "build.py"), "--project", str(root), "watch", "--out", str(out)), stdout=log,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    deck, handout = out / OUTPUTS["deck"], out / OUTPUTS["handout"]
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+    deck, handout = out / outputs["deck"], out / outputs["handout"]
 
     def rounds_logged() -> int:
         return len(re.findall(r"\] (built in|build failed)", Path(log.name).read_text()))
@@ -137,7 +140,7 @@ def watch(root: Path, runs: int, timeout_s: float = 60.0) -> list[Stats]:
         for i in range(runs + 1):
             seen = rounds_logged()
             before = (deck.stat().st_mtime_ns, handout.stat().st_mtime_ns)
-            edit_lecture(root, 1000 + i)
+            edit(root, 1000 + i)
             saved = time.perf_counter()
             times: dict[str, float] = {}
 

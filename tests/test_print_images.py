@@ -182,3 +182,23 @@ def test_prepared_image_strips_metadata(tmp_path, monkeypatch):
         with Image.open(io.BytesIO(shown.data)) as image:
             assert image.format == "JPEG" and not image.getexif() and "exif" not in image.info
         assert b"Synthetic Camera" not in shown.data
+
+
+def test_png_data_goes_into_the_pdf_as_it_is():
+    """8-bit grey/RGB non-interlaced PNG: WeasyPrint takes its IDAT data as written (here at zlib level 1,
+    which WeasyPrint's own re-encoding at level 6 would not reproduce); other PNGs take WeasyPrint's path."""
+    from coursepress.writers.pdfengine import import_weasyprint
+    from coursepress.writers.pngpass import idat_stream
+
+    import_weasyprint(REPO)
+    from weasyprint.images import RasterImage
+
+    shot = screenshot(5, 300, 200)
+    fast = io.BytesIO()
+    shot.save(fast, "PNG", compress_level=1)
+    data = fast.getvalue()
+    assert RasterImage._get_png_data(Image.open(io.BytesIO(data))) == idat_stream(data) != None  # noqa: E711
+    for other_image in (shot.convert("RGBA"), shot.quantize(16), shot.convert("L").convert("I;16")):
+        other = io.BytesIO()
+        other_image.save(other, "PNG")          # alpha, palette, 16 bits: not what the PDF stream declares
+        assert idat_stream(other.getvalue()) is None

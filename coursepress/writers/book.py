@@ -16,6 +16,7 @@ import re
 from .. import model as m
 from ..errors import Problems, SourcePos
 from ..fonts import check_coverage, shipped_faces
+from ..imageprep import ImagePreparer
 from ..output import atomic_write
 from ..templating import autospace_html, environment
 from . import BuildSettings, Output
@@ -37,12 +38,15 @@ def prefixed(html: str, name: str, index: int) -> str:
     return _LINES.sub(lambda m: f' data-line="{index * LINE_BASE + int(m.group(1))}"', html)
 
 
-def render_html(course: m.Course, settings: BuildSettings, problems: Problems) -> str:
-    """The book's HTML: every lecture's text in course order behind one cover and contents."""
+def render_html(course: m.Course, settings: BuildSettings, problems: Problems,
+                pictures: ImagePreparer | None = None) -> str:
+    """The book's HTML: every lecture's text in course order behind one cover and contents; ``pictures``
+    prepares its images (its ``served`` go to :meth:`PdfEngine.render`)."""
+    pictures = pictures or ImagePreparer(course.meta.image_settings())
     from markupsafe import Markup
 
     env = environment(course.root)
-    context = page_context(course, problems)
+    context = page_context(course, problems, pictures=pictures)
     body = env.get_template("handout/lecture-body.html.j2")
     lectures = []
     for index, lecture in enumerate(course.lectures, 1):
@@ -62,10 +66,11 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
     faces = shipped_faces(course.root)
     for lecture in course.lectures:
         check_coverage(lecture_texts(course, lecture), faces, problems)
-    html = render_html(course, settings, problems)
+    pictures = ImagePreparer(course.meta.image_settings())
+    html = render_html(course, settings, problems, pictures)
     problems.raise_if_any()
     engine = PdfEngine(course, "course book")
-    document = engine.render(html)
+    document = engine.render(html, pictures.served)
     for page, line, over_mm in overflows(document):
         lecture = course.lectures[line // LINE_BASE - 1] if line >= LINE_BASE else None
         where = SourcePos(lecture.source.relative_to(course.root).as_posix(), line % LINE_BASE) if lecture \

@@ -112,9 +112,10 @@ def page_context(course: m.Course, problems: Problems, renderer: MathRenderer | 
                  pictures: ImagePreparer | None = None) -> dict:
     """What every handout-like page template receives (the handout and the course book): the CSS, the
     ``handout`` settings, the build date and the helpers the block macros call (``math`` draws the
-    formulas with ``renderer``, a new one with the per-user cache when None; ``print_image(image,
-    width_pt)`` gives a figure's image at print resolution through ``pictures``, a new
-    :class:`~coursepress.imageprep.ImagePreparer` when None)."""
+    formulas with ``renderer``, a new one with the per-user cache when None; ``image_src(image,
+    width_pt)`` gives the URL of a figure's image at print resolution through ``pictures``, a new
+    :class:`~coursepress.imageprep.ImagePreparer` when None: hand ``pictures.served`` to
+    :meth:`PdfEngine.render`)."""
     faces = shipped_faces(course.root)
     stacks = font_stacks(course, faces, problems)
     env = environment(course.root)
@@ -125,7 +126,7 @@ def page_context(course: m.Course, problems: Problems, renderer: MathRenderer | 
     return dict(css=css, build_date=build_date(course), handout=hs, table_notes=table_notes, make_chart=make_chart,
                 width_class=width_class, code_lines=code_lines, page_segments=page_segments, code_theme=theme,
                 math=HandoutMath(renderer or MathRenderer(), course.root),
-                print_image=(pictures or ImagePreparer(course.meta.image_settings())).prepare)
+                image_src=(pictures or ImagePreparer(course.meta.image_settings())).url)
 
 
 def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:
@@ -161,7 +162,7 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
         problems.errors.append(exc)
     problems.raise_if_any()
     engine = PdfEngine(course, "handout")
-    document = engine.render(html)
+    document = engine.render(html, pictures.served)
     source = lecture.source.relative_to(course.root).as_posix()
     for page, line, over_mm in overflows(document):
         problems.error(SourcePos(source, line), f"content runs {over_mm:.0f} mm past the page edge on page {page} "

@@ -15,11 +15,12 @@ import io
 import os
 import shutil
 import sys
+from typing import Mapping, Optional
 
 from .. import model as m
 from ..errors import ContentError, ContentErrors, Problems, SourcePos
 from ..fonts import FontFace, isolated_fontconfig
-from ..resources import make_url_fetcher
+from ..resources import ImageData, make_url_fetcher
 from ..templating import TOOL_ROOT
 from ..watchdog import step
 
@@ -120,9 +121,11 @@ def import_weasyprint(root):
         import weasyprint
     finally:
         ctypes.util.find_library = lookup
+    from . import pngpass
     from .cjkjustify import install
 
     install()       # inter-character justification for Chinese (see cjkjustify)
+    pngpass.install()   # PNG data into the PDF without decoding and compressing it again
     return weasyprint
 
 
@@ -181,12 +184,14 @@ class PdfEngine:
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def render(self, html: str):
-        """Lay out ``html``; returns a ``weasyprint.Document``.
+    def render(self, html: str, images: Optional[Mapping[str, ImageData]] = None):
+        """Lay out ``html``; returns a ``weasyprint.Document``. ``images``: pictures the HTML names by
+        ``coursepress-image:`` URL (:meth:`coursepress.imageprep.ImagePreparer.url`), served from memory.
 
         Raises:
             ContentErrors: the HTML asked for resources outside the project (each at the template line naming it).
         """
+        self.fetcher.images = dict(images or {})
         with step(f"laying out the {self.what}'s pages (WeasyPrint)"):
             document = self._html(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
                 font_config=self._fonts, dpi=self._dpi)
