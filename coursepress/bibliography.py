@@ -25,7 +25,7 @@ from typing import Any, Optional
 
 from . import model as m
 from .errors import ContentError, Problems, SourcePos
-from .markdown import is_cjk
+from .cjk import is_wide
 from .resources import read_project_file, resolve_path
 
 DEFAULT_STYLE = "gb-t-7714-2015-numeric"
@@ -106,7 +106,7 @@ class Bibliography:
             try:
                 style = CitationStylesStyle(str(self.style), locale=self.locale, validate=False)
             except Exception as exc:             # lxml or citeproc: a broken .csl file
-                raise ContentError(SourcePos("content/course.yaml"), f"citation style '{self.style.name}' "
+                raise ContentError(SourcePos("content/course.yaml"), f"citation style '{Path(str(self.style)).name}' "
                                    f"cannot be read ({exc})", "name a valid CSL 1.0 style file") from None
             bib = CitationStylesBibliography(style, CiteProcJSON(items), formatter.plain)
             for key in keys:
@@ -146,7 +146,7 @@ def bilingual(text: str, item: dict) -> str:
     else:
         names = " ".join(str(n.get("family", "")) + str(n.get("given", "")) + str(n.get("literal", ""))
                          for n in item.get("author", []) if isinstance(n, dict) and n.get("family") != "等")
-        chinese = any(is_cjk(ch) for ch in names + str(item.get("title", "")))
+        chinese = any(is_wide(ch) for ch in names + str(item.get("title", "")))
     if chinese:
         return text
     return re.sub(r",\s*等(?=[.,])", ", et al", text, count=1)
@@ -216,7 +216,7 @@ def _read_bibtex(text: str, file: str, problems: Problems) -> list[Source]:
             reason = str(getattr(block, "error", "")).strip().splitlines()
             problems.error(pos, "this BibTeX entry cannot be read" + (f": {reason[-1]}" if reason else ""),
                            "check its braces, commas and quotes (export the file again from Zotero if unsure)")
-    return [Source(e.key, _from_bibtex(e), SourcePos(file, e.start_line + 1)) for e in library.entries]
+    return [Source(e.key, _from_bibtex(e), SourcePos(file, (e.start_line or 0) + 1)) for e in library.entries]
 
 
 def _read_csl_json(text: str, file: str, problems: Problems) -> list[Source]:
@@ -250,7 +250,7 @@ def _authors(text: str) -> list[dict]:
         text = text[:more.start()]
     names = []
     for name in filter(None, (n.strip() for n in re.split(r"\s*(?:[,，、;；]|\band\b)\s*", text))):
-        if any(is_cjk(ch) for ch in name) or " " not in name:
+        if any(is_wide(ch) for ch in name) or " " not in name:
             names.append({"family": name})
         else:
             given, family = name.rsplit(" ", 1)

@@ -60,7 +60,12 @@ def _user_root() -> Optional[Path]:
 def _process_folder() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="coursepress-"))
     pid = os.getpid()
-    atexit.register(lambda: os.getpid() == pid and shutil.rmtree(folder, ignore_errors=True))
+
+    def remove() -> None:                 # only in the process that made it (not in forked workers)
+        if os.getpid() == pid:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    atexit.register(remove)
     return folder
 
 

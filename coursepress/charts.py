@@ -10,9 +10,11 @@ the same :func:`series` values instead.
 from __future__ import annotations
 
 import math
-import unicodedata
+from collections.abc import Sequence
+from typing import Literal, overload
 from dataclasses import dataclass, field
 
+from .cjk import columns
 from .numbers import ESTIMATE_MARK, format_context, format_params
 from .schema import Model
 
@@ -72,7 +74,13 @@ class ChartSpec:
     legend: tuple[tuple[str, str], ...] = field(default=(("open", "开放权重"), ("closed", "闭源")))
 
 
-def series(models: tuple[Model, ...], kind: str, keep_missing: bool = False) -> list[tuple[Model, float | None]]:
+@overload
+def series(models: tuple[Model, ...], kind: str, keep_missing: Literal[False] = False) -> list[tuple[Model, float]]: ...
+@overload
+def series(models: tuple[Model, ...], kind: str, keep_missing: bool) -> list[tuple[Model, float | None]]: ...
+
+
+def series(models: tuple[Model, ...], kind: str, keep_missing: bool = False) -> Sequence[tuple[Model, float | None]]:
     """The (model, value) pairs a chart of ``kind`` plots, in plotting order.
 
     parameters: largest released size in billions; context: largest context in
@@ -85,8 +93,8 @@ def series(models: tuple[Model, ...], kind: str, keep_missing: bool = False) -> 
         values = {id(m): (m.sizes_b if kind == "parameters" else m.contexts_k) for m in models}
         pairs = sorted(((m, max(values[id(m)])) for m in models if values[id(m)]), key=lambda p: -p[1])
         return pairs + ([(m, None) for m in models if not values[id(m)]] if keep_missing else [])
-    pairs = [(m, m.release.fraction) for m in models if m.release]
-    return sorted(pairs, key=lambda p: p[0].release.sort_key)
+    dated = sorted((m for m in models if m.release), key=lambda m: m.dated.sort_key)
+    return [(m, m.dated.fraction) for m in dated]
 
 
 def _log_ticks(lo: float, hi: float) -> list[float]:
@@ -178,7 +186,7 @@ def text_width(text: str, size: float) -> float:
     def em(c: str) -> float:
         if c in ADVANCES:
             return ADVANCES[c] / 1000
-        return 1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6
+        return 1.0 if columns(c) == 2 else 0.6
     return 1.02 * size * sum(em(c) for c in text)
 
 
@@ -267,9 +275,9 @@ def timeline_chart(models: tuple[Model, ...], kind: str = "timeline", width: flo
 
     same_date: dict[tuple, list[Model]] = {}
     for model, _ in pairs:
-        same_date.setdefault(model.release.sort_key, []).append(model)
-    texts = {g[0].name: (" · ".join(x.name for x in g), sub_of(g[0]) if kind == "family" or len(g) == 1 else g[0].release.iso) for g in same_date.values()}
-    labels = [_Label(g[0].name, x_of(g[0].release.fraction), _label_text([x.name for x in g], texts[g[0].name][1])[1])
+        same_date.setdefault(model.dated.sort_key, []).append(model)
+    texts = {g[0].name: (" · ".join(x.name for x in g), sub_of(g[0]) if kind == "family" or len(g) == 1 else g[0].dated.iso) for g in same_date.values()}
+    labels = [_Label(g[0].name, x_of(g[0].dated.fraction), _label_text([x.name for x in g], texts[g[0].name][1])[1])
               for g in same_date.values()]
     widths = {label.key: label.w for label in labels}
     placed = _place_labels(labels, width)

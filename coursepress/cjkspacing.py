@@ -30,12 +30,12 @@ from __future__ import annotations
 
 import re
 
+from .cjk import CENTRED, CLOSING, HAN_RE, OPENING
+
 _LATIN = r"A-Za-z0-9\u00C0-\u024F"
-_HAN = "\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\U00020000-\U0003FFFF"
 
 _TAG = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
-_HAN_CHAR = re.compile(rf"[{_HAN}]")
 _LATIN_CHAR = re.compile(rf"[{_LATIN}]")
 _SKIP_TAGS = {"pre", "code", "style", "script", "svg", "title", "head", "math", "kbd"}
 _BLOCK_TAGS = {"p", "li", "td", "th", "div", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "br", "dt", "dd",
@@ -45,10 +45,9 @@ _NUMBER_SPAN = re.compile(r'class="[^"]*\b(?:toc-)?number\b')
 _INLINE_TAGS = {"strong", "em", "b", "i", "del", "u", "mark"}
 LAST_LINE_MIN = 4          # characters kept together at a paragraph's end
 
-# clreq §3.1.6 classes (SC positions): marks whose blank is on the right, and marks whose blank is on the left.
-_STOPS_AND_CLOSING = set("，。、；：）」』】》〉〕〗〙”’")
-_OPENING = set("（「『【《〈〔〖〘“‘")
-_PUNCT = _STOPS_AND_CLOSING | _OPENING | set("！？")
+# clreq §3.1.6 classes (SC positions, coursepress.cjk): a stop or closing mark has its blank on the right,
+# an opening mark on the left; ！ and ？ are centred.
+_PUNCT = CLOSING | OPENING | CENTRED
 
 _UNITS = "亿万千百个年月日号岁倍位次种条项款家部篇章节页字词句元美%％"
 _NUMBER_UNIT = re.compile(rf"\d[\d.,/~\-–]*[ \u00a0]?[{_UNITS}]")
@@ -69,9 +68,9 @@ def _wraps(text: str) -> list[tuple[int, int, str]]:
     for k in range(len(text) - 1):
         a, b = text[k], text[k + 1]
         if a in _PUNCT and b in _PUNCT:
-            if a in _STOPS_AND_CLOSING:
+            if a in CLOSING:
                 found.append((k, k + 1, "halt"))
-            elif b in _OPENING:
+            elif b in OPENING:
                 found.append((k + 1, k + 2, "halt"))
     found.sort()
     kept: list[tuple[int, int, str]] = []
@@ -144,8 +143,8 @@ def autospace_html(html: str) -> str:
         if place is None or not k:
             continue
         char, prev = chars[k], chars[k - 1]
-        if prev and ((_HAN_CHAR.match(prev) and _LATIN_CHAR.match(char))
-                     or (_LATIN_CHAR.match(prev) and _HAN_CHAR.match(char))):
+        if prev and char and ((HAN_RE.match(prev) and _LATIN_CHAR.match(char))
+                              or (_LATIN_CHAR.match(prev) and HAN_RE.match(char))):
             gaps.add(place)
     out = list(parts)
     for index, k in gaps:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Optional
 
 from .cachedir import cache_folder, read_private, write_private
+from .cjk import columns
 from .errors import BuildError
 from .templating import search_path
 
@@ -218,9 +219,7 @@ class CodeLine:
     @property
     def columns(self) -> int:
         """Width in monospace columns: 2 for East Asian wide and full-width characters (UAX #11), else 1."""
-        import unicodedata
-
-        return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in self.text)
+        return columns(self.text)
 
 
 @lru_cache(maxsize=512)

@@ -52,7 +52,7 @@ def os_problem(exc: OSError, path: Path, doing: str) -> BuildError:
     """A :class:`BuildError` for ``exc`` raised while ``doing`` (e.g. "writing") ``path``: what failed, why
     (the system's words) and what to do (full disk, quota, read-only file system, permissions)."""
     reason = exc.strerror or type(exc).__name__
-    hint = _FIX.get(exc.errno, "check that the output folder can be written")
+    hint = _FIX.get(exc.errno or 0, "check that the output folder can be written")
     return BuildError(f"{path}: {doing} failed ({reason}); {hint}")
 
 

@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
 from xml.sax.saxutils import escape
 
@@ -40,44 +41,58 @@ class FontFace:
 
 
 FACE_CACHE_VERSION = 1
+T = TypeVar("T")
 
 
-def _face_cache_file(path: Path) -> Path:
-    stat = path.stat()
-    key = hashlib.sha1(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{FACE_CACHE_VERSION}".encode())
-    return cache_folder("faces") / f"{key.hexdigest()[:20]}.json"
+def font_facts(path: Path, kind: str, version: int, read: Callable[[Any], dict[str, Any]],
+               parse: Callable[[dict[str, Any]], T]) -> T:
+    """Facts about the font file at ``path``, read once and kept as JSON in the per-user cache.
 
+    Decoding the cmap of a 9–13 MB CJK font takes ~0.2 s, so ``read`` (given a
+    lazily opened fontTools ``TTFont``; returns a JSON-able dict) runs only on a
+    cache miss; its result is stored in the private cache folder ``kind``
+    (:mod:`coursepress.cachedir`) under a key of the font's real path, size,
+    mtime and ``version`` (a changed font file gets a new key). ``parse`` turns
+    the dict into the caller's value; a cache file it cannot parse (KeyError,
+    TypeError, ValueError) is a miss. A read-only or full cache only costs time.
 
-@lru_cache(maxsize=64)
-def _read_face(path: Path, mtime: float) -> FontFace:
-    """Family, weight, style and code points of the font at ``path``.
-
-    Decoding the cmaps of the 9–13 MB CJK fonts takes ~0.2 s per build, so the
-    result is kept as JSON in the private per-user cache (:mod:`coursepress.cachedir`),
-    keyed by path, size and mtime (a changed font file gets a new key); a
-    read-only or full cache only costs time.
+    Raises:
+        OSError: ``path`` cannot be read; whatever fontTools raises for a file that is not a font.
     """
-    cache = _face_cache_file(path)
+    stat = path.stat()
+    key = hashlib.sha1(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{version}".encode()).hexdigest()[:20]
+    folder = cache_folder(kind)
     try:
-        data = json.loads(read_private(cache))
-        return FontFace(path, data["family"], data["weight"], data["italic"], frozenset(data["codepoints"]))
+        return parse(json.loads(read_private(folder / f"{key}.json")))
     except (OSError, ValueError, KeyError, TypeError):
         pass
     from fontTools.ttLib import TTFont   # only on a cache miss (its import alone takes ~0.1 s)
 
     font = TTFont(path, lazy=True, fontNumber=0)
-    name = font["name"]
-    family = (name.getDebugName(16) or name.getDebugName(1) or path.stem)
-    weight = font["OS/2"].usWeightClass if "OS/2" in font else 400
-    italic = bool(font["OS/2"].fsSelection & 1) if "OS/2" in font else False
-    cmap = frozenset(font.getBestCmap() or {})
-    font.close()
     try:
-        write_private(cache.parent, cache.name, json.dumps({"family": family, "weight": weight, "italic": italic,
-                                                            "codepoints": sorted(cmap)}).encode())
+        data = read(font)
+    finally:
+        font.close()
+    try:
+        write_private(folder, f"{key}.json", json.dumps(data).encode())
     except OSError:
         pass
-    return FontFace(path, family, weight, italic, cmap)
+    return parse(data)
+
+
+def _face_facts(font: Any, path: Path) -> dict[str, Any]:
+    name = font["name"]
+    family = name.getDebugName(16) or name.getDebugName(1) or path.stem
+    weight = font["OS/2"].usWeightClass if "OS/2" in font else 400
+    italic = bool(font["OS/2"].fsSelection & 1) if "OS/2" in font else False
+    return {"family": family, "weight": weight, "italic": italic, "codepoints": sorted(font.getBestCmap() or {})}
+
+
+@lru_cache(maxsize=64)
+def _read_face(path: Path, mtime: float) -> FontFace:
+    """Family, weight, style and code points of the font at ``path`` (cached: :func:`font_facts`)."""
+    return font_facts(path, "faces", FACE_CACHE_VERSION, lambda font: _face_facts(font, path),
+                      lambda d: FontFace(path, d["family"], d["weight"], d["italic"], frozenset(d["codepoints"])))
 
 
 def font_dirs(root: Path) -> list[Path]:

@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Optional
 
 from .cachedir import cache_folder, read_private, write_private
 from .resources import ImageData
+from .units import PT_PER_INCH
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -59,8 +60,6 @@ CACHE_NAME = "prints"
 RULE_VERSION = 2            # bump when the format rule or the encoders' settings change
 FLAT_SHARE = 0.35           # share of pixels equal to their left neighbour above which an image is not a photo
 PALETTE_COLOURS = 256       # this few colours or fewer: lossless whatever the flatness
-PT_PER_INCH = 72.0
-EMU_PER_PT = 12700          # ECMA-376 Part 1, §20.1.2.1: 914400 EMU per inch
 _METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop")
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 URL_SCHEME = "coursepress-image"
@@ -188,7 +187,7 @@ def prepared_image(image: ImageData, printed_width_pt: float, printed_height_pt:
 
     ``settings``: ``course.meta.image_settings()`` (:class:`coursepress.schema.ImageSettings`). A writer
     placing many pictures keeps one :class:`ImagePreparer` instead (a memo and counters for ``-v``).
-    EMU (python-pptx) → pt: divide by :data:`EMU_PER_PT`. Never raises for an image the course loaded
+    EMU (python-pptx) → pt: divide by :data:`coursepress.units.EMU_PER_PT`. Never raises for an image the course loaded
     (those were decoded in full at load); returns the input unchanged for SVG.
     """
     return ImagePreparer(settings).prepare(image, printed_width_pt, printed_height_pt)

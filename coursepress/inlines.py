@@ -15,7 +15,7 @@ from markdown_it.token import Token
 from . import model as m
 from .citations import Citer
 from .errors import Problems, SourcePos
-from .markdown import is_cjk
+from .cjk import is_wide
 from .mathtex import tex_problems
 from .pictures import ADVICE, html_in_text
 from .sanitize import sanitize_html
@@ -107,7 +107,7 @@ class InlineReader:
             elif kind == "softbreak":
                 before = children[k - 1].content[-1:] if k and children[k - 1].content else ""
                 after = children[k + 1].content[:1] if k + 1 < len(children) and children[k + 1].content else ""
-                top.append(m.Text("" if (before and is_cjk(before)) or (after and is_cjk(after)) else " "))
+                top.append(m.Text("" if (before and is_wide(before)) or (after and is_wide(after)) else " "))
             elif kind == "hardbreak":
                 top.append(m.Break(True))
             elif kind == "code_inline":
@@ -140,10 +140,11 @@ class InlineReader:
                 top.append(ref)
             elif kind == "html_inline" and re.match(r"^<br\s*/?>$", tok.content, re.I):
                 top.append(m.Break(True))
-            elif kind == "html_inline" and _STYLED_OPEN.match(tok.content) and len(stack) <= MAX_INLINE_DEPTH:
-                stack.append((_STYLED_OPEN.match(tok.content).group(1).lower(), [], ""))
-            elif (kind == "html_inline" and _STYLED_CLOSE.match(tok.content)
-                  and stack[-1][0] == _STYLED_CLOSE.match(tok.content).group(1).lower()):
+            elif kind == "html_inline" and (opened := _STYLED_OPEN.match(tok.content)) and \
+                    len(stack) <= MAX_INLINE_DEPTH:
+                stack.append((opened.group(1).lower(), [], ""))
+            elif (kind == "html_inline" and (closed := _STYLED_CLOSE.match(tok.content))
+                  and stack[-1][0] == closed.group(1).lower()):
                 name, kids, href = stack.pop()
                 stack[-1][1].append(self._close(name, kids, href, inline))
             elif kind == "citation":
@@ -193,7 +194,9 @@ class InlineReader:
         if href.startswith("#"):
             target = href[1:]
             if not kids and target.startswith("ref-") and self.citer and target[4:] in self.citer.keys:
-                return self.citer.cite([(target[4:], "")], pos)       # the older [](#ref-key) form
+                ref = self.citer.cite([(target[4:], "")], pos)       # the older [](#ref-key) form
+                if ref is not None:
+                    return ref
             if target not in self.labels:
                 self.problems.error(pos, f"reference to unknown id '{target}'",
                                     "check the id of the figure, table, heading or reference")

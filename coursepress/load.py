@@ -210,7 +210,7 @@ def _prepare_models(value: dict, doc: YamlDoc, problems: Problems) -> dict:
             extra[key] = "" if raw is None else str(doc.raw.get(("models", index, key), raw))
         _check_numbers(entry, index, doc, problems)
         for key in SHOWN_FIELDS:
-            if key in given and key not in doc.key_positions.get(("models", index), ()) and key not in entry:
+            if key in given and ("models", index, key) not in doc.key_positions and key not in entry:
                 problems.warn(doc.pos(("models", index)), f"model {label!r} has no '{key}', which other models "
                               "give, so its cell would be blank", f"add '{key}: null' if it is unknown")
         entry["extra"] = extra
@@ -273,7 +273,7 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
     content = content_dir(root)
     meta_doc = _read_yaml(content / "course.yaml", root, problems, parsed)
     meta = validate(meta_doc, CourseMeta, problems) if meta_doc else None
-    if meta is not None and meta.deck.reference:     # refused here, with its line, not only when a deck is built
+    if meta is not None and meta_doc is not None and meta.deck.reference:     # refused here, with its line, not only when a deck is built
         try:
             resolve_path(root, root, meta.deck.reference, meta_doc.pos(("deck", "reference")), "reference deck")
         except ContentError as exc:
@@ -286,7 +286,7 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
     if os.path.lexists(data_path):
         data_doc = _read_yaml(data_path, root, problems, parsed, limits)
         models = data_doc.value.get("models") if data_doc and isinstance(data_doc.value, dict) else None
-        if isinstance(models, list) and len(models) > limits.models:
+        if data_doc is not None and isinstance(models, list) and len(models) > limits.models:
             problems.errors.append(over(data_doc.pos(("models", limits.models)), "the number of models",
                                         len(models), limits, "models", "split the data"))
             data_doc = None

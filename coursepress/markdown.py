@@ -14,7 +14,6 @@ punctuation, still flanks. See the C06 case in tests.
 
 from __future__ import annotations
 
-import unicodedata
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
@@ -27,6 +26,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
+from .cjk import IDEOGRAPHIC_SPACE, is_wide
 from .mathsyntax import math_plugin
 
 
@@ -35,14 +35,6 @@ from .mathsyntax import math_plugin
 # far deeper and let the reader refuse, with a position, anything nested deeper
 # than reader.MAX_BLOCK_DEPTH (well below this), so no text is ever lost silently.
 MAX_TOKEN_NESTING = 100
-
-
-def is_cjk(char: str) -> bool:
-    """True for wide/full-width characters (Han, kana, hangul, CJK punctuation).
-
-    Source: Unicode East Asian Width (UAX #11), classes W and F; U+3000 counts as space.
-    """
-    return char != "\u3000" and unicodedata.east_asian_width(char) in ("W", "F")
 
 
 class CjkStateInline(StateInline):
@@ -60,9 +52,9 @@ class CjkStateInline(StateInline):
 
         last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
         next_punct = isMdAsciiPunct(ord(nxt)) or isPunctChar(nxt)
-        last_space = isWhiteSpace(ord(last)) or last == "\u3000"
-        next_space = isWhiteSpace(ord(nxt)) or nxt == "\u3000"
-        last_cjk, next_cjk = is_cjk(last), is_cjk(nxt)
+        last_space = isWhiteSpace(ord(last)) or last == IDEOGRAPHIC_SPACE
+        next_space = isWhiteSpace(ord(nxt)) or nxt == IDEOGRAPHIC_SPACE
+        last_cjk, next_cjk = is_wide(last), is_wide(nxt)
 
         left = not next_space and (not next_punct or last_space or last_punct or last_cjk or next_cjk)
         right = not last_space and (not last_punct or next_space or next_punct or next_cjk or last_cjk)

@@ -30,7 +30,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 
-_CJK = re.compile("[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0003FFFF]")
+from .cjk import CJK_RE
+
 EQ_LABEL = re.compile(r"\$\$\s*\{#([A-Za-z][\w:-]*)\}\s*$")
 
 
@@ -40,7 +41,7 @@ _COMMAND = re.compile(r"\\[A-Za-z]+")
 def _prose(src: str, start: int, end: int) -> bool:
     """Whether the text between two dollars is prose, not a formula: it holds Chinese and no TeX command
     (``$5 和 $10``). ``$L=\\text{交叉熵}$`` is a formula (its Chinese is then reported by the TeX check)."""
-    return bool(_CJK.search(src, start, end)) and not _COMMAND.search(src, start, end)
+    return bool(CJK_RE.search(src, start, end)) and not _COMMAND.search(src, start, end)
 
 
 def _closing(src: str, start: int, end: int) -> int:

@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .cjk import CJK_RE
 from .errors import SourcePos
 
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 # Standard operator names latex2mathml does not know (TeXbook ch. 18, \arg): set upright.
 _OPERATORS = {"arg": r"\operatorname{arg}"}
-_CJK = re.compile("[\u2E80-\u9FFF\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0003FFFF]")
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def tex_problems(tex: str, display: bool = False) -> list[TexProblem]:
     if not tex.strip():
         return [TexProblem(0, "the formula is empty", "write the TeX between the $ signs or remove them")]
     problems = _brace_problems(tex)
-    cjk = _CJK.search(tex)
+    cjk = CJK_RE.search(tex)
     if cjk:
         problems.append(TexProblem(cjk.start(), f"Chinese text '{cjk.group(0)}' inside a formula cannot be typeset "
                                    "(the math font has no Chinese characters)",

@@ -293,7 +293,10 @@ class Admonition:
 @dataclass(frozen=True)
 class Only:
     """Content for one output only: ``target`` is ``slides`` or ``handout``; or ``incremental``: content
-    of every output that the deck reveals one paragraph per click (``::: incremental``)."""
+    of every output that the deck reveals one paragraph per click (``::: incremental``); or ``columns``:
+    two ``column`` blocks the deck sets side by side on the two-column layout and print outputs one
+    after the other (``:::: columns`` / ``::: column``); or ``pause`` (no blocks): a ``. . .`` line, where
+    the deck waits for a click before showing what follows; print outputs ignore it."""
 
     target: str
     blocks: tuple["Block", ...]

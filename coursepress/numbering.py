@@ -7,7 +7,7 @@ may point forward; the reader records each label and reports duplicate ids.
 from __future__ import annotations
 
 import re
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from markdown_it.token import Token
 
@@ -73,7 +73,7 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
         token index → (number, id) for every numbered heading, table and chart;
         (token index, k) → (number, id) for the k-th picture of a paragraph or HTML block.
     """
-    numbers: dict[int, tuple[str, str]] = {}
+    numbers: dict[int | tuple[int, int], tuple[str, str]] = {}   # token index, or (index, k) for a paragraph's k-th picture
     depths = heading_depths(tokens)
     counters = [0] * 6
     figures = tables = equations = 0
@@ -136,7 +136,7 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
                 label(ident, f"图 {figures}", tok)
                 numbers[i] = (str(figures), ident)
         elif tok.type == "inline" and i and tokens[i - 1].type == "paragraph_open" or tok.type == "html_block":
-            pictures = inline_pictures(tok, raw_html) if tok.type == "inline" else \
+            pictures: list[Any] = inline_pictures(tok, raw_html) if tok.type == "inline" else \
                 (block_pictures(tok.content) if raw_html else [])
             for k, picture in enumerate(pictures):
                 figures += 1

@@ -7,6 +7,8 @@ Parameters are stored in billions (10^9), so 7 → 70 亿, 175 → 1750 亿,
 
 from __future__ import annotations
 
+from typing import Literal
+
 from .schema import Model, quantity, raw_values
 
 ESTIMATE_MARK = "≈"
@@ -57,17 +59,23 @@ def field_text(model: Model, column: str) -> str:
         return "、".join(values) if values else MISSING
     if column in model.extra:
         return model.extra[column] or MISSING
-    value = getattr(model, column, None)
-    return MISSING if value in (None, "") else str(value)
+    raw = getattr(model, column, None)
+    return MISSING if raw in (None, "") else str(raw)
 
 
-ESTIMATE_FIELDS = {"parameters": "parameters_b", "context": "context_k", "release": "release"}
+ESTIMATE_FIELDS: dict[str, Literal["parameters_b", "context_k", "release"]] = {
+    "parameters": "parameters_b", "context": "context_k", "release": "release"}
 
 
 def estimate_note(model: Model, column: str) -> str:
     """The estimate note for ``column`` of ``model``, or "" when the value is official."""
     key = ESTIMATE_FIELDS.get(column)
     return model.estimated.get(key, "") if key else ""
+
+
+def note_mark(index: int) -> str:
+    """The mark of the ``index``-th (0-based) estimate note of a table: a–z, then 27, 28 … (the number)."""
+    return chr(ord("a") + index) if index < 26 else str(index + 1)
 
 
 def column_title(column: str) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from typing import Optional
+from typing import Any, Optional
 
 from markdown_it.token import Token
 
@@ -51,10 +51,10 @@ class _Tags(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.events: list[tuple[str, str, object]] = []
+        self.events: list[tuple[str, str, Any]] = []   # attrs dict for tags, str for text
         self.lines: list[int] = []
 
-    def _add(self, event: tuple[str, str, object]) -> None:
+    def _add(self, event: tuple[str, str, Any]) -> None:
         self.events.append(event)
         self.lines.append(self.getpos()[0] - 1)
 
@@ -80,16 +80,17 @@ def _parse(html: str) -> _Tags:
     return parser
 
 
-def html_events(html: str) -> list[tuple[str, str, object]]:
+def html_events(html: str) -> list[tuple[str, str, Any]]:
     """Parse an HTML fragment into ``("start", tag, attrs)``, ``("end", tag, {})``, ``("text", "", str)``."""
     return _parse(html).events
 
 
-def img_attrs(html: str) -> Optional[dict]:
+def img_attrs(html: str) -> Optional[dict[str, str]]:
     """The attributes of an ``<img …>`` tag (one tag of html_inline), else None."""
     events = html_events(html)
     if len(events) == 1 and events[0][0] == "start" and events[0][1] == "img":
-        return events[0][2]
+        attrs: dict[str, str] = events[0][2]
+        return attrs
     return None
 
 
@@ -98,17 +99,17 @@ def mappable_block(html: str) -> bool:
     events = html_events(html)
     return bool(events) and all(kind == "text" or tag in _WRAPPERS for kind, tag, _ in events) \
         and any(kind == "start" and (tag in ("img", "details", "summary", "center") or "align" in value)
-                for kind, tag, value in events)      # type: ignore[operator]
+                for kind, tag, value in events)
 
 
-def block_items(html: str) -> list[tuple[str, object, int]]:
+def block_items(html: str) -> list[tuple[str, Any, int]]:
     """What an HTML block shows, in order: ``("img", attrs, line)``, ``("text", str, line)`` or
     ``("title", str, line)``; ``line`` counts from 0 at the block's first line (where the tag or the
     text's first visible character is), so messages name the picture's own line.
 
     ``title`` is the text of a ``<summary>``; text runs are whitespace-collapsed, empty ones dropped.
     """
-    items: list[tuple[str, object, int]] = []
+    items: list[tuple[str, Any, int]] = []
     text: list[str] = []
     text_lines: list[int] = []
     in_summary = False
@@ -142,8 +143,7 @@ def block_pictures(html: str) -> list[dict]:
     """The local pictures (``<img>`` with a relative src) of a mappable HTML block, in order."""
     if not mappable_block(html):
         return []
-    return [v for k, v, _line in block_items(html)  # type: ignore[union-attr]
-            if k == "img" and not is_url(v.get("src", ""))]  # type: ignore[union-attr]
+    return [v for k, v, _line in block_items(html) if k == "img" and not is_url(v.get("src", ""))]
 
 
 def inline_pictures(inline: Token, raw_html: bool) -> list[Token]:

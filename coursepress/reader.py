@@ -31,7 +31,8 @@ from .schema import CourseMeta, FrontMatter, ModelData
 from .validation import validate
 from .yamlsource import load_yaml
 
-CONTAINERS = {"note", "tip", "warning", "notes", "slides", "handout", "incremental"}
+CONTAINERS = {"note", "tip", "warning", "notes", "slides", "handout", "incremental", "columns", "column"}
+PAUSE = ". . ."   # a paragraph of its own: the deck waits for a click (Pandoc's and Quarto's pause)
 # Nesting limits: deeper structures are refused with a message rather than
 # dropped (markdown-it) or overflowing the recursion of the writers. Lists,
 # quotes and ::: blocks count one level each (inline limit: inlines.py).
@@ -67,8 +68,9 @@ class LectureReader:
         self.labels: dict[str, str] = {}
         self.footnotes: dict[int, tuple[m.Block, ...]] = {}
         self.footnote_refs: list[m.FootnoteRef] = []
-        self._numbers: dict[int, tuple[str, str]] = {}   # token index → (number, id)
+        self._numbers: dict[int | tuple[int, int], tuple[str, str]] = {}   # token index (, picture) → (number, id)
         self.course_ok = course_ok
+        self._in_columns = 0                            # depth of ":::: columns" blocks being read
         self.citer = Citer(self.bib.entries, problems if course_ok else Problems(problems.strict),
                            bool(meta.bibliography))
         self.inline = InlineReader(md, problems, self.pos, self.labels, self.footnotes, self.footnote_refs, self.citer)
@@ -242,10 +244,13 @@ class LectureReader:
                 children = self.inline.read(inline)
                 if children and isinstance(children[-1], m.Text):
                     children[-1] = m.Text(ID_SUFFIX.sub("", children[-1].text).rstrip())
+                at = self.pos(tok)
                 children = typed_number(children, self.meta.markdown.strip_typed_numbers,
-                                        lambda message, hint, tok=tok: self.problems.warn(self.pos(tok), message, hint))
+                                        lambda message, hint: self.problems.warn(at, message, hint))
                 depth = self._depths.get(self._index(tok), int(tok.tag[1]))
                 out.append(m.Heading(depth, number, ident, tuple(children), self.pos(tok)))
+            elif kind == "paragraph_open" and tokens[i + 1].content.strip() == PAUSE:
+                out.append(m.Only("pause", (), self.pos(tok)))
             elif kind == "paragraph_open":
                 out.extend(self._paragraph(tokens[i + 1], tok))
             elif kind in ("bullet_list_open", "ordered_list_open"):
@@ -260,9 +265,13 @@ class LectureReader:
             elif kind == "blockquote_open":
                 out.append(m.BlockQuote(tuple(self._blocks(tokens, i + 1, close)), self.pos(tok)))
             elif kind in ("fence", "code_block"):
-                out.append(self._fence(tok))
+                block = self._fence(tok)
+                if block is not None:          # None: a bad formula, reported
+                    out.append(block)
             elif kind == "math_block":
-                out.append(self._math_block(tok, tok.content, tok.meta.get("column", 0)))
+                formula = self._math_block(tok, tok.content, tok.meta.get("column", 0))
+                if formula is not None:
+                    out.append(formula)
             elif kind == "table_open":
                 cap_tok, _ = table_caption(tokens, i)
                 after = next((k for k in range(close, end) if tokens[k] is cap_tok), None)
@@ -390,13 +399,27 @@ class LectureReader:
             self.problems.error(self.pos(heading), f"a heading inside '::: {name}' (opened on line {pos.line})",
                                 "close the ::: block before the heading")
             return None
-        inner = tuple(self._blocks(tokens, i + 1, close))
+        if name == "column" and not self._in_columns:
+            self.problems.error(pos, "a '::: column' block outside ':::: columns'",
+                                "put the two '::: column' blocks inside a ':::: columns' block (four colons)")
+            return None
+        self._in_columns += name == "columns"
+        try:
+            inner = tuple(self._blocks(tokens, i + 1, close))
+        finally:
+            self._in_columns -= name == "columns"
         if not inner:
             self.problems.error(pos, f"'::: {name}' block is empty", "write its content or remove it")
             return None
         if name == "notes":
             return m.Notes(inner, pos)
-        if name in ("slides", "handout", "incremental"):   # incremental: every output, revealed step by step in the deck
+        if name == "columns" and (len(inner) != 2 or not all(isinstance(b, m.Only) and b.target == "column"
+                                                               for b in inner)):
+            self.problems.error(pos, f"':::: columns' holds {len(inner)} block(s); it takes exactly two "
+                                "'::: column' blocks and nothing else (the two-column slide layout)",
+                                "write ':::: columns', then '::: column' … ':::' twice, then '::::'")
+            return None
+        if name in ("slides", "handout", "incremental", "columns", "column"):   # incremental: every output, revealed step by step in the deck
             return m.Only(name, inner, pos)
         return m.Admonition(name, title.strip(), inner, pos)
 
@@ -423,7 +446,8 @@ def _nest(blocks: list[m.Block]) -> tuple[list[m.Block], list[m.Section]]:
             while index < len(blocks) and not isinstance(blocks[index], m.Heading):
                 own.append(blocks[index])
                 index += 1
-            subs = build(heading.level + 1) if index < len(blocks) and blocks[index].level > heading.level else []
+            below = blocks[index] if index < len(blocks) else None
+            subs = build(heading.level + 1) if isinstance(below, m.Heading) and below.level > heading.level else []
             sections.append(m.Section(heading, tuple(own), tuple(subs)))
         return sections
 

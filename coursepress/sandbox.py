@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import types
 from pathlib import Path, PurePath
+from typing import cast
 
 from jinja2 import BaseLoader, FileSystemLoader, Template, TemplateNotFound
 from jinja2.exceptions import SecurityError, UndefinedError
@@ -63,7 +64,7 @@ class ProjectTemplate(Template):
     def render(self, *args, **kwargs) -> str:
         """``Template.render``; a sandbox violation (or an undefined name in a project template)
         becomes a :class:`ContentError` at the template's file and line."""
-        root = self.environment.project_root
+        root = cast(SafeEnvironment, self.environment).project_root
         try:
             return super().render(*args, **kwargs)
         except SecurityError as exc:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .cjk import is_wide
 from .limits import DEFAULTS as LIMITS, Limits
 
 
@@ -47,7 +47,7 @@ def join_lines(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     out = lines[0] if lines else ""
     for line in lines[1:]:
-        wide = unicodedata.east_asian_width(out[-1]) in "WF" and unicodedata.east_asian_width(line[0]) in "WF"
+        wide = is_wide(out[-1]) and is_wide(line[0])
         out += ("" if wide else " ") + line
     return out
 
@@ -112,7 +112,8 @@ def parse_release(value: Any) -> Any:
     match = _DATE.match(value.strip())
     if not match:
         raise ValueError(f"'{value}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
-    year, month, day = (int(g) if g else None for g in match.groups())
+    year = int(match.group(1))
+    month, day = (int(g) if g else None for g in match.groups()[1:])
     try:
         dt.date(year, month or 1, day or 1)
     except ValueError as exc:
@@ -211,6 +212,17 @@ class Model(BaseModel):
         return self
 
     @property
+    def dated(self) -> ReleaseDate:
+        """The release date of a model known to have one (charts and findings keep dated models only).
+
+        Raises:
+            ValueError: the model has no release date (a caller that did not filter first).
+        """
+        if self.release is None:
+            raise ValueError(f"model {self.name!r} has no release date")
+        return self.release
+
+    @property
     def sizes_b(self) -> tuple[float, ...]:
         """Parameter counts in billions, as a tuple (empty when unknown)."""
         return _as_tuple(self.parameters_b)
@@ -284,6 +296,10 @@ class HandoutSettings(BaseModel):
     part_break: Literal["page", "none"] = "page"
 
 
+# The slide kinds course.yaml's ``deck.layouts`` may map to a layout of the reference deck.
+LayoutRole = Literal["title", "section", "content", "two_content", "table", "chart", "closing"]
+
+
 class DeckSettings(BaseModel):
     """Deck settings: ``reference`` is a .pptx master relative to the project root; ``layouts`` maps
     slide roles (title, section, content, two_content, table, chart, closing) to layout names of it,
@@ -291,8 +307,17 @@ class DeckSettings(BaseModel):
 
     model_config = _FROZEN
     reference: Optional[str] = None
-    layouts: Optional[dict[Literal["title", "section", "content", "two_content", "table", "chart", "closing"],
+    layouts: Optional[dict[LayoutRole,
                            str]] = None
+
+
+class NotesSettings(BaseModel):
+    """The slides-with-notes handout (``build.py notes``): ``layout`` notes (each slide above its speaker
+    notes), 3up (three slides a page, ruled lines beside each) or 6up (six slides a page);
+    ``--layout`` on the command line overrides it."""
+
+    model_config = _FROZEN
+    layout: Literal["notes", "3up", "6up"] = "notes"
 
 
 class PosterSettings(BaseModel):
@@ -398,6 +423,7 @@ class CourseMeta(BaseModel):
     handout: HandoutSettings = HandoutSettings()
     deck: DeckSettings = DeckSettings()
     poster: PosterSettings = PosterSettings()
+    notes: NotesSettings = NotesSettings()
     # What ``build.py all`` (and ``watch``) builds; a single command (pdf, pptx, poster) builds that one anyway.
     outputs: tuple[Literal["pdf", "pptx", "poster", "book"], ...] = Field(default=("pdf", "pptx", "poster"), min_length=1)
     markdown: MarkdownSettings = MarkdownSettings()

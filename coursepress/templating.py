@@ -89,11 +89,11 @@ def environment(root: Path) -> Environment:
                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["autospace_html"] = autospace_html
     from . import numbers       # the data layer (pydantic) only when templates are rendered
-    from .markdown import is_cjk
+    from .cjk import is_wide
 
     env.filters["params"] = numbers.format_params
     env.filters["context"] = numbers.format_context
     env.globals.update(field_text=numbers.field_text, estimate_note=numbers.estimate_note,
                        column_title=numbers.column_title, ESTIMATE_MARK=numbers.ESTIMATE_MARK,
-                       MISSING=numbers.MISSING, is_cjk=is_cjk)
+                       MISSING=numbers.MISSING, is_cjk=is_wide)
     return env

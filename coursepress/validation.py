@@ -8,9 +8,12 @@ key, with a hint (an unknown key gets the closest known one).
 from __future__ import annotations
 
 import difflib
-from typing import Any, Optional
+from collections.abc import Mapping
+from typing import Any, Optional, TypeVar
 
 from pydantic import BaseModel, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
 
 from .errors import Problems
 from .yamlsource import YamlDoc
@@ -30,7 +33,7 @@ def _text_as_written(value: Any, doc: YamlDoc, path: tuple) -> Any:
     return value
 
 
-def validate(doc: YamlDoc, schema: type[BaseModel], problems: Problems, prepare=None) -> Optional[BaseModel]:
+def validate(doc: YamlDoc, schema: type[M], problems: Problems, prepare=None) -> Optional[M]:
     """Validate ``doc.value`` against ``schema``; report each error at its line.
 
     Args:
@@ -60,7 +63,7 @@ def validate(doc: YamlDoc, schema: type[BaseModel], problems: Problems, prepare=
         return None
 
 
-def report_error(doc: YamlDoc, schema: type[BaseModel], loc: tuple, err: dict, problems: Problems) -> None:
+def report_error(doc: YamlDoc, schema: type[BaseModel], loc: tuple, err: Mapping[str, Any], problems: Problems) -> None:
     """Turn one pydantic error into a positioned, human message."""
     # Pydantic adds union-branch names ("float", "list[float]") to loc; drop them.
     loc = tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in ("float", "int", "str", "bool", "none"))) )

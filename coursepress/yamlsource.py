@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from typing import Any, Optional
 
@@ -22,6 +21,7 @@ from ruamel.yaml.composer import MaxDepthExceededError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from .cjk import is_wide
 from .errors import ContentError, SourcePos
 from .hygiene import check_text, check_value
 from .limits import DEFAULTS as LIMITS, over
@@ -86,8 +86,7 @@ def _unfold(value: str) -> str:
     out = parts[0]
     for part in parts[1:]:
         rest = part[1:] if part.startswith(" ") else part
-        wide = bool(out) and bool(rest) and unicodedata.east_asian_width(out[-1]) in "WF" \
-            and unicodedata.east_asian_width(rest[0]) in "WF"
+        wide = bool(out) and bool(rest) and is_wide(out[-1]) and is_wide(rest[0])
         out += ("" if wide else " ") + rest
     return out.replace("\a", "")
 
@@ -198,9 +197,9 @@ def load_yaml(text: str, file: str, line_offset: int = 0, max_depth: int = LIMIT
                            f"{exc.problem_mark.line + 1 + line_offset}: {problem})")
                 hint = "close the quoted text with the same quote mark on this line"
                 mark = _Mark(*quote)
-        line = mark.line + 1 + line_offset if mark else 0
+        row = mark.line + 1 + line_offset if mark else 0
         column = mark.column + 1 if mark else 0
-        raise ContentError(SourcePos(file, line, column), f"YAML syntax error: {problem}", hint) from None
+        raise ContentError(SourcePos(file, row, column), f"YAML syntax error: {problem}", hint) from None
     except YAMLError as exc:
         raise ContentError(SourcePos(file, 1 + line_offset), f"YAML error: {exc}", "fix the YAML syntax") from None
     if node is None:

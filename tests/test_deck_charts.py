@@ -72,7 +72,12 @@ def test_one_slide_per_chart_with_every_selected_model_in_handout_order(course):
         if kind != "timeline":
             assert {model.name for model in block.models} == set(expected)   # every selected model
         title = slide.shapes.title.text_frame.text
-        assert "（续）" not in title and str(len(names)) in title  # says what it shows: how many models
+        assert "（续）" not in title
+        if slide.slide_layout.name == "Two Content":   # beside its section's bullets: the caption says it
+            caption = m.plain_text(block.caption)
+            assert any(sh.has_text_frame and caption in sh.text_frame.text for sh in slide.shapes), title
+        else:
+            assert str(len(names)) in title   # says what it shows: how many models
 
 
 def test_dates_are_a_scatter_never_bars_and_labels_are_never_typed_text(course):
@@ -125,10 +130,72 @@ def test_sizes_log_axes_legend_and_estimates(course):
             hatched = {d.find(f"{C}idx").get("val") for d in ser.findall(f"{C}dPt")
                        if d.find(f".//{A}pattFill") is not None}
             marked = {d.find(f"{C}idx").get("val") for d in ser.findall(f"{C}dLbls/{C}dLbl")
-                      if d.find(f"{C}numFmt").get("formatCode").startswith('"≈"')}
+                      if '"≈"' in d.find(f"{C}numFmt").get("formatCode")}
             assert hatched == marked
             estimates += len(marked)
     assert estimates   # the course has estimated values: each hatched and marked ≈ by its format
+
+
+def excel_format(code: str, value: float) -> str:
+    """``value`` shown through the Excel number format ``code``, for the subset the deck writes: up to two
+    sections chosen by a ``[>=N]`` condition, ``General``, digit placeholders ``0``, quoted and ``\\``-escaped
+    literals, and trailing commas (each divides by 1000; ECMA-376 Part 1 §18.8.31)."""
+    sections = code.split(";")
+    condition = re.match(r"\[>=(\d+)\]", sections[0])
+    section = sections[0] if condition is None or value >= float(condition.group(1)) else sections[1]
+    section = re.sub(r"^\[[^\]]*\]", "", section)
+    tokens = re.findall(r'"[^"]*"|\\.|General|0|,|.', section)
+    number = [i for i, t in enumerate(tokens) if t in ("0", "General")]
+    scale = sum(1 for t in tokens[number[-1] + 1:] if t == ",") if number else 0
+    shown = value / 1000 ** scale
+    digits = list(str(int(round(shown))))
+    out = []
+    slots = sum(1 for t in tokens if t == "0")
+    seen = 0
+    for index, token in enumerate(tokens):
+        if token == "General":
+            out.append(f"{shown:.10g}")
+        elif token == "0":
+            seen += 1
+            take = len(digits) - (slots - seen) if seen == 1 else 1
+            out.append("".join(digits[:max(take, 0)]) or "0")
+            digits = digits[max(take, 0):]
+        elif token == ",":
+            continue
+        else:
+            out.append(token.strip('"').removeprefix("\\"))
+    return "".join(out)
+
+
+def test_parameter_labels_and_axis_read_the_chinese_way(course):
+    """Data labels show what the handout shows (175 → "1750 亿", 1800 → "1.8 万亿"), through the number
+    format alone; axis numbers from 10000 亿 on read 万亿, never "10000 亿"."""
+    from coursepress.numbers import format_params
+
+    prs, _ = course
+    checked = big = 0
+    for (slide, chart), block in zip(chart_slides(prs), directives(REPO)):
+        if block.chart != "parameters":
+            continue
+        space = chart._chartSpace
+        axis = space.find(f".//{C}valAx/{C}numFmt").get("formatCode")
+        scaling = space.find(f".//{C}valAx/{C}scaling")
+        low, high = (float(scaling.find(f"{C}{k}").get("val")) for k in ("min", "max"))
+        for power in range(round(math.log10(low)), round(math.log10(high)) + 1):
+            tick = excel_format(axis, 10.0 ** power)
+            assert "亿" in tick and not re.search(r"\d{5}", tick), tick
+            big += "万亿" in tick
+        for ser in space.iter(f"{C}ser"):
+            own = {d.find(f"{C}idx").get("val"): d.find(f"{C}numFmt").get("formatCode")
+                   for d in ser.findall(f"{C}dLbls/{C}dLbl")}
+            common = ser.find(f"{C}dLbls/{C}numFmt").get("formatCode")
+            for point in ser.findall(f"{C}val//{C}pt"):
+                value = float(point.findtext(f"{C}v"))
+                code = own.get(point.get("idx"), common)
+                expected = ("≈" if '"≈"' in code else "") + format_params(value / 10)
+                assert excel_format(code, value) == expected, (code, value)
+                checked += 1
+    assert checked and big
 
 
 # ---------------------------------------------------------------- C20: unknown values keep their place

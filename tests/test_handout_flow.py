@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pytest
 
 from conftest import run_build
 from pdfread import outline
@@ -91,3 +92,138 @@ def test_heads_deeper_than_number_depth_run_in_at_their_paragraph(make_project):
     assert "五级列表头" in texts            # no paragraph follows (a list): stays a head of its own
     titles = [title for _depth, title, _page in outline(pdf)]
     assert {"1.1.1 小节标题", "四级标题", "五级标题", "五级列表头"} <= set(titles), titles
+
+
+# ---------------------------------------------------------------- page flow: no holes before a figure or table
+
+LINE_PT = 10.5 * 1.72           # the body line pitch (handout.css: 10.5 pt, line-height 1.72)
+FILLER = "大模型的能力来自规模与数据，研究者用更多的参数和更长的训练换来了更强的泛化，这一趋势仍在继续"
+
+
+def paragraph(k: int, lines: int = 4) -> str:
+    """A paragraph of about ``lines`` lines, marked 段{k} so its order can be checked."""
+    return f"段{k}：" + FILLER * (lines * 45 // len(FILLER))
+
+
+def tall_png(width: int = 300, height: int = 620) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 90, 160)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def flow_lecture(before: int, after: int, head_after: bool) -> str:
+    body = ["---\ntitle: 版面\n---\n", "# 第一部分\n", "## 图在这里\n"]
+    body += [paragraph(k) + "\n" for k in range(before)]
+    body.append("如[](#fig-tall)所示：\n")
+    body.append('![高图](images/tall.png "一张很高的图"){#fig-tall}\n')
+    body += [paragraph(k) + "\n" for k in range(before, before + after)]
+    if head_after:
+        body += ["## 下一节\n", paragraph(99) + "\n", paragraph(100) + "\n"]
+    return "\n".join(body)
+
+
+def page_report(pdf: Path) -> list[dict]:
+    """Per page, in pt (PDF coordinates, y up), between the running header and the footer: ``lowest``, the
+    bottom of the lowest text or graphics (footnotes included); ``widest``, the widest empty band between
+    two of them (a hole above the footnotes); ``pictures``, the bounds of its raster
+    pictures; ``opens``, whether a figure or table opens the page: graphics above its first line of
+    body-size text (10.5 pt), or a first line that is a table caption (表 n)."""
+    import re
+
+    import pypdfium2.raw as pdfium_c
+
+    doc = pdfium.PdfDocument(str(pdf))
+    report = []
+    try:
+        for number in range(len(doc)):
+            page = doc[number]
+            height = page.get_size()[1]
+            top_band, bottom_band = height - 20 * 2.835, 20.5 * 2.835
+            text = page.get_textpage()
+            glyphs = []
+            for i in range(text.count_chars()):
+                char = text.get_text_range(i, 1)
+                if char.isspace():
+                    continue
+                _left, bottom, _right, top = text.get_charbox(i, loose=True)
+                if top < top_band and bottom > bottom_band:
+                    glyphs.append((bottom, top, char))
+            kinds = [pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH]
+            graphics = [(obj.type, obj.get_bounds()) for obj in page.get_objects(filter=kinds)]
+            graphics = [(kind, box) for kind, box in graphics if box[3] < top_band and box[1] > bottom_band]
+            body = sorted(((t, b, c) for b, t, c in glyphs if t - b > 9.5), reverse=True)
+            first_top = body[0][0] if body else 0
+            first_line = "".join(c for t, _b, c in body if abs(t - first_top) < 2)
+            spans = sorted([(t, b) for b, t, _c in glyphs] + [(box[3], box[1]) for _k, box in graphics],
+                           reverse=True)
+            lowest, widest = (spans[0][1] if spans else height), 0.0
+            for top, bottom in spans[1:]:           # the widest empty band between contents (before footnotes)
+                widest = max(widest, lowest - top)
+                lowest = min(lowest, bottom)
+            report.append({"lowest": lowest, "widest": widest,
+                           "pictures": [box for kind, box in graphics if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE],
+                           "opens": any(box[3] > first_top + 1 for _k, box in graphics)
+                           or bool(re.match(r"表\d", first_line))})
+    finally:
+        doc.close()
+    return report
+
+
+def heads_last_on_a_page(pdf: Path) -> list[tuple[int, str]]:
+    """(page number, text) of each page whose last line of body-size text (loose glyph boxes at least
+    14 pt high: body 15.1 pt, headings 15.9 pt and up, footnotes 12.2 pt) is a heading's."""
+    lines: dict[tuple[int, float], list] = collections.defaultdict(list)
+    for page, char, _left, _right, bottom, top in chars(pdf):
+        if top - bottom >= 14 and bottom > 20.5 * 2.835:
+            lines[(page, round(bottom))].append((char, top - bottom))
+    found = []
+    for page in sorted({key[0] for key in lines} - {0}):       # page 1 is the cover
+        lowest = min(key[1] for key in lines if key[0] == page)
+        heights = sorted(height for _c, height in lines[(page, lowest)])
+        if heights[len(heights) // 2] > 15.5:
+            found.append((page + 1, "".join(c for c, _h in lines[(page, lowest)])))
+    return found
+
+
+def holes_before_figures(pdf: Path) -> list[tuple[int, float]]:
+    """(page number, empty pt) of each page with more than three lines of empty space (at its foot, or
+    above its footnotes) while the next page opens with a figure or table."""
+    report = page_report(pdf)
+    full = min(page["lowest"] for page in report)
+    found = []
+    for number, (page, following) in enumerate(zip(report, report[1:]), 1):
+        empty = max(page["lowest"] - full, page["widest"])
+        if following["opens"] and empty > 3 * LINE_PT + 1:
+            found.append((number, round(empty)))
+    return found
+
+
+# before/after: paragraphs before and after the figure; each leaves a hole of 6 to 20 lines without page
+# floats (measured); head_after: the figure ends its section, so it can only move back to the top of its page
+@pytest.mark.parametrize("before,after,head_after", [(6, 8, False), (12, 8, False), (14, 8, False),
+                                                     (12, 1, True), (14, 1, True)])
+def test_figure_that_does_not_fit_leaves_no_hole(make_project, before, after, head_after):
+    lecture = flow_lecture(before, after, head_after)
+    root = make_project(lecture=lecture, files={"content/lectures/images/tall.png": tall_png()})
+    pdf = build_pdf(root)
+    report = page_report(pdf)
+    full = min(page["lowest"] for page in report)            # where the text of a full page ends
+    with_picture = [n for n, page in enumerate(report) if page["pictures"]]
+    assert len(with_picture) == 1                            # the figure is there, once
+    assert holes_before_figures(pdf) == []
+    text = "".join(c[1] for c in chars(pdf))
+    marks = [int(k) for k in __import__("re").findall(r"段(\d+)：", text)]
+    assert marks == sorted(marks) and len(marks) == before + after + (2 if head_after else 0)
+    assert "如图1所示：" in text                               # the reference is unchanged
+
+
+def test_real_course_has_no_hole_before_a_figure_or_table_and_no_head_last_on_a_page(course_build):
+    out, result = course_build
+    assert result.code == 0, result.err
+    pdf = out / "llm-intro.pdf"
+    assert holes_before_figures(pdf) == []
+    assert heads_last_on_a_page(pdf) == []

@@ -23,7 +23,8 @@ class BuildSettings:
     ``out_dir``: folder for outputs; ``strict``: warnings are errors;
     ``poster_size``/``poster_landscape``/``print_ready``: poster options (None = config);
     ``reference``: a reference deck overriding the config; ``verbose``: also report
-    what only ``-v`` shows (code lines wrapped on slides).
+    what only ``-v`` shows (code lines wrapped on slides); ``notes_layout``: notes | 3up | 6up for the
+    slides-with-notes handout (None = course.yaml's ``notes.layout``).
     """
 
     out_dir: Path
@@ -33,6 +34,7 @@ class BuildSettings:
     print_ready: bool = False
     reference: Optional[Path] = None
     verbose: bool = False
+    notes_layout: Optional[str] = None
 
 
 @dataclass

@@ -21,6 +21,7 @@ from ..output import atomic_write
 from ..templating import autospace_html, environment
 from . import BuildSettings, Output
 from .handout import lecture_strings, lecture_texts, page_context
+from .pageflow import render_flowing
 from .pdfengine import PdfEngine, overflows, preload  # noqa: F401 (preload: writer API)
 
 FILE_NAME = "book.pdf"
@@ -70,10 +71,10 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
     html = render_html(course, settings, problems, pictures)
     problems.raise_if_any()
     engine = PdfEngine(course, "course book")
-    document = engine.render(html, pictures.served)
+    document = render_flowing(engine, html, pictures.served)
     for page, line, over_mm in overflows(document):
-        lecture = course.lectures[line // LINE_BASE - 1] if line >= LINE_BASE else None
-        where = SourcePos(lecture.source.relative_to(course.root).as_posix(), line % LINE_BASE) if lecture \
+        owner = course.lectures[line // LINE_BASE - 1] if line >= LINE_BASE else None
+        where = SourcePos(owner.source.relative_to(course.root).as_posix(), line % LINE_BASE) if owner \
             else SourcePos("content/course.yaml")
         problems.error(where, f"content runs {over_mm:.0f} mm past the page edge on page {page} of the course book "
                        "and would be cut off", "split the table or shorten the long words or values in it")

@@ -31,16 +31,11 @@ import hashlib
 import inspect
 import re
 
-# Characters set on the ideographic grid (Unicode blocks; source: Unicode 15 Blocks.txt): CJK punctuation,
-# kana, Bopomofo, Hangul, CJK ideographs and their extensions, compatibility ideographs, full-width forms.
-_STRICT = ("\u2E80-\u2FDF\u3000-\u303F\u3040-\u30FF\u3100-\u312F\u3190-\u31FF\u3200-\u33FF\u3400-\u4DBF"
-           "\u4E00-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6"
-           "\U00020000-\U0003FFFF")
-# Punctuation a Chinese font sets full width but which also occurs in Latin text: part of a CJK run only
-# when the run holds a strict CJK character.
-_AMBIGUOUS = "\u2014\u2015\u2018\u2019\u201C\u201D\u2026\u00B7"
-_RUN = re.compile(f"[{_STRICT}{_AMBIGUOUS}]+")
-_STRICT_CHAR = re.compile(f"[{_STRICT}]")
+from ..cjk import AMBIGUOUS, CJK_CLASS, CJK_RE
+
+# A run: characters on the ideographic grid, with the punctuation Latin text shares (quotes, dashes, ellipsis)
+# when the run holds a grid character (the classes: coursepress.cjk).
+_RUN = re.compile(f"[{CJK_CLASS}{AMBIGUOUS}]+")
 
 # sha256 of the upstream source of each function the patch replaces or relies on (WeasyPrint 70.0): the
 # arithmetic of add_word_spacing and justify_line must stay "spacing × count_expandable_spaces".
@@ -62,7 +57,7 @@ def cjk_runs(text: str) -> list[tuple[int, int]]:
     A run holds at least one character of a CJK block; quotes, dashes and the
     ellipsis join a run only next to CJK characters.
     """
-    return [m.span() for m in _RUN.finditer(text) if _STRICT_CHAR.search(m.group())]
+    return [m.span() for m in _RUN.finditer(text) if CJK_RE.search(m.group())]
 
 
 def cjk_units(text: str) -> float:

@@ -18,10 +18,11 @@ from ..errors import ContentError, Problems, SourcePos
 from ..fonts import check_coverage, shipped_faces
 from ..imageprep import ImagePreparer
 from ..mathrender import Drawing, MathRenderer
-from ..numbers import estimate_note
+from ..numbers import estimate_note, note_mark
 from ..output import atomic_write
 from ..templating import autospace_html, environment
 from . import BuildSettings, Output
+from .pageflow import render_flowing
 from .pdfengine import PdfEngine, build_date, font_stacks, overflows, preload  # noqa: F401 (preload: writer API)
 
 
@@ -63,7 +64,7 @@ def table_notes(models: tuple, columns: tuple[str, ...]) -> TableNotes:
             note = estimate_note(model, column)
             if note:
                 text = f"{model.name}：{note}"
-                key = chr(ord("a") + len(items)) if len(items) < 26 else str(len(items) + 1)
+                key = note_mark(len(items))
                 items.append((key, text))
                 marks[(model.name, column)] = key
     return TableNotes(marks, items)
@@ -162,7 +163,7 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
         problems.errors.append(exc)
     problems.raise_if_any()
     engine = PdfEngine(course, "handout")
-    document = engine.render(html, pictures.served)
+    document = render_flowing(engine, html, pictures.served)
     source = lecture.source.relative_to(course.root).as_posix()
     for page, line, over_mm in overflows(document):
         problems.error(SourcePos(source, line), f"content runs {over_mm:.0f} mm past the page edge on page {page} "

@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import hashlib
 import io
 import os
@@ -18,10 +17,12 @@ import sys
 from typing import Mapping, Optional
 
 from .. import model as m
+from ..builddate import build_time
 from ..errors import ContentError, ContentErrors, Problems, SourcePos
 from ..fonts import FontFace, isolated_fontconfig
 from ..resources import ImageData, make_url_fetcher
 from ..templating import TOOL_ROOT
+from ..units import px_to_mm
 from ..watchdog import step
 
 SERIF, SANS, EMOJI, MONO = "Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Emoji", "DejaVu Sans Mono"
@@ -50,16 +51,8 @@ def _asked_where(root, url: str) -> SourcePos:
 
 
 def build_date(course: m.Course) -> str:
-    """ISO timestamp for PDF dates: ``SOURCE_DATE_EPOCH`` if set, else the course date at 00:00 UTC.
-
-    Source: reproducible-builds.org SOURCE_DATE_EPOCH specification.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        when = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    else:
-        when = dt.datetime.combine(course.meta.date, dt.time(), dt.timezone.utc)
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """ISO timestamp for PDF dates: :func:`coursepress.builddate.build_time` as ``YYYY-MM-DDTHH:MM:SSZ``."""
+    return build_time(course.meta.date).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _stack(*families: str) -> str:
@@ -284,7 +277,7 @@ def overflows(document, tolerance_px: float = 1.0) -> list[tuple[int, int, float
                     trailing = len(box.text) - len(box.text.rstrip())
                     over -= trailing * box.style["font_size"] * 0.5
                 if over > tolerance_px and (line not in found or found[line][2] < over):
-                    found[line] = (number, line, over * 25.4 / 96)
+                    found[line] = (number, line, px_to_mm(over))
             for child in getattr(box, "children", None) or ():
                 walk(child, line)
 

@@ -105,9 +105,22 @@ def paras_of(blocks, level: int = 0) -> list[Para]:
     """Text paragraphs of ``blocks`` (lists keep level, kind and number; data blocks are skipped),
     each with the source position of the block it comes from."""
     out: list[Para] = []
+    pause = False
     for block in blocks:
-        out.extend(_placed(_block_paras(block, level), block))
+        if is_pause(block):     # ". . .": the next paragraph starts a click
+            pause = True
+            continue
+        paras = _placed(_block_paras(block, level), block)
+        if pause and paras:
+            paras[0] = replace(paras[0], pause=True)
+            pause = False
+        out.extend(paras)
     return out
+
+
+def is_pause(block) -> bool:
+    """Whether ``block`` is a ``. . .`` pause (:class:`coursepress.model.Only` with target "pause")."""
+    return isinstance(block, m.Only) and block.target == "pause"
 
 
 def displaced_paras(displaced: list, pos, level: int = 0) -> list[Para]:
@@ -185,7 +198,8 @@ def prose_notes(blocks, include_visible: bool) -> tuple[Para, ...]:
     for block in blocks:
         if isinstance(block, m.Only) and block.target == "handout":
             out.extend(paras_of(block.blocks))
-        elif include_visible and isinstance(block, (m.Paragraph, m.ListBlock, m.BlockQuote, m.Admonition, m.MathBlock)):
+        elif include_visible and (isinstance(block, (m.Paragraph, m.ListBlock, m.BlockQuote, m.Admonition, m.MathBlock))
+                                  or (isinstance(block, m.Only) and block.target in ("incremental", "columns"))):
             out.extend(paras_of([block]))
     return tuple(p for p in out if p.plain.strip() or p.formula is not None)
 

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ... import model as m
 from ...charts import series
 from ...errors import ContentError, SourcePos
 from ...numbers import ESTIMATE_MARK, format_context, format_params
+from ...units import EMU_PER_PT
 from .nodes import ChartPlan, Para, Run, SlidePlan
 
 if TYPE_CHECKING:
@@ -38,17 +39,30 @@ UNKNOWN = "未公开"
 MIN_SIZE_PT = 12.0
 YI_PER_BILLION = 10          # parameters_b are billions (十亿); the outputs speak in 亿 (10^8)
 # Number formats (ECMA-376 Part 1 §18.8.31; Excel syntax): values in 亿 or K tokens.
-FORMATS = {"parameters": 'General" 亿"', "context": 'General"K"'}
+# Parameters read the Chinese way: from 10000 亿 on in 万亿 (Excel has no ÷10⁴ scaling: "0\\.0," divides by
+# 10³ with the trailing comma and writes a literal point before the last digit, so 18000 shows "1.8 万亿").
+FORMATS = {"parameters": '[>=10000]0\\.0," 万亿";General" 亿"', "context": 'General"K"'}
 AXIS_TITLES = {"parameters": "参数量（亿，对数坐标）", "context": "上下文长度（K tokens，对数坐标）",
                "timeline": "发布时间", "family": "发布时间"}
 TITLES = {"parameters": "{n} 个模型的参数规模", "context": "{n} 个模型的上下文长度",
           "timeline": "{n} 个模型的发布时间线（{first}–{last}）", "family": "{family}系列的演进：{n} 个模型（{first}–{last}）"}
 FIELD_NAMES = {"parameters": "参数量", "context": "上下文长度", "timeline": "发布时间", "family": "发布时间"}
-FIELDS = {"parameters": "parameters_b", "context": "context_k", "timeline": "release", "family": "release"}
+FIELDS: dict[str, Literal["parameters_b", "context_k", "release"]] = {
+    "parameters": "parameters_b", "context": "context_k", "timeline": "release", "family": "release"}
 EXCEL_EPOCH = dt.date(1899, 12, 30)   # serial 0 of the 1900 date system (ECMA-376 Part 1 §18.17.4.1)
 LABEL_GAP_PT = 8.0                     # marker radius plus the label's offset from it
 PLOT_INSET_PT = 60.0                   # chart frame width the plot area does not use (axis labels, padding)
 COLUMN_INSET_PT = 130.0                # the same for a column chart: value labels with units and the axis title
+
+
+def marked_format(code: str, mark: str) -> str:
+    """The number format ``code`` with the literal ``mark`` (e.g. "≈") before the number in each of its
+    sections (after a section's ``[condition]``)."""
+    out = []
+    for section in code.split(";"):
+        head = section[:section.index("]") + 1] if section.startswith("[") else ""
+        out.append(f'{head}"{mark}"{section[len(head):]}')
+    return ";".join(out)
 
 
 def serial(date) -> float:
@@ -120,8 +134,9 @@ def _title(block: m.Chart, models: list) -> str:
 
 
 def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, ...], caption: str,
-                 size_pt: float, data_slide) -> list[SlidePlan]:
-    """The one slide of ``block``: a :class:`ChartPlan` fitted to the Chart frame.
+                 size_pt: float, data_slide, place) -> list[SlidePlan]:
+    """The one slide of ``block``: a :class:`ChartPlan` fitted to the data frame of ``place``
+    (a :class:`~.data.Place`: the Chart layout's chart frame, or the column beside the bullets).
 
     Raises:
         ContentError: the chart's models have no value to plot at all.
@@ -147,15 +162,15 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
         elif bars:
             labels.append(mark + (format_params(value) if block.chart == "parameters" else format_context(value)))
         else:
-            labels.append(mark + model.release.iso)
+            labels.append(mark + (model.release.iso if model.release else ""))
     missing = [mo.name for mo, v in pairs if v is None]
     notes = (Para((Run(caption),)), Para((Run(block.alt),))) + tuple(estimates)
     if missing:
         notes += (Para((Run(f"{FIELD_NAMES[block.chart]}{UNKNOWN}：" + "、".join(missing)),)),)
     notes += section_notes
-    frame = planner.fit.frame("Chart", "Chart")
+    frame = planner.fit.frame(place.layout, place.data)
     measure = planner.fit.measurer
-    width_pt, height_pt = frame.width_emu / 12700, frame.height_emu / 12700
+    width_pt, height_pt = frame.width_emu / EMU_PER_PT, frame.height_emu / EMU_PER_PT
     names = [mo.name + (f"（{UNKNOWN}）" if v is None else "") for mo, v in pairs]
     if bars:
         scale = YI_PER_BILLION if block.chart == "parameters" else 1
@@ -170,8 +185,9 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
                           tuple(SourcePos(DATA_FILE, mo.line) for mo in models), number_format=FORMATS[block.chart])
     else:
         xs = [serial(mo.release) for mo in models]
-        start = dt.date(min(mo.release.year for mo in models), 1, 1)
-        stop = dt.date(max(mo.release.year for mo in models) + 1, 1, 1)
+        years = [mo.release.year for mo in models if mo.release]     # series("timeline") keeps dated models only
+        start = dt.date(min(years), 1, 1)
+        stop = dt.date(max(years) + 1, 1, 1)
         low, high = float((start - EXCEL_EPOCH).days), float((stop - EXCEL_EPOCH).days)
         plot_w = width_pt - PLOT_INSET_PT
         size = max(MIN_SIZE_PT, size_pt)
@@ -187,6 +203,5 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
                           tuple(estimated), low, high, tuple(SourcePos(DATA_FILE, mo.line) for mo in models),
                           number_format="yyyy-mm", lanes=tuple(rows), label_right=tuple(sides))
     title = _title(block, models)
-    return [data_slide(planner, "Chart", title, 0, block.pos, caption, notes, kind="chart", chart=chart,
-                       data_frame="Chart")]
+    return [data_slide(planner, place, title, 0, block.pos, caption, notes, kind="chart", chart=chart)]
 

@@ -18,6 +18,7 @@ from pptx.enum.dml import MSO_PATTERN, MSO_THEME_COLOR
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
+from .chartplan import marked_format
 from .nodes import ChartPlan
 from .workbook import ValueChartData, ValueXyChartData
 
@@ -82,6 +83,7 @@ def _axis_text(axis, plan: ChartPlan, fonts, rotation: str = "") -> None:
         axis._element.remove(old)
     tx = _text_props(plan.size_pt, fonts, rotation)
     anchor = next((axis._element.find(qn(t)) for t in ("c:crossAx",) if axis._element.find(qn(t)) is not None), None)
+    assert anchor is not None, "a python-pptx value axis always has c:crossAx"
     anchor.addprevious(tx)
 
 
@@ -146,7 +148,7 @@ def add_column_chart(slide, box, plan: ChartPlan, fonts):
         series = chart.series[s_index]
         series.format.fill.solid()
         series.format.fill.fore_color.theme_color = SERIES_COLOURS[flag]
-        own = {i: '"≈"' + plan.number_format for i, o in enumerate(plan.open)
+        own = {i: marked_format(plan.number_format, "≈") for i, o in enumerate(plan.open)
                if o is flag and estimated[i] and plan.values[i] is not None}
         _data_labels(series, plan, fonts, "outEnd", ROTATE_UPRIGHT, value=True, formats=own)
         for i in own:

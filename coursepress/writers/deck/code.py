@@ -12,7 +12,7 @@ allows, never inside a statement; the next slide's title says "（续）".
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Optional
+from typing import Optional, Sequence
 
 from ... import model as m
 from ...code import CodeTheme, break_ranks, code_lines
@@ -115,7 +115,7 @@ def fit_block(paras: list[Para], measurer, width_pt: float, height_pt: float, bo
 
 
 def choose_split(ranks: list[Rank], heights: list[float], start: int, room_pt: float,
-                 top_level_only: bool) -> Optional[int]:
+                 top_level_only: bool, min_lines: int = 0, lines: Sequence[Para] = ()) -> Optional[int]:
     """Where to end the piece of a code block that starts at line ``start`` in ``room_pt`` of height.
 
     Candidates are lines after ``start`` that may start a piece and whose
@@ -123,21 +123,27 @@ def choose_split(ranks: list[Rank], heights: list[float], start: int, room_pt: f
     after a blank line if it uses at least half the room the last place would,
     else the last place. ``top_level_only`` keeps only the block's lowest
     indentation (used when other text already fills part of the slide).
+    ``min_lines``: with the block's ``lines``, a piece must hold at least this many non-blank lines
+    (so a slide never shows a block's imports alone).
     Returns the index of the first line of the next piece, or None.
     """
     base = min((r[0] for r in ranks if r is not None), default=0)
-    used, candidates = 0.0, []
+    used = 0.0
+    candidates: dict[int, tuple[int, int]] = {}      # line index → its rank
     for k in range(start + 1, len(ranks)):
         used += heights[k - 1]
         if used > room_pt:
             break
-        if ranks[k] is not None and (not top_level_only or ranks[k][0] == base):
-            candidates.append(k)
+        rank = ranks[k]
+        if lines and min_lines and sum(1 for p in lines[start:k] if p.plain.strip()) < min_lines:
+            continue
+        if rank is not None and (not top_level_only or rank[0] == base):
+            candidates[k] = rank
     if not candidates:
         return None
-    depth = min(ranks[k][0] for k in candidates)
-    at_depth = [k for k in candidates if ranks[k][0] == depth]
-    after_blank = [k for k in at_depth if ranks[k][1] == 0]
+    depth = min(rank[0] for rank in candidates.values())
+    at_depth = [k for k, rank in candidates.items() if rank[0] == depth]
+    after_blank = [k for k in at_depth if candidates[k][1] == 0]
     last = at_depth[-1]
     if after_blank and after_blank[-1] - start >= (last - start) / 2:
         return after_blank[-1]

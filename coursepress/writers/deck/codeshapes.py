@@ -18,9 +18,9 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from ...code import CodeTheme
+from ...units import EMU_PER_PT
 from .nodes import CodeBox, Para
 
-EMU_PER_PT = 12700
 
 
 def colour_run(rpr, hex_colour: str) -> None:

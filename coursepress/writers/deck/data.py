@@ -10,15 +10,16 @@ data label, the caption and the speaker notes.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Literal
 
 from ... import model as m
 from ...charts import series
 from ...errors import ContentError, SourcePos
 from ...numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
 from ...fonts import font_dirs
-from ...imageprep import EMU_PER_PT, prepared_image
+from ...imageprep import prepared_image
+from ...units import EMU_PER_PT
 from . import chartplan
 from .svgpicture import png_fallback
 from .blocks import runs_of
@@ -34,10 +35,24 @@ ROW_SLACK_PT = 2.0
 # Sans CJK SC; where Calibri is missing viewers substitute wider faces (Noto Sans digits are 15 %,
 # DejaVu Sans 28 % wider), so unbreakable Latin units (dates, numbers) get this much room.
 LATIN_SCALE = 1.3
-EMU_PER_PT = 12700
 ESTIMATE_CAPTION = "≈ 为估计值，来源见讲者备注"
 FIELD_NAMES = {"parameters": "参数量", "context": "上下文长度", "release": "发布时间"}
 DATA_FILE = "content/data/models.yaml"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a data slide puts its table, chart or picture: the ``layout`` role, the ``data`` frame
+    and the ``caption`` frame (names of :attr:`Geometry.frames <.reference.Geometry>`)."""
+
+    layout: str
+    data: str
+    caption: str
+
+
+TABLE_PLACE = Place("Table", "Table", "Caption")
+CHART_PLACE = Place("Chart", "Chart", "Caption")
+BESIDE_PLACE = Place("Two Content", "Right Data", "Right Caption")   # beside the bullets (:mod:`.beside`)
 
 
 def _caption(label: str, number: int, caption) -> str:
@@ -46,18 +61,19 @@ def _caption(label: str, number: int, caption) -> str:
     return f"{label} {number}　{text}" if number and text else text
 
 
-def _fit_caption(planner: "Planner", layout: str, caption: str, pos: SourcePos) -> tuple[tuple[Para, ...], bool]:
-    """The caption paragraphs for the Caption placeholder; a caption too long even at the smallest
+def _fit_caption(planner: "Planner", place: Place, caption: str, pos: SourcePos) -> tuple[tuple[Para, ...], bool]:
+    """The caption paragraphs for the caption frame of ``place``; a caption too long even at the smallest
     allowed size is cut at the longest prefix that fits, ending in "…" (returns shortened=True)."""
+    layout = place.layout
     try:
-        return planner.fit.single(layout, "Caption", [Para((Run(caption),))], pos), False
+        return planner.fit.single(layout, place.caption, [Para((Run(caption),))], pos), False
     except ContentError:
         pass
     low, high, best = 1, len(caption) - 1, None
     while low <= high:
         middle = (low + high) // 2
         try:
-            best = planner.fit.single(layout, "Caption", [Para((Run(caption[:middle].rstrip() + "…"),))], pos)
+            best = planner.fit.single(layout, place.caption, [Para((Run(caption[:middle].rstrip() + "…"),))], pos)
             low = middle + 1
         except ContentError:
             high = middle - 1
@@ -71,26 +87,28 @@ TABLE_MAX_PT = 18.0   # a table or chart in a general content placeholder: not a
 CHART_MAX_PT = 14.0
 
 
-def data_size_pt(planner: "Planner", layout: str, kind: str) -> float:
+def data_size_pt(planner: "Planner", place: Place, kind: str) -> float:
     """Text size of a table or chart: its placeholder's level-1 size when the template made a table
     (``tbl``) or chart placeholder for it, else that size capped at 18 pt (tables) or 14 pt (charts)."""
-    frame = planner.fit.frame(layout, layout)
+    frame = planner.fit.frame(place.layout, place.data)
     size = frame.level(0).size_pt
     if frame.ph_type == ("tbl" if kind == "table" else "chart"):
         return size
     return min(size, TABLE_MAX_PT if kind == "table" else CHART_MAX_PT)
 
 
-def _data_slide(planner: "Planner", layout: str, title: str, index: int, pos: SourcePos, caption: str,
+def _data_slide(planner: "Planner", place: Place, title: str, index: int, pos: SourcePos, caption: str,
                 notes: tuple[Para, ...], **data) -> SlidePlan:
     shown = title + (CONTINUED if index else "")
     caption_paras: tuple[Para, ...] = ()
     if caption:
-        caption_paras, shortened = _fit_caption(planner, layout, caption, pos)
+        caption_paras, shortened = _fit_caption(planner, place, caption, pos)
         if shortened:     # the whole caption stays with the lecturer
             notes = (Para((Run(f"图表说明：{caption}"),)),) + tuple(notes)
+    layout = place.layout
     return SlidePlan(data.pop("kind"), layout, (("Title", planner.fit.title(layout, shown, pos)),
-                                                ("Caption", caption_paras)), notes, pos, **data)
+                                                (place.caption, caption_paras)), notes, pos,
+                     data_frame=place.data, **data)
 
 
 # ---------------------------------------------------------------- tables
@@ -171,16 +189,16 @@ def slide_columns(block: m.ModelTable) -> tuple[str, ...]:
 def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[list[Run]]],
                   row_pos: list[SourcePos], title: str, caption: str, notes: tuple[Para, ...],
                   pos: SourcePos, row_notes: list[tuple[Para, ...]] | None = None,
-                  section_notes: tuple[Para, ...] = ()) -> list[SlidePlan]:
+                  section_notes: tuple[Para, ...] = (), place: Place = TABLE_PLACE) -> list[SlidePlan]:
     """Native table slides: the rows on as few slides as possible, at most two when the text may shrink
     (from the table placeholder's size down to :data:`TABLE_MIN_PT`), rows spread evenly, header repeated.
 
     Notes: ``notes`` (caption, estimates) and ``row_notes`` of the slide's own rows on every slide;
     ``section_notes`` only on the first.
     """
-    frame = planner.fit.frame("Table", "Table")
+    frame = planner.fit.frame(place.layout, place.data)
     limit = frame.height_emu / EMU_PER_PT
-    largest = data_size_pt(planner, "Table", "table")
+    largest = data_size_pt(planner, place, "table")
     size = largest
     while True:
         widths = _column_widths(planner, [header] + rows, size, frame.width_emu / EMU_PER_PT)
@@ -197,6 +215,7 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
                                f"({header_h + height:.0f} pt > {limit:.0f} pt)", "shorten the row's cells")
     width_emu = [int(w * EMU_PER_PT) for w in widths]
     width_emu[-1] = frame.width_emu - sum(width_emu[:-1])
+    assert chunks is not None          # None only when a row is too tall alone, raised above
     slides = []
     for index, chunk in enumerate(chunks):
         table = TablePlan(tuple(tuple(c) for c in header), tuple(tuple(tuple(c) for c in rows[i]) for i in chunk),
@@ -205,13 +224,13 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
                           tuple(row_pos[i] for i in chunk), size * planner.fit.measurer.line_em)
         own = tuple(p for i in chunk for p in (row_notes[i] if row_notes else ()))
         slide_notes = notes + own + (section_notes if index == 0 else ())
-        slides.append(_data_slide(planner, "Table", title, index, pos, caption, slide_notes,
-                                  kind="table", table=table, data_frame="Table"))
+        slides.append(_data_slide(planner, place, title, index, pos, caption, slide_notes,
+                                  kind="table", table=table))
     return slides
 
 
 def model_table_slides(planner: "Planner", block: m.ModelTable, title: str,
-                       section_notes: tuple[Para, ...]) -> list[SlidePlan]:
+                       section_notes: tuple[Para, ...], place: Place = TABLE_PLACE) -> list[SlidePlan]:
     """The model comparison as native table slides (:func:`slide_columns`); estimated cells carry ≈; the
     estimate notes and the cells of columns not shown go to the notes of the slide holding the row."""
     shown = slide_columns(block)
@@ -242,36 +261,42 @@ def model_table_slides(planner: "Planner", block: m.ModelTable, title: str,
     if not rows:
         raise ContentError(block.pos, "the model table selects no models", "check its :filter:")
     return _table_slides(planner, header, rows, positions, title, caption, (Para((Run(caption),)),), block.pos,
-                         row_notes, section_notes)
+                         row_notes, section_notes, place)
 
 
-def table_slides(planner: "Planner", block: m.Table, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
+def table_slides(planner: "Planner", block: m.Table, title: str, section_notes: tuple[Para, ...],
+                 place: Place = TABLE_PLACE) -> list[SlidePlan]:
     """A Markdown table as native table slides (header repeated on a continuation slide)."""
     header = [runs_of(c.children, bold=True) for c in block.header]
     rows = [[[replace(r, text=keep_units(r.text)) for r in runs_of(c.children)] for c in row] for row in block.rows]
     caption = _caption("表", block.number, block.caption)
     notes = (Para((Run(caption),)),) if caption else ()
     return _table_slides(planner, header, rows, [block.pos] * len(rows), title, caption, notes, block.pos,
-                         None, section_notes)
+                         None, section_notes, place)
 
 
 # ---------------------------------------------------------------- charts
-def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
+def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: tuple[Para, ...],
+                 place: Place = CHART_PLACE) -> list[SlidePlan]:
     """The one slide of a chart (:mod:`.chartplan`); ``title`` (the section's) is replaced by what it shows."""
     caption = _caption("图", block.number, block.caption)
     pairs = series(block.models, block.chart if block.chart in ("parameters", "context") else "timeline")
-    field = {"parameters": "parameters_b", "context": "context_k"}.get(block.chart, "release")
+    fields: dict[str, Literal["parameters_b", "context_k", "release"]] = {"parameters": "parameters_b",
+                                                                          "context": "context_k"}
+    field = fields.get(block.chart, "release")
     if any(model.estimated.get(field) for model, _ in pairs):
         caption += "（" + ESTIMATE_CAPTION + "）"
-    return chartplan.chart_slides(planner, block, section_notes, caption, data_size_pt(planner, "Chart", "chart"),
-                                  _data_slide)
+    return chartplan.chart_slides(planner, block, section_notes, caption, data_size_pt(planner, place, "chart"),
+                                  _data_slide, place)
 
 
 # ---------------------------------------------------------------- figures
-def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
-    """A figure as a picture scaled into the Chart layout's chart frame, aspect kept, alt text set; a raster
-    image at print resolution for that frame (:func:`coursepress.imageprep.prepared_image`), an SVG
-    placed as SVG with a PNG rendering for viewers without SVG support (:mod:`.svgpicture`).
+def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes: tuple[Para, ...],
+                  place: Place = CHART_PLACE) -> list[SlidePlan]:
+    """A figure as a picture scaled into the frame of ``place`` (the Chart layout's chart frame, or a
+    column), aspect kept, alt text set; a raster image at print resolution for that frame
+    (:func:`coursepress.imageprep.prepared_image`), an SVG placed as SVG with a PNG rendering for viewers
+    without SVG support (:mod:`.svgpicture`).
 
     Raises:
         ContentError: an SVG image resvg cannot render.
@@ -284,7 +309,7 @@ def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes
         except ValueError as exc:
             raise ContentError(block.pos, f"SVG image '{image.origin[:60]}' cannot be rendered for the slide ({exc})",
                                "check the SVG opens in a browser, or export it as PNG") from None
-    frame = planner.fit.frame("Chart", "Chart")
+    frame = planner.fit.frame(place.layout, place.data)
     width_px, height_px = max(image.width_px, 1), max(image.height_px, 1)
     scale = min(frame.width_emu / width_px, frame.height_emu / height_px)
     width, height = int(width_px * scale), int(height_px * scale)
@@ -293,7 +318,7 @@ def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes
     name = f"图 {block.number}" if block.number else "图片"
     shown = prepared_image(image, width / EMU_PER_PT, height / EMU_PER_PT, planner.course.meta.image_settings())
     picture = PicturePlan(shown.data, shown.ext, block.alt, name, left, top, width, height, fallback)
-    caption = _caption("图", block.number, block.caption) or block.alt
+    # as the handout: "图 n" and the caption, or the alt text where the figure has no caption
+    caption = _caption("图", block.number, block.caption) or _caption("图", block.number, (m.Text(block.alt),))
     notes = (Para((Run(f"{name}：{block.alt}"),)),) + section_notes
-    return [_data_slide(planner, "Chart", title, 0, block.pos, caption, notes,
-                        kind="picture", picture=picture, data_frame="Chart")]
+    return [_data_slide(planner, place, title, 0, block.pos, caption, notes, kind="picture", picture=picture)]

@@ -15,6 +15,7 @@ from typing import Callable, Optional
 from ...code import CodeTheme, code_theme
 from ...errors import ContentError, SourcePos
 from ...templating import TOOL_ROOT
+from ...units import EMU_PER_PT
 from .code import choose_split, code_boxes, fit_block
 from .measure import Measurer
 from .nodes import CodeBox, Para, Run
@@ -23,8 +24,8 @@ from .reference import Frame, Geometry
 TITLE_MIN_PT = 28.0
 BODY_MIN_PT = 18.0
 STEP_PT = 2.0
-EMU_PER_PT = 12700
 FORMULA_PAD_PT = 6.0      # above and below a display formula on a slide
+MIN_PIECE_LINES = 6       # a code piece sharing a slide with text shows at least this many lines
 
 
 def _no_formulas(tex: str) -> tuple[float, float]:
@@ -48,6 +49,7 @@ class Fitter:
     def formula_box_pt(self, frame: Frame, para: Para, size_pt: float = 0.0) -> tuple[float, float]:
         """(width, height) in pt of the formula of ``para`` at the level's size, scaled down to the frame width."""
         size = size_pt or para.size_pt or frame.level(para.level).size_pt
+        assert para.formula is not None, "formula_box_pt of a paragraph without a formula"
         width_em, height_em = self.formula_em(para.formula.tex)
         scale = min(1.0, frame.text_width_pt / max(width_em * size, 1e-6))
         return width_em * size * scale, height_em * size * scale
@@ -211,6 +213,7 @@ class Fitter:
                                            "and is wrapped with ↪", "shorten the line"))
         heights = [self.para_height_pt(frame, p) for p in lines]
         start = 0
+        moved = False     # the block was moved to a fresh slide once (a piece too small to stand alone)
         while start < len(lines):
             room = limit - used - 2 * pad
             rest = sum(heights[start:])
@@ -224,10 +227,17 @@ class Fitter:
                     chunks[-1] = []
                     used = 0.0
                 continue
-            end = choose_split(ranks, heights, start, room, top_level_only=bool(chunks[-1]))
-            if end is None and chunks[-1]:
+            # a piece shows at least MIN_PIECE_LINES lines (not the imports alone); under other text only
+            # top-level statements may end it; else it moves to a slide of its own once, and cuts there
+            fresh = not chunks[-1] or moved
+            end = choose_split(ranks, heights, start, room, top_level_only=not fresh,
+                               min_lines=MIN_PIECE_LINES, lines=lines)
+            if end is None and not fresh:
+                moved = True
                 used = self._next_chunk(frame, chunks, carry_lead=start == 0)
                 continue
+            if end is None:
+                end = choose_split(ranks, heights, start, room, top_level_only=False)
             if end is None:     # one statement taller than a slide: cut where the slide is full
                 end, acc = start + 1, heights[start]
                 while end < len(lines) and acc + heights[end] <= room:

@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from collections.abc import Mapping
+from typing import Any, Optional
 
 from pptx.oxml.ns import qn
 from pptx.util import Emu
 
 from ...errors import BuildError
+from ...schema import LayoutRole
 
 # Placeholder types (p:ph/@type; absent means "obj").
 TITLE_TYPES = ("title", "ctrTitle")
@@ -102,8 +104,8 @@ class Choice:
     placeholder shape or None (virtual), ``named`` whether the layout's name is standard for the role."""
 
     role: str
-    layout: object
-    slots: dict[str, Optional[object]]
+    layout: Any
+    slots: dict[str, Optional[Any]]
     named: bool
     score: float = 0.0
     footers: list = field(default_factory=list)
@@ -182,7 +184,7 @@ def all_layouts(prs) -> list:
     return [layout for master in prs.slide_masters for layout in master.slide_layouts]
 
 
-def resolve(prs, mapping: Optional[dict[str, str]], path) -> tuple[dict[str, Choice], list[str]]:
+def resolve(prs, mapping: Optional[Mapping[LayoutRole, str]], path) -> tuple[dict[str, Choice], list[str]]:
     """Choose a layout and placeholders for every role of :data:`SLOTS`.
 
     Args:
@@ -199,7 +201,8 @@ def resolve(prs, mapping: Optional[dict[str, str]], path) -> tuple[dict[str, Cho
     """
     layouts = all_layouts(prs)
     slide_area = int(prs.slide_width) * int(prs.slide_height)
-    by_name = {}
+    by_name: dict[str, Any] = {}
+    layout: Any
     for layout in layouts:
         by_name.setdefault(layout.name, layout)
     wanted = {MAPPING_KEYS[k]: v for k, v in (mapping or {}).items()}

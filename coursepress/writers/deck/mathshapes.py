@@ -21,6 +21,7 @@ from typing import Callable
 from lxml import etree
 from pptx.oxml.ns import qn
 
+from ...units import EMU_PER_PT
 from .fit import FORMULA_PAD_PT
 from .nodes import Formula
 
@@ -43,7 +44,7 @@ def spacer(paragraph, formula: Formula, size_pt: float, before_pt: float = 0.0) 
     ppr.set("marL", "0")
     ppr.set("indent", "0")
     line = etree.Element(qn("a:lnSpc"))
-    etree.SubElement(line, qn("a:spcPts")).set("val", str(int(round((formula.height_emu / 12700 + 2 * FORMULA_PAD_PT) * 100))))
+    etree.SubElement(line, qn("a:spcPts")).set("val", str(int(round((formula.height_emu / EMU_PER_PT + 2 * FORMULA_PAD_PT) * 100))))
     before = etree.Element(qn("a:spcBef"))
     etree.SubElement(before, qn("a:spcPts")).set("val", str(int(round(before_pt * 100))))
     ppr.insert(0, before)
@@ -64,7 +65,7 @@ def _xfrm(parent, tag: str, formula: Formula) -> None:
 def _nv(parent, tag: str, shape_id: int, name: str, descr: str, kind: str):
     nv = etree.SubElement(parent, tag)
     etree.SubElement(nv, qn("p:cNvPr"), id=str(shape_id), name=name, descr=descr)
-    etree.SubElement(nv, qn(kind), **({"txBox": "1"} if kind == "p:cNvSpPr" else {}))
+    etree.SubElement(nv, qn(kind), {"txBox": "1"} if kind == "p:cNvSpPr" else {})
     etree.SubElement(nv, qn("p:nvPr"))
     return nv
 

@@ -15,29 +15,23 @@ and opening punctuation never ends one.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
-from ...cachedir import cache_folder, read_private, write_private
+from ...cjk import CJK_RE, NO_LINE_END, NO_LINE_START
 from ...errors import BuildError
-from ...fonts import shipped_faces
+from ...fonts import font_facts, shipped_faces
 
 MEASURE_FAMILY = "Noto Sans CJK SC"
 MONO_FAMILY = "DejaVu Sans Mono"   # the shipped code face (the handout's default mono stack starts with it)
 CACHE_VERSION = 1
-PT_PER_EMU = 1 / 12700
 # Reserve a little width for differences between our greedy breaker and the viewer's.
 WIDTH_SAFETY = 0.97
 
-NO_LINE_START = set("，。、：；！？）」』》〉】〕”’…—·%,.;:!?)]}»›‰℃")
 NBSP = "\u00a0"
-NO_LINE_END = set("（「『《〈【〔“‘([{«‹")
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
 _WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F_\-+./@#$%&*'=<>~^|\\]+|\s+|.", re.S)
 
 
@@ -57,41 +51,21 @@ class FontMetrics:
         return sum(get(ord(c), default) for c in text) / upm
 
 
-def _cache_file(path: Path) -> Path:
-    stat = path.stat()
-    key = hashlib.sha1(f"{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{CACHE_VERSION}".encode()).hexdigest()
-    return cache_folder("metrics") / f"{key[:20]}.json"
-
-
-@lru_cache(maxsize=8)
-def _load(path: Path, mtime: float) -> FontMetrics:
-    """Advance widths and line height of the font at ``path``.
-
-    Decoding the cmap of a 9 MB CJK font takes ~0.2 s, so the result is kept
-    in a JSON file in the private per-user cache (:mod:`coursepress.cachedir`),
-    keyed by path, size and mtime.
-    """
-    cache = _cache_file(path)
-    try:
-        data = json.loads(read_private(cache))
-        return FontMetrics({int(k): v for k, v in data["advances"].items()}, data["upm"], data["line"])
-    except (OSError, ValueError, KeyError):
-        pass
-    from fontTools.ttLib import TTFont   # only on a cache miss (its import alone takes ~0.06 s)
-
-    font = TTFont(path, lazy=True, fontNumber=0)
+def _metrics(font: Any) -> dict[str, Any]:
+    """Advances by code point (font units), units per em and line height (em) of a fontTools ``TTFont``."""
     cmap = font.getBestCmap() or {}
     hmtx = font["hmtx"].metrics
     hhea = font["hhea"]
     upm = font["head"].unitsPerEm
     advances = {cp: hmtx[glyph][0] for cp, glyph in cmap.items() if glyph in hmtx}
-    line = (hhea.ascent - hhea.descent + hhea.lineGap) / upm
-    font.close()
-    try:
-        write_private(cache.parent, cache.name, json.dumps({"advances": advances, "upm": upm, "line": line}).encode())
-    except OSError:
-        pass   # a read-only cache only costs time
-    return FontMetrics(advances, upm, line)
+    return {"advances": advances, "upm": upm, "line": (hhea.ascent - hhea.descent + hhea.lineGap) / upm}
+
+
+@lru_cache(maxsize=8)
+def _load(path: Path, mtime: float) -> FontMetrics:
+    """Advance widths and line height of the font at ``path`` (cached: :func:`coursepress.fonts.font_facts`)."""
+    return font_facts(path, "metrics", CACHE_VERSION, _metrics,
+                      lambda d: FontMetrics({int(k): v for k, v in d["advances"].items()}, d["upm"], d["line"]))
 
 
 @dataclass(frozen=True)
@@ -115,7 +89,7 @@ class Measurer:
         mono = self.mono or self.regular
         total = 0.0
         for char in text:
-            metrics = mono if ord(char) in mono.advances and not _CJK.match(char) else self.regular
+            metrics = mono if ord(char) in mono.advances and not CJK_RE.match(char) else self.regular
             total += metrics.width_em(char)
         return total * size_pt
 
@@ -131,7 +105,7 @@ class Measurer:
         theme's Latin face for them, which may be wider than the Latin of the
         measured CJK face where a viewer substitutes it (see ``data.LATIN_SCALE``).
         """
-        return max((w * (1.0 if _CJK.search(u) else latin_scale)
+        return max((w * (1.0 if CJK_RE.search(u) else latin_scale)
                     for u, w, space in _units(segments, self, size_pt) if not space), default=0.0)
 
     def wrap(self, segments: list[tuple[str, bool]], width_pt: float, size_pt: float) -> list[str]:

@@ -41,7 +41,7 @@ class Formula:
     """
 
     tex: str
-    pos: SourcePos
+    pos: Optional[SourcePos]      # None: a formula without a known source line
     inline: bool = False
     left_emu: int = 0
     top_emu: int = 0
@@ -65,7 +65,8 @@ class Para:
     ``formula``: the paragraph stands for a display formula (an empty line of its height in
     the text; the formula is a shape of its own, :mod:`coursepress.writers.deck.mathshapes`).
 
-    ``step``: the paragraph appears on a click (``::: incremental``, :mod:`coursepress.writers.deck.builds`)."""
+    ``step``: the paragraph appears on a click (``::: incremental``, :mod:`coursepress.writers.deck.builds`);
+    ``pause``: a click shows it and the paragraphs after it up to the next click (``. . .`` before it)."""
 
     runs: tuple[Run, ...]
     level: int = 0
@@ -80,6 +81,7 @@ class Para:
     before_pt: float = 0.0
     formula: Optional[Formula] = None
     step: bool = False
+    pause: bool = False
 
     @property
     def plain(self) -> str:
@@ -169,7 +171,7 @@ class CodeBox:
 class SlidePlan:
     """One slide: ``layout`` name, ``texts`` (placeholder name → paragraphs), optional data, notes.
 
-    ``kind`` is title | agenda | section | content | table | chart | picture | closing;
+    ``kind`` is title | agenda | section | content | columns | table | chart | picture | closing;
     ``data_frame`` names the placeholder whose box a table/chart/picture takes.
     """
 

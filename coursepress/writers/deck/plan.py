@@ -16,11 +16,14 @@ lecture cites (if any), then a closing slide.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Optional
 
 from ... import model as m
-from ...errors import SourcePos
+from ...errors import ContentError, SourcePos
+from .beside import merge_beside
 from .blocks import footnote_notes, notes_of, paras_of, prose_notes
-from .data import chart_slides, figure_slides, model_table_slides, table_slides
+from .columns import columns_fallback, columns_slide
+from .data import CHART_PLACE, TABLE_PLACE, Place, chart_slides, figure_slides, model_table_slides, table_slides
 from .fit import Fitter
 from .nodes import CONTINUED, DeckPlan, Para, Run, SlidePlan
 from .summary import MAX_BULLETS, Point, Summariser
@@ -51,6 +54,7 @@ class Planner:
 
     def __init__(self, course: m.Course, lecture: m.Lecture, fitter: Fitter) -> None:
         self.course, self.lecture, self.fit = course, lecture, fitter
+        self.warnings: list[ContentError] = []   # what the author should know (columns that did not fit)
         self.file_pos = SourcePos(lecture.source.relative_to(course.root).as_posix(), 1)
 
     # ------------------------------------------------------------ deck
@@ -155,6 +159,7 @@ class Planner:
         title = section.heading.plain
         slides: list[SlidePlan] = []
         pending: list[m.Block] = []
+        shown_data: list[m.Block] = []
 
         def flush() -> None:
             if not pending:
@@ -167,18 +172,33 @@ class Planner:
                                               chunk, own))
             for inner in nested_data(pending):   # pictures in list items or quotes: a slide right after
                 slides.extend(self.data_slides(inner, title, ()))
+                shown_data.append(inner)
             pending.clear()
 
-        for block in content:
+        queue = list(content)
+        while queue:
+            block = queue.pop(0)
+            if isinstance(block, m.Only) and block.target == "columns":
+                flush()
+                made = columns_slide(self, block, title)
+                if made is None:
+                    queue[:0] = columns_fallback(self, block)
+                else:
+                    slides.append(made)
+                    shown_data.append(block)   # (not a single data block: no beside merge)
+                continue
             if isinstance(block, DATA_BLOCKS):
                 flush()
                 slides.extend(self.data_slides(block, title, ()))
+                shown_data.append(block)
             elif not isinstance(block, m.Notes):
                 pending.append(block)
         flush()
         for box in (b for b in visible if isinstance(b, m.Admonition)) if not slide_only else ():
             for inner in nested_data([box]):   # the box's text is in the notes; its pictures get slides
                 slides.extend(self.data_slides(inner, title, ()))
+                shown_data.append(inner)
+        slides = merge_beside(self, slides, shown_data, title)
         if slides and first_notes:
             slides[0] = replace(slides[0], notes=tuple(first_notes) + slides[0].notes)
         return slides
@@ -242,12 +262,16 @@ class Planner:
             return None
         return [tuple(c) for c in chunks]
 
-    def data_slides(self, block: m.Block, title: str, section_notes: tuple[Para, ...]) -> list[SlidePlan]:
+    def data_slides(self, block: m.Block, title: str, section_notes: tuple[Para, ...],
+                    place: Optional[Place] = None) -> list[SlidePlan]:
+        """The slides of one table, chart or figure ``block``, its data in the frame of ``place``
+        (default: the Table layout's for tables, the Chart layout's for charts and pictures)."""
         if isinstance(block, m.ModelTable):
-            return model_table_slides(self, block, title, section_notes)
+            return model_table_slides(self, block, title, section_notes, place or TABLE_PLACE)
         if isinstance(block, m.Table):
-            return table_slides(self, block, title, section_notes)
+            return table_slides(self, block, title, section_notes, place or TABLE_PLACE)
         if isinstance(block, m.Chart):
-            return chart_slides(self, block, title, section_notes)
-        return figure_slides(self, block, title, section_notes)
+            return chart_slides(self, block, title, section_notes, place or CHART_PLACE)
+        assert isinstance(block, m.Figure), f"no slide kind for {type(block).__name__}"
+        return figure_slides(self, block, title, section_notes, place or CHART_PLACE)
 

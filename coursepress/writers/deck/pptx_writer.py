@@ -15,8 +15,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
-import re
 from dataclasses import replace
+from collections.abc import Mapping
 from typing import Optional
 
 from lxml import etree
@@ -25,9 +25,11 @@ from pptx.enum.text import MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
+from ...cjk import CJK_RE
 from ...code import CodeTheme
 from ...errors import ContentError
-from .builds import add_steps
+from ...schema import LayoutRole
+from .builds import add_steps, clicks
 from .chartxml import add_chart
 from .codeshapes import add_code_panels, code_spacing, colour_run, spacing
 from .glyphs import GlyphChain
@@ -39,7 +41,6 @@ from .svgpicture import add_svg_picture
 from .layouts import fix_slide_size_type, ph_type, resolve, slide_placeholders, text_box
 from .reference import geometry
 
-HAN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]")
 NOTES_INDENT_EMU = 285750
 _AFTER_FONTS = ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")
 
@@ -79,7 +80,7 @@ class Fonts:
     def apply(self, rpr, text: str = "", face: Optional[str] = None, code: bool = False) -> None:
         """Set lang/altLang and a:latin, a:ea, a:cs on a ``a:rPr``/``a:defRPr``, in schema order;
         ``face`` (a fallback family) replaces all three; ``code`` names the monospace face."""
-        cjk = bool(HAN.search(text)) or not text
+        cjk = bool(CJK_RE.search(text)) or not text
         rpr.set("lang", "zh-CN" if cjk else "en-US")
         rpr.set("altLang", "en-US" if cjk else "zh-CN")
         for tag in ("a:latin", "a:ea", "a:cs"):
@@ -198,11 +199,12 @@ def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = 
         first._p.remove(child)
     for i, (para, start) in enumerate(zip(paras, _starts(paras))):
         paragraph = first if i == 0 else text_frame.add_paragraph()
-        if para.formula is not None:
+        formula = para.formula
+        if formula is not None:
             if notes:     # notes hold text only: the lecturer reads the formula's TeX
-                para = replace(para, runs=(Run(para.formula.tex),), formula=None)
+                para = replace(para, runs=(Run(formula.tex),), formula=None)
             else:
-                spacer(paragraph, para.formula, para.size_pt, para.before_pt)
+                spacer(paragraph, formula, para.size_pt, para.before_pt)
                 continue
         if para.bullet == "number" and not 1 <= start <= 32767:
             para = replace(para, runs=(Run(f"{para.number}. "),) + tuple(para.runs), bullet="literal")
@@ -333,7 +335,7 @@ def _copy_footer(slide, footers: list, footer: str, number: int, fonts: Fonts) -
 
 # ---------------------------------------------------------------- deck
 def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
-           mapping: Optional[dict[str, str]] = None, formula_art: Optional[FormulaArt] = None) -> tuple[bytes, int]:
+           mapping: Optional[Mapping[LayoutRole, str]] = None, formula_art: Optional[FormulaArt] = None) -> tuple[bytes, int]:
     """Build the deck of ``plan`` on the reference deck; returns (PPTX bytes, slide count).
 
     ``mapping``: course.yaml ``deck.layouts`` (see :func:`coursepress.writers.deck.layouts.resolve`).
@@ -361,28 +363,31 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
                 _take_box(placeholders.pop(slide_plan.data_frame))
             box = (Emu(data.left_emu), Emu(data.top_emu), Emu(data.width_emu), Emu(data.height_emu))
             if slide_plan.table is not None:
-                add_table(slide, box, slide_plan.table, fonts, "".join(p.plain for p in texts.get("Caption", ())))
+                caption = texts.get("Caption") or texts.get("Right Caption") or texts.get("Left Caption") or ()
+                add_table(slide, box, slide_plan.table, fonts, "".join(p.plain for p in caption))
             elif slide_plan.chart is not None:
                 _describe(add_chart(slide, box, slide_plan.chart, fonts), "Chart", slide_plan.chart.alt)
         if slide_plan.picture is not None:
             add_picture(slide, slide_plan.picture, slide_plan)
+        builds = []
         for name, ph in placeholders.items():
             paras = texts.get(name)
             if paras:
                 write_text(ph.text_frame, paras, fonts, title=name == "Title")
-                add_steps(slide, ph, [i for i, para in enumerate(paras) if para.step])
+                builds.append((ph, clicks(paras)))
                 if name != "Title" and slide_plan.code_boxes and fonts.code is not None:
                     add_code_panels(slide, ph, slide_plan.code_boxes, fonts.code)
-                for count, para in enumerate((p for p in paras if p.formula is not None), 1):
-                    add_formula(slide, para.formula, formula_art, count)
+                for count, formula in enumerate((p.formula for p in paras if p.formula is not None), 1):
+                    add_formula(slide, formula, formula_art, count)
             else:
                 _take_box(ph)   # an empty placeholder would show its prompt while editing
         for name, paras in texts.items():
             frame = layout_frames.get(name)
             if paras and name not in placeholders and frame is not None and frame.virtual:
                 write_text(text_box(slide, frame).text_frame, paras, fonts, levels=frame)
-                for count, para in enumerate((p for p in paras if p.formula is not None), 1):
-                    add_formula(slide, para.formula, formula_art, count)
+                for count, formula in enumerate((p.formula for p in paras if p.formula is not None), 1):
+                    add_formula(slide, formula, formula_art, count)
+        add_steps(slide, builds)
         if slide_plan.footer:
             _copy_footer(slide, choice.footers, plan.footer, number, fonts)
         write_text(slide.notes_slide.notes_text_frame, slide_plan.notes, fonts, notes=True)

@@ -16,6 +16,7 @@ import copy
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Optional
 
 from pptx import Presentation
@@ -25,6 +26,8 @@ from ...limits import DEFAULTS, Limits, check_bytes
 from ...model import Course
 from ...resources import project_path, resolve_path
 from ...templating import search_path
+from ...schema import LayoutRole
+from ...units import EMU_PER_INCH, EMU_PER_PT
 from .layouts import FOOTER_TYPES, SLOTS, ph_type, resolve
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -62,11 +65,11 @@ class Frame:
 
     @property
     def text_width_pt(self) -> float:
-        return (self.width_emu - self.insets_emu[0] - self.insets_emu[2]) / 12700
+        return (self.width_emu - self.insets_emu[0] - self.insets_emu[2]) / EMU_PER_PT
 
     @property
     def text_height_pt(self) -> float:
-        return (self.height_emu - self.insets_emu[1] - self.insets_emu[3]) / 12700
+        return (self.height_emu - self.insets_emu[1] - self.insets_emu[3]) / EMU_PER_PT
 
     def level(self, n: int) -> Level:
         return self.levels[min(n, len(self.levels) - 1)]
@@ -142,7 +145,7 @@ def open_reference(path: Path, limits: Limits = DEFAULTS):
                          "--reference / deck.reference to use the built-in deck") from None
 
 
-def check(prs, path: Path, mapping: Optional[dict[str, str]] = None) -> list[str]:
+def check(prs, path: Path, mapping: Optional[Mapping[LayoutRole, str]] = None) -> list[str]:
     """Find every slide role's layout in the reference deck at ``path`` (see :mod:`.layouts`).
 
     Returns:
@@ -155,7 +158,7 @@ def check(prs, path: Path, mapping: Optional[dict[str, str]] = None) -> list[str
     return resolve(prs, mapping, path)[1]
 
 
-def geometry(prs, mapping: Optional[dict[str, str]] = None, path: object = "reference deck",
+def geometry(prs, mapping: Optional[Mapping[LayoutRole, str]] = None, path: object = "reference deck",
              choices: Optional[dict] = None) -> Geometry:
     """Read the slide size and the frame of every placeholder role of every slide role.
 
@@ -163,6 +166,8 @@ def geometry(prs, mapping: Optional[dict[str, str]] = None, path: object = "refe
     where the layout has them. A placeholder the layout lacks gets a virtual frame (``Frame.virtual``):
     the master's body area for a missing text or data frame, halves of it for two columns, and a strip
     carved from the bottom of the data frame for a missing caption (:data:`CAPTION_LINES` lines).
+    The two-column role also gets "Left Data", "Left Caption", "Right Data" and "Right Caption": each
+    column split the same way, for a picture, chart or table in that column.
     """
     if choices is None:   # (resolve's result, when the caller has it already)
         choices, _ = resolve(prs, mapping, path)
@@ -180,6 +185,11 @@ def geometry(prs, mapping: Optional[dict[str, str]] = None, path: object = "refe
         if "Caption" in choice.slots and choice.slots["Caption"] is None:
             main = SLOTS[role][1]
             out[main], out["Caption"] = _virtual_caption(out[main])
+        if role == "Two Content":   # a picture, chart or table in a column, its caption below it
+            for side in ("Left", "Right"):
+                data, caption = _virtual_caption(out[side])
+                out[f"{side} Data"] = replace(data, name=f"{side} Data", virtual=True)
+                out[f"{side} Caption"] = replace(caption, name=f"{side} Caption")
         for shape in choice.footers:
             name = FOOTER_TYPES[ph_type(shape)]
             out[name] = replace(_frame(shape, master), name=name)
@@ -199,7 +209,7 @@ def _master_body(master, prs, title: Frame) -> Frame:
     top = title.top_emu + title.height_emu
     height = int(prs.slide_height) - top - title.top_emu - 457200
     level = Level(DEFAULT_SIZE_PT, 1.0, 0.0, 0, False)
-    return Frame("Content", title.left_emu, top, title.width_emu, max(height, 914400), DEFAULT_INSETS_EMU,
+    return Frame("Content", title.left_emu, top, title.width_emu, max(height, EMU_PER_INCH), DEFAULT_INSETS_EMU,
                  (level,) * 9, True)
 
 
@@ -214,7 +224,7 @@ def _virtual(name: str, body: Frame) -> Frame:
 def _virtual_caption(data: Frame) -> tuple[Frame, Frame]:
     """(shrunk data frame, caption frame below it): the caption takes :data:`CAPTION_LINES` lines of
     :data:`CAPTION_SIZE_PT` at line height 1.2 plus insets from the bottom of ``data``."""
-    height = int(CAPTION_LINES * CAPTION_SIZE_PT * 1.2 * 12700) + DEFAULT_INSETS_EMU[1] + DEFAULT_INSETS_EMU[3]
+    height = int(CAPTION_LINES * CAPTION_SIZE_PT * 1.2 * EMU_PER_PT) + DEFAULT_INSETS_EMU[1] + DEFAULT_INSETS_EMU[3]
     height = min(height, data.height_emu // 4)
     level = Level(CAPTION_SIZE_PT, 1.0, 0.0, 0, False)
     caption = Frame("Caption", data.left_emu, data.top_emu + data.height_emu - height, data.width_emu, height,
@@ -303,7 +313,7 @@ def _insets(elements: list) -> tuple[int, int, int, int]:
             if body is not None and body.get(attr) is not None:
                 out[i] = int(body.get(attr))
                 break
-    return tuple(out)
+    return out[0], out[1], out[2], out[3]
 
 
 def load_reference(course: Course, override: Optional[Path]):

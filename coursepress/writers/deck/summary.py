@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ... import model as m
-from .blocks import displaced_paras, paras_of, runs_of
+from .blocks import displaced_paras, is_pause, paras_of, runs_of
 from .nodes import Para, Run
 
 MAX_LINES = 2
@@ -105,25 +105,37 @@ class Summariser:
     def points(self, blocks) -> list[Point]:
         """Slide points of ``blocks`` (paragraphs, lists, quotes, code); other blocks are skipped."""
         out: list[Point] = []
+        pause = False
         for block in blocks:
-            if isinstance(block, m.Paragraph) and _hard_break(block.children):
-                # lines the author broke by hand (verse, an address, C37) are shown as written, not summarised:
-                # one paragraph per line, so a long poem can continue on the next slide
-                out.extend(Point(Para(line, pos=block.pos)) for line in _lines(runs_of(block.children)))
-            elif isinstance(block, m.Paragraph):
-                displaced: list[m.Math] = []     # inline formulas text cannot express follow as display ones
-                out.append(self.paragraph(runs_of(block.children, displaced=displaced), pos=block.pos))
-                out.extend(Point(para) for para in displaced_paras(displaced, block.pos))
-            elif isinstance(block, m.ListBlock):
-                for para in paras_of([block]):
-                    if para.runs and not any(r.code for r in para.runs) and para.bullet != "none":
-                        out.append(self.paragraph(list(para.runs), para.level, para.bullet, para.number, para.pos,
-                                                  item=True))
-                    else:
-                        out.append(Point(para))
-            else:
-                out.extend(Point(para) for para in paras_of([block]))
+            if is_pause(block):    # ". . .": the next point starts a click
+                pause = True
+                continue
+            before = len(out)
+            self._block_points(block, out)
+            if pause and len(out) > before:
+                out[before] = replace(out[before], para=replace(out[before].para, pause=True))
+                pause = False
         return out
+
+    def _block_points(self, block, out: list[Point]) -> None:
+        """Append the points of one block to ``out``."""
+        if isinstance(block, m.Paragraph) and _hard_break(block.children):
+            # lines the author broke by hand (verse, an address, C37) are shown as written, not summarised:
+            # one paragraph per line, so a long poem can continue on the next slide
+            out.extend(Point(Para(line, pos=block.pos)) for line in _lines(runs_of(block.children)))
+        elif isinstance(block, m.Paragraph):
+            displaced: list[m.Math] = []     # inline formulas text cannot express follow as display ones
+            out.append(self.paragraph(runs_of(block.children, displaced=displaced), pos=block.pos))
+            out.extend(Point(para) for para in displaced_paras(displaced, block.pos))
+        elif isinstance(block, m.ListBlock):
+            for para in paras_of([block]):
+                if para.runs and not any(r.code for r in para.runs) and para.bullet != "none":
+                    out.append(self.paragraph(list(para.runs), para.level, para.bullet, para.number, para.pos,
+                                              item=True))
+                else:
+                    out.append(Point(para))
+        else:
+            out.extend(Point(para) for para in paras_of([block]))
 
 
 def _hard_break(inlines) -> bool:

@@ -11,13 +11,12 @@ imports WeasyPrint.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from dataclasses import replace
 
 from ... import model as m
 from .fit import Fitter
 from .glyphs import GlyphChain, check_glyphs
+from ...builddate import build_time
 from ...code import code_theme
 from .measure import MONO_FAMILY, measurer_for
 from .plan import Planner
@@ -34,14 +33,6 @@ A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 DEFAULT_FONTS = ("Calibri", "Noto Sans CJK SC")
 
 
-def build_time(course: m.Course) -> dt.datetime:
-    """``SOURCE_DATE_EPOCH`` if set, else the course date at 00:00 UTC (for document dates and ZIP entries)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.combine(course.meta.date, dt.time(), dt.timezone.utc)
-
-
 def theme_fonts(prs) -> tuple[str, str]:
     """The minor (body) font of the reference theme: (a:latin, a:ea) typefaces."""
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -50,8 +41,10 @@ def theme_fonts(prs) -> tuple[str, str]:
     master = prs.slide_masters[0]
     theme = etree.fromstring(master.part.part_related_by(RT.THEME).blob)
     minor = theme.find(f".//{A}fontScheme/{A}minorFont")
-    latin = minor.find(f"{A}latin").get("typeface") if minor is not None else ""
-    east = minor.find(f"{A}ea").get("typeface") if minor is not None else ""
+    latin_el = minor.find(f"{A}latin") if minor is not None else None
+    east_el = minor.find(f"{A}ea") if minor is not None else None
+    latin = latin_el.get("typeface", "") if latin_el is not None else ""
+    east = east_el.get("typeface", "") if east_el is not None else ""
     return latin or DEFAULT_FONTS[0], east or DEFAULT_FONTS[1]
 
 
@@ -88,6 +81,8 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
     planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root), theme, formula_em=formula_em))
     plan = planner.plan()
     problems.errors.extend(planner.fit.errors)
+    for warning in planner.warnings:
+        problems.warn(warning.pos, warning.message, warning.hint)
     check_glyphs(plan, chain, planner.file_pos, problems)
     for formula in plan_formulas(plan):
         if formula.inline:
@@ -119,7 +114,7 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
     renderer = MathRenderer()
     path, plan, fonts = _plan(course, settings, lecture, problems, renderer)
     problems.raise_if_any()
-    data, count = render(plan, path, fonts, build_time(course), course.meta.deck.layouts, formula_art(renderer))
+    data, count = render(plan, path, fonts, build_time(course.meta.date), course.meta.deck.layouts, formula_art(renderer))
     out = atomic_write(settings.out_dir / f"{lecture.name}.pptx", data)
     return Output(out, f"{count} slides", list(plan.warnings) + [str(w) for w in problems.warnings])
 

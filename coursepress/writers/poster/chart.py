@@ -92,7 +92,7 @@ def timeline(models: tuple[Model, ...], width: float) -> ChartSpec:
     start, stop = math.floor(min(years)), math.floor(max(years)) + 1
     groups: dict[tuple, list[Model]] = {}
     for model, _ in pairs:
-        groups.setdefault(model.release.sort_key, []).append(model)
+        groups.setdefault(model.dated.sort_key, []).append(model)
     texts = {g[0].name: " · ".join(x.name for x in g) for g in groups.values()}
     widths = {key: text_width(text, FONT) for key, text in texts.items()}
     plot_x = 0.6 * FONT
@@ -103,7 +103,7 @@ def timeline(models: tuple[Model, ...], width: float) -> ChartSpec:
     def x_of(v: float) -> float:
         return plot_x + (v - start) / (stop - start) * plot_w
 
-    labels = [_Label(g[0].name, x_of(g[0].release.fraction), widths[g[0].name]) for g in groups.values()]
+    labels = [_Label(g[0].name, x_of(g[0].dated.fraction), widths[g[0].name]) for g in groups.values()]
     placed = _place_labels(labels, width)
     lanes = 1 + max((lane for lane, _ in placed.values()), default=0)
     plot_y = 0.3 * FONT + LANE * lanes + PAD

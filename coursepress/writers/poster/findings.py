@@ -58,18 +58,18 @@ def growth(models: tuple[Model, ...], field: str) -> Optional[Finding]:
     points = _points(models, field)
     if len(points) < 2:
         return None
-    first_year = min(m.release.year for m, _, _ in points)
-    start = min((p for p in points if p[0].release.year == first_year), key=lambda p: p[1])
-    end = max(points, key=lambda p: (p[1], -p[0].release.fraction))
-    if end[1] <= start[1] or end[0].release.year < start[0].release.year:
+    first_year = min(m.dated.year for m, _, _ in points)
+    start = min((p for p in points if p[0].dated.year == first_year), key=lambda p: p[1])
+    end = max(points, key=lambda p: (p[1], -p[0].dated.fraction))
+    if end[1] <= start[1] or end[0].dated.year < start[0].dated.year:
         return None
     fmt = format_params if field == "parameters_b" else format_context
     mark = lambda p: ESTIMATE_MARK if p[2] else ""     # noqa: E731
     key = "parameters_growth" if field == "parameters_b" else "context_growth"
     return Finding(key, {"factor": _factor(end[1] / start[1]),
                          "from_model": start[0].name, "from_value": mark(start) + fmt(start[1]),
-                         "from_year": start[0].release.year,
-                         "to_model": end[0].name, "to_value": mark(end) + fmt(end[1]), "to_year": end[0].release.year,
+                         "from_year": start[0].dated.year,
+                         "to_model": end[0].name, "to_value": mark(end) + fmt(end[1]), "to_year": end[0].dated.year,
                          "estimated": start[2] or end[2]})
 
 
@@ -78,8 +78,8 @@ def open_share(models: tuple[Model, ...]) -> Optional[Finding]:
     dated = [m for m in models if m.release and m.open is not None]
     if not dated:
         return None
-    year = max(m.release.year for m in dated)
-    of_year = [m for m in dated if m.release.year == year]
+    year = max(m.dated.year for m in dated)
+    of_year = [m for m in dated if m.dated.year == year]
     if len(of_year) < 2:
         return None
     return Finding("open_share", {"year": year, "open": sum(1 for m in of_year if m.open), "count": len(of_year)})

@@ -19,6 +19,7 @@ from typing import Optional
 
 from ... import model as m
 from ...errors import BuildError
+from ...units import PT_PER_MM, PT_PER_PX, PX_PER_MM
 from .. import BuildSettings
 
 ISO_A_MM = {"A0": (841.0, 1189.0), "A1": (594.0, 841.0), "A2": (420.0, 594.0), "A3": (297.0, 420.0),
@@ -29,8 +30,6 @@ FINE_SHARE = 0.8           # fine print is this × the body size, but never belo
 MARGIN_MM_A3 = 12.0
 BLEED_MM = 3.0
 MARK_ROOM_MM = 7.0         # --print: room outside the bleed for the crop marks (see poster.print_finisher)
-PX_PER_MM = 96 / 25.4
-PT_PER_MM = 72 / 25.4
 
 
 
@@ -164,7 +163,7 @@ def _text_sizes(box, fine: bool, found: list) -> None:
     classes = (element.get("class") or "").split() if element is not None else []
     fine = fine or "fine" in classes
     if type(box).__name__ == "TextBox" and box.text.strip():
-        found.append((box.style["font_size"] * 0.75, fine, box.text.strip()[:30]))
+        found.append((box.style["font_size"] * PT_PER_PX, fine, box.text.strip()[:30]))
     if element is not None and str(getattr(box, "element_tag", "")).endswith("svg") and box.width:
         view = (element.get("viewBox") or "").split()
         if len(view) == 4 and float(view[2]) > 0:
@@ -172,7 +171,7 @@ def _text_sizes(box, fine: bool, found: list) -> None:
             label = f"chart text ({element.get('aria-label', '')[:24]})"
             for node in element.iter():          # every font-size of the chart (texts inherit the root's)
                 if node.get("font-size"):
-                    found.append((float(node.get("font-size")) * px_per_unit * 0.75, fine, label))
+                    found.append((float(node.get("font-size")) * px_per_unit * PT_PER_PX, fine, label))
     for child in getattr(box, "children", ()):
         _text_sizes(child, fine, found)
 

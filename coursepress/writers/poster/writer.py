@@ -34,15 +34,16 @@ from markupsafe import Markup, escape
 from ... import model as m
 from ...errors import BuildError, Problems, SourcePos
 from ...fonts import check_coverage, shipped_faces
-from ...numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
+from ...numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text, note_mark
 from ...output import atomic_write
 from ...schema import SHOWN_FIELDS, Model
 from ...templating import autospace_html, environment
+from ...units import PT_PER_MM
 from .. import BuildSettings, Output
 from .findings import findings
 from ..pdfengine import PdfEngine, build_date, font_stacks, preload  # noqa: F401 (preload: writer API)
 from .chart import FONT, parameter_bars, timeline
-from .fit import (PT_PER_MM, Layout, Measure, Sheet, check_text_sizes, final_fit, fit, measure,
+from .fit import (Layout, Measure, Sheet, check_text_sizes, final_fit, fit, measure,
                         overflow_message, remedies, sheet_for)
 
 MAX_MODELS = 80            # documented limit (C18): beyond it the build fails before any layout
@@ -137,7 +138,7 @@ def plan(course: m.Course, problems: Problems) -> Plan:
                 _check_present(model, column, problems, given_by_others(models, model))
                 note, mark = estimate_note(model, column), ""
                 if note:
-                    mark = chr(ord("a") + len(notes)) if len(notes) < 26 else str(len(notes) + 1)
+                    mark = note_mark(len(notes))
                     notes.append((mark, f"{model.name}：{note}"))
                 cells.append(Cell(column, field_text(model, column), mark))
             rows.append(Row(model, tuple(cells)))

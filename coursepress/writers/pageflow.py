@@ -1,0 +1,348 @@
+"""Page floats for the handout: a figure or table that does not fit at the end of a page no longer
+leaves a hole there.
+
+WeasyPrint (v70) has no page floats (CSS GCPM ``float: top/bottom`` is not implemented): a
+``<figure>`` too tall for the rest of a page moves to the next page and leaves the rest of the page
+empty (issue 16: a 6.5 cm hole). A typesetter (LaTeX's ``[tp]`` placement, a publisher's make-up)
+lets the text run on and sets the figure where it fits. :func:`render_flowing` does that after
+layout:
+
+1. lay the document out once, keeping WeasyPrint's box tree and layout context;
+2. find each *hole*: a page (not a part's last) whose text ends more than :data:`HOLE_LINES` lines
+   above the bottom of its text area (footnotes counted) while the next page begins with a figure or
+   table;
+3. move that figure's box in the box tree: *forward*, after just enough of the paragraphs, lists
+   and code that follow it to fill the hole (never past a heading, another figure or table); or, when
+   its section ends before that, *backward* to the top of the page with the hole, if it fits there
+   (LaTeX's ``t``); numbering is by figure, so the text pointing at it ("见图 3") is unchanged;
+4. lay out again from the first page with a hole only (WeasyPrint re-makes pages marked changed
+   and keeps the others; see :func:`_relayout`), at most :data:`ROUNDS` times.
+
+Only the box tree moves: the HTML, its order for screen readers (the PDF's structure tree follows
+the boxes) and the source lines are otherwise unchanged. This reaches into WeasyPrint's layout
+internals (``layout_document``, ``make_all_pages``, the page maker and the layout context), pinned by
+``weasyprint>=70,<71`` in pyproject.toml; ``tests/test_handout_flow.py`` fails if they change. Any
+surprise falls back to the first layout, so the worst case is today's output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Iterator, Optional
+
+HOLE_LINES = 3          # issue 16: at most 3 lines of empty space above the footer before a moved figure
+ROUNDS = 2              # re-layouts at most (each from the first page with a hole)
+_FLOATS = ("figure", "table")
+_CONTAINERS = ("html", "body", "main", "section", "article")
+_MOVABLE = ("p", "ul", "ol", "blockquote", "pre", "div", "dl", "aside")     # what a figure may move past
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_SUBHEADS = ("h3", "h4", "h5", "h6")          # h2 is a part's head (handout: level 1 → h2)
+
+
+@dataclass
+class _Layout:
+    """What WeasyPrint's first layout leaves behind, kept for a partial re-layout."""
+
+    html: Any                      # weasyprint.HTML
+    root_box: Any                  # the box tree before pagination (kept by WeasyPrint)
+    context: Any                   # weasyprint.layout.LayoutContext
+    footnotes: list                # every footnote box, before any was placed
+    pages: list                    # page boxes as make_all_pages returned them (before margin boxes)
+    children: list                 # (page.children, root.children) of each, before margin boxes
+
+
+@dataclass(frozen=True)
+class Hole:
+    """A page (0-based ``page``) whose text ends ``gap_px`` above its text area's bottom while the next
+    page begins with ``element`` (a figure or table); ``line_px`` is the body line pitch."""
+
+    page: int
+    gap_px: float
+    line_px: float
+    element: Any
+
+
+def _kids(box) -> list:
+    return [c for c in (getattr(box, "children", None) or ()) if type(c).__name__ not in
+            ("MarginBox", "FootnoteAreaBox", "AbsolutePlaceholder")]
+
+
+def _is_float(box) -> bool:
+    element = getattr(box, "element", None)
+    return element is not None and box.element_tag in _FLOATS
+
+
+def _flow_blocks(page_box) -> list:
+    """The block boxes of the page's innermost flow container(s) (``main`` and the like), in order."""
+    out: list = []
+
+    def walk(box) -> None:
+        for child in _kids(box):
+            if type(child).__name__ == "LineBox":
+                continue
+            if child.element_tag in _CONTAINERS:
+                walk(child)
+            else:
+                out.append(child)
+
+    roots = [c for c in page_box.children if type(c).__name__ not in ("MarginBox", "FootnoteAreaBox")]
+    for root in roots[:1]:
+        walk(root)
+    return out
+
+
+def _line_pitch(blocks: list) -> Optional[float]:
+    for block in blocks:
+        if block.element_tag == "p":
+            lines = [c for c in _kids(block) if type(c).__name__ == "LineBox"]
+            if lines:
+                return float(lines[0].height)
+    return None
+
+
+def _text_bottom(page_box) -> float:
+    """Bottom of the page's text area above its footnotes, in px."""
+    bottom = page_box.content_box_y() + page_box.height
+    for child in page_box.children:
+        if type(child).__name__ == "FootnoteAreaBox" and child.children:
+            bottom = min(bottom, child.position_y)
+    return float(bottom)
+
+
+def find_holes(pages: list) -> list[Hole]:
+    """Holes in the laid-out page boxes ``pages`` (see the module docstring)."""
+    holes = []
+    flows = [_flow_blocks(page) for page in pages]
+    pitch = next((p for p in map(_line_pitch, flows) if p), None)
+    if not pitch:
+        return []
+    for index in range(len(pages) - 1):
+        here, there = flows[index], flows[index + 1]
+        if not here or not there or not _is_float(there[0]):
+            continue
+        if there[0].element in {b.element for b in here}:       # a table continued, not pushed
+            continue
+        last = here[-1]
+        gap = _text_bottom(pages[index]) - (last.position_y + last.margin_top + last.border_height())
+        if gap > HOLE_LINES * pitch + 0.5:
+            holes.append(Hole(index, gap, pitch, there[0].element))
+    return holes
+
+
+def _places(root_box) -> dict:
+    """element → (parent box, index) of the first box each element generates in the unlaid tree."""
+    found: dict = {}
+
+    def walk(box) -> None:
+        for index, child in enumerate(getattr(box, "children", None) or ()):
+            element = getattr(child, "element", None)
+            if element is not None and element not in found and not child.element_tag.endswith(")") \
+                    and "::" not in child.element_tag:
+                found[element] = (box, index)
+            if hasattr(child, "children") and type(child).__name__ not in ("LineBox", "InlineBox", "TextBox"):
+                walk(child)
+
+    walk(root_box)
+    return found
+
+
+def _laid_heights(pages: list, start: int) -> dict:
+    """element → total height (px, margins included) of its boxes on pages ``start`` onwards."""
+    heights: dict = defaultdict(float)
+    for page in pages[start:]:
+        for block in _flow_blocks(page):
+            heights[block.element] += float(block.margin_height())
+    return heights
+
+
+def _forward(parent, index: int, heights: dict, need: float, past_heads: bool) -> Optional[int]:
+    """The sibling index after which the figure at ``index`` fills ``need`` px, or None."""
+    movable = _MOVABLE + (_SUBHEADS if past_heads else ())
+    moved = 0.0
+    for after in range(index + 1, len(parent.children)):
+        sibling = parent.children[after]
+        if sibling.element_tag not in movable or sibling.element not in heights:
+            return None
+        moved += heights[sibling.element]
+        if moved >= need:
+            return after
+    return None
+
+
+def _backward(hole: Hole, layout: _Layout, places: dict, parent, index: int, height: float) -> Optional[int]:
+    """The index before which the figure fits at the top of the page with the hole (after the heads that
+    open it, never past a heading, figure or table), or None."""
+    page = layout.pages[hole.page]
+    before = {b.element for b in _flow_blocks(layout.pages[hole.page - 1])} if hole.page else set()
+    for block in _flow_blocks(page):
+        if block.element in before:
+            continue                             # continued from the page before
+        if block.element not in places or places[block.element][0] is not parent:
+            return None
+        if block.element_tag in _HEADINGS:
+            continue                             # a head stays with the text it opens
+        target = places[block.element][1]
+        between = parent.children[target:index]
+        if any(box.element_tag in _HEADINGS or box.element_tag in _FLOATS for box in between):
+            return None
+        return target if height <= _text_bottom(page) - block.position_y else None
+    return None
+
+
+def _plan_move(hole: Hole, layout: _Layout, places: dict) -> Optional[tuple[Any, int, int]]:
+    """(parent box, from index, to index) that fills ``hole``, or None when no move can.
+
+    In order of preference: forward past the paragraphs, lists and code of its own section; back to
+    the top of its page; forward past subsection heads too (as LaTeX floats drift). Never past a
+    part's head (a new part starts a page), another figure or table (their numbers stay in order).
+    """
+    if hole.element not in places:
+        return None
+    parent, index = places[hole.element]
+    heights = _laid_heights(layout.pages, hole.page + 1)
+    # best, enough text to run over onto the next page (with "almost enough", paragraph spacing, orphans
+    # and widows leave a hole of their own); else enough to leave less than the allowed hole, with room
+    # to spare for that spacing
+    need = hole.gap_px + 1
+    for enough in (need, hole.gap_px - (HOLE_LINES - 0.5) * hole.line_px):
+        after = _forward(parent, index, heights, enough, past_heads=False)
+        if after is not None:
+            return parent, index, after
+    target = _backward(hole, layout, places, parent, index, heights.get(hole.element, 0.0))
+    if target is not None:
+        return parent, index, target
+    after = _forward(parent, index, heights, need, past_heads=True)
+    return (parent, index, after) if after is not None else None
+
+
+@contextlib.contextmanager
+def _keeping(layout_module, capture: dict) -> Iterator[None]:
+    """Record the arguments of ``layout_document`` and the page boxes ``make_all_pages`` makes."""
+    real_layout, real_pages = layout_module.layout_document, layout_module.make_all_pages
+
+    def make_all_pages(context, root_box, html, pages):
+        made = list(real_pages(context, root_box, html, pages))
+        capture["pages"] = made
+        capture["children"] = [(p.children, p.children[0].children) for p in made]
+        yield from made
+
+    def layout_document(html, root_box, context, *args, **kwargs):
+        capture.update(html=html, root_box=root_box, context=context, footnotes=list(context.footnotes))
+        return real_layout(html, root_box, context, *args, **kwargs)
+
+    import weasyprint.document as document_module
+
+    saved_document = document_module.layout_document
+    layout_module.make_all_pages = make_all_pages
+    document_module.layout_document = layout_document
+    try:
+        yield
+    finally:
+        layout_module.make_all_pages = real_pages
+        document_module.layout_document = saved_document
+
+
+def _reported_into(page_box) -> bool:
+    """True if ``page_box`` carries a footnote whose call is on an earlier page."""
+    area = [c for c in page_box.children if type(c).__name__ == "FootnoteAreaBox"]
+    notes = {c.element for c in (area[0].children if area else ())}
+    if not notes:
+        return False
+    calls = set()
+    stack = [c for c in page_box.children if type(c).__name__ not in ("MarginBox", "FootnoteAreaBox")]
+    while stack:
+        box = stack.pop()
+        if box.element_tag.endswith("::footnote-call"):
+            calls.add(box.element)
+        stack.extend(getattr(box, "children", None) or ())
+    return bool(notes - calls)
+
+
+def _relayout(layout: _Layout, start: int, layout_module) -> list:
+    """Lay the pages from ``start`` (0-based) on out again over the changed box tree, keeping the
+    pages before it; returns WeasyPrint's finished page boxes (margin boxes added)."""
+    context = layout.context
+    for page, (children, root_children) in list(zip(layout.pages, layout.children))[:start]:
+        page.children, page.children[0].children = children, root_children
+    placed = set()
+    for page in layout.pages[:start]:
+        for child in page.children:
+            if type(child).__name__ == "FootnoteAreaBox":
+                placed.update(note.element for note in child.children)
+    context.footnotes = [note for note in layout.footnotes if note.element not in placed]
+    context.reported_footnotes = []
+    context.current_page_footnotes = []
+    context.broken_out_of_flow = {}
+    context.string_set = defaultdict(lambda: defaultdict(list))
+    for pages in context.running_elements.values():
+        for number in [n for n in pages if n > start]:
+            del pages[number]
+    for item in context.page_maker[start:]:
+        item[-1]["content_changed"] = True
+    real_init, real_pages = layout_module.initialize_page_maker, layout_module.make_all_pages
+    old = list(layout.pages)
+
+    def make_all_pages(context, root_box, html, pages):
+        return real_pages(context, root_box, html, pages or old)
+
+    layout_module.initialize_page_maker = lambda context, root_box: None
+    layout_module.make_all_pages = make_all_pages
+    try:
+        return list(layout_module.layout_document(layout.html, layout.root_box, context))
+    finally:
+        layout_module.initialize_page_maker, layout_module.make_all_pages = real_init, real_pages
+
+
+def render_flowing(engine, html: str, images=None):
+    """Lay out ``html`` with :class:`~coursepress.writers.pdfengine.PdfEngine` ``engine`` and move
+    figures and tables that would leave a hole (see the module docstring). ``images``: the prepared
+    pictures the HTML names by URL (see :meth:`PdfEngine.render`).
+
+    Returns a ``weasyprint.Document``. Raises what :meth:`PdfEngine.render` raises.
+    """
+    import weasyprint.layout as layout_module
+    from weasyprint.document import Document, Page
+
+    capture: dict = {}
+    with _keeping(layout_module, capture):
+        document = engine.render(html, images)
+    if "pages" not in capture:
+        return document
+    best = document
+    try:
+        for _round in range(ROUNDS):
+            layout = _Layout(capture["html"], capture["root_box"], capture["context"], capture["footnotes"],
+                             capture["pages"], capture["children"])
+            holes = find_holes(layout.pages)
+            if not holes:
+                break
+            places = _places(layout.root_box)
+            moves = [move for move in (_plan_move(hole, layout, places) for hole in holes) if move]
+            if not moves:
+                break
+            for parent, source, target in sorted(moves, key=lambda move: -move[1]):
+                kids = list(parent.children)
+                kids.insert(target, kids.pop(source))
+                parent.children = kids
+            start = holes[0].page
+            while start and _reported_into(layout.pages[start]):
+                start -= 1
+            finished = [(page.children, page.children[0].children) for page in layout.pages]
+            try:
+                with _keeping(layout_module, capture):
+                    pages = _relayout(layout, start, layout_module)
+            except Exception:
+                for page, (children, root_children) in zip(layout.pages, finished):
+                    page.children, page.children[0].children = children, root_children
+                raise
+            candidate = Document([Page(page) for page in pages], best.metadata, best.url_fetcher,
+                                 best.font_config, best.color_profiles, best.output_intent)
+            candidate._html = getattr(best, "_html", None)
+            if sum(h.gap_px for h in find_holes(capture["pages"])) >= sum(h.gap_px for h in holes):
+                break
+            best = candidate
+    except Exception:      # noqa: BLE001 - an internal surprise keeps the first layout (today's output)
+        return document
+    return best

@@ -1,0 +1,104 @@
+"""Figure beside the bullets (issue 13, item 3): a section with a few bullets and one small picture,
+chart or table gets one two-column slide; a long text keeps its own slide. Read back from the PPTX."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import pytest
+from PIL import Image
+from pptx import Presentation
+
+from conftest import PROJECTS, run_build
+
+EMU_PER_PT = 12700
+
+
+def _png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 90, 160)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+LECTURE = """\
+---
+title: 并排
+---
+# 部分
+
+## 图旁要点
+
+::: slides
+- 左栏写要点
+- 右栏放图
+- 图注在图下
+:::
+
+::: notes
+这一页讲图和要点的关系。
+:::
+
+![流程示意图](../images/flow.png "处理流程"){#fig-flow}
+
+## 长文字
+
+::: slides
+{long}
+:::
+
+![另一张图](../images/flow.png)
+"""
+LONG = "\n".join(f"- 第{i}点：这一条要点写得比较长，两栏时一行放不下，需要整页的宽度才能读清楚" for i in range(5))
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory):
+    root = tmp_path_factory.mktemp("beside")
+    shutil.copytree(PROJECTS / "minimal", root / "p")
+    root = root / "p"
+    (root / "content/lectures/intro.md").write_text(LECTURE.replace("{long}", LONG), encoding="utf-8")
+    (root / "content/images").mkdir()
+    (root / "content/images/flow.png").write_bytes(_png(400, 300))
+    out = root / "out"
+    result = run_build("pptx", "--project", str(root), "--out", str(out))
+    assert result.code == 0 and "warning" not in result.err and "Traceback" not in result.err, result.err
+    return Presentation(str(out / "intro.pptx"))
+
+
+def _slides(prs, title: str) -> list:
+    return [s for s in prs.slides if s.shapes.title is not None and s.shapes.title.text_frame.text == title]
+
+
+def _texts(slide) -> dict[str, str]:
+    return {sh.name: sh.text_frame.text for sh in slide.shapes if sh.has_text_frame}
+
+
+def test_few_bullets_and_one_picture_share_a_two_column_slide(deck):
+    (slide,) = _slides(deck, "图旁要点")
+    assert slide.slide_layout.name == "Two Content"
+    pictures = [sh for sh in slide.shapes if sh.shape_type == 13]
+    assert len(pictures) == 1
+    picture = pictures[0]
+    left = next(sh for sh in slide.shapes if sh.is_placeholder and sh.text_frame.text.startswith("左栏写要点"))
+    assert [p.text for p in left.text_frame.paragraphs] == ["左栏写要点", "右栏放图", "图注在图下"]
+    assert picture.left >= left.left + left.width                        # beside the bullets, not over them
+    assert picture.left + picture.width <= deck.slide_width
+    assert abs(picture.width / picture.height - 4 / 3) < 0.01            # aspect kept
+    caption = next(sh for sh in slide.shapes if sh.has_text_frame and "处理流程" in sh.text_frame.text)
+    assert caption.text_frame.text.startswith("图 1")                    # numbered as in the handout
+    assert caption.top >= picture.top + picture.height                   # below the picture
+    assert caption.left >= left.left + left.width
+    notes = slide.notes_slide.notes_text_frame.text
+    assert "这一页讲图和要点的关系。" in notes and "流程示意图" in notes     # both slides' notes kept
+    sizes = {r.font.size.pt for p in left.text_frame.paragraphs for r in p.runs}
+    assert min(sizes) >= 20                                                # readable from the back row
+
+
+def test_long_bullets_keep_a_slide_of_their_own(deck):
+    slides = _slides(deck, "长文字")
+    assert [s.slide_layout.name for s in slides] == ["Title and Content", "Chart"]
+    assert sum(sh.shape_type == 13 for sh in slides[1].shapes) == 1
+    # a figure without a caption is numbered as in the handout ("图 2" and its alt text)
+    caption = next(sh for sh in slides[1].shapes if sh.has_text_frame and "另一张图" in sh.text_frame.text)
+    assert caption.text_frame.text == "图 2\u3000另一张图"

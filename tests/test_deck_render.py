@@ -1,0 +1,81 @@
+"""The course deck as LibreOffice draws it (issue 13, items 1, 2 and 6): once with the shipped fonts
+installed and once with the machine's fonts only (where Calibri and Noto Sans CJK SC are substituted):
+one page per slide, no character outside its page, and every chart label drawn (point names of
+timelines, value labels of column charts)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+
+from conftest import REPO, run_build
+from coursepress.numbers import format_context, format_params
+from pdfread import char_boxes, page_texts
+
+C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory):
+    out = tmp_path_factory.mktemp("render")
+    result = run_build("pptx", "--out", str(out), "--force")
+    assert result.code == 0 and "warning" not in result.err, result.err
+    return out / "llm-intro.pptx"
+
+
+def _soffice() -> str:
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice (soffice) is required when CI=true")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return soffice
+
+
+def _font_config(tmp: Path, shipped: bool) -> Path:
+    """A fontconfig file: the system's font folders, plus the shipped fonts if ``shipped``."""
+    dirs = "".join(f"<dir>{d}</dir>" for d in ("/usr/share/fonts", "/usr/local/share/fonts") if Path(d).is_dir())
+    if shipped:
+        dirs += f"<dir>{REPO / 'assets/fonts'}</dir>"
+    conf = tmp / "fonts.conf"
+    conf.write_text(f'<?xml version="1.0"?><fontconfig>{dirs}<cachedir>{tmp / "cache"}</cachedir></fontconfig>')
+    return conf
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shipped", [True, False], ids=["shipped-fonts", "system-fonts-only"])
+def test_libreoffice_draws_every_slide_inside_and_every_chart_label(deck, tmp_path, shipped):
+    soffice = _soffice()
+    env = dict(os.environ, FONTCONFIG_FILE=str(_font_config(tmp_path, shipped)))
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(deck)], check=True, capture_output=True, timeout=300, env=env)
+    pdf = tmp_path / "llm-intro.pdf"
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
+    assert ("NotoSansCJK" in fonts) == shipped, fonts          # the configuration really was what it says
+    prs = Presentation(str(deck))
+    texts = [t.replace(" ", "").replace("\r", "").replace("\n", "") for t in page_texts(pdf)]
+    assert len(texts) == len(prs.slides)
+    outside = [(page + 1, char) for page, char, (left, bottom, right, top), width, height in char_boxes(pdf)
+               if left < -0.5 or bottom < -0.5 or right > width + 0.5 or top > height + 0.5]
+    assert not outside
+    charts = 0
+    for number, slide in enumerate(prs.slides):
+        for shape in slide.shapes:
+            if not shape.has_chart:
+                continue
+            chart = shape.chart
+            if "XY" in str(chart.chart_type):     # a timeline: each point labelled with its series' name
+                labels = [s.name for s in chart.series]
+            else:   # columns: the value labels (the slanted names are drawn as outlines, not text)
+                params = "亿" in chart._chartSpace.find(f".//{C}valAx/{C}numFmt").get("formatCode")
+                labels = [format_params(v / 10) if params else format_context(v)
+                          for s in chart.series for v in s.values if v is not None]
+            missing = [n for n in labels if n.replace(" ", "") not in texts[number]]
+            assert not missing, (number + 1, missing)
+            charts += 1
+    assert charts >= 4

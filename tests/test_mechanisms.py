@@ -1,0 +1,139 @@
+"""One of each mechanism (issue 10): the CJK class table, the unit module, the build time, the font-facts
+cache and the estimate-note marks exist once, and no other module keeps its own copy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from coursepress import cjk, units
+
+PACKAGE = Path(cjk.__file__).parent
+
+
+def _sources(*allowed: str) -> list[tuple[str, str]]:
+    """(relative path, text) of every .py file under coursepress/ except ``allowed`` (relative paths)."""
+    return [(p.relative_to(PACKAGE).as_posix(), p.read_text(encoding="utf-8")) for p in sorted(PACKAGE.rglob("*.py"))
+            if p.relative_to(PACKAGE).as_posix() not in allowed]
+
+
+# ------------------------------------------------------------------ CJK classes
+
+def test_the_cjk_table_is_sorted_disjoint_and_every_row_is_wide():
+    rows = cjk.BLOCKS
+    assert all(a.last < b.first for a, b in zip(rows, rows[1:])), "rows overlap or are out of order"
+    # Every assigned character of a row is set on the ideographic grid (East Asian Width W or F) but the few
+    # the UCD marks otherwise inside those blocks: U+303F (half fill space) and circled numbers 10–80 (A).
+    exceptions = {0x303F} | set(range(0x3248, 0x3250))
+    narrow = [hex(cp) for row in rows for cp in range(row.first, min(row.last, 0x2FFFF) + 1)
+              if unicodedata.category(chr(cp)) != "Cn" and cp not in exceptions
+              and unicodedata.east_asian_width(chr(cp)) not in ("W", "F")]
+    assert narrow == []
+    # ideograph rows are script Han: the ideographs of the UCD names
+    for row in rows:
+        if row.ideograph:
+            named = unicodedata.name(chr(row.first + 0x10 if row.first >= 0x20000 else row.first), "")
+            assert "IDEOGRAPH" in named, row
+
+
+@pytest.mark.parametrize("char, han, grid, wide", [
+    ("中", True, True, True), ("\u3400", True, True, True), ("\U00020000", True, True, True), ("豈", True, True, True),
+    ("。", False, True, True), ("，", False, True, True), ("あ", False, True, True), ("한", False, True, True),
+    ("Ａ", False, True, True), ("\uFF71", False, False, False), ("a", False, False, False),
+    ("\u2014", False, False, False), ("\u3000", False, True, False), ("😀", False, False, True),
+])
+def test_classes(char, han, grid, wide):
+    assert (cjk.is_han(char), cjk.is_cjk(char), cjk.is_wide(char)) == (han, grid, wide)
+
+
+def test_punctuation_classes_follow_their_unicode_categories():
+    assert not cjk.OPENING & cjk.CLOSING
+    assert {unicodedata.category(c) for c in cjk.OPENING} <= {"Ps", "Pi"}
+    assert {unicodedata.category(c) for c in cjk.CLOSING} <= {"Pe", "Pf", "Po"}
+    assert cjk.CLOSING <= cjk.NO_LINE_START and cjk.OPENING <= cjk.NO_LINE_END
+    assert all(unicodedata.east_asian_width(c) == "A" for c in cjk.AMBIGUOUS)
+
+
+_RANGE = re.compile(r"\\u(?:2e80|2E80|3000|3040|3400|4e00|4E00|f900|F900|ff00|FF00|ac00|AC00)"
+                    r"|[\u3400-\u9fff]-[\u3400-\u9fff]|east_asian_width")
+
+
+def test_no_module_keeps_its_own_cjk_ranges():
+    """Every CJK test goes through coursepress.cjk (issue 10 counted seven, with different ranges)."""
+    offenders = [path for path, text in _sources("cjk.py") if _RANGE.search(text)]
+    assert offenders == []
+
+
+# ------------------------------------------------------------------ units
+
+def test_units_agree_with_the_standards_and_python_pptx():
+    from pptx.util import Cm, Inches, Mm, Pt
+
+    assert units.EMU_PER_INCH == Inches(1) == 914400
+    assert units.EMU_PER_PT == Pt(1) == 12700
+    assert units.EMU_PER_CM == Cm(1) and units.EMU_PER_MM == Mm(1)
+    assert units.PT_PER_MM * units.MM_PER_INCH == pytest.approx(72)
+    assert units.PX_PER_MM * units.MM_PER_INCH == pytest.approx(96)
+    assert units.PT_PER_PX == 0.75
+    assert units.px_to_mm(96) == pytest.approx(25.4) and units.emu_to_pt(25400) == 2.0
+    assert units.pt_to_emu(1.5) == 19050
+
+
+_CONVERSION = re.compile(r"(?<![\d.])(?:12700|914400|360000|25\.4)(?![\d.])|\b72 / |/ 96\b|\b96 / ")
+
+
+def test_no_module_keeps_its_own_unit_conversions():
+    offenders = [(path, m.group()) for path, text in _sources("units.py") for m in _CONVERSION.finditer(text)]
+    assert offenders == []
+
+
+# ------------------------------------------------------------------ build time, marks, font facts
+
+def test_build_time_comes_from_source_date_epoch_else_the_course_date(monkeypatch):
+    from coursepress.builddate import build_time
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")
+    assert build_time(dt.date(2024, 5, 1)) == dt.datetime(1970, 1, 2, tzinfo=dt.timezone.utc)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    assert build_time(dt.date(2024, 5, 1)) == dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert build_time(dt.date(2024, 5, 1)).isoformat() == "2024-05-01T00:00:00+00:00"
+
+
+def test_source_date_epoch_is_read_in_one_place():
+    readers = [path for path, text in _sources("builddate.py", "cli.py", "stamps.py")
+               if "SOURCE_DATE_EPOCH\")" in text or "SOURCE_DATE_EPOCH')" in text]
+    assert readers == []
+
+
+def test_note_marks_run_a_to_z_then_numbers():
+    from coursepress.numbers import note_mark
+
+    assert [note_mark(i) for i in (0, 1, 25, 26, 27)] == ["a", "b", "z", "27", "28"]
+    assert [path for path, text in _sources() if 'chr(ord("a")' in text] == ["numbers.py"]
+
+
+def test_font_facts_are_read_once_and_a_broken_cache_file_is_a_miss(tmp_path, monkeypatch):
+    from coursepress.fonts import font_facts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    font = next((PACKAGE.parent / "assets" / "fonts").glob("DejaVuSansMono*.ttf"))
+    reads: list[str] = []
+
+    def read(tt) -> dict:
+        reads.append(tt["name"].getDebugName(1))
+        return {"upm": tt["head"].unitsPerEm}
+
+    assert font_facts(font, "test-facts", 1, read, lambda d: d["upm"]) == 2048
+    assert font_facts(font, "test-facts", 1, read, lambda d: d["upm"]) == 2048
+    assert reads == ["DejaVu Sans Mono"]
+    cached = next((tmp_path / "cache" / "coursepress" / "test-facts").glob("*.json"))
+    cached.write_text('{"other": 1}')
+    assert font_facts(font, "test-facts", 1, read, lambda d: d["upm"]) == 2048
+    assert len(reads) == 2
+    assert font_facts(font, "test-facts", 2, read, lambda d: d["upm"]) == 2048     # a new version: a new key
+    assert len(reads) == 3
