@@ -19,8 +19,8 @@ from . import stop
 from .errors import BuildError, ContentError, ContentErrors, InternalError
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-KINDS = {"pdf": ["pdf"], "pptx": ["pptx"], "poster": ["poster"], "book": ["book"],
-         "all": ["pdf", "pptx", "poster", "book"], "check": []}      # all: those course.yaml's outputs: lists
+KINDS = {"pdf": ["pdf"], "pptx": ["pptx"], "poster": ["poster"], "book": ["book"], "html": ["html"],
+         "all": ["pdf", "pptx", "poster", "book", "html"], "check": []}      # all: those course.yaml's outputs: lists
 POSTER_SIZES = ("A0", "A1", "A2", "A3", "A4")
 
 
@@ -37,8 +37,9 @@ def parser(prog: str = "coursepress") -> argparse.ArgumentParser:
         description="Build the course handout (PDF), lecture deck (PPTX) and model poster (PDF) from content/.",
         epilog="exit codes: 0 success, 1 content or build errors (reported as file:line: message), 2 usage errors",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", choices=["pdf", "pptx", "poster", "book", "all", "check", "watch", "init"],
+    p.add_argument("command", choices=["pdf", "pptx", "poster", "book", "html", "all", "check", "watch", "init"],
                    help="pdf: handouts; pptx: decks; poster: comparison poster; book: every lecture in one PDF; "
+                        "html: the HTML handout (a folder, dist/html); "
                         "all: what course.yaml's outputs: lists (default pdf, pptx, poster); "
                         "check: validate only; watch: rebuild on save; init [DIR]: start a new course")
     p.add_argument("dir", nargs="?", type=Path, metavar="DIR", help="init only: folder for the new course (default: .)")
@@ -213,12 +214,12 @@ def usage_problem(args) -> Optional[str]:
     usage error rather than silently ignored."""
     given = [name for name, value in (("--size", args.size), ("--landscape/--portrait", args.landscape is not None),
                                       ("--print", args.print_ready)) if value]
-    if given and args.command in ("pdf", "pptx", "book"):
+    if given and args.command in ("pdf", "pptx", "book", "html"):
         return (f"{given[0]} is a poster option and does not apply to '{args.command}'; "
                 f"use it with 'poster' or 'all'")
-    if args.reference is not None and args.command in ("pdf", "poster", "book"):
+    if args.reference is not None and args.command in ("pdf", "poster", "book", "html"):
         return f"--reference is a deck option and does not apply to '{args.command}'; use it with 'pptx' or 'all'"
-    if args.lecture and args.command in ("poster", "book"):
+    if args.lecture and args.command in ("poster", "book", "html"):
         return f"--lecture does not apply to '{args.command}' (it covers the whole course)"
     if args.size:
         args.size = args.size.upper()

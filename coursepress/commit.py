@@ -114,13 +114,21 @@ def prepare_out_dir(out_dir: Path) -> None:
         raise os_problem(OSError(errno.EACCES, "permission denied"), out_dir, "writing into the output folder")
 
 
-def check_destinations(finals: list[Path]) -> None:
+def check_destinations(finals: list[Path], folders: frozenset[Path] | set[Path] = frozenset()) -> None:
     """Raise if any output cannot be renamed into place at its path (before anything is moved).
 
+    ``folders``: the outputs among ``finals`` that are folders (the HTML handout): their place may
+    hold a real folder (the previous version), nothing else.
+
     Raises:
-        BuildError: a destination is a folder or another non-file (naming it and what to do).
+        BuildError: a destination is a folder (a file, for ``folders``) or another non-file, naming it and what to do.
     """
     for final in finals:
+        if final in folders:
+            if final.is_symlink() or (final.exists() and not final.is_dir()):
+                raise BuildError(f"{final}: this output is a folder and its place is taken by a file or link, "
+                                 "so no output was changed; move it away and build again")
+            continue
         if final.is_symlink() or (final.exists() and not final.is_file()):
             kind = "a folder" if final.is_dir() and not final.is_symlink() else "not a regular file"
             raise BuildError(f"{final}: this output's place is taken by {kind}, so no output was changed; "
@@ -150,7 +158,7 @@ def commit(out_dir: Path, moves: list[tuple[Path, Path]], state: dict) -> None:
             the output folder cannot be written (nothing moved, or the journal
             lets the next build finish the commit).
     """
-    check_destinations([final for _staged, final in moves])
+    check_destinations([final for _staged, final in moves], {final for staged, final in moves if staged.is_dir()})
     journal = {"moves": [[str(s.relative_to(out_dir)), str(f.relative_to(out_dir))] for s, f in moves],
                "state": state}
     with signals_held():
@@ -168,10 +176,23 @@ def _replay(out_dir: Path, journal: dict) -> None:
             source = out_dir / staged
             if source.is_file():
                 os.replace(source, out_dir / final)
+            elif source.is_dir() and not source.is_symlink():
+                _replace_folder(source, out_dir / final)
     except OSError as exc:
         raise os_problem(exc, out_dir / final, "moving the output into place") from None
     save_state(out_dir, journal["state"])
     (out_dir / JOURNAL_FILE).unlink(missing_ok=True)
+
+
+def _replace_folder(source: Path, final: Path) -> None:
+    """Put the folder ``source`` (in a staging folder) at ``final``: the old folder there moves into the
+    staging folder first (removed with it), then ``source`` is renamed into place. Each step is one
+    rename, so a replay after a stop between them finds ``final`` free and finishes."""
+    if final.is_dir() and not final.is_symlink():
+        aside = source.with_name(f".replaced-{source.name}")
+        shutil.rmtree(aside, ignore_errors=True)
+        os.rename(final, aside)
+    os.rename(source, final)
 
 
 def recover(out_dir: Path) -> bool:

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 from .cachedir import cache_folder, read_private, write_private
+from .images import identify
 from .resources import ImageData
 from .units import PT_PER_INCH
 
@@ -61,7 +62,6 @@ RULE_VERSION = 2            # bump when the format rule or the encoders' setting
 FLAT_SHARE = 0.35           # share of pixels equal to their left neighbour above which an image is not a photo
 PALETTE_COLOURS = 256       # this few colours or fewer: lossless whatever the flatness
 _METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop")
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 URL_SCHEME = "coursepress-image"
 
 
@@ -157,18 +157,18 @@ class ImagePreparer:
         self._memo[key] = found
         return found
 
-    def url(self, image: ImageData, printed_width_pt: float, printed_height_pt: Optional[float] = None) -> str:
-        """A ``coursepress-image:`` URL of the prepared image (see :meth:`prepare`), recorded in ``served``.
+    def src(self, image: ImageData) -> str:
+        """A ``coursepress-image:`` URL for ``image`` (usually what :meth:`prepare` returned), recorded in
+        ``served``.
 
         For the HTML→PDF writers: the page refers to the picture by this short URL and the
         engine's URL fetcher serves the bytes from ``served`` (:meth:`PdfEngine.render
         <coursepress.writers.pdfengine.PdfEngine.render>`), so megabytes of base64 never pass
-        through the HTML parser. A writer whose HTML leaves the process uses
-        ``prepare(...).data_uri()`` instead.
+        through the HTML parser. A writer whose HTML leaves the process links a file or uses
+        ``image.data_uri()`` instead.
         """
-        shown = self.prepare(image, printed_width_pt, printed_height_pt)
-        key = f"{URL_SCHEME}:{shown.sha1}.{shown.ext}"
-        self.served[key] = shown
+        key = f"{URL_SCHEME}:{image.sha1}.{image.ext}"
+        self.served[key] = image
         return key
 
     def summary(self) -> str:
@@ -234,22 +234,9 @@ def _has_metadata(image: Image) -> bool:
 
 
 def _identify(data: bytes, origin: str) -> Optional[ImageData]:
-    """ImageData of prepared bytes (PNG or JPEG), None if they are neither (a damaged cache entry)."""
-    import struct
-
-    if data.startswith(_PNG_SIGNATURE) and len(data) >= 24:
-        width, height = struct.unpack(">II", data[16:24])
-        return ImageData(data, "image/png", "png", width, height, origin)
-    if data.startswith(b"\xff\xd8"):
-        from PIL import Image
-
-        try:
-            with Image.open(io.BytesIO(data)) as found:
-                if found.format == "JPEG":
-                    return ImageData(data, "image/jpeg", "jpg", found.width, found.height, origin)
-        except Exception:       # noqa: BLE001 — a damaged entry is a miss
-            return None
-    return None
+    """ImageData of prepared bytes (PNG or JPEG, identified by Pillow), None if they are neither (a damaged
+    cache entry)."""
+    return identify(data, origin, ("PNG", "JPEG"))
 
 
 def _cache_read(key: str, origin: str) -> Optional[ImageData]:

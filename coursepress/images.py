@@ -89,13 +89,13 @@ def prepare_raster(data: bytes, origin: str, pos: SourcePos, limits: Limits = DE
         return ImageData(data, mime, ext, width, height, origin)
     cached = _cache_read(data)
     if cached is not None:
-        found = _identify(cached, origin)
+        found = identify(cached, origin)
         if found is not None:
             return found
     upright = ImageOps.exif_transpose(image) if orientation not in (0, 1) else image
     converted = _encode(upright, jpeg=fmt == "JPEG")
     _cache_write(data, converted)
-    found = _identify(converted, origin)
+    found = identify(converted, origin)
     assert found is not None
     return found
 
@@ -123,17 +123,19 @@ def _remember_decoded(digest: str) -> None:
         pass
 
 
-def _identify(data: bytes, origin: str) -> Optional[ImageData]:
-    """ImageData for PNG or JPEG bytes (a converted image), None if they are not (a damaged cache entry)."""
+def identify(data: bytes, origin: str, formats: tuple[str, ...] = tuple(_KEPT)) -> Optional[ImageData]:
+    """ImageData for ``data`` if Pillow identifies it as one of ``formats`` (Pillow format names: PNG, JPEG,
+    GIF), with its size in px from the header (nothing decoded); None for anything else (a damaged cache entry).
+    """
     from PIL import Image
 
     try:
-        with Image.open(io.BytesIO(data)) as result:
-            if result.format not in _KEPT:
+        with Image.open(io.BytesIO(data), formats=formats) as result:
+            if result.format not in formats or result.format not in _KEPT:
                 return None
             mime, ext = _KEPT[result.format]
             return ImageData(data, mime, ext, result.width, result.height, origin)
-    except Exception:
+    except Exception:       # noqa: BLE001 — Pillow raises many kinds for bytes that are not an image
         return None
 
 

@@ -31,6 +31,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
 
 from .cjk import CJK_RE
+from .patches import use_table_splitter
 
 EQ_LABEL = re.compile(r"\$\$\s*\{#([A-Za-z][\w:-]*)\}\s*$")
 
@@ -202,11 +203,7 @@ def math_plugin(md: MarkdownIt) -> None:
     markdown-it-py's table rule splits a row with its module function ``escapedSplit`` (4.x,
     ``rules_block/table.py``) before any inline rule runs, so that function is replaced.
     """
-    import importlib
-
-    table_rule = importlib.import_module("markdown_it.rules_block.table")   # the package exports a function "table"
-    if getattr(table_rule, "escapedSplit", None) is not table_cells:
-        table_rule.escapedSplit = table_cells
+    use_table_splitter(table_cells)     # coursepress.patches: the table rule has no hook
     md.inline.ruler.before("escape", "math_inline", math_inline)
     md.block.ruler.before("fence", "math_block", math_block,
                           {"alt": ["paragraph", "reference", "blockquote", "list"]})

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # Typical cost order of the writers, longest first (benchmarks, warm: handout 1.8 s for 17 pages,
 # poster 1.6 s for two layouts of one page, deck 0.5 s with no layout engine).
-COST_RANK = {"book": 0, "pdf": 0, "poster": 1, "pptx": 2}
+COST_RANK = {"book": 0, "pdf": 0, "poster": 1, "html": 1, "pptx": 2}
 
 
 def _quiet_child_signals(parent: int) -> None:

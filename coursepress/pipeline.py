@@ -37,8 +37,11 @@ __all__ = ["STAGE_PREFIX", "STATE_FILE", "build", "fingerprints", "up_to_date", 
 
 
 # Outputs made once per course (not per lecture), and their file names in the output folder.
-COURSE_OUTPUTS = {"poster": "poster.pdf", "book": "book.pdf"}
-_OUTPUT_NAMES = {"pdf": "the handout", "pptx": "the deck", "poster": "the poster", "book": "the course book"}
+COURSE_OUTPUTS = {"poster": "poster.pdf", "book": "book.pdf", "html": "html"}
+# Outputs that are a folder (the HTML handout's site): committed whole, replacing the folder in one rename.
+FOLDER_OUTPUTS = frozenset({"html"})
+_OUTPUT_NAMES = {"pdf": "the handout", "pptx": "the deck", "poster": "the poster", "book": "the course book",
+                 "html": "the HTML handout"}
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,7 @@ def up_to_date(root: Path, kinds: list[str], settings: BuildSettings, lecture: O
         for name in ([None] if kind in COURSE_OUTPUTS else names):
             job = Job(kind, name)
             path = output_path(job, settings)
-            if state.get(job.key) is None or state.get(job.key) != stamps.get(job.key) or not path.is_file():
+            if state.get(job.key) is None or state.get(job.key) != stamps.get(job.key) or not present(job, path):
                 return None
             results.append(Result(job, path, None, 0.0))
     return results
@@ -174,6 +177,13 @@ def _remove_stale(root: Path, state: dict, settings: BuildSettings) -> list[Resu
     if removed:
         save_state(settings.out_dir, state)
     return removed
+
+
+def present(job: Job, path: Path) -> bool:
+    """Whether ``job``'s output is at ``path``: a regular file, or a real folder for :data:`FOLDER_OUTPUTS`."""
+    if job.kind in FOLDER_OUTPUTS:
+        return path.is_dir() and not path.is_symlink()
+    return path.is_file()
 
 
 def output_path(job: Job, settings: BuildSettings) -> Path:
@@ -237,7 +247,7 @@ def _timed_job(course: Course, job: Job, settings: BuildSettings) -> tuple[Outpu
 def _source_of(job: Job) -> str:
     what = _OUTPUT_NAMES[job.kind]
     source = f"content/lectures/{job.lecture}.md" if job.lecture else \
-        "content/lectures" if job.kind == "book" else "content/data/models.yaml"
+        "content/lectures" if job.kind in ("book", "html") else "content/data/models.yaml"
     return f"{source} ({what})"
 
 
@@ -298,7 +308,7 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
     todo: list[Job] = []
     for job in jobs_for(course, kinds):
         path = output_path(job, settings)
-        if not force and job.key in stamps and state.get(job.key) == stamps[job.key] and path.is_file():
+        if not force and job.key in stamps and state.get(job.key) == stamps[job.key] and present(job, path):
             results.append(Result(job, path, None, 0.0))
             if on_result is not None:
                 on_result(results[-1])
@@ -316,7 +326,8 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
             tidy()
         return results
     prepare_out_dir(out_dir)
-    check_destinations([output_path(job, settings) for job in todo])     # before anything is built
+    check_destinations([output_path(job, settings) for job in todo],      # before anything is built
+                       {output_path(job, settings) for job in todo if job.kind in FOLDER_OUTPUTS})
     outcome: dict = {}
     kept: dict[str, Path] = {}
     with Stage(out_dir) as stage:
@@ -337,7 +348,8 @@ def build(course: Course, kinds: list[str], settings: BuildSettings, force: bool
             for job in jobs:
                 staged_path, final = outcome[job.key][0].path, output_path(job, settings)
                 moves.append((staged_path, final))
-                written[final.name] = file_hash(staged_path)     # hand-edit protection: the file as written
+                if job.kind not in FOLDER_OUTPUTS:      # hand-edit protection: the file as written
+                    written[final.name] = file_hash(staged_path)
                 if job.key in stamps:
                     new_state[job.key] = stamps[job.key]
                 else:                      # a lecture that appeared during the build: rebuilt next time

@@ -23,7 +23,7 @@ from .inlines import InlineReader
 from .mathtex import tex_position, tex_problems
 from .mdsource import closed_too_late, matching_close, probable_end, protect_table_pipes, unclosed_fences
 from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption, typed_number
-from .paragraphs import read_html_block, read_paragraph
+from .paragraphs import inline_picture, read_html_block, read_paragraph
 from .hygiene import check_text, decode, line_col
 from .limits import check_bytes, over
 from .resources import read_project_file
@@ -74,6 +74,7 @@ class LectureReader:
         self.citer = Citer(self.bib.entries, problems if course_ok else Problems(problems.strict),
                            bool(meta.bibliography))
         self.inline = InlineReader(md, problems, self.pos, self.labels, self.footnotes, self.footnote_refs, self.citer)
+        self.inline.picture = lambda inline, tok, line: inline_picture(self, inline, tok, line)
 
     def pos(self, token: Optional[Token]) -> SourcePos:
         line = token.map[0] + 1 if token is not None and token.map else 0

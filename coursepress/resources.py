@@ -15,7 +15,6 @@ import hashlib
 import os
 import re
 import stat
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -229,64 +228,29 @@ def load_image(root: Path, base_dir: Path, ref: str, pos: SourcePos, limits: Lim
 
 
 def sniff_image(data: bytes, origin: str, pos: SourcePos, limits: Limits = DEFAULTS) -> ImageData:
-    """Identify ``data`` by its magic bytes and read its pixel size.
+    """Identify ``data`` (PNG, JPEG or GIF by Pillow from its header, or a safe SVG parsed by
+    :func:`coursepress.svgcheck.check_svg`) and read its size in px (SVG: user units).
 
     Raises:
         ContentError: unknown or broken format, over ``limits.image_megapixels``, unsafe SVG.
     """
-    image = _sniff(data, origin, pos, limits)
-    if image.mime != "image/svg+xml":
-        check_pixels(pos, f"image '{origin}'", image.width_px, image.height_px, limits)
-    return image
-
-
-def _sniff(data: bytes, origin: str, pos: SourcePos, limits: Limits) -> ImageData:
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) >= 24:
-        w, h = struct.unpack(">II", data[16:24])
-        return ImageData(data, "image/png", "png", w, h, origin)
-    if data.startswith(b"GIF8") and len(data) >= 10:
-        w, h = struct.unpack("<HH", data[6:10])
-        return ImageData(data, "image/gif", "gif", w, h, origin)
-    if data.startswith(b"\xff\xd8"):
-        size = _jpeg_size(data)
-        if size:
-            return ImageData(data, "image/jpeg", "jpg", size[0], size[1], origin)
     if is_svg(data):
-        check_svg(data, origin, pos, limits)
-        w, h = _svg_size(data)
+        w, h = check_svg(data, origin, pos, limits)
         return ImageData(data, "image/svg+xml", "svg", w, h, origin)
-    raise ContentError(pos, f"'{origin}' is not a readable PNG, JPEG, GIF or SVG image",
-                       "convert it to PNG or SVG")
+    from .images import identify       # images imports ImageData from here
+
+    image = identify(data, origin)
+    if image is None:
+        raise ContentError(pos, f"'{origin}' is not a readable PNG, JPEG, GIF or SVG image",
+                           "convert it to PNG or SVG")
+    check_pixels(pos, f"image '{origin}'", image.width_px, image.height_px, limits)
+    return image
 
 
 def is_svg(data: bytes) -> bool:
     """True if ``data`` starts like an SVG document (any namespace prefix: ``<s:svg xmlns:s=…>``)."""
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith(b"<") and bool(re.search(rb"<([\w.-]+:)?svg[\s>/]", head))
-
-
-def _jpeg_size(data: bytes) -> tuple[int, int] | None:
-    i = 2
-    while i + 9 < len(data):
-        if data[i] != 0xFF:
-            return None
-        marker = data[i + 1]
-        length = struct.unpack(">H", data[i + 2:i + 4])[0]
-        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
-            h, w = struct.unpack(">HH", data[i + 5:i + 9])
-            return w, h
-        i += 2 + length
-    return None
-
-
-def _svg_size(data: bytes) -> tuple[int, int]:
-    text = data[:4096].decode("utf-8", "replace")
-    vb = re.search(r'viewBox\s*=\s*["\']\s*[-\d.]+[\s,]+[-\d.]+[\s,]+([\d.]+)[\s,]+([\d.]+)', text)
-    if vb:
-        return int(float(vb.group(1))), int(float(vb.group(2)))
-    w = re.search(r'\swidth\s*=\s*["\']([\d.]+)', text)
-    h = re.search(r'\sheight\s*=\s*["\']([\d.]+)', text)
-    return (int(float(w.group(1))) if w else 300, int(float(h.group(1))) if h else 150)
 
 
 def make_url_fetcher(allowed_roots: list[Path]):

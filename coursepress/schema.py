@@ -425,7 +425,7 @@ class CourseMeta(BaseModel):
     poster: PosterSettings = PosterSettings()
     notes: NotesSettings = NotesSettings()
     # What ``build.py all`` (and ``watch``) builds; a single command (pdf, pptx, poster) builds that one anyway.
-    outputs: tuple[Literal["pdf", "pptx", "poster", "book"], ...] = Field(default=("pdf", "pptx", "poster"), min_length=1)
+    outputs: tuple[Literal["pdf", "pptx", "poster", "book", "html"], ...] = Field(default=("pdf", "pptx", "poster"), min_length=1)
     markdown: MarkdownSettings = MarkdownSettings()
     fonts: FontSettings = FontSettings()
     limits: LimitSettings = LimitSettings()

@@ -158,7 +158,7 @@ def fingerprint(root: Path, job: Job, settings: BuildSettings, configured_refere
     files = [content / "course.yaml", content / "data" / "models.yaml"]
     if job.lecture is not None:
         files.append(content / "lectures" / f"{job.lecture}.md")
-    elif job.kind == "book":            # the course book holds every lecture
+    elif job.kind in ("book", "html"):  # the course book and the HTML handout hold every lecture
         lectures_dir = content / "lectures"
         if lectures_dir.is_dir() and inside(root, lectures_dir):
             files.extend(sorted(lectures_dir.glob("*.md")))
@@ -169,7 +169,7 @@ def fingerprint(root: Path, job: Job, settings: BuildSettings, configured_refere
         except OSError as exc:
             digest.update(f"unreadable:{exc.errno}".encode())
     digest.update((shared if shared is not None else shared_stamp(root, hashes)).encode())
-    if job.lecture is not None or job.kind == "book":
+    if job.lecture is not None or job.kind in ("book", "html"):
         lectures = (content / "lectures").resolve()
         hash_tree(digest, hashes, [content], skip=lambda p: p in files or (p.suffix == ".md" and p.parent == lectures))
     if job.kind == "pptx":

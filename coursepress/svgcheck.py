@@ -156,8 +156,29 @@ def _count_elements(root, ids: dict, limits: Limits) -> None:
         raise _Refusal("has <use> references nested too deeply", "simplify the drawing") from None
 
 
-def check_svg(data: bytes, origin: str, pos: SourcePos, limits: Limits) -> None:
-    """Refuse an unsafe or oversized SVG (see the module docstring).
+_LENGTH = re.compile(r"\s*(\d*\.?\d+)")
+DEFAULT_SIZE = (300, 150)       # CSS 2 §10.3.2/§10.6.2: the default size of a replaced element without one
+
+
+def _number(value: Optional[str]) -> Optional[float]:
+    match = _LENGTH.match(value or "")
+    return float(match.group(1)) if match else None
+
+
+def svg_size(root) -> tuple[int, int]:
+    """Width and height (user units, whole) of a parsed SVG root: its ``viewBox``, else the numbers of its
+    ``width`` and ``height`` (units ignored), else :data:`DEFAULT_SIZE`."""
+    view = re.split(r"[\s,]+", (root.get("viewBox") or "").strip())
+    if len(view) == 4:
+        w, h = _number(view[2]), _number(view[3])
+        if w is not None and h is not None:
+            return int(w), int(h)
+    w, h = _number(root.get("width")), _number(root.get("height"))
+    return (int(w) if w is not None else DEFAULT_SIZE[0], int(h) if h is not None else DEFAULT_SIZE[1])
+
+
+def check_svg(data: bytes, origin: str, pos: SourcePos, limits: Limits) -> tuple[int, int]:
+    """Refuse an unsafe or oversized SVG (see the module docstring); return its size (:func:`svg_size`).
 
     Args:
         data: the SVG bytes.
@@ -192,3 +213,4 @@ def check_svg(data: bytes, origin: str, pos: SourcePos, limits: Limits) -> None:
             raise over(pos, f"SVG '{origin}'{where}: the element count after <use> expansion (at least)",
                        refusal.count, limits, "svg_elements", "simplify the drawing") from None
         raise ContentError(pos, f"SVG '{origin}'{where} {refusal.message}", refusal.hint) from None
+    return svg_size(root)

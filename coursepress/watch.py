@@ -4,7 +4,9 @@ Uses watchfiles on content/, templates/ and assets/. Each round reloads the
 course (a parse of a few Markdown files is cheap) and builds; the up-to-date
 check skips outputs whose inputs did not change, so saving one lecture rebuilds
 only that lecture's handout and deck (and the poster only when data changes).
-A failed build prints its errors and the watch goes on.
+A failed build prints its errors and the watch goes on. When course.yaml's
+``outputs:`` lists ``html``, the HTML handout is served on 127.0.0.1 with live
+reload while the watch runs.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def watch(args, run_once) -> int:
     from .cli import _report as report
     from .errors import BuildError, ContentError, ContentErrors
 
-    kinds = ["pdf", "pptx", "poster", "book"]     # those course.yaml's outputs: lists
+    kinds = ["pdf", "pptx", "poster", "book", "html"]     # those course.yaml's outputs: lists
     root = args.project.resolve()
     paths = [str(p) for p in (root / "content", root / "templates", root / "assets") if p.exists()]
 
@@ -55,10 +57,29 @@ def watch(args, run_once) -> int:
         preload(kinds, root)     # once: every round's forked build processes start warm
     except Exception:            # noqa: BLE001 — a broken template or font is reported by the build itself
         pass
+    server = serve_html(args, root)
     try:                          # Ctrl-C at any moment, even during the first build, ends the watch quietly
         once()
         for _changes in watch_changes(*paths, debounce=200, step=20, raise_interrupt=False):
             once()
     except KeyboardInterrupt:
         pass
+    finally:
+        if server is not None:
+            server.stop()
     return 0
+
+
+def serve_html(args, root):
+    """When course.yaml's ``outputs:`` lists ``html``: serve ``<out>/html`` on 127.0.0.1 with live reload
+    (:mod:`coursepress.writers.html.serve`) and say where; returns the running server, or None."""
+    from .cli import _configured_outputs
+
+    if "html" not in _configured_outputs(root, ["html"]):
+        return None
+    from .writers.html.serve import SiteServer
+
+    site = (args.out or root / "dist").resolve() / "html"
+    server = SiteServer(site, root).start()
+    print(f"serving {site} at {server.url} (reloads on every rebuild; this machine only)", flush=True)
+    return server

@@ -236,3 +236,24 @@ def test_c20_unknown_values(tmp_path):
         text = "".join(page_texts(out / pdf))
         least = len(missing) if pdf == "lecture.pdf" else 1   # a row each; the poster names them in one line
         assert text.count("未公开") >= least and all(n in text for n in names), pdf
+
+
+def test_chart_without_any_value_is_a_warning_and_no_chart(make_project, tmp_path):
+    """Bad input (issue 13): a chart whose models all lack the value gets no slide, not an empty chart; the
+    build warns at the directive's line and the chart's caption and description stay in the notes."""
+    source = (Path(__file__).parent / "projects/minimal/content/data/models.yaml").read_text(encoding="utf-8")
+    models = re.sub(r"\n    parameters_b: [^\n]*", "", source).replace("      parameters_b:", "      context_k:")
+    root = make_project(models=models)
+    line = next(i for i, text in enumerate((root / "content/lectures/intro.md").read_text(encoding="utf-8")
+                                           .splitlines(), 1) if text.startswith("```{chart}"))
+    out = tmp_path / "out"
+    result = run_build("pptx", "--project", str(root), "--out", str(out))
+    assert result.code == 0, result.err
+    warnings = [w for w in result.err.splitlines() if "warning" in w]
+    assert len(warnings) == 1 and f"intro.md:{line}" in warnings[0] and "no chart" in warnings[0], result.err
+    prs = Presentation(str(out / "intro.pptx"))
+    assert not chart_slides(prs)
+    notes = "".join(s.notes_slide.notes_text_frame.text for s in prs.slides if s.has_notes_slide)
+    assert "参数规模" in notes and "条形图：两个模型的参数规模" in notes
+    strict = run_build("pptx", "--project", str(root), "--out", str(tmp_path / "strict"), "--strict")
+    assert strict.code == 1 and "no chart" in strict.err and "Traceback" not in strict.err

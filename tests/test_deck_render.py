@@ -18,6 +18,7 @@ from coursepress.numbers import format_context, format_params
 from pdfread import char_boxes, page_texts
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+EMU_PER_PT = 12700
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +64,16 @@ def test_libreoffice_draws_every_slide_inside_and_every_chart_label(deck, tmp_pa
     outside = [(page + 1, char) for page, char, (left, bottom, right, top), width, height in char_boxes(pdf)
                if left < -0.5 or bottom < -0.5 or right > width + 0.5 or top > height + 0.5]
     assert not outside
+    # text the plan fitted stays in its frames: nothing between the lowest text frame and the footer
+    band = {}
+    for index, slide in enumerate(prs.slides):
+        shapes = [sh for sh in slide.shapes if sh.has_text_frame]
+        feet = [sh.top / EMU_PER_PT for sh in shapes if sh.name in ("Footer", "Slide Number")]
+        frames = [(sh.top + sh.height) / EMU_PER_PT for sh in shapes if sh.name not in ("Footer", "Slide Number")]
+        band[index] = (max(frames, default=0.0) + 2, min(feet, default=prs.slide_height / EMU_PER_PT))
+    below = [(page + 1, char) for page, char, (_l, bottom, _r, _t), _w, height in char_boxes(pdf)
+             if band[page][0] < height - bottom < band[page][1]]
+    assert not below
     charts = 0
     for number, slide in enumerate(prs.slides):
         for shape in slide.shapes:

@@ -137,3 +137,64 @@ def test_font_facts_are_read_once_and_a_broken_cache_file_is_a_miss(tmp_path, mo
     assert len(reads) == 2
     assert font_facts(font, "test-facts", 2, read, lambda d: d["upm"]) == 2048     # a new version: a new key
     assert len(reads) == 3
+
+
+# ------------------------------------------------------------------ library patches
+
+def test_library_internals_the_patches_replace_or_rely_on_are_unchanged():
+    """Fails when an upgrade changes an internal coursepress.patches touches: look at that patch again."""
+    from coursepress import patches
+
+    changed = [dotted for dotted, digest in patches.UPSTREAM.items()
+               if patches.source_hash(patches.original(dotted)) != digest]
+    assert changed == []
+
+
+_PATCHING = re.compile(r"^\s*[\w.]+\.(?:xpath|zlib|find_library|escapedSplit|_get_matching|_rels_by_reltype|set_text"
+                       r"|count_expandable_spaces|next_partname|layout_document|make_all_pages|initialize_page_maker)\s*=(?!=)"
+                       r"|\._page_box\b", re.M)
+
+
+def test_library_internals_are_touched_only_in_the_patches_module():
+    offenders = [(path, m.group().strip()) for path, text in _sources("patches.py") for m in _PATCHING.finditer(text)]
+    assert offenders == []
+
+
+def test_importing_the_writers_patches_nothing():
+    """Patches are applied by the code that needs them, not process-wide when a module is imported."""
+    import subprocess
+    import sys
+
+    code = ("import coursepress.writers.deck.writer, coursepress.writers.handout, coursepress.markdown\n"
+            "from pptx.oxml import xmlchemy\n"
+            "import importlib; t = importlib.import_module('markdown_it.rules_block.table')\n"
+            "assert not getattr(xmlchemy.BaseOxmlElement.xpath, 'compiled_cache', False)\n"
+            "assert t.escapedSplit.__module__ == 'markdown_it.rules_block.table'\n"
+            "from coursepress import patches\n"
+            "patches.apply_pptx_speedups(); patches.apply_pptx_speedups()\n"
+            "assert getattr(xmlchemy.BaseOxmlElement.xpath, 'compiled_cache', False)\n"
+            "assert patches.original('pptx.oxml.xmlchemy.BaseOxmlElement.xpath') is not xmlchemy.BaseOxmlElement.xpath\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent)
+    assert proc.returncode == 0, proc.stderr
+
+
+# ------------------------------------------------------------------ sanitising (nh3)
+
+def test_html_blocks_keep_allowed_tags_without_attributes_and_lose_the_rest():
+    from coursepress.sanitize import sanitize_html
+
+    out = sanitize_html('<div align="center" onclick="steal()"><b style="color:red">粗</b> a < b &amp; c</div>'
+                        '<script>alert(1)</script><style>body{display:none}</style><!-- note -->'
+                        '<iframe src="https://example.com">框内</iframe><p>unclosed <em>tail')
+    assert out == ('<div><b>粗</b> a &lt; b &amp; c</div>框内<p>unclosed <em>tail</em></p>')
+
+
+@pytest.mark.parametrize("tag, kept", [
+    ("<b>", "<b>"), ("</B>", "</b>"), ('<span class="x" onclick="y">', "<span>"), ("<br/>", "<br>"),
+    ("</br>", "<br>"), ("<script>", ""), ('<img src="file:///etc/hostname">', ""), ("<!-- c -->", ""),
+    ('<a href="javascript:alert(1)">', ""),
+])
+def test_inline_tags_are_kept_bare_when_allowed(tag, kept):
+    from coursepress.sanitize import sanitize_tag
+
+    assert sanitize_tag(tag) == kept

@@ -314,17 +314,17 @@ def test_charts_show_every_model_of_the_decks_chart(built):
     assert charts >= 3
 
 
-def test_text_stays_inside_the_frames_it_was_fitted_to(built):
-    """Every character of the slides PDF lies inside a placeholder frame, table, chart, picture or formula
-    box of its slide's view (± 2 pt): nothing the deck fitted runs out of its frame when drawn."""
+def _outside_frames(root: Path, pdf: Path) -> list[tuple[int, str]]:
+    """Characters of ``pdf`` (the slides PDF of ``root``'s first lecture) outside every placeholder frame,
+    table, chart, picture and formula box of their slide's view (± 2 pt)."""
     from coursepress.errors import Problems
     from coursepress.load import load_course
     from coursepress.mathrender import MathRenderer
     from coursepress.writers import BuildSettings
     from coursepress.writers.slides.writer import draw_lecture
 
-    course, _ = load_course(REPO)
-    drawn = draw_lecture(course, BuildSettings(out_dir=built["slides"].parent), course.lectures[0], Problems(False),
+    course, _ = load_course(root)
+    drawn = draw_lecture(course, BuildSettings(out_dir=pdf.parent), course.lectures[0], Problems(False),
                          MathRenderer())
     height = drawn.look.height_pt
     rects: dict[int, list] = {}
@@ -336,9 +336,29 @@ def test_text_stays_inside_the_frames_it_was_fitted_to(built):
                           sum(view.table.row_heights_pt)))
         rects[index] = boxes
     outside = []
-    for page, char, (left, bottom, right, top), _w, _h in char_boxes(built["slides"]):
+    for page, char, (left, bottom, right, top), _w, _h in char_boxes(pdf):
         y_top, y_bottom = height - top, height - bottom
         if not any(x - 2 <= left and right <= x + w + 2 and y - 2 <= y_top and y_bottom <= y + h + 2
                    for x, y, w, h in rects[page]):
             outside.append((page + 1, char))
+    return outside
+
+
+def test_text_stays_inside_the_frames_it_was_fitted_to(built):
+    """Nothing the deck fitted runs out of its frame when drawn (the real course)."""
+    outside = _outside_frames(REPO, built["slides"])
+    assert not outside, outside[:10]
+
+
+def test_c19_long_title_and_bullets_stay_in_their_frames(case_project, tmp_path):
+    """C19: a two-line-plus title and 14 long bullets: fitted and continued by the plan, drawn inside the frames."""
+    from coursepress.load import load_course
+    from coursepress.writers import BuildSettings
+    from coursepress.writers.slides import writer as slides
+
+    root = case_project("C19")
+    course, _ = load_course(root)
+    pdf = slides.write(course, BuildSettings(out_dir=tmp_path), course.lectures[0]).path
+    assert len(page_texts(pdf)) >= 4
+    outside = _outside_frames(root, pdf)
     assert not outside, outside[:10]

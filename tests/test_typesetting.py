@@ -172,31 +172,6 @@ def test_adjacent_full_width_punctuation_takes_at_most_one_and_a_half_em(handout
     assert pairs == 4
 
 
-def _original(dotted: str):
-    """The upstream function behind ``dotted``, also when this process installed the patch."""
-    import importlib
-
-    from weasyprint.layout import inline
-
-    name = dotted.rsplit(".", 1)[1]
-    saved = getattr(inline, "_coursepress_upstream", {})
-    if name in saved:
-        return saved[name]
-    if dotted.endswith("Layout.set_text"):
-        from weasyprint.text.line_break import Layout
-        return Layout.set_text
-    module, _, attr = dotted.rpartition(".")
-    return getattr(importlib.import_module(module), attr)
-
-
-def test_weasyprint_internals_the_justification_patch_relies_on_are_unchanged():
-    """Fails when a WeasyPrint upgrade changes a function cjkjustify replaces or relies on: re-check the patch."""
-    from coursepress.writers import cjkjustify
-
-    for dotted, digest in cjkjustify.UPSTREAM.items():
-        assert cjkjustify.source_hash(_original(dotted)) == digest, f"{dotted} changed upstream"
-
-
 def test_cjk_units_match_pangos_letter_spacing_rule():
     from coursepress.writers.cjkjustify import cjk_runs, cjk_units
 

@@ -51,6 +51,7 @@ REGISTRY = {
     "pptx": "coursepress.writers.deck.writer",
     "poster": "coursepress.writers.poster.writer",
     "book": "coursepress.writers.book",
+    "html": "coursepress.writers.html.writer",
 }
 
 
@@ -61,6 +62,7 @@ PRELOADS = {
     "pptx": "coursepress.writers.deck.writer",
     "poster": "coursepress.writers.pdfengine",
     "book": "coursepress.writers.pdfengine",
+    "html": "coursepress.writers.html.writer",
 }
 
 

@@ -12,43 +12,31 @@ a CJK run an expansion opportunity too, as ctex/LaTeX and clreq do:
   inside a run of CJK characters, half per run edge that is not an edge of
   the box (Pango gives a letter-spaced run half the spacing on each outer
   side, and none at the start or end of its layout: measured on Pango 1.50).
-* :func:`_set_text` adds Pango letter spacing of the justification amount to
-  each CJK run when WeasyPrint lays a justified box out for drawing.
+* the ``set_text`` of :func:`replacements` adds Pango letter spacing of the
+  justification amount to each CJK run when WeasyPrint lays a justified box
+  out for drawing.
 
 Word spaces keep their own stretch (one unit each), so a mixed line stretches
 evenly at spaces and between Han characters. Latin words are not letter-spaced.
 
 Why a patch: WeasyPrint has no hook for justification opportunities, and
 CSS ``text-justify: inter-character`` is not implemented (WeasyPrint 70).
-The patched functions are checked against the hashes of their upstream
-source (:data:`UPSTREAM`); ``tests/test_typesetting.py`` fails when an
-upgrade changes them, and ``pyproject.toml`` pins WeasyPrint to 70.x.
+:func:`coursepress.patches.apply_cjk_justification` installs the two
+replacements; the functions they replace or rely on are checked against the
+hashes of their upstream source (:data:`coursepress.patches.UPSTREAM`), and
+``pyproject.toml`` pins WeasyPrint to 70.x.
 """
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import re
+from typing import Any, Callable
 
 from ..cjk import AMBIGUOUS, CJK_CLASS, CJK_RE
 
 # A run: characters on the ideographic grid, with the punctuation Latin text shares (quotes, dashes, ellipsis)
 # when the run holds a grid character (the classes: coursepress.cjk).
 _RUN = re.compile(f"[{CJK_CLASS}{AMBIGUOUS}]+")
-
-# sha256 of the upstream source of each function the patch replaces or relies on (WeasyPrint 70.0): the
-# arithmetic of add_word_spacing and justify_line must stay "spacing × count_expandable_spaces".
-UPSTREAM = {
-    "weasyprint.layout.inline.count_expandable_spaces":
-        "175fe6f42576ed3842d240a5048b4816ed702e8f97d49389b5b528aee51476ad",
-    "weasyprint.layout.inline.add_word_spacing":
-        "879516e71f1b80fa1833aee877e1a34c851248c5fd871d6c855c58f07358d418",
-    "weasyprint.layout.inline.justify_line":
-        "f83b21ff8793ba6b6dfc5fe8e10e4ab6cd6e02b17de02da97200902166148a81",
-    "weasyprint.text.line_break.Layout.set_text":
-        "fe23ca9937dbf5205bda422f9c01103f301ef2c511228842632ea86e853274f7",
-}
 
 
 def cjk_runs(text: str) -> list[tuple[int, int]]:
@@ -72,32 +60,22 @@ def cjk_units(text: str) -> float:
     return units
 
 
-def source_hash(obj) -> str:
-    """sha256 of the source of a function, for :data:`UPSTREAM`."""
-    return hashlib.sha256(inspect.getsource(obj).encode()).hexdigest()
+def replacements(upstream_count: Callable[[Any], float],
+                 upstream_set_text: Callable[..., None]) -> tuple[Callable[[Any], float], Callable[..., None]]:
+    """WeasyPrint 70's ``layout.inline.count_expandable_spaces`` and ``text.line_break.Layout.set_text``
+    with CJK runs as expansion opportunities, built on the upstream functions given.
 
-
-def install() -> None:
-    """Patch WeasyPrint (once per process) so justified CJK text stretches between characters.
-
-    Idempotent. Requires WeasyPrint 70 (pinned in pyproject.toml).
+    Installed by :func:`coursepress.patches.apply_cjk_justification`.
     """
     from weasyprint.formatting_structure import boxes
-    from weasyprint.layout import inline
-    from weasyprint.text import line_break
     from weasyprint.text.ffi import TO_UNITS, ffi, pango
 
-    if getattr(inline, "_coursepress_cjk_justify", False):
-        return
-    upstream_count = inline.count_expandable_spaces
-    upstream_set_text = line_break.Layout.set_text
-
-    def count_expandable_spaces(box) -> float:
+    def count_expandable_spaces(box: Any) -> float:
         if isinstance(box, boxes.TextBox):
             return upstream_count(box) + cjk_units(box.text)
         return upstream_count(box)
 
-    def set_text(self, text, justify=False):
+    def set_text(self: Any, text: str, justify: bool = False) -> None:
         upstream_set_text(self, text, justify)
         if not (justify and self.justification_spacing and self.text):
             return
@@ -118,7 +96,4 @@ def install() -> None:
             pango.pango_attr_list_change(attr_list, attr)
         pango.pango_layout_set_attributes(self.layout, attr_list)
 
-    inline._coursepress_upstream = {"count_expandable_spaces": upstream_count, "set_text": upstream_set_text}
-    inline.count_expandable_spaces = count_expandable_spaces
-    line_break.Layout.set_text = set_text
-    inline._coursepress_cjk_justify = True
+    return count_expandable_spaces, set_text

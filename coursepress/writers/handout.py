@@ -113,21 +113,23 @@ def page_context(course: m.Course, problems: Problems, renderer: MathRenderer | 
                  pictures: ImagePreparer | None = None) -> dict:
     """What every handout-like page template receives (the handout and the course book): the CSS, the
     ``handout`` settings, the build date and the helpers the block macros call (``math`` draws the
-    formulas with ``renderer``, a new one with the per-user cache when None; ``image_src(image,
-    width_pt)`` gives the URL of a figure's image at print resolution through ``pictures``, a new
-    :class:`~coursepress.imageprep.ImagePreparer` when None: hand ``pictures.served`` to
-    :meth:`PdfEngine.render`)."""
+    formulas with ``renderer``, a new one with the per-user cache when None; ``print_image(image,
+    width_pt)`` gives a figure's image at print resolution through ``pictures``, a new
+    :class:`~coursepress.imageprep.ImagePreparer` when None; ``image_src`` its ``src``: a
+    ``coursepress-image:`` URL served from ``pictures.served`` (hand them to :meth:`PdfEngine.render`);
+    ``web`` is False: the blocks are laid out for paper, see blocks.html.j2)."""
     faces = shipped_faces(course.root)
     stacks = font_stacks(course, faces, problems)
     env = environment(course.root)
     hs = course.meta.handout
     theme = code_theme(course.root)
+    prepared = pictures or ImagePreparer(course.meta.image_settings())
     css = env.get_template("handout/handout.css.j2").render(
         page_size=hs.page_size, orientation=hs.orientation, handout=hs, code_theme=theme, **stacks)
     return dict(css=css, build_date=build_date(course), handout=hs, table_notes=table_notes, make_chart=make_chart,
                 width_class=width_class, code_lines=code_lines, page_segments=page_segments, code_theme=theme,
-                math=HandoutMath(renderer or MathRenderer(), course.root),
-                image_src=(pictures or ImagePreparer(course.meta.image_settings())).url)
+                math=HandoutMath(renderer or MathRenderer(), course.root), web=False, image_src=prepared.src,
+                print_image=prepared.prepare)
 
 
 def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:

@@ -21,7 +21,8 @@ layout:
 Only the box tree moves: the HTML, its order for screen readers (the PDF's structure tree follows
 the boxes) and the source lines are otherwise unchanged. This reaches into WeasyPrint's layout
 internals (``layout_document``, ``make_all_pages``, the page maker and the layout context), pinned by
-``weasyprint>=70,<71`` in pyproject.toml; ``tests/test_handout_flow.py`` fails if they change. Any
+``weasyprint>=70,<71`` in pyproject.toml, swapped through :func:`coursepress.patches.swapped` and
+hashed in :data:`coursepress.patches.UPSTREAM`; ``tests/test_handout_flow.py`` fails if they change. Any
 surprise falls back to the first layout, so the worst case is today's output.
 """
 
@@ -31,6 +32,8 @@ import contextlib
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterator, Optional
+
+from ..patches import swapped
 
 HOLE_LINES = 3          # issue 16: at most 3 lines of empty space above the footer before a moved figure
 ROUNDS = 2              # re-layouts at most (each from the first page with a hole)
@@ -234,14 +237,9 @@ def _keeping(layout_module, capture: dict) -> Iterator[None]:
 
     import weasyprint.document as document_module
 
-    saved_document = document_module.layout_document
-    layout_module.make_all_pages = make_all_pages
-    document_module.layout_document = layout_document
-    try:
+    with swapped(layout_module, "make_all_pages", make_all_pages), \
+            swapped(document_module, "layout_document", layout_document):
         yield
-    finally:
-        layout_module.make_all_pages = real_pages
-        document_module.layout_document = saved_document
 
 
 def _reported_into(page_box) -> bool:
@@ -281,18 +279,15 @@ def _relayout(layout: _Layout, start: int, layout_module) -> list:
             del pages[number]
     for item in context.page_maker[start:]:
         item[-1]["content_changed"] = True
-    real_init, real_pages = layout_module.initialize_page_maker, layout_module.make_all_pages
+    real_pages = layout_module.make_all_pages
     old = list(layout.pages)
 
     def make_all_pages(context, root_box, html, pages):
         return real_pages(context, root_box, html, pages or old)
 
-    layout_module.initialize_page_maker = lambda context, root_box: None
-    layout_module.make_all_pages = make_all_pages
-    try:
+    with swapped(layout_module, "initialize_page_maker", lambda context, root_box: None), \
+            swapped(layout_module, "make_all_pages", make_all_pages):
         return list(layout_module.layout_document(layout.html, layout.root_box, context))
-    finally:
-        layout_module.initialize_page_maker, layout_module.make_all_pages = real_init, real_pages
 
 
 def render_flowing(engine, html: str, images=None):

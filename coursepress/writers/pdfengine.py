@@ -21,6 +21,8 @@ from ..builddate import build_time
 from ..errors import ContentError, ContentErrors, Problems, SourcePos
 from ..fonts import FontFace, isolated_fontconfig
 from ..resources import ImageData, make_url_fetcher
+from ..patches import apply_cjk_justification, apply_png_passthrough, deflate_level, no_library_search
+from ..patches import page_box as patched_page_box
 from ..templating import TOOL_ROOT
 from ..units import px_to_mm
 from ..watchdog import step
@@ -92,33 +94,23 @@ def import_weasyprint(root):
 
     WeasyPrint 70 (``text/ffi.py``) opens each native library by trying several
     names; cffi hands every name that does not open at once to
-    ``ctypes.util.find_library``, which runs ``ldconfig``, ``gcc`` and ``ld``
-    for it: about 50 subprocesses, 0.18 s of the 0.46 s import. During the
-    import that lookup answers "not found", so the names that dlopen finds by
-    itself (``libpango-1.0.so.0`` … on Linux) are used directly. Where no name
-    opens that way (another platform), WeasyPrint is imported again with the
-    real lookup.
+    ``ctypes.util.find_library`` (ldconfig, gcc, ld: 0.18 s of the 0.46 s
+    import). During the import that lookup answers "not found"
+    (:func:`coursepress.patches.no_library_search`), so the names dlopen finds
+    by itself are used directly; where none opens that way (another platform),
+    WeasyPrint is imported again with the real lookup. Then the CJK
+    justification patch is applied (:func:`coursepress.patches.apply_cjk_justification`).
     """
     os.environ["FONTCONFIG_FILE"] = str(isolated_fontconfig(root))
     if "weasyprint" in sys.modules:
         return sys.modules["weasyprint"]
-    import ctypes.util
-
-    lookup = ctypes.util.find_library
-    ctypes.util.find_library = lambda name: None
     try:
-        with contextlib.redirect_stdout(io.StringIO()):    # WeasyPrint prints its install advice on failure
+        with no_library_search(), contextlib.redirect_stdout(io.StringIO()):    # WeasyPrint prints install advice
             import weasyprint
     except OSError:
-        ctypes.util.find_library = lookup
         import weasyprint
-    finally:
-        ctypes.util.find_library = lookup
-    from . import pngpass
-    from .cjkjustify import install
-
-    install()       # inter-character justification for Chinese (see cjkjustify)
-    pngpass.install()   # PNG data into the PDF without decoding and compressing it again
+    apply_cjk_justification()       # inter-character justification for Chinese (see cjkjustify)
+    apply_png_passthrough()         # PNG data into the PDF without decoding and compressing it again
     return weasyprint
 
 
@@ -200,53 +192,15 @@ class PdfEngine:
         """Tagged PDF (PDF/UA-1) with an identifier derived from the HTML, so equal input gives equal bytes.
 
         ``finisher``: WeasyPrint's ``finisher(document, pdf)`` hook, called before the PDF is written.
-        Streams are deflated at zlib level :data:`DEFLATE_LEVEL` (see :func:`_deflate_level`).
+        Streams are deflated at zlib level :data:`DEFLATE_LEVEL` (see :func:`coursepress.patches.deflate_level`).
         """
         identifier = hashlib.md5(html.encode("utf-8")).hexdigest().encode("ascii")
-        with _deflate_level(DEFLATE_LEVEL), step("writing the PDF"):
+        with deflate_level(DEFLATE_LEVEL), step("writing the PDF"):
             return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=identifier, uncompressed_pdf=False,
                                       finisher=finisher)
 
 
-DEFLATE_LEVEL = 6
-
-
-@contextlib.contextmanager
-def _deflate_level(level: int):
-    """Have pydyf deflate PDF streams at zlib ``level`` (1–9) while the block runs.
-
-    pydyf 0.13 (WeasyPrint's PDF writer) compresses every stream at level 9
-    (``pydyf/__init__.py``, ``Stream.data``) and offers no setting. Level 6,
-    zlib's own default, writes this course's handout ≈ 0.2 s (25 %) faster for
-    0.6 % more bytes (measured: 0.82 s → 0.63 s, 783 → 788 kB). The module's
-    ``zlib`` name is swapped for a proxy that only changes the level; if pydyf
-    stops using it, nothing breaks, the PDF is just written at pydyf's level.
-    """
-    import pydyf
-    import zlib
-
-    class _Zlib:
-        def __getattr__(self, name):
-            return getattr(zlib, name)
-
-        @staticmethod
-        def compressobj(*args, **kwargs):
-            kwargs["level"] = level
-            return zlib.compressobj(*args[1:], **kwargs)
-
-        @staticmethod
-        def compress(data, *args, **kwargs):
-            return zlib.compress(data, level)
-
-    saved = getattr(pydyf, "zlib", None)
-    if saved is not zlib:        # not the layout this was written for: leave pydyf alone
-        yield
-        return
-    pydyf.zlib = _Zlib()
-    try:
-        yield
-    finally:
-        pydyf.zlib = saved
+DEFLATE_LEVEL = 6          # zlib level of PDF streams (coursepress.patches.deflate_level: why)
 
 
 def overflows(document, tolerance_px: float = 1.0) -> list[tuple[int, int, float]]:
@@ -260,7 +214,7 @@ def overflows(document, tolerance_px: float = 1.0) -> list[tuple[int, int, float
     """
     found: dict[int, tuple[int, int, float]] = {}
     for number, page in enumerate(document.pages, 1):
-        page_box = page._page_box
+        page_box = patched_page_box(page)
         left = page_box.margin_left + page_box.padding_left
         right = left + page_box.width
 

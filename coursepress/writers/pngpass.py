@@ -11,14 +11,14 @@ what :mod:`coursepress.imageprep` writes for screenshots. For such a PNG the
 IDAT chunks are taken from the file's bytes; any other image goes through
 WeasyPrint's own code. The PDF is the same picture, pixel for pixel.
 
-A library patch: c10c gathers library patches in one module; move it there.
+Applied through :func:`coursepress.patches.apply_png_passthrough` (every library patch is listed there).
 """
 
 from __future__ import annotations
 
 import io
 import struct
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -47,14 +47,10 @@ def idat_stream(data: bytes) -> Optional[bytes]:
     return b"".join(chunks) or None
 
 
-def install() -> None:
-    """Patch WeasyPrint (once per process) so PNG data it can use as it is is not re-encoded. Idempotent."""
-    from weasyprint.images import RasterImage
-
-    if getattr(RasterImage, "_coursepress_png_pass", False):
-        return
-    upstream = RasterImage._get_png_data
-
+def replacement(upstream: Callable[[Any], bytes]) -> Callable[[Any], bytes]:
+    """WeasyPrint's ``RasterImage._get_png_data(pillow_image)`` taking the IDAT data of a PNG opened from
+    bytes (``pillow_image.fp``, as ``RasterImage.get_x_object`` opens it) when :func:`idat_stream` accepts
+    them, else calling ``upstream``. Applied by :func:`coursepress.patches.apply_png_passthrough`."""
     def get_png_data(pillow_image: Any) -> bytes:
         source = getattr(pillow_image, "fp", None)
         if pillow_image.format == "PNG" and isinstance(source, io.BytesIO):
@@ -62,6 +58,4 @@ def install() -> None:
             if found is not None:
                 return found
         return upstream(pillow_image)
-
-    RasterImage._get_png_data = staticmethod(get_png_data)
-    RasterImage._coursepress_png_pass = True
+    return get_png_data

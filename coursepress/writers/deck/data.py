@@ -278,9 +278,19 @@ def table_slides(planner: "Planner", block: m.Table, title: str, section_notes: 
 # ---------------------------------------------------------------- charts
 def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: tuple[Para, ...],
                  place: Place = CHART_PLACE) -> list[SlidePlan]:
-    """The one slide of a chart (:mod:`.chartplan`); ``title`` (the section's) is replaced by what it shows."""
+    """The one slide of a chart (:mod:`.chartplan`); ``title`` (the section's) is replaced by what it shows.
+
+    A chart none of whose models has the value gets no slide (an empty chart says nothing): a warning
+    in ``planner.warnings``, and its caption and description go to the section's notes
+    (``planner.unplaced``)."""
     caption = _caption("图", block.number, block.caption)
     pairs = series(block.models, block.chart if block.chart in ("parameters", "context") else "timeline")
+    if not pairs:
+        planner.warnings.append(ContentError(
+            block.pos, f"no model this {block.chart} chart selects has the value, so the deck shows no chart",
+            "check its :filter:, or give the models the value in the data file"))
+        planner.unplaced.extend(p for p in (Para((Run(caption),)), Para((Run(block.alt),))) if p.plain)
+        return []
     fields: dict[str, Literal["parameters_b", "context_k", "release"]] = {"parameters": "parameters_b",
                                                                           "context": "context_k"}
     field = fields.get(block.chart, "release")

@@ -17,8 +17,7 @@ order (the first matching relationship in insertion order), same rIds.
 from __future__ import annotations
 
 from collections import defaultdict
-
-from pptx.opc.package import _Relationships
+from typing import Any, Callable
 
 
 def _key(rel) -> tuple:
@@ -87,30 +86,28 @@ class _ByType(dict):
         return list(self._index.get(reltype, {}).values())
 
 
-_ORIGINAL_BY_TYPE = _Relationships._rels_by_reltype
-_ORIGINAL_MATCHING = _Relationships._get_matching
+def indexed_lookups(original_by_type: Any, original_matching: Callable) -> tuple[property, Callable]:
+    """Replacements for python-pptx's ``_Relationships._rels_by_reltype`` (a property) and ``_get_matching``
+    that consult the index of a part given :func:`index_relationships`, and call the originals otherwise.
+    Installed by :func:`coursepress.patches.apply_pptx_speedups`."""
+    def rels_by_reltype(self):
+        rels = self._rels
+        if isinstance(rels, IndexedRels):
+            return _ByType(rels.by_type)
+        return original_by_type.fget(self)
 
+    def get_matching(self, reltype: str, target, is_external: bool = False):
+        rels = self._rels
+        if isinstance(rels, IndexedRels):
+            return rels.by_target.get((reltype, is_external, target if is_external else id(target)))
+        return original_matching(self, reltype, target, is_external)
 
-def _rels_by_reltype(self):
-    rels = self._rels
-    if isinstance(rels, IndexedRels):
-        return _ByType(rels.by_type)
-    return _ORIGINAL_BY_TYPE.fget(self)
-
-
-def _get_matching(self, reltype: str, target, is_external: bool = False):
-    rels = self._rels
-    if isinstance(rels, IndexedRels):
-        return rels.by_target.get((reltype, is_external, target if is_external else id(target)))
-    return _ORIGINAL_MATCHING(self, reltype, target, is_external)
-
-
-_Relationships._rels_by_reltype = property(_rels_by_reltype, doc=_ORIGINAL_BY_TYPE.__doc__)
-_Relationships._get_matching = _get_matching
+    return property(rels_by_reltype, doc=original_by_type.__doc__), get_matching
 
 
 def index_relationships(part) -> None:
-    """Give ``part``'s relationships the constant-time index (install once, before slides are added)."""
+    """Give ``part``'s relationships the constant-time index (install once, before slides are added; the
+    look-ups use it once :func:`coursepress.patches.apply_pptx_speedups` ran)."""
     rels = part.rels
     current = rels._rels
     if not isinstance(current, IndexedRels):

@@ -1,9 +1,4 @@
-"""The PPTX package (OPC): python-pptx made linear and its XPath compiled, and a reproducible ZIP.
-
-Importing this module installs :func:`compile_xpath` (python-pptx is used only
-by the deck writer). The speed-ups change no byte of a deck (test:
-``test_speed_ups_leave_the_deck_byte_identical``).
-"""
+"""The PPTX package (OPC) as a reproducible ZIP (python-pptx's speed-ups: :mod:`coursepress.patches`)."""
 
 from __future__ import annotations
 
@@ -12,62 +7,6 @@ import io
 import re
 import zipfile
 
-from lxml import etree
-from pptx.opc.packuri import PackURI
-
-
-def compile_xpath() -> None:
-    """Make python-pptx evaluate its XPath expressions through compiled, cached ``lxml.etree.XPath`` objects.
-
-    python-pptx 1.0 (``oxml/xmlchemy.py``, ``BaseOxmlElement.xpath``) passes the
-    expression string to lxml on every call, which compiles it again each
-    time; placeholder lookups alone make ≈ 5,000 such calls for this course's
-    deck (0.09 s of its 0.42 s). Same expressions, same namespaces, same
-    results; only the compilation is done once per expression. Installed when
-    this module is imported (the deck writer is python-pptx's only user here).
-    """
-    from pptx.oxml import xmlchemy
-    from pptx.oxml.ns import _nsmap
-
-    if getattr(xmlchemy.BaseOxmlElement.xpath, "compiled_cache", False):
-        return
-    compiled: dict[str, etree.XPath] = {}
-
-    def xpath(self, xpath_str: str):
-        evaluate = compiled.get(xpath_str)
-        if evaluate is None:
-            evaluate = compiled[xpath_str] = etree.XPath(xpath_str, namespaces=_nsmap)
-        return evaluate(self)
-
-    xpath.compiled_cache = True
-    xpath.__doc__ = xmlchemy.BaseOxmlElement.xpath.__doc__
-    xmlchemy.BaseOxmlElement.xpath = xpath
-
-
-compile_xpath()
-
-
-def remember_partnames(package) -> None:
-    """Give ``package`` a ``next_partname`` that remembers the names it handed out.
-
-    python-pptx 1.0 (``opc/package.py``, ``OpcPackage.next_partname``) collects
-    the names of all parts for every new slide, notes slide and chart, which
-    makes building a deck quadratic in its slides (0.16 s of 0.8 s for this
-    course's 48 slides). Same names, same order: the lowest free number for
-    the template, as python-pptx chooses it. Install after parts are dropped.
-    """
-    used = {str(part.partname) for part in package.iter_parts()}
-    start: dict[str, int] = {}      # no name is freed after this is installed: search on from the last one
-
-    def next_partname(template: str) -> PackURI:
-        number = start.get(template, 1)
-        while template % number in used:
-            number += 1
-        used.add(template % number)
-        start[template] = number + 1
-        return PackURI(template % number)
-
-    package.next_partname = next_partname
 
 
 _XLSX_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")

@@ -25,6 +25,7 @@ from .blocks import footnote_notes, notes_of, paras_of, prose_notes
 from .columns import columns_fallback, columns_slide
 from .data import CHART_PLACE, TABLE_PLACE, Place, chart_slides, figure_slides, model_table_slides, table_slides
 from .fit import Fitter
+from .inlinepics import with_inline_pictures
 from .nodes import CONTINUED, DeckPlan, Para, Run, SlidePlan
 from .summary import MAX_BULLETS, Point, Summariser
 
@@ -55,6 +56,7 @@ class Planner:
     def __init__(self, course: m.Course, lecture: m.Lecture, fitter: Fitter) -> None:
         self.course, self.lecture, self.fit = course, lecture, fitter
         self.warnings: list[ContentError] = []   # what the author should know (columns that did not fit)
+        self.unplaced: list[Para] = []   # words of a data block that got no slide: to the section's notes
         self.file_pos = SourcePos(lecture.source.relative_to(course.root).as_posix(), 1)
 
     # ------------------------------------------------------------ deck
@@ -141,7 +143,7 @@ class Planner:
         slide also gets its ``::: notes`` (or, with ``::: slides``, its prose), ``::: handout`` text and
         call-out boxes; data slides get their own captions and notes.
         """
-        blocks = section.blocks
+        blocks = with_inline_pictures(section.heading, section.blocks)    # a picture slide for each
         slide_only = [b for b in blocks if isinstance(b, m.Only) and b.target == "slides"]
         visible = [b for b in blocks if not isinstance(b, m.Notes) and
                    not (isinstance(b, m.Only) and b.target in ("slides", "handout"))]
@@ -199,6 +201,8 @@ class Planner:
                 slides.extend(self.data_slides(inner, title, ()))
                 shown_data.append(inner)
         slides = merge_beside(self, slides, shown_data, title)
+        first_notes = tuple(first_notes) + tuple(self.unplaced)
+        self.unplaced.clear()
         if slides and first_notes:
             slides[0] = replace(slides[0], notes=tuple(first_notes) + slides[0].notes)
         return slides

@@ -28,6 +28,7 @@ from pptx.util import Emu, Pt
 from ...cjk import CJK_RE
 from ...code import CodeTheme
 from ...errors import ContentError
+from ...patches import apply_pptx_speedups, remember_partnames
 from ...schema import LayoutRole
 from .builds import add_steps, clicks
 from .chartxml import add_chart
@@ -36,7 +37,7 @@ from .glyphs import GlyphChain
 from .linear import add_slide, index_relationships
 from .mathshapes import FormulaArt, add_formula, spacer
 from .nodes import DeckPlan, Para, PicturePlan, Run, SlidePlan, TablePlan
-from .package import remember_partnames, reproducible_zip
+from .package import reproducible_zip
 from .svgpicture import add_svg_picture
 from .layouts import fix_slide_size_type, ph_type, resolve, slide_placeholders, text_box
 from .reference import geometry
@@ -341,6 +342,7 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
     ``mapping``: course.yaml ``deck.layouts`` (see :func:`coursepress.writers.deck.layouts.resolve`).
     ``formula_art`` draws the display formulas (OMML and fallback picture); needed only if the plan has any.
     """
+    apply_pptx_speedups()
     prs = Presentation(str(reference_path))
     slide_ids = prs.slides._sldIdLst
     for slide_id in list(slide_ids):   # a user's master may carry example slides

@@ -19,6 +19,7 @@ from typing import Optional
 
 from ... import model as m
 from ...errors import BuildError
+from ...patches import page_box
 from ...units import PT_PER_MM, PT_PER_PX, PX_PER_MM
 from .. import BuildSettings
 
@@ -135,7 +136,7 @@ class Measure:
 def measure(document, sheet: Sheet) -> Measure:
     """Read the laid-out box tree: bottom of ``.poster``, text past the right margin, mean row height,
     and how much taller the content of ``.col-a`` is than that of ``.col-b``."""
-    page = document.pages[0]._page_box
+    page = page_box(document.pages[0])
     top = page.content_box_y()
     right = page.content_box_x() + page.width
     bottom, overrun, rows = 0.0, 0.0, []
@@ -188,7 +189,7 @@ def check_text_sizes(document, sheet: Sheet) -> str:
         text, the minimum for the sheet and what to do.
     """
     found: list[tuple[float, bool, str]] = []
-    _text_sizes(document.pages[0]._page_box, False, found)
+    _text_sizes(page_box(document.pages[0]), False, found)
     small = [(size, fine, where) for size, fine, where in found
              if size < (sheet.min_fine_pt if fine else sheet.min_pt) - 0.05]
     if not small:

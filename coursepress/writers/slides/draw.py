@@ -19,13 +19,13 @@ from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Callable, Optional
 
 from ...code import CodeTheme
+from ...units import EMU_PER_PT
 from ..deck.fit import FORMULA_PAD_PT
 from ..deck.nodes import DeckPlan, Para, Run, SlidePlan, TablePlan
 from ..deck.pptx_writer import NOTES_INDENT_EMU
 from ..deck.reference import Frame
 from .look import DeckLook, TextLook
 
-EMU_PER_PT = 12700
 MIME = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "svg": "image/svg+xml",
         "bmp": "image/bmp", "tif": "image/tiff", "tiff": "image/tiff"}
 # Table cell margins the deck writes (pt; pptx_writer.add_table) and the bands of PowerPoint's default

@@ -24,12 +24,12 @@ import colorsys
 from dataclasses import dataclass
 from typing import Optional
 
+from ...units import EMU_PER_PT
 from ..deck.layouts import FOOTER_TYPES, ph_type
 from ..deck.reference import _master_placeholder
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
-EMU_PER_PT = 12700
 SCHEME = ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
           "hlink", "folHlink")
 DEFAULT_MAP = {"bg1": "lt1", "tx1": "dk1", "bg2": "lt2", "tx2": "dk2"}

@@ -15,6 +15,7 @@ from ...errors import Problems
 from ...mathrender import MathRenderer
 from ...output import atomic_write
 from ...templating import environment
+from ...units import PT_PER_MM
 from .. import BuildSettings, Output
 from ..pdfengine import PdfEngine, build_date, preload  # noqa: F401 (preload: writer API)
 from .draw import scaled
@@ -24,7 +25,6 @@ SUFFIX = "-notes.pdf"
 LAYOUTS = ("notes", "3up", "6up")
 # Width of a slide picture per layout (mm; the template's thumb_w_mm, which places it).
 THUMB_WIDTH_MM = {"notes": 92.0, "3up": 96.0, "6up": 87.0}
-PT_PER_MM = 72 / 25.4
 
 
 def layout_of(course: m.Course, settings: BuildSettings) -> str:

@@ -1,0 +1,292 @@
+"""Every use of a library's internals, in one module: what is patched, why, and a check that it still fits.
+
+Each patch is applied explicitly by the code that needs it (never at the
+import of an unrelated module), is idempotent, and changes no output byte:
+
+==========================  ======================  ==============================================================
+patch                       library (pyproject pin)  what and why
+==========================  ======================  ==============================================================
+:func:`apply_pptx_speedups`  python-pptx 1.x        ``BaseOxmlElement.xpath`` evaluates compiled, cached XPath
+                                                     objects (it recompiles every expression on every call: ≈ 5,000
+                                                     calls, 0.09 s of a 0.42 s deck); ``_Relationships`` look-ups
+                                                     use the index of :mod:`.writers.deck.linear` (a scan per slide
+                                                     made decks quadratic: 10 s of 39 s for 1,075 slides).
+:func:`remember_partnames`   python-pptx 1.x        one package's ``next_partname`` remembers the names it gave
+                                                     (python-pptx lists every part per new part: quadratic).
+:func:`no_library_search`    (stdlib ctypes)        ``ctypes.util.find_library`` answers "not found" while
+                                                     WeasyPrint 70 imports: cffi would run ldconfig/gcc/ld ≈ 50
+                                                     times (0.18 s of a 0.46 s import) for names dlopen finds.
+:func:`deflate_level`        pydyf 0.13             PDF streams deflated at zlib level 6, not 9 (25 % faster
+                                                     writing, 0.6 % larger; pydyf has no setting).
+:func:`apply_cjk_justification`  WeasyPrint 70      justified Chinese lines stretch between characters
+                                                     (:mod:`.writers.cjkjustify`; no hook, and CSS
+                                                     ``text-justify: inter-character`` is not implemented).
+:func:`page_box`             WeasyPrint 70          the laid-out box tree of a page (private ``Page._page_box``):
+                                                     overflow checks and the poster's fitting read it.
+:func:`swapped`              WeasyPrint 70          the handout's page floats (:mod:`.writers.pageflow`) watch
+                                                     and re-run ``layout_document``/``make_all_pages`` and build
+                                                     a ``Document`` from re-laid pages (no page floats upstream).
+:func:`apply_png_passthrough`  WeasyPrint 70       PNG image data goes into the PDF as written when the stream
+                                                     can hold it (:mod:`.writers.pngpass`): WeasyPrint decodes and
+                                                     re-compresses every PNG (≈ 0.15 s per screenshot).
+:func:`use_table_splitter`   markdown-it-py 4.x     the table rule splits rows with our splitter, which keeps
+                                                     ``|`` inside ``$…$`` formulas (:mod:`.mathsyntax`).
+==========================  ======================  ==============================================================
+
+:data:`UPSTREAM` holds the sha256 of the source of every internal replaced or
+relied on, at the pinned versions; ``tests/test_mechanisms.py`` fails when an
+upgrade changes one of them, so the patch is looked at again before it is trusted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib
+import inspect
+from typing import Any, Callable, Iterator
+
+# sha256 of the upstream source of each internal (python-pptx 1.0.2, WeasyPrint 70.0, pydyf 0.13.0,
+# markdown-it-py 4.x). Properties are hashed by their getter.
+UPSTREAM = {
+    "pptx.oxml.xmlchemy.BaseOxmlElement.xpath":
+        "75557aab832299352c7e5622f031ff32e0f9a7230e8a0578cbfbd6b96084bf38",
+    "pptx.opc.package._Relationships._rels_by_reltype":
+        "a9f123cd7ce139dedf2f1d8bd1712ef392c39f9d8110086b2cf0078f5f491062",
+    "pptx.opc.package._Relationships._get_matching":
+        "0126b90d694f9afa55abaf94a971664800112a7ad4e7134609c4ec2f7e0a657a",
+    "pptx.opc.package.OpcPackage.next_partname":
+        "ea0900f8af6b316fa9bece9dc15f1e4e1306d7acb2a53615ec440c09346ad390",
+    "pptx.util.lazyproperty.__get__":
+        "1a0a3a17ac88e3c10cebedf174d68b9dfdcadc5e318b126612f1e93a4cc7655a",
+    "weasyprint.text.ffi._dlopen":
+        "9ab3167cbc80487105bc61a3350eeb88c64b5bece5dd8f3fae6556db441f9c78",
+    "pydyf.Stream.data":
+        "bdc2bc513f286de7b7a7220a43e6085daa6ed0056d9c04e3c9b5abe40f3ecf81",
+    "weasyprint.layout.inline.count_expandable_spaces":
+        "175fe6f42576ed3842d240a5048b4816ed702e8f97d49389b5b528aee51476ad",
+    "weasyprint.layout.inline.add_word_spacing":
+        "879516e71f1b80fa1833aee877e1a34c851248c5fd871d6c855c58f07358d418",
+    "weasyprint.layout.inline.justify_line":
+        "f83b21ff8793ba6b6dfc5fe8e10e4ab6cd6e02b17de02da97200902166148a81",
+    "weasyprint.text.line_break.Layout.set_text":
+        "fe23ca9937dbf5205bda422f9c01103f301ef2c511228842632ea86e853274f7",
+    "weasyprint.document.Page.__init__":
+        "56afceec729bf2c1d6d4d28495726a179882a23dec2234aefaf33bb1027a8dc0",
+    "weasyprint.layout.layout_document":
+        "a5cbf437e99caf7293e7ed2289278048bca734f7ead2e947b4e24e4a3a536dbc",
+    "weasyprint.layout.make_all_pages":
+        "b5e4034894841caa9581fa5d33338c71a7d8948be65618d358ab4b946f367edb",
+    "weasyprint.layout.initialize_page_maker":
+        "5bb3c878d722af539b86e32f76d5471daa0ce18b88604e7d42404f6e4d5419e8",
+    "weasyprint.document.Document.__init__":
+        "3e9c12ed2ef35b9b5da3ddced038f6f225523982b6aa771772cf7937b879af1e",
+    "markdown_it.rules_block.table.escapedSplit":
+        "983f91c90099ef41a631c36efd6713200fe32f9d3adc235559f1bb1aa7894624",
+    "markdown_it.rules_block.table.table":
+        "b096f8abe5a08962aa28b1bbc06fd5051ff6f9fa33839f99818ddc499ea5634a",
+    "weasyprint.images.RasterImage._get_png_data":
+        "da00cfefb979545130b958c5437c8ac62be7dfe939261f9a8196a8a6c5e899c2",
+    "weasyprint.images.RasterImage.get_x_object":       # relied on: opens image_data afresh for _get_png_data
+        "1f590111444639aa3547375a7fbddc6056f34fe64546c8550dc0ab36ea2b2408",
+}
+
+_ORIGINALS: dict[str, Any] = {}     # dotted name → the upstream object a patch replaced
+
+
+def source_hash(obj: Any) -> str:
+    """sha256 (hex) of the source of a function, method or property getter."""
+    return hashlib.sha256(inspect.getsource(getattr(obj, "fget", obj)).encode()).hexdigest()
+
+
+def original(dotted: str) -> Any:
+    """The upstream object behind ``dotted`` (``package.module.Class.attr``), also after it was patched.
+
+    Raises:
+        ImportError / AttributeError: the library no longer has it.
+    """
+    if dotted in _ORIGINALS:
+        return _ORIGINALS[dotted]
+    parts = dotted.split(".")
+    for cut in range(len(parts) - 1, 0, -1):
+        try:
+            obj: Any = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for name in parts[cut:]:
+            holder = obj
+            obj = vars(holder)[name] if isinstance(holder, type) and name in vars(holder) else getattr(holder, name)
+        return obj
+    raise ImportError(dotted)
+
+
+def _replace(holder: Any, name: str, dotted: str, new: Any) -> None:
+    """Set ``holder.name`` to ``new``, remembering the upstream value under ``dotted`` (first time only)."""
+    _ORIGINALS.setdefault(dotted, vars(holder)[name] if isinstance(holder, type) else getattr(holder, name))
+    setattr(holder, name, new)
+
+
+# ------------------------------------------------------------------ python-pptx
+
+def apply_pptx_speedups() -> None:
+    """Compiled XPath for python-pptx elements and indexed relationship look-ups (see the module table).
+
+    Same expressions, namespaces, answers and order; the deck is byte-identical
+    (``test_speed_ups_leave_the_deck_byte_identical``). Idempotent.
+    """
+    from lxml import etree
+    from pptx.opc.package import _Relationships
+    from pptx.oxml import xmlchemy
+    from pptx.oxml.ns import _nsmap
+
+    from .writers.deck import linear
+
+    if "pptx.oxml.xmlchemy.BaseOxmlElement.xpath" in _ORIGINALS:
+        return
+    compiled: dict[str, etree.XPath] = {}
+
+    def xpath(self: Any, xpath_str: str) -> Any:
+        evaluate = compiled.get(xpath_str)
+        if evaluate is None:
+            evaluate = compiled[xpath_str] = etree.XPath(xpath_str, namespaces=_nsmap)
+        return evaluate(self)
+
+    xpath.compiled_cache = True        # type: ignore[attr-defined]
+    xpath.__doc__ = xmlchemy.BaseOxmlElement.xpath.__doc__
+    by_type, matching = linear.indexed_lookups(_Relationships._rels_by_reltype, _Relationships._get_matching)
+    _replace(_Relationships, "_rels_by_reltype", "pptx.opc.package._Relationships._rels_by_reltype", by_type)
+    _replace(_Relationships, "_get_matching", "pptx.opc.package._Relationships._get_matching", matching)
+    _replace(xmlchemy.BaseOxmlElement, "xpath", "pptx.oxml.xmlchemy.BaseOxmlElement.xpath", xpath)
+
+
+def remember_partnames(package: Any) -> None:
+    """Give one python-pptx ``OpcPackage`` a ``next_partname`` that remembers the names it handed out.
+
+    python-pptx 1.0 (``opc/package.py``, ``OpcPackage.next_partname``) collects
+    the names of all parts for every new slide, notes slide and chart, which
+    makes building a deck quadratic in its slides (0.16 s of 0.8 s for this
+    course's 48 slides). Same names, same order: the lowest free number for
+    the template, as python-pptx chooses it. Install after parts are dropped.
+    """
+    from pptx.opc.packuri import PackURI
+
+    used = {str(part.partname) for part in package.iter_parts()}
+    start: dict[str, int] = {}      # no name is freed after this is installed: search on from the last one
+
+    def next_partname(template: str) -> PackURI:
+        number = start.get(template, 1)
+        while template % number in used:
+            number += 1
+        used.add(template % number)
+        start[template] = number + 1
+        return PackURI(template % number)
+
+    package.next_partname = next_partname
+
+
+# ------------------------------------------------------------------ WeasyPrint, pydyf, ctypes
+
+@contextlib.contextmanager
+def no_library_search() -> Iterator[None]:
+    """While the block runs, ``ctypes.util.find_library`` finds nothing (see the module table)."""
+    import ctypes.util
+
+    lookup = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = lookup
+
+
+@contextlib.contextmanager
+def deflate_level(level: int) -> Iterator[None]:
+    """Have pydyf deflate PDF streams at zlib ``level`` (1–9) while the block runs.
+
+    pydyf 0.13 compresses every stream at level 9 (``Stream.data``) and offers
+    no setting. Level 6, zlib's own default, writes this course's handout
+    ≈ 0.2 s (25 %) faster for 0.6 % more bytes (measured: 0.82 s → 0.63 s,
+    783 → 788 kB). The module's ``zlib`` name is swapped for a proxy that only
+    changes the level; if pydyf stops using it, the PDF is written at pydyf's level.
+    """
+    import pydyf
+    import zlib
+
+    class _Zlib:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(zlib, name)
+
+        @staticmethod
+        def compressobj(*args: Any, **kwargs: Any) -> Any:
+            kwargs["level"] = level
+            return zlib.compressobj(*args[1:], **kwargs)
+
+        @staticmethod
+        def compress(data: bytes, *args: Any, **kwargs: Any) -> bytes:
+            return zlib.compress(data, level)
+
+    saved = getattr(pydyf, "zlib", None)
+    if saved is not zlib:        # not the layout this was written for: leave pydyf alone
+        yield
+        return
+    pydyf.zlib = _Zlib()
+    try:
+        yield
+    finally:
+        pydyf.zlib = saved
+
+
+def apply_cjk_justification() -> None:
+    """Make WeasyPrint stretch justified CJK text between characters (:mod:`.writers.cjkjustify`). Idempotent."""
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    from .writers import cjkjustify
+
+    if "weasyprint.layout.inline.count_expandable_spaces" in _ORIGINALS:
+        return
+    count, set_text = cjkjustify.replacements(inline.count_expandable_spaces, line_break.Layout.set_text)
+    _replace(inline, "count_expandable_spaces", "weasyprint.layout.inline.count_expandable_spaces", count)
+    _replace(line_break.Layout, "set_text", "weasyprint.text.line_break.Layout.set_text", set_text)
+
+
+def apply_png_passthrough() -> None:
+    """Give WeasyPrint's ``RasterImage._get_png_data`` the PNG pass-through of :mod:`.writers.pngpass`. Idempotent."""
+    from weasyprint.images import RasterImage
+
+    from .writers import pngpass
+
+    dotted = "weasyprint.images.RasterImage._get_png_data"
+    if dotted in _ORIGINALS:
+        return
+    upstream = vars(RasterImage)["_get_png_data"].__func__
+    _replace(RasterImage, "_get_png_data", dotted, staticmethod(pngpass.replacement(upstream)))
+
+
+@contextlib.contextmanager
+def swapped(holder: Any, name: str, new: Any) -> Iterator[None]:
+    """``holder.name`` (a WeasyPrint module's function) is ``new`` while the block runs, then the old value again.
+
+    For :mod:`coursepress.writers.pageflow`, whose internals are listed in :data:`UPSTREAM`.
+    """
+    saved = getattr(holder, name)
+    setattr(holder, name, new)
+    try:
+        yield
+    finally:
+        setattr(holder, name, saved)
+
+
+def page_box(page: Any) -> Any:
+    """The laid-out root box of a WeasyPrint ``Page`` (private ``_page_box``; WeasyPrint 70 has no public one)."""
+    return page._page_box
+
+
+# ------------------------------------------------------------------ markdown-it-py
+
+def use_table_splitter(split: Callable[[str], list[str]]) -> None:
+    """Have markdown-it-py's table rule split rows with ``split`` (its module function ``escapedSplit``,
+    ``rules_block/table.py``, runs before any inline rule, so there is no other hook). Idempotent."""
+    table_rule = importlib.import_module("markdown_it.rules_block.table")   # the package exports a function "table"
+    if getattr(table_rule, "escapedSplit", None) is not split:
+        _replace(table_rule, "escapedSplit", "markdown_it.rules_block.table.escapedSplit", split)
