@@ -51,7 +51,7 @@ LAST_LINE_MIN = 4          # characters kept together at a paragraph's end
 # an opening mark on the left; ！ and ？ are centred.
 _PUNCT = CLOSING | OPENING | CENTRED
 
-_UNITS = "亿万千百个年月日号岁倍位次种条项款家部篇章节页字词句元美%％"
+_UNITS = "\u4ebf\u4e07\u5343\u767e\u4e2a\u5e74\u6708\u65e5\u53f7\u5c81\u500d\u4f4d\u6b21\u79cd\u6761\u9879\u6b3e\u5bb6\u90e8\u7bc7\u7ae0\u8282\u9875\u5b57\u8bcd\u53e5\u5143\u7f8e%\uff05"   # 亿万千百个年月日号岁倍位次种条项款家部篇章节页字词句元美%％
 _NUMBER_UNIT = re.compile(rf"\d[\d.,/~\-–]*[ \u00a0]?[{_UNITS}]")
 _NAME_VERSION = re.compile(r"(?<![\w.\-])[A-Za-z][\w.\-]*(?: \d[\w.]*| [A-Z][a-z]+(?= |$|[^\w]))")
 _NAME_WITH_NUMBER = re.compile(r"[A-Za-z]+-?\d")

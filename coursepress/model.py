@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Optional, Union
 
 from .errors import SourcePos
+from .messages import Messages, default_messages
+from .theme import Theme, default_theme
 from .resources import ImageData
 from .schema import CourseMeta, Model, ModelData, FrontMatter
 
@@ -386,13 +388,20 @@ class Lecture:
 
 @dataclass(frozen=True)
 class Course:
-    """The loaded course: metadata, lectures in order and the model data."""
+    """The loaded course: metadata, lectures in order and the model data.
+
+    ``words`` is the message catalogue of ``meta.language`` (:mod:`coursepress.messages`):
+    every word an output prints that the author did not write; ``theme`` the font families and
+    deck styles the writers name (:mod:`coursepress.theme`).
+    """
 
     meta: CourseMeta
     lectures: tuple[Lecture, ...]
     data: ModelData
     root: Path
     sources: tuple[Path, ...] = field(default=())
+    words: Messages = field(default_factory=default_messages)
+    theme: Theme = field(default_factory=default_theme)
 
     def lecture(self, name: str) -> Optional[Lecture]:
         return next((lec for lec in self.lectures if lec.name == name), None)

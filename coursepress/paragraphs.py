@@ -116,7 +116,7 @@ def _described(reader: "LectureReader", src: str, alt: str, title: str, pos: Sou
     the file name stands in."""
     alt = " ".join(alt.split())
     if not alt:
-        fallback = title.strip() or PurePosixPath(src.split("?")[0]).stem or "图片"
+        fallback = title.strip() or PurePosixPath(src.split("?")[0]).stem or reader.words("numbering.picture")
         reader.problems.warn(pos, f"image '{src[:60]}' has no alt text; '{fallback}' describes it for now",
                              "describe the image: ![what it shows](path)")
         alt = fallback

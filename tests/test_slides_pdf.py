@@ -286,8 +286,10 @@ def test_a_users_master_gives_size_and_colours(make_project, tmp_path):
 def test_charts_show_every_model_of_the_decks_chart(built):
     """A chart is drawn as SVG from the same chart plan: each category (column chart) or series (timeline)
     of the PPTX's native chart is a label on the page, and each column's value label too."""
-    from coursepress.writers.deck.chartplan import FORMATS
+    from coursepress.messages import default_messages
     from coursepress.writers.slides.chart import value_text
+
+    words = default_messages()
 
     prs = _deck(built["pptx"])
     texts = page_texts(built["slides"])
@@ -306,8 +308,7 @@ def test_charts_show_every_model_of_the_decks_chart(built):
                 for series in chart.plots[0].series:
                     for value in series.values:
                         if value is not None:
-                            shown = value_text(value, FORMATS["parameters"] if "亿" in chart.value_axis
-                                               .tick_labels.number_format else FORMATS["context"], False)
+                            shown = value_text(value, chart.value_axis.tick_labels.number_format, False, words)
                             assert norm(shown) in page.replace("≈", ""), (number + 1, shown)
             for name in names:
                 assert norm(name) in page, (number + 1, name)

@@ -24,9 +24,8 @@ from typing import Any, Optional
 from ...cjk import CJK_RE, NO_LINE_END, NO_LINE_START
 from ...errors import BuildError
 from ...fonts import font_facts, shipped_faces
+from ...theme import Theme, theme_for
 
-MEASURE_FAMILY = "Noto Sans CJK SC"
-MONO_FAMILY = "DejaVu Sans Mono"   # the shipped code face (the handout's default mono stack starts with it)
 CACHE_VERSION = 1
 # Reserve a little width for differences between our greedy breaker and the viewer's.
 WIDTH_SAFETY = 0.97
@@ -181,19 +180,22 @@ def _units(segments: list[tuple[str, bool]], measurer: Measurer, size_pt: float)
     return [(u[0], u[1], u[2]) for u in units]
 
 
-def measurer_for(root: Path) -> Measurer:
-    """The measurer for the project at ``root``, using its shipped Noto Sans CJK SC faces.
+def measurer_for(root: Path, theme: Optional[Theme] = None) -> Measurer:
+    """The measurer for the project at ``root``, using its shipped faces of the theme's ``sans`` family
+    (Noto Sans CJK SC) and, for code, ``mono`` (DejaVu Sans Mono); ``theme`` defaults to the project's.
 
     Raises:
         BuildError: the shipped fonts lack the family (nothing could be measured).
+        ContentError: the project's theme file is broken (see :func:`coursepress.theme.theme_for`).
     """
+    theme = theme if theme is not None else theme_for(root)
     faces = [(face.path, face.weight) for face in shipped_faces(root)
-             if face.family == MEASURE_FAMILY and not face.italic]
+             if face.family == theme.sans and not face.italic]
     regular = next((p for p, w in faces if w < 600), None)
     bold = next((p for p, w in faces if w >= 600), regular)
     if regular is None or bold is None:
-        raise BuildError(f"the deck measures text with '{MEASURE_FAMILY}', but no such font is shipped in assets/fonts; "
-                         "add NotoSansCJKsc-Regular.otf and -Bold.otf")
-    mono = next((face.path for face in shipped_faces(root) if face.family == MONO_FAMILY and not face.italic), None)
+        raise BuildError(f"the deck measures text with '{theme.sans}', but no such font is shipped in assets/fonts; "
+                         "add its Regular and Bold faces")
+    mono = next((face.path for face in shipped_faces(root) if face.family == theme.mono and not face.italic), None)
     return Measurer(_load(regular, regular.stat().st_mtime), _load(bold, bold.stat().st_mtime),
                     _load(mono, mono.stat().st_mtime) if mono is not None else None)
