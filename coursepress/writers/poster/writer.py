@@ -29,6 +29,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
@@ -40,12 +41,15 @@ from ...output import atomic_write
 from ...schema import SHOWN_FIELDS, Model
 from ...templating import autospace_html, environment
 from ...units import PT_PER_MM
-from .. import BuildSettings, Output
+from .. import BuildSettings, Output, Target
 from .findings import findings
-from ..pdfengine import PdfEngine, build_date, font_stacks, preload  # noqa: F401 (preload: writer API)
+from ..pdfengine import PdfEngine, build_date, font_stacks
 from .chart import FONT, parameter_bars, timeline
 from .fit import (Layout, Measure, Sheet, check_text_sizes, final_fit, fit, measure,
                         overflow_message, remedies, sheet_for)
+
+if TYPE_CHECKING:
+    from ...project import Project
 
 MAX_MODELS = 80            # documented limit (C18): beyond it the build fails before any layout
 COLUMNS = ("name", "organisation", "release", "parameters", "context")
@@ -227,7 +231,7 @@ def render_html(course: m.Course, sheet: Sheet, layout: Layout, content: Plan, p
         ESTIMATE_MARK=ESTIMATE_MARK, MISSING=MISSING))
 
 
-def write(course: m.Course, settings: BuildSettings) -> Output:
+def write(project: Project, course: m.Course, target: Target, settings: BuildSettings) -> Output:
     """Build ``<out_dir>/poster.pdf``: one page, sized by ``settings`` or ``course.meta.poster``.
 
     Raises:
@@ -272,7 +276,7 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
     if too_small:
         raise BuildError(too_small)
     finisher = print_finisher(sheet) if sheet.bleed_mm else None
-    path = atomic_write(settings.out_dir / "poster.pdf", engine.pdf_bytes(document, html, finisher))
+    path = atomic_write(settings.out_dir / target.file_name, engine.pdf_bytes(document, html, finisher))
     engine.close()
     summary = f"{sheet.summary}, body text {layout.table_pt:.1f} pt" + (", 3 mm bleed and crop marks"
                                                                         if sheet.bleed_mm else "")
