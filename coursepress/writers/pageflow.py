@@ -264,7 +264,7 @@ def _relayout(layout: _Layout, start: int, layout_module) -> list:
     context = layout.context
     for page, (children, root_children) in list(zip(layout.pages, layout.children))[:start]:
         page.children, page.children[0].children = children, root_children
-    placed = set()
+    placed: set = set()
     for page in layout.pages[:start]:
         for child in page.children:
             if type(child).__name__ == "FootnoteAreaBox":
