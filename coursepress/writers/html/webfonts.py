@@ -238,7 +238,7 @@ def site_fonts(faces: tuple[FontFace, ...], main_families: tuple[str, ...], text
     for face in main:
         covered |= face.codepoints
     kind = flavor()
-    fonts = []
+    fonts: list[WebFont] = []
     for face in faces:
         slug = _slug(face.family, face.weight)
         if face in main:
