@@ -133,3 +133,25 @@ def test_pictures_in_headings_and_table_cells_inline_in_the_handout_on_slides_in
     assert [caption for _, caption in pictures] == ["部分图标", "甲的截图", "乙的截图"]   # heading first, then the cells
     titles = [slide.shapes.title.text for slide in slides if slide.shapes.title is not None]
     assert "第一部分" in titles and not any(t.endswith(" ") for t in titles)
+
+
+def test_lecture_number_on_cover_header_contents_and_title_slide_when_the_course_asks(make_project):
+    body = "---\ntitle: 注意力机制\norder: 3\n---\n\n# 为什么\n\n文字。\n\n## 计算\n\n文字。\n"
+    root = make_project(lecture=body)
+    plain = root / "plain"
+    assert run_build("all", "--project", str(root), "--out", str(plain)).code == 0
+    with_course(root, "markdown:\n  heading_numbers: lecture\noutputs: [pdf, pptx, book]\n")
+    out = root / "out"
+    result = run_build("all", "--project", str(root), "--out", str(out))
+    assert result.code == 0 and not result.err.strip(), result.err
+    pages = [p.extract_text() for p in pypdf.PdfReader(str(out / "intro.pdf")).pages]
+    assert "第三讲" in pages[0]                                          # the cover
+    body_pages = [p for p in pages[2:] if "为什么" in p or "计算" in p]
+    assert body_pages and all("第三讲" in p for p in body_pages)        # the running header
+    assert "3.1" in "".join(pages[2:]) and "3.1.1" in "".join(pages[2:])
+    title_slide = Presentation(str(out / "intro.pptx")).slides[0]
+    assert "第三讲" in "\n".join(s.text_frame.text for s in title_slide.shapes if s.has_text_frame)
+    book = pypdf.PdfReader(str(out / "book.pdf"))
+    assert any("第三讲" in p.extract_text() for p in book.pages[:3])               # the book's contents
+    assert any("第三讲" in item.title for item in book.outline if not isinstance(item, list))
+    assert not any("第三讲" in p.extract_text() for p in pypdf.PdfReader(str(plain / "intro.pdf")).pages)

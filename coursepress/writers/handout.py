@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from .. import model as m
 from ..charts import make_chart
@@ -18,14 +19,18 @@ from ..code import code_lines, code_theme, page_segments
 from ..errors import ContentError, Problems, SourcePos
 from ..fonts import check_coverage, shipped_faces
 from ..imageprep import ImagePreparer
+from ..lecturelabel import lecture_label
 from ..mathrender import Drawing, MathRenderer
 from ..messages import Messages
 from ..numbers import estimate_note, note_mark
 from ..output import atomic_write
 from ..templating import autospace_html, environment
-from . import BuildSettings, Output
+from . import BuildSettings, Output, Target
 from .pageflow import render_flowing
-from .pdfengine import PdfEngine, build_date, font_stacks, overflows, preload  # noqa: F401 (preload: writer API)
+from .pdfengine import PdfEngine, build_date, font_stacks, overflows
+
+if TYPE_CHECKING:
+    from ..project import Project
 
 
 class HandoutMath:
@@ -140,8 +145,9 @@ def image_data_uri(image) -> str:
 
 
 def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:
-    """Running header and footer text of ``lecture``."""
-    return dict(header_text=lecture.meta.header or lecture.title, footer_text=lecture.meta.footer or course.meta.title)
+    """Running header and footer text of ``lecture``, and its label ("第三讲", or "": :mod:`coursepress.lecturelabel`)."""
+    return dict(header_text=lecture.meta.header or lecture.title, footer_text=lecture.meta.footer or course.meta.title,
+                lecture_label=lecture_label(course, lecture))
 
 
 def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, problems: Problems,
@@ -154,13 +160,22 @@ def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, p
     return autospace_html(html)
 
 
-def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Output:
-    """Build ``<out_dir>/<lecture.name>.pdf``.
+def check(project: Project, course: m.Course, settings: BuildSettings, problems: Problems) -> None:
+    """``build.py check``: characters of every lecture that no shipped font has (warnings; errors under
+    ``--strict``)."""
+    faces = shipped_faces(course.root)
+    for lecture in course.lectures:
+        check_coverage(lecture_texts(course, lecture), faces, problems)
+
+
+def write(project: Project, course: m.Course, target: Target, settings: BuildSettings) -> Output:
+    """Build ``<out_dir>/<lecture>.pdf`` for the lecture of ``target``.
 
     Raises:
         ContentErrors: uncovered characters under ``--strict``.
         BuildError: a resource the HTML asked for was refused (see :class:`PdfEngine`).
     """
+    lecture = course.lecture(target.lecture)
     problems = Problems(settings.strict)
     faces = shipped_faces(course.root)
     check_coverage(lecture_texts(course, lecture), faces, problems)
@@ -178,7 +193,7 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
         problems.error(SourcePos(source, line), f"content runs {over_mm:.0f} mm past the page edge on page {page} "
                        "and would be cut off", "split the table or shorten the long words or values in it")
     problems.raise_if_any()
-    path = atomic_write(settings.out_dir / f"{lecture.name}.pdf", engine.pdf_bytes(document, html))
+    path = atomic_write(settings.out_dir / target.file_name, engine.pdf_bytes(document, html))
     engine.close()
     summary = f"{len(document.pages)} pages"
     if settings.verbose and (renderer.rendered or renderer.cached):     # -v: shows the formula cache at work

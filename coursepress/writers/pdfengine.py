@@ -14,6 +14,7 @@ import io
 import os
 import shutil
 import sys
+from typing import TYPE_CHECKING
 
 from .. import model as m
 from ..builddate import build_time
@@ -26,6 +27,8 @@ from ..templating import TOOL_ROOT
 from ..units import px_to_mm
 from ..watchdog import step
 
+if TYPE_CHECKING:
+    from ..project import Project
 
 
 def _asked_where(root, url: str) -> SourcePos:
@@ -113,8 +116,8 @@ def import_weasyprint(root):
     return weasyprint
 
 
-def preload(root) -> None:
-    """Load once what every HTML→PDF build of project ``root`` reuses (``build.py watch``, parallel builds).
+def preload(project: Project) -> None:
+    """Load once what every HTML→PDF build of ``project`` reuses (``build.py watch``, parallel builds).
 
     Imports WeasyPrint (after pointing fontconfig at the shipped fonts), reads
     the shipped faces and compiles the templates, so the build processes forked
@@ -123,6 +126,7 @@ def preload(root) -> None:
     from ..fonts import shipped_faces
     from ..templating import environment
 
+    root = project.root
     import_weasyprint(root)     # present in every forked build
 
     try:

@@ -20,6 +20,7 @@ from typing import Optional
 
 from ... import model as m
 from ...errors import ContentError, SourcePos
+from ...lecturelabel import lecture_label
 from .beside import merge_beside
 from .blocks import footnote_notes, notes_of, paras_of, prose_notes
 from .columns import columns_fallback, columns_slide
@@ -80,7 +81,7 @@ class Planner:
 
     def title_slide(self) -> SlidePlan:
         meta, lec = self.course.meta, self.lecture
-        lines = [lec.meta.subtitle, f"{meta.title} · {meta.author}", meta.organisation,
+        lines = [lecture_label(self.course, lec), lec.meta.subtitle, f"{meta.title} · {meta.author}", meta.organisation,
                  self.words.date(meta.date.year, meta.date.month, meta.date.day)]
         body = [Para((Run(text),)) for text in lines if text]
         notes = tuple(paras_of(lec.preamble, below=self.below))   # the author's words only, none invented
@@ -164,7 +165,13 @@ class Planner:
         title = section.heading.plain
         slides: list[SlidePlan] = []
         pending: list[m.Block] = []
-        shown_data: list[m.Block] = []
+        data_of: dict[int, m.Block] = {}    # index in slides → the block of a one-slide table, chart, figure
+
+        def add_data(block: m.Block) -> None:
+            made = self.data_slides(block, title, ())
+            if len(made) == 1:
+                data_of[len(slides)] = block
+            slides.extend(made)
 
         def flush() -> None:
             if not pending:
@@ -176,8 +183,7 @@ class Planner:
                                               sum(1 for s in slides if s.kind == "content"), pos, "Content",
                                               chunk, own))
             for inner in nested_data(pending):   # pictures in list items or quotes: a slide right after
-                slides.extend(self.data_slides(inner, title, ()))
-                shown_data.append(inner)
+                add_data(inner)
             pending.clear()
 
         queue = list(content)
@@ -190,20 +196,17 @@ class Planner:
                     queue[:0] = columns_fallback(self, block)
                 else:
                     slides.append(made)
-                    shown_data.append(block)   # (not a single data block: no beside merge)
                 continue
             if isinstance(block, DATA_BLOCKS):
                 flush()
-                slides.extend(self.data_slides(block, title, ()))
-                shown_data.append(block)
+                add_data(block)
             elif not isinstance(block, m.Notes):
                 pending.append(block)
         flush()
         for box in (b for b in visible if isinstance(b, m.Admonition)) if not slide_only else ():
             for inner in nested_data([box]):   # the box's text is in the notes; its pictures get slides
-                slides.extend(self.data_slides(inner, title, ()))
-                shown_data.append(inner)
-        slides = merge_beside(self, slides, shown_data, title)
+                add_data(inner)
+        slides = merge_beside(self, slides, data_of)
         first_notes = tuple(first_notes) + tuple(self.unplaced)
         self.unplaced.clear()
         if slides and first_notes:
