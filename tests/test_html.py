@@ -221,3 +221,13 @@ def test_the_course_numbers_equal_its_pdf(course_html):
     assert len(captions) > 5 and -1 not in where and where == sorted(where)
     labels = re.findall(r'<a class="xref" href="#[^"]+">([^<]+)</a>', html)
     assert labels and all(norm(unescape(label)) in pdf_text for label in labels)
+
+
+def test_check_reports_a_lecture_named_index_when_html_is_built(make_project):
+    root = make_project()
+    (root / "content/lectures/intro.md").rename(root / "content/lectures/index.md")
+    assert run_build("check", "--project", str(root)).code == 0          # no HTML handout: nothing to refuse
+    course = root / "content/course.yaml"
+    course.write_text(course.read_text(encoding="utf-8") + "outputs: [pdf, html]\n", encoding="utf-8")
+    result = run_build("check", "--project", str(root))
+    assert result.code == 1 and "content/lectures/index.md" in result.err and "index.html" in result.err
