@@ -198,3 +198,23 @@ def test_inline_tags_are_kept_bare_when_allowed(tag, kept):
     from coursepress.sanitize import sanitize_tag
 
     assert sanitize_tag(tag) == kept
+
+
+# ------------------------------------------------------------------ one text measurer
+
+def test_chart_labels_are_measured_with_the_shipped_fonts_advances():
+    """Charts (handout and poster) size labels from the chart font's hmtx, read here independently."""
+    from fontTools.ttLib import TTFont
+
+    from coursepress.charts import text_width
+
+    font = TTFont(PACKAGE.parent / "assets/fonts/NotoSansCJKsc-Regular.otf", lazy=True)
+    cmap, metrics, upm = font.getBestCmap(), font["hmtx"].metrics, font["head"].unitsPerEm
+    for text in ("GPT-4 Turbo", "Mistral 7B · Mixtral 8x7B", "通义千问 Qwen2.5", "Café – ×½ ≈ 1,8 万亿"):
+        expected = sum(metrics[cmap[ord(c)]][0] for c in text) / upm * 11 * 1.02
+        assert text_width(text, 11) == pytest.approx(expected, rel=1e-12), text
+
+
+def test_font_metrics_are_read_in_one_module():
+    readers = [path for path, text in _sources("textmeasure.py", "fonts.py") if '"hmtx"' in text or "ADVANCES" in text]
+    assert readers == []

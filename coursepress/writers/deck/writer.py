@@ -18,7 +18,7 @@ from .fit import Fitter
 from .glyphs import GlyphChain, check_glyphs
 from ...builddate import build_time
 from ...code import code_theme
-from .measure import MONO_FAMILY, measurer_for
+from ...textmeasure import MONO_FAMILY, measurer_for
 from .plan import Planner
 from .mathshapes import formula_art
 from .pptx_writer import Fonts, render
