@@ -142,14 +142,14 @@ def bilingual(text: str, item: dict) -> str:
     """
     language = str(item.get("language", "")).lower()
     if language:                             # the entry says (BibTeX langid/language, CSL language)
-        chinese = language.startswith(("zh", "chinese", "中文"))
+        chinese = language.startswith(("zh", "chinese", "\u4e2d\u6587"))   # 中文
     else:
         names = " ".join(str(n.get("family", "")) + str(n.get("given", "")) + str(n.get("literal", ""))
-                         for n in item.get("author", []) if isinstance(n, dict) and n.get("family") != "等")
+                         for n in item.get("author", []) if isinstance(n, dict) and n.get("family") != "\u7b49")   # 等
         chinese = any(is_wide(ch) for ch in names + str(item.get("title", "")))
     if chinese:
         return text
-    return re.sub(r",\s*等(?=[.,])", ", et al", text, count=1)
+    return re.sub(r",\s*\u7b49(?=[.,])", ", et al", text, count=1)   # 等
 
 
 def _name(parts) -> dict:
@@ -245,17 +245,17 @@ def _authors(text: str) -> list[dict]:
     """``Wayne Xin Zhao, Kun Zhou 等`` → CSL names: a CJK name is a family name, a Western one
     "Given Family"; a trailing 等 / et al. becomes a last name "等" (printed as GB/T writes it)."""
     text = text.strip()
-    more = re.search(r"\s*(等|et\s+al\.?)$", text)
+    more = re.search(r"\s*(\u7b49|et\s+al\.?)$", text)   # 等
     if more:
         text = text[:more.start()]
     names = []
-    for name in filter(None, (n.strip() for n in re.split(r"\s*(?:[,，、;；]|\band\b)\s*", text))):
+    for name in filter(None, (n.strip() for n in re.split(r"\s*(?:[,\uff0c\u3001;\uff1b]|\band\b)\s*", text))):   # ，、；
         if any(is_wide(ch) for ch in name) or " " not in name:
             names.append({"family": name})
         else:
             given, family = name.rsplit(" ", 1)
             names.append({"family": family, "given": given})
-    return names + ([{"family": "等"}] if more else [])
+    return names + ([{"family": "\u7b49"}] if more else [])   # 等
 
 
 def _from_reference(ref) -> dict:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from typing import Literal, overload
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from .messages import Messages
 from .numbers import ESTIMATE_MARK, format_context, format_params
 from .schema import Model
 from .textmeasure import chart_face
@@ -71,7 +72,7 @@ class ChartSpec:
     ticks: tuple[Tick, ...] = ()
     points: tuple[Point, ...] = ()
     connect: bool = False
-    legend: tuple[tuple[str, str], ...] = field(default=(("open", "开放权重"), ("closed", "闭源")))
+    legend: tuple[tuple[str, str], ...] = ()
 
 
 @overload
@@ -102,7 +103,6 @@ def _log_ticks(lo: float, hi: float) -> list[float]:
     return [10.0 ** e for e in range(start, stop + 1)]
 
 
-UNKNOWN = "未公开"     # the word a chart prints where a model has no value
 BAR_LABEL = 11.0      # font size of bar labels (template: chart.svg.j2)
 
 
@@ -115,7 +115,8 @@ def _fit_label(name: str, room: float) -> str:
     return name + "…"
 
 
-def bar_chart(models: tuple[Model, ...], kind: str, width: float = WIDTH, row_height: float = ROW) -> ChartSpec:
+def bar_chart(models: tuple[Model, ...], kind: str, words: Messages, width: float = WIDTH,
+              row_height: float = ROW) -> ChartSpec:
     """Horizontal bars on a log axis (parameters in billions, context in K tokens).
 
     The label column is as wide as the longest model name (at least ``LABEL_W``,
@@ -123,10 +124,13 @@ def bar_chart(models: tuple[Model, ...], kind: str, width: float = WIDTH, row_he
 
     ``row_height`` is the pitch of the bars in SVG units (labels are 11 units high;
     the poster uses about 16 to save height, the handout the default 22). A model
-    without the value keeps a row with its name and "未公开" (C20).
+    without the value keeps a row with its name and ``chart.unknown`` (未公开, C20). ``words``: the
+    catalogue (units, axis title, legend).
     """
     pairs = series(models, kind, keep_missing=True)
-    fmt = format_params if kind == "parameters" else format_context
+    def fmt(value: float) -> str:
+        return format_params(value, words) if kind == "parameters" else format_context(value)
+
     field_name = "parameters_b" if kind == "parameters" else "context_k"
     values = [v for _, v in pairs if v is not None] or [1.0]
     ticks = _log_ticks(min(values), max(values))
@@ -144,7 +148,7 @@ def bar_chart(models: tuple[Model, ...], kind: str, width: float = WIDTH, row_he
     bars = []
     for i, ((model, value), name) in enumerate(zip(pairs, names)):
         if value is None:   # the model keeps its row: its name, no bar, "未公开"
-            bars.append(Bar(name, UNKNOWN, plot_x, plot_y + i * row_height + (row_height - bar_h) / 2, 0.0, bar_h,
+            bars.append(Bar(name, words("chart.unknown"), plot_x, plot_y + i * row_height + (row_height - bar_h) / 2, 0.0, bar_h,
                             model.open, False))
             continue
         estimated = field_name in model.estimated
@@ -153,9 +157,13 @@ def bar_chart(models: tuple[Model, ...], kind: str, width: float = WIDTH, row_he
                         max(x_of(value) - plot_x, 2.0), bar_h,
                         model.open, estimated))
     tick_marks = tuple(Tick(x_of(t), fmt(t)) for t in ticks)
-    title = "参数量（对数坐标）" if kind == "parameters" else "上下文长度（tokens，对数坐标）"
-    return ChartSpec(kind, width, plot_y + plot_h + 44, plot_x, plot_y, plot_w, plot_h, title,
-                     bars=tuple(bars), ticks=tick_marks)
+    return ChartSpec(kind, width, plot_y + plot_h + 44, plot_x, plot_y, plot_w, plot_h, words(f"chart.axis.{kind}"),
+                     bars=tuple(bars), ticks=tick_marks, legend=_legend(words))
+
+
+def _legend(words: Messages) -> tuple[tuple[str, str], ...]:
+    """The handout chart's legend: (category, words) for closed models, then open weights."""
+    return (("closed", words("chart.closed")), ("open", words("chart.open")))
 
 
 LABEL_PT, SUB_PT = 10.0, 8.5      # font sizes of timeline labels (template: chart.svg.j2)
@@ -234,7 +242,7 @@ def _place_labels(labels: list[_Label], width: float) -> dict[str, tuple[int, fl
     return placed
 
 
-def timeline_chart(models: tuple[Model, ...], kind: str = "timeline", width: float = WIDTH) -> ChartSpec:
+def timeline_chart(models: tuple[Model, ...], kind: str, words: Messages, width: float = WIDTH) -> ChartSpec:
     """Release timeline: one dot per model on a time axis, labels in lanes above it.
 
     Labels are sized with :func:`text_width`; models released on the same date
@@ -255,7 +263,7 @@ def timeline_chart(models: tuple[Model, ...], kind: str = "timeline", width: flo
 
     def sub_of(model: Model) -> str:
         if kind == "family" and model.sizes_b:
-            return (ESTIMATE_MARK if "parameters_b" in model.estimated else "") + format_params(max(model.sizes_b))
+            return (ESTIMATE_MARK if "parameters_b" in model.estimated else "") + format_params(max(model.sizes_b), words)
         return model.release.iso if model.release else ""
 
     same_date: dict[tuple, list[Model]] = {}
@@ -279,12 +287,14 @@ def timeline_chart(models: tuple[Model, ...], kind: str = "timeline", width: flo
         else:   # shares the label of the first model of its date
             points.append(Point("", "", x, plot_y, model.open, bool(model.estimated), plot_y))
     ticks = tuple(Tick(x_of(y), f"{y}") for y in range(start, stop + 1))
-    return ChartSpec(kind, width, plot_y + 40, plot_x, plot_y, plot_w, 0.0, "发布时间",
-                     ticks=ticks, points=tuple(points), connect=(kind == "family"))
+    return ChartSpec(kind, width, plot_y + 40, plot_x, plot_y, plot_w, 0.0, words("chart.axis.release"),
+                     ticks=ticks, points=tuple(points), connect=(kind == "family"), legend=_legend(words))
 
 
-def make_chart(models: tuple[Model, ...], kind: str, width: float = WIDTH, row_height: float = ROW) -> ChartSpec:
-    """Dispatch on ``kind``: parameters | context | timeline | family (``row_height``: bar charts only)."""
+def make_chart(models: tuple[Model, ...], kind: str, width: float = WIDTH, row_height: float = ROW, *,
+               words: Messages) -> ChartSpec:
+    """Dispatch on ``kind``: parameters | context | timeline | family (``row_height``: bar charts only);
+    ``words`` is the course's catalogue (:mod:`coursepress.messages`)."""
     if kind in ("parameters", "context"):
-        return bar_chart(models, kind, width, row_height)
-    return timeline_chart(models, kind, width)
+        return bar_chart(models, kind, words, width, row_height)
+    return timeline_chart(models, kind, words, width)

@@ -65,7 +65,7 @@ def citation_plugin(md) -> None:
 
 def _locator(text: str) -> str:
     """``p. 12`` / ``pp. 3-5`` / ``第 12 页`` / ``12`` → superscript page numbers; other text stays as written."""
-    page = re.sub(r"^(pp?\.?|页|第)\s*|\s*页$", "", text.strip())
+    page = re.sub(r"^(pp?\.?|\u9875|\u7b2c)\s*|\s*\u9875$", "", text.strip())   # 页第
     if re.fullmatch(r"\d+(\s*[-–]\s*\d+)?", page):
         return re.sub(r"\s", "", page).translate(_SUPERSCRIPT)
     return ":" + text.strip()

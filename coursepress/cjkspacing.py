@@ -13,7 +13,9 @@ https://www.w3.org/TR/clreq/) as ctex/LaTeX applies them:
   full-width marks one is set half width with the font's ``halt`` feature
   (``<span class="halt">``): a stop or closing mark before another mark loses
   its trailing blank, otherwise an opening mark after another mark loses its
-  leading blank. ！ and ？ are never compressed (centred in SC fonts).
+  leading blank. ！ and ？ are never compressed (centred in SC fonts). Pairs
+  split by inline markup (``**“大脑”**，``) are found too: the marks are
+  adjacent in the text a reader sees.
 * **No-break units** (clreq §3.1.7, ctex's 不可断行): a number stays with its
   unit or counter (5400 亿, 8 万, 5/8/9 月, 50 %) and a name with its version
   (Claude 2, GPT-4 Turbo) inside ``<span class="nobr">``.
@@ -49,14 +51,26 @@ LAST_LINE_MIN = 4          # characters kept together at a paragraph's end
 # an opening mark on the left; ！ and ？ are centred.
 _PUNCT = CLOSING | OPENING | CENTRED
 
-_UNITS = "亿万千百个年月日号岁倍位次种条项款家部篇章节页字词句元美%％"
+_UNITS = "\u4ebf\u4e07\u5343\u767e\u4e2a\u5e74\u6708\u65e5\u53f7\u5c81\u500d\u4f4d\u6b21\u79cd\u6761\u9879\u6b3e\u5bb6\u90e8\u7bc7\u7ae0\u8282\u9875\u5b57\u8bcd\u53e5\u5143\u7f8e%\uff05"   # 亿万千百个年月日号岁倍位次种条项款家部篇章节页字词句元美%％
 _NUMBER_UNIT = re.compile(rf"\d[\d.,/~\-–]*[ \u00a0]?[{_UNITS}]")
 _NAME_VERSION = re.compile(r"(?<![\w.\-])[A-Za-z][\w.\-]*(?: \d[\w.]*| [A-Z][a-z]+(?= |$|[^\w]))")
 _NAME_WITH_NUMBER = re.compile(r"[A-Za-z]+-?\d")
 
 
-def _wraps(text: str) -> list[tuple[int, int, str]]:
-    """Spans of ``text`` to wrap, as (start, end, class); non-overlapping, in order."""
+def _halt_at(a: str, b: str) -> int:
+    """Which of two adjacent full-width marks ``a``, ``b`` is set half width: 0 (``a``), 1 (``b``) or -1
+    (neither): a stop or closing mark before another mark, else an opening mark after another mark."""
+    if a in _PUNCT and b in _PUNCT:
+        if a in CLOSING:
+            return 0
+        if b in OPENING:
+            return 1
+    return -1
+
+
+def _wraps(text: str, halts: tuple[int, ...] = ()) -> list[tuple[int, int, str]]:
+    """Spans of ``text`` to wrap, as (start, end, class); non-overlapping, in order. ``halts``: offsets of
+    the marks to set half width (found across inline tags by :func:`autospace_html`)."""
     found: list[tuple[int, int, str]] = []
     for m in _NUMBER_UNIT.finditer(text):
         found.append((m.start(), m.end(), "nobr"))
@@ -65,13 +79,7 @@ def _wraps(text: str) -> list[tuple[int, int, str]]:
         # "Claude 2", "Llama 2.1"; "GPT-4 Turbo" only when the name itself carries a number
         if " " in word and (word.split(" ", 1)[1][0].isdigit() or _NAME_WITH_NUMBER.search(word.split(" ", 1)[0])):
             found.append((m.start(), m.end(), "nobr"))
-    for k in range(len(text) - 1):
-        a, b = text[k], text[k + 1]
-        if a in _PUNCT and b in _PUNCT:
-            if a in CLOSING:
-                found.append((k, k + 1, "halt"))
-            elif b in OPENING:
-                found.append((k + 1, k + 2, "halt"))
+    found.extend((k, k + 1, "halt") for k in halts)
     found.sort()
     kept: list[tuple[int, int, str]] = []
     for span in found:
@@ -85,9 +93,9 @@ def _wraps(text: str) -> list[tuple[int, int, str]]:
     return kept
 
 
-def _wrap_text(text: str, keep_last: bool) -> str:
+def _wrap_text(text: str, keep_last: bool, halts: tuple[int, ...] = ()) -> str:
     """``text`` (escaped HTML text, no tags) with its compression and no-break spans."""
-    spans = _wraps(text)
+    spans = _wraps(text, halts)
     if keep_last:
         body = text.rstrip()
         start = len(body) - LAST_LINE_MIN
@@ -146,6 +154,17 @@ def autospace_html(html: str) -> str:
         if prev and char and ((HAN_RE.match(prev) and _LATIN_CHAR.match(char))
                               or (_LATIN_CHAR.match(prev) and HAN_RE.match(char))):
             gaps.add(place)
+    # punctuation pairs, also when inline markup separates them (**“大脑”**，  <em>（</em>“): the visible
+    # characters run on across inline tags and stop at block boundaries
+    halts: dict[int, list[int]] = {}
+    for k in range(1, len(visible)):
+        place, before = visible[k], visible[k - 1]
+        if place is None or before is None or place[1] < 0 or before[1] < 0:
+            continue
+        which = _halt_at(chars[k - 1], chars[k])
+        if which >= 0:
+            index, offset = (before, place)[which]
+            halts.setdefault(index, []).append(offset)
     out = list(parts)
     for index, k in gaps:
         if k < 0:              # the gap before a formula's <img>
@@ -160,10 +179,16 @@ def autospace_html(html: str) -> str:
             elif stack and stack[-1][0] == match.group(2).lower():
                 openers[index] = stack.pop()[1]
     for index in text_parts:
-        text = "".join((" " + c) if (index, k) in gaps else c for k, c in enumerate(parts[index]))
+        pieces, where = [], []
+        for k, c in enumerate(parts[index]):
+            if (index, k) in gaps:
+                pieces.append(" ")
+            where.append(sum(map(len, pieces)))
+            pieces.append(c)
+        text = "".join(pieces)
         closing = _TAG_NAME.match(parts[index + 1]) if index + 1 < len(parts) else None
         keep_last = bool(closing and closing.group(1) and closing.group(2).lower() in _LAST_LINE_TAGS)
-        out[index] = _wrap_text(text, keep_last)
+        out[index] = _wrap_text(text, keep_last, tuple(where[k] for k in sorted(set(halts.get(index, ())))))
         if keep_last and 0 < len(text.rstrip()) < LAST_LINE_MIN and index >= 2 and index - 1 in openers:
             _join_tail(out, index, LAST_LINE_MIN - len(text.rstrip()), openers[index - 1])
     return "".join(out)

@@ -17,7 +17,7 @@ from .citations import Citer
 from .errors import Problems, SourcePos
 from .cjk import is_wide
 from .mathtex import tex_problems
-from .pictures import ADVICE, html_in_text
+from .pictures import ADVICE, html_in_text, img_attrs, is_url
 from .sanitize import sanitize_tag
 
 # Emphasis, strike-through and links nested deeper than this are refused with a
@@ -51,6 +51,10 @@ class InlineReader:
         self._reported: set[tuple[int, str]] = set()
         self.citer = citer
         self.source_lines = source_lines
+        # (inline, picture token, lines before it) → the picture in a heading, cell or caption (None: it could
+        # not be loaded);
+        # set by the lecture reader, which knows the lecture's folder
+        self.picture: Optional[Callable[[Token, Token, int], Optional[m.Inline]]] = None
 
     def _where(self, inline: Token, offset: int) -> SourcePos:
         """File, line and column of character ``offset`` of ``inline.content`` (column 0 when unknown)."""
@@ -128,9 +132,14 @@ class InlineReader:
                     stack[-1][1].extend(kids)
                 name, kids, href = stack.pop()
                 stack[-1][1].append(self._close(name, kids, href, inline))
-            elif kind == "image":
-                self.problems.error(self.pos(inline), f"image '{tok.attrs.get('src', '')}' is inside a line of text",
-                                    "put each image in a paragraph of its own")
+            elif kind == "image" or (kind == "html_inline" and self.picture and is_local_img(tok.content)):
+                if self.picture is None:
+                    self.problems.error(self.pos(inline), f"image '{tok.attrs.get('src', '')}' is inside a line "
+                                        "of text", "put each image in a paragraph of its own")
+                    continue
+                picture = self.picture(inline, tok, line)
+                if picture is not None:
+                    top.append(picture)
             elif kind == "footnote_ref":
                 number = tok.meta["id"] + 1
                 first = not any(r.number == number for r in self.footnote_refs)
@@ -209,6 +218,12 @@ class InlineReader:
         self.problems.warn(pos, f"link target '{href[:80]}' removed (only http, https, mailto and #id links are kept)",
                            "link to a web address or to an id in this lecture")
         return m.Text(m.plain_text(kids)) if kids else m.Text("")
+
+
+def is_local_img(html: str) -> bool:
+    """True for an ``<img>`` tag (html_inline, raw_html on) with a local ``src``."""
+    attrs = img_attrs(html)
+    return attrs is not None and not is_url(attrs.get("src", ""))
 
 
 def merge_text(nodes: list[m.Inline]) -> list[m.Inline]:

@@ -23,6 +23,8 @@ from .bibliography import load_bibliography
 from .errors import ContentError, ContentErrors, Problems, SourcePos, internal_error
 from .hygiene import check_text, decode
 from .markdown import make_parser
+from .messages import Messages, default_messages, messages_for
+from .theme import default_theme, theme_for
 from .model import Course, Lecture
 from .reader import LectureReader
 from .limits import DEFAULTS as DEFAULT_LIMITS, Limits, check_bytes, over
@@ -238,11 +240,13 @@ def _stand_in_meta(doc: Optional[YamlDoc]) -> CourseMeta:
 
 
 def _read_lecture(root: Path, path: Path, meta: CourseMeta, data: Any, md, problems: Problems,
-                  bib, data_ok: bool = True, course_ok: bool = True) -> Optional[Lecture]:
+                  bib, data_ok: bool = True, course_ok: bool = True,
+                  words: Optional[Messages] = None) -> Optional[Lecture]:
     """One lecture through :class:`LectureReader`; an exception that is not a content error is a bug,
     raised as an :class:`InternalError` naming the lecture file."""
     try:
-        return LectureReader(root, path, meta, data, md, problems, bib, data_ok=data_ok, course_ok=course_ok).read()
+        return LectureReader(root, path, meta, data, md, problems, bib, data_ok=data_ok, course_ok=course_ok,
+                             words=words).read()
     except (ContentError, ContentErrors):
         raise
     except Exception as exc:              # noqa: BLE001 — reported as a bug, naming the file being read
@@ -308,6 +312,16 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
             problems.error(SourcePos("content/lectures"), f"no lecture named '{lecture}'", f"lectures: {names}")
     elif not paths and len(problems.errors) == known:
         problems.error(SourcePos("content/lectures"), "no lectures found", "add content/lectures/NAME.md")
+    try:
+        words = messages_for(root, meta.language)
+    except ContentError as exc:
+        problems.errors.append(exc)
+        words = default_messages()
+    try:
+        theme = theme_for(root)
+    except ContentError as exc:
+        problems.errors.append(exc)
+        theme = default_theme()
     md = make_parser(raw_html=meta.markdown.raw_html)
     lectures: list[Lecture] = []
     for path in paths:
@@ -316,10 +330,10 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
         except ContentError as exc:
             problems.errors.append(exc)
             continue
-        result = _read_lecture(root, path, meta, data, md, problems, bib, data_ok, course_ok)
+        result = _read_lecture(root, path, meta, data, md, problems, bib, data_ok, course_ok, words)
         if result is not None:
             lectures.append(result)
     problems.raise_if_any()
     lectures.sort(key=lambda lec: (lec.meta.order, lec.name))
     sources = tuple([content / "course.yaml"] + ([data_path] if data_path.exists() else []) + paths)
-    return Course(meta, tuple(lectures), data, root, sources), problems
+    return Course(meta, tuple(lectures), data, root, sources, words, theme), problems

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Optional, Union
 
 from .errors import SourcePos
+from .messages import Messages, default_messages
+from .theme import Theme, default_theme
 from .resources import ImageData
 from .schema import CourseMeta, Model, ModelData, FrontMatter
 
@@ -125,6 +127,19 @@ STYLED_TAGS = ("sup", "sub", "u", "kbd")
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A picture inside a line of a heading, a table cell or a caption (an icon, a logo, a small
+    screenshot): ``image`` as loaded, ``alt`` its description (never empty: the file name stands in),
+    ``line`` where it is written. Not numbered: the handout shows it in the line, the deck (which
+    cannot put a picture in a table cell or a title) on a picture slide right after."""
+
+    image: ImageData
+    alt: str
+    line: int = 0
+    kind: str = "picture"
+
+
+@dataclass(frozen=True)
 class BibEntry:
     """A formatted bibliography entry a lecture cites: ``number`` in citation order (1-based),
     ``ident`` the anchor (``ref-KEY``), ``text`` the entry in the course's citation style (plain
@@ -137,7 +152,7 @@ class BibEntry:
     url: Optional[str] = None
 
 
-Inline = Union[Text, Strong, Emph, Strike, Code, Link, XRef, FootnoteRef, Break, RawHtml, Math, Styled]
+Inline = Union[Text, Strong, Emph, Strike, Code, Link, XRef, FootnoteRef, Break, RawHtml, Math, Styled, Picture]
 
 # ---------------------------------------------------------------- blocks
 
@@ -162,7 +177,7 @@ class Heading:
 
     @property
     def plain(self) -> str:
-        return plain_text(self.children)
+        return plain_text(self.children).strip()       # a picture after the title leaves no space
 
 
 @dataclass(frozen=True)
@@ -373,13 +388,20 @@ class Lecture:
 
 @dataclass(frozen=True)
 class Course:
-    """The loaded course: metadata, lectures in order and the model data."""
+    """The loaded course: metadata, lectures in order and the model data.
+
+    ``words`` is the message catalogue of ``meta.language`` (:mod:`coursepress.messages`):
+    every word an output prints that the author did not write; ``theme`` the font families and
+    deck styles the writers name (:mod:`coursepress.theme`).
+    """
 
     meta: CourseMeta
     lectures: tuple[Lecture, ...]
     data: ModelData
     root: Path
     sources: tuple[Path, ...] = field(default=())
+    words: Messages = field(default_factory=default_messages)
+    theme: Theme = field(default_factory=default_theme)
 
     def lecture(self, name: str) -> Optional[Lecture]:
         return next((lec for lec in self.lectures if lec.name == name), None)
@@ -397,7 +419,7 @@ def plain_text(inlines) -> str:
             out.append(node.label)
         elif isinstance(node, Break):
             out.append(" " if node.hard else "")
-        elif isinstance(node, FootnoteRef) or isinstance(node, RawHtml):
+        elif isinstance(node, (FootnoteRef, RawHtml, Picture)):
             continue
         else:
             out.append(plain_text(node.children))

@@ -11,27 +11,13 @@ from typing import Any, Callable, Optional
 
 from markdown_it.token import Token
 
+from .messages import Messages, default_messages
 from .pictures import block_pictures, img_attrs, inline_pictures
 
 ID_SUFFIX = re.compile(r"\s*\{#([A-Za-z][\w:-]*)\}\s*$")
 # "Table: …", "表：…" or Pandoc's ": …" before a table caption
-CAPTION_PREFIX = re.compile(r"^(?:(?:Table|表)\s*[:：]|:(?=\s))\s*")
-_ZH_DIGITS = "零一二三四五六七八九"
-# What a cross-reference to a numbered display formula prints: 式 (1) (the number in
-# parentheses, as it stands at the right margin beside the formula).
-EQUATION_LABEL = "式 ({})"
+CAPTION_PREFIX = re.compile(r"^(?:(?:Table|\u8868)\s*[:\uff1a]|:(?=\s))\s*")   # 表：
 EQUATION_NUMBER = "({})"
-
-
-def zh_numeral(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三; from 100 on the digits are read one by one
-    (105 → 一〇五, the way years and long numbers are written in Chinese)."""
-    if n < 10:
-        return _ZH_DIGITS[n]
-    if n >= 100:
-        return "".join("〇" if d == "0" else _ZH_DIGITS[int(d)] for d in str(n))
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _ZH_DIGITS[tens]) + "十" + (_ZH_DIGITS[ones] if ones else "")
 
 
 def heading_depths(tokens: list[Token]) -> dict[int, int]:
@@ -48,7 +34,8 @@ def heading_depths(tokens: list[Token]) -> dict[int, int]:
 
 def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
                   warn: Optional[Callable[[Token, str, str], None]] = None,
-                  lecture_number: Optional[int] = None, raw_html: bool = False) -> dict:
+                  lecture_number: Optional[int] = None, raw_html: bool = False,
+                  words: Optional[Messages] = None) -> dict:
     """Number the headings, tables and figures of one lecture, in document order.
 
     Headings are numbered by depth (:func:`heading_depths`), never with a zero
@@ -73,6 +60,7 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
         token index → (number, id) for every numbered heading, table and chart;
         (token index, k) → (number, id) for the k-th picture of a paragraph or HTML block.
     """
+    words = words if words is not None else default_messages()
     numbers: dict[int | tuple[int, int], tuple[str, str]] = {}   # token index, or (index, k) for a paragraph's k-th picture
     depths = heading_depths(tokens)
     counters = [0] * 6
@@ -82,7 +70,7 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
         eq_id = equation_id(tok)
         if eq_id:
             equations += 1
-            label(eq_id, EQUATION_LABEL.format(equations), tok)
+            label(eq_id, words("numbering.equation", n=equations), tok)
             numbers[i] = (str(equations), eq_id)
             continue
         if tok.type == "heading_open":
@@ -97,29 +85,31 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
             if lecture_number is not None:
                 number = ".".join(([str(lecture_number)] if lecture_number else []) + parts)
             elif depth == 1:
-                number = zh_numeral(counters[0]) + "、"
+                number = words("numbering.part", numeral=words.numeral(counters[0]))
             else:
                 number = ".".join(parts)
+            # what a cross-reference prints: a part's numeral without its 、
+            shown = number.removesuffix(words.part_suffix) if depth == 1 and lecture_number is None else number
             if missing and warn is not None:
                 level = int(tok.tag[1])
                 marks = "#" * (level - len(missing))
                 if parent_line:
                     warn(tok, f"a level-{level} heading right under the heading on line {parent_line}: numbered "
-                         f"{number.rstrip('、')} as if the levels between were there",
+                         f"{shown} as if the levels between were there",
                          f"use {marks} here, or add the missing heading above it")
                 else:
                     warn(tok, f"a level-{level} heading before the lecture's first level-{level - len(missing)} "
-                         f"heading: numbered {number.rstrip('、')} as if one came before it",
+                         f"heading: numbered {shown} as if one came before it",
                          f"start the lecture with a '{marks}' heading, or use {marks} here")
             lines[depth - 1] = tok.map[0] + 1 if tok.map else 0
             lines[depth:] = [0] * (6 - depth)
             ident = heading_id(tokens[i + 1]) or "sec-" + "-".join(parts)
-            label(ident, number.rstrip("、"), tok)
+            label(ident, shown, tok)
             numbers[i] = (number, ident)
         elif tok.type == "table_open":
             tables += 1
             ident = table_caption(tokens, i)[1] or f"tbl-{tables}"
-            label(ident, f"表 {tables}", tok)
+            label(ident, words("numbering.table", n=tables), tok)
             numbers[i] = (str(tables), ident)
         elif tok.type == "fence" and tok.info.strip().startswith("{"):
             name = tok.info.strip().strip("{}")
@@ -128,12 +118,12 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
             if name == "model-table":
                 tables += 1
                 ident = ident or f"tbl-{tables}"
-                label(ident, f"表 {tables}", tok)
+                label(ident, words("numbering.table", n=tables), tok)
                 numbers[i] = (str(tables), ident)
             elif name == "chart":
                 figures += 1
                 ident = ident or f"fig-{figures}"
-                label(ident, f"图 {figures}", tok)
+                label(ident, words("numbering.figure", n=figures), tok)
                 numbers[i] = (str(figures), ident)
         elif tok.type == "inline" and i and tokens[i - 1].type == "paragraph_open" or tok.type == "html_block":
             pictures: list[Any] = inline_pictures(tok, raw_html) if tok.type == "inline" else \
@@ -143,7 +133,7 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
                 attrs = picture if isinstance(picture, dict) else \
                     (picture.attrs if picture.type == "image" else img_attrs(picture.content) or {})
                 ident = str(attrs.get("id") or f"fig-{figures}")
-                label(ident, f"图 {figures}", tok)
+                label(ident, words("numbering.figure", n=figures), tok)
                 numbers[(i, k)] = (str(figures), ident)
     return numbers
 
@@ -205,9 +195,9 @@ def table_caption(tokens: list[Token], i: int) -> tuple[Optional[Token], str]:
 
 # A number typed at the start of a heading: "1.1 ", "2. ", "3、", "一、", "（二）", "第一章", "Chapter 3".
 TYPED_NUMBER = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十百零〇两\d]+(?:部分|[章节讲部篇课回])|[一二三四五六七八九十]+[、．.]"
-    r"|[（(][一二三四五六七八九十\d]+[)）]|\d+(?:\.\d+)+\.?(?!\d)|\d+[.、．)](?!\d)"
-    r"|\d+\s+(?=[^\d\s年月日号个种位%])|(?:Chapter|Section|Part)\s+\d+[.:]?)\s*")
+    r"^\s*(?:\u7b2c[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341\u767e\u96f6\u3007\u4e24\d]+(?:\u90e8\u5206|[\u7ae0\u8282\u8bb2\u90e8\u7bc7\u8bfe\u56de])|[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341]+[\u3001\uff0e.]"   # 第一二三四五六七八九十百零〇两部分章节讲篇课回、．
+    r"|[\uff08(][\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341\d]+[)\uff09]|\d+(?:\.\d+)+\.?(?!\d)|\d+[.\u3001\uff0e)](?!\d)"   # （一二三四五六七八九十）、．
+    r"|\d+\s+(?=[^\d\s\u5e74\u6708\u65e5\u53f7\u4e2a\u79cd\u4f4d%])|(?:Chapter|Section|Part)\s+\d+[.:]?)\s*")   # 年月日号个种位
 
 
 def typed_number(children: list, strip: bool, warn: Callable[[str, str], None]) -> list:

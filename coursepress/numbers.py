@@ -1,14 +1,16 @@
 """Number and value formatting shared by every writer (handout, deck, poster).
 
-Chinese large-number units follow GB/T 15835-2011 usage: 亿 = 10^8, 万亿 = 10^12.
-Parameters are stored in billions (10^9), so 7 → 70 亿, 175 → 1750 亿,
-1800 → 1.8 万亿. Context lengths are stored in thousands of tokens: 128 → 128K.
+Parameters are stored in billions (10^9) and written in the units of the
+language's catalogue (``numbers.parameters`` in ``templates/locale/``): zh-CN
+follows GB/T 15835-2011 (亿 = 10^8, 万亿 = 10^12: 7 → 70 亿, 1800 → 1.8 万亿),
+en writes 7B, 1.8T. Context lengths are stored in thousands of tokens: 128 → 128K.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
+from .messages import Messages
 from .schema import Model, quantity, raw_values
 
 ESTIMATE_MARK = "≈"
@@ -20,14 +22,20 @@ def _trim(value: float) -> str:
     return text
 
 
-def format_params(billions: float) -> str:
-    """Parameters in billions → Chinese units: 0.33 → 3.3 亿, 175 → 1750 亿, 1800 → 1.8 万亿."""
-    yi = billions * 10
-    if yi >= 10000:
-        return f"{_trim(yi / 10000)} 万亿"
-    if yi >= 1:
-        return f"{_trim(yi)} 亿"
-    return f"{_trim(billions * 1000)} 百万"
+def _in_unit(billions: float, exponent: int) -> float:
+    """``billions`` × 10^9 in units of 10^``exponent`` (175 → 1750 for 10^8); larger units are reached
+    through 10^8 (× 10, then ÷ a power of ten), so the float rounding matches the 亿 column."""
+    return billions * 10 ** (9 - exponent) if exponent <= 9 else billions * 10 / 10 ** (exponent - 8)
+
+
+def format_params(billions: float, words: Messages) -> str:
+    """Parameters in billions in the catalogue's units (``numbers.parameters``, largest first, the
+    last for anything smaller): zh-CN 0.33 → 3.3 亿, 175 → 1750 亿, 1800 → 1.8 万亿; en 175 → 175B."""
+    steps = words.list("numbers.parameters")
+    for exponent, pattern in steps:
+        if _in_unit(billions, exponent) >= 1 or (exponent, pattern) == steps[-1]:
+            return pattern.format(n=_trim(_in_unit(billions, exponent)))
+    raise KeyError("numbers.parameters is empty")
 
 
 def format_context(thousands: float) -> str:
@@ -37,13 +45,14 @@ def format_context(thousands: float) -> str:
     return f"{int(round(thousands * 1000))}"
 
 
-def field_text(model: Model, column: str) -> str:
+def field_text(model: Model, column: str, words: Messages) -> str:
     """The display text of ``column`` for ``model``, without estimate marks.
 
     Returns :data:`MISSING` (—) when the value is unknown.
     """
     if column in ("parameters", "context"):
-        fmt = format_params if column == "parameters" else format_context
+        def fmt(value: float) -> str:
+            return format_params(value, words) if column == "parameters" else format_context(value)
         values = raw_values(model.parameters_b if column == "parameters" else model.context_k)
         parts = []
         for value in values:
@@ -53,10 +62,10 @@ def field_text(model: Model, column: str) -> str:
     if column == "release":
         return model.release.iso if model.release else MISSING
     if column == "open":
-        return MISSING if model.open is None else ("开放" if model.open else "闭源")
+        return MISSING if model.open is None else words("numbers.open" if model.open else "numbers.closed")
     if column in ("modalities", "highlights"):
         values = getattr(model, column)
-        return "、".join(values) if values else MISSING
+        return words("list.separator").join(values) if values else MISSING
     if column in model.extra:
         return model.extra[column] or MISSING
     raw = getattr(model, column, None)
@@ -78,10 +87,8 @@ def note_mark(index: int) -> str:
     return chr(ord("a") + index) if index < 26 else str(index + 1)
 
 
-def column_title(column: str) -> str:
-    """Chinese column heading for a model-table column."""
-    return {
-        "name": "模型", "family": "系列", "organisation": "机构", "open": "权重", "release": "发布时间",
-        "parameters": "参数量", "context": "上下文", "modalities": "模态", "highlights": "特点",
-        "url": "链接", "notes": "备注",
-    }.get(column, column)
+def column_title(column: str, words: Messages) -> str:
+    """The heading of a model-table column (catalogue ``columns.<column>``); a data field the
+    catalogue does not name is headed by its own name."""
+    key = f"columns.{column}"
+    return words(key) if words.has(key) else column

@@ -100,12 +100,7 @@ def make_figure(reader: "LectureReader", src: str, alt: str, title: str, numbers
     Returns None (with the error recorded) when the image cannot be loaded or decoded.
     """
     number, ident = numbers
-    alt = " ".join(alt.split())
-    if not alt:
-        fallback = title.strip() or PurePosixPath(src.split("?")[0]).stem or "图片"
-        reader.problems.warn(pos, f"image '{src[:60]}' has no alt text; '{fallback}' describes it for now",
-                             "describe the image: ![what it shows](path)")
-        alt = fallback
+    alt = _described(reader, src, alt, title, pos)
     try:
         data = load_image(reader.root, reader.path.parent, src, pos, reader.limits)
     except ContentError as exc:
@@ -114,6 +109,40 @@ def make_figure(reader: "LectureReader", src: str, alt: str, title: str, numbers
     tok = Token("inline", "", 0, map=[pos.line - 1, pos.line])
     caption = tuple(reader.inline.text(title, tok)) if title else ()
     return m.Figure(data, alt, caption, int(number or 0), ident, pos)
+
+
+def _described(reader: "LectureReader", src: str, alt: str, title: str, pos: SourcePos) -> str:
+    """``alt`` with its spaces collapsed; an empty one is a warning (error under --strict) and the title or
+    the file name stands in."""
+    alt = " ".join(alt.split())
+    if not alt:
+        fallback = title.strip() or PurePosixPath(src.split("?")[0]).stem or reader.words("numbering.picture")
+        reader.problems.warn(pos, f"image '{src[:60]}' has no alt text; '{fallback}' describes it for now",
+                             "describe the image: ![what it shows](path)")
+        alt = fallback
+    return alt
+
+
+def inline_picture(reader: "LectureReader", inline: Token, child: Token, line: int) -> Optional[m.Picture]:
+    """A picture written inside a heading, a table cell or a caption (``child``: a Markdown image or an
+    ``<img>`` html_inline token of ``inline``, ``line`` source lines after its first): loaded through the
+    one gate for files, not numbered. Returns None (with the error recorded) when it cannot be loaded."""
+    base = reader.pos(inline)
+    pos = SourcePos(base.file, base.line + line) if base.line else base
+    if child.type == "image":
+        src = str(child.attrs.get("src", ""))
+        alt = "".join(c.content for c in (child.children or []))
+        title = str(child.attrs.get("title", "") or "")
+    else:
+        attrs = img_attrs(child.content) or {}
+        src, alt, title = attrs.get("src", ""), attrs.get("alt", ""), attrs.get("title", "")
+    alt = _described(reader, src, alt, title, pos)
+    try:
+        data = load_image(reader.root, reader.path.parent, src, pos, reader.limits)
+    except ContentError as exc:
+        reader.problems.errors.append(exc)
+        return None
+    return m.Picture(data, alt, pos.line)
 
 
 def read_html_block(reader: "LectureReader", tok: Token) -> list[m.Block]:

@@ -22,8 +22,9 @@ from .citations import Citer
 from .inlines import InlineReader
 from .mathtex import tex_position, tex_problems
 from .mdsource import closed_too_late, matching_close, probable_end, protect_table_pipes, unclosed_fences
+from .messages import Messages, default_messages
 from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption, typed_number
-from .paragraphs import read_html_block, read_paragraph
+from .paragraphs import inline_picture, read_html_block, read_paragraph
 from .hygiene import check_text, decode, line_col
 from .limits import check_bytes, over
 from .resources import read_project_file
@@ -58,8 +59,10 @@ class LectureReader:
     """
 
     def __init__(self, root: Path, path: Path, meta: CourseMeta, data: ModelData, md, problems: Problems,
-                 bib: Optional[Bibliography] = None, data_ok: bool = True, course_ok: bool = True):
+                 bib: Optional[Bibliography] = None, data_ok: bool = True, course_ok: bool = True,
+                 words: Optional[Messages] = None):
         self.root, self.path, self.meta, self.data, self.md, self.problems = root, path, meta, data, md, problems
+        self.words = words if words is not None else default_messages()   # labels: 表 2, 图 1, 式 (1)
         self.bib = bib if bib is not None else Bibliography()
         # when the data file failed, directives are checked against no models: their model problems are not reported
         self.data_problems = problems if data_ok else Problems(problems.strict)
@@ -74,6 +77,7 @@ class LectureReader:
         self.citer = Citer(self.bib.entries, problems if course_ok else Problems(problems.strict),
                            bool(meta.bibliography))
         self.inline = InlineReader(md, problems, self.pos, self.labels, self.footnotes, self.footnote_refs, self.citer)
+        self.inline.picture = lambda inline, tok, line: inline_picture(self, inline, tok, line)
 
     def pos(self, token: Optional[Token]) -> SourcePos:
         line = token.map[0] + 1 if token is not None and token.map else 0
@@ -120,7 +124,8 @@ class LectureReader:
         self._token_index = {id(t): i for i, t in enumerate(tokens)}
         settings = self.meta.markdown
         lecture_number = (front.order if front else 0) if settings.heading_numbers == "lecture" else None
-        self._numbers = number_tokens(tokens, self._set_label, self._warn_at, lecture_number, settings.raw_html)
+        self._numbers = number_tokens(tokens, self._set_label, self._warn_at, lecture_number, settings.raw_html,
+                                      self.words)
         self._depths = heading_depths(tokens)
         body = [t for t in tokens if t.type != "front_matter"]
         self._collect_footnotes(body)

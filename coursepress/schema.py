@@ -75,16 +75,6 @@ class ReleaseDate(BaseModel):
         return "-".join(parts)
 
     @property
-    def zh(self) -> str:
-        """Chinese form: 2023 年 3 月 14 日 / 2023 年 3 月 / 2023 年."""
-        text = f"{self.year} 年"
-        if self.month:
-            text += f" {self.month} 月"
-        if self.day:
-            text += f" {self.day} 日"
-        return text
-
-    @property
     def sort_key(self) -> tuple[int, int, int]:
         return (self.year, self.month or 0, self.day or 0)
 
@@ -122,7 +112,7 @@ def parse_release(value: Any) -> Any:
 
 
 Number = Union[float, str, list[Union[float, str]], None]
-_QUALIFIED = re.compile(r"^\s*([<>≤≥~≈约])\s*(\d+(?:\.\d+)?)\s*$")
+_QUALIFIED = re.compile(r"^\s*([<>≤≥~≈\u7ea6])\s*(\d+(?:\.\d+)?)\s*$")   # 约
 
 
 def _positive(value: Any) -> Any:
@@ -146,7 +136,7 @@ def quantity(value: Union[float, str]) -> tuple[str, float]:
     if isinstance(value, str):
         match = _QUALIFIED.match(value)
         assert match, value
-        return ("≈" if match.group(1) in "~≈约" else match.group(1)), float(match.group(2))
+        return ("≈" if match.group(1) in "~≈\u7ea6" else match.group(1)), float(match.group(2))   # 约
     return "", float(value)
 
 
@@ -183,7 +173,7 @@ class Model(BaseModel):
     @classmethod
     def _list(cls, value: Any) -> Any:
         if isinstance(value, str):
-            return [p.strip() for p in re.split(r"[,，、]", value) if p.strip()]
+            return [p.strip() for p in re.split(r"[,\uff0c\u3001]", value) if p.strip()]   # ，、
         return value
 
     @field_validator("notes")

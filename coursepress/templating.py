@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Optional
 if TYPE_CHECKING:      # Jinja is imported when an environment is made, not by the up-to-date check
     from jinja2 import Environment, FileSystemBytecodeCache
 
+    from .messages import Messages
+
 
 from .cjkspacing import autospace_html  # noqa: F401  (re-exported: the writers apply it to whole pages)
 
@@ -65,9 +67,29 @@ def _bytecode_cache() -> Optional[FileSystemBytecodeCache]:
         return None
 
 
+def css_content(message: str, **counters: str) -> str:
+    """A catalogue message as a CSS ``content`` value: its text quoted, each ``{field}`` named in
+    ``counters`` replaced by that CSS expression (``page="counter(page)"``).
+
+    ``"第 {page} 页"`` with ``page="counter(page)"`` → ``"第 " counter(page) " 页"``.
+    """
+    import string
+
+    def quoted(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ") + '"'
+
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(message):
+        if literal:
+            parts.append(quoted(literal))
+        if name:
+            parts.append(counters[name])
+    return " ".join(parts) or '""'
+
+
 @lru_cache(maxsize=8)
-def environment(root: Path) -> Environment:
-    """A sandboxed Jinja environment for project ``root`` (cached per root).
+def environment(root: Path, words: Optional[Messages] = None) -> Environment:
+    """A sandboxed Jinja environment for project ``root`` and catalogue ``words`` (cached per both).
 
     Every template, the tool's and the project's, renders in Jinja's
     ``ImmutableSandboxedEnvironment`` (see :mod:`coursepress.sandbox`): only
@@ -78,6 +100,9 @@ def environment(root: Path) -> Environment:
     HTML and SVG templates are autoescaped; CSS templates (``*.css.j2``) are not,
     since HTML escaping is wrong in CSS: values put into CSS are validated
     names (font families) or numbers. Undefined names are errors (``StrictUndefined``).
+
+    The catalogue is the global ``t``: ``t("handout.contents")``, ``t("numbering.table", n=2)``,
+    ``t.date(y, m, d)``; the number filters and helpers print its units and words.
     """
     from jinja2 import StrictUndefined, select_autoescape
 
@@ -88,12 +113,17 @@ def environment(root: Path) -> Environment:
                                                        default_for_string=True, default=False),
                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["autospace_html"] = autospace_html
+    from functools import partial
+
     from . import numbers       # the data layer (pydantic) only when templates are rendered
     from .cjk import is_wide
+    from .messages import default_messages
 
-    env.filters["params"] = numbers.format_params
+    words = words if words is not None else default_messages()
+    env.filters["params"] = partial(numbers.format_params, words=words)
     env.filters["context"] = numbers.format_context
-    env.globals.update(field_text=numbers.field_text, estimate_note=numbers.estimate_note,
-                       column_title=numbers.column_title, ESTIMATE_MARK=numbers.ESTIMATE_MARK,
-                       MISSING=numbers.MISSING, is_cjk=is_wide)
+    env.filters["css_content"] = css_content
+    env.globals.update(field_text=partial(numbers.field_text, words=words), estimate_note=numbers.estimate_note,
+                       column_title=partial(numbers.column_title, words=words), ESTIMATE_MARK=numbers.ESTIMATE_MARK,
+                       MISSING=numbers.MISSING, is_cjk=is_wide, t=words)
     return env

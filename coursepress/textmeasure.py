@@ -25,9 +25,8 @@ from typing import Any, Optional
 from .cjk import CJK_RE, NO_LINE_END, NO_LINE_START
 from .errors import BuildError
 from .fonts import font_facts, shipped_faces
+from .theme import Theme, default_theme, theme_for
 
-MEASURE_FAMILY = "Noto Sans CJK SC"
-MONO_FAMILY = "DejaVu Sans Mono"   # the shipped code face (the handout's default mono stack starts with it)
 CACHE_VERSION = 1
 # Reserve a little width for differences between our greedy breaker and the viewer's.
 WIDTH_SAFETY = 0.97
@@ -186,37 +185,40 @@ def _units(segments: list[tuple[str, bool]], measurer: Measurer, size_pt: float)
     return [(u[0], u[1], u[2]) for u in units]
 
 
-def measurer_for(root: Path) -> Measurer:
-    """The measurer for the project at ``root``, using its shipped Noto Sans CJK SC faces.
+def measurer_for(root: Path, theme: Optional[Theme] = None) -> Measurer:
+    """The measurer for the project at ``root``, using its shipped faces of the theme's ``sans`` family
+    (Noto Sans CJK SC) and, for code, ``mono`` (DejaVu Sans Mono); ``theme`` defaults to the project's.
 
     Raises:
         BuildError: the shipped fonts lack the family (nothing could be measured).
+        ContentError: the project's theme file is broken (see :func:`coursepress.theme.theme_for`).
     """
+    theme = theme if theme is not None else theme_for(root)
     faces = [(face.path, face.weight) for face in shipped_faces(root)
-             if face.family == MEASURE_FAMILY and not face.italic]
+             if face.family == theme.sans and not face.italic]
     regular = next((p for p, w in faces if w < 600), None)
     bold = next((p for p, w in faces if w >= 600), regular)
     if regular is None or bold is None:
-        raise BuildError(f"the deck measures text with '{MEASURE_FAMILY}', but no such font is shipped in assets/fonts; "
-                         "add NotoSansCJKsc-Regular.otf and -Bold.otf")
-    mono = next((face.path for face in shipped_faces(root) if face.family == MONO_FAMILY and not face.italic), None)
+        raise BuildError(f"the deck measures text with '{theme.sans}', but no such font is shipped in assets/fonts; "
+                         "add its Regular and Bold faces")
+    mono = next((face.path for face in shipped_faces(root) if face.family == theme.mono and not face.italic), None)
     return Measurer(_load(regular, regular.stat().st_mtime), _load(bold, bold.stat().st_mtime),
                     _load(mono, mono.stat().st_mtime) if mono is not None else None)
 
 
 @lru_cache(maxsize=1)
 def chart_face() -> FontMetrics:
-    """Metrics of the chart font: the Regular face of :data:`MEASURE_FAMILY` among the tool's shipped fonts
-    (the family ``templates/charts/chart.svg.j2`` sets; widths in font units, read once per process).
+    """Metrics of the chart font: the Regular face of the tool theme's ``sans`` family among the tool's shipped
+    fonts (the family ``templates/charts/chart.svg.j2`` sets; widths in font units, read once per process).
 
     Raises:
         BuildError: the tool's fonts lack the family (a broken installation).
     """
     from .templating import TOOL_ROOT
 
-    face = next((f for f in shipped_faces(TOOL_ROOT) if f.family == MEASURE_FAMILY and not f.italic and f.weight < 600),
-                None)
+    family = default_theme().sans
+    face = next((f for f in shipped_faces(TOOL_ROOT) if f.family == family and not f.italic and f.weight < 600), None)
     if face is None:
-        raise BuildError(f"the charts measure their labels with '{MEASURE_FAMILY}', which is missing from the tool's "
+        raise BuildError(f"the charts measure their labels with '{family}', which is missing from the tool's "
                          "assets/fonts; reinstall coursepress")
     return _load(face.path, face.path.stat().st_mtime)

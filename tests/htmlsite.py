@@ -36,3 +36,12 @@ def html_site(tmp_path_factory) -> Site:
     assert result.code == 0, result.err
     assert "warning" not in result.err, result.err          # a stray warning is a failure
     return Site(root, out, out / "html")
+
+
+@pytest.fixture(scope="session")
+def course_html(course_build) -> tuple[Path, Path]:
+    """The real course's HTML handout, built beside the shared build of its other outputs: (out, out/html)."""
+    out, _result = course_build
+    result = run_build("html", "--out", str(out))
+    assert result.code == 0 and "warning" not in result.err, result.err
+    return out, out / "html"

@@ -23,6 +23,7 @@ from ruamel.yaml import YAML
 from conftest import CASES, REPO, run_build
 from coursepress.textmeasure import measurer_for
 from coursepress.writers.deck.reference import geometry
+from coursepress.messages import default_messages
 from coursepress.numbers import format_params
 
 NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
@@ -295,7 +296,7 @@ def test_native_table_and_chart_equal_yaml(make_project, tmp_path):
     for row, model in zip(rows[1:], models):
         value = model["parameters_b"]
         estimated = "parameters_b" in (model.get("estimated") or {})
-        assert row[params].replace("\u00a0", " ") == ("≈" if estimated else "") + format_params(value)   # NBSP keeps the unit
+        assert row[params].replace("\u00a0", " ") == ("≈" if estimated else "") + format_params(value, default_messages())   # NBSP keeps the unit
     chart_slide = next(s for s in prs.slides if s.slide_layout.name == "Chart")
     shape = next(sh for sh in chart_slide.shapes if sh.has_chart)
     chart = shape.chart
@@ -308,7 +309,8 @@ def test_native_table_and_chart_equal_yaml(make_project, tmp_path):
     # in 亿 (10^8) like the handout and poster: parameters_b are billions, 1 billion = 10 亿
     assert values == pytest.approx({m["name"]: 10 * float(max(m["parameters_b"]) if isinstance(m["parameters_b"], list)
                                                           else m["parameters_b"]) for m in models})
-    assert "亿" in chart.value_axis.axis_title.text_frame.text
+    assert "亿" in chart.value_axis.tick_labels.number_format        # the axis labels name the unit
+    assert chart.value_axis.axis_title.text_frame.text == "参数量（对数坐标）"   # one title in every output
     assert chart.part.chart_workbook.xlsx_part is not None          # "Edit Data" has a workbook
     assert chart._chartSpace.find(".//c:valAx/c:scaling/c:logBase", NS) is not None
     assert shape._element.xpath("./p:nvGraphicFramePr/p:cNvPr/@descr")[0]  # alt text

@@ -41,6 +41,16 @@ title: 并排
 
 ![流程示意图](../images/flow.png "处理流程"){#fig-flow}
 
+## 两张图
+
+循环网络把整句压进一个向量。
+
+![第一张图](../images/flow.png "结构图")
+
+图中左边是编码器。
+
+![第二张图](../images/flow.png "权重图")
+
 ## 长文字
 
 ::: slides
@@ -49,7 +59,8 @@ title: 并排
 
 ![另一张图](../images/flow.png)
 """
-LONG = "\n".join(f"- 第{i}点：这一条要点写得比较长，两栏时一行放不下，需要整页的宽度才能读清楚" for i in range(5))
+LONG = "\n".join(f"- 第{i}点：这一条要点写得比较长，两栏时一行放不下，需要整页的宽度才能读清楚，"
+                 "半栏里要折成三四行，远远超过两行的限度" for i in range(3))
 
 
 @pytest.fixture(scope="module")
@@ -95,10 +106,22 @@ def test_few_bullets_and_one_picture_share_a_two_column_slide(deck):
     assert min(sizes) >= 20                                                # readable from the back row
 
 
+def test_each_short_text_takes_the_picture_after_it(deck):
+    slides = [s for s in deck.slides if s.shapes.title.text_frame.text.startswith("两张图")]
+    assert [s.shapes.title.text_frame.text for s in slides] == ["两张图", "两张图（续）"]
+    assert all(s.slide_layout.name == "Two Content" for s in slides)
+    shown = [([sh.text_frame.text for sh in s.shapes if sh.has_text_frame and sh.text_frame.text and
+               sh != s.shapes.title and "图 " not in sh.text_frame.text and sh.name not in ("Footer", "Slide Number")],
+              [sh._element.xpath("./p:nvPicPr/p:cNvPr/@descr")[0] for sh in s.shapes if sh.shape_type == 13])
+             for s in slides]
+    assert shown == [(["循环网络把整句压进一个向量。"], ["第一张图"]), (["图中左边是编码器。"], ["第二张图"])]
+
+
 def test_long_bullets_keep_a_slide_of_their_own(deck):
     slides = _slides(deck, "长文字")
+    assert len(slides) == len([s for s in deck.slides if s.shapes.title.text_frame.text.startswith("长文字")])
     assert [s.slide_layout.name for s in slides] == ["Title and Content", "Chart"]
     assert sum(sh.shape_type == 13 for sh in slides[1].shapes) == 1
     # a figure without a caption is numbered as in the handout ("图 2" and its alt text)
     caption = next(sh for sh in slides[1].shapes if sh.has_text_frame and "另一张图" in sh.text_frame.text)
-    assert caption.text_frame.text == "图 2\u3000另一张图"
+    assert caption.text_frame.text == "图 4\u3000另一张图"

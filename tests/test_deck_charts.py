@@ -170,6 +170,7 @@ def excel_format(code: str, value: float) -> str:
 def test_parameter_labels_and_axis_read_the_chinese_way(course):
     """Data labels show what the handout shows (175 → "1750 亿", 1800 → "1.8 万亿"), through the number
     format alone; axis numbers from 10000 亿 on read 万亿, never "10000 亿"."""
+    from coursepress.messages import default_messages
     from coursepress.numbers import format_params
 
     prs, _ = course
@@ -192,7 +193,7 @@ def test_parameter_labels_and_axis_read_the_chinese_way(course):
             for point in ser.findall(f"{C}val//{C}pt"):
                 value = float(point.findtext(f"{C}v"))
                 code = own.get(point.get("idx"), common)
-                expected = ("≈" if '"≈"' in code else "") + format_params(value / 10)
+                expected = ("≈" if '"≈"' in code else "") + format_params(value / 10, default_messages())
                 assert excel_format(code, value) == expected, (code, value)
                 checked += 1
     assert checked and big

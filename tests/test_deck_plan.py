@@ -57,6 +57,39 @@ def test_course_has_few_continuations_none_for_charts_and_no_invented_notes(cour
         assert not any(phrase in notes(slide) for phrase in INVENTED), (title(slide), notes(slide)[:60])
 
 
+HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
+
+
+def test_course_notes_hold_only_the_authors_words(course):
+    """Issue 10: speaker notes hold the lecture's prose, captions and alt texts and the data file's values
+    and notes, nothing the tool wrote. Every run of Han characters of a notes paragraph is in the sources;
+    a data line ("GPT-4 参数量：…", a value the slide does not show or an estimate's source) is checked
+    without its column title, which comes from the catalogue; no paragraph opens with a label (图 1, 表 1,
+    脚注 1) or carries the caption's estimate sentence."""
+    from coursepress.messages import default_messages
+
+    words = default_messages()
+    sources = "".join(p.read_text(encoding="utf-8") for p in sorted((REPO / "content").rglob("*"))
+                      if p.suffix in (".md", ".yaml", ".bib"))
+    sources = re.sub(r"\s+", "", sources)
+    fields = {words(k) for k in words.table if k.startswith(("columns.", "chart.field."))}
+    labels = tuple(words(k, n=n) for k in ("numbering.figure", "numbering.table") for n in range(1, 10)) + ("脚注",)
+    checked = 0
+    for slide in course.slides:
+        if not slide.has_notes_slide:
+            continue
+        for para in slide.notes_slide.notes_text_frame.paragraphs:
+            text = "".join(r.text for r in para.runs)
+            data = re.match(r"^(.+?) (\S+)：(.*)$", text)
+            if data and data.group(2) in fields:
+                text = data.group(1) + " " + data.group(3)
+            assert not text.startswith(labels) and words("deck.estimate").strip("（）") not in text, text
+            for run in HAN_RUN.findall(text):
+                checked += 1
+                assert run in sources, (title(slide), run, text[:80])
+    assert checked > 100
+
+
 def test_course_tables_split_at_most_once_with_every_row(course):
     slides = list(course.slides)
     tables: dict[str, list] = {}

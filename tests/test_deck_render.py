@@ -15,6 +15,7 @@ from pptx import Presentation
 
 from conftest import REPO, run_build
 from coursepress.numbers import format_context, format_params
+from coursepress.messages import default_messages
 from pdfread import char_boxes, page_texts
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
@@ -84,7 +85,7 @@ def test_libreoffice_draws_every_slide_inside_and_every_chart_label(deck, tmp_pa
                 labels = [s.name for s in chart.series]
             else:   # columns: the value labels (the slanted names are drawn as outlines, not text)
                 params = "亿" in chart._chartSpace.find(f".//{C}valAx/{C}numFmt").get("formatCode")
-                labels = [format_params(v / 10) if params else format_context(v)
+                labels = [format_params(v / 10, default_messages()) if params else format_context(v)
                           for s in chart.series for v in s.values if v is not None]
             missing = [n for n in labels if n.replace(" ", "") not in texts[number]]
             assert not missing, (number + 1, missing)

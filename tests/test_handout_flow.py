@@ -227,3 +227,40 @@ def test_real_course_has_no_hole_before_a_figure_or_table_and_no_head_last_on_a_
     pdf = out / "llm-intro.pdf"
     assert holes_before_figures(pdf) == []
     assert heads_last_on_a_page(pdf) == []
+
+
+# ---------------------------------------------------------------- punctuation compression across inline markup
+
+MARKED_PAIRS = """---
+title: 标点
+---
+
+# 标点
+
+| 写法 | 说明 |
+|---|---|
+| 把**“大脑”**，交给模型 | 加粗的引号后接逗号 |
+| 见*（*“附录”）一节 | 强调的括号后接引号 |
+| 看**参数）**、数据 | 加粗的括号后接顿号 |
+"""
+
+
+def test_adjacent_full_width_punctuation_split_by_inline_markup_is_compressed(make_project):
+    """In table cells (left-aligned: no justification stretch) each pair advances at most 1.5 em, the em
+    measured from the Han characters after the pair, also when ** or * separates the two marks."""
+    pdf = build_pdf(make_project(lecture=MARKED_PAIRS))
+    rows: dict[tuple[int, float], list] = collections.defaultdict(list)
+    for page, char, left, _right, bottom, _top in chars(pdf):
+        rows[(page, round(bottom))].append((left, char))       # bold and emphasis sit 0.1 pt apart
+    lines = ["".join(c for _l, c in sorted(row)) for row in rows.values()]
+    lefts = {("".join(c for _l, c in sorted(row))): [left for left, _c in sorted(row)] for row in rows.values()}
+    checked = 0
+    for start, pair in (("把“大脑”，", "”，"), ("见（“附录”）", "（“"), ("见（“附录”）", "”）"), ("看参数）、", "）、")):
+        line = next(text for text in lines if text.startswith(start))
+        x = lefts[line]
+        k = line.find(pair)
+        em = x[k + 3] - x[k + 2]                       # two Han characters follow each pair
+        assert 8 < em < 12, (line, em)            # the table size (9 pt)
+        assert x[k + 2] - x[k] <= 1.5 * em + 0.2, (pair, x[k + 2] - x[k], em)
+        checked += 1
+    assert checked == 4

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_build
-from htmlsite import html_site  # noqa: F401  (fixture)
+from htmlsite import course_html, html_site  # noqa: F401  (fixtures)
 from pdfread import norm, outline, page_texts
 
 LECTURES = ("01-basics", "02-more")
@@ -190,3 +190,21 @@ def test_lecture_named_index_is_refused(make_project, tmp_path):
     assert result.code == 1
     assert "content/lectures/index.md" in result.err and "index.html" in result.err
     assert not (tmp_path / "out" / "html").exists()
+
+
+def test_the_course_numbers_equal_its_pdf(course_html):
+    """The real course (deep headings, many figures and tables): every heading, caption and cross-reference
+    of its HTML page is in its PDF handout, in the same order."""
+    out, html_dir = course_html
+    html = (html_dir / "llm-intro.html").read_text(encoding="utf-8")
+    pdf = out / "llm-intro.pdf"
+    headings = [unescape(h) for h in re.findall(r'<h[2-6] id="[^"]+"[^>]*data-bookmark="([^"]*)"', html)]
+    pdf_headings = [title for _depth, title, _page in outline(pdf)]
+    assert len(headings) > 10 and all(h in pdf_headings for h in headings)
+    assert [h for h in pdf_headings if h in headings] == headings
+    pdf_text = norm("".join(page_texts(pdf)))
+    captions = [norm(text_of(c)) for c in re.findall(r"<figcaption>(.*?)</figcaption>", html, re.S)]
+    where = [pdf_text.find(c) for c in captions]
+    assert len(captions) > 5 and -1 not in where and where == sorted(where)
+    labels = re.findall(r'<a class="xref" href="#[^"]+">([^<]+)</a>', html)
+    assert labels and all(norm(unescape(label)) in pdf_text for label in labels)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 from browser import Browser, need_chromium
-from htmlsite import html_site  # noqa: F401  (fixture)
+from htmlsite import course_html, html_site  # noqa: F401  (fixtures)
 
 PAGES = ("index.html", "01-basics.html", "02-more.html")
 VIEWPORTS = ((360, 740), (1280, 800))
@@ -75,3 +75,21 @@ def test_accessibility_has_no_serious_violation(html_site, browser, dark):
             browser.open((html_site.html / page).as_uri(), width, height, dark=dark)
             serious = [v for v in browser.axe() if v["impact"] in ("serious", "critical")]
             assert not serious, f"{page} at {width}px: {serious}"
+
+
+@pytest.mark.parametrize("width,height", VIEWPORTS)
+def test_the_course_reads_on_a_phone_and_a_desktop(course_html, browser, width, height):
+    """The real course: no sideways scrolling, its 26 formulas as MathML, no request outside, no serious
+    accessibility violation (light and dark)."""
+    _out, site = course_html
+    page = site / "llm-intro.html"
+    formulas = page.read_text(encoding="utf-8").count("<math ")
+    assert formulas >= 20
+    for dark in (False, True):
+        browser.open(page.as_uri(), width, height, dark=dark)
+        assert browser.js("return document.documentElement.scrollWidth") <= width
+        assert browser.js("return document.querySelectorAll('math').length") == formulas
+        outside = [url for url in browser.requests() if not url.startswith(site.as_uri() + "/")]
+        assert not outside
+        serious = [v for v in browser.axe() if v["impact"] in ("serious", "critical")]
+        assert not serious, f"{'dark' if dark else 'light'} at {width}px: {serious}"

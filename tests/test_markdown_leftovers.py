@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+import pypdf
 from pptx import Presentation
 
 from coursepress.errors import ContentErrors
@@ -106,3 +107,51 @@ def test_undeclared_column_without_columns_is_warned_once_and_an_error_under_str
     (root / "content/data/models.yaml").write_text("columns: [license]\n" + models, encoding="utf-8")
     errors, warnings = problems_of(root)
     assert not errors and not [w for w in warnings if "license" in w]
+
+
+def test_pictures_in_headings_and_table_cells_inline_in_the_handout_on_slides_in_the_deck(make_project):
+    body = ("# 第一部分 ![部分图标](images/icon.png)\n\n正文。\n\n| 名称 | 图 |\n|---|---|\n"
+            "| 甲 | ![甲的截图](images/a.png) |\n| 乙 | <img src=\"images/b.png\" alt=\"乙的截图\"> |\n\n"
+            "## 小节\n\n文字。\n")
+    files = {"content/lectures/images/icon.png": _png((30, 30), (120, 40, 160)),
+             "content/lectures/images/a.png": _png((200, 120), (40, 140, 60)),
+             "content/lectures/images/b.png": _png((160, 90), (40, 90, 160))}
+    root = with_course(make_project(lecture=body, files=files), RAW_HTML)
+    out = root / "out"
+    for kind in ("pdf", "pptx"):
+        result = run_build(kind, "--project", str(root), "--out", str(out))
+        assert result.code == 0 and not result.err.strip(), result.err
+    reader = pypdf.PdfReader(str(out / "intro.pdf"))
+    shown = sorted({img.image.size for page in reader.pages for img in page.images})
+    assert shown == [(30, 30), (160, 90), (200, 120)]
+    assert [title for title in reader.outline if not isinstance(title, list)][0].title == "一、第一部分"
+    slides = Presentation(str(out / "intro.pptx")).slides
+    pictures = [(shape.image.size, "".join(s.text_frame.text for s in slide.placeholders
+                                           if s.placeholder_format.type == 2 or s.name == "Caption"))
+                for slide in slides for shape in slide.shapes if shape.shape_type == 13]
+    assert sorted(size for size, _ in pictures) == [(30, 30), (160, 90), (200, 120)]
+    assert [caption for _, caption in pictures] == ["部分图标", "甲的截图", "乙的截图"]   # heading first, then the cells
+    titles = [slide.shapes.title.text for slide in slides if slide.shapes.title is not None]
+    assert "第一部分" in titles and not any(t.endswith(" ") for t in titles)
+
+
+def test_lecture_number_on_cover_header_contents_and_title_slide_when_the_course_asks(make_project):
+    body = "---\ntitle: 注意力机制\norder: 3\n---\n\n# 为什么\n\n文字。\n\n## 计算\n\n文字。\n"
+    root = make_project(lecture=body)
+    plain = root / "plain"
+    assert run_build("all", "--project", str(root), "--out", str(plain)).code == 0
+    with_course(root, "markdown:\n  heading_numbers: lecture\noutputs: [pdf, pptx, book]\n")
+    out = root / "out"
+    result = run_build("all", "--project", str(root), "--out", str(out))
+    assert result.code == 0 and not result.err.strip(), result.err
+    pages = [p.extract_text() for p in pypdf.PdfReader(str(out / "intro.pdf")).pages]
+    assert "第三讲" in pages[0]                                          # the cover
+    body_pages = [p for p in pages[2:] if "为什么" in p or "计算" in p]
+    assert body_pages and all("第三讲" in p for p in body_pages)        # the running header
+    assert "3.1" in "".join(pages[2:]) and "3.1.1" in "".join(pages[2:])
+    title_slide = Presentation(str(out / "intro.pptx")).slides[0]
+    assert "第三讲" in "\n".join(s.text_frame.text for s in title_slide.shapes if s.has_text_frame)
+    book = pypdf.PdfReader(str(out / "book.pdf"))
+    assert any("第三讲" in p.extract_text() for p in book.pages[:3])               # the book's contents
+    assert any("第三讲" in item.title for item in book.outline if not isinstance(item, list))
+    assert not any("第三讲" in p.extract_text() for p in pypdf.PdfReader(str(plain / "intro.pdf")).pages)

@@ -16,6 +16,7 @@ from conftest import REPO, run_build
 from pdfread import char_boxes, fonts, image_sizes, norm, page_texts, render
 
 from coursepress.load import load_course
+from coursepress.messages import default_messages
 from coursepress.numbers import format_context, format_params
 from coursepress.schema import quantity, raw_values
 from coursepress.writers.poster.writer import MAX_MODELS
@@ -44,7 +45,9 @@ def posters(tmp_path_factory):
 
 
 def _values(model, field: str) -> list[str]:
-    fmt = format_params if field == "parameters_b" else format_context
+    def fmt(value: float) -> str:
+        return format_params(value, default_messages()) if field == "parameters_b" else format_context(value)
+
     out = []
     for value in raw_values(getattr(model, field)):
         qualifier, number = quantity(value)
@@ -336,7 +339,7 @@ def test_timeline_leaders_cross_no_label(course, width):
     """A leader rises from its dot to its own label; no label of a lower lane may span it (handout and poster)."""
     from coursepress.charts import make_chart
 
-    spec = make_chart(course.data.models, "timeline", width)
+    spec = make_chart(course.data.models, "timeline", width, words=course.words)
     labelled = [p for p in spec.points if p.label]
     assert len(labelled) == len({p.x for p in labelled})
     for p in labelled:

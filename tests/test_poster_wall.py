@@ -345,22 +345,25 @@ def test_findings_hold_only_what_the_data_supports():
     """One model: no finding at all (no growth, no share); official figures first, estimates only as a
     fallback and then marked ≈; at most four findings."""
     from coursepress.schema import ModelData
+    from coursepress.messages import default_messages
     from coursepress.writers.poster.findings import MAX_FINDINGS, findings
+
+    words = default_messages()
 
     def data(*models):
         return ModelData.model_validate({"models": [dict(m, organisation="甲") for m in models]}).models
 
-    assert findings(data({"name": "A", "open": True, "release": "2023-01", "parameters_b": 7})) == ()
+    assert findings(data({"name": "A", "open": True, "release": "2023-01", "parameters_b": 7}), words) == ()
     pair = data({"name": "A", "open": True, "release": "2020-01", "parameters_b": 1},
                 {"name": "B", "open": False, "release": "2023-01", "parameters_b": 100,
                  "estimated": {"parameters_b": "报道值"}},
                 {"name": "C", "open": False, "release": "2022-01", "parameters_b": 50})
-    growth = {f.key: f.values for f in findings(pair)}["parameters_growth"]
+    growth = {f.key: f.values for f in findings(pair, words)}["parameters_growth"]
     assert (growth["to_model"], growth["to_value"], growth["factor"]) == ("C", "500 亿", "50")   # B is an estimate
     guessed = data({"name": "A", "open": True, "release": "2020-01", "parameters_b": 1,
                     "estimated": {"parameters_b": "估计"}},
                    {"name": "B", "open": False, "release": "2023-01", "parameters_b": 100,
                     "estimated": {"parameters_b": "报道值"}})
-    growth = {f.key: f.values for f in findings(guessed)}["parameters_growth"]
+    growth = {f.key: f.values for f in findings(guessed, words)}["parameters_growth"]
     assert growth["to_value"] == "≈1000 亿" and growth["estimated"]
-    assert len(findings(load_course(REPO)[0].data.models)) <= MAX_FINDINGS
+    assert len(findings(load_course(REPO)[0].data.models, words)) <= MAX_FINDINGS

@@ -286,8 +286,10 @@ def test_a_users_master_gives_size_and_colours(make_project, tmp_path):
 def test_charts_show_every_model_of_the_decks_chart(built):
     """A chart is drawn as SVG from the same chart plan: each category (column chart) or series (timeline)
     of the PPTX's native chart is a label on the page, and each column's value label too."""
-    from coursepress.writers.deck.chartplan import FORMATS
+    from coursepress.messages import default_messages
     from coursepress.writers.slides.chart import value_text
+
+    words = default_messages()
 
     prs = _deck(built["pptx"])
     texts = page_texts(built["slides"])
@@ -306,25 +308,24 @@ def test_charts_show_every_model_of_the_decks_chart(built):
                 for series in chart.plots[0].series:
                     for value in series.values:
                         if value is not None:
-                            shown = value_text(value, FORMATS["parameters"] if "亿" in chart.value_axis
-                                               .tick_labels.number_format else FORMATS["context"], False)
+                            shown = value_text(value, chart.value_axis.tick_labels.number_format, False, words)
                             assert norm(shown) in page.replace("≈", ""), (number + 1, shown)
             for name in names:
                 assert norm(name) in page, (number + 1, name)
     assert charts >= 3
 
 
-def test_text_stays_inside_the_frames_it_was_fitted_to(built):
-    """Every character of the slides PDF lies inside a placeholder frame, table, chart, picture or formula
-    box of its slide's view (± 2 pt): nothing the deck fitted runs out of its frame when drawn."""
+def _outside_frames(root: Path, pdf: Path) -> list[tuple[int, str]]:
+    """Characters of ``pdf`` (the slides PDF of ``root``'s first lecture) outside every placeholder frame,
+    table, chart, picture and formula box of their slide's view (± 2 pt)."""
     from coursepress.errors import Problems
     from coursepress.load import load_course
     from coursepress.mathrender import MathRenderer
     from coursepress.writers import BuildSettings
     from coursepress.writers.slides.writer import draw_lecture
 
-    course, _ = load_course(REPO)
-    drawn = draw_lecture(course, BuildSettings(out_dir=built["slides"].parent), course.lectures[0], Problems(False),
+    course, _ = load_course(root)
+    drawn = draw_lecture(course, BuildSettings(out_dir=pdf.parent), course.lectures[0], Problems(False),
                          MathRenderer())
     height = drawn.look.height_pt
     rects: dict[int, list] = {}
@@ -336,9 +337,29 @@ def test_text_stays_inside_the_frames_it_was_fitted_to(built):
                           sum(view.table.row_heights_pt)))
         rects[index] = boxes
     outside = []
-    for page, char, (left, bottom, right, top), _w, _h in char_boxes(built["slides"]):
+    for page, char, (left, bottom, right, top), _w, _h in char_boxes(pdf):
         y_top, y_bottom = height - top, height - bottom
         if not any(x - 2 <= left and right <= x + w + 2 and y - 2 <= y_top and y_bottom <= y + h + 2
                    for x, y, w, h in rects[page]):
             outside.append((page + 1, char))
+    return outside
+
+
+def test_text_stays_inside_the_frames_it_was_fitted_to(built):
+    """Nothing the deck fitted runs out of its frame when drawn (the real course)."""
+    outside = _outside_frames(REPO, built["slides"])
+    assert not outside, outside[:10]
+
+
+def test_c19_long_title_and_bullets_stay_in_their_frames(case_project, tmp_path):
+    """C19: a two-line-plus title and 14 long bullets: fitted and continued by the plan, drawn inside the frames."""
+    from coursepress.load import load_course
+    from coursepress.writers import BuildSettings
+    from coursepress.writers.slides import writer as slides
+
+    root = case_project("C19")
+    course, _ = load_course(root)
+    pdf = slides.write(course, BuildSettings(out_dir=tmp_path), course.lectures[0]).path
+    assert len(page_texts(pdf)) >= 4
+    outside = _outside_frames(root, pdf)
     assert not outside, outside[:10]

@@ -16,6 +16,7 @@ import re
 from .. import model as m
 from ..errors import Problems, SourcePos
 from ..fonts import check_coverage, shipped_faces
+from ..lecturelabel import lecture_label
 from ..output import atomic_write
 from ..templating import autospace_html, environment
 from . import BuildSettings, Output
@@ -42,14 +43,16 @@ def render_html(course: m.Course, settings: BuildSettings, problems: Problems) -
     """The book's HTML: every lecture's text in course order behind one cover and contents."""
     from markupsafe import Markup
 
-    env = environment(course.root)
+    env = environment(course.root, course.words)
     context = page_context(course, problems)
     body = env.get_template("handout/lecture-body.html.j2")
     lectures = []
     for index, lecture in enumerate(course.lectures, 1):
         html = body.render(course=course, lecture=lecture, **lecture_strings(course, lecture), **context)
         lectures.append((lecture, Markup(prefixed(html, lecture.name, index))))
-    return autospace_html(env.get_template("handout/book.html.j2").render(course=course, lectures=lectures, **context))
+    labels = {lecture.name: lecture_label(course, lecture) for lecture in course.lectures}
+    return autospace_html(env.get_template("handout/book.html.j2").render(course=course, lectures=lectures,
+                                                                          labels=labels, **context))
 
 
 def write(course: m.Course, settings: BuildSettings) -> Output:

@@ -10,6 +10,7 @@ from the course date (or ``SOURCE_DATE_EPOCH``) so rebuilds are byte-identical.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from .. import model as m
 from ..charts import make_chart
@@ -17,7 +18,9 @@ from ..code import code_lines, code_theme, page_segments
 from ..errors import ContentError, Problems, SourcePos
 from ..fonts import check_coverage, shipped_faces
 from ..imageprep import ImagePreparer
+from ..lecturelabel import lecture_label
 from ..mathrender import Drawing, MathRenderer
+from ..messages import Messages
 from ..numbers import estimate_note, note_mark
 from ..output import atomic_write
 from ..templating import autospace_html, environment
@@ -55,7 +58,7 @@ def width_class(columns: int) -> str:
     return "cols-normal" if columns <= 7 else "cols-wide" if columns <= 14 else "cols-very-wide"
 
 
-def table_notes(models: tuple, columns: tuple[str, ...]) -> TableNotes:
+def table_notes(models: tuple, columns: tuple[str, ...], words: Messages) -> TableNotes:
     """Collect the estimate notes of a model table, one key per distinct note."""
     marks: dict[tuple[str, str], str] = {}
     items: list[tuple[str, str]] = []
@@ -63,7 +66,7 @@ def table_notes(models: tuple, columns: tuple[str, ...]) -> TableNotes:
         for column in columns:
             note = estimate_note(model, column)
             if note:
-                text = f"{model.name}：{note}"
+                text = words("handout.estimate_note", model=model.name, text=note)
                 key = note_mark(len(items))
                 items.append((key, text))
                 marks[(model.name, column)] = key
@@ -119,12 +122,13 @@ def page_context(course: m.Course, problems: Problems, renderer: MathRenderer | 
     the blocks are laid out for paper, see blocks.html.j2)."""
     faces = shipped_faces(course.root)
     stacks = font_stacks(course, faces, problems)
-    env = environment(course.root)
+    env = environment(course.root, course.words)
     hs = course.meta.handout
     theme = code_theme(course.root)
     css = env.get_template("handout/handout.css.j2").render(
         page_size=hs.page_size, orientation=hs.orientation, handout=hs, code_theme=theme, **stacks)
-    return dict(css=css, build_date=build_date(course), handout=hs, table_notes=table_notes, make_chart=make_chart,
+    return dict(css=css, build_date=build_date(course), handout=hs, table_notes=partial(table_notes, words=course.words),
+                make_chart=partial(make_chart, words=course.words),
                 width_class=width_class, code_lines=code_lines, page_segments=page_segments, code_theme=theme,
                 math=HandoutMath(renderer or MathRenderer(), course.root), web=False, image_src=image_data_uri,
                 print_image=(pictures or ImagePreparer(course.meta.image_settings())).prepare)
@@ -137,15 +141,16 @@ def image_data_uri(image) -> str:
 
 
 def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:
-    """Running header and footer text of ``lecture``."""
-    return dict(header_text=lecture.meta.header or lecture.title, footer_text=lecture.meta.footer or course.meta.title)
+    """Running header and footer text of ``lecture``, and its label ("第三讲", or "": :mod:`coursepress.lecturelabel`)."""
+    return dict(header_text=lecture.meta.header or lecture.title, footer_text=lecture.meta.footer or course.meta.title,
+                lecture_label=lecture_label(course, lecture))
 
 
 def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, problems: Problems,
                 renderer: MathRenderer | None = None, pictures: ImagePreparer | None = None) -> str:
     """Render the handout HTML of ``lecture`` (also used by tests to inspect escaping); ``renderer`` draws
     its formulas, ``pictures`` prepares its images (see :func:`page_context`)."""
-    html = environment(course.root).get_template("handout/handout.html.j2").render(
+    html = environment(course.root, course.words).get_template("handout/handout.html.j2").render(
         course=course, lecture=lecture, **lecture_strings(course, lecture),
         **page_context(course, problems, renderer, pictures))
     return autospace_html(html)

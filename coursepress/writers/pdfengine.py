@@ -26,7 +26,6 @@ from ..templating import TOOL_ROOT
 from ..units import px_to_mm
 from ..watchdog import step
 
-SERIF, SANS, EMOJI, MONO = "Noto Serif CJK SC", "Noto Sans CJK SC", "Noto Emoji", "DejaVu Sans Mono"
 
 
 def _asked_where(root, url: str) -> SourcePos:
@@ -62,13 +61,15 @@ def _stack(*families: str) -> str:
 
 
 def font_stacks(course: m.Course, faces: tuple[FontFace, ...], problems: Problems) -> dict[str, str]:
-    """CSS font-family stacks ``serif``, ``sans``, ``mono``: configured fonts first, shipped CJK,
-    emoji and fallback fonts always behind.
+    """CSS font-family stacks ``serif``, ``sans``, ``mono``: configured fonts first, the theme's faces
+    (``course.theme``: shipped CJK, emoji, code) and the other shipped fonts always behind.
 
     A configured family that is not shipped is reported (C05): it would make the
     output depend on the machine's fonts. A bold family without a bold face is
     reported too (C03: WeasyPrint does not synthesise bold).
     """
+    theme = course.theme
+    SERIF, SANS, EMOJI, MONO = theme.serif, theme.sans, theme.emoji, theme.mono    # noqa: N806
     shipped = {f.family for f in faces}
     fallback = [f.family for f in faces if f.family not in (SERIF, SANS, EMOJI, MONO)]
     chosen = {}

@@ -1,8 +1,8 @@
 """A picture, chart or table beside the bullets: one two-column slide instead of two (issue 13, item 3).
 
-A section whose text makes one slide of a few short bullets and that has one
-small picture, chart or table gets a single slide on the two-column layout
-("Two Content"): the bullets in the left column, the data in the right
+A slide of a few short bullets followed by the slide of one small picture,
+chart or table (or preceded by it, when no other follows) becomes a single
+slide on the two-column layout ("Two Content"): the bullets in the left column, the data in the right
 column with its caption below it (the frames "Left", "Right Data" and "Right
 Caption" of :func:`coursepress.writers.deck.reference.geometry`). The rule
 (docs/content-format.md, "The deck"):
@@ -25,7 +25,7 @@ data slide's.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING, Mapping, Optional, Sequence
 
 from ... import model as m
 from ...errors import ContentError
@@ -46,32 +46,49 @@ MAX_ROWS = 8
 DATA_KINDS = ("picture", "chart", "table")
 
 
-def merge_beside(planner: "Planner", slides: list[SlidePlan], data_blocks: Sequence[m.Block],
-                 title: str) -> list[SlidePlan]:
-    """``slides`` of one section (one text slide and one data slide, in either order, made from
-    ``data_blocks``, its only data block) as one two-column slide titled ``title`` when the module's
-    rule allows; else ``slides`` unchanged."""
-    if len(slides) != 2 or len(data_blocks) != 1 or {s.kind for s in slides} & {"content"} != {"content"}:
-        return slides
-    text = next(s for s in slides if s.kind == "content")
-    data = next(s for s in slides if s is not text)
+def merge_beside(planner: "Planner", slides: list[SlidePlan], data_of: Mapping[int, m.Block]) -> list[SlidePlan]:
+    """``slides`` of one section with each text slide and the data slide right after it (or, for a
+    text slide that has none after it, right before it) merged into one two-column slide where the
+    module's rule allows. ``data_of`` maps the index of each data slide that shows one whole block to
+    that block (a table continued over two slides is not in it)."""
+    out: list[SlidePlan] = []
+    i = 0
+    while i < len(slides):
+        merged = None
+        if i + 1 < len(slides):
+            first, second = slides[i], slides[i + 1]
+            if first.kind == "content" and i + 1 in data_of:
+                merged = _merge(planner, first, second, data_of[i + 1])
+            elif i in data_of and second.kind == "content" and i + 2 not in data_of:
+                merged = _merge(planner, second, first, data_of[i])
+        if merged is not None:
+            out.append(merged)
+            i += 2
+        else:
+            out.append(slides[i])
+            i += 1
+    return out
+
+
+def _merge(planner: "Planner", text: SlidePlan, data: SlidePlan, block: m.Block) -> Optional[SlidePlan]:
+    """One two-column slide of ``text`` (a text slide) and ``data`` (the slide of ``block``), or None."""
     paras = dict(text.texts).get("Content", ())
     if data.kind not in DATA_KINDS or text.code_boxes or not paras:
-        return slides
+        return None
     left = fit_column(planner, paras, "Left")
     if left is None:
-        return slides
+        return None
     try:
-        beside = planner.data_slides(data_blocks[0], title, (), BESIDE_PLACE)
+        beside = planner.data_slides(block, text.title, (), BESIDE_PLACE)
     except ContentError:
-        return slides
-    if len(beside) != 1 or not _small(planner, data_blocks[0], beside[0]) or \
+        return None
+    if len(beside) != 1 or not _small(planner, block, beside[0]) or \
             _caption(beside[0], BESIDE_PLACE.caption) != _caption(data, "Caption"):
-        return slides   # (a caption shortened to fit the column would hide the figure's words)
+        return None   # (a caption shortened to fit the column would hide the figure's words)
     merged = beside[0]
-    texts = (("Title", planner.fit.title(LAYOUT, title, text.pos)), ("Left", left)) + \
+    texts = (("Title", planner.fit.title(LAYOUT, text.title, text.pos)), ("Left", left)) + \
         tuple((name, paras) for name, paras in merged.texts if name != "Title")
-    return [replace(merged, texts=texts, notes=text.notes + data.notes, pos=text.pos)]
+    return replace(merged, texts=texts, notes=text.notes + data.notes, pos=text.pos)
 
 
 def fit_column(planner: "Planner", paras: Sequence[Para], side: str,

@@ -5,7 +5,7 @@ Rules (issue 13, item 2):
 - One slide per chart, never continued: every model the directive selects is a
   category, in the handout's order (:func:`coursepress.charts.series`); a
   model without the value keeps its place, its name marked
-  :data:`UNKNOWN` and no column (C20).
+  ``chart.unknown`` (未公开) and no column (C20).
 - parameters/context: a column chart on a log axis; names and value labels
   turned a quarter so 28 models fit at ≥ 12 pt (:data:`MIN_SIZE_PT`). Value
   labels are the cell values through a number format (``General" 亿"``),
@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Literal
 from ... import model as m
 from ...charts import series
 from ...errors import ContentError, SourcePos
+from ...messages import Messages
 from ...numbers import ESTIMATE_MARK, format_context, format_params
 from ...units import EMU_PER_PT
 from .nodes import ChartPlan, Para, Run, SlidePlan
@@ -35,18 +36,13 @@ if TYPE_CHECKING:
     from .plan import Planner
 
 DATA_FILE = "content/data/models.yaml"
-UNKNOWN = "未公开"
 MIN_SIZE_PT = 12.0
-YI_PER_BILLION = 10          # parameters_b are billions (十亿); the outputs speak in 亿 (10^8)
-# Number formats (ECMA-376 Part 1 §18.8.31; Excel syntax): values in 亿 or K tokens.
-# Parameters read the Chinese way: from 10000 亿 on in 万亿 (Excel has no ÷10⁴ scaling: "0\\.0," divides by
-# 10³ with the trailing comma and writes a literal point before the last digit, so 18000 shows "1.8 万亿").
-FORMATS = {"parameters": '[>=10000]0\\.0," 万亿";General" 亿"', "context": 'General"K"'}
-AXIS_TITLES = {"parameters": "参数量（亿，对数坐标）", "context": "上下文长度（K tokens，对数坐标）",
-               "timeline": "发布时间", "family": "发布时间"}
-TITLES = {"parameters": "{n} 个模型的参数规模", "context": "{n} 个模型的上下文长度",
-          "timeline": "{n} 个模型的发布时间线（{first}–{last}）", "family": "{family}系列的演进：{n} 个模型（{first}–{last}）"}
-FIELD_NAMES = {"parameters": "参数量", "context": "上下文长度", "timeline": "发布时间", "family": "发布时间"}
+# The words (axis titles, slide titles, units) are the catalogue's ``chart.*`` messages; the value
+# labels' number formats (ECMA-376 Part 1 §18.8.31; Excel syntax) are ``chart.parameters_format``
+# (values in 10^chart.parameters_exponent: 亿 for zh-CN, read as 万亿 from 10000 亿 on; B for en, T from
+# 1000 B on) and ``chart.context_format`` (K tokens).
+AXES = {"parameters": "parameters", "context": "context", "timeline": "release", "family": "release"}
+TITLES = ("parameters", "context", "timeline", "family")
 FIELDS: dict[str, Literal["parameters_b", "context_k", "release"]] = {
     "parameters": "parameters_b", "context": "context_k", "timeline": "release", "family": "release"}
 EXCEL_EPOCH = dt.date(1899, 12, 30)   # serial 0 of the 1900 date system (ECMA-376 Part 1 §18.17.4.1)
@@ -121,7 +117,7 @@ def lanes(xs_pt: list[float], widths_pt: list[float], plot_w_pt: float) -> tuple
     return out_lanes, out_sides
 
 
-def _title(block: m.Chart, models: list) -> str:
+def _title(block: m.Chart, models: list, words: Messages) -> str:
     dates = [mo.release for mo in models if mo.release]
     first = min(d.year for d in dates) if dates else ""
     last = max(d.year for d in dates) if dates else ""
@@ -130,7 +126,7 @@ def _title(block: m.Chart, models: list) -> str:
     kind = block.chart if block.chart in TITLES else "timeline"
     if kind == "family" and not family:
         kind = "timeline"
-    return TITLES[kind].format(n=len(models), first=first, last=last, family=f"{family} " if family else "")
+    return words(f"chart.title.{kind}", n=len(models), first=first, last=last, family=f"{family} " if family else "")
 
 
 def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, ...], caption: str,
@@ -148,32 +144,38 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
     if not known:
         raise ContentError(block.pos, f"the {block.chart} chart has no values to plot", "check its :filter:")
     field = FIELDS[block.chart]
+    words = planner.words
+    axis = AXES[block.chart]
     models = [mo for mo, _ in pairs]
     estimates, estimated, labels = [], [], []
     for model, value in pairs:
         note = model.estimated.get(field, "") if value is not None else ""
         estimated.append(bool(note))
         if note:
-            estimates.append(Para((Run(f"{model.name} {FIELD_NAMES[block.chart]}：{note}"),), 0, "bullet",
+            estimates.append(Para((Run(words("deck.data_note", model=model.name, field=words(f"chart.field.{axis}"),
+                                             text=note)),), 0, "bullet",
                                   pos=SourcePos(DATA_FILE, model.line)))
         mark = ESTIMATE_MARK if note else ""
         if value is None:
             labels.append("")
         elif bars:
-            labels.append(mark + (format_params(value) if block.chart == "parameters" else format_context(value)))
+            labels.append(mark + (format_params(value, words) if block.chart == "parameters" else format_context(value)))
         else:
             labels.append(mark + (model.release.iso if model.release else ""))
-    missing = [mo.name for mo, v in pairs if v is None]
-    notes = (Para((Run(caption),)), Para((Run(block.alt),))) + tuple(estimates)
-    if missing:
-        notes += (Para((Run(f"{FIELD_NAMES[block.chart]}{UNKNOWN}：" + "、".join(missing)),)),)
-    notes += section_notes
+    # the notes: the author's caption and alt text, the sources of estimated values, the section's notes
+    own_caption = m.plain_text(block.caption)
+    notes = tuple(Para((Run(text),)) for text in (own_caption, block.alt) if text) + tuple(estimates) + section_notes
     frame = planner.fit.frame(place.layout, place.data)
     measure = planner.fit.measurer
     width_pt, height_pt = frame.width_emu / EMU_PER_PT, frame.height_emu / EMU_PER_PT
-    names = [mo.name + (f"（{UNKNOWN}）" if v is None else "") for mo, v in pairs]
+    unknown = words("deck.key_open") + words("chart.unknown") + words("deck.key_close")
+    names = [mo.name + (unknown if v is None else "") for mo, v in pairs]
+    texts = dict(series_names=(words("chart.open"), words("chart.closed"), words("chart.unstated")),
+                 key_marks=(words("deck.key_open"), words("deck.key_gap"), words("deck.key_close")),
+                 date_format=words("chart.year_format"))
     if bars:
-        scale = YI_PER_BILLION if block.chart == "parameters" else 1
+        # parameters_b are billions (10^9); the chart's values are in the catalogue's unit (亿: 10^8)
+        scale = 10 ** (9 - words.number("chart.parameters_exponent")) if block.chart == "parameters" else 1
         values = tuple(v * scale if v is not None else None for _, v in pairs)
         pitch = (width_pt - COLUMN_INSET_PT) / len(pairs)
         # LibreOffice turns the names to 45° and drops every other one whose slanted line box
@@ -181,8 +183,9 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
         size = max(MIN_SIZE_PT, min(size_pt, pitch / (measure.line_em * math.sqrt(2) * 1.1)))
         low, high = log_bounds([v for v in values if v is not None])
         chart = ChartPlan("column", tuple(names), values, tuple(labels), tuple(mo.open for mo in models),
-                          AXIS_TITLES[block.chart], True, block.alt, size, tuple(estimated), low, high,
-                          tuple(SourcePos(DATA_FILE, mo.line) for mo in models), number_format=FORMATS[block.chart])
+                          words(f"chart.axis.{axis}"), True, block.alt, size, tuple(estimated), low, high,
+                          tuple(SourcePos(DATA_FILE, mo.line) for mo in models),
+                          number_format=words(f"chart.{block.chart}_format"), **texts)
     else:
         xs = [serial(mo.release) for mo in models]
         years = [mo.release.year for mo in models if mo.release]     # series("timeline") keeps dated models only
@@ -199,9 +202,9 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
                 break
             size -= 1
         chart = ChartPlan("timeline", tuple(mo.name for mo in models), tuple(xs), tuple(labels),
-                          tuple(mo.open for mo in models), AXIS_TITLES[block.chart], False, block.alt, size,
+                          tuple(mo.open for mo in models), words(f"chart.axis.{axis}"), False, block.alt, size,
                           tuple(estimated), low, high, tuple(SourcePos(DATA_FILE, mo.line) for mo in models),
-                          number_format="yyyy-mm", lanes=tuple(rows), label_right=tuple(sides))
-    title = _title(block, models)
+                          number_format="yyyy-mm", lanes=tuple(rows), label_right=tuple(sides), **texts)
+    title = _title(block, models, words)
     return [data_slide(planner, place, title, 0, block.pos, caption, notes, kind="chart", chart=chart)]
 

@@ -22,7 +22,6 @@ from .chartplan import marked_format
 from .nodes import ChartPlan
 from .workbook import ValueChartData, ValueXyChartData
 
-SERIES_NAMES = {True: "开放权重", False: "闭源", None: "未注明"}
 SERIES_COLOURS = {True: MSO_THEME_COLOR.ACCENT_3, False: MSO_THEME_COLOR.ACCENT_1, None: MSO_THEME_COLOR.TEXT_2}
 LEGEND_ORDER = (False, True, None)     # the handout's legend: 闭源, then 开放权重
 DAYS_PER_YEAR = 365.25
@@ -121,7 +120,7 @@ def add_column_chart(slide, box, plan: ChartPlan, fonts):
     data = ValueChartData(number_format=plan.number_format)
     data.categories = list(plan.categories)
     for flag in groups:
-        data.add_series(SERIES_NAMES[flag], [v if o is flag else None for v, o in zip(plan.values, plan.open)])
+        data.add_series(plan.series_name(flag), [v if o is flag else None for v, o in zip(plan.values, plan.open)])
     shape = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, left, top, width, height, data)
     chart = shape.chart
     chart.has_title = False
@@ -178,9 +177,10 @@ def _colour_key(axis, title: str, groups: list, plan: ChartPlan, fonts) -> None:
     chart whose series are single models."""
     axis.has_title = True
     paragraph = axis.axis_title.text_frame.paragraphs[0]
-    pieces = [(title + "（", None)]
+    before, between, after = plan.key_marks
+    pieces = [(title + before, None)]
     for n, flag in enumerate(groups):
-        pieces += [("●", flag), (" " + SERIES_NAMES[flag] + ("　" if n < len(groups) - 1 else "）"), None)]
+        pieces += [("●", flag), (" " + plan.series_name(flag) + (between if n < len(groups) - 1 else after), None)]
     for text, flag in pieces:
         run = paragraph.add_run()
         run.text = text
@@ -218,7 +218,7 @@ def add_timeline(slide, box, plan: ChartPlan, fonts):
     # One day past 1 January, so that year ticks 365.25 days apart stay in January of their year.
     dates.minimum_scale, dates.maximum_scale = plan.axis_min + 1, plan.axis_max
     dates.major_unit = DAYS_PER_YEAR
-    dates.tick_labels.number_format = 'yyyy"年"'
+    dates.tick_labels.number_format = plan.date_format
     dates.tick_labels.number_format_is_linked = False
     dates.has_major_gridlines = False
     _axis_text(dates, plan, fonts)

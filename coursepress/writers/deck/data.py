@@ -19,11 +19,12 @@ from ...errors import ContentError, SourcePos
 from ...numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
 from ...fonts import font_dirs
 from ...imageprep import prepared_image
+from ...messages import Messages
 from ...units import EMU_PER_PT
 from . import chartplan
 from .svgpicture import png_fallback
 from .blocks import runs_of
-from .nodes import CONTINUED, Para, PicturePlan, Run, SlidePlan, TablePlan
+from .nodes import Para, PicturePlan, Run, SlidePlan, TablePlan
 
 if TYPE_CHECKING:
     from .plan import Planner
@@ -35,8 +36,6 @@ ROW_SLACK_PT = 2.0
 # Sans CJK SC; where Calibri is missing viewers substitute wider faces (Noto Sans digits are 15 %,
 # DejaVu Sans 28 % wider), so unbreakable Latin units (dates, numbers) get this much room.
 LATIN_SCALE = 1.3
-ESTIMATE_CAPTION = "≈ 为估计值，来源见讲者备注"
-FIELD_NAMES = {"parameters": "参数量", "context": "上下文长度", "release": "发布时间"}
 DATA_FILE = "content/data/models.yaml"
 
 
@@ -55,10 +54,12 @@ CHART_PLACE = Place("Chart", "Chart", "Caption")
 BESIDE_PLACE = Place("Two Content", "Right Data", "Right Caption")   # beside the bullets (:mod:`.beside`)
 
 
-def _caption(label: str, number: int, caption) -> str:
-    """"表 2　caption"; empty when the block has no caption text (a bare number says nothing on a slide)."""
+def _caption(words: Messages, label: str, number: int, caption) -> str:
+    """The slide caption: ``deck.caption`` with the block's ``label`` (``numbering.table`` or
+    ``numbering.figure``), "表 2　caption"; empty when the block has no caption text (a bare number says
+    nothing on a slide)."""
     text = m.plain_text(caption)
-    return f"{label} {number}　{text}" if number and text else text
+    return words("deck.caption", label=words(label, n=number), text=text) if number and text else text
 
 
 def _fit_caption(planner: "Planner", place: Place, caption: str, pos: SourcePos) -> tuple[tuple[Para, ...], bool]:
@@ -98,13 +99,15 @@ def data_size_pt(planner: "Planner", place: Place, kind: str) -> float:
 
 
 def _data_slide(planner: "Planner", place: Place, title: str, index: int, pos: SourcePos, caption: str,
-                notes: tuple[Para, ...], **data) -> SlidePlan:
-    shown = title + (CONTINUED if index else "")
+                notes: tuple[Para, ...], own_caption: str = "", **data) -> SlidePlan:
+    """One data slide; a ``caption`` too long for its placeholder is shortened, and the author's
+    ``own_caption`` text then goes to the notes unless they hold it already."""
+    shown = title + (planner.words("deck.continued") if index else "")
     caption_paras: tuple[Para, ...] = ()
     if caption:
         caption_paras, shortened = _fit_caption(planner, place, caption, pos)
-        if shortened:     # the whole caption stays with the lecturer
-            notes = (Para((Run(f"图表说明：{caption}"),)),) + tuple(notes)
+        if shortened and own_caption and all(p.plain != own_caption for p in notes):
+            notes = (Para((Run(own_caption),)),) + tuple(notes)     # the whole caption stays with the lecturer
     layout = place.layout
     return SlidePlan(data.pop("kind"), layout, (("Title", planner.fit.title(layout, shown, pos)),
                                                 (place.caption, caption_paras)), notes, pos,
@@ -168,7 +171,7 @@ LONG_COLUMNS = ("highlights", "notes", "url", "modalities")   # prose columns: t
 SLIDE_COLUMNS_MAX = 5
 
 
-_NUMBER_UNIT = re.compile(r"(\d)\s+(?=[亿万千百KMBT%年月日个])")
+_NUMBER_UNIT = re.compile(r"(\d)\s+(?=[\u4ebf\u4e07\u5343\u767eKMBT%\u5e74\u6708\u65e5\u4e2a])")   # 亿万千百年月日个
 
 
 def keep_units(text: str) -> str:
@@ -235,42 +238,49 @@ def model_table_slides(planner: "Planner", block: m.ModelTable, title: str,
     estimate notes and the cells of columns not shown go to the notes of the slide holding the row."""
     shown = slide_columns(block)
     hidden = [c for c in block.columns if c not in shown]
-    header = [[Run(column_title(c), bold=True)] for c in shown]
+    words = planner.words
+    header = [[Run(column_title(c, words), bold=True)] for c in shown]
     rows, positions, row_notes = [], [], []
     estimated = False
     for model in block.models:
         row, extra = [], []
         for column in shown:
             note = estimate_note(model, column)
-            text = keep_units(field_text(model, column))
+            text = keep_units(field_text(model, column, words))
             row.append([Run((ESTIMATE_MARK if note else "") + text, bold=column == "name")])
             if note:
                 estimated = True
-                extra.append(Para((Run(f"{model.name} {FIELD_NAMES.get(column, column)}：{note}"),), 0, "bullet"))
+                field = words(f"chart.field.{column}") if words.has(f"chart.field.{column}") else column
+                extra.append(Para((Run(words("deck.data_note", model=model.name, field=field, text=note)),), 0, "bullet"))
         for column in hidden:
-            text = field_text(model, column)
+            text = field_text(model, column, words)
             if text and text != MISSING:
-                extra.append(Para((Run(f"{model.name} {column_title(column)}：{text}"),), 0, "bullet",
+                extra.append(Para((Run(words("deck.data_note", model=model.name, field=column_title(column, words),
+                                             text=text)),), 0, "bullet",
                                   pos=SourcePos(DATA_FILE, model.line)))
         rows.append(row)
         positions.append(SourcePos(DATA_FILE, model.line))
         row_notes.append(tuple(extra))
-    caption = _caption("表", block.number, block.caption)
+    caption = _caption(words, "numbering.table", block.number, block.caption)
     if estimated:
-        caption += "（" + ESTIMATE_CAPTION + "）"
+        caption += words("deck.estimate")
     if not rows:
         raise ContentError(block.pos, "the model table selects no models", "check its :filter:")
-    return _table_slides(planner, header, rows, positions, title, caption, (Para((Run(caption),)),), block.pos,
-                         row_notes, section_notes, place)
+    own = m.plain_text(block.caption)
+    return _table_slides(planner, header, rows, positions, title, caption, (Para((Run(own),)),) if own else (),
+                         block.pos, row_notes, section_notes, place)
 
 
 def table_slides(planner: "Planner", block: m.Table, title: str, section_notes: tuple[Para, ...],
                  place: Place = TABLE_PLACE) -> list[SlidePlan]:
     """A Markdown table as native table slides (header repeated on a continuation slide)."""
-    header = [runs_of(c.children, bold=True) for c in block.header]
-    rows = [[[replace(r, text=keep_units(r.text)) for r in runs_of(c.children)] for c in row] for row in block.rows]
-    caption = _caption("表", block.number, block.caption)
-    notes = (Para((Run(caption),)),) if caption else ()
+    below = planner.below
+    header = [runs_of(c.children, bold=True, below=below) for c in block.header]
+    rows = [[[replace(r, text=keep_units(r.text)) for r in runs_of(c.children, below=below)] for c in row]
+            for row in block.rows]
+    caption = _caption(planner.words, "numbering.table", block.number, block.caption)
+    own = m.plain_text(block.caption)
+    notes = (Para((Run(own),)),) if own else ()
     return _table_slides(planner, header, rows, [block.pos] * len(rows), title, caption, notes, block.pos,
                          None, section_notes, place)
 
@@ -283,19 +293,20 @@ def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: 
     A chart none of whose models has the value gets no slide (an empty chart says nothing): a warning
     in ``planner.warnings``, and its caption and description go to the section's notes
     (``planner.unplaced``)."""
-    caption = _caption("图", block.number, block.caption)
+    caption = _caption(planner.words, "numbering.figure", block.number, block.caption)
     pairs = series(block.models, block.chart if block.chart in ("parameters", "context") else "timeline")
     if not pairs:
         planner.warnings.append(ContentError(
             block.pos, f"no model this {block.chart} chart selects has the value, so the deck shows no chart",
             "check its :filter:, or give the models the value in the data file"))
-        planner.unplaced.extend(p for p in (Para((Run(caption),)), Para((Run(block.alt),))) if p.plain)
+        own = m.plain_text(block.caption)     # the author's words only: the caption's text and the description
+        planner.unplaced.extend(p for p in (Para((Run(own),)), Para((Run(block.alt),))) if p.plain)
         return []
     fields: dict[str, Literal["parameters_b", "context_k", "release"]] = {"parameters": "parameters_b",
                                                                           "context": "context_k"}
     field = fields.get(block.chart, "release")
     if any(model.estimated.get(field) for model, _ in pairs):
-        caption += "（" + ESTIMATE_CAPTION + "）"
+        caption += planner.words("deck.estimate")
     return chartplan.chart_slides(planner, block, section_notes, caption, data_size_pt(planner, place, "chart"),
                                   _data_slide, place)
 
@@ -315,7 +326,7 @@ def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes
     fallback = b""
     if image.ext == "svg":
         try:
-            fallback = png_fallback(image.data, font_dirs(planner.course.root))
+            fallback = png_fallback(image.data, font_dirs(planner.course.root), planner.course.theme)
         except ValueError as exc:
             raise ContentError(block.pos, f"SVG image '{image.origin[:60]}' cannot be rendered for the slide ({exc})",
                                "check the SVG opens in a browser, or export it as PNG") from None
@@ -325,10 +336,13 @@ def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes
     width, height = int(width_px * scale), int(height_px * scale)
     left = frame.left_emu + (frame.width_emu - width) // 2
     top = frame.top_emu + (frame.height_emu - height) // 2
-    name = f"图 {block.number}" if block.number else "图片"
+    words = planner.words
+    name = words("numbering.figure", n=block.number) if block.number else words("numbering.picture")
     shown = prepared_image(image, width / EMU_PER_PT, height / EMU_PER_PT, planner.course.meta.image_settings())
     picture = PicturePlan(shown.data, shown.ext, block.alt, name, left, top, width, height, fallback)
     # as the handout: "图 n" and the caption, or the alt text where the figure has no caption
-    caption = _caption("图", block.number, block.caption) or _caption("图", block.number, (m.Text(block.alt),))
-    notes = (Para((Run(f"{name}：{block.alt}"),)),) + section_notes
-    return [_data_slide(planner, place, title, 0, block.pos, caption, notes, kind="picture", picture=picture)]
+    caption = _caption(words, "numbering.figure", block.number, block.caption) or \
+        _caption(words, "numbering.figure", block.number, (m.Text(block.alt),))
+    notes = (Para((Run(block.alt),)),) + section_notes      # the author's description of the picture
+    return [_data_slide(planner, place, title, 0, block.pos, caption, notes, m.plain_text(block.caption),
+                        kind="picture", picture=picture)]

@@ -21,11 +21,10 @@ from typing import Iterator, Optional
 
 from ...errors import Problems, SourcePos
 from ...fonts import FontFace, check_coverage
+from ...theme import Theme, default_theme
 from .nodes import DeckPlan, Para, SlidePlan
 
 # Shipped faces tried first for characters the East-Asian face lacks (then every other shipped face).
-PREFERRED_FALLBACKS = ("HanaMin Ext Fallback", "Noto Emoji")
-MEASURE_FAMILY = "Noto Sans CJK SC"
 
 
 class GlyphChain:
@@ -34,17 +33,19 @@ class GlyphChain:
     Args:
         faces: the shipped faces (:func:`coursepress.fonts.shipped_faces`).
         east_asian: the family the deck names in ``a:ea``; when no shipped face
-            has that family, the shipped Noto Sans CJK SC (the face text is measured with).
+            has that family, the theme's ``sans`` (Noto Sans CJK SC: the face text is measured with).
+        theme: the fallbacks to try first (``rare_han``, then ``emoji``), then any other shipped face.
     """
 
-    def __init__(self, faces: tuple[FontFace, ...], east_asian: str) -> None:
-        primary = [f for f in faces if f.family == east_asian] or [f for f in faces if f.family == MEASURE_FAMILY]
+    def __init__(self, faces: tuple[FontFace, ...], east_asian: str, theme: Optional[Theme] = None) -> None:
+        theme = theme if theme is not None else default_theme()
+        preferred = (theme.rare_han, theme.emoji)
+        primary = [f for f in faces if f.family == east_asian] or [f for f in faces if f.family == theme.sans]
         self.faces = faces
         self.primary: frozenset[int] = frozenset().union(*(f.codepoints for f in primary))
         names = {f.family for f in primary}
         others = [f for f in faces if f.family not in names]
-        others.sort(key=lambda f: (PREFERRED_FALLBACKS.index(f.family) if f.family in PREFERRED_FALLBACKS
-                                   else len(PREFERRED_FALLBACKS)))
+        others.sort(key=lambda f: preferred.index(f.family) if f.family in preferred else len(preferred))
         self.fallbacks: tuple[tuple[str, frozenset[int]], ...] = tuple((f.family, f.codepoints) for f in others)
 
     def face_for(self, char: str) -> Optional[str]:

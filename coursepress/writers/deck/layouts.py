@@ -36,6 +36,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu
 
 from ...errors import BuildError
+from ...messages import layout_names
 from ...schema import LayoutRole
 
 # Placeholder types (p:ph/@type; absent means "obj").
@@ -45,18 +46,9 @@ FOOTER_TYPES = {"ftr": "Footer", "sldNum": "Slide Number"}
 IGNORED_TYPES = ("dt", "ftr", "sldNum", "hdr")
 
 # Standard layout names per role (compared without case, spaces or punctuation): our reference deck's,
-# PowerPoint's and WPS's in English and Simplified Chinese, and LibreOffice Impress's as it saves .pptx.
-NAMES: dict[str, tuple[str, ...]] = {
-    "Title": ("Title", "Title Slide", "标题幻灯片", "标题页", "标题", "Title Page"),
-    "Section": ("Section", "Section Header", "Section Title", "节标题", "章节标题", "节", "小节标题"),
-    "Title and Content": ("Title and Content", "Title, Content", "Title and Text", "标题和内容", "标题和文本",
-                          "标题与内容", "标题，内容"),
-    "Two Content": ("Two Content", "Title, 2 Content", "Two Objects", "两栏内容", "两项内容", "标题和两栏内容",
-                    "标题，2 项内容"),
-    "Table": ("Table", "Title and Table", "表格", "标题和表格"),
-    "Chart": ("Chart", "Title and Chart", "图表", "标题和图表"),
-    "Closing": ("Closing", "End", "Thanks", "结束", "结束页", "结尾", "致谢", "谢谢"),
-}
+# PowerPoint's and WPS's in English and Simplified Chinese, and LibreOffice Impress's as it saves .pptx;
+# listed in templates/deck/layout-names.yaml (words live in templates/, not in code).
+NAMES: dict[str, tuple[str, ...]] = layout_names()
 # Role → the placeholder roles it fills; the first after Title is its main frame.
 SLOTS: dict[str, tuple[str, ...]] = {
     "Title": ("Title", "Subtitle"),
@@ -76,7 +68,7 @@ MAPPING_KEYS = {"title": "Title", "section": "Section", "content": "Title and Co
 
 
 def _key(name: str) -> str:
-    return re.sub(r"[\s,，、._\-]+", "", name).casefold()
+    return re.sub("[\\s,\uff0c\u3001._\\-]+", "", name).casefold()     # also the full-width comma ， and 、
 
 
 _NAME_KEYS = {role: {_key(n) for n in names} for role, names in NAMES.items()}

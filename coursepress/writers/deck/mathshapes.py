@@ -31,7 +31,6 @@ P_NS = "http://schemas.openxmlformats.org/presentationml/2006/main"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
-MATH_FONT = "Cambria Math"     # the font PowerPoint sets equations in
 
 # (TeX, source position) → (m:oMathPara element, PNG bytes)
 FormulaArt = Callable[[Formula], tuple[object, bytes]]
@@ -70,7 +69,7 @@ def _nv(parent, tag: str, shape_id: int, name: str, descr: str, kind: str):
     return nv
 
 
-def _math_shape(formula: Formula, omml, shape_id: int, name: str):
+def _math_shape(formula: Formula, omml, shape_id: int, name: str, math_font: str):
     sp = etree.Element(qn("p:sp"))
     _nv(sp, qn("p:nvSpPr"), shape_id, name, formula.tex, "p:cNvSpPr")
     sppr = etree.SubElement(sp, qn("p:spPr"))
@@ -84,19 +83,20 @@ def _math_shape(formula: Formula, omml, shape_id: int, name: str):
     etree.SubElement(etree.SubElement(p, qn("a:pPr")), qn("a:buNone"))
     holder = etree.SubElement(p, f"{{{A14_NS}}}m", nsmap={"a14": A14_NS})
     holder.append(omml)
-    _office_runs(omml, formula.size_pt)
+    _office_runs(omml, formula.size_pt, math_font)
     etree.SubElement(p, qn("a:endParaRPr"), lang="en-US")
     return sp
 
 
-def _office_runs(omml, size_pt: float) -> None:
-    """Give each ``m:r`` the DrawingML run properties PowerPoint writes: size and the math font."""
+def _office_runs(omml, size_pt: float, math_font: str) -> None:
+    """Give each ``m:r`` the DrawingML run properties PowerPoint writes: size and the math font (the
+    theme's ``deck.math``, Cambria Math: the face PowerPoint sets equations in)."""
     for run in omml.iter(f"{{{M_NS}}}r"):
         rpr = etree.Element(qn("a:rPr"), lang="en-US")
         if size_pt:
             rpr.set("sz", str(int(round(size_pt * 100))))
-        etree.SubElement(rpr, qn("a:latin"), typeface=MATH_FONT)
-        etree.SubElement(rpr, qn("a:cs"), typeface=MATH_FONT)
+        etree.SubElement(rpr, qn("a:latin"), typeface=math_font)
+        etree.SubElement(rpr, qn("a:cs"), typeface=math_font)
         math_props = run.find(f"{{{M_NS}}}rPr")
         run.insert(1 if math_props is not None else 0, rpr)
 
@@ -132,19 +132,19 @@ def formula_art(renderer=None) -> FormulaArt:
     return art
 
 
-def add_formula(slide, formula: Formula, art: FormulaArt | None, number: int) -> None:
+def add_formula(slide, formula: Formula, art: FormulaArt | None, name: str, math_font: str) -> None:
     """Append ``formula`` to ``slide`` as AlternateContent (OMML shape, picture fallback) at its box.
 
-    ``number`` counts the formulas of the slide (shape names 公式 1, 公式 2 …); ``art`` draws it
-    (:func:`formula_art` when None).
+    ``name`` is the shape's name (公式 1, 公式 2 … counted per slide: the plan's ``formula_name``),
+    ``math_font`` the face of its runs;
+    ``art`` draws it (:func:`formula_art` when None).
     """
     omml, png = (art or formula_art())(formula)
     _part, rid = slide.part.get_or_add_image_part(io.BytesIO(png))
     tree = slide.shapes._spTree
     shape_id = max(int(x) for x in tree.xpath("//p:cNvPr/@id")) + 1
-    name = f"公式 {number}"
     alternate = etree.SubElement(tree, f"{{{MC_NS}}}AlternateContent", nsmap={"mc": MC_NS})
     choice = etree.SubElement(alternate, f"{{{MC_NS}}}Choice", Requires="a14", nsmap={"a14": A14_NS})
-    choice.append(_math_shape(formula, omml, shape_id, name))
+    choice.append(_math_shape(formula, omml, shape_id, name, math_font))
     fallback = etree.SubElement(alternate, f"{{{MC_NS}}}Fallback")
     fallback.append(_picture(formula, rid, shape_id, name))

@@ -7,10 +7,6 @@ from typing import Optional
 
 from ...errors import SourcePos
 
-CONTINUED = "（续）"
-# Where an inline formula that slide text cannot express stood; the formula follows the paragraph.
-FORMULA_BELOW = "（见下式）"
-
 
 @dataclass(frozen=True)
 class Run:
@@ -120,7 +116,10 @@ class ChartPlan:
     (≈ in its label's format, patterned fill). ``axis_min``/``axis_max`` are the
     value (timeline: date) axis bounds; ``lanes`` the height (1, 2, …) of each
     timeline point and ``label_right`` its label's side; ``positions`` the
-    source of each point (for glyph reports).
+    source of each point (for glyph reports). The words come from the catalogue
+    (:mod:`coursepress.messages`): ``series_names`` for open weights, closed and
+    not stated; ``key_marks`` the text before, between and after the colour key of
+    a timeline's axis title; ``date_format`` the Excel format of its year labels.
     """
 
     kind: str
@@ -139,6 +138,13 @@ class ChartPlan:
     number_format: str = "General"
     lanes: tuple[int, ...] = ()
     label_right: tuple[bool, ...] = ()
+    series_names: tuple[str, str, str] = ("", "", "")
+    key_marks: tuple[str, str, str] = ("", "", "")
+    date_format: str = "yyyy"
+
+    def series_name(self, flag: Optional[bool]) -> str:
+        """The series name of models with open weights (True), closed (False) or not stated (None)."""
+        return self.series_names[0 if flag is True else 1 if flag is False else 2]
 
 
 @dataclass(frozen=True)
@@ -194,7 +200,8 @@ class SlidePlan:
 
 @dataclass(frozen=True)
 class DeckPlan:
-    """The whole deck: slides in order, footer text, document properties."""
+    """The whole deck: slides in order, footer text, document properties; ``formula_name`` names an
+    equation shape (the catalogue's ``deck.formula_name``, a pattern with ``{n}``)."""
 
     slides: tuple[SlidePlan, ...]
     footer: str
@@ -204,3 +211,4 @@ class DeckPlan:
     language: str
     warnings: tuple[str, ...] = field(default=())
     frames: Optional[dict] = field(default=None, compare=False)   # the geometry planned against (reused by the writer)
+    formula_name: str = "{n}"

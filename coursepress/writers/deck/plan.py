@@ -20,17 +20,16 @@ from typing import Optional
 
 from ... import model as m
 from ...errors import ContentError, SourcePos
+from ...lecturelabel import lecture_label
 from .beside import merge_beside
 from .blocks import footnote_notes, notes_of, paras_of, prose_notes
 from .columns import columns_fallback, columns_slide
 from .data import CHART_PLACE, TABLE_PLACE, Place, chart_slides, figure_slides, model_table_slides, table_slides
 from .fit import Fitter
-from .nodes import CONTINUED, DeckPlan, Para, Run, SlidePlan
+from .inlinepics import with_inline_pictures
+from .nodes import DeckPlan, Para, Run, SlidePlan
 from .summary import MAX_BULLETS, Point, Summariser
 
-AGENDA = "目录"
-CLOSING = "谢谢"
-REFERENCES = "参考文献"
 DATA_BLOCKS = (m.Chart, m.ModelTable, m.Figure, m.Table)
 
 
@@ -54,6 +53,8 @@ class Planner:
 
     def __init__(self, course: m.Course, lecture: m.Lecture, fitter: Fitter) -> None:
         self.course, self.lecture, self.fit = course, lecture, fitter
+        self.words = course.words      # every word a slide prints that the author did not write
+        self.below = self.words("deck.formula_below")
         self.warnings: list[ContentError] = []   # what the author should know (columns that did not fit)
         self.unplaced: list[Para] = []   # words of a data block that got no slide: to the section's notes
         self.file_pos = SourcePos(lecture.source.relative_to(course.root).as_posix(), 1)
@@ -69,7 +70,8 @@ class Planner:
         slides.append(self.closing_slide())
         meta = self.course.meta
         return DeckPlan(tuple(slides), meta.title, self.lecture.title, meta.author,
-                        meta.title + (f" · {meta.subtitle}" if meta.subtitle else ""), meta.language)
+                        meta.title + (f" · {meta.subtitle}" if meta.subtitle else ""), meta.language,
+                        formula_name=self.words("deck.formula_name"))
 
     def _text_slide(self, kind: str, layout: str, title: str, pos: SourcePos, body_name: str,
                     body: list[Para], notes: tuple[Para, ...], footer: bool = True) -> SlidePlan:
@@ -79,31 +81,34 @@ class Planner:
 
     def title_slide(self) -> SlidePlan:
         meta, lec = self.course.meta, self.lecture
-        lines = [lec.meta.subtitle, f"{meta.title} · {meta.author}", meta.organisation,
-                 f"{meta.date.year} 年 {meta.date.month} 月 {meta.date.day} 日"]
+        lines = [lecture_label(self.course, lec), lec.meta.subtitle, f"{meta.title} · {meta.author}", meta.organisation,
+                 self.words.date(meta.date.year, meta.date.month, meta.date.day)]
         body = [Para((Run(text),)) for text in lines if text]
-        notes = tuple(paras_of(lec.preamble))   # the author's words only, none invented
+        notes = tuple(paras_of(lec.preamble, below=self.below))   # the author's words only, none invented
         return self._text_slide("title", "Title", lec.title, self.file_pos, "Subtitle", body, notes, footer=False)
 
     def agenda_slides(self) -> list[SlidePlan]:
         items: list[Para] = []
         for part in self.lecture.sections:
-            number = part.heading.number
-            sep = "" if number.endswith("、") or not number else "　"
-            items.append(Para((Run(f"{number}{sep}{part.heading.plain}", bold=True),), 0, "none"))
-            items.extend(Para((Run(f"{sub.heading.number}　{sub.heading.plain}"),), 1, "none")
+            gap = self.words("deck.gap")
+            items.append(Para((Run(self.words.numbered(part.heading.number, part.heading.plain, gap), bold=True),),
+                              0, "none"))
+            items.extend(Para((Run(f"{sub.heading.number}{gap}{sub.heading.plain}"),), 1, "none")
                          for sub in part.subsections)
         if not items:
             return []
         notes: tuple[Para, ...] = ()
         chunks = self.fit.flow("Title and Content", "Content", items, self.file_pos)
-        return [self._continued("agenda", "Title and Content", AGENDA, i, self.file_pos, "Content", chunk, notes)
+        return [self._continued("agenda", "Title and Content", self.words("deck.agenda"), i, self.file_pos, "Content", chunk, notes)
                 for i, chunk in enumerate(chunks)]
 
     def section_slide(self, part: m.Section) -> SlidePlan:
-        number = part.heading.number.rstrip("、.． ")
-        # 一、 parts read 第一部分; a chapter-style number (3.1, with heading_numbers: lecture) stands alone
-        shown = f"第{number}部分" if part.heading.number.endswith("、") else number
+        suffix = self.words.part_suffix
+        number = part.heading.number.removesuffix(suffix) if suffix else part.heading.number
+        # a part number (一、) reads 第一部分 (deck.section); a chapter-style one (3.1, heading_numbers: lecture)
+        # stands alone
+        shown = self.words("deck.section", number=number) if suffix and part.heading.number.endswith(suffix) \
+            else number
         sub = [Para((Run(shown),))] if number else []
         notes: tuple[Para, ...] = ()
         return self._text_slide("section", "Section", part.heading.plain, part.heading.pos, "Subtitle", sub, notes)
@@ -116,18 +121,18 @@ class Planner:
         items = [Para((Run(f"[{ref.number}] {ref.text}"),), 0, "none", pos=self.file_pos) for ref in refs]
         notes: tuple[Para, ...] = ()
         chunks = self.fit.flow("Title and Content", "Content", items, self.file_pos)
-        return [self._continued("references", "Title and Content", REFERENCES, i, self.file_pos, "Content", chunk,
+        return [self._continued("references", "Title and Content", self.words("deck.references"), i, self.file_pos, "Content", chunk,
                                 notes) for i, chunk in enumerate(chunks)]
 
     def closing_slide(self) -> SlidePlan:
         meta = self.course.meta
         body = [Para((Run(f"{meta.title} · {self.lecture.title}"),))]
         notes: tuple[Para, ...] = ()
-        return self._text_slide("closing", "Closing", CLOSING, self.file_pos, "Subtitle", body, notes, footer=False)
+        return self._text_slide("closing", "Closing", self.words("deck.closing"), self.file_pos, "Subtitle", body, notes, footer=False)
 
     def _continued(self, kind: str, layout: str, title: str, index: int, pos: SourcePos, body_name: str,
                    chunk: tuple[Para, ...], notes: tuple[Para, ...]) -> SlidePlan:
-        shown = title + (CONTINUED if index else "")
+        shown = title + (self.words("deck.continued") if index else "")
         chunk = self.fit.place_formulas(layout, body_name, chunk)
         chunk, boxes = self.fit.code_panels(layout, body_name, chunk)
         return SlidePlan(kind, layout, (("Title", self.fit.title(layout, shown, pos)), (body_name, chunk)), notes, pos,
@@ -142,38 +147,43 @@ class Planner:
         slide also gets its ``::: notes`` (or, with ``::: slides``, its prose), ``::: handout`` text and
         call-out boxes; data slides get their own captions and notes.
         """
-        blocks = section.blocks
+        blocks = with_inline_pictures(section.heading, section.blocks)    # a picture slide for each
         slide_only = [b for b in blocks if isinstance(b, m.Only) and b.target == "slides"]
         visible = [b for b in blocks if not isinstance(b, m.Notes) and
                    not (isinstance(b, m.Only) and b.target in ("slides", "handout"))]
-        notes = notes_of(blocks)
-        boxes = tuple(paras_of([b for b in visible if isinstance(b, m.Admonition)]))
+        notes = notes_of(blocks, self.below)
+        boxes = tuple(paras_of([b for b in visible if isinstance(b, m.Admonition)], below=self.below))
         if slide_only:
             content = [inner for b in slide_only for inner in b.blocks]
             content += [b for b in visible if isinstance(b, DATA_BLOCKS)]
-            first_notes = notes or prose_notes(blocks, include_visible=True)
+            first_notes = notes or prose_notes(blocks, include_visible=True, below=self.below)
         else:
             content = [b for b in visible if not isinstance(b, m.Admonition)]
-            first_notes = notes + prose_notes(blocks, include_visible=False) + boxes
-        first_notes = tuple(first_notes) + footnote_notes((section.heading, *blocks))
-        summarise = Summariser(self._lines)
+            first_notes = notes + prose_notes(blocks, include_visible=False, below=self.below) + boxes
+        first_notes = tuple(first_notes) + footnote_notes((section.heading, *blocks), self.below)
+        summarise = Summariser(self._lines, self.below)
         title = section.heading.plain
         slides: list[SlidePlan] = []
         pending: list[m.Block] = []
-        shown_data: list[m.Block] = []
+        data_of: dict[int, m.Block] = {}    # index in slides → the block of a one-slide table, chart, figure
+
+        def add_data(block: m.Block) -> None:
+            made = self.data_slides(block, title, ())
+            if len(made) == 1:
+                data_of[len(slides)] = block
+            slides.extend(made)
 
         def flush() -> None:
             if not pending:
                 return
-            points = [Point(p) for p in paras_of(pending)] if slide_only else summarise.points(pending)
+            points = [Point(p) for p in paras_of(pending, below=self.below)] if slide_only else summarise.points(pending)
             pos = getattr(pending[0], "pos", section.heading.pos)
             for chunk, own in self._chunks(points, pos, cap=not slide_only):
                 slides.append(self._continued("content", "Title and Content", title,
                                               sum(1 for s in slides if s.kind == "content"), pos, "Content",
                                               chunk, own))
             for inner in nested_data(pending):   # pictures in list items or quotes: a slide right after
-                slides.extend(self.data_slides(inner, title, ()))
-                shown_data.append(inner)
+                add_data(inner)
             pending.clear()
 
         queue = list(content)
@@ -186,20 +196,17 @@ class Planner:
                     queue[:0] = columns_fallback(self, block)
                 else:
                     slides.append(made)
-                    shown_data.append(block)   # (not a single data block: no beside merge)
                 continue
             if isinstance(block, DATA_BLOCKS):
                 flush()
-                slides.extend(self.data_slides(block, title, ()))
-                shown_data.append(block)
+                add_data(block)
             elif not isinstance(block, m.Notes):
                 pending.append(block)
         flush()
         for box in (b for b in visible if isinstance(b, m.Admonition)) if not slide_only else ():
             for inner in nested_data([box]):   # the box's text is in the notes; its pictures get slides
-                slides.extend(self.data_slides(inner, title, ()))
-                shown_data.append(inner)
-        slides = merge_beside(self, slides, shown_data, title)
+                add_data(inner)
+        slides = merge_beside(self, slides, data_of)
         first_notes = tuple(first_notes) + tuple(self.unplaced)
         self.unplaced.clear()
         if slides and first_notes:

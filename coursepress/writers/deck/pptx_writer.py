@@ -35,6 +35,7 @@ from .chartxml import add_chart
 from .codeshapes import add_code_panels, code_spacing, colour_run, spacing
 from .glyphs import GlyphChain
 from .linear import add_slide, index_relationships
+from ...theme import Theme, default_theme
 from .mathshapes import FormulaArt, add_formula, spacer
 from .nodes import DeckPlan, Para, PicturePlan, Run, SlidePlan, TablePlan
 from .package import reproducible_zip
@@ -52,14 +53,16 @@ class Fonts:
     ``chain`` (optional) names a shipped font for characters the East-Asian face lacks
     (see :class:`coursepress.writers.deck.glyphs.GlyphChain`). Code runs name ``mono`` as
     a:latin and a:cs and keep ``east_asian`` as a:ea (C36: Chinese comments in code);
-    ``code`` is the code theme (highlight colours, panel colours).
+    ``code`` is the code theme (highlight colours, panel colours); ``theme`` the course's
+    :class:`~coursepress.theme.Theme` (bullet characters and face, equation face).
     """
 
     def __init__(self, latin: str, east_asian: str, chain: Optional[GlyphChain] = None, mono: str = "",
-                 code: Optional[CodeTheme] = None) -> None:
+                 code: Optional[CodeTheme] = None, theme: Optional[Theme] = None) -> None:
         self.latin, self.east_asian, self.chain = latin, east_asian, chain
         self.mono = mono or latin
         self.code = code
+        self.theme = theme if theme is not None else default_theme()   # bullets, the equation face
 
     def pieces(self, text: str, code: bool = False) -> list[tuple[str, Optional[str]]]:
         """``text`` cut where the font changes: (segment, fallback family or None for the deck's fonts);
@@ -140,7 +143,7 @@ def _write_runs(paragraph, para: Para, fonts: Fonts) -> None:
 
 
 def _bullets(paragraph, para: Para, start_at: int, margin_emu: int | None, indent_emu: int | None,
-             explicit_bullet: bool) -> None:
+             explicit_bullet: bool, theme: Theme) -> None:
     """List properties of one paragraph: level, margins and ``a:buNone``/``a:buChar``/``a:buAutoNum``."""
     ppr = paragraph._p.get_or_add_pPr()
     if para.level:
@@ -161,8 +164,8 @@ def _bullets(paragraph, para: Para, start_at: int, margin_emu: int | None, inden
         if start_at != 1:
             auto.set("startAt", str(start_at))
     elif explicit_bullet:
-        etree.SubElement(ppr, qn("a:buFont")).set("typeface", "Arial")
-        etree.SubElement(ppr, qn("a:buChar")).set("char", "•" if para.level % 2 == 0 else "–")
+        etree.SubElement(ppr, qn("a:buFont")).set("typeface", theme.bullet_font)
+        etree.SubElement(ppr, qn("a:buChar")).set("char", theme.bullets[para.level % 2])
 
 
 def _starts(paras: tuple[Para, ...]) -> list[int]:
@@ -212,13 +215,13 @@ def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = 
         if levels is not None and not notes:
             indent = 0 if para.bullet in ("none", "literal") else NOTES_INDENT_EMU
             margin = levels.level(para.level).margin_left_emu if para.level or para.bullet != "none" else 0
-            _bullets(paragraph, para, start, max(margin, indent), -indent, True)
+            _bullets(paragraph, para, start, max(margin, indent), -indent, True, fonts.theme)
         elif notes:
             indent = NOTES_INDENT_EMU if para.bullet != "none" else 0
-            _bullets(paragraph, para, start, NOTES_INDENT_EMU * para.level + indent, -indent, True)
+            _bullets(paragraph, para, start, NOTES_INDENT_EMU * para.level + indent, -indent, True, fonts.theme)
         elif not title:
             margin = 0 if para.bullet == "none" and para.level == 0 else None
-            _bullets(paragraph, para, start, margin, 0 if para.bullet == "none" else None, False)
+            _bullets(paragraph, para, start, margin, 0 if para.bullet == "none" else None, False, fonts.theme)
             if para.style and fonts.code is not None:
                 same = lambda other: other.style == para.style and other.group == para.group  # noqa: E731
                 code_spacing(paragraph, para, i == 0 or not same(paras[i - 1]),
@@ -380,7 +383,7 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
                 if name != "Title" and slide_plan.code_boxes and fonts.code is not None:
                     add_code_panels(slide, ph, slide_plan.code_boxes, fonts.code)
                 for count, formula in enumerate((p.formula for p in paras if p.formula is not None), 1):
-                    add_formula(slide, formula, formula_art, count)
+                    add_formula(slide, formula, formula_art, plan.formula_name.format(n=count), fonts.theme.math)
             else:
                 _take_box(ph)   # an empty placeholder would show its prompt while editing
         for name, paras in texts.items():
@@ -388,7 +391,7 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
             if paras and name not in placeholders and frame is not None and frame.virtual:
                 write_text(text_box(slide, frame).text_frame, paras, fonts, levels=frame)
                 for count, formula in enumerate((p.formula for p in paras if p.formula is not None), 1):
-                    add_formula(slide, formula, formula_art, count)
+                    add_formula(slide, formula, formula_art, plan.formula_name.format(n=count), fonts.theme.math)
         add_steps(slide, builds)
         if slide_plan.footer:
             _copy_footer(slide, choice.footers, plan.footer, number, fonts)

@@ -23,8 +23,8 @@ from .nodes import Para, Run
 
 MAX_LINES = 2
 MAX_BULLETS = 6
-SENTENCE_END = re.compile(r"[。！？!?]+[”’」』）)]*|(?<=[.!?])\s+")
-CLAUSE_END = re.compile(r"[，；：,;:]")
+SENTENCE_END = re.compile(r"[\u3002\uff01\uff1f!?]+[”’\u300d\u300f\uff09)]*|(?<=[.!?])\s+")   # 。！？」』）
+CLAUSE_END = re.compile(r"[\uff0c\uff1b\uff1a,;:]")   # ，；：
 
 
 @dataclass(frozen=True)
@@ -70,10 +70,11 @@ def lead(runs: list[Run]) -> int:
 
 class Summariser:
     """Turns a section's prose blocks into :class:`Point` lists, measuring bullets with ``lines``:
-    a function (runs, level) → number of lines at body size."""
+    a function (runs, level) → number of lines at body size; ``below`` stands where an inline formula
+    was that slide text cannot express (:func:`~.blocks.runs_of`)."""
 
-    def __init__(self, lines) -> None:
-        self.lines = lines
+    def __init__(self, lines, below: str = "") -> None:
+        self.lines, self.below = lines, below
 
     def shorten(self, runs: list[Run], level: int) -> tuple[tuple[Run, ...], bool]:
         """``runs`` if they fit :data:`MAX_LINES` lines, else their longest clause-ending prefix that
@@ -94,8 +95,8 @@ class Summariser:
         whole = Para(_strip(runs), level, bullet, number, pos=pos)
         head, tail = split_runs(runs, len("".join(r.text for r in runs)) if item else lead(runs))
         shown, cut = self.shorten(list(_strip(head)), level)
-        if not item and shown and shown[-1].text.endswith(("：", ":")):
-            shown = shown[:-1] + (replace(shown[-1], text=shown[-1].text.rstrip("：:")),)
+        if not item and shown and shown[-1].text.endswith(("\uff1a", ":")):   # ：
+            shown = shown[:-1] + (replace(shown[-1], text=shown[-1].text.rstrip("\uff1a:")),)   # ：
         para = Para(shown, level, bullet, number, pos=pos)
         if cut:
             return Point(para, (replace(whole, level=0, bullet="none", number=0),))
@@ -122,20 +123,20 @@ class Summariser:
         if isinstance(block, m.Paragraph) and _hard_break(block.children):
             # lines the author broke by hand (verse, an address, C37) are shown as written, not summarised:
             # one paragraph per line, so a long poem can continue on the next slide
-            out.extend(Point(Para(line, pos=block.pos)) for line in _lines(runs_of(block.children)))
+            out.extend(Point(Para(line, pos=block.pos)) for line in _lines(runs_of(block.children, below=self.below)))
         elif isinstance(block, m.Paragraph):
             displaced: list[m.Math] = []     # inline formulas text cannot express follow as display ones
-            out.append(self.paragraph(runs_of(block.children, displaced=displaced), pos=block.pos))
+            out.append(self.paragraph(runs_of(block.children, displaced=displaced, below=self.below), pos=block.pos))
             out.extend(Point(para) for para in displaced_paras(displaced, block.pos))
         elif isinstance(block, m.ListBlock):
-            for para in paras_of([block]):
+            for para in paras_of([block], below=self.below):
                 if para.runs and not any(r.code for r in para.runs) and para.bullet != "none":
                     out.append(self.paragraph(list(para.runs), para.level, para.bullet, para.number, para.pos,
                                               item=True))
                 else:
                     out.append(Point(para))
         else:
-            out.extend(Point(para) for para in paras_of([block]))
+            out.extend(Point(para) for para in paras_of([block], below=self.below))
 
 
 def _hard_break(inlines) -> bool:

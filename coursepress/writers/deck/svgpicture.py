@@ -21,23 +21,26 @@ from pptx.opc.package import Part
 from pptx.oxml.ns import qn
 from pptx.util import Emu
 
+from ...theme import Theme
+
 SVG_EXT_URI = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 ASVG = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 FALLBACK_WIDTH_PX = 1600          # wide enough for a full-width picture on a 13.3 in slide at 120 dpi
 
 
-def png_fallback(svg: bytes, font_dirs: list[Path], width_px: int = FALLBACK_WIDTH_PX) -> bytes:
-    """``svg`` rendered to PNG ``width_px`` wide on white, text in the fonts under ``font_dirs`` only.
+def png_fallback(svg: bytes, font_dirs: list[Path], theme: Theme, width_px: int = FALLBACK_WIDTH_PX) -> bytes:
+    """``svg`` rendered to PNG ``width_px`` wide on the theme's ``deck.picture_background`` (white), text in
+    the fonts under ``font_dirs`` only, generic and unnamed families in the theme's ``sans`` face.
 
     Raises:
         ValueError: resvg cannot parse or render the SVG.
     """
     import resvg_py
 
-    return bytes(resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), width=width_px, background="#ffffff",
+    return bytes(resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), width=width_px, background=theme.picture_background,
                                        skip_system_fonts=True, font_dirs=[str(d) for d in font_dirs],
-                                       sans_serif_family="Noto Sans CJK SC", font_family="Noto Sans CJK SC"))
+                                       sans_serif_family=theme.sans, font_family=theme.sans))
 
 
 def add_svg_picture(slide, svg: bytes, png: bytes, box):

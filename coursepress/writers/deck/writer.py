@@ -18,7 +18,8 @@ from .fit import Fitter
 from .glyphs import GlyphChain, check_glyphs
 from ...builddate import build_time
 from ...code import code_theme
-from ...textmeasure import MONO_FAMILY, measurer_for
+from ...textmeasure import measurer_for
+from ...theme import Theme
 from .plan import Planner
 from .mathshapes import formula_art
 from .pptx_writer import Fonts, render
@@ -31,11 +32,11 @@ from ...patches import apply_pptx_speedups
 from .. import BuildSettings, Output
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
-DEFAULT_FONTS = ("Calibri", "Noto Sans CJK SC")
 
 
-def theme_fonts(prs) -> tuple[str, str]:
-    """The minor (body) font of the reference theme: (a:latin, a:ea) typefaces."""
+def theme_fonts(prs, look: Theme) -> tuple[str, str]:
+    """The minor (body) font of the reference theme: (a:latin, a:ea) typefaces; where it names none,
+    the coursepress theme's ``deck.latin`` and ``deck.east_asian``."""
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
     from lxml import etree
 
@@ -46,7 +47,7 @@ def theme_fonts(prs) -> tuple[str, str]:
     east_el = minor.find(f"{A}ea") if minor is not None else None
     latin = latin_el.get("typeface", "") if latin_el is not None else ""
     east = east_el.get("typeface", "") if east_el is not None else ""
-    return latin or DEFAULT_FONTS[0], east or DEFAULT_FONTS[1]
+    return latin or look.deck_latin, east or look.deck_east_asian
 
 
 def preload(root) -> None:
@@ -70,18 +71,19 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
     """
     apply_pptx_speedups()
     path, prs, geometry, template_warnings = load_reference(course, settings.reference)
-    latin, east = theme_fonts(prs)
+    latin, east = theme_fonts(prs, course.theme)
     east = lecture.meta.pptx_font_cjk or east
-    chain = GlyphChain(shipped_faces(course.root), east)
+    chain = GlyphChain(shipped_faces(course.root), east, course.theme)
     theme = code_theme(course.root)
-    fonts = Fonts(lecture.meta.pptx_font_latin or latin, east, chain, course.meta.fonts.mono or MONO_FAMILY, theme)
+    fonts = Fonts(lecture.meta.pptx_font_latin or latin, east, chain, course.meta.fonts.mono or course.theme.mono, theme,
+                  course.theme)
     renderer = renderer or MathRenderer()
 
     def formula_em(tex: str) -> tuple[float, float]:
         drawing = renderer.svg(tex, True, SourcePos(lecture.source.relative_to(course.root).as_posix()))
         return drawing.width_em, drawing.height_em
 
-    planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root), theme, formula_em=formula_em))
+    planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root, course.theme), theme, formula_em=formula_em))
     plan = planner.plan()
     problems.errors.extend(planner.fit.errors)
     for warning in planner.warnings:

@@ -72,7 +72,7 @@ def lecture_page(course: m.Course, lecture: m.Lecture, context: dict[str, Any]) 
     index = course.lectures.index(lecture)
     previous = course.lectures[index - 1] if index > 0 else None
     following = course.lectures[index + 1] if index + 1 < len(course.lectures) else None
-    html = environment(course.root).get_template("html/lecture.html.j2").render(
+    html = environment(course.root, course.words).get_template("html/lecture.html.j2").render(
         course=course, lecture=lecture, previous=previous, next=following, header_text=lecture.title,
         footer_text=course.meta.title, **context)
     return autospace_html(html)
@@ -80,7 +80,7 @@ def lecture_page(course: m.Course, lecture: m.Lecture, context: dict[str, Any]) 
 
 def index_page(course: m.Course, context: dict[str, Any]) -> str:
     """The HTML of the site's start page (``index.html``): every lecture with its parts."""
-    return autospace_html(environment(course.root).get_template("html/index.html.j2").render(course=course, **context))
+    return autospace_html(environment(course.root, course.words).get_template("html/index.html.j2").render(course=course, **context))
 
 
 _SKIPPED = re.compile(r"<(style|script|title|annotation)\b.*?</\1>|<math\b.*?</math>", re.S)

@@ -26,7 +26,7 @@ from ...output import atomic_write
 from ...templating import environment
 from .. import BuildSettings, Output
 from ..handout import lecture_texts
-from ..pdfengine import MONO, SANS, SERIF, font_stacks
+from ..pdfengine import font_stacks
 from .pages import STYLESHEET, SiteFiles, index_page, lecture_page, shown_text, web_context
 from .webfonts import WebFont, licence_note, site_fonts
 
@@ -52,11 +52,11 @@ def render_site(course: m.Course, problems: Problems) -> dict[str, bytes]:
     pages["index.html"] = index_page(course, context)
     faces = shipped_faces(course.root)
     stacks = font_stacks(course, faces, Problems())          # the handout reports unshipped families
-    env = environment(course.root)
+    env = environment(course.root, course.words)
     css_template = env.get_template("html/site.css.j2")
     shown = [shown_text(html) for html in pages.values()]
     text = "".join(t for t, _ in shown) + css_template.render(fonts=[], code_theme=context["code_theme"], **stacks)
-    main = tuple(f for f in (SERIF, SANS, MONO, course.meta.fonts.body, course.meta.fonts.heading,
+    main = tuple(f for f in (course.theme.serif, course.theme.sans, course.theme.mono, course.meta.fonts.body, course.meta.fonts.heading,
                              course.meta.fonts.mono) if f)
     fonts = site_fonts(faces, main, text, "".join(f for _, f in shown))
     css = css_template.render(fonts=fonts, code_theme=context["code_theme"], **stacks)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 
 from ...charts import Bar, ChartSpec, Point, Tick, _fit_label, _Label, _log_ticks, _place_labels, series, text_width
+from ...messages import Messages
 from ...numbers import ESTIMATE_MARK, format_params
 from ...schema import Model
 
@@ -32,13 +33,15 @@ PAD = 0.6 * FONT       # space between a label and what it labels
 MAX_ROW = 2.0 * FONT   # bar pitch when the chart stretches to the height of its column
 
 
-def parameter_bars(models: tuple[Model, ...], width: float, room: float = 0.0) -> tuple[ChartSpec, tuple[Model, ...]]:
+def parameter_bars(models: tuple[Model, ...], width: float, room: float = 0.0, *,
+                   words: Messages) -> tuple[ChartSpec, tuple[Model, ...]]:
     """Horizontal bars of each model's largest size (billions, log axis), largest first.
 
     Args:
         models: the course's models.
         width: chart width in SVG units (the height follows from the number of bars).
         room: SVG units the chart may grow in height, spread over the bars (pitch at most :data:`MAX_ROW`).
+        words: the course's catalogue (the units of the value labels).
 
     Returns:
         ``(spec, unplotted)``: the shapes, and the models without a published size
@@ -53,7 +56,7 @@ def parameter_bars(models: tuple[Model, ...], width: float, room: float = 0.0) -
     if hi <= lo + 0.5:
         hi = lo + 1
     ticks = [t for t in ticks if math.log10(t) <= hi]
-    texts = [(ESTIMATE_MARK if "parameters_b" in m.estimated else "") + format_params(v) for m, v in pairs]
+    texts = [(ESTIMATE_MARK if "parameters_b" in m.estimated else "") + format_params(v, words) for m, v in pairs]
     names = [_fit_label(m.name, 0.4 * width) for m, _ in pairs]     # longer names end in "…" (the table has them whole)
     label_w = max([text_width(n, FONT) for n in names] or [0.0]) + PAD
     value_w = max([text_width(t, FONT) for t in texts] or [0.0]) + PAD
@@ -71,7 +74,7 @@ def parameter_bars(models: tuple[Model, ...], width: float, room: float = 0.0) -
                  for i, ((m, v), text, name) in enumerate(zip(pairs, texts, names)))
     tick_marks: list[Tick] = []
     for t in ticks:                 # a tick whose label would touch the previous one is left out
-        label = format_params(t)
+        label = format_params(t, words)
         if not tick_marks or x_of(t) - text_width(label, FONT) / 2 > tick_marks[-1].x + text_width(
                 tick_marks[-1].label, FONT) / 2 + PAD:
             tick_marks.append(Tick(x_of(t), label))

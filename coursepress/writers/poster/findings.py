@@ -18,6 +18,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Optional
 
+from ...messages import Messages
 from ...numbers import ESTIMATE_MARK, format_context, format_params
 from ...schema import Model
 
@@ -32,11 +33,13 @@ class Finding:
     values: dict
 
 
-def _factor(ratio: float) -> str:
-    """A growth factor to two significant figures, in 万 from ten thousand: 4615 → 4600, 15385 → 1.5 万."""
-    if ratio >= 10000:
-        return f"{ratio / 10000:.2g} 万"
+def _factor(ratio: float, words: Messages) -> str:
+    """A growth factor to two significant figures; from 10^``numbers.large_factor_exponent`` on in the
+    catalogue's large unit: zh-CN 4615 → 4600, 15385 → 1.5 万; en 15385 → 15,000."""
     digits = max(int(math.floor(math.log10(ratio))) - 1, 0)
+    unit = 10 ** words.number("numbers.large_factor_exponent")
+    if ratio >= unit:
+        return words("numbers.large_factor", n=f"{ratio / unit:.2g}", plain=f"{round(ratio, -digits):,.0f}")
     return f"{round(ratio, -digits):.0f}"
 
 
@@ -49,7 +52,7 @@ def _points(models: tuple[Model, ...], field: str) -> list[tuple[Model, float, b
     return official if len(official) >= 2 else values
 
 
-def growth(models: tuple[Model, ...], field: str) -> Optional[Finding]:
+def growth(models: tuple[Model, ...], field: str, words: Messages) -> Optional[Finding]:
     """From the smallest value of the earliest year with data to the largest value of all.
 
     ``field``: ``parameters_b`` (key ``parameters_growth``) or ``context_k``
@@ -63,10 +66,11 @@ def growth(models: tuple[Model, ...], field: str) -> Optional[Finding]:
     end = max(points, key=lambda p: (p[1], -p[0].dated.fraction))
     if end[1] <= start[1] or end[0].dated.year < start[0].dated.year:
         return None
-    fmt = format_params if field == "parameters_b" else format_context
+    def fmt(value: float) -> str:
+        return format_params(value, words) if field == "parameters_b" else format_context(value)
     mark = lambda p: ESTIMATE_MARK if p[2] else ""     # noqa: E731
     key = "parameters_growth" if field == "parameters_b" else "context_growth"
-    return Finding(key, {"factor": _factor(end[1] / start[1]),
+    return Finding(key, {"factor": _factor(end[1] / start[1], words),
                          "from_model": start[0].name, "from_value": mark(start) + fmt(start[1]),
                          "from_year": start[0].dated.year,
                          "to_model": end[0].name, "to_value": mark(end) + fmt(end[1]), "to_year": end[0].dated.year,
@@ -85,7 +89,7 @@ def open_share(models: tuple[Model, ...]) -> Optional[Finding]:
     return Finding("open_share", {"year": year, "open": sum(1 for m in of_year if m.open), "count": len(of_year)})
 
 
-def open_closed_size(models: tuple[Model, ...]) -> Optional[Finding]:
+def open_closed_size(models: tuple[Model, ...], words: Messages) -> Optional[Finding]:
     """Median largest size of open-weight against closed models (key ``open_closed_size``).
 
     Official sizes when each side has at least three, else estimates too (the
@@ -105,9 +109,9 @@ def open_closed_size(models: tuple[Model, ...]) -> Optional[Finding]:
         return None
     open_b, closed_b = _round2(open_b), _round2(closed_b)
     return Finding("open_closed_size", {
-        "open_value": (ESTIMATE_MARK if open_est else "") + format_params(open_b),
-        "closed_value": (ESTIMATE_MARK if closed_est else "") + format_params(closed_b),
-        "factor": _factor(closed_b / open_b), "estimated": open_est or closed_est})
+        "open_value": (ESTIMATE_MARK if open_est else "") + format_params(open_b, words),
+        "closed_value": (ESTIMATE_MARK if closed_est else "") + format_params(closed_b, words),
+        "factor": _factor(closed_b / open_b, words), "estimated": open_est or closed_est})
 
 
 def _round2(value: float) -> float:
@@ -115,7 +119,8 @@ def _round2(value: float) -> float:
     return round(value, 1 - int(math.floor(math.log10(abs(value))))) if value else value
 
 
-def findings(models: tuple[Model, ...]) -> tuple[Finding, ...]:
+def findings(models: tuple[Model, ...], words: Messages) -> tuple[Finding, ...]:
     """The findings the data supports, in poster order (at most :data:`MAX_FINDINGS`)."""
-    found = [growth(models, "parameters_b"), growth(models, "context_k"), open_closed_size(models), open_share(models)]
+    found = [growth(models, "parameters_b", words), growth(models, "context_k", words),
+             open_closed_size(models, words), open_share(models)]
     return tuple(f for f in found if f is not None)[:MAX_FINDINGS]

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import partial
 
 from markupsafe import Markup, escape
 
@@ -139,8 +140,8 @@ def plan(course: m.Course, problems: Problems) -> Plan:
                 note, mark = estimate_note(model, column), ""
                 if note:
                     mark = note_mark(len(notes))
-                    notes.append((mark, f"{model.name}：{note}"))
-                cells.append(Cell(column, field_text(model, column), mark))
+                    notes.append((mark, course.words("handout.estimate_note", model=model.name, text=note)))
+                cells.append(Cell(column, field_text(model, column, course.words), mark))
             rows.append(Row(model, tuple(cells)))
         if rows:
             groups.append(Group(key, tuple(rows)))
@@ -178,7 +179,7 @@ def split_columns(groups: tuple[Group, ...], count: int) -> list[list[Group]]:
 FRACTIONS = {True: {"a": 62.0, "b": 38.0}, False: {"a": 56.0, "b": 44.0}}
 COLUMN_GAP_REM = 2.0
 
-_NUMBER_UNIT = re.compile(r"(≈?\d[\d.,]*) ?(万亿|亿|百万|万|倍|K)|\d{4}-\d{2}(?:-\d{2})?|\d+ 年 \d+ 月 \d+ 日")
+_NUMBER_UNIT = re.compile(r"(≈?\d[\d.,]*) ?(\u4e07\u4ebf|\u4ebf|\u767e\u4e07|\u4e07|\u500d|K)|\d{4}-\d{2}(?:-\d{2})?|\d+ \u5e74 \d+ \u6708 \d+ \u65e5")   # 万亿百倍年月日
 
 
 def nobreak(text) -> Markup:
@@ -207,21 +208,22 @@ def render_html(course: m.Course, sheet: Sheet, layout: Layout, content: Plan, p
     """The poster HTML; ``measure`` lays it out on a very tall page to find its natural height."""
     faces = shipped_faces(course.root)
     stacks = font_stacks(course, faces, problems)
-    env = environment(course.root)
+    env = environment(course.root, course.words)
     widths = chart_widths(sheet, layout)
-    bars, unplotted = parameter_bars(content.models, widths["parameters"], layout.chart_room_rem * FONT)
+    bars, unplotted = parameter_bars(content.models, widths["parameters"], layout.chart_room_rem * FONT,
+                                     words=course.words)
     charts = {"parameters": bars, "timeline": timeline(content.models, widths["timeline"])}
-    found = findings(content.models)
+    found = findings(content.models, course.words)
     page_height = sheet.height_mm * 8 if measure else sheet.height_mm
     css = env.get_template("poster/poster.css.j2").render(
         sheet=sheet, layout=layout, page_height_mm=page_height, fractions=FRACTIONS[sheet.landscape],
         column_gap_rem=COLUMN_GAP_REM, fine_pt=sheet.fine_pt(layout.table_pt), findings=found, **stacks)
-    catalogue = env.select_template([f"poster/catalogue.{course.meta.language}.html.j2",
+    catalogue = env.select_template([f"poster/catalogue.{course.words.language}.html.j2",
                                      "poster/catalogue.zh-CN.html.j2"])
     return autospace_html(env.get_template("poster/poster.html.j2").render(
         course=course, plan=content, tables=split_columns(content.groups, layout.table_columns),
         charts=charts, unplotted=unplotted, findings=found, font_size=FONT, sheet=sheet, layout=layout,
-        catalogue=catalogue, css=css, build_date=build_date(course), column_title=column_title, nb=nobreak,
+        catalogue=catalogue, css=css, build_date=build_date(course), column_title=partial(column_title, words=course.words), nb=nobreak,
         ESTIMATE_MARK=ESTIMATE_MARK, MISSING=MISSING))
 
 

@@ -16,9 +16,10 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
+from ...messages import Messages
 from ...numbers import format_context, format_params
-from ..deck.chartplan import EXCEL_EPOCH, FORMATS, YI_PER_BILLION
-from ..deck.chartxml import LEGEND_ORDER, SERIES_NAMES
+from ..deck.chartplan import EXCEL_EPOCH
+from ..deck.chartxml import LEGEND_ORDER
 from ..deck.nodes import ChartPlan
 from .look import DeckLook
 
@@ -61,12 +62,13 @@ class ChartDrawing:
     axis_title: str
 
 
-def value_text(value: float, number_format: str, estimated: bool) -> str:
-    """A value as the deck's number format shows it (:data:`coursepress.writers.deck.chartplan.FORMATS`):
-    parameters in 亿 read the Chinese way ("1750 亿", "1.8 万亿"), context as "128K"; ≈ before an estimate."""
-    if number_format == FORMATS["parameters"]:
-        text = format_params(value / YI_PER_BILLION)
-    elif number_format == FORMATS["context"]:
+def value_text(value: float, number_format: str, estimated: bool, words: Messages) -> str:
+    """A value as the deck's number format shows it (the catalogue's ``chart.parameters_format`` and
+    ``chart.context_format``): zh-CN parameters in 亿 read the Chinese way ("1750 亿", "1.8 万亿"), context
+    as "128K"; ≈ before an estimate."""
+    if number_format == words("chart.parameters_format"):
+        text = format_params(value / 10 ** (9 - words.number("chart.parameters_exponent")), words)
+    elif number_format == words("chart.context_format"):
         text = format_context(value)
     else:
         text = f"{value:g}"
@@ -74,17 +76,20 @@ def value_text(value: float, number_format: str, estimated: bool) -> str:
 
 
 def _legend(plan: ChartPlan, look: DeckLook) -> tuple[tuple[str, str], ...]:
-    return tuple((SERIES_NAMES[flag], look.colour(SERIES_SCHEME[flag])) for flag in LEGEND_ORDER if flag in plan.open)
+    return tuple((plan.series_name(flag), look.colour(SERIES_SCHEME[flag])) for flag in LEGEND_ORDER
+                 if flag in plan.open)
 
 
-def draw_chart(plan: ChartPlan, width_pt: float, height_pt: float, look: DeckLook, width: Width) -> ChartDrawing:
-    """The chart of ``plan`` in a frame of ``width_pt`` × ``height_pt``; ``width`` measures text (pt)."""
-    marks = _columns(plan, width_pt, height_pt, look, width) if plan.kind != "timeline" else \
-        _timeline(plan, width_pt, height_pt, look, width)
+def draw_chart(plan: ChartPlan, width_pt: float, height_pt: float, look: DeckLook, width: Width,
+               words: Messages) -> ChartDrawing:
+    """The chart of ``plan`` in a frame of ``width_pt`` × ``height_pt``; ``width`` measures text (pt);
+    ``words`` is the course's catalogue (value labels, years)."""
+    marks = _columns(plan, width_pt, height_pt, look, width, words) if plan.kind != "timeline" else \
+        _timeline(plan, width_pt, height_pt, look, width, words)
     return ChartDrawing(width_pt, height_pt, plan.size_pt, plan.alt, tuple(marks), _legend(plan, look), plan.axis_title)
 
 
-def _columns(plan: ChartPlan, w: float, h: float, look: DeckLook, width: Width) -> list[Mark]:
+def _columns(plan: ChartPlan, w: float, h: float, look: DeckLook, width: Width, words: Messages) -> list[Mark]:
     size = plan.size_pt
     text = look.colour("tx1")
     estimated = plan.estimated or (False,) * len(plan.values)
@@ -92,7 +97,7 @@ def _columns(plan: ChartPlan, w: float, h: float, look: DeckLook, width: Width) 
     legend_h = size * 1.8 if len(_legend(plan, look)) > 1 else 0.0
     bottom = min(max(names, default=0.0) * SIN45 + size * 1.2, h * 0.45)
     ticks = [10.0 ** e for e in range(round(math.log10(plan.axis_min)), round(math.log10(plan.axis_max)) + 1)]
-    labels = [value_text(t, plan.number_format, False) for t in ticks]
+    labels = [value_text(t, plan.number_format, False, words) for t in ticks]
     left = max(width(label, size) for label in labels) + size * 2.2      # tick labels and the axis title
     plot_x, plot_y = left, size * 0.5
     plot_w, plot_h = w - left - size, h - plot_y - bottom - legend_h
@@ -107,7 +112,7 @@ def _columns(plan: ChartPlan, w: float, h: float, look: DeckLook, width: Width) 
             continue
         share = (math.log10(max(value, plan.axis_min)) - lo) / (hi - lo)
         if share > 0:
-            room = width(value_text(value, plan.number_format, guess), size) + size * 0.5
+            room = width(value_text(value, plan.number_format, guess, words), size) + size * 0.5
             plot_y = max(plot_y, base - (base - room) / share)      # column top (base − height × share) ≥ room
     plot_h = base - plot_y
 
@@ -129,14 +134,14 @@ def _columns(plan: ChartPlan, w: float, h: float, look: DeckLook, width: Width) 
             marks.append(Mark("rect", x + pitch * 0.15, top, pitch * 0.7, plot_y + plot_h - top, fill=colour,
                               hatched=estimated[i]))
             marks.append(Mark("text", centre + size * 0.35, top - size * 0.3, fill=text, rotate=-90,
-                              text=value_text(value, plan.number_format, estimated[i])))
+                              text=value_text(value, plan.number_format, estimated[i], words)))
         marks.append(Mark("text", centre + size * 0.3, plot_y + plot_h + size * 0.6, fill=text, text=name,
                           anchor="end", rotate=-45))
     marks.append(Mark("line", plot_x, plot_y + plot_h, plot_x + plot_w, plot_y + plot_h, fill=look.colour("tx1", 0.6)))
     return marks
 
 
-def _timeline(plan: ChartPlan, w: float, h: float, look: DeckLook, width: Width) -> list[Mark]:
+def _timeline(plan: ChartPlan, w: float, h: float, look: DeckLook, width: Width, words: Messages) -> list[Mark]:
     size = plan.size_pt
     text = look.colour("tx1")
     plot_x, plot_w = size * 2, w - 4 * size        # room for the first and last year label
@@ -154,7 +159,8 @@ def _timeline(plan: ChartPlan, w: float, h: float, look: DeckLook, width: Width)
         x = x_of(float((dt.date(year, 1, 1) - EXCEL_EPOCH).days))
         if plot_x - 0.5 <= x <= plot_x + plot_w + 0.5:
             marks.append(Mark("line", x, axis_y, x, axis_y + size * 0.3, fill=look.colour("tx1", 0.6)))
-            marks.append(Mark("text", x, axis_y + size * 1.4, fill=text, text=f"{year}年", anchor="middle"))
+            marks.append(Mark("text", x, axis_y + size * 1.4, fill=text, text=words("chart.year", year=year),
+                              anchor="middle"))
     right = plan.label_right or (True,) * len(plan.values)
     for name, serial, lane, flag, to_right in zip(plan.categories, plan.values, plan.lanes, plan.open, right):
         if serial is None:

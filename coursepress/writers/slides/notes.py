@@ -39,7 +39,7 @@ def render_html(course: m.Course, settings: BuildSettings, lecture: m.Lecture, p
     plan = drawn.plan
     layout = layout_of(course, settings)
     factor = THUMB_WIDTH_MM[layout] * PT_PER_MM / drawn.look.width_pt
-    return environment(course.root).get_template("slides/notes.html.j2").render(
+    return environment(course.root, course.words).get_template("slides/notes.html.j2").render(
         slides=scaled(drawn.slides, factor), thumb_width_mm=THUMB_WIDTH_MM[layout], css=slide_css(course, drawn), layout=layout,
         width_pt=drawn.look.width_pt, height_pt=drawn.look.height_pt, title=plan.title, author=plan.author,
         subject=plan.subject, language=plan.language or "zh-CN", build_date=build_date(course), **drawn.stacks)

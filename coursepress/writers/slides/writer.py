@@ -61,15 +61,15 @@ def draw_lecture(course: m.Course, settings: BuildSettings, lecture: m.Lecture, 
     choices, _ = resolve(prs, course.meta.deck.layouts, path)
     look = deck_look(prs, choices)
     stacks = font_stacks(course, shipped_faces(course.root), problems)
-    env = environment(course.root)
-    measurer = measurer_for(course.root)
+    env = environment(course.root, course.words)
+    measurer = measurer_for(course.root, course.theme)
     source = SourcePos(lecture.source.relative_to(course.root).as_posix())
 
     def formula_uri(tex: str) -> str:
         return renderer.svg(tex, True, source).data_uri()
 
     def chart_uri(chart: ChartPlan, width_pt: float, height_pt: float) -> str:
-        drawing = draw_chart(chart, width_pt, height_pt, look, measurer.width_pt)
+        drawing = draw_chart(chart, width_pt, height_pt, look, measurer.width_pt, course.words)
         svg = chart_svg(drawing, env, stacks["sans"], chart.kind == "timeline")
         return data_uri(svg.encode("utf-8"), "image/svg+xml")
 
@@ -79,7 +79,7 @@ def draw_lecture(course: m.Course, settings: BuildSettings, lecture: m.Lecture, 
 
 def slide_css(course: m.Course, drawn: Drawn) -> str:
     """The stylesheet of the slide drawings (``templates/slides/slides.css.j2``)."""
-    return environment(course.root).get_template("slides/slides.css.j2").render(**drawn.stacks)
+    return environment(course.root, course.words).get_template("slides/slides.css.j2").render(**drawn.stacks)
 
 
 def page_labels(_document, pdf) -> None:
@@ -95,7 +95,7 @@ def render_html(course: m.Course, settings: BuildSettings, lecture: m.Lecture, p
     """The slides HTML of ``lecture`` (one ``section.page`` per slide)."""
     drawn = draw_lecture(course, settings, lecture, problems, renderer)
     plan = drawn.plan
-    return environment(course.root).get_template("slides/slides.html.j2").render(
+    return environment(course.root, course.words).get_template("slides/slides.html.j2").render(
         slides=drawn.slides, css=slide_css(course, drawn), width_pt=drawn.look.width_pt,
         height_pt=drawn.look.height_pt, title=plan.title, author=plan.author, subject=plan.subject,
         language=plan.language or "zh-CN", build_date=build_date(course))

@@ -1,0 +1,68 @@
+"""The theme: font families, the deck's bullets and colours that writers name in code, from ``templates/theme.yaml``.
+
+The tool's ``templates/theme.yaml`` is read first; a project's
+``templates/theme.yaml`` (through the resource gate) replaces the keys it
+names. Everything else that decides the look is in the templates themselves
+(CSS, SVG, the reference deck); see docs/customising.md, "Theme".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+from .messages import layered, stamp
+
+FILE = "theme.yaml"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Font family names (as the font files name them) and deck styles.
+
+    ``serif``/``sans``/``emoji``/``mono``: the shipped faces of body text,
+    headings (and the face text is measured in), emoji and code;
+    ``rare_han``: the deck's face for Han characters ``sans`` lacks;
+    ``deck_latin``/``deck_east_asian``: run fonts when the reference deck
+    names none; ``math``: the equation face; ``bullet_font`` and ``bullets``
+    (even, odd list levels): the deck's bullets; ``picture_background``: a
+    ``#rrggbb`` colour behind PNG renderings of SVG pictures.
+    """
+
+    serif: str
+    sans: str
+    emoji: str
+    mono: str
+    rare_han: str
+    deck_latin: str
+    deck_east_asian: str
+    math: str
+    bullet_font: str
+    bullets: tuple[str, str]
+    picture_background: str
+
+
+@lru_cache(maxsize=8)
+def _load(root: Optional[Path], project_file: tuple) -> Theme:
+    t = layered(root, FILE, "theme", bool(project_file))
+    bullets = tuple(str(b) for b in t["deck.bullets"])
+    return Theme(t["fonts.serif"], t["fonts.sans"], t["fonts.emoji"], t["fonts.mono"], t["fonts.rare_han"],
+                 t["deck.latin"], t["deck.east_asian"], t["deck.math"], t["deck.bullet_font"],
+                 (bullets[0], bullets[1]), t["deck.picture_background"])
+
+
+def theme_for(root: Path) -> Theme:
+    """The theme of the project at ``root`` (the tool's, with the project's ``templates/theme.yaml`` over it).
+
+    Raises:
+        ContentError: the project's theme file is unreadable, not YAML, names an unknown key or
+            gives a value of another kind than the tool's.
+    """
+    return _load(root, stamp(root, FILE))
+
+
+def default_theme() -> Theme:
+    """The tool's own theme, without project overrides."""
+    return _load(None, ())
