@@ -58,8 +58,9 @@ def test_punctuation_classes_follow_their_unicode_categories():
     assert all(unicodedata.east_asian_width(c) == "A" for c in cjk.AMBIGUOUS)
 
 
-_RANGE = re.compile(r"\\u(?:2e80|2E80|3000|3040|3400|4e00|4E00|f900|F900|ff00|FF00|ac00|AC00)"
-                    r"|[\u3400-\u9fff]-[\u3400-\u9fff]|east_asian_width")
+# a range starting at a CJK block (\u4E00-…), a literal range of ideographs (一-龥), or East Asian Width
+_RANGE = re.compile(r"\\u(?:2e80|3000|3040|3400|4e00|f900|ff00|ac00)-|\\U00020000-"
+                    r"|[\u3400-\u9fff]-[\u3400-\u9fff]|east_asian_width", re.I)
 
 
 def test_no_module_keeps_its_own_cjk_ranges():
