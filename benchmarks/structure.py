@@ -40,15 +40,16 @@ def structure_project(sections: int, into: Path) -> Path:
 
 def _jobs(root: Path, out: Path):
     from coursepress.errors import Problems
-    from coursepress.load import load_course
-    from coursepress.writers import BuildSettings
+    from coursepress.load import load_project
+    from coursepress.project import locate
+    from coursepress.writers import BuildSettings, writer
     from coursepress.writers import handout
-    from coursepress.writers.deck import writer as deck
 
-    course, _ = load_course(root)
+    project, course, _ = load_project(locate(root))
     lecture = course.lectures[0]
     settings = BuildSettings(out_dir=out)
-    return {"deck": lambda: deck.write(course, settings, lecture),
+    deck = writer("pptx")
+    return {"deck": lambda: deck.write(project, course, deck.target(lecture.name), settings),
             "handout HTML": lambda: handout.render_html(course, lecture, settings, Problems())}
 
 

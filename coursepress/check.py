@@ -2,37 +2,31 @@
 
 from __future__ import annotations
 
+import sys
+from typing import TYPE_CHECKING
+
 from .errors import Problems
-from .fonts import check_coverage, shipped_faces
-from .model import Course
-from .writers import BuildSettings
+from .writers import BuildSettings, registry
+
+if TYPE_CHECKING:
+    from .model import Course
+    from .project import Project
 
 
-def check_project(course: Course, settings: BuildSettings) -> int:
-    """Check fonts coverage for every lecture, the reference deck's layouts, and plan every deck;
-    prints each warning and returns how many there were.
+def check_project(project: Project, course: Course, settings: BuildSettings) -> int:
+    """Let every registered writer check what it would refuse (:meth:`~coursepress.writers.Writer.check`:
+    font coverage of every lecture, the reference deck's layouts, every deck's slide plan …); prints
+    each warning and returns how many there were.
 
     Raises:
-        ContentErrors: under ``--strict``, uncovered characters.
-        ContentErrors: what a deck build would refuse (text or a table row too tall for a slide).
-        BuildError: a reference deck without a needed layout or placeholder.
+        ContentErrors: every error the writers found (under ``--strict``, uncovered characters too).
+        BuildError: a problem that stops every build (a reference deck without a needed layout or placeholder).
     """
-    from .writers.handout import lecture_texts
-
     problems = Problems(settings.strict)
-    faces = shipped_faces(course.root)
-    for lecture in course.lectures:
-        check_coverage(lecture_texts(course, lecture), faces, problems)
-    try:
-        from .writers.deck import writer as deck
-    except ImportError:
-        deck = None
-    if deck is not None and hasattr(deck, "check_reference"):
-        deck.check_reference(course, settings)
-        deck.check_plans(course, settings, problems)   # slide planning and fitting, no PPTX written
+    for writer in registry().values():
+        writer.check(project, course, settings, problems)
     problems.errors = list({str(e): e for e in problems.errors}.values())   # handout and deck see the same text
     problems.raise_if_any()
-    import sys
     warnings = list(dict.fromkeys(str(w) for w in problems.warnings))
     for w in warnings:
         print(f"warning: {w}", file=sys.stderr)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -17,11 +16,20 @@ from typing import NoReturn, Optional
 
 from . import stop
 from .errors import BuildError, ContentError, ContentErrors, InternalError
+from .layout import LECTURES, SOURCE_FOLDERS, lecture_names, peek_course
+from .writers import registry
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
-KINDS = {"pdf": ["pdf"], "pptx": ["pptx"], "poster": ["poster"], "book": ["book"], "html": ["html"],
-         "all": ["pdf", "pptx", "poster", "book", "html"], "check": []}      # all: those course.yaml's outputs: lists
 POSTER_SIZES = ("A0", "A1", "A2", "A3", "A4")
+COMMANDS = ("all", "check", "watch", "init")       # besides one per registered writer
+
+
+def kinds_of(command: str) -> list[str]:
+    """The writers ``command`` runs: its own for a writer's name; every registered one for ``all`` and
+    ``watch`` (then narrowed to course.yaml's ``outputs:``); none for ``check``."""
+    if command in ("all", "watch"):
+        return list(registry())
+    return [command] if command in registry() else []
 
 
 def _out_path(text: str) -> Path:
@@ -37,17 +45,18 @@ def parser(prog: str = "coursepress") -> argparse.ArgumentParser:
         description="Build the course handout (PDF), lecture deck (PPTX) and model poster (PDF) from content/.",
         epilog="exit codes: 0 success, 1 content or build errors (reported as file:line: message), 2 usage errors",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("command", choices=["pdf", "pptx", "poster", "book", "html", "all", "check", "watch", "init"],
-                   help="pdf: handouts; pptx: decks; poster: comparison poster; book: every lecture in one PDF; "
-                        "html: the HTML handout (a folder, dist/html); "
-                        "all: what course.yaml's outputs: lists (default pdf, pptx, poster); "
+    writers = registry()
+    defaults = ", ".join(name for name, w in writers.items() if w.default)
+    p.add_argument("command", choices=[*writers, *COMMANDS],
+                   help="; ".join(f"{name}: {w.description}" for name, w in writers.items()) +
+                        f"; all: what course.yaml's outputs: lists (default {defaults}); "
                         "check: validate only; watch: rebuild on save; init [DIR]: start a new course")
     p.add_argument("dir", nargs="?", type=Path, metavar="DIR", help="init only: folder for the new course (default: .)")
     p.add_argument("--project", type=Path, default=None,
                    help="project folder holding content/ (default: the current folder if it has content/, "
                         "else the nearest parent that has)")
     p.add_argument("--out", type=_out_path, default=None, help="output folder (default: PROJECT/dist)")
-    p.add_argument("--lecture", metavar="NAME", help="build only this lecture (file stem in content/lectures)")
+    p.add_argument("--lecture", metavar="NAME", help=f"build only this lecture (file stem in {LECTURES})")
     p.add_argument("--strict", action="store_true", help="treat warnings (missing glyphs, missing values) as errors")
     p.add_argument("--force", action="store_true", help="rebuild even if outputs are up to date")
     p.add_argument("--size", help="poster size: " + ", ".join(POSTER_SIZES))
@@ -98,45 +107,51 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
     """Load, validate and build ``kinds``; returns an exit code.
 
     The outputs' fingerprints are taken before anything is read (see
-    :func:`pipeline.fingerprint`), and outputs sharing a file are refused
+    :func:`stamps.fingerprint`), and outputs sharing a file are refused
     before anything is loaded. ``together``: see :func:`pipeline.build`;
-    ``parsed``: see :func:`load.load_course`.
+    ``parsed``: see :func:`load.load_project`.
     """
-    from .pipeline import build, chosen_kinds, collisions, fingerprints, lecture_names, up_to_date
+    from .project import locate
+    from .targets import collisions, default_kinds, fingerprints, up_to_date
     from .writers import BuildSettings
 
-    root = args.project.resolve()
-    out_dir = (args.out or root / "dist").resolve()
+    out_dir = (args.out or args.project.resolve() / "dist").resolve()
     settings = BuildSettings(out_dir=out_dir, strict=args.strict, poster_size=args.size,
                              poster_landscape=args.landscape, print_ready=args.print_ready,
                              reference=args.reference.resolve() if args.reference else None,
                              verbose=bool(getattr(args, "verbose", False)))
-    clash = collisions(root, settings)
+    project = locate(args.project, settings.reference)
+    clash = collisions(project, settings)
     if clash:
         raise ContentErrors(clash)
     stamps = None
     if kinds:
-        names = [n for n in lecture_names(root) if args.lecture is None or n == args.lecture]
-        stamps = fingerprints(root, kinds, settings, names, _configured_reference(root) if "pptx" in kinds else None)
+        names = [n for n in project.lecture_names if args.lecture is None or n == args.lecture]
+        stamps = fingerprints(project, kinds, settings, names)
         if not args.force:      # fast path: nothing to do, nothing loaded
-            wanted = _configured_outputs(root, kinds) if args.command in ("all", "watch") else kinds
-            quick = up_to_date(root, wanted, settings, args.lecture, stamps)
+            wanted = kinds
+            if args.command in ("all", "watch"):
+                peek = peek_course(project.root)
+                enabled = peek.outputs if peek.outputs is not None or not peek.readable else default_kinds()
+                wanted = [k for k in kinds if enabled is None or k in enabled]
+            quick = up_to_date(project, wanted, settings, args.lecture, stamps)
             if quick is not None:
                 for result in quick:
                     _summary(args, result)
                 return EXIT_OK
     from .commit import state_problem
-    from .load import load_course
+    from .load import load_project
+    from .targets import chosen_kinds
 
     note = state_problem(out_dir) if kinds else None
     if note:
         print(f"warning: {note}", file=sys.stderr)
-    course, problems = load_course(root, strict=args.strict, lecture=args.lecture, parsed=parsed)
+    project, course, problems = load_project(project, strict=args.strict, lecture=args.lecture, parsed=parsed)
     for warning in problems.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if not kinds:
         from .check import check_project
-        warnings = len(problems.warnings) + check_project(course, settings)
+        warnings = len(problems.warnings) + check_project(project, course, settings)
         found = f"{warnings} warning(s), no errors" if warnings else "no problems found"
         _say(args, f"ok: {len(course.lectures)} lecture(s), {len(course.data.models)} model(s), {found}")
         return EXIT_OK
@@ -144,7 +159,9 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
     kinds, notes = chosen_kinds(course, kinds, everything=args.command in ("all", "watch"))
     for note in notes:
         _say(args, note)
-    build(course, kinds, settings, force=args.force, on_result=lambda result: _summary(args, result),
+    from .pipeline import build
+
+    build(project, course, kinds, settings, force=args.force, on_result=lambda result: _summary(args, result),
           together=together, stamps=stamps)
     return EXIT_OK
 
@@ -166,66 +183,30 @@ def _summary(args, result) -> None:
     _say(args, f"{shown}: {result.output.summary}, {result.seconds:.2f} s")
 
 
-def _configured_reference(root: Path) -> Optional[str]:
-    """``deck.reference`` as written in course.yaml (for the up-to-date check), or None."""
-    try:
-        text = (root / "content" / "course.yaml").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    if not re.search(r"(?m)^\s+reference\s*:", text):   # the usual case (no deck.reference): no YAML parser needed
-        return None
-    from .yamlsource import load_yaml
-
-    try:
-        value = load_yaml(text, "content/course.yaml").value
-    except ContentError:
-        return None
-    deck = value.get("deck") if isinstance(value, dict) else None
-    reference = deck.get("reference") if isinstance(deck, dict) else None
-    return reference if isinstance(reference, str) else None
-
-
-def _configured_outputs(root: Path, kinds: list[str]) -> list[str]:
-    """``kinds`` that course.yaml's ``outputs:`` lists (for the up-to-date check of ``all``), or its
-    default when it lists none; all of ``kinds`` when it cannot be read (loading then reports the problem)."""
-    try:
-        text = (root / "content" / "course.yaml").read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return kinds
-    if not re.search(r"(?m)^outputs\s*:", text):      # the usual case: no YAML parser needed
-        from .schema import CourseMeta                  # the default list (the book is built only when asked)
-
-        return [k for k in kinds if k in CourseMeta.model_fields["outputs"].default]
-    from .yamlsource import load_yaml
-
-    try:
-        value = load_yaml(text, "content/course.yaml").value
-    except ContentError:
-        return kinds
-    outputs = value.get("outputs") if isinstance(value, dict) else None
-    return [k for k in kinds if k in outputs] if isinstance(outputs, list) else kinds
-
-
 def usage_problem(args) -> Optional[str]:
     """Check the command line against the project before anything is loaded; normalises
     ``--size`` (case) and ``--lecture`` (a trailing .md). Returns the problem, or None.
 
     An option that does not apply to the command (``pdf --size A3``) is a
     usage error rather than silently ignored."""
+    writers = registry()
     given = [name for name, value in (("--size", args.size), ("--landscape/--portrait", args.landscape is not None),
-                                      ("--print", args.print_ready)) if value]
-    if given and args.command in ("pdf", "pptx", "book", "html"):
-        return (f"{given[0]} is a poster option and does not apply to '{args.command}'; "
-                f"use it with 'poster' or 'all'")
-    if args.reference is not None and args.command in ("pdf", "poster", "book", "html"):
-        return f"--reference is a deck option and does not apply to '{args.command}'; use it with 'pptx' or 'all'"
-    if args.lecture and args.command in ("poster", "book", "html"):
+                                      ("--print", args.print_ready), ("--reference", args.reference is not None))
+             if value]
+    chosen = writers.get(args.command)
+    for option in given:
+        owners = [name for name, w in writers.items() if option in w.options]
+        if chosen is not None and option not in chosen.options:
+            what = f"a {writers[owners[0]].title.removeprefix('the ')} option" if owners else "an option"
+            return (f"{option} is {what} and does not apply to '{args.command}'; "
+                    f"use it with {' or '.join(repr(o) for o in owners + ['all'])}")
+    if args.lecture and chosen is not None and not chosen.per_lecture:
         return f"--lecture does not apply to '{args.command}' (it covers the whole course)"
     if args.size:
         args.size = args.size.upper()
         if args.size not in POSTER_SIZES:
             return f"unknown poster size '{args.size}'; use one of {', '.join(POSTER_SIZES)}"
-    if not (args.project / "content").is_dir():
+    if not (args.project / SOURCE_FOLDERS[0]).is_dir():
         return f"{args.project}: no content/ folder here; use --project DIR"
     problem = out_problem(args)
     if problem:
@@ -234,9 +215,9 @@ def usage_problem(args) -> Optional[str]:
         return f"--reference {args.reference}: no such file; name a .pptx reference deck"
     if args.lecture:
         args.lecture = args.lecture.removesuffix(".md")
-        names = sorted(p.stem for p in (args.project / "content" / "lectures").glob("*.md"))
+        names = lecture_names(args.project)
         if args.lecture not in names:
-            return f"no lecture named '{args.lecture}' in content/lectures; lectures: {', '.join(names) or 'none'}"
+            return f"no lecture named '{args.lecture}' in {LECTURES}; lectures: {', '.join(names) or 'none'}"
     return None
 
 
@@ -271,7 +252,7 @@ def out_problem(args) -> Optional[str]:
     """
     if args.out is not None:
         out = args.out.resolve()
-        for name in ("content", "templates", "assets"):
+        for name in SOURCE_FOLDERS:
             source = (args.project / name).resolve()
             if out == source or out.is_relative_to(source):
                 return (f"--out {args.out} is inside the project's {name}/ folder, whose files are sources: outputs "
@@ -291,7 +272,7 @@ def out_problem(args) -> Optional[str]:
 def find_project(start: Path) -> Optional[Path]:
     """The folder holding ``content/``: ``start`` itself or its nearest parent that has one; None if none has."""
     start = start.resolve()
-    return next((folder for folder in (start, *start.parents) if (folder / "content").is_dir()), None)
+    return next((folder for folder in (start, *start.parents) if (folder / SOURCE_FOLDERS[0]).is_dir()), None)
 
 
 def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None, prog: str = "coursepress") -> int:
@@ -324,7 +305,7 @@ def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None, 
         return watch(args, run_once)
     start = time.perf_counter()
     try:
-        code = run_once(args, KINDS[args.command])
+        code = run_once(args, kinds_of(args.command))
     except (ContentErrors, ContentError, BuildError) as exc:
         _report(exc, args.verbose)
         return EXIT_CONTENT

@@ -26,6 +26,7 @@ from .markdown import make_parser
 from .messages import Messages, default_messages, messages_for
 from .theme import default_theme, theme_for
 from .model import Course, Lecture
+from .project import Project, locate
 from .reader import LectureReader
 from .limits import DEFAULTS as DEFAULT_LIMITS, Limits, check_bytes, over
 from .resources import inside, project_path, read_project_file, resolve_path
@@ -255,10 +256,18 @@ def _read_lecture(root: Path, path: Path, meta: CourseMeta, data: Any, md, probl
 
 def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
                 parsed: Optional[dict] = None) -> tuple[Course, Problems]:
-    """Load the whole course under ``root``.
+    """:func:`load_project` for the project at ``root``, without the :class:`Project` (for readers of the
+    document model alone: tests, tools)."""
+    _project, course, problems = load_project(locate(root), strict, lecture, parsed)
+    return course, problems
+
+
+def load_project(project: Project, strict: bool = False, lecture: Optional[str] = None,
+                 parsed: Optional[dict] = None) -> tuple[Project, Course, Problems]:
+    """Load the whole course of ``project`` (from :func:`coursepress.project.locate`).
 
     Args:
-        root: the project root (the folder holding ``content/``).
+        project: the project as located (paths from the file system alone).
         strict: turn warnings into errors.
         lecture: load only the lecture with this name (file stem).
         parsed: a dict the caller keeps between loads (``build.py watch``): the
@@ -267,12 +276,13 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
             The loader only reads the parsed documents.
 
     Returns:
-        The course and the problems object (holding warnings).
+        The project with what loading resolves, the course (the document model) and the problems
+        object (holding warnings).
 
     Raises:
         ContentErrors: every problem found, each with file and line.
     """
-    root = root.resolve()
+    root = project.root
     problems = Problems(strict)
     content = content_dir(root)
     meta_doc = _read_yaml(content / "course.yaml", root, problems, parsed)
@@ -336,4 +346,4 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
     problems.raise_if_any()
     lectures.sort(key=lambda lec: (lec.meta.order, lec.name))
     sources = tuple([content / "course.yaml"] + ([data_path] if data_path.exists() else []) + paths)
-    return Course(meta, tuple(lectures), data, root, sources, words, theme), problems
+    return project, Course(meta, tuple(lectures), data, root, sources, words, theme), problems

@@ -16,18 +16,14 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Callable
 
 from .errors import BuildError
-from .writers import PRELOADS
+from .writers import writer
 
 if TYPE_CHECKING:
     from .model import Course
-    from .pipeline import Job
-    from .writers import BuildSettings, Output
+    from .project import Project
+    from .writers import BuildSettings, Output, Target
 
-    Work = Callable[[Course, Job, BuildSettings], tuple[Output, float]]
-
-# Typical cost order of the writers, longest first (benchmarks, warm: handout 1.8 s for 17 pages,
-# poster 1.6 s for two layouts of one page, deck 0.5 s with no layout engine).
-COST_RANK = {"book": 0, "pdf": 0, "poster": 1, "html": 1, "pptx": 2}
+    Work = Callable[[Project, Course, Target, BuildSettings], tuple[Output, float]]
 
 
 def _quiet_child_signals(parent: int) -> None:
@@ -49,13 +45,14 @@ def _quiet_child_signals(parent: int) -> None:
         os._exit(143)
 
 
-def _child(work: Work, course: Course, jobs: list[Job], settings: BuildSettings, conn, parent: int) -> None:
+def _child(work: Work, project: Project, course: Course, jobs: list[Target], settings: BuildSettings, conn,
+           parent: int) -> None:
     """Run ``jobs`` in a process forked by ``parent`` (pid); send ``(key, (output, seconds) | None,
     error | None)`` per job."""
     _quiet_child_signals(parent)
     for job in jobs:
         try:
-            message = (job.key, work(course, job, settings), None)
+            message = (job.key, work(project, course, job, settings), None)
         except Exception as exc:          # noqa: BLE001 — every failure goes back to the parent
             message = (job.key, None, exc)
         try:
@@ -65,11 +62,9 @@ def _child(work: Work, course: Course, jobs: list[Job], settings: BuildSettings,
     conn.close()
 
 
-
-
-def run_parallel(course: Course, todo: list[Job], settings: BuildSettings, workers: int, work: Work,
-                 on_done: Callable[[Job, object], None]) -> None:
-    """Run ``work(course, job, settings)`` for each job of ``todo`` in its own forked process, at most
+def run_parallel(project: Project, course: Course, todo: list[Target], settings: BuildSettings, workers: int,
+                 work: Work, on_done: Callable[[Target, object], None]) -> None:
+    """Run ``work(project, course, job, settings)`` for each job of ``todo`` in its own forked process, at most
     ``workers`` at a time; ``on_done(job, (output, seconds) | exception)`` is called here as each
     job finishes. If this process is interrupted, every build process still running is stopped.
 
@@ -77,14 +72,15 @@ def run_parallel(course: Course, todo: list[Job], settings: BuildSettings, worke
     both need WeasyPrint, ≈ 0.5 s to import) runs once in this process before
     the first of them is forked, so each of them starts warm instead of
     importing it again. Jobs that need no shared preload (the deck) start
-    first, so a core is busy while the preload runs. Processes are forked
-    directly (no executor thread alive at fork time).
+    first, so a core is busy while the preload runs; then the costliest first
+    (each writer's :attr:`~coursepress.writers.Writer.cost`). Processes are
+    forked directly (no executor thread alive at fork time).
     """
     import multiprocessing.connection     # here, not at import: the up-to-date check never forks
 
-    counts = Counter(PRELOADS[job.kind] for job in todo)
-    shared = {module for module, count in counts.items() if count >= 2}
-    queue = sorted(todo, key=lambda j: (PRELOADS[j.kind] in shared, COST_RANK[j.kind]))
+    counts = Counter(writer(job.kind).preloads for job in todo)
+    shared = {module for module, count in counts.items() if count >= 2 and module}
+    queue = sorted(todo, key=lambda j: (writer(j.kind).preloads in shared, -writer(j.kind).cost))
     loaded: set = set()
     context = multiprocessing.get_context("fork")
     running: dict = {}
@@ -92,15 +88,15 @@ def run_parallel(course: Course, todo: list[Job], settings: BuildSettings, worke
         while queue or running:
             while queue and len(running) < workers:
                 job = queue.pop(0)
-                module = PRELOADS[job.kind]
+                module = writer(job.kind).preloads
                 if module in shared and module not in loaded:
                     loaded.add(module)
                     try:
-                        import_module(module).preload(course.root)
+                        import_module(module).preload(project)
                     except Exception:          # noqa: BLE001 — the job itself reports what is broken
                         pass
                 receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=_child, args=(work, course, [job], settings, send, os.getpid()),
+                process = context.Process(target=_child, args=(work, project, course, [job], settings, send, os.getpid()),
                                           daemon=True)
                 process.start()
                 send.close()

@@ -11,12 +11,28 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .cjk import is_wide
 from .limits import DEFAULTS as LIMITS, Limits
+from .writers import registry
+
+# The outputs course.yaml's ``outputs:`` may name: every registered writer (coursepress.writers).
+OUTPUT_NAMES = tuple(registry())
+DEFAULT_OUTPUTS = tuple(name for name, writer in registry().items() if writer.default)
+
+
+def _known_output(name: str) -> str:
+    if name not in OUTPUT_NAMES:
+        listed = ", ".join(repr(n) for n in OUTPUT_NAMES[:-1]) + f" or {OUTPUT_NAMES[-1]!r}"
+        raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": listed})
+    return name
+
+
+OutputName = Annotated[str, AfterValidator(_known_output), WithJsonSchema({"enum": list(OUTPUT_NAMES), "type": "string"})]
 
 
 _FROZEN = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
@@ -415,7 +431,7 @@ class CourseMeta(BaseModel):
     poster: PosterSettings = PosterSettings()
     notes: NotesSettings = NotesSettings()
     # What ``build.py all`` (and ``watch``) builds; a single command (pdf, pptx, poster) builds that one anyway.
-    outputs: tuple[Literal["pdf", "pptx", "poster", "book", "html"], ...] = Field(default=("pdf", "pptx", "poster"), min_length=1)
+    outputs: tuple[OutputName, ...] = Field(default=DEFAULT_OUTPUTS, min_length=1)
     markdown: MarkdownSettings = MarkdownSettings()
     fonts: FontSettings = FontSettings()
     limits: LimitSettings = LimitSettings()

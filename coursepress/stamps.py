@@ -25,13 +25,15 @@ from typing import TYPE_CHECKING, Optional
 
 from . import __version__
 from .fonts import font_dirs
+from .layout import ASSETS, FONTS, LECTURES, TEMPLATES
 from .output import atomic_write
 from .resources import inside
 from .templating import TOOL_ROOT, search_path
+from .writers import writer
 
 if TYPE_CHECKING:
-    from .pipeline import Job
-    from .writers import BuildSettings
+    from .project import Project
+    from .writers import BuildSettings, Inputs, Target
 
 CACHE_FILE = ".coursepress-hashes.json"
 RACY_S = 2.0
@@ -116,9 +118,9 @@ def shared_stamp(root: Path, hashes: Optional[FileHashes] = None) -> str:
     """
     hashes = hashes or FileHashes(None)
     digest = hashlib.sha256()
-    for folder in ("templates", "assets", "assets/fonts"):     # a folder turned into a link is a change
+    for folder in (TEMPLATES, ASSETS, FONTS):     # a folder turned into a link is a change
         digest.update(f"{folder}={os.path.realpath(root / folder)}\n".encode("utf-8", "surrogateescape"))
-    tool = [TOOL_ROOT / "assets", root / "assets"] + [Path(p) for p in search_path(root)]
+    tool = [TOOL_ROOT / ASSETS, root / ASSETS] + [Path(p) for p in search_path(root)]
     hash_tree(digest, hashes, list(dict.fromkeys(p.resolve() for p in tool)) + font_dirs(root))
     hash_tree(digest, hashes, [Path(__file__).resolve().parent], pattern="*.py")
     return digest.hexdigest()
@@ -136,61 +138,51 @@ def settings_key(settings: BuildSettings) -> str:
     return f"{__version__}|{options}|{os.environ.get('SOURCE_DATE_EPOCH')!r}"
 
 
-def fingerprint(root: Path, job: Job, settings: BuildSettings, configured_reference: Optional[str] = None,
+def fingerprint(project: Project, target: Target, inputs: Inputs, settings: BuildSettings,
                 shared: Optional[str] = None, hashes: Optional[FileHashes] = None) -> str:
-    """SHA-256 over everything ``job`` depends on, every file by its content.
+    """SHA-256 (hex) over everything ``target`` depends on, every file by its content.
 
-    Every job depends on course.yaml, models.yaml, the templates, the assets
-    (fonts), the package's source and the settings (:func:`settings_key`). A
-    lecture's handout and deck also depend on its own Markdown file and on
-    the other files under ``content/`` (images), but not on other lectures;
-    the poster depends on no lecture and no image, so editing a lecture never
-    rebuilds it; the course book depends on every lecture and image. A deck also depends on its reference deck
-    (``configured_reference`` is ``deck.reference`` of course.yaml, relative
-    to ``root``). Works from the file system alone, so an up-to-date check
-    needs no content loaded; :func:`build` takes these fingerprints *before*
-    the content is read, so an edit saved during a build leaves the output
-    recorded under the older fingerprint, and the next build rebuilds it.
+    Every target depends on the templates, the assets (fonts), the package's
+    source (``shared``: :func:`shared_stamp`) and the settings
+    (:func:`settings_key`), and on the files its writer names
+    (:meth:`~coursepress.writers.Writer.inputs`): course.yaml and the model
+    data always; a lecture's handout and deck also on its own lecture file and
+    the other files under ``content/`` (images) but not on other lectures, so
+    editing a lecture never rebuilds the poster; a deck also on its reference
+    deck. Works from the file system alone, so an up-to-date check needs no
+    content loaded; :func:`~coursepress.pipeline.build` takes these fingerprints
+    *before* the content is read, so an edit saved during a build leaves the
+    output recorded under the older fingerprint, and the next build rebuilds it.
     """
+    root = project.root
     hashes = hashes or FileHashes(None)
-    digest = hashlib.sha256(f"{settings_key(settings)}|{job.key}".encode("utf-8", "surrogateescape"))
-    content = root / "content"
-    files = [content / "course.yaml", content / "data" / "models.yaml"]
-    if job.lecture is not None:
-        files.append(content / "lectures" / f"{job.lecture}.md")
-    elif job.kind in ("book", "html"):  # the course book and the HTML handout hold every lecture
-        lectures_dir = content / "lectures"
-        if lectures_dir.is_dir() and inside(root, lectures_dir):
-            files.extend(sorted(lectures_dir.glob("*.md")))
-    for path in files:       # a link out of the project or a FIFO is refused by the load; never read here
+    digest = hashlib.sha256(f"{settings_key(settings)}|{target.key}".encode("utf-8", "surrogateescape"))
+    for path in inputs.files:       # a link out of the project or a FIFO is refused by the load; never read here
         try:
             readable = path.is_file() and inside(root, path)
             digest.update(hashes.digest(path).encode() if readable else b"-")
         except OSError as exc:
             digest.update(f"unreadable:{exc.errno}".encode())
     digest.update((shared if shared is not None else shared_stamp(root, hashes)).encode())
-    if job.lecture is not None or job.kind in ("book", "html"):
-        lectures = (content / "lectures").resolve()
-        hash_tree(digest, hashes, [content], skip=lambda p: p in files or (p.suffix == ".md" and p.parent == lectures))
-    if job.kind == "pptx":
-        config_path = root / configured_reference if isinstance(configured_reference, str) else None
-        if config_path is not None and not inside(root, config_path):
-            config_path = None          # refused when the deck is built; never read here
-        for reference in (settings.reference, config_path):
-            if reference is not None and reference.is_file():
-                digest.update(hashes.digest(reference).encode())
+    if inputs.tree is not None:
+        lectures = (root / LECTURES).resolve()
+        files = set(inputs.files)
+        hash_tree(digest, hashes, [inputs.tree], skip=lambda p: p in files or (p.suffix == ".md" and p.parent == lectures))
+    for path in inputs.optional:
+        if path.is_file():
+            digest.update(hashes.digest(path).encode())
     return digest.hexdigest()
 
 
-def fingerprint_jobs(root: Path, jobs: list[Job], settings: BuildSettings,
-                     configured_reference: Optional[str] = None) -> "Stamps":
-    """:class:`Stamps` of ``jobs``, from the files as they are now."""
+def fingerprint_targets(project: Project, targets: list[Target], settings: BuildSettings) -> "Stamps":
+    """:class:`Stamps` of ``targets`` (each of a registered writer), from the files as they are now."""
     hashes = FileHashes(settings.out_dir)
-    shared = shared_stamp(root, hashes)
+    shared = shared_stamp(project.root, hashes)
     stamps = Stamps()
     stamps.hashes = hashes
-    for job in jobs:
-        stamps[job.key] = fingerprint(root, job, settings, configured_reference, shared, hashes)
+    for target in targets:
+        inputs = writer(target.kind).inputs(project, target)
+        stamps[target.key] = fingerprint(project, target, inputs, settings, shared, hashes)
     return stamps
 
 

@@ -26,12 +26,14 @@ def watch(args, run_once) -> int:
     """Build once, then rebuild on every change until interrupted (Ctrl-C); returns 0."""
     from watchfiles import watch as watch_changes
 
-    from .cli import _report as report
+    from .cli import _report as report, kinds_of
     from .errors import BuildError, ContentError, ContentErrors
+    from .layout import SOURCE_FOLDERS
+    from .project import locate
 
-    kinds = ["pdf", "pptx", "poster", "book", "html"]     # those course.yaml's outputs: lists
-    root = args.project.resolve()
-    paths = [str(p) for p in (root / "content", root / "templates", root / "assets") if p.exists()]
+    kinds = kinds_of("watch")      # every registered writer; each round builds those course.yaml's outputs: lists
+    project = locate(args.project, args.reference.resolve() if args.reference else None)
+    paths = [str(p) for p in (project.root / name for name in SOURCE_FOLDERS) if p.exists()]
 
     parsed: dict = {}      # YAML files parsed by earlier rounds, reused while their text is unchanged
 
@@ -54,10 +56,10 @@ def watch(args, run_once) -> int:
     from .writers import preload
 
     try:
-        preload(kinds, root)     # once: every round's forked build processes start warm
+        preload(kinds, project)     # once: every round's forked build processes start warm
     except Exception:            # noqa: BLE001 — a broken template or font is reported by the build itself
         pass
-    server = serve_html(args, root)
+    server = serve_html(args, project.root)
     try:                          # Ctrl-C at any moment, even during the first build, ends the watch quietly
         once()
         for _changes in watch_changes(*paths, debounce=200, step=20, raise_interrupt=False):
@@ -73,9 +75,9 @@ def watch(args, run_once) -> int:
 def serve_html(args, root):
     """When course.yaml's ``outputs:`` lists ``html``: serve ``<out>/html`` on 127.0.0.1 with live reload
     (:mod:`coursepress.writers.html.serve`) and say where; returns the running server, or None."""
-    from .cli import _configured_outputs
+    from .layout import peek_course
 
-    if "html" not in _configured_outputs(root, ["html"]):
+    if "html" not in (peek_course(root).outputs or ()):
         return None
     from .writers.html.serve import SiteServer
 

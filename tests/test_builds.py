@@ -175,15 +175,16 @@ def test_one_failing_output_leaves_every_previous_output_untouched(make_project)
 
 def test_sequential_build_reports_the_failure_and_writes_nothing(make_project, tmp_path):
     from coursepress.errors import ContentErrors
-    from coursepress.load import load_course
+    from coursepress.load import load_project
     from coursepress.pipeline import build
+    from coursepress.project import locate
     from coursepress.writers import BuildSettings
 
     root = make_project(lecture="---\ntitle: T\n---\n\n# A\n\n正文。\n" + TOO_TALL)
-    course, _ = load_course(root)
+    project, course, _ = load_project(locate(root))
     seen = []
     with pytest.raises(ContentErrors, match=TOO_TALL_WORDS):
-        build(course, ["pptx", "pdf"], BuildSettings(tmp_path / "out"), workers=1, on_result=seen.append)
+        build(project, course, ["pptx", "pdf"], BuildSettings(tmp_path / "out"), workers=1, on_result=seen.append)
     assert seen == [] and not (tmp_path / "out/intro.pdf").exists()
 
 
@@ -192,16 +193,17 @@ def test_watch_builds_land_each_output_as_soon_as_it_is_done(make_project, tmp_p
     """``together=False`` (build.py watch): the handout lands although the deck fails; the failure is
     still raised, the deck is not written, and the state records only what landed."""
     from coursepress.errors import ContentErrors
-    from coursepress.load import load_course
+    from coursepress.load import load_project
     from coursepress.pipeline import STATE_FILE, build
+    from coursepress.project import locate
     from coursepress.writers import BuildSettings
 
     root = make_project(lecture="---\ntitle: T\n---\n\n# A\n\n正文。\n" + TOO_TALL)
-    course, _ = load_course(root)
+    project, course, _ = load_project(locate(root))
     out = tmp_path / "out"
     seen = []
     with pytest.raises(ContentErrors, match=TOO_TALL_WORDS):
-        build(course, ["pptx", "pdf"], BuildSettings(out), workers=workers, on_result=seen.append, together=False)
+        build(project, course, ["pptx", "pdf"], BuildSettings(out), workers=workers, on_result=seen.append, together=False)
     assert [r.path.name for r in seen] == ["intro.pdf"]
     assert (out / "intro.pdf").read_bytes().startswith(b"%PDF") and not (out / "intro.pptx").exists()
     assert set(json.loads((out / STATE_FILE).read_text())) - {"outputs"} == {"pdf:intro"}    # "outputs": hashes (issue 18)

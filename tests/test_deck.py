@@ -243,9 +243,10 @@ def test_deck_is_reproducible_and_needs_no_weasyprint(tmp_path):
     _, path_b, _ = build(REPO, second)
     assert path_a.read_bytes() == path_b.read_bytes()
     code = ("import sys; from pathlib import Path; from coursepress.load import load_course; "
+            "from coursepress.load import load_project; from coursepress.project import locate; "
             "from coursepress.writers import BuildSettings, writer; "
-            f"c, _ = load_course(Path({str(REPO)!r})); "
-            f"writer('pptx').write(c, BuildSettings(out_dir=Path({str(tmp_path / 'c')!r})), c.lectures[0]); "
+            f"p, c, _ = load_project(locate(Path({str(REPO)!r}))); w = writer('pptx'); "
+            f"w.write(p, c, w.target(c.lectures[0].name), BuildSettings(out_dir=Path({str(tmp_path / 'c')!r}))); "
             "assert 'weasyprint' not in sys.modules, 'weasyprint imported'")
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr

@@ -192,13 +192,13 @@ def test_a_lecture_named_poster_is_refused_naming_both(built):
 # ---------------------------------------------------------------- fingerprints
 _EDIT_DURING_LOAD = """
 import coursepress.load as load
-_load = load.load_course
-def load_course(root, *args, **kwargs):
-    result = _load(root, *args, **kwargs)
-    path = Path(root) / "content/lectures/intro.md"       # the lecturer saves while the build runs
+_load = load.load_project
+def load_project(project, *args, **kwargs):
+    result = _load(project, *args, **kwargs)
+    path = project.root / "content/lectures/intro.md"       # the lecturer saves while the build runs
     path.write_text(path.read_text(encoding="utf-8").replace("这是一个提示框。", "保存于构建之中。"), encoding="utf-8")
     return result
-load.load_course = load_course
+load.load_project = load_project
 """
 
 

@@ -126,14 +126,15 @@ def test_an_edited_deck_is_kept_when_the_lecture_changes(make_project):
 def test_an_edit_that_cannot_be_kept_stops_the_build_before_overwriting(make_project, monkeypatch):
     from coursepress import handedits
     from coursepress.errors import BuildError
-    from coursepress.load import load_course
+    from coursepress.load import load_project
     from coursepress.pipeline import build
+    from coursepress.project import locate
     from coursepress.writers import BuildSettings
 
     root = make_project()
     settings = BuildSettings(out_dir=root / "dist")
-    course, _ = load_course(root)
-    build(course, ["pdf", "pptx"], settings, workers=1)
+    project, course, _ = load_project(locate(root))
+    build(project, course, ["pdf", "pptx"], settings, workers=1)
     edited = _edit_deck(root / "dist/intro.pptx")
     pdf_before = (root / "dist/intro.pdf").read_bytes()
 
@@ -141,7 +142,7 @@ def test_an_edit_that_cannot_be_kept_stops_the_build_before_overwriting(make_pro
         raise PermissionError(30, "Read-only file system")
     monkeypatch.setattr(handedits.os, "rename", read_only)
     with pytest.raises(BuildError, match="cannot be kept.*nothing was overwritten"):
-        build(course, ["pdf", "pptx"], settings, force=True, workers=1)
+        build(project, course, ["pdf", "pptx"], settings, force=True, workers=1)
     assert (root / "dist/intro.pptx").read_bytes() == edited
     assert (root / "dist/intro.pdf").read_bytes() == pdf_before
     assert not list((root / "dist").glob(".coursepress-staging-*"))
@@ -383,16 +384,17 @@ def test_model_table_sort_option(make_project):
 
 def test_watch_keeps_an_edit_too(make_project):
     """``watch`` lands each output on its own (``together=False``): the edit is kept there as well."""
-    from coursepress.load import load_course
+    from coursepress.load import load_project
     from coursepress.pipeline import build
+    from coursepress.project import locate
     from coursepress.writers import BuildSettings
 
     root = make_project()
     settings = BuildSettings(out_dir=root / "dist")
-    course, _ = load_course(root)
-    build(course, ["pptx"], settings, workers=1, together=False)
+    project, course, _ = load_project(locate(root))
+    build(project, course, ["pptx"], settings, workers=1, together=False)
     edited = _edit_deck(root / "dist/intro.pptx")
-    results = build(course, ["pptx"], settings, force=True, workers=1, together=False)
+    results = build(project, course, ["pptx"], settings, force=True, workers=1, together=False)
     kept = list((root / "dist").glob("intro.edited-*.pptx"))
     assert len(kept) == 1 and kept[0].read_bytes() == edited
     assert [r.kept for r in results] == [kept[0]]

@@ -27,24 +27,38 @@ LAYOUTS = ("notes", "3up", "6up")
 
 def _build(out: Path) -> dict[str, Path]:
     """Build the course's first lecture: deck, slides PDF and the three notes layouts; no warnings."""
-    from coursepress.load import load_course
-    from coursepress.writers import BuildSettings
+    from coursepress.load import load_project
+    from coursepress.project import locate
+    from coursepress.writers import BuildSettings, Target
     from coursepress.writers.deck import writer as deck
     from coursepress.writers.slides import notes, writer as slides
 
-    course, _ = load_course(REPO)
+    project, course, _ = load_project(locate(REPO))
     lecture = course.lectures[0]
     settings = BuildSettings(out_dir=out)
     paths = {}
-    for key, module in (("pptx", deck), ("slides", slides)):
-        result = module.write(course, settings, lecture)
+    for key, module, suffix in (("pptx", deck, ".pptx"), ("slides", slides, slides.SUFFIX)):
+        result = module.write(project, course, Target(key, lecture.name, lecture.name + suffix), settings)
         assert result.warnings == [], result.warnings
         paths[key] = result.path
     for layout in LAYOUTS:
-        result = notes.write(course, BuildSettings(out_dir=out / layout, notes_layout=layout), lecture)
+        result = notes.write(project, course, Target("notes", lecture.name, lecture.name + notes.SUFFIX),
+                             BuildSettings(out_dir=out / layout, notes_layout=layout))
         assert result.warnings == [], result.warnings
         paths[layout] = result.path
     return paths
+
+
+def _write_slides(root: Path, settings) -> Path:
+    """The slides PDF of the first lecture of the project at ``root``, through the writer's one entry point."""
+    from coursepress.load import load_project
+    from coursepress.project import locate
+    from coursepress.writers import Target
+    from coursepress.writers.slides import writer as slides
+
+    project, course, _ = load_project(locate(root))
+    name = course.lectures[0].name
+    return slides.write(project, course, Target("slides", name, name + slides.SUFFIX), settings).path
 
 
 @pytest.fixture(scope="module")
@@ -131,15 +145,17 @@ def test_links_of_the_deck_are_live(make_project, tmp_path):
     root = make_project(files={"content/lectures/intro.md": (
         "---\ntitle: 链接\n---\n\n# 第一部分\n\n## 资源\n\n- 见[课程主页](https://example.org/course)\n"
         "- 论文：[综述](https://arxiv.org/abs/2303.18223)\n")})
-    from coursepress.load import load_course
-    from coursepress.writers import BuildSettings
+    from coursepress.load import load_project
+    from coursepress.project import locate
+    from coursepress.writers import BuildSettings, Target
     from coursepress.writers.deck import writer as deck
     from coursepress.writers.slides import writer as slides
 
-    course, _ = load_course(root)
+    project, course, _ = load_project(locate(root))
     settings = BuildSettings(out_dir=tmp_path)
-    prs = Presentation(str(deck.write(course, settings, course.lectures[0]).path))
-    pdf = slides.write(course, settings, course.lectures[0]).path
+    name = course.lectures[0].name
+    prs = Presentation(str(deck.write(project, course, Target("pptx", name, f"{name}.pptx"), settings).path))
+    pdf = slides.write(project, course, Target("slides", name, name + slides.SUFFIX), settings).path
     wanted = {(number, run.hyperlink.address) for number, slide in enumerate(prs.slides)
               for shape in slide.shapes if shape.has_text_frame
               for para in shape.text_frame.paragraphs for run in para.runs if run.hyperlink.address}
@@ -257,21 +273,18 @@ def _recoloured_reference(path: Path, dk2: str, accent2: str) -> None:
 
 def test_a_users_master_gives_size_and_colours(make_project, tmp_path):
     """python-pptx's own 4:3 template and a recoloured copy of ours: the pages take their size and colours."""
-    from coursepress.load import load_course
     from coursepress.writers import BuildSettings
-    from coursepress.writers.slides import writer as slides
 
     root = make_project()
-    course, _ = load_course(root)
     default = tmp_path / "default.pptx"
     Presentation().save(str(default))
-    pdf = slides.write(course, BuildSettings(out_dir=tmp_path, reference=default), course.lectures[0]).path
+    pdf = _write_slides(root, BuildSettings(out_dir=tmp_path, reference=default))
     page = pypdf.PdfReader(str(pdf)).pages[0]
     assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx((720, 540), abs=0.5)
 
     recoloured = tmp_path / "red.pptx"
     _recoloured_reference(recoloured, "7A1F1F", "00A000")
-    pdf = slides.write(course, BuildSettings(out_dir=tmp_path, reference=recoloured), course.lectures[0]).path
+    pdf = _write_slides(root, BuildSettings(out_dir=tmp_path, reference=recoloured))
     doc = pdfium.PdfDocument(str(pdf))
     try:
         title = doc[0].render(scale=0.25).to_pil().convert("RGB")
@@ -353,13 +366,10 @@ def test_text_stays_inside_the_frames_it_was_fitted_to(built):
 
 def test_c19_long_title_and_bullets_stay_in_their_frames(case_project, tmp_path):
     """C19: a two-line-plus title and 14 long bullets: fitted and continued by the plan, drawn inside the frames."""
-    from coursepress.load import load_course
     from coursepress.writers import BuildSettings
-    from coursepress.writers.slides import writer as slides
 
     root = case_project("C19")
-    course, _ = load_course(root)
-    pdf = slides.write(course, BuildSettings(out_dir=tmp_path), course.lectures[0]).path
+    pdf = _write_slides(root, BuildSettings(out_dir=tmp_path))
     assert len(page_texts(pdf)) >= 4
     outside = _outside_frames(root, pdf)
     assert not outside, outside[:10]

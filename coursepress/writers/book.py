@@ -12,19 +12,21 @@ lecture name so references stay inside their lecture.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from .. import model as m
-from ..errors import Problems, SourcePos
-from ..fonts import check_coverage, shipped_faces
-from ..lecturelabel import lecture_label
-from ..output import atomic_write
-from ..templating import autospace_html, environment
-from . import BuildSettings, Output
-from .handout import lecture_strings, lecture_texts, page_context
-from .pageflow import render_flowing
-from .pdfengine import PdfEngine, overflows, preload  # noqa: F401 (preload: writer API)
+from . import BuildSettings, Declared, Output, Target
+
+if TYPE_CHECKING:         # the rest is imported when a book is built: this module is also the declaration
+    from .. import model as m
+    from ..errors import Problems
+    from ..imageprep import ImagePreparer
+    from ..project import Project
 
 FILE_NAME = "book.pdf"
+WRITER = Declared(
+    name="book", description="every lecture in one PDF", title="the course book", module=__name__,
+    file_name=FILE_NAME, order=40, cost=3, preloads="coursepress.writers.pdfengine",
+    reads=("lectures", "images"), source_file="content/lectures")
 _IDS = re.compile(r'(\s(?:id|for)=")')
 _REFS = re.compile(r'((?:\s|:)href="#|url\(#)')
 _LINES = re.compile(r'\sdata-line="(\d+)"')
@@ -39,12 +41,21 @@ def prefixed(html: str, name: str, index: int) -> str:
     return _LINES.sub(lambda m: f' data-line="{index * LINE_BASE + int(m.group(1))}"', html)
 
 
-def render_html(course: m.Course, settings: BuildSettings, problems: Problems) -> str:
-    """The book's HTML: every lecture's text in course order behind one cover and contents."""
+def render_html(course: m.Course, settings: BuildSettings, problems: Problems,
+                pictures: ImagePreparer | None = None) -> str:
+    """The book's HTML: every lecture's text in course order behind one cover and contents; ``pictures``
+    prepares its images (its ``served`` go to :meth:`PdfEngine.render`)."""
     from markupsafe import Markup
 
+    from ..imageprep import ImagePreparer
+
+    pictures = pictures or ImagePreparer(course.meta.image_settings())
+    from ..lecturelabel import lecture_label
+    from ..templating import autospace_html, environment
+    from .handout import lecture_strings, page_context
+
     env = environment(course.root, course.words)
-    context = page_context(course, problems)
+    context = page_context(course, problems, pictures=pictures)
     body = env.get_template("handout/lecture-body.html.j2")
     lectures = []
     for index, lecture in enumerate(course.lectures, 1):
@@ -55,21 +66,30 @@ def render_html(course: m.Course, settings: BuildSettings, problems: Problems) -
                                                                           labels=labels, **context))
 
 
-def write(course: m.Course, settings: BuildSettings) -> Output:
+def write(project: Project, course: m.Course, target: Target, settings: BuildSettings) -> Output:
     """Build ``<out_dir>/book.pdf``.
 
     Raises:
         ContentErrors: uncovered characters under ``--strict``; content past the page edge (at its lecture's line).
         BuildError: a resource the HTML asked for was refused (see :class:`PdfEngine`).
     """
+    from ..errors import Problems, SourcePos
+    from ..fonts import check_coverage, shipped_faces
+    from ..imageprep import ImagePreparer
+    from ..output import atomic_write
+    from .handout import lecture_texts
+    from .pageflow import render_flowing
+    from .pdfengine import PdfEngine, overflows
+
     problems = Problems(settings.strict)
     faces = shipped_faces(course.root)
     for lecture in course.lectures:
         check_coverage(lecture_texts(course, lecture), faces, problems)
-    html = render_html(course, settings, problems)
+    pictures = ImagePreparer(course.meta.image_settings())
+    html = render_html(course, settings, problems, pictures)
     problems.raise_if_any()
     engine = PdfEngine(course, "course book")
-    document = render_flowing(engine, html)
+    document = render_flowing(engine, html, pictures.served)
     for page, line, over_mm in overflows(document):
         owner = course.lectures[line // LINE_BASE - 1] if line >= LINE_BASE else None
         where = SourcePos(owner.source.relative_to(course.root).as_posix(), line % LINE_BASE) if owner \
@@ -77,7 +97,7 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
         problems.error(where, f"content runs {over_mm:.0f} mm past the page edge on page {page} of the course book "
                        "and would be cut off", "split the table or shorten the long words or values in it")
     problems.raise_if_any()
-    path = atomic_write(settings.out_dir / FILE_NAME, engine.pdf_bytes(document, html))
+    path = atomic_write(settings.out_dir / target.file_name, engine.pdf_bytes(document, html))
     engine.close()
     count = len(course.lectures)
     return Output(path, f"{len(document.pages)} pages, {count} lecture{'' if count == 1 else 's'}",

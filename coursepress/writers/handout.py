@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from .. import model as m
 from ..charts import make_chart
@@ -24,9 +25,12 @@ from ..messages import Messages
 from ..numbers import estimate_note, note_mark
 from ..output import atomic_write
 from ..templating import autospace_html, environment
-from . import BuildSettings, Output
+from . import BuildSettings, Output, Target
 from .pageflow import render_flowing
-from .pdfengine import PdfEngine, build_date, font_stacks, overflows, preload  # noqa: F401 (preload: writer API)
+from .pdfengine import PdfEngine, build_date, font_stacks, overflows
+
+if TYPE_CHECKING:
+    from ..project import Project
 
 
 class HandoutMath:
@@ -118,26 +122,22 @@ def page_context(course: m.Course, problems: Problems, renderer: MathRenderer | 
     ``handout`` settings, the build date and the helpers the block macros call (``math`` draws the
     formulas with ``renderer``, a new one with the per-user cache when None; ``print_image(image,
     width_pt)`` gives a figure's image at print resolution through ``pictures``, a new
-    :class:`~coursepress.imageprep.ImagePreparer` when None; ``image_src`` its ``src``; ``web`` is False:
-    the blocks are laid out for paper, see blocks.html.j2)."""
+    :class:`~coursepress.imageprep.ImagePreparer` when None; ``image_src`` its ``src``: a
+    ``coursepress-image:`` URL served from ``pictures.served`` (hand them to :meth:`PdfEngine.render`);
+    ``web`` is False: the blocks are laid out for paper, see blocks.html.j2)."""
     faces = shipped_faces(course.root)
     stacks = font_stacks(course, faces, problems)
     env = environment(course.root, course.words)
     hs = course.meta.handout
     theme = code_theme(course.root)
+    prepared = pictures or ImagePreparer(course.meta.image_settings())
     css = env.get_template("handout/handout.css.j2").render(
         page_size=hs.page_size, orientation=hs.orientation, handout=hs, code_theme=theme, **stacks)
     return dict(css=css, build_date=build_date(course), handout=hs, table_notes=partial(table_notes, words=course.words),
                 make_chart=partial(make_chart, words=course.words),
                 width_class=width_class, code_lines=code_lines, page_segments=page_segments, code_theme=theme,
-                math=HandoutMath(renderer or MathRenderer(), course.root), web=False, image_src=image_data_uri,
-                print_image=(pictures or ImagePreparer(course.meta.image_settings())).prepare)
-
-
-def image_data_uri(image) -> str:
-    """What a page printed to PDF puts in ``<img src>``: the image itself as a ``data:`` URI (the HTML
-    handout, :mod:`coursepress.writers.html`, links a copied file instead)."""
-    return image.data_uri()
+                math=HandoutMath(renderer or MathRenderer(), course.root), web=False, image_src=prepared.src,
+                print_image=prepared.prepare)
 
 
 def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:
@@ -156,13 +156,22 @@ def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, p
     return autospace_html(html)
 
 
-def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Output:
-    """Build ``<out_dir>/<lecture.name>.pdf``.
+def check(project: Project, course: m.Course, settings: BuildSettings, problems: Problems) -> None:
+    """``build.py check``: characters of every lecture that no shipped font has (warnings; errors under
+    ``--strict``)."""
+    faces = shipped_faces(course.root)
+    for lecture in course.lectures:
+        check_coverage(lecture_texts(course, lecture), faces, problems)
+
+
+def write(project: Project, course: m.Course, target: Target, settings: BuildSettings) -> Output:
+    """Build ``<out_dir>/<lecture>.pdf`` for the lecture of ``target``.
 
     Raises:
         ContentErrors: uncovered characters under ``--strict``.
         BuildError: a resource the HTML asked for was refused (see :class:`PdfEngine`).
     """
+    lecture = course.lecture(target.lecture)
     problems = Problems(settings.strict)
     faces = shipped_faces(course.root)
     check_coverage(lecture_texts(course, lecture), faces, problems)
@@ -174,13 +183,13 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
         problems.errors.append(exc)
     problems.raise_if_any()
     engine = PdfEngine(course, "handout")
-    document = render_flowing(engine, html)
+    document = render_flowing(engine, html, pictures.served)
     source = lecture.source.relative_to(course.root).as_posix()
     for page, line, over_mm in overflows(document):
         problems.error(SourcePos(source, line), f"content runs {over_mm:.0f} mm past the page edge on page {page} "
                        "and would be cut off", "split the table or shorten the long words or values in it")
     problems.raise_if_any()
-    path = atomic_write(settings.out_dir / f"{lecture.name}.pdf", engine.pdf_bytes(document, html))
+    path = atomic_write(settings.out_dir / target.file_name, engine.pdf_bytes(document, html))
     engine.close()
     summary = f"{len(document.pages)} pages"
     if settings.verbose and (renderer.rendered or renderer.cached):     # -v: shows the formula cache at work

@@ -264,7 +264,7 @@ def _relayout(layout: _Layout, start: int, layout_module) -> list:
     context = layout.context
     for page, (children, root_children) in list(zip(layout.pages, layout.children))[:start]:
         page.children, page.children[0].children = children, root_children
-    placed = set()
+    placed: set = set()
     for page in layout.pages[:start]:
         for child in page.children:
             if type(child).__name__ == "FootnoteAreaBox":
@@ -290,9 +290,10 @@ def _relayout(layout: _Layout, start: int, layout_module) -> list:
         return list(layout_module.layout_document(layout.html, layout.root_box, context))
 
 
-def render_flowing(engine, html: str):
+def render_flowing(engine, html: str, images=None):
     """Lay out ``html`` with :class:`~coursepress.writers.pdfengine.PdfEngine` ``engine`` and move
-    figures and tables that would leave a hole (see the module docstring).
+    figures and tables that would leave a hole (see the module docstring). ``images``: the prepared
+    pictures the HTML names by URL (see :meth:`PdfEngine.render`).
 
     Returns a ``weasyprint.Document``. Raises what :meth:`PdfEngine.render` raises.
     """
@@ -301,7 +302,7 @@ def render_flowing(engine, html: str):
 
     capture: dict = {}
     with _keeping(layout_module, capture):
-        document = engine.render(html)
+        document = engine.render(html, images)
     if "pages" not in capture:
         return document
     best = document

@@ -14,18 +14,21 @@ import io
 import os
 import shutil
 import sys
+from typing import TYPE_CHECKING, Mapping, Optional
 
 from .. import model as m
 from ..builddate import build_time
 from ..errors import ContentError, ContentErrors, Problems, SourcePos
 from ..fonts import FontFace, isolated_fontconfig
-from ..resources import make_url_fetcher
-from ..patches import apply_cjk_justification, deflate_level, no_library_search
+from ..resources import ImageData, make_url_fetcher
+from ..patches import apply_cjk_justification, apply_png_passthrough, deflate_level, no_library_search
 from ..patches import page_box as patched_page_box
 from ..templating import TOOL_ROOT
 from ..units import px_to_mm
 from ..watchdog import step
 
+if TYPE_CHECKING:
+    from ..project import Project
 
 
 def _asked_where(root, url: str) -> SourcePos:
@@ -110,11 +113,12 @@ def import_weasyprint(root):
     except OSError:
         import weasyprint
     apply_cjk_justification()       # inter-character justification for Chinese (see cjkjustify)
+    apply_png_passthrough()         # PNG data into the PDF without decoding and compressing it again
     return weasyprint
 
 
-def preload(root) -> None:
-    """Load once what every HTML→PDF build of project ``root`` reuses (``build.py watch``, parallel builds).
+def preload(project: Project) -> None:
+    """Load once what every HTML→PDF build of ``project`` reuses (``build.py watch``, parallel builds).
 
     Imports WeasyPrint (after pointing fontconfig at the shipped fonts), reads
     the shipped faces and compiles the templates, so the build processes forked
@@ -123,6 +127,7 @@ def preload(root) -> None:
     from ..fonts import shipped_faces
     from ..templating import environment
 
+    root = project.root
     import_weasyprint(root)     # present in every forked build
 
     try:
@@ -168,12 +173,14 @@ class PdfEngine:
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def render(self, html: str):
-        """Lay out ``html``; returns a ``weasyprint.Document``.
+    def render(self, html: str, images: Optional[Mapping[str, ImageData]] = None):
+        """Lay out ``html``; returns a ``weasyprint.Document``. ``images``: pictures the HTML names by
+        ``coursepress-image:`` URL (:meth:`coursepress.imageprep.ImagePreparer.url`), served from memory.
 
         Raises:
             ContentErrors: the HTML asked for resources outside the project (each at the template line naming it).
         """
+        self.fetcher.images = dict(images or {})
         with step(f"laying out the {self.what}'s pages (WeasyPrint)"):
             document = self._html(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
                 font_config=self._fonts, dpi=self._dpi)

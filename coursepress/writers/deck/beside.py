@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Mapping, Optional, Sequence
 
 from ... import model as m
 from ...errors import ContentError
+from .below import below_slide
 from .data import BESIDE_PLACE, CHART_PLACE
 from .nodes import Para, SlidePlan
 from .summary import MAX_BULLETS, MAX_LINES
@@ -58,7 +59,8 @@ def merge_beside(planner: "Planner", slides: list[SlidePlan], data_of: Mapping[i
         if i + 1 < len(slides):
             first, second = slides[i], slides[i + 1]
             if first.kind == "content" and i + 1 in data_of:
-                merged = _merge(planner, first, second, data_of[i + 1])
+                merged = _merge(planner, first, second, data_of[i + 1]) or \
+                    below_slide(planner, first, second, PICTURE_KEEP)
             elif i in data_of and second.kind == "content" and i + 2 not in data_of:
                 merged = _merge(planner, second, first, data_of[i])
         if merged is not None:

@@ -12,6 +12,7 @@ imports WeasyPrint.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ... import model as m
 from .fit import Fitter
@@ -23,13 +24,16 @@ from ...theme import Theme
 from .plan import Planner
 from .mathshapes import formula_art
 from .pptx_writer import Fonts, render
-from .reference import check, load_reference, open_reference, reference_path
+from .reference import check as check_layouts, load_reference, open_reference, reference_path
 from ...errors import ContentError, Problems, SourcePos
 from ...mathrender import MathRenderer
 from ...fonts import shipped_faces
 from ...output import atomic_write
 from ...patches import apply_pptx_speedups
-from .. import BuildSettings, Output
+from .. import BuildSettings, Output, Target
+
+if TYPE_CHECKING:
+    from ...project import Project
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 
@@ -50,10 +54,10 @@ def theme_fonts(prs, look: Theme) -> tuple[str, str]:
     return latin or look.deck_latin, east or look.deck_east_asian
 
 
-def preload(root) -> None:
+def preload(project: Project) -> None:
     """Load the text metrics of the shipped fonts once and speed python-pptx up (for ``build.py watch``)."""
     apply_pptx_speedups()
-    measurer_for(root)
+    measurer_for(project.root)
 
 
 def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problems: Problems,
@@ -105,8 +109,8 @@ def plan_formulas(plan) -> list:
             if p.formula is not None]
 
 
-def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Output:
-    """Build ``<out_dir>/<lecture.name>.pptx``; the previous deck stays if anything fails.
+def write(project: Project, course: m.Course, target: Target, settings: BuildSettings) -> Output:
+    """Build ``<out_dir>/<lecture>.pptx`` for the lecture of ``target``; the previous deck stays if anything fails.
 
     Characters no shipped font has are warnings in ``Output.warnings`` (errors under ``--strict``).
 
@@ -115,13 +119,25 @@ def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Outp
         ContentError: text that cannot fit a slide even alone, an image that cannot be read.
         ContentErrors: under ``--strict``, characters no shipped font has.
     """
+    lecture = course.lecture(target.lecture)
     problems = Problems(settings.strict)
     renderer = MathRenderer()
     path, plan, fonts = _plan(course, settings, lecture, problems, renderer)
     problems.raise_if_any()
     data, count = render(plan, path, fonts, build_time(course.meta.date), course.meta.deck.layouts, formula_art(renderer))
-    out = atomic_write(settings.out_dir / f"{lecture.name}.pptx", data)
+    out = atomic_write(settings.out_dir / target.file_name, data)
     return Output(out, f"{count} slides", list(plan.warnings) + [str(w) for w in problems.warnings])
+
+
+def check(project: Project, course: m.Course, settings: BuildSettings, problems: Problems) -> None:
+    """``build.py check``: the reference deck (:func:`check_reference`), then every lecture's slide plan
+    (:func:`check_plans`).
+
+    Raises:
+        BuildError: no/unreadable reference deck, a missing layout or placeholder.
+    """
+    check_reference(course, settings)
+    check_plans(course, settings, problems)
 
 
 def check_reference(course: m.Course, settings: BuildSettings) -> None:
@@ -131,7 +147,7 @@ def check_reference(course: m.Course, settings: BuildSettings) -> None:
         BuildError: no usable layout (the message lists the layouts and placeholders found).
     """
     path = reference_path(course, settings.reference)
-    check(open_reference(path, course.meta.limits.value()), path, course.meta.deck.layouts)
+    check_layouts(open_reference(path, course.meta.limits.value()), path, course.meta.deck.layouts)
 
 
 def check_plans(course: m.Course, settings: BuildSettings, problems: Problems) -> None:

@@ -18,17 +18,21 @@ a reader never sees half of a new site.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ... import model as m
 from ...errors import ContentError, Problems, SourcePos
 from ...fonts import check_coverage, font_dirs, shipped_faces
 from ...output import atomic_write
 from ...templating import environment
-from .. import BuildSettings, Output
+from .. import BuildSettings, Output, Target
 from ..handout import lecture_texts
 from ..pdfengine import font_stacks
 from .pages import STYLESHEET, SiteFiles, index_page, lecture_page, shown_text, web_context
 from .webfonts import WebFont, licence_note, site_fonts
+
+if TYPE_CHECKING:
+    from ...project import Project
 
 FOLDER = "html"
 LICENCE_FILES = ("OFL.txt", "LICENSE-DejaVu.txt", "LICENSE-Hanazono.txt")
@@ -81,7 +85,7 @@ def _font_files(root: Path, fonts: list[WebFont]) -> dict[str, bytes]:
     return out
 
 
-def write(course: m.Course, settings: BuildSettings) -> Output:
+def write(project: Project, course: m.Course, target: Target, settings: BuildSettings) -> Output:
     """Build the folder ``<out_dir>/html/`` (see the module docstring).
 
     Raises:
@@ -97,7 +101,7 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
     except ContentError as exc:
         problems.errors.append(exc)
     problems.raise_if_any()
-    folder = settings.out_dir / FOLDER
+    folder = settings.out_dir / target.file_name
     for name, data in sorted(files.items()):
         atomic_write(folder / name, data)
     pages = sum(1 for name in files if name.endswith(".html"))
@@ -106,9 +110,9 @@ def write(course: m.Course, settings: BuildSettings) -> Output:
                   [str(w) for w in problems.warnings])
 
 
-def preload(root: Path) -> None:
-    """What every build of ``root``'s HTML handout shares, loaded once by ``watch``: the templates and
+def preload(project: Project) -> None:
+    """What every build of ``project``'s HTML handout shares, loaded once by ``watch``: the templates and
     fontTools' subsetter (the math and code libraries come with the handout's preload)."""
     import fontTools.subset  # noqa: F401
 
-    environment(root).get_template("html/lecture.html.j2")
+    environment(project.root).get_template("html/lecture.html.j2")

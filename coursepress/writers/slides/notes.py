@@ -10,16 +10,21 @@ screenshots or embedded pages. Each slide is a bookmark in the PDF outline.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ... import model as m
 from ...errors import Problems
 from ...mathrender import MathRenderer
 from ...output import atomic_write
 from ...templating import environment
 from ...units import PT_PER_MM
-from .. import BuildSettings, Output
+from .. import BuildSettings, Output, Target
 from ..pdfengine import PdfEngine, build_date, preload  # noqa: F401 (preload: writer API)
 from .draw import scaled
 from .writer import draw_lecture, slide_css
+
+if TYPE_CHECKING:
+    from ...project import Project
 
 SUFFIX = "-notes.pdf"
 LAYOUTS = ("notes", "3up", "6up")
@@ -45,21 +50,22 @@ def render_html(course: m.Course, settings: BuildSettings, lecture: m.Lecture, p
         subject=plan.subject, language=plan.language or "zh-CN", build_date=build_date(course), **drawn.stacks)
 
 
-def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Output:
-    """Build ``<out_dir>/<lecture.name>-notes.pdf``; the previous file stays if anything fails.
+def write(project: Project, course: m.Course, target: Target, settings: BuildSettings) -> Output:
+    """Build ``<out_dir>/<lecture>-notes.pdf`` for the lecture of ``target``; the previous file stays if anything fails.
 
     Raises:
         BuildError: no/unreadable reference deck, a missing layout or placeholder, a refused resource.
         ContentError: text that cannot fit a slide even alone, an image that cannot be read.
         ContentErrors: under ``--strict``, characters no shipped font has.
     """
+    lecture = course.lecture(target.lecture)
     problems = Problems(settings.strict)
     renderer = MathRenderer()
     html = render_html(course, settings, lecture, problems, renderer)
     problems.raise_if_any()
     engine = PdfEngine(course, "notes handout")
     document = engine.render(html)
-    path = atomic_write(settings.out_dir / f"{lecture.name}{SUFFIX}", engine.pdf_bytes(document, html))
+    path = atomic_write(settings.out_dir / target.file_name, engine.pdf_bytes(document, html))
     engine.close()
     return Output(path, f"{len(document.pages)} pages ({layout_of(course, settings)})",
                   [str(w) for w in problems.warnings])

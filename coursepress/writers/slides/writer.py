@@ -14,6 +14,7 @@ equal to the slide numbers (``/PageLabels``, ISO 32000-1 §12.4.2) and is tagged
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ... import model as m
 from ...code import code_theme
@@ -22,7 +23,7 @@ from ...fonts import shipped_faces
 from ...mathrender import MathRenderer
 from ...output import atomic_write
 from ...templating import environment
-from .. import BuildSettings, Output
+from .. import BuildSettings, Output, Target
 from ..deck.layouts import resolve
 from ...textmeasure import measurer_for
 from ..deck.nodes import ChartPlan, DeckPlan
@@ -32,6 +33,9 @@ from ..pdfengine import PdfEngine, build_date, font_stacks, preload  # noqa: F40
 from .chart import chart_svg, draw_chart
 from .draw import SlideDrawer, SlideView, data_uri
 from .look import DeckLook, deck_look
+
+if TYPE_CHECKING:
+    from ...project import Project
 
 SUFFIX = "-slides.pdf"
 
@@ -101,21 +105,22 @@ def render_html(course: m.Course, settings: BuildSettings, lecture: m.Lecture, p
         language=plan.language or "zh-CN", build_date=build_date(course))
 
 
-def write(course: m.Course, settings: BuildSettings, lecture: m.Lecture) -> Output:
-    """Build ``<out_dir>/<lecture.name>-slides.pdf``; the previous file stays if anything fails.
+def write(project: Project, course: m.Course, target: Target, settings: BuildSettings) -> Output:
+    """Build ``<out_dir>/<lecture>-slides.pdf`` for the lecture of ``target``; the previous file stays if anything fails.
 
     Raises:
         BuildError: no/unreadable reference deck, a missing layout or placeholder, a refused resource.
         ContentError: text that cannot fit a slide even alone, an image that cannot be read.
         ContentErrors: under ``--strict``, characters no shipped font has.
     """
+    lecture = course.lecture(target.lecture)
     problems = Problems(settings.strict)
     renderer = MathRenderer()
     html = render_html(course, settings, lecture, problems, renderer)
     problems.raise_if_any()
     engine = PdfEngine(course, "slides")
     document = engine.render(html)
-    path = atomic_write(settings.out_dir / f"{lecture.name}{SUFFIX}",
+    path = atomic_write(settings.out_dir / target.file_name,
                         engine.pdf_bytes(document, html, finisher=page_labels))
     engine.close()
     return Output(path, f"{len(document.pages)} slides", [str(w) for w in problems.warnings])
