@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Optional
 
+from ...units import EMU_PER_PT
 from .nodes import Para, Run, SlidePlan
 
 if TYPE_CHECKING:
@@ -29,7 +30,6 @@ TEXT_SHARE = 0.45
 GAP_PT = 8.0
 CAPTION_PT = 16.0
 CAPTION_LINES = 2
-EMU_PER_PT = 12700
 
 
 def below_slide(planner: "Planner", text: SlidePlan, data: SlidePlan, keep: float,
