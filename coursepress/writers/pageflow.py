@@ -33,7 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
-from ..patches import swapped
+from ..patches import page_box, swapped
 
 HOLE_LINES = 3          # issue 16: at most 3 lines of empty space above the footer before a moved figure
 ROUNDS = 2              # re-layouts at most (each from the first page with a hole)
@@ -319,7 +319,7 @@ def render_flowing(engine, html: str, images=None):
     if "pages" not in capture:
         return document
     best = document
-    expected = _text_size([page._page_box for page in document.pages])
+    expected = _text_size([page_box(page) for page in document.pages])
     try:
         for _round in range(ROUNDS):
             layout = _Layout(capture["html"], capture["root_box"], capture["context"], capture["footnotes"],

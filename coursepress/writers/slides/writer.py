@@ -25,7 +25,7 @@ from ...output import atomic_write
 from ...templating import environment
 from .. import BuildSettings, Output, Target
 from ..deck.layouts import resolve
-from ..deck.measure import measurer_for
+from ...textmeasure import measurer_for
 from ..deck.nodes import ChartPlan, DeckPlan
 from ..deck.reference import open_reference, reference_path
 from ..deck.writer import _plan as plan_lecture
