@@ -373,3 +373,49 @@ def test_c19_long_title_and_bullets_stay_in_their_frames(case_project, tmp_path)
     assert len(page_texts(pdf)) >= 4
     outside = _outside_frames(root, pdf)
     assert not outside, outside[:10]
+
+
+def test_agenda_entries_link_to_their_slides(built):
+    """Each agenda entry naming a later slide links to it (a named destination on that slide's page);
+    every section slide is reachable from the agenda."""
+    prs = _deck(built["pptx"])
+    titles = [_title(s) for s in prs.slides]
+    layouts = [s.slide_layout.name for s in prs.slides]
+    reader = pypdf.PdfReader(str(built["slides"]))
+    destinations = {name: reader.get_destination_page_number(dest) for name, dest in reader.named_destinations.items()}
+    agenda = titles.index("目录")
+    agenda_text = norm(page_texts(built["slides"])[agenda])
+    targets = []
+    for annot in reader.pages[agenda].get("/Annots") or []:
+        a = annot.get_object()
+        name = str(a.get("/Dest") or (a.get("/A") or {}).get("/D") or "")
+        if name in destinations:
+            targets.append(destinations[name])
+    assert targets
+    for page in targets:
+        assert page > agenda and norm(titles[page]) in agenda_text, titles[page]
+    sections = [i for i, layout in enumerate(layouts) if layout == "Section"]
+    assert sections and set(sections) <= set(targets)
+
+
+def test_commands_layout_option_and_course_setting(make_project, tmp_path):
+    """``build.py slides`` and ``notes`` build through the registry; ``notes: {layout: 3up}`` in course.yaml
+    chooses the layout, ``--layout`` overrides it, and ``--layout`` with another output is a usage error."""
+    from conftest import run_build
+
+    root = make_project()
+    course = root / "content/course.yaml"
+    course.write_text(course.read_text(encoding="utf-8") + "notes:\n  layout: 3up\n", encoding="utf-8")
+    out = tmp_path / "out"
+    for args in (("slides",), ("notes",)):
+        result = run_build(*args, "--project", str(root), "--out", str(out))
+        assert result.code == 0 and "warning" not in (result.out + result.err).lower(), result.out + result.err
+    slides = len(pypdf.PdfReader(str(out / "intro-slides.pdf")).pages)
+    pages = Counter(page for _d, _t, page in outline(out / "intro-notes.pdf"))
+    assert sum(pages.values()) == slides and max(pages.values()) == 3           # the course's setting: 3up
+    result = run_build("notes", "--layout", "6up", "--project", str(root), "--out", str(out))
+    assert result.code == 0, result.err
+    pages = Counter(page for _d, _t, page in outline(out / "intro-notes.pdf"))
+    assert max(pages.values()) == min(6, slides)                               # rebuilt: the option changed
+    result = run_build("pdf", "--layout", "3up", "--project", str(root), "--out", str(out))
+    assert result.code == 2 and "--layout" in result.err
