@@ -231,3 +231,24 @@ def test_check_reports_a_lecture_named_index_when_html_is_built(make_project):
     course.write_text(course.read_text(encoding="utf-8") + "outputs: [pdf, html]\n", encoding="utf-8")
     result = run_build("check", "--project", str(root))
     assert result.code == 1 and "content/lectures/index.md" in result.err and "index.html" in result.err
+
+
+@pytest.mark.slow
+def test_a_new_character_cuts_only_its_slice_again(tmp_path, monkeypatch):
+    """A save that brings one new character re-cuts one slice file per main face; every other file is
+    the cached one, byte for byte (so watch rebuilds the site in seconds, not a whole CJK subset)."""
+    from conftest import PROJECTS
+    from coursepress.fonts import shipped_faces
+    from coursepress.writers.html.webfonts import site_fonts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    faces = shipped_faces(PROJECTS / "minimal")
+    main = ("Noto Serif CJK SC", "Noto Sans CJK SC", "DejaVu Sans Mono")
+    first = {f.name: f.data for f in site_fonts(faces, main, "大语言模型 LLM，注意力", "")}
+    cache = tmp_path / "cache/coursepress/webfonts"
+    before = set(cache.iterdir())
+    second = {f.name: f.data for f in site_fonts(faces, main, "大语言模型 LLM，注意力鑫", "")}   # 鑫 U+946B
+    assert set(second) - set(first) == {"noto-serif-cjk-sc-400-8e00.woff2", "noto-sans-cjk-sc-400-8e00.woff2",
+                                        "noto-sans-cjk-sc-700-8e00.woff2"}
+    assert all(second[name] == data for name, data in first.items())
+    assert len(set(cache.iterdir()) - before) == 3

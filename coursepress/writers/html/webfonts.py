@@ -126,10 +126,8 @@ def _cut_in_children(font, jobs: list[tuple[list[int], str]], kind: str, folder:
     At most one child per core at a time; a child that fails leaves no file (the caller cuts again)."""
     running: list[int] = []
 
-    def reap_one() -> None:
-        pid, _status = os.wait()
-        if pid in running:
-            running.remove(pid)
+    def reap_one() -> None:             # the oldest child: never a child some other part of the process started
+        os.waitpid(running.pop(0), 0)
 
     try:
         for chars, name in jobs:
