@@ -96,6 +96,30 @@ def test_one_page_per_slide_with_the_same_titles(built):
         assert norm(title) in norm(text), f"slide {number}: title {title!r} not on page {number}"
 
 
+def _struct_types(path: Path) -> Counter:
+    """How many structure elements of each type (/H2, /P, /Figure …) the tagged PDF's structure tree has."""
+    reader = pypdf.PdfReader(str(path))
+    found: Counter = Counter()
+    stack = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop().get_object()
+        if isinstance(node, pypdf.generic.ArrayObject):
+            stack.extend(node)
+            continue
+        if not isinstance(node, pypdf.generic.DictionaryObject):
+            continue
+        if "/S" in node:
+            found[str(node["/S"])] += 1
+        if "/K" in node:
+            stack.append(node["/K"])
+    return found
+
+
+def test_each_slide_title_is_a_heading_of_the_tagged_pdf(built):
+    slides = len(_deck(built["pptx"]).slides)
+    assert _struct_types(built["slides"])["/H2"] == slides
+
+
 def test_outline_nests_slides_under_their_sections(built):
     prs = _deck(built["pptx"])
     layouts = [s.slide_layout.name for s in prs.slides]
