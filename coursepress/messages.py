@@ -177,6 +177,16 @@ def _merge(base: dict[str, Any], extra: dict[str, Any], positions: dict[str, Sou
         base[key] = value
 
 
+@lru_cache(maxsize=8)
+def _tool_table(relative: str) -> dict[str, Any]:
+    """The tool's ``templates/<relative>`` as a flat table, parsed once per process (the theme is read for the
+    course and again, without the project's file, for the chart face)."""
+    from .templating import TOOL_ROOT
+
+    table, _ = _read(relative, (TOOL_ROOT / "templates" / relative).read_text(encoding="utf-8"))
+    return table
+
+
 def layered(root: Optional[Path], relative: str, what: str, project_file: bool) -> dict[str, Any]:
     """The tool's ``templates/<relative>`` YAML as a flat table of dotted keys, with the project's file of
     the same name (read through the resource gate, when ``project_file``) put over it key by key.
@@ -188,9 +198,7 @@ def layered(root: Optional[Path], relative: str, what: str, project_file: bool) 
     from .limits import DEFAULTS, check_bytes
     from .resources import read_project_file
 
-    from .templating import TOOL_ROOT
-    tool = TOOL_ROOT / "templates" / relative
-    table, _ = _read(relative, tool.read_text(encoding="utf-8"))
+    table = dict(_tool_table(relative))      # a copy: the project's keys replace entries of it
     if project_file and root is not None:
         path = root / "templates" / relative
         file = path.relative_to(root).as_posix()
