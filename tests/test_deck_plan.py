@@ -11,7 +11,7 @@ import pytest
 from pptx import Presentation
 
 from conftest import REPO, run_build
-from coursepress.writers.deck.measure import measurer_for
+from coursepress.textmeasure import measurer_for
 
 MEASURE = measurer_for(REPO)
 INVENTED = ("这一部分讲", "本讲内容：", "总结本讲要点", "本讲：", "表格：", "本讲引用的")

@@ -3,7 +3,7 @@
 Like Pandoc's PowerPoint writer, the deck is made in two steps; this is the
 first. The plan holds no python-pptx objects: every slide names its layout and
 the text of each named placeholder, already fitted (measured with the shipped
-fonts, :mod:`coursepress.writers.deck.measure`) into the placeholder frames read from
+fonts, :mod:`coursepress.textmeasure`) into the placeholder frames read from
 the reference deck (:mod:`coursepress.writers.deck.reference`). Content that does not
 fit continues on a "（续）" slide; tables split by rows with the header
 repeated; charts split by categories.
