@@ -16,7 +16,7 @@ import pytest
 
 from conftest import run_build
 from htmlsite import course_html, html_site  # noqa: F401  (fixtures)
-from pdfread import norm, outline, page_texts
+from readback import norm, outline, page_texts
 
 LECTURES = ("01-basics", "02-more")
 
