@@ -176,7 +176,9 @@ def _merge(base: dict[str, Any], extra: dict[str, Any], positions: dict[str, Sou
                 raise ContentError(pos, f"'{key}' must be a list of {len(base[key])} entries",
                                    "keep the shape of the tool's list")
         elif type(value) is not type(base[key]) and not (isinstance(base[key], float) and type(value) is int):
-            raise ContentError(pos, f"'{key}' must be {type(base[key]).__name__}, as in the tool's file",
+            kind = {"int": "a whole number", "float": "a number", "bool": "true or false"}.get(
+                type(base[key]).__name__, type(base[key]).__name__)
+            raise ContentError(pos, f"'{key}' must be {kind}, as in the tool's file",
                                "keep the kind of value the tool's file has")
         base[key] = value
 
