@@ -17,6 +17,7 @@ global ``t`` (:mod:`coursepress.templating`).
 
 from __future__ import annotations
 
+import os
 import string
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -183,6 +184,44 @@ def _merge(base: dict[str, Any], extra: dict[str, Any], positions: dict[str, Sou
         base[key] = value
 
 
+CACHE_VERSION = 1
+
+
+@lru_cache(maxsize=8)
+def _tool_table(relative: str) -> dict[str, Any]:
+    """The tool's own ``templates/<relative>`` as a flat table. Parsing YAML with positions takes
+    30–50 ms for the catalogue, so the table is kept as JSON in the private per-user cache
+    (:mod:`coursepress.cachedir`, folder "templates") under a key of the file's path, size and mtime;
+    a cache that cannot be read or written only costs time."""
+    import hashlib
+    import json
+
+    from .cachedir import cache_folder, read_private, write_private
+    from .templating import TOOL_ROOT
+
+    path = TOOL_ROOT / "templates" / relative
+    info = path.stat()
+    key = hashlib.sha1(f"{path}|{info.st_size}|{info.st_mtime_ns}|{CACHE_VERSION}".encode()).hexdigest()[:20]
+    try:
+        folder: Optional[Path] = cache_folder("templates")
+    except OSError:
+        folder = None
+    if folder is not None:
+        try:
+            cached = json.loads(read_private(folder / f"{key}.json"))
+            if isinstance(cached, dict):
+                return cached
+        except (OSError, ValueError):
+            pass
+    table, _ = _read(relative, path.read_text(encoding="utf-8"))
+    if folder is not None:
+        try:
+            write_private(folder, f"{key}.json", json.dumps(table, ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            pass
+    return table
+
+
 def layered(root: Optional[Path], relative: str, what: str, project_file: bool) -> dict[str, Any]:
     """The tool's ``templates/<relative>`` YAML as a flat table of dotted keys, with the project's file of
     the same name (read through the resource gate, when ``project_file``) put over it key by key.
@@ -194,9 +233,7 @@ def layered(root: Optional[Path], relative: str, what: str, project_file: bool) 
     from .limits import DEFAULTS, check_bytes
     from .resources import read_project_file
 
-    from .templating import TOOL_ROOT
-    tool = TOOL_ROOT / "templates" / relative
-    table, _ = _read(relative, tool.read_text(encoding="utf-8"))
+    table = dict(_tool_table(relative))
     if project_file and root is not None:
         path = root / "templates" / relative
         file = path.relative_to(root).as_posix()
@@ -212,8 +249,13 @@ def layered(root: Optional[Path], relative: str, what: str, project_file: bool) 
 
 
 def stamp(root: Path, relative: str) -> tuple:
-    """What identifies the project's ``templates/<relative>`` for caching: (mtime, size), or () if absent."""
+    """What identifies the project's ``templates/<relative>`` for caching: (mtime, size), or () if absent
+    or if it is the tool's own file (the tool's source checkout as the project)."""
+    from .templating import TOOL_ROOT
+
     path = root / "templates" / relative
+    if os.path.realpath(path) == os.path.realpath(TOOL_ROOT / "templates" / relative):
+        return ()
     if path.exists() or path.is_symlink():
         info = path.lstat()
         return (info.st_mtime_ns, info.st_size)
