@@ -34,8 +34,10 @@ class Messages:
     """The words of one language.
 
     ``language`` is the catalogue's language tag (``zh-CN``, ``en``);
-    ``table`` maps dotted keys to strings (``str.format`` patterns) or lists.
-    Compared and hashed by language and content, so it can key caches.
+    ``table`` maps dotted keys to strings (``str.format`` patterns), lists or
+    whole numbers; ``digest`` names where it came from (the project folder and
+    the stamp of its override file). Compared and hashed by language and digest,
+    so it can key caches (a Jinja environment per catalogue).
     """
 
     language: str
@@ -43,7 +45,8 @@ class Messages:
     digest: tuple = field(default=(), repr=False)
 
     def __call__(self, key: str, /, **values: Any) -> str:
-        """The message ``key`` with its ``{fields}`` filled from ``values``.
+        """The message ``key`` with its ``{fields}`` filled from ``values``; without values, the pattern
+        itself (for a caller that fills the fields, as the CSS ``content`` filter does).
 
         Raises:
             KeyError: an unknown key or a field without a value (a bug in the caller).
@@ -149,30 +152,31 @@ def _fields(text: str) -> set[str]:
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any], positions: dict[str, SourcePos]) -> None:
-    """Put the project's words over the tool's, each checked against the tool's key and fields."""
+    """Put the project's values (words, theme settings) over the tool's, each checked against the tool's
+    key, kind of value and ``{fields}``."""
     for key, value in extra.items():
         pos = positions[key]
         if key not in base:
-            raise ContentError(pos, f"unknown message '{key}'",
-                               "use a key of the tool's templates/locale file (docs/customising.md, 'Words')")
+            raise ContentError(pos, f"unknown key '{key}'",
+                               "use a key of the tool's file of the same name (docs/customising.md, 'Words' and 'Theme')")
         if isinstance(base[key], str):
             if not isinstance(value, str):
-                raise ContentError(pos, f"message '{key}' must be text", "write the words in quotes")
+                raise ContentError(pos, f"'{key}' must be text", "write the words in quotes")
             try:
                 extra_fields = _fields(value)
             except ValueError as exc:
-                raise ContentError(pos, f"message '{key}' has a broken {{field}} ({exc})",
+                raise ContentError(pos, f"'{key}' has a broken {{field}} ({exc})",
                                    "write literal braces as {{ and }}") from None
             unknown = extra_fields - _fields(base[key])
             if unknown:
-                raise ContentError(pos, f"message '{key}' uses {{{sorted(unknown)[0]}}}, which it is not given",
+                raise ContentError(pos, f"'{key}' uses {{{sorted(unknown)[0]}}}, which it is not given",
                                    f"use only {', '.join('{' + f + '}' for f in sorted(_fields(base[key]))) or 'no fields'}")
         elif isinstance(base[key], list):
             if not isinstance(value, list) or len(value) != len(base[key]):
-                raise ContentError(pos, f"message '{key}' must be a list of {len(base[key])} entries",
+                raise ContentError(pos, f"'{key}' must be a list of {len(base[key])} entries",
                                    "keep the shape of the tool's list")
         elif type(value) is not type(base[key]) and not (isinstance(base[key], float) and type(value) is int):
-            raise ContentError(pos, f"message '{key}' must be {type(base[key]).__name__}, as in the tool's file",
+            raise ContentError(pos, f"'{key}' must be {type(base[key]).__name__}, as in the tool's file",
                                "keep the kind of value the tool's file has")
         base[key] = value
 
