@@ -14,7 +14,7 @@ from coursepress.errors import Problems
 from coursepress.load import load_course
 from coursepress.writers import BuildSettings
 from coursepress.writers.handout import render_html
-from pdfread import char_boxes, fonts, image_sizes, links, norm, outline, page_texts
+from readback import char_boxes, fonts, image_sizes, links, norm, outline, page_texts
 from conftest import CASES, plain_html, run_build
 
 MM = 72 / 25.4

@@ -13,7 +13,7 @@ import pypdf
 import pytest
 
 from conftest import REPO, run_build
-from pdfread import char_boxes, fonts, image_sizes, norm, page_texts, render
+from readback import char_boxes, fonts, image_sizes, norm, page_texts, render
 
 from coursepress.load import load_course
 from coursepress.messages import default_messages
@@ -351,18 +351,6 @@ def test_timeline_leaders_cross_no_label(course, width):
                 assert p.label_left + p.label_w <= q.label_left or q.label_left + q.label_w <= p.label_left
     lanes = {p.label_y for p in labelled}
     assert len(lanes) <= (10 if width >= 640 else 14), "label stack too tall"
-
-
-def test_chart_text_widths_match_the_font():
-    """charts.ADVANCES are the advance widths of the shipped chart font."""
-    from fontTools.ttLib import TTFont
-
-    from coursepress.charts import ADVANCES
-
-    font = TTFont(REPO / "assets/fonts/NotoSansCJKsc-Regular.otf", lazy=True)
-    cmap, metrics = font.getBestCmap(), font["hmtx"].metrics
-    assert font["head"].unitsPerEm == 1000
-    assert {c: metrics[cmap[ord(c)]][0] for c in ADVANCES} == ADVANCES
 
 
 def test_overflow_advice_fits_the_sheet(course):
