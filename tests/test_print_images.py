@@ -224,3 +224,13 @@ def test_an_image_is_decoded_in_full_once_per_content(make_project, tmp_path, mo
     (root / "content/images/shot.png").write_bytes(png_bytes(screenshot(4, 400, 300)))
     load_course(root)
     assert len(decoded) == 2
+
+
+def test_an_image_placed_narrower_than_prepared_is_resampled_after_layout(picture_project, tmp_path):
+    """On A5 the text block (≈ 300 pt) is narrower than the 430 pt the figure is prepared for: after layout
+    WeasyPrint resamples it to images.dpi at the size it was placed."""
+    root = picture_project("handout:\n  page_size: A5\n")
+    out = tmp_path / "out"
+    _build(root, "pdf", out, tmp_path / "cache")
+    shot = _placed_images(out / "intro.pdf")[0]
+    assert shot["pt"][0] < 400 and max(_dpi(shot)) <= 200.5
