@@ -19,12 +19,12 @@ import sys
 import time
 from pathlib import Path
 
-from . import cases, peers
+from . import cases, chapter, peers
 from .measure import CaseFailed, Stats, machine_factor, machine_reference
 from .project import REPO, copy_project, remove
 
 RESULTS = Path(__file__).resolve().parent / "results"
-CASES = ("cold", "noop", "edit", "help", "scaling", "watch")
+CASES = ("cold", "noop", "edit", "help", "scaling", "watch", "chapter")
 
 
 def _args(argv):
@@ -42,10 +42,11 @@ def _fmt(x: float, unit: str = "") -> str:
 
 
 def table(results: list[Stats], peer_of: dict[str, float], baseline: dict[str, float]) -> str:
-    header = ("case", "median s", "spread s", "peak RSS MB", "× peer", "× baseline", "note")
+    header = ("case", "median s", "spread s", "CPU s", "peak RSS MB", "× peer", "× baseline", "note")
     rows = [header]
     for s in results:
-        rows.append((s.name, _fmt(s.median_s), "—" if not s.runs else s.spread, _fmt(s.peak_rss_mb) if s.peak_rss_mb else "—",
+        rows.append((s.name, _fmt(s.median_s), "—" if not s.runs else s.spread, _fmt(s.cpu_median_s),
+                     _fmt(s.peak_rss_mb) if s.peak_rss_mb else "—",
                      peer_of.get(s.name, ""), _fmt(s.median_s / baseline[s.name]) if s.name in baseline and s.runs else "",
                      s.note))
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(header))]
@@ -61,7 +62,9 @@ def peer_ratios(results: list[Stats]) -> dict[str, str]:
         texts = []
         for p in (peer, peers.ALSO.get(ours)):
             if p and ours in by_name and p in by_name:
-                texts.append(f"{by_name[ours].median_s / by_name[p].median_s:.2f} ({p.split('→')[-1].strip()})")
+                cpu = by_name[ours].cpu_median_s / by_name[p].cpu_median_s
+                texts.append(f"{by_name[ours].median_s / by_name[p].median_s:.2f}"
+                             + ("" if math.isnan(cpu) else f", CPU {cpu:.2f}") + f" ({p.split('→')[-1].strip()})")
         if texts:
             out[ours] = ", ".join(texts)
     return out
@@ -108,6 +111,8 @@ def main(argv=None) -> int:
             step("scaling", lambda: cases.scaling(factors, ["pdf", "pptx"], runs))
         if args.peers:
             step("peers", lambda: peers.peers(root, runs))
+        if "chapter" in wanted:
+            step("chapter", lambda: chapter.cases(runs, args.peers))
     finally:
         remove(root)
 

@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Callable, Optional
 
 from .measure import CaseFailed, Run, Stats, python, repeat, run, summarise
 from .project import edit_lecture, grow, remove
@@ -108,17 +109,19 @@ def scaling(factors: list[int], kinds: list[str], runs: int) -> list[Stats]:
     return results
 
 
-def watch(root: Path, runs: int, timeout_s: float = 60.0) -> list[Stats]:
+def watch(root: Path, runs: int, timeout_s: float = 120.0, outputs: dict[str, str] = OUTPUTS,
+          edit: Callable[[Path, int], None] = edit_lecture, env: Optional[dict] = None) -> list[Stats]:
     """Seconds from saving the lecture to the updated deck and handout on disk, with ``build.py watch`` running.
 
     The watcher is started once (its first build is not timed); each save waits
     for the watcher's "built in" line of the previous round before the next edit.
+    ``outputs``: the file names of the ``handout`` and the ``deck``; ``edit(root, serial)`` makes the save.
     """
     out = _fresh_dir()
     log = tempfile.NamedTemporaryFile("w+", prefix="coursepress-watch-", delete=False)
     proc = subprocess.Popen(python(str(root / "build.py"), "--project", str(root), "watch", "--out", str(out)), stdout=log,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    deck, handout = out / OUTPUTS["deck"], out / OUTPUTS["handout"]
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+    deck, handout = out / outputs["deck"], out / outputs["handout"]
 
     def rounds_logged() -> int:
         return len(re.findall(r"\] (built in|build failed)", Path(log.name).read_text()))
@@ -132,12 +135,22 @@ def watch(root: Path, runs: int, timeout_s: float = 60.0) -> list[Stats]:
 
     deck_runs: list[Run] = []
     handout_runs: list[Run] = []
+
+    def cpu_s() -> float:
+        """CPU seconds of the watch process and the build processes it reaped (/proc: utime, stime,
+        cutime, cstime); NaN where /proc is missing."""
+        try:
+            fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return float("nan")
     try:
         wait_for(lambda: rounds_logged() >= 1, "no first build")
         for i in range(runs + 1):
             seen = rounds_logged()
             before = (deck.stat().st_mtime_ns, handout.stat().st_mtime_ns)
-            edit_lecture(root, 1000 + i)
+            cpu_before = cpu_s()
+            edit(root, 1000 + i)
             saved = time.perf_counter()
             times: dict[str, float] = {}
 
@@ -150,9 +163,10 @@ def watch(root: Path, runs: int, timeout_s: float = 60.0) -> list[Stats]:
                 return len(times) == 2
             wait_for(updated, "outputs not updated after a save")
             wait_for(lambda: rounds_logged() > seen, "round did not finish")
-            if i:            # the first save is the warm-up
-                deck_runs.append(Run(times["deck"], 0.0, 0, "", ""))
-                handout_runs.append(Run(times["handout"], 0.0, 0, "", ""))
+            if i:            # the first save is the warm-up; CPU: the whole round (deck and handout)
+                round_cpu = cpu_s() - cpu_before
+                deck_runs.append(Run(times["deck"], 0.0, 0, "", "", round_cpu))
+                handout_runs.append(Run(times["handout"], 0.0, 0, "", "", round_cpu))
     finally:
         proc.send_signal(signal.SIGINT)
         try:
@@ -162,5 +176,5 @@ def watch(root: Path, runs: int, timeout_s: float = 60.0) -> list[Stats]:
             proc.wait()
         os.unlink(log.name)
         remove(out)
-    return [summarise("watch: save → deck", deck_runs, "RSS not measured"),
-            summarise("watch: save → handout", handout_runs, "RSS not measured")]
+    return [summarise("watch: save → deck", deck_runs, "RSS not measured; CPU: the whole round"),
+            summarise("watch: save → handout", handout_runs, "RSS not measured; CPU: the whole round")]

@@ -23,13 +23,16 @@ from typing import Callable, Optional
 
 @dataclass
 class Run:
-    """One finished process: wall ``seconds``, ``peak_rss_mb``, exit ``code`` and its stdout/stderr text."""
+    """One finished process: wall ``seconds``, ``peak_rss_mb``, exit ``code``, its stdout/stderr text and
+    ``cpu_s``, the user + system CPU seconds of it and the build processes it waited for (rusage: on a
+    machine shared with other work, CPU time varies far less than wall time)."""
 
     seconds: float
     peak_rss_mb: float
     code: int
     out: str
     err: str
+    cpu_s: float = float("nan")
 
 
 def run(args: list[str], cwd: Optional[Path] = None, env: Optional[dict] = None) -> Run:
@@ -42,7 +45,8 @@ def run(args: list[str], cwd: Optional[Path] = None, env: Optional[dict] = None)
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, out.read(), err.read())
+        return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, out.read(), err.read(),
+                   usage.ru_utime + usage.ru_stime)
 
 
 def python(*args: str) -> list[str]:
@@ -62,6 +66,7 @@ class Stats:
     samples_s: list[float]
     note: str = ""
     extra: dict = field(default_factory=dict)
+    cpu_median_s: float = float("nan")
 
     @property
     def spread(self) -> str:
@@ -74,7 +79,8 @@ class Stats:
 def summarise(name: str, runs: list[Run], note: str = "", **extra) -> Stats:
     times = [r.seconds for r in runs]
     return Stats(name, len(runs), statistics.median(times), min(times), max(times),
-                 max(r.peak_rss_mb for r in runs), [round(t, 4) for t in times], note, extra)
+                 max(r.peak_rss_mb for r in runs), [round(t, 4) for t in times], note, extra,
+                 statistics.median(r.cpu_s for r in runs))
 
 
 def machine_reference(rounds: int = 7) -> dict[str, float]:

@@ -101,5 +101,8 @@ def peers(root: Path, runs: int) -> list[Stats]:
 
 
 # Our case → the peer doing the same job.
-RATIOS = {"cold pdf": "pandoc → weasyprint pdf", "cold pptx": "pandoc → pptx"}
+RATIOS = {"cold pdf": "pandoc → weasyprint pdf", "cold pptx": "pandoc → pptx",
+          "chapter: cold pdf, image cache empty": "chapter: pandoc → weasyprint pdf",
+          "chapter: cold pdf, image cache warm": "chapter: pandoc → weasyprint pdf",
+          "chapter: cold pdf, images: original": "chapter: pandoc → weasyprint pdf"}
 ALSO = {"cold pdf": "pandoc → typst pdf"}

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from typing import Literal, overload
 from dataclasses import dataclass
 
-from .cjk import columns
 from .messages import Messages
 from .numbers import ESTIMATE_MARK, format_context, format_params
 from .schema import Model
+from .textmeasure import chart_face
 
 WIDTH = 640.0
 ROW = 22.0
@@ -173,29 +173,14 @@ LEADER_PAD = 3.0                   # least space between a leader line and a lab
 RIGHT_ROOM = 260.0                 # room right of the axis end for labels of the latest dots (≤ 40 % of the
                                    # width, 30 % on charts narrower than 600 units, where the axis needs the room)
 
-# Advance widths (1/1000 em) of ASCII and a few other characters in Noto Sans CJK SC Regular, the chart
-# font, read from the font's hmtx table (tests/test_poster.py checks them against assets/fonts).
-ADVANCES = dict(zip(
-    " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~·≈…—",
-    (224, 323, 474, 555, 555, 921, 680, 278, 338, 338, 467, 555, 278, 347, 278, 392, *[555] * 10, 278, 278, 555,
-     555, 555, 474, 946, 608, 657, 638, 688, 589, 552, 689, 728, 293, 535, 646, 543, 812, 723, 742, 633, 742, 635,
-     596, 599, 721, 575, 878, 573, 531, 603, 338, 392, 338, 555, 559, 606, 563, 618, 510, 620, 554, 325, 564, 607,
-     275, 275, 552, 284, 926, 610, 606, 620, 620, 388, 468, 377, 607, 521, 802, 498, 521, 475, 338, 270, 338, 555,
-     1000, 1000, 1000, 894)))
-
-
 def text_width(text: str, size: float) -> float:
     """Advance width of ``text`` at font ``size`` (SVG units) in the chart font, 2 % generous for kerning.
 
-    Characters in :data:`ADVANCES` use the font's own widths; Han, kana and
-    full-width forms are 1 em (CJK fonts are monospaced there); anything else
-    counts 0.6 em, a little more than the average Latin letter.
+    The advances are the shipped chart face's own (:func:`coursepress.textmeasure.chart_face`); a
+    character the face lacks counts 1 em.
     """
-    def em(c: str) -> float:
-        if c in ADVANCES:
-            return ADVANCES[c] / 1000
-        return 1.0 if columns(c) == 2 else 0.6
-    return 1.02 * size * sum(em(c) for c in text)
+    face = chart_face()
+    return 1.02 * size * sum(face.advance_em(c) for c in text)
 
 
 def _label_text(names: list[str], sub: str) -> tuple[str, float]:

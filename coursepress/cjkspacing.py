@@ -161,7 +161,7 @@ def autospace_html(html: str) -> str:
         place, before = visible[k], visible[k - 1]
         if place is None or before is None or place[1] < 0 or before[1] < 0:
             continue
-        which = _halt_at(chars[k - 1], chars[k])
+        which = _halt_at(chars[k - 1] or "", chars[k] or "")
         if which >= 0:
             index, offset = (before, place)[which]
             halts.setdefault(index, []).append(offset)

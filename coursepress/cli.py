@@ -21,6 +21,7 @@ from .writers import registry
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 POSTER_SIZES = ("A0", "A1", "A2", "A3", "A4")
+NOTES_LAYOUTS = ("notes", "3up", "6up")          # the notes handout's layouts (schema.NotesSettings)
 COMMANDS = ("all", "check", "watch", "init")       # besides one per registered writer
 
 
@@ -65,6 +66,8 @@ def parser(prog: str = "coursepress") -> argparse.ArgumentParser:
     orientation.add_argument("--portrait", dest="landscape", action="store_false", help="poster in portrait orientation")
     p.add_argument("--print", dest="print_ready", action="store_true", help="poster with 3 mm bleed and crop marks")
     p.add_argument("--reference", type=Path, help="reference deck (.pptx master) to use instead of the default")
+    p.add_argument("--layout", choices=NOTES_LAYOUTS,
+                   help="notes handout: each slide beside its notes (notes), 3 a page with lines (3up), 6 a page (6up)")
     p.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     p.add_argument("-v", "--verbose", action="store_true", help="more detail; show tracebacks of internal errors")
     return p
@@ -119,7 +122,7 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
     settings = BuildSettings(out_dir=out_dir, strict=args.strict, poster_size=args.size,
                              poster_landscape=args.landscape, print_ready=args.print_ready,
                              reference=args.reference.resolve() if args.reference else None,
-                             verbose=bool(getattr(args, "verbose", False)))
+                             verbose=bool(getattr(args, "verbose", False)), notes_layout=args.layout)
     project = locate(args.project, settings.reference)
     clash = collisions(project, settings)
     if clash:
@@ -191,7 +194,8 @@ def usage_problem(args) -> Optional[str]:
     usage error rather than silently ignored."""
     writers = registry()
     given = [name for name, value in (("--size", args.size), ("--landscape/--portrait", args.landscape is not None),
-                                      ("--print", args.print_ready), ("--reference", args.reference is not None))
+                                      ("--print", args.print_ready), ("--reference", args.reference is not None),
+                                      ("--layout", args.layout is not None))
              if value]
     chosen = writers.get(args.command)
     for option in given:

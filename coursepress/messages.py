@@ -171,7 +171,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any], positions: dict[str, Sou
             if not isinstance(value, list) or len(value) != len(base[key]):
                 raise ContentError(pos, f"message '{key}' must be a list of {len(base[key])} entries",
                                    "keep the shape of the tool's list")
-        elif type(value) is not type(base[key]):
+        elif type(value) is not type(base[key]) and not (isinstance(base[key], float) and type(value) is int):
             raise ContentError(pos, f"message '{key}' must be {type(base[key]).__name__}, as in the tool's file",
                                "keep the kind of value the tool's file has")
         base[key] = value

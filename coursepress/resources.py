@@ -254,7 +254,8 @@ def is_svg(data: bytes) -> bool:
 
 
 def make_url_fetcher(allowed_roots: list[Path]):
-    """A WeasyPrint URL fetcher that only serves ``data:`` URIs and files under ``allowed_roots``.
+    """A WeasyPrint URL fetcher that only serves ``data:`` URIs, files under ``allowed_roots`` and the
+    prepared images put in its ``images`` (URL → :class:`ImageData`, held in memory).
 
     WeasyPrint ≥ 70 takes a :class:`weasyprint.urls.URLFetcher` subclass. Every
     refused URL is recorded in ``fetcher.refused`` so the build can report it;
@@ -266,12 +267,17 @@ def make_url_fetcher(allowed_roots: list[Path]):
 
     class ProjectURLFetcher(URLFetcher):
         refused: list[str]
+        images: dict[str, ImageData]
 
         def __init__(self) -> None:
             super().__init__(allowed_protocols={"data", "file"})
             self.refused = []
+            self.images = {}
 
         def fetch(self, url, headers=None):
+            if url in self.images:
+                image = self.images[url]
+                return URLFetcherResponse(url, image.data, headers={"Content-Type": image.mime})
             if url.startswith("data:"):
                 return super().fetch(url, headers)
             if url.startswith("file://"):

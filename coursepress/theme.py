@@ -19,6 +19,20 @@ FILE = "theme.yaml"
 
 
 @dataclass(frozen=True)
+class PosterScale:
+    """The poster's type scale: least body and fine-print sizes on A2 in pt (scaled × √2 per ISO size),
+    how far the body may grow (× its minimum), fine print as a share of the body, the margin on A3 in mm
+    and the column gap in rem of the body."""
+
+    min_body_pt_a2: float
+    min_fine_pt_a2: float
+    max_body_factor: float
+    fine_share: float
+    margin_mm_a3: float
+    column_gap_rem: float
+
+
+@dataclass(frozen=True)
 class Theme:
     """Font family names (as the font files name them) and deck styles.
 
@@ -28,7 +42,7 @@ class Theme:
     ``deck_latin``/``deck_east_asian``: run fonts when the reference deck
     names none; ``math``: the equation face; ``bullet_font`` and ``bullets``
     (even, odd list levels): the deck's bullets; ``picture_background``: a
-    ``#rrggbb`` colour behind PNG renderings of SVG pictures.
+    ``#rrggbb`` colour behind PNG renderings of SVG pictures; ``poster`` the poster's type scale.
     """
 
     serif: str
@@ -42,6 +56,7 @@ class Theme:
     bullet_font: str
     bullets: tuple[str, str]
     picture_background: str
+    poster: PosterScale
 
 
 @lru_cache(maxsize=8)
@@ -50,7 +65,8 @@ def _load(root: Optional[Path], project_file: tuple) -> Theme:
     bullets = tuple(str(b) for b in t["deck.bullets"])
     return Theme(t["fonts.serif"], t["fonts.sans"], t["fonts.emoji"], t["fonts.mono"], t["fonts.rare_han"],
                  t["deck.latin"], t["deck.east_asian"], t["deck.math"], t["deck.bullet_font"],
-                 (bullets[0], bullets[1]), t["deck.picture_background"])
+                 (bullets[0], bullets[1]), t["deck.picture_background"],
+                 PosterScale(*(float(t[f"poster.{f}"]) for f in PosterScale.__dataclass_fields__)))
 
 
 def theme_for(root: Path) -> Theme:

@@ -21,7 +21,7 @@ from pptx.util import Emu
 from ruamel.yaml import YAML
 
 from conftest import CASES, REPO, run_build
-from coursepress.writers.deck.measure import measurer_for
+from coursepress.textmeasure import measurer_for
 from coursepress.writers.deck.reference import geometry
 from coursepress.messages import default_messages
 from coursepress.numbers import format_params

@@ -51,6 +51,14 @@ title: 并排
 
 ![第二张图](../images/flow.png "权重图")
 
+## 宽图
+
+循环网络把整句压进一个向量，长句的信息会丢失。
+
+![宽的结构图](../images/wide.png "编码器与解码器")
+
+两者之间只传一个向量。
+
 ## 长文字
 
 ::: slides
@@ -71,6 +79,7 @@ def deck(tmp_path_factory):
     (root / "content/lectures/intro.md").write_text(LECTURE.replace("{long}", LONG), encoding="utf-8")
     (root / "content/images").mkdir()
     (root / "content/images/flow.png").write_bytes(_png(400, 300))
+    (root / "content/images/wide.png").write_bytes(_png(1200, 480))
     out = root / "out"
     result = run_build("pptx", "--project", str(root), "--out", str(out))
     assert result.code == 0 and "warning" not in result.err and "Traceback" not in result.err, result.err
@@ -117,6 +126,25 @@ def test_each_short_text_takes_the_picture_after_it(deck):
     assert shown == [(["循环网络把整句压进一个向量。"], ["第一张图"]), (["图中左边是编码器。"], ["第二张图"])]
 
 
+def test_a_wide_picture_goes_below_its_short_text(deck):
+    (slide,) = [s for s in deck.slides if s.shapes.title.text_frame.text.startswith("宽图")]
+    assert slide.slide_layout.name == "Title and Content"
+    body = next(sh for sh in slide.shapes if sh.name == "Content")
+    (picture,) = [sh for sh in slide.shapes if sh.shape_type == 13]
+    texts = [p.text for p in body.text_frame.paragraphs]
+    # the text, the picture with its caption under it, then the text written after the picture
+    assert texts[0] == "循环网络把整句压进一个向量，长句的信息会丢失。" and texts[1].startswith("图 4")
+    assert "编码器与解码器" in texts[1] and texts[2:] == ["两者之间只传一个向量。"]
+    assert abs(picture.width / picture.height - 2.5) < 0.01
+    assert body.left <= picture.left and picture.left + picture.width <= body.left + body.width
+    assert body.top < picture.top and picture.top + picture.height <= body.top + body.height
+    # the caption's space before is the picture's height: it sits under the picture, inside the frame
+    spacing = [p._p.find("a:pPr/a:spcBef/a:spcPts", {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"})
+               for p in body.text_frame.paragraphs]
+    assert int(spacing[1].get("val")) / 100 >= picture.height / EMU_PER_PT
+    assert "宽的结构图" in slide.notes_slide.notes_text_frame.text
+
+
 def test_long_bullets_keep_a_slide_of_their_own(deck):
     slides = _slides(deck, "长文字")
     assert len(slides) == len([s for s in deck.slides if s.shapes.title.text_frame.text.startswith("长文字")])
@@ -124,4 +152,4 @@ def test_long_bullets_keep_a_slide_of_their_own(deck):
     assert sum(sh.shape_type == 13 for sh in slides[1].shapes) == 1
     # a figure without a caption is numbered as in the handout ("图 2" and its alt text)
     caption = next(sh for sh in slides[1].shapes if sh.has_text_frame and "另一张图" in sh.text_frame.text)
-    assert caption.text_frame.text == "图 4\u3000另一张图"
+    assert caption.text_frame.text == "图 5\u3000另一张图"

@@ -11,7 +11,7 @@ import pytest
 from pptx import Presentation
 
 from conftest import REPO, run_build
-from coursepress.writers.deck.measure import measurer_for
+from coursepress.textmeasure import measurer_for
 
 MEASURE = measurer_for(REPO)
 INVENTED = ("这一部分讲", "本讲内容：", "总结本讲要点", "本讲：", "表格：", "本讲引用的")
@@ -189,3 +189,28 @@ def test_prose_section_is_summarised_with_every_sentence_kept(make_project, tmp_
     assert bullets[0] == "规模定律"                                    # a bold lead-in becomes the bullet
     assert bullets[1] == "涌现能力是指小模型没有而大模型突然出现的能力。"   # else the first sentence
     assert len(bullets) == len(PROSE)
+
+
+def test_notes_never_say_see_the_formula_below(make_project, tmp_path):
+    """An inline formula slide text cannot express: on the slide "（见下式）" points at the formula placed
+    below; the notes hold the author's words and the formula's TeX, no such pointer (issue 10)."""
+    root = make_project(lecture="""\
+        ---
+        title: 公式
+        ---
+
+        # 损失
+
+        平均值为 $\\frac{a+b}{2}$ 的一半。
+
+        ::: notes
+        讲解时说明 $\\frac{a+b}{2}$ 的来历。
+        :::
+        """)
+    result = run_build("pptx", "--project", str(root), "--out", str(tmp_path / "out"), "--force")
+    assert result.code == 0 and "Traceback" not in result.err, result.err
+    prs = Presentation(str(next((tmp_path / "out").glob("*.pptx"))))
+    slide = next(s for s in prs.slides if "平均值" in body(s))
+    assert "（见下式）" in body(slide)
+    text = notes(slide)
+    assert "讲解时说明" in text and "\\frac{a+b}{2}" in text and "见下式" not in text, text

@@ -264,3 +264,9 @@ def test_adjacent_full_width_punctuation_split_by_inline_markup_is_compressed(ma
         assert x[k + 2] - x[k] <= 1.5 * em + 0.2, (pair, x[k + 2] - x[k], em)
         checked += 1
     assert checked == 4
+
+
+def test_the_heads_last_check_sees_a_head_that_ends_a_page(make_project):
+    """The check above reads the PDF, so it must see a head that does end a page: here the text's last."""
+    root = make_project(lecture="# 一\n\n## 甲\n\n" + paragraph(1, 3) + "\n\n### 最后的小标题\n")
+    assert heads_last_on_a_page(build_pdf(root)) == [(3, "1.1.1最后的小标题")]

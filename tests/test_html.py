@@ -119,20 +119,33 @@ def test_folder_is_self_contained(html_site):
 
 
 def test_fonts_are_small_subsets_with_licences(html_site):
+    """The main faces come in slices of the code space, each holding only used characters of its
+    unicode-range; the formulas' font is STIX Two Math; every file is named in the licence notes."""
+    from fontTools.ttLib import TTFont
+
     fonts = html_site.html / "assets/fonts"
     files = sorted(p.name for p in fonts.glob("*.woff2"))
-    assert {"noto-serif-cjk-sc-400.woff2", "noto-sans-cjk-sc-700.woff2", "stix-two-math-400.woff2"} <= set(files)
+    assert "stix-two-math-400.woff2" in files
     for name in files:
         data = (fonts / name).read_bytes()
-        assert data[:4] == b"wOF2" and len(data) < 400_000, name
+        assert data[:4] == b"wOF2" and len(data) < 300_000, name
+    css = (html_site.html / "assets/site.css").read_text(encoding="utf-8")
+    faces = re.findall(r'@font-face \{ font-family: "([^"]+)"; font-weight: (\d+);[^}]*url\("fonts/([^"]+)"\)[^}]*?'
+                       r'(?:unicode-range: U\+([0-9A-F]+)-([0-9A-F]+);)? \}', css)
+    assert sorted(name for *_fw, name, _a, _b in faces) == files
+    serif = {}
+    for family, weight, name, first, last in faces:
+        cmap = TTFont(str(fonts / name)).getBestCmap()
+        if first:
+            assert all(int(first, 16) <= c <= int(last, 16) for c in cmap if c > 0x20), name
+        if family == "Noto Serif CJK SC":
+            serif.update(cmap)
+    assert len([f for f in faces if f[0] == "Noto Serif CJK SC"]) >= 3           # sliced …
+    assert all(first for family, _w, _n, first, _l in faces if family.startswith("Noto"))   # … each for its range
+    assert ord("注") in serif and ord("龘") not in serif      # a character the pages show, and one they do not
     licences = (fonts / "LICENSES.txt").read_text(encoding="utf-8")
     assert all(name in licences for name in files) and "Open Font License" in licences
     assert (fonts / "OFL.txt").is_file()
-    from fontTools.ttLib import TTFont
-
-    serif = TTFont(str(fonts / "noto-serif-cjk-sc-400.woff2"))
-    cmap = serif.getBestCmap()
-    assert ord("注") in cmap and ord("龘") not in cmap       # a character the pages show, and one they do not
 
 
 def test_rebuild_replaces_the_whole_folder(make_project, tmp_path):
@@ -208,3 +221,34 @@ def test_the_course_numbers_equal_its_pdf(course_html):
     assert len(captions) > 5 and -1 not in where and where == sorted(where)
     labels = re.findall(r'<a class="xref" href="#[^"]+">([^<]+)</a>', html)
     assert labels and all(norm(unescape(label)) in pdf_text for label in labels)
+
+
+def test_check_reports_a_lecture_named_index_when_html_is_built(make_project):
+    root = make_project()
+    (root / "content/lectures/intro.md").rename(root / "content/lectures/index.md")
+    assert run_build("check", "--project", str(root)).code == 0          # no HTML handout: nothing to refuse
+    course = root / "content/course.yaml"
+    course.write_text(course.read_text(encoding="utf-8") + "outputs: [pdf, html]\n", encoding="utf-8")
+    result = run_build("check", "--project", str(root))
+    assert result.code == 1 and "content/lectures/index.md" in result.err and "index.html" in result.err
+
+
+@pytest.mark.slow
+def test_a_new_character_cuts_only_its_slice_again(tmp_path, monkeypatch):
+    """A save that brings one new character re-cuts one slice file per main face; every other file is
+    the cached one, byte for byte (so watch rebuilds the site in seconds, not a whole CJK subset)."""
+    from conftest import PROJECTS
+    from coursepress.fonts import shipped_faces
+    from coursepress.writers.html.webfonts import site_fonts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    faces = shipped_faces(PROJECTS / "minimal")
+    main = ("Noto Serif CJK SC", "Noto Sans CJK SC", "DejaVu Sans Mono")
+    first = {f.name: f.data for f in site_fonts(faces, main, "大语言模型 LLM，注意力", "")}
+    cache = tmp_path / "cache/coursepress/webfonts"
+    before = set(cache.iterdir())
+    second = {f.name: f.data for f in site_fonts(faces, main, "大语言模型 LLM，注意力鑫", "")}   # 鑫 U+946B
+    assert set(second) - set(first) == {"noto-serif-cjk-sc-400-8e00.woff2", "noto-sans-cjk-sc-400-8e00.woff2",
+                                        "noto-sans-cjk-sc-700-8e00.woff2"}
+    assert all(second[name] == data for name, data in first.items())
+    assert len(set(cache.iterdir()) - before) == 3

@@ -155,3 +155,38 @@ def test_lecture_number_on_cover_header_contents_and_title_slide_when_the_course
     assert any("第三讲" in p.extract_text() for p in book.pages[:3])               # the book's contents
     assert any("第三讲" in item.title for item in book.outline if not isinstance(item, list))
     assert not any("第三讲" in p.extract_text() for p in pypdf.PdfReader(str(plain / "intro.pdf")).pages)
+
+
+def test_typora_style_chapter_builds_with_warnings_and_every_picture(make_project):
+    """A chapter as Typora writes it (pictures in lecture.assets/, <img style="zoom">, <p align=center>, a logo
+    in the title heading, pictures in table cells, <sup>/<kbd>/<u>), built with front matter added only."""
+    import shutil
+
+    from PIL import Image
+
+    from conftest import CASES
+
+    root = with_course(make_project(name="typora"), RAW_HTML)
+    lectures = root / "content/lectures"
+    (lectures / "intro.md").unlink()
+    shutil.copytree(CASES / "typora-chapter/lecture.assets", lectures / "lecture.assets")
+    text = (CASES / "typora-chapter/lecture.md").read_text(encoding="utf-8")
+    (lectures / "lecture.md").write_text("---\ntitle: 预训练语言模型\n---\n" + text, encoding="utf-8")
+    out = root / "out"
+    for kind in ("pdf", "pptx"):
+        result = run_build(kind, "--project", str(root), "--out", str(out))
+        assert result.code == 0 and "Traceback" not in result.err, result.err
+        lines = [line for line in result.err.splitlines() if line.strip()]
+        assert all(line.startswith("warning: ") for line in lines), lines
+        assert any("lecture.md:4: image 'lecture.assets/logo.png' has no alt text" in line for line in lines)
+    def shape(size: tuple[int, int]) -> float:        # pictures are prepared at print size: compare shapes
+        return round(size[0] / size[1], 1)
+
+    pictures = sorted(shape(Image.open(p).size) for p in (lectures / "lecture.assets").iterdir())
+    reader = pypdf.PdfReader(str(out / "lecture.pdf"))
+    shown = {img.data: img.image.size for page in reader.pages for img in page.images}    # resources are shared
+    assert sorted(map(shape, shown.values())) == pictures                                   # all five, once
+    deck = Presentation(str(out / "lecture.pptx"))
+    on_slides = sorted(shape(Image.open(io.BytesIO(s.image.blob)).size) for slide in deck.slides for s in slide.shapes
+                       if s.shape_type == 13)
+    assert on_slides == pictures

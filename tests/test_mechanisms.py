@@ -58,8 +58,9 @@ def test_punctuation_classes_follow_their_unicode_categories():
     assert all(unicodedata.east_asian_width(c) == "A" for c in cjk.AMBIGUOUS)
 
 
-_RANGE = re.compile(r"\\u(?:2e80|2E80|3000|3040|3400|4e00|4E00|f900|F900|ff00|FF00|ac00|AC00)"
-                    r"|[\u3400-\u9fff]-[\u3400-\u9fff]|east_asian_width")
+# a range starting at a CJK block (\u4E00-…), a literal range of ideographs (一-龥), or East Asian Width
+_RANGE = re.compile(r"\\u(?:2e80|3000|3040|3400|4e00|f900|ff00|ac00)-|\\U00020000-"
+                    r"|[\u3400-\u9fff]-[\u3400-\u9fff]|east_asian_width", re.I)
 
 
 def test_no_module_keeps_its_own_cjk_ranges():
@@ -198,3 +199,23 @@ def test_inline_tags_are_kept_bare_when_allowed(tag, kept):
     from coursepress.sanitize import sanitize_tag
 
     assert sanitize_tag(tag) == kept
+
+
+# ------------------------------------------------------------------ one text measurer
+
+def test_chart_labels_are_measured_with_the_shipped_fonts_advances():
+    """Charts (handout and poster) size labels from the chart font's hmtx, read here independently."""
+    from fontTools.ttLib import TTFont
+
+    from coursepress.charts import text_width
+
+    font = TTFont(PACKAGE.parent / "assets/fonts/NotoSansCJKsc-Regular.otf", lazy=True)
+    cmap, metrics, upm = font.getBestCmap(), font["hmtx"].metrics, font["head"].unitsPerEm
+    for text in ("GPT-4 Turbo", "Mistral 7B · Mixtral 8x7B", "通义千问 Qwen2.5", "Café – ×½ ≈ 1,8 万亿"):
+        expected = sum(metrics[cmap[ord(c)]][0] for c in text) / upm * 11 * 1.02
+        assert text_width(text, 11) == pytest.approx(expected, rel=1e-12), text
+
+
+def test_font_metrics_are_read_in_one_module():
+    readers = [path for path, text in _sources("textmeasure.py", "fonts.py") if '"hmtx"' in text or "ADVANCES" in text]
+    assert readers == []

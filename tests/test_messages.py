@@ -3,6 +3,7 @@ mistakes in an override reported at their line. Pure loading, no build."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import string
 from pathlib import Path
@@ -72,3 +73,15 @@ def test_a_theme_key_of_another_kind_is_an_error(tmp_path: Path) -> None:
     root = _project(tmp_path, {"templates/theme.yaml": "deck:\n  bullets: '•'\n"})
     with pytest.raises(ContentError, match="bullets"):
         theme_for(root)
+
+
+def test_the_themes_poster_type_scale_sizes_the_poster(tmp_path: Path) -> None:
+    """The poster's least body size comes from templates/theme.yaml: raised in the project, the fitted
+    body text is at least the new minimum (and the default build stays at ≥ 14 pt on A2)."""
+    from conftest import run_build
+
+    root = _project(tmp_path, {"templates/theme.yaml": "poster:\n  min_body_pt_a2: 24\n"})
+    result = run_build("poster", "--project", str(root), "--out", str(tmp_path / "out"), "--force")
+    assert result.code == 0, result.err
+    body_pt = float(re.search(r"body text ([\d.]+) pt", result.out).group(1))
+    assert body_pt >= 24.0, result.out            # the default scale lets the body grow to 14 × 1.5 = 21 pt

@@ -356,18 +356,6 @@ def test_timeline_leaders_cross_no_label(course, width):
     assert len(lanes) <= (10 if width >= 640 else 14), "label stack too tall"
 
 
-def test_chart_text_widths_match_the_font():
-    """charts.ADVANCES are the advance widths of the shipped chart font."""
-    from fontTools.ttLib import TTFont
-
-    from coursepress.charts import ADVANCES
-
-    font = TTFont(REPO / "assets/fonts/NotoSansCJKsc-Regular.otf", lazy=True)
-    cmap, metrics = font.getBestCmap(), font["hmtx"].metrics
-    assert font["head"].unitsPerEm == 1000
-    assert {c: metrics[cmap[ord(c)]][0] for c in ADVANCES} == ADVANCES
-
-
 def test_overflow_advice_fits_the_sheet(course):
     """Never a larger size (the minimum text grows with the sheet, issue 17), and the message says so; the
     other orientation only where it gives room in the short direction."""

@@ -182,3 +182,45 @@ def test_prepared_image_strips_metadata(tmp_path, monkeypatch):
         with Image.open(io.BytesIO(shown.data)) as image:
             assert image.format == "JPEG" and not image.getexif() and "exif" not in image.info
         assert b"Synthetic Camera" not in shown.data
+
+
+def test_png_data_goes_into_the_pdf_as_it_is():
+    """8-bit grey/RGB non-interlaced PNG: WeasyPrint takes its IDAT data as written (here at zlib level 1,
+    which WeasyPrint's own re-encoding at level 6 would not reproduce); other PNGs take WeasyPrint's path."""
+    from coursepress.writers.pdfengine import import_weasyprint
+    from coursepress.writers.pngpass import idat_stream
+
+    import_weasyprint(REPO)
+    from weasyprint.images import RasterImage
+
+    shot = screenshot(5, 300, 200)
+    fast = io.BytesIO()
+    shot.save(fast, "PNG", compress_level=1)
+    data = fast.getvalue()
+    assert RasterImage._get_png_data(Image.open(io.BytesIO(data))) == idat_stream(data) != None  # noqa: E711
+    for other_image in (shot.convert("RGBA"), shot.quantize(16), shot.convert("L").convert("I;16")):
+        other = io.BytesIO()
+        other_image.save(other, "PNG")          # alpha, palette, 16 bits: not what the PDF stream declares
+        assert idat_stream(other.getvalue()) is None
+
+
+def test_an_image_is_decoded_in_full_once_per_content(make_project, tmp_path, monkeypatch):
+    """The first load decodes every pixel (a damaged file is an error there); a later load of the same
+    bytes reads only the header; other bytes are decoded again."""
+    from PIL import ImageFile
+
+    from coursepress.load import load_course
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = make_project(lecture=LECTURE.split("一张侧放")[0], files={
+        "content/images/shot.png": png_bytes(screenshot(3, 400, 300))})
+    decoded = []
+    upstream = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: decoded.append(1) or upstream(self))
+    load_course(root)
+    assert len(decoded) == 1
+    load_course(root)
+    assert len(decoded) == 1
+    (root / "content/images/shot.png").write_bytes(png_bytes(screenshot(4, 400, 300)))
+    load_course(root)
+    assert len(decoded) == 2

@@ -141,7 +141,7 @@ def test_registry_lists_every_output_and_imports_no_library():
     proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     names, heavy = proc.stdout.splitlines()
-    assert names == "pdf,pptx,poster,book,html"
+    assert names == "pdf,pptx,slides,notes,poster,book,html"
     assert heavy == ""
 
 

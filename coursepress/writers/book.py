@@ -19,6 +19,7 @@ from . import BuildSettings, Declared, Output, Target
 if TYPE_CHECKING:         # the rest is imported when a book is built: this module is also the declaration
     from .. import model as m
     from ..errors import Problems
+    from ..imageprep import ImagePreparer
     from ..project import Project
 
 FILE_NAME = "book.pdf"
@@ -40,16 +41,21 @@ def prefixed(html: str, name: str, index: int) -> str:
     return _LINES.sub(lambda m: f' data-line="{index * LINE_BASE + int(m.group(1))}"', html)
 
 
-def render_html(project: Project, course: m.Course, settings: BuildSettings, problems: Problems) -> str:
-    """The book's HTML: every lecture's text in course order behind one cover and contents."""
+def render_html(project: Project, course: m.Course, settings: BuildSettings, problems: Problems,
+                pictures: ImagePreparer | None = None) -> str:
+    """The book's HTML: every lecture's text in course order behind one cover and contents; ``pictures``
+    prepares its images (its ``served`` go to :meth:`PdfEngine.render`)."""
     from markupsafe import Markup
 
+    from ..imageprep import ImagePreparer
+
+    pictures = pictures or ImagePreparer(course.meta.image_settings())
     from ..lecturelabel import lecture_label
     from ..templating import autospace_html, environment
     from .handout import lecture_strings, page_context
 
     env = environment(project.root, course.words)
-    context = page_context(project, course, problems)
+    context = page_context(project, course, problems, pictures=pictures)
     body = env.get_template("handout/lecture-body.html.j2")
     lectures = []
     for index, lecture in enumerate(course.lectures, 1):
@@ -69,6 +75,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     """
     from ..errors import Problems, SourcePos
     from ..fonts import check_coverage
+    from ..imageprep import ImagePreparer
     from ..output import atomic_write
     from .handout import lecture_texts
     from .pageflow import render_flowing
@@ -77,10 +84,11 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     problems = Problems(settings.strict)
     for lecture in course.lectures:
         check_coverage(lecture_texts(course, lecture), project.font_faces, problems)
-    html = render_html(project, course, settings, problems)
+    pictures = ImagePreparer(course.meta.image_settings())
+    html = render_html(project, course, settings, problems, pictures)
     problems.raise_if_any()
     engine = PdfEngine(project, course, "course book")
-    document = render_flowing(engine, html)
+    document = render_flowing(engine, html, pictures.served)
     for page, line, over_mm in overflows(document):
         owner = course.lectures[line // LINE_BASE - 1] if line >= LINE_BASE else None
         where = SourcePos(owner.file, line % LINE_BASE) if owner \

@@ -121,25 +121,21 @@ def page_context(project: Project, course: m.Course, problems: Problems, rendere
     ``handout`` settings, the build date and the helpers the block macros call (``math`` draws the
     formulas with ``renderer``, a new one with the per-user cache when None; ``print_image(image,
     width_pt)`` gives a figure's image at print resolution through ``pictures``, a new
-    :class:`~coursepress.imageprep.ImagePreparer` when None; ``image_src`` its ``src``; ``web`` is False:
-    the blocks are laid out for paper, see blocks.html.j2)."""
+    :class:`~coursepress.imageprep.ImagePreparer` when None; ``image_src`` its ``src``: a
+    ``coursepress-image:`` URL served from ``pictures.served`` (hand them to :meth:`PdfEngine.render`);
+    ``web`` is False: the blocks are laid out for paper, see blocks.html.j2)."""
     stacks = font_stacks(course, project.font_faces, problems)
     env = environment(project.root, course.words)
     hs = course.meta.handout
     theme = code_theme(project.root)
+    prepared = pictures or ImagePreparer(course.meta.image_settings())
     css = env.get_template("handout/handout.css.j2").render(
         page_size=hs.page_size, orientation=hs.orientation, handout=hs, code_theme=theme, **stacks)
     return dict(css=css, build_date=build_date(course), handout=hs, table_notes=partial(table_notes, words=course.words),
                 make_chart=partial(make_chart, words=course.words),
                 width_class=width_class, code_lines=code_lines, page_segments=page_segments, code_theme=theme,
-                math=HandoutMath(renderer or MathRenderer()), web=False, image_src=image_data_uri,
-                print_image=(pictures or ImagePreparer(course.meta.image_settings())).prepare)
-
-
-def image_data_uri(image) -> str:
-    """What a page printed to PDF puts in ``<img src>``: the image itself as a ``data:`` URI (the HTML
-    handout, :mod:`coursepress.writers.html`, links a copied file instead)."""
-    return image.data_uri()
+                math=HandoutMath(renderer or MathRenderer()), web=False, image_src=prepared.src,
+                print_image=prepared.prepare)
 
 
 def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:
@@ -183,7 +179,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
         problems.errors.append(exc)
     problems.raise_if_any()
     engine = PdfEngine(project, course, "handout")
-    document = render_flowing(engine, html)
+    document = render_flowing(engine, html, pictures.served)
     source = lecture.file
     for page, line, over_mm in overflows(document):
         problems.error(SourcePos(source, line), f"content runs {over_mm:.0f} mm past the page edge on page {page} "

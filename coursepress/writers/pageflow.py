@@ -33,7 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
-from ..patches import swapped
+from ..patches import page_box, swapped
 
 HOLE_LINES = 3          # issue 16: at most 3 lines of empty space above the footer before a moved figure
 ROUNDS = 2              # re-layouts at most (each from the first page with a hole)
@@ -264,7 +264,7 @@ def _relayout(layout: _Layout, start: int, layout_module) -> list:
     context = layout.context
     for page, (children, root_children) in list(zip(layout.pages, layout.children))[:start]:
         page.children, page.children[0].children = children, root_children
-    placed = set()
+    placed: set = set()
     for page in layout.pages[:start]:
         for child in page.children:
             if type(child).__name__ == "FootnoteAreaBox":
@@ -290,9 +290,23 @@ def _relayout(layout: _Layout, start: int, layout_module) -> list:
         return list(layout_module.layout_document(layout.html, layout.root_box, context))
 
 
-def render_flowing(engine, html: str):
+def _text_size(pages: list) -> int:
+    """The visible characters of the text boxes of ``pages`` (running headers and footers excluded): a
+    re-layout that moved a figure must show every one of them again, no more, no fewer."""
+    count = 0
+    stack = [child for page in pages for child in page.children if type(child).__name__ != "MarginBox"]
+    while stack:
+        box = stack.pop()
+        if type(box).__name__ == "TextBox":
+            count += sum(not c.isspace() for c in box.text)
+        stack.extend(getattr(box, "children", None) or ())
+    return count
+
+
+def render_flowing(engine, html: str, images=None):
     """Lay out ``html`` with :class:`~coursepress.writers.pdfengine.PdfEngine` ``engine`` and move
-    figures and tables that would leave a hole (see the module docstring).
+    figures and tables that would leave a hole (see the module docstring). ``images``: the prepared
+    pictures the HTML names by URL (see :meth:`PdfEngine.render`).
 
     Returns a ``weasyprint.Document``. Raises what :meth:`PdfEngine.render` raises.
     """
@@ -301,10 +315,11 @@ def render_flowing(engine, html: str):
 
     capture: dict = {}
     with _keeping(layout_module, capture):
-        document = engine.render(html)
+        document = engine.render(html, images)
     if "pages" not in capture:
         return document
     best = document
+    expected = _text_size([page_box(page) for page in document.pages])
     try:
         for _round in range(ROUNDS):
             layout = _Layout(capture["html"], capture["root_box"], capture["context"], capture["footnotes"],
@@ -334,7 +349,8 @@ def render_flowing(engine, html: str):
             candidate = Document([Page(page) for page in pages], best.metadata, best.url_fetcher,
                                  best.font_config, best.color_profiles, best.output_intent)
             candidate._html = getattr(best, "_html", None)
-            if sum(h.gap_px for h in find_holes(capture["pages"])) >= sum(h.gap_px for h in holes):
+            if sum(h.gap_px for h in find_holes(capture["pages"])) >= sum(h.gap_px for h in holes) \
+                    or _text_size(pages) != expected:
                 break
             best = candidate
     except Exception:      # noqa: BLE001 - an internal surprise keeps the first layout (today's output)

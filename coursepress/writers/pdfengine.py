@@ -14,14 +14,14 @@ import io
 import os
 import shutil
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping, Optional
 
 from .. import model as m
 from ..builddate import build_time
 from ..errors import ContentError, ContentErrors, Problems, SourcePos
 from ..fonts import FontFace, isolated_fontconfig
-from ..resources import make_url_fetcher
-from ..patches import apply_cjk_justification, deflate_level, no_library_search
+from ..resources import ImageData, make_url_fetcher
+from ..patches import apply_cjk_justification, apply_png_passthrough, deflate_level, no_library_search
 from ..patches import page_box as patched_page_box
 from ..templating import TOOL_ROOT
 from ..units import px_to_mm
@@ -113,6 +113,7 @@ def import_weasyprint(root):
     except OSError:
         import weasyprint
     apply_cjk_justification()       # inter-character justification for Chinese (see cjkjustify)
+    apply_png_passthrough()         # PNG data into the PDF without decoding and compressing it again
     return weasyprint
 
 
@@ -172,12 +173,14 @@ class PdfEngine:
         if folder:
             shutil.rmtree(folder, ignore_errors=True)
 
-    def render(self, html: str):
-        """Lay out ``html``; returns a ``weasyprint.Document``.
+    def render(self, html: str, images: Optional[Mapping[str, ImageData]] = None):
+        """Lay out ``html``; returns a ``weasyprint.Document``. ``images``: pictures the HTML names by
+        ``coursepress-image:`` URL (:meth:`coursepress.imageprep.ImagePreparer.url`), served from memory.
 
         Raises:
             ContentErrors: the HTML asked for resources outside the project (each at the template line naming it).
         """
+        self.fetcher.images = dict(images or {})
         with step(f"laying out the {self.what}'s pages (WeasyPrint)"):
             document = self._html(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
                 font_config=self._fonts, dpi=self._dpi)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Mapping, Optional, Sequence
 
 from ... import model as m
 from ...errors import ContentError
+from .below import below_slide
 from .data import BESIDE_PLACE, CHART_PLACE
 from .nodes import Para, SlidePlan
 from .summary import MAX_BULLETS, MAX_LINES
@@ -59,6 +60,15 @@ def merge_beside(planner: "Planner", slides: list[SlidePlan], data_of: Mapping[i
             first, second = slides[i], slides[i + 1]
             if first.kind == "content" and i + 1 in data_of:
                 merged = _merge(planner, first, second, data_of[i + 1])
+                third = slides[i + 2] if i + 2 < len(slides) and slides[i + 2].kind == "content" else None
+                if merged is None and third is not None:   # text, picture, text: one slide if all fit
+                    merged = below_slide(planner, first, second, PICTURE_KEEP, third)
+                    if merged is not None:
+                        out.append(merged)
+                        i += 3
+                        continue
+                if merged is None:
+                    merged = below_slide(planner, first, second, PICTURE_KEEP)
             elif i in data_of and second.kind == "content" and i + 2 not in data_of:
                 merged = _merge(planner, second, first, data_of[i])
         if merged is not None:

@@ -170,9 +170,8 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
     width_pt, height_pt = frame.width_emu / EMU_PER_PT, frame.height_emu / EMU_PER_PT
     unknown = words("deck.key_open") + words("chart.unknown") + words("deck.key_close")
     names = [mo.name + (unknown if v is None else "") for mo, v in pairs]
-    texts = dict(series_names=(words("chart.open"), words("chart.closed"), words("chart.unstated")),
-                 key_marks=(words("deck.key_open"), words("deck.key_gap"), words("deck.key_close")),
-                 date_format=words("chart.year_format"))
+    series_names = (words("chart.open"), words("chart.closed"), words("chart.unstated"))
+    key_marks = (words("deck.key_open"), words("deck.key_gap"), words("deck.key_close"))
     if bars:
         # parameters_b are billions (10^9); the chart's values are in the catalogue's unit (亿: 10^8)
         scale = 10 ** (9 - words.number("chart.parameters_exponent")) if block.chart == "parameters" else 1
@@ -185,7 +184,8 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
         chart = ChartPlan("column", tuple(names), values, tuple(labels), tuple(mo.open for mo in models),
                           words(f"chart.axis.{axis}"), True, block.alt, size, tuple(estimated), low, high,
                           tuple(SourcePos(DATA_FILE, mo.line) for mo in models),
-                          number_format=words(f"chart.{block.chart}_format"), **texts)
+                          number_format=words(f"chart.{block.chart}_format"), series_names=series_names,
+                          key_marks=key_marks, date_format=words("chart.year_format"))
     else:
         xs = [serial(mo.release) for mo in models]
         years = [mo.release.year for mo in models if mo.release]     # series("timeline") keeps dated models only
@@ -204,7 +204,8 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
         chart = ChartPlan("timeline", tuple(mo.name for mo in models), tuple(xs), tuple(labels),
                           tuple(mo.open for mo in models), words(f"chart.axis.{axis}"), False, block.alt, size,
                           tuple(estimated), low, high, tuple(SourcePos(DATA_FILE, mo.line) for mo in models),
-                          number_format="yyyy-mm", lanes=tuple(rows), label_right=tuple(sides), **texts)
+                          number_format="yyyy-mm", lanes=tuple(rows), label_right=tuple(sides),
+                          series_names=series_names, key_marks=key_marks, date_format=words("chart.year_format"))
     title = _title(block, models, words)
     return [data_slide(planner, place, title, 0, block.pos, caption, notes, kind="chart", chart=chart)]
 

@@ -17,7 +17,7 @@ from ...errors import ContentError, SourcePos
 from ...templating import TOOL_ROOT
 from ...units import EMU_PER_PT
 from .code import choose_split, code_boxes, fit_block
-from .measure import Measurer
+from ...textmeasure import Measurer
 from .nodes import CodeBox, Para, Run
 from .reference import Frame, Geometry
 

@@ -3,7 +3,7 @@
 Like Pandoc's PowerPoint writer, the deck is made in two steps; this is the
 first. The plan holds no python-pptx objects: every slide names its layout and
 the text of each named placeholder, already fitted (measured with the shipped
-fonts, :mod:`coursepress.writers.deck.measure`) into the placeholder frames read from
+fonts, :mod:`coursepress.textmeasure`) into the placeholder frames read from
 the reference deck (:mod:`coursepress.writers.deck.reference`). Content that does not
 fit continues on a "（续）" slide; tables split by rows with the header
 repeated; charts split by categories.
@@ -87,7 +87,7 @@ class Planner:
         lines = [lecture_label(self.course, lec), lec.meta.subtitle, f"{meta.title} · {meta.author}", meta.organisation,
                  self.words.date(meta.date.year, meta.date.month, meta.date.day)]
         body = [Para((Run(text),)) for text in lines if text]
-        notes = tuple(paras_of(lec.preamble, below=self.below))   # the author's words only, none invented
+        notes = tuple(paras_of(lec.preamble))   # the author's words only, none invented
         return self._text_slide("title", "Title", lec.title, self.file_pos, "Subtitle", body, notes, footer=False)
 
     def agenda_slides(self) -> list[SlidePlan]:
@@ -154,16 +154,18 @@ class Planner:
         slide_only = [b for b in blocks if isinstance(b, m.Only) and b.target == "slides"]
         visible = [b for b in blocks if not isinstance(b, m.Notes) and
                    not (isinstance(b, m.Only) and b.target in ("slides", "handout"))]
-        notes = notes_of(blocks, self.below)
-        boxes = tuple(paras_of([b for b in visible if isinstance(b, m.Admonition)], below=self.below))
+        # notes hold the author's words only: no "see the formula below" where an inline formula was (the
+        # formula follows as its own paragraph, read out as TeX)
+        notes = notes_of(blocks)
+        boxes = tuple(paras_of([b for b in visible if isinstance(b, m.Admonition)]))
         if slide_only:
             content = [inner for b in slide_only for inner in b.blocks]
             content += [b for b in visible if isinstance(b, DATA_BLOCKS)]
-            first_notes = notes or prose_notes(blocks, include_visible=True, below=self.below)
+            first_notes = notes or prose_notes(blocks, include_visible=True)
         else:
             content = [b for b in visible if not isinstance(b, m.Admonition)]
-            first_notes = notes + prose_notes(blocks, include_visible=False, below=self.below) + boxes
-        first_notes = tuple(first_notes) + footnote_notes((section.heading, *blocks), self.below)
+            first_notes = notes + prose_notes(blocks, include_visible=False) + boxes
+        first_notes = tuple(first_notes) + footnote_notes((section.heading, *blocks))
         summarise = Summariser(self._lines, self.below)
         title = section.heading.plain
         slides: list[SlidePlan] = []

@@ -19,8 +19,8 @@ from .fit import Fitter
 from .glyphs import GlyphChain, check_glyphs
 from ...builddate import build_time
 from ...code import code_theme
+from ...textmeasure import measurer_for
 from ...theme import Theme
-from .measure import measurer_for
 from .plan import Planner
 from .mathshapes import formula_art
 from .pptx_writer import Fonts, render

@@ -17,7 +17,7 @@ a reader never sees half of a new site.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from ... import model as m
 from ...errors import ContentError, Problems, SourcePos
@@ -44,11 +44,9 @@ def render_site(project: Project, course: m.Course, problems: Problems) -> dict[
         ContentError: a lecture named ``index`` (its page would be the start page) or a formula
             latex2mathml cannot read (at its file and line).
     """
-    for lecture in course.lectures:
-        if lecture.name == "index":
-            raise ContentError(SourcePos(lecture.file),
-                               "a lecture named 'index' would replace the HTML handout's start page index.html",
-                               "rename the lecture file")
+    clash = index_clash(course)
+    if clash is not None:
+        raise clash
     files = SiteFiles()
     context = web_context(project, course, problems, files)
     pages = {f"{lecture.name}.html": lecture_page(project, course, lecture, context) for lecture in course.lectures}
@@ -68,6 +66,24 @@ def render_site(project: Project, course: m.Course, problems: Problems) -> dict[
     out.update(files.files)
     out.update(_font_files(project, fonts))
     return out
+
+
+def index_clash(course: m.Course) -> Optional[ContentError]:
+    """The error for a lecture named ``index`` (its page would replace the start page ``index.html``), or None."""
+    for lecture in course.lectures:
+        if lecture.name == "index":
+            return ContentError(SourcePos(lecture.file),
+                                "a lecture named 'index' would replace the HTML handout's start page index.html",
+                                "rename the lecture file")
+    return None
+
+
+def check(project: Project, course: m.Course, settings: BuildSettings, problems: Problems) -> None:
+    """``build.py check``: what the HTML handout would refuse, when course.yaml's ``outputs:`` lists it
+    (the fonts are checked by the handout's own check)."""
+    clash = index_clash(course) if "html" in course.meta.outputs else None
+    if clash is not None:
+        problems.errors.append(clash)
 
 
 def _font_files(project: Project, fonts: list[WebFont]) -> dict[str, bytes]:

@@ -2,10 +2,10 @@
 
 The page is ISO A0–A4 (ISO 216 sizes in mm). Minimum text sizes scale with the
 sheet (issue 17, after the usual guidance for posters read from 1–2 m): on A2
-body text ≥ :data:`MIN_BODY_PT_A2` and fine print (notes, references, credits)
-≥ :data:`MIN_FINE_PT_A2`, × √2 (≈ 1.41) per ISO size larger, ÷ √2 per size
+body text ≥ 14 pt and fine print (notes, references, credits) ≥ 11 pt (the theme's
+``poster`` type scale, templates/theme.yaml), × √2 (≈ 1.41) per ISO size larger, ÷ √2 per size
 smaller. :func:`fit` finds the largest body size from that minimum up to
-:data:`MAX_BODY_FACTOR` × it that fits, from the laid-out box tree
+``poster.max_body_factor`` × it that fits, from the laid-out box tree
 (:func:`measure`); :func:`check_text_sizes` reads the smallest text of the
 final layout (HTML text and chart text alike); :func:`overflow_message` says by
 how much the content does not fit and what to drop.
@@ -21,14 +21,11 @@ from ... import model as m
 from ...errors import BuildError
 from ...patches import page_box
 from ...units import PT_PER_MM, PT_PER_PX, PX_PER_MM
+from ...theme import PosterScale
 from .. import BuildSettings
 
 ISO_A_MM = {"A0": (841.0, 1189.0), "A1": (594.0, 841.0), "A2": (420.0, 594.0), "A3": (297.0, 420.0),
             "A4": (210.0, 297.0)}
-MIN_BODY_PT_A2, MIN_FINE_PT_A2 = 14.0, 11.0   # least body text and fine print on A2 (issue 17)
-MAX_BODY_FACTOR = 1.5      # the body grows to at most this × the minimum to fill the page
-FINE_SHARE = 0.8           # fine print is this × the body size, but never below the minimum
-MARGIN_MM_A3 = 12.0
 BLEED_MM = 3.0
 MARK_ROOM_MM = 7.0         # --print: room outside the bleed for the crop marks (see poster.print_finisher)
 
@@ -36,7 +33,8 @@ MARK_ROOM_MM = 7.0         # --print: room outside the bleed for the crop marks 
 
 @dataclass(frozen=True)
 class Sheet:
-    """The paper: ISO ``size``, orientation, trimmed size and margins in mm, type ``scale`` relative to A3."""
+    """The paper: ISO ``size``, orientation, trimmed size and margins in mm, type ``scale`` relative to A3;
+    ``type`` the theme's type scale (least sizes on A2, growth, fine-print share)."""
 
     size: str
     landscape: bool
@@ -45,6 +43,7 @@ class Sheet:
     margin_mm: float
     scale: float
     bleed_mm: float
+    type: PosterScale
 
     @property
     def css_bleed_mm(self) -> float:
@@ -66,21 +65,21 @@ class Sheet:
 
     @property
     def min_pt(self) -> float:
-        """Least body text size in pt: 14 pt on A2."""
-        return MIN_BODY_PT_A2 * self.step
+        """Least body text size in pt: 14 pt on A2 (the theme's ``poster.min_body_pt_a2``)."""
+        return self.type.min_body_pt_a2 * self.step
 
     @property
     def min_fine_pt(self) -> float:
-        """Least fine-print size in pt (notes, references, credits): 11 pt on A2."""
-        return MIN_FINE_PT_A2 * self.step
+        """Least fine-print size in pt (notes, references, credits): 11 pt on A2 (``poster.min_fine_pt_a2``)."""
+        return self.type.min_fine_pt_a2 * self.step
 
     @property
     def max_pt(self) -> float:
-        return self.min_pt * MAX_BODY_FACTOR
+        return self.min_pt * self.type.max_body_factor
 
     def fine_pt(self, body_pt: float) -> float:
-        """Fine-print size for body text ``body_pt``: :data:`FINE_SHARE` × it, at least :attr:`min_fine_pt`."""
-        return round(max(self.min_fine_pt, FINE_SHARE * body_pt), 2)
+        """Fine-print size for body text ``body_pt``: ``poster.fine_share`` × it, at least :attr:`min_fine_pt`."""
+        return round(max(self.min_fine_pt, self.type.fine_share * body_pt), 2)
 
     @property
     def summary(self) -> str:
@@ -101,8 +100,9 @@ def sheet_for(course: m.Course, settings: BuildSettings) -> Sheet:
     short, long = ISO_A_MM[size]
     scale = math.sqrt(short / ISO_A_MM["A3"][0] * long / ISO_A_MM["A3"][1])
     width, height = (long, short) if landscape else (short, long)
-    return Sheet(size, landscape, width, height, round(MARGIN_MM_A3 * scale, 1), scale,
-                 BLEED_MM if settings.print_ready else 0.0)
+    poster = course.theme.poster
+    return Sheet(size, landscape, width, height, round(poster.margin_mm_a3 * scale, 1), scale,
+                 BLEED_MM if settings.print_ready else 0.0, poster)
 
 
 @dataclass(frozen=True)

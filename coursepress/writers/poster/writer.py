@@ -181,7 +181,6 @@ def split_columns(groups: tuple[Group, ...], count: int) -> list[list[Group]]:
 # Shares of the content width: column a (table; in landscape also the timeline) and column b (parameter
 # chart and notes); in portrait the timeline runs across the page under both.
 FRACTIONS = {True: {"a": 62.0, "b": 38.0}, False: {"a": 56.0, "b": 44.0}}
-COLUMN_GAP_REM = 2.0
 
 _NUMBER_UNIT = re.compile(r"(≈?\d[\d.,]*) ?(\u4e07\u4ebf|\u4ebf|\u767e\u4e07|\u4e07|\u500d|K)|\d{4}-\d{2}(?:-\d{2})?|\d+ \u5e74 \d+ \u6708 \d+ \u65e5")   # 万亿百倍年月日
 
@@ -200,7 +199,7 @@ def chart_widths(sheet: Sheet, layout: Layout) -> dict[str, float]:
     """
     fractions = FRACTIONS[sheet.landscape]
     content_pt = sheet.content_width_mm * PT_PER_MM
-    shared_pt = content_pt - COLUMN_GAP_REM * layout.table_pt
+    shared_pt = content_pt - sheet.type.column_gap_rem * layout.table_pt
     a_pt = shared_pt * fractions["a"] / (fractions["a"] + fractions["b"])
     b_pt = shared_pt - a_pt
     units = lambda width_pt: FONT * width_pt / layout.table_pt     # noqa: E731
@@ -221,7 +220,7 @@ def render_html(project: Project, course: m.Course, sheet: Sheet, layout: Layout
     page_height = sheet.height_mm * 8 if measure else sheet.height_mm
     css = env.get_template("poster/poster.css.j2").render(
         sheet=sheet, layout=layout, page_height_mm=page_height, fractions=FRACTIONS[sheet.landscape],
-        column_gap_rem=COLUMN_GAP_REM, fine_pt=sheet.fine_pt(layout.table_pt), findings=found, **stacks)
+        column_gap_rem=sheet.type.column_gap_rem, fine_pt=sheet.fine_pt(layout.table_pt), findings=found, **stacks)
     catalogue = env.select_template([f"poster/catalogue.{course.words.language}.html.j2",
                                      "poster/catalogue.zh-CN.html.j2"])
     return autospace_html(env.get_template("poster/poster.html.j2").render(

@@ -321,8 +321,30 @@ class SlideDrawer:
         return tuple(out)
 
     def deck(self, deck: DeckPlan) -> tuple[SlideView, ...]:
-        """Every slide of ``deck``, numbered from 1."""
-        return tuple(self.slide(n, plan, deck) for n, plan in enumerate(deck.slides, 1))
+        """Every slide of ``deck``, numbered from 1; agenda entries link to the slide they name."""
+        views = [self.slide(n, plan, deck) for n, plan in enumerate(deck.slides, 1)]
+        titles = [(view.number, view.title) for view in views]
+        return tuple(_agenda_links(view, titles) if view.kind == "agenda" else view for view in views)
+
+
+NUMBERING = frozenset("0123456789.．、　 一二三四五六七八九十百")
+
+
+def _agenda_links(view: SlideView, titles: list[tuple[int, str]]) -> SlideView:
+    """``view`` (an agenda slide) with each entry linked (``#slide-N``) to the first later slide whose title
+    it shows after its heading number ("1.1　LLM 概念" → the slide "LLM 概念")."""
+    boxes = []
+    for box in view.boxes:
+        paras = []
+        for para in box.paras:
+            text = "".join(r.text for r in para.runs)
+            target = next((number for number, title in titles if number > view.number and title
+                           and text.endswith(title) and set(text[:-len(title)]) <= NUMBERING), None)
+            if target is not None and box.name != "Title":
+                para = replace(para, runs=tuple(replace(r, href=f"#slide-{target}") for r in para.runs))
+            paras.append(para)
+        boxes.append(replace(box, paras=tuple(paras)))
+    return replace(view, boxes=tuple(boxes))
 
 
 def scaled(view, factor: float):

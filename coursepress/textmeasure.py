@@ -1,6 +1,7 @@
-"""Text measurement with the shipped fonts' real metrics (fontTools), for fitting text on slides.
+"""Text measurement with the shipped fonts' real metrics (fontTools): the one measurer of every writer.
 
-python-pptx has no layout engine and PowerPoint's autofit is only a flag that
+The deck fits text on slides with it (:func:`measurer_for`), the handout's and
+the poster's charts size their labels with it (:func:`chart_face`). python-pptx has no layout engine and PowerPoint's autofit is only a flag that
 viewers apply late or never (cases C19, python-pptx #1021), so the deck writer
 measures every text before it is written. Widths come from the ``hmtx``
 advances of the shipped Noto Sans CJK SC faces (Regular and Bold), line height
@@ -21,10 +22,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
-from ...cjk import CJK_RE, NO_LINE_END, NO_LINE_START
-from ...errors import BuildError
-from ...fonts import font_facts, shipped_faces
-from ...theme import Theme, theme_for
+from .cjk import CJK_RE, NO_LINE_END, NO_LINE_START
+from .errors import BuildError
+from .fonts import font_facts, shipped_faces
+from .theme import Theme, default_theme, theme_for
 
 CACHE_VERSION = 1
 # Reserve a little width for differences between our greedy breaker and the viewer's.
@@ -42,6 +43,10 @@ class FontMetrics:
     units_per_em: int
     line_em: float
     default_em: float = 1.0
+
+    def advance_em(self, char: str) -> float:
+        """Advance of one character in em (``default_em`` for one the face lacks)."""
+        return self.advances.get(ord(char), self.default_em * self.units_per_em) / self.units_per_em
 
     def width_em(self, text: str) -> float:
         upm = self.units_per_em
@@ -199,3 +204,21 @@ def measurer_for(root: Path, theme: Optional[Theme] = None) -> Measurer:
     mono = next((face.path for face in shipped_faces(root) if face.family == theme.mono and not face.italic), None)
     return Measurer(_load(regular, regular.stat().st_mtime), _load(bold, bold.stat().st_mtime),
                     _load(mono, mono.stat().st_mtime) if mono is not None else None)
+
+
+@lru_cache(maxsize=1)
+def chart_face() -> FontMetrics:
+    """Metrics of the chart font: the Regular face of the tool theme's ``sans`` family among the tool's shipped
+    fonts (the family ``templates/charts/chart.svg.j2`` sets; widths in font units, read once per process).
+
+    Raises:
+        BuildError: the tool's fonts lack the family (a broken installation).
+    """
+    from .templating import TOOL_ROOT
+
+    family = default_theme().sans
+    face = next((f for f in shipped_faces(TOOL_ROOT) if f.family == family and not f.italic and f.weight < 600), None)
+    if face is None:
+        raise BuildError(f"the charts measure their labels with '{family}', which is missing from the tool's "
+                         "assets/fonts; reinstall coursepress")
+    return _load(face.path, face.path.stat().st_mtime)

@@ -1,0 +1,204 @@
+"""A real-chapter-sized case (issue 20): ≈60 pages of Chinese prose with 60 screenshots and some photos.
+
+:func:`make_chapter` writes a project copy whose only lecture is a generated chapter: sections of
+paragraphs drawn (deterministically) from the course's own prose, a ~2-megapixel PNG screenshot
+every few paragraphs and a few camera JPEGs (:mod:`benchmarks.pictures`), all made with Pillow at
+benchmark time. :func:`cases` times on it:
+
+* cold ``pdf`` with an empty image cache and with a warm one (``images:`` at the default 200 dpi),
+  cold ``pdf`` with ``images: original``, cold ``pptx``; each with the PDF's size;
+* ``watch``: save (a one-line edit) → deck and → handout on disk;
+* with ``--peers``: Pandoc → WeasyPrint on the same Markdown (time and PDF size).
+
+The benchmark's own cache folder (``XDG_CACHE_HOME`` in a temp folder) keeps the user's cache out of it;
+"image cache empty" removes its ``prints``, ``decoded`` and ``images`` folders before each run.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable, Optional
+
+from .measure import CaseFailed, Run, Stats, python, repeat, run
+from .pictures import jpeg_bytes, photo, png_bytes, screenshot
+from .project import LECTURE, copy_project, remove
+
+CHAPTER = Path("content/lectures/chapter.md")
+OUTPUTS = {"handout": "chapter.pdf", "deck": "chapter.pptx"}
+SHOTS, PHOTOS, CHARS = 60, 6, 46_000
+EDIT_MARK = "本章的例子"
+
+
+def _sentences(root: Path) -> list[str]:
+    """Plain Chinese sentences of the course's lecture (no markup), the prose the chapter is made of."""
+    text = (root / LECTURE).read_text(encoding="utf-8")
+    lines = [line for line in text.split("\n") if re.match(r"^[\u4e00-\u9fff]", line)
+             and not re.search(r"[\[$`*{<|]", line)]
+    return [s + "。" for line in lines for s in line.split("。") if len(s) > 8]
+
+
+def chapter_markdown(sentences: list[str], shots: int = SHOTS, photos: int = PHOTOS, chars: int = CHARS,
+                     seed: int = 20) -> str:
+    """The chapter's Markdown: sections of 4–7-sentence paragraphs, a figure every few paragraphs."""
+    rng = random.Random(seed)
+    pictures = [f"shot-{k:02d}.png" for k in range(1, shots + 1)] + [f"photo-{k:02d}.jpg" for k in range(1, photos + 1)]
+    rng.shuffle(pictures)
+    paragraphs = max(1, chars // 250)
+    every = max(1, paragraphs // max(1, len(pictures)))
+    out = ["---", "title: 第五章 在实践中使用大语言模型", "---", "", f"{EDIT_MARK}都来自课程组的实际操作记录。", ""]
+    figure = 0
+    for k in range(paragraphs):
+        if k % 12 == 0:
+            out += [f"{'#' if k % 48 == 0 else '##'} 第 {k // 12 + 1} 节 操作与观察", ""]
+        out += ["".join(rng.choice(sentences) for _ in range(rng.randrange(4, 8))), ""]
+        if k % every == every - 1 and figure < len(pictures):
+            name = pictures[figure]
+            figure += 1
+            kind = "界面截图" if name.startswith("shot") else "现场照片"
+            out += [f"![{kind} {figure}](../images/{name} \"{kind}：第 {figure} 个例子\")", ""]
+    for name in pictures[figure:]:
+        out += [f"![图片](../images/{name})", ""]
+    return "\n".join(out)
+
+
+def make_chapter(shots: int = SHOTS, photos: int = PHOTOS, chars: int = CHARS) -> Path:
+    """A project copy whose one lecture is the generated chapter, with its pictures; returns its root."""
+    root = copy_project()
+    sentences = _sentences(root)
+    for old in (root / "content/lectures").glob("*.md"):
+        old.unlink()
+    images = root / "content/images"
+    images.mkdir(parents=True, exist_ok=True)
+    for k in range(1, shots + 1):
+        (images / f"shot-{k:02d}.png").write_bytes(png_bytes(screenshot(k, 1680 + 8 * k, 1200)))
+    for k in range(1, photos + 1):
+        (images / f"photo-{k:02d}.jpg").write_bytes(jpeg_bytes(photo(100 + k, 3000, 2000), orientation=1))
+    (root / CHAPTER).write_text(chapter_markdown(sentences, shots, photos, chars), encoding="utf-8")
+    return root
+
+
+def edit_chapter(root: Path, serial: int) -> None:
+    """A one-line edit of the chapter's first paragraph, different for each ``serial``."""
+    path = root / CHAPTER
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(rf"(?m)^{EDIT_MARK}.*$", f"{EDIT_MARK}都来自课程组的实际操作记录（修改 {serial}）。", text),
+                    encoding="utf-8")
+
+
+def _set_images(root: Path, value: Optional[str]) -> None:
+    course = root / "content/course.yaml"
+    text = re.sub(r"(?m)^images: .*\n", "", course.read_text(encoding="utf-8"))
+    course.write_text(text + (f"images: {value}\n" if value else ""), encoding="utf-8")
+
+
+def _cold(root: Path, kind: str, runs: int, env: dict, name: str, setup: Optional[Callable[[], None]] = None) -> Stats:
+    """Cold ``build.py KIND --force`` into a fresh output folder; the note gives the output's size."""
+    sizes: list[int] = []
+
+    def once() -> Run:
+        out = Path(tempfile.mkdtemp(prefix="coursepress-out-"))
+        try:
+            result = run(python(str(root / "build.py"), "--project", str(root), kind, "--force", "--out", str(out), "-q"),
+                         env=env)
+            made = out / OUTPUTS["handout" if kind == "pdf" else "deck"]
+            sizes.append(made.stat().st_size if made.exists() else 0)
+            return result
+        finally:
+            remove(out)
+    stats = repeat(name, once, runs, setup=setup)
+    stats.extra["bytes"] = sizes[-1]
+    stats.note = f"{sizes[-1] / 1e6:.1f} MB"
+    return stats
+
+
+def _pdf_images(pdf: Path) -> tuple[int, float]:
+    """(number of images drawn, highest resolution of any at its placed size in dpi) of ``pdf``."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    count, top = 0, 0.0
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        for page in doc:
+            for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=5):
+                left, bottom, right, top_pt = obj.get_bounds()
+                width, height = obj.get_px_size()
+                count += 1
+                top = max(top, width / ((right - left) / 72), height / ((top_pt - bottom) / 72))
+    finally:
+        doc.close()
+    return count, top
+
+
+def _peer(root: Path, runs: int, env: dict) -> Stats:
+    """Pandoc → WeasyPrint on the chapter's Markdown (as :mod:`benchmarks.peers`), with its PDF size."""
+    from . import peers
+
+    pandoc = peers.pandoc_path()
+    if pandoc is None or not peers.available()["weasyprint"]:
+        return Stats("chapter: pandoc → weasyprint pdf", 0, *[float("nan")] * 4, [],
+                     "not installed: pip install pypandoc-binary")
+    work = Path(tempfile.mkdtemp(prefix="coursepress-peer-"))
+    (work / "peer.css").write_text(peers.CSS + "img { max-width: 100%; }\n")
+    from coursepress.fonts import isolated_fontconfig
+
+    peer_env = dict(env, FONTCONFIG_FILE=str(isolated_fontconfig(root)))
+    lectures = root / CHAPTER.parent
+    pdf = work / "peer.pdf"
+    args = [pandoc, str(root / CHAPTER), "-s", "--pdf-engine=weasyprint", "-c", str(work / "peer.css"),
+            "--resource-path", str(lectures), "-o", str(pdf)]
+    try:
+        stats = repeat("chapter: pandoc → weasyprint pdf", lambda: run(args, cwd=lectures, env=peer_env), runs)
+        count, top = _pdf_images(pdf)
+        stats.extra.update(bytes=pdf.stat().st_size, images=count, max_dpi=round(top))
+        stats.note = f"{pdf.stat().st_size / 1e6:.1f} MB, {count} images, up to {top:.0f} dpi"
+    except CaseFailed as exc:
+        stats = Stats("chapter: pandoc → weasyprint pdf", 0, *[float("nan")] * 4, [], f"failed: {str(exc)[:160]}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return stats
+
+
+def cases(runs: int, with_peer: bool) -> list[Stats]:
+    """Every chapter case (see the module docstring); the project and the private cache are removed after."""
+    from . import cases as ours
+
+    root = make_chapter()
+    cache = Path(tempfile.mkdtemp(prefix="coursepress-cache-"))
+    env = dict(os.environ, XDG_CACHE_HOME=str(cache))
+    results: list[Stats] = []
+    try:
+        out = Path(tempfile.mkdtemp(prefix="coursepress-out-"))
+        first = run(python(str(root / "build.py"), "--project", str(root), "pdf", "--out", str(out), "-q"), env=env)
+        if first.code:
+            raise CaseFailed(f"chapter: first build failed: {first.err[-800:]}")
+        pages = len(__import__("pypdf").PdfReader(str(out / OUTPUTS["handout"])).pages)
+        count, top = _pdf_images(out / OUTPUTS["handout"])
+        remove(out)
+        def clear() -> None:        # prepared images and the decoded-before markers (coursepress.images)
+            for name in ("prints", "decoded", "images"):
+                shutil.rmtree(cache / "coursepress" / name, ignore_errors=True)
+        cold = _cold(root, "pdf", runs, env, "chapter: cold pdf, image cache empty", setup=clear)
+        cold.note += f", {pages} pages, {count} images, up to {top:.0f} dpi"
+        cold.extra.update(pages=pages, images=count, max_dpi=round(top))
+        results.append(cold)
+        results.append(_cold(root, "pdf", runs, env, "chapter: cold pdf, image cache warm"))
+        results.append(_cold(root, "pptx", runs, env, "chapter: cold pptx"))
+        _set_images(root, "original")
+        results.append(_cold(root, "pdf", runs, env, "chapter: cold pdf, images: original"))
+        _set_images(root, None)
+        for stats in ours.watch(root, runs, outputs=OUTPUTS, edit=edit_chapter, env=env):
+            stats.name = "chapter: " + stats.name
+            results.append(stats)
+        if with_peer:
+            results.append(_peer(root, runs, env))
+    finally:
+        remove(root)
+        shutil.rmtree(cache, ignore_errors=True)
+    return results
+
