@@ -15,7 +15,7 @@ from coursepress.load import load_course, load_project
 from coursepress.project import locate
 from coursepress.writers import BuildSettings
 from coursepress.writers.handout import render_html
-from pdfread import char_boxes, fonts, image_sizes, links, norm, outline, page_texts
+from readback import char_boxes, fonts, image_sizes, links, norm, outline, page_texts
 from conftest import CASES, plain_html, run_build
 
 MM = 72 / 25.4

@@ -21,15 +21,12 @@ from pptx.util import Emu
 from ruamel.yaml import YAML
 
 from conftest import CASES, REPO, run_build
+from readback import NS, slide_notes as notes_of, slide_title as title_of
 from coursepress.textmeasure import measurer_for
 from coursepress.writers.deck.reference import geometry
 from coursepress.messages import default_messages
 from coursepress.numbers import format_params
 
-NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-      "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
-      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-      "c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
 HAN = re.compile(r"[\u3400-\u9fff]")
 CONTENT_LAYOUTS = {"Title and Content", "Two Content", "Table", "Chart"}
 MEASURE = measurer_for(REPO)
@@ -44,15 +41,6 @@ def build(root: Path, out: Path, *extra: str):
     decks = sorted(out.glob("*.pptx"))
     assert len(decks) == 1
     return Presentation(str(decks[0])), decks[0], result
-
-
-def title_of(slide) -> str:
-    shape = slide.shapes.title
-    return shape.text_frame.text if shape is not None else ""
-
-
-def notes_of(slide) -> str:
-    return slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
 
 
 def text_frames(slide):
@@ -556,7 +544,7 @@ def _pdf_pages(pdf: Path) -> int:
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed; "
                     "CI installs libreoffice-impress")
 def test_libreoffice_opens_deck_one_page_per_slide_nothing_outside(course_deck, tmp_path):
-    from pdfread import char_boxes
+    from readback import char_boxes
 
     prs, path, _ = course_deck
     pdf = _to_pdf(path, tmp_path)

@@ -13,7 +13,7 @@ import pypdf
 import pytest
 
 from conftest import REPO, run_build
-from pdfread import char_boxes, fonts, image_sizes, norm, page_texts, render
+from readback import char_boxes, fonts, image_sizes, norm, page_texts, render
 
 from coursepress.load import load_course
 from coursepress.messages import default_messages

@@ -16,10 +16,9 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 from pptx import Presentation
-from pptx.enum.shapes import PP_PLACEHOLDER
 
 from conftest import REPO
-from pdfread import char_boxes, fonts, links, norm, outline, page_texts
+from readback import char_boxes, fonts, links, norm, outline, page_texts, slide_notes as _notes, slide_title as _title
 
 pytestmark = pytest.mark.slow
 LAYOUTS = ("notes", "3up", "6up")
@@ -71,17 +70,6 @@ def built(tmp_path_factory) -> dict[str, Path]:
 
 def _deck(path: Path):
     return Presentation(str(path))
-
-
-def _title(slide) -> str:
-    for shape in slide.placeholders:
-        if shape.placeholder_format.type in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE):
-            return shape.text_frame.text
-    return ""
-
-
-def _notes(slide) -> str:
-    return slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
 
 
 def test_one_page_per_slide_with_the_same_titles(built):
