@@ -327,7 +327,7 @@ class SlideDrawer:
         return tuple(_agenda_links(view, titles) if view.kind == "agenda" else view for view in views)
 
 
-NUMBERING = frozenset("0123456789.．、　 一二三四五六七八九十百")
+NUMBERING = frozenset("0123456789.\uff0e\u3001\u3000 \u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341\u767e")   # ．、　一二三四五六七八九十百
 
 
 def _agenda_links(view: SlideView, titles: list[tuple[int, str]]) -> SlideView:
