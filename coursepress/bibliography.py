@@ -25,6 +25,7 @@ from typing import Any, Optional
 
 from . import model as m
 from .errors import ContentError, Problems, SourcePos
+from .layout import CONTENT
 from .cjk import is_wide
 from .resources import read_project_file, resolve_path
 
@@ -280,7 +281,7 @@ def _style_path(root: Path, meta, meta_doc, problems: Problems) -> Optional[Path
     name = meta.csl or DEFAULT_STYLE
     if name.endswith(".csl"):
         try:
-            return resolve_path(root, root / "content", name, meta_doc.pos(("csl",)), "citation style")
+            return resolve_path(root, root / CONTENT, name, meta_doc.pos(("csl",)), "citation style")
         except ContentError as exc:
             problems.errors.append(exc)
             return None
@@ -303,8 +304,8 @@ def load_bibliography(root: Path, meta, meta_doc, problems: Problems) -> Bibliog
     if meta.bibliography:
         pos = meta_doc.pos(("bibliography",))
         try:
-            path = resolve_path(root, root / "content", meta.bibliography, pos, "bibliography")
-            if not path.is_relative_to((root / "content").resolve()):
+            path = resolve_path(root, root / CONTENT, meta.bibliography, pos, "bibliography")
+            if not path.is_relative_to((root / CONTENT).resolve()):
                 raise ContentError(pos, f"bibliography '{meta.bibliography}' is outside content/",
                                    "keep it under content/ (so editing it rebuilds the handouts)")
 

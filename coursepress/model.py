@@ -373,6 +373,7 @@ class Lecture:
     name: str
     meta: FrontMatter
     source: Path
+    file: str
     preamble: tuple[Block, ...]
     sections: tuple[Section, ...]
     footnotes: tuple[FootnoteRef, ...]
@@ -399,8 +400,6 @@ class Course:
     meta: CourseMeta
     lectures: tuple[Lecture, ...]
     data: ModelData
-    root: Path
-    sources: tuple[Path, ...] = field(default=())
     words: Messages = field(default_factory=default_messages)
     theme: Theme = field(default_factory=default_theme)
 

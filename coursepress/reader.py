@@ -140,7 +140,7 @@ class LectureReader:
         references = self._references() if self.course_ok else ()
         if references is None:
             return None
-        return m.Lecture(name=self.path.stem, meta=front, source=self.path, preamble=tuple(preamble),
+        return m.Lecture(name=self.path.stem, meta=front, source=self.path, file=self.file, preamble=tuple(preamble),
                          sections=tuple(sections), footnotes=tuple(self.footnote_refs),
                          references=references)
 

@@ -17,7 +17,6 @@ from ... import model as m
 from ...charts import series
 from ...errors import ContentError, SourcePos
 from ...numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
-from ...fonts import font_dirs
 from ...imageprep import prepared_image
 from ...messages import Messages
 from ...units import EMU_PER_PT
@@ -328,7 +327,7 @@ def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes
     fallback = b""
     if image.ext == "svg":
         try:
-            fallback = png_fallback(image.data, font_dirs(planner.course.root), planner.course.theme)
+            fallback = png_fallback(image.data, list(planner.project.font_dirs), planner.course.theme)
         except ValueError as exc:
             raise ContentError(block.pos, f"SVG image '{image.origin[:60]}' cannot be rendered for the slide ({exc})",
                                "check the SVG opens in a browser, or export it as PNG") from None

@@ -35,7 +35,7 @@ from markupsafe import Markup, escape
 
 from ... import model as m
 from ...errors import BuildError, Problems, SourcePos
-from ...fonts import check_coverage, shipped_faces
+from ...fonts import check_coverage
 from ...numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text, note_mark
 from ...output import atomic_write
 from ...schema import SHOWN_FIELDS, Model
@@ -208,12 +208,12 @@ def chart_widths(sheet: Sheet, layout: Layout) -> dict[str, float]:
     return {"parameters": units(b_pt), "timeline": units(a_pt if sheet.landscape else content_pt)}
 
 
-def render_html(course: m.Course, sheet: Sheet, layout: Layout, content: Plan, problems: Problems,
+def render_html(project: Project, course: m.Course, sheet: Sheet, layout: Layout, content: Plan, problems: Problems,
                 measure: bool = False) -> str:
     """The poster HTML; ``measure`` lays it out on a very tall page to find its natural height."""
-    faces = shipped_faces(course.root)
+    faces = project.font_faces
     stacks = font_stacks(course, faces, problems)
-    env = environment(course.root, course.words)
+    env = environment(project.root, course.words)
     widths = chart_widths(sheet, layout)
     bars, unplotted = parameter_bars(content.models, widths["parameters"], layout.chart_room_rem * FONT,
                                      words=course.words)
@@ -249,12 +249,12 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     texts = [(c.text, SourcePos("content/data/models.yaml", r.model.line))
              for g in content.groups for r in g.rows for c in r.cells]
     check_coverage(texts + [(t, SourcePos("content/data/models.yaml")) for _, t in content.notes],
-                   shipped_faces(course.root), problems)
+                   project.font_faces, problems)
     problems.raise_if_any()
-    engine = PdfEngine(course, "poster")
+    engine = PdfEngine(project, course, "poster")
 
     def layout_of(layout: Layout, tall: bool):
-        html = render_html(course, sheet, layout, content, Problems(), measure=tall)
+        html = render_html(project, course, sheet, layout, content, Problems(), measure=tall)
         return html, engine.render(html)
 
     rows = sum(len(g.rows) for g in content.groups)
@@ -281,7 +281,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     engine.close()
     summary = f"{sheet.summary}, body text {layout.table_pt:.1f} pt" + (", 3 mm bleed and crop marks"
                                                                         if sheet.bleed_mm else "")
-    render_html(course, sheet, layout, content, problems)   # collect font-stack warnings once
+    render_html(project, course, sheet, layout, content, problems)   # collect font-stack warnings once
     return Output(path, summary, [str(w) for w in problems.warnings])
 
 
