@@ -5,7 +5,10 @@ The state file (see :mod:`coursepress.pipeline`) records, under the key
 new file in place, :func:`keep_edited` compares the file on disk with that hash;
 when they differ (a lecturer polished ``dist/x.pptx`` in PowerPoint), the edited
 file is renamed to ``x.edited-YYYYMMDD-HHMMSS.pptx`` beside it (the time is the
-edited file's modification time) and the build says so. This holds with
+edited file's modification time) and the build says so. A folder output (the
+HTML handout, ``html/``) is compared by a hash over all its files, so a page
+edited, or a file added or removed, keeps the whole folder as
+``html.edited-YYYYMMDD-HHMMSS``. This holds with
 ``--force`` and in ``watch``. If the edited file cannot be renamed (a read-only
 folder), :class:`~coursepress.errors.BuildError` stops the build before anything
 is overwritten.
@@ -25,7 +28,17 @@ HASHES = "outputs"        # state key: output file name → SHA-256 hex of the f
 
 
 def file_hash(path: Path) -> str:
-    """SHA-256 (hex) of the file at ``path``, read in 1 MiB blocks."""
+    """SHA-256 (hex) of the file at ``path``, read in 1 MiB blocks; of a folder output (the HTML handout),
+    a SHA-256 over every file in it, by relative path and content (a file edited, added or removed changes it)."""
+    if path.is_dir() and not path.is_symlink():
+        tree = hashlib.sha256()
+        for folder, dirs, files in os.walk(path):
+            dirs.sort()
+            for name in sorted(files):
+                entry = Path(folder) / name
+                if entry.is_file() and not entry.is_symlink():
+                    tree.update(f"{entry.relative_to(path).as_posix()}\0{file_hash(entry)}\n".encode())
+        return tree.hexdigest()
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -55,7 +68,8 @@ def edited(state: dict, path: Path) -> bool:
     """
     hashes = state.get(HASHES)
     recorded = hashes.get(path.name) if isinstance(hashes, dict) else None
-    return recorded is not None and path.is_file() and file_hash(path) != recorded
+    present = path.is_file() or (path.is_dir() and not path.is_symlink())
+    return recorded is not None and present and file_hash(path) != recorded
 
 
 def edited_name(path: Path) -> Path:

@@ -63,7 +63,8 @@ class Link:
 class XRef:
     """A cross-reference to a numbered figure, table, heading or reference.
 
-    ``label`` is the resolved text (图 1, 表 2, [1], 1.3.1), ``target`` the id.
+    ``label`` is the resolved text (``numbering.figure`` 1, ``numbering.table`` 2, [1], 1.3.1),
+    ``target`` the id.
     """
 
     target: str
@@ -166,7 +167,7 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Heading:
-    """A heading; ``level`` 1 is a part (一、), ``number`` the formatted number."""
+    """A heading; ``level`` 1 is a part (``numbering.part``), ``number`` the formatted number."""
 
     level: int
     number: str
@@ -372,6 +373,7 @@ class Lecture:
     name: str
     meta: FrontMatter
     source: Path
+    file: str
     preamble: tuple[Block, ...]
     sections: tuple[Section, ...]
     footnotes: tuple[FootnoteRef, ...]
@@ -398,8 +400,6 @@ class Course:
     meta: CourseMeta
     lectures: tuple[Lecture, ...]
     data: ModelData
-    root: Path
-    sources: tuple[Path, ...] = field(default=())
     words: Messages = field(default_factory=default_messages)
     theme: Theme = field(default_factory=default_theme)
 

@@ -158,8 +158,7 @@ def land(run: BuildRun, targets: list[Target]) -> None:
         output, _seconds = run.outcome[target.key]            # type: ignore[misc]
         final = output_path(target, run.settings)
         moves.append((output.path, final))
-        if not writer(target.kind).folder:                    # hand-edit protection: the file as written
-            written[final.name] = file_hash(output.path)
+        written[final.name] = file_hash(output.path)         # hand-edit protection: the file (folder) as written
         if target.key in run.stamps:
             new_state[target.key] = run.stamps[target.key]
         else:                          # a lecture that appeared during the build: rebuilt next time

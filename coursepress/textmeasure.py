@@ -159,7 +159,7 @@ class Measurer:
 
 def _units(segments: list[tuple[str, bool]], measurer: Measurer, size_pt: float) -> list[tuple[str, float, bool]]:
     """Split text into unbreakable units with widths, gluing kinsoku punctuation to its neighbour and
-    both neighbours of a no-break space (U+00A0: a number and its unit, "130\u00a0亿")."""
+    both neighbours of a no-break space (U+00A0: a number and its unit, "130\u00a0" and U+4EBF)."""
     units: list[list] = []
     glue_next = False
     for text, bold in segments:

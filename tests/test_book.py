@@ -7,7 +7,7 @@ import re
 import pypdf
 
 from conftest import run_build
-from pdfread import outline, page_texts
+from readback import outline, page_texts
 
 SECOND = """---
 title: 第二讲 模型训练

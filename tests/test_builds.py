@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -18,10 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_build
-
-
-def digest(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+from readback import digest
 
 
 def test_rebuild_is_byte_identical(make_project):

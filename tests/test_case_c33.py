@@ -16,7 +16,7 @@ import pytest
 from lxml import etree
 
 from conftest import CASES, run_build
-from pdfread import page_texts
+from readback import page_texts
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 

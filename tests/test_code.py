@@ -16,7 +16,7 @@ import pytest
 from pptx import Presentation
 
 from conftest import REPO, run_build
-from pdfread import char_boxes, page_texts, render
+from readback import char_boxes, page_texts, render
 from test_deck import NS, title_of
 
 A = f"{{{NS['a']}}}"

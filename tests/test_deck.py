@@ -21,15 +21,12 @@ from pptx.util import Emu
 from ruamel.yaml import YAML
 
 from conftest import CASES, REPO, run_build
+from readback import NS, slide_notes as notes_of, slide_title as title_of
 from coursepress.textmeasure import measurer_for
 from coursepress.writers.deck.reference import geometry
 from coursepress.messages import default_messages
 from coursepress.numbers import format_params
 
-NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-      "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
-      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-      "c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
 HAN = re.compile(r"[\u3400-\u9fff]")
 CONTENT_LAYOUTS = {"Title and Content", "Two Content", "Table", "Chart"}
 MEASURE = measurer_for(REPO)
@@ -44,15 +41,6 @@ def build(root: Path, out: Path, *extra: str):
     decks = sorted(out.glob("*.pptx"))
     assert len(decks) == 1
     return Presentation(str(decks[0])), decks[0], result
-
-
-def title_of(slide) -> str:
-    shape = slide.shapes.title
-    return shape.text_frame.text if shape is not None else ""
-
-
-def notes_of(slide) -> str:
-    return slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
 
 
 def text_frames(slide):
@@ -259,13 +247,14 @@ def test_speed_ups_leave_the_deck_byte_identical(monkeypatch):
 
     from coursepress.writers.deck import pptx_writer
     from coursepress.errors import Problems
-    from coursepress.load import load_course
+    from coursepress.load import load_project
+    from coursepress.project import locate
     from coursepress.writers import BuildSettings
     from coursepress.builddate import build_time
     from coursepress.writers.deck.writer import _plan
 
-    course, _ = load_course(REPO)
-    path, plan, fonts = _plan(course, BuildSettings(out_dir=REPO / "dist"), course.lectures[0], Problems())
+    project, course, _ = load_project(locate(REPO))
+    path, plan, fonts = _plan(project, course, BuildSettings(out_dir=REPO / "dist"), course.lectures[0], Problems())
     fast, _ = pptx_writer.render(plan, path, fonts, build_time(course.meta.date))
     assert getattr(xmlchemy.BaseOxmlElement.xpath, "compiled_cache", False)
     monkeypatch.setattr(xmlchemy.BaseOxmlElement, "xpath",
@@ -555,7 +544,7 @@ def _pdf_pages(pdf: Path) -> int:
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed; "
                     "CI installs libreoffice-impress")
 def test_libreoffice_opens_deck_one_page_per_slide_nothing_outside(course_deck, tmp_path):
-    from pdfread import char_boxes
+    from readback import char_boxes
 
     prs, path, _ = course_deck
     pdf = _to_pdf(path, tmp_path)

@@ -57,6 +57,8 @@ title: 并排
 
 ![宽的结构图](../images/wide.png "编码器与解码器")
 
+两者之间只传一个向量。
+
 ## 长文字
 
 ::: slides
@@ -130,15 +132,16 @@ def test_a_wide_picture_goes_below_its_short_text(deck):
     body = next(sh for sh in slide.shapes if sh.name == "Content")
     (picture,) = [sh for sh in slide.shapes if sh.shape_type == 13]
     texts = [p.text for p in body.text_frame.paragraphs]
-    assert texts[0] == "循环网络把整句压进一个向量，长句的信息会丢失。" and texts[-1].startswith("图 4")
-    assert "编码器与解码器" in texts[-1]
+    # the text, the picture with its caption under it, then the text written after the picture
+    assert texts[0] == "循环网络把整句压进一个向量，长句的信息会丢失。" and texts[1].startswith("图 4")
+    assert "编码器与解码器" in texts[1] and texts[2:] == ["两者之间只传一个向量。"]
     assert abs(picture.width / picture.height - 2.5) < 0.01
     assert body.left <= picture.left and picture.left + picture.width <= body.left + body.width
     assert body.top < picture.top and picture.top + picture.height <= body.top + body.height
     # the caption's space before is the picture's height: it sits under the picture, inside the frame
     spacing = [p._p.find("a:pPr/a:spcBef/a:spcPts", {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"})
                for p in body.text_frame.paragraphs]
-    assert int(spacing[-1].get("val")) / 100 >= picture.height / EMU_PER_PT
+    assert int(spacing[1].get("val")) / 100 >= picture.height / EMU_PER_PT
     assert "宽的结构图" in slide.notes_slide.notes_text_frame.text
 
 

@@ -13,7 +13,7 @@ from lxml import etree
 from pptx import Presentation
 
 from conftest import run_build
-from pdfread import page_texts
+from readback import page_texts
 
 LECTURE = """\
 ---

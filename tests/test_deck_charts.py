@@ -22,7 +22,7 @@ from conftest import CASES, REPO, run_build
 from coursepress import model as m
 from coursepress.charts import series
 from coursepress.load import load_course
-from pdfread import page_texts
+from readback import page_texts
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"

@@ -10,7 +10,7 @@ import pytest
 from pptx import Presentation
 
 from conftest import PROJECTS, run_build
-from pdfread import page_texts
+from readback import page_texts
 
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
 

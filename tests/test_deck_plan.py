@@ -11,6 +11,7 @@ import pytest
 from pptx import Presentation
 
 from conftest import REPO, run_build
+from readback import slide_body as body, slide_notes as notes, slide_title as title
 from coursepress.textmeasure import measurer_for
 
 MEASURE = measurer_for(REPO)
@@ -22,18 +23,6 @@ def _build(root: Path | None, out: Path) -> Presentation:
     result = run_build(*args)
     assert result.code == 0 and "warning" not in result.err and "Traceback" not in result.err, result.err
     return Presentation(str(next(out.glob("*.pptx"))))
-
-
-def title(slide) -> str:
-    return slide.shapes.title.text_frame.text if slide.shapes.title else ""
-
-
-def notes(slide) -> str:
-    return slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
-
-
-def body(slide) -> str:
-    return "\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame and sh != slide.shapes.title)
 
 
 def table_rows(slide) -> list[list[str]]:

@@ -16,7 +16,7 @@ from pptx import Presentation
 from conftest import REPO, run_build
 from coursepress.numbers import format_context, format_params
 from coursepress.messages import default_messages
-from pdfread import char_boxes, page_texts
+from readback import char_boxes, page_texts
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 EMU_PER_PT = 12700

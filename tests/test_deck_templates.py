@@ -19,9 +19,8 @@ from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 
 from conftest import REPO, run_build
+from readback import NS
 
-NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-      "p": "http://schemas.openxmlformats.org/presentationml/2006/main"}
 TITLE_TYPES = (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
 # PowerPoint's zh-CN names of its built-in layouts, in the order of python-pptx's default template.
 ZH_LAYOUTS = ("标题幻灯片", "标题和内容", "节标题", "两栏内容", "比较", "仅标题", "空白", "内容与标题", "图片与标题",

@@ -10,7 +10,7 @@ from fontTools.ttLib import TTFont
 
 from coursepress.load import load_course
 from coursepress.numbers import estimate_note
-from pdfread import char_boxes, fonts, links, norm, outline, page_texts, render
+from readback import char_boxes, fonts, links, norm, outline, page_texts, render
 from conftest import REPO, run_build
 
 

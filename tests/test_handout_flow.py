@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from conftest import run_build
-from pdfread import outline
+from readback import outline
 
 
 def build_pdf(root: Path, *extra: str) -> Path:

@@ -16,7 +16,7 @@ import pytest
 
 from conftest import run_build
 from htmlsite import course_html, html_site  # noqa: F401  (fixtures)
-from pdfread import norm, outline, page_texts
+from readback import norm, outline, page_texts
 
 LECTURES = ("01-basics", "02-more")
 
@@ -148,15 +148,24 @@ def test_fonts_are_small_subsets_with_licences(html_site):
     assert (fonts / "OFL.txt").is_file()
 
 
-def test_rebuild_replaces_the_whole_folder(make_project, tmp_path):
+def test_rebuild_replaces_the_whole_folder_and_keeps_hand_edits(make_project, tmp_path):
     root = make_project()
     out = tmp_path / "out"
     assert run_build("html", "--project", str(root), "--out", str(out)).code == 0
-    stray = out / "html" / "old-lecture.html"
-    stray.write_text("left from an earlier build", encoding="utf-8")
+    result = run_build("html", "--project", str(root), "--out", str(out), "--force")     # not edited: replaced
+    assert result.code == 0 and not list(out.glob("html.edited-*")), result.err
+    stray = out / "html" / "my-notes.html"
+    stray.write_text("a page of my own", encoding="utf-8")
     result = run_build("html", "--project", str(root), "--out", str(out), "--force")
     assert result.code == 0, result.err
     assert not stray.exists() and (out / "html/intro.html").is_file()
+    kept = list(out.glob("html.edited-*"))
+    assert len(kept) == 1 and (kept[0] / "my-notes.html").read_text(encoding="utf-8") == "a page of my own"
+    assert "was edited since it was built" in result.err
+    page = out / "html/intro.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("第一讲", "第 1 讲"), encoding="utf-8")
+    assert run_build("html", "--project", str(root), "--out", str(out), "--force").code == 0
+    assert len(list(out.glob("html.edited-*"))) == 2 and "第 1 讲" not in page.read_text(encoding="utf-8")
     assert not list(out.glob(".coursepress-staging-*"))
     state = json.loads((out / ".coursepress-state.json").read_text(encoding="utf-8"))
     assert "html:-" in state
@@ -231,3 +240,24 @@ def test_check_reports_a_lecture_named_index_when_html_is_built(make_project):
     course.write_text(course.read_text(encoding="utf-8") + "outputs: [pdf, html]\n", encoding="utf-8")
     result = run_build("check", "--project", str(root))
     assert result.code == 1 and "content/lectures/index.md" in result.err and "index.html" in result.err
+
+
+@pytest.mark.slow
+def test_a_new_character_cuts_only_its_slice_again(tmp_path, monkeypatch):
+    """A save that brings one new character re-cuts one slice file per main face; every other file is
+    the cached one, byte for byte (so watch rebuilds the site in seconds, not a whole CJK subset)."""
+    from conftest import PROJECTS
+    from coursepress.fonts import shipped_faces
+    from coursepress.writers.html.webfonts import site_fonts
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    faces = shipped_faces(PROJECTS / "minimal")
+    main = ("Noto Serif CJK SC", "Noto Sans CJK SC", "DejaVu Sans Mono")
+    first = {f.name: f.data for f in site_fonts(faces, main, "大语言模型 LLM，注意力", "")}
+    cache = tmp_path / "cache/coursepress/webfonts"
+    before = set(cache.iterdir())
+    second = {f.name: f.data for f in site_fonts(faces, main, "大语言模型 LLM，注意力鑫", "")}   # 鑫 U+946B
+    assert set(second) - set(first) == {"noto-serif-cjk-sc-400-8e00.woff2", "noto-sans-cjk-sc-400-8e00.woff2",
+                                        "noto-sans-cjk-sc-700-8e00.woff2"}
+    assert all(second[name] == data for name, data in first.items())
+    assert len(set(cache.iterdir()) - before) == 3

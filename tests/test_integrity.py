@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECTS, REPO, Run, run_build
-from pdfread import norm, page_texts
+from readback import norm, page_texts
 
 STATE = ".coursepress-state.json"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_build
-from pdfread import norm, page_texts
+from readback import norm, page_texts
 
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 

@@ -27,12 +27,8 @@ from coursepress.errors import SourcePos
 from coursepress.load import load_course
 from coursepress.mathrender import MathRenderer
 from conftest import CASES, REPO, run_build
+from readback import NS
 
-MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-OMML = "http://schemas.openxmlformats.org/officeDocument/2006/math"
-NS = {"mc": MC, "m": OMML, "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
-      "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
 C38_INLINE = [r"\theta^*", r"\pi^*", r"A*B*C", r"\{x \mid x > 0\}"]
 C38_DISPLAY = "L(\\theta) = -\\sum_{t=1}^{n} \\log P(w_t \\mid w_{<t}; \\theta) \\\\\n\\theta^* = \\arg\\min_\\theta L(\\theta)"
 # formulas with parts below the baseline: subscripts, fractions, big operators, descending letters

@@ -13,7 +13,7 @@ import pypdf
 import pytest
 
 from conftest import REPO, run_build
-from pdfread import norm, page_texts, render
+from readback import norm, page_texts, render
 
 from coursepress.load import load_course
 

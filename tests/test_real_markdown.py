@@ -21,7 +21,7 @@ from pptx import Presentation
 from coursepress.errors import ContentErrors
 from coursepress.load import load_course
 from conftest import CASES, run_build
-from pdfread import norm, outline, page_texts
+from readback import norm, outline, page_texts
 
 ZERO_PART = re.compile(r"(?<![\d.])0\.\d|\d\.0(?![\d])")
 

@@ -22,7 +22,7 @@ from lxml import etree
 from pptx import Presentation
 
 from conftest import REPO, Run, run_build
-from pdfread import norm, page_texts
+from readback import NS, digest, norm, page_texts
 from coursepress.errors import ContentError, ContentErrors
 from coursepress.load import load_course
 from coursepress.inlines import MAX_INLINE_DEPTH
@@ -49,10 +49,6 @@ def measured_build(tmp_path: Path, *args: str) -> tuple[Run, int]:
     proc = subprocess.run([sys.executable, "-c", _MEASURE, str(report), sys.executable, str(REPO / "build.py"), *args],
                           capture_output=True, text=True, cwd=REPO, timeout=TIME_LIMIT_S)
     return Run(proc.returncode, proc.stdout, proc.stderr), int(report.read_text())
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def outputs(out: Path) -> dict[str, str]:
@@ -291,10 +287,6 @@ def test_help_documents_commands_and_exit_codes():
 
 
 # ---------------------------------------------------------------- cases C15, C23, C25 on the deck side
-NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-      "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
-
-
 def deck_texts(prs) -> str:
     """All text of the slides (frames and table cells) and of the notes."""
     texts = []

@@ -16,10 +16,9 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 from pptx import Presentation
-from pptx.enum.shapes import PP_PLACEHOLDER
 
 from conftest import REPO
-from pdfread import char_boxes, fonts, links, norm, outline, page_texts
+from readback import char_boxes, fonts, links, norm, outline, page_texts, slide_notes as _notes, slide_title as _title
 
 pytestmark = pytest.mark.slow
 LAYOUTS = ("notes", "3up", "6up")
@@ -73,17 +72,6 @@ def _deck(path: Path):
     return Presentation(str(path))
 
 
-def _title(slide) -> str:
-    for shape in slide.placeholders:
-        if shape.placeholder_format.type in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE):
-            return shape.text_frame.text
-    return ""
-
-
-def _notes(slide) -> str:
-    return slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
-
-
 def test_one_page_per_slide_with_the_same_titles(built):
     prs = _deck(built["pptx"])
     titles = [_title(s) for s in prs.slides]
@@ -94,6 +82,30 @@ def test_one_page_per_slide_with_the_same_titles(built):
     assert [page for _depth, _title, page in marks] == list(range(len(titles)))
     for number, (title, text) in enumerate(zip(titles, texts), 1):
         assert norm(title) in norm(text), f"slide {number}: title {title!r} not on page {number}"
+
+
+def _struct_types(path: Path) -> Counter:
+    """How many structure elements of each type (/H2, /P, /Figure …) the tagged PDF's structure tree has."""
+    reader = pypdf.PdfReader(str(path))
+    found: Counter = Counter()
+    stack = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop().get_object()
+        if isinstance(node, pypdf.generic.ArrayObject):
+            stack.extend(node)
+            continue
+        if not isinstance(node, pypdf.generic.DictionaryObject):
+            continue
+        if "/S" in node:
+            found[str(node["/S"])] += 1
+        if "/K" in node:
+            stack.append(node["/K"])
+    return found
+
+
+def test_each_slide_title_is_a_heading_of_the_tagged_pdf(built):
+    slides = len(_deck(built["pptx"]).slides)
+    assert _struct_types(built["slides"])["/H2"] == slides
 
 
 def test_outline_nests_slides_under_their_sections(built):
@@ -332,13 +344,14 @@ def _outside_frames(root: Path, pdf: Path) -> list[tuple[int, str]]:
     """Characters of ``pdf`` (the slides PDF of ``root``'s first lecture) outside every placeholder frame,
     table, chart, picture and formula box of their slide's view (± 2 pt)."""
     from coursepress.errors import Problems
-    from coursepress.load import load_course
+    from coursepress.load import load_project
     from coursepress.mathrender import MathRenderer
+    from coursepress.project import locate
     from coursepress.writers import BuildSettings
     from coursepress.writers.slides.writer import draw_lecture
 
-    course, _ = load_course(root)
-    drawn = draw_lecture(course, BuildSettings(out_dir=pdf.parent), course.lectures[0], Problems(False),
+    project, course, _ = load_project(locate(root))
+    drawn = draw_lecture(project, course, BuildSettings(out_dir=pdf.parent), course.lectures[0], Problems(False),
                          MathRenderer())
     height = drawn.look.height_pt
     rects: dict[int, list] = {}
@@ -419,3 +432,62 @@ def test_commands_layout_option_and_course_setting(make_project, tmp_path):
     assert max(pages.values()) == min(6, slides)                               # rebuilt: the option changed
     result = run_build("pdf", "--layout", "3up", "--project", str(root), "--out", str(out))
     assert result.code == 2 and "--layout" in result.err
+
+
+FIGURE_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 200" width="400" height="200">'
+              '<rect x="10" y="10" width="180" height="80" fill="#2b5c9e"/>'
+              '<text x="20" y="60" font-size="24">编码器</text></svg>')
+
+
+def test_pictures_at_the_decks_boxes_photos_raster_drawings_vector(make_project, tmp_path):
+    """A PNG photo and an SVG drawing: each page shows its picture at the PPTX picture's box (± 1 pt);
+    the photo is the one raster image, the SVG stays vector (its text is text)."""
+    import io
+
+    from PIL import Image
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    from conftest import run_build
+
+    photo = io.BytesIO()
+    Image.new("RGB", (300, 200), (200, 120, 40)).save(photo, "PNG")
+    lecture = ("---\ntitle: 图\n---\n# 部分\n\n## 照片\n\n![一张照片](photo.png \"照片\")\n\n"
+               "## 示意图\n\n![一张示意图](fig.svg \"示意图\")\n")
+    root = make_project(lecture=lecture, files={"content/lectures/photo.png": photo.getvalue(),
+                                                "content/lectures/fig.svg": FIGURE_SVG})
+    out = tmp_path / "out"
+    for command in ("pptx", "slides"):
+        result = run_build(command, "--project", str(root), "--out", str(out))
+        assert result.code == 0 and "warning" not in result.err, result.err
+    prs = Presentation(str(out / "intro.pptx"))
+    doc = pdfium.PdfDocument(str(out / "intro-slides.pdf"))
+    try:
+        height = prs.slide_height / 12700
+        seen = {}
+        for index, slide in enumerate(prs.slides):
+            for shape in slide.shapes:
+                if shape.shape_type != MSO_SHAPE_TYPE.PICTURE:
+                    continue
+                alt = shape._element.xpath("./p:nvPicPr/p:cNvPr/@descr")[0]
+                page = doc[index]
+                box = (shape.left / 12700, height - (shape.top + shape.height) / 12700,
+                       (shape.left + shape.width) / 12700, height - shape.top / 12700)
+                images = list(page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=4))
+                if alt == "一张照片":
+                    assert len(images) == 1
+                    assert images[0].get_bounds() == pytest.approx(box, abs=1.0)
+                else:                       # drawn as paths and text, inside the picture's box
+                    text = page.get_textpage()
+                    chars = [k for k in range(text.count_chars()) if text.get_text_range(k, 1) in "编码器"]
+                    assert images == [] and len(chars) == 3
+                    for k in chars:
+                        left, bottom, right, top = text.get_charbox(k)
+                        assert box[0] <= left and right <= box[2] and box[1] <= bottom and top <= box[3]
+                    paths = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=4)
+                    blue = [o for o in paths if (0x2b, 0x5c, 0x9e) in _colours(o)]
+                    assert blue and all(box[0] - 1 <= o.get_bounds()[0] and o.get_bounds()[2] <= box[2] + 1
+                                        for o in blue)
+                seen[alt] = index
+        assert set(seen) == {"一张照片", "一张示意图"}
+    finally:
+        doc.close()

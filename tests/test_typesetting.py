@@ -14,7 +14,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from conftest import run_build
-from pdfread import page_texts
+from readback import page_texts
 
 BODY_PT = 10.5
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -246,7 +246,7 @@ def _left_edges_by_page(pdf: Path) -> dict[int, float]:
 
 
 def test_duplex_mirrors_margins_and_opens_parts_on_right_hand_pages(make_project, tmp_path):
-    from pdfread import outline
+    from readback import outline
 
     root = _print_project(make_project, "  duplex: true\n")
     result = run_build("pdf", "--project", str(root), "--out", str(tmp_path / "out"))

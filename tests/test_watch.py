@@ -3,7 +3,6 @@ prints one status line per rebuild and survives broken content (issue 5)."""
 
 from __future__ import annotations
 
-import hashlib
 import queue
 import re
 import subprocess
@@ -12,6 +11,7 @@ import threading
 import time
 
 from conftest import REPO
+from readback import digest
 
 STATUS = re.compile(r"^\[\d\d:\d\d:\d\d\] (built|build failed)")
 TIMEOUT_S = 120
@@ -68,10 +68,6 @@ class Watcher:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(10)
-
-
-def digest(path):
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_watch_rebuilds_on_save_and_survives_broken_content(make_project, tmp_path):

@@ -2,7 +2,9 @@
 
 Where a slide of short text is followed by a picture too wide to stand beside
 it (:mod:`.beside`), the picture goes below the text in the content frame of
-the same slide, with its caption under it, when the text takes at most
+the same slide, with its caption under it, and a short text slide right after
+the picture (a sentence such as "both objectives have their strengths (see the
+figure above)." in Chinese) below that, when the texts take at most
 :data:`TEXT_SHARE` of the frame and the picture keeps at least
 :data:`~.beside.PICTURE_KEEP` of the width it has on a slide of its own. This
 is how chapters written for the web read: a sentence, then its screenshot.
@@ -31,32 +33,31 @@ CAPTION_PT = 16.0
 CAPTION_LINES = 2
 
 
-def below_slide(planner: "Planner", text: SlidePlan, data: SlidePlan, keep: float) -> Optional[SlidePlan]:
+def below_slide(planner: "Planner", text: SlidePlan, data: SlidePlan, keep: float,
+                after: Optional[SlidePlan] = None) -> Optional[SlidePlan]:
     """The slide of ``text`` (a text slide) with the picture of ``data`` (its picture slide) below its
-    text, or None when the rule of the module does not allow it (``keep``: the least share of its own
-    slide's width the picture must keep)."""
+    text, and the text of ``after`` (the text slide that follows, if given) below the caption; or None
+    when the rule of the module does not allow it (``keep``: the least share of its own slide's width
+    the picture must keep)."""
     paras = dict(text.texts).get("Content", ())
-    if data.picture is None or not paras or text.code_boxes or \
-            any(p.style or p.formula is not None for p in paras):
+    tail = dict(after.texts).get("Content", ()) if after is not None else ()
+    if data.picture is None or not paras or text.code_boxes or (after is not None and (after.code_boxes or not tail)) \
+            or any(p.style or p.formula is not None for p in (*paras, *tail)):
         return None
     fit = planner.fit
     frame = fit.frame(LAYOUT, "Content")
     line_em = fit.measurer.line_em
-    fixed = []
-    for index, para in enumerate(paras):
-        level = frame.level(para.level)
-        size = para.size_pt or level.size_pt
-        fixed.append(replace(para, size_pt=size, pitch_pt=size * line_em * level.line_spacing,
-                             before_pt=level.space_before_pt * size / level.size_pt if index else 0.0))
+    fixed, rest = _pitched(planner, frame, paras), _pitched(planner, frame, tail)
     text_pt = fit.height_pt(frame, fixed)
-    if text_pt > TEXT_SHARE * frame.text_height_pt:
+    rest_pt = fit.height_pt(frame, rest) + (GAP_PT if rest else 0.0)
+    if text_pt + rest_pt > TEXT_SHARE * frame.text_height_pt:
         return None
     caption = "".join(p.plain for p in dict(data.texts).get("Caption", ()))
     lines = fit.measurer.lines([(caption, False)], frame.text_width_pt, CAPTION_PT) if caption else 0
     if lines > CAPTION_LINES:
         return None
     box_w = frame.text_width_pt * EMU_PER_PT
-    box_h = (frame.text_height_pt - text_pt - 2 * GAP_PT - lines * CAPTION_PT * line_em) * EMU_PER_PT
+    box_h = (frame.text_height_pt - text_pt - rest_pt - 2 * GAP_PT - lines * CAPTION_PT * line_em) * EMU_PER_PT
     picture = data.picture
     scale = min(1.0, box_w / picture.width_emu, box_h / picture.height_emu)
     if box_h <= 0 or scale < keep:
@@ -68,6 +69,22 @@ def below_slide(planner: "Planner", text: SlidePlan, data: SlidePlan, keep: floa
     if caption:
         body += (Para((Run(caption),), 0, "none", size_pt=CAPTION_PT, pitch_pt=CAPTION_PT * line_em,
                       before_pt=height / EMU_PER_PT + 2 * GAP_PT),)
+    if rest:   # the text after the picture, below its caption (or below the picture when it has none)
+        space = GAP_PT if caption else height / EMU_PER_PT + 3 * GAP_PT
+        body += (replace(rest[0], before_pt=space),) + tuple(rest[1:])
     texts = (("Title", fit.title(LAYOUT, text.title, text.pos)), ("Content", body))
-    return SlidePlan("picture", LAYOUT, texts, text.notes + data.notes, text.pos,
+    notes = text.notes + data.notes + (after.notes if after is not None else ())
+    return SlidePlan("picture", LAYOUT, texts, notes, text.pos,
                      picture=replace(picture, left_emu=left, top_emu=top, width_emu=width, height_emu=height))
+
+
+def _pitched(planner: "Planner", frame, paras) -> list[Para]:
+    """``paras`` at their frame sizes with line pitch and space before fixed at what is measured (the
+    first with no space before)."""
+    out = []
+    for index, para in enumerate(paras):
+        level = frame.level(para.level)
+        size = para.size_pt or level.size_pt
+        out.append(replace(para, size_pt=size, pitch_pt=size * planner.fit.measurer.line_em * level.line_spacing,
+                           before_pt=level.space_before_pt * size / level.size_pt if index else 0.0))
+    return out

@@ -59,8 +59,16 @@ def merge_beside(planner: "Planner", slides: list[SlidePlan], data_of: Mapping[i
         if i + 1 < len(slides):
             first, second = slides[i], slides[i + 1]
             if first.kind == "content" and i + 1 in data_of:
-                merged = _merge(planner, first, second, data_of[i + 1]) or \
-                    below_slide(planner, first, second, PICTURE_KEEP)
+                merged = _merge(planner, first, second, data_of[i + 1])
+                third = slides[i + 2] if i + 2 < len(slides) and slides[i + 2].kind == "content" else None
+                if merged is None and third is not None:   # text, picture, text: one slide if all fit
+                    merged = below_slide(planner, first, second, PICTURE_KEEP, third)
+                    if merged is not None:
+                        out.append(merged)
+                        i += 3
+                        continue
+                if merged is None:
+                    merged = below_slide(planner, first, second, PICTURE_KEEP)
             elif i in data_of and second.kind == "content" and i + 2 not in data_of:
                 merged = _merge(planner, second, first, data_of[i])
         if merged is not None:

@@ -31,6 +31,7 @@ import os
 import re
 import signal
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -81,6 +82,13 @@ def _slug(family: str, weight: int) -> str:
 
 
 def _file_hash(path: Path) -> str:
+    info = path.stat()
+    return _hash_of(path, info.st_size, info.st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _hash_of(path: Path, size: int, mtime_ns: int) -> str:
+    """SHA-256 of the font file ``path`` (kept while its size and time stay: a watch hashes each once)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -126,10 +134,8 @@ def _cut_in_children(font, jobs: list[tuple[list[int], str]], kind: str, folder:
     At most one child per core at a time; a child that fails leaves no file (the caller cuts again)."""
     running: list[int] = []
 
-    def reap_one() -> None:
-        pid, _status = os.wait()
-        if pid in running:
-            running.remove(pid)
+    def reap_one() -> None:             # the oldest child: never a child some other part of the process started
+        os.waitpid(running.pop(0), 0)
 
     try:
         for chars, name in jobs:

@@ -1,7 +1,13 @@
-"""Helpers to read PDFs back: text, outline, fonts, links, glyph boxes, rendered pages."""
+"""Read-back helpers shared by the tests: one place for each way of reading an output.
+
+PDF (pypdf, pypdfium2): text, outline, fonts, links, glyph boxes, rendered pages, image sizes.
+PPTX (python-pptx): the OOXML namespace map ``NS``, a slide's title, body text and speaker notes.
+Any file: ``digest`` (SHA-256 of its bytes, for "unchanged" and "byte-identical" checks).
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -113,3 +119,40 @@ def image_sizes(path: Path) -> list[tuple[int, int]]:
             if x.get("/Subtype") == "/Image":
                 sizes.append((int(x["/Width"]), int(x["/Height"])))
     return sizes
+
+
+# OOXML namespaces by their usual prefixes (ECMA-376 Part 1, the prefixes PowerPoint writes).
+NS = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+    "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+
+
+def digest(path: Path) -> str:
+    """SHA-256 (hex) of the file's bytes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def slide_title(slide) -> str:
+    """Text of the slide's title placeholder (found by role: title or centred title), or ``""``."""
+    from pptx.enum.shapes import PP_PLACEHOLDER
+    for shape in slide.placeholders:
+        if shape.placeholder_format.type in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE):
+            return shape.text_frame.text
+    return ""
+
+
+def slide_notes(slide) -> str:
+    """Text of the slide's speaker notes, or ``""`` when it has none."""
+    return slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+
+
+def slide_body(slide) -> str:
+    """Text of every text frame on the slide except the title, one frame per line (tables not included)."""
+    title = slide.shapes.title
+    return "\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame and sh != title)
