@@ -4,7 +4,16 @@ Uses watchfiles on content/, templates/ and assets/. Each round reloads the
 course (a parse of a few Markdown files is cheap) and builds; the up-to-date
 check skips outputs whose inputs did not change, so saving one lecture rebuilds
 only that lecture's handout and deck (and the poster only when data changes).
-A failed build prints its errors and the watch goes on. When course.yaml's
+A failed build prints its errors and the watch goes on.
+
+What a round reuses (issue 20): the libraries, fonts and compiled templates
+loaded once before the first round (every build process is forked from this
+one), parsed YAML (in memory here, and on disk: :mod:`coursepress.yamlcache`),
+images prepared at print resolution (:mod:`coursepress.imageprep`) and the
+knowledge that an image's bytes decode (:mod:`coursepress.images`), and drawn
+formulas (:mod:`coursepress.mathrender`), all in the private per-user cache.
+What it does again: read the lectures, and lay out every output that depends on
+the saved file in full (WeasyPrint has no incremental layout). When course.yaml's
 ``outputs:`` lists ``html``, the HTML handout is served on 127.0.0.1 with live
 reload while the watch runs.
 """
