@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
-from .cjk import CJK_RE, NO_LINE_END, NO_LINE_START
+from .cjk import CJK_RE, LATIN_CLASS, NO_LINE_END, NO_LINE_START
 from .errors import BuildError
 from .fonts import font_facts, shipped_faces
 from .theme import Theme, default_theme, theme_for
@@ -32,7 +32,7 @@ CACHE_VERSION = 2          # 2: advances as two lists (code points, widths), 3×
 WIDTH_SAFETY = 0.97
 
 NBSP = "\u00a0"
-_WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F_\-+./@#$%&*'=<>~^|\\]+|\s+|.", re.S)
+_WORD = re.compile(LATIN_CLASS.join(("[", r"_\-+./@#$%&*'=<>~^|\\]+|\s+|.")), re.S)
 
 
 @dataclass(frozen=True)
