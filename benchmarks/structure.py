@@ -50,20 +50,21 @@ def _jobs(root: Path, out: Path):
     settings = BuildSettings(out_dir=out)
     deck = writer("pptx")
     return {"deck": lambda: deck.write(project, course, deck.target(lecture.name), settings),
-            "handout HTML": lambda: handout.render_html(course, lecture, settings, Problems())}
+            "handout HTML": lambda: handout.render_html(project, course, lecture, settings, Problems())}
 
 
 def plan_chars(root: Path) -> int:
     """Characters of every slide's text and notes in the deck's slide plan: content repeated on a
     growing number of slides (an agenda's notes on every agenda slide) shows here as quadratic growth."""
     from coursepress.errors import Problems
-    from coursepress.load import load_course
+    from coursepress.load import load_project
+    from coursepress.project import locate
     from coursepress.writers import BuildSettings
     from coursepress.writers.deck.writer import _plan
 
-    course, _ = load_course(root)
+    project, course, _ = load_project(locate(root))
     with tempfile.TemporaryDirectory(prefix="coursepress-structure-") as out:
-        _, plan, _ = _plan(course, BuildSettings(out_dir=Path(out)), course.lectures[0], Problems())
+        _, plan, _ = _plan(project, course, BuildSettings(out_dir=Path(out)), course.lectures[0], Problems())
     return sum(len(p.plain) for slide in plan.slides
                for p in (*slide.notes, *(q for _, paras in slide.texts for q in paras)))
 

@@ -11,6 +11,7 @@ All problems of a load are collected and raised together as
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 import difflib
 import os
 import re
@@ -25,6 +26,8 @@ from .hygiene import check_text, decode
 from .markdown import make_parser
 from .messages import Messages, default_messages, messages_for
 from .theme import default_theme, theme_for
+from .fonts import font_dirs, shipped_faces
+from .layout import LECTURES, lecture_file
 from .model import Course, Lecture
 from .project import Project, locate
 from .reader import LectureReader
@@ -33,10 +36,6 @@ from .resources import inside, project_path, read_project_file, resolve_path
 from .schema import SHOWN_FIELDS, CourseMeta, MarkdownSettings, Model, ModelData
 from .validation import validate
 from .yamlsource import YamlDoc, load_yaml
-
-
-def content_dir(root: Path) -> Path:
-    return root / "content"
 
 
 def _read_yaml(path: Path, root: Path, problems: Problems, parsed: Optional[dict],
@@ -81,10 +80,9 @@ def _read_text(root: Path, path: Path, file: str, limits: Limits) -> str:
     return decode(data, file)
 
 
-def _lecture_paths(content: Path, root: Path, problems: Problems) -> list[Path]:
+def _lecture_paths(folder: Path, root: Path, problems: Problems) -> list[Path]:
     """The lecture files under ``content/lectures``, sorted; a lectures folder linked out of the project
     or nowhere, and file names that are not UTF-8, are recorded as problems and left out."""
-    folder = content / "lectures"
     if folder.is_symlink() and not folder.exists():
         problems.error(SourcePos("content/lectures"), "the lectures folder is a link that leads nowhere "
                        "(its target is missing, or the link points to itself)", "make content/lectures a folder")
@@ -284,8 +282,7 @@ def load_project(project: Project, strict: bool = False, lecture: Optional[str] 
     """
     root = project.root
     problems = Problems(strict)
-    content = content_dir(root)
-    meta_doc = _read_yaml(content / "course.yaml", root, problems, parsed)
+    meta_doc = _read_yaml(project.course_file, root, problems, parsed)
     meta = validate(meta_doc, CourseMeta, problems) if meta_doc else None
     if meta is not None and meta_doc is not None and meta.deck.reference:     # refused here, with its line, not only when a deck is built
         try:
@@ -296,7 +293,7 @@ def load_project(project: Project, strict: bool = False, lecture: Optional[str] 
     bib = load_bibliography(root, meta, meta_doc, problems) if meta is not None else None
     course_ok = not problems.errors      # course.yaml and the bibliography it names
     data: Any = ModelData()
-    data_path = content / "data" / "models.yaml"
+    data_path = project.data_file
     if os.path.lexists(data_path):
         data_doc = _read_yaml(data_path, root, problems, parsed, limits)
         models = data_doc.value.get("models") if data_doc and isinstance(data_doc.value, dict) else None
@@ -312,16 +309,16 @@ def load_project(project: Project, strict: bool = False, lecture: Optional[str] 
         meta = _stand_in_meta(meta_doc)
     if data is None:
         data = ModelData()
-    lecture_dir = content / "lectures"
+    lecture_dir = root / LECTURES
     known = len(problems.errors)
-    paths = _lecture_paths(content, root, problems)
+    paths = _lecture_paths(lecture_dir, root, problems)
     if lecture is not None:
         paths = [p for p in paths if p.stem == lecture]
         if not paths and len(problems.errors) == known:
             names = ", ".join(p.stem for p in sorted(lecture_dir.glob("*.md"))) or "none"
-            problems.error(SourcePos("content/lectures"), f"no lecture named '{lecture}'", f"lectures: {names}")
+            problems.error(SourcePos(LECTURES), f"no lecture named '{lecture}'", f"lectures: {names}")
     elif not paths and len(problems.errors) == known:
-        problems.error(SourcePos("content/lectures"), "no lectures found", "add content/lectures/NAME.md")
+        problems.error(SourcePos(LECTURES), "no lectures found", f"add {lecture_file('NAME')}")
     try:
         words = messages_for(root, meta.language)
     except ContentError as exc:
@@ -343,7 +340,13 @@ def load_project(project: Project, strict: bool = False, lecture: Optional[str] 
         result = _read_lecture(root, path, meta, data, md, problems, bib, data_ok, course_ok, words)
         if result is not None:
             lectures.append(result)
+    try:
+        faces = shipped_faces(root)        # once: every writer measures and checks with these
+    except ContentError as exc:
+        problems.errors.append(exc)
+        faces = ()
     problems.raise_if_any()
     lectures.sort(key=lambda lec: (lec.meta.order, lec.name))
-    sources = tuple([content / "course.yaml"] + ([data_path] if data_path.exists() else []) + paths)
-    return project, Course(meta, tuple(lectures), data, root, sources, words, theme), problems
+    project = replace(project, font_faces=faces, font_dirs=tuple(font_dirs(root)),
+                      bibliography=root / bib.file if bib is not None and bib.file else None)
+    return project, Course(meta, tuple(lectures), data, words, theme), problems

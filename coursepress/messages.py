@@ -17,6 +17,7 @@ global ``t`` (:mod:`coursepress.templating`).
 
 from __future__ import annotations
 
+import os
 import string
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -34,8 +35,10 @@ class Messages:
     """The words of one language.
 
     ``language`` is the catalogue's language tag (``zh-CN``, ``en``);
-    ``table`` maps dotted keys to strings (``str.format`` patterns) or lists.
-    Compared and hashed by language and content, so it can key caches.
+    ``table`` maps dotted keys to strings (``str.format`` patterns), lists or
+    whole numbers; ``digest`` names where it came from (the project folder and
+    the stamp of its override file). Compared and hashed by language and digest,
+    so it can key caches (a Jinja environment per catalogue).
     """
 
     language: str
@@ -43,7 +46,8 @@ class Messages:
     digest: tuple = field(default=(), repr=False)
 
     def __call__(self, key: str, /, **values: Any) -> str:
-        """The message ``key`` with its ``{fields}`` filled from ``values``.
+        """The message ``key`` with its ``{fields}`` filled from ``values``; without values, the pattern
+        itself (for a caller that fills the fields, as the CSS ``content`` filter does).
 
         Raises:
             KeyError: an unknown key or a field without a value (a bug in the caller).
@@ -149,32 +153,73 @@ def _fields(text: str) -> set[str]:
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any], positions: dict[str, SourcePos]) -> None:
-    """Put the project's words over the tool's, each checked against the tool's key and fields."""
+    """Put the project's values (words, theme settings) over the tool's, each checked against the tool's
+    key, kind of value and ``{fields}``."""
     for key, value in extra.items():
         pos = positions[key]
         if key not in base:
-            raise ContentError(pos, f"unknown message '{key}'",
-                               "use a key of the tool's templates/locale file (docs/customising.md, 'Words')")
+            raise ContentError(pos, f"unknown key '{key}'",
+                               "use a key of the tool's file of the same name (docs/customising.md, 'Words' and 'Theme')")
         if isinstance(base[key], str):
             if not isinstance(value, str):
-                raise ContentError(pos, f"message '{key}' must be text", "write the words in quotes")
+                raise ContentError(pos, f"'{key}' must be text", "write the words in quotes")
             try:
                 extra_fields = _fields(value)
             except ValueError as exc:
-                raise ContentError(pos, f"message '{key}' has a broken {{field}} ({exc})",
+                raise ContentError(pos, f"'{key}' has a broken {{field}} ({exc})",
                                    "write literal braces as {{ and }}") from None
             unknown = extra_fields - _fields(base[key])
             if unknown:
-                raise ContentError(pos, f"message '{key}' uses {{{sorted(unknown)[0]}}}, which it is not given",
+                raise ContentError(pos, f"'{key}' uses {{{sorted(unknown)[0]}}}, which it is not given",
                                    f"use only {', '.join('{' + f + '}' for f in sorted(_fields(base[key]))) or 'no fields'}")
         elif isinstance(base[key], list):
             if not isinstance(value, list) or len(value) != len(base[key]):
-                raise ContentError(pos, f"message '{key}' must be a list of {len(base[key])} entries",
+                raise ContentError(pos, f"'{key}' must be a list of {len(base[key])} entries",
                                    "keep the shape of the tool's list")
         elif type(value) is not type(base[key]) and not (isinstance(base[key], float) and type(value) is int):
-            raise ContentError(pos, f"message '{key}' must be {type(base[key]).__name__}, as in the tool's file",
+            kind = {"int": "a whole number", "float": "a number", "bool": "true or false"}.get(
+                type(base[key]).__name__, type(base[key]).__name__)
+            raise ContentError(pos, f"'{key}' must be {kind}, as in the tool's file",
                                "keep the kind of value the tool's file has")
         base[key] = value
+
+
+CACHE_VERSION = 1
+
+
+@lru_cache(maxsize=8)
+def _tool_table(relative: str) -> dict[str, Any]:
+    """The tool's own ``templates/<relative>`` as a flat table. Parsing YAML with positions takes
+    30–50 ms for the catalogue, so the table is kept as JSON in the private per-user cache
+    (:mod:`coursepress.cachedir`, folder "templates") under a key of the file's path, size and mtime;
+    a cache that cannot be read or written only costs time."""
+    import hashlib
+    import json
+
+    from .cachedir import cache_folder, read_private, write_private
+    from .templating import TOOL_ROOT
+
+    path = TOOL_ROOT / "templates" / relative
+    info = path.stat()
+    key = hashlib.sha1(f"{path}|{info.st_size}|{info.st_mtime_ns}|{CACHE_VERSION}".encode()).hexdigest()[:20]
+    try:
+        folder: Optional[Path] = cache_folder("templates")
+    except OSError:
+        folder = None
+    if folder is not None:
+        try:
+            cached = json.loads(read_private(folder / f"{key}.json"))
+            if isinstance(cached, dict):
+                return cached
+        except (OSError, ValueError):
+            pass
+    table, _ = _read(relative, path.read_text(encoding="utf-8"))
+    if folder is not None:
+        try:
+            write_private(folder, f"{key}.json", json.dumps(table, ensure_ascii=False).encode("utf-8"))
+        except OSError:
+            pass
+    return table
 
 
 def layered(root: Optional[Path], relative: str, what: str, project_file: bool) -> dict[str, Any]:
@@ -188,9 +233,7 @@ def layered(root: Optional[Path], relative: str, what: str, project_file: bool) 
     from .limits import DEFAULTS, check_bytes
     from .resources import read_project_file
 
-    from .templating import TOOL_ROOT
-    tool = TOOL_ROOT / "templates" / relative
-    table, _ = _read(relative, tool.read_text(encoding="utf-8"))
+    table = dict(_tool_table(relative))
     if project_file and root is not None:
         path = root / "templates" / relative
         file = path.relative_to(root).as_posix()
@@ -206,8 +249,13 @@ def layered(root: Optional[Path], relative: str, what: str, project_file: bool) 
 
 
 def stamp(root: Path, relative: str) -> tuple:
-    """What identifies the project's ``templates/<relative>`` for caching: (mtime, size), or () if absent."""
+    """What identifies the project's ``templates/<relative>`` for caching: (mtime, size), or () if absent
+    or if it is the tool's own file (the tool's source checkout as the project)."""
+    from .templating import TOOL_ROOT
+
     path = root / "templates" / relative
+    if os.path.realpath(path) == os.path.realpath(TOOL_ROOT / "templates" / relative):
+        return ()
     if path.exists() or path.is_symlink():
         info = path.lstat()
         return (info.st_mtime_ns, info.st_size)

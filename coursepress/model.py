@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Union
 
-from .errors import SourcePos
+from .errors import BuildError, SourcePos
 from .messages import Messages, default_messages
 from .theme import Theme, default_theme
 from .resources import ImageData
@@ -63,7 +63,8 @@ class Link:
 class XRef:
     """A cross-reference to a numbered figure, table, heading or reference.
 
-    ``label`` is the resolved text (图 1, 表 2, [1], 1.3.1), ``target`` the id.
+    ``label`` is the resolved text (``numbering.figure`` 1, ``numbering.table`` 2, [1], 1.3.1),
+    ``target`` the id.
     """
 
     target: str
@@ -166,7 +167,7 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class Heading:
-    """A heading; ``level`` 1 is a part (一、), ``number`` the formatted number."""
+    """A heading; ``level`` 1 is a part (``numbering.part``), ``number`` the formatted number."""
 
     level: int
     number: str
@@ -372,6 +373,7 @@ class Lecture:
     name: str
     meta: FrontMatter
     source: Path
+    file: str
     preamble: tuple[Block, ...]
     sections: tuple[Section, ...]
     footnotes: tuple[FootnoteRef, ...]
@@ -398,13 +400,24 @@ class Course:
     meta: CourseMeta
     lectures: tuple[Lecture, ...]
     data: ModelData
-    root: Path
-    sources: tuple[Path, ...] = field(default=())
     words: Messages = field(default_factory=default_messages)
     theme: Theme = field(default_factory=default_theme)
 
     def lecture(self, name: str) -> Optional[Lecture]:
+        """The lecture named ``name`` (its file stem), or None."""
         return next((lec for lec in self.lectures if lec.name == name), None)
+
+    def built_lecture(self, name: Optional[str]) -> Lecture:
+        """The lecture a per-lecture output (``Target.lecture``) is built from.
+
+        Raises:
+            BuildError: no lecture ``name`` was loaded (targets are made from the loaded lectures,
+            so this is a bug in the caller, reported with the name).
+        """
+        found = self.lecture(name) if name is not None else None
+        if found is None:
+            raise BuildError(f"no lecture named '{name}' was loaded to build an output from")
+        return found
 
 
 def plain_text(inlines) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from .layout import COURSE_FILE, CONTENT, DATA_FILE, LECTURES, lecture_file, lecture_names, peek_course
+from .layout import COURSE_FILE, CONTENT, DATA_FILE, lecture_file, lecture_names, peek_course
 from .resources import inside
 
 if TYPE_CHECKING:
@@ -30,13 +30,14 @@ class Project:
         root: the project folder (holding ``content/``), real path.
         course_file, data_file: ``content/course.yaml`` and ``content/data/models.yaml`` (may not exist).
         content_dir: ``content/``: lectures, data and the images the lectures name.
-        lectures: (name, path) of each lecture file, by name; only those built when ``--lecture`` is given.
+        lectures: (name, path) of every lecture file, by name (``--lecture`` chooses among them).
         reference_deck: the deck's reference ``.pptx``: ``--reference``, else ``deck.reference`` of
             course.yaml (if inside the project), else the first ``deck/reference.pptx`` on
             ``template_path``; None if there is none (the deck writer reports it).
         template_path: template folders, the project's ``templates/`` first, then the tool's.
         bibliography: the ``.bib`` file course.yaml names (set by loading), or None.
         font_faces: every shipped and project font face, scanned once by loading (empty before).
+        font_dirs: the font folders, the project's ``assets/fonts`` first (set by loading).
     """
 
     root: Path
@@ -48,6 +49,7 @@ class Project:
     template_path: tuple[str, ...]
     bibliography: Optional[Path] = None
     font_faces: tuple[FontFace, ...] = ()
+    font_dirs: tuple[Path, ...] = ()
 
     @property
     def lecture_names(self) -> list[str]:
@@ -68,18 +70,17 @@ class Project:
         return path.relative_to(self.root).as_posix()
 
 
-def locate(root: Path, reference: Optional[Path] = None, lecture: Optional[str] = None) -> Project:
+def locate(root: Path, reference: Optional[Path] = None) -> Project:
     """The project at ``root`` from the file system alone (no content loaded, no fonts scanned).
 
     Args:
         root: the project folder.
         reference: ``--reference`` (your explicit choice; may be anywhere).
-        lecture: only this lecture (``--lecture``), else every lecture file.
     """
     from .templating import search_path
 
     root = root.resolve()
-    names = [n for n in lecture_names(root) if lecture is None or n == lecture]
+    names = lecture_names(root)
     template_path = tuple(search_path(root))
     return Project(root=root, course_file=root / COURSE_FILE, data_file=root / DATA_FILE,
                    content_dir=root / CONTENT, lectures=tuple((n, root / lecture_file(n)) for n in names),
@@ -101,5 +102,3 @@ def _reference_deck(root: Path, reference: Optional[Path], template_path: tuple[
             return path
     return None
 
-
-__all__ = ["Project", "locate", "LECTURES"]

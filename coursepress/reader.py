@@ -1,9 +1,10 @@
 """Markdown → document model, once per lecture.
 
 Reads the token stream of :mod:`coursepress.markdown` into the frozen nodes of
-:mod:`coursepress.model`: numbers headings (一、/1.1/1.3.1), figures (图 n) and
-tables (表 n), resolves cross-references, images (through the resource gate)
-and data directives, and reports every problem with file and line.
+:mod:`coursepress.model`: numbers headings (``numbering.part``/1.1/1.3.1),
+figures (``numbering.figure``) and tables (``numbering.table``), resolves
+cross-references, images (through the resource gate) and data directives, and
+reports every problem with file and line.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ class LectureReader:
                  bib: Optional[Bibliography] = None, data_ok: bool = True, course_ok: bool = True,
                  words: Optional[Messages] = None):
         self.root, self.path, self.meta, self.data, self.md, self.problems = root, path, meta, data, md, problems
-        self.words = words if words is not None else default_messages()   # labels: 表 2, 图 1, 式 (1)
+        self.words = words if words is not None else default_messages()   # labels: numbering.table, .figure, .equation
         self.bib = bib if bib is not None else Bibliography()
         # when the data file failed, directives are checked against no models: their model problems are not reported
         self.data_problems = problems if data_ok else Problems(problems.strict)
@@ -139,7 +140,7 @@ class LectureReader:
         references = self._references() if self.course_ok else ()
         if references is None:
             return None
-        return m.Lecture(name=self.path.stem, meta=front, source=self.path, preamble=tuple(preamble),
+        return m.Lecture(name=self.path.stem, meta=front, source=self.path, file=self.file, preamble=tuple(preamble),
                          sections=tuple(sections), footnotes=tuple(self.footnote_refs),
                          references=references)
 

@@ -8,7 +8,7 @@ Every template renders in :class:`SafeEnvironment`, Jinja's
   built-in ones and ours;
 * no attribute starting with ``_`` (Jinja's sandbox: so no ``__class__``,
   ``__mro__``, ``__globals__`` …), no method that changes a list, dict or set;
-* of a file path (``pathlib.PurePath``, e.g. ``course.root``) only ``name``,
+* of a file path (``pathlib.PurePath``, e.g. ``lecture.source``) only ``name``,
   ``stem`` and ``suffix``; no module attribute; so a template cannot open files;
 * a template that reaches further fails with :class:`~coursepress.errors.ContentError`
   at the template's file and line.

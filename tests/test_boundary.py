@@ -180,7 +180,7 @@ def test_symlink_loop_is_refused_at_its_path(make_project):
     ("''.__class__.__mro__[1].__subclasses__()", "__class__"),
     ("cycler.__init__.__globals__.os.popen('{cmd}').read()", "unsafe"),
     ("namespace.__init__.__globals__", "__init__"),
-    ("course.root.joinpath('../elsewhere/secret.txt').read_text()", "joinpath"),
+    ("lecture.source.joinpath('../../../elsewhere/secret.txt').read_text()", "joinpath"),
     ("course.meta.model_dump.__func__.__globals__['__builtins__']['open']('{secret}').read()", "__func__"),
 ])
 def test_template_cannot_reach_python_internals(make_project, tmp_path, expression, words):

@@ -11,7 +11,8 @@ import pypdf
 from fontTools.ttLib import TTFont
 
 from coursepress.errors import Problems
-from coursepress.load import load_course
+from coursepress.load import load_course, load_project
+from coursepress.project import locate
 from coursepress.writers import BuildSettings
 from coursepress.writers.handout import render_html
 from readback import char_boxes, fonts, image_sizes, links, norm, outline, page_texts
@@ -101,8 +102,8 @@ def test_c03_bold_and_emphasis_use_other_faces(case_project):
     assert any("Serif" in n and w < 600 for n, w in weights.items()), weights
     assert any("Sans" in n and w >= 600 for n, w in weights.items()), weights
     assert any("Sans" in n and w < 600 for n, w in weights.items()), weights
-    course, _ = load_course(root)
-    html = render_html(course, course.lectures[0], BuildSettings(root / "out"), Problems())
+    project, course, _ = load_project(locate(root))
+    html = render_html(project, course, course.lectures[0], BuildSettings(root / "out"), Problems())
     assert "<strong>加粗的中文文字</strong>" in html and "<em>倾斜的中文文字</em>" in html
     assert "<strong><em>又粗又斜</em></strong>" in html or "<em><strong>又粗又斜</strong></em>" in html
 
@@ -138,8 +139,8 @@ def test_c05_only_bundled_fonts_with_isolated_fontconfig(case_project, tmp_path)
 
 def test_c06_emphasis_next_to_cjk_punctuation(case_project):
     root = case_project("C06")
-    course, _ = load_course(root)
-    html = render_html(course, course.lectures[0], BuildSettings(root / "out"), Problems())
+    project, course, _ = load_project(locate(root))
+    html = render_html(project, course, course.lectures[0], BuildSettings(root / "out"), Problems())
     html = plain_html(html)
     for label in ("比较模型时要看的几个方面：", "参数规模：", "上下文长度（Context）：", "是否开放权重？", "“2024年”"):
         assert f"<strong>{label}</strong>" in html.replace("\u2005", "").replace(" ", "").replace("年", "年") or \
@@ -255,8 +256,8 @@ def test_c16_emoji_kept_as_text(case_project):
 
 def test_c23_raw_html_is_inert(case_project):
     root = case_project("C23")
-    course, problems = load_course(root)
-    html = render_html(course, course.lectures[0], BuildSettings(root / "out"), Problems())
+    project, course, problems = load_project(locate(root))
+    html = render_html(project, course, course.lectures[0], BuildSettings(root / "out"), Problems())
     body = plain_html(html).split("<main>", 1)[1]
     for tag in ("<style", "<script", "<iframe", "<link", "<img src=\"file"):
         assert tag not in body, tag
@@ -275,8 +276,8 @@ def test_c23_raw_html_when_enabled_is_sanitised(case_project):
     root = case_project("C23")
     cfg = root / "content/course.yaml"
     cfg.write_text(cfg.read_text(encoding="utf-8") + "markdown:\n  raw_html: true\n", encoding="utf-8")
-    course, _ = load_course(root)
-    html = render_html(course, course.lectures[0], BuildSettings(root / "out"), Problems())
+    project, course, _ = load_project(locate(root))
+    html = render_html(project, course, course.lectures[0], BuildSettings(root / "out"), Problems())
     body = plain_html(html).split("<main>", 1)[1]
     for tag in ("<style", "<script", "<iframe", "<link", "<img", "onclick"):
         assert tag not in body, tag
@@ -288,8 +289,8 @@ def test_c25_data_strings_escaped(case_project):
     (root / "content/lectures/intro.md").write_text(
         "---\ntitle: 转义\n---\n\n# 表\n\n```{model-table}\n:columns: name, organisation, context, notes\n```\n",
         encoding="utf-8")
-    course, _ = load_course(root)
-    html = render_html(course, course.lectures[0], BuildSettings(root / "out"), Problems()).replace("\u2005", " ")
+    project, course, _ = load_project(locate(root))
+    html = render_html(project, course, course.lectures[0], BuildSettings(root / "out"), Problems()).replace("\u2005", " ")
     assert "Xinghe &lt;mini&gt;" in html and "R&amp;D" in html and "&lt;b&gt;不应变粗&lt;/b&gt;" in html
     table = html.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     assert table.count("<tr>") == len(course.data.models)

@@ -247,13 +247,14 @@ def test_speed_ups_leave_the_deck_byte_identical(monkeypatch):
 
     from coursepress.writers.deck import pptx_writer
     from coursepress.errors import Problems
-    from coursepress.load import load_course
+    from coursepress.load import load_project
+    from coursepress.project import locate
     from coursepress.writers import BuildSettings
     from coursepress.builddate import build_time
     from coursepress.writers.deck.writer import _plan
 
-    course, _ = load_course(REPO)
-    path, plan, fonts = _plan(course, BuildSettings(out_dir=REPO / "dist"), course.lectures[0], Problems())
+    project, course, _ = load_project(locate(REPO))
+    path, plan, fonts = _plan(project, course, BuildSettings(out_dir=REPO / "dist"), course.lectures[0], Problems())
     fast, _ = pptx_writer.render(plan, path, fonts, build_time(course.meta.date))
     assert getattr(xmlchemy.BaseOxmlElement.xpath, "compiled_cache", False)
     monkeypatch.setattr(xmlchemy.BaseOxmlElement, "xpath",

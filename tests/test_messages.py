@@ -57,7 +57,7 @@ def test_a_project_overrides_one_word_and_keeps_the_rest(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("text, line, says", [
-    ("deck:\n  agenda: 目录\n  closingg: 谢谢\n", 3, "unknown message 'deck.closingg'"),
+    ("deck:\n  agenda: 目录\n  closingg: 谢谢\n", 3, "unknown key 'deck.closingg'"),
     ("numbering:\n  table: 表 {number}\n", 2, "uses {number}"),
     ("date:\n  full: [1, 2]\n", 2, "must be text"),
 ])

@@ -305,10 +305,13 @@ def test_c25_markup_in_data_is_text(case_project, tmp_path):
     from coursepress.writers.poster.writer import plan, render_html
     from coursepress.writers.poster.fit import Layout, sheet_for
 
+    from coursepress.load import load_project
+    from coursepress.project import locate
+
     root = case_project("C25")
-    course = load_course(root)[0]
+    project, course, _ = load_project(locate(root))
     content = plan(course, Problems())
-    html = render_html(course, sheet_for(course, BuildSettings(tmp_path)), Layout(9, 1), content, Problems()).replace("\u2005", " ")   # CJK/Latin gaps are U+2005
+    html = render_html(project, course, sheet_for(course, BuildSettings(tmp_path)), Layout(9, 1), content, Problems()).replace("\u2005", " ")   # CJK/Latin gaps are U+2005
     assert "Xinghe &lt;mini&gt;" in html and "星河 R&amp;D 中心" in html
     assert html.count('<tr class="model">') == len(course.data.models)
     pdf = tmp_path / "out" / "poster.pdf"

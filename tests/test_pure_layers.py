@@ -124,10 +124,13 @@ def test_markdown_to_model_image_after_text_is_a_figure_and_table_rows_kept(load
 
 
 def _plan_of(course, lecture, tmp_path):
+    from coursepress.load import load_project
+    from coursepress.project import locate
     from coursepress.writers.deck.writer import _plan
 
+    project = load_project(locate(lecture.source.parents[2]))[0]     # its paths and font faces
     problems = Problems()
-    _path, plan, _fonts = _plan(course, BuildSettings(out_dir=tmp_path), lecture, problems)
+    _path, plan, _fonts = _plan(project, course, BuildSettings(out_dir=tmp_path), lecture, problems)
     return plan, problems
 
 

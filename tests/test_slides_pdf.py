@@ -344,13 +344,14 @@ def _outside_frames(root: Path, pdf: Path) -> list[tuple[int, str]]:
     """Characters of ``pdf`` (the slides PDF of ``root``'s first lecture) outside every placeholder frame,
     table, chart, picture and formula box of their slide's view (± 2 pt)."""
     from coursepress.errors import Problems
-    from coursepress.load import load_course
+    from coursepress.load import load_project
     from coursepress.mathrender import MathRenderer
+    from coursepress.project import locate
     from coursepress.writers import BuildSettings
     from coursepress.writers.slides.writer import draw_lecture
 
-    course, _ = load_course(root)
-    drawn = draw_lecture(course, BuildSettings(out_dir=pdf.parent), course.lectures[0], Problems(False),
+    project, course, _ = load_project(locate(root))
+    drawn = draw_lecture(project, course, BuildSettings(out_dir=pdf.parent), course.lectures[0], Problems(False),
                          MathRenderer())
     height = drawn.look.height_pt
     rects: dict[int, list] = {}

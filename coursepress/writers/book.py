@@ -41,7 +41,7 @@ def prefixed(html: str, name: str, index: int) -> str:
     return _LINES.sub(lambda m: f' data-line="{index * LINE_BASE + int(m.group(1))}"', html)
 
 
-def render_html(course: m.Course, settings: BuildSettings, problems: Problems,
+def render_html(project: Project, course: m.Course, settings: BuildSettings, problems: Problems,
                 pictures: ImagePreparer | None = None) -> str:
     """The book's HTML: every lecture's text in course order behind one cover and contents; ``pictures``
     prepares its images (its ``served`` go to :meth:`PdfEngine.render`)."""
@@ -54,8 +54,8 @@ def render_html(course: m.Course, settings: BuildSettings, problems: Problems,
     from ..templating import autospace_html, environment
     from .handout import lecture_strings, page_context
 
-    env = environment(course.root, course.words)
-    context = page_context(course, problems, pictures=pictures)
+    env = environment(project.root, course.words)
+    context = page_context(project, course, problems, pictures=pictures)
     body = env.get_template("handout/lecture-body.html.j2")
     lectures = []
     for index, lecture in enumerate(course.lectures, 1):
@@ -74,7 +74,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
         BuildError: a resource the HTML asked for was refused (see :class:`PdfEngine`).
     """
     from ..errors import Problems, SourcePos
-    from ..fonts import check_coverage, shipped_faces
+    from ..fonts import check_coverage
     from ..imageprep import ImagePreparer
     from ..output import atomic_write
     from .handout import lecture_texts
@@ -82,17 +82,16 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     from .pdfengine import PdfEngine, overflows
 
     problems = Problems(settings.strict)
-    faces = shipped_faces(course.root)
     for lecture in course.lectures:
-        check_coverage(lecture_texts(course, lecture), faces, problems)
+        check_coverage(lecture_texts(course, lecture), project.font_faces, problems)
     pictures = ImagePreparer(course.meta.image_settings())
-    html = render_html(course, settings, problems, pictures)
+    html = render_html(project, course, settings, problems, pictures)
     problems.raise_if_any()
-    engine = PdfEngine(course, "course book")
+    engine = PdfEngine(project, course, "course book")
     document = render_flowing(engine, html, pictures.served)
     for page, line, over_mm in overflows(document):
         owner = course.lectures[line // LINE_BASE - 1] if line >= LINE_BASE else None
-        where = SourcePos(owner.source.relative_to(course.root).as_posix(), line % LINE_BASE) if owner \
+        where = SourcePos(owner.file, line % LINE_BASE) if owner \
             else SourcePos("content/course.yaml")
         problems.error(where, f"content runs {over_mm:.0f} mm past the page edge on page {page} of the course book "
                        "and would be cut off", "split the table or shorten the long words or values in it")

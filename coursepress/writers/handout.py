@@ -17,7 +17,7 @@ from .. import model as m
 from ..charts import make_chart
 from ..code import code_lines, code_theme, page_segments
 from ..errors import ContentError, Problems, SourcePos
-from ..fonts import check_coverage, shipped_faces
+from ..fonts import check_coverage
 from ..imageprep import ImagePreparer
 from ..lecturelabel import lecture_label
 from ..mathrender import Drawing, MathRenderer
@@ -37,12 +37,11 @@ class HandoutMath:
     """What the templates call to draw formulas: ``inline(node, lecture)`` and ``display(block)`` give a
     :class:`~coursepress.mathrender.Drawing`; errors name the formula's file, line and column."""
 
-    def __init__(self, renderer: MathRenderer, root) -> None:
-        self.renderer, self.root = renderer, root
+    def __init__(self, renderer: MathRenderer) -> None:
+        self.renderer = renderer
 
     def inline(self, node: m.Math, lecture: m.Lecture) -> Drawing:
-        source = lecture.source.relative_to(self.root).as_posix()
-        return self.renderer.svg(node.tex, False, SourcePos(source, node.line, node.column))
+        return self.renderer.svg(node.tex, False, SourcePos(lecture.file, node.line, node.column))
 
     def display(self, block: m.MathBlock) -> Drawing:
         return self.renderer.svg(block.tex, True, block.pos)
@@ -79,7 +78,7 @@ def table_notes(models: tuple, columns: tuple[str, ...], words: Messages) -> Tab
 
 def lecture_texts(course: m.Course, lecture: m.Lecture) -> list[tuple[str, SourcePos]]:
     """Every text the handout prints, with the position it comes from (for coverage checks)."""
-    file = SourcePos(lecture.source.relative_to(course.root).as_posix())
+    file = SourcePos(lecture.file)
     texts: list[tuple[str, SourcePos]] = [(lecture.title, file), (lecture.meta.header or "", file),
                                           (lecture.meta.footer or "", file), (course.meta.title, file)]
 
@@ -116,7 +115,7 @@ def lecture_texts(course: m.Course, lecture: m.Lecture) -> list[tuple[str, Sourc
     return texts
 
 
-def page_context(course: m.Course, problems: Problems, renderer: MathRenderer | None = None,
+def page_context(project: Project, course: m.Course, problems: Problems, renderer: MathRenderer | None = None,
                  pictures: ImagePreparer | None = None) -> dict:
     """What every handout-like page template receives (the handout and the course book): the CSS, the
     ``handout`` settings, the build date and the helpers the block macros call (``math`` draws the
@@ -125,43 +124,42 @@ def page_context(course: m.Course, problems: Problems, renderer: MathRenderer | 
     :class:`~coursepress.imageprep.ImagePreparer` when None; ``image_src`` its ``src``: a
     ``coursepress-image:`` URL served from ``pictures.served`` (hand them to :meth:`PdfEngine.render`);
     ``web`` is False: the blocks are laid out for paper, see blocks.html.j2)."""
-    faces = shipped_faces(course.root)
-    stacks = font_stacks(course, faces, problems)
-    env = environment(course.root, course.words)
+    stacks = font_stacks(course, project.font_faces, problems)
+    env = environment(project.root, course.words)
     hs = course.meta.handout
-    theme = code_theme(course.root)
+    theme = code_theme(project.root)
     prepared = pictures or ImagePreparer(course.meta.image_settings())
     css = env.get_template("handout/handout.css.j2").render(
         page_size=hs.page_size, orientation=hs.orientation, handout=hs, code_theme=theme, **stacks)
     return dict(css=css, build_date=build_date(course), handout=hs, table_notes=partial(table_notes, words=course.words),
                 make_chart=partial(make_chart, words=course.words),
                 width_class=width_class, code_lines=code_lines, page_segments=page_segments, code_theme=theme,
-                math=HandoutMath(renderer or MathRenderer(), course.root), web=False, image_src=prepared.src,
+                math=HandoutMath(renderer or MathRenderer()), web=False, image_src=prepared.src,
                 print_image=prepared.prepare)
 
 
 def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:
-    """Running header and footer text of ``lecture``, and its label ("第三讲", or "": :mod:`coursepress.lecturelabel`)."""
+    """Running header and footer text of ``lecture``, and its label (``numbering.lecture``, or "":
+    :mod:`coursepress.lecturelabel`)."""
     return dict(header_text=lecture.meta.header or lecture.title, footer_text=lecture.meta.footer or course.meta.title,
                 lecture_label=lecture_label(course, lecture))
 
 
-def render_html(course: m.Course, lecture: m.Lecture, settings: BuildSettings, problems: Problems,
+def render_html(project: Project, course: m.Course, lecture: m.Lecture, settings: BuildSettings, problems: Problems,
                 renderer: MathRenderer | None = None, pictures: ImagePreparer | None = None) -> str:
     """Render the handout HTML of ``lecture`` (also used by tests to inspect escaping); ``renderer`` draws
     its formulas, ``pictures`` prepares its images (see :func:`page_context`)."""
-    html = environment(course.root, course.words).get_template("handout/handout.html.j2").render(
+    html = environment(project.root, course.words).get_template("handout/handout.html.j2").render(
         course=course, lecture=lecture, **lecture_strings(course, lecture),
-        **page_context(course, problems, renderer, pictures))
+        **page_context(project, course, problems, renderer, pictures))
     return autospace_html(html)
 
 
 def check(project: Project, course: m.Course, settings: BuildSettings, problems: Problems) -> None:
     """``build.py check``: characters of every lecture that no shipped font has (warnings; errors under
     ``--strict``)."""
-    faces = shipped_faces(course.root)
     for lecture in course.lectures:
-        check_coverage(lecture_texts(course, lecture), faces, problems)
+        check_coverage(lecture_texts(course, lecture), project.font_faces, problems)
 
 
 def write(project: Project, course: m.Course, target: Target, settings: BuildSettings) -> Output:
@@ -171,20 +169,19 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
         ContentErrors: uncovered characters under ``--strict``.
         BuildError: a resource the HTML asked for was refused (see :class:`PdfEngine`).
     """
-    lecture = course.lecture(target.lecture)
+    lecture = course.built_lecture(target.lecture)
     problems = Problems(settings.strict)
-    faces = shipped_faces(course.root)
-    check_coverage(lecture_texts(course, lecture), faces, problems)
+    check_coverage(lecture_texts(course, lecture), project.font_faces, problems)
     renderer = MathRenderer()
     pictures = ImagePreparer(course.meta.image_settings())
     try:
-        html = render_html(course, lecture, settings, problems, renderer, pictures)
+        html = render_html(project, course, lecture, settings, problems, renderer, pictures)
     except ContentError as exc:
         problems.errors.append(exc)
     problems.raise_if_any()
-    engine = PdfEngine(course, "handout")
+    engine = PdfEngine(project, course, "handout")
     document = render_flowing(engine, html, pictures.served)
-    source = lecture.source.relative_to(course.root).as_posix()
+    source = lecture.file
     for page, line, over_mm in overflows(document):
         problems.error(SourcePos(source, line), f"content runs {over_mm:.0f} mm past the page edge on page {page} "
                        "and would be cut off", "split the table or shorten the long words or values in it")

@@ -14,7 +14,7 @@ layout:
 3. move that figure's box in the box tree: *forward*, after just enough of the paragraphs, lists
    and code that follow it to fill the hole (never past a heading, another figure or table); or, when
    its section ends before that, *backward* to the top of the page with the hole, if it fits there
-   (LaTeX's ``t``); numbering is by figure, so the text pointing at it ("见图 3") is unchanged;
+   (LaTeX's ``t``); numbering is by figure, so the text pointing at it ("see figure 3") is unchanged;
 4. lay out again from the first page with a hole only (WeasyPrint re-makes pages marked changed
    and keeps the others; see :func:`_relayout`), at most :data:`ROUNDS` times.
 

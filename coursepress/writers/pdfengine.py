@@ -140,24 +140,24 @@ def preload(project: Project) -> None:
 
 
 class PdfEngine:
-    """WeasyPrint for one build of project ``course.root``.
+    """WeasyPrint for one build of ``project`` (``course``: its image settings).
 
     Sets ``FONTCONFIG_FILE`` to the isolated configuration before WeasyPrint
     loads, and renders through a URL fetcher that serves only ``data:`` URIs
     and files of the project and of the tool's own templates and assets.
     """
 
-    def __init__(self, course: m.Course, what: str) -> None:
-        import_weasyprint(course.root)   # heavy import: only when a PDF is built
+    def __init__(self, project: Project, course: m.Course, what: str) -> None:
+        import_weasyprint(project.root)   # heavy import: only when a PDF is built
         from weasyprint import HTML
         from weasyprint.text.fonts import FontConfiguration
 
         self._html = HTML
         self._fonts = FontConfiguration()     # one Pango font map for every layout of this build (poster: 2–3)
         self.what = what
-        self.root = course.root
-        self.base_url = str(course.root) + "/"
-        self.fetcher = make_url_fetcher([course.root, TOOL_ROOT / "assets", TOOL_ROOT / "templates"])
+        self.root = project.root
+        self.base_url = str(project.root) + "/"
+        self.fetcher = make_url_fetcher([project.root, TOOL_ROOT / "assets", TOOL_ROOT / "templates"])
         images = course.meta.image_settings()
         # After layout, WeasyPrint resamples a raster image still above this resolution at its placed size
         # (one narrower than the widest box the writer prepared it for: a figure in a list, an A5 page).

@@ -5,8 +5,8 @@ first. The plan holds no python-pptx objects: every slide names its layout and
 the text of each named placeholder, already fitted (measured with the shipped
 fonts, :mod:`coursepress.textmeasure`) into the placeholder frames read from
 the reference deck (:mod:`coursepress.writers.deck.reference`). Content that does not
-fit continues on a "（续）" slide; tables split by rows with the header
-repeated; charts split by categories.
+fit continues on a ``deck.continued`` slide; tables split by rows with the
+header repeated; charts split by categories.
 
 Slide order: title, agenda, then per ``#`` part a section slide followed by
 the content slides of the part and its sections, then the references the
@@ -16,7 +16,7 @@ lecture cites (if any), then a closing slide.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from ... import model as m
 from ...errors import ContentError, SourcePos
@@ -29,6 +29,9 @@ from .fit import Fitter
 from .inlinepics import with_inline_pictures
 from .nodes import DeckPlan, Para, Run, SlidePlan
 from .summary import MAX_BULLETS, Point, Summariser
+
+if TYPE_CHECKING:
+    from ...project import Project
 
 DATA_BLOCKS = (m.Chart, m.ModelTable, m.Figure, m.Table)
 
@@ -51,13 +54,13 @@ def nested_data(blocks) -> list:
 class Planner:
     """Plans the deck of one lecture against the reference geometry (see module docstring)."""
 
-    def __init__(self, course: m.Course, lecture: m.Lecture, fitter: Fitter) -> None:
-        self.course, self.lecture, self.fit = course, lecture, fitter
+    def __init__(self, project: Project, course: m.Course, lecture: m.Lecture, fitter: Fitter) -> None:
+        self.project, self.course, self.lecture, self.fit = project, course, lecture, fitter
         self.words = course.words      # every word a slide prints that the author did not write
         self.below = self.words("deck.formula_below")
         self.warnings: list[ContentError] = []   # what the author should know (columns that did not fit)
         self.unplaced: list[Para] = []   # words of a data block that got no slide: to the section's notes
-        self.file_pos = SourcePos(lecture.source.relative_to(course.root).as_posix(), 1)
+        self.file_pos = SourcePos(lecture.file, 1)
 
     # ------------------------------------------------------------ deck
     def plan(self) -> DeckPlan:
@@ -105,7 +108,7 @@ class Planner:
     def section_slide(self, part: m.Section) -> SlidePlan:
         suffix = self.words.part_suffix
         number = part.heading.number.removesuffix(suffix) if suffix else part.heading.number
-        # a part number (一、) reads 第一部分 (deck.section); a chapter-style one (3.1, heading_numbers: lecture)
+        # a part number ("one," with U+3001) reads "part one" (deck.section); a chapter-style one (3.1, heading_numbers: lecture)
         # stands alone
         shown = self.words("deck.section", number=number) if suffix and part.heading.number.endswith(suffix) \
             else number

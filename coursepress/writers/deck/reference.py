@@ -13,22 +13,24 @@ type, then the master's ``p:txStyles``.
 from __future__ import annotations
 
 import copy
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from collections.abc import Mapping
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from pptx import Presentation
 
 from ...errors import BuildError, SourcePos
+from ...layout import COURSE_FILE
 from ...limits import DEFAULTS, Limits, check_bytes
 from ...model import Course
-from ...resources import project_path, resolve_path
-from ...templating import search_path
+from ...resources import project_path
 from ...schema import LayoutRole
 from ...units import EMU_PER_INCH, EMU_PER_PT
 from .layouts import FOOTER_TYPES, SLOTS, ph_type, resolve
+
+if TYPE_CHECKING:
+    from ...project import Project
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
@@ -84,28 +86,27 @@ class Geometry:
     frames: dict[str, dict[str, Frame]]
 
 
-def reference_path(course: Course, override: Optional[Path]) -> Path:
-    """The reference deck to use: ``--reference``, else course.yaml ``deck.reference``, else templates/deck/.
+def reference_path(project: Project, course: Course, override: Optional[Path]) -> Path:
+    """The reference deck to use: ``project.reference_deck`` (resolved once when the project was located:
+    ``--reference``, else course.yaml ``deck.reference``, else the first ``deck/reference.pptx`` on the
+    template path), through the resource gate when it lies in the project.
 
     Raises:
-        BuildError: a ``--reference`` file that does not exist.
-        ContentError: a ``deck.reference`` path outside the project or missing.
+        BuildError: a ``--reference`` file that does not exist; no reference deck at all.
+        ContentError: a deck in the project that is a link out of it, a FIFO … (at course.yaml or the file).
     """
     if override is not None:
         if not override.is_file():
             raise BuildError(f"reference deck '{override}' does not exist")
         return override
-    if course.meta.deck.reference:
-        return resolve_path(course.root, course.root, course.meta.deck.reference,
-                            SourcePos("content/course.yaml"), "reference deck")
-    for folder in search_path(course.root):
-        path = Path(folder) / "deck" / "reference.pptx"
-        if Path(folder).is_relative_to(course.root.resolve()) and os.path.lexists(path):
-            return project_path(course.root, path, SourcePos("templates/deck/reference.pptx"), "reference deck")
-        if path.is_file():
-            return path
-    raise BuildError("no reference deck found: expected templates/deck/reference.pptx "
-                     "(run python tools/make_reference_deck.py)")
+    path = project.reference_deck
+    if path is None:      # a deck.reference leaving the project is refused at its line when loading
+        raise BuildError("no reference deck found: expected templates/deck/reference.pptx "
+                         "(run python tools/make_reference_deck.py)")
+    if path.is_relative_to(project.root):
+        where = COURSE_FILE if course.meta.deck.reference else "templates/deck/reference.pptx"
+        return project_path(project.root, path, SourcePos(where), "reference deck")
+    return path
 
 
 def check_inflated_size(path: Path, limits: Limits = DEFAULTS) -> None:
@@ -316,14 +317,14 @@ def _insets(elements: list) -> tuple[int, int, int, int]:
     return out[0], out[1], out[2], out[3]
 
 
-def load_reference(course: Course, override: Optional[Path]):
+def load_reference(project: Project, course: Course, override: Optional[Path]):
     """Open, check and measure the reference deck: returns ``(path, presentation, geometry, warnings)``.
 
     Raises:
         BuildError: missing file, unreadable file, missing layout or placeholder.
         ContentError: a ``deck.reference`` path outside the project.
     """
-    path = reference_path(course, override)
+    path = reference_path(project, course, override)
     prs = open_reference(path, course.meta.limits.value())
     mapping = course.meta.deck.layouts
     choices, warnings = resolve(prs, mapping, path)

@@ -27,7 +27,6 @@ from .pptx_writer import Fonts, render
 from .reference import check as check_layouts, load_reference, open_reference, reference_path
 from ...errors import ContentError, Problems, SourcePos
 from ...mathrender import MathRenderer
-from ...fonts import shipped_faces
 from ...output import atomic_write
 from ...patches import apply_pptx_speedups
 from .. import BuildSettings, Output, Target
@@ -60,7 +59,7 @@ def preload(project: Project) -> None:
     measurer_for(project.root)
 
 
-def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problems: Problems,
+def _plan(project: Project, course: m.Course, settings: BuildSettings, lecture: m.Lecture, problems: Problems,
           renderer: MathRenderer | None = None):
     """Slide plan of ``lecture`` (fitted, no PPTX written), its glyphs checked into ``problems``.
 
@@ -74,20 +73,21 @@ def _plan(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problem
         ContentError: text that cannot fit a slide even alone.
     """
     apply_pptx_speedups()
-    path, prs, geometry, template_warnings = load_reference(course, settings.reference)
+    path, prs, geometry, template_warnings = load_reference(project, course, settings.reference)
     latin, east = theme_fonts(prs, course.theme)
     east = lecture.meta.pptx_font_cjk or east
-    chain = GlyphChain(shipped_faces(course.root), east, course.theme)
-    theme = code_theme(course.root)
+    chain = GlyphChain(project.font_faces, east, course.theme)
+    theme = code_theme(project.root)
     fonts = Fonts(lecture.meta.pptx_font_latin or latin, east, chain, course.meta.fonts.mono or course.theme.mono, theme,
                   course.theme)
     renderer = renderer or MathRenderer()
 
     def formula_em(tex: str) -> tuple[float, float]:
-        drawing = renderer.svg(tex, True, SourcePos(lecture.source.relative_to(course.root).as_posix()))
+        drawing = renderer.svg(tex, True, SourcePos(lecture.file))
         return drawing.width_em, drawing.height_em
 
-    planner = Planner(course, lecture, Fitter(geometry, measurer_for(course.root, course.theme), theme, formula_em=formula_em))
+    planner = Planner(project, course, lecture,
+                      Fitter(geometry, measurer_for(project.root, course.theme), theme, formula_em=formula_em))
     plan = planner.plan()
     problems.errors.extend(planner.fit.errors)
     for warning in planner.warnings:
@@ -119,10 +119,10 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
         ContentError: text that cannot fit a slide even alone, an image that cannot be read.
         ContentErrors: under ``--strict``, characters no shipped font has.
     """
-    lecture = course.lecture(target.lecture)
+    lecture = course.built_lecture(target.lecture)
     problems = Problems(settings.strict)
     renderer = MathRenderer()
-    path, plan, fonts = _plan(course, settings, lecture, problems, renderer)
+    path, plan, fonts = _plan(project, course, settings, lecture, problems, renderer)
     problems.raise_if_any()
     data, count = render(plan, path, fonts, build_time(course.meta.date), course.meta.deck.layouts, formula_art(renderer))
     out = atomic_write(settings.out_dir / target.file_name, data)
@@ -136,21 +136,21 @@ def check(project: Project, course: m.Course, settings: BuildSettings, problems:
     Raises:
         BuildError: no/unreadable reference deck, a missing layout or placeholder.
     """
-    check_reference(course, settings)
-    check_plans(course, settings, problems)
+    check_reference(project, course, settings)
+    check_plans(project, course, settings, problems)
 
 
-def check_reference(course: m.Course, settings: BuildSettings) -> None:
+def check_reference(project: Project, course: m.Course, settings: BuildSettings) -> None:
     """``build.py check``: the reference deck exists, opens, and has a layout for every slide role.
 
     Raises:
         BuildError: no usable layout (the message lists the layouts and placeholders found).
     """
-    path = reference_path(course, settings.reference)
+    path = reference_path(project, course, settings.reference)
     check_layouts(open_reference(path, course.meta.limits.value()), path, course.meta.deck.layouts)
 
 
-def check_plans(course: m.Course, settings: BuildSettings, problems: Problems) -> None:
+def check_plans(project: Project, course: m.Course, settings: BuildSettings, problems: Problems) -> None:
     """``build.py check``: plan and fit every lecture's deck as a build would (nothing is written).
 
     What a build would refuse (text or a table row that cannot fit a slide) goes to
@@ -161,6 +161,6 @@ def check_plans(course: m.Course, settings: BuildSettings, problems: Problems) -
     """
     for lecture in course.lectures:
         try:
-            _plan(course, settings, lecture, problems)
+            _plan(project, course, settings, lecture, problems)
         except ContentError as error:
             problems.errors.append(error)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ... import model as m
 from ...errors import Problems, SourcePos
@@ -22,6 +22,9 @@ from ...resources import ImageData
 from ...templating import autospace_html, environment
 from ..handout import page_context
 from .mathml import MathMarkup, mathml
+
+if TYPE_CHECKING:
+    from ...project import Project
 
 STYLESHEET = "assets/site.css"
 # No request may leave the folder (issue 19): only files of the site itself, images also as data: URIs
@@ -35,12 +38,8 @@ class WebMath:
     """What the block templates call for formulas on a web page: ``inline(node, lecture)`` and
     ``display(block)`` give a :class:`~.mathml.MathMarkup` (``<math>`` with the TeX as annotation)."""
 
-    def __init__(self, root) -> None:
-        self.root = root
-
     def inline(self, node: m.Math, lecture: m.Lecture) -> MathMarkup:
-        source = lecture.source.relative_to(self.root).as_posix()
-        return mathml(node.tex, False, SourcePos(source, node.line, node.column))
+        return mathml(node.tex, False, SourcePos(lecture.file, node.line, node.column))
 
     def display(self, block: m.MathBlock) -> MathMarkup:
         return mathml(block.tex, True, block.pos)
@@ -60,27 +59,27 @@ class SiteFiles:
         return path
 
 
-def web_context(course: m.Course, problems: Problems, files: SiteFiles) -> dict[str, Any]:
+def web_context(project: Project, course: m.Course, problems: Problems, files: SiteFiles) -> dict[str, Any]:
     """What every page template of the site receives: the handout's helpers with the web ones above."""
-    context = page_context(course, problems)
-    context.update(web=True, math=WebMath(course.root), image_src=files.image_src, csp=CSP, stylesheet=STYLESHEET)
+    context = page_context(project, course, problems)
+    context.update(web=True, math=WebMath(), image_src=files.image_src, csp=CSP, stylesheet=STYLESHEET)
     return context
 
 
-def lecture_page(course: m.Course, lecture: m.Lecture, context: dict[str, Any]) -> str:
+def lecture_page(project: Project, course: m.Course, lecture: m.Lecture, context: dict[str, Any]) -> str:
     """The HTML of ``lecture``'s page (``<lecture>.html``), with links to the lectures before and after it."""
     index = course.lectures.index(lecture)
     previous = course.lectures[index - 1] if index > 0 else None
     following = course.lectures[index + 1] if index + 1 < len(course.lectures) else None
-    html = environment(course.root, course.words).get_template("html/lecture.html.j2").render(
+    html = environment(project.root, course.words).get_template("html/lecture.html.j2").render(
         course=course, lecture=lecture, previous=previous, next=following, header_text=lecture.title,
         footer_text=course.meta.title, **context)
     return autospace_html(html)
 
 
-def index_page(course: m.Course, context: dict[str, Any]) -> str:
+def index_page(project: Project, course: m.Course, context: dict[str, Any]) -> str:
     """The HTML of the site's start page (``index.html``): every lecture with its parts."""
-    return autospace_html(environment(course.root, course.words).get_template("html/index.html.j2").render(course=course, **context))
+    return autospace_html(environment(project.root, course.words).get_template("html/index.html.j2").render(course=course, **context))
 
 
 _SKIPPED = re.compile(r"<(style|script|title|annotation)\b.*?</\1>|<math\b.*?</math>", re.S)

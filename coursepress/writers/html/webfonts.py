@@ -31,6 +31,7 @@ import os
 import re
 import signal
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -81,6 +82,13 @@ def _slug(family: str, weight: int) -> str:
 
 
 def _file_hash(path: Path) -> str:
+    info = path.stat()
+    return _hash_of(path, info.st_size, info.st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _hash_of(path: Path, size: int, mtime_ns: int) -> str:
+    """SHA-256 of the font file ``path`` (kept while its size and time stay: a watch hashes each once)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -17,12 +17,11 @@ a reader never sees half of a new site.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from ... import model as m
 from ...errors import ContentError, Problems, SourcePos
-from ...fonts import check_coverage, font_dirs, shipped_faces
+from ...fonts import check_coverage
 from ...output import atomic_write
 from ...templating import environment
 from .. import BuildSettings, Output, Target
@@ -38,7 +37,7 @@ FOLDER = "html"
 LICENCE_FILES = ("OFL.txt", "LICENSE-DejaVu.txt", "LICENSE-Hanazono.txt")
 
 
-def render_site(course: m.Course, problems: Problems) -> dict[str, bytes]:
+def render_site(project: Project, course: m.Course, problems: Problems) -> dict[str, bytes]:
     """Every file of the site as ``{path relative to the site folder: bytes}``.
 
     Raises:
@@ -49,12 +48,12 @@ def render_site(course: m.Course, problems: Problems) -> dict[str, bytes]:
     if clash is not None:
         raise clash
     files = SiteFiles()
-    context = web_context(course, problems, files)
-    pages = {f"{lecture.name}.html": lecture_page(course, lecture, context) for lecture in course.lectures}
-    pages["index.html"] = index_page(course, context)
-    faces = shipped_faces(course.root)
+    context = web_context(project, course, problems, files)
+    pages = {f"{lecture.name}.html": lecture_page(project, course, lecture, context) for lecture in course.lectures}
+    pages["index.html"] = index_page(project, course, context)
+    faces = project.font_faces
     stacks = font_stacks(course, faces, Problems())          # the handout reports unshipped families
-    env = environment(course.root, course.words)
+    env = environment(project.root, course.words)
     css_template = env.get_template("html/site.css.j2")
     shown = [shown_text(html) for html in pages.values()]
     text = "".join(t for t, _ in shown) + css_template.render(fonts=[], code_theme=context["code_theme"], **stacks)
@@ -65,7 +64,7 @@ def render_site(course: m.Course, problems: Problems) -> dict[str, bytes]:
     out = {name: html.encode("utf-8") for name, html in pages.items()}
     out[STYLESHEET] = css.encode("utf-8")
     out.update(files.files)
-    out.update(_font_files(course.root, fonts))
+    out.update(_font_files(project, fonts))
     return out
 
 
@@ -73,7 +72,7 @@ def index_clash(course: m.Course) -> Optional[ContentError]:
     """The error for a lecture named ``index`` (its page would replace the start page ``index.html``), or None."""
     for lecture in course.lectures:
         if lecture.name == "index":
-            return ContentError(SourcePos(lecture.source.relative_to(course.root).as_posix()),
+            return ContentError(SourcePos(lecture.file),
                                 "a lecture named 'index' would replace the HTML handout's start page index.html",
                                 "rename the lecture file")
     return None
@@ -87,13 +86,13 @@ def check(project: Project, course: m.Course, settings: BuildSettings, problems:
         problems.errors.append(clash)
 
 
-def _font_files(root: Path, fonts: list[WebFont]) -> dict[str, bytes]:
+def _font_files(project: Project, fonts: list[WebFont]) -> dict[str, bytes]:
     """The font files and their licences: each font's records in ``LICENSES.txt``, and the licence
     texts of the font folders beside them."""
     out = {f"assets/fonts/{f.name}": f.data for f in fonts}
     if fonts:
         out["assets/fonts/LICENSES.txt"] = "\n".join(licence_note(f) for f in fonts).encode("utf-8")
-    for folder in font_dirs(root):
+    for folder in project.font_dirs:
         for name in LICENCE_FILES:
             path = folder / name
             if path.is_file() and f"assets/fonts/{name}" not in out:
@@ -109,11 +108,10 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
         ContentError: a lecture named ``index``.
     """
     problems = Problems(settings.strict)
-    faces = shipped_faces(course.root)
     for lecture in course.lectures:
-        check_coverage(lecture_texts(course, lecture), faces, problems)
+        check_coverage(lecture_texts(course, lecture), project.font_faces, problems)
     try:
-        files = render_site(course, problems)
+        files = render_site(project, course, problems)
     except ContentError as exc:
         problems.errors.append(exc)
     problems.raise_if_any()

@@ -35,7 +35,7 @@ from markupsafe import Markup, escape
 
 from ... import model as m
 from ...errors import BuildError, Problems, SourcePos
-from ...fonts import check_coverage, shipped_faces
+from ...fonts import check_coverage
 from ...numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text, note_mark
 from ...output import atomic_write
 from ...schema import SHOWN_FIELDS, Model
@@ -182,12 +182,14 @@ def split_columns(groups: tuple[Group, ...], count: int) -> list[list[Group]]:
 # chart and notes); in portrait the timeline runs across the page under both.
 FRACTIONS = {True: {"a": 62.0, "b": 38.0}, False: {"a": 56.0, "b": 44.0}}
 
-_NUMBER_UNIT = re.compile(r"(≈?\d[\d.,]*) ?(\u4e07\u4ebf|\u4ebf|\u767e\u4e07|\u4e07|\u500d|K)|\d{4}-\d{2}(?:-\d{2})?|\d+ \u5e74 \d+ \u6708 \d+ \u65e5")   # 万亿百倍年月日
+# units 10^12, 10^8, 10^6, 10^4, -fold, K; ISO dates; Chinese dates (year, month, day)
+_NUMBER_UNIT = re.compile(r"(≈?\d[\d.,]*) ?(\u4e07\u4ebf|\u4ebf|\u767e\u4e07|\u4e07|\u500d|K)|\d{4}-\d{2}(?:-\d{2})?|\d+ \u5e74 \d+ \u6708 \d+ \u65e5")
 
 
 def nobreak(text) -> Markup:
-    """``text`` escaped, with every number and its unit ("1750 亿", "≈1.8 万亿", "32K", "100 倍") and
-    every date ("2023-03-14", "2023 年 11 月 30 日") kept on one line (a ``nb`` span: white-space: nowrap)."""
+    """``text`` escaped, with every number and its unit ("1750" and U+4EBF, "≈1.8" and U+4E07 U+4EBF, "32K",
+    "100" and U+500D "-fold") and every date ("2023-03-14", "2023 U+5E74 11 U+6708 30 U+65E5": year, month,
+    day) kept on one line (a ``nb`` span: white-space: nowrap)."""
     return Markup(_NUMBER_UNIT.sub(lambda match: f'<span class="nb">{match.group(0)}</span>', str(escape(text))))
 
 
@@ -206,12 +208,12 @@ def chart_widths(sheet: Sheet, layout: Layout) -> dict[str, float]:
     return {"parameters": units(b_pt), "timeline": units(a_pt if sheet.landscape else content_pt)}
 
 
-def render_html(course: m.Course, sheet: Sheet, layout: Layout, content: Plan, problems: Problems,
+def render_html(project: Project, course: m.Course, sheet: Sheet, layout: Layout, content: Plan, problems: Problems,
                 measure: bool = False) -> str:
     """The poster HTML; ``measure`` lays it out on a very tall page to find its natural height."""
-    faces = shipped_faces(course.root)
+    faces = project.font_faces
     stacks = font_stacks(course, faces, problems)
-    env = environment(course.root, course.words)
+    env = environment(project.root, course.words)
     widths = chart_widths(sheet, layout)
     bars, unplotted = parameter_bars(content.models, widths["parameters"], layout.chart_room_rem * FONT,
                                      words=course.words)
@@ -247,12 +249,12 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     texts = [(c.text, SourcePos("content/data/models.yaml", r.model.line))
              for g in content.groups for r in g.rows for c in r.cells]
     check_coverage(texts + [(t, SourcePos("content/data/models.yaml")) for _, t in content.notes],
-                   shipped_faces(course.root), problems)
+                   project.font_faces, problems)
     problems.raise_if_any()
-    engine = PdfEngine(course, "poster")
+    engine = PdfEngine(project, course, "poster")
 
     def layout_of(layout: Layout, tall: bool):
-        html = render_html(course, sheet, layout, content, Problems(), measure=tall)
+        html = render_html(project, course, sheet, layout, content, Problems(), measure=tall)
         return html, engine.render(html)
 
     rows = sum(len(g.rows) for g in content.groups)
@@ -279,7 +281,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     engine.close()
     summary = f"{sheet.summary}, body text {layout.table_pt:.1f} pt" + (", 3 mm bleed and crop marks"
                                                                         if sheet.bleed_mm else "")
-    render_html(course, sheet, layout, content, problems)   # collect font-stack warnings once
+    render_html(project, course, sheet, layout, content, problems)   # collect font-stack warnings once
     return Output(path, summary, [str(w) for w in problems.warnings])
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ... import model as m
-from ...errors import BuildError, Problems
+from ...errors import Problems
 from ...mathrender import MathRenderer
 from ...output import atomic_write
 from ...templating import environment
@@ -37,15 +37,15 @@ def layout_of(course: m.Course, settings: BuildSettings) -> str:
     return settings.notes_layout or course.meta.notes.layout
 
 
-def render_html(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problems: Problems,
+def render_html(project: Project, course: m.Course, settings: BuildSettings, lecture: m.Lecture, problems: Problems,
                 renderer: MathRenderer) -> str:
     """The notes handout HTML of ``lecture`` in the layout of :func:`layout_of`."""
-    drawn = draw_lecture(course, settings, lecture, problems, renderer)
+    drawn = draw_lecture(project, course, settings, lecture, problems, renderer)
     plan = drawn.plan
     layout = layout_of(course, settings)
     factor = THUMB_WIDTH_MM[layout] * PT_PER_MM / drawn.look.width_pt
-    return environment(course.root, course.words).get_template("slides/notes.html.j2").render(
-        slides=scaled(drawn.slides, factor), thumb_width_mm=THUMB_WIDTH_MM[layout], css=slide_css(course, drawn), layout=layout,
+    return environment(project.root, course.words).get_template("slides/notes.html.j2").render(
+        slides=scaled(drawn.slides, factor), thumb_width_mm=THUMB_WIDTH_MM[layout], css=slide_css(project, course, drawn), layout=layout,
         width_pt=drawn.look.width_pt, height_pt=drawn.look.height_pt, title=plan.title, author=plan.author,
         subject=plan.subject, language=plan.language or "zh-CN", build_date=build_date(course), **drawn.stacks)
 
@@ -58,14 +58,12 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
         ContentError: text that cannot fit a slide even alone, an image that cannot be read.
         ContentErrors: under ``--strict``, characters no shipped font has.
     """
-    lecture = course.lecture(target.lecture or "")
-    if lecture is None:      # the pipeline makes targets from the loaded lectures: a bug if it happens
-        raise BuildError(f"no lecture named '{target.lecture}' to build {target.file_name} from")
+    lecture = course.built_lecture(target.lecture)
     problems = Problems(settings.strict)
     renderer = MathRenderer()
-    html = render_html(course, settings, lecture, problems, renderer)
+    html = render_html(project, course, settings, lecture, problems, renderer)
     problems.raise_if_any()
-    engine = PdfEngine(course, "notes handout")
+    engine = PdfEngine(project, course, "notes handout")
     document = engine.render(html)
     path = atomic_write(settings.out_dir / target.file_name, engine.pdf_bytes(document, html))
     engine.close()

@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING
 
 from ... import model as m
 from ...code import code_theme
-from ...errors import BuildError, Problems, SourcePos
-from ...fonts import shipped_faces
+from ...errors import Problems, SourcePos
 from ...mathrender import MathRenderer
 from ...output import atomic_write
 from ...templating import environment
@@ -50,7 +49,7 @@ class Drawn:
     stacks: dict[str, str]
 
 
-def draw_lecture(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problems: Problems,
+def draw_lecture(project: Project, course: m.Course, settings: BuildSettings, lecture: m.Lecture, problems: Problems,
                  renderer: MathRenderer) -> Drawn:
     """Plan ``lecture``'s deck as the PPTX writer does and turn every slide into a :class:`SlideView`.
 
@@ -60,14 +59,14 @@ def draw_lecture(course: m.Course, settings: BuildSettings, lecture: m.Lecture, 
         BuildError: no/unreadable reference deck, a missing layout or placeholder.
         ContentError: text that cannot fit a slide even alone.
     """
-    path, plan, _fonts = plan_lecture(course, settings, lecture, problems, renderer)
-    prs = open_reference(reference_path(course, settings.reference), course.meta.limits.value())
+    path, plan, _fonts = plan_lecture(project, course, settings, lecture, problems, renderer)
+    prs = open_reference(reference_path(project, course, settings.reference), course.meta.limits.value())
     choices, _ = resolve(prs, course.meta.deck.layouts, path)
     look = deck_look(prs, choices)
-    stacks = font_stacks(course, shipped_faces(course.root), problems)
-    env = environment(course.root, course.words)
-    measurer = measurer_for(course.root, course.theme)
-    source = SourcePos(lecture.source.relative_to(course.root).as_posix())
+    stacks = font_stacks(course, project.font_faces, problems)
+    env = environment(project.root, course.words)
+    measurer = measurer_for(project.root, course.theme)
+    source = SourcePos(lecture.file)
 
     def formula_uri(tex: str) -> str:
         return renderer.svg(tex, True, source).data_uri()
@@ -77,13 +76,13 @@ def draw_lecture(course: m.Course, settings: BuildSettings, lecture: m.Lecture, 
         svg = chart_svg(drawing, env, stacks["sans"], chart.kind == "timeline")
         return data_uri(svg.encode("utf-8"), "image/svg+xml")
 
-    drawer = SlideDrawer(look, code_theme(course.root), measurer.line_em, formula_uri, chart_uri)
+    drawer = SlideDrawer(look, code_theme(project.root), measurer.line_em, formula_uri, chart_uri)
     return Drawn(plan, drawer.deck(plan), look, stacks)
 
 
-def slide_css(course: m.Course, drawn: Drawn) -> str:
+def slide_css(project: Project, course: m.Course, drawn: Drawn) -> str:
     """The stylesheet of the slide drawings (``templates/slides/slides.css.j2``)."""
-    return environment(course.root, course.words).get_template("slides/slides.css.j2").render(**drawn.stacks)
+    return environment(project.root, course.words).get_template("slides/slides.css.j2").render(**drawn.stacks)
 
 
 def page_labels(_document, pdf) -> None:
@@ -94,13 +93,13 @@ def page_labels(_document, pdf) -> None:
     pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array([0, pydyf.Dictionary({"S": "/D", "St": 1})])})
 
 
-def render_html(course: m.Course, settings: BuildSettings, lecture: m.Lecture, problems: Problems,
+def render_html(project: Project, course: m.Course, settings: BuildSettings, lecture: m.Lecture, problems: Problems,
                 renderer: MathRenderer) -> str:
     """The slides HTML of ``lecture`` (one ``section.page`` per slide)."""
-    drawn = draw_lecture(course, settings, lecture, problems, renderer)
+    drawn = draw_lecture(project, course, settings, lecture, problems, renderer)
     plan = drawn.plan
-    return environment(course.root, course.words).get_template("slides/slides.html.j2").render(
-        slides=drawn.slides, css=slide_css(course, drawn), width_pt=drawn.look.width_pt,
+    return environment(project.root, course.words).get_template("slides/slides.html.j2").render(
+        slides=drawn.slides, css=slide_css(project, course, drawn), width_pt=drawn.look.width_pt,
         height_pt=drawn.look.height_pt, title=plan.title, author=plan.author, subject=plan.subject,
         language=plan.language or "zh-CN", build_date=build_date(course))
 
@@ -113,14 +112,12 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
         ContentError: text that cannot fit a slide even alone, an image that cannot be read.
         ContentErrors: under ``--strict``, characters no shipped font has.
     """
-    lecture = course.lecture(target.lecture or "")
-    if lecture is None:      # the pipeline makes targets from the loaded lectures: a bug if it happens
-        raise BuildError(f"no lecture named '{target.lecture}' to build {target.file_name} from")
+    lecture = course.built_lecture(target.lecture)
     problems = Problems(settings.strict)
     renderer = MathRenderer()
-    html = render_html(course, settings, lecture, problems, renderer)
+    html = render_html(project, course, settings, lecture, problems, renderer)
     problems.raise_if_any()
-    engine = PdfEngine(course, "slides")
+    engine = PdfEngine(project, course, "slides")
     document = engine.render(html)
     path = atomic_write(settings.out_dir / target.file_name,
                         engine.pdf_bytes(document, html, finisher=page_labels))
