@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Union
 
-from .errors import SourcePos
+from .errors import BuildError, SourcePos
 from .messages import Messages, default_messages
 from .theme import Theme, default_theme
 from .resources import ImageData
@@ -404,7 +404,20 @@ class Course:
     theme: Theme = field(default_factory=default_theme)
 
     def lecture(self, name: str) -> Optional[Lecture]:
+        """The lecture named ``name`` (its file stem), or None."""
         return next((lec for lec in self.lectures if lec.name == name), None)
+
+    def built_lecture(self, name: Optional[str]) -> Lecture:
+        """The lecture a per-lecture output (``Target.lecture``) is built from.
+
+        Raises:
+            BuildError: no lecture ``name`` was loaded (targets are made from the loaded lectures,
+            so this is a bug in the caller, reported with the name).
+        """
+        found = self.lecture(name) if name is not None else None
+        if found is None:
+            raise BuildError(f"no lecture named '{name}' was loaded to build an output from")
+        return found
 
 
 def plain_text(inlines) -> str:

@@ -13,7 +13,7 @@ import os
 import sys
 from collections import Counter
 from importlib import import_module
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, cast
 
 from .errors import BuildError
 from .writers import writer
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .model import Course
     from .project import Project
     from .writers import BuildSettings, Output, Target
+    from multiprocessing.connection import Connection
 
     Work = Callable[[Project, Course, Target, BuildSettings], tuple[Output, float]]
 
@@ -51,6 +52,7 @@ def _child(work: Work, project: Project, course: Course, jobs: list[Target], set
     error | None)`` per job."""
     _quiet_child_signals(parent)
     for job in jobs:
+        message: tuple[str, object, Exception | None]
         try:
             message = (job.key, work(project, course, job, settings), None)
         except Exception as exc:          # noqa: BLE001 — every failure goes back to the parent
@@ -101,7 +103,8 @@ def run_parallel(project: Project, course: Course, todo: list[Target], settings:
                 process.start()
                 send.close()
                 running[receive] = (process, job)
-            for receive in multiprocessing.connection.wait(list(running)):
+            for ready in multiprocessing.connection.wait(list(running)):
+                receive = cast("Connection", ready)     # wait() returns the objects it was given
                 process, job = running.pop(receive)
                 try:
                     key, result, error = receive.recv()

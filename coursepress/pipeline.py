@@ -55,7 +55,7 @@ class BuildRun:
     stamps: dict[str, str]
     together: bool
     on_result: Callable[[Result], None]
-    outcome: dict[str, object] = field(default_factory=dict)
+    outcome: dict[str, tuple[Output, float] | BaseException] = field(default_factory=dict)
     kept: dict[str, Path] = field(default_factory=dict)
     results: list[Result] = field(default_factory=list)
 
@@ -142,6 +142,14 @@ def keep_edit(run: BuildRun, target: Target) -> None:
         save_state(run.settings.out_dir, run.state)
 
 
+def _succeeded(run: BuildRun, target: Target) -> tuple[Output, float]:
+    """(output, seconds) of a target that was built (:func:`land` is only given those)."""
+    done = run.outcome[target.key]
+    if isinstance(done, BaseException):
+        raise AssertionError(f"{target.key} failed and cannot be landed") from done
+    return done
+
+
 def land(run: BuildRun, targets: list[Target]) -> None:
     """Move the staged outputs of ``targets`` into place under one journal and record them.
 
@@ -155,7 +163,7 @@ def land(run: BuildRun, targets: list[Target]) -> None:
     moves, new_state = [], dict(run.state)
     written = new_state[HASHES] = dict(run.state.get(HASHES) or {})
     for target in targets:
-        output, _seconds = run.outcome[target.key]            # type: ignore[misc]
+        output, _seconds = _succeeded(run, target)
         final = output_path(target, run.settings)
         moves.append((output.path, final))
         written[final.name] = file_hash(output.path)         # hand-edit protection: the file (folder) as written
@@ -168,12 +176,12 @@ def land(run: BuildRun, targets: list[Target]) -> None:
         run.stamps.hashes.save()
     run.state = new_state
     for target in targets:
-        output, seconds = run.outcome[target.key]             # type: ignore[misc]
+        output, seconds = _succeeded(run, target)
         output.path = output_path(target, run.settings)
         report(run, Result(target, output.path, output, seconds, kept=run.kept.get(target.key)))
 
 
-def finished(run: BuildRun, target: Target, result: object) -> None:
+def finished(run: BuildRun, target: Target, result: tuple[Output, float] | BaseException) -> None:
     """Record what building ``target`` gave: (output, seconds) or an exception. Not together
     (``watch``): a success lands at once."""
     stop.check()                       # a stop a library swallowed: discard what it finished
@@ -197,7 +205,7 @@ def run_staged(run: BuildRun, course: Course, todo: list[Target], workers: Optio
         if workers <= 1:
             for target in todo:
                 try:
-                    result: object = timed_job(run.project, course, target, staged)
+                    result: tuple[Output, float] | BaseException = timed_job(run.project, course, target, staged)
                 except Exception as exc:      # noqa: BLE001 — build the others, then report all
                     result = exc
                 finished(run, target, result)

@@ -169,7 +169,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
         ContentErrors: uncovered characters under ``--strict``.
         BuildError: a resource the HTML asked for was refused (see :class:`PdfEngine`).
     """
-    lecture = course.lecture(target.lecture)
+    lecture = course.built_lecture(target.lecture)
     problems = Problems(settings.strict)
     check_coverage(lecture_texts(course, lecture), project.font_faces, problems)
     renderer = MathRenderer()
