@@ -16,9 +16,9 @@ import pytest
 from lxml import etree
 
 from conftest import CASES, run_build
-from readback import page_texts
+from readback import NS, page_texts
 
-A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+A = f"{{{NS['a']}}}"
 
 
 def pdf_text(path) -> str:

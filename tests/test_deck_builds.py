@@ -13,7 +13,7 @@ from lxml import etree
 from pptx import Presentation
 
 from conftest import run_build
-from readback import page_texts
+from readback import NS, page_texts
 
 LECTURE = """\
 ---
@@ -40,7 +40,7 @@ title: 逐步
 - 乙项
 :::
 """
-P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+P = f"{{{NS['p']}}}"
 
 
 @pytest.fixture

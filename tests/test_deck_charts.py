@@ -22,10 +22,10 @@ from conftest import CASES, REPO, course_output, run_build
 from coursepress import model as m
 from coursepress.charts import series
 from coursepress.load import load_course
-from readback import page_texts
+from readback import NS, page_texts
 
-C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
-A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+C = f"{{{NS['c']}}}"
+A = f"{{{NS['a']}}}"
 
 
 def directives(root: Path) -> list[m.Chart]:

@@ -10,9 +10,9 @@ import pytest
 from pptx import Presentation
 
 from conftest import PROJECTS, run_build
-from readback import page_texts
+from readback import NS, page_texts
 
-P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+P = f"{{{NS['p']}}}"
 
 LECTURE = """\
 ---

@@ -12,6 +12,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from conftest import run_build
+from readback import NS
 
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 200" width="400" height="200">'
        '<rect x="10" y="10" width="180" height="80" fill="#2b5c9e"/><text x="20" y="60" font-size="24">编码器</text>'
@@ -41,8 +42,8 @@ title: 图
 ![独立的示意图](fig.svg "示意图")
 """
 ASVG = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
-A = "http://schemas.openxmlformats.org/drawingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+A = NS["a"]
+R = NS["r"]
 
 
 def _deck(make_project, tmp_path):

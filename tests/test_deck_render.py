@@ -16,9 +16,9 @@ from pptx import Presentation
 from conftest import REPO, course_output
 from coursepress.numbers import format_context, format_params
 from coursepress.messages import default_messages
-from readback import char_boxes, page_texts
+from readback import NS, char_boxes, page_texts
 
-C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+C = f"{{{NS['c']}}}"
 EMU_PER_PT = 12700
 
 

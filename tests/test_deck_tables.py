@@ -15,13 +15,14 @@ import pytest
 from lxml import etree
 
 from conftest import REPO, run_build
+from readback import NS
 
 ROWS = [("GPT-4", "1750 亿", "闭源，通过 API 提供"),
         ("Qwen-7B", "70 亿", "open weights"),
         ("文心一言", "2600 亿", "ERNIE Bot")]
 LECTURE = "---\ntitle: 表\n---\n# 部分\n\n## 对比\n\n| 模型 | 参数量 | 说明 |\n|---|---|---|\n" + \
     "".join(f"| {a} | {b} | {c} |\n" for a, b, c in ROWS)
-A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+A = f"{{{NS['a']}}}"
 
 
 def _deck(make_project, tmp_path):
