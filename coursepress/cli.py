@@ -176,8 +176,8 @@ def _run_once(args, kinds: list[str], together: bool, parsed: Optional[dict], fo
         _print_warnings(found)
         found.clear()
         warnings = len(problems.warnings) + check_project(project, course, settings)
-        found = f"{warnings} warning(s), no errors" if warnings else "no problems found"
-        _say(args, f"ok: {len(course.lectures)} lecture(s), {len(course.data.models)} model(s), {found}")
+        verdict = f"{warnings} warning(s), no errors" if warnings else "no problems found"
+        _say(args, f"ok: {len(course.lectures)} lecture(s), {len(course.data.models)} model(s), {verdict}")
         return EXIT_OK
 
     kinds, notes = chosen_kinds(course, kinds, everything=args.command in ("all", "watch"))
