@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NoReturn, Optional
 
 from . import stop
-from .errors import BuildError, ContentError, ContentErrors, InternalError
+from .errors import BuildError, ContentError, ContentErrors, InternalError, ordered_warnings
 from .layout import LECTURES, SOURCE_FOLDERS, lecture_names, peek_course
 from .writers import registry
 
@@ -86,8 +86,7 @@ MAX_ERRORS_PER_FILE = 50
 def _report(exc: BaseException, verbose: bool = False) -> None:
     """Print the problems of ``exc`` to stderr, one per line; an internal error as such (its traceback with -v)."""
     errors = exc.errors if isinstance(exc, ContentErrors) else [exc]
-    for warning in dict.fromkeys(str(w) for w in getattr(exc, "warnings", [])):
-        print(f"warning: {warning}", file=sys.stderr)
+    _print_warnings(getattr(exc, "warnings", []))
     shown: dict[str, int] = {}
     for err in errors:
         if isinstance(err, InternalError):
@@ -106,14 +105,35 @@ def _report(exc: BaseException, verbose: bool = False) -> None:
         print(f"{len(errors)} problems; no output was changed", file=sys.stderr)
 
 
+def _print_warnings(warnings) -> None:
+    for warning in ordered_warnings(warnings):
+        print(f"warning: {warning}", file=sys.stderr)
+
+
 def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dict] = None) -> int:
     """Load, validate and build ``kinds``; returns an exit code.
 
     The outputs' fingerprints are taken before anything is read (see
     :func:`stamps.fingerprint`), and outputs sharing a file are refused
     before anything is loaded. ``together``: see :func:`pipeline.build`;
-    ``parsed``: see :func:`load.load_project`.
+    ``parsed``: see :func:`load.load_project`. The warnings of the run (loading
+    and every output's) are printed once each, sorted by file and line, after
+    the outputs' lines; with the errors when the run fails on content.
     """
+    found: list = []
+    try:
+        code = _run_once(args, kinds, together, parsed, found)
+    except ContentErrors as exc:
+        raise ContentErrors(exc.errors, [*found, *exc.warnings]) from exc
+    except BaseException:
+        _print_warnings(found)
+        raise
+    _print_warnings(found)
+    return code
+
+
+def _run_once(args, kinds: list[str], together: bool, parsed: Optional[dict], found: list) -> int:
+    """:func:`run_once`, collecting warnings into ``found`` (strings or ContentErrors) instead of printing them."""
     from .project import locate
     from .targets import collisions, default_kinds, fingerprints, up_to_date
     from .writers import BuildSettings
@@ -140,7 +160,7 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
             quick = up_to_date(project, wanted, settings, args.lecture, stamps)
             if quick is not None:
                 for result in quick:
-                    _summary(args, result)
+                    _summary(args, result, found)
                 return EXIT_OK
     from .commit import state_problem
     from .load import load_project
@@ -148,15 +168,16 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
 
     note = state_problem(out_dir) if kinds else None
     if note:
-        print(f"warning: {note}", file=sys.stderr)
+        found.append(note)
     project, course, problems = load_project(project, strict=args.strict, lecture=args.lecture, parsed=parsed)
-    for warning in problems.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    found.extend(problems.warnings)
     if not kinds:
         from .check import check_project
+        _print_warnings(found)
+        found.clear()
         warnings = len(problems.warnings) + check_project(project, course, settings)
-        found = f"{warnings} warning(s), no errors" if warnings else "no problems found"
-        _say(args, f"ok: {len(course.lectures)} lecture(s), {len(course.data.models)} model(s), {found}")
+        verdict = f"{warnings} warning(s), no errors" if warnings else "no problems found"
+        _say(args, f"ok: {len(course.lectures)} lecture(s), {len(course.data.models)} model(s), {verdict}")
         return EXIT_OK
 
     kinds, notes = chosen_kinds(course, kinds, everything=args.command in ("all", "watch"))
@@ -164,13 +185,13 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
         _say(args, note)
     from .pipeline import build
 
-    build(project, course, kinds, settings, force=args.force, on_result=lambda result: _summary(args, result),
+    build(project, course, kinds, settings, force=args.force, on_result=lambda result: _summary(args, result, found),
           together=together, stamps=stamps)
     return EXIT_OK
 
 
-def _summary(args, result) -> None:
-    """One stdout line per output (as soon as it is final); its warnings to stderr."""
+def _summary(args, result, found: list) -> None:
+    """One stdout line per output (as soon as it is final); its warnings added to ``found``."""
     shown = result.path.relative_to(Path.cwd()) if result.path.is_relative_to(Path.cwd()) else result.path
     if result.kept is not None:
         print(f"note: {shown} was edited since it was built; your edited file is kept as {result.kept.name}",
@@ -181,8 +202,7 @@ def _summary(args, result) -> None:
     if result.output is None:
         _say(args, f"{shown}: up to date")
         return
-    for warning in result.output.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    found.extend(result.output.warnings)
     _say(args, f"{shown}: {result.output.summary}, {result.seconds:.2f} s")
 
 

@@ -26,8 +26,8 @@ from markdown_it.token import Token
 ADVICE = {
     "img": "write ![description](path) on a line of its own",
     "br": "end the line with a backslash (\\) for a line break",
-    "sup": "write the text without the tag (x², 10⁻³), or set 'markdown: {raw_html: true}' in course.yaml",
-    "sub": "write the text without the tag (H₂O), or set 'markdown: {raw_html: true}' in course.yaml",
+    "sup": "write the text without the tag (x², 10⁻³)",
+    "sub": "write the text without the tag (H₂O)",
     "u": "use **bold** or *emphasis* instead",
     "kbd": "write keys as code: `Ctrl`+`C`",
     "details": "use a '::: note title' block instead",
