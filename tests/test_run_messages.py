@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import run_build
+import pytest
+
+from conftest import REPO, run_build
 
 LECTURE = """\
 ---
@@ -46,3 +48,22 @@ def test_each_warning_once_per_run_in_line_order(make_project, tmp_path: Path) -
     assert "formula" in found[1]
     for warning in (found[0], found[2]):
         assert warning.count("raw_html: true") == 1, warning
+
+
+@pytest.mark.parametrize("name, says", [
+    ("/etc/passwd", "a file outside templates/"),
+    ("../../../etc/passwd", "a file outside templates/"),
+    ("handout/no-such.html.j2", "which is neither in the project's templates/ nor the tool's"),
+])
+def test_template_include_outside_templates_is_refused_at_its_line(make_project, tmp_path: Path, name, says):
+    """An include of an absolute name, a name with '..' or a missing name is a plain error at the
+    including template's line, not an internal error; '/etc/passwd' is not read as templates/etc/passwd."""
+    css = (REPO / "templates/handout/handout.css.j2").read_text(encoding="utf-8")
+    root = make_project(files={"templates/handout/handout.css.j2": f'/* mine */\n{{% include "{name}" %}}\n{css}',
+                               "templates/etc/passwd": "root:x:0:0:planted"})
+    result = run_build("pdf", "--project", str(root), "--out", str(tmp_path / "out"))
+    assert result.code == 1, result.err
+    assert "internal error" not in result.err and "Traceback" not in result.err
+    assert f"error: templates/handout/handout.css.j2:2: template refers to '{name}', {says}" in result.err
+    assert "docs/customising.md" in result.err
+    assert not (tmp_path / "out" / "intro.pdf").exists()
