@@ -33,6 +33,28 @@ def kinds_of(command: str) -> list[str]:
     return [command] if command in registry() else []
 
 
+def targets_of(args) -> list[str]:
+    """The writers the command line names: ``pdf pptx`` → both, in the order given (each once);
+    otherwise :func:`kinds_of` the command."""
+    if args.command in registry():
+        return list(dict.fromkeys([args.command, *args.more]))
+    return kinds_of(args.command)
+
+
+def targets_problem(args) -> Optional[str]:
+    """What is wrong with the words after the command (``init`` excepted), or None: only output names
+    may follow an output's name; ``all``, ``check`` and ``watch`` take none."""
+    writers = registry()
+    for word in args.more:
+        if word not in writers:
+            return (f"unexpected argument '{word}': not an output ({', '.join(writers)}); "
+                    "only init takes a folder (use --project DIR)")
+        if args.command not in writers:
+            return (f"'{args.command}' takes no output names; name the outputs instead ('coursepress {word} ...'), "
+                    "or list them in course.yaml's outputs: and run 'all'")
+    return None
+
+
 def _out_path(text: str) -> Path:
     """``--out``'s value as a path; an empty one is refused (it would mean the current folder)."""
     if not text.strip():
@@ -52,7 +74,9 @@ def parser(prog: str = "coursepress") -> argparse.ArgumentParser:
                    help="; ".join(f"{name}: {w.description}" for name, w in writers.items()) +
                         f"; all: what course.yaml's outputs: lists (default {defaults}); "
                         "check: validate only; watch: rebuild on save; init [DIR]: start a new course")
-    p.add_argument("dir", nargs="?", type=Path, metavar="DIR", help="init only: folder for the new course (default: .)")
+    p.add_argument("more", nargs="*", metavar="TARGET",
+                   help="further outputs built with the first, together (all or nothing): 'pdf pptx'; "
+                        "init DIR: the folder for the new course (default: .)")
     p.add_argument("--project", type=Path, default=None,
                    help="project folder holding content/ (default: the current folder if it has content/, "
                         "else the nearest parent that has)")
@@ -217,15 +241,17 @@ def usage_problem(args) -> Optional[str]:
                                       ("--print", args.print_ready), ("--reference", args.reference is not None),
                                       ("--layout", args.layout is not None))
              if value]
-    chosen = writers.get(args.command)
+    chosen = [writers[k] for k in targets_of(args)] if args.command in writers else []
+    named = " ".join(targets_of(args)) if chosen else args.command
     for option in given:
         owners = [name for name, w in writers.items() if option in w.options]
-        if chosen is not None and option not in chosen.options:
+        if chosen and not any(option in w.options for w in chosen):
             what = f"a {writers[owners[0]].title.removeprefix('the ')} option" if owners else "an option"
-            return (f"{option} is {what} and does not apply to '{args.command}'; "
+            return (f"{option} is {what} and does not apply to '{named}'; "
                     f"use it with {' or '.join(repr(o) for o in owners + ['all'])}")
-    if args.lecture and chosen is not None and not chosen.per_lecture:
-        return f"--lecture does not apply to '{args.command}' (it covers the whole course)"
+    whole = [name for name, w in writers.items() if w in chosen and not w.per_lecture]
+    if args.lecture and whole:
+        return f"--lecture does not apply to '{whole[0]}' (it covers the whole course)"
     if args.size:
         args.size = args.size.upper()
         if args.size not in POSTER_SIZES:
@@ -310,9 +336,13 @@ def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None, 
     if args.command == "init":
         from .scaffold import init_course
         command = prog if default_root is None else f"python {default_root / prog} --project ."
-        return init_course(args.dir or Path.cwd(), command)
-    if args.dir is not None:
-        print(f"error: unexpected argument '{args.dir}' (only init takes a folder; use --project DIR)", file=sys.stderr)
+        if len(args.more) > 1:
+            print(f"error: unexpected argument '{args.more[1]}' (init takes one folder)", file=sys.stderr)
+            return EXIT_USAGE
+        return init_course(Path(args.more[0]) if args.more else Path.cwd(), command)
+    problem = targets_problem(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if args.project is None:
         args.project = find_project(Path.cwd()) or default_root
@@ -329,7 +359,7 @@ def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None, 
         return watch(args, run_once)
     start = time.perf_counter()
     try:
-        code = run_once(args, kinds_of(args.command))
+        code = run_once(args, targets_of(args))
     except (ContentErrors, ContentError, BuildError) as exc:
         _report(exc, args.verbose)
         return EXIT_CONTENT

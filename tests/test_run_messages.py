@@ -67,3 +67,32 @@ def test_template_include_outside_templates_is_refused_at_its_line(make_project,
     assert f"error: templates/handout/handout.css.j2:2: template refers to '{name}', {says}" in result.err
     assert "docs/customising.md" in result.err
     assert not (tmp_path / "out" / "intro.pdf").exists()
+
+
+def test_several_outputs_in_one_command(make_project, tmp_path: Path) -> None:
+    """`pptx notes` builds both in one run; a word that is no output, or output names after `all`, is a
+    usage error (exit 2) that says what to do."""
+    root = make_project()
+    out = tmp_path / "out"
+    result = run_build("pptx", "notes", "--project", str(root), "--out", str(out))
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in out.glob("intro*")) == ["intro-notes.pdf", "intro.pptx"]
+    assert len(result.out.splitlines()) == 2
+    wrong = run_build("pptx", "nots", "--project", str(root), "--out", str(tmp_path / "x"))
+    assert wrong.code == 2 and "unexpected argument 'nots': not an output" in wrong.err
+    after_all = run_build("all", "pdf", "--project", str(root), "--out", str(tmp_path / "x"))
+    assert after_all.code == 2 and "run 'all'" in after_all.err
+    assert not (tmp_path / "x").exists()
+
+
+def test_several_outputs_are_built_all_or_nothing(make_project, tmp_path: Path) -> None:
+    """`pdf poster` with a data file that lists no models: the poster fails, so the handout is not
+    written either (the outputs of one command land together)."""
+    root = make_project(models="models: []\n")
+    out = tmp_path / "out"
+    result = run_build("pdf", "poster", "--project", str(root), "--out", str(out))
+    assert result.code == 1, result.err
+    assert "lists no models" in result.err
+    assert not list(out.glob("*.pdf"))
+    alone = run_build("pdf", "--project", str(root), "--out", str(out))
+    assert alone.code == 0 and (out / "intro.pdf").is_file(), alone.err
