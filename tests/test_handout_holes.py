@@ -85,3 +85,35 @@ def test_code_split_across_pages_leaves_no_empty_panel_and_no_long_hole(make_pro
         assert page["code_bottom"] - page["panel_bottom"] < 2 * CODE_LINE_PT + 10, (n + 1, page)
     text = "".join(c[1] for c in chars(pdf))
     assert all(f"total_{k}=value+{k}" in text for k in range(12))                 # every line is there
+
+
+# ---------------------------------------------------------------- a figure inside a list item near a page's end
+
+def list_figure_lecture(before: int) -> str:
+    """``before`` paragraphs, then a list whose second item holds a tall picture (indented under the item,
+    as a user writes it), then more items and paragraphs: without the float pass the picture moves to the
+    next page and leaves a hole, and the list's box, split there, hides it by reaching the page's foot."""
+    body = ["---\ntitle: 列表里的图\n---\n", "# 第一部分\n", "## 图在列表里\n"]
+    body += [f"段{k}：" + FILLER * 3 + "\n" for k in range(before)]
+    items = [f"1. 项{0}：" + FILLER, f"2. 项{1}：如下图所示\n   ![列表里的高图](images/tall.png \"列表里的图\")"]
+    items += [f"{k + 1}. 项{k}：" + FILLER for k in range(2, 9)]
+    body.append("\n".join(items) + "\n")
+    body += [f"段{k}：" + FILLER * 3 + "\n" for k in range(before, before + 6)]
+    return "\n".join(body)
+
+
+def test_figure_in_a_list_item_that_does_not_fit_leaves_no_hole(make_project):
+    """The picture leaves its list (as LaTeX's floats do) for after it, and the items after it run up into
+    the page: no page ends more than three lines early before a page that opens with a figure; the text
+    keeps its order and the picture is there once."""
+    import re
+
+    for before in (4, 6):
+        root = make_project(lecture=list_figure_lecture(before), files={"content/lectures/images/tall.png": tall_png()},
+                            name=f"list{before}")
+        pdf = build_pdf(root)
+        assert holes_before_figures(pdf) == [], before
+        assert sum(1 for page in page_report(pdf) if page["pictures"]) == 1
+        text = "".join(c[1] for c in chars(pdf))
+        assert [int(k) for k in re.findall(r"段(\d+)：", text)] == list(range(before + 6))
+        assert [int(k) for k in re.findall(r"项(\d+)：", text)] == list(range(9))
