@@ -137,3 +137,16 @@ def test_spaced_path_of_a_missing_file_is_a_warning_at_its_line(tmp_path):
     line = (LECTURE + MISSING).splitlines().index("![不存在的图](../images/没有 这张.png)") + 1
     assert f"intro.md:{line}" in result.err and "warning" in result.err, result.err
     assert "![不存在的图](<../images/没有 这张.png>)" in result.err
+
+
+def test_a_size_that_cannot_be_read_is_a_warning_at_its_line(tmp_path):
+    """``width="wide"`` is reported at the picture's line with what to write; the picture keeps its own size."""
+    lecture = LECTURE.replace('width="300"', 'width="wide"')
+    root = _project(tmp_path / "proj", lecture)
+    course = root / "content/course.yaml"
+    course.write_text(course.read_text(encoding="utf-8") + "markdown:\n  raw_html: true\n", encoding="utf-8")
+    result = run_build("check", "--project", str(root))
+    line = lecture.splitlines().index('<img src="../images/small.png" width="wide" alt="小图放大到三百像素">') + 1
+    assert result.code == 0, result.err
+    assert f'intro.md:{line}: picture size width="wide" cannot be read' in result.err, result.err
+    assert 'style="zoom:50%"' in result.err
