@@ -13,7 +13,7 @@ import os
 import sys
 from collections import Counter
 from importlib import import_module
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, cast
 
 from .errors import BuildError
 from .writers import writer
@@ -51,6 +51,7 @@ def _child(work: Work, project: Project, course: Course, jobs: list[Target], set
     error | None)`` per job."""
     _quiet_child_signals(parent)
     for job in jobs:
+        message: tuple[str, object, Exception | None]
         try:
             message = (job.key, work(project, course, job, settings), None)
         except Exception as exc:          # noqa: BLE001 — every failure goes back to the parent
@@ -101,10 +102,11 @@ def run_parallel(project: Project, course: Course, todo: list[Target], settings:
                 process.start()
                 send.close()
                 running[receive] = (process, job)
-            for receive in multiprocessing.connection.wait(list(running)):
-                process, job = running.pop(receive)
+            for ready in multiprocessing.connection.wait(list(running)):
+                done = cast("multiprocessing.connection.Connection", ready)     # wait() returns what it was given
+                process, job = running.pop(done)
                 try:
-                    key, result, error = receive.recv()
+                    key, result, error = done.recv()
                 except EOFError:
                     process.join()
                     on_done(job, BuildError(f"the build process for {job.key} stopped "

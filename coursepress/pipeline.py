@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from .model import Course
     from .project import Project
 
+Built = tuple[Output, float]       # a target's output and the seconds it took
+
 __all__ = ["STAGE_PREFIX", "STATE_FILE", "Result", "build", "chosen_kinds", "collisions", "fingerprints",
            "up_to_date", "remove_abandoned_stages"]
 
@@ -55,7 +57,7 @@ class BuildRun:
     stamps: dict[str, str]
     together: bool
     on_result: Callable[[Result], None]
-    outcome: dict[str, object] = field(default_factory=dict)
+    outcome: dict[str, Built | BaseException] = field(default_factory=dict)
     kept: dict[str, Path] = field(default_factory=dict)
     results: list[Result] = field(default_factory=list)
 
@@ -155,7 +157,7 @@ def land(run: BuildRun, targets: list[Target]) -> None:
     moves, new_state = [], dict(run.state)
     written = new_state[HASHES] = dict(run.state.get(HASHES) or {})
     for target in targets:
-        output, _seconds = run.outcome[target.key]            # type: ignore[misc]
+        output, _seconds = built(run, target)
         final = output_path(target, run.settings)
         moves.append((output.path, final))
         written[final.name] = file_hash(output.path)         # hand-edit protection: the file (folder) as written
@@ -168,12 +170,19 @@ def land(run: BuildRun, targets: list[Target]) -> None:
         run.stamps.hashes.save()
     run.state = new_state
     for target in targets:
-        output, seconds = run.outcome[target.key]             # type: ignore[misc]
+        output, seconds = built(run, target)
         output.path = output_path(target, run.settings)
         report(run, Result(target, output.path, output, seconds, kept=run.kept.get(target.key)))
 
 
-def finished(run: BuildRun, target: Target, result: object) -> None:
+def built(run: BuildRun, target: Target) -> Built:
+    """What building ``target`` gave, known to have succeeded."""
+    result = run.outcome[target.key]
+    assert not isinstance(result, BaseException), target.key
+    return result
+
+
+def finished(run: BuildRun, target: Target, result: Built | BaseException) -> None:
     """Record what building ``target`` gave: (output, seconds) or an exception. Not together
     (``watch``): a success lands at once."""
     stop.check()                       # a stop a library swallowed: discard what it finished
@@ -197,15 +206,15 @@ def run_staged(run: BuildRun, course: Course, todo: list[Target], workers: Optio
         if workers <= 1:
             for target in todo:
                 try:
-                    result: object = timed_job(run.project, course, target, staged)
+                    result: Built | BaseException = timed_job(run.project, course, target, staged)
                 except Exception as exc:      # noqa: BLE001 — build the others, then report all
                     result = exc
                 finished(run, target, result)
         else:
             run_parallel(run.project, course, todo, staged, workers, timed_job, partial(finished, run))
-        failures = [run.outcome[t.key] for t in todo if isinstance(run.outcome[t.key], BaseException)]
+        failures = [f for f in (run.outcome[t.key] for t in todo) if isinstance(f, BaseException)]
         if failures:
-            raise _merge_failures(failures)    # type: ignore[arg-type]
+            raise _merge_failures(failures)
         if run.together:
             land(run, todo)
 
