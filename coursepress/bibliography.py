@@ -7,7 +7,7 @@ Zotero or JabRef export; parsed with bibtexparser 2) or a CSL JSON file
 formatted by citeproc-py with a CSL style: ``csl:`` in course.yaml names a
 ``.csl`` file in the project, or the name of a style in ``templates/csl/`` (the
 project's first, then the tool's); the default is ``gb-t-7714-2015-numeric``
-(GB/T 7714-2015, 顺序编码制). Every problem is a
+(GB/T 7714-2015, its sequential numbering system). Every problem is a
 :class:`~coursepress.errors.ContentError` at its file and line.
 
 All of this runs while the course is loaded; writers get formatted plain text
@@ -134,23 +134,25 @@ def cited_entries(bib: Bibliography, keys: list[str]) -> tuple[m.BibEntry, ...]:
 
 
 def bilingual(text: str, item: dict) -> str:
-    """GB/T 7714-2015 §8.1.2: more than three authors end in "等" for Chinese entries, "et al." for others.
+    """GB/T 7714-2015 §8.1.2: more than three authors end in U+7B49 (the Chinese "and others") for Chinese
+    entries, "et al." for others.
 
-    The CSL style prints the term of its one locale (zh-CN: 等) for every entry;
+    The CSL style prints the term of its one locale (zh-CN: U+7B49) for every entry;
     an entry in another language gets "et al." instead. The language is the entry's
     ``language`` field when it has one (zh…, chinese), else Chinese when its authors
     or title hold a CJK character.
     """
     language = str(item.get("language", "")).lower()
     if language:                             # the entry says (BibTeX langid/language, CSL language)
-        chinese = language.startswith(("zh", "chinese", "\u4e2d\u6587"))   # 中文
+        chinese = language.startswith(("zh", "chinese", "\u4e2d\u6587"))   # "Chinese"
     else:
+        # the authors' names, less a last name U+7B49 ("and others", see _authors)
         names = " ".join(str(n.get("family", "")) + str(n.get("given", "")) + str(n.get("literal", ""))
-                         for n in item.get("author", []) if isinstance(n, dict) and n.get("family") != "\u7b49")   # 等
+                         for n in item.get("author", []) if isinstance(n, dict) and n.get("family") != "\u7b49")
         chinese = any(is_wide(ch) for ch in names + str(item.get("title", "")))
     if chinese:
         return text
-    return re.sub(r",\s*\u7b49(?=[.,])", ", et al", text, count=1)   # 等
+    return re.sub(r",\s*\u7b49(?=[.,])", ", et al", text, count=1)   # U+7B49 "and others"
 
 
 def _name(parts) -> dict:
@@ -243,20 +245,22 @@ def _read_csl_json(text: str, file: str, problems: Problems) -> list[Source]:
 
 
 def _authors(text: str) -> list[dict]:
-    """``Wayne Xin Zhao, Kun Zhou 等`` → CSL names: a CJK name is a family name, a Western one
-    "Given Family"; a trailing 等 / et al. becomes a last name "等" (printed as GB/T writes it)."""
+    """``Wayne Xin Zhao, Kun Zhou`` and a trailing U+7B49 ("and others") → CSL names: a CJK name is a family
+    name, a Western one "Given Family"; a trailing U+7B49 / et al. becomes a last name U+7B49 (printed as
+    GB/T writes it)."""
     text = text.strip()
-    more = re.search(r"\s*(\u7b49|et\s+al\.?)$", text)   # 等
+    more = re.search(r"\s*(\u7b49|et\s+al\.?)$", text)   # U+7B49 "and others" or et al.
     if more:
         text = text[:more.start()]
     names = []
-    for name in filter(None, (n.strip() for n in re.split(r"\s*(?:[,\uff0c\u3001;\uff1b]|\band\b)\s*", text))):   # ，、；
+    # names are split at , ; "and", the full-width comma, the ideographic comma and the full-width semicolon
+    for name in filter(None, (n.strip() for n in re.split(r"\s*(?:[,\uff0c\u3001;\uff1b]|\band\b)\s*", text))):
         if any(is_wide(ch) for ch in name) or " " not in name:
             names.append({"family": name})
         else:
             given, family = name.rsplit(" ", 1)
             names.append({"family": family, "given": given})
-    return names + ([{"family": "\u7b49"}] if more else [])   # 等
+    return names + ([{"family": "\u7b49"}] if more else [])   # U+7B49
 
 
 def _from_reference(ref) -> dict:

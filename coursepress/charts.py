@@ -124,8 +124,8 @@ def bar_chart(models: tuple[Model, ...], kind: str, words: Messages, width: floa
 
     ``row_height`` is the pitch of the bars in SVG units (labels are 11 units high;
     the poster uses about 16 to save height, the handout the default 22). A model
-    without the value keeps a row with its name and ``chart.unknown`` (未公开, C20). ``words``: the
-    catalogue (units, axis title, legend).
+    without the value keeps a row with its name and ``chart.unknown`` ("not disclosed", C20).
+    ``words``: the catalogue (units, axis title, legend).
     """
     pairs = series(models, kind, keep_missing=True)
     def fmt(value: float) -> str:
@@ -147,7 +147,7 @@ def bar_chart(models: tuple[Model, ...], kind: str, words: Messages, width: floa
 
     bars = []
     for i, ((model, value), name) in enumerate(zip(pairs, names)):
-        if value is None:   # the model keeps its row: its name, no bar, "未公开"
+        if value is None:   # the model keeps its row: its name, no bar, ``chart.unknown``
             bars.append(Bar(name, words("chart.unknown"), plot_x, plot_y + i * row_height + (row_height - bar_h) / 2, 0.0, bar_h,
                             model.open, False))
             continue

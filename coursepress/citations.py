@@ -7,9 +7,9 @@ brackets (links, footnotes, ``[see @a]`` with a prefix) is left to the other rul
 
 :class:`Citer` numbers the entries of one lecture in citation order (a key
 cited again keeps its number), the numeric system of GB/T 7714-2015 §10.1
-(顺序编码制), and makes the label printed in the text: ``[1]``, ``[1,3]``,
+(sequential numbering), and makes the label printed in the text: ``[1]``, ``[1,3]``,
 ``[2-4]`` (three or more consecutive numbers), and a locator after the
-brackets in superscript, ``[2]¹²`` (§10.1.3: 引文页码 outside the brackets).
+brackets in superscript, ``[2]¹²`` (§10.1.3: the cited page outside the brackets).
 """
 
 from __future__ import annotations
@@ -64,8 +64,9 @@ def citation_plugin(md) -> None:
 
 
 def _locator(text: str) -> str:
-    """``p. 12`` / ``pp. 3-5`` / ``第 12 页`` / ``12`` → superscript page numbers; other text stays as written."""
-    page = re.sub(r"^(pp?\.?|\u9875|\u7b2c)\s*|\s*\u9875$", "", text.strip())   # 页第
+    """``p. 12`` / ``pp. 3-5`` / U+7B2C 12 U+9875 (Chinese "page 12") / ``12`` → superscript page numbers;
+    other text stays as written."""
+    page = re.sub(r"^(pp?\.?|\u9875|\u7b2c)\s*|\s*\u9875$", "", text.strip())   # U+9875 "page", U+7B2C ordinal prefix
     if re.fullmatch(r"\d+(\s*[-–]\s*\d+)?", page):
         return re.sub(r"\s", "", page).translate(_SUPERSCRIPT)
     return ":" + text.strip()

@@ -9,15 +9,17 @@ https://www.w3.org/TR/clreq/) as ctex/LaTeX applies them:
   fonts, and it stretches with justification, see
   :mod:`coursepress.writers.cjkjustify`). A space the author typed is kept;
   nothing else is inserted, so text copied from the PDF has ordinary spaces.
-* **Punctuation compression** (标点挤压, clreq §3.1.6): of two adjacent
+* **Punctuation compression** (clreq §3.1.6, "biaodian jiya"): of two adjacent
   full-width marks one is set half width with the font's ``halt`` feature
   (``<span class="halt">``): a stop or closing mark before another mark loses
   its trailing blank, otherwise an opening mark after another mark loses its
-  leading blank. ！ and ？ are never compressed (centred in SC fonts). Pairs
-  split by inline markup (``**“大脑”**，``) are found too: the marks are
-  adjacent in the text a reader sees.
-* **No-break units** (clreq §3.1.7, ctex's 不可断行): a number stays with its
-  unit or counter (5400 亿, 8 万, 5/8/9 月, 50 %) and a name with its version
+  leading blank. The full-width exclamation and question marks (U+FF01,
+  U+FF1F) are never compressed (centred in SC fonts). Pairs split by inline
+  markup (a closing quote inside ``**…**`` and a full-width comma after it)
+  are found too: the marks are adjacent in the text a reader sees.
+* **No-break units** (clreq §3.1.7, ctex's "no line break"): a number stays
+  with its unit or counter (5400 and U+4EBF "hundred million", 8 and U+4E07
+  "ten thousand", 5/8/9 and U+6708 "month", 50 %) and a name with its version
   (Claude 2, GPT-4 Turbo) inside ``<span class="nobr">``.
 * **Minimum last line**: the last four characters of a paragraph or list item
   are kept together, so a paragraph never ends with a line of one to three
@@ -32,13 +34,12 @@ from __future__ import annotations
 
 import re
 
-from .cjk import CENTRED, CLOSING, HAN_RE, OPENING
+from .cjk import CENTRED, CLOSING, HAN_RE, LATIN_CLASS, OPENING
 
-_LATIN = r"A-Za-z0-9\u00C0-\u024F"
 
 _TAG = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
-_LATIN_CHAR = re.compile(rf"[{_LATIN}]")
+_LATIN_CHAR = re.compile(f"[{LATIN_CLASS}]")
 _SKIP_TAGS = {"pre", "code", "style", "script", "svg", "title", "head", "math", "kbd"}
 _BLOCK_TAGS = {"p", "li", "td", "th", "div", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "br", "dt", "dd",
                "ul", "ol", "table", "tr", "blockquote", "aside", "section", "nav", "main", "figure", "body", "sup", "img"}
@@ -48,10 +49,14 @@ _INLINE_TAGS = {"strong", "em", "b", "i", "del", "u", "mark"}
 LAST_LINE_MIN = 4          # characters kept together at a paragraph's end
 
 # clreq §3.1.6 classes (SC positions, coursepress.cjk): a stop or closing mark has its blank on the right,
-# an opening mark on the left; ！ and ？ are centred.
+# an opening mark on the left; the full-width ! and ? (U+FF01, U+FF1F) are centred.
 _PUNCT = CLOSING | OPENING | CENTRED
 
-_UNITS = "\u4ebf\u4e07\u5343\u767e\u4e2a\u5e74\u6708\u65e5\u53f7\u5c81\u500d\u4f4d\u6b21\u79cd\u6761\u9879\u6b3e\u5bb6\u90e8\u7bc7\u7ae0\u8282\u9875\u5b57\u8bcd\u53e5\u5143\u7f8e%\uff05"   # 亿万千百个年月日号岁倍位次种条项款家部篇章节页字词句元美%％
+# Units and counters after a number: 10^8, 10^4, thousand, hundred, the general counter, year, month,
+# day, day of the month, years of age, -fold, digits/persons, times, kinds, items (two counters), models,
+# companies, works, articles, chapter, section, page, characters, words, sentences, yuan, US (dollars),
+# the percent sign and the full-width percent sign (U+FF05).
+_UNITS = "\u4ebf\u4e07\u5343\u767e\u4e2a\u5e74\u6708\u65e5\u53f7\u5c81\u500d\u4f4d\u6b21\u79cd\u6761\u9879\u6b3e\u5bb6\u90e8\u7bc7\u7ae0\u8282\u9875\u5b57\u8bcd\u53e5\u5143\u7f8e%\uff05"
 _NUMBER_UNIT = re.compile(rf"\d[\d.,/~\-–]*[ \u00a0]?[{_UNITS}]")
 _NAME_VERSION = re.compile(r"(?<![\w.\-])[A-Za-z][\w.\-]*(?: \d[\w.]*| [A-Z][a-z]+(?= |$|[^\w]))")
 _NAME_WITH_NUMBER = re.compile(r"[A-Za-z]+-?\d")
@@ -154,7 +159,8 @@ def autospace_html(html: str) -> str:
         if prev and char and ((HAN_RE.match(prev) and _LATIN_CHAR.match(char))
                               or (_LATIN_CHAR.match(prev) and HAN_RE.match(char))):
             gaps.add(place)
-    # punctuation pairs, also when inline markup separates them (**“大脑”**，  <em>（</em>“): the visible
+    # punctuation pairs, also when inline markup separates them (a full-width comma after **“…”**, or a
+    # full-width opening parenthesis in <em>…</em> before “): the visible
     # characters run on across inline tags and stop at block boundaries
     halts: dict[int, list[int]] = {}
     for k in range(1, len(visible)):
@@ -197,8 +203,9 @@ def autospace_html(html: str) -> str:
 def _join_tail(out: list[str], index: int, need: int, opener: str) -> None:
     """Keep a short paragraph tail ``out[index]`` with the last ``need`` characters of the inline element
     before it (``out[index - 2]`` is that element's text, ``out[index - 1]`` its closing tag): the element is
-    split so one ``nobr`` span holds both, e.g. ``<strong>语言模型</strong>之一。`` →
-    ``<strong>语言</strong><span class="nobr"><strong>模型</strong>之一。</span>``."""
+    split so one ``nobr`` span holds both, e.g. (each capital a Han character, the dot the ideographic
+    full stop U+3002) ``<strong>ABCD</strong>EF.`` →
+    ``<strong>AB</strong><span class="nobr"><strong>CD</strong>EF.</span>``."""
     inner = out[index - 2]
     if len(inner) <= need or set(inner[-need - 8:]) & set("<>&"):
         return

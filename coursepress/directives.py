@@ -169,7 +169,7 @@ def table_columns(call: DirectiveCall, data: ModelData, problems: Problems, key:
     if not text.strip():
         return DEFAULT_COLUMNS if key == "columns" else ()
     known = BASE_COLUMNS + tuple(data.columns)
-    columns = tuple(c.strip() for c in re.split(r"[,\uff0c]", text) if c.strip())   # ，
+    columns = tuple(c.strip() for c in re.split(r"[,\uff0c]", text) if c.strip())   # or the full-width comma
     for column in columns:
         if column not in known:
             problems.error(option_pos(call, key), f"unknown column '{column}'",

@@ -37,7 +37,7 @@ class InlineReader:
         md: the configured parser (captions and option values are parsed inline).
         problems: collects errors and warnings.
         pos: token → :class:`SourcePos` (file and line) of the lecture.
-        labels: id → printed label ("表 2"), filled by the numbering pass.
+        labels: id → printed label (``numbering.table`` 2), filled by the numbering pass.
         footnotes: footnote number (0-based) → its blocks; read when a reference is met.
         footnote_refs: every footnote reference met, appended in order.
         citer: numbers citations (``[@key]`` and ``[](#ref-key)``); see :mod:`coursepress.citations`.

@@ -6,10 +6,11 @@ attributes, ``:::`` containers, ``{directive}`` fences and math (``$…$``,
 the project turns it on.
 
 Emphasis next to Chinese punctuation: CommonMark's flanking rules (spec §6.2)
-reject ``**标签：**正文`` because the closing run follows punctuation and precedes
-a letter. Following the CJK-friendly amendment (markdown-it-cjk-friendly), a run
-whose other side is a CJK character, or whose punctuation side is CJK
-punctuation, still flanks. See the C06 case in tests.
+reject ``**label:**text`` written in Chinese with the full-width colon U+FF1A
+because the closing run follows punctuation and precedes a letter. Following
+the CJK-friendly amendment (markdown-it-cjk-friendly), a run whose other side
+is a CJK character, or whose punctuation side is CJK punctuation, still
+flanks. See the C06 case in tests.
 """
 
 from __future__ import annotations
@@ -99,5 +100,7 @@ def make_parser(raw_html: bool = False) -> MarkdownIt:
     md.use(container_plugin, name="div", validate=_container_name)
     md.use(math_plugin)
     md.use(citation_plugin)
-    md.validateLink = lambda url: True  # links are checked, with positions, by the reader
+    # markdown-it-py's documented hook for link policy (an instance attribute over the method); links are
+    # checked, with positions, by the reader
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
     return md

@@ -6,9 +6,10 @@ backslashes). The delimiter rules are Pandoc's ``tex_math_dollars``: an
 opening ``$`` must be followed by a non-space, a closing ``$`` preceded by a
 non-space and not followed by a digit, so ``$5 and $10`` stays text; no
 space is needed between a formula and Chinese text or punctuation
-(``记作$\\theta$，``). Text between two dollars that holds Chinese characters
-and no TeX command is prose, not a formula (``$5 和 $10``); with a command
-(``$\\text{损失}$``) it is a formula, and its Chinese an error (the math
+(Chinese "written as", then ``$\\theta$`` and a full-width comma). Text
+between two dollars that holds Chinese characters and no TeX command is prose,
+not a formula (``$5`` U+548C "and" ``$10``); with a command (``$\\text{…}$``
+with Chinese inside, "loss") it is a formula, and its Chinese an error (the math
 font has no Han glyphs). ``\\$`` is a dollar sign (the escape rule sees it first).
 
 Tokens:
@@ -41,7 +42,8 @@ _COMMAND = re.compile(r"\\[A-Za-z]+")
 
 def _prose(src: str, start: int, end: int) -> bool:
     """Whether the text between two dollars is prose, not a formula: it holds Chinese and no TeX command
-    (``$5 和 $10``). ``$L=\\text{交叉熵}$`` is a formula (its Chinese is then reported by the TeX check)."""
+    (``$5`` U+548C "and" ``$10``). ``$L=\\text{…}$`` ("cross-entropy" in Chinese) is a formula (its
+    Chinese is then reported by the TeX check)."""
     return bool(CJK_RE.search(src, start, end)) and not _COMMAND.search(src, start, end)
 
 
@@ -77,7 +79,7 @@ def math_inline(state: StateInline, silent: bool) -> bool:
         close = _closing(src, tex_start, end)
     if close >= 0 and (_prose(src, tex_start, close)
                        or (src[tex_start].isdigit() and re.search(r"(?<!\\)\$", src[tex_start:close]))):
-        close = -1      # "$5 和 $10", "$5 and $10 … $x$": prose between dollars, not a formula
+        close = -1      # "$5 U+548C $10", "$5 and $10 … $x$": prose between dollars, not a formula
     if close < 0:
         if not silent:
             token = state.push("math_lone_dollar", "", 0)

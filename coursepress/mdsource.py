@@ -148,7 +148,7 @@ def protect_table_pipes(text: str) -> tuple[str, list[SourceProblem]]:
 def probable_end(lines: list[str], start: int) -> str:
     """Where a block opened on 0-based line ``start`` probably ends: the next heading or ``:::`` opener.
 
-    Returns a phrase for a hint ("before line 12 ('## 微调')"), or "" when no such line follows.
+    Returns a phrase for a hint ("before line 12 ('## Fine-tuning')"), or "" when no such line follows.
     """
     for k in range(start + 1, len(lines)):
         if _HEADING.match(lines[k]) or _CONTAINER.match(lines[k]):

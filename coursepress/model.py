@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional, Union
 
-from .errors import SourcePos
+from .errors import BuildError, SourcePos
 from .messages import Messages, default_messages
 from .theme import Theme, default_theme
+from .picturesize import PictureSize
 from .resources import ImageData
 from .schema import CourseMeta, Model, ModelData, FrontMatter
 
@@ -63,7 +64,8 @@ class Link:
 class XRef:
     """A cross-reference to a numbered figure, table, heading or reference.
 
-    ``label`` is the resolved text (图 1, 表 2, [1], 1.3.1), ``target`` the id.
+    ``label`` is the resolved text (``numbering.figure`` 1, ``numbering.table`` 2, [1], 1.3.1),
+    ``target`` the id.
     """
 
     target: str
@@ -159,14 +161,17 @@ Inline = Union[Text, Strong, Emph, Strike, Code, Link, XRef, FootnoteRef, Break,
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph; ``align`` is ``center``, ``right`` or ``""`` (HTML ``<p align=…>`` with raw_html on)."""
+
     children: tuple[Inline, ...]
     pos: SourcePos
     kind: str = "paragraph"
+    align: str = ""
 
 
 @dataclass(frozen=True)
 class Heading:
-    """A heading; ``level`` 1 is a part (一、), ``number`` the formatted number."""
+    """A heading; ``level`` 1 is a part (``numbering.part``), ``number`` the formatted number."""
 
     level: int
     number: str
@@ -253,7 +258,8 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    """A numbered figure with an image; ``alt`` is required, ``caption`` may be empty."""
+    """A numbered figure with an image; ``alt`` is required, ``caption`` may be empty; ``size`` the size its
+    author asked for (an ``<img>``'s width, height or zoom; empty: its natural size, at most the column)."""
 
     image: ImageData
     alt: str
@@ -262,6 +268,7 @@ class Figure:
     ident: str
     pos: SourcePos
     kind: str = "figure"
+    size: PictureSize = PictureSize()
 
 
 @dataclass(frozen=True)
@@ -403,7 +410,20 @@ class Course:
     theme: Theme = field(default_factory=default_theme)
 
     def lecture(self, name: str) -> Optional[Lecture]:
+        """The lecture named ``name`` (its file stem), or None."""
         return next((lec for lec in self.lectures if lec.name == name), None)
+
+    def built_lecture(self, name: Optional[str]) -> Lecture:
+        """The lecture a per-lecture output (``Target.lecture``) is built from.
+
+        Raises:
+            BuildError: no lecture ``name`` was loaded (targets are made from the loaded lectures,
+            so this is a bug in the caller, reported with the name).
+        """
+        found = self.lecture(name) if name is not None else None
+        if found is None:
+            raise BuildError(f"no lecture named '{name}' was loaded to build an output from")
+        return found
 
 
 def plain_text(inlines) -> str:

@@ -1,4 +1,4 @@
-"""Numbering: headings (一、/1.1/1.3.1), tables (表 n) and figures (图 n) of one lecture.
+"""Numbering: headings (``numbering.part``/1.1/1.3.1), tables (Table n) and figures (Figure n) of one lecture.
 
 One pass over the markdown-it tokens before conversion, so a cross-reference
 may point forward; the reader records each label and reports duplicate ids.
@@ -15,8 +15,9 @@ from .messages import Messages, default_messages
 from .pictures import block_pictures, img_attrs, inline_pictures
 
 ID_SUFFIX = re.compile(r"\s*\{#([A-Za-z][\w:-]*)\}\s*$")
-# "Table: …", "表：…" or Pandoc's ": …" before a table caption
-CAPTION_PREFIX = re.compile(r"^(?:(?:Table|\u8868)\s*[:\uff1a]|:(?=\s))\s*")   # 表：
+# "Table: …", the same in Chinese (U+8868 "table", the colon also full-width U+FF1A) or Pandoc's ": …"
+# before a table caption
+CAPTION_PREFIX = re.compile(r"^(?:(?:Table|\u8868)\s*[:\uff1a]|:(?=\s))\s*")
 EQUATION_NUMBER = "({})"
 
 
@@ -38,21 +39,26 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
                   words: Optional[Messages] = None) -> dict:
     """Number the headings, tables and figures of one lecture, in document order.
 
-    Headings are numbered by depth (:func:`heading_depths`), never with a zero
-    part: depth 1 一、, then 1.1, 1.1.1 …; with ``lecture_number`` n (the course's
-    ``heading_numbers: lecture``) depth 1 is n.1, depth 2 n.1.1 (n = 0: 1, 1.1).
-    A heading whose parent levels are missing (``####`` right under ``#``, or a
-    ``##`` before the first ``#``) is numbered as if they were there, each counted
-    1, and ``warn(token, message, hint)`` is called. Tables (Markdown tables and
-    ``{model-table}``) are 表 n; figures (``{chart}``, and every picture of a
-    paragraph or, with ``raw_html``, of an HTML block: :mod:`coursepress.pictures`) 图 n;
-    display formulas with an ``{#id}`` 式 (n). Ids come
-    from ``{#id}`` / ``:id:``, else ``sec-1-2``, ``tbl-n``, ``fig-n``.
+    Headings are numbered by depth (:func:`heading_depths`), never with a zero part:
+    depth 1 ``numbering.part`` (a Chinese numeral and U+3001 IDEOGRAPHIC COMMA in
+    zh-CN), then 1.1, 1.1.1 …; with ``lecture_number`` n (the course's
+    ``heading_numbers: lecture``) depth 1 is n.1, depth 2 n.1.1 (n = 0: 1, 1.1). A
+    heading whose parent levels are missing (``####`` right under ``#``, or a ``##``
+    before the first ``#``) is numbered as if they were there, each counted 1, and
+    ``warn(token, message, hint)`` is called. Tables (Markdown tables and
+    ``{model-table}``) with a caption or an id are ``numbering.table`` n; a table
+    with neither has no number (Pandoc and LaTeX number only captioned tables) and
+    the anchor ``table-k`` (k counts every table); figures (``{chart}``, and every
+    picture of a paragraph or, with ``raw_html``, of an HTML block:
+    :mod:`coursepress.pictures`) ``numbering.figure`` n; display formulas with an
+    ``{#id}`` ``numbering.equation`` (n). Ids come from ``{#id}`` / ``:id:``, else
+    ``sec-1-2``, ``tbl-n``, ``fig-n``.
 
     Args:
         tokens: the lecture's markdown-it block tokens.
         label: called as ``label(id, text, token)`` for each numbered item (text
-            "一", "1.2", "表 3", "图 2": what a cross-reference prints).
+            "1.2", the Chinese numeral one, ``numbering.table`` 3,
+            ``numbering.figure`` 2: what a cross-reference prints).
         warn: receives skipped-level problems (optional).
         lecture_number: the lecture's ``order`` when headings carry it, else None.
 
@@ -65,6 +71,7 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
     depths = heading_depths(tokens)
     counters = [0] * 6
     figures = tables = equations = 0
+    unlabelled = 0      # every table, for the anchor of one without a number
     lines = [0] * 6     # source line of the last heading at each depth
     for i, tok in enumerate(tokens):
         eq_id = equation_id(tok)
@@ -88,7 +95,7 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
                 number = words("numbering.part", numeral=words.numeral(counters[0]))
             else:
                 number = ".".join(parts)
-            # what a cross-reference prints: a part's numeral without its 、
+            # what a cross-reference prints: a part's numeral without its suffix (U+3001 IDEOGRAPHIC COMMA)
             shown = number.removesuffix(words.part_suffix) if depth == 1 and lecture_number is None else number
             if missing and warn is not None:
                 level = int(tok.tag[1])
@@ -107,8 +114,13 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
             label(ident, shown, tok)
             numbers[i] = (number, ident)
         elif tok.type == "table_open":
+            unlabelled += 1
+            caption, ident = table_caption(tokens, i)
+            if caption is None:         # no caption line: no number, as in Pandoc and LaTeX
+                numbers[i] = ("0", f"table-{unlabelled}")
+                continue
             tables += 1
-            ident = table_caption(tokens, i)[1] or f"tbl-{tables}"
+            ident = ident or f"tbl-{tables}"
             label(ident, words("numbering.table", n=tables), tok)
             numbers[i] = (str(tables), ident)
         elif tok.type == "fence" and tok.info.strip().startswith("{"):
@@ -116,6 +128,12 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
             ident = next((ln.split(":", 2)[2].strip() for ln in tok.content.splitlines()
                           if ln.strip().startswith(":id:")), "")
             if name == "model-table":
+                unlabelled += 1
+                captioned = any(ln.strip().startswith(":caption:") and ln.split(":", 2)[2].strip()
+                                for ln in tok.content.splitlines())
+                if not captioned and not ident:
+                    numbers[i] = ("0", f"table-{unlabelled}")
+                    continue
                 tables += 1
                 ident = ident or f"tbl-{tables}"
                 label(ident, words("numbering.table", n=tables), tok)
@@ -160,8 +178,9 @@ def heading_id(inline: Token) -> str:
 def table_caption(tokens: list[Token], i: int) -> tuple[Optional[Token], str]:
     """The caption of the table at ``i`` and its ``{#id}``: (inline token or None, id or "").
 
-    A caption is a paragraph right after the table starting ``Table:``, ``表：``
-    or Pandoc's ``: `` (``: 主要模型 {#tbl-models}``). Written on the line right
+    A caption is a paragraph right after the table starting ``Table:``, the same
+    in Chinese (U+8868 "table" and a colon, ASCII or full-width U+FF1A) or
+    Pandoc's ``: `` (``: Main models {#tbl-models}``). Written on the line right
     under the rows, GFM reads it as one more row of one cell; that row counts as
     the caption too (its inline token is returned; the reader leaves the row out).
     """
@@ -193,11 +212,19 @@ def table_caption(tokens: list[Token], i: int) -> tuple[Optional[Token], str]:
     return None, ""
 
 
-# A number typed at the start of a heading: "1.1 ", "2. ", "3、", "一、", "（二）", "第一章", "Chapter 3".
+# A number typed at the start of a heading: "1.1 ", "2. ", "3" and U+3001 IDEOGRAPHIC COMMA, a Chinese numeral
+# and U+3001 ("one,"), a Chinese numeral in full-width parentheses U+FF08/U+FF09 ("(two)"), "chapter one"
+# (U+7B2C, a numeral, U+7AE0), "Chapter 3". Line 1: U+7B2C (the ordinal prefix) and Chinese numerals (one to
+# ten, hundred, zero U+96F6 and U+3007, two U+4E24) or digits, then "part" (U+90E8 U+5206), chapter, section,
+# lecture, part, piece, lesson or episode; or Chinese numerals one to ten and U+3001, U+FF0E (full-width full
+# stop) or ".". Line 2: numerals one to ten or digits in parentheses (ASCII or full-width); 1.1 / 1.1.1; a
+# number and ".", U+3001, U+FF0E or ")". Line 3: a number and a space, unless a date or counter follows (year,
+# month, day, day of the month, the general counter, kind, place: U+5E74 U+6708 U+65E5 U+53F7 U+4E2A U+79CD
+# U+4F4D) or %; "Chapter 3", "Section 2", "Part 1".
 TYPED_NUMBER = re.compile(
-    r"^\s*(?:\u7b2c[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341\u767e\u96f6\u3007\u4e24\d]+(?:\u90e8\u5206|[\u7ae0\u8282\u8bb2\u90e8\u7bc7\u8bfe\u56de])|[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341]+[\u3001\uff0e.]"   # 第一二三四五六七八九十百零〇两部分章节讲篇课回、．
-    r"|[\uff08(][\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341\d]+[)\uff09]|\d+(?:\.\d+)+\.?(?!\d)|\d+[.\u3001\uff0e)](?!\d)"   # （一二三四五六七八九十）、．
-    r"|\d+\s+(?=[^\d\s\u5e74\u6708\u65e5\u53f7\u4e2a\u79cd\u4f4d%])|(?:Chapter|Section|Part)\s+\d+[.:]?)\s*")   # 年月日号个种位
+    r"^\s*(?:\u7b2c[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341\u767e\u96f6\u3007\u4e24\d]+(?:\u90e8\u5206|[\u7ae0\u8282\u8bb2\u90e8\u7bc7\u8bfe\u56de])|[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341]+[\u3001\uff0e.]"
+    r"|[\uff08(][\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341\d]+[)\uff09]|\d+(?:\.\d+)+\.?(?!\d)|\d+[.\u3001\uff0e)](?!\d)"
+    r"|\d+\s+(?=[^\d\s\u5e74\u6708\u65e5\u53f7\u4e2a\u79cd\u4f4d%])|(?:Chapter|Section|Part)\s+\d+[.:]?)\s*")
 
 
 def typed_number(children: list, strip: bool, warn: Callable[[str, str], None]) -> list:

@@ -2,8 +2,9 @@
 
 Parameters are stored in billions (10^9) and written in the units of the
 language's catalogue (``numbers.parameters`` in ``templates/locale/``): zh-CN
-follows GB/T 15835-2011 (亿 = 10^8, 万亿 = 10^12: 7 → 70 亿, 1800 → 1.8 万亿),
-en writes 7B, 1.8T. Context lengths are stored in thousands of tokens: 128 → 128K.
+follows GB/T 15835-2011 (yi U+4EBF = 10^8, wan yi U+4E07 U+4EBF = 10^12: 7 → 70
+yi, 1800 → 1.8 wan yi), en writes 7B, 1.8T. Context lengths are stored in
+thousands of tokens: 128 → 128K.
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ def _trim(value: float) -> str:
 
 def _in_unit(billions: float, exponent: int) -> float:
     """``billions`` × 10^9 in units of 10^``exponent`` (175 → 1750 for 10^8); larger units are reached
-    through 10^8 (× 10, then ÷ a power of ten), so the float rounding matches the 亿 column."""
+    through 10^8 (× 10, then ÷ a power of ten), so the float rounding matches the 10^8 (yi) column."""
     return billions * 10 ** (9 - exponent) if exponent <= 9 else billions * 10 / 10 ** (exponent - 8)
 
 
 def format_params(billions: float, words: Messages) -> str:
     """Parameters in billions in the catalogue's units (``numbers.parameters``, largest first, the
-    last for anything smaller): zh-CN 0.33 → 3.3 亿, 175 → 1750 亿, 1800 → 1.8 万亿; en 175 → 175B."""
+    last for anything smaller): zh-CN 0.33 → 3.3 yi (U+4EBF, 10^8), 175 → 1750 yi, 1800 → 1.8 wan yi
+    (10^12); en 175 → 175B."""
     steps = words.list("numbers.parameters")
     for exponent, pattern in steps:
         if _in_unit(billions, exponent) >= 1 or (exponent, pattern) == steps[-1]:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .model import Course
     from .project import Project
     from .writers import BuildSettings, Output, Target
+    from multiprocessing.connection import Connection
 
     Work = Callable[[Project, Course, Target, BuildSettings], tuple[Output, float]]
 
@@ -103,10 +104,10 @@ def run_parallel(project: Project, course: Course, todo: list[Target], settings:
                 send.close()
                 running[receive] = (process, job)
             for ready in multiprocessing.connection.wait(list(running)):
-                done = cast("multiprocessing.connection.Connection", ready)     # wait() returns what it was given
-                process, job = running.pop(done)
+                receive = cast("Connection", ready)     # wait() returns the objects it was given
+                process, job = running.pop(receive)
                 try:
-                    key, result, error = done.recv()
+                    key, result, error = receive.recv()
                 except EOFError:
                     process.join()
                     on_done(job, BuildError(f"the build process for {job.key} stopped "

@@ -35,8 +35,6 @@ if TYPE_CHECKING:
     from .model import Course
     from .project import Project
 
-Built = tuple[Output, float]       # a target's output and the seconds it took
-
 __all__ = ["STAGE_PREFIX", "STATE_FILE", "Result", "build", "chosen_kinds", "collisions", "fingerprints",
            "up_to_date", "remove_abandoned_stages"]
 
@@ -57,7 +55,7 @@ class BuildRun:
     stamps: dict[str, str]
     together: bool
     on_result: Callable[[Result], None]
-    outcome: dict[str, Built | BaseException] = field(default_factory=dict)
+    outcome: dict[str, tuple[Output, float] | BaseException] = field(default_factory=dict)
     kept: dict[str, Path] = field(default_factory=dict)
     results: list[Result] = field(default_factory=list)
 
@@ -144,6 +142,14 @@ def keep_edit(run: BuildRun, target: Target) -> None:
         save_state(run.settings.out_dir, run.state)
 
 
+def _succeeded(run: BuildRun, target: Target) -> tuple[Output, float]:
+    """(output, seconds) of a target that was built (:func:`land` is only given those)."""
+    done = run.outcome[target.key]
+    if isinstance(done, BaseException):
+        raise AssertionError(f"{target.key} failed and cannot be landed") from done
+    return done
+
+
 def land(run: BuildRun, targets: list[Target]) -> None:
     """Move the staged outputs of ``targets`` into place under one journal and record them.
 
@@ -157,7 +163,7 @@ def land(run: BuildRun, targets: list[Target]) -> None:
     moves, new_state = [], dict(run.state)
     written = new_state[HASHES] = dict(run.state.get(HASHES) or {})
     for target in targets:
-        output, _seconds = built(run, target)
+        output, _seconds = _succeeded(run, target)
         final = output_path(target, run.settings)
         moves.append((output.path, final))
         written[final.name] = file_hash(output.path)         # hand-edit protection: the file (folder) as written
@@ -170,19 +176,12 @@ def land(run: BuildRun, targets: list[Target]) -> None:
         run.stamps.hashes.save()
     run.state = new_state
     for target in targets:
-        output, seconds = built(run, target)
+        output, seconds = _succeeded(run, target)
         output.path = output_path(target, run.settings)
         report(run, Result(target, output.path, output, seconds, kept=run.kept.get(target.key)))
 
 
-def built(run: BuildRun, target: Target) -> Built:
-    """What building ``target`` gave, known to have succeeded."""
-    result = run.outcome[target.key]
-    assert not isinstance(result, BaseException), target.key
-    return result
-
-
-def finished(run: BuildRun, target: Target, result: Built | BaseException) -> None:
+def finished(run: BuildRun, target: Target, result: tuple[Output, float] | BaseException) -> None:
     """Record what building ``target`` gave: (output, seconds) or an exception. Not together
     (``watch``): a success lands at once."""
     stop.check()                       # a stop a library swallowed: discard what it finished
@@ -206,15 +205,15 @@ def run_staged(run: BuildRun, course: Course, todo: list[Target], workers: Optio
         if workers <= 1:
             for target in todo:
                 try:
-                    result: Built | BaseException = timed_job(run.project, course, target, staged)
+                    result: tuple[Output, float] | BaseException = timed_job(run.project, course, target, staged)
                 except Exception as exc:      # noqa: BLE001 — build the others, then report all
                     result = exc
                 finished(run, target, result)
         else:
             run_parallel(run.project, course, todo, staged, workers, timed_job, partial(finished, run))
-        failures = [f for f in (run.outcome[t.key] for t in todo) if isinstance(f, BaseException)]
+        failures = [run.outcome[t.key] for t in todo if isinstance(run.outcome[t.key], BaseException)]
         if failures:
-            raise _merge_failures(failures)
+            raise _merge_failures(failures)    # type: ignore[arg-type]
         if run.together:
             land(run, todo)
 

@@ -1,9 +1,10 @@
 """Markdown → document model, once per lecture.
 
 Reads the token stream of :mod:`coursepress.markdown` into the frozen nodes of
-:mod:`coursepress.model`: numbers headings (一、/1.1/1.3.1), figures (图 n) and
-tables (表 n), resolves cross-references, images (through the resource gate)
-and data directives, and reports every problem with file and line.
+:mod:`coursepress.model`: numbers headings (``numbering.part``/1.1/1.3.1),
+figures (``numbering.figure``) and tables (``numbering.table``), resolves
+cross-references, images (through the resource gate) and data directives, and
+reports every problem with file and line.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .bibliography import Bibliography, cited_entries
 from .citations import Citer
 from .inlines import InlineReader
 from .mathtex import tex_position, tex_problems
+from .imagespaces import bracket_spaced_paths
 from .mdsource import closed_too_late, matching_close, probable_end, protect_table_pipes, unclosed_fences
 from .messages import Messages, default_messages
 from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption, typed_number
@@ -62,7 +64,7 @@ class LectureReader:
                  bib: Optional[Bibliography] = None, data_ok: bool = True, course_ok: bool = True,
                  words: Optional[Messages] = None):
         self.root, self.path, self.meta, self.data, self.md, self.problems = root, path, meta, data, md, problems
-        self.words = words if words is not None else default_messages()   # labels: 表 2, 图 1, 式 (1)
+        self.words = words if words is not None else default_messages()   # labels: numbering.table, .figure, .equation
         self.bib = bib if bib is not None else Bibliography()
         # when the data file failed, directives are checked against no models: their model problems are not reported
         self.data_problems = problems if data_ok else Problems(problems.strict)
@@ -107,6 +109,9 @@ class LectureReader:
         text, table_problems = protect_table_pipes(text)
         for problem in table_problems:
             self.problems.error(SourcePos(self.file, problem.line), problem.message, problem.hint)
+        text, path_problems = bracket_spaced_paths(text, self.path.parent)
+        for problem in path_problems:
+            self.problems.warn(SourcePos(self.file, problem.line), problem.message, problem.hint)
         env: dict = {}
         self.inline.source_lines = tuple(text.splitlines())
         tokens = self.md.parse(text, env)

@@ -128,7 +128,7 @@ def parse_release(value: Any) -> Any:
 
 
 Number = Union[float, str, list[Union[float, str]], None]
-_QUALIFIED = re.compile(r"^\s*([<>≤≥~≈\u7ea6])\s*(\d+(?:\.\d+)?)\s*$")   # 约
+_QUALIFIED = re.compile(r"^\s*([<>≤≥~≈\u7ea6])\s*(\d+(?:\.\d+)?)\s*$")   # U+7EA6 "about"
 
 
 def _positive(value: Any) -> Any:
@@ -152,7 +152,7 @@ def quantity(value: Union[float, str]) -> tuple[str, float]:
     if isinstance(value, str):
         match = _QUALIFIED.match(value)
         assert match, value
-        return ("≈" if match.group(1) in "~≈\u7ea6" else match.group(1)), float(match.group(2))   # 约
+        return ("≈" if match.group(1) in "~≈\u7ea6" else match.group(1)), float(match.group(2))   # U+7EA6 "about"
     return "", float(value)
 
 
@@ -189,7 +189,7 @@ class Model(BaseModel):
     @classmethod
     def _list(cls, value: Any) -> Any:
         if isinstance(value, str):
-            return [p.strip() for p in re.split(r"[,\uff0c\u3001]", value) if p.strip()]   # ，、
+            return [p.strip() for p in re.split(r"[,\uff0c\u3001]", value) if p.strip()]   # full-width/ideographic comma
         return value
 
     @field_validator("notes")
@@ -344,10 +344,12 @@ class MarkdownSettings(BaseModel):
 
     ``raw_html``: raw HTML is refused (reported with what to write) unless true
     (then the supported tags are mapped onto the model and the rest sanitised).
-    ``heading_numbers``: ``parts`` numbers a lecture's top headings 一、二、 and
-    the next levels 1.1, 1.1.1; ``lecture`` puts the lecture's ``order`` first
-    (3.1, 3.1.1) for courses whose lectures are chapters. ``strip_typed_numbers``
-    removes numbers typed at the start of headings ("1.1 ", "一、", "第一章").
+    ``heading_numbers``: ``parts`` numbers a lecture's top headings "one," "two,"
+    (Chinese numerals and U+3001) and the next levels 1.1, 1.1.1; ``lecture`` puts
+    the lecture's ``order`` first (3.1, 3.1.1) for courses whose lectures are
+    chapters. ``strip_typed_numbers`` removes numbers typed at the start of headings
+    ("1.1 ", "one," as a Chinese numeral and U+3001, "chapter one" as U+7B2C U+4E00
+    U+7AE0).
     """
 
     model_config = _FROZEN

@@ -206,7 +206,8 @@ def check_svg(data: bytes, origin: str, pos: SourcePos, limits: Limits) -> tuple
         _check_tree(root.getroottree().getroot(), limits)
         for sibling in root.itersiblings(preceding=True):
             if not isinstance(sibling.tag, str) and _local(getattr(sibling, "target", "")) == "xml-stylesheet":
-                raise _Refusal("links a stylesheet (xml-stylesheet)", "remove the instruction", sibling.sourceline)
+                raise _Refusal("links a stylesheet (xml-stylesheet)", "remove the instruction",
+                               getattr(sibling, "sourceline", None))
     except _Refusal as refusal:
         where = f" (line {refusal.line})" if refusal.line else ""
         if refusal.count:

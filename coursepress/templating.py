@@ -71,7 +71,8 @@ def css_content(message: str, **counters: str) -> str:
     """A catalogue message as a CSS ``content`` value: its text quoted, each ``{field}`` named in
     ``counters`` replaced by that CSS expression (``page="counter(page)"``).
 
-    ``"第 {page} 页"`` with ``page="counter(page)"`` → ``"第 " counter(page) " 页"``.
+    ``"p. {page} /"`` with ``page="counter(page)"`` → ``"p. " counter(page) " /"`` (zh-CN's page number has
+    text on both sides, U+7B2C before and U+9875 "page" after).
     """
     import string
 

@@ -1,12 +1,15 @@
 """The look and the words live in templates/, not in Python (issue 10, item 4).
 
-Every ``coursepress/**/*.py`` is read token by token: no string literal or name
-may hold a Han character or CJK punctuation (words an output prints belong in
-``templates/locale/*.yaml``), a hex colour or a font family name (the look
-belongs in ``templates/theme.yaml``, the CSS or the reference deck). Comments
-and docstrings are documentation and may quote Chinese examples (clreq, GB/T
-rules); only :mod:`coursepress.messages`, the catalogue loader, is exempt as a
-whole (it holds none today).
+No ``coursepress/**/*.py`` may hold a Han character or CJK punctuation anywhere
+in its text, comments and docstrings included: words an output prints belong in
+``templates/locale/*.yaml``; a character the code must recognise is written as a
+``\\u`` escape, and documentation describes it in English, by its code point
+(U+3001 IDEOGRAPHIC COMMA) or by the catalogue key that holds the word
+(``numbering.lecture``). Each file is also read token by token: no string
+literal or name may hold a hex colour or a font family name (the look belongs in
+``templates/theme.yaml``, the CSS or the reference deck); comments and docstrings
+may name those. Only :mod:`coursepress.messages`, the catalogue loader, is
+exempt as a whole.
 """
 
 from __future__ import annotations
@@ -58,19 +61,19 @@ def _docstring_lines(tree: ast.AST) -> set[int]:
 
 
 def problems(path: Path, families: set[str], shown: str = "") -> list[str]:
-    """Every string literal or name of ``path`` (docstrings and comments aside) that holds a word or a look;
-    each problem is named ``shown:line`` (``shown`` defaults to the path relative to the repository)."""
+    """Every line of ``path`` that holds a Han character or CJK punctuation (code, comment or docstring),
+    and every string literal or name (docstrings and comments aside) that holds a hex colour or a font
+    family; each problem is named ``shown:line`` (``shown`` defaults to the path relative to the repository)."""
     text = path.read_text(encoding="utf-8")
     docstrings = _docstring_lines(ast.parse(text))
     family = re.compile("|".join(re.escape(f) for f in sorted(families, key=len, reverse=True)))
     name = shown or path.relative_to(REPO).as_posix()
-    found = []
+    found = [f"{name}:{number}: Han or CJK punctuation {line.strip()[:40]!r}"
+             for number, line in enumerate(text.split("\n"), 1) if HAN.search(line)]
     for tok in tokenize.generate_tokens(io.StringIO(text).readline):
         if tok.type in (tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE) or tok.start[0] in docstrings:
             continue
         where = f"{name}:{tok.start[0]}"
-        if HAN.search(tok.string):
-            found.append(f"{where}: Han or CJK punctuation {tok.string[:40]!r}")
         if tok.type == tokenize.NAME and tok.string == "RGBColor" and HEX_COLOUR.search(tok.line):
             found.append(f"{where}: colour {tok.line.strip()[:40]!r}")
         if tok.type == tokenize.STRING:
@@ -96,8 +99,8 @@ def test_no_words_colours_or_fonts_in_python() -> None:
     families = _families()
     found = [problem for path in sorted(PACKAGE.rglob("*.py")) if path.relative_to(PACKAGE).as_posix() not in EXEMPT
              for problem in problems(path, families) if not _allowed(problem)]
-    assert not found, "words or looks in Python (move them to templates/locale or templates/theme.yaml):\n" + \
-        "\n".join(found)
+    assert not found, "words or looks in Python (move them to templates/locale or templates/theme.yaml; in a " \
+        "comment or docstring, say it in English or as U+XXXX):\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("source, kind", [
@@ -106,9 +109,23 @@ def test_no_words_colours_or_fonts_in_python() -> None:
     ('FACE = "Noto Sans CJK SC"\n', "font family"), ('FACE = "Calibri"\n', "font family"),
 ])
 def test_the_scan_finds_each_kind(tmp_path: Path, source: str, kind: str) -> None:
-    """The scanner itself: each kind of word or look is caught in code, none in a docstring or comment."""
+    """The scanner itself: each kind of word or look is caught in code; a docstring or comment may name a
+    colour or a font, and may write a Han character as an escape or a code point."""
     probe = tmp_path / "probe.py"
-    probe.write_text(f'"""目录 #1b1b1b Calibri in a docstring."""\n# 谢谢 #fff Calibri in a comment\n{source}',
-                     encoding="utf-8")
+    probe.write_text('"""U+76EE U+5F55 #1b1b1b Calibri in a docstring."""\n'
+                     f'# \\u8c22 #fff Calibri in a comment\n{source}', encoding="utf-8")
     found = problems(probe, _families(), "probe.py")
     assert len(found) == 1 and kind in found[0] and found[0].startswith("probe.py:3:"), found
+
+
+@pytest.mark.parametrize("source, line", [
+    ('"""The contents page (目录)."""\nX = 1\n', 1), ('X = 1\n# a heading like 第一章\n', 2),
+    ('def f():\n    """Split at the full-width comma\n    (，) too."""\n', 3), ('X = 1   # 、\n', 1),
+])
+def test_han_is_caught_in_comments_and_docstrings(tmp_path: Path, source: str, line: int) -> None:
+    """Han characters and CJK punctuation are caught in comments and docstrings too (issue 10: "a Han
+    character" anywhere in a ``.py`` file)."""
+    probe = tmp_path / "probe.py"
+    probe.write_text(source, encoding="utf-8")
+    found = problems(probe, _families(), "probe.py")
+    assert len(found) == 1 and "Han" in found[0] and found[0].startswith(f"probe.py:{line}:"), found

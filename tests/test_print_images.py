@@ -224,3 +224,39 @@ def test_an_image_is_decoded_in_full_once_per_content(make_project, tmp_path, mo
     (root / "content/images/shot.png").write_bytes(png_bytes(screenshot(4, 400, 300)))
     load_course(root)
     assert len(decoded) == 2
+
+
+def test_an_image_placed_narrower_than_prepared_is_resampled_after_layout(picture_project, tmp_path):
+    """On A5 the text block (≈ 300 pt) is narrower than the 430 pt the figure is prepared for: after layout
+    WeasyPrint resamples it to images.dpi at the size it was placed."""
+    root = picture_project("handout:\n  page_size: A5\n")
+    out = tmp_path / "out"
+    _build(root, "pdf", out, tmp_path / "cache")
+    shot = _placed_images(out / "intro.pdf")[0]
+    assert shot["pt"][0] < 400 and max(_dpi(shot)) <= 200.5
+
+
+def test_an_unchanged_yaml_file_is_parsed_once(tmp_path, monkeypatch):
+    """Issue 20, cold builds: a YAML text parsed before comes from the private cache (same document, no
+    ruamel parse); another text, or a damaged entry, is parsed; a syntax error is reported every time."""
+    from coursepress import yamlsource
+    from coursepress.errors import ContentError
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    calls = []
+    upstream = yamlsource.parse_yaml
+    monkeypatch.setattr(yamlsource, "parse_yaml", lambda *a, **k: calls.append(a[1]) or upstream(*a, **k))
+    text = "title: 课程\nmodels:\n  - name: A\n    parameters_b: 3.10\n"
+    first = yamlsource.load_yaml(text, "content/course.yaml")
+    again = yamlsource.load_yaml(text, "content/course.yaml")
+    assert calls == ["content/course.yaml"] and again == first and again.raw == first.raw
+    assert again.pos(("models", 0, "name")).line == 3
+    yamlsource.load_yaml(text + "x: 1\n", "content/course.yaml")
+    assert len(calls) == 2
+    for entry in (tmp_path / "coursepress/yaml").iterdir():
+        entry.write_bytes(b"damaged")
+    assert yamlsource.load_yaml(text, "content/course.yaml") == first and len(calls) == 3
+    for _ in range(2):
+        with pytest.raises(ContentError):
+            yamlsource.load_yaml("a: [1, 2\n", "content/course.yaml")
+    assert len(calls) == 5

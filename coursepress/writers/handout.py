@@ -139,7 +139,8 @@ def page_context(project: Project, course: m.Course, problems: Problems, rendere
 
 
 def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:
-    """Running header and footer text of ``lecture``, and its label ("第三讲", or "": :mod:`coursepress.lecturelabel`)."""
+    """Running header and footer text of ``lecture``, and its label (``numbering.lecture``, or "":
+    :mod:`coursepress.lecturelabel`)."""
     return dict(header_text=lecture.meta.header or lecture.title, footer_text=lecture.meta.footer or course.meta.title,
                 lecture_label=lecture_label(course, lecture))
 
@@ -168,7 +169,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
         ContentErrors: uncovered characters under ``--strict``.
         BuildError: a resource the HTML asked for was refused (see :class:`PdfEngine`).
     """
-    lecture = course.lecture(target.lecture)
+    lecture = course.built_lecture(target.lecture)
     problems = Problems(settings.strict)
     check_coverage(lecture_texts(course, lecture), project.font_faces, problems)
     renderer = MathRenderer()

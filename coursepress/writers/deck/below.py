@@ -3,7 +3,8 @@
 Where a slide of short text is followed by a picture too wide to stand beside
 it (:mod:`.beside`), the picture goes below the text in the content frame of
 the same slide, with its caption under it, and a short text slide right after
-the picture ("两种目标各有长处（见上图）。") below that, when the texts take at most
+the picture (a sentence such as "both objectives have their strengths (see the
+figure above)." in Chinese) below that, when the texts take at most
 :data:`TEXT_SHARE` of the frame and the picture keeps at least
 :data:`~.beside.PICTURE_KEEP` of the width it has on a slide of its own. This
 is how chapters written for the web read: a sentence, then its screenshot.

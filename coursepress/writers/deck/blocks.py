@@ -31,7 +31,8 @@ def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = Fa
     ``"\\n"`` in the run text, written as ``a:br`` (C37).
     Inline formulas become runs with sub/superscripts (:mod:`.mathruns`); one that
     runs cannot express is appended to ``displaced`` (the caller shows it as a display
-    formula) and leaves ``below`` in the text (the catalogue's ``deck.formula_below``, 见下式).
+    formula) and leaves ``below`` in the text (the catalogue's ``deck.formula_below``, "see the
+    formula below").
     """
     out: list[Run] = []
 

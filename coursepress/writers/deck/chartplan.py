@@ -5,11 +5,11 @@ Rules (issue 13, item 2):
 - One slide per chart, never continued: every model the directive selects is a
   category, in the handout's order (:func:`coursepress.charts.series`); a
   model without the value keeps its place, its name marked
-  ``chart.unknown`` (未公开) and no column (C20).
+  ``chart.unknown`` ("not disclosed") and no column (C20).
 - parameters/context: a column chart on a log axis; names and value labels
   turned a quarter so 28 models fit at ≥ 12 pt (:data:`MIN_SIZE_PT`). Value
-  labels are the cell values through a number format (``General" 亿"``),
-  so they follow "Edit Data". The axis starts at the power of ten at or below
+  labels are the cell values through a number format (General and the unit:
+  ``chart.parameters_format``), so they follow "Edit Data". The axis starts at the power of ten at or below
   the smallest value and ends where the tallest column's label still fits.
 - timeline/family: an XY scatter, X the release date (an Excel date serial on
   an axis of years), each model its own series so the label is the series
@@ -39,7 +39,7 @@ DATA_FILE = "content/data/models.yaml"
 MIN_SIZE_PT = 12.0
 # The words (axis titles, slide titles, units) are the catalogue's ``chart.*`` messages; the value
 # labels' number formats (ECMA-376 Part 1 §18.8.31; Excel syntax) are ``chart.parameters_format``
-# (values in 10^chart.parameters_exponent: 亿 for zh-CN, read as 万亿 from 10000 亿 on; B for en, T from
+# (values in 10^chart.parameters_exponent: 10^8 for zh-CN, read as 10^12 from 10000 x 10^8 on; B for en, T from
 # 1000 B on) and ``chart.context_format`` (K tokens).
 AXES = {"parameters": "parameters", "context": "context", "timeline": "release", "family": "release"}
 TITLES = ("parameters", "context", "timeline", "family")
@@ -173,7 +173,7 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
     series_names = (words("chart.open"), words("chart.closed"), words("chart.unstated"))
     key_marks = (words("deck.key_open"), words("deck.key_gap"), words("deck.key_close"))
     if bars:
-        # parameters_b are billions (10^9); the chart's values are in the catalogue's unit (亿: 10^8)
+        # parameters_b are billions (10^9); the chart's values are in the catalogue's unit (zh-CN: 10^8)
         scale = 10 ** (9 - words.number("chart.parameters_exponent")) if block.chart == "parameters" else 1
         values = tuple(v * scale if v is not None else None for _, v in pairs)
         pitch = (width_pt - COLUMN_INSET_PT) / len(pairs)

@@ -23,7 +23,7 @@ from .nodes import ChartPlan
 from .workbook import ValueChartData, ValueXyChartData
 
 SERIES_COLOURS = {True: MSO_THEME_COLOR.ACCENT_3, False: MSO_THEME_COLOR.ACCENT_1, None: MSO_THEME_COLOR.TEXT_2}
-LEGEND_ORDER = (False, True, None)     # the handout's legend: 闭源, then 开放权重
+LEGEND_ORDER = (False, True, None)     # the handout's legend: chart.closed, then chart.open
 DAYS_PER_YEAR = 365.25
 ROTATE_UPRIGHT = "-5400000"             # 60000ths of a degree: −90°, text reads bottom to top
 # −45°: model names on the category axis. LibreOffice shows every one when the slanted line box fits
@@ -113,8 +113,9 @@ def _legend(chart, plan: ChartPlan, fonts, show: bool) -> None:
 
 
 def add_column_chart(slide, box, plan: ChartPlan, fonts):
-    """Columns on a log axis, one series per openness (legend 闭源, 开放权重 as in the handout), one
-    category per model in the plan's order; a model without a value has its category and no column."""
+    """Columns on a log axis, one series per openness (legend ``chart.closed``, ``chart.open`` as in the
+    handout), one category per model in the plan's order; a model without a value has its category and no
+    column."""
     left, top, width, height = box
     groups = [flag for flag in LEGEND_ORDER if flag in plan.open]
     data = ValueChartData(number_format=plan.number_format)
@@ -173,8 +174,9 @@ def _drop_line(series) -> None:
 
 
 def _colour_key(axis, title: str, groups: list, plan: ChartPlan, fonts) -> None:
-    """Axis title "title（● 闭源　● 开放权重）" with each ● in its series' theme colour: the legend of a
-    chart whose series are single models."""
+    """Axis title "title", then ``deck.key_open``, "● " ``chart.closed``, ``deck.key_gap``, "● "
+    ``chart.open``, ``deck.key_close`` (zh-CN: full-width parentheses, an ideographic space between), with
+    each ● in its series' theme colour: the legend of a chart whose series are single models."""
     axis.has_title = True
     paragraph = axis.axis_title.text_frame.paragraphs[0]
     before, between, after = plan.key_marks

@@ -6,7 +6,7 @@ the body size if smaller) and stepped down, never below the theme's minimum
 fits one slide. A line still too wide at the minimum is wrapped: its
 continuation pieces start at the line's indentation with a wrap mark (↪). A
 block taller than a slide is split only where :func:`coursepress.code.break_ranks`
-allows, never inside a statement; the next slide's title says "（续）".
+allows, never inside a statement; the next slide's title says ``deck.continued``.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from ...errors import ContentError, SourcePos
 from ...numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
 from ...imageprep import prepared_image
 from ...messages import Messages
-from ...units import EMU_PER_PT
+from ...units import EMU_PER_PT, PT_PER_PX
 from . import chartplan
 from .svgpicture import png_fallback
 from .blocks import runs_of
@@ -55,8 +55,8 @@ BESIDE_PLACE = Place("Two Content", "Right Data", "Right Caption")   # beside th
 
 def _caption(words: Messages, label: str, number: int, caption) -> str:
     """The slide caption: ``deck.caption`` with the block's ``label`` (``numbering.table`` or
-    ``numbering.figure``), "表 2　caption"; empty when the block has no caption text (a bare number says
-    nothing on a slide)."""
+    ``numbering.figure``), in zh-CN "Table 2", U+3000 IDEOGRAPHIC SPACE and the caption; empty when the
+    block has no caption text (a bare number says nothing on a slide)."""
     text = m.plain_text(caption)
     return words("deck.caption", label=words(label, n=number), text=text) if number and text else text
 
@@ -170,12 +170,14 @@ LONG_COLUMNS = ("highlights", "notes", "url", "modalities")   # prose columns: t
 SLIDE_COLUMNS_MAX = 5
 
 
-_NUMBER_UNIT = re.compile(r"(\d)\s+(?=[\u4ebf\u4e07\u5343\u767eKMBT%\u5e74\u6708\u65e5\u4e2a])")   # 亿万千百年月日个
+# units: 10^8, 10^4, thousand, hundred, K, M, B, T, %; year, month, day; the general counter
+_NUMBER_UNIT = re.compile(r"(\d)\s+(?=[\u4ebf\u4e07\u5343\u767eKMBT%\u5e74\u6708\u65e5\u4e2a])")
 
 
 def keep_units(text: str) -> str:
-    """``text`` with a no-break space between a number and its unit ("130 亿" → "130\u00a0亿"), so
-    neither the measurer nor PowerPoint or LibreOffice (UAX #14 class GL) breaks a line between them."""
+    """``text`` with a no-break space between a number and its unit ("130" and U+4EBF: the space between
+    becomes U+00A0), so neither the measurer nor PowerPoint or LibreOffice (UAX #14 class GL) breaks a line
+    between them."""
     return _NUMBER_UNIT.sub("\\1\u00a0", text)
 
 
@@ -332,6 +334,9 @@ def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes
     frame = planner.fit.frame(place.layout, place.data)
     width_px, height_px = max(image.width_px, 1), max(image.height_px, 1)
     scale = min(frame.width_emu / width_px, frame.height_emu / height_px)
+    if block.size:        # the size its author asked for (<img width=…>, zoom), at most the frame
+        asked_pt = block.size.width_pt(width_px * PT_PER_PX, height_px * PT_PER_PX, frame.width_emu / EMU_PER_PT)
+        scale = min(scale, asked_pt * EMU_PER_PT / width_px)
     width, height = int(width_px * scale), int(height_px * scale)
     left = frame.left_emu + (frame.width_emu - width) // 2
     top = frame.top_emu + (frame.height_emu - height) // 2
@@ -339,7 +344,7 @@ def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes
     name = words("numbering.figure", n=block.number) if block.number else words("numbering.picture")
     shown = prepared_image(image, width / EMU_PER_PT, height / EMU_PER_PT, planner.course.meta.image_settings())
     picture = PicturePlan(shown.data, shown.ext, block.alt, name, left, top, width, height, fallback)
-    # as the handout: "图 n" and the caption, or the alt text where the figure has no caption
+    # as the handout: ``numbering.figure`` and the caption, or the alt text where the figure has no caption
     caption = _caption(words, "numbering.figure", block.number, block.caption) or \
         _caption(words, "numbering.figure", block.number, (m.Text(block.alt),))
     notes = (Para((Run(block.alt),)),) + section_notes      # the author's description of the picture

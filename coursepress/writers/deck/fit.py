@@ -1,8 +1,8 @@
 """Fitting text into the reference deck's placeholder frames, measured with the shipped fonts.
 
 Rules (issue 3, case C19): body text keeps the reference deck's size for its
-level and continues on "（续）" slides instead of shrinking; titles may step
-down in 2 pt steps to 28 pt; nothing relies on PowerPoint's autofit flags.
+level and continues on ``deck.continued`` slides instead of shrinking; titles
+may step down in 2 pt steps to 28 pt; nothing relies on PowerPoint's autofit flags.
 Text that cannot fit even alone (one over-long bullet, a title longer than two
 lines at 28 pt) is a :class:`~coursepress.errors.ContentError` at its source line.
 """
@@ -257,8 +257,9 @@ class Fitter:
         return used
 
     def _next_chunk(self, frame: Frame, chunks: list[list[Para]], carry_lead: bool) -> float:
-        """Start a new chunk; with ``carry_lead``, the text paragraph that introduces a code block ("…如下：")
-        moves along with it, unless it is all the previous chunk holds. Returns the height used."""
+        """Start a new chunk; with ``carry_lead``, the text paragraph that introduces a code block (one
+        ending in "as follows" and a full-width colon) moves along with it, unless it is all the previous
+        chunk holds. Returns the height used."""
         carry: list[Para] = []
         if carry_lead and len(chunks[-1]) > 1 and not chunks[-1][-1].style:
             carry = [chunks[-1].pop()]

@@ -4,8 +4,8 @@ The deck writer needs seven slide roles (title, section, content, two
 columns, table, chart, closing) and, in each, placeholders by role (Title,
 Subtitle, Content, Left, Right, Table, Chart, Caption, Footer, Slide
 Number). A template made in PowerPoint, WPS or LibreOffice names its layouts
-in the user's language ("标题和内容", "Title, Content") and its placeholders
-anything at all, so roles are found, as in Pandoc's PowerPoint writer, in
+in the user's language ("Title and Content" in Chinese, "Title, Content") and
+its placeholders anything at all, so roles are found, as in Pandoc's PowerPoint writer, in
 this order:
 
 1. the user's ``deck.layouts:`` mapping in course.yaml (role → layout name),
@@ -68,7 +68,7 @@ MAPPING_KEYS = {"title": "Title", "section": "Section", "content": "Title and Co
 
 
 def _key(name: str) -> str:
-    return re.sub("[\\s,\uff0c\u3001._\\-]+", "", name).casefold()     # also the full-width comma ， and 、
+    return re.sub("[\\s,\uff0c\u3001._\\-]+", "", name).casefold()     # also the full-width comma and the ideographic comma
 
 
 _NAME_KEYS = {role: {_key(n) for n in names} for role, names in NAMES.items()}

@@ -51,10 +51,8 @@ class IndexedRels(dict):
             self._forget(rId)
         return super().pop(rId, *default)
 
-    def update(self, items=(), **more) -> None:
-        for rId, rel in (items.items() if hasattr(items, "items") else items):
-            self[rId] = rel
-        for rId, rel in more.items():
+    def update(self, *items: Any, **more: Any) -> None:
+        for rId, rel in dict(*items, **more).items():     # a mapping or (rId, rel) pairs, as dict.update
             self[rId] = rel
 
     def clear(self) -> None:

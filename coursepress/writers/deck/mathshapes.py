@@ -135,7 +135,8 @@ def formula_art(renderer=None) -> FormulaArt:
 def add_formula(slide, formula: Formula, art: FormulaArt | None, name: str, math_font: str) -> None:
     """Append ``formula`` to ``slide`` as AlternateContent (OMML shape, picture fallback) at its box.
 
-    ``name`` is the shape's name (公式 1, 公式 2 … counted per slide: the plan's ``formula_name``),
+    ``name`` is the shape's name ("formula 1", "formula 2" … counted per slide: the plan's
+    ``formula_name``, the catalogue's ``deck.formula_name``),
     ``math_font`` the face of its runs;
     ``art`` draws it (:func:`formula_art` when None).
     """

@@ -107,13 +107,13 @@ class ChartPlan:
     """A native chart. ``kind``: "column" (values on a ``log`` scale) or "timeline" (XY scatter of dates).
 
     ``categories`` are model names (a model without the value marked unknown);
-    ``values`` are in the unit the axis title names (亿 parameters, thousands of
-    tokens; Excel date serials for timelines), None where unknown; ``labels``
+    ``values`` are in the unit the axis title names (10^8 parameters in zh-CN,
+    thousands of tokens; Excel date serials for timelines), None where unknown; ``labels``
     what each data label shows (for glyph checks only: the deck writes number
     formats and series names, never this text); ``number_format`` the labels'
     and axis' Excel number format; ``open`` whether each model has open weights
-    (series "开放权重" / "闭源"); ``estimated`` whether the value is an estimate
-    (≈ in its label's format, patterned fill). ``axis_min``/``axis_max`` are the
+    (series ``chart.open`` / ``chart.closed``); ``estimated`` whether the value is
+    an estimate (≈ in its label's format, patterned fill). ``axis_min``/``axis_max`` are the
     value (timeline: date) axis bounds; ``lanes`` the height (1, 2, …) of each
     timeline point and ``label_right`` its label's side; ``positions`` the
     source of each point (for glyph reports). The words come from the catalogue

@@ -5,8 +5,8 @@ first. The plan holds no python-pptx objects: every slide names its layout and
 the text of each named placeholder, already fitted (measured with the shipped
 fonts, :mod:`coursepress.textmeasure`) into the placeholder frames read from
 the reference deck (:mod:`coursepress.writers.deck.reference`). Content that does not
-fit continues on a "（续）" slide; tables split by rows with the header
-repeated; charts split by categories.
+fit continues on a ``deck.continued`` slide; tables split by rows with the
+header repeated; charts split by categories.
 
 Slide order: title, agenda, then per ``#`` part a section slide followed by
 the content slides of the part and its sections, then the references the
@@ -108,7 +108,7 @@ class Planner:
     def section_slide(self, part: m.Section) -> SlidePlan:
         suffix = self.words.part_suffix
         number = part.heading.number.removesuffix(suffix) if suffix else part.heading.number
-        # a part number (一、) reads 第一部分 (deck.section); a chapter-style one (3.1, heading_numbers: lecture)
+        # a part number ("one," with U+3001) reads "part one" (deck.section); a chapter-style one (3.1, heading_numbers: lecture)
         # stands alone
         shown = self.words("deck.section", number=number) if suffix and part.heading.number.endswith(suffix) \
             else number

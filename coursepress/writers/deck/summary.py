@@ -1,8 +1,8 @@
 """Slides that summarise a section written as prose (no ``::: slides``), the rest in the speaker notes.
 
 The rule (docs/content-format.md, "Slides from prose"): each paragraph gives
-one bullet, its bold lead-in (``**标签：**正文``) if it starts with one, else
-its first sentence; a bullet longer than :data:`MAX_LINES` lines at body size
+one bullet, its bold lead-in (``**label:**text``, the colon also full-width) if
+it starts with one, else its first sentence; a bullet longer than :data:`MAX_LINES` lines at body size
 is its first clause that fits, ending in "…". What a bullet does not show of
 its paragraph (the sentences after the first, or the whole paragraph when the
 bullet was shortened) goes to the notes of the slide that shows the bullet.
@@ -23,8 +23,9 @@ from .nodes import Para, Run
 
 MAX_LINES = 2
 MAX_BULLETS = 6
-SENTENCE_END = re.compile(r"[\u3002\uff01\uff1f!?]+[”’\u300d\u300f\uff09)]*|(?<=[.!?])\s+")   # 。！？」』）
-CLAUSE_END = re.compile(r"[\uff0c\uff1b\uff1a,;:]")   # ，；：
+# the ideographic full stop, the full-width ! and ?, then closing quotes, corner brackets or parentheses
+SENTENCE_END = re.compile(r"[\u3002\uff01\uff1f!?]+[”’\u300d\u300f\uff09)]*|(?<=[.!?])\s+")
+CLAUSE_END = re.compile(r"[\uff0c\uff1b\uff1a,;:]")   # full-width , ; :
 
 
 @dataclass(frozen=True)
@@ -95,8 +96,8 @@ class Summariser:
         whole = Para(_strip(runs), level, bullet, number, pos=pos)
         head, tail = split_runs(runs, len("".join(r.text for r in runs)) if item else lead(runs))
         shown, cut = self.shorten(list(_strip(head)), level)
-        if not item and shown and shown[-1].text.endswith(("\uff1a", ":")):   # ：
-            shown = shown[:-1] + (replace(shown[-1], text=shown[-1].text.rstrip("\uff1a:")),)   # ：
+        if not item and shown and shown[-1].text.endswith(("\uff1a", ":")):   # full-width colon
+            shown = shown[:-1] + (replace(shown[-1], text=shown[-1].text.rstrip("\uff1a:")),)   # full-width colon
         para = Para(shown, level, bullet, number, pos=pos)
         if cut:
             return Point(para, (replace(whole, level=0, bullet="none", number=0),))

@@ -119,7 +119,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
         ContentError: text that cannot fit a slide even alone, an image that cannot be read.
         ContentErrors: under ``--strict``, characters no shipped font has.
     """
-    lecture = course.lecture(target.lecture)
+    lecture = course.built_lecture(target.lecture)
     problems = Problems(settings.strict)
     renderer = MathRenderer()
     path, plan, fonts = _plan(project, course, settings, lecture, problems, renderer)

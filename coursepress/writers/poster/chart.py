@@ -9,7 +9,7 @@ the table text. The look lives in ``templates/poster/chart.svg.j2``.
 
 - parameters: one bar per model with a published size (log axis), its name at
   the left (shortened with "…" past 40 % of the width) and its value at the bar's end (≈ for estimates); models without a
-  size are listed by name under the chart ("未公开", case C20), never drawn as 0.
+  size are listed by name under the chart (``chart.unknown``, case C20), never drawn as 0.
 - timeline: one dot per model; names in lanes above the axis so that no leader
   line crosses a label (:func:`coursepress.charts._place_labels`); models of
   one date share one label. Dates are the axis's years (the table has the days).
@@ -45,7 +45,7 @@ def parameter_bars(models: tuple[Model, ...], width: float, room: float = 0.0, *
 
     Returns:
         ``(spec, unplotted)``: the shapes, and the models without a published size
-        (for the "未公开" line under the chart).
+        (for the ``chart.unknown`` line under the chart).
     """
     pairs = series(models, "parameters")
     plotted = {id(m) for m, _ in pairs}

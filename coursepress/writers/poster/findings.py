@@ -35,7 +35,7 @@ class Finding:
 
 def _factor(ratio: float, words: Messages) -> str:
     """A growth factor to two significant figures; from 10^``numbers.large_factor_exponent`` on in the
-    catalogue's large unit: zh-CN 4615 → 4600, 15385 → 1.5 万; en 15385 → 15,000."""
+    catalogue's large unit: zh-CN 4615 → 4600, 15385 → 1.5 wan (U+4E07, 10^4); en 15385 → 15,000."""
     digits = max(int(math.floor(math.log10(ratio))) - 1, 0)
     unit = 10 ** words.number("numbers.large_factor_exponent")
     if ratio >= unit:

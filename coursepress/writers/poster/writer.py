@@ -182,12 +182,14 @@ def split_columns(groups: tuple[Group, ...], count: int) -> list[list[Group]]:
 # chart and notes); in portrait the timeline runs across the page under both.
 FRACTIONS = {True: {"a": 62.0, "b": 38.0}, False: {"a": 56.0, "b": 44.0}}
 
-_NUMBER_UNIT = re.compile(r"(≈?\d[\d.,]*) ?(\u4e07\u4ebf|\u4ebf|\u767e\u4e07|\u4e07|\u500d|K)|\d{4}-\d{2}(?:-\d{2})?|\d+ \u5e74 \d+ \u6708 \d+ \u65e5")   # 万亿百倍年月日
+# units 10^12, 10^8, 10^6, 10^4, -fold, K; ISO dates; Chinese dates (year, month, day)
+_NUMBER_UNIT = re.compile(r"(≈?\d[\d.,]*) ?(\u4e07\u4ebf|\u4ebf|\u767e\u4e07|\u4e07|\u500d|K)|\d{4}-\d{2}(?:-\d{2})?|\d+ \u5e74 \d+ \u6708 \d+ \u65e5")
 
 
 def nobreak(text) -> Markup:
-    """``text`` escaped, with every number and its unit ("1750 亿", "≈1.8 万亿", "32K", "100 倍") and
-    every date ("2023-03-14", "2023 年 11 月 30 日") kept on one line (a ``nb`` span: white-space: nowrap)."""
+    """``text`` escaped, with every number and its unit ("1750" and U+4EBF, "≈1.8" and U+4E07 U+4EBF, "32K",
+    "100" and U+500D "-fold") and every date ("2023-03-14", "2023 U+5E74 11 U+6708 30 U+65E5": year, month,
+    day) kept on one line (a ``nb`` span: white-space: nowrap)."""
     return Markup(_NUMBER_UNIT.sub(lambda match: f'<span class="nb">{match.group(0)}</span>', str(escape(text))))
 
 

@@ -64,8 +64,8 @@ class ChartDrawing:
 
 def value_text(value: float, number_format: str, estimated: bool, words: Messages) -> str:
     """A value as the deck's number format shows it (the catalogue's ``chart.parameters_format`` and
-    ``chart.context_format``): zh-CN parameters in 亿 read the Chinese way ("1750 亿", "1.8 万亿"), context
-    as "128K"; ≈ before an estimate."""
+    ``chart.context_format``): zh-CN parameters in 10^8 read the Chinese way (1750 x 10^8, 1.8 x 10^12),
+    context as "128K"; ≈ before an estimate."""
     if number_format == words("chart.parameters_format"):
         text = format_params(value / 10 ** (9 - words.number("chart.parameters_exponent")), words)
     elif number_format == words("chart.context_format"):

@@ -327,12 +327,14 @@ class SlideDrawer:
         return tuple(_agenda_links(view, titles) if view.kind == "agenda" else view for view in views)
 
 
-NUMBERING = frozenset("0123456789.\uff0e\u3001\u3000 \u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341\u767e")   # ．、　一二三四五六七八九十百
+# digits, ".", the full-width full stop, the ideographic comma and space, a space, Chinese numerals 1-10 and 100
+NUMBERING = frozenset("0123456789.\uff0e\u3001\u3000 \u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341\u767e")
 
 
 def _agenda_links(view: SlideView, titles: list[tuple[int, str]]) -> SlideView:
     """``view`` (an agenda slide) with each entry linked (``#slide-N``) to the first later slide whose title
-    it shows after its heading number ("1.1　LLM 概念" → the slide "LLM 概念")."""
+    it shows after its heading number ("1.1", U+3000 IDEOGRAPHIC SPACE, "LLM concepts" → the slide
+    "LLM concepts")."""
     boxes = []
     for box in view.boxes:
         paras = []

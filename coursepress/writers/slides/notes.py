@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ... import model as m
-from ...errors import BuildError, Problems
+from ...errors import Problems
 from ...mathrender import MathRenderer
 from ...output import atomic_write
 from ...templating import environment
@@ -58,9 +58,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
         ContentError: text that cannot fit a slide even alone, an image that cannot be read.
         ContentErrors: under ``--strict``, characters no shipped font has.
     """
-    lecture = course.lecture(target.lecture or "")
-    if lecture is None:      # the pipeline makes targets from the loaded lectures: a bug if it happens
-        raise BuildError(f"no lecture named '{target.lecture}' to build {target.file_name} from")
+    lecture = course.built_lecture(target.lecture)
     problems = Problems(settings.strict)
     renderer = MathRenderer()
     html = render_html(project, course, settings, lecture, problems, renderer)
