@@ -25,11 +25,41 @@ from typing import Optional
 
 from . import cachedir
 from .errors import ContentError, SourcePos
-from .mathtex import normalise
+from .mathtree import mathml_tree
 
 RENDER_SIZE_PX = 20.0      # ziamath's font size for the SVG (scaled to the text size with em units)
 CACHE_VERSION = "1"
 _VIEWBOX = re.compile(r'viewBox="([-\d.e]+) ([-\d.e]+) ([-\d.e]+) ([-\d.e]+)"')
+
+
+# What ziamath's own TeX front end (ziamath.tex.tex2mml, 0.13) changes in latex2mathml's MathML before
+# laying it out; done here on the element tree of :mod:`coursepress.mathtree`, which is well-formed where
+# latex2mathml's string is not (an alignment "&", "<" in \text{}).
+_NOT_STRETCHY = {("mo", "\u2191"), ("mo", "\u2193"), ("mi", "\u27e8"), ("mi", "\u27e9")}
+_WIDE_ACCENTS = {"^": "\u0302", "~": "\u0303"}
+
+
+def _ziamath_tree(tex: str, display: bool):
+    """The formula's MathML tree as ziamath's own front end would give it (see ``_NOT_STRETCHY``)."""
+    tree = mathml_tree(tex, display)
+    tree.attrib.pop("xmlns", None)     # ziamath reads tags without a namespace
+    for el in tree.iter():
+        if (el.tag, el.text) in _NOT_STRETCHY:
+            el.set("stretchy", "false")
+        elif el.tag == "mo" and el.text == "^" and el.get("stretchy") == "false":
+            el.text = "\u02c6"        # \hat
+        elif el.tag == "mo" and el.text in _WIDE_ACCENTS and not el.attrib:
+            el.text = _WIDE_ACCENTS[el.text]
+        if el.get("columnspacing") == "0em 2em":
+            el.set("columnspacing", "0em 0.3em")
+    return tree
+
+
+def _ziamath_svg(tex: str, display: bool, size_px: float) -> str:
+    """SVG of ``tex`` laid out by ziamath from the shared MathML tree."""
+    import ziamath
+
+    return str(ziamath.Math(_ziamath_tree(tex, display), size=size_px, margin=0).svg())
 
 
 @dataclass(frozen=True)
@@ -120,9 +150,7 @@ class MathRenderer:
             try:
                 with warnings.catch_warnings():     # ziamath 0.13 opens its font with a deprecated importlib call
                     warnings.simplefilter("ignore", DeprecationWarning)
-                    import ziamath
-
-                    svg = ziamath.Latex(normalise(tex), size=RENDER_SIZE_PX, inline=not display, margin=0).svg()
+                    svg = _ziamath_svg(tex, display, RENDER_SIZE_PX)
             except Exception as exc:   # ziamath raises several kinds for TeX it cannot lay out
                 raise ContentError(pos, f"the formula '{tex[:40]}' cannot be typeset ({type(exc).__name__}: {exc})",
                                    "simplify the TeX or write it with commands LaTeX's amsmath knows") from None

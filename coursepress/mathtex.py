@@ -37,14 +37,15 @@ def normalise(tex: str) -> str:
 
 @lru_cache(maxsize=4096)
 def to_mathml(tex: str, display: bool) -> str:
-    """MathML (a ``<math>`` element as a string) of ``tex``; ``display`` sets ``display="block"``.
+    """MathML (a well-formed ``<math>`` element as a string, :mod:`coursepress.mathtree`) of ``tex``;
+    ``display`` sets ``display="block"``.
 
     Raises:
         Exception: whatever latex2mathml raises for TeX it cannot parse (see :func:`tex_problems`).
     """
-    from latex2mathml.converter import convert
+    from .mathtree import mathml_string
 
-    return convert(normalise(tex), display="block" if display else "inline")
+    return mathml_string(tex, display)
 
 
 def _brace_problems(tex: str) -> list[TexProblem]:
