@@ -69,6 +69,25 @@ def _brace_problems(tex: str) -> list[TexProblem]:
     return []
 
 
+# Commands whose argument is text, set in the text face (amsmath \text, LaTeX \textrm, \mbox …).
+_TEXT_COMMAND = re.compile(r"\\(?:text|textrm|textnormal|textup|mbox)\s*\{")
+
+
+def _text_spans(tex: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the arguments of ``\\text{…}`` and its kin in ``tex`` (braces balanced)."""
+    spans = []
+    for match in _TEXT_COMMAND.finditer(tex):
+        depth, pos = 1, match.end()
+        while pos < len(tex) and depth:
+            if tex[pos] == "\\":
+                pos += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(tex[pos], 0)
+            pos += 1
+        spans.append((match.end(), pos))
+    return spans
+
+
 def tex_position(tex: str, offset: int, start: SourcePos, source_lines: tuple[str, ...]) -> SourcePos:
     """File, line and column of character ``offset`` of a display formula's ``tex`` whose first line is
     ``start.line`` (``start.column``: where the TeX starts on it, 0 when the line holds only TeX, indented
@@ -95,11 +114,12 @@ def tex_problems(tex: str, display: bool = False) -> list[TexProblem]:
     if not tex.strip():
         return [TexProblem(0, "the formula is empty", "write the TeX between the $ signs or remove them")]
     problems = _brace_problems(tex)
-    cjk = CJK_RE.search(tex)
+    texts = [] if problems else _text_spans(tex)
+    cjk = next((c for c in CJK_RE.finditer(tex) if not any(a <= c.start() < b for a, b in texts)), None)
     if cjk:
-        problems.append(TexProblem(cjk.start(), f"Chinese text '{cjk.group(0)}' inside a formula cannot be typeset "
-                                   "(the math font has no Chinese characters)",
-                                   "write the Chinese words outside the $…$ and keep only the symbols inside"))
+        problems.append(TexProblem(cjk.start(), f"Chinese text '{cjk.group(0)}' in a formula outside \\text{{…}} "
+                                   "cannot be typeset (the math font has no Chinese characters)",
+                                   "put the words in \\text{…}, or write them outside the $…$"))
     if problems:
         return problems
     try:

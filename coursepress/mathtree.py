@@ -82,7 +82,8 @@ def _table(kids: list[Element], tag_of: Callable[[str], str]) -> Element:
     if rows and rows[-1] == [[]]:
         rows.pop()            # a trailing \\ makes no empty row
     aligned = any(len(row) > 1 for row in rows)
-    table = Element(tag_of("mtable"), {"displaystyle": "true"})
+    # amsmath sets an aligned pair (right | left) with no gap and 2em between pairs, as latex2mathml writes align*
+    table = Element(tag_of("mtable"), {"displaystyle": "true", **({"columnspacing": "0em 2em"} if aligned else {})})
     for row in rows:
         tr = SubElement(table, tag_of("mtr"))
         for index, cell in enumerate(row):

@@ -99,7 +99,7 @@ def _plan(project: Project, course: m.Course, settings: BuildSettings, lecture: 
     theme = code_theme(project.root)
     fonts = Fonts(lecture.meta.pptx_font_latin or latin, east, chain, course.meta.fonts.mono or course.theme.mono, theme,
                   course.theme)
-    renderer = renderer or MathRenderer()
+    renderer = renderer or MathRenderer.for_text(project.font_faces, course.theme.sans)
 
     positions = _formula_positions(lecture)
 
@@ -142,7 +142,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     """
     lecture = course.built_lecture(target.lecture)
     problems = Problems(settings.strict)
-    renderer = MathRenderer()
+    renderer = MathRenderer.for_text(project.font_faces, course.theme.sans)
     path, plan, fonts = _plan(project, course, settings, lecture, problems, renderer)
     problems.raise_if_any()
     data, count = render(plan, path, fonts, build_time(course.meta.date), course.meta.deck.layouts, formula_art(renderer))
