@@ -78,6 +78,9 @@ def _class(blocks: tuple[Block, ...]) -> str:
 HAN_CLASS = _class(tuple(b for b in BLOCKS if b.ideograph))
 #: Every character on the ideographic grid: ideographs, CJK punctuation, kana, bopomofo, hangul, full-width forms.
 CJK_CLASS = _class(BLOCKS)
+#: Latin letters and digits (Basic Latin, Latin-1 Supplement to Latin Extended-B): the other side of the
+#: CJK/Latin gap (clreq §3.2.4) and the letters of an unbreakable word when text is measured.
+LATIN_CLASS = r"A-Za-z0-9\u00C0-\u024F"
 HAN_RE = re.compile(f"[{HAN_CLASS}]")
 CJK_RE = re.compile(f"[{CJK_CLASS}]")
 

@@ -34,13 +34,12 @@ from __future__ import annotations
 
 import re
 
-from .cjk import CENTRED, CLOSING, HAN_RE, OPENING
+from .cjk import CENTRED, CLOSING, HAN_RE, LATIN_CLASS, OPENING
 
-_LATIN = r"A-Za-z0-9\u00C0-\u024F"
 
 _TAG = re.compile(r"(<[^>]*>)")
 _TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z0-9]+)")
-_LATIN_CHAR = re.compile(rf"[{_LATIN}]")
+_LATIN_CHAR = re.compile(f"[{LATIN_CLASS}]")
 _SKIP_TAGS = {"pre", "code", "style", "script", "svg", "title", "head", "math", "kbd"}
 _BLOCK_TAGS = {"p", "li", "td", "th", "div", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "br", "dt", "dd",
                "ul", "ol", "table", "tr", "blockquote", "aside", "section", "nav", "main", "figure", "body", "sup", "img"}

@@ -92,7 +92,46 @@ def case_project(make_project):
 
 @pytest.fixture(scope="session")
 def course_build(tmp_path_factory):
-    """The real course built once (handout, deck, poster as available) into a temporary folder."""
+    """The real course built once per session with ``build.py all``: ``(out folder, Run)``.
+
+    ``out`` holds ``llm-intro.pdf`` (handout), ``llm-intro.pptx`` (deck) and ``poster.pdf``. Every test of
+    the real course's default outputs reads this one build (a cold ``all`` costs ~15 CPU s); tests must
+    not change or delete what is in ``out``. Use :func:`course_output` to get one file with the build's
+    checks (exit 0, no warning, no traceback) applied.
+    """
     out = tmp_path_factory.mktemp("dist")
     result = run_build("all", "--out", str(out), "--force")
     return out, result
+
+
+def course_output(course_build, name: str) -> tuple[Path, Run]:
+    """``(path of NAME in the shared course build, Run)``, after checking the build succeeded cleanly.
+
+    Raises AssertionError (the test fails) if the build exited non-zero, printed a warning or a
+    traceback, or did not write ``name``.
+    """
+    out, result = course_build
+    assert result.code == 0, result.err
+    assert "warning" not in result.err and "Traceback" not in result.err, result.err
+    path = out / name
+    assert path.is_file(), f"{name} not built: {sorted(p.name for p in out.iterdir())}"
+    return path, result
+
+
+@pytest.fixture(scope="session")
+def course_poster(tmp_path_factory):
+    """Factory: ``course_poster(*args)`` → ``(poster.pdf, Run)`` of ``build.py poster --force ARGS`` on the real course.
+
+    Each distinct ``args`` (e.g. ``("--size", "A2", "--landscape")``) is built once per session, in a folder
+    of its own, and shared by every test asking for it (the real course's poster is the most built output
+    of the suite). The command's exit code and messages are the test's to check; tests must not change
+    the file.
+    """
+    built: dict[tuple[str, ...], tuple[Path, Run]] = {}
+
+    def factory(*args: str) -> tuple[Path, Run]:
+        if args not in built:
+            out = tmp_path_factory.mktemp("poster")
+            built[args] = (out / "poster.pdf", run_build("poster", "--out", str(out), "--force", *args))
+        return built[args]
+    return factory

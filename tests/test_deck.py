@@ -20,7 +20,7 @@ from pptx.oxml.ns import _nsmap as nsmap
 from pptx.util import Emu
 from ruamel.yaml import YAML
 
-from conftest import CASES, REPO, run_build
+from conftest import CASES, REPO, course_output, run_build
 from readback import NS, slide_notes as notes_of, slide_title as title_of
 from coursepress.textmeasure import measurer_for
 from coursepress.writers.deck.reference import geometry
@@ -84,10 +84,10 @@ def yaml_models(root: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def course_deck(tmp_path_factory):
-    out = tmp_path_factory.mktemp("deck")
-    prs, path, result = build(REPO, out)
-    return prs, path, result
+def course_deck(course_build):
+    """The real course's deck from the session's shared build: (Presentation, path, Run)."""
+    path, result = course_output(course_build, "llm-intro.pptx")
+    return Presentation(str(path)), path, result
 
 
 # ---------------------------------------------------------------- the real course

@@ -18,7 +18,7 @@ import pytest
 from lxml import etree
 from pptx import Presentation
 
-from conftest import CASES, REPO, run_build
+from conftest import CASES, REPO, course_output, run_build
 from coursepress import model as m
 from coursepress.charts import series
 from coursepress.load import load_course
@@ -45,11 +45,9 @@ def chart_xml(path: Path) -> list[tuple[str, etree._Element]]:
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    out = tmp_path_factory.mktemp("charts")
-    result = run_build("pptx", "--out", str(out), "--force")
-    assert result.code == 0 and "warning" not in result.err, result.err
-    path = out / "llm-intro.pptx"
+def course(course_build):
+    """The real course's deck from the session's shared build: (Presentation, path)."""
+    path, _ = course_output(course_build, "llm-intro.pptx")
     return Presentation(str(path)), path
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from conftest import REPO, run_build
+from conftest import REPO, course_output, run_build
 from readback import slide_body as body, slide_notes as notes, slide_title as title
 from coursepress.textmeasure import measurer_for
 
@@ -31,8 +31,9 @@ def table_rows(slide) -> list[list[str]]:
 
 
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    return _build(None, tmp_path_factory.mktemp("plan"))
+def course(course_build):
+    """The real course's deck from the session's shared build."""
+    return Presentation(str(course_output(course_build, "llm-intro.pptx")[0]))
 
 
 def test_course_has_few_continuations_none_for_charts_and_no_invented_notes(course):

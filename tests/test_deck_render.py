@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pptx import Presentation
 
-from conftest import REPO, run_build
+from conftest import REPO, course_output
 from coursepress.numbers import format_context, format_params
 from coursepress.messages import default_messages
 from readback import char_boxes, page_texts
@@ -23,11 +23,9 @@ EMU_PER_PT = 12700
 
 
 @pytest.fixture(scope="module")
-def deck(tmp_path_factory):
-    out = tmp_path_factory.mktemp("render")
-    result = run_build("pptx", "--out", str(out), "--force")
-    assert result.code == 0 and "warning" not in result.err, result.err
-    return out / "llm-intro.pptx"
+def deck(course_build):
+    """The real course's deck from the session's shared build."""
+    return course_output(course_build, "llm-intro.pptx")[0]
 
 
 def _soffice() -> str:

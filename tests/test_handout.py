@@ -11,16 +11,13 @@ from fontTools.ttLib import TTFont
 from coursepress.load import load_course
 from coursepress.numbers import estimate_note
 from readback import char_boxes, fonts, links, norm, outline, page_texts, render
-from conftest import REPO, run_build
+from conftest import REPO, course_output, run_build
 
 
 @pytest.fixture(scope="session")
-def handout(tmp_path_factory):
-    out = tmp_path_factory.mktemp("handout")
-    result = run_build("pdf", "--out", str(out), "--force")
-    assert result.code == 0, result.err
-    assert "Traceback" not in result.err
-    return out / "llm-intro.pdf", result
+def handout(course_build):
+    """The real course's handout from the session's shared build: (path, Run)."""
+    return course_output(course_build, "llm-intro.pdf")
 
 
 @pytest.fixture(scope="session")

@@ -32,15 +32,14 @@ def course():
 
 
 @pytest.fixture(scope="session")
-def posters(tmp_path_factory):
+def posters(course_poster):
     """The real course poster at A3, A2 landscape and A0, plus A2 with --print: {name: (pdf, run)}."""
     built = {}
     for name, args in {**SIZES, "print": ["--size", "A2", "--print"]}.items():
-        out = tmp_path_factory.mktemp(f"poster-{name}")
-        result = run_build("poster", "--out", str(out), "--force", *args)
+        pdf, result = course_poster(*args)
         assert result.code == 0, result.err
         assert result.err == "", f"unexpected warnings: {result.err}"
-        built[name] = (out / "poster.pdf", result)
+        built[name] = (pdf, result)
     return built
 
 
@@ -381,12 +380,11 @@ def test_overflow_advice_fits_the_sheet(course):
 
 
 @pytest.mark.parametrize("size", ["A2", "A1", "A0"])
-def test_portrait_fits_the_course(tmp_path, size):
+def test_portrait_fits_the_course(course_poster, size):
     """The course fits every portrait size from A2 to A0: charts under the table, the timeline across."""
-    result = run_build("poster", "--out", str(tmp_path), "--size", size, "--portrait")
+    pdf, result = course_poster("--size", size, "--portrait")
     assert result.code == 0, result.err
     assert result.err == ""
-    pdf = tmp_path / "poster.pdf"
     box = pypdf.PdfReader(pdf).pages[0].mediabox
     short, long = ISO_A_MM[size]
     assert (float(box.width), float(box.height)) == (pytest.approx(short * MM, abs=1), pytest.approx(long * MM, abs=1))

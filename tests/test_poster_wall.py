@@ -110,13 +110,12 @@ WALL = [("A2", "--landscape"), ("A2", "--portrait"), ("A3", "--landscape"), ("A3
 
 @pytest.mark.parametrize("size,orientation", [pytest.param(*w, marks=[] if w == WALL[0] else [pytest.mark.slow])
                                               for w in WALL])
-def test_no_text_below_the_minimum_for_the_sheet(tmp_path, size, orientation):
+def test_no_text_below_the_minimum_for_the_sheet(course_poster, size, orientation):
     """Body and chart text ≥ 14 pt on A2 (fine print ≥ 11 pt), × √2 per ISO size; read from the PDF."""
     course = load_course(REPO)[0]
-    result = run_build("poster", "--out", str(tmp_path), "--size", size, orientation)
+    pdf, result = course_poster("--size", size, orientation)
     assert result.code == 0, result.err
     assert result.err == ""
-    pdf = tmp_path / "poster.pdf"
     assert len(pypdf.PdfReader(pdf).pages) == 1
     step = {"A3": 0.5, "A2": 1, "A1": 2, "A0": 4}[size] ** 0.5
     body, fine = 14 * step, 11 * step
@@ -248,7 +247,7 @@ def _lightness(hex_colour: str) -> float:
     return 116 * (y ** (1 / 3) if y > 216 / 24389 else (24389 / 27 * y + 16) / 116) - 16
 
 
-def test_categorical_colours_survive_greyscale(tmp_path):
+def test_categorical_colours_survive_greyscale(course_poster):
     """ΔL* ≥ 20 between closed, open-weights and not-stated; and the poster really paints with them."""
     import itertools
 
@@ -259,10 +258,10 @@ def test_categorical_colours_survive_greyscale(tmp_path):
     assert len(colours) == 3
     for (a, ca), (b, cb) in itertools.combinations(colours.items(), 2):
         assert abs(_lightness(ca) - _lightness(cb)) >= 20, (a, ca, b, cb)
-    result = run_build("poster", "--out", str(tmp_path), "--size", "A3")
+    pdf, result = course_poster("--size", "A3")
     assert result.code == 0, result.err
-    content = b"".join(pypdf.PdfReader(tmp_path / "poster.pdf").pages[0].get_contents().get_data().split(b"\n"))
-    stream = pypdf.PdfReader(tmp_path / "poster.pdf")
+    content = b"".join(pypdf.PdfReader(pdf).pages[0].get_contents().get_data().split(b"\n"))
+    stream = pypdf.PdfReader(pdf)
     painted = set()
     for page in stream.pages:
         data = page.get_contents().get_data().decode("latin-1")
@@ -278,12 +277,12 @@ def test_categorical_colours_survive_greyscale(tmp_path):
 # ── layout: no empty quadrant ────────────────────────────────────────────────────────────────────────
 
 @pytest.mark.parametrize("orientation", ["--landscape", "--portrait"])
-def test_no_empty_quadrant(tmp_path, orientation):
+def test_no_empty_quadrant(course_poster, orientation):
     """Each quarter of the A2 sheet carries content (text, bars, rules): at least 15 % of its pixels are not
     white at 0.2 × scale (an empty quarter, as under a short table, is a few per cent)."""
-    result = run_build("poster", "--out", str(tmp_path), "--size", "A2", orientation)
+    pdf, result = course_poster("--size", "A2", orientation)
     assert result.code == 0, result.err
-    image = render(tmp_path / "poster.pdf", 0, scale=0.2)
+    image = render(pdf, 0, scale=0.2)
     w, h = image.size
     for x0, y0 in ((0, 0), (w // 2, 0), (0, h // 2), (w // 2, h // 2)):
         quarter = image.crop((x0, y0, x0 + w // 2, y0 + h // 2))
@@ -315,12 +314,11 @@ UNIT_BREAK = re.compile(r"\d[ \u2005\u00a0]*[\r\n]+\s*(万亿|亿|百万|K\b|倍
 
 
 @pytest.mark.parametrize("size,orientation", [("A2", "--landscape"), ("A3", "--portrait")])
-def test_numbers_stay_with_their_units_and_rules_are_unbroken(tmp_path, size, orientation):
+def test_numbers_stay_with_their_units_and_rules_are_unbroken(course_poster, size, orientation):
     """No line ends between a number and its unit (1750 | 亿) or inside a date; the rules under the masthead
     and the findings run across the whole content width without a gap."""
-    result = run_build("poster", "--out", str(tmp_path), "--size", size, orientation)
+    pdf, result = course_poster("--size", size, orientation)
     assert result.code == 0, result.err
-    pdf = tmp_path / "poster.pdf"
     text = page_texts(pdf)[0]
     assert re.search(r"\d[ \u2005]?亿", text), "the poster is expected to print sizes in 亿"
     assert not UNIT_BREAK.search(text), UNIT_BREAK.search(text)

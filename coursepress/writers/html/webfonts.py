@@ -38,7 +38,7 @@ from typing import Iterable, Optional
 from ... import cachedir
 from ...fonts import FontFace
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 # Fixed slices of the code space (CSS Fonts 4 §4.5 unicode-range): a main face becomes one file per slice it
 # has characters of, so a saved edit that brings one new character cuts one small file per face again (~1 s)
 # rather than the whole subset (~5 s per CJK face); the CJK Unified Ideographs are split in eleven.
@@ -46,6 +46,43 @@ SLICES = ((0x0000, 0x2FFF), (0x3000, 0x4DFF), *((s, min(s + 0x7FF, 0x9FFF)) for 
           (0xA000, 0x10FFFF))
 # Features browsers apply by default (fontTools' default list) plus halt for compressed punctuation.
 EXTRA_FEATURES = ("halt", "vhal")
+# Kept in every subset whatever the text: the space and no-break space (a `pre` block's indentation is made of
+# them, and a face without them sends each to a proportional fallback font) and, in the code font, all of
+# printable ASCII (so code typed later in a watch, or in a copy-pasted snippet, keeps its fixed pitch).
+ALWAYS = frozenset({0x20, 0xA0})
+ASCII = frozenset(range(0x20, 0x7F))
+# What a browser's MathML draws beyond a formula's text (W3C MathML Core): the radical U+221A of <msqrt> and
+# <mroot> (its size variants come from the MATH table, kept with every GSUB feature), and the mathematical
+# italic letters `text-transform: math-auto` turns a one-letter <mi> into (Unicode's Mathematical Alphanumeric
+# Symbols, U+1D434 on; italic h is U+210E Planck constant).
+MATH_DRAWN = frozenset({0x221A, 0x20, 0xA0})
+_ITALIC_EXTRA = {"\u2202": 0x1D715, "\u03F5": 0x1D716, "\u03D1": 0x1D717, "\u03F0": 0x1D718, "\u03D5": 0x1D719,
+                 "\u03F1": 0x1D71A, "\u03D6": 0x1D71B, "\u2207": 0x1D6FB, "h": 0x210E}
+
+
+def math_italic(char: str) -> Optional[int]:
+    """The mathematical italic code point a browser shows for a one-letter ``<mi>`` ``char`` (CSS
+    ``text-transform: math-auto``, MathML Core §3.2.1.1), or None when it has none (digits, operators)."""
+    code = ord(char)
+    if char in _ITALIC_EXTRA:
+        return _ITALIC_EXTRA[char]
+    if 0x41 <= code <= 0x5A:
+        return 0x1D434 + code - 0x41
+    if 0x61 <= code <= 0x7A:
+        return 0x1D44E + code - 0x61
+    if 0x391 <= code <= 0x3A9:
+        return 0x1D6E2 + code - 0x391
+    if 0x3B1 <= code <= 0x3C9:
+        return 0x1D6FC + code - 0x3B1
+    return None
+
+
+def math_codepoints(math_text: str) -> set[int]:
+    """The code points the math font must hold for formulas showing ``math_text``: its characters, their
+    mathematical italic forms (:func:`math_italic`) and :data:`MATH_DRAWN`."""
+    used = {ord(c) for c in math_text if not c.isspace()}
+    italics = {math_italic(c) for c in set(math_text)}
+    return used | {c for c in italics if c is not None} | MATH_DRAWN
 
 
 @dataclass(frozen=True)
@@ -96,8 +133,9 @@ def _hash_of(path: Path, size: int, mtime_ns: int) -> str:
     return digest.hexdigest()
 
 
-def _options(kind: str):
-    """fontTools subsetter options for a web font of format ``kind`` (woff2, woff)."""
+def _options(kind: str, all_features: bool = False):
+    """fontTools subsetter options for a web font of format ``kind`` (woff2, woff); ``all_features`` keeps
+    every layout feature (the math font: ``ssty`` script-size forms, ``dtls`` dotless forms and the rest)."""
     import logging
 
     from fontTools import subset
@@ -105,7 +143,7 @@ def _options(kind: str):
     logging.getLogger("fontTools.subset").setLevel(logging.ERROR)    # "FFTM NOT subset": a timestamp table, dropped
     options = subset.Options()
     options.flavor = kind
-    options.layout_features = list(options.layout_features) + list(EXTRA_FEATURES)
+    options.layout_features = ["*"] if all_features else list(options.layout_features) + list(EXTRA_FEATURES)
     options.name_IDs = ["*"]           # keep copyright, licence and reserved-name records (SIL OFL §2)
     options.name_languages = ["*"]
     options.notdef_outline = True
@@ -113,13 +151,14 @@ def _options(kind: str):
     return options
 
 
-def _cut(font, chars: list[int], kind: str) -> bytes:
-    """``font`` (a loaded TTFont, changed in place) cut down to ``chars``, as ``kind`` bytes."""
+def _cut(font, chars: list[int], kind: str, all_features: bool = False) -> bytes:
+    """``font`` (a loaded TTFont, changed in place) cut down to ``chars``, as ``kind`` bytes (``all_features``:
+    see :func:`_options`)."""
     from io import BytesIO
 
     from fontTools import subset
 
-    options = _options(kind)
+    options = _options(kind, all_features)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=chars)
     subsetter.subset(font)
@@ -128,7 +167,7 @@ def _cut(font, chars: list[int], kind: str) -> bytes:
     return out.getvalue()
 
 
-def _cut_in_children(font, jobs: list[tuple[list[int], str]], kind: str, folder: Path) -> None:
+def _cut_in_children(font, jobs: list[tuple[list[int], str]], kind: str, folder: Path, all_features: bool) -> None:
     """Cut ``font`` once per (chars, cache name) of ``jobs``, each in a forked child that writes its result
     into ``folder`` (the font is parsed once, by the parent; each child changes only its own copy).
     At most one child per core at a time; a child that fails leaves no file (the caller cuts again)."""
@@ -145,7 +184,7 @@ def _cut_in_children(font, jobs: list[tuple[list[int], str]], kind: str, folder:
             if pid == 0:                   # the child: cut, store, leave without any cleanup of the parent's
                 code = 1
                 try:
-                    cachedir.write_private(folder, name, _cut(font, chars, kind))
+                    cachedir.write_private(folder, name, _cut(font, chars, kind, all_features))
                     code = 0
                 finally:
                     os._exit(code)
@@ -161,9 +200,9 @@ def _cut_in_children(font, jobs: list[tuple[list[int], str]], kind: str, folder:
                 pass
 
 
-def subset_files(path: Path, groups: list[list[int]], kind: str) -> list[bytes]:
+def subset_files(path: Path, groups: list[list[int]], kind: str, all_features: bool = False) -> list[bytes]:
     """``path`` cut down to each group of code points of ``groups`` (with the glyphs their layout needs),
-    as ``kind`` (woff2, woff) files, in the order of ``groups``.
+    as ``kind`` (woff2, woff) files, in the order of ``groups``; ``all_features`` keeps every layout feature.
 
     Each result is cached per user by the font file's SHA-256, the code points, the format and fontTools'
     version (see the module docstring). The font is parsed once for all the groups that are not cached;
@@ -174,7 +213,7 @@ def subset_files(path: Path, groups: list[list[int]], kind: str) -> list[bytes]:
     from fontTools import subset
 
     font_hash = _file_hash(path)
-    names = [hashlib.sha256(f"{CACHE_VERSION}|{version('fonttools')}|{font_hash}|{kind}|"
+    names = [hashlib.sha256(f"{CACHE_VERSION}|{version('fonttools')}|{font_hash}|{kind}|{all_features}|"
                             f"{','.join(map(str, sorted(set(group))))}".encode()).hexdigest() + f".{kind}"
              for group in groups]
     try:
@@ -193,19 +232,19 @@ def subset_files(path: Path, groups: list[list[int]], kind: str) -> list[bytes]:
     found = [cached(name) for name in names]
     missing = [k for k, data in enumerate(found) if data is None]
     if missing and folder is not None and hasattr(os, "fork") and len(missing) > 1:
-        font = subset.load_font(str(path), _options(kind))
+        font = subset.load_font(str(path), _options(kind, all_features))
         try:
             font.ensureDecompiled()
-            _cut_in_children(font, [(sorted(set(groups[k])), names[k]) for k in missing], kind, folder)
+            _cut_in_children(font, [(sorted(set(groups[k])), names[k]) for k in missing], kind, folder, all_features)
         finally:
             font.close()
         found = [data if data is not None else cached(name) for data, name in zip(found, names)]
     out = []
     for k, data in enumerate(found):
         if data is None:                   # no cache, no fork, one group, or a child failed: cut here
-            font = subset.load_font(str(path), _options(kind))
+            font = subset.load_font(str(path), _options(kind, all_features))
             try:
-                data = _cut(font, sorted(set(groups[k])), kind)
+                data = _cut(font, sorted(set(groups[k])), kind, all_features)
             finally:
                 font.close()
             if folder is not None:
@@ -217,9 +256,9 @@ def subset_files(path: Path, groups: list[list[int]], kind: str) -> list[bytes]:
     return out
 
 
-def subset_font(path: Path, codepoints: Iterable[int], kind: str) -> bytes:
+def subset_font(path: Path, codepoints: Iterable[int], kind: str, all_features: bool = False) -> bytes:
     """``path`` cut down to ``codepoints`` as one ``kind`` file (see :func:`subset_files`)."""
-    return subset_files(path, [list(codepoints)], kind)[0]
+    return subset_files(path, [list(codepoints)], kind, all_features)[0]
 
 
 def slices_of(codepoints: set[int]) -> list[tuple[tuple[int, int], list[int]]]:
@@ -229,16 +268,18 @@ def slices_of(codepoints: set[int]) -> list[tuple[tuple[int, int], list[int]]]:
 
 
 def site_fonts(faces: tuple[FontFace, ...], main_families: tuple[str, ...], text: str,
-               math_text: str) -> list[WebFont]:
+               math_text: str, mono_families: tuple[str, ...] = ()) -> list[WebFont]:
     """The web fonts a site needs for ``text`` (every character its pages, styles and charts show) and
     ``math_text`` (the characters of its formulas).
 
     ``main_families``: the families the stylesheets name first (body, headings, code): each is cut into
     one file per slice of :data:`SLICES` it has characters of (``unicode-range`` says which). Every other
     shipped face is a fallback and gets one file with only the characters no main face has. Faces that
-    would be empty are left out.
+    would be empty are left out. Every face keeps :data:`ALWAYS` (space, no-break space), the faces of
+    ``mono_families`` (the code font) all of printable :data:`ASCII`, and STIX Two Math what
+    :func:`math_codepoints` says, with every layout feature and its MATH table (stretchy glyphs' variants).
     """
-    used = {ord(c) for c in text if ord(c) > 0x20}
+    used = {ord(c) for c in text if ord(c) > 0x20} | ALWAYS
     main = [f for f in faces if f.family in main_families]
     covered: set[int] = set()
     for face in main:
@@ -248,7 +289,7 @@ def site_fonts(faces: tuple[FontFace, ...], main_families: tuple[str, ...], text
     for face in faces:
         slug = _slug(face.family, face.weight)
         if face in main:
-            slices = slices_of(used & face.codepoints)
+            slices = slices_of((used | (ASCII if face.family in mono_families else set())) & face.codepoints)
             datas = subset_files(face.path, [chars for _range, chars in slices], kind)
             fonts.extend(WebFont(face.family, face.weight, f"{slug}-{first:04x}.{kind}", kind, data, face.path,
                                  f"U+{first:04X}-{last:04X}")
@@ -259,10 +300,9 @@ def site_fonts(faces: tuple[FontFace, ...], main_families: tuple[str, ...], text
             fonts.append(WebFont(face.family, face.weight, f"{slug}.{kind}", kind,
                                  subset_font(face.path, wanted, kind), face.path))
     stix = math_font()
-    math_used = {ord(c) for c in math_text if not c.isspace()}
-    if stix is not None and math_used:
+    if stix is not None and math_text.strip():
         fonts.append(WebFont("STIX Two Math", 400, f"stix-two-math-400.{kind}", kind,
-                             subset_font(stix, math_used, kind), stix))
+                             subset_font(stix, math_codepoints(math_text), kind, all_features=True), stix))
     return fonts
 
 

@@ -59,7 +59,8 @@ def render_site(project: Project, course: m.Course, problems: Problems) -> dict[
     text = "".join(t for t, _ in shown) + css_template.render(fonts=[], code_theme=context["code_theme"], **stacks)
     main = tuple(f for f in (course.theme.serif, course.theme.sans, course.theme.mono, course.meta.fonts.body, course.meta.fonts.heading,
                              course.meta.fonts.mono) if f)
-    fonts = site_fonts(faces, main, text, "".join(f for _, f in shown))
+    mono = tuple(f for f in (course.theme.mono, course.meta.fonts.mono) if f)
+    fonts = site_fonts(faces, main, text, "".join(f for _, f in shown), mono)
     css = css_template.render(fonts=fonts, code_theme=context["code_theme"], **stacks)
     out = {name: html.encode("utf-8") for name, html in pages.items()}
     out[STYLESHEET] = css.encode("utf-8")
