@@ -42,7 +42,9 @@ _CATEGORIES = (
 )
 # A line ending with one of these continues its statement on the next line (no split after it).
 _OPEN_ENDINGS = ("(", "[", "{", ",", "\\", "=")
-_COMMENTS = ("#", "//", "--", ";")            # a line starting with one of these is a comment line
+COMMENTS = ("#", "//", "--", ";")            # a line starting with one of these is a comment line
+# A line starting with one of these words continues the statement above it (if/try … else/except).
+_CONTINUES = re.compile(r"(else|elif|except|finally|catch)\b")
 
 
 @dataclass(frozen=True)
@@ -185,7 +187,8 @@ def break_ranks(lines: list[str]) -> list[Optional[tuple[int, int]]]:
 
     Returns one entry per line: None where a split is not allowed (the first
     line, blank lines, a line continuing an open bracket or a backslash, the line
-    after a decorator), else ``(depth, not_after_blank)`` where ``depth`` is the
+    after a decorator, a line that continues the statement above: ``else``,
+    ``elif``, ``except``, ``finally``), else ``(depth, not_after_blank)`` where ``depth`` is the
     line's indentation above the block's lowest one: smaller tuples are better
     places (a top-level statement after a blank line is the best).
     """
@@ -199,7 +202,8 @@ def break_ranks(lines: list[str]) -> list[Optional[tuple[int, int]]]:
         allowed = (index > 0 and stripped and depth_open == 0
                    and not previous.rstrip().endswith(_OPEN_ENDINGS)
                    and not previous.lstrip().startswith("@")
-                   and not stripped.startswith((")", "]", "}")))
+                   and not stripped.startswith((")", "]", "}"))
+                   and not _CONTINUES.match(stripped))
         ranks.append((indent_of(line) - base, 0 if blank_before else 1) if allowed else None)
         if stripped:
             code = stripped.split("#", 1)[0] if not stripped.startswith(("'", '"')) else ""
@@ -295,7 +299,7 @@ def _pieces(lines: tuple[CodeLine, ...], ranks: list[Optional[tuple[int, int]]],
         return [(start, end)]
     # a comment line stays with the code it comments
     inner = [(k, rank) for k, rank in enumerate(ranks[start + 1:end], start + 1) if rank is not None
-             and rank[0] >= depth and not lines[k - 1].text.lstrip().startswith(_COMMENTS)]
+             and rank[0] >= depth and not lines[k - 1].text.lstrip().startswith(COMMENTS)]
     if not inner:
         return [(start, end)]
     best = min(rank[0] for _k, rank in inner)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from test_handout_flow import FILLER, LINE_PT, build_pdf, chars, holes_before_figures, page_report, tall_png
+from test_handout_flow import FILLER, build_pdf, chars, holes_before_figures, page_report, tall_png
 
 CODE_LINE_PT = 8.8 * 1.5          # handout.css: pre 8.8 pt, line-height 1.5
 FOOT_PT = 20.5 * 2.835            # the footer band (as in test_handout_flow.page_report)
