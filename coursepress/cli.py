@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NoReturn, Optional
 
 from . import stop
-from .errors import BuildError, ContentError, ContentErrors, InternalError
+from .errors import BuildError, ContentError, ContentErrors, InternalError, ordered_warnings
 from .layout import LECTURES, SOURCE_FOLDERS, lecture_names, peek_course
 from .writers import registry
 
@@ -31,6 +31,28 @@ def kinds_of(command: str) -> list[str]:
     if command in ("all", "watch"):
         return list(registry())
     return [command] if command in registry() else []
+
+
+def targets_of(args) -> list[str]:
+    """The writers the command line names: ``pdf pptx`` → both, in the order given (each once);
+    otherwise :func:`kinds_of` the command."""
+    if args.command in registry():
+        return list(dict.fromkeys([args.command, *args.more]))
+    return kinds_of(args.command)
+
+
+def targets_problem(args) -> Optional[str]:
+    """What is wrong with the words after the command (``init`` excepted), or None: only output names
+    may follow an output's name; ``all``, ``check`` and ``watch`` take none."""
+    writers = registry()
+    for word in args.more:
+        if word not in writers:
+            return (f"unexpected argument '{word}': not an output ({', '.join(writers)}); "
+                    "only init takes a folder (use --project DIR)")
+        if args.command not in writers:
+            return (f"'{args.command}' takes no output names; name the outputs instead ('coursepress {word} ...'), "
+                    "or list them in course.yaml's outputs: and run 'all'")
+    return None
 
 
 def _out_path(text: str) -> Path:
@@ -52,7 +74,9 @@ def parser(prog: str = "coursepress") -> argparse.ArgumentParser:
                    help="; ".join(f"{name}: {w.description}" for name, w in writers.items()) +
                         f"; all: what course.yaml's outputs: lists (default {defaults}); "
                         "check: validate only; watch: rebuild on save; init [DIR]: start a new course")
-    p.add_argument("dir", nargs="?", type=Path, metavar="DIR", help="init only: folder for the new course (default: .)")
+    p.add_argument("more", nargs="*", metavar="TARGET",
+                   help="further outputs built with the first, together (all or nothing): 'pdf pptx'; "
+                        "init DIR: the folder for the new course (default: .)")
     p.add_argument("--project", type=Path, default=None,
                    help="project folder holding content/ (default: the current folder if it has content/, "
                         "else the nearest parent that has)")
@@ -86,8 +110,7 @@ MAX_ERRORS_PER_FILE = 50
 def _report(exc: BaseException, verbose: bool = False) -> None:
     """Print the problems of ``exc`` to stderr, one per line; an internal error as such (its traceback with -v)."""
     errors = exc.errors if isinstance(exc, ContentErrors) else [exc]
-    for warning in dict.fromkeys(str(w) for w in getattr(exc, "warnings", [])):
-        print(f"warning: {warning}", file=sys.stderr)
+    _print_warnings(getattr(exc, "warnings", []))
     shown: dict[str, int] = {}
     for err in errors:
         if isinstance(err, InternalError):
@@ -106,14 +129,35 @@ def _report(exc: BaseException, verbose: bool = False) -> None:
         print(f"{len(errors)} problems; no output was changed", file=sys.stderr)
 
 
+def _print_warnings(warnings) -> None:
+    for warning in ordered_warnings(warnings):
+        print(f"warning: {warning}", file=sys.stderr)
+
+
 def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dict] = None) -> int:
     """Load, validate and build ``kinds``; returns an exit code.
 
     The outputs' fingerprints are taken before anything is read (see
     :func:`stamps.fingerprint`), and outputs sharing a file are refused
     before anything is loaded. ``together``: see :func:`pipeline.build`;
-    ``parsed``: see :func:`load.load_project`.
+    ``parsed``: see :func:`load.load_project`. The warnings of the run (loading
+    and every output's) are printed once each, sorted by file and line, after
+    the outputs' lines; with the errors when the run fails on content.
     """
+    found: list = []
+    try:
+        code = _run_once(args, kinds, together, parsed, found)
+    except ContentErrors as exc:
+        raise ContentErrors(exc.errors, [*found, *exc.warnings]) from exc
+    except BaseException:
+        _print_warnings(found)
+        raise
+    _print_warnings(found)
+    return code
+
+
+def _run_once(args, kinds: list[str], together: bool, parsed: Optional[dict], found: list) -> int:
+    """:func:`run_once`, collecting warnings into ``found`` (strings or ContentErrors) instead of printing them."""
     from .project import locate
     from .targets import collisions, default_kinds, fingerprints, up_to_date
     from .writers import BuildSettings
@@ -140,7 +184,7 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
             quick = up_to_date(project, wanted, settings, args.lecture, stamps)
             if quick is not None:
                 for result in quick:
-                    _summary(args, result)
+                    _summary(args, result, found)
                 return EXIT_OK
     from .commit import state_problem
     from .load import load_project
@@ -148,15 +192,16 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
 
     note = state_problem(out_dir) if kinds else None
     if note:
-        print(f"warning: {note}", file=sys.stderr)
+        found.append(note)
     project, course, problems = load_project(project, strict=args.strict, lecture=args.lecture, parsed=parsed)
-    for warning in problems.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    found.extend(problems.warnings)
     if not kinds:
         from .check import check_project
+        _print_warnings(found)
+        found.clear()
         warnings = len(problems.warnings) + check_project(project, course, settings)
-        found = f"{warnings} warning(s), no errors" if warnings else "no problems found"
-        _say(args, f"ok: {len(course.lectures)} lecture(s), {len(course.data.models)} model(s), {found}")
+        verdict = f"{warnings} warning(s), no errors" if warnings else "no problems found"
+        _say(args, f"ok: {len(course.lectures)} lecture(s), {len(course.data.models)} model(s), {verdict}")
         return EXIT_OK
 
     kinds, notes = chosen_kinds(course, kinds, everything=args.command in ("all", "watch"))
@@ -164,13 +209,13 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
         _say(args, note)
     from .pipeline import build
 
-    build(project, course, kinds, settings, force=args.force, on_result=lambda result: _summary(args, result),
+    build(project, course, kinds, settings, force=args.force, on_result=lambda result: _summary(args, result, found),
           together=together, stamps=stamps)
     return EXIT_OK
 
 
-def _summary(args, result) -> None:
-    """One stdout line per output (as soon as it is final); its warnings to stderr."""
+def _summary(args, result, found: list) -> None:
+    """One stdout line per output (as soon as it is final); its warnings added to ``found``."""
     shown = result.path.relative_to(Path.cwd()) if result.path.is_relative_to(Path.cwd()) else result.path
     if result.kept is not None:
         print(f"note: {shown} was edited since it was built; your edited file is kept as {result.kept.name}",
@@ -181,8 +226,7 @@ def _summary(args, result) -> None:
     if result.output is None:
         _say(args, f"{shown}: up to date")
         return
-    for warning in result.output.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    found.extend(result.output.warnings)
     _say(args, f"{shown}: {result.output.summary}, {result.seconds:.2f} s")
 
 
@@ -197,15 +241,17 @@ def usage_problem(args) -> Optional[str]:
                                       ("--print", args.print_ready), ("--reference", args.reference is not None),
                                       ("--layout", args.layout is not None))
              if value]
-    chosen = writers.get(args.command)
+    chosen = [writers[k] for k in targets_of(args)] if args.command in writers else []
+    named = " ".join(targets_of(args)) if chosen else args.command
     for option in given:
         owners = [name for name, w in writers.items() if option in w.options]
-        if chosen is not None and option not in chosen.options:
+        if chosen and not any(option in w.options for w in chosen):
             what = f"a {writers[owners[0]].title.removeprefix('the ')} option" if owners else "an option"
-            return (f"{option} is {what} and does not apply to '{args.command}'; "
+            return (f"{option} is {what} and does not apply to '{named}'; "
                     f"use it with {' or '.join(repr(o) for o in owners + ['all'])}")
-    if args.lecture and chosen is not None and not chosen.per_lecture:
-        return f"--lecture does not apply to '{args.command}' (it covers the whole course)"
+    whole = [name for name, w in writers.items() if w in chosen and not w.per_lecture]
+    if args.lecture and whole:
+        return f"--lecture does not apply to '{whole[0]}' (it covers the whole course)"
     if args.size:
         args.size = args.size.upper()
         if args.size not in POSTER_SIZES:
@@ -290,9 +336,13 @@ def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None, 
     if args.command == "init":
         from .scaffold import init_course
         command = prog if default_root is None else f"python {default_root / prog} --project ."
-        return init_course(args.dir or Path.cwd(), command)
-    if args.dir is not None:
-        print(f"error: unexpected argument '{args.dir}' (only init takes a folder; use --project DIR)", file=sys.stderr)
+        if len(args.more) > 1:
+            print(f"error: unexpected argument '{args.more[1]}' (init takes one folder)", file=sys.stderr)
+            return EXIT_USAGE
+        return init_course(Path(args.more[0]) if args.more else Path.cwd(), command)
+    problem = targets_problem(args)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if args.project is None:
         args.project = find_project(Path.cwd()) or default_root
@@ -309,7 +359,7 @@ def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None, 
         return watch(args, run_once)
     start = time.perf_counter()
     try:
-        code = run_once(args, kinds_of(args.command))
+        code = run_once(args, targets_of(args))
     except (ContentErrors, ContentError, BuildError) as exc:
         _report(exc, args.verbose)
         return EXIT_CONTENT

@@ -42,6 +42,9 @@ _CATEGORIES = (
 )
 # A line ending with one of these continues its statement on the next line (no split after it).
 _OPEN_ENDINGS = ("(", "[", "{", ",", "\\", "=")
+COMMENTS = ("#", "//", "--", ";")            # a line starting with one of these is a comment line
+# A line starting with one of these words continues the statement above it (if/try … else/except).
+_CONTINUES = re.compile(r"(else|elif|except|finally|catch)\b")
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,8 @@ class CodeTheme:
     slides (pt); ``slide_line`` is the fixed line pitch on slides as a multiple
     of the size; ``slide_pad_pt`` the panel's margin around code on slides (pt);
     ``page_lines`` is how many handout lines a block may have and
-    still be kept on one page; ``mark_columns`` the width (columns) from which a
+    still be kept on one page; ``piece_lines`` how long a piece of a longer block
+    may be before it is split inside (:func:`page_segments`); ``mark_columns`` the width (columns) from which a
     handout line may wrap and so carries the wrap mark.
     """
 
@@ -75,6 +79,7 @@ class CodeTheme:
     slide_pad_pt: float
     page_lines: int
     mark_columns: int
+    piece_lines: int = 10
 
 
 def code_theme(root: Path) -> CodeTheme:
@@ -108,7 +113,8 @@ def _read_theme(path: Path, mtime_ns: int) -> CodeTheme:
             raise BuildError(f'{path}: [{part}] {key} = {value!r} is not a colour; write it as "#rrggbb"')
     return CodeTheme(dict(data["colours"]), dict(data["code"]), dict(data["output"]),
                      float(slides["max_pt"]), float(slides["min_pt"]), float(slides["line"]),
-                     float(slides["pad_pt"]), int(handout["page_lines"]), int(handout["mark_columns"]))
+                     float(slides["pad_pt"]), int(handout["page_lines"]), int(handout["mark_columns"]),
+                     int(handout.get("piece_lines", CodeTheme.piece_lines)))
 
 
 def is_output(language: str) -> bool:
@@ -181,7 +187,8 @@ def break_ranks(lines: list[str]) -> list[Optional[tuple[int, int]]]:
 
     Returns one entry per line: None where a split is not allowed (the first
     line, blank lines, a line continuing an open bracket or a backslash, the line
-    after a decorator), else ``(depth, not_after_blank)`` where ``depth`` is the
+    after a decorator, a line that continues the statement above: ``else``,
+    ``elif``, ``except``, ``finally``), else ``(depth, not_after_blank)`` where ``depth`` is the
     line's indentation above the block's lowest one: smaller tuples are better
     places (a top-level statement after a blank line is the best).
     """
@@ -195,7 +202,8 @@ def break_ranks(lines: list[str]) -> list[Optional[tuple[int, int]]]:
         allowed = (index > 0 and stripped and depth_open == 0
                    and not previous.rstrip().endswith(_OPEN_ENDINGS)
                    and not previous.lstrip().startswith("@")
-                   and not stripped.startswith((")", "]", "}")))
+                   and not stripped.startswith((")", "]", "}"))
+                   and not _CONTINUES.match(stripped))
         ranks.append((indent_of(line) - base, 0 if blank_before else 1) if allowed else None)
         if stripped:
             code = stripped.split("#", 1)[0] if not stripped.startswith(("'", '"')) else ""
@@ -266,19 +274,47 @@ def code_lines(text: str, language: str) -> tuple[CodeLine, ...]:
     return lex(text, language)[1]
 
 
-def page_segments(lines: tuple[CodeLine, ...]) -> list[tuple[CodeLine, ...]]:
+def page_segments(lines: tuple[CodeLine, ...], piece_lines: int = 0) -> list[tuple[CodeLine, ...]]:
     """``lines`` cut into the pieces a page break may fall between (the handout keeps each piece whole).
 
     The cuts are the best places :func:`break_ranks` allows: before every line
     of the shallowest depth that allows any, after a blank line where there is
-    one at that depth.
+    one at that depth. A piece longer than ``piece_lines`` lines (0: no limit)
+    is cut the same way one depth further in (between the methods of a class,
+    then between the statements of a body), so a page never ends more than about
+    ``piece_lines`` lines early because the next piece does not fit; the head of
+    such a piece (``class …:`` and its docstring, a line ending in ``:``, anything
+    under 3 lines) stays with what follows it, as a heading stays with its text.
     """
     ranks = break_ranks([line.text for line in lines])
-    allowed = [r for r in ranks if r is not None]
-    if not allowed:
-        return [lines]
-    best_depth = min(r[0] for r in allowed)
-    after_blank = any(r == (best_depth, 0) for r in allowed)
-    cuts = [i for i, r in enumerate(ranks) if r is not None and r[0] == best_depth and (r[1] == 0 or not after_blank)]
-    bounds = [0, *cuts, len(lines)]
-    return [lines[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+    bounds = _pieces(lines, ranks, 0, len(lines), 0, piece_lines or len(lines), top=True)
+    return [lines[a:b] for a, b in bounds if b > a]
+
+
+def _pieces(lines: tuple[CodeLine, ...], ranks: list[Optional[tuple[int, int]]], start: int, end: int,
+            depth: int, limit: int, top: bool = False) -> list[tuple[int, int]]:
+    """(start, end) line ranges of ``lines[start:end]`` cut at depth ``depth`` or deeper (see
+    :func:`page_segments`); the whole block (``top``) is always cut at its best depth."""
+    if not top and end - start <= limit:
+        return [(start, end)]
+    # a comment line stays with the code it comments
+    inner = [(k, rank) for k, rank in enumerate(ranks[start + 1:end], start + 1) if rank is not None
+             and rank[0] >= depth and not lines[k - 1].text.lstrip().startswith(COMMENTS)]
+    if not inner:
+        return [(start, end)]
+    best = min(rank[0] for _k, rank in inner)
+    after_blank = [k for k, rank in inner if rank == (best, 0)]
+    cuts = after_blank or [k for k, rank in inner if rank[0] == best]
+    bounds = list(zip([start, *cuts], [*cuts, end]))
+    while not top and len(bounds) > 1 and _is_head(lines[bounds[0][0]:bounds[0][1]]):
+        bounds[:2] = [(bounds[0][0], bounds[1][1])]
+    if len(bounds) == 1 and not top:
+        return _pieces(lines, ranks, start, end, best + 1, limit)
+    return [piece for a, b in bounds for piece in _pieces(lines, ranks, a, b, best + 1, limit)]
+
+
+def _is_head(piece: tuple[CodeLine, ...]) -> bool:
+    """Whether ``piece`` is too short to end a page on: under 3 non-blank lines, or its last one opens a
+    block (``…:``)."""
+    text = [line.text.split("#", 1)[0].rstrip() for line in piece if line.text.strip()]
+    return len(text) < 3 or text[-1].endswith(":")

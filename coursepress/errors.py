@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,3 +133,21 @@ def internal_error(exc: BaseException, processing: str) -> InternalError:
     detail = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     return InternalError(f"internal error: {type(exc).__name__}: {exc} while processing {processing}; "
                          "this is a bug, please report it with this message (run with -v for details)", detail)
+
+
+_POSITION = re.compile(r"^(?P<file>[^\s:]+):(?P<line>\d+)(?::(?P<column>\d+))?: ")
+
+
+def ordered_warnings(warnings) -> list[str]:
+    """Each distinct warning of ``warnings`` (ContentErrors or strings) once, sorted by file, line and column.
+
+    Warnings without a ``file:line`` position (a whole-project note) come first, in the order given. Several
+    outputs planned from one lecture (deck, slides, notes) find the same problem; a run reports it once.
+    """
+    def key(text: str) -> tuple[str, int, int]:
+        found = _POSITION.match(text)
+        if found is None:
+            return ("", 0, 0)
+        return (found["file"], int(found["line"]), int(found["column"] or 0))
+
+    return sorted(dict.fromkeys(str(w) for w in warnings), key=key)

@@ -37,14 +37,15 @@ def normalise(tex: str) -> str:
 
 @lru_cache(maxsize=4096)
 def to_mathml(tex: str, display: bool) -> str:
-    """MathML (a ``<math>`` element as a string) of ``tex``; ``display`` sets ``display="block"``.
+    """MathML (a well-formed ``<math>`` element as a string, :mod:`coursepress.mathtree`) of ``tex``;
+    ``display`` sets ``display="block"``.
 
     Raises:
         Exception: whatever latex2mathml raises for TeX it cannot parse (see :func:`tex_problems`).
     """
-    from latex2mathml.converter import convert
+    from .mathtree import mathml_string
 
-    return convert(normalise(tex), display="block" if display else "inline")
+    return mathml_string(tex, display)
 
 
 def _brace_problems(tex: str) -> list[TexProblem]:
@@ -66,6 +67,25 @@ def _brace_problems(tex: str) -> list[TexProblem]:
     if opened:
         return [TexProblem(opened[-1], "'{' is never closed", "add the matching '}' (a literal brace is \\{)")]
     return []
+
+
+# Commands whose argument is text, set in the text face (amsmath \text, LaTeX \textrm, \mbox …).
+_TEXT_COMMAND = re.compile(r"\\(?:text|textrm|textnormal|textup|mbox)\s*\{")
+
+
+def _text_spans(tex: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the arguments of ``\\text{…}`` and its kin in ``tex`` (braces balanced)."""
+    spans = []
+    for match in _TEXT_COMMAND.finditer(tex):
+        depth, pos = 1, match.end()
+        while pos < len(tex) and depth:
+            if tex[pos] == "\\":
+                pos += 2
+                continue
+            depth += {"{": 1, "}": -1}.get(tex[pos], 0)
+            pos += 1
+        spans.append((match.end(), pos))
+    return spans
 
 
 def tex_position(tex: str, offset: int, start: SourcePos, source_lines: tuple[str, ...]) -> SourcePos:
@@ -94,11 +114,12 @@ def tex_problems(tex: str, display: bool = False) -> list[TexProblem]:
     if not tex.strip():
         return [TexProblem(0, "the formula is empty", "write the TeX between the $ signs or remove them")]
     problems = _brace_problems(tex)
-    cjk = CJK_RE.search(tex)
+    texts = [] if problems else _text_spans(tex)
+    cjk = next((c for c in CJK_RE.finditer(tex) if not any(a <= c.start() < b for a, b in texts)), None)
     if cjk:
-        problems.append(TexProblem(cjk.start(), f"Chinese text '{cjk.group(0)}' inside a formula cannot be typeset "
-                                   "(the math font has no Chinese characters)",
-                                   "write the Chinese words outside the $…$ and keep only the symbols inside"))
+        problems.append(TexProblem(cjk.start(), f"Chinese text '{cjk.group(0)}' in a formula outside \\text{{…}} "
+                                   "cannot be typeset (the math font has no Chinese characters)",
+                                   "put the words in \\text{…}, or write them outside the $…$"))
     if problems:
         return problems
     try:

@@ -14,6 +14,7 @@ from typing import Optional, Union
 from .errors import BuildError, SourcePos
 from .messages import Messages, default_messages
 from .theme import Theme, default_theme
+from .picturesize import PictureSize
 from .resources import ImageData
 from .schema import CourseMeta, Model, ModelData, FrontMatter
 
@@ -160,9 +161,12 @@ Inline = Union[Text, Strong, Emph, Strike, Code, Link, XRef, FootnoteRef, Break,
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph; ``align`` is ``center``, ``right`` or ``""`` (HTML ``<p align=…>`` with raw_html on)."""
+
     children: tuple[Inline, ...]
     pos: SourcePos
     kind: str = "paragraph"
+    align: str = ""
 
 
 @dataclass(frozen=True)
@@ -254,7 +258,8 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    """A numbered figure with an image; ``alt`` is required, ``caption`` may be empty."""
+    """A numbered figure with an image; ``alt`` is required, ``caption`` may be empty; ``size`` the size its
+    author asked for (an ``<img>``'s width, height or zoom; empty: its natural size, at most the column)."""
 
     image: ImageData
     alt: str
@@ -263,6 +268,7 @@ class Figure:
     ident: str
     pos: SourcePos
     kind: str = "figure"
+    size: PictureSize = PictureSize()
 
 
 @dataclass(frozen=True)

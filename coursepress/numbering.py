@@ -46,7 +46,9 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
     heading whose parent levels are missing (``####`` right under ``#``, or a ``##``
     before the first ``#``) is numbered as if they were there, each counted 1, and
     ``warn(token, message, hint)`` is called. Tables (Markdown tables and
-    ``{model-table}``) are ``numbering.table`` n; figures (``{chart}``, and every
+    ``{model-table}``) with a caption or an id are ``numbering.table`` n; a table
+    with neither has no number (Pandoc and LaTeX number only captioned tables) and
+    the anchor ``table-k`` (k counts every table); figures (``{chart}``, and every
     picture of a paragraph or, with ``raw_html``, of an HTML block:
     :mod:`coursepress.pictures`) ``numbering.figure`` n; display formulas with an
     ``{#id}`` ``numbering.equation`` (n). Ids come from ``{#id}`` / ``:id:``, else
@@ -69,6 +71,7 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
     depths = heading_depths(tokens)
     counters = [0] * 6
     figures = tables = equations = 0
+    unlabelled = 0      # every table, for the anchor of one without a number
     lines = [0] * 6     # source line of the last heading at each depth
     for i, tok in enumerate(tokens):
         eq_id = equation_id(tok)
@@ -111,8 +114,13 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
             label(ident, shown, tok)
             numbers[i] = (number, ident)
         elif tok.type == "table_open":
+            unlabelled += 1
+            caption, ident = table_caption(tokens, i)
+            if caption is None:         # no caption line: no number, as in Pandoc and LaTeX
+                numbers[i] = ("0", f"table-{unlabelled}")
+                continue
             tables += 1
-            ident = table_caption(tokens, i)[1] or f"tbl-{tables}"
+            ident = ident or f"tbl-{tables}"
             label(ident, words("numbering.table", n=tables), tok)
             numbers[i] = (str(tables), ident)
         elif tok.type == "fence" and tok.info.strip().startswith("{"):
@@ -120,6 +128,12 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
             ident = next((ln.split(":", 2)[2].strip() for ln in tok.content.splitlines()
                           if ln.strip().startswith(":id:")), "")
             if name == "model-table":
+                unlabelled += 1
+                captioned = any(ln.strip().startswith(":caption:") and ln.split(":", 2)[2].strip()
+                                for ln in tok.content.splitlines())
+                if not captioned and not ident:
+                    numbers[i] = ("0", f"table-{unlabelled}")
+                    continue
                 tables += 1
                 ident = ident or f"tbl-{tables}"
                 label(ident, words("numbering.table", n=tables), tok)

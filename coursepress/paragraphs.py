@@ -16,6 +16,7 @@ from markdown_it.token import Token
 
 from . import model as m
 from .errors import ContentError, SourcePos
+from .picturesize import read_size
 from .pictures import block_items, img_attrs, inline_pictures, is_url, mappable_block, own_line
 from .resources import load_image
 from .sanitize import sanitize_html
@@ -87,18 +88,25 @@ def picture_figure(reader: "LectureReader", child: Token, numbers: tuple[str, st
         src = str(child.attrs.get("src", ""))
         alt = "".join(c.content for c in (child.children or []))
         title = str(child.attrs.get("title", "") or "")
+        attrs: dict[str, str] = {}
     else:
         attrs = img_attrs(child.content) or {}
         src, alt, title = attrs.get("src", ""), attrs.get("alt", ""), attrs.get("title", "")
-    return make_figure(reader, src, alt, title, numbers, pos)
+    return make_figure(reader, src, alt, title, numbers, pos, attrs)
 
 
 def make_figure(reader: "LectureReader", src: str, alt: str, title: str, numbers: tuple[str, str],
-                pos: SourcePos) -> Optional[m.Figure]:
+                pos: SourcePos, attrs: Optional[dict[str, str]] = None) -> Optional[m.Figure]:
     """A numbered figure; an empty alt text is a warning (error under --strict) and falls back to the caption or file name.
+    ``attrs``: an HTML ``<img>``'s attributes, whose width, height or zoom set the figure's size
+    (:func:`coursepress.picturesize.read_size`; a value it cannot read is a warning).
 
     Returns None (with the error recorded) when the image cannot be loaded or decoded.
     """
+    size, unread = read_size(attrs or {})
+    for value in unread:
+        reader.problems.warn(pos, f"picture size {value[:60]} cannot be read; the picture keeps its own size",
+                             'write width="300" (pixels), width="60%" (of the column) or style="zoom:50%"')
     number, ident = numbers
     alt = _described(reader, src, alt, title, pos)
     try:
@@ -108,7 +116,7 @@ def make_figure(reader: "LectureReader", src: str, alt: str, title: str, numbers
         return None
     tok = Token("inline", "", 0, map=[pos.line - 1, pos.line])
     caption = tuple(reader.inline.text(title, tok)) if title else ()
-    return m.Figure(data, alt, caption, int(number or 0), ident, pos)
+    return m.Figure(data, alt, caption, int(number or 0), ident, pos, size=size)
 
 
 def _described(reader: "LectureReader", src: str, alt: str, title: str, pos: SourcePos) -> str:
@@ -156,7 +164,7 @@ def read_html_block(reader: "LectureReader", tok: Token) -> list[m.Block]:
         return [m.HtmlBlock(sanitize_html(tok.content), block)]
     out: list[m.Block] = []
     k = 0
-    for kind, value, offset in block_items(tok.content):
+    for kind, value, offset, align in block_items(tok.content):
         pos = SourcePos(block.file, block.line + offset) if block.line else block
         if kind == "img":
             attrs = value if isinstance(value, dict) else {}
@@ -168,12 +176,12 @@ def read_html_block(reader: "LectureReader", tok: Token) -> list[m.Block]:
                 out.append(m.Paragraph((m.Text(attrs.get("alt") or src),), pos))
                 continue
             figure = make_figure(reader, src, attrs.get("alt", ""), attrs.get("title", ""),
-                                 reader.numbers_of(tok, k), pos)
+                                 reader.numbers_of(tok, k), pos, attrs)
             k += 1
             if figure is not None:
                 out.append(figure)
         elif kind == "title":
             out.append(m.Paragraph((m.Strong((m.Text(str(value)),)),), pos))
         else:
-            out.append(m.Paragraph((m.Text(str(value)),), pos))
+            out.append(m.Paragraph((m.Text(str(value)),), pos, align=align if align in ("center", "right") else ""))
     return out

@@ -26,8 +26,8 @@ from markdown_it.token import Token
 ADVICE = {
     "img": "write ![description](path) on a line of its own",
     "br": "end the line with a backslash (\\) for a line break",
-    "sup": "write the text without the tag (x², 10⁻³), or set 'markdown: {raw_html: true}' in course.yaml",
-    "sub": "write the text without the tag (H₂O), or set 'markdown: {raw_html: true}' in course.yaml",
+    "sup": "write the text without the tag (x², 10⁻³)",
+    "sub": "write the text without the tag (H₂O)",
     "u": "use **bold** or *emphasis* instead",
     "kbd": "write keys as code: `Ctrl`+`C`",
     "details": "use a '::: note title' block instead",
@@ -102,23 +102,28 @@ def mappable_block(html: str) -> bool:
                 for kind, tag, value in events)
 
 
-def block_items(html: str) -> list[tuple[str, Any, int]]:
-    """What an HTML block shows, in order: ``("img", attrs, line)``, ``("text", str, line)`` or
-    ``("title", str, line)``; ``line`` counts from 0 at the block's first line (where the tag or the
-    text's first visible character is), so messages name the picture's own line.
+def block_items(html: str) -> list[tuple[str, Any, int, str]]:
+    """What an HTML block shows, in order: ``("img", attrs, line, align)``, ``("text", str, line, align)``
+    or ``("title", str, line, align)``; ``line`` counts from 0 at the block's first line (where the tag
+    or the text's first visible character is), so messages name the picture's own line; ``align`` is
+    the ``align`` of the innermost enclosing tag that has one (``center`` inside ``<center>``), or "".
 
     ``title`` is the text of a ``<summary>``; text runs are whitespace-collapsed, empty ones dropped.
     """
-    items: list[tuple[str, Any, int]] = []
+    items: list[tuple[str, Any, int, str]] = []
     text: list[str] = []
     text_lines: list[int] = []
     in_summary = False
+    aligns: list[tuple[str, str]] = []          # (tag, align) of the open tags that set one
+
+    def align() -> str:
+        return aligns[-1][1] if aligns else ""
 
     def flush(kind: str = "text") -> None:
         joined = " ".join("".join(text).split())
         if joined:
             firsts = [line for piece, line in zip(text, text_lines) if piece.strip()]
-            items.append((kind, joined, firsts[0] if firsts else text_lines[0]))
+            items.append((kind, joined, firsts[0] if firsts else text_lines[0], align()))
         text.clear()
         text_lines.clear()
 
@@ -129,12 +134,18 @@ def block_items(html: str) -> list[tuple[str, Any, int]]:
             text_lines.append(line)
         elif tag == "img" and kind == "start":
             flush()
-            items.append(("img", value, line))
+            items.append(("img", value, line, align()))
         elif tag == "summary":
             flush("title" if in_summary else "text")
             in_summary = kind == "start"
         elif tag in ("p", "div", "center", "details", "br") and kind in ("start", "end"):
             flush()
+        if tag in ("p", "div", "center") and kind == "start":
+            wanted = "center" if tag == "center" else str(value.get("align", "")).strip().lower()
+            if wanted in ("center", "left", "right", "justify"):
+                aligns.append((tag, wanted))
+        elif kind == "end" and aligns and aligns[-1][0] == tag:
+            aligns.pop()
     flush()
     return items
 
@@ -143,7 +154,7 @@ def block_pictures(html: str) -> list[dict]:
     """The local pictures (``<img>`` with a relative src) of a mappable HTML block, in order."""
     if not mappable_block(html):
         return []
-    return [v for k, v, _line in block_items(html) if k == "img" and not is_url(v.get("src", ""))]
+    return [v for k, v, _line, _align in block_items(html) if k == "img" and not is_url(v.get("src", ""))]
 
 
 def inline_pictures(inline: Token, raw_html: bool) -> list[Token]:

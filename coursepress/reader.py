@@ -22,6 +22,7 @@ from .bibliography import Bibliography, cited_entries
 from .citations import Citer
 from .inlines import InlineReader
 from .mathtex import tex_position, tex_problems
+from .imagespaces import bracket_spaced_paths
 from .mdsource import closed_too_late, matching_close, probable_end, protect_table_pipes, unclosed_fences
 from .messages import Messages, default_messages
 from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption, typed_number
@@ -108,6 +109,9 @@ class LectureReader:
         text, table_problems = protect_table_pipes(text)
         for problem in table_problems:
             self.problems.error(SourcePos(self.file, problem.line), problem.message, problem.hint)
+        text, path_problems = bracket_spaced_paths(text, self.path.parent)
+        for problem in path_problems:
+            self.problems.warn(SourcePos(self.file, problem.line), problem.message, problem.hint)
         env: dict = {}
         self.inline.source_lines = tuple(text.splitlines())
         tokens = self.md.parse(text, env)

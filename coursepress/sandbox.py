@@ -25,7 +25,7 @@ import types
 from pathlib import Path, PurePath
 from typing import cast
 
-from jinja2 import BaseLoader, FileSystemLoader, Template, TemplateNotFound
+from jinja2 import BaseLoader, FileSystemLoader, Template, TemplateNotFound, TemplatesNotFound
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -62,7 +62,8 @@ class ProjectTemplate(Template):
     """A template whose sandbox violations are reported at its file and line (see :meth:`render`)."""
 
     def render(self, *args, **kwargs) -> str:
-        """``Template.render``; a sandbox violation (or an undefined name in a project template)
+        """``Template.render``; a sandbox violation (or, in a project template, an undefined name or an
+        include, import or extends of a template that is not there or not under ``templates/``)
         becomes a :class:`ContentError` at the template's file and line."""
         root = cast(SafeEnvironment, self.environment).project_root
         try:
@@ -70,13 +71,31 @@ class ProjectTemplate(Template):
         except SecurityError as exc:
             raise ContentError(_where(exc, root), f"template reaches outside what templates may use ({exc})",
                                "templates may use only the values, filters and globals coursepress gives them "
-                               "(docs/content-format.md, 'Templates')") from None
+                               "(docs/customising.md, 'Template overrides')") from None
+        except (TemplateNotFound, TemplatesNotFound) as exc:
+            pos = _where(exc, root)
+            if not pos.file.startswith("templates/"):
+                raise
+            raise ContentError(pos, *_not_found(exc)) from None
         except UndefinedError as exc:
             pos = _where(exc, root)
             if pos.file.startswith("templates/"):
                 raise ContentError(pos, f"template uses an undefined value ({exc})",
                                    "check the name against the values the template is given") from None
             raise
+
+
+def _not_found(exc: TemplateNotFound) -> tuple[str, str]:
+    """(message, hint) for a template name that an include, import or extends could not find."""
+    names = [str(n) for n in getattr(exc, "templates", ())] or [str(exc.name)]
+    outside = [n for n in names if n.startswith(("/", "\\")) or ".." in n.replace("\\", "/").split("/")]
+    if outside:
+        return (f"template refers to '{outside[0]}', a file outside templates/",
+                "templates may include, import or extend only templates under templates/, named relative to it "
+                "(e.g. 'handout/blocks.html.j2'); see docs/customising.md, 'Template overrides'")
+    return (f"template refers to '{names[0]}', which is neither in the project's templates/ nor the tool's",
+            "check the name, relative to templates/ (e.g. 'handout/blocks.html.j2'); see docs/customising.md, "
+            "'Template overrides'")
 
 
 class SafeEnvironment(ImmutableSandboxedEnvironment):
@@ -109,6 +128,8 @@ class ProjectLoader(BaseLoader):
             project_path(root, root / "templates", SourcePos("templates"), "template folder", folder=True)
 
     def get_source(self, environment, template: str):
+        if template.startswith(("/", "\\")):           # never read as a name under templates/
+            raise TemplateNotFound(template)
         pieces = split_template_path(template)       # refuses '..' in template names
         for folder in self.search:
             path = os.path.join(folder, *pieces)

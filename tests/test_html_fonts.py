@@ -78,9 +78,9 @@ def test_math_font_keeps_the_radical_and_its_variants(site):
     assert "MATH" in font
     variants = font["MATH"].table.MathVariants
     vertical = dict(zip(variants.VertGlyphCoverage.glyphs, variants.VertGlyphConstruction))
-    radical = vertical[cmap[0x221A]]
-    sizes = [r.VariantGlyph for r in radical.MathGlyphVariantRecord]
-    assert len(sizes) > 1 and all(g in font.getGlyphOrder() for g in sizes)
+    for char in "\u221a(":                                   # the radical and a \\left( fence stretch
+        sizes = [r.VariantGlyph for r in vertical[cmap[ord(char)]].MathGlyphVariantRecord]
+        assert len(sizes) > 1 and all(g in font.getGlyphOrder() for g in sizes), char
 
 
 def test_code_font_has_space_and_ascii_and_indents_by_whole_characters(site):

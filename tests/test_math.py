@@ -454,14 +454,15 @@ def test_m150_libreoffice_draws_every_equation(m150, tmp_path):
 
 @pytest.mark.parametrize("pad", [0, 2])
 def test_chinese_in_an_inline_formula_with_commands_is_an_error_not_raw_tex(make_project, pad):
-    """``$L=\\text{交叉熵}(y)$`` is a formula (it has TeX commands): its Chinese is an error at its column,
-    never dollars and raw TeX printed with "no problems"; ``$5 和 $10`` stays prose without a word."""
+    """``$L=\\hat{y}交叉熵(y)$`` is a formula (it has TeX commands): its Chinese outside ``\\text{}`` is an error
+    at its column, never dollars and raw TeX printed with "no problems"; ``$5 和 $10`` stays prose without
+    a word. (Chinese inside ``\\text{…}`` is typeset: tests/test_math_multiline.py.)"""
     lecture = ("---\ntitle: 测\n---\n\n# 一\n\n" + "\n" * pad
-               + "损失函数为 $L=\\text{交叉熵}(y,\\hat{y})$。价格 $5 和 $10 不是公式。\n")
+               + "损失函数为 $L=\\hat{y}交叉熵(y,\\hat{y})$。价格 $5 和 $10 不是公式。\n")
     root = make_project(lecture=lecture)
     result = run_build("check", "--project", str(root))
     assert result.code == 1, result.out
-    assert f"content/lectures/intro.md:{7 + pad}:16:" in result.err and "交" in result.err
+    assert f"content/lectures/intro.md:{7 + pad}:17:" in result.err and "交" in result.err
     assert "$5" not in result.err and "Traceback" not in result.err
 
 

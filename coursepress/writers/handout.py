@@ -134,7 +134,7 @@ def page_context(project: Project, course: m.Course, problems: Problems, rendere
     return dict(css=css, build_date=build_date(course), handout=hs, table_notes=partial(table_notes, words=course.words),
                 make_chart=partial(make_chart, words=course.words),
                 width_class=width_class, code_lines=code_lines, page_segments=page_segments, code_theme=theme,
-                math=HandoutMath(renderer or MathRenderer()), web=False, image_src=prepared.src,
+                math=HandoutMath(renderer or MathRenderer.for_text(project.font_faces, course.theme.serif)), web=False, image_src=prepared.src,
                 print_image=prepared.prepare)
 
 
@@ -172,7 +172,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     lecture = course.built_lecture(target.lecture)
     problems = Problems(settings.strict)
     check_coverage(lecture_texts(course, lecture), project.font_faces, problems)
-    renderer = MathRenderer()
+    renderer = MathRenderer.for_text(project.font_faces, course.theme.serif)
     pictures = ImagePreparer(course.meta.image_settings())
     try:
         html = render_html(project, course, lecture, settings, problems, renderer, pictures)

@@ -9,12 +9,17 @@ layout:
 
 1. lay the document out once, keeping WeasyPrint's box tree and layout context;
 2. find each *hole*: a page (not a part's last) whose text ends more than :data:`HOLE_LINES` lines
-   above the bottom of its text area (footnotes counted) while the next page begins with a figure or
-   table;
+   above the bottom of its text area (footnotes counted; where the text ends is read from its last
+   line, as a list, quote or code block split at the break is stretched to the page's foot) while the
+   next page begins with a figure or table, also one that opens a list item or quote there
+   (:mod:`.pageholes`);
 3. move that figure's box in the box tree: *forward*, after just enough of the paragraphs, lists
    and code that follow it to fill the hole (never past a heading, another figure or table); or, when
    its section ends before that, *backward* to the top of the page with the hole, if it fits there
-   (LaTeX's ``t``); numbering is by figure, so the text pointing at it ("see figure 3") is unchanged;
+   (LaTeX's ``t``); a figure inside a list item or quote goes after the outermost list or quote, so the
+   items after it run up; when no text can fill the hole, as far forward as its part's text goes (never
+   right under a head), so the hole is as small as the text allows; numbering is by figure, so the
+   text pointing at it ("see figure 3") is unchanged;
 4. lay out again from the first page with a hole only (WeasyPrint re-makes pages marked changed
    and keeps the others; see :func:`_relayout`), at most :data:`ROUNDS` times.
 
@@ -34,11 +39,9 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
 from ..patches import page_box, swapped
+from .pageholes import CONTAINERS, FLOATS, HOLE_LINES, Hole, find_holes, flow_blocks, text_bottom
 
-HOLE_LINES = 3          # issue 16: at most 3 lines of empty space above the footer before a moved figure
 ROUNDS = 2              # re-layouts at most (each from the first page with a hole)
-_FLOATS = ("figure", "table")
-_CONTAINERS = ("html", "body", "main", "section", "article")
 _MOVABLE = ("p", "ul", "ol", "blockquote", "pre", "div", "dl", "aside")     # what a figure may move past
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _SUBHEADS = ("h3", "h4", "h5", "h6")          # h2 is a part's head (handout: level 1 → h2)
@@ -54,84 +57,6 @@ class _Layout:
     footnotes: list                # every footnote box, before any was placed
     pages: list                    # page boxes as make_all_pages returned them (before margin boxes)
     children: list                 # (page.children, root.children) of each, before margin boxes
-
-
-@dataclass(frozen=True)
-class Hole:
-    """A page (0-based ``page``) whose text ends ``gap_px`` above its text area's bottom while the next
-    page begins with ``element`` (a figure or table); ``line_px`` is the body line pitch."""
-
-    page: int
-    gap_px: float
-    line_px: float
-    element: Any
-
-
-def _kids(box) -> list:
-    return [c for c in (getattr(box, "children", None) or ()) if type(c).__name__ not in
-            ("MarginBox", "FootnoteAreaBox", "AbsolutePlaceholder")]
-
-
-def _is_float(box) -> bool:
-    element = getattr(box, "element", None)
-    return element is not None and box.element_tag in _FLOATS
-
-
-def _flow_blocks(page_box) -> list:
-    """The block boxes of the page's innermost flow container(s) (``main`` and the like), in order."""
-    out: list = []
-
-    def walk(box) -> None:
-        for child in _kids(box):
-            if type(child).__name__ == "LineBox":
-                continue
-            if child.element_tag in _CONTAINERS:
-                walk(child)
-            else:
-                out.append(child)
-
-    roots = [c for c in page_box.children if type(c).__name__ not in ("MarginBox", "FootnoteAreaBox")]
-    for root in roots[:1]:
-        walk(root)
-    return out
-
-
-def _line_pitch(blocks: list) -> Optional[float]:
-    for block in blocks:
-        if block.element_tag == "p":
-            lines = [c for c in _kids(block) if type(c).__name__ == "LineBox"]
-            if lines:
-                return float(lines[0].height)
-    return None
-
-
-def _text_bottom(page_box) -> float:
-    """Bottom of the page's text area above its footnotes, in px."""
-    bottom = page_box.content_box_y() + page_box.height
-    for child in page_box.children:
-        if type(child).__name__ == "FootnoteAreaBox" and child.children:
-            bottom = min(bottom, child.position_y)
-    return float(bottom)
-
-
-def find_holes(pages: list) -> list[Hole]:
-    """Holes in the laid-out page boxes ``pages`` (see the module docstring)."""
-    holes = []
-    flows = [_flow_blocks(page) for page in pages]
-    pitch = next((p for p in map(_line_pitch, flows) if p), None)
-    if not pitch:
-        return []
-    for index in range(len(pages) - 1):
-        here, there = flows[index], flows[index + 1]
-        if not here or not there or not _is_float(there[0]):
-            continue
-        if there[0].element in {b.element for b in here}:       # a table continued, not pushed
-            continue
-        last = here[-1]
-        gap = _text_bottom(pages[index]) - (last.position_y + last.margin_top + last.border_height())
-        if gap > HOLE_LINES * pitch + 0.5:
-            holes.append(Hole(index, gap, pitch, there[0].element))
-    return holes
 
 
 def _places(root_box) -> dict:
@@ -151,35 +76,53 @@ def _places(root_box) -> dict:
     return found
 
 
+def _parents(root_box) -> dict:
+    """id(box) → its parent box, for the block boxes of the unlaid tree."""
+    found: dict = {}
+    stack = [root_box]
+    while stack:
+        box = stack.pop()
+        if type(box).__name__ in ("LineBox", "InlineBox", "TextBox"):
+            continue
+        for child in getattr(box, "children", None) or ():
+            found[id(child)] = box
+            stack.append(child)
+    return found
+
+
 def _laid_heights(pages: list, start: int) -> dict:
     """element → total height (px, margins included) of its boxes on pages ``start`` onwards."""
     heights: dict = defaultdict(float)
     for page in pages[start:]:
-        for block in _flow_blocks(page):
+        for block in flow_blocks(page):
             heights[block.element] += float(block.margin_height())
     return heights
 
 
-def _forward(parent, index: int, heights: dict, need: float, past_heads: bool) -> Optional[int]:
-    """The sibling index after which the figure at ``index`` fills ``need`` px, or None."""
+def _forward(parent, index: int, heights: dict, need: float, past_heads: bool, moved: float = 0.0,
+             partial: bool = False) -> Optional[int]:
+    """The sibling index after which the figure at ``index`` fills ``need`` px (``moved`` px of it
+    filled already), or None; with ``partial``, the furthest it may go when nothing fills ``need``."""
     movable = _MOVABLE + (_SUBHEADS if past_heads else ())
-    moved = 0.0
+    furthest = None
     for after in range(index + 1, len(parent.children)):
         sibling = parent.children[after]
         if sibling.element_tag not in movable or sibling.element not in heights:
-            return None
+            break
         moved += heights[sibling.element]
         if moved >= need:
             return after
-    return None
+        if sibling.element_tag not in _HEADINGS:        # a figure never lands right under a head
+            furthest = after
+    return furthest if partial else None
 
 
 def _backward(hole: Hole, layout: _Layout, places: dict, parent, index: int, height: float) -> Optional[int]:
     """The index before which the figure fits at the top of the page with the hole (after the heads that
     open it, never past a heading, figure or table), or None."""
     page = layout.pages[hole.page]
-    before = {b.element for b in _flow_blocks(layout.pages[hole.page - 1])} if hole.page else set()
-    for block in _flow_blocks(page):
+    before = {b.element for b in flow_blocks(layout.pages[hole.page - 1])} if hole.page else set()
+    for block in flow_blocks(page):
         if block.element in before:
             continue                             # continued from the page before
         if block.element not in places or places[block.element][0] is not parent:
@@ -188,36 +131,73 @@ def _backward(hole: Hole, layout: _Layout, places: dict, parent, index: int, hei
             continue                             # a head stays with the text it opens
         target = places[block.element][1]
         between = parent.children[target:index]
-        if any(box.element_tag in _HEADINGS or box.element_tag in _FLOATS for box in between):
+        if any(box.element_tag in _HEADINGS or box.element_tag in FLOATS for box in between):
             return None
-        return target if height <= _text_bottom(page) - block.position_y else None
+        return target if height <= text_bottom(page) - block.position_y else None
     return None
 
 
-def _plan_move(hole: Hole, layout: _Layout, places: dict) -> Optional[tuple[Any, int, int]]:
-    """(parent box, from index, to index) that fills ``hole``, or None when no move can.
+def _plan_move(hole: Hole, layout: _Layout, places: dict, parents: dict) -> Optional[tuple]:
+    """(from parent, figure box, to parent, anchor box, after the anchor?) that fills ``hole``, or None
+    when no move can.
 
     In order of preference: forward past the paragraphs, lists and code of its own section; back to
     the top of its page; forward past subsection heads too (as LaTeX floats drift). Never past a
-    part's head (a new part starts a page), another figure or table (their numbers stay in order).
+    part's head (a new part starts a page), another figure or table (their numbers stay in order). A
+    figure inside a list item or quote leaves it as LaTeX's floats do: it goes after the outermost list
+    or quote (and past what follows it, as above), and the items after it run up into the hole.
     """
     if hole.element not in places:
         return None
     parent, index = places[hole.element]
+    box = parent.children[index]
     heights = _laid_heights(layout.pages, hole.page + 1)
     # best, enough text to run over onto the next page (with "almost enough", paragraph spacing, orphans
     # and widows leave a hole of their own); else enough to leave less than the allowed hole, with room
     # to spare for that spacing
     need = hole.gap_px + 1
-    for enough in (need, hole.gap_px - (HOLE_LINES - 0.5) * hole.line_px):
-        after = _forward(parent, index, heights, enough, past_heads=False)
+    tries = ((need, False), (hole.gap_px - (HOLE_LINES - 0.5) * hole.line_px, False), (need, True))
+    if parent.element_tag not in CONTAINERS:
+        top = parent
+        while id(top) in parents and parents[id(top)].element_tag not in CONTAINERS:
+            top = parents[id(top)]
+        outer = parents.get(id(top))
+        if outer is None:
+            return None
+        at = next(k for k, child in enumerate(outer.children) if child is top)
+        rest = heights.get(top.element, 0.0) - hole.float_px        # what of the list follows the figure
+        for enough, past_heads in tries:
+            if rest >= enough:
+                return parent, box, outer, top, True
+            after = _forward(outer, at, heights, enough, past_heads, rest)
+            if after is not None:
+                return parent, box, outer, outer.children[after], True
+        after = _forward(outer, at, heights, need, True, rest, partial=True)
+        if after is None:
+            return (parent, box, outer, top, True) if rest >= hole.line_px else None
+        return parent, box, outer, outer.children[after], True
+    for enough, past_heads in tries[:2]:
+        after = _forward(parent, index, heights, enough, past_heads)
         if after is not None:
-            return parent, index, after
+            return parent, box, parent, parent.children[after], True
     target = _backward(hole, layout, places, parent, index, heights.get(hole.element, 0.0))
     if target is not None:
-        return parent, index, target
-    after = _forward(parent, index, heights, need, past_heads=True)
-    return (parent, index, after) if after is not None else None
+        return parent, box, parent, parent.children[target], False
+    # nothing fills it: as far as the text of its part goes (to the next figure, table or part head), so
+    # the hole is as small as the text allows; the page's float drifts as LaTeX's do
+    after = _forward(parent, index, heights, need, past_heads=True, partial=True)
+    if after is None or sum(heights[c.element] for c in parent.children[index + 1:after + 1]) < hole.line_px:
+        return None
+    return parent, box, parent, parent.children[after], True
+
+
+def _apply(moves: list) -> None:
+    """Move each figure box of ``moves`` (see :func:`_plan_move`) in the unlaid box tree."""
+    for source, box, target, anchor, after in moves:
+        source.children = [child for child in source.children if child is not box]
+        kids = list(target.children)
+        kids.insert(next(k for k, child in enumerate(kids) if child is anchor) + after, box)
+        target.children = kids
 
 
 @contextlib.contextmanager
@@ -327,14 +307,11 @@ def render_flowing(engine, html: str, images=None):
             holes = find_holes(layout.pages)
             if not holes:
                 break
-            places = _places(layout.root_box)
-            moves = [move for move in (_plan_move(hole, layout, places) for hole in holes) if move]
+            places, parents = _places(layout.root_box), _parents(layout.root_box)
+            moves = [move for move in (_plan_move(hole, layout, places, parents) for hole in holes) if move]
             if not moves:
                 break
-            for parent, source, target in sorted(moves, key=lambda move: -move[1]):
-                kids = list(parent.children)
-                kids.insert(target, kids.pop(source))
-                parent.children = kids
+            _apply(moves)
             start = holes[0].page
             while start and _reported_into(layout.pages[start]):
                 start -= 1

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Optional, Sequence
 
 from ... import model as m
-from ...code import CodeTheme, break_ranks, code_lines
+from ...code import COMMENTS, CodeTheme, break_ranks, code_lines, indent_of
 from .nodes import CodeBox, Para, Run
 
 WRAP_MARK = "↪ "
@@ -114,22 +114,28 @@ def fit_block(paras: list[Para], measurer, width_pt: float, height_pt: float, bo
     return lines, line_ranks, len(lines) > len(paras)
 
 
+FILL = 0.75        # a piece ends at a shallower statement only if that fills this share of the room
+
+
 def choose_split(ranks: list[Rank], heights: list[float], start: int, room_pt: float,
                  top_level_only: bool, min_lines: int = 0, lines: Sequence[Para] = ()) -> Optional[int]:
     """Where to end the piece of a code block that starts at line ``start`` in ``room_pt`` of height.
 
     Candidates are lines after ``start`` that may start a piece and whose
-    preceding lines fit. The shallowest depth wins; at that depth, the last place
-    after a blank line if it uses at least half the room the last place would,
-    else the last place. ``top_level_only`` keeps only the block's lowest
-    indentation (used when other text already fills part of the slide).
-    ``min_lines``: with the block's ``lines``, a piece must hold at least this many non-blank lines
-    (so a slide never shows a block's imports alone).
+    preceding lines fit (with ``lines``, not where :func:`_bad_end` says no). The shallowest depth wins if its choice fills :data:`FILL`
+    of the room, else a statement one level deeper (between methods, between
+    the statements of a function) that does (or, of the two, the fuller); at
+    a depth, the last place after a blank line if it uses at least half the room
+    the last place would, else the last place. ``top_level_only`` keeps only the
+    block's lowest indentation (used when other text already fills part of the
+    slide). ``min_lines``: with the block's ``lines``, a piece must hold at least
+    this many non-blank lines (so a slide never shows a block's imports alone).
     Returns the index of the first line of the next piece, or None.
     """
     base = min((r[0] for r in ranks if r is not None), default=0)
     used = 0.0
     candidates: dict[int, tuple[int, int]] = {}      # line index → its rank
+    filled: dict[int, float] = {}                    # line index → height of the piece ending before it
     for k in range(start + 1, len(ranks)):
         used += heights[k - 1]
         if used > room_pt:
@@ -137,17 +143,68 @@ def choose_split(ranks: list[Rank], heights: list[float], start: int, room_pt: f
         rank = ranks[k]
         if lines and min_lines and sum(1 for p in lines[start:k] if p.plain.strip()) < min_lines:
             continue
+        if lines and _bad_end(lines, start, k):
+            continue
         if rank is not None and (not top_level_only or rank[0] == base):
-            candidates[k] = rank
+            candidates[k], filled[k] = rank, used
     if not candidates:
         return None
-    depth = min(rank[0] for rank in candidates.values())
+    # the top level, or directly inside a top-level statement (inside a method, for a class); depths are
+    # indentations in spaces
+    levels = sorted({rank[0] for rank in ranks if rank is not None})
+    near = {k: rank for k, rank in candidates.items() if rank[0] in levels[:2]
+            or (rank[0] in levels[2:3] and lines and _in_class(lines, k, base))}
+    depths = sorted({rank[0] for rank in near.values()})
+    choices = [_at_depth(near, depth, start) for depth in depths] or \
+        [_at_depth(candidates, min(rank[0] for rank in candidates.values()), start)]
+    for choice in choices:
+        if filled[choice] >= FILL * room_pt:
+            return choice
+    return max(choices, key=lambda k: filled[k])
+
+
+def _in_class(lines: Sequence[Para], line: int, base: int) -> bool:
+    """Whether ``line`` of a block whose lowest indentation is ``base`` spaces lies in a ``class``."""
+    texts = [para.plain for para in lines]
+    base_indent = min((indent_of(t) for t in texts if t.strip()), default=0) + base
+    head = next((t for t in reversed(texts[:line + 1]) if t.strip() and indent_of(t) <= base_indent), "")
+    return head.lstrip().startswith("class ")
+
+
+def _at_depth(candidates: dict[int, tuple[int, int]], depth: int, start: int) -> int:
+    """The place to cut among ``candidates`` of ``depth``: the last after a blank line if it uses at least
+    half the room the last place would, else the last."""
     at_depth = [k for k, rank in candidates.items() if rank[0] == depth]
     after_blank = [k for k in at_depth if candidates[k][1] == 0]
     last = at_depth[-1]
     if after_blank and after_blank[-1] - start >= (last - start) / 2:
         return after_blank[-1]
     return last
+
+
+def _bad_end(lines: Sequence[Para], start: int, k: int) -> bool:
+    """Whether a piece from ``start`` may not end before line ``k``: after a line that opens a block
+    (``…:``) or a comment line, or where it would leave fewer than two lines of the enclosing block
+    (``class``/``def``/``for`` … and its body) on either side, as a heading never ends a page."""
+    texts = [para.plain for para in lines]
+    before = [j for j in range(start, k) if texts[j].strip()]
+    if not before:
+        return True
+    last = texts[before[-1]].strip()
+    if last.startswith(COMMENTS) or last.split("#", 1)[0].rstrip().endswith(":"):
+        return True
+    depth = indent_of(texts[k])
+    head = next((j for j in reversed(before) if indent_of(texts[j]) < depth), None)
+    if head is None:
+        return False                      # a top-level statement
+    if sum(1 for j in before if j > head) < 2:
+        return True
+    after = 0
+    for text in texts[k:]:
+        if text.strip() and indent_of(text) < depth:
+            break
+        after += bool(text.strip())
+    return after < 2
 
 
 def code_boxes(paras: tuple[Para, ...], heights: list[float], pad_pt: float) -> tuple[CodeBox, ...]:

@@ -19,7 +19,7 @@ from ...errors import ContentError, SourcePos
 from ...numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
 from ...imageprep import prepared_image
 from ...messages import Messages
-from ...units import EMU_PER_PT
+from ...units import EMU_PER_PT, PT_PER_PX
 from . import chartplan
 from .svgpicture import png_fallback
 from .blocks import runs_of
@@ -334,6 +334,9 @@ def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes
     frame = planner.fit.frame(place.layout, place.data)
     width_px, height_px = max(image.width_px, 1), max(image.height_px, 1)
     scale = min(frame.width_emu / width_px, frame.height_emu / height_px)
+    if block.size:        # the size its author asked for (<img width=…>, zoom), at most the frame
+        asked_pt = block.size.width_pt(width_px * PT_PER_PX, height_px * PT_PER_PX, frame.width_emu / EMU_PER_PT)
+        scale = min(scale, asked_pt * EMU_PER_PT / width_px)
     width, height = int(width_px * scale), int(height_px * scale)
     left = frame.left_emu + (frame.width_emu - width) // 2
     top = frame.top_emu + (frame.height_emu - height) // 2

@@ -21,6 +21,7 @@ from typing import Callable
 from lxml import etree
 from pptx.oxml.ns import qn
 
+from ...errors import ContentError, SourcePos
 from ...units import EMU_PER_PT
 from .fit import FORMULA_PAD_PT
 from .nodes import Formula
@@ -69,7 +70,7 @@ def _nv(parent, tag: str, shape_id: int, name: str, descr: str, kind: str):
     return nv
 
 
-def _math_shape(formula: Formula, omml, shape_id: int, name: str, math_font: str):
+def _math_shape(formula: Formula, omml, shape_id: int, name: str, math_font: str, east_asian: str):
     sp = etree.Element(qn("p:sp"))
     _nv(sp, qn("p:nvSpPr"), shape_id, name, formula.tex, "p:cNvSpPr")
     sppr = etree.SubElement(sp, qn("p:spPr"))
@@ -83,19 +84,22 @@ def _math_shape(formula: Formula, omml, shape_id: int, name: str, math_font: str
     etree.SubElement(etree.SubElement(p, qn("a:pPr")), qn("a:buNone"))
     holder = etree.SubElement(p, f"{{{A14_NS}}}m", nsmap={"a14": A14_NS})
     holder.append(omml)
-    _office_runs(omml, formula.size_pt, math_font)
+    _office_runs(omml, formula.size_pt, math_font, east_asian)
     etree.SubElement(p, qn("a:endParaRPr"), lang="en-US")
     return sp
 
 
-def _office_runs(omml, size_pt: float, math_font: str) -> None:
+def _office_runs(omml, size_pt: float, math_font: str, east_asian: str) -> None:
     """Give each ``m:r`` the DrawingML run properties PowerPoint writes: size and the math font (the
-    theme's ``deck.math``, Cambria Math: the face PowerPoint sets equations in)."""
+    theme's ``deck.math``, Cambria Math: the face PowerPoint sets equations in) as ``a:latin`` and
+    ``a:cs``, ``east_asian`` (the deck's CJK face) as ``a:ea`` for Chinese in ``\\text{…}``."""
     for run in omml.iter(f"{{{M_NS}}}r"):
         rpr = etree.Element(qn("a:rPr"), lang="en-US")
         if size_pt:
             rpr.set("sz", str(int(round(size_pt * 100))))
         etree.SubElement(rpr, qn("a:latin"), typeface=math_font)
+        if east_asian:
+            etree.SubElement(rpr, qn("a:ea"), typeface=east_asian)
         etree.SubElement(rpr, qn("a:cs"), typeface=math_font)
         math_props = run.find(f"{{{M_NS}}}rPr")
         run.insert(1 if math_props is not None else 0, rpr)
@@ -116,28 +120,45 @@ def _picture(formula: Formula, rid: str, shape_id: int, name: str):
     return pic
 
 
-def formula_art(renderer=None) -> FormulaArt:
-    """The OMML (:mod:`.omml` over latex2mathml) and the fallback PNG (``renderer``, a
-    :class:`~coursepress.mathrender.MathRenderer`; a new one when None) of a display formula."""
-    from ...mathrender import MathRenderer
+def formula_omml(formula: Formula, file: str = ""):
+    """The ``m:oMathPara`` of display formula ``formula`` (latex2mathml through :mod:`coursepress.mathtree`,
+    then :mod:`.omml`): the one conversion the build and ``check`` run.
+
+    Raises:
+        ContentError: the formula cannot be converted (at ``formula.pos``, else in ``file``).
+    """
     from ...mathtex import to_mathml
     from .omml import mathml_to_omml
+
+    try:
+        return mathml_to_omml(to_mathml(formula.tex, True), display=True)
+    except Exception as exc:   # latex2mathml or the converter: a formula problem, named at its line
+        raise ContentError(formula.pos or SourcePos(file), f"the formula '{formula.tex[:40]}' cannot be converted "
+                           f"to an equation ({type(exc).__name__}: {exc})",
+                           "simplify the TeX or write it with commands LaTeX's amsmath knows") from None
+
+
+def formula_art(renderer=None) -> FormulaArt:
+    """The OMML (:func:`formula_omml`) and the fallback PNG (``renderer``, a
+    :class:`~coursepress.mathrender.MathRenderer`; a new one when None) of a display formula."""
+    from ...mathrender import MathRenderer
 
     renderer = renderer or MathRenderer()
 
     def art(formula: Formula):
-        omml = mathml_to_omml(to_mathml(formula.tex, True), display=True)
+        omml = formula_omml(formula)
         png, _width, _height = renderer.png(formula.tex, formula.pos)
         return omml, png
     return art
 
 
-def add_formula(slide, formula: Formula, art: FormulaArt | None, name: str, math_font: str) -> None:
+def add_formula(slide, formula: Formula, art: FormulaArt | None, name: str, math_font: str,
+                east_asian: str = "") -> None:
     """Append ``formula`` to ``slide`` as AlternateContent (OMML shape, picture fallback) at its box.
 
     ``name`` is the shape's name ("formula 1", "formula 2" … counted per slide: the plan's
     ``formula_name``, the catalogue's ``deck.formula_name``),
-    ``math_font`` the face of its runs;
+    ``math_font`` the face of its runs, ``east_asian`` their ``a:ea`` face (Chinese in ``\\text{…}``);
     ``art`` draws it (:func:`formula_art` when None).
     """
     omml, png = (art or formula_art())(formula)
@@ -146,6 +167,6 @@ def add_formula(slide, formula: Formula, art: FormulaArt | None, name: str, math
     shape_id = max(int(x) for x in tree.xpath("//p:cNvPr/@id")) + 1
     alternate = etree.SubElement(tree, f"{{{MC_NS}}}AlternateContent", nsmap={"mc": MC_NS})
     choice = etree.SubElement(alternate, f"{{{MC_NS}}}Choice", Requires="a14", nsmap={"a14": A14_NS})
-    choice.append(_math_shape(formula, omml, shape_id, name, math_font))
+    choice.append(_math_shape(formula, omml, shape_id, name, math_font, east_asian))
     fallback = etree.SubElement(alternate, f"{{{MC_NS}}}Fallback")
     fallback.append(_picture(formula, rid, shape_id, name))

@@ -137,8 +137,6 @@ class _Converter:
     # -------------------------------------------------------------- tokens
     def el_mi(self, parent, el) -> None:
         text = _text(el)
-        if text == "&":      # an alignment point of aligned/align: OMML aligns by m:aln, not needed centred
-            return
         self.run(parent, text, upright=el.get("mathvariant") == "normal" or len(text) > 1)
 
     def el_mn(self, parent, el) -> None:
@@ -239,14 +237,37 @@ class _Converter:
         self.arg(upp, "lim", el[2])
 
     def el_mtable(self, parent, el) -> None:
-        matrix = _sub(parent, "m")
-        for row in el:
-            if _local(row) not in ("mtr", "mlabeledtr"):
-                continue
-            mr = _sub(matrix, "mr")
-            for cell in row:
-                if _local(cell) == "mtd":
+        """A matrix (cells without alignment, or several centred columns) → ``m:m``; an aligned
+        table (``aligned``, ``align*``, ``cases``, lines of ``\\\\``) → ``m:eqArr``, one ``m:e`` a row,
+        its cells joined with an alignment point (``m:aln`` on the first run of each further cell,
+        ECMA-376 §22.1.2.4), as PowerPoint writes a multi-line equation."""
+        rows = [[cell for cell in row if _local(cell) == "mtd"] for row in el
+                if _local(row) in ("mtr", "mlabeledtr")]
+        if _is_matrix(rows):
+            matrix = _sub(parent, "m")
+            for row in rows:
+                mr = _sub(matrix, "mr")
+                for cell in row:
                     self.children(_sub(mr, "e"), cell)
+            return
+        array = _sub(parent, "eqArr")
+        spaced = all(cell.get("columnalign") == "left" for row in rows for cell in row)  # cases: a quad between
+        for row in rows:
+            line = _sub(array, "e")
+            for index, cell in enumerate(row):
+                start = len(line)
+                if index == 1 and start == 0:
+                    # an empty left cell ("&= d", a continued line): LibreOffice's Math reads a row that
+                    # starts with a relation as a missing operand and draws "¿" for it; an empty normal-text
+                    # run (StarMath's "") is the operand, invisible in every viewer
+                    _sub(_sub(_sub(line, "r"), "rPr"), "nor")
+                    line[-1].append(etree.Element(_m("t")))
+                    start = len(line)
+                if index and spaced:
+                    self.run(line, "\u2003")
+                self.children(line, cell)
+                if index:
+                    _align_at(line, start)
 
     def el_mfenced(self, parent, el) -> None:
         d = _delimiters(parent, el.get("open", "("), el.get("close", ")"))
@@ -256,6 +277,9 @@ class _Converter:
     def _delimited(self, parent, el) -> bool:
         """An mrow ``( … )`` with stretchy fences, or brackets around a matrix, → ``m:d``."""
         kids = [k for k in el if _local(k)]
+        if len(kids) == 2 and _local(kids[0]) == "mo" and kids[0].get("fence") == "true" and _local(kids[1]) == "mtable":   # cases: { with no closing
+            self.element(_sub(_delimiters(parent, _text(kids[0]).strip(), ""), "e"), kids[1])
+            return True
         if len(kids) < 2 or _local(kids[0]) != "mo" or _local(kids[-1]) != "mo":
             return False
         fenced = kids[0].get("fence") == "true" and kids[-1].get("fence") == "true"
@@ -271,6 +295,30 @@ class _Converter:
 
 
 _PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def _is_matrix(rows: list) -> bool:
+    """Whether table ``rows`` (lists of ``mtd``) are a matrix: no cell carries an alignment, or
+    several columns are all centred (``array``); aligned equations and ``cases`` align right/left."""
+    aligns = {cell.get("columnalign") for row in rows for cell in row}
+    columns = max((len(row) for row in rows), default=0)
+    return aligns == {None} or (aligns <= {None, "center"} and columns > 1)
+
+
+def _align_at(line, start: int) -> None:
+    """Mark the first run added to ``line`` at index ``start`` as an alignment point (``m:aln`` in its
+    ``m:rPr``); a cell that starts with a structure gets an empty run in front of it."""
+    added = list(line)[start:]
+    run = added[0] if added and added[0].tag == _m("r") else None
+    if run is None:
+        run = etree.Element(_m("r"))
+        _sub(run, "t")
+        line.insert(start, run)
+    rpr = run.find(_m("rPr"))
+    if rpr is None:
+        rpr = etree.Element(_m("rPr"))
+        run.insert(0, rpr)
+    rpr.append(etree.Element(_m("aln")))
 
 
 def _delimiters(parent, begin: str, end: str):
@@ -360,14 +408,8 @@ def mathml_to_omml(mathml: str, display: bool = True):
         lxml.etree.XMLSyntaxError: ``mathml`` is not well-formed XML.
     """
     root = etree.fromstring(mathml.encode())
-    lines = _lines(root) if display else [root]
     math = etree.Element(_m("oMath"), nsmap={"m": M_NS})
-    if len(lines) == 1:
-        _Converter().element(math, lines[0])
-    else:
-        array = _sub(math, "eqArr")
-        for line in lines:
-            _Converter().element(_sub(array, "e"), line)
+    _Converter().element(math, root)
     _merge_runs(math)
     if not display:
         return math
@@ -376,18 +418,3 @@ def mathml_to_omml(mathml: str, display: bool = True):
     para.append(math)
     return para
 
-
-def _lines(root) -> list:
-    """The lines of a display formula: its outermost row split at ``\\\\`` (``mspace linebreak``);
-    several lines become the rows of one ``m:eqArr`` (an equation array, as PowerPoint writes a
-    multi-line equation; LibreOffice draws only the first ``m:oMath`` of an ``m:oMathPara``)."""
-    row = root
-    while len([k for k in row if _local(k)]) == 1 and _local(next(k for k in row if _local(k))) in ("mrow", "mstyle"):
-        row = next(k for k in row if _local(k))
-    lines: list = [etree.Element("mrow")]
-    for kid in row:
-        if _local(kid) == "mspace" and kid.get("linebreak") == "newline":
-            lines.append(etree.Element("mrow"))
-        elif _local(kid):
-            lines[-1].append(copy.copy(kid))
-    return [line for line in lines if len(line)] or [root]

@@ -383,7 +383,8 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
                 if name != "Title" and slide_plan.code_boxes and fonts.code is not None:
                     add_code_panels(slide, ph, slide_plan.code_boxes, fonts.code)
                 for count, formula in enumerate((p.formula for p in paras if p.formula is not None), 1):
-                    add_formula(slide, formula, formula_art, plan.formula_name.format(n=count), fonts.theme.math)
+                    add_formula(slide, formula, formula_art, plan.formula_name.format(n=count), fonts.theme.math,
+                                fonts.east_asian)
             else:
                 _take_box(ph)   # an empty placeholder would show its prompt while editing
         for name, paras in texts.items():
@@ -391,7 +392,8 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
             if paras and name not in placeholders and frame is not None and frame.virtual:
                 write_text(text_box(slide, frame).text_frame, paras, fonts, levels=frame)
                 for count, formula in enumerate((p.formula for p in paras if p.formula is not None), 1):
-                    add_formula(slide, formula, formula_art, plan.formula_name.format(n=count), fonts.theme.math)
+                    add_formula(slide, formula, formula_art, plan.formula_name.format(n=count), fonts.theme.math,
+                                fonts.east_asian)
         add_steps(slide, builds)
         if slide_plan.footer:
             _copy_footer(slide, choice.footers, plan.footer, number, fonts)

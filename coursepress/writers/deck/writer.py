@@ -11,6 +11,7 @@ imports WeasyPrint.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -22,7 +23,7 @@ from ...code import code_theme
 from ...textmeasure import measurer_for
 from ...theme import Theme
 from .plan import Planner
-from .mathshapes import formula_art
+from .mathshapes import formula_art, formula_omml
 from .pptx_writer import Fonts, render
 from .reference import check as check_layouts, load_reference, open_reference, reference_path
 from ...errors import ContentError, Problems, SourcePos
@@ -35,6 +36,24 @@ if TYPE_CHECKING:
     from ...project import Project
 
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+
+
+def _formula_positions(lecture: m.Lecture) -> dict[str, SourcePos]:
+    """TeX → where it first stands in ``lecture`` (display and inline formulas, at any depth), so a
+    formula the deck cannot draw is reported at its line."""
+    found: dict[str, SourcePos] = {}
+    stack: list[object] = [lecture.preamble, lecture.sections]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, m.MathBlock):
+            found.setdefault(node.tex, node.pos)
+        elif isinstance(node, m.Math):
+            found.setdefault(node.tex, SourcePos(lecture.file, node.line, node.column))
+        elif isinstance(node, (tuple, list)):
+            stack.extend(reversed(node))
+        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+            stack.extend(getattr(node, f.name) for f in dataclasses.fields(node))
+    return found
 
 
 def theme_fonts(prs, look: Theme) -> tuple[str, str]:
@@ -80,10 +99,12 @@ def _plan(project: Project, course: m.Course, settings: BuildSettings, lecture: 
     theme = code_theme(project.root)
     fonts = Fonts(lecture.meta.pptx_font_latin or latin, east, chain, course.meta.fonts.mono or course.theme.mono, theme,
                   course.theme)
-    renderer = renderer or MathRenderer()
+    renderer = renderer or MathRenderer.for_text(project.font_faces, course.theme.sans)
+
+    positions = _formula_positions(lecture)
 
     def formula_em(tex: str) -> tuple[float, float]:
-        drawing = renderer.svg(tex, True, SourcePos(lecture.file))
+        drawing = renderer.svg(tex, True, positions.get(tex, SourcePos(lecture.file)))
         return drawing.width_em, drawing.height_em
 
     planner = Planner(project, course, lecture,
@@ -121,7 +142,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     """
     lecture = course.built_lecture(target.lecture)
     problems = Problems(settings.strict)
-    renderer = MathRenderer()
+    renderer = MathRenderer.for_text(project.font_faces, course.theme.sans)
     path, plan, fonts = _plan(project, course, settings, lecture, problems, renderer)
     problems.raise_if_any()
     data, count = render(plan, path, fonts, build_time(course.meta.date), course.meta.deck.layouts, formula_art(renderer))
@@ -161,6 +182,8 @@ def check_plans(project: Project, course: m.Course, settings: BuildSettings, pro
     """
     for lecture in course.lectures:
         try:
-            _plan(project, course, settings, lecture, problems)
+            _path, plan, _fonts = _plan(project, course, settings, lecture, problems)
+            for formula in plan_formulas(plan):
+                formula_omml(formula, lecture.file)     # what the build converts, so check reports it too
         except ContentError as error:
             problems.errors.append(error)

@@ -1,15 +1,14 @@
 """Formulas for the HTML handout: TeX → MathML Core, with the TeX kept as annotation and alt text.
 
-latex2mathml (the parser :mod:`coursepress.mathtex` already checks every
-formula with) builds an element tree; this module does not trust its
-serialised string, which copies ``\\text{…}`` verbatim (``\\text{<b>}``
-would become markup). Instead the tree is walked: element names outside
+:mod:`coursepress.mathtree` gives the formula's element tree (never
+latex2mathml's string, which copies ``\\text{…}`` verbatim: ``\\text{<b>}``
+would become markup), with references decoded and aligned rows
+(``aligned``, ``cases``, ``\\\\``) as ``mtable`` rows. The tree is walked: element names outside
 MathML Core (W3C MathML Core, §3 "Presentation markup") become ``mrow``,
 attributes outside its presentation attributes are dropped (latex2mathml
 puts ``\\href``'s target on an ``mrow``; no link, script or style may come
 from a formula), and the result is serialised by ElementTree, which escapes
-every text. latex2mathml stores operators as numeric character references in
-the element text (``&#x0003C;``); those are decoded first.
+every text.
 
 The TeX travels with the formula as ``alttext`` and as
 ``<annotation encoding="application/x-tex">`` inside ``<semantics>``
@@ -19,7 +18,6 @@ reader or a copy can use it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from xml.etree.ElementTree import Element, SubElement, tostring
@@ -27,7 +25,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 from markupsafe import Markup
 
 from ...errors import ContentError, SourcePos
-from ...mathtex import normalise
+from ...mathtree import mathml_tree
 
 # MathML Core elements (W3C MathML Core 2023, §3) and the legacy ones latex2mathml writes.
 ELEMENTS = frozenset({
@@ -42,7 +40,6 @@ ATTRIBUTES = frozenset({
     "movablelimits", "accent", "accentunder", "form", "linethickness", "width", "height", "depth", "voffset",
     "columnalign", "rowalign", "columnspacing", "rowspacing", "columnlines", "rowlines", "frame", "framespacing",
     "columnspan", "rowspan", "notation", "open", "close", "separators", "align", "equalrows", "equalcolumns"})
-_REFERENCE = re.compile(r"&#x([0-9A-Fa-f]+);|&#([0-9]+);")
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 
 
@@ -54,28 +51,20 @@ class MathMarkup:
     tex: str
 
 
-def _decode(text: str | None) -> str | None:
-    if text is None:
-        return None
-    return _REFERENCE.sub(lambda m: chr(int(m.group(1), 16) if m.group(1) else int(m.group(2))), text)
-
-
 def _clean(source: Element, parent: Element | None) -> Element:
-    """A copy of ``source`` under ``parent`` with only allowed names and attributes, texts decoded."""
+    """A copy of ``source`` under ``parent`` with only allowed names and attributes."""
     tag = source.tag if isinstance(source.tag, str) and source.tag in ELEMENTS else "mrow"
     attrib = {k: v for k, v in source.attrib.items() if k in ATTRIBUTES}
     node = Element(tag, attrib) if parent is None else SubElement(parent, tag, attrib)
-    node.text = _decode(source.text)
+    node.text = source.text
     for child in source:
-        _clean(child, node).tail = _decode(child.tail)
+        _clean(child, node).tail = child.tail
     return node
 
 
 @lru_cache(maxsize=4096)
 def _markup(tex: str, display: bool) -> str:
-    from latex2mathml.converter import convert_to_element
-
-    tree = convert_to_element(normalise(tex), display="block" if display else "inline")
+    tree = mathml_tree(tex, display)
     clean = _clean(tree, None)
     math = Element("math", {"xmlns": MATHML_NS, "display": "block" if display else "inline", "alttext": tex})
     semantics = SubElement(math, "semantics")

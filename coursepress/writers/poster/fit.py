@@ -131,15 +131,18 @@ class Measure:
     overrun_mm: float
     row_mm: float
     column_gap_mm: float = 0.0      # how much shorter column b (chart, notes) is than column a (table)
+    cell_overrun_mm: float = 0.0    # text kept whole (a number with its unit, a date) past its table cell
 
 
 def measure(document, sheet: Sheet) -> Measure:
     """Read the laid-out box tree: bottom of ``.poster``, text past the right margin, mean row height,
-    and how much taller the content of ``.col-a`` is than that of ``.col-b``."""
+    how much taller the content of ``.col-a`` is than that of ``.col-b``, and text past the right edge
+    of its table cell (a date or a number with its unit never breaks, so at a large size it can run
+    into the next column)."""
     page = page_box(document.pages[0])
     top = page.content_box_y()
     right = page.content_box_x() + page.width
-    bottom, overrun, rows = 0.0, 0.0, []
+    bottom, overrun, rows, cells = 0.0, 0.0, [], 0.0
     columns = {}
     for box in _boxes(page):
         element = getattr(box, "element", None)
@@ -151,11 +154,16 @@ def measure(document, sheet: Sheet) -> Measure:
                 columns[name] = sum(child.margin_height() for child in getattr(box, "children", ()))
         if box.element_tag == "tr" and "model" in classes:
             rows.append(box.margin_height())
+        if box.element_tag in ("td", "th"):
+            edge = box.content_box_x() + box.width + box.padding_right
+            cells = max(cells, max((text.position_x + text.width - edge for text in _boxes(box)
+                                    if type(text).__name__ == "TextBox"), default=0.0))
         if type(box).__name__ == "TextBox":
             overrun = max(overrun, box.position_x + box.width - right)
     row = (sum(rows) / len(rows)) if rows else 0.0
     spare = columns.get("col-a", 0.0) - columns.get("col-b", 0.0)
-    return Measure((bottom - top) / PX_PER_MM, overrun / PX_PER_MM, row / PX_PER_MM, spare / PX_PER_MM)
+    return Measure((bottom - top) / PX_PER_MM, overrun / PX_PER_MM, row / PX_PER_MM, spare / PX_PER_MM,
+                   cells / PX_PER_MM)
 
 
 def _text_sizes(box, fine: bool, found: list) -> None:
@@ -215,6 +223,12 @@ FIT_EXPONENT = 1.5     # content height ∝ size^k; fixed-width cells wrap more 
 FILL_SLACK = 0.015     # spare height (share of the page) left unfilled before the gaps are widened once more
 
 
+def _fits(got: Measure, avail_mm: float, cells: bool = False) -> bool:
+    """Whether ``got`` fits the page; with ``cells``, also no text past its table cell (sizes above the
+    smallest, where a smaller size can cure it)."""
+    return got.height_mm <= avail_mm and got.overrun_mm <= 0.5 and (not cells or got.cell_overrun_mm <= 0.5)
+
+
 def fit(sheet: Sheet, columns: int, natural, tried: list, final) -> Optional[tuple[Layout, str, object]]:
     """Lay out the poster at the largest table size in ``[sheet.min_pt, sheet.max_pt]`` that fits ``sheet``.
 
@@ -223,9 +237,15 @@ def fit(sheet: Sheet, columns: int, natural, tried: list, final) -> Optional[tup
     the real page. One natural layout at the smallest size tells whether
     anything fits; the size is then predicted from height ∝ size^k
     (:data:`FIT_EXPONENT`) and laid out on the real page with the predicted
-    spare height as gaps between the sections, stepping down by 3 % while it
-    does not fit. Typically two layouts in all (there were four or five when
-    every attempt was measured on a tall page first).
+    spare height as gaps between the sections (typically two layouts in all).
+
+    The prediction holds for Chinese, which wraps between any two characters;
+    words that wrap whole (English titles and claims at 3.6 and 1.3 rem) make
+    the height jump. When the prediction fails, the natural height is measured
+    at the size tried and the gaps are set from that measurement, so the gaps
+    never push content that fits onto a second page; the size shrinks by the
+    measured overshoot (at least 3 %) until the measured content fits, down to
+    the smallest size, which was measured to fit.
 
     Returns:
         ``(layout, html, document)``, or None when even the smallest size
@@ -235,30 +255,47 @@ def fit(sheet: Sheet, columns: int, natural, tried: list, final) -> Optional[tup
     lo = Layout(math.ceil(sheet.min_pt * 100) / 100, columns)      # never rounded below the minimum
     at_lo = natural(lo)
     tried.append((lo, at_lo))
-    if at_lo.height_mm > avail or at_lo.overrun_mm > 0.5:
+    if not _fits(at_lo, avail):
         return None
     # Column b grows by what column a is taller (in rem, so at any body size), so the bar chart ends with
     # the table instead of leaving a hole; the natural height does not change.
     room = 0.9 * max(at_lo.column_gap_mm, 0.0) * PT_PER_MM / lo.table_pt
-    size = min(sheet.max_pt, lo.table_pt * (avail / at_lo.height_mm) ** (1 / FIT_EXPONENT))
-    for _ in range(6):
-        at_floor = size <= lo.table_pt
-        size = max(size, lo.table_pt)
-        predicted = at_lo.height_mm * (size / lo.table_pt) ** FIT_EXPONENT
-        layout = Layout(round(size, 2), columns, max(avail - predicted, 0.0) / 4, room)
-        done = final(layout)
-        if done:
-            spare = avail - done[2].height_mm
-            if spare > FILL_SLACK * avail:      # the prediction overestimated: widen the gaps once more
-                wider = Layout(layout.table_pt, columns, layout.gap_mm + spare / 4, room)
-                again = final(wider)
-                if again:
-                    return wider, again[0], again[1]
-            return layout, done[0], done[1]
-        if at_floor:
+    size = max(lo.table_pt, min(sheet.max_pt, lo.table_pt * (avail / at_lo.height_mm) ** (1 / FIT_EXPONENT)))
+    predicted = at_lo.height_mm * (size / lo.table_pt) ** FIT_EXPONENT
+    layout = Layout(round(size, 2), columns, max(avail - predicted, 0.0) / 4, room)
+    done = final(layout)
+    if done and (layout.table_pt <= lo.table_pt or done[2].cell_overrun_mm <= 0.5):
+        return _widen(layout, done, avail, final)
+    size = layout.table_pt
+    for _ in range(12):
+        # The prediction was wrong: measure the content at this size, without gaps.
+        bare = Layout(size, columns, 0.0, room)
+        got = natural(bare) if size > lo.table_pt else at_lo
+        if _fits(got, avail, cells=size > lo.table_pt):
+            spaced = Layout(size, columns, (avail - got.height_mm) / 4, room)
+            done = final(spaced)
+            if done:
+                return spaced, done[0], done[1]
+            done = final(bare)
+            if done:
+                return bare, done[0], done[1]
+        if size <= lo.table_pt:
             break
-        size *= 0.97
+        step = 0.95 if _fits(got, avail) else min(0.97, (avail / got.height_mm) ** (1 / FIT_EXPONENT))
+        size = max(lo.table_pt, round(size * step, 2))
     return None
+
+
+def _widen(layout: Layout, done, avail: float, final) -> tuple[Layout, str, object]:
+    """``(layout, html, document)`` of a fitting layout, its gaps widened once more when the page still
+    has more than :data:`FILL_SLACK` of its height spare (the prediction overestimated the height)."""
+    spare = avail - done[2].height_mm
+    if spare > FILL_SLACK * avail:
+        wider = Layout(layout.table_pt, layout.table_columns, layout.gap_mm + spare / 4, layout.chart_room_rem)
+        again = final(wider)
+        if again:
+            return wider, again[0], again[1]
+    return layout, done[0], done[1]
 
 
 def remedies(sheet: Sheet, too_wide: bool, extra_columns: tuple[str, ...] = ()) -> list[str]:

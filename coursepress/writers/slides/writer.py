@@ -114,7 +114,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     """
     lecture = course.built_lecture(target.lecture)
     problems = Problems(settings.strict)
-    renderer = MathRenderer()
+    renderer = MathRenderer.for_text(project.font_faces, course.theme.sans)
     html = render_html(project, course, settings, lecture, problems, renderer)
     problems.raise_if_any()
     engine = PdfEngine(project, course, "slides")
