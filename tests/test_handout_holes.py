@@ -117,3 +117,36 @@ def test_figure_in_a_list_item_that_does_not_fit_leaves_no_hole(make_project):
         text = "".join(c[1] for c in chars(pdf))
         assert [int(k) for k in re.findall(r"段(\d+)：", text)] == list(range(before + 6))
         assert [int(k) for k in re.findall(r"项(\d+)：", text)] == list(range(9))
+
+
+# ---------------------------------------------------------------- a figure written as an HTML block
+
+def test_html_block_figure_that_does_not_fit_leaves_no_hole(make_project):
+    """``<div align=center><img …></div>`` (raw HTML on, as in Typora or GitHub) is a figure like ``![…](…)``:
+    when it does not fit at a page's foot, the text after it runs up and no hole is left."""
+    import re
+
+    from test_handout_flow import with_course
+
+    body = ["---\ntitle: HTML 图\n---\n", "# 第一部分\n", "## HTML 写的图\n"]
+    body += [f"段{k}：" + FILLER * 3 + "\n" for k in range(5)]
+    body.append('<div align=center><img src="images/tall.png" alt="HTML 写的高图"></div>\n')
+    body += [f"段{k}：" + FILLER * 3 + "\n" for k in range(5, 12)]
+    root = make_project(lecture="\n".join(body), files={"content/lectures/images/tall.png": tall_png()})
+    pdf = build_pdf(with_course(root, "markdown:\n  raw_html: true\n"))
+    assert holes_before_figures(pdf) == []
+    assert sum(1 for page in page_report(pdf) if page["pictures"]) == 1
+    text = "".join(c[1] for c in chars(pdf))
+    assert [int(k) for k in re.findall(r"段(\d+)：", text)] == list(range(12))
+
+
+def test_lead_in_stays_with_the_first_lines_of_its_code(make_project):
+    """The code here starts where only its lead-in ("…如下：") fits at a page's foot: the lead-in goes to
+    the next page with the block, rather than ending its page over an empty start of the block."""
+    pdf = build_pdf(make_project(lecture=code_lecture(10)))
+    pages: dict[int, str] = {}
+    for page, char, *_box in chars(pdf):
+        pages[page] = pages.get(page, "") + char
+    lead = [page for page, text in pages.items() if "完整的实现如下" in text]
+    code = [page for page, text in pages.items() if "defhelper(x):" in text]
+    assert lead == code and len(lead) == 1, (lead, code)

@@ -4,7 +4,8 @@ A new user's English init (three models) failed on every sheet with "fits when
 measured but not after layout": the gaps between the sections were set from the
 height predicted for Chinese text, and English words, which wrap whole, made the
 content taller than predicted, so the gaps pushed the timeline onto a second page.
-The poster is built on A2 portrait and landscape and on A3 and read back.
+A date kept whole also ran into the next table column at the largest size; the fitter now measures
+text past its cell too. The poster is built on A2 portrait and landscape and on A3 and read back.
 """
 
 from __future__ import annotations
@@ -56,6 +57,14 @@ def test_english_init_poster_fits_one_page(english_init, tmp_path, size, orienta
     for name in models:
         assert name in text.replace("\n", "")
     margin = 12 * (short / 297) ** 0.5 * MM * 0.9
+    lines: dict[float, list[tuple[float, float, str]]] = {}
     for _, char, (left, bottom, right, top), width, height in char_boxes(pdf):
         assert left >= margin - 0.5 and right <= width - margin + 0.5, char
         assert bottom >= margin - 0.5 and top <= height - margin + 0.5, char
+        if char.strip():
+            lines.setdefault(round(bottom), []).append((left, right, char))
+    # no text runs into the next: a date kept whole ("2024-03-14") once ran into the parameters column
+    for chars in lines.values():
+        chars.sort()
+        for (_, right, char), (left, _, following) in zip(chars, chars[1:]):
+            assert left >= right - 1.0, f"{char!r} overlaps {following!r}"

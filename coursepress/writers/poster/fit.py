@@ -131,15 +131,18 @@ class Measure:
     overrun_mm: float
     row_mm: float
     column_gap_mm: float = 0.0      # how much shorter column b (chart, notes) is than column a (table)
+    cell_overrun_mm: float = 0.0    # text kept whole (a number with its unit, a date) past its table cell
 
 
 def measure(document, sheet: Sheet) -> Measure:
     """Read the laid-out box tree: bottom of ``.poster``, text past the right margin, mean row height,
-    and how much taller the content of ``.col-a`` is than that of ``.col-b``."""
+    how much taller the content of ``.col-a`` is than that of ``.col-b``, and text past the right edge
+    of its table cell (a date or a number with its unit never breaks, so at a large size it can run
+    into the next column)."""
     page = page_box(document.pages[0])
     top = page.content_box_y()
     right = page.content_box_x() + page.width
-    bottom, overrun, rows = 0.0, 0.0, []
+    bottom, overrun, rows, cells = 0.0, 0.0, [], 0.0
     columns = {}
     for box in _boxes(page):
         element = getattr(box, "element", None)
@@ -151,11 +154,16 @@ def measure(document, sheet: Sheet) -> Measure:
                 columns[name] = sum(child.margin_height() for child in getattr(box, "children", ()))
         if box.element_tag == "tr" and "model" in classes:
             rows.append(box.margin_height())
+        if box.element_tag in ("td", "th"):
+            edge = box.content_box_x() + box.width + box.padding_right
+            cells = max(cells, max((text.position_x + text.width - edge for text in _boxes(box)
+                                    if type(text).__name__ == "TextBox"), default=0.0))
         if type(box).__name__ == "TextBox":
             overrun = max(overrun, box.position_x + box.width - right)
     row = (sum(rows) / len(rows)) if rows else 0.0
     spare = columns.get("col-a", 0.0) - columns.get("col-b", 0.0)
-    return Measure((bottom - top) / PX_PER_MM, overrun / PX_PER_MM, row / PX_PER_MM, spare / PX_PER_MM)
+    return Measure((bottom - top) / PX_PER_MM, overrun / PX_PER_MM, row / PX_PER_MM, spare / PX_PER_MM,
+                   cells / PX_PER_MM)
 
 
 def _text_sizes(box, fine: bool, found: list) -> None:
@@ -215,8 +223,10 @@ FIT_EXPONENT = 1.5     # content height ∝ size^k; fixed-width cells wrap more 
 FILL_SLACK = 0.015     # spare height (share of the page) left unfilled before the gaps are widened once more
 
 
-def _fits(got: Measure, avail_mm: float) -> bool:
-    return got.height_mm <= avail_mm and got.overrun_mm <= 0.5
+def _fits(got: Measure, avail_mm: float, cells: bool = False) -> bool:
+    """Whether ``got`` fits the page; with ``cells``, also no text past its table cell (sizes above the
+    smallest, where a smaller size can cure it)."""
+    return got.height_mm <= avail_mm and got.overrun_mm <= 0.5 and (not cells or got.cell_overrun_mm <= 0.5)
 
 
 def fit(sheet: Sheet, columns: int, natural, tried: list, final) -> Optional[tuple[Layout, str, object]]:
@@ -254,14 +264,14 @@ def fit(sheet: Sheet, columns: int, natural, tried: list, final) -> Optional[tup
     predicted = at_lo.height_mm * (size / lo.table_pt) ** FIT_EXPONENT
     layout = Layout(round(size, 2), columns, max(avail - predicted, 0.0) / 4, room)
     done = final(layout)
-    if done:
+    if done and (layout.table_pt <= lo.table_pt or done[2].cell_overrun_mm <= 0.5):
         return _widen(layout, done, avail, final)
     size = layout.table_pt
-    for _ in range(8):
+    for _ in range(12):
         # The prediction was wrong: measure the content at this size, without gaps.
         bare = Layout(size, columns, 0.0, room)
         got = natural(bare) if size > lo.table_pt else at_lo
-        if _fits(got, avail):
+        if _fits(got, avail, cells=size > lo.table_pt):
             spaced = Layout(size, columns, (avail - got.height_mm) / 4, room)
             done = final(spaced)
             if done:
@@ -271,7 +281,8 @@ def fit(sheet: Sheet, columns: int, natural, tried: list, final) -> Optional[tup
                 return bare, done[0], done[1]
         if size <= lo.table_pt:
             break
-        size = max(lo.table_pt, round(size * min(0.97, (avail / got.height_mm) ** (1 / FIT_EXPONENT)), 2))
+        step = 0.95 if _fits(got, avail) else min(0.97, (avail / got.height_mm) ** (1 / FIT_EXPONENT))
+        size = max(lo.table_pt, round(size * step, 2))
     return None
 
 
