@@ -93,6 +93,12 @@ def test_deck_aligned_rows_are_equation_arrays(outputs):
     # \text{R \& D}: the ampersand, no backslash
     assert "R & D" in "".join(text.itertext())
     assert not any("\\" in "".join(m.itertext()) for m in maths)
+    # the inline formula with Chinese in \text{} is slide text: the words, the East Asian face
+    prs = Presentation(str(outputs / "lecture.pptx"))
+    runs = [r for slide in prs.slides for shape in slide.shapes if shape.has_text_frame
+            for p in shape.text_frame.paragraphs for r in p.runs]
+    word = next(r for r in runs if "交叉熵" in r.text)
+    assert word._r.find("a:rPr/a:ea", NS).get("typeface")
 
 
 def test_html_multiline_formulas_are_table_rows_without_a_literal_ampersand(outputs):
@@ -104,17 +110,20 @@ def test_html_multiline_formulas_are_table_rows_without_a_literal_ampersand(outp
     assert "<mi>&amp;</mi>" not in page and "linebreak" not in page
     assert "<mtext>其中\u00a0</mtext>" in blocks[0]
     assert "<mtext>R\u00a0&amp;\u00a0D</mtext>" in blocks[4]
+    assert "<mtext>交叉熵</mtext>" in page
 
 
 def test_handout_and_slides_show_the_chinese_of_text_and_the_rows(outputs):
     pdf = outputs / "lecture.pdf"
     text = "".join(page.extract_text() for page in pypdf.PdfReader(str(pdf)).pages)
-    assert "其中" in text
-    assert [" ".join(alt.split()) for alt in figure_alts(pdf)] == [" ".join(t.split()) for t in TEXS]
-    heights = [top - bottom for _page, _left, bottom, _right, top in figure_boxes(pdf)]
+    assert "其中" in text and "交叉熵" in text
+    alts = figure_alts(pdf)
+    assert alts[0] == "L=\\text{交叉熵}(y)"
+    assert [" ".join(alt.split()) for alt in alts[1:]] == [" ".join(t.split()) for t in TEXS]
+    heights = [top - bottom for _page, _left, bottom, _right, top in figure_boxes(pdf)][1:]
     assert heights[0] > 1.6 * heights[4] and heights[1] > 1.6 * heights[4]    # two rows, not one over-wide line
     slides = "".join(page.extract_text() for page in pypdf.PdfReader(str(outputs / "lecture-slides.pdf")).pages)
-    assert "其中" in slides
+    assert "其中" in slides and "交叉熵" in slides
 
 
 def test_check_reports_what_the_deck_conversion_refuses_at_its_line(make_project, monkeypatch):

@@ -9,7 +9,8 @@ use. The shapes follow what PowerPoint itself writes for the same formulas
 square root), ``m:nary`` (∑ ∏ ∫ … with ``m:limLoc`` undOvr for sums, subSup
 for integrals, the operand in ``m:e``), ``m:acc`` (accents, as combining marks), ``m:bar`` (``\\bar``, ``\\overline``), ``m:d``
 (stretchy delimiters, matrices with their brackets), ``m:m`` (matrices),
-``m:limLow`` / ``m:limUpp`` (``\\min_x``, ``\\overset``), ``m:eqArr`` (lines split by ``\\\\``), ``m:r`` runs with
+``m:limLow`` / ``m:limUpp`` (``\\min_x``, ``\\overset``), ``m:eqArr`` (``aligned``, ``align*``,
+``cases``, lines split by ``\\\\``: one ``m:e`` a line, ``m:aln`` at each ``&``), ``m:r`` runs with
 ``m:sty p`` for upright names (``\\mathrm``, ``\\log``) and ``m:nor`` for text.
 Anything else is converted child by child, so no content is lost.
 """
