@@ -248,6 +248,8 @@ def apply_cjk_justification() -> None:
     count, set_text = cjkjustify.replacements(inline.count_expandable_spaces, line_break.Layout.set_text)
     _replace(inline, "count_expandable_spaces", "weasyprint.layout.inline.count_expandable_spaces", count)
     _replace(line_break.Layout, "set_text", "weasyprint.text.line_break.Layout.set_text", set_text)
+    justify = cjkjustify.justify_replacement(inline.count_expandable_spaces, inline.add_word_spacing)
+    _replace(inline, "justify_line", "weasyprint.layout.inline.justify_line", justify)
 
 
 def apply_png_passthrough() -> None:

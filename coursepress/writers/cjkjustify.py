@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from ..cjk import AMBIGUOUS, CJK_CLASS, CJK_RE
+from ..cjk import AMBIGUOUS, CJK_CLASS, CJK_RE, CLOSING, OPENING
 
 # A run: characters on the ideographic grid, with the punctuation Latin text shares (quotes, dashes, ellipsis)
 # when the run holds a grid character (the classes: coursepress.cjk).
@@ -77,23 +77,122 @@ def replacements(upstream_count: Callable[[Any], float],
 
     def set_text(self: Any, text: str, justify: bool = False) -> None:
         upstream_set_text(self, text, justify)
-        if not (justify and self.justification_spacing and self.text):
+        halts = getattr(self, "cjk_halts", ())
+        runs = cjk_runs(self.text) if justify and self.justification_spacing and self.text else []
+        if not (runs or halts):
             return
-        runs = cjk_runs(self.text)
-        if not runs:
-            return
-        letter_spacing = self.style["letter_spacing"]
-        if letter_spacing == "normal":
-            letter_spacing = 0
-        spacing = int((self.justification_spacing + letter_spacing) * TO_UNITS)
         attr_list = pango.pango_layout_get_attributes(self.layout)
         if attr_list == ffi.NULL:
             attr_list = ffi.gc(pango.pango_attr_list_new(), pango.pango_attr_list_unref)
-        for start, end in runs:
-            attr = pango.pango_attr_letter_spacing_new(spacing)
-            attr.start_index = len(self.text[:start].encode())
-            attr.end_index = len(self.text[:end].encode())
-            pango.pango_attr_list_change(attr_list, attr)
+        if runs:
+            letter_spacing = self.style["letter_spacing"]
+            if letter_spacing == "normal":
+                letter_spacing = 0
+            spacing = int((self.justification_spacing + letter_spacing) * TO_UNITS)
+            for start, end in runs:
+                attr = pango.pango_attr_letter_spacing_new(spacing)
+                attr.start_index = len(self.text[:start].encode())
+                attr.end_index = len(self.text[:end].encode())
+                pango.pango_attr_list_change(attr_list, attr)
+        for index in halts:     # line-edge marks set half width (justify_replacement)
+            attr = pango.pango_attr_font_features_new(b"halt 1")
+            attr.start_index = len(self.text[:index].encode())
+            attr.end_index = len(self.text[:index + 1].encode())
+            pango.pango_attr_list_insert(attr_list, attr)
         pango.pango_layout_set_attributes(self.layout, attr_list)
 
     return count_expandable_spaces, set_text
+
+
+def _edge_leaves(box: Any, text_box: type) -> list[Any]:
+    """Text boxes of a line in order (inline boxes opened, atomic boxes skipped)."""
+    out: list[Any] = []
+    for child in getattr(box, "children", ()):
+        if not child.is_in_normal_flow():
+            continue
+        if isinstance(child, text_box):
+            out.append(child)
+        else:
+            out.extend(_edge_leaves(child, text_box))
+    return out
+
+
+def justify_replacement(count: Callable[[Any], float],
+                        upstream_add: Callable[..., float]) -> Callable[..., None]:
+    """WeasyPrint 70's ``layout.inline.justify_line`` with line-edge punctuation set half width (clreq §3.1.6).
+
+    An opening mark (``OPENING``: 「『“（《【 …) that starts a justified line and a
+    closing mark (``CLOSING``: ，。、；：）」” …) that ends one are shaped with
+    the font's ``halt`` feature: the blank half of the glyph goes, the ink of an
+    opening mark starts at the left edge of the text block, and the half em (pt,
+    measured from the shaped layout) is spread over the line with the rest of the
+    extra width. Marks already set half width (class ``halt``) are left alone.
+    The last line of a paragraph is not justified, so it keeps full-width marks.
+    ``count`` is the patched ``count_expandable_spaces``; ``upstream_add`` is
+    WeasyPrint's ``add_word_spacing``, used unchanged for every other box.
+    """
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+    from weasyprint.text.line_break import Layout
+
+    def halted(box: Any) -> bool:
+        settings = box.style["font_feature_settings"]
+        return not isinstance(settings, str) and any(tag == "halt" for tag, _ in settings)
+
+    def width(layout: Any) -> float:
+        logical = ffi.new("PangoRectangle *")
+        pango.pango_layout_line_get_extents(pango.pango_layout_get_line_readonly(layout.layout, 0), ffi.NULL, logical)
+        return float(logical.width * FROM_UNITS)
+
+    def layout_for(box: Any, spacing: float, halts: tuple[int, ...]) -> Any:
+        """``create_layout`` with no width limit, with ``halts`` (character indices) set half width."""
+        layout = Layout(box.style, spacing, None)
+        layout.cjk_halts = halts
+        layout.set_text(box.text)
+        return layout
+
+    def hang(box: Any, halts: tuple[int, ...]) -> float:
+        plain, half = layout_for(box, 0, ()), layout_for(box, 0, halts)
+        hang_pt = width(plain) - width(half)
+        plain.deactivate()
+        half.deactivate()
+        return hang_pt
+
+    def justify_line(context: Any, line: Any, extra_width: float) -> None:
+        nb_spaces = count(line)
+        if not nb_spaces:
+            return
+        leaves = [leaf for leaf in _edge_leaves(line, boxes.TextBox) if leaf.text]
+        halts: dict[int, tuple[int, ...]] = {}
+        if leaves and leaves[0].text[0] in OPENING and not halted(leaves[0]):
+            halts[id(leaves[0])] = (0,)
+        if leaves and leaves[-1].text[-1] in CLOSING and not halted(leaves[-1]):
+            halts[id(leaves[-1])] = halts.get(id(leaves[-1]), ()) + (len(leaves[-1].text) - 1,)
+        edges = {id(leaf): (leaf, halts[id(leaf)], hang(leaf, halts[id(leaf)]))
+                 for leaf in leaves if id(leaf) in halts}
+        spacing = (extra_width + sum(h for _, _, h in edges.values())) / nb_spaces
+        add(context, line, spacing, 0.0, edges)
+
+    def add(context: Any, box: Any, spacing: float, x_advance: float,
+            edges: dict[int, tuple[Any, tuple[int, ...], float]]) -> float:
+        if id(box) in edges:
+            _, box_halts, hang_pt = edges[id(box)]
+            box.justification_spacing = spacing
+            box.position_x += x_advance
+            extra = spacing * count(box)
+            box.pango_layout = layout_for(box, spacing, box_halts)
+            box.pango_layout.deactivate()
+            box.width += extra - hang_pt
+            return x_advance + extra - hang_pt
+        if isinstance(box, (boxes.LineBox, boxes.InlineBox)) and edges:
+            box.position_x += x_advance
+            before = x_advance
+            children = box.children[::-1] if box.style["direction"] == "rtl" else box.children
+            for child in children:
+                if child.is_in_normal_flow():
+                    x_advance = add(context, child, spacing, x_advance, edges)
+            box.width += x_advance - before
+            return x_advance
+        return upstream_add(context, box, spacing, x_advance)
+
+    return justify_line
