@@ -18,9 +18,10 @@ patch                       library (pyproject pin)  what and why
                                                      times (0.18 s of a 0.46 s import) for names dlopen finds.
 :func:`deflate_level`        pydyf 0.13             PDF streams deflated at zlib level 6, not 9 (25 % faster
                                                      writing, 0.6 % larger; pydyf has no setting).
-:func:`apply_cjk_justification`  WeasyPrint 70      justified Chinese lines stretch between characters
-                                                     (:mod:`.writers.cjkjustify`; no hook, and CSS
-                                                     ``text-justify: inter-character`` is not implemented).
+:func:`apply_cjk_justification`  WeasyPrint 70      justified Chinese lines stretch between characters, and
+                                                     a mark at a line edge is set half width (``justify_line``:
+                                                     :mod:`.writers.cjkjustify`; no hook, and CSS ``text-justify:
+                                                     inter-character`` and ``text-spacing-trim`` are not implemented).
 :func:`page_box`             WeasyPrint 70          the laid-out box tree of a page (private ``Page._page_box``):
                                                      overflow checks and the poster's fitting read it.
 :func:`swapped`              WeasyPrint 70          the handout's page floats (:mod:`.writers.pageflow`) watch
@@ -71,6 +72,12 @@ UPSTREAM = {
         "f83b21ff8793ba6b6dfc5fe8e10e4ab6cd6e02b17de02da97200902166148a81",
     "weasyprint.text.line_break.Layout.set_text":
         "fe23ca9937dbf5205bda422f9c01103f301ef2c511228842632ea86e853274f7",
+    # relied on by the line-edge halts: drawing re-runs set_text(justify=True) on the kept layout, and
+    # cjkjustify.justify_replacement builds its layouts as create_layout does with no width limit
+    "weasyprint.text.line_break.Layout.reactivate":
+        "0b89ee097104b71376c179f48a98858708b07169dc0212c393263a1a831607c9",
+    "weasyprint.text.line_break.create_layout":
+        "6587192cc0ab3ffad7bb1902654c7f26dd28910f760804bcf67cbf7b986660b0",
     "weasyprint.document.Page.__init__":
         "56afceec729bf2c1d6d4d28495726a179882a23dec2234aefaf33bb1027a8dc0",
     "weasyprint.layout.layout_document":
@@ -237,7 +244,9 @@ def deflate_level(level: int) -> Iterator[None]:
 
 
 def apply_cjk_justification() -> None:
-    """Make WeasyPrint stretch justified CJK text between characters (:mod:`.writers.cjkjustify`). Idempotent."""
+    """Make WeasyPrint stretch justified CJK text between characters and set line-edge punctuation half
+    width (:mod:`.writers.cjkjustify`; replaces ``count_expandable_spaces``, ``Layout.set_text`` and
+    ``justify_line``, whose hashes were already checked). Idempotent."""
     from weasyprint.layout import inline
     from weasyprint.text import line_break
 

@@ -26,6 +26,12 @@ SHORT_TAIL = ("天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋�
               "珠称夜光果珍李柰菜重芥姜海咸河淡鳞潜羽翔龙师火帝鸟官人皇始制文字乃服衣裳推位让国有虞陶唐")[:90]
 assert len(SHORT_TAIL) == 90
 
+# A 43-character first line (after the indent), then a 45-em line that starts with an opening bracket and ends
+# with a comma, then a short last line: the line-edge marks of clreq §3.1.6 (half width at line start and end).
+EDGES = SHORT_TAIL[::-1][:43] + "（" + SHORT_TAIL[::-1][43:86] + "，" + "天地玄黄宇宙洪荒。"
+OPENING = "（「『“《【〈〔"
+CLOSING = "，。、；：）」』”》】〉〕"
+
 LECTURE = f"""---
 title: 排版
 ---
@@ -37,6 +43,8 @@ title: 排版
 从“能用”到“好用”，模型经历了预训练、指令微调和对齐三个阶段：每一阶段都让它更接近人们的期望（参见第二节）。研究者发现，当参数量跨过某个门槛后，模型会突然具备小模型没有的能力，这被称为“涌现能力”，例如在提示中给出几个示例，模型就能完成新的任务；而参数量为13亿、70亿、130亿、700亿的模型之间差别明显，训练数据从3000亿到2万亿个词元不等，成本也从数万到数百万美元不等。
 
 {SHORT_TAIL}
+
+{EDGES}
 
 | 写法 | 说明 |
 |---|---|
@@ -59,6 +67,24 @@ def _chars(pdf: Path) -> list[tuple[int, str, float, float, float]]:
                     continue
                 left, bottom, right, _ = text.get_charbox(i, loose=True)
                 out.append((number, char, left, right, round(bottom, 1)))
+    finally:
+        doc.close()
+    return out
+
+
+def _ink(pdf: Path) -> dict[tuple[int, float, float], tuple[float, float]]:
+    """(page, baseline, loose left) → (ink left, ink right) of each non-space character, in pt."""
+    doc = pdfium.PdfDocument(str(pdf))
+    out = {}
+    try:
+        for number in range(len(doc)):
+            text = doc[number].get_textpage()
+            for i in range(text.count_chars()):
+                if text.get_text_range(i, 1).isspace():
+                    continue
+                left, bottom, _, _ = text.get_charbox(i, loose=True)
+                ink_left, _, ink_right, _ = text.get_charbox(i)
+                out[(number, round(bottom, 1), round(left, 2))] = (ink_left, ink_right)
     finally:
         doc.close()
     return out
@@ -111,19 +137,50 @@ def handout(tmp_path_factory) -> Path:
 
 
 def test_justified_lines_end_at_the_right_edge_of_a_whole_em_text_block(handout):
-    paragraphs = _paragraphs(handout, "大语言模型", "表1")
-    assert len(paragraphs) == 3
-    lefts = [p[1][0][1] for p in paragraphs if len(p) > 1]
+    """Every line but a paragraph's last is flush at both edges; a closing mark ending a line and an opening
+    mark starting one count with their half-width box (clreq §3.1.6: the blank half is not set)."""
+    paragraphs = _paragraphs(handout, "大语言模型", "写法说明")
+    assert len(paragraphs) == 4
+    lefts = [p[1][0][1] for p in paragraphs if len(p) > 1 and p[1][0][0] not in OPENING]
     left = min(lefts)
-    right = max(line[-1][2] for p in paragraphs for line in p)
+    right = max(line[-1][2] for p in paragraphs for line in p if line[-1][0] not in CLOSING)
     assert abs((right - left) / BODY_PT - round((right - left) / BODY_PT)) < 0.02, right - left
     for paragraph in paragraphs:
         assert len(paragraph) >= 2
         for line in paragraph[:-1]:
             text = "".join(c for c, *_ in line)
-            assert right - line[-1][2] < 0.5, f"line ends {right - line[-1][2]:.1f} pt short: {text}"
+            end = line[-1][1] + BODY_PT / 2 if line[-1][0] in CLOSING else line[-1][2]
+            assert abs(right - end) < 0.5, f"line ends {right - end:.1f} pt short: {text}"
         for line in paragraph[1:]:
-            assert abs(line[0][1] - left) < 0.5
+            start = line[0][1] + BODY_PT / 2 if line[0][0] in OPENING else line[0][1]
+            assert abs(start - left) < 0.5
+
+
+def test_marks_at_line_edges_are_set_half_width(handout):
+    """clreq §3.1.6: a justified line ending in "，" sets the comma half width, flush with the text block
+    and its ink inside it; a line starting with "（" loses the bracket's blank left half, so its half-width
+    box starts at the left edge. Ink is read from the glyph boxes, the set width from the loose boxes."""
+    ink = _ink(handout)
+    paragraphs = _paragraphs(handout, "大语言模型", "写法说明")
+    text_lines = [line for p in paragraphs for line in p]
+    right = max(line[-1][2] for line in text_lines if line[-1][0] not in CLOSING)
+    left = min(line[0][1] for p in paragraphs for line in p[1:] if line[0][0] not in OPENING)
+    edges = next(p for p in paragraphs if "".join(c for c, *_ in p[0]).startswith(EDGES[:6]))
+    assert len(edges) == 3, ["".join(c for c, *_ in line) for line in edges]
+    middle = edges[1]
+    assert middle[0][0] == "（" and middle[-1][0] == "，", "".join(c for c, *_ in middle)
+    page, base = next((pg, b) for pg, b, chars in _lines(handout) if chars == middle)
+    comma_ink = ink[(page, base, round(middle[-1][1], 2))]
+    assert abs(middle[-1][1] + BODY_PT / 2 - right) < 0.5, (middle[-1], right)
+    assert comma_ink[1] <= right + 0.1, (comma_ink, right)
+    bracket_ink = ink[(page, base, round(middle[0][1], 2))]
+    assert abs(middle[0][1] + BODY_PT / 2 - left) < 0.5, (middle[0], left)
+    assert left - 0.1 <= bracket_ink[0] < left + BODY_PT / 4, (bracket_ink, left)
+    # every non-last line ending in a closing mark (the first paragraph has a "。" there too)
+    ends = [line for p in paragraphs for line in p[:-1] if line[-1][0] in CLOSING]
+    assert len(ends) >= 2
+    for line in ends:
+        assert abs(line[-1][1] + BODY_PT / 2 - right) < 0.5, "".join(c for c, *_ in line)
 
 
 def test_copied_text_has_ordinary_spaces_and_nothing_between_han_characters(handout):

@@ -15,6 +15,13 @@ a CJK run an expansion opportunity too, as ctex/LaTeX and clreq do:
 * the ``set_text`` of :func:`replacements` adds Pango letter spacing of the
   justification amount to each CJK run when WeasyPrint lays a justified box
   out for drawing.
+* :func:`justify_replacement` sets an opening mark that starts a justified line
+  and a closing mark that ends one half width (clreq §3.1.6, the font's
+  ``halt`` feature on that character, kept on the layout as ``cjk_halts`` so
+  it survives WeasyPrint's re-activation of the layout when drawing) and
+  spreads the half em saved with the rest of the line's extra width. Lines are
+  broken before this (WeasyPrint measures marks at full width), so a line
+  never holds more text than before; it only ends flush.
 
 Word spaces keep their own stretch (one unit each), so a mixed line stretches
 evenly at spaces and between Han characters. Latin words are not letter-spaced.
