@@ -111,16 +111,13 @@ def replacements(upstream_count: Callable[[Any], float],
     return count_expandable_spaces, set_text
 
 
-def _edge_leaves(box: Any, text_box: type) -> list[Any]:
-    """Text boxes of a line in order (inline boxes opened, atomic boxes skipped)."""
+def _edge_leaves(box: Any, inline_box: tuple[type, ...]) -> list[Any]:
+    """Leaf boxes of a line in order: text boxes and atomic inline boxes (inline boxes are opened)."""
     out: list[Any] = []
     for child in getattr(box, "children", ()):
         if not child.is_in_normal_flow():
             continue
-        if isinstance(child, text_box):
-            out.append(child)
-        else:
-            out.extend(_edge_leaves(child, text_box))
+        out.extend(_edge_leaves(child, inline_box) if isinstance(child, inline_box) else [child])
     return out
 
 
@@ -169,14 +166,17 @@ def justify_replacement(count: Callable[[Any], float],
         nb_spaces = count(line)
         if not nb_spaces:
             return
-        leaves = [leaf for leaf in _edge_leaves(line, boxes.TextBox) if leaf.text]
+        # the first and last leaf must be text (not an inline image) for a mark to stand at the edge
+        leaves = [leaf for leaf in _edge_leaves(line, (boxes.InlineBox,))
+                  if not isinstance(leaf, boxes.TextBox) or leaf.text]
         halts: dict[int, tuple[int, ...]] = {}
-        if leaves and leaves[0].text[0] in OPENING and not halted(leaves[0]):
+        texts = [leaf for leaf in leaves[:1] + leaves[-1:] if isinstance(leaf, boxes.TextBox)]
+        if texts and texts[0] is leaves[0] and texts[0].text[0] in OPENING and not halted(texts[0]):
             halts[id(leaves[0])] = (0,)
-        if leaves and leaves[-1].text[-1] in CLOSING and not halted(leaves[-1]):
+        if texts and texts[-1] is leaves[-1] and leaves[-1].text[-1] in CLOSING and not halted(leaves[-1]):
             halts[id(leaves[-1])] = halts.get(id(leaves[-1]), ()) + (len(leaves[-1].text) - 1,)
         edges = {id(leaf): (leaf, halts[id(leaf)], hang(leaf, halts[id(leaf)]))
-                 for leaf in leaves if id(leaf) in halts}
+                 for leaf in texts if id(leaf) in halts}
         spacing = (extra_width + sum(h for _, _, h in edges.values())) / nb_spaces
         add(context, line, spacing, 0.0, edges)
 
