@@ -17,9 +17,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
-from .mdsource import SourceProblem
+from .mdsource import SourceProblem, fence_after
 
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 # ![alt](destination "title"): a destination that is not bracketed and holds a space
 _IMAGE = re.compile(r"!\[((?:[^\[\]\n\\]|\\.)*)\]\(([^()<>\n]*)\)")
 _INSIDE = re.compile(r"""^\s*(.*?)(\s+(?:"[^"\n]*"|'[^'\n]*'))?\s*$""")
@@ -38,13 +37,9 @@ def bracket_spaced_paths(text: str, folder: Path) -> tuple[str, list[SourceProbl
     problems: list[SourceProblem] = []
     fence = ""
     for i, line in enumerate(lines):
-        match = _FENCE.match(line)
-        if match:
-            marker = match.group(1)
-            if not fence:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[len(marker):].strip():
-                fence = ""
+        after = fence_after(line, fence)
+        if after is not None:
+            fence = after
             continue
         if fence or "](" not in line:
             continue

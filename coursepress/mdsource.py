@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Optional
 
 from markdown_it.token import Token
 
@@ -99,6 +100,21 @@ def _cells(row: str) -> int:
     return len(re.findall(r"(?<!\\)\|", body)) + 1
 
 
+def fence_after(line: str, fence: str) -> Optional[str]:
+    """The open code fence after ``line`` when ``fence`` was open before it ("" for none), or None if
+    ``line`` is no fence line (CommonMark: a closing fence uses the opening character, is at least as
+    long and has nothing after it). Source pre-passes use it to leave fenced code alone."""
+    match = _FENCE.match(line)
+    if not match:
+        return None
+    marker = match.group(1)
+    if not fence:
+        return marker
+    if marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[len(marker):].strip():
+        return ""
+    return fence
+
+
 def protect_table_pipes(text: str) -> tuple[str, list[SourceProblem]]:
     """Keep pipes inside code spans and ``$…$`` of table rows in their cell; report rows with surplus cells.
 
@@ -115,13 +131,9 @@ def protect_table_pipes(text: str) -> tuple[str, list[SourceProblem]]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        match = _FENCE.match(line)
-        if match:
-            marker = match.group(1)
-            if not fence:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[len(marker):].strip():
-                fence = ""
+        after = fence_after(line, fence)
+        if after is not None:
+            fence = after
             i += 1
             continue
         if fence or "|" not in line or i + 1 >= len(lines) or not _DELIMITER_ROW.match(lines[i + 1]) \

@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING
 from ... import model as m
 from ...errors import Problems
 from ...mathrender import MathRenderer
-from ...output import atomic_write
 from ...templating import environment
 from ...units import PT_PER_MM
 from .. import BuildSettings, Output, Target
-from ..pdfengine import PdfEngine, build_date, preload  # noqa: F401 (preload: writer API)
+from ..pdfengine import build_date, preload  # noqa: F401 (preload: writer API)
 from .draw import scaled
-from .writer import draw_lecture, slide_css
+from .writer import draw_lecture, draw_pdf, slide_css
 
 if TYPE_CHECKING:
     from ...project import Project
@@ -58,14 +57,6 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
         ContentError: text that cannot fit a slide even alone, an image that cannot be read.
         ContentErrors: under ``--strict``, characters no shipped font has.
     """
-    lecture = course.built_lecture(target.lecture)
-    problems = Problems(settings.strict)
-    renderer = MathRenderer.for_text(project.font_faces, course.theme.sans)
-    html = render_html(project, course, settings, lecture, problems, renderer)
-    problems.raise_if_any()
-    engine = PdfEngine(project, course, "notes handout")
-    document = engine.render(html)
-    path = atomic_write(settings.out_dir / target.file_name, engine.pdf_bytes(document, html))
-    engine.close()
-    return Output(path, f"{len(document.pages)} pages ({layout_of(course, settings)})",
+    path, pages, problems = draw_pdf(project, course, target, settings, render_html, "notes handout")
+    return Output(path, f"{pages} pages ({layout_of(course, settings)})",
                   [str(w) for w in problems.warnings])

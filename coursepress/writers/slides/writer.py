@@ -14,7 +14,8 @@ equal to the slide numbers (``/PageLabels``, ISO 32000-1 §12.4.2) and is tagged
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Optional
 
 from ... import model as m
 from ...code import code_theme
@@ -112,14 +113,29 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
         ContentError: text that cannot fit a slide even alone, an image that cannot be read.
         ContentErrors: under ``--strict``, characters no shipped font has.
     """
+    path, pages, problems = draw_pdf(project, course, target, settings, render_html, "slides", page_labels)
+    return Output(path, f"{pages} slides", [str(w) for w in problems.warnings])
+
+
+def draw_pdf(project: Project, course: m.Course, target: Target, settings: BuildSettings, render: Callable,
+             what: str, finisher: Optional[Callable] = None) -> tuple[Path, int, Problems]:
+    """Render the lecture of ``target`` with ``render(project, course, settings, lecture, problems, renderer)``
+    (the slides' or the notes handout's HTML) and write it as ``<out_dir>/<target.file_name>``.
+
+    Returns (path, number of pages, the run's problems: warnings only). ``what`` names the output in
+    resource errors; ``finisher`` edits the PDF before it is written (page labels).
+
+    Raises:
+        ContentErrors: the render's errors (and warnings under ``--strict``).
+        BuildError: a refused resource (see :class:`PdfEngine`).
+    """
     lecture = course.built_lecture(target.lecture)
     problems = Problems(settings.strict)
     renderer = MathRenderer.for_text(project.font_faces, course.theme.sans)
-    html = render_html(project, course, settings, lecture, problems, renderer)
+    html = render(project, course, settings, lecture, problems, renderer)
     problems.raise_if_any()
-    engine = PdfEngine(project, course, "slides")
+    engine = PdfEngine(project, course, what)
     document = engine.render(html)
-    path = atomic_write(settings.out_dir / target.file_name,
-                        engine.pdf_bytes(document, html, finisher=page_labels))
+    path = atomic_write(settings.out_dir / target.file_name, engine.pdf_bytes(document, html, finisher=finisher))
     engine.close()
-    return Output(path, f"{len(document.pages)} slides", [str(w) for w in problems.warnings])
+    return path, len(document.pages), problems
