@@ -125,8 +125,10 @@ def justify_replacement(count: Callable[[Any], float],
                         upstream_add: Callable[..., float]) -> Callable[..., None]:
     """WeasyPrint 70's ``layout.inline.justify_line`` with line-edge punctuation set half width (clreq §3.1.6).
 
-    An opening mark (``OPENING``: 「『“（《【 …) that starts a justified line and a
-    closing mark (``CLOSING``: ，。、；：）」” …) that ends one are shaped with
+    An opening mark (``OPENING``: full-width opening brackets and quotes, U+300C, U+300E,
+    U+201C, U+FF08, U+300A, U+3010 …) that starts a justified line and a closing mark
+    (``CLOSING``: full-width comma, full stop, enumeration comma, semicolon, colon and the
+    closing brackets and quotes, U+FF0C, U+3002, U+3001 …) that ends one are shaped with
     the font's ``halt`` feature: the blank half of the glyph goes, the ink of an
     opening mark starts at the left edge of the text block, and the half em (pt,
     measured from the shaped layout) is spread over the line with the rest of the

@@ -229,7 +229,8 @@ class Fitter:
                 continue
             # a piece shows at least MIN_PIECE_LINES lines (not the imports alone); under other text only
             # top-level statements may end it; else it moves to a slide of its own once, and cuts there;
-            # under its lead-in alone ("…如下：") it is as good as alone: moving would strand the lead-in
+            # under its lead-in alone (a sentence ending in a full-width colon) it is as good as alone:
+            # moving would strand the lead-in
             fresh = not chunks[-1] or moved or (start == 0 and len(chunks[-1]) == 1 and not chunks[-1][0].style)
             end = choose_split(ranks, heights, start, room, top_level_only=not fresh,
                                min_lines=MIN_PIECE_LINES, lines=lines)
