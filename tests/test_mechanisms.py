@@ -219,3 +219,25 @@ def test_chart_labels_are_measured_with_the_shipped_fonts_advances():
 def test_font_metrics_are_read_in_one_module():
     readers = [path for path, text in _sources("textmeasure.py", "fonts.py") if '"hmtx"' in text or "ADVANCES" in text]
     assert readers == []
+
+
+def test_weasyprint_patches_apply_when_part_of_weasyprint_was_imported_first():
+    """A module that imports part of WeasyPrint before the engine (the resource gate uses weasyprint.urls)
+    must not leave the PDFs without the CJK justification and PNG pass-through patches: a fresh process
+    imports weasyprint.urls, then the engine, and every patched internal is replaced."""
+    import subprocess
+    import sys
+
+    script = ("import weasyprint.urls\n"
+              "from pathlib import Path\n"
+              "from coursepress.writers.pdfengine import import_weasyprint\n"
+              "import_weasyprint(Path('.'))\n"
+              "from coursepress import patches\n"
+              "print(sorted(k for k in patches._ORIGINALS if k.startswith('weasyprint')))\n")
+    repo = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", script], cwd=repo, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    applied = done.stdout.strip()
+    for internal in ("weasyprint.layout.inline.count_expandable_spaces", "weasyprint.layout.inline.justify_line",
+                     "weasyprint.text.line_break.Layout.set_text", "weasyprint.images.RasterImage._get_png_data"):
+        assert internal in applied, (internal, applied)

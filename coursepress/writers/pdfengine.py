@@ -105,16 +105,17 @@ def import_weasyprint(root):
     justification patch is applied (:func:`coursepress.patches.apply_cjk_justification`).
     """
     os.environ["FONTCONFIG_FILE"] = str(isolated_fontconfig(root))
-    if "weasyprint" in sys.modules:
-        return sys.modules["weasyprint"]
-    try:
-        with no_library_search(), contextlib.redirect_stdout(io.StringIO()):    # WeasyPrint prints install advice
-            import weasyprint
-    except OSError:
-        import weasyprint
+    if "weasyprint" not in sys.modules:
+        try:
+            with no_library_search(), contextlib.redirect_stdout(io.StringIO()):    # WeasyPrint prints install advice
+                import weasyprint  # noqa: F401
+        except OSError:
+            import weasyprint  # noqa: F401
+    # Applied on every call (both idempotent): a module that imported part of WeasyPrint first
+    # (weasyprint.urls for the resource gate) must not leave the PDFs without them.
     apply_cjk_justification()       # inter-character justification for Chinese (see cjkjustify)
     apply_png_passthrough()         # PNG data into the PDF without decoding and compressing it again
-    return weasyprint
+    return sys.modules["weasyprint"]
 
 
 def preload(project: Project) -> None:
