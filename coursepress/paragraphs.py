@@ -18,7 +18,7 @@ from . import model as m
 from .errors import ContentError, SourcePos
 from .picturesize import read_size
 from .pictures import block_items, img_attrs, inline_pictures, is_url, mappable_block, own_line
-from .resources import load_image
+from .resources import ImageData, load_image
 from .sanitize import sanitize_html
 
 if TYPE_CHECKING:
@@ -109,10 +109,8 @@ def make_figure(reader: "LectureReader", src: str, alt: str, title: str, numbers
                              'write width="300" (pixels), width="60%" (of the column) or style="zoom:50%"')
     number, ident = numbers
     alt = _described(reader, src, alt, title, pos)
-    try:
-        data = load_image(reader.root, reader.path.parent, src, pos, reader.limits)
-    except ContentError as exc:
-        reader.problems.errors.append(exc)
+    data = _loaded(reader, src, pos)
+    if data is None:
         return None
     tok = Token("inline", "", 0, map=[pos.line - 1, pos.line])
     caption = tuple(reader.inline.text(title, tok)) if title else ()
@@ -145,12 +143,18 @@ def inline_picture(reader: "LectureReader", inline: Token, child: Token, line: i
         attrs = img_attrs(child.content) or {}
         src, alt, title = attrs.get("src", ""), attrs.get("alt", ""), attrs.get("title", "")
     alt = _described(reader, src, alt, title, pos)
+    data = _loaded(reader, src, pos)
+    return m.Picture(data, alt, pos.line) if data is not None else None
+
+
+def _loaded(reader: "LectureReader", src: str, pos: SourcePos) -> Optional[ImageData]:
+    """The image ``src`` (relative to the lecture) through the one gate for files, or None with the
+    error recorded in the reader's problems."""
     try:
-        data = load_image(reader.root, reader.path.parent, src, pos, reader.limits)
+        return load_image(reader.root, reader.path.parent, src, pos, reader.limits)
     except ContentError as exc:
         reader.problems.errors.append(exc)
         return None
-    return m.Picture(data, alt, pos.line)
 
 
 def read_html_block(reader: "LectureReader", tok: Token) -> list[m.Block]:

@@ -135,3 +135,22 @@ def course_poster(tmp_path_factory):
             built[args] = (out / "poster.pdf", run_build("poster", "--out", str(out), "--force", *args))
         return built[args]
     return factory
+
+
+def append_course(root: Path, extra: str) -> Path:
+    """Append ``extra`` (YAML, dedented) to ``root``'s content/course.yaml; returns ``root``."""
+    cfg = root / "content/course.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + textwrap.dedent(extra), encoding="utf-8")
+    return root
+
+
+def problems_of(root: Path) -> tuple[list[str], list[str]]:
+    """(errors, warnings) of loading ``root`` in process, as printed strings."""
+    from coursepress.errors import ContentErrors
+    from coursepress.load import load_course
+
+    try:
+        _course, problems = load_course(root)
+    except ContentErrors as exc:
+        return [str(e) for e in exc.errors], [str(w) for w in exc.warnings]
+    return [], [str(w) for w in problems.warnings]

@@ -98,6 +98,25 @@ def char_boxes(path: Path):
         doc.close()
 
 
+def loose_chars(pdf: Path) -> list[tuple[int, str, float, float, float, float]]:
+    """(page, char, left, right, bottom, top) in pt of each visible character, in text order, from its
+    loose box (the font's ascent to descent: bottom is the same for every character on one baseline)."""
+    doc = pdfium.PdfDocument(str(pdf))
+    out = []
+    try:
+        for number in range(len(doc)):
+            text = doc[number].get_textpage()
+            for i in range(text.count_chars()):
+                char = text.get_text_range(i, 1)
+                if char.isspace():
+                    continue
+                left, bottom, right, top = text.get_charbox(i, loose=True)
+                out.append((number, char, left, right, round(bottom, 1), round(top, 1)))
+    finally:
+        doc.close()
+    return out
+
+
 def render(path: Path, index: int, scale: float = 0.5):
     """Page ``index`` as a PIL image."""
     doc = pdfium.PdfDocument(str(path))

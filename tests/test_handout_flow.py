@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from conftest import run_build
-from readback import outline
+from readback import loose_chars, outline
 
 
 def build_pdf(root: Path, *extra: str) -> Path:
@@ -28,22 +28,7 @@ def with_course(root: Path, extra: str) -> Path:
     return root
 
 
-def chars(pdf: Path) -> list[tuple[int, str, float, float, float, float]]:
-    """(page, char, left, right, bottom, top) in pt of each visible character, in text order."""
-    doc = pdfium.PdfDocument(str(pdf))
-    out = []
-    try:
-        for number in range(len(doc)):
-            text = doc[number].get_textpage()
-            for i in range(text.count_chars()):
-                char = text.get_text_range(i, 1)
-                if char.isspace():
-                    continue
-                left, bottom, right, top = text.get_charbox(i, loose=True)
-                out.append((number, char, left, right, round(bottom, 1), round(top, 1)))
-    finally:
-        doc.close()
-    return out
+chars = loose_chars
 
 
 def lines_of(pdf: Path) -> dict[tuple[int, float], str]:

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import io
 import re
-import textwrap
-from pathlib import Path
 
 import pytest
 from PIL import Image
 import pypdf
 from pptx import Presentation
 
-from coursepress.errors import ContentErrors
 from coursepress.load import load_course
-from conftest import run_build
+from conftest import append_course, problems_of, run_build
 
 RAW_HTML = "markdown:\n  raw_html: true\n"
 
@@ -29,19 +26,7 @@ def _png(size: tuple[int, int] = (40, 20), colour: tuple[int, int, int] = (200, 
 PNG = _png()
 
 
-def with_course(root: Path, extra: str) -> Path:
-    cfg = root / "content/course.yaml"
-    cfg.write_text(cfg.read_text(encoding="utf-8") + textwrap.dedent(extra), encoding="utf-8")
-    return root
-
-
-def problems_of(root: Path) -> tuple[list[str], list[str]]:
-    """(errors, warnings) of loading ``root``, as printed strings."""
-    try:
-        _course, problems = load_course(root)
-    except ContentErrors as exc:
-        return [str(e) for e in exc.errors], [str(w) for w in exc.warnings]
-    return [], [str(w) for w in problems.warnings]
+with_course = append_course
 
 
 def test_sup_sub_u_kbd_keep_their_formatting_on_slides_and_in_the_handout(make_project):

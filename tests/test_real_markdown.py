@@ -11,16 +11,14 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import textwrap
 from pathlib import Path
 
 import pypdf
 import pytest
 from pptx import Presentation
 
-from coursepress.errors import ContentErrors
 from coursepress.load import load_course
-from conftest import CASES, run_build
+from conftest import CASES, append_course, problems_of, run_build
 from readback import norm, outline, page_texts
 
 ZERO_PART = re.compile(r"(?<![\d.])0\.\d|\d\.0(?![\d])")
@@ -28,19 +26,7 @@ ZERO_PART = re.compile(r"(?<![\d.])0\.\d|\d\.0(?![\d])")
 
 def lecture_project(make_project, body: str, course_extra: str = "", name: str = "proj", files=None) -> Path:
     root = make_project(lecture=body, files=files, name=name)
-    if course_extra:
-        cfg = root / "content/course.yaml"
-        cfg.write_text(cfg.read_text(encoding="utf-8") + textwrap.dedent(course_extra), encoding="utf-8")
-    return root
-
-
-def problems_of(root: Path) -> tuple[list[str], list[str]]:
-    """(errors, warnings) of loading ``root``, as printed strings."""
-    try:
-        _course, problems = load_course(root)
-    except ContentErrors as exc:
-        return [str(e) for e in exc.errors], [str(w) for w in exc.warnings]
-    return [], [str(w) for w in problems.warnings]
+    return append_course(root, course_extra) if course_extra else root
 
 
 def deck_texts(path: Path) -> tuple[list[str], list[str]]:

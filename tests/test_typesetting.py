@@ -14,7 +14,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from conftest import run_build
-from readback import page_texts
+from readback import loose_chars, page_texts
 
 BODY_PT = 10.5
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -56,20 +56,7 @@ title: 排版
 
 def _chars(pdf: Path) -> list[tuple[int, str, float, float, float]]:
     """(page, char, left, right, baseline) of each non-space character, in reading order."""
-    doc = pdfium.PdfDocument(str(pdf))
-    out = []
-    try:
-        for number in range(len(doc)):
-            text = doc[number].get_textpage()
-            for i in range(text.count_chars()):
-                char = text.get_text_range(i, 1)
-                if char.isspace():
-                    continue
-                left, bottom, right, _ = text.get_charbox(i, loose=True)
-                out.append((number, char, left, right, round(bottom, 1)))
-    finally:
-        doc.close()
-    return out
+    return [(page, char, left, right, bottom) for page, char, left, right, bottom, _top in loose_chars(pdf)]
 
 
 def _ink(pdf: Path) -> dict[tuple[int, float, float], tuple[float, float]]:
