@@ -179,7 +179,7 @@ class ImagePreparer:
         through the HTML parser. A writer whose HTML leaves the process links a file or uses
         ``image.data_uri()`` instead.
         """
-        key = self._urls.get(id(image)) or f"{URL_SCHEME}:{image.sha1}.{image.ext}"
+        key = self._urls.get(id(image)) or f"{URL_SCHEME}:{hashlib.sha1(image.data).hexdigest()}.{image.ext}"
         self.served[key] = image
         return key
 
