@@ -225,7 +225,7 @@ def prepare_bytes(data: bytes, size: tuple[int, int], quality: int) -> Optional[
     A pure function of its arguments (the same bytes on every run, in any process: :mod:`coursepress.imagepool`
     runs it in worker processes). Steps: a JPEG is decoded at the smallest DCT scale still ≥ ``size``
     (libjpeg's scaled decoding, ``Image.draft``: a 6 MP photo printed at 1.2 MP decodes ¼ of its pixels);
-    a box-filter resample to ``size``; the format rule (module docstring); a PNG of at most 256 colours
+    a box-filter resample to ``size``; the format rule (module docstring); a PNG written anew with at most 256 colours
     stored as an indexed PNG with exactly those colours (:func:`exact_palette`: lossless, 1 byte or
     fewer per pixel instead of 3) when that maps every pixel back to its own colour.
     """
@@ -243,9 +243,8 @@ def prepare_bytes(data: bytes, size: tuple[int, int], quality: int) -> Optional[
             if pixels.size != size:
                 pixels = pixels.resize(size, Image.Resampling.BOX)
         photo = is_photo(pixels)
-        indexed = None if photo else exact_palette(pixels)
         wanted = "JPEG" if photo else "PNG"
-        if not resized and source.format == wanted and not _has_metadata(source) and indexed is None:
+        if not resized and source.format == wanted and not _has_metadata(source):
             return None
         icc = source.info.get("icc_profile")
         out = io.BytesIO()
@@ -256,7 +255,7 @@ def prepare_bytes(data: bytes, size: tuple[int, int], quality: int) -> Optional[
         else:
             if pixels.mode not in ("RGB", "RGBA", "L", "LA", "P", "1"):
                 pixels = pixels.convert("RGBA" if _has_alpha(pixels) else "RGB")
-            (indexed or pixels).save(out, "PNG", icc_profile=icc, compress_level=PNG_LEVEL)
+            (exact_palette(pixels) or pixels).save(out, "PNG", icc_profile=icc, compress_level=PNG_LEVEL)
         return out.getvalue()
 
 
