@@ -92,7 +92,11 @@ class ImagePool:
         if self._executor is None:
             import multiprocessing
 
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            from .parallel import quiet_child_signals
+
+            # workers end quietly with their build process (a build stopped by Ctrl-C or its time limit)
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"),
+                                                 initializer=quiet_child_signals, initargs=(os.getpid(),))
             # a build that fails before close() leaves no worker running once the pool is dropped
             weakref.finalize(self, self._executor.shutdown, wait=False, cancel_futures=True)
         future = self._executor.submit(_work, source.data, size, quality, key)
