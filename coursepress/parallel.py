@@ -9,6 +9,7 @@ leaves none running.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections import Counter
@@ -51,6 +52,7 @@ def _child(work: Work, project: Project, course: Course, jobs: list[Target], set
     """Run ``jobs`` in a process forked by ``parent`` (pid); send ``(key, (output, seconds) | None,
     error | None)`` per job."""
     quiet_child_signals(parent)
+    gc.disable()        # this process ends after its jobs: collecting their garbage would only delay the results
     for job in jobs:
         message: tuple[str, object, Exception | None]
         try:

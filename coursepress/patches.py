@@ -90,6 +90,9 @@ UPSTREAM = {
         "b5e4034894841caa9581fa5d33338c71a7d8948be65618d358ab4b946f367edb",
     "weasyprint.layout.initialize_page_maker":
         "5bb3c878d722af539b86e32f76d5471daa0ce18b88604e7d42404f6e4d5419e8",
+    # swapped by pageflow's re-layout, relied on: it keeps the next page when a re-made page ends where it did
+    "weasyprint.layout.page.remake_page":
+        "1ff09b2dffa17839c03aec1150866068066c43e76a5cace0ea298e68909c6d31",
     "weasyprint.document.Document.__init__":
         "3e9c12ed2ef35b9b5da3ddced038f6f225523982b6aa771772cf7937b879af1e",
     "markdown_it.rules_block.table.escapedSplit":
