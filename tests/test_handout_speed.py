@@ -5,6 +5,7 @@ with Python's cyclic garbage collector paused. No timing: the tests count layout
 from __future__ import annotations
 
 import gc
+import os
 import json
 import re
 import subprocess
@@ -146,3 +147,82 @@ def test_a_paused_collector_is_on_again_after_an_error_and_frozen_objects_are_ke
         assert gc.isenabled() and gc.get_freeze_count() >= before + len(kept)
     finally:
         gc.unfreeze()
+
+
+# ---------------------------------------------------------------- font subsets kept between builds
+
+MARK = b"coursepress-test-kept-subset"
+
+
+def build_with_cache(root: Path, cache: Path) -> Path:
+    out = root / "out"
+    proc = subprocess.run([sys.executable, str(REPO / "build.py"), "pdf", "--force", "--project", str(root),
+                           "--out", str(out)], capture_output=True, text=True, cwd=REPO, timeout=600,
+                          env={**os.environ, "XDG_CACHE_HOME": str(cache)})
+    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
+    return next(out.glob("*.pdf"))
+
+
+def embedded_fonts(pdf: Path) -> dict[str, bytes]:
+    """Base font name → the font file embedded for it (FontFile2 or FontFile3 of the CID font)."""
+    from pypdf import PdfReader
+
+    found = {}
+    for page in PdfReader(str(pdf)).pages:
+        for ref in (page["/Resources"].get("/Font") or {}).values():
+            font = ref.get_object()
+            described = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = described["/FontDescriptor"].get_object()
+            for key in ("/FontFile2", "/FontFile3"):
+                if key in descriptor:
+                    found[str(font["/BaseFont"])] = descriptor[key].get_object().get_data()
+    return found
+
+
+def has_outline(font_file: bytes, shipped: Path, char: str) -> bool:
+    """Whether the embedded ``font_file`` (a subset of ``shipped``, glyph ids kept) draws ``char``."""
+    import io
+
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+
+    name = TTFont(str(shipped)).getBestCmap()[ord(char)]
+    gid = TTFont(str(shipped)).getGlyphID(name)
+    subset = TTFont(io.BytesIO(font_file))
+    glyphs = subset.getGlyphSet()
+    pen = BoundsPen(glyphs)
+    glyphs[subset.getGlyphName(gid)].draw(pen)
+    return pen.bounds is not None
+
+
+def rendered(pdf: Path) -> list[bytes]:
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        return [doc[n].render(scale=0.5).to_pil().tobytes() for n in range(len(doc))]
+    finally:
+        doc.close()
+
+
+def test_font_subsets_are_kept_between_builds_and_hold_every_glyph_used(make_project, tmp_path):
+    root, cache = make_project(), tmp_path / "cache"
+    first = build_with_cache(root, cache)
+    first_pages, first_text = rendered(first), page_texts(first)
+    kept = sorted((cache / "coursepress/subsets").glob("*.font"))
+    assert len(kept) >= 2                                     # the serif and the sans CJK faces at least
+    for path in kept:                                         # mark each kept subset (trailing bytes: fonts ignore them)
+        path.write_bytes(path.read_bytes() + MARK)
+    second = build_with_cache(root, cache)
+    fonts = embedded_fonts(second)
+    assert fonts and all(data.endswith(MARK) for data in fonts.values())    # every subset came from the cache
+    assert sorted((cache / "coursepress/subsets").glob("*.font")) == kept
+    assert rendered(second) == first_pages and page_texts(second) == first_text
+    # a character the handout did not have yet: a new subset, and the glyph is in it
+    lecture = root / "content/lectures/intro.md"
+    lecture.write_text(lecture.read_text(encoding="utf-8") + "\n鑫字是新的。\n", encoding="utf-8")
+    third = build_with_cache(root, cache)
+    assert len(list((cache / "coursepress/subsets").glob("*.font"))) > len(kept)
+    assert "鑫" in "".join(page_texts(third))
+    serif = [data for name, data in embedded_fonts(third).items() if "Serif" in name]
+    assert serif and not serif[0].endswith(MARK)
+    assert has_outline(serif[0], REPO / "assets/fonts/NotoSerifCJKsc-Regular.otf", "鑫")
+    assert has_outline(serif[0], REPO / "assets/fonts/NotoSerifCJKsc-Regular.otf", "模")
