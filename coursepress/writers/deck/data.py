@@ -30,10 +30,6 @@ from .tablefit import (CELL_MARGIN_X_PT, CELL_MARGIN_Y_PT, ROW_SLACK_PT, TABLE_L
 if TYPE_CHECKING:
     from .plan import Planner
 
-# Latin text on slides is set in the theme's Latin face (Calibri), measured here with the Latin of Noto
-# Sans CJK SC; where Calibri is missing viewers substitute wider faces (Noto Sans digits are 15 %,
-# DejaVu Sans 28 % wider), so unbreakable Latin units (dates, numbers) get this much room.
-LATIN_SCALE = 1.3
 DATA_FILE = "content/data/models.yaml"
 
 
@@ -60,14 +56,25 @@ def _caption(words: Messages, label: str, number: int, caption) -> str:
     return words("deck.caption", label=words(label, n=number), text=text) if number and text else text
 
 
+CAPTION_MIN_PT = 14.0     # a caption steps down to this size before it is shortened (the least table text size)
+
+
 def _fit_caption(planner: "Planner", place: Place, caption: str, pos: SourcePos) -> tuple[tuple[Para, ...], bool]:
-    """The caption paragraphs for the caption frame of ``place``; a caption too long even at the smallest
-    allowed size is cut at the longest prefix that fits, ending in "…" (returns shortened=True)."""
+    """The caption paragraphs for the caption frame of ``place``, at its size or smaller down to
+    :data:`CAPTION_MIN_PT`; a caption too long even at that size is cut at the longest prefix that fits,
+    ending in "…" (returns shortened=True)."""
     layout = place.layout
     try:
         return planner.fit.single(layout, place.caption, [Para((Run(caption),))], pos), False
     except ContentError:
         pass
+    frame = planner.fit.frame(layout, place.caption)
+    size = frame.level(0).size_pt - 1
+    while size >= CAPTION_MIN_PT:
+        para = Para((Run(caption),), size_pt=size)
+        if planner.fit.height_pt(frame, [para]) <= frame.text_height_pt:
+            return (para,), False
+        size -= 1
     low, high, best = 1, len(caption) - 1, None
     while low <= high:
         middle = (low + high) // 2
@@ -115,14 +122,14 @@ def _data_slide(planner: "Planner", place: Place, title: str, index: int, pos: S
 # ---------------------------------------------------------------- tables
 def _column_widths(planner: "Planner", cells: list[list[list[Run]]], size_pt: float, total_pt: float) -> list[float]:
     """Column widths (pt) summing to ``total_pt``: natural widths if they fit, else shares of the slack
-    above each column's widest unbreakable word (dates, numbers and Latin words are never split:
-    their width is taken with :data:`LATIN_SCALE`)."""
+    above each column's widest unbreakable word (dates, numbers and Latin words are never split; all are
+    measured with the widest face a viewer may use, :mod:`coursepress.fitwidths`)."""
     measure = planner.fit.measurer
     cols = len(cells[0])
     pad = 2 * CELL_MARGIN_X_PT
     natural = [max(sum(measure.width_pt(r.text, size_pt, r.bold) for r in row[c]) for row in cells) + pad
                for c in range(cols)]
-    minimum = [max(measure.longest_unit_pt([(r.text, r.bold) for r in row[c]], size_pt, LATIN_SCALE)
+    minimum = [max(measure.longest_unit_pt([(r.text, r.bold) for r in row[c]], size_pt)
                    for row in cells) + pad for c in range(cols)]
     natural = [max(n, mi) for n, mi in zip(natural, minimum)]
     if sum(natural) <= total_pt:
