@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from functools import lru_cache
@@ -46,8 +47,10 @@ def _advances(path: Path) -> dict[int, float]:
 
 def _faces(family: str) -> list[tuple[Path, bool]]:
     """(file, bold) of the upright Regular and Bold faces of ``family`` installed on this machine."""
+    # the system's configuration, not the isolated one a handout build in this process may have set
+    env = {k: v for k, v in os.environ.items() if k not in ("FONTCONFIG_FILE", "FONTCONFIG_PATH")}
     out = subprocess.run(["fc-list", f"{family}", "file", "style", "weight"], capture_output=True, text=True,
-                         check=True).stdout
+                         check=True, env=env).stdout
     faces = []
     for line in out.splitlines():
         file, _, rest = line.partition(":")

@@ -77,11 +77,18 @@ def _load(path: Path, mtime: float) -> FontMetrics:
 
 @dataclass(frozen=True)
 class Measurer:
-    """Measures runs of text set in the shipped sans-serif CJK face."""
+    """Measures runs of text set in the shipped sans-serif CJK face (for the deck: each character at the widest
+    advance of the faces a viewer may substitute; ``shipped`` is then the measurer of the shipped face alone)."""
 
     regular: FontMetrics
     bold: FontMetrics
     mono: Optional[FontMetrics] = None
+    shipped: Optional["Measurer"] = None
+
+    @property
+    def narrow(self) -> "Measurer":
+        """The measurer of the shipped faces alone (itself when it is one)."""
+        return self.shipped or self
 
     @property
     def line_em(self) -> float:
@@ -199,8 +206,10 @@ def measurer_for(root: Path, theme: Optional[Theme] = None) -> Measurer:
         raise BuildError(f"the deck measures text with '{theme.sans}', but no such font is shipped in assets/fonts; "
                          "add its Regular and Bold faces")
     mono = next((face.path for face in shipped_faces(root) if face.family == theme.mono and not face.italic), None)
+    mono_metrics = _load(mono, mono.stat().st_mtime) if mono is not None else None
+    shipped = Measurer(_load(regular, regular.stat().st_mtime), _load(bold, bold.stat().st_mtime), mono_metrics)
     return Measurer(_widest(regular, regular.stat().st_mtime, False), _widest(bold, bold.stat().st_mtime, True),
-                    _load(mono, mono.stat().st_mtime) if mono is not None else None)
+                    mono_metrics, shipped)
 
 
 @lru_cache(maxsize=8)

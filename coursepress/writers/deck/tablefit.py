@@ -30,7 +30,7 @@ TABLE_MIN_PT = 14.0          # no cell text smaller than this (the least size re
 TABLE_LINE_EM = 1.2
 CELL_MARGIN_X_PT = 5.76     # 0.08 in left and right
 CELL_MARGIN_Y_PT = 2.16     # 0.03 in top and bottom
-ROW_SLACK_PT = 0.5          # rounding of EMU and of the viewers' line positions
+ROW_SLACK_PT = 1.0          # the 1 pt cell borders of the slides PDF (writers/slides), rounding
 CAPTION_GAP_PT = 6.0        # between the table's last row and its caption
 
 Layout = tuple[list[float], float, list[float]]   # column widths (pt), header height (pt), row heights (pt)
