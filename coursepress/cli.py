@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NoReturn, Optional
 
 from . import stop
+from .collector import collector_paused
 from .errors import BuildError, ContentError, ContentErrors, InternalError, ordered_warnings
 from .layout import LECTURES, SOURCE_FOLDERS, lecture_names, peek_course
 from .writers import registry
@@ -359,7 +360,8 @@ def main(argv: Optional[list[str]] = None, default_root: Optional[Path] = None, 
         return watch(args, run_once)
     start = time.perf_counter()
     try:
-        code = run_once(args, targets_of(args))
+        with collector_paused(keep_garbage=True):     # the process ends after a one-shot build (exit_now)
+            code = run_once(args, targets_of(args))
     except (ContentErrors, ContentError, BuildError) as exc:
         _report(exc, args.verbose)
         return EXIT_CONTENT

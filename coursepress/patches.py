@@ -30,6 +30,10 @@ patch                       library (pyproject pin)  what and why
 :func:`apply_png_passthrough`  WeasyPrint 70       PNG image data goes into the PDF as written when the stream
                                                      can hold it (:mod:`.writers.pngpass`): WeasyPrint decodes and
                                                      re-compresses every PNG (≈ 0.15 s per screenshot).
+:func:`apply_prepared_images`  WeasyPrint 70       a ``coursepress-image:`` URL becomes an image laid out by its
+                                                     known size whose bytes are taken when the PDF is written
+                                                     (:mod:`.writers.pdfimages`: prepared in other processes
+                                                     meanwhile), and an indexed PNG goes in as indexed.
 :func:`use_table_splitter`   markdown-it-py 4.x     the table rule splits rows with our splitter, which keeps
                                                      ``|`` inside ``$…$`` formulas (:mod:`.mathsyntax`).
 ==========================  ======================  ==============================================================
@@ -86,6 +90,9 @@ UPSTREAM = {
         "b5e4034894841caa9581fa5d33338c71a7d8948be65618d358ab4b946f367edb",
     "weasyprint.layout.initialize_page_maker":
         "5bb3c878d722af539b86e32f76d5471daa0ce18b88604e7d42404f6e4d5419e8",
+    # swapped by pageflow's re-layout, relied on: it keeps the next page when a re-made page ends where it did
+    "weasyprint.layout.page.remake_page":
+        "1ff09b2dffa17839c03aec1150866068066c43e76a5cace0ea298e68909c6d31",
     "weasyprint.document.Document.__init__":
         "3e9c12ed2ef35b9b5da3ddced038f6f225523982b6aa771772cf7937b879af1e",
     "markdown_it.rules_block.table.escapedSplit":
@@ -96,6 +103,16 @@ UPSTREAM = {
         "da00cfefb979545130b958c5437c8ac62be7dfe939261f9a8196a8a6c5e899c2",
     "weasyprint.images.RasterImage.get_x_object":       # relied on: opens image_data afresh for _get_png_data
         "1f590111444639aa3547375a7fbddc6056f34fe64546c8550dc0ab36ea2b2408",
+    "weasyprint.images.get_image_from_uri":
+        "07bdb0c0e3fd5b83ce54ab4f3f738d963cd1ca1a4991e2acd438ee5058d770ce",
+    # relied on by writers.pdfimages: Document._render calls the module's get_image_from_uri by this name,
+    # PreparedRaster borrows RasterImage.draw (reads width, height, _dpi, id) and makes RasterImage itself
+    "weasyprint.document.Document._render":
+        "ebaceeb0fa8e79aaeb199a269e2748e2b36f6d95e98b7089e0dbc963bbca54d8",
+    "weasyprint.images.RasterImage.draw":
+        "e6074f717d13a3e8e87505ec2904ef3671f2ba46a23cf5ae392c21a6c9f82843",
+    "weasyprint.images.RasterImage.__init__":
+        "f2f27bf6bb9cf72b123582973faae085c8e7c9dbb22fc41e3376873a6c63dbd6",
 }
 
 _ORIGINALS: dict[str, Any] = {}     # dotted name → the upstream object a patch replaced
@@ -272,6 +289,22 @@ def apply_png_passthrough() -> None:
         return
     upstream = vars(RasterImage)["_get_png_data"].__func__
     _replace(RasterImage, "_get_png_data", dotted, staticmethod(pngpass.replacement(upstream)))
+
+
+def apply_prepared_images() -> None:
+    """Have WeasyPrint make a :class:`.writers.pdfimages.PreparedRaster` for every prepared image
+    (``weasyprint.document`` imports ``get_image_from_uri`` as ``original_get_image_from_uri``; that name is
+    replaced). Idempotent."""
+    import weasyprint.document as document
+
+    from .writers import pdfimages
+
+    dotted = "weasyprint.images.get_image_from_uri"
+    if dotted in _ORIGINALS:
+        return
+    upstream = document.original_get_image_from_uri
+    _ORIGINALS[dotted] = upstream
+    document.original_get_image_from_uri = pdfimages.replacement(upstream)
 
 
 @contextlib.contextmanager

@@ -39,7 +39,8 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
 from ..patches import page_box, swapped
-from .pageholes import CONTAINERS, FLOATS, HOLE_LINES, Hole, find_holes, flow_blocks, text_bottom
+from .pageholes import CONTAINERS, FLOATS, HOLE_LINES, Hole, elements, find_holes, flow_blocks, text_bottom
+from .pageresume import ancestry, carried, snapshot
 
 ROUNDS = 2              # re-layouts at most (each from the first page with a hole)
 _MOVABLE = ("p", "ul", "ol", "blockquote", "pre", "div", "dl", "aside")     # what a figure may move past
@@ -238,11 +239,20 @@ def _reported_into(page_box) -> bool:
     return bool(notes - calls)
 
 
-def _relayout(layout: _Layout, start: int, layout_module) -> list:
-    """Lay the pages from ``start`` (0-based) on out again over the changed box tree, keeping the
-    pages before it; returns WeasyPrint's finished page boxes (margin boxes added)."""
+def _relayout(layout: _Layout, changed: set[int], moved: dict, above: set, layout_module) -> list:
+    """Lay the pages ``changed`` (0-based: those a move touches) out again over the changed box tree, and
+    each page after one of them until a page ends where it ended before (WeasyPrint keeps the others;
+    see :mod:`.pageresume`); returns WeasyPrint's finished page boxes (margin boxes added). ``moved``,
+    ``above``: :func:`.pageresume.snapshot` and :func:`.pageresume.ancestry` of the moves.
+
+    Raises:
+        ValueError: where page ``start`` began can no longer be found in the box tree.
+    """
+    import weasyprint.layout.page as page_module
+
     context = layout.context
-    for page, (children, root_children) in list(zip(layout.pages, layout.children))[:start]:
+    start = min(changed)
+    for page, (children, root_children) in zip(layout.pages, layout.children):
         page.children, page.children[0].children = children, root_children
     placed: set = set()
     for page in layout.pages[:start]:
@@ -254,19 +264,28 @@ def _relayout(layout: _Layout, start: int, layout_module) -> list:
     context.current_page_footnotes = []
     context.broken_out_of_flow = {}
     context.string_set = defaultdict(lambda: defaultdict(list))
-    for pages in context.running_elements.values():
-        for number in [n for n in pages if n > start]:
-            del pages[number]
-    for item in context.page_maker[start:]:
-        item[-1]["content_changed"] = True
-    real_pages = layout_module.make_all_pages
+    for number, item in enumerate(context.page_maker[start:], start):
+        ok, resume_at = carried(item[0], layout.root_box, moved, above, first=number == start)
+        if not ok and number == start:
+            raise ValueError("the page to lay out again starts at a moved box")
+        context.page_maker[number] = (resume_at if ok else item[0], *item[1:])
+        if not ok or number in changed:
+            item[-1]["content_changed"] = True
+    real_pages, real_remake = layout_module.make_all_pages, page_module.remake_page
     old = list(layout.pages)
 
     def make_all_pages(context, root_box, html, pages):
         return real_pages(context, root_box, html, pages or old)
 
+    def remake_page(index, context, root_box, html):
+        made = real_remake(index, context, root_box, html)
+        if context.reported_footnotes and index + 1 < len(context.page_maker):
+            context.page_maker[index + 1][-1]["content_changed"] = True   # its notes carry over: never kept
+        return made
+
     with swapped(layout_module, "initialize_page_maker", lambda context, root_box: None), \
-            swapped(layout_module, "make_all_pages", make_all_pages):
+            swapped(layout_module, "make_all_pages", make_all_pages), \
+            swapped(page_module, "remake_page", remake_page):
         return list(layout_module.layout_document(layout.html, layout.root_box, context))
 
 
@@ -308,21 +327,32 @@ def render_flowing(engine, html: str, images=None):
             if not holes:
                 break
             places, parents = _places(layout.root_box), _parents(layout.root_box)
-            moves = [move for move in (_plan_move(hole, layout, places, parents) for hole in holes) if move]
-            if not moves:
+            planned = [(hole, move) for hole in holes if (move := _plan_move(hole, layout, places, parents))]
+            if not planned:
                 break
+            moves = [move for _hole, move in planned]
+            moved = snapshot([parent for move in moves for parent in (move[0], move[2])])
             _apply(moves)
-            start = holes[0].page
-            while start and _reported_into(layout.pages[start]):
-                start -= 1
+            laid = [elements(flow_blocks(page)) for page in layout.pages]
+            changed: set[int] = set()
+            for hole, move in planned:       # from the page with the hole to the last page the move touches
+                first = hole.page
+                while first and _reported_into(layout.pages[first]):
+                    first -= 1
+                last = max([first] + [n for n, found in enumerate(laid) if {move[1].element, move[3].element} & found])
+                changed.update(range(first, last + 1))
             finished = [(page.children, page.children[0].children) for page in layout.pages]
             try:
                 with _keeping(layout_module, capture):
-                    pages = _relayout(layout, start, layout_module)
+                    pages = _relayout(layout, changed, moved, ancestry(moved, parents), layout_module)
             except Exception:
                 for page, (children, root_children) in zip(layout.pages, finished):
                     page.children, page.children[0].children = children, root_children
                 raise
+            kept = {id(page) for page in pages}
+            for page, (children, root_children) in zip(layout.pages, finished):
+                if id(page) not in kept:        # laid out again: the first layout's page as it was, for `best`
+                    page.children, page.children[0].children = children, root_children
             candidate = Document([Page(page) for page in pages], best.metadata, best.url_fetcher,
                                  best.font_config, best.color_profiles, best.output_intent)
             candidate._html = getattr(best, "_html", None)
