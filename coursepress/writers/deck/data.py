@@ -31,6 +31,10 @@ from .tablefit import (CELL_MARGIN_X_PT, CELL_MARGIN_Y_PT, ROW_SLACK_PT, TABLE_L
 if TYPE_CHECKING:
     from .plan import Planner
 
+# Chart labels (:mod:`.chartfit`) are measured with the shipped face and their Latin widened by this
+# much for viewers that substitute a wider face (text and tables are measured with the widest face instead,
+# :mod:`coursepress.fitwidths`).
+LATIN_SCALE = 1.3
 DATA_FILE = "content/data/models.yaml"
 
 
