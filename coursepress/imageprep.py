@@ -55,10 +55,12 @@ from .units import PT_PER_INCH
 if TYPE_CHECKING:
     from PIL.Image import Image
 
+    from .imagepool import ImagePool, PendingImage
     from .schema import ImageSettings
 
 CACHE_NAME = "prints"
-RULE_VERSION = 2            # bump when the format rule or the encoders' settings change
+RULE_VERSION = 3            # bump when the format rule or the encoders' settings change (3: indexed PNG)
+PNG_LEVEL = 6               # zlib level of prepared PNGs (measured: level 9 is 1 % smaller and 5× slower)
 FLAT_SHARE = 0.35           # share of pixels equal to their left neighbour above which an image is not a photo
 PALETTE_COLOURS = 256       # this few colours or fewer: lossless whatever the flatness
 _METADATA_KEYS = ("exif", "xmp", "XML:com.adobe.xmp", "comment", "photoshop")
@@ -113,25 +115,33 @@ class ImagePreparer:
 
     ``prepared``: images resized or re-encoded by this preparer; ``cached``: taken from the disk cache;
     ``kept``: passed on as they were (already small enough and clean, or ``images: original``).
+    ``pool``: an :class:`~coursepress.imagepool.ImagePool`; with one, :meth:`prepare` starts each
+    preparation the cache does not have in the pool and returns a
+    :class:`~coursepress.imagepool.PendingImage` at once (for the handout: layout needs only the size).
     """
 
     settings: ImageSettings
+    pool: Optional[ImagePool] = None
     prepared: int = 0
     cached: int = 0
     kept: int = 0
-    served: dict[str, ImageData] = field(default_factory=dict, repr=False)
-    _memo: dict[str, ImageData] = field(default_factory=dict, repr=False)
+    served: dict[str, ImageData | PendingImage] = field(default_factory=dict, repr=False)
+    _memo: dict[str, ImageData | PendingImage] = field(default_factory=dict, repr=False)
+    _urls: dict[int, str] = field(default_factory=dict, repr=False)
+    _pending: list[PendingImage] = field(default_factory=list, repr=False)
 
     def prepare(self, image: ImageData, printed_width_pt: float, printed_height_pt: Optional[float] = None
-                ) -> ImageData:
+                ) -> ImageData | PendingImage:
         """``image`` at print resolution for a placement ``printed_width_pt`` × ``printed_height_pt`` (pt).
 
         ``printed_height_pt`` None: the width times the image's aspect. SVG (vector) and ``images:
         original`` are returned unchanged. The result's ``width_px``/``height_px`` are the prepared
-        pixels; lay the picture out by the source's size, not these.
+        pixels; lay the picture out by the source's size, not these. With a ``pool``, an image not in
+        the cache comes back as a :class:`~coursepress.imagepool.PendingImage`.
         """
         if self.settings.original or image.mime == "image/svg+xml" or image.width_px <= 0 or image.height_px <= 0:
             self.kept += 1
+            self._urls[id(image)] = f"{URL_SCHEME}:{image.sha1}.{image.ext}"
             return image
         size = target_pixels(image.width_px, image.height_px, printed_width_pt, printed_height_pt,
                              self.settings.dpi)
@@ -140,26 +150,28 @@ class ImagePreparer:
         if key in self._memo:
             self.cached += 1
             return self._memo[key]
-        found = _cache_read(key, image.origin)
+        found: Optional[ImageData | PendingImage] = _cache_read(key, image.origin)
         if found is not None:
             self.cached += 1
+        elif self.pool is not None:
+            found = self.pool.submit(image, size, self.settings.jpeg_quality, key)
+            self._pending.append(found)       # counted as prepared or kept when done (summary)
         else:
-            data = _prepare_bytes(image, size, self.settings.jpeg_quality)
+            data = prepare_bytes(image.data, size, self.settings.jpeg_quality)
             if data is None:
                 self.kept += 1
                 found = image
             else:
                 self.prepared += 1
                 _cache_write(key, data)
-                found = _identify(data, image.origin)
-                if found is None:       # cannot happen: Pillow just wrote it
-                    found = image
+                found = _identify(data, image.origin) or image    # None cannot happen: Pillow just wrote it
         self._memo[key] = found
+        # the URL names the source and the size, not the prepared bytes: equal PDFs from a warm or an empty cache
+        self._urls[id(found)] = f"{URL_SCHEME}:{key}"
         return found
 
-    def src(self, image: ImageData) -> str:
-        """A ``coursepress-image:`` URL for ``image`` (usually what :meth:`prepare` returned), recorded in
-        ``served``.
+    def src(self, image: ImageData | PendingImage) -> str:
+        """A ``coursepress-image:`` URL for ``image`` (what :meth:`prepare` returned), recorded in ``served``.
 
         For the HTML→PDF writers: the page refers to the picture by this short URL and the
         engine's URL fetcher serves the bytes from ``served`` (:meth:`PdfEngine.render
@@ -167,12 +179,24 @@ class ImagePreparer:
         through the HTML parser. A writer whose HTML leaves the process links a file or uses
         ``image.data_uri()`` instead.
         """
-        key = f"{URL_SCHEME}:{image.sha1}.{image.ext}"
+        key = self._urls.get(id(image)) or f"{URL_SCHEME}:{hashlib.sha1(image.data).hexdigest()}.{image.ext}"
         self.served[key] = image
         return key
 
+    def close(self) -> None:
+        """Stop the ``pool``'s worker processes, if any (call after the PDF is written)."""
+        if self.pool is not None:
+            self.pool.close()
+
     def summary(self) -> str:
-        """``images: N prepared, M from cache, K kept`` for ``-v`` (empty if no image was seen)."""
+        """``images: N prepared, M from cache, K kept`` for ``-v`` (empty if no image was seen); waits for
+        images still being prepared."""
+        for pending in self._pending:
+            if pending.result() is pending.source:
+                self.kept += 1
+            else:
+                self.prepared += 1
+        self._pending.clear()
         if not (self.prepared or self.cached or self.kept):
             return ""
         return f"images: {self.prepared} prepared, {self.cached} from cache, {self.kept} kept"
@@ -190,21 +214,34 @@ def prepared_image(image: ImageData, printed_width_pt: float, printed_height_pt:
     EMU (python-pptx) → pt: divide by :data:`coursepress.units.EMU_PER_PT`. Never raises for an image the course loaded
     (those were decoded in full at load); returns the input unchanged for SVG.
     """
-    return ImagePreparer(settings).prepare(image, printed_width_pt, printed_height_pt)
+    found = ImagePreparer(settings).prepare(image, printed_width_pt, printed_height_pt)
+    assert isinstance(found, ImageData)       # no pool: prepared here
+    return found
 
 
-def _prepare_bytes(image: ImageData, size: tuple[int, int], quality: int) -> Optional[bytes]:
-    """PNG or JPEG bytes of ``image`` at ``size``; None when the source's own bytes already are that."""
+def prepare_bytes(data: bytes, size: tuple[int, int], quality: int) -> Optional[bytes]:
+    """PNG or JPEG bytes of the image ``data`` at ``size`` (px); None when ``data`` already are that.
+
+    A pure function of its arguments (the same bytes on every run, in any process: :mod:`coursepress.imagepool`
+    runs it in worker processes). Steps: a JPEG is decoded at the smallest DCT scale still ≥ ``size``
+    (libjpeg's scaled decoding, ``Image.draft``: a 6 MP photo printed at 1.2 MP decodes ¼ of its pixels);
+    a box-filter resample to ``size``; the format rule (module docstring); a PNG written anew with at most 256 colours
+    stored as an indexed PNG with exactly those colours (:func:`exact_palette`: lossless, 1 byte or
+    fewer per pixel instead of 3) when that maps every pixel back to its own colour.
+    """
     from PIL import Image
 
-    with Image.open(io.BytesIO(image.data)) as source:
-        source.load()
+    with Image.open(io.BytesIO(data)) as source:
         resized = (source.width, source.height) != size
+        if resized and source.format == "JPEG":
+            source.draft(source.mode, size)          # keeps ≥ size; resampled below
+        source.load()
         pixels: Image.Image = source
         if resized:
             if pixels.mode not in ("RGB", "RGBA", "L", "LA"):
                 pixels = pixels.convert("RGBA" if _has_alpha(pixels) else "RGB")
-            pixels = pixels.resize(size, Image.Resampling.BOX)
+            if pixels.size != size:
+                pixels = pixels.resize(size, Image.Resampling.BOX)
         photo = is_photo(pixels)
         wanted = "JPEG" if photo else "PNG"
         if not resized and source.format == wanted and not _has_metadata(source):
@@ -218,8 +255,29 @@ def _prepare_bytes(image: ImageData, size: tuple[int, int], quality: int) -> Opt
         else:
             if pixels.mode not in ("RGB", "RGBA", "L", "LA", "P", "1"):
                 pixels = pixels.convert("RGBA" if _has_alpha(pixels) else "RGB")
-            pixels.save(out, "PNG", icc_profile=icc)
+            (exact_palette(pixels) or pixels).save(out, "PNG", icc_profile=icc, compress_level=PNG_LEVEL)
         return out.getvalue()
+
+
+def exact_palette(image: Image) -> Optional[Image]:
+    """``image`` (mode RGB) as a mode-P image with exactly its colours, if it has at most 256; else None.
+
+    Lossless: the palette is the image's own colours and every pixel keeps its colour (no dithering;
+    checked pixel by pixel); PNG then stores 1, 2, 4 or 8 bits per pixel (Pillow picks the depth from the
+    palette's size). Any other mode: None (grey is 1 byte already;
+    transparency would need a tRNS chunk the PDF path does not take).
+    """
+    from PIL import Image as PILImage
+
+    if image.mode != "RGB":
+        return None
+    colours = image.getcolors(PALETTE_COLOURS)
+    if colours is None:
+        return None
+    # Pillow's quantizers keep an image's own colours when it has no more than asked for (median cut and
+    # maximum coverage do; the octree and mapping onto a given palette do not): checked, never assumed.
+    indexed = image.quantize(len(colours), method=PILImage.Quantize.MAXCOVERAGE, dither=PILImage.Dither.NONE)
+    return indexed if indexed.convert("RGB").tobytes() == image.tobytes() else None
 
 
 def _has_alpha(image: Image) -> bool:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     Work = Callable[[Project, Course, Target, BuildSettings], tuple[Output, float]]
 
 
-def _quiet_child_signals(parent: int) -> None:
+def quiet_child_signals(parent: int) -> None:
     """In a build process: end silently on Ctrl-C or SIGTERM (the parent reports and cleans up; the
     process wrote only into the staging folder), and get SIGTERM when the parent dies (Linux
     ``prctl(PR_SET_PDEATHSIG)``), so a killed build leaves no process running on."""
@@ -51,7 +51,7 @@ def _child(work: Work, project: Project, course: Course, jobs: list[Target], set
            parent: int) -> None:
     """Run ``jobs`` in a process forked by ``parent`` (pid); send ``(key, (output, seconds) | None,
     error | None)`` per job."""
-    _quiet_child_signals(parent)
+    quiet_child_signals(parent)
     gc.disable()        # this process ends after its jobs: collecting their garbage would only delay the results
     for job in jobs:
         message: tuple[str, object, Exception | None]
@@ -100,8 +100,9 @@ def run_parallel(project: Project, course: Course, todo: list[Target], settings:
                     except Exception:          # noqa: BLE001 — the job itself reports what is broken
                         pass
                 receive, send = context.Pipe(duplex=False)
-                process = context.Process(target=_child, args=(work, project, course, [job], settings, send, os.getpid()),
-                                          daemon=True)
+                # not daemonic: a build process starts its own image workers (coursepress.imagepool); it dies
+                # with this one all the same (PR_SET_PDEATHSIG, and the finally clause below)
+                process = context.Process(target=_child, args=(work, project, course, [job], settings, send, os.getpid()))
                 process.start()
                 send.close()
                 running[receive] = (process, job)

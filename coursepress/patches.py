@@ -34,6 +34,10 @@ patch                       library (pyproject pin)  what and why
 :func:`apply_subset_cache`   WeasyPrint 70          font subsets are kept between builds in the per-user cache, keyed
                                                      by font file, glyphs and options (:mod:`.writers.subsetcache`):
                                                      subsetting the CJK faces took 0.09 s of every handout.
+:func:`apply_prepared_images`  WeasyPrint 70       a ``coursepress-image:`` URL becomes an image laid out by its
+                                                     known size whose bytes are taken when the PDF is written
+                                                     (:mod:`.writers.pdfimages`: prepared in other processes
+                                                     meanwhile), and an indexed PNG goes in as indexed.
 :func:`use_table_splitter`   markdown-it-py 4.x     the table rule splits rows with our splitter, which keeps
                                                      ``|`` inside ``$…$`` formulas (:mod:`.mathsyntax`).
 ==========================  ======================  ==============================================================
@@ -108,6 +112,16 @@ UPSTREAM = {
     # relied on by the subset cache's key: the subset depends on the glyphs, hinting and missing glyphs only
     "weasyprint.pdf.fonts.Font._harfbuzz_subset":
         "f80805663ede8080a3e1ffff831e20c74bd25fa3b8e4410334ba807158dc685f",
+    "weasyprint.images.get_image_from_uri":
+        "07bdb0c0e3fd5b83ce54ab4f3f738d963cd1ca1a4991e2acd438ee5058d770ce",
+    # relied on by writers.pdfimages: Document._render calls the module's get_image_from_uri by this name,
+    # PreparedRaster borrows RasterImage.draw (reads width, height, _dpi, id) and makes RasterImage itself
+    "weasyprint.document.Document._render":
+        "ebaceeb0fa8e79aaeb199a269e2748e2b36f6d95e98b7089e0dbc963bbca54d8",
+    "weasyprint.images.RasterImage.draw":
+        "e6074f717d13a3e8e87505ec2904ef3671f2ba46a23cf5ae392c21a6c9f82843",
+    "weasyprint.images.RasterImage.__init__":
+        "f2f27bf6bb9cf72b123582973faae085c8e7c9dbb22fc41e3376873a6c63dbd6",
 }
 
 _ORIGINALS: dict[str, Any] = {}     # dotted name → the upstream object a patch replaced
@@ -297,6 +311,22 @@ def apply_subset_cache() -> None:
     if dotted in _ORIGINALS:
         return
     _replace(Font, "subset", dotted, subsetcache.replacement(vars(Font)["subset"]))
+
+
+def apply_prepared_images() -> None:
+    """Have WeasyPrint make a :class:`.writers.pdfimages.PreparedRaster` for every prepared image
+    (``weasyprint.document`` imports ``get_image_from_uri`` as ``original_get_image_from_uri``; that name is
+    replaced). Idempotent."""
+    import weasyprint.document as document
+
+    from .writers import pdfimages
+
+    dotted = "weasyprint.images.get_image_from_uri"
+    if dotted in _ORIGINALS:
+        return
+    upstream = document.original_get_image_from_uri
+    _ORIGINALS[dotted] = upstream
+    document.original_get_image_from_uri = pdfimages.replacement(upstream)
 
 
 @contextlib.contextmanager

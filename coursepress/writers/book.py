@@ -75,6 +75,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     """
     from ..errors import Problems, SourcePos
     from ..fonts import check_coverage
+    from ..imagepool import ImagePool
     from ..imageprep import ImagePreparer
     from ..output import atomic_write
     from .handout import lecture_texts
@@ -84,7 +85,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     problems = Problems(settings.strict)
     for lecture in course.lectures:
         check_coverage(lecture_texts(course, lecture), project.font_faces, problems)
-    pictures = ImagePreparer(course.meta.image_settings())
+    pictures = ImagePreparer(course.meta.image_settings(), ImagePool())    # prepared while the pages are laid out
     html = render_html(project, course, settings, problems, pictures)
     problems.raise_if_any()
     engine = PdfEngine(project, course, "course book")
@@ -98,6 +99,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     problems.raise_if_any()
     path = atomic_write(settings.out_dir / target.file_name, engine.pdf_bytes(document, html))
     engine.close()
+    pictures.close()
     count = len(course.lectures)
     return Output(path, f"{len(document.pages)} pages, {count} lecture{'' if count == 1 else 's'}",
                   [str(w) for w in problems.warnings])

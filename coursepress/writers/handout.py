@@ -18,6 +18,7 @@ from ..charts import make_chart
 from ..code import code_lines, code_theme, page_segments
 from ..errors import ContentError, Problems, SourcePos
 from ..fonts import check_coverage
+from ..imagepool import ImagePool
 from ..imageprep import ImagePreparer
 from ..lecturelabel import lecture_label
 from ..mathrender import Drawing, MathRenderer
@@ -173,7 +174,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     problems = Problems(settings.strict)
     check_coverage(lecture_texts(course, lecture), project.font_faces, problems)
     renderer = MathRenderer.for_text(project.font_faces, course.theme.serif)
-    pictures = ImagePreparer(course.meta.image_settings())
+    pictures = ImagePreparer(course.meta.image_settings(), ImagePool())    # prepared while the pages are laid out
     try:
         html = render_html(project, course, lecture, settings, problems, renderer, pictures)
     except ContentError as exc:
@@ -188,6 +189,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     problems.raise_if_any()
     path = atomic_write(settings.out_dir / target.file_name, engine.pdf_bytes(document, html))
     engine.close()
+    pictures.close()
     summary = f"{len(document.pages)} pages"
     if settings.verbose and (renderer.rendered or renderer.cached):     # -v: shows the formula cache at work
         summary += f", formulas: {renderer.rendered} rendered, {renderer.cached} from cache"

@@ -1,0 +1,138 @@
+"""Images prepared in worker processes while the handout is laid out, and few-colour screenshots stored
+indexed (issue 20): read back from the PDF.
+
+The handout is written in this process through the writer's entry point, once with the image pool and once
+preparing every image here, each with its own empty image cache; the PDFs' image streams must be equal. A
+diagram of few colours is stored as an indexed PNG whose pixels are the source's after resampling, and goes
+into the PDF as an ``/Indexed`` image with the same pixels.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+from PIL import Image, ImageDraw
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO))
+from benchmarks.pictures import jpeg_bytes, photo, png_bytes, screenshot  # noqa: E402
+
+DIAGRAM = (1600, 1000)      # printed 430 pt wide: 1194 px at 200 dpi
+LECTURE = """\
+---
+title: 图片
+---
+
+# 图片
+
+两张界面截图。
+
+![界面截图一](../images/shot-1.png)
+
+![界面截图二](../images/shot-2.png)
+
+一张框图。
+
+![框图](../images/diagram.png)
+
+一张照片。
+
+![照片](../images/photo.jpg)
+"""
+
+
+def _diagram() -> Image.Image:
+    """Boxes and lines in two colours on white: few colours, also after resampling."""
+    image = Image.new("RGB", DIAGRAM, (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    for k in range(12):
+        draw.rectangle((60 + k * 110, 80 + k * 60, 260 + k * 110, 180 + k * 60), outline=(30, 80, 200), width=4)
+    draw.line((0, 950, 1600, 950), fill=(30, 80, 200), width=6)
+    return image
+
+
+def _project(make_project) -> Path:
+    return make_project(lecture=LECTURE, files={
+        "content/images/shot-1.png": png_bytes(screenshot(11, 1680, 1200)),
+        "content/images/shot-2.png": png_bytes(screenshot(12, 1700, 1100)),
+        "content/images/diagram.png": png_bytes(_diagram()),
+        "content/images/photo.jpg": jpeg_bytes(photo(13, 2400, 1600), orientation=0)})
+
+
+def _write_handout(root: Path, out: Path) -> Path:
+    from coursepress.load import load_project
+    from coursepress.project import locate
+    from coursepress.writers import BuildSettings, Target
+    from coursepress.writers import handout
+
+    project, course, _ = load_project(locate(root))
+    name = course.lectures[0].name
+    result = handout.write(project, course, Target("pdf", name, f"{name}.pdf"), BuildSettings(out_dir=out))
+    assert result.warnings == [], result.warnings
+    return result.path
+
+
+def _images(pdf: Path) -> list[dict]:
+    """Every image drawn in ``pdf``: its raw stream, filters, colour space, pixels, size in px and pt."""
+    found = []
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        for page in doc:
+            for obj in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,), max_depth=5):
+                left, bottom, right, top = obj.get_bounds()
+                found.append(dict(stream=bytes(obj.get_data(decode_simple=False)), filters=obj.get_filters(),
+                                  colorspace=obj.get_metadata().colorspace, px=obj.get_px_size(),
+                                  pt=(right - left, top - bottom),
+                                  pixels=obj.get_bitmap().to_pil().convert("RGB")))
+    finally:
+        doc.close()
+    return found
+
+
+def test_images_prepared_in_parallel_equal_those_prepared_in_sequence(make_project, tmp_path, monkeypatch):
+    from coursepress import imagepool
+    from coursepress.writers import handout
+
+    root = _project(make_project)
+    submitted = []
+    upstream = imagepool.ImagePool.submit
+    monkeypatch.setattr(imagepool.ImagePool, "submit", lambda self, *a: submitted.append(a[-1]) or upstream(self, *a))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-pool"))
+    parallel = _images(_write_handout(root, tmp_path / "pool"))
+    assert len(submitted) == 4                                   # every image went to the pool
+    monkeypatch.setattr(handout, "ImagePool", lambda: None)     # every image prepared in this process
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-here"))
+    sequential = _images(_write_handout(root, tmp_path / "here"))
+    assert len(submitted) == 4
+    assert len(parallel) == len(sequential) == 4
+    assert [image["stream"] for image in parallel] == [image["stream"] for image in sequential]
+    for image in parallel:                                       # every image at most 200 dpi where it is placed
+        assert max(image["px"][0] / (image["pt"][0] / 72), image["px"][1] / (image["pt"][1] / 72)) <= 200.5
+    assert [image["filters"] for image in parallel] == [["FlateDecode"]] * 3 + [["DCTDecode"]]
+
+
+def test_a_few_colour_screenshot_is_stored_indexed_and_lossless(make_project, tmp_path, monkeypatch):
+    from coursepress.imageprep import prepare_bytes, target_pixels
+
+    size = target_pixels(*DIAGRAM, 430, None, 200)
+    resampled = _diagram().resize(size, Image.Resampling.BOX)
+    assert len(resampled.getcolors(256) or ()) > 2                    # anti-aliased edges, still few colours
+    prepared = prepare_bytes(png_bytes(_diagram()), size, 85)
+    assert prepared is not None
+    with Image.open(io.BytesIO(prepared)) as image:
+        assert image.format == "PNG" and image.mode == "P"
+        assert image.convert("RGB").tobytes() == resampled.tobytes()   # lossless: every pixel as resampled
+    shot = screenshot(11, 1680, 1200)                                   # a photo inside: many colours
+    with Image.open(io.BytesIO(prepare_bytes(png_bytes(shot), (1194, 852), 85) or b"")) as image:
+        assert image.mode == "RGB"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    placed = _images(_write_handout(_project(make_project), tmp_path / "out"))
+    diagram = placed[2]
+    assert diagram["colorspace"] == pdfium_raw.FPDF_COLORSPACE_INDEXED
+    assert diagram["px"] == size and diagram["pixels"].tobytes() == resampled.tobytes()
+    assert all(image["colorspace"] != pdfium_raw.FPDF_COLORSPACE_INDEXED for image in placed[:2])
