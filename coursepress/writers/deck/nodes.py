@@ -211,7 +211,9 @@ class SlidePlan:
     """One slide: ``layout`` name, ``texts`` (placeholder name → paragraphs), optional data, notes.
 
     ``kind`` is title | agenda | section | content | columns | table | chart | picture | closing;
-    ``data_frame`` names the placeholder whose box a table/chart/picture takes.
+    ``data_frame`` names the placeholder whose box a table/chart/picture takes; ``moved`` gives frames
+    this slide sets elsewhere than its layout does (name → left, top, width, height in EMU: a table's
+    caption right below the table).
     """
 
     kind: str
@@ -225,6 +227,7 @@ class SlidePlan:
     data_frame: str = ""
     footer: bool = True
     code_boxes: tuple["CodeBox", ...] = ()
+    moved: tuple[tuple[str, tuple[int, int, int, int]], ...] = ()
 
     @property
     def title(self) -> str:

@@ -40,6 +40,7 @@ from .mathshapes import FormulaArt, add_formula, spacer
 from .nodes import DeckPlan, Para, PicturePlan, Run, SlidePlan, TablePlan, number_indent_emu
 from .package import reproducible_zip
 from .svgpicture import add_svg_picture
+from .tablefit import CELL_MARGIN_X_PT, CELL_MARGIN_Y_PT
 from .layouts import distinct_placeholder_ids, fix_slide_size_type, ph_type, resolve, slide_placeholders, text_box
 from .reference import geometry
 
@@ -227,12 +228,12 @@ def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = 
             indent = NOTES_INDENT_EMU if para.bullet != "none" else 0
             _bullets(paragraph, para, start, NOTES_INDENT_EMU * para.level + indent, -indent, True, fonts.theme)
         elif not title:
-            margin = 0 if para.bullet == "none" and para.level == 0 else None
-            indent = 0 if para.bullet == "none" else None
+            inherit: tuple[Optional[int], Optional[int]] = (0 if para.bullet == "none" and para.level == 0 else None,
+                                                             0 if para.bullet == "none" else None)
             if para.bullet == "number" and frame is not None:
                 level = frame.level(para.level)
-                margin, indent = number_indent_emu(para.number, para.size_pt or level.size_pt, level.margin_left_emu)
-            _bullets(paragraph, para, start, margin, indent, False, fonts.theme)
+                inherit = number_indent_emu(para.number, para.size_pt or level.size_pt, level.margin_left_emu)
+            _bullets(paragraph, para, start, inherit[0], inherit[1], False, fonts.theme)
             _spacing(paragraph, para, paras, i, fonts)
         _write_runs(paragraph, para, fonts)
 
@@ -302,8 +303,8 @@ def add_table(slide, box, plan: TablePlan, fonts: Fonts, caption: str) -> None:
     for r, row in enumerate((plan.header,) + plan.rows):
         for c, runs in enumerate(row):
             cell = table.cell(r, c)
-            cell.margin_left = cell.margin_right = Pt(5.76)
-            cell.margin_top = cell.margin_bottom = Pt(3.6)
+            cell.margin_left = cell.margin_right = Pt(CELL_MARGIN_X_PT)
+            cell.margin_top = cell.margin_bottom = Pt(CELL_MARGIN_Y_PT)
             write_text(cell.text_frame, (Para(runs, size_pt=plan.size_pt),), fonts, title=True)
             if plan.line_pt:   # every line the same height in every script: one baseline per row
                 for paragraph in cell.text_frame.paragraphs:
@@ -393,8 +394,11 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
         if slide_plan.picture is not None:
             add_picture(slide, slide_plan.picture, slide_plan)
         builds = []
+        moved = dict(slide_plan.moved)
         for name, ph in placeholders.items():
             paras = texts.get(name)
+            if paras and name in moved:
+                ph.left, ph.top, ph.width, ph.height = (Emu(v) for v in moved[name])
             if paras:
                 frame = layout_frames.get(name)
                 write_text(ph.text_frame, paras, fonts, title=name == "Title", frame=frame,
@@ -410,6 +414,9 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
         for name, paras in texts.items():
             frame = layout_frames.get(name)
             if paras and name not in placeholders and frame is not None and frame.virtual:
+                if name in moved:
+                    left, top, width, height = moved[name]
+                    frame = replace(frame, left_emu=left, top_emu=top, width_emu=width, height_emu=height)
                 write_text(text_box(slide, frame).text_frame, paras, fonts, levels=frame)
                 for count, formula in enumerate((p.formula for p in paras if p.formula is not None), 1):
                     add_formula(slide, formula, formula_art, plan.formula_name.format(n=count), fonts.theme.math,

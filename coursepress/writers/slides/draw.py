@@ -24,13 +24,14 @@ from ..deck.fit import FORMULA_PAD_PT
 from ..deck.nodes import DeckPlan, Para, Run, SlidePlan, TablePlan, number_indent_emu
 from ..deck.pptx_writer import NOTES_INDENT_EMU
 from ..deck.reference import Frame
+from ..deck.tablefit import CELL_MARGIN_X_PT, CELL_MARGIN_Y_PT
 from .look import DeckLook, TextLook
 
 MIME = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "svg": "image/svg+xml",
         "bmp": "image/bmp", "tif": "image/tiff", "tiff": "image/tiff"}
 # Table cell margins the deck writes (pt; pptx_writer.add_table) and the bands of PowerPoint's default
 # table style "Medium Style 2 – Accent 1": header accent1, rows accent1 at 20 % and 40 % (banded).
-CELL_MARGINS_PT = (5.76, 3.6)
+CELL_MARGINS_PT = (CELL_MARGIN_X_PT, CELL_MARGIN_Y_PT)
 ROW_TINTS = (0.2, 0.4)
 
 
@@ -263,10 +264,14 @@ class SlideDrawer:
         default = layout.texts.get("Content") or next(iter(layout.texts.values()))
         boxes, images, panels = [], [], []
         texts = dict(plan.texts)
+        moved = dict(plan.moved)
         for name, paras in plan.texts:
             frame = frames.get(name)
             if frame is None or not paras:
                 continue
+            if name in moved:      # a table's caption right below its table
+                left, top, width, height = moved[name]
+                frame = replace(frame, left_emu=left, top_emu=top, width_emu=width, height_emu=height)
             look = layout.texts.get(name, default)
             boxes.append(self.box(frame, self.paras(paras, frame, look, name == "Title"), look))
             for para in paras:
