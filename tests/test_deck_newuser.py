@@ -192,3 +192,24 @@ def test_reference_deck_round_tripped_by_libreoffice(deck, tmp_path):
                 if ppr.find(f"{A}buChar") is not None:
                     bullets += 1
     assert nested >= 2 and bullets >= 4, (nested, bullets)
+
+
+# ---------------------------------------------------------------- item 12: a template placeholder too small
+def test_zero_height_title_placeholder_is_the_templates_fault(make_project, tmp_path):
+    """A reference deck whose content layout's title placeholder is 0 pt tall: the error names the deck,
+    the layout and the placeholder and says what to change there; it does not blame a heading."""
+    root = make_project(lecture="---\ntitle: 模板\n---\n# 第一部分\n\n## 要点\n\n- 第一点\n")
+    reference = tmp_path / "zero-title.pptx"
+    prs = Presentation()
+    layout = next(lay for lay in prs.slide_layouts if lay.name == "Title and Content")
+    title = next(ph for ph in layout.placeholders if ph.placeholder_format.type == PP_PLACEHOLDER.TITLE)
+    title.left, title.top, title.width, title.height = title.left, title.top, title.width, 0
+    prs.save(str(reference))
+    result = run_build("pptx", "--project", str(root), "--out", str(tmp_path / "out"), "--reference", str(reference))
+    assert result.code != 0
+    assert "Traceback" not in result.err
+    message = result.err
+    assert "zero-title.pptx" in message and "layout 'Title and Content'" in message, message
+    assert f"placeholder '{title.name}'" in message and "0 pt tall" in message, message
+    assert "Slide Master" in message, message
+    assert "shorten the heading" not in message and "intro.md" not in message, message
