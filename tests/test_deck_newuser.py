@@ -213,3 +213,32 @@ def test_zero_height_title_placeholder_is_the_templates_fault(make_project, tmp_
     assert f"placeholder '{title.name}'" in message and "0 pt tall" in message, message
     assert "Slide Master" in message, message
     assert "shorten the heading" not in message and "intro.md" not in message, message
+
+
+# ---------------------------------------------------------------- item 8: footnotes with their marks
+def _superscripts(shapes) -> set[str]:
+    found = set()
+    for shape in shapes:
+        if shape.has_text_frame:
+            for p in shape.text_frame.paragraphs:
+                for r in p.runs:
+                    if r._r.find(f"{A}rPr") is not None and r._r.find(f"{A}rPr").get("baseline") == "30000":
+                        found.add(r.text)
+    return found
+
+
+FOOTNOTES = {"1": "Attention Is All You Need", "2": "OpenCompass", "3": "暂行办法"}
+
+
+def test_footnote_text_in_the_notes_of_the_slide_with_its_mark(deck):
+    prs, _, _ = deck
+    for number, words in FOOTNOTES.items():
+        holding = [i for i, s in enumerate(prs.slides, 1) if words in slide_notes(s)]
+        assert len(holding) == 1, (number, holding)
+        slide = prs.slides[holding[0] - 1]
+        notes = slide.notes_slide.notes_text_frame
+        marks = _superscripts(slide.shapes) | {r.text for p in notes.paragraphs for r in p.runs
+                                               if r._r.find(f"{A}rPr") is not None
+                                               and r._r.find(f"{A}rPr").get("baseline") == "30000"
+                                               and words not in p.text}
+        assert number in marks, (number, holding, slide_title(slide))

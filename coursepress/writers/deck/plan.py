@@ -26,6 +26,7 @@ from .blocks import footnote_notes, notes_of, paras_of, prose_notes
 from .columns import columns_fallback, columns_slide
 from .data import CHART_PLACE, TABLE_PLACE, Place, chart_slides, figure_slides, model_table_slides, table_slides
 from .fit import Fitter
+from .footnotes import place_footnotes
 from .inlinepics import with_inline_pictures
 from .nodes import DeckPlan, Para, Run, SlidePlan
 from .summary import MAX_BULLETS, Point, Summariser
@@ -165,7 +166,7 @@ class Planner:
         else:
             content = [b for b in visible if not isinstance(b, m.Admonition)]
             first_notes = notes + prose_notes(blocks, include_visible=False) + boxes
-        first_notes = tuple(first_notes) + footnote_notes((section.heading, *blocks))
+        footnotes = footnote_notes((section.heading, *blocks))
         summarise = Summariser(self._lines, self.below)
         title = section.heading.plain
         slides: list[SlidePlan] = []
@@ -216,7 +217,7 @@ class Planner:
         self.unplaced.clear()
         if slides and first_notes:
             slides[0] = replace(slides[0], notes=tuple(first_notes) + slides[0].notes)
-        return slides
+        return place_footnotes(slides, footnotes)
 
     def _lines(self, runs, level: int) -> int:
         """Lines ``runs`` take as a bullet of ``level`` in the content frame, at its size."""
