@@ -242,3 +242,50 @@ def test_footnote_text_in_the_notes_of_the_slide_with_its_mark(deck):
                                                and r._r.find(f"{A}rPr").get("baseline") == "30000"
                                                and words not in p.text}
         assert number in marks, (number, holding, slide_title(slide))
+
+
+# ---------------------------------------------------------------- item 6: a chart with no data
+UNKNOWN_MODELS = """\
+as_of: 2024-01-15
+models:
+  - name: Gamma
+    organisation: 丙公司
+    open: false
+    release: 2023-05
+    context_k: 8
+  - name: Delta
+    organisation: 丁公司
+    open: false
+    release: 2023-07
+    context_k: 100
+"""
+UNKNOWN_LECTURE = """\
+---
+title: 未知
+---
+# 第一部分
+
+## 概览
+
+- 第一点
+
+## 全部未知的图表
+
+```{chart}
+:kind: parameters
+:caption: 闭源模型参数规模
+:alt: 两个模型的参数量均未公开。
+```
+"""
+
+
+def test_section_whose_only_chart_has_no_data_keeps_a_slide(make_project, tmp_path):
+    root = make_project(lecture=UNKNOWN_LECTURE, models=UNKNOWN_MODELS)
+    prs, result = build(root, tmp_path / "out", warnings=1)
+    assert "shows no chart" in result.err
+    assert not any(sh.has_chart for s in prs.slides for sh in s.shapes)
+    titles = [slide_title(s) for s in prs.slides]
+    assert any("全部未知的图表" in slide_body(s) for s in prs.slides if slide_title(s) == "目录")
+    slide = prs.slides[titles.index("全部未知的图表")]
+    body = slide_body(slide)
+    assert "闭源模型参数规模" in body and "两个模型的参数量均未公开。" in body, body

@@ -213,7 +213,13 @@ class Planner:
             for inner in nested_data([box]):   # the box's text is in the notes; its pictures get slides
                 add_data(inner)
         slides = merge_beside(self, slides, data_of)
-        first_notes = tuple(first_notes) + tuple(self.unplaced)
+        if not slides and self.unplaced:    # (a chart with no data): the section keeps a slide, its words on it
+            pos = section.heading.pos
+            statements = [replace(p, bullet="none") for p in self.unplaced]
+            slides = [self._continued("content", "Title and Content", title, i, pos, "Content", chunk, ())
+                      for i, chunk in enumerate(self.fit.flow("Title and Content", "Content", statements, pos))]
+        else:
+            first_notes = tuple(first_notes) + tuple(self.unplaced)
         self.unplaced.clear()
         if slides and first_notes:
             slides[0] = replace(slides[0], notes=tuple(first_notes) + slides[0].notes)
