@@ -29,6 +29,7 @@ from .fit import Fitter
 from .footnotes import place_footnotes
 from .inlinepics import with_inline_pictures
 from .nodes import DeckPlan, Para, Run, SlidePlan
+from .rebalance import absorb_leftovers, lead_in, mark_continued
 from .summary import MAX_BULLETS, Point, Summariser
 
 if TYPE_CHECKING:
@@ -173,8 +174,10 @@ class Planner:
         pending: list[m.Block] = []
         data_of: dict[int, m.Block] = {}    # index in slides → the block of a one-slide table, chart, figure
 
-        def add_data(block: m.Block) -> None:
+        def add_data(block: m.Block, lead: tuple[Para, ...] = ()) -> None:
             made = self.data_slides(block, title, ())
+            if made and lead:       # a lead-in that would be a slide alone: the data slide's notes, first
+                made[0] = replace(made[0], notes=lead + made[0].notes)
             if len(made) == 1:
                 data_of[len(slides)] = block
             slides.extend(made)
@@ -204,15 +207,18 @@ class Planner:
                     slides.append(made)
                 continue
             if isinstance(block, DATA_BLOCKS):
+                lead = lead_in(pending, block)
+                if lead is not None:
+                    pending.clear()
                 flush()
-                add_data(block)
+                add_data(block, tuple(paras_of([lead], below=self.below)) if lead is not None else ())
             elif not isinstance(block, m.Notes):
                 pending.append(block)
         flush()
         for box in (b for b in visible if isinstance(b, m.Admonition)) if not slide_only else ():
             for inner in nested_data([box]):   # the box's text is in the notes; its pictures get slides
                 add_data(inner)
-        slides = merge_beside(self, slides, data_of)
+        slides = mark_continued(self, absorb_leftovers(self, merge_beside(self, slides, data_of)), title)
         if not slides and self.unplaced:    # (a chart with no data): the section keeps a slide, its words on it
             pos = section.heading.pos
             statements = [replace(p, bullet="none") for p in self.unplaced]
