@@ -29,7 +29,7 @@ from .summary import MAX_BULLETS
 if TYPE_CHECKING:
     from .plan import Planner
 
-LEAD_ENDS = ("：", ":")
+LEAD_ENDS = ("\uff1a", ":")   # full-width and ASCII colon
 LEAD_TARGETS = (m.Table, m.ModelTable, m.Chart)
 
 
