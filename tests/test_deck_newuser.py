@@ -289,3 +289,57 @@ def test_section_whose_only_chart_has_no_data_keeps_a_slide(make_project, tmp_pa
     slide = prs.slides[titles.index("全部未知的图表")]
     body = slide_body(slide)
     assert "闭源模型参数规模" in body and "两个模型的参数量均未公开。" in body, body
+
+
+# ---------------------------------------------------------------- item 5: no pointless continuations
+LEAD_INS = {"下表汇总了": "table", "下图是一次": "picture", "下面的代码实现": "code", "手机端的界面如下": "picture"}
+
+
+def _kinds(slide) -> set[str]:
+    kinds = set()
+    for shape in slide.shapes:
+        if shape.has_table:
+            kinds.add("table")
+        elif shape.shape_type == 13:
+            kinds.add("picture")
+        elif shape.name.startswith("Code panel"):
+            kinds.add("code")
+    return kinds
+
+
+def test_no_slide_holds_only_a_caption_or_a_lead_in(deck):
+    prs, _, _ = deck
+    for number, slide in enumerate(prs.slides, 1):
+        body = [line for line in slide_body(slide).splitlines() if line.strip()]
+        placeholders = [sh for sh in slide.placeholders if sh.placeholder_format.type not in (
+            PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER)]
+        paras = [p.text for sh in placeholders for p in sh.text_frame.paragraphs if p.text.strip()]
+        if not _kinds(slide):
+            assert not (len(paras) == 1 and re.match(r"^(图|表)\s*[：:]", paras[0])), (number, body)
+            assert not (len(paras) == 1 and any(paras[0].startswith(lead) for lead in LEAD_INS)), (number, body)
+    for lead, kind in LEAD_INS.items():   # each lead-in is on (or in the notes of) the slide of its block
+        holding = [s for s in prs.slides if lead in slide_body(s) or lead in slide_notes(s)]
+        assert holding and kind in _kinds(holding[0]), (lead, [slide_title(s) for s in holding])
+
+
+def test_text_continuations_are_not_leftovers(deck):
+    """A text continuation (no table, picture or code) holds more than one paragraph: a leftover bullet or
+    caption joins the slide before it when it fits there."""
+    prs, _, _ = deck
+    for number, slide in enumerate(prs.slides, 1):
+        if slide_title(slide).endswith(CONTINUED) and not _kinds(slide):
+            body = slide.placeholders[1].text_frame.paragraphs
+            assert len([p for p in body if p.text.strip()]) >= 2, (number, slide_body(slide))
+
+
+def test_code_slides_are_filled(deck):
+    """The 60-line code block: every code slide but the last filled to at least 60 % of the height left
+    below what precedes its panel (cuts stay between statements, so 75 % is not always reachable)."""
+    prs, _, _ = deck
+    code = [s for s in prs.slides if "code" in _kinds(s)]
+    assert 4 <= len(code) <= 5, [slide_title(s) for s in code]
+    for slide in code[:-1]:
+        body = slide.placeholders[1]
+        panel = next(sh for sh in slide.shapes if sh.name == "Code panel 1")
+        free = body.top + body.height - max(panel.top, body.top)
+        assert panel.height >= 0.6 * free, (slide_title(slide), panel.height / free)
