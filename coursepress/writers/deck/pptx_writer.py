@@ -45,6 +45,7 @@ from .layouts import fix_slide_size_type, ph_type, resolve, slide_placeholders, 
 from .reference import geometry
 
 NOTES_INDENT_EMU = 285750
+ALIGN = {"center": "ctr", "right": "r"}     # a paragraph's align → a:pPr/@algn (ECMA-376 ST_TextAlignType)
 _AFTER_FONTS = ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")
 
 
@@ -229,6 +230,8 @@ def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = 
                              i == len(paras) - 1 or not same(paras[i + 1]), fonts.code)
             elif para.pitch_pt:
                 spacing(paragraph._p.get_or_add_pPr(), para.pitch_pt, para.before_pt, None)
+        if para.align in ALIGN and not notes:
+            paragraph._p.get_or_add_pPr().set("algn", ALIGN[para.align])
         _write_runs(paragraph, para, fonts)
 
 
