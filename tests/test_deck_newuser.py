@@ -164,9 +164,9 @@ def test_reference_deck_round_tripped_by_libreoffice(deck, tmp_path):
                    check=True, capture_output=True, timeout=240)
     prs, _ = build(root, tmp_path / "out", "--reference", str(tmp_path / "lo/reference.pptx"), warnings=1)
     # LibreOffice 7.4 saves a deck without slides on its own default master: 28 cm wide, body text 32 pt
-    # (ours: 33.9 cm, 24 pt), so a frame holds about half the lines; the count follows that ratio
-    ratio = (prs.slide_width * prs.slide_height) / (original.slide_width * original.slide_height)
-    assert len(prs.slides) <= 1.1 * len(original.slides) / ratio ** 0.5 + 2, (len(prs.slides), len(original.slides))
+    # (ours: 33.9 cm, 24 pt), so a body frame holds about half the lines and text slides double; the
+    # count follows that template's capacity, not a fault (the reduced chapter: 18 slides → 26)
+    assert len(prs.slides) <= 2 * len(original.slides), (len(prs.slides), len(original.slides))
     width, height = prs.slide_width, prs.slide_height
     for number, slide in enumerate(prs.slides, 1):
         title = slide.shapes.title
