@@ -3,9 +3,9 @@
 The viewer (PowerPoint, WPS, LibreOffice) lays a chart out itself unless the
 chart says where its plot area is; left alone, LibreOffice gives rotated value
 labels, slanted names and the legend two thirds of a column chart's height.
-This module measures the labels (:class:`~coursepress.textmeasure.Measurer`,
-Latin widened by ``data.LATIN_SCALE`` for viewers that substitute a wider face
-for the theme's) and returns the inner plot area as fractions of the frame
+This module measures the labels with the deck's
+:class:`~coursepress.textmeasure.Measurer` (each character as wide as in the
+widest face a viewer may substitute for the theme's) and returns the inner plot area as fractions of the frame
 (``c:plotArea/c:layout/c:manualLayout``, ``layoutTarget`` inner: the rectangle
 the axes enclose, ECMA-376 Part 1 §21.2.2.95), turning labels only where they
 do not fit upright, and lays the timeline's points out in lanes whose labels
@@ -14,11 +14,11 @@ neither overlap nor are crossed by another point's drop line.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 from typing import Optional
 
-from ...cjk import CJK_RE
 from ...textmeasure import Measurer
 
 SIN45 = math.sqrt(0.5)
@@ -26,18 +26,16 @@ PAD_PT = 6.0               # between the frame edge and the outermost label, and
 KEY_PT = 14.0              # a legend entry's colour key and the space after it
 LABEL_GAP_PT = 8.0         # a timeline label's offset from its point: marker radius plus the viewer's gap
 STEM_PAD_PT = 3.0          # least space between a drop line and a label beside it
-LANE_LEADING = 1.3         # a timeline lane's pitch in label line heights
-MONTH_DAYS = 30.5
+LANE_LEADING = 1.05        # least timeline lane pitch in label line heights (the ink of a line is ~0.85 of it)
+QUARTER_DAYS = 91.3       # the date axis grows by a quarter of a year at a time
 DAYS_PER_YEAR = 365.25
 NAME_LINES = 2             # a level category name wraps onto at most this many lines, else names are slanted
 
 
 def text_width_pt(measure: Measurer, text: str, size_pt: float) -> float:
-    """Width of ``text`` at ``size_pt`` as the widest likely viewer face sets it: Han characters at the
-    measured CJK face's advances, everything else widened by ``data.LATIN_SCALE``."""
-    from .data import LATIN_SCALE   # data imports chartplan, which imports this module
-
-    return sum(measure.width_pt(c, size_pt) * (1.0 if CJK_RE.match(c) else LATIN_SCALE) for c in text)
+    """Width of ``text`` at ``size_pt`` as ``measure`` (the deck's: each character at the widest advance
+    of the faces a viewer may set it in, :mod:`coursepress.fitwidths`) gives it."""
+    return measure.width_pt(text, size_pt)
 
 
 def _level_lines(measure: Measurer, name: str, size_pt: float, width_pt: float) -> int:
@@ -94,7 +92,7 @@ def column_layout(measure: Measurer, size_pt: float, frame_pt: tuple[float, floa
     slanted = rows > NAME_LINES
     below = PAD_PT + ((name_w + line) * SIN45 if slanted else line * rows) + PAD_PT
     label_w = [text_width_pt(measure, t, size_pt) for t in labels]
-    upright = max(label_w, default=0.0) + 2 > pitch
+    upright = max(label_w, default=0.0) > pitch - 2 * PAD_PT      # level labels keep a clear gap
     extents = [(w if upright else line) + PAD_PT for w in label_w]
     legend_w = sum(text_width_pt(measure, t, size_pt) + KEY_PT for t in legend) + 2 * PAD_PT
     legend_h = line + PAD_PT if legend else 0.0
@@ -154,6 +152,13 @@ def lanes(xs_pt: list[float], widths_pt: list[float], plot_w_pt: float) -> tuple
         x, w = xs_pt[i], widths_pt[i]
         return (x + LABEL_GAP_PT - 2, x + LABEL_GAP_PT + w) if right else (x - LABEL_GAP_PT - w, x - LABEL_GAP_PT + 2)
 
+    spots = sorted(xs_pt)                      # x of the points still waiting, ascending
+
+    def spans_waiting(i: int, left: float, end: float) -> bool:
+        first = bisect.bisect_left(spots, left - STEM_PAD_PT)
+        last = bisect.bisect_right(spots, end + STEM_PAD_PT)
+        return last - first > (1 if left - STEM_PAD_PT <= xs_pt[i] <= end + STEM_PAD_PT else 0)
+
     while waiting:
         taken: list[tuple[float, float]] = []       # label boxes and point marks of this lane
         for i in list(waiting):
@@ -163,14 +168,16 @@ def lanes(xs_pt: list[float], widths_pt: list[float], plot_w_pt: float) -> tuple
                     continue
                 if any(left < b + STEM_PAD_PT and a - STEM_PAD_PT < end for a, b in taken):
                     continue
-                if any(left - STEM_PAD_PT <= xs_pt[j] <= end + STEM_PAD_PT for j in waiting if j != i):
+                if spans_waiting(i, left, end):
                     continue
                 taken += [(left, end), (xs_pt[i] - LABEL_GAP_PT / 2, xs_pt[i] + LABEL_GAP_PT / 2)]
                 lane_of[i], side_of[i] = lane, right
                 waiting.remove(i)
+                spots.remove(xs_pt[i])
                 break
         if not taken:
             i = waiting.pop(0)
+            spots.remove(xs_pt[i])
             lane_of[i] = -lane       # placed against the rules: the caller widens the axis and tries again
         lane += 1
     return lane_of, side_of
@@ -179,7 +186,7 @@ def lanes(xs_pt: list[float], widths_pt: list[float], plot_w_pt: float) -> tuple
 def timeline_layout(measure: Measurer, size_pt: float, frame_pt: tuple[float, float], names: list[str],
                     serials: list[float], low: float, high: float) -> TimelineLayout:
     """Lanes and plot area of a timeline of ``names`` at ``serials`` (Excel dates) on a date axis from
-    ``low`` to at least ``high``, in a frame of ``frame_pt`` (pt). The axis is extended a month at a
+    ``low`` to at least ``high``, in a frame of ``frame_pt`` (pt). The axis is extended a quarter at a
     time (up to half its span) until every label fits by the rules of :func:`lanes` and the lanes are a
     label line apart; failing that, the end with the fewest lanes is taken (``fits`` False). Below the
     plot go the year labels (every ``step_years`` years, so they stand level) and the axis title."""
@@ -201,9 +208,9 @@ def timeline_layout(measure: Measurer, size_pt: float, frame_pt: tuple[float, fl
                 best = (count, stop, rows, sides)
             if plot_h / (count + 0.7) >= line * LANE_LEADING:
                 break
-        stop += MONTH_DAYS
+        stop += QUARTER_DAYS
     if best is None:      # no end lets every label follow the rules: the last try, rule breaks and all
-        best = (max(abs(r) for r in rows), stop - MONTH_DAYS, [abs(r) for r in rows], sides)
+        best = (max(abs(r) for r in rows), stop - QUARTER_DAYS, [abs(r) for r in rows], sides)
     count, stop, rows, sides = best
     year_pt = plot_w * DAYS_PER_YEAR / (stop - low)
     step = max(1, math.ceil((year_w + 2 * PAD_PT) / year_pt))

@@ -52,6 +52,8 @@ TITLES = ("parameters", "context", "timeline", "family")
 FIELDS: dict[str, Literal["parameters_b", "context_k", "release"]] = {
     "parameters": "parameters_b", "context": "context_k", "timeline": "release", "family": "release"}
 EXCEL_EPOCH = dt.date(1899, 12, 30)   # serial 0 of the 1900 date system (ECMA-376 Part 1 §18.17.4.1)
+PLOT_SLACK = 0.05                      # share of the frame height larger or level chart text may cost the plot
+PLOT_GOOD = 0.65                       # a plot area this share of the frame is tall enough for level labels
 HEADROOM_DECADES = 0.25                # the value axis goes this far above the largest value
 
 
@@ -166,10 +168,14 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
         layouts = [(column_layout(measure, size, (width_pt, height_pt), [mo.name for mo in models], list(values),
                                   labels, ticks, legend, low, high), size)
                    for size in _sizes(size_pt, len(pairs), width_pt, measure)]
-        # the tallest plot area among the sizes whose slanted names LibreOffice draws every one of, larger
-        # text first among equals
-        layout, size = max(((lay, sz) for lay, sz in layouts if not lay.names_slanted or sz <= layouts[-1][1]),
-                           key=lambda pair: (round(pair[0].plot[3], 3), pair[1]))
+        # among the sizes whose slanted names LibreOffice draws every one of and whose plot area is within
+        # PLOT_SLACK of the tallest (or fills PLOT_GOOD of the frame): level labels first, then level
+        # names, then the largest text
+        usable = [(lay, sz) for lay, sz in layouts if not lay.names_slanted or sz <= layouts[-1][1]]
+        enough = min(max(lay.plot[3] for lay, _ in usable) - PLOT_SLACK, PLOT_GOOD)
+        layout, size = max(((lay, sz) for lay, sz in usable if lay.plot[3] >= enough),
+                           key=lambda pair: (not pair[0].values_upright, not pair[0].names_slanted, pair[1],
+                                             pair[0].plot[3]))
         chart = ChartPlan("column", tuple(mo.name for mo in models), values, tuple(labels),
                           tuple(mo.open for mo in models), words(f"chart.axis.{axis}"), True, block.alt, size,
                           tuple(estimated), low, high, tuple(SourcePos(DATA_FILE, mo.line) for mo in models),

@@ -9,7 +9,6 @@ data label, the caption and the speaker notes.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
@@ -31,10 +30,6 @@ from .tablefit import (CELL_MARGIN_X_PT, CELL_MARGIN_Y_PT, ROW_SLACK_PT, TABLE_L
 if TYPE_CHECKING:
     from .plan import Planner
 
-# Chart labels (:mod:`.chartfit`) are measured with the shipped face and their Latin widened by this
-# much for viewers that substitute a wider face (text and tables are measured with the widest face instead,
-# :mod:`coursepress.fitwidths`).
-LATIN_SCALE = 1.3
 DATA_FILE = "content/data/models.yaml"
 
 
@@ -303,22 +298,8 @@ def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: 
     field = fields.get(block.chart, "release")
     if any(model.estimated.get(field) for model, _ in pairs):
         caption += planner.words("deck.estimate")
-    def data_slide(_view: "Planner", *args, **kwargs) -> SlidePlan:   # the caption is text: the widest measure
-        return _data_slide(planner, *args, **kwargs)
-
-    return chartplan.chart_slides(_shipped_widths(planner), block, section_notes, caption,
-                                  data_size_pt(planner, place, "chart"), data_slide, place)
-
-
-def _shipped_widths(planner: "Planner") -> "Planner":
-    """``planner`` whose fitter measures with the shipped faces alone (:attr:`Measurer.narrow
-    <coursepress.textmeasure.Measurer.narrow>`): chart labels keep the widths their layout
-    (:mod:`.chartplan`) was tuned with; its warnings and notes are the same lists."""
-    fit = copy.copy(planner.fit)
-    fit.measurer = fit.measurer.narrow
-    view = copy.copy(planner)
-    view.fit = fit
-    return view
+    return chartplan.chart_slides(planner, block, section_notes, caption, data_size_pt(planner, place, "chart"),
+                                  _data_slide, place)
 
 
 # ---------------------------------------------------------------- figures
