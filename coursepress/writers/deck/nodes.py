@@ -79,7 +79,9 @@ class Para:
     the text; the formula is a shape of its own, :mod:`coursepress.writers.deck.mathshapes`).
 
     ``step``: the paragraph appears on a click (``::: incremental``, :mod:`coursepress.writers.deck.builds`);
-    ``pause``: a click shows it and the paragraphs after it up to the next click (``. . .`` before it)."""
+    ``pause``: a click shows it and the paragraphs after it up to the next click (``. . .`` before it).
+
+    ``align``: "center" or "right" for a paragraph its author aligned (``<p align=…>``), "" for the layout's."""
 
     runs: tuple[Run, ...]
     level: int = 0
@@ -95,6 +97,7 @@ class Para:
     formula: Optional[Formula] = None
     step: bool = False
     pause: bool = False
+    align: str = ""
 
     @property
     def plain(self) -> str:

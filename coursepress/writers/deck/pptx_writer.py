@@ -45,6 +45,7 @@ from .layouts import distinct_placeholder_ids, fix_slide_size_type, ph_type, res
 from .reference import geometry
 
 NOTES_INDENT_EMU = 285750
+ALIGN = {"center": "ctr", "right": "r"}     # a paragraph's align → a:pPr/@algn (ECMA-376 ST_TextAlignType)
 _AFTER_FONTS = ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")
 
 
@@ -235,6 +236,8 @@ def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = 
                 inherit = number_indent_emu(para.number, para.size_pt or level.size_pt, level.margin_left_emu)
             _bullets(paragraph, para, start, inherit[0], inherit[1], False, fonts.theme)
             _spacing(paragraph, para, paras, i, fonts)
+        if para.align in ALIGN and not notes:
+            paragraph._p.get_or_add_pPr().set("algn", ALIGN[para.align])
         _write_runs(paragraph, para, fonts)
 
 

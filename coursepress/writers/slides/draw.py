@@ -213,7 +213,7 @@ class SlideDrawer:
             spacer = _pt(para.formula.height_emu) + 2 * FORMULA_PAD_PT if para.formula is not None else 0.0
             out.append(ParaView(self.runs(para.runs) if para.formula is None else (), size, line, before, after,
                                 0.0 if para.formula else margin, right, 0.0 if para.formula else indent,
-                                bullet, look.bullet_colours[n], look.colours[n], look.align[n], bool(para.style),
+                                bullet, look.bullet_colours[n], look.colours[n], para.align or look.align[n], bool(para.style),
                                 spacer))
         return tuple(out)
 
