@@ -123,3 +123,23 @@ def test_caption_follows_a_table_in_a_column(make_project, tmp_path):
     assert "两个模型" in caption.text_frame.text
     gap_pt = (caption.top - (table.top + table.height)) / EMU_PER_PT
     assert 0 <= gap_pt <= 12, gap_pt
+
+
+def test_short_columns_keep_their_width_beside_a_long_one(make_project, tmp_path):
+    """Column widths from the measured content: a column of short names keeps its one-line width and the
+    prose column beside it takes the rest (shares in proportion to what columns lack would wrap the names)."""
+    from conftest import REPO
+    from coursepress.textmeasure import measurer_for
+
+    prose = "这一列是很长的说明文字，会换行。" * 6
+    rows = "".join(f"| GPT-4 Turbo {i} | {prose} |\n" for i in range(3))
+    lecture = "---\ntitle: 表\n---\n# 部分\n\n## 宽窄\n\n| 模型名称 | 说明 |\n|---|---|\n" + rows
+    root = make_project(lecture=lecture)
+    out = tmp_path / "out"
+    result = run_build("pptx", "--project", str(root), "--out", str(out))
+    assert result.code == 0 and "warning" not in result.err, result.err
+    (_slide, shape), = _tables(Presentation(str(out / "intro.pptx")))
+    size = min(_sizes_pt(shape))
+    first = shape.table.columns[0].width / EMU_PER_PT - 2 * 5.76
+    assert first * 0.97 >= measurer_for(REPO).width_pt("GPT-4 Turbo 0", size), first   # the names on one line
+    assert shape.table.columns[1].width > 3 * shape.table.columns[0].width
