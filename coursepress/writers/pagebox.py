@@ -28,7 +28,7 @@ from ..units import PT_PER_MM
 # Sheet sizes in mm, portrait (ISO 216 A and B series; ANSI letter).
 SHEETS_MM = {"A3": (297.0, 420.0), "A4": (210.0, 297.0), "A5": (148.0, 210.0), "B5": (176.0, 250.0),
              "letter": (215.9, 279.4)}
-BODY_PT = 10.5                 # body text size (Chinese 五号)
+BODY_PT = 10.5                 # body text size (the Chinese size wuhao)
 FIGURE_COLUMN_PT = 430.0       # widest printed figure (pt), a little inside the A4 text block
 CAPTION_PT = 9.0               # figcaption font size (pt), as handout.css.j2 sets it
 CAPTION_LEADING = 1.5          # figcaption line height (× its size)
