@@ -183,14 +183,16 @@ LONG_COLUMNS = ("highlights", "notes", "url", "modalities")   # prose columns: t
 SLIDE_COLUMNS_MAX = 5
 
 
-# units: 10^8, 10^4, thousand, hundred, K, M, B, T, %; year, month, day; the general counter
-_NUMBER_UNIT = re.compile(r"(\d)\s+(?=[\u4ebf\u4e07\u5343\u767eKMBT%\u5e74\u6708\u65e5\u4e2a])")
+# units: 10^8, 10^4, thousand, hundred, K, M, B, T, %; year, month, day; the general counter; or a Latin
+# unit word of up to six letters, with its "per" part (GB, ms, token/s)
+_NUMBER_UNIT = re.compile(r"(\d)\s+(?=[\u4ebf\u4e07\u5343\u767eKMBT%\u5e74\u6708\u65e5\u4e2a]"
+                          r"|[A-Za-z]{1,6}(?:/[A-Za-z]{1,6})?(?![\w\-]))")
 
 
 def keep_units(text: str) -> str:
-    """``text`` with a no-break space between a number and its unit ("130" and U+4EBF: the space between
-    becomes U+00A0), so neither the measurer nor PowerPoint or LibreOffice (UAX #14 class GL) breaks a line
-    between them."""
+    """``text`` with a no-break space between a number and its unit ("130" and U+4EBF, "140 GB",
+    "12 token/s": the space between becomes U+00A0), so neither the measurer nor PowerPoint or LibreOffice
+    (UAX #14 class GL) breaks a line between them."""
     return _NUMBER_UNIT.sub("\\1\u00a0", text)
 
 
