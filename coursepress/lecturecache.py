@@ -7,7 +7,7 @@ lecture read in a round, with the warnings its reading gave, under a key made of
 and a digest of every other file in those three folders (:func:`context_digest`; each file hashed again only
 when its size or times change). A later round whose key is equal takes the kept lecture (the model is
 frozen) and repeats its warnings; any other round reads the lecture again. A lecture whose reading gave an
-error is never kept.
+error is never kept, and a load with errors keeps none (:func:`forget_after_errors`).
 
 Other lectures' Markdown files are not in the key: reading a lecture never consults another lecture (a
 change there re-reads only that one), as the up-to-date check of :mod:`coursepress.stamps` also assumes.
@@ -82,3 +82,10 @@ def read_kept(path: Path, context: str, parsed: Optional[dict], problems: Proble
     if lecture is not None and len(problems.errors) == errors:
         kept[path] = (key, lecture, list(problems.warnings[warnings:]))
     return lecture
+
+
+def forget_after_errors(parsed: Optional[dict], problems: Problems) -> None:
+    """Drop every kept lecture when the load has errors: some are found only after a lecture was read and
+    kept (an image decoded on a thread, :mod:`coursepress.imagecheck`), and must be found again next round."""
+    if parsed is not None and problems.errors:
+        parsed.pop(KEPT, None)

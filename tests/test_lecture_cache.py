@@ -67,3 +67,34 @@ def test_a_watch_round_reads_only_the_changed_lecture(make_project, monkeypatch)
 
     _load(root, None)                                     # a build without a watch reads every lecture
     assert len(reads) == 7
+
+
+def test_a_broken_image_found_on_a_thread_is_reported_in_every_round(make_project, monkeypatch, tmp_path):
+    """New images are decoded on threads while the lectures are read; a truncated one is an error at the line
+    naming it, in reading order among the other errors, and again in the next watch round (the lecture that
+    names it is not kept)."""
+    import threading
+
+    import pytest
+    from PIL import ImageFile
+
+    from coursepress.errors import ContentErrors
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    broken = _png((0, 120, 0))
+    root = make_project(lecture="# 一\n\n![坏图](../images/broken.png)\n\n![没有这张图](../images/none.png)\n",
+                        files={"content/images/broken.png": broken[:len(broken) // 2],
+                               "content/images/square.png": _png((1, 2, 3))})
+    threads = []
+    upstream = ImageFile.ImageFile.load
+    monkeypatch.setattr(ImageFile.ImageFile, "load",
+                        lambda self: threads.append(threading.current_thread().name) or upstream(self))
+    parsed: dict = {}
+    for _round in range(2):
+        with pytest.raises(ContentErrors) as raised:
+            _load(root, parsed)
+        messages = [str(e) for e in raised.value.errors]
+        assert len(messages) == 2, messages
+        assert "intro.md:3" in messages[0] and "cannot be decoded" in messages[0]
+        assert "intro.md:5" in messages[1]
+    assert threads and all(name.startswith("coursepress-decode") for name in threads)
