@@ -72,7 +72,7 @@ def test_a_watch_round_reads_only_the_changed_lecture(make_project, monkeypatch)
 def test_a_broken_image_found_on_a_thread_is_reported_in_every_round(make_project, monkeypatch, tmp_path):
     """New images are decoded on threads while the lectures are read; a truncated one is an error at the line
     naming it, in reading order among the other errors, and again in the next watch round (the lecture that
-    names it is not kept)."""
+    names it, read without an error of its own, is not kept)."""
     import threading
 
     import pytest
@@ -82,9 +82,9 @@ def test_a_broken_image_found_on_a_thread_is_reported_in_every_round(make_projec
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     broken = _png((0, 120, 0))
-    root = make_project(lecture="# 一\n\n![坏图](../images/broken.png)\n\n![没有这张图](../images/none.png)\n",
+    root = make_project(lecture="# 一\n\n![坏图](../images/broken.png)\n",
                         files={"content/images/broken.png": broken[:len(broken) // 2],
-                               "content/images/square.png": _png((1, 2, 3))})
+                               "content/lectures/second.md": "# 二\n\n![没有这张图](../images/none.png)\n"})
     threads = []
     upstream = ImageFile.ImageFile.load
     monkeypatch.setattr(ImageFile.ImageFile, "load",
@@ -96,5 +96,5 @@ def test_a_broken_image_found_on_a_thread_is_reported_in_every_round(make_projec
         messages = [str(e) for e in raised.value.errors]
         assert len(messages) == 2, messages
         assert "intro.md:3" in messages[0] and "cannot be decoded" in messages[0]
-        assert "intro.md:5" in messages[1]
+        assert "second.md:3" in messages[1]
     assert threads and all(name.startswith("coursepress-decode") for name in threads)
