@@ -133,12 +133,14 @@ class Picture:
     """A picture inside a line of a heading, a table cell or a caption (an icon, a logo, a small
     screenshot): ``image`` as loaded, ``alt`` its description (never empty: the file name stands in),
     ``line`` where it is written. Not numbered: the handout shows it in the line, the deck (which
-    cannot put a picture in a table cell or a title) on a picture slide right after."""
+    cannot put a picture in a table cell or a title) on a picture slide right after. ``size``: the size its
+    author asked for (an ``<img>``'s width, height or zoom), as for a :class:`Figure`."""
 
     image: ImageData
     alt: str
     line: int = 0
     kind: str = "picture"
+    size: PictureSize = PictureSize()
 
 
 @dataclass(frozen=True)

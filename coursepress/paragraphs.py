@@ -135,6 +135,7 @@ def inline_picture(reader: "LectureReader", inline: Token, child: Token, line: i
     one gate for files, not numbered. Returns None (with the error recorded) when it cannot be loaded."""
     base = reader.pos(inline)
     pos = SourcePos(base.file, base.line + line) if base.line else base
+    attrs: dict[str, str] = {}
     if child.type == "image":
         src = str(child.attrs.get("src", ""))
         alt = "".join(c.content for c in (child.children or []))
@@ -142,9 +143,13 @@ def inline_picture(reader: "LectureReader", inline: Token, child: Token, line: i
     else:
         attrs = img_attrs(child.content) or {}
         src, alt, title = attrs.get("src", ""), attrs.get("alt", ""), attrs.get("title", "")
+    size, unread = read_size(attrs)
+    for value in unread:
+        reader.problems.warn(pos, f"picture size {value[:60]} cannot be read; the picture keeps its own size",
+                             'write width="300" (pixels), width="60%" (of the column) or style="zoom:50%"')
     alt = _described(reader, src, alt, title, pos)
     data = _loaded(reader, src, pos)
-    return m.Picture(data, alt, pos.line) if data is not None else None
+    return m.Picture(data, alt, pos.line, size=size) if data is not None else None
 
 
 def _loaded(reader: "LectureReader", src: str, pos: SourcePos) -> Optional[ImageData]:

@@ -4,7 +4,9 @@ The deck fits text on slides with it (:func:`measurer_for`), the handout's and
 the poster's charts size their labels with it (:func:`chart_face`). python-pptx has no layout engine and PowerPoint's autofit is only a flag that
 viewers apply late or never (cases C19, python-pptx #1021), so the deck writer
 measures every text before it is written. Widths come from the ``hmtx``
-advances of the shipped Noto Sans CJK SC faces (Regular and Bold), line height
+advances of the shipped Noto Sans CJK SC faces (Regular and Bold), each widened
+for the deck to the widest advance of the faces a viewer may substitute
+(:mod:`coursepress.fitwidths`: a character is as wide as in the widest of them), line height
 from their ``hhea`` ascent + descent + line gap (1.448 em for Noto Sans CJK),
 which is what PowerPoint and LibreOffice use for 100 % line spacing.
 
@@ -75,11 +77,18 @@ def _load(path: Path, mtime: float) -> FontMetrics:
 
 @dataclass(frozen=True)
 class Measurer:
-    """Measures runs of text set in the shipped sans-serif CJK face."""
+    """Measures runs of text set in the shipped sans-serif CJK face (for the deck: each character at the widest
+    advance of the faces a viewer may substitute; ``shipped`` is then the measurer of the shipped face alone)."""
 
     regular: FontMetrics
     bold: FontMetrics
     mono: Optional[FontMetrics] = None
+    shipped: Optional["Measurer"] = None
+
+    @property
+    def narrow(self) -> "Measurer":
+        """The measurer of the shipped faces alone (itself when it is one)."""
+        return self.shipped or self
 
     @property
     def line_em(self) -> float:
@@ -102,16 +111,10 @@ class Measurer:
         """Number of lines ``segments`` ((text, bold) pairs) take when wrapped at ``width_pt``."""
         return len(self.wrap(segments, width_pt, size_pt))
 
-    def longest_unit_pt(self, segments: list[tuple[str, bool]], size_pt: float, latin_scale: float = 1.0) -> float:
+    def longest_unit_pt(self, segments: list[tuple[str, bool]], size_pt: float) -> float:
         """Width of the widest unbreakable unit (a Latin word with its punctuation such as a date
-        ``2023-11-07`` or a number, one Han character).
-
-        ``latin_scale`` widens units without Han characters: the slide names the
-        theme's Latin face for them, which may be wider than the Latin of the
-        measured CJK face where a viewer substitutes it (see ``data.LATIN_SCALE``).
-        """
-        return max((w * (1.0 if CJK_RE.search(u) else latin_scale)
-                    for u, w, space in _units(segments, self, size_pt) if not space), default=0.0)
+        ``2023-11-07`` or a number, one Han character)."""
+        return max((w for u, w, space in _units(segments, self, size_pt) if not space), default=0.0)
 
     def wrap(self, segments: list[tuple[str, bool]], width_pt: float, size_pt: float) -> list[str]:
         """Greedy line breaking of ``segments`` at ``width_pt``; returns the text of each line.
@@ -203,8 +206,29 @@ def measurer_for(root: Path, theme: Optional[Theme] = None) -> Measurer:
         raise BuildError(f"the deck measures text with '{theme.sans}', but no such font is shipped in assets/fonts; "
                          "add its Regular and Bold faces")
     mono = next((face.path for face in shipped_faces(root) if face.family == theme.mono and not face.italic), None)
-    return Measurer(_load(regular, regular.stat().st_mtime), _load(bold, bold.stat().st_mtime),
-                    _load(mono, mono.stat().st_mtime) if mono is not None else None)
+    mono_metrics = _load(mono, mono.stat().st_mtime) if mono is not None else None
+    shipped = Measurer(_load(regular, regular.stat().st_mtime), _load(bold, bold.stat().st_mtime), mono_metrics)
+    return Measurer(_widest(regular, regular.stat().st_mtime, False), _widest(bold, bold.stat().st_mtime, True),
+                    mono_metrics, shipped)
+
+
+@lru_cache(maxsize=8)
+def _widest(path: Path, mtime: float, bold: bool) -> FontMetrics:
+    """The metrics of the face at ``path`` with each advance widened to the widest of the faces a viewer
+    may substitute (:mod:`coursepress.fitwidths`; their Bold widths when ``bold``): the deck fits text
+    that fits every one of them."""
+    from .fitwidths import load
+    from .templating import TOOL_ROOT
+
+    base = _load(path, mtime)
+    wide = load(TOOL_ROOT)[1 if bold else 0]
+    if not wide:
+        return base
+    upm = base.units_per_em
+    advances = dict(base.advances)
+    for point, em in wide.items():
+        advances[point] = max(advances.get(point, 0), round(em * upm))
+    return FontMetrics(advances, upm, base.line_em, base.default_em)
 
 
 @lru_cache(maxsize=1)

@@ -42,7 +42,9 @@ class Theme:
     ``deck_latin``/``deck_east_asian``: run fonts when the reference deck
     names none; ``math``: the equation face; ``bullet_font`` and ``bullets``
     (even, odd list levels): the deck's bullets; ``picture_background``: a
-    ``#rrggbb`` colour behind PNG renderings of SVG pictures; ``poster`` the poster's type scale.
+    ``#rrggbb`` colour behind PNG renderings of SVG pictures; ``poster`` the poster's type scale;
+    ``fit_faces``: the faces viewers may set deck text in, whose widest advances the deck is measured
+    with (:mod:`coursepress.fitwidths`).
     """
 
     serif: str
@@ -57,6 +59,7 @@ class Theme:
     bullets: tuple[str, str]
     picture_background: str
     poster: PosterScale
+    fit_faces: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=8)
@@ -66,7 +69,8 @@ def _load(root: Optional[Path], project_file: tuple) -> Theme:
     return Theme(t["fonts.serif"], t["fonts.sans"], t["fonts.emoji"], t["fonts.mono"], t["fonts.rare_han"],
                  t["deck.latin"], t["deck.east_asian"], t["deck.math"], t["deck.bullet_font"],
                  (bullets[0], bullets[1]), t["deck.picture_background"],
-                 PosterScale(*(float(t[f"poster.{f}"]) for f in PosterScale.__dataclass_fields__)))
+                 PosterScale(*(float(t[f"poster.{f}"]) for f in PosterScale.__dataclass_fields__)),
+                 tuple(str(f) for f in t["deck.fit_faces"]))
 
 
 def theme_for(root: Path) -> Theme:

@@ -73,6 +73,23 @@ def test_libreoffice_draws_every_slide_inside_and_every_chart_label(deck, tmp_pa
     below = [(page + 1, char) for page, char, (_l, bottom, _r, _t), _w, height in char_boxes(pdf)
              if band[page][0] < height - bottom < band[page][1]]
     assert not below
+    # every table keeps the height the plan gave it: below its last row, down to the footer, only its caption
+    checked = 0
+    for index, slide in enumerate(prs.slides):
+        table = next((sh for sh in slide.shapes if sh.has_table), None)
+        if table is None:
+            continue
+        bottom = (table.top + sum(row.height for row in table.table.rows)) / EMU_PER_PT
+        caption = [sh for sh in slide.shapes if sh.has_text_frame and sh.top / EMU_PER_PT >= bottom - 1
+                   and sh.left >= table.left - EMU_PER_PT and sh.name not in ("Footer", "Slide Number")]
+        right = (table.left + table.width) / EMU_PER_PT
+        under = "".join(char for page, char, (left, low, _r, _t), _w, height in char_boxes(pdf)
+                        if page == index and height - low > bottom + 1 and table.left / EMU_PER_PT - 1 < left < right
+                        and height - low < band[index][1])
+        expected = "".join("".join(sh.text_frame.text.split()) for sh in caption)
+        assert sorted(under) == sorted(expected), (index + 1, under[:60])   # drawing order differs by font
+        checked += 1
+    assert checked >= 3
     charts = 0
     for number, slide in enumerate(prs.slides):
         for shape in slide.shapes:

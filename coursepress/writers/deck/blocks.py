@@ -140,7 +140,8 @@ def _text_para(children, pos, level: int, bullet: str = "none", number: int = 0,
 
 def _block_paras(block, level: int, below: str) -> list[Para]:
     if isinstance(block, m.Paragraph):
-        return _text_para(block.children, block.pos, level, below=below)
+        paras = _text_para(block.children, block.pos, level, below=below)
+        return [replace(paras[0], align=block.align), *paras[1:]] if block.align else paras
     if isinstance(block, m.MathBlock):
         return [Para((), level, formula=Formula(block.tex, block.pos))]
     if isinstance(block, m.Heading):

@@ -3,18 +3,23 @@
 Rules (issue 13, item 2):
 
 - One slide per chart, never continued: every model the directive selects is a
-  category, in the handout's order (:func:`coursepress.charts.series`); a
-  model without the value keeps its place, its name marked
-  ``chart.unknown`` ("not disclosed") and no column (C20).
-- parameters/context: a column chart on a log axis; names and value labels
-  turned a quarter so 28 models fit at ≥ 12 pt (:data:`MIN_SIZE_PT`). Value
-  labels are the cell values through a number format (General and the unit:
-  ``chart.parameters_format``), so they follow "Edit Data". The axis starts at the power of ten at or below
-  the smallest value and ends where the tallest column's label still fits.
+  category named by the model alone, in the handout's order
+  (:func:`coursepress.charts.series`); a model without the value keeps its
+  place and, instead of a column, a point of the series ``chart.unknown``
+  ("not disclosed") at the axis floor whose label is that series' name (C20).
+- parameters/context: a column chart on a log axis whose plot area, names and
+  labels :func:`~.chartfit.column_layout` places: names and value labels level
+  where they fit the column pitch, turned where not, so 28 models fit at
+  ≥ 12 pt (:data:`MIN_SIZE_PT`). Value labels are the cell values through a
+  number format (General and the unit: ``chart.parameters_format``), so they
+  follow "Edit Data"; the axis numbers have their own format
+  (``chart.parameters_axis_format``: a whole number before the unit, never one decimal). The axis starts at
+  the power of ten at or below the smallest value (:func:`log_bounds`).
 - timeline/family: an XY scatter, X the release date (an Excel date serial on
   an axis of years), each model its own series so the label is the series
   name (``showSerName``); points stand in lanes (Y, hidden) chosen so labels
-  neither overlap nor cross another point's drop line (:func:`lanes`).
+  neither overlap nor are crossed by another point's drop line, on a date axis
+  extended so the last labels fit (:func:`~.chartfit.timeline_layout`).
 - The slide title says what the chart shows (:data:`TITLES`).
 """
 
@@ -30,6 +35,7 @@ from ...errors import ContentError, SourcePos
 from ...messages import Messages
 from ...numbers import ESTIMATE_MARK, format_context, format_params
 from ...units import EMU_PER_PT
+from .chartfit import column_layout, timeline_layout
 from .nodes import ChartPlan, Para, Run, SlidePlan
 
 if TYPE_CHECKING:
@@ -46,9 +52,9 @@ TITLES = ("parameters", "context", "timeline", "family")
 FIELDS: dict[str, Literal["parameters_b", "context_k", "release"]] = {
     "parameters": "parameters_b", "context": "context_k", "timeline": "release", "family": "release"}
 EXCEL_EPOCH = dt.date(1899, 12, 30)   # serial 0 of the 1900 date system (ECMA-376 Part 1 §18.17.4.1)
-LABEL_GAP_PT = 8.0                     # marker radius plus the label's offset from it
-PLOT_INSET_PT = 60.0                   # chart frame width the plot area does not use (axis labels, padding)
-COLUMN_INSET_PT = 130.0                # the same for a column chart: value labels with units and the axis title
+PLOT_SLACK = 0.05                      # share of the frame height larger or level chart text may cost the plot
+PLOT_GOOD = 0.65                       # a plot area this share of the frame is tall enough for level labels
+HEADROOM_DECADES = 0.25                # the value axis goes this far above the largest value
 
 
 def marked_format(code: str, mark: str) -> str:
@@ -67,54 +73,31 @@ def serial(date) -> float:
 
 
 def log_bounds(values: list[float]) -> tuple[float, float]:
-    """(min, max) of a log value axis: the power of ten at or below the smallest value, and the power of
-    ten at least half a decade above the largest (room for the tallest column's label)."""
-    low = math.floor(math.log10(min(values)) + 1e-9)
-    high = math.ceil(math.log10(max(values)) + 0.5)
-    return 10.0 ** low, 10.0 ** max(high, low + 1)
+    """(min, max) of a log value axis: the power of ten at or below the smallest value, and a quarter of a
+    decade above the largest (the tallest column's label may stand above the plot area, which
+    :func:`~.chartfit.column_layout` leaves room for). The maximum is no power of ten, so the axis shows
+    no number beyond the data's decade."""
+    low = 10.0 ** math.floor(math.log10(min(values)) + 1e-9)
+    return low, max(max(values) * 10 ** HEADROOM_DECADES, low * 10)
 
 
-def lanes(xs_pt: list[float], widths_pt: list[float], plot_w_pt: float) -> tuple[list[int], list[bool]]:
-    """Lane (1, 2, …) and side (True = label right of the point) for each point, in the given order.
+def axis_text(value: float, kind: str, words: Messages) -> str:
+    """An axis number as the chart's axis format shows it (the text :func:`~.chartfit.column_layout`
+    measures): parameters in the catalogue's unit read the Chinese way, context as "128K"."""
+    if kind == "parameters":
+        return format_params(value / 10 ** (9 - words.number("chart.parameters_exponent")), words)
+    return format_context(value)
 
-    Each point takes the lowest lane, and there the side (right first), where its label overlaps no
-    label or point of the lane, stays inside the plot (``plot_w_pt``), covers no drop line of a point
-    in a higher lane, and where its own drop line crosses no label of a lower lane. Where no lane
-    allows that, the lowest lane free of overlaps is taken (a drop line may then cross a label).
-    """
-    placed: list[tuple[int, float, float, float]] = []     # (lane, left, right, x)
 
-    def box(x: float, w: float, right: bool) -> tuple[float, float]:
-        left, end = (x - 4, x + LABEL_GAP_PT + w) if right else (x - LABEL_GAP_PT - w, x + 4)
-        return left, end
-
-    def clashes(lane: int, left: float, right: float, x: float, strict: bool) -> bool:
-        for ln, l, r, px in placed:
-            if ln == lane and l < right and left < r:
-                return True
-            if strict and ((ln < lane and l <= x <= r) or (ln > lane and left <= px <= right)):
-                return True
-        return False
-
-    out_lanes, out_sides = [], []
-    top = len(xs_pt) + 1
-    for x, w in zip(xs_pt, widths_pt):
-        sides = [side for side in (True, False) if (box(x, w, side)[1] <= plot_w_pt if side else
-                                                    box(x, w, side)[0] >= 0)] or [True]
-        choice = None
-        for strict in (True, False):
-            for lane in range(1, top + 1):
-                side = next((sd for sd in sides if not clashes(lane, *box(x, w, sd), x, strict)), None)
-                if side is not None:
-                    choice = (lane, side)
-                    break
-            if choice:
-                break
-        lane, side = choice or (top, sides[0])
-        placed.append((lane, *box(x, w, side), x))
-        out_lanes.append(lane)
-        out_sides.append(side)
-    return out_lanes, out_sides
+def _sizes(size_pt: float, count: int, width_pt: float, measure) -> list[float]:
+    """Label sizes to try for ``count`` columns, largest first: ``size_pt`` down to :data:`MIN_SIZE_PT`,
+    then the largest size at which slanted names are all drawn (the last). LibreOffice drops every other
+    slanted name whose line box (line height / sin 45°) is wider than the column pitch: that size clears
+    it by 10 %."""
+    pitch = width_pt / max(count, 1)
+    slanted = max(MIN_SIZE_PT, min(size_pt, pitch * 0.8 / (measure.line_em * math.sqrt(2) * 1.1)))
+    level = [float(s) for s in range(int(size_pt), int(MIN_SIZE_PT) - 1, -1)]
+    return level + [slanted]
 
 
 def _title(block: m.Chart, models: list, words: Messages) -> str:
@@ -157,7 +140,7 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
                                   pos=SourcePos(DATA_FILE, model.line)))
         mark = ESTIMATE_MARK if note else ""
         if value is None:
-            labels.append("")
+            labels.append(words("chart.unknown"))
         elif bars:
             labels.append(mark + (format_params(value, words) if block.chart == "parameters" else format_context(value)))
         else:
@@ -168,44 +151,58 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
     frame = planner.fit.frame(place.layout, place.data)
     measure = planner.fit.measurer
     width_pt, height_pt = frame.width_emu / EMU_PER_PT, frame.height_emu / EMU_PER_PT
-    unknown = words("deck.key_open") + words("chart.unknown") + words("deck.key_close")
-    names = [mo.name + (unknown if v is None else "") for mo, v in pairs]
     series_names = (words("chart.open"), words("chart.closed"), words("chart.unstated"))
     key_marks = (words("deck.key_open"), words("deck.key_gap"), words("deck.key_close"))
     if bars:
         # parameters_b are billions (10^9); the chart's values are in the catalogue's unit (zh-CN: 10^8)
         scale = 10 ** (9 - words.number("chart.parameters_exponent")) if block.chart == "parameters" else 1
         values = tuple(v * scale if v is not None else None for _, v in pairs)
-        pitch = (width_pt - COLUMN_INSET_PT) / len(pairs)
-        # LibreOffice turns the names to 45° and drops every other one whose slanted line box
-        # (line height / sin 45°) is wider than the column pitch: size them to clear it by 10 %
-        size = max(MIN_SIZE_PT, min(size_pt, pitch / (measure.line_em * math.sqrt(2) * 1.1)))
-        low, high = log_bounds([v for v in values if v is not None])
-        chart = ChartPlan("column", tuple(names), values, tuple(labels), tuple(mo.open for mo in models),
-                          words(f"chart.axis.{axis}"), True, block.alt, size, tuple(estimated), low, high,
-                          tuple(SourcePos(DATA_FILE, mo.line) for mo in models),
+        known_values = [v for v in values if v is not None]
+        low, high = log_bounds(known_values)
+        axis_format = words(f"chart.{block.chart}_axis_format")
+        ticks = [axis_text(10.0 ** e, block.chart, words) for e in range(round(math.log10(low)),
+                                                                      math.floor(math.log10(high) + 1e-9) + 1)]
+        legend = [words(k) for k, flag in (("chart.closed", False), ("chart.open", True))
+                  if flag in {mo.open for mo in models}]
+        legend = legend if len(legend) > 1 else []
+        layouts = [(column_layout(measure, size, (width_pt, height_pt), [mo.name for mo in models], list(values),
+                                  labels, ticks, legend, low, high), size)
+                   for size in _sizes(size_pt, len(pairs), width_pt, measure)]
+        # among the sizes whose slanted names LibreOffice draws every one of and whose plot area is within
+        # PLOT_SLACK of the tallest (or fills PLOT_GOOD of the frame): level labels first, then level
+        # names, then the largest text
+        usable = [(lay, sz) for lay, sz in layouts if not lay.names_slanted or sz <= layouts[-1][1]]
+        enough = min(max(lay.plot[3] for lay, _ in usable) - PLOT_SLACK, PLOT_GOOD)
+        layout, size = max(((lay, sz) for lay, sz in usable if lay.plot[3] >= enough),
+                           key=lambda pair: (not pair[0].values_upright, not pair[0].names_slanted, pair[1],
+                                             pair[0].plot[3]))
+        chart = ChartPlan("column", tuple(mo.name for mo in models), values, tuple(labels),
+                          tuple(mo.open for mo in models), words(f"chart.axis.{axis}"), True, block.alt, size,
+                          tuple(estimated), low, high, tuple(SourcePos(DATA_FILE, mo.line) for mo in models),
                           number_format=words(f"chart.{block.chart}_format"), series_names=series_names,
-                          key_marks=key_marks, date_format=words("chart.year_format"))
+                          key_marks=key_marks, date_format=words("chart.year_format"), unknown=words("chart.unknown"),
+                          axis_format=axis_format, plot=layout.plot, legend_at=layout.legend,
+                          names_slanted=layout.names_slanted, values_upright=layout.values_upright,
+                          inside=layout.inside)
     else:
         xs = [serial(mo.release) for mo in models]
         years = [mo.release.year for mo in models if mo.release]     # series("timeline") keeps dated models only
-        start = dt.date(min(years), 1, 1)
-        stop = dt.date(max(years) + 1, 1, 1)
-        low, high = float((start - EXCEL_EPOCH).days), float((stop - EXCEL_EPOCH).days)
-        plot_w = width_pt - PLOT_INSET_PT
+        low = float((dt.date(min(years), 1, 1) - EXCEL_EPOCH).days)
+        high = float((dt.date(max(years) + 1, 1, 1) - EXCEL_EPOCH).days)
+        names = [mo.name for mo in models]
         size = max(MIN_SIZE_PT, size_pt)
         while True:
-            widths = [measure.width_pt(mo.name, size) + 4 for mo in models]
-            rows, sides = lanes([(x - low) / (high - low) * plot_w for x in xs], widths, plot_w)
-            lane_pt = size * measure.line_em * 1.25
-            if max(rows) * lane_pt <= height_pt - 4 * size or size <= MIN_SIZE_PT:
+            timeline = timeline_layout(measure, size, (width_pt, height_pt), names, xs, low, high)
+            if timeline.fits or size <= MIN_SIZE_PT:
                 break
-            size -= 1
-        chart = ChartPlan("timeline", tuple(mo.name for mo in models), tuple(xs), tuple(labels),
+            size = max(MIN_SIZE_PT, size - 1)
+        chart = ChartPlan("timeline", tuple(names), tuple(xs), tuple(labels),
                           tuple(mo.open for mo in models), words(f"chart.axis.{axis}"), False, block.alt, size,
-                          tuple(estimated), low, high, tuple(SourcePos(DATA_FILE, mo.line) for mo in models),
-                          number_format="yyyy-mm", lanes=tuple(rows), label_right=tuple(sides),
-                          series_names=series_names, key_marks=key_marks, date_format=words("chart.year_format"))
+                          tuple(estimated), low, timeline.axis_max,
+                          tuple(SourcePos(DATA_FILE, mo.line) for mo in models),
+                          number_format="yyyy-mm", lanes=timeline.lanes, label_right=timeline.label_right,
+                          series_names=series_names, key_marks=key_marks, date_format=words("chart.year_format"),
+                          plot=timeline.plot, step_years=timeline.step_years)
     title = _title(block, models, words)
     return [data_slide(planner, place, title, 0, block.pos, caption, notes, kind="chart", chart=chart)]
 

@@ -25,15 +25,18 @@ from .workbook import ValueChartData, ValueXyChartData
 SERIES_COLOURS = {True: MSO_THEME_COLOR.ACCENT_3, False: MSO_THEME_COLOR.ACCENT_1, None: MSO_THEME_COLOR.TEXT_2}
 LEGEND_ORDER = (False, True, None)     # the handout's legend: chart.closed, then chart.open
 DAYS_PER_YEAR = 365.25
+# a label inside a column's top: the background colour on a solid column, the text colour on the pale
+# hatching of an estimate
+INSIDE_TEXT = {False: "bg1", True: "tx1"}
 ROTATE_UPRIGHT = "-5400000"             # 60000ths of a degree: −90°, text reads bottom to top
 # −45°: model names on the category axis. LibreOffice shows every one when the slanted line box fits
 # the column pitch (chartplan sizes them so); given "vert270" it picks its own angle and drops names.
 ROTATE_SLANT = "-2700000"
 
 
-def _text_props(size_pt: float, fonts, rotation: str = "") -> etree._Element:
-    """A ``c:txPr`` with one size, the deck's fonts and an optional rotation: an angle in 60000ths of
-    a degree, or "vert270" (upright text)."""
+def _text_props(size_pt: float, fonts, rotation: str = "", colour: str = "") -> etree._Element:
+    """A ``c:txPr`` with one size, the deck's fonts, an optional rotation (an angle in 60000ths of a
+    degree, or "vert270": upright text) and an optional theme ``colour`` (a ``schemeClr`` value)."""
     tx = etree.Element(qn("c:txPr"))
     body = etree.SubElement(tx, qn("a:bodyPr"))
     if rotation == "vert270":
@@ -44,6 +47,8 @@ def _text_props(size_pt: float, fonts, rotation: str = "") -> etree._Element:
     etree.SubElement(tx, qn("a:lstStyle"))
     para = etree.SubElement(tx, qn("a:p"))
     rpr = etree.SubElement(etree.SubElement(para, qn("a:pPr")), qn("a:defRPr"), sz=str(int(size_pt * 100)), b="0")
+    if colour:     # CT_TextCharacterProperties: the fill before the fonts
+        etree.SubElement(etree.SubElement(rpr, qn("a:solidFill")), qn("a:schemeClr"), val=colour)
     fonts.apply(rpr)
     etree.SubElement(para, qn("a:endParaRPr"), lang="zh-CN")
     return tx
@@ -56,18 +61,22 @@ def _flags(parent, value: bool = False, series_name: bool = False, category: boo
 
 
 def _data_labels(series, plan: ChartPlan, fonts, position: str, rotation: str = "", value: bool = False,
-                 series_name: bool = False, formats: dict[int, str] | None = None) -> None:
+                 series_name: bool = False, formats: dict[int, str] | None = None,
+                 placed: dict[int, tuple[str, str]] | None = None) -> None:
     """Replace the series' ``c:dLbls``: per-point ``c:dLbl`` for points with their own number format
-    (``formats``: point index → format), then the series-wide format, text, position and content."""
+    (``formats``: point index → format) or their own place (``placed``: point index → (``dLblPos``
+    value, theme colour of the text)), then the series-wide format, text, position and content."""
+    formats, placed = formats or {}, placed or {}
     dlbls = series._element.get_or_add_dLbls()
     for child in list(dlbls):
         dlbls.remove(child)
-    for idx, code in sorted((formats or {}).items()):
+    for idx in sorted(set(formats) | set(placed)):
+        where, colour = placed.get(idx, (position, ""))
         dlbl = etree.SubElement(dlbls, qn("c:dLbl"))
         etree.SubElement(dlbl, qn("c:idx"), val=str(idx))
-        etree.SubElement(dlbl, qn("c:numFmt"), formatCode=code, sourceLinked="0")
-        dlbl.append(_text_props(plan.size_pt, fonts, rotation))
-        etree.SubElement(dlbl, qn("c:dLblPos"), val=position)
+        etree.SubElement(dlbl, qn("c:numFmt"), formatCode=formats.get(idx, plan.number_format), sourceLinked="0")
+        dlbl.append(_text_props(plan.size_pt, fonts, rotation, colour))
+        etree.SubElement(dlbl, qn("c:dLblPos"), val=where)
         _flags(dlbl, value, series_name)
     etree.SubElement(dlbls, qn("c:numFmt"), formatCode=plan.number_format, sourceLinked="0")
     dlbls.append(_text_props(plan.size_pt, fonts, rotation))
@@ -95,33 +104,39 @@ def _axis_title(axis, text: str, plan: ChartPlan, fonts) -> None:
 
 
 def _estimate_fill(fill, theme_colour) -> None:
-    """Estimated values: a diagonal hatch of the series colour on a pale tint of it (the handout and
-    poster draw a pale bar with a dashed outline)."""
+    """Estimated values: a diagonal hatch of a light tint of the series colour on a pale tint of it (the
+    handout and poster draw a pale bar with a dashed outline), light enough for a label in the text
+    colour inside the column."""
     fill.patterned()
     fill.pattern = MSO_PATTERN.WIDE_UPWARD_DIAGONAL
     fill.fore_color.theme_color = theme_colour
+    fill.fore_color.brightness = 0.4
     fill.back_color.theme_color = theme_colour
-    fill.back_color.brightness = 0.6
+    fill.back_color.brightness = 0.8
 
 
 def _legend(chart, plan: ChartPlan, fonts, show: bool) -> None:
     chart.has_legend = show
     if show:
-        chart.legend.position = XL_LEGEND_POSITION.BOTTOM
+        chart.legend.position = XL_LEGEND_POSITION.BOTTOM if plan.legend_at is None else XL_LEGEND_POSITION.CORNER
         chart.legend.include_in_layout = False
         chart.legend.font.size = Pt(plan.size_pt)
 
 
 def add_column_chart(slide, box, plan: ChartPlan, fonts):
     """Columns on a log axis, one series per openness (legend ``chart.closed``, ``chart.open`` as in the
-    handout), one category per model in the plan's order; a model without a value has its category and no
-    column."""
+    handout), one category per model in the plan's order. A model without a value has its category, no
+    column, and a point of the series ``plan.unknown`` at the axis floor, labelled with that series' name
+    (no fill, no legend entry)."""
     left, top, width, height = box
     groups = [flag for flag in LEGEND_ORDER if flag in plan.open]
     data = ValueChartData(number_format=plan.number_format)
     data.categories = list(plan.categories)
     for flag in groups:
         data.add_series(plan.series_name(flag), [v if o is flag else None for v, o in zip(plan.values, plan.open)])
+    unknown = plan.unknown and any(v is None for v in plan.values)
+    if unknown:
+        data.add_series(plan.unknown, [plan.axis_min if v is None else None for v in plan.values])
     shape = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, left, top, width, height, data)
     chart = shape.chart
     chart.has_title = False
@@ -132,7 +147,7 @@ def add_column_chart(slide, box, plan: ChartPlan, fonts):
     axis = chart.value_axis
     axis._element.find(qn("c:scaling")).insert(0, etree.Element(qn("c:logBase"), val="10"))
     axis.minimum_scale, axis.maximum_scale = plan.axis_min, plan.axis_max
-    axis.tick_labels.number_format = plan.number_format
+    axis.tick_labels.number_format = plan.axis_format or plan.number_format
     axis.tick_labels.number_format_is_linked = False
     axis.has_major_gridlines = True
     _axis_text(axis, plan, fonts)
@@ -142,21 +157,73 @@ def add_column_chart(slide, box, plan: ChartPlan, fonts):
     later = [categories._element.find(qn(t)) for t in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst")]
     anchor = next((el for el in later if el is not None), None)
     anchor.addprevious(skip) if anchor is not None else categories._element.append(skip)
-    _axis_text(categories, plan, fonts, ROTATE_SLANT)
+    _axis_text(categories, plan, fonts, ROTATE_SLANT if plan.names_slanted else "")
     estimated = plan.estimated or (False,) * len(plan.categories)
+    turn = ROTATE_UPRIGHT if plan.values_upright else ""
     for s_index, flag in enumerate(groups):
         series = chart.series[s_index]
         series.format.fill.solid()
         series.format.fill.fore_color.theme_color = SERIES_COLOURS[flag]
         own = {i: marked_format(plan.number_format, "≈") for i, o in enumerate(plan.open)
                if o is flag and estimated[i] and plan.values[i] is not None}
-        _data_labels(series, plan, fonts, "outEnd", ROTATE_UPRIGHT, value=True, formats=own)
+        inside = plan.inside or (False,) * len(plan.categories)
+        placed = {i: ("inEnd", INSIDE_TEXT[estimated[i]]) for i, o in enumerate(plan.open)
+                  if o is flag and inside[i] and plan.values[i] is not None}
+        _data_labels(series, plan, fonts, "outEnd", turn, value=True, formats=own, placed=placed)
         for i in own:
             point = series.points[i]
             _estimate_fill(point.format.fill, SERIES_COLOURS[flag])
             point.format.line.color.theme_color = SERIES_COLOURS[flag]
+    if unknown:
+        series = chart.series[len(groups)]
+        series.format.fill.background()
+        series.format.line.fill.background()
+        _data_labels(series, plan, fonts, "outEnd", turn, series_name=True)
     _legend(chart, plan, fonts, len(groups) > 1)
+    if unknown and len(groups) > 1:
+        _hide_legend_entry(chart, len(groups))
+    _plot_layout(chart, plan)
     return shape
+
+
+def _manual_layout(parent, box: tuple[float, ...], target: bool) -> etree._Element:
+    """A ``c:layout`` with a ``c:manualLayout`` of ``box`` (x, y[, w, h]: fractions of the chart space,
+    edge mode) as the first child of ``parent`` that may hold one; ``target``: the box is the inner plot
+    area (ECMA-376 Part 1 §21.2.2.88, CT_ManualLayout: layoutTarget, xMode, yMode, x, y, w, h)."""
+    old = parent.find(qn("c:layout"))
+    if old is not None:
+        parent.remove(old)
+    layout = etree.Element(qn("c:layout"))
+    manual = etree.SubElement(layout, qn("c:manualLayout"))
+    if target:
+        etree.SubElement(manual, qn("c:layoutTarget"), val="inner")
+    etree.SubElement(manual, qn("c:xMode"), val="edge")
+    etree.SubElement(manual, qn("c:yMode"), val="edge")
+    for tag, value in zip(("x", "y", "w", "h"), box):
+        etree.SubElement(manual, qn(f"c:{tag}"), val=f"{value:.4f}")
+    return layout
+
+
+def _plot_layout(chart, plan: ChartPlan) -> None:
+    """The plot area where :mod:`.chartfit` put it, and the legend at ``plan.legend_at``."""
+    if plan.plot:
+        area = chart._chartSpace.find(qn("c:chart")).find(qn("c:plotArea"))
+        area.insert(0, _manual_layout(area, plan.plot, True))
+    legend = chart._chartSpace.find(qn("c:chart")).find(qn("c:legend"))
+    if legend is not None and plan.legend_at is not None:
+        # CT_Legend: legendPos, legendEntry*, layout, overlay, ...
+        entries = legend.findall(qn("c:legendEntry"))
+        anchor = entries[-1] if entries else legend.find(qn("c:legendPos"))
+        anchor.addnext(_manual_layout(legend, plan.legend_at, False))
+
+
+def _hide_legend_entry(chart, index: int) -> None:
+    """No legend entry for series ``index`` (the unknown marker: its label says what it is)."""
+    legend = chart._chartSpace.find(qn("c:chart")).find(qn("c:legend"))
+    entry = etree.Element(qn("c:legendEntry"))
+    etree.SubElement(entry, qn("c:idx"), val=str(index))
+    etree.SubElement(entry, qn("c:delete"), val="1")
+    legend.find(qn("c:legendPos")).addnext(entry)
 
 
 def _drop_line(series) -> None:
@@ -219,7 +286,7 @@ def add_timeline(slide, box, plan: ChartPlan, fonts):
     dates, lanes = chart.category_axis, chart.value_axis
     # One day past 1 January, so that year ticks 365.25 days apart stay in January of their year.
     dates.minimum_scale, dates.maximum_scale = plan.axis_min + 1, plan.axis_max
-    dates.major_unit = DAYS_PER_YEAR
+    dates.major_unit = DAYS_PER_YEAR * plan.step_years
     dates.tick_labels.number_format = plan.date_format
     dates.tick_labels.number_format_is_linked = False
     dates.has_major_gridlines = False
@@ -229,6 +296,7 @@ def add_timeline(slide, box, plan: ChartPlan, fonts):
     lanes.has_major_gridlines = False
     lanes.visible = False
     chart.has_legend = False
+    _plot_layout(chart, plan)
     return shape
 
 

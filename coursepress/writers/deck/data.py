@@ -24,17 +24,12 @@ from . import chartplan
 from .svgpicture import png_fallback
 from .blocks import runs_of
 from .nodes import Para, PicturePlan, Run, SlidePlan, TablePlan
+from .tablefit import (CELL_MARGIN_X_PT, CELL_MARGIN_Y_PT, ROW_SLACK_PT, TABLE_LINE_EM, caption_box,
+                       caption_height_pt, choose, table_room_pt)
 
 if TYPE_CHECKING:
     from .plan import Planner
 
-CELL_MARGIN_X_PT = 5.76     # 0.08 in left and right
-CELL_MARGIN_Y_PT = 3.6      # 0.05 in top and bottom
-ROW_SLACK_PT = 2.0
-# Latin text on slides is set in the theme's Latin face (Calibri), measured here with the Latin of Noto
-# Sans CJK SC; where Calibri is missing viewers substitute wider faces (Noto Sans digits are 15 %,
-# DejaVu Sans 28 % wider), so unbreakable Latin units (dates, numbers) get this much room.
-LATIN_SCALE = 1.3
 DATA_FILE = "content/data/models.yaml"
 
 
@@ -61,14 +56,25 @@ def _caption(words: Messages, label: str, number: int, caption) -> str:
     return words("deck.caption", label=words(label, n=number), text=text) if number and text else text
 
 
+CAPTION_MIN_PT = 14.0     # a caption steps down to this size before it is shortened (the least table text size)
+
+
 def _fit_caption(planner: "Planner", place: Place, caption: str, pos: SourcePos) -> tuple[tuple[Para, ...], bool]:
-    """The caption paragraphs for the caption frame of ``place``; a caption too long even at the smallest
-    allowed size is cut at the longest prefix that fits, ending in "…" (returns shortened=True)."""
+    """The caption paragraphs for the caption frame of ``place``, at its size or smaller down to
+    :data:`CAPTION_MIN_PT`; a caption too long even at that size is cut at the longest prefix that fits,
+    ending in "…" (returns shortened=True)."""
     layout = place.layout
     try:
         return planner.fit.single(layout, place.caption, [Para((Run(caption),))], pos), False
     except ContentError:
         pass
+    frame = planner.fit.frame(layout, place.caption)
+    size = frame.level(0).size_pt - 1
+    while size >= CAPTION_MIN_PT:
+        para = Para((Run(caption),), size_pt=size)
+        if planner.fit.height_pt(frame, [para]) <= frame.text_height_pt:
+            return (para,), False
+        size -= 1
     low, high, best = 1, len(caption) - 1, None
     while low <= high:
         middle = (low + high) // 2
@@ -116,14 +122,14 @@ def _data_slide(planner: "Planner", place: Place, title: str, index: int, pos: S
 # ---------------------------------------------------------------- tables
 def _column_widths(planner: "Planner", cells: list[list[list[Run]]], size_pt: float, total_pt: float) -> list[float]:
     """Column widths (pt) summing to ``total_pt``: natural widths if they fit, else shares of the slack
-    above each column's widest unbreakable word (dates, numbers and Latin words are never split:
-    their width is taken with :data:`LATIN_SCALE`)."""
+    above each column's widest unbreakable word (dates, numbers and Latin words are never split; all are
+    measured with the widest face a viewer may use, :mod:`coursepress.fitwidths`)."""
     measure = planner.fit.measurer
     cols = len(cells[0])
     pad = 2 * CELL_MARGIN_X_PT
     natural = [max(sum(measure.width_pt(r.text, size_pt, r.bold) for r in row[c]) for row in cells) + pad
                for c in range(cols)]
-    minimum = [max(measure.longest_unit_pt([(r.text, r.bold) for r in row[c]], size_pt, LATIN_SCALE)
+    minimum = [max(measure.longest_unit_pt([(r.text, r.bold) for r in row[c]], size_pt)
                    for row in cells) + pad for c in range(cols)]
     natural = [max(n, mi) for n, mi in zip(natural, minimum)]
     if sum(natural) <= total_pt:
@@ -139,33 +145,9 @@ def _row_height_pt(planner: "Planner", row: list[list[Run]], widths: list[float]
     measure = planner.fit.measurer
     lines = max(measure.lines([(r.text, r.bold) for r in cell], w - 2 * CELL_MARGIN_X_PT, size_pt)
                 for cell, w in zip(row, widths))
-    return lines * size_pt * measure.line_em + 2 * CELL_MARGIN_Y_PT + ROW_SLACK_PT
+    return lines * size_pt * TABLE_LINE_EM + 2 * CELL_MARGIN_Y_PT + ROW_SLACK_PT
 
 
-def _split_rows(heights: list[float], limit: float) -> list[list[int]]:
-    """Row indices per slide: as few slides as greedy filling needs, rows spread evenly over them."""
-    def greedy(cap: float) -> list[list[int]]:
-        chunks: list[list[int]] = [[]]
-        used = 0.0
-        for i, height in enumerate(heights):
-            if used + height > cap and chunks[-1]:
-                chunks.append([])
-                used = 0.0
-            chunks[-1].append(i)
-            used += height
-        return chunks
-
-    fewest = greedy(limit)
-    target = max(max(heights), sum(heights) / len(fewest))
-    while target < limit:   # the smallest per-slide height that still needs no more slides
-        balanced = greedy(target)
-        if len(balanced) == len(fewest):
-            return balanced
-        target += 4.0
-    return fewest
-
-
-TABLE_MIN_PT = 14.0          # a table may shrink to this size to fit on at most two slides
 LONG_COLUMNS = ("highlights", "notes", "url", "modalities")   # prose columns: the notes hold them first
 SLIDE_COLUMNS_MAX = 5
 
@@ -194,24 +176,30 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
                   row_pos: list[SourcePos], title: str, caption: str, notes: tuple[Para, ...],
                   pos: SourcePos, row_notes: list[tuple[Para, ...]] | None = None,
                   section_notes: tuple[Para, ...] = (), place: Place = TABLE_PLACE) -> list[SlidePlan]:
-    """Native table slides: the rows on as few slides as possible, at most two when the text may shrink
-    (from the table placeholder's size down to :data:`TABLE_MIN_PT`), rows spread evenly, header repeated.
+    """Native table slides, sized and split by :func:`.tablefit.choose` (one slide whenever the rows fit
+    at :data:`~.tablefit.TABLE_MIN_PT` or larger; else as few as needed, rows spread evenly, header
+    repeated), the caption right below the table.
 
     Notes: ``notes`` (caption, estimates) and ``row_notes`` of the slide's own rows on every slide;
     ``section_notes`` only on the first.
     """
-    frame = planner.fit.frame(place.layout, place.data)
-    limit = frame.height_emu / EMU_PER_PT
-    largest = data_size_pt(planner, place, "table")
-    size = largest
-    while True:
-        widths = _column_widths(planner, [header] + rows, size, frame.width_emu / EMU_PER_PT)
-        header_h = _row_height_pt(planner, header, widths, size)
-        heights = [_row_height_pt(planner, row, widths, size) for row in rows]
-        chunks = _split_rows(heights, limit - header_h) if all(header_h + h <= limit for h in heights) else None
-        if (chunks is not None and len(chunks) <= 2) or size - 1 < min(TABLE_MIN_PT, largest):
-            break
-        size -= 1
+    fit = planner.fit
+    frame = fit.frame(place.layout, place.data)
+    caption_frame = fit.geometry.frames[place.layout].get(place.caption)
+    caption_paras: tuple[Para, ...] = ()
+    if caption and caption_frame is not None:
+        caption_paras, _ = _fit_caption(planner, place, caption, pos)
+    caption_pt = caption_height_pt(caption_frame, caption_paras, fit.height_pt(caption_frame, caption_paras)) \
+        if caption_frame is not None else 0.0
+    limit = table_room_pt(frame, caption_frame, caption_pt)
+    width_pt = frame.width_emu / EMU_PER_PT
+
+    def layout_at(size: float):
+        widths = _column_widths(planner, [header] + rows, size, width_pt)
+        return widths, _row_height_pt(planner, header, widths, size), [_row_height_pt(planner, row, widths, size)
+                                                                         for row in rows]
+
+    size, (widths, header_h, heights), chunks = choose(layout_at, data_size_pt(planner, place, "table"), limit)
     for i, height in enumerate(heights):
         if header_h + height > limit:
             # Markdown rows carry no line of their own (row_pos is the table's): name the row's number
@@ -222,14 +210,16 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
     assert chunks is not None          # None only when a row is too tall alone, raised above
     slides = []
     for index, chunk in enumerate(chunks):
+        row_heights = [header_h] + [heights[i] for i in chunk]
         table = TablePlan(tuple(tuple(c) for c in header), tuple(tuple(tuple(c) for c in rows[i]) for i in chunk),
-                          tuple(width_emu),
-                          tuple(int(h * EMU_PER_PT) for h in [header_h] + [heights[i] for i in chunk]), size,
-                          tuple(row_pos[i] for i in chunk), size * planner.fit.measurer.line_em)
+                          tuple(width_emu), tuple(int(h * EMU_PER_PT) for h in row_heights), size,
+                          tuple(row_pos[i] for i in chunk), size * TABLE_LINE_EM)
         own = tuple(p for i in chunk for p in (row_notes[i] if row_notes else ()))
         slide_notes = notes + own + (section_notes if index == 0 else ())
+        moved = ((place.caption, caption_box(frame, caption_frame, sum(row_heights), caption_pt)),) \
+            if caption_paras and caption_frame is not None else ()
         slides.append(_data_slide(planner, place, title, index, pos, caption, slide_notes,
-                                  kind="table", table=table))
+                                  kind="table", table=table, moved=moved))
     return slides
 
 

@@ -18,7 +18,7 @@ from ...templating import TOOL_ROOT
 from ...units import EMU_PER_PT
 from .code import choose_split, code_boxes, fit_block
 from ...textmeasure import Measurer
-from .nodes import CodeBox, Para, Run
+from .nodes import CodeBox, Para, Run, number_indent_emu
 from .reference import Frame, Geometry
 
 TITLE_MIN_PT = 28.0
@@ -62,7 +62,10 @@ class Fitter:
         """Left margin of the text of ``para``: the level's marL, none for an unbulleted level-0 paragraph."""
         if para.bullet == "none" and para.level == 0:
             return 0.0
-        return frame.level(para.level).margin_left_emu / EMU_PER_PT
+        level = frame.level(para.level)
+        if para.bullet == "number":
+            return number_indent_emu(para.number, para.size_pt or level.size_pt, level.margin_left_emu)[0] / EMU_PER_PT
+        return level.margin_left_emu / EMU_PER_PT
 
     def para_height_pt(self, frame: Frame, para: Para, size_pt: float = 0.0) -> float:
         """Height of ``para`` in ``frame``: space before + lines × size × line height × line spacing."""

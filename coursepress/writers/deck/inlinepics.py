@@ -3,7 +3,7 @@
 A PowerPoint table cell and a slide title hold text only, so such a picture cannot stay where the
 author wrote it. It is never dropped: the deck shows each one on a picture slide of its own, right
 after the table (or caption) that holds it, or first in its section for a picture in the heading,
-as an unnumbered figure with its alt text as caption. The handout keeps it in the line.
+as an unnumbered figure with its alt text as caption, at the size its author asked for (``<img width>``). The handout keeps it in the line.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ def _held(block) -> list[m.Picture]:
 
 
 def _figure(picture: m.Picture, pos: SourcePos) -> m.Figure:
-    return m.Figure(picture.image, picture.alt, (), 0, "", SourcePos(pos.file, picture.line or pos.line))
+    return m.Figure(picture.image, picture.alt, (), 0, "", SourcePos(pos.file, picture.line or pos.line),
+                    size=picture.size)
 
 
 def with_inline_pictures(heading: m.Heading, blocks: tuple) -> tuple:

@@ -263,6 +263,27 @@ def slide_placeholders(slide, choice) -> dict:
     return out
 
 
+def distinct_placeholder_ids(layout) -> None:
+    """Give each placeholder of ``layout`` its own ``idx`` (ECMA-376 §19.3.1.36: a slide placeholder inherits
+    from the layout placeholder with the same ``idx``).
+
+    LibreOffice saves content placeholders as ``<p:ph/>``, so they share ``idx`` 0 with the title; the
+    slide placeholders python-pptx clones from them would then inherit the title's position and list
+    style (no bullets, no level indents) in PowerPoint, LibreOffice and python-pptx alike. The copy of the
+    layout inside the written deck is renumbered; the user's template file is not touched.
+    """
+    elements = [shape._element.ph for shape in layout.placeholders]
+    seen: set[int] = set()
+    top = max((int(ph.get("idx", "0")) for ph in elements), default=0)
+    for ph in elements:
+        idx = int(ph.get("idx", "0"))
+        if idx in seen:
+            top += 1
+            ph.set("idx", str(top))
+            idx = top
+        seen.add(idx)
+
+
 def text_box(slide, frame):
     """A text box at a virtual frame (the layout lacks that placeholder), with the frame's insets."""
     box = slide.shapes.add_textbox(Emu(frame.left_emu), Emu(frame.top_emu), Emu(frame.width_emu),

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from ...errors import SourcePos
+from ...units import EMU_PER_PT
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,22 @@ class Formula:
     size_pt: float = 0.0
 
 
+BULLET_HANG_EMU = 285750       # the hanging indent of a bullet (0.3125 in), as the reference deck's levels
+DIGIT_EM, PERIOD_EM, NUMBER_GAP_EM = 0.6, 0.3, 0.5
+
+
+def number_indent_emu(number: int, size_pt: float, margin_emu: int) -> tuple[int, int]:
+    """(marL, indent) in EMU of a numbered paragraph whose level's left margin is ``margin_emu``.
+
+    The number "N." hangs where a bullet would (``margin_emu`` less :data:`BULLET_HANG_EMU`), and the text
+    starts half an em after it (digits counted at 0.6 em, the period at 0.3 em, generous for the
+    proportional faces of a template): so "1. 2017" never reads as the decimal "1.2017".
+    """
+    hang = int((DIGIT_EM * len(str(max(number, 1))) + PERIOD_EM + NUMBER_GAP_EM) * size_pt * EMU_PER_PT)
+    start = max(margin_emu - BULLET_HANG_EMU, 0)
+    return start + hang, -hang
+
+
 @dataclass(frozen=True)
 class Para:
     """A paragraph: ``runs``, outline ``level`` (0-based), ``bullet`` none | bullet | number,
@@ -62,7 +79,9 @@ class Para:
     the text; the formula is a shape of its own, :mod:`coursepress.writers.deck.mathshapes`).
 
     ``step``: the paragraph appears on a click (``::: incremental``, :mod:`coursepress.writers.deck.builds`);
-    ``pause``: a click shows it and the paragraphs after it up to the next click (``. . .`` before it)."""
+    ``pause``: a click shows it and the paragraphs after it up to the next click (``. . .`` before it).
+
+    ``align``: "center" or "right" for a paragraph its author aligned (``<p align=…>``), "" for the layout's."""
 
     runs: tuple[Run, ...]
     level: int = 0
@@ -78,6 +97,7 @@ class Para:
     formula: Optional[Formula] = None
     step: bool = False
     pause: bool = False
+    align: str = ""
 
     @property
     def plain(self) -> str:
@@ -106,7 +126,7 @@ class TablePlan:
 class ChartPlan:
     """A native chart. ``kind``: "column" (values on a ``log`` scale) or "timeline" (XY scatter of dates).
 
-    ``categories`` are model names (a model without the value marked unknown);
+    ``categories`` are model names;
     ``values`` are in the unit the axis title names (10^8 parameters in zh-CN,
     thousands of tokens; Excel date serials for timelines), None where unknown; ``labels``
     what each data label shows (for glyph checks only: the deck writes number
@@ -119,7 +139,15 @@ class ChartPlan:
     source of each point (for glyph reports). The words come from the catalogue
     (:mod:`coursepress.messages`): ``series_names`` for open weights, closed and
     not stated; ``key_marks`` the text before, between and after the colour key of
-    a timeline's axis title; ``date_format`` the Excel format of its year labels.
+    a timeline's axis title; ``date_format`` the Excel format of its year labels. Layout
+    (:mod:`coursepress.writers.deck.chartfit`): ``plot`` the inner plot area (x, y, w, h as
+    fractions of the chart frame, top left origin; empty: the viewer's own layout), ``legend_at`` the
+    legend's top-left corner (fractions; None: no legend), ``names_slanted``/``values_upright``
+    whether category names are set at 45° and value labels turned a quarter, ``inside`` whether
+    each value label stands inside its column's top (else above it). ``unknown`` names the
+    series that marks models without a value (a point at the axis floor labelled with this name);
+    ``axis_format`` is the value axis' own number format (empty: ``number_format``); ``step_years``
+    the years between two labels of a timeline's date axis.
     """
 
     kind: str
@@ -141,6 +169,14 @@ class ChartPlan:
     series_names: tuple[str, str, str] = ("", "", "")
     key_marks: tuple[str, str, str] = ("", "", "")
     date_format: str = "yyyy"
+    plot: tuple[float, ...] = ()
+    legend_at: Optional[tuple[float, float]] = None
+    names_slanted: bool = True
+    values_upright: bool = True
+    inside: tuple[bool, ...] = ()
+    unknown: str = ""
+    axis_format: str = ""
+    step_years: int = 1
 
     def series_name(self, flag: Optional[bool]) -> str:
         """The series name of models with open weights (True), closed (False) or not stated (None)."""
@@ -178,7 +214,9 @@ class SlidePlan:
     """One slide: ``layout`` name, ``texts`` (placeholder name → paragraphs), optional data, notes.
 
     ``kind`` is title | agenda | section | content | columns | table | chart | picture | closing;
-    ``data_frame`` names the placeholder whose box a table/chart/picture takes.
+    ``data_frame`` names the placeholder whose box a table/chart/picture takes; ``moved`` gives frames
+    this slide sets elsewhere than its layout does (name → left, top, width, height in EMU: a table's
+    caption right below the table).
     """
 
     kind: str
@@ -192,6 +230,7 @@ class SlidePlan:
     data_frame: str = ""
     footer: bool = True
     code_boxes: tuple["CodeBox", ...] = ()
+    moved: tuple[tuple[str, tuple[int, int, int, int]], ...] = ()
 
     @property
     def title(self) -> str:

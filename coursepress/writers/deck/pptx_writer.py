@@ -37,13 +37,15 @@ from .glyphs import GlyphChain
 from .linear import add_slide, index_relationships
 from ...theme import Theme, default_theme
 from .mathshapes import FormulaArt, add_formula, spacer
-from .nodes import DeckPlan, Para, PicturePlan, Run, SlidePlan, TablePlan
+from .nodes import DeckPlan, Para, PicturePlan, Run, SlidePlan, TablePlan, number_indent_emu
 from .package import reproducible_zip
 from .svgpicture import add_svg_picture
-from .layouts import fix_slide_size_type, ph_type, resolve, slide_placeholders, text_box
+from .tablefit import CELL_MARGIN_X_PT, CELL_MARGIN_Y_PT
+from .layouts import distinct_placeholder_ids, fix_slide_size_type, ph_type, resolve, slide_placeholders, text_box
 from .reference import geometry
 
 NOTES_INDENT_EMU = 285750
+ALIGN = {"center": "ctr", "right": "r"}     # a paragraph's align → a:pPr/@algn (ECMA-376 ST_TextAlignType)
 _AFTER_FONTS = ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")
 
 
@@ -185,14 +187,17 @@ def _starts(paras: tuple[Para, ...]) -> list[int]:
 
 
 def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = False, title: bool = False,
-               levels=None) -> None:
+               levels=None, frame=None) -> None:
     """Replace the text of ``text_frame`` by ``paras`` (fitted sizes, fonts, list structure).
 
     ``levels``: a :class:`~coursepress.writers.deck.reference.Frame` whose level margins and explicit bullet
     characters are written (a text box standing in for a missing placeholder inherits no list style).
     A numbered list starting outside ``startAt``'s range 1–32767 (ECMA-376 ``ST_TextBulletStartAtNum``),
     such as one starting at 0, gets literal numbers ("0. ") instead of ``a:buAutoNum``.
+    ``frame``: the placeholder's frame; numbered paragraphs get margins that leave a gap after the number
+    (:func:`~.nodes.number_indent_emu`), as do those of ``levels``.
     """
+    frame = levels if levels is not None else frame
     text_frame.word_wrap = True
     if not notes:
         text_frame.auto_size = MSO_AUTO_SIZE.NONE
@@ -214,21 +219,36 @@ def write_text(text_frame, paras: tuple[Para, ...], fonts: Fonts, notes: bool = 
             para = replace(para, runs=(Run(f"{para.number}. "),) + tuple(para.runs), bullet="literal")
         if levels is not None and not notes:
             indent = 0 if para.bullet in ("none", "literal") else NOTES_INDENT_EMU
-            margin = levels.level(para.level).margin_left_emu if para.level or para.bullet != "none" else 0
-            _bullets(paragraph, para, start, max(margin, indent), -indent, True, fonts.theme)
+            level = levels.level(para.level)
+            margin = level.margin_left_emu if para.level or para.bullet != "none" else 0
+            margin, indent = (number_indent_emu(para.number, para.size_pt or level.size_pt, level.margin_left_emu)
+                              if para.bullet == "number" else (max(margin, indent), -indent))
+            _bullets(paragraph, para, start, margin, indent, True, fonts.theme)
+            _spacing(paragraph, para, paras, i, fonts)
         elif notes:
             indent = NOTES_INDENT_EMU if para.bullet != "none" else 0
             _bullets(paragraph, para, start, NOTES_INDENT_EMU * para.level + indent, -indent, True, fonts.theme)
         elif not title:
-            margin = 0 if para.bullet == "none" and para.level == 0 else None
-            _bullets(paragraph, para, start, margin, 0 if para.bullet == "none" else None, False, fonts.theme)
-            if para.style and fonts.code is not None:
-                same = lambda other: other.style == para.style and other.group == para.group  # noqa: E731
-                code_spacing(paragraph, para, i == 0 or not same(paras[i - 1]),
-                             i == len(paras) - 1 or not same(paras[i + 1]), fonts.code)
-            elif para.pitch_pt:
-                spacing(paragraph._p.get_or_add_pPr(), para.pitch_pt, para.before_pt, None)
+            inherit: tuple[Optional[int], Optional[int]] = (0 if para.bullet == "none" and para.level == 0 else None,
+                                                             0 if para.bullet == "none" else None)
+            if para.bullet == "number" and frame is not None:
+                level = frame.level(para.level)
+                inherit = number_indent_emu(para.number, para.size_pt or level.size_pt, level.margin_left_emu)
+            _bullets(paragraph, para, start, inherit[0], inherit[1], False, fonts.theme)
+            _spacing(paragraph, para, paras, i, fonts)
+        if para.align in ALIGN and not notes:
+            paragraph._p.get_or_add_pPr().set("algn", ALIGN[para.align])
         _write_runs(paragraph, para, fonts)
+
+
+def _spacing(paragraph, para: Para, paras: tuple[Para, ...], i: int, fonts: Fonts) -> None:
+    """A code line's spacing in its panel, or a text paragraph's fixed pitch (when the fit fixed one)."""
+    if para.style and fonts.code is not None:
+        same = lambda other: other.style == para.style and other.group == para.group  # noqa: E731
+        code_spacing(paragraph, para, i == 0 or not same(paras[i - 1]),
+                     i == len(paras) - 1 or not same(paras[i + 1]), fonts.code)
+    elif para.pitch_pt:
+        spacing(paragraph._p.get_or_add_pPr(), para.pitch_pt, para.before_pt, None)
 
 
 # ---------------------------------------------------------------- shapes
@@ -286,8 +306,8 @@ def add_table(slide, box, plan: TablePlan, fonts: Fonts, caption: str) -> None:
     for r, row in enumerate((plan.header,) + plan.rows):
         for c, runs in enumerate(row):
             cell = table.cell(r, c)
-            cell.margin_left = cell.margin_right = Pt(5.76)
-            cell.margin_top = cell.margin_bottom = Pt(3.6)
+            cell.margin_left = cell.margin_right = Pt(CELL_MARGIN_X_PT)
+            cell.margin_top = cell.margin_bottom = Pt(CELL_MARGIN_Y_PT)
             write_text(cell.text_frame, (Para(runs, size_pt=plan.size_pt),), fonts, title=True)
             if plan.line_pt:   # every line the same height in every script: one baseline per row
                 for paragraph in cell.text_frame.paragraphs:
@@ -355,6 +375,8 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
     remember_partnames(prs.part.package)
     index_relationships(prs.part)       # one relationship per slide: look-ups by index, not by scanning
     choices, _ = resolve(prs, mapping, reference_path)
+    for choice in choices.values():
+        distinct_placeholder_ids(choice.layout)
     frames = plan.frames or geometry(prs, mapping, reference_path, choices).frames
     for number, slide_plan in enumerate(plan.slides, 1):
         choice = choices[slide_plan.layout]
@@ -375,10 +397,15 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
         if slide_plan.picture is not None:
             add_picture(slide, slide_plan.picture, slide_plan)
         builds = []
+        moved = dict(slide_plan.moved)
         for name, ph in placeholders.items():
             paras = texts.get(name)
+            if paras and name in moved:
+                ph.left, ph.top, ph.width, ph.height = (Emu(v) for v in moved[name])
             if paras:
-                write_text(ph.text_frame, paras, fonts, title=name == "Title")
+                frame = layout_frames.get(name)
+                write_text(ph.text_frame, paras, fonts, title=name == "Title", frame=frame,
+                           levels=frame if frame is not None and frame.explicit and name != "Title" else None)
                 builds.append((ph, clicks(paras)))
                 if name != "Title" and slide_plan.code_boxes and fonts.code is not None:
                     add_code_panels(slide, ph, slide_plan.code_boxes, fonts.code)
@@ -390,6 +417,9 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
         for name, paras in texts.items():
             frame = layout_frames.get(name)
             if paras and name not in placeholders and frame is not None and frame.virtual:
+                if name in moved:
+                    left, top, width, height = moved[name]
+                    frame = replace(frame, left_emu=left, top_emu=top, width_emu=width, height_emu=height)
                 write_text(text_box(slide, frame).text_frame, paras, fonts, levels=frame)
                 for count, formula in enumerate((p.formula for p in paras if p.formula is not None), 1):
                     add_formula(slide, formula, formula_art, plan.formula_name.format(n=count), fonts.theme.math,

@@ -53,7 +53,10 @@ class Level:
 class Frame:
     """A placeholder's box (EMU), its insets (left, top, right, bottom, EMU) and level styles 1–9;
     ``virtual``: the layout has no such placeholder, the writer draws a text box (or takes the box) there;
-    ``ph_type``: the placeholder's type ("title", "body", "obj", "tbl", "chart", …; "" when virtual)."""
+    ``ph_type``: the placeholder's type ("title", "body", "obj", "tbl", "chart", …; "" when virtual);
+    ``explicit``: the level styles were read from sample paragraphs (LibreOffice's masters carry no
+    ``a:lstStyle`` and no ``p:txStyles``), which viewers do not inherit: the writer writes each level's
+    margin and bullet on the slide's paragraphs."""
 
     name: str
     left_emu: int
@@ -64,6 +67,7 @@ class Frame:
     levels: tuple[Level, ...]
     virtual: bool = False
     ph_type: str = ""
+    explicit: bool = False
 
     @property
     def text_width_pt(self) -> float:
@@ -258,7 +262,8 @@ def _frame(ph, master) -> Frame:
     sources.append(styles.find(f"{P}{style_name}") if styles is not None else None)
     levels = tuple(_level(n, [s for s in sources if s is not None]) for n in range(1, 10))
     insets = _insets([el for el in chain if el is not None])
-    return Frame(ph.name, rect[0], rect[1], rect[2], rect[3], insets, levels, False, ph_type)
+    inherited = [s for s in sources[:2] + sources[4:] if s is not None and s.find(f"{A}lvl1pPr") is not None]
+    return Frame(ph.name, rect[0], rect[1], rect[2], rect[3], insets, levels, False, ph_type, not inherited)
 
 
 def _sample_style(element):

@@ -124,10 +124,15 @@ class Summariser:
         if isinstance(block, m.Paragraph) and _hard_break(block.children):
             # lines the author broke by hand (verse, an address, C37) are shown as written, not summarised:
             # one paragraph per line, so a long poem can continue on the next slide
-            out.extend(Point(Para(line, pos=block.pos)) for line in _lines(runs_of(block.children, below=self.below)))
+            out.extend(Point(Para(line, pos=block.pos, align=block.align))
+                       for line in _lines(runs_of(block.children, below=self.below)))
         elif isinstance(block, m.Paragraph):
             displaced: list[m.Math] = []     # inline formulas text cannot express follow as display ones
-            out.append(self.paragraph(runs_of(block.children, displaced=displaced, below=self.below), pos=block.pos))
+            point = self.paragraph(runs_of(block.children, displaced=displaced, below=self.below), pos=block.pos,
+                                   bullet="none" if block.align else "bullet")
+            if block.align:       # a line its author centred (or set right) stays so, without a bullet
+                point = replace(point, para=replace(point.para, align=block.align))
+            out.append(point)
             out.extend(Point(para) for para in displaced_paras(displaced, block.pos))
         elif isinstance(block, m.ListBlock):
             for para in paras_of([block], below=self.below):

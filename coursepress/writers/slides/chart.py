@@ -66,9 +66,9 @@ def value_text(value: float, number_format: str, estimated: bool, words: Message
     """A value as the deck's number format shows it (the catalogue's ``chart.parameters_format`` and
     ``chart.context_format``): zh-CN parameters in 10^8 read the Chinese way (1750 x 10^8, 1.8 x 10^12),
     context as "128K"; ≈ before an estimate."""
-    if number_format == words("chart.parameters_format"):
+    if number_format in (words("chart.parameters_format"), words("chart.parameters_axis_format")):
         text = format_params(value / 10 ** (9 - words.number("chart.parameters_exponent")), words)
-    elif number_format == words("chart.context_format"):
+    elif number_format in (words("chart.context_format"), words("chart.context_axis_format")):
         text = format_context(value)
     else:
         text = f"{value:g}"
@@ -95,8 +95,9 @@ def _columns(plan: ChartPlan, w: float, h: float, look: DeckLook, width: Width, 
     estimated = plan.estimated or (False,) * len(plan.values)
     names = [width(name, size) for name in plan.categories]
     legend_h = size * 1.8 if len(_legend(plan, look)) > 1 else 0.0
-    bottom = min(max(names, default=0.0) * SIN45 + size * 1.2, h * 0.45)
-    ticks = [10.0 ** e for e in range(round(math.log10(plan.axis_min)), round(math.log10(plan.axis_max)) + 1)]
+    bottom = min(max(names, default=0.0) * SIN45 + size * 1.2, h * 0.45) if plan.names_slanted else size * 2
+    ticks = [10.0 ** e for e in range(round(math.log10(plan.axis_min)),
+                                      math.floor(math.log10(plan.axis_max) + 1e-9) + 1)]
     labels = [value_text(t, plan.number_format, False, words) for t in ticks]
     left = max(width(label, size) for label in labels) + size * 2.2      # tick labels and the axis title
     plot_x, plot_y = left, size * 0.5
@@ -112,7 +113,8 @@ def _columns(plan: ChartPlan, w: float, h: float, look: DeckLook, width: Width, 
             continue
         share = (math.log10(max(value, plan.axis_min)) - lo) / (hi - lo)
         if share > 0:
-            room = width(value_text(value, plan.number_format, guess, words), size) + size * 0.5
+            room = (width(value_text(value, plan.number_format, guess, words), size) if plan.values_upright
+                    else size) + size * 0.5
             plot_y = max(plot_y, base - (base - room) / share)      # column top (base − height × share) ≥ room
     plot_h = base - plot_y
 
@@ -133,12 +135,25 @@ def _columns(plan: ChartPlan, w: float, h: float, look: DeckLook, width: Width, 
             colour = look.colour(SERIES_SCHEME[flag])
             marks.append(Mark("rect", x + pitch * 0.15, top, pitch * 0.7, plot_y + plot_h - top, fill=colour,
                               hatched=estimated[i]))
-            marks.append(Mark("text", centre + size * 0.35, top - size * 0.3, fill=text, rotate=-90,
-                              text=value_text(value, plan.number_format, estimated[i], words)))
-        marks.append(Mark("text", centre + size * 0.3, plot_y + plot_h + size * 0.6, fill=text, text=name,
-                          anchor="end", rotate=-45))
+            marks.append(_value_mark(centre, top, value_text(value, plan.number_format, estimated[i], words),
+                                     plan, text))
+        elif plan.unknown:       # the deck's marker: the series name at the axis floor
+            marks.append(_value_mark(centre, plot_y + plot_h, plan.unknown, plan, text))
+        if plan.names_slanted:
+            marks.append(Mark("text", centre + size * 0.3, plot_y + plot_h + size * 0.6, fill=text, text=name,
+                              anchor="end", rotate=-45))
+        else:
+            marks.append(Mark("text", centre, plot_y + plot_h + size * 1.3, fill=text, text=name, anchor="middle"))
     marks.append(Mark("line", plot_x, plot_y + plot_h, plot_x + plot_w, plot_y + plot_h, fill=look.colour("tx1", 0.6)))
     return marks
+
+
+def _value_mark(centre: float, top: float, label: str, plan: ChartPlan, colour: str) -> Mark:
+    """A value label above a column top (pt): turned a quarter, or level, as the deck's chart has it."""
+    size = plan.size_pt
+    if plan.values_upright:
+        return Mark("text", centre + size * 0.35, top - size * 0.3, fill=colour, rotate=-90, text=label)
+    return Mark("text", centre, top - size * 0.4, fill=colour, text=label, anchor="middle")
 
 
 def _timeline(plan: ChartPlan, w: float, h: float, look: DeckLook, width: Width, words: Messages) -> list[Mark]:
@@ -155,7 +170,7 @@ def _timeline(plan: ChartPlan, w: float, h: float, look: DeckLook, width: Width,
     marks = [Mark("line", plot_x, axis_y, plot_x + plot_w, axis_y, fill=look.colour("tx1", 0.6))]
     first = (EXCEL_EPOCH + dt.timedelta(days=plan.axis_min)).year
     last = (EXCEL_EPOCH + dt.timedelta(days=plan.axis_max)).year
-    for year in range(first, last + 1):
+    for year in range(first, last + 1, max(plan.step_years, 1)):
         x = x_of(float((dt.date(year, 1, 1) - EXCEL_EPOCH).days))
         if plot_x - 0.5 <= x <= plot_x + plot_w + 0.5:
             marks.append(Mark("line", x, axis_y, x, axis_y + size * 0.3, fill=look.colour("tx1", 0.6)))

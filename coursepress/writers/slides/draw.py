@@ -21,16 +21,17 @@ from typing import Callable, Optional
 from ...code import CodeTheme
 from ...units import EMU_PER_PT
 from ..deck.fit import FORMULA_PAD_PT
-from ..deck.nodes import DeckPlan, Para, Run, SlidePlan, TablePlan
+from ..deck.nodes import DeckPlan, Para, Run, SlidePlan, TablePlan, number_indent_emu
 from ..deck.pptx_writer import NOTES_INDENT_EMU
 from ..deck.reference import Frame
+from ..deck.tablefit import CELL_MARGIN_X_PT, CELL_MARGIN_Y_PT
 from .look import DeckLook, TextLook
 
 MIME = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "svg": "image/svg+xml",
         "bmp": "image/bmp", "tif": "image/tiff", "tiff": "image/tiff"}
 # Table cell margins the deck writes (pt; pptx_writer.add_table) and the bands of PowerPoint's default
 # table style "Medium Style 2 – Accent 1": header accent1, rows accent1 at 20 % and 40 % (banded).
-CELL_MARGINS_PT = (5.76, 3.6)
+CELL_MARGINS_PT = (CELL_MARGIN_X_PT, CELL_MARGIN_Y_PT)
 ROW_TINTS = (0.2, 0.4)
 
 
@@ -212,7 +213,7 @@ class SlideDrawer:
             spacer = _pt(para.formula.height_emu) + 2 * FORMULA_PAD_PT if para.formula is not None else 0.0
             out.append(ParaView(self.runs(para.runs) if para.formula is None else (), size, line, before, after,
                                 0.0 if para.formula else margin, right, 0.0 if para.formula else indent,
-                                bullet, look.bullet_colours[n], look.colours[n], look.align[n], bool(para.style),
+                                bullet, look.bullet_colours[n], look.colours[n], para.align or look.align[n], bool(para.style),
                                 spacer))
         return tuple(out)
 
@@ -223,7 +224,10 @@ class SlideDrawer:
             return 0.0, 0.0
         level = frame.level(para.level)
         plain = para.bullet in ("none", "literal")
-        if frame.virtual:                   # a text box: explicit margins
+        if para.bullet == "number":         # a gap after the number (nodes.number_indent_emu)
+            margin, indent = number_indent_emu(para.number, para.size_pt or level.size_pt, level.margin_left_emu)
+            return _pt(margin), _pt(indent)
+        if frame.virtual or frame.explicit:   # a text box, or levels no viewer inherits: explicit margins
             hang = 0 if plain else NOTES_INDENT_EMU
             margin = level.margin_left_emu if para.level or not plain else 0
             return _pt(max(margin, hang)), -_pt(hang)
@@ -236,7 +240,7 @@ class SlideDrawer:
             return f"{para.number}."
         if para.bullet != "bullet":
             return ""
-        if frame.virtual:
+        if frame.virtual or frame.explicit:
             return "•" if para.level % 2 == 0 else "–"
         return look.bullets[look.level(para.level)]
 
@@ -260,10 +264,14 @@ class SlideDrawer:
         default = layout.texts.get("Content") or next(iter(layout.texts.values()))
         boxes, images, panels = [], [], []
         texts = dict(plan.texts)
+        moved = dict(plan.moved)
         for name, paras in plan.texts:
             frame = frames.get(name)
             if frame is None or not paras:
                 continue
+            if name in moved:      # a table's caption right below its table
+                left, top, width, height = moved[name]
+                frame = replace(frame, left_emu=left, top_emu=top, width_emu=width, height_emu=height)
             look = layout.texts.get(name, default)
             boxes.append(self.box(frame, self.paras(paras, frame, look, name == "Title"), look))
             for para in paras:

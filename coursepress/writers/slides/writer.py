@@ -73,7 +73,7 @@ def draw_lecture(project: Project, course: m.Course, settings: BuildSettings, le
         return renderer.svg(tex, True, source).data_uri()
 
     def chart_uri(chart: ChartPlan, width_pt: float, height_pt: float) -> str:
-        drawing = draw_chart(chart, width_pt, height_pt, look, measurer.width_pt, course.words)
+        drawing = draw_chart(chart, width_pt, height_pt, look, measurer.narrow.width_pt, course.words)
         svg = chart_svg(drawing, env, stacks["sans"], chart.kind == "timeline")
         return data_uri(svg.encode("utf-8"), "image/svg+xml")
 

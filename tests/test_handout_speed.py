@@ -1,0 +1,228 @@
+"""Issue 20: work the handout no longer does twice. The page-float pass lays out again only the pages a
+figure move changes (counted by wrapping WeasyPrint's page maker in a build process), and builds run
+with Python's cyclic garbage collector paused. No timing: the tests count layouts and read the PDF."""
+
+from __future__ import annotations
+
+import gc
+import os
+import json
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from conftest import REPO
+from test_handout_flow import holes_before_figures, paragraph, tall_png
+
+# Runs a build in this process with WeasyPrint's layout_document and remake_page wrapped; prints, per
+# layout, the (0-based) pages made in it.
+COUNTING = textwrap.dedent("""\
+    import json, sys
+    from pathlib import Path
+    sys.path.insert(0, sys.argv[1])
+    import weasyprint.document as document_module
+    import weasyprint.layout as layout_module
+    import weasyprint.layout.page as page_module
+
+    made = []
+    real_remake, real_layout = page_module.remake_page, layout_module.layout_document
+
+    def remake_page(index, *args):
+        made[-1].append(index)
+        return real_remake(index, *args)
+
+    def layout_document(*args, **kwargs):
+        made.append([])
+        return real_layout(*args, **kwargs)
+
+    setattr(page_module, "remake_page", remake_page)
+    for holder in (layout_module, document_module):
+        setattr(holder, "layout_document", layout_document)
+    from coursepress.cli import main
+    code = main(sys.argv[2:], default_root=Path.cwd())
+    print(json.dumps(made))
+    sys.exit(code)
+    """)
+
+
+def layouts_of(root: Path, tmp_path: Path) -> tuple[list[list[int]], Path]:
+    """Build ``root``'s handout with the counting wrapper; (pages made per layout, the PDF)."""
+    script = tmp_path / "counting.py"
+    script.write_text(COUNTING, encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, str(script), str(REPO), "pdf", "--project", str(root), "--out", str(out)],
+                          capture_output=True, text=True, cwd=REPO, timeout=600)
+    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1]), next(out.glob("*.pdf"))
+
+
+def page_texts(pdf: Path) -> list[str]:
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        return [doc[n].get_textpage().get_text_range() for n in range(len(doc))]
+    finally:
+        doc.close()
+
+
+def lecture(parts: list[tuple[int, bool, int]]) -> str:
+    """A lecture of parts (level-1 heads: each starts a page); each part: ``before`` paragraphs, a tall
+    figure if asked, ``after`` paragraphs. Paragraph k is marked 段k."""
+    body, k = ["---\ntitle: 版面\n---\n"], 0
+    for number, (before, figure, after) in enumerate(parts, 1):
+        body += [f"# 第{number}部分\n", "## 一节\n"]
+        body += [paragraph(k + i) + "\n" for i in range(before)]
+        k += before
+        if figure:
+            body += [f"如[](#fig-{number})所示：\n", f'![高图](images/tall.png "一张很高的图"){{#fig-{number}}}\n']
+        body += [paragraph(k + i) + "\n" for i in range(after)]
+        k += after
+    return "\n".join(body)
+
+
+def marks(text: str) -> list[int]:
+    return [int(k) for k in re.findall(r"段\s*(\d+)：", text)]
+
+
+def test_a_handout_without_holes_is_laid_out_once(make_project, tmp_path):
+    root = make_project(lecture=lecture([(20, False, 0), (12, False, 0)]))
+    made, pdf = layouts_of(root, tmp_path)
+    assert len(made) == 1                                  # no second layout when no figure leaves a hole
+    pages = len(page_texts(pdf))
+    assert sorted(set(made[0])) == list(range(pages))      # every page made (the contents page again for numbers)
+
+
+def test_moving_a_figure_lays_out_again_only_the_pages_it_changes(make_project, tmp_path):
+    # part 1 leaves a hole before its figure (12 paragraphs, then the figure: test_handout_flow measured it);
+    # parts 2 and 3 start on their own pages, so their pages end where they did and are kept
+    root = make_project(lecture=lecture([(12, True, 8), (16, False, 0), (16, False, 0)]),
+                        files={"content/lectures/images/tall.png": tall_png()})
+    made, pdf = layouts_of(root, tmp_path)
+    texts = page_texts(pdf)
+    assert len(made) == 2, made                           # the first layout and one re-layout
+    later = [n for n, text in enumerate(texts) if any(k >= 20 for k in marks(text))]   # pages of parts 2 and 3
+    assert len(later) >= 4
+    again = set(made[1])
+    assert again and not again & set(later), (made[1], later)
+    assert max(again) < min(later)
+    # and the result is the one a full re-layout gives: no hole, every paragraph once and in order
+    assert holes_before_figures(pdf) == []
+    found = marks("".join(texts[1:]))                     # page 1: the cover and contents carry no marks
+    assert found == list(range(52)), found
+    assert "".join(texts).count("一张很高的图") == 1
+
+
+def test_outputs_are_built_with_the_cyclic_collector_paused(monkeypatch):
+    from coursepress import pipeline
+
+    seen = []
+
+    class Probe:
+        def write(self, *args):
+            seen.append(gc.isenabled())
+            return "written"
+
+    monkeypatch.setattr(pipeline, "writer", lambda kind: Probe())
+    assert gc.isenabled()
+    assert pipeline.run_job(None, None, type("T", (), {"kind": "pdf"})(), None) == "written"   # type: ignore[arg-type]
+    assert seen == [False] and gc.isenabled()            # paused inside, on again after
+
+
+def test_a_paused_collector_is_on_again_after_an_error_and_frozen_objects_are_kept():
+    from coursepress.collector import collector_paused
+
+    before = gc.get_freeze_count()
+    try:
+        with collector_paused():
+            raise ValueError("a writer failed")
+    except ValueError:
+        pass
+    assert gc.isenabled() and gc.get_freeze_count() == before
+    try:
+        with collector_paused(keep_garbage=True):
+            kept = [[n] for n in range(1000)]
+        assert gc.isenabled() and gc.get_freeze_count() >= before + len(kept)
+    finally:
+        gc.unfreeze()
+
+
+# ---------------------------------------------------------------- font subsets kept between builds
+
+MARK = b"coursepress-test-kept-subset"
+
+
+def build_with_cache(root: Path, cache: Path) -> Path:
+    out = root / "out"
+    proc = subprocess.run([sys.executable, str(REPO / "build.py"), "pdf", "--force", "--project", str(root),
+                           "--out", str(out)], capture_output=True, text=True, cwd=REPO, timeout=600,
+                          env={**os.environ, "XDG_CACHE_HOME": str(cache)})
+    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
+    return next(out.glob("*.pdf"))
+
+
+def embedded_fonts(pdf: Path) -> dict[str, bytes]:
+    """Base font name → the font file embedded for it (FontFile2 or FontFile3 of the CID font)."""
+    from pypdf import PdfReader
+
+    found = {}
+    for page in PdfReader(str(pdf)).pages:
+        for ref in (page["/Resources"].get("/Font") or {}).values():
+            font = ref.get_object()
+            described = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = described["/FontDescriptor"].get_object()
+            for key in ("/FontFile2", "/FontFile3"):
+                if key in descriptor:
+                    found[str(font["/BaseFont"])] = descriptor[key].get_object().get_data()
+    return found
+
+
+def has_outline(font_file: bytes, shipped: Path, char: str) -> bool:
+    """Whether the embedded ``font_file`` (a subset of ``shipped``, glyph ids kept) draws ``char``."""
+    import io
+
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+
+    name = TTFont(str(shipped)).getBestCmap()[ord(char)]
+    gid = TTFont(str(shipped)).getGlyphID(name)
+    subset = TTFont(io.BytesIO(font_file))
+    glyphs = subset.getGlyphSet()
+    pen = BoundsPen(glyphs)
+    glyphs[subset.getGlyphName(gid)].draw(pen)
+    return pen.bounds is not None
+
+
+def rendered(pdf: Path) -> list[bytes]:
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        return [doc[n].render(scale=0.5).to_pil().tobytes() for n in range(len(doc))]
+    finally:
+        doc.close()
+
+
+def test_font_subsets_are_kept_between_builds_and_hold_every_glyph_used(make_project, tmp_path):
+    root, cache = make_project(), tmp_path / "cache"
+    first = build_with_cache(root, cache)
+    first_pages, first_text = rendered(first), page_texts(first)
+    kept = sorted((cache / "coursepress/subsets").glob("*.font"))
+    assert len(kept) >= 2                                     # the serif and the sans CJK faces at least
+    for path in kept:                                         # mark each kept subset (trailing bytes: fonts ignore them)
+        path.write_bytes(path.read_bytes() + MARK)
+    second = build_with_cache(root, cache)
+    fonts = embedded_fonts(second)
+    assert fonts and all(data.endswith(MARK) for data in fonts.values())    # every subset came from the cache
+    assert sorted((cache / "coursepress/subsets").glob("*.font")) == kept
+    assert rendered(second) == first_pages and page_texts(second) == first_text
+    # a character the handout did not have yet: a new subset, and the glyph is in it
+    lecture = root / "content/lectures/intro.md"
+    lecture.write_text(lecture.read_text(encoding="utf-8") + "\n鑫字是新的。\n", encoding="utf-8")
+    third = build_with_cache(root, cache)
+    assert len(list((cache / "coursepress/subsets").glob("*.font"))) > len(kept)
+    assert "鑫" in "".join(page_texts(third))
+    serif = [data for name, data in embedded_fonts(third).items() if "Serif" in name]
+    assert serif and not serif[0].endswith(MARK)
+    assert has_outline(serif[0], REPO / "assets/fonts/NotoSerifCJKsc-Regular.otf", "鑫")
+    assert has_outline(serif[0], REPO / "assets/fonts/NotoSerifCJKsc-Regular.otf", "模")
