@@ -7,6 +7,10 @@ reading of the lectures, :func:`coursepress.load.load_project`) an image kept as
 upright) is decoded on a thread instead (Pillow's decoders release the GIL, so the threads use every core
 while the Markdown is read). A failure becomes the same error, at the line naming the image, among the
 load's errors in reading order; nothing is built from a load with errors.
+
+Importing WeasyPrint 70 sets Pillow's ``ImageFile.LOAD_TRUNCATED_IMAGES`` for the whole process
+(``weasyprint/images.py``), and ``watch`` and parallel builds import WeasyPrint before they load: a truncated
+image would then "decode" as grey. :func:`strict_decoding` turns it off while the load decodes.
 """
 
 from __future__ import annotations
@@ -28,6 +32,20 @@ def undecodable(pos: SourcePos, origin: str, fmt: str, exc: BaseException) -> Co
     return ContentError(pos, f"image '{origin}' cannot be decoded ({fmt or 'unknown format'}: "
                         f"{str(exc) or type(exc).__name__}); no output could show it",
                         "open it in an image editor and save it again as PNG or JPEG")
+
+
+@contextmanager
+def strict_decoding() -> Iterator[None]:
+    """Pillow refuses truncated image data while the block runs (whatever WeasyPrint's import set), then
+    the setting is as it was."""
+    from PIL import ImageFile
+
+    saved = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
 def _decode(data: bytes, done: Callable[[], None]) -> None:
@@ -80,9 +98,10 @@ def decoding_on_threads(problems: Problems) -> Iterator[ThreadedDecodes]:
     when the block ends normally."""
     decodes = ThreadedDecodes(problems)
     token = _CURRENT.set(decodes)
-    try:
-        yield decodes
-        decodes.collect()
-    finally:
-        _CURRENT.reset(token)
-        decodes.close()
+    with strict_decoding():
+        try:
+            yield decodes
+            decodes.collect()
+        finally:
+            _CURRENT.reset(token)
+            decodes.close()

@@ -33,7 +33,7 @@ from typing import Optional
 
 from .cachedir import cache_folder, read_private, write_private
 from .errors import ContentError, SourcePos
-from .imagecheck import current, undecodable
+from .imagecheck import current, strict_decoding, undecodable
 from .limits import DEFAULTS, Limits, check_pixels
 from .resources import ImageData
 
@@ -76,7 +76,8 @@ def prepare_raster(data: bytes, origin: str, pos: SourcePos, limits: Limits = DE
                     # kept as it is: the decode only proves it decodes, on a thread (coursepress.imagecheck)
                     decodes.submit(data, pos, origin, fmt, lambda: _remember_decoded(digest))
                 else:
-                    image.load()    # decodes every pixel of the first frame: truncated files fail here
+                    with strict_decoding():
+                        image.load()    # decodes every pixel of the first frame: truncated files fail here
                     _remember_decoded(digest)
         except ContentError:
             raise

@@ -72,7 +72,7 @@ def test_a_watch_round_reads_only_the_changed_lecture(make_project, monkeypatch)
 def test_a_broken_image_found_on_a_thread_is_reported_in_every_round(make_project, monkeypatch, tmp_path):
     """New images are decoded on threads while the lectures are read; a truncated one is an error at the line
     naming it, in reading order among the other errors, and again in the next watch round (the lecture that
-    names it, read without an error of its own, is not kept)."""
+    names it, read without an error of its own, is not kept); also after WeasyPrint was imported."""
     import threading
 
     import pytest
@@ -80,8 +80,13 @@ def test_a_broken_image_found_on_a_thread_is_reported_in_every_round(make_projec
 
     from coursepress.errors import ContentErrors
 
+    from coursepress.writers.pdfengine import import_weasyprint
+
+    import_weasyprint(Path(__file__).resolve().parent.parent)   # as in watch: its import lets Pillow accept truncated data
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    broken = _png((0, 120, 0))
+    noise = io.BytesIO()
+    Image.effect_noise((200, 150), 40).convert("RGB").save(noise, "PNG")     # header intact, pixel data cut
+    broken = noise.getvalue()
     root = make_project(lecture="# 一\n\n![坏图](../images/broken.png)\n",
                         files={"content/images/broken.png": broken[:len(broken) // 2],
                                "content/lectures/second.md": "# 二\n\n![没有这张图](../images/none.png)\n"})
