@@ -146,7 +146,7 @@ def test_a_wide_picture_goes_below_its_short_text(deck):
 
 
 def test_long_bullets_keep_a_slide_of_their_own(deck):
-    slides = _slides(deck, "长文字")
+    slides = _slides(deck, "长文字") + _slides(deck, "长文字（续）")   # the picture slide continues the section
     assert len(slides) == len([s for s in deck.slides if s.shapes.title.text_frame.text.startswith("长文字")])
     assert [s.slide_layout.name for s in slides] == ["Title and Content", "Chart"]
     assert sum(sh.shape_type == 13 for sh in slides[1].shapes) == 1

@@ -88,6 +88,36 @@ def test_unknown_values_keep_their_place_marked_by_a_series_name(deck):
     assert checked
 
 
+def test_timeline_lanes_keep_labels_apart_and_off_drop_lines():
+    """The lane rule on a dense cluster (20 points 6 pt apart with 60-90 pt labels, as the course's 2023):
+    within a lane no two labels or a label and a point overlap, no label spans a point of a higher lane
+    (whose drop line would cross it), every label lies inside the plot, and the cluster needs far fewer
+    lanes than points (labels go left of the early points and right of the late ones)."""
+    from coursepress.writers.deck.chartfit import LABEL_GAP_PT, lanes
+
+    xs = [100.0] + [400.0 + 6 * i for i in range(20)] + [700.0]
+    widths = [60.0 + (i * 7) % 31 for i in range(len(xs))]
+    rows, sides = lanes(xs, widths, 800.0)
+    assert min(rows) >= 1
+
+    def box(i):
+        return (xs[i] + LABEL_GAP_PT - 2, xs[i] + LABEL_GAP_PT + widths[i]) if sides[i] else \
+            (xs[i] - LABEL_GAP_PT - widths[i], xs[i] - LABEL_GAP_PT + 2)
+
+    for i in range(len(xs)):
+        left, right = box(i)
+        assert 0 <= left and right <= 800.0
+        for j in range(len(xs)):
+            if j == i:
+                continue
+            if rows[j] >= rows[i]:       # same lane: its point; higher lane: its drop line passes this lane
+                assert not left <= xs[j] <= right, (i, j)
+            if rows[j] == rows[i]:
+                other = box(j)
+                assert other[1] <= left or right <= other[0], (i, j)
+    assert max(rows) <= 12
+
+
 # ---------------------------------------------------------------- as LibreOffice draws it
 @pytest.fixture(scope="module", params=[True, False], ids=["shipped-fonts", "system-fonts-only"])
 def rendered(request, deck, tmp_path_factory):
@@ -148,6 +178,7 @@ def _find(chars, text: str, frame, accept=lambda box: True) -> list[tuple[float,
     return found
 
 
+@pytest.mark.slow
 def test_libreoffice_draws_the_plot_area_over_most_of_the_frame(rendered):
     """Measured in the rendering: on a column chart the distance between the first and last value axis
     numbers gives the plot height (the axis is logarithmic, so their share of it is known); on a timeline
@@ -193,6 +224,7 @@ def _overlap(a, b, inset: float) -> bool:
         a[1] + inset < b[3] - inset and b[1] + inset < a[3] - inset
 
 
+@pytest.mark.slow
 def test_no_two_chart_labels_overlap_and_every_name_is_drawn_whole(rendered):
     """Characters of different labels never share ink: within a chart frame, no two characters that are
     not neighbours in the text overlap (each box inset by 15 % of its smaller side, so touching glyph
@@ -216,6 +248,7 @@ def test_no_two_chart_labels_overlap_and_every_name_is_drawn_whole(rendered):
         assert not clashes, (index + 1, clashes[:5])
 
 
+@pytest.mark.slow
 def test_no_timeline_drop_line_crosses_a_label(rendered):
     """Each timeline point stands at its date on the axis the deck wrote, in its lane (the hidden Y axis);
     its drop line runs from the point down to the date axis and never passes through another point's

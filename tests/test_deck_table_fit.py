@@ -30,6 +30,7 @@ def _caption(slide, table):
     """The text shape right below ``table`` holding its caption (the longest text below it)."""
     below = [sh for sh in slide.shapes if sh.has_text_frame and sh.text_frame.text.strip()
              and sh.top >= table.top and sh.name not in ("Footer", "Slide Number") and sh is not table
+             and table.left - EMU_PER_PT <= sh.left < table.left + table.width
              and not (sh.is_placeholder and sh.placeholder_format.type is not None and "TITLE" in str(sh.placeholder_format.type))]
     return min(below, key=lambda sh: sh.top)
 
@@ -85,3 +86,60 @@ def test_long_table_is_split_once_evenly_with_every_row_and_its_caption_below(ma
         assert "全部模型的参数量" in caption.text_frame.text
         gap_pt = (caption.top - (shape.top + shape.height)) / EMU_PER_PT
         assert 0 <= gap_pt <= 12, gap_pt                              # tied to the table, not at a fixed place
+
+
+def test_caption_follows_a_table_in_a_column(make_project, tmp_path):
+    lecture = textwrap.dedent("""\
+        ---
+        title: 表
+        ---
+        # 部分
+
+        ## 两栏
+
+        :::: columns
+        ::: column
+        - 左边的要点
+        - 第二个要点
+        :::
+        ::: column
+        | 模型 | 参数量 |
+        |---|---|
+        | 甲 | 70 亿 |
+        | 乙 | 130 亿 |
+
+        : 两个模型 {#tbl-two}
+        :::
+        ::::
+        """)
+    root = make_project(lecture=lecture)
+    out = tmp_path / "out"
+    result = run_build("pptx", "--project", str(root), "--out", str(out))
+    assert result.code == 0 and "warning" not in result.err, result.err
+    prs = Presentation(str(out / "intro.pptx"))
+    (slide, table), = _tables(prs)
+    assert slide.slide_layout.name == "Two Content"
+    caption = _caption(slide, table)
+    assert "两个模型" in caption.text_frame.text
+    gap_pt = (caption.top - (table.top + table.height)) / EMU_PER_PT
+    assert 0 <= gap_pt <= 12, gap_pt
+
+
+def test_short_columns_keep_their_width_beside_a_long_one(make_project, tmp_path):
+    """Column widths from the measured content: a column of short names keeps its one-line width and the
+    prose column beside it takes the rest (shares in proportion to what columns lack would wrap the names)."""
+    from conftest import REPO
+    from coursepress.textmeasure import measurer_for
+
+    prose = "这一列是很长的说明文字，会换行。" * 6
+    rows = "".join(f"| GPT-4 Turbo {i} | {prose} |\n" for i in range(3))
+    lecture = "---\ntitle: 表\n---\n# 部分\n\n## 宽窄\n\n| 模型名称 | 说明 |\n|---|---|\n" + rows
+    root = make_project(lecture=lecture)
+    out = tmp_path / "out"
+    result = run_build("pptx", "--project", str(root), "--out", str(out))
+    assert result.code == 0 and "warning" not in result.err, result.err
+    (_slide, shape), = _tables(Presentation(str(out / "intro.pptx")))
+    size = min(_sizes_pt(shape))
+    first = shape.table.columns[0].width / EMU_PER_PT - 2 * 5.76
+    assert first * 0.97 >= measurer_for(REPO).width_pt("GPT-4 Turbo 0", size), first   # the names on one line
+    assert shape.table.columns[1].width > 3 * shape.table.columns[0].width

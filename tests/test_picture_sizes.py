@@ -100,7 +100,7 @@ def test_handout_pictures_have_the_asked_sizes(built):
 def test_html_pictures_have_the_asked_sizes_and_centred_text(built):
     """The HTML page gives each picture the same width, and the <p align=center> text is centred."""
     page = (built / "html/intro.html").read_text(encoding="utf-8")
-    widths = [float(w) for w in re.findall(r'<img src="assets/images/[^"]+" alt="[^"]*" style="width: ([\d.]+)pt"', page)]
+    widths = [float(w) for w in re.findall(r'<img src="assets/images/[^"]+" alt="[^"]*" style="width: ([\d.]+)pt[;"]', page)]
     assert widths == pytest.approx(EXPECTED_PT, abs=0.5)
     centred = [re.sub(r"<[^>]+>", "", p) for p in re.findall(r'<p [^>]*style="text-align: center[^"]*"[^>]*>(.*?)</p>', page)]
     assert centred == ["图注：居中的一行说明文字"]

@@ -27,6 +27,7 @@ from ..numbers import estimate_note, note_mark
 from ..output import atomic_write
 from ..templating import autospace_html, environment
 from . import BuildSettings, Output, Target
+from .pagebox import BODY_PT, CAPTION_CSS, figure_width, handout_page
 from .pageflow import render_flowing
 from .pdfengine import PdfEngine, build_date, font_stacks, overflows
 
@@ -130,13 +131,15 @@ def page_context(project: Project, course: m.Course, problems: Problems, rendere
     hs = course.meta.handout
     theme = code_theme(project.root)
     prepared = pictures or ImagePreparer(course.meta.image_settings())
+    page = handout_page(hs.page_size, hs.orientation, hs.duplex)
     css = env.get_template("handout/handout.css.j2").render(
-        page_size=hs.page_size, orientation=hs.orientation, handout=hs, code_theme=theme, **stacks)
+        page_size=hs.page_size, orientation=hs.orientation, handout=hs, code_theme=theme, page=page,
+        page_body_pt=BODY_PT, page_caption=CAPTION_CSS, **stacks)
     return dict(css=css, build_date=build_date(course), handout=hs, table_notes=partial(table_notes, words=course.words),
                 make_chart=partial(make_chart, words=course.words),
                 width_class=width_class, code_lines=code_lines, page_segments=page_segments, code_theme=theme,
                 math=HandoutMath(renderer or MathRenderer.for_text(project.font_faces, course.theme.serif)), web=False, image_src=prepared.src,
-                print_image=prepared.prepare)
+                print_image=prepared.prepare, figure_width=partial(figure_width, page))
 
 
 def lecture_strings(course: m.Course, lecture: m.Lecture) -> dict:

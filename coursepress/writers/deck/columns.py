@@ -53,7 +53,7 @@ def columns_slide(planner: "Planner", block: m.Only, title: str) -> Optional[Sli
             texts.extend((name, paras) for name, paras in slide.texts if name != "Title")
             notes += slide.notes
             data = {"kind": slide.kind, "table": slide.table, "chart": slide.chart, "picture": slide.picture,
-                    "data_frame": slide.data_frame}
+                    "data_frame": slide.data_frame, "moved": slide.moved}
             continue
         if any(isinstance(b, DATA_BLOCKS) for b in inner) or _nested_data(inner):
             return None

@@ -18,6 +18,7 @@ from ...charts import series
 from ...errors import ContentError, SourcePos
 from ...numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
 from ...imageprep import prepared_image
+from ...textmeasure import WIDTH_SAFETY
 from ...messages import Messages
 from ...units import EMU_PER_PT, PT_PER_PX
 from . import chartplan
@@ -121,24 +122,46 @@ def _data_slide(planner: "Planner", place: Place, title: str, index: int, pos: S
 
 # ---------------------------------------------------------------- tables
 def _column_widths(planner: "Planner", cells: list[list[list[Run]]], size_pt: float, total_pt: float) -> list[float]:
-    """Column widths (pt) summing to ``total_pt``: natural widths if they fit, else shares of the slack
-    above each column's widest unbreakable word (dates, numbers and Latin words are never split; all are
-    measured with the widest face a viewer may use, :mod:`coursepress.fitwidths`)."""
+    """Column widths (pt) summing to ``total_pt``, from the measured content: the natural widths (each
+    column's longest cell on one line) spread out when they fit; else every column whose natural width
+    is within an even share of what the wider ones leave keeps it (so short columns never wrap), and the
+    others share the rest above their widest unbreakable word (dates, numbers and Latin words are never
+    split) in proportion to what they lack. Measured with the widest face a viewer may use
+    (:mod:`coursepress.fitwidths`)."""
     measure = planner.fit.measurer
     cols = len(cells[0])
     pad = 2 * CELL_MARGIN_X_PT
-    natural = [max(sum(measure.width_pt(r.text, size_pt, r.bold) for r in row[c]) for row in cells) + pad
-               for c in range(cols)]
+    pad += 1.0          # EMU rounding: a cell exactly as wide as its text would wrap
+    natural = [max(sum(measure.width_pt(r.text, size_pt, r.bold) for r in row[c]) for row in cells) / WIDTH_SAFETY
+               + pad for c in range(cols)]
     minimum = [max(measure.longest_unit_pt([(r.text, r.bold) for r in row[c]], size_pt)
-                   for row in cells) + pad for c in range(cols)]
+                   for row in cells) / WIDTH_SAFETY + pad for c in range(cols)]
     natural = [max(n, mi) for n, mi in zip(natural, minimum)]
     if sum(natural) <= total_pt:
         return [w * total_pt / sum(natural) for w in natural]
-    slack = total_pt - sum(minimum)
-    want = [n - mi for n, mi in zip(natural, minimum)]
-    if slack <= 0 or sum(want) == 0:
+    widths = [0.0] * cols
+    open_cols, left = set(range(cols)), total_pt
+    while open_cols:                      # short columns keep their natural width (max-min fair shares)
+        share = left / len(open_cols)
+        fixed = [c for c in sorted(open_cols) if natural[c] <= share]
+        if not fixed:
+            break
+        for c in fixed:
+            widths[c] = natural[c]
+            left -= natural[c]
+            open_cols.discard(c)
+    rest = sorted(open_cols)
+    slack = left - sum(minimum[c] for c in rest)
+    want = sum(natural[c] - minimum[c] for c in rest)
+    if slack >= 0 and want > 0:
+        for c in rest:
+            widths[c] = minimum[c] + slack * (natural[c] - minimum[c]) / want
+        return widths
+    slack = total_pt - sum(minimum)       # the long words alone need most of the width: shares of the rest
+    want = sum(n - mi for n, mi in zip(natural, minimum))
+    if slack <= 0 or want == 0:
         return [w * total_pt / sum(minimum) for w in minimum]
-    return [mi + slack * w / sum(want) for mi, w in zip(minimum, want)]
+    return [mi + slack * (n - mi) / want for mi, n in zip(minimum, natural)]
 
 
 def _row_height_pt(planner: "Planner", row: list[list[Run]], widths: list[float], size_pt: float) -> float:

@@ -26,8 +26,10 @@ from .blocks import footnote_notes, notes_of, paras_of, prose_notes
 from .columns import columns_fallback, columns_slide
 from .data import CHART_PLACE, TABLE_PLACE, Place, chart_slides, figure_slides, model_table_slides, table_slides
 from .fit import Fitter
+from .footnotes import place_footnotes
 from .inlinepics import with_inline_pictures
 from .nodes import DeckPlan, Para, Run, SlidePlan
+from .rebalance import absorb_leftovers, lead_in, mark_continued
 from .summary import MAX_BULLETS, Point, Summariser
 
 if TYPE_CHECKING:
@@ -165,15 +167,17 @@ class Planner:
         else:
             content = [b for b in visible if not isinstance(b, m.Admonition)]
             first_notes = notes + prose_notes(blocks, include_visible=False) + boxes
-        first_notes = tuple(first_notes) + footnote_notes((section.heading, *blocks))
+        footnotes = footnote_notes((section.heading, *blocks))
         summarise = Summariser(self._lines, self.below)
         title = section.heading.plain
         slides: list[SlidePlan] = []
         pending: list[m.Block] = []
         data_of: dict[int, m.Block] = {}    # index in slides → the block of a one-slide table, chart, figure
 
-        def add_data(block: m.Block) -> None:
+        def add_data(block: m.Block, lead: tuple[Para, ...] = ()) -> None:
             made = self.data_slides(block, title, ())
+            if made and lead:       # a lead-in that would be a slide alone: the data slide's notes, first
+                made[0] = replace(made[0], notes=lead + made[0].notes)
             if len(made) == 1:
                 data_of[len(slides)] = block
             slides.extend(made)
@@ -203,20 +207,29 @@ class Planner:
                     slides.append(made)
                 continue
             if isinstance(block, DATA_BLOCKS):
+                lead = lead_in(pending, block)
+                if lead is not None:
+                    pending.clear()
                 flush()
-                add_data(block)
+                add_data(block, tuple(paras_of([lead], below=self.below)) if lead is not None else ())
             elif not isinstance(block, m.Notes):
                 pending.append(block)
         flush()
         for box in (b for b in visible if isinstance(b, m.Admonition)) if not slide_only else ():
             for inner in nested_data([box]):   # the box's text is in the notes; its pictures get slides
                 add_data(inner)
-        slides = merge_beside(self, slides, data_of)
-        first_notes = tuple(first_notes) + tuple(self.unplaced)
+        slides = mark_continued(self, absorb_leftovers(self, merge_beside(self, slides, data_of)), title)
+        if not slides and self.unplaced:    # (a chart with no data): the section keeps a slide, its words on it
+            pos = section.heading.pos
+            statements = [replace(p, bullet="none") for p in self.unplaced]
+            slides = [self._continued("content", "Title and Content", title, i, pos, "Content", chunk, ())
+                      for i, chunk in enumerate(self.fit.flow("Title and Content", "Content", statements, pos))]
+        else:
+            first_notes = tuple(first_notes) + tuple(self.unplaced)
         self.unplaced.clear()
         if slides and first_notes:
             slides[0] = replace(slides[0], notes=tuple(first_notes) + slides[0].notes)
-        return slides
+        return place_footnotes(slides, footnotes)
 
     def _lines(self, runs, level: int) -> int:
         """Lines ``runs`` take as a bullet of ``level`` in the content frame, at its size."""

@@ -23,6 +23,7 @@ from ...code import code_theme
 from ...textmeasure import measurer_for
 from ...theme import Theme
 from .plan import Planner
+from .templatecheck import check_frames
 from .mathshapes import formula_art, formula_omml
 from .pptx_writer import Fonts, render
 from .reference import check as check_layouts, load_reference, open_reference, reference_path
@@ -107,8 +108,9 @@ def _plan(project: Project, course: m.Course, settings: BuildSettings, lecture: 
         drawing = renderer.svg(tex, True, positions.get(tex, SourcePos(lecture.file)))
         return drawing.width_em, drawing.height_em
 
-    planner = Planner(project, course, lecture,
-                      Fitter(geometry, measurer_for(project.root, course.theme), theme, formula_em=formula_em))
+    measurer = measurer_for(project.root, course.theme)
+    check_frames(prs, course.meta.deck.layouts, path, geometry, measurer.line_em)
+    planner = Planner(project, course, lecture, Fitter(geometry, measurer, theme, formula_em=formula_em))
     plan = planner.plan()
     problems.errors.extend(planner.fit.errors)
     for warning in planner.warnings:

@@ -8,8 +8,8 @@ the body size of the sheet (≥ 14 pt on A2), so no chart text is smaller than
 the table text. The look lives in ``templates/poster/chart.svg.j2``.
 
 - parameters: one bar per model with a published size (log axis), its name at
-  the left (shortened with "…" past 40 % of the width) and its value at the bar's end (≈ for estimates); models without a
-  size are listed by name under the chart (``chart.unknown``, case C20), never drawn as 0.
+  the left (shortened with "…" past 40 % of the width) and its value at the bar's end (≈ for estimates); a model
+  without a size keeps its row, marked ``chart.unknown`` where the bar would start (case C20), never drawn as 0.
 - timeline: one dot per model; names in lanes above the axis so that no leader
   line crosses a label (:func:`coursepress.charts._place_labels`); models of
   one date share one label. Dates are the axis's years (the table has the days).
@@ -25,7 +25,7 @@ from ...numbers import ESTIMATE_MARK, format_params
 from ...schema import Model
 
 FONT = 11.0            # SVG units: every text of a poster chart
-ROW = 1.32 * FONT      # bar pitch
+ROW = 1.25 * FONT      # bar pitch (every model has a row: those without a size too)
 LANE = 1.45 * FONT     # timeline lane pitch
 PAD = 0.6 * FONT       # space between a label and what it labels
 
@@ -33,30 +33,26 @@ PAD = 0.6 * FONT       # space between a label and what it labels
 MAX_ROW = 2.0 * FONT   # bar pitch when the chart stretches to the height of its column
 
 
-def parameter_bars(models: tuple[Model, ...], width: float, room: float = 0.0, *,
-                   words: Messages) -> tuple[ChartSpec, tuple[Model, ...]]:
-    """Horizontal bars of each model's largest size (billions, log axis), largest first.
+def parameter_bars(models: tuple[Model, ...], width: float, room: float = 0.0, *, words: Messages) -> ChartSpec:
+    """Horizontal bars of each model's largest size (billions, log axis), largest first; a model without a
+    published size keeps a row after them, with its name and ``chart.unknown`` where the bar would start
+    (as in the handout and the deck, C20).
 
     Args:
         models: the course's models.
-        width: chart width in SVG units (the height follows from the number of bars).
-        room: SVG units the chart may grow in height, spread over the bars (pitch at most :data:`MAX_ROW`).
-        words: the course's catalogue (the units of the value labels).
-
-    Returns:
-        ``(spec, unplotted)``: the shapes, and the models without a published size
-        (for the ``chart.unknown`` line under the chart).
+        width: chart width in SVG units (the height follows from the number of rows).
+        room: SVG units the chart may grow in height, spread over the rows (pitch at most :data:`MAX_ROW`).
+        words: the course's catalogue (the units of the value labels, the unknown word).
     """
-    pairs = series(models, "parameters")
-    plotted = {id(m) for m, _ in pairs}
-    unplotted = tuple(m for m in models if id(m) not in plotted)
-    values = [v for _, v in pairs] or [1.0]
+    pairs = series(models, "parameters", keep_missing=True)
+    values = [v for _, v in pairs if v is not None] or [1.0]
     ticks = _log_ticks(min(values), max(values))
     lo, hi = math.log10(ticks[0]), math.log10(max(values)) + 0.08     # the axis ends just past the longest bar
     if hi <= lo + 0.5:
         hi = lo + 1
     ticks = [t for t in ticks if math.log10(t) <= hi]
-    texts = [(ESTIMATE_MARK if "parameters_b" in m.estimated else "") + format_params(v, words) for m, v in pairs]
+    texts = [words("chart.unknown") if v is None else
+             (ESTIMATE_MARK if "parameters_b" in m.estimated else "") + format_params(v, words) for m, v in pairs]
     names = [_fit_label(m.name, 0.4 * width) for m, _ in pairs]     # longer names end in "…" (the table has them whole)
     label_w = max([text_width(n, FONT) for n in names] or [0.0]) + PAD
     value_w = max([text_width(t, FONT) for t in texts] or [0.0]) + PAD
@@ -69,8 +65,9 @@ def parameter_bars(models: tuple[Model, ...], width: float, room: float = 0.0, *
     def x_of(v: float) -> float:
         return plot_x + (math.log10(v) - lo) / (hi - lo) * plot_w
 
-    bars = tuple(Bar(name, text, plot_x, plot_y + i * row + (row - bar_h) / 2, max(x_of(v) - plot_x, 2.0), bar_h,
-                     m.open, "parameters_b" in m.estimated)
+    bars = tuple(Bar(name, text, plot_x, plot_y + i * row + (row - bar_h) / 2,
+                     0.0 if v is None else max(x_of(v) - plot_x, 2.0), bar_h,
+                     m.open, v is not None and "parameters_b" in m.estimated)
                  for i, ((m, v), text, name) in enumerate(zip(pairs, texts, names)))
     tick_marks: list[Tick] = []
     for t in ticks:                 # a tick whose label would touch the previous one is left out
@@ -78,9 +75,8 @@ def parameter_bars(models: tuple[Model, ...], width: float, room: float = 0.0, *
         if not tick_marks or x_of(t) - text_width(label, FONT) / 2 > tick_marks[-1].x + text_width(
                 tick_marks[-1].label, FONT) / 2 + PAD:
             tick_marks.append(Tick(x_of(t), label))
-    spec = ChartSpec("parameters", width, plot_y + plot_h + 1.9 * FONT, plot_x, plot_y, plot_w, plot_h, "",
+    return ChartSpec("parameters", width, plot_y + plot_h + 1.9 * FONT, plot_x, plot_y, plot_w, plot_h, "",
                      bars=bars, ticks=tuple(tick_marks), legend=())
-    return spec, unplotted
 
 
 def timeline(models: tuple[Model, ...], width: float) -> ChartSpec:

@@ -215,8 +215,7 @@ def render_html(project: Project, course: m.Course, sheet: Sheet, layout: Layout
     stacks = font_stacks(course, faces, problems)
     env = environment(project.root, course.words)
     widths = chart_widths(sheet, layout)
-    bars, unplotted = parameter_bars(content.models, widths["parameters"], layout.chart_room_rem * FONT,
-                                     words=course.words)
+    bars = parameter_bars(content.models, widths["parameters"], layout.chart_room_rem * FONT, words=course.words)
     charts = {"parameters": bars, "timeline": timeline(content.models, widths["timeline"])}
     found = findings(content.models, course.words)
     page_height = sheet.height_mm * 8 if measure else sheet.height_mm
@@ -227,7 +226,7 @@ def render_html(project: Project, course: m.Course, sheet: Sheet, layout: Layout
                                      "poster/catalogue.zh-CN.html.j2"])
     return autospace_html(env.get_template("poster/poster.html.j2").render(
         course=course, plan=content, tables=split_columns(content.groups, layout.table_columns),
-        charts=charts, unplotted=unplotted, findings=found, font_size=FONT, sheet=sheet, layout=layout,
+        charts=charts, findings=found, font_size=FONT, sheet=sheet, layout=layout,
         catalogue=catalogue, css=css, build_date=build_date(course), column_title=partial(column_title, words=course.words), nb=nobreak,
         ESTIMATE_MARK=ESTIMATE_MARK, MISSING=MISSING))
 
