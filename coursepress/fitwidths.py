@@ -35,14 +35,12 @@ RANGES = ((0x20, 0x52F), (0x1E00, 0x1EFF), (0x2000, 0x2BFF))
 
 def _advances(path: Path) -> dict[int, float]:
     """Advance (em) of every code point of :data:`RANGES` the face at ``path`` maps."""
-    from fontTools.ttLib import TTFont
+    from coursepress.textmeasure import face_metrics
 
-    font = TTFont(str(path), lazy=True, fontNumber=0)
-    cmap = font.getBestCmap() or {}
-    metrics = font["hmtx"].metrics
-    upm = font["head"].unitsPerEm
-    return {cp: metrics[glyph][0] / upm for cp, glyph in cmap.items()
-            if glyph in metrics and any(lo <= cp <= hi for lo, hi in RANGES)}
+    metrics = face_metrics(path)
+    upm = metrics.units_per_em
+    return {cp: units / upm for cp, units in metrics.advances.items()
+            if any(lo <= cp <= hi for lo, hi in RANGES)}
 
 
 def _faces(family: str) -> list[tuple[Path, bool]]:

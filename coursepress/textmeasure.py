@@ -75,6 +75,16 @@ def _load(path: Path, mtime: float) -> FontMetrics:
                       lambda d: FontMetrics(dict(zip(d["points"], d["advances"], strict=True)), d["upm"], d["line"]))
 
 
+def face_metrics(path: Path) -> FontMetrics:
+    """Advance widths (font units by code point) and line height of the font file at ``path``: the one
+    reader of font metrics (cached by file and modification time).
+
+    Raises:
+        OSError: the file cannot be read; fontTools' errors for a file that is not a font.
+    """
+    return _load(path, path.stat().st_mtime)
+
+
 @dataclass(frozen=True)
 class Measurer:
     """Measures runs of text set in the shipped sans-serif CJK face (for the deck: each character at the widest

@@ -1,7 +1,9 @@
 """``build.py watch``: rebuild what a saved file affects, one status line per rebuild.
 
-Uses watchfiles on content/, templates/ and assets/. Each round reloads the
-course (a parse of a few Markdown files is cheap) and builds; the up-to-date
+Uses watchfiles on content/, templates/ and assets/ (watching from before the
+first build, so a save during any build is built next). Each round reloads the
+course, reading again only the lectures whose file or whose other inputs changed
+(:mod:`coursepress.lecturecache`), and builds; the up-to-date
 check skips outputs whose inputs did not change, so saving one lecture rebuilds
 only that lecture's handout and deck (and the poster only when data changes).
 A failed build prints its errors and the watch goes on.
@@ -12,7 +14,7 @@ one), parsed YAML (in memory here, and on disk: :mod:`coursepress.yamlcache`),
 images prepared at print resolution (:mod:`coursepress.imageprep`) and the
 knowledge that an image's bytes decode (:mod:`coursepress.images`), and drawn
 formulas (:mod:`coursepress.mathrender`), all in the private per-user cache.
-What it does again: read the lectures, and lay out every output that depends on
+What it does again: read the changed lectures, and lay out every output that depends on
 the saved file in full (WeasyPrint has no incremental layout). When course.yaml's
 ``outputs:`` lists ``html``, the HTML handout is served on 127.0.0.1 with live
 reload while the watch runs.
@@ -80,10 +82,20 @@ def watch(args, run_once) -> int:
     _preload_formula_drawing()
     server = serve_html(args, project.root)
     try:                          # Ctrl-C at any moment, even during the first build, ends the watch quietly
+        # The watcher runs from the first next() on and gathers changes while a round builds; started before
+        # the first build, a save during it is built next (it was lost). Every 0.1 s without a change it
+        # yields an empty set.
+        changes = watch_changes(*paths, debounce=200, step=20, raise_interrupt=False, rust_timeout=100,
+                                yield_on_timeout=True)
+        first = next(changes, set())
         once()
-        for changes in watch_changes(*paths, debounce=200, step=20, raise_interrupt=False):
-            memory.forget(path for _change, path in changes)
+        if first:
+            memory.forget(path for _change, path in first)
             once()
+        for changed in changes:
+            if changed:
+                memory.forget(path for _change, path in changed)
+                once()
     except KeyboardInterrupt:
         pass
     finally:

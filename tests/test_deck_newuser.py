@@ -343,3 +343,86 @@ def test_code_slides_are_filled(deck):
         panel = next(sh for sh in slide.shapes if sh.name == "Code panel 1")
         free = body.top + body.height - max(panel.top, body.top)
         assert panel.height >= 0.6 * free, (slide_title(slide), panel.height / free)
+
+
+# ---------------------------------------------------------------- item 9: summary bullets cut at boundaries
+SENTENCE = "大语言模型（Large Language Model，LLM）是在海量文本上预训练的神经网络，参数规模通常在数十亿以上。"
+
+
+def _summariser(chars_per_line: int):
+    from coursepress.writers.deck.summary import Summariser
+    return Summariser(lambda runs, level: -(-len("".join(r.text for r in runs)) // chars_per_line))
+
+
+@pytest.mark.parametrize("width", range(12, 24))
+def test_shortened_bullet_ends_at_a_boundary(width):
+    """Whatever the line length, a shortened bullet never ends inside a Latin word, never inside
+    brackets, and ends at a clause or a sure word end (not between the characters of a Chinese word
+    such as 神经网络 or 参数规模) when one keeps at least half of what fits."""
+    from coursepress.writers.deck.nodes import Run
+    shown, cut = _summariser(width).shorten([Run(SENTENCE)], 0)
+    text = "".join(r.text for r in shown)
+    assert cut and text.endswith("…") and len(text) <= 2 * width, text
+    head = text[:-1]
+    assert SENTENCE.startswith(head), text
+    after = SENTENCE[len(head)]
+    assert not (head[-1].isascii() and head[-1].isalnum() and after.isascii() and after.isalnum()), text
+    if width >= 17:       # "…LLM）是在…" fits: no cut inside the brackets
+        assert head.count("（") == head.count("）"), text
+    assert not head.endswith(("神经网", "神经", "参数规", "参数", "预训")), text
+    assert not head.endswith(("，", ",")), text      # the ellipsis stands for the clause's comma
+
+
+def test_shortened_bullet_keeps_the_sentence_in_the_notes(make_project, tmp_path):
+    """On a 4:3 template the chapter's first bullet is shortened; its whole paragraph is in that slide's notes."""
+    root = newuser_project(make_project)
+    reference = tmp_path / "default-4x3.pptx"
+    Presentation().save(str(reference))
+    prs, _ = build(root, tmp_path / "out", "--reference", str(reference))
+    cut = [(s, p.text) for s in prs.slides for sh in s.placeholders if sh.has_text_frame
+           for p in sh.text_frame.paragraphs if p.text.endswith("…")]
+    assert cut, "the 4:3 template should shorten the first bullet"
+    for slide, text in cut:
+        notes = slide_notes(slide).replace("\n", "")
+        assert SENTENCE in notes or text[:-1] not in SENTENCE, (text, notes)
+        assert not re.search(r"[A-Za-z0-9]…$", text) or not re.search(re.escape(text[:-1]) + "[A-Za-z0-9]",
+                                                                      notes), text
+
+
+# ---------------------------------------------------------------- item 14: 4:3 closing subtitle, code lead-in
+@pytest.mark.slow
+def test_four_by_three_closing_subtitle_and_code_lead_in(make_project, tmp_path):
+    """On python-pptx's 4:3 template, rendered by LibreOffice: the closing subtitle is one line (no
+    character alone on a second line), and the code block's lead-in ends at least 5 pt above its panel."""
+    soffice = _soffice()
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    import pypdfium2 as pdfium
+    root = newuser_project(make_project)
+    reference = tmp_path / "default-4x3.pptx"
+    Presentation().save(str(reference))
+    prs, _ = build(root, tmp_path / "out", "--reference", str(reference))
+    pdf = _render(soffice, tmp_path / "out/intro.pptx", tmp_path / "render")
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        last = doc[len(doc) - 1].get_textpage()
+        boxes = [last.get_charbox(i) for i in range(last.count_chars()) if last.get_text_range(i, 1) in "我门"]
+        assert len(boxes) >= 2 and abs(boxes[0][1] - boxes[-1][1]) < 2, boxes   # one baseline
+        number = next(i for i, s in enumerate(prs.slides) if "下面的代码实现" in slide_body(s))
+        page = doc[number]
+        text = page.get_textpage()
+        content = text.get_text_range()
+        start = content.index("下面的代码实现")
+        end = content.index("流程", start) + 2
+        bottom = min(text.get_charbox(i)[1] for i in range(start, end) if not content[i].isspace())
+        height = page.get_height()
+        scale = 4.0
+        image = page.render(scale=scale).to_pil().convert("L")
+        column = int(page.get_width() * scale / 2)
+        row = int((height - bottom) * scale) + 1
+        while row < image.height and image.getpixel((column, row)) >= 250:    # white down to the panel
+            row += 1
+        # (2.6 pt before the panel gap: read as touching at projection size)
+        assert (row - (height - bottom) * scale) / scale >= 5.0, (row / scale, height - bottom)
+    finally:
+        doc.close()

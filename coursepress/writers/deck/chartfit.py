@@ -29,6 +29,8 @@ STEM_PAD_PT = 3.0          # least space between a drop line and a label beside 
 LANE_LEADING = 1.05        # least timeline lane pitch in label line heights (the ink of a line is ~0.85 of it)
 QUARTER_DAYS = 91.3       # the date axis grows by a quarter of a year at a time
 DAYS_PER_YEAR = 365.25
+TITLE_SHARE = 0.6          # the value axis title wraps where longer than about this share of the frame height
+LEGEND_LEADING = 1.2       # pitch of the legend's entries in label line heights
 NAME_LINES = 2             # a level category name wraps onto at most this many lines, else names are slanted
 
 
@@ -71,11 +73,13 @@ class ColumnLayout:
 
 def column_layout(measure: Measurer, size_pt: float, frame_pt: tuple[float, float], names: list[str],
                   values: list[Optional[float]], labels: list[str], ticks: list[str], legend: list[str],
-                  low: float, high: float) -> ColumnLayout:
+                  low: float, high: float, axis_title: str = "") -> ColumnLayout:
     """The layout of a column chart on a log axis from ``low`` to ``high`` in a frame of ``frame_pt``
     (width, height in pt): ``names`` the categories, ``values`` their values (None: unknown),
     ``labels`` the value labels' text (for an unknown value the word that marks it), ``ticks`` the
-    axis numbers, ``legend`` the legend's entries (none: no legend), set at the top right.
+    axis numbers, ``legend`` the legend's entries (none: no legend), set at the top right one below the
+    other (as LibreOffice sets a legend it is told where to put), ``axis_title`` the value axis title
+    (turned; the viewers wrap it where it is longer than the plot is tall).
 
     Names and labels are level when they fit the column pitch, else turned. A turned label stands inside
     its column's top when the column is taller than the label, else above it. The plot area is as tall
@@ -84,7 +88,8 @@ def column_layout(measure: Measurer, size_pt: float, frame_pt: tuple[float, floa
     width, height = frame_pt
     line = size_pt * measure.line_em
     tick_w = max(text_width_pt(measure, t, size_pt) for t in ticks)
-    left = PAD_PT + line + PAD_PT + tick_w + PAD_PT          # axis title, its gap, the numbers, their gap
+    title_lines = max(1, math.ceil(text_width_pt(measure, axis_title, size_pt) / (TITLE_SHARE * height)))
+    left = PAD_PT + line * title_lines + PAD_PT + tick_w + PAD_PT     # axis title, its gap, the numbers, their gap
     plot_w = width - left - PAD_PT
     pitch = plot_w / max(len(names), 1)
     name_w = max((text_width_pt(measure, n, size_pt) for n in names), default=0.0)
@@ -94,8 +99,8 @@ def column_layout(measure: Measurer, size_pt: float, frame_pt: tuple[float, floa
     label_w = [text_width_pt(measure, t, size_pt) for t in labels]
     upright = max(label_w, default=0.0) > pitch - 2 * PAD_PT      # level labels keep a clear gap
     extents = [(w if upright else line) + PAD_PT for w in label_w]
-    legend_w = sum(text_width_pt(measure, t, size_pt) + KEY_PT for t in legend) + 2 * PAD_PT
-    legend_h = line + PAD_PT if legend else 0.0
+    legend_w = max((text_width_pt(measure, t, size_pt) + KEY_PT for t in legend), default=0.0) + 2 * PAD_PT
+    legend_h = line * LEGEND_LEADING * len(legend) + PAD_PT
     legend_left = width - PAD_PT - legend_w
     room = height - below - PAD_PT                            # plot area and the band above it
     span = math.log10(high) - math.log10(low)

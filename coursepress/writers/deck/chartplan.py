@@ -162,11 +162,13 @@ def chart_slides(planner: "Planner", block: m.Chart, section_notes: tuple[Para, 
         axis_format = words(f"chart.{block.chart}_axis_format")
         ticks = [axis_text(10.0 ** e, block.chart, words) for e in range(round(math.log10(low)),
                                                                       math.floor(math.log10(high) + 1e-9) + 1)]
-        legend = [words(k) for k, flag in (("chart.closed", False), ("chart.open", True))
-                  if flag in {mo.open for mo in models}]
+        from .chartxml import LEGEND_ORDER    # chartxml imports this module
+        opens = {mo.open for mo in models}
+        legend = [series_names[0 if flag is True else 1 if flag is False else 2] for flag in LEGEND_ORDER
+                  if flag in opens]
         legend = legend if len(legend) > 1 else []
         layouts = [(column_layout(measure, size, (width_pt, height_pt), [mo.name for mo in models], list(values),
-                                  labels, ticks, legend, low, high), size)
+                                  labels, ticks, legend, low, high, words(f"chart.axis.{axis}")), size)
                    for size in _sizes(size_pt, len(pairs), width_pt, measure)]
         # among the sizes whose slanted names LibreOffice draws every one of and whose plot area is within
         # PLOT_SLACK of the tallest (or fills PLOT_GOOD of the frame): level labels first, then level

@@ -114,6 +114,7 @@ def fit_block(paras: list[Para], measurer, width_pt: float, height_pt: float, bo
     return lines, line_ranks, len(lines) > len(paras)
 
 
+PANEL_GAP_PT = 4.0   # between a text line and a code panel below it (a tight template line spacing: touching)
 FILL = 0.75        # a piece ends at a shallower statement only if that fills this share of the room
 
 
@@ -224,8 +225,8 @@ def code_boxes(paras: tuple[Para, ...], heights: list[float], pad_pt: float) -> 
             y += heights[k]
             k += 1
             continue
-        top = y if k else -pad_pt      # the first paragraph of a frame gets no space before: panel above it
-        y += pad_pt if k else 0.0
+        top = y + PANEL_GAP_PT if k else -pad_pt   # the first paragraph of a frame: no space before, panel above it
+        y += pad_pt + PANEL_GAP_PT if k else 0.0
         while k < len(paras) and paras[k].style == para.style and paras[k].group == para.group:
             y += heights[k]
             k += 1

@@ -18,6 +18,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu, Pt
 
 from ...code import CodeTheme
+from .code import PANEL_GAP_PT
 from ...units import EMU_PER_PT
 from .nodes import CodeBox, Para
 
@@ -52,7 +53,8 @@ def code_spacing(paragraph, para: Para, first: bool, last: bool, theme: CodeThem
     ppr.set("marR", str(int(pad * EMU_PER_PT)))
     ppr.set("indent", "0")
     opens_frame = paragraph._p.getprevious() is None
-    spacing(ppr, para.size_pt * theme.slide_line, pad if first and not opens_frame else 0.0, pad if last else 0.0)
+    spacing(ppr, para.size_pt * theme.slide_line, pad + PANEL_GAP_PT if first and not opens_frame else 0.0,
+            pad if last else 0.0)
 
 
 def add_code_panels(slide, body, boxes: tuple[CodeBox, ...], theme: CodeTheme) -> None:

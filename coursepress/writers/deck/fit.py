@@ -16,7 +16,7 @@ from ...code import CodeTheme, code_theme
 from ...errors import ContentError, SourcePos
 from ...templating import TOOL_ROOT
 from ...units import EMU_PER_PT
-from .code import choose_split, code_boxes, fit_block
+from .code import PANEL_GAP_PT, choose_split, code_boxes, fit_block
 from ...textmeasure import Measurer
 from .nodes import CodeBox, Para, Run, number_indent_emu
 from .reference import Frame, Geometry
@@ -25,6 +25,7 @@ TITLE_MIN_PT = 28.0
 BODY_MIN_PT = 18.0
 STEP_PT = 2.0
 FORMULA_PAD_PT = 6.0      # above and below a display formula on a slide
+WIDOW_SHRINK = 0.15      # a subtitle may shrink this share of its size to save its last line
 MIN_PIECE_LINES = 6       # a code piece sharing a slide with text shows at least this many lines
 
 
@@ -119,11 +120,23 @@ class Fitter:
         while True:
             sized = [replace(p, size_pt=self._scaled(frame.level(p.level).size_pt, scale)) for p in paras]
             if self.height_pt(frame, sized) <= frame.text_height_pt:
-                return tuple(sized)
+                return tuple(self._no_widow(frame, p) for p in sized)
             if all(p.size_pt <= min(frame.level(p.level).size_pt, BODY_MIN_PT) for p in sized):
                 raise ContentError(pos, f"the text of '{name}' on a '{layout}' slide does not fit: "
                                    f"'{''.join(p.plain for p in paras)[:40]}…'", "shorten it")
             scale -= 0.1
+
+    def _no_widow(self, frame: Frame, para: Para) -> Para:
+        """``para`` a little smaller (whole points, at most :data:`WIDOW_SHRINK` less) if that saves its last
+        line: a subtitle never leaves a word or one character alone on its second line."""
+        width = frame.text_width_pt - self.indent_pt(frame, para)
+        lines = self.measurer.lines(para.segments(), width, para.size_pt)
+        size = para.size_pt - 1
+        while lines > 1 and size >= para.size_pt * (1 - WIDOW_SHRINK):
+            if self.measurer.lines(para.segments(), width, size) < lines:
+                return replace(para, size_pt=size)
+            size -= 1
+        return para
 
     @staticmethod
     def _scaled(size_pt: float, scale: float) -> float:
@@ -185,7 +198,7 @@ class Fitter:
             size = para.size_pt or level.size_pt
             before = level.space_before_pt * size / level.size_pt if index else 0.0
             if para.style and (previous is None or (previous.style, previous.group) != (para.style, para.group)):
-                used += 2 * self.code.slide_pad_pt       # a code block's panel padding (see _flow_code)
+                used += 2 * self.code.slide_pad_pt + (PANEL_GAP_PT if index else 0.0)   # its panel (see _flow_code)
             previous = para
             if para.formula is not None:
                 width_pt, height_pt = self.formula_box_pt(frame, para)
@@ -218,14 +231,15 @@ class Fitter:
         start = 0
         moved = False     # the block was moved to a fresh slide once (a piece too small to stand alone)
         while start < len(lines):
-            room = limit - used - 2 * pad
+            gap = PANEL_GAP_PT if chunks[-1] else 0.0     # below the text the chunk holds already
+            room = limit - used - 2 * pad - gap
             rest = sum(heights[start:])
             if rest <= room:
                 chunks[-1].extend(lines[start:])
-                return used + rest + 2 * pad
+                return used + rest + 2 * pad + gap
             if chunks[-1] and rest <= limit - 2 * pad:     # fits a slide of its own: keep it whole
                 used = self._next_chunk(frame, chunks, carry_lead=start == 0)
-                if used + rest > limit - 2 * pad:           # with its lead-in it would not fit after all
+                if used + rest > limit - 2 * pad - (PANEL_GAP_PT if used else 0.0):   # with its lead-in: no fit
                     chunks[-2].extend(chunks[-1])
                     chunks[-1] = []
                     used = 0.0

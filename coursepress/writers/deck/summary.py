@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, replace
 
 from ... import model as m
+from ...cjk import LATIN_CLASS
 from .blocks import displaced_paras, is_pause, paras_of, runs_of
 from .nodes import Para, Run
 
@@ -26,6 +27,24 @@ MAX_BULLETS = 6
 # the ideographic full stop, the full-width ! and ?, then closing quotes, corner brackets or parentheses
 SENTENCE_END = re.compile(r"[\u3002\uff01\uff1f!?]+[”’\u300d\u300f\uff09)]*|(?<=[.!?])\s+")
 CLAUSE_END = re.compile(r"[\uff0c\uff1b\uff1a,;:]")   # full-width , ; :
+LATIN = re.compile(f"[{LATIN_CLASS}]")
+NEAR = 0.5     # a clause boundary is near when it keeps at least this share of the longest cut
+# Where a Chinese word surely ends: after a closing bracket or quote, a space, or the particles de (three
+# of them), le, shi, zai, he, yu, ji, huo (U+7684 U+5730 U+5F97 U+4E86 U+662F U+5728 U+548C U+4E0E U+53CA U+6216)
+SOFT_AFTER = frozenset("\uff09\u300d\u300f\u3011\u300b\u201d) \u7684\u5730\u5f97\u4e86\u662f\u5728\u548c\u4e0e\u53ca\u6216")
+PAIRS = {"\uff08": "\uff09", "(": ")", "\u300c": "\u300d", "\u300e": "\u300f", "\u3010": "\u3011", "\u300a": "\u300b",
+         "\u201c": "\u201d"}
+
+
+def _balanced(text: str) -> bool:
+    """Whether every bracket or quote ``text`` opens it also closes (a cut inside one reads badly)."""
+    depth = 0
+    for char in text:
+        if char in PAIRS:
+            depth += 1
+        elif char in PAIRS.values():
+            depth = max(depth - 1, 0)
+    return depth == 0
 
 
 @dataclass(frozen=True)
@@ -78,17 +97,42 @@ class Summariser:
         self.lines, self.below = lines, below
 
     def shorten(self, runs: list[Run], level: int) -> tuple[tuple[Run, ...], bool]:
-        """``runs`` if they fit :data:`MAX_LINES` lines, else their longest clause-ending prefix that
-        fits, with "…" (True when shortened)."""
+        """``runs`` if they fit :data:`MAX_LINES` lines, else a prefix that fits, with "…" (True when
+        shortened): the longest that ends at a clause boundary (its comma, semicolon or colon replaced by
+        the ellipsis), unless that keeps less than :data:`NEAR` of the longest prefix ending between two
+        characters not inside a Latin word (Chinese has no spaces between words: a cut between two Han
+        characters is taken only when no clause boundary is near)."""
         if self.lines(runs, level) <= MAX_LINES:
             return tuple(runs), False
         text = "".join(r.text for r in runs)
-        cuts = [mt.end() for mt in CLAUSE_END.finditer(text)] + list(range(len(text) - 1, 0, -1))
-        for cut in sorted(set(cuts), reverse=True):
-            head = list(_strip(split_runs(runs, cut)[0])) + [Run("…")]
-            if self.lines(head, level) <= MAX_LINES:
-                return tuple(head), True
-        return (Run(text[:8] + "…"),), True
+
+        def head(cut: int) -> list[Run]:
+            shown = list(_strip(split_runs(runs, cut)[0]))
+            if shown and CLAUSE_END.fullmatch(shown[-1].text[-1:]):     # the ellipsis stands for the comma
+                shown[-1] = replace(shown[-1], text=shown[-1].text[:-1])
+            return [r for r in shown if r.text] + [Run("\u2026")]
+
+        def longest(cuts) -> tuple[int, list[Run]]:
+            for cut in cuts:
+                shown = head(cut)
+                if len(shown) > 1 and self.lines(shown, level) <= MAX_LINES:
+                    return cut, shown
+            return 0, []
+
+        clause_at, clause = longest(sorted({mt.start() for mt in CLAUSE_END.finditer(text)
+                                            if _balanced(text[:mt.start()])}, reverse=True))
+        word_at, word = longest(c for c in range(len(text) - 1, 0, -1)
+                                if not (LATIN.match(text[c - 1]) and LATIN.match(text[c])))
+        soft_at, soft = longest(c for c in range(word_at, 0, -1)
+                                if (text[c - 1] in SOFT_AFTER or text[c] in PAIRS) and not text[c].isspace()
+                                and _balanced(text[:c]))
+        if clause and clause_at >= NEAR * word_at:
+            return tuple(clause), True
+        if soft and soft_at >= NEAR * word_at:
+            return tuple(soft), True
+        if word:
+            return tuple(word), True
+        return (Run(text[:8] + "\u2026"),), True
 
     def paragraph(self, runs: list[Run], level: int = 0, bullet: str = "bullet", number: int = 0,
                   pos=None, item: bool = False) -> Point:

@@ -20,6 +20,7 @@ from typing import Callable, Optional
 
 from ...code import CodeTheme
 from ...units import EMU_PER_PT
+from ..deck.code import PANEL_GAP_PT
 from ..deck.fit import FORMULA_PAD_PT
 from ..deck.nodes import DeckPlan, Para, Run, SlidePlan, TablePlan, number_indent_emu
 from ..deck.pptx_writer import NOTES_INDENT_EMU
@@ -201,7 +202,7 @@ class SlideDrawer:
             if para.style:                      # a code line: fixed pitch inside its panel
                 line = size * self.code.slide_line
                 first = i == 0 or not same(paras[i - 1])
-                before = pad if first and i else 0.0
+                before = pad + PANEL_GAP_PT if first and i else 0.0
                 after = pad if i == len(paras) - 1 or not same(paras[i + 1]) else 0.0
                 margin, indent, right = pad, 0.0, pad
             else:
