@@ -268,9 +268,9 @@ class TypedNumbers:
 
     ``setting`` is ``markdown.strip_typed_numbers``: None (the default) strips them and warns once
     per file, listing them; True strips them silently (the author asked for it); False keeps them
-    (each prints next to its automatic number) and warns once per file. A lecturer typing "第一章",
-    "1.1" and "一、" into every heading, as Word and Typora habits have it, so gets one line per file
-    saying what was done, instead of one warning per heading.
+    (each prints next to its automatic number) and warns once per file. A lecturer typing chapter
+    and section numbers ("1.1", U+4E00 U+3001) into every heading, as Word and Typora habits have
+    it, so gets one line per file saying what was done, instead of one warning per heading.
     """
 
     def __init__(self, setting: Optional[bool]):
