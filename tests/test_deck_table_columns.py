@@ -163,3 +163,59 @@ def test_whole_word_size_steps_down_until_the_words_fit():
     assert whole_word_size(lambda s: [10.0 * s] * 5, 18.0, 14.0, 800.0) == 16.0
     assert whole_word_size(lambda s: [10.0 * s] * 5, 18.0, 14.0, 1000.0) == 18.0
     assert whole_word_size(lambda s: [10.0 * s] * 9, 18.0, 14.0, 800.0) == 14.0
+
+
+MODELS = """\
+as_of: 2024-01-15
+columns: [licence, base, tokenizer, runtime, format, benchmark]
+models:
+""" + "".join(f"""\
+  - name: Model-{i}
+    organisation: 实验室{i}
+    open: true
+    release: 2023-0{i}
+    parameters_b: {7 * i}
+    context_k: 4
+    licence: Apache-2.0-with-exceptions
+    base: Transformer-decoder-only
+    tokenizer: SentencePiece-unigram
+    runtime: llama.cpp-compatible
+    format: safetensors-fp16
+    benchmark: HELM-lite-v1.0.0
+    url: https://example.org/model-{i}
+""" for i in range(1, 4))
+
+
+def test_model_table_with_many_slide_columns_keeps_the_name_first_and_row_notes_once(make_project, tmp_path):
+    lecture = textwrap.dedent("""\
+        ---
+        title: 模型
+        ---
+        # 部分
+
+        ## 模型信息
+
+        ```{model-table}
+        :caption: 模型的工程信息
+        :columns: organisation, name, licence, base, tokenizer, runtime, format, benchmark, url
+        :slide-columns: organisation, name, licence, base, tokenizer, runtime, format, benchmark
+        ```
+        """)
+    root = make_project(lecture=lecture, models=MODELS)
+    out = tmp_path / "out"
+    result = run_build("pptx", "--project", str(root), "--out", str(out))
+    assert result.code == 0 and "warning" not in result.err, result.err
+    prs = Presentation(str(out / "intro.pptx"))
+    tables = _tables(prs)
+    parts = _parts(tables)
+    assert len(parts) >= 2
+    names = [f"Model-{i}" for i in range(1, 4)]
+    for part in parts:
+        cells = _cells(part[0][1])
+        assert [r[0] for r in cells[1:]] == names                         # the name column first on each part
+    shown = [h for part in parts for h in _cells(part[0][1])[0][1:]]
+    assert len(shown) == 7 and len(set(shown)) == 7                     # every other column once
+    _check_words_whole(root, tables)
+    notes = [slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else "" for slide, _ in tables]
+    for name in names:                                                    # the hidden url: in the notes once
+        assert sum(f"https://example.org/model-{name[-1]}" in n for n in notes) == 1, notes
