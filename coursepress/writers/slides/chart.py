@@ -107,16 +107,21 @@ def _columns(plan: ChartPlan, w: float, h: float, look: DeckLook, width: Width, 
     def y_of(v: float) -> float:
         return plot_y + plot_h * (1 - (math.log10(max(v, plan.axis_min)) - lo) / (hi - lo))
 
-    base = plot_y + plot_h
-    for value, guess in zip(plan.values, estimated):      # room above each column for its upright value label
-        if value is None:
-            continue
-        share = (math.log10(max(value, plan.axis_min)) - lo) / (hi - lo)
-        if share > 0:
-            room = (width(value_text(value, plan.number_format, guess, words), size) if plan.values_upright
-                    else size) + size * 0.5
-            plot_y = max(plot_y, base - (base - room) / share)      # column top (base − height × share) ≥ room
-    plot_h = base - plot_y
+    inside = plan.inside or (False,) * len(plan.values)
+    if plan.plot:     # where the deck's chart has it (its legend is at the top right, this one below)
+        plot_x, plot_y, plot_w = plan.plot[0] * w, plan.plot[1] * h, plan.plot[2] * w
+        plot_h = min(plan.plot[3] * h, h - plot_y - bottom - legend_h)
+    else:
+        base = plot_y + plot_h
+        for value, guess in zip(plan.values, estimated):      # room above each column for its upright value label
+            if value is None:
+                continue
+            share = (math.log10(max(value, plan.axis_min)) - lo) / (hi - lo)
+            if share > 0:
+                room = (width(value_text(value, plan.number_format, guess, words), size) if plan.values_upright
+                        else size) + size * 0.5
+                plot_y = max(plot_y, base - (base - room) / share)      # column top (base − height × share) ≥ room
+        plot_h = base - plot_y
 
     centre = (plot_y + plot_h / 2) if width(plan.axis_title, size) < plot_h else h / 2
     title_size = min(size, size * (h - size) / max(width(plan.axis_title, size), 1.0))     # never longer than the frame
@@ -135,8 +140,12 @@ def _columns(plan: ChartPlan, w: float, h: float, look: DeckLook, width: Width, 
             colour = look.colour(SERIES_SCHEME[flag])
             marks.append(Mark("rect", x + pitch * 0.15, top, pitch * 0.7, plot_y + plot_h - top, fill=colour,
                               hatched=estimated[i]))
-            marks.append(_value_mark(centre, top, value_text(value, plan.number_format, estimated[i], words),
-                                     plan, text))
+            label = value_text(value, plan.number_format, estimated[i], words)
+            if inside[i]:     # inside the column's top, in the background colour on a solid column
+                marks.append(Mark("text", centre + size * 0.35, top + size * 0.4, fill=text if estimated[i] else
+                                  look.colour("bg1"), rotate=-90, text=label, anchor="end"))
+            else:
+                marks.append(_value_mark(centre, top, label, plan, text))
         elif plan.unknown:       # the deck's marker: the series name at the axis floor
             marks.append(_value_mark(centre, plot_y + plot_h, plan.unknown, plan, text))
         if plan.names_slanted:
