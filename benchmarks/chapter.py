@@ -8,7 +8,8 @@ benchmark time. :func:`cases` times on it:
 * cold ``pdf`` with an empty image cache and with a warm one (``images:`` at the default 200 dpi),
   cold ``pdf`` with ``images: original``, cold ``pptx``; each with the PDF's size;
 * ``watch``: save (a one-line edit) → deck and → handout on disk;
-* with ``--peers``: Pandoc → WeasyPrint on the same Markdown (time and PDF size).
+* with ``--peers``: Pandoc → WeasyPrint on the same Markdown (time and PDF size);
+* the issue's ratios from those (:func:`ratios`).
 
 The benchmark's own cache folder (``XDG_CACHE_HOME`` in a temp folder) keeps the user's cache out of it;
 "image cache empty" removes its ``prints``, ``decoded`` and ``images`` folders before each run.
@@ -164,6 +165,35 @@ def _peer(root: Path, runs: int, env: dict) -> Stats:
     return stats
 
 
+def ratios(results: list[Stats]) -> Stats:
+    """The issue's targets as ratios of the cases above (CPU medians; NaN for a case not run): the watch
+    round (deck and handout) ÷ cold ``pdf`` (empty image cache) + cold ``pptx``, and ÷ the same with
+    prepared images; our PDF's size ÷ Pandoc's; our cold ``pdf`` ÷ Pandoc → WeasyPrint, wall and CPU."""
+    by_name = {s.name.removeprefix("chapter: "): s for s in results}
+    nan = float("nan")
+
+    def cpu(name: str) -> float:
+        return by_name[name].cpu_median_s if name in by_name and by_name[name].runs else nan
+
+    def wall(name: str) -> float:
+        return by_name[name].median_s if name in by_name and by_name[name].runs else nan
+
+    round_cpu = cpu("watch: save → handout")
+    pptx = cpu("cold pptx")
+    peer = by_name.get("pandoc → weasyprint pdf")
+    size = (by_name["cold pdf, image cache empty"].extra.get("bytes", nan) / peer.extra["bytes"]
+            if peer is not None and "bytes" in peer.extra and "cold pdf, image cache empty" in by_name else nan)
+    values = dict(round_vs_cold_empty=round_cpu / (cpu("cold pdf, image cache empty") + pptx),
+                  round_vs_cold_prepared=round_cpu / (cpu("cold pdf, image cache warm") + pptx), pdf_size_vs_peer=size,
+                  cold_empty_vs_peer_wall=wall("cold pdf, image cache empty") / wall("pandoc → weasyprint pdf"),
+                  cold_empty_vs_peer_cpu=cpu("cold pdf, image cache empty") / cpu("pandoc → weasyprint pdf"))
+    note = (f"watch round ÷ cold pdf+pptx (CPU): {values['round_vs_cold_empty']:.2f} (image cache empty), "
+            f"{values['round_vs_cold_prepared']:.2f} (prepared); PDF size ÷ Pandoc's: {size:.2f}; cold pdf, cache "
+            f"empty ÷ Pandoc → WeasyPrint: {values['cold_empty_vs_peer_wall']:.2f} wall, "
+            f"{values['cold_empty_vs_peer_cpu']:.2f} CPU")
+    return Stats("chapter: ratios (targets)", 0, nan, nan, nan, 0.0, [], note, {k: round(v, 3) for k, v in values.items()})
+
+
 def cases(runs: int, with_peer: bool) -> list[Stats]:
     """Every chapter case (see the module docstring); the project and the private cache are removed after."""
     from . import cases as ours
@@ -197,6 +227,7 @@ def cases(runs: int, with_peer: bool) -> list[Stats]:
             results.append(stats)
         if with_peer:
             results.append(_peer(root, runs, env))
+        results.append(ratios(results))
     finally:
         remove(root)
         shutil.rmtree(cache, ignore_errors=True)

@@ -14,6 +14,7 @@ What the outputs get (:class:`~coursepress.resources.ImageData`):
   and the deck show the same portrait picture and neither rotates it twice.
 - Any other format Pillow reads (WebP, BMP, TIFF …): converted to PNG.
 
+While the lectures are read, an image kept as it is is decoded on a thread (:mod:`coursepress.imagecheck`).
 Bytes decoded in full once are remembered by their SHA-256 (a marker file in
 ``~/.cache/coursepress/decoded``), so a later load of the same image only reads its header: the
 same bytes decode the same way with the same Pillow (its version is in the marker).
@@ -32,6 +33,7 @@ from typing import Optional
 
 from .cachedir import cache_folder, read_private, write_private
 from .errors import ContentError, SourcePos
+from .imagecheck import current, strict_decoding, undecodable
 from .limits import DEFAULTS, Limits, check_pixels
 from .resources import ImageData
 
@@ -69,8 +71,14 @@ def prepare_raster(data: bytes, origin: str, pos: SourcePos, limits: Limits = DE
             check_pixels(pos, f"image '{origin}'", width, height, limits)   # before decoding a bomb
             digest = hashlib.sha256(data).hexdigest()
             if not _decoded_before(digest):
-                image.load()    # decodes every pixel of the first frame: truncated files fail here
-                _remember_decoded(digest)
+                decodes = current()
+                if decodes is not None and fmt in _KEPT and _orientation(image, data) in (0, 1):
+                    # kept as it is: the decode only proves it decodes, on a thread (coursepress.imagecheck)
+                    decodes.submit(data, pos, origin, fmt, lambda: _remember_decoded(digest))
+                else:
+                    with strict_decoding():
+                        image.load()    # decodes every pixel of the first frame: truncated files fail here
+                    _remember_decoded(digest)
         except ContentError:
             raise
         except UnidentifiedImageError:
@@ -78,9 +86,7 @@ def prepare_raster(data: bytes, origin: str, pos: SourcePos, limits: Limits = DE
                                "BMP, TIFF or SVG)", "export the picture again as PNG or JPEG") from None
         except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombWarning,
                 Image.DecompressionBombError) as exc:
-            raise ContentError(pos, f"image '{origin}' cannot be decoded ({fmt or 'unknown format'}: "
-                               f"{str(exc) or type(exc).__name__}); no output could show it",
-                               "open it in an image editor and save it again as PNG or JPEG") from None
+            raise undecodable(pos, origin, fmt, exc) from None
     if width == 0 or height == 0:
         raise ContentError(pos, f"image '{origin}' has no pixels ({width}×{height})", "replace it with a real picture")
     orientation = _orientation(image, data)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from functools import partial
 import difflib
 import os
 import re
@@ -27,7 +28,9 @@ from .markdown import make_parser
 from .messages import Messages, default_messages, messages_for
 from .theme import default_theme, theme_for
 from .fonts import font_dirs, shipped_faces
+from .imagecheck import decoding_on_threads
 from .layout import LECTURES, lecture_file
+from .lecturecache import context_digest, forget_after_errors, read_kept
 from .model import Course, Lecture
 from .project import Project, locate
 from .reader import LectureReader
@@ -270,7 +273,9 @@ def load_project(project: Project, strict: bool = False, lecture: Optional[str] 
         lecture: load only the lecture with this name (file stem).
         parsed: a dict the caller keeps between loads (``build.py watch``): the
             parsed course.yaml and models.yaml are kept in it and reused while
-            their text is unchanged (parsing models.yaml is ≈ 45 ms of a reload).
+            their text is unchanged (parsing models.yaml is ≈ 45 ms of a reload),
+            and so is each lecture's document model while its file and what
+            reading it consults are unchanged (:mod:`coursepress.lecturecache`).
             The loader only reads the parsed documents.
 
     Returns:
@@ -331,15 +336,19 @@ def load_project(project: Project, strict: bool = False, lecture: Optional[str] 
         theme = default_theme()
     md = make_parser(raw_html=meta.markdown.raw_html)
     lectures: list[Lecture] = []
-    for path in paths:
-        try:
-            project_path(root, path, SourcePos(path.relative_to(root).as_posix()), "lecture")
-        except ContentError as exc:
-            problems.errors.append(exc)
-            continue
-        result = _read_lecture(root, path, meta, data, md, problems, bib, data_ok, course_ok, words)
-        if result is not None:
-            lectures.append(result)
+    context = context_digest(root, parsed) if parsed is not None and not problems.errors else ""
+    with decoding_on_threads(problems):      # new images are decoded on threads while the lectures are read
+        for path in paths:
+            try:
+                project_path(root, path, SourcePos(path.relative_to(root).as_posix()), "lecture")
+            except ContentError as exc:
+                problems.errors.append(exc)
+                continue
+            result = read_kept(path, context, parsed if context else None, problems, partial(
+                _read_lecture, root, path, meta, data, md, problems, bib, data_ok, course_ok, words))
+            if result is not None:
+                lectures.append(result)
+    forget_after_errors(parsed, problems)
     try:
         faces = shipped_faces(root)        # once: every writer measures and checks with these
     except ContentError as exc:

@@ -1,7 +1,9 @@
 """``build.py watch``: rebuild what a saved file affects, one status line per rebuild.
 
-Uses watchfiles on content/, templates/ and assets/. Each round reloads the
-course (a parse of a few Markdown files is cheap) and builds; the up-to-date
+Uses watchfiles on content/, templates/ and assets/ (watching from before the
+first build, so a save during any build is built next). Each round reloads the
+course, reading again only the lectures whose file or whose other inputs changed
+(:mod:`coursepress.lecturecache`), and builds; the up-to-date
 check skips outputs whose inputs did not change, so saving one lecture rebuilds
 only that lecture's handout and deck (and the poster only when data changes).
 A failed build prints its errors and the watch goes on.
@@ -12,10 +14,14 @@ one), parsed YAML (in memory here, and on disk: :mod:`coursepress.yamlcache`),
 images prepared at print resolution (:mod:`coursepress.imageprep`) and the
 knowledge that an image's bytes decode (:mod:`coursepress.images`), and drawn
 formulas (:mod:`coursepress.mathrender`), all in the private per-user cache.
-What it does again: read the lectures, and lay out every output that depends on
+What it does again: read the changed lectures, and lay out every output that depends on
 the saved file in full (WeasyPrint has no incremental layout). When course.yaml's
 ``outputs:`` lists ``html``, the HTML handout is served on 127.0.0.1 with live
 reload while the watch runs.
+
+Each warning is printed once: a round prints only warnings not shown since their
+file last changed (:mod:`coursepress.warnmemory`), and its status line counts
+the earlier ones that still apply.
 """
 
 from __future__ import annotations
@@ -39,20 +45,25 @@ def watch(args, run_once) -> int:
     from .errors import BuildError, ContentError, ContentErrors
     from .layout import SOURCE_FOLDERS
     from .project import locate
+    from .warnmemory import WarningMemory
 
     kinds = kinds_of("watch")      # every registered writer; each round builds those course.yaml's outputs: lists
     project = locate(args.project, args.reference.resolve() if args.reference else None)
     paths = [str(p) for p in (project.root / name for name in SOURCE_FOLDERS) if p.exists()]
 
     parsed: dict = {}      # YAML files parsed by earlier rounds, reused while their text is unchanged
+    memory = WarningMemory(project.root)   # warnings shown, so an unchanged file's are not repeated each round
+
+    def held() -> str:
+        return f"; {memory.held} earlier warning(s) still apply" if memory.held else ""
 
     def once() -> None:
         start = time.perf_counter()
         try:
-            run_once(args, kinds, together=False, parsed=parsed)     # each output lands as soon as it is done
-            print(f"[{_now()}] built in {time.perf_counter() - start:.2f} s; watching for changes", flush=True)
+            run_once(args, kinds, together=False, parsed=parsed, memory=memory)   # each output lands when done
+            print(f"[{_now()}] built in {time.perf_counter() - start:.2f} s{held()}; watching for changes", flush=True)
         except (ContentErrors, ContentError, BuildError) as exc:
-            report(exc, args.verbose)          # each at its file:line; an internal error naming its file
+            report(exc, args.verbose, memory)   # each at its file:line; an internal error naming its file
             print(f"[{_now()}] build failed; outputs that failed keep their last good version; "
                   "watching for changes", flush=True)
         except Exception as exc:  # a bug must not end the watch; traceback only with -v
@@ -71,9 +82,20 @@ def watch(args, run_once) -> int:
     _preload_formula_drawing()
     server = serve_html(args, project.root)
     try:                          # Ctrl-C at any moment, even during the first build, ends the watch quietly
+        # The watcher runs from the first next() on and gathers changes while a round builds; started before
+        # the first build, a save during it is built next (it was lost). Every 0.1 s without a change it
+        # yields an empty set.
+        changes = watch_changes(*paths, debounce=200, step=20, raise_interrupt=False, rust_timeout=100,
+                                yield_on_timeout=True)
+        first = next(changes, set())
         once()
-        for _changes in watch_changes(*paths, debounce=200, step=20, raise_interrupt=False):
+        if first:
+            memory.forget(path for _change, path in first)
             once()
+        for changed in changes:
+            if changed:
+                memory.forget(path for _change, path in changed)
+                once()
     except KeyboardInterrupt:
         pass
     finally:

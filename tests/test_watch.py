@@ -107,3 +107,30 @@ def test_watch_rebuilds_on_save_and_survives_broken_content(make_project, tmp_pa
     finally:
         watcher.stop()
     assert not any("Traceback" in line for line in watcher.err), watcher.err
+
+
+def test_a_save_during_the_first_build_is_built_next(make_project, tmp_path):
+    """The watcher runs before the first build: a save made while it builds (here: after the deck, its first
+    output, is on disk and before the round's status line) starts a second round with the saved text."""
+    root = make_project()
+    lecture = root / "content/lectures/intro.md"
+    watcher = Watcher(root, tmp_path / "out")
+    try:
+        deadline = time.monotonic() + TIMEOUT_S
+        while True:
+            assert time.monotonic() < deadline and watcher.proc.poll() is None, "no output line from the first build"
+            try:
+                name, line = watcher.lines.get(timeout=1)
+            except queue.Empty:
+                continue
+            assert not STATUS.match(line), f"the first round ended before an output line: {line}"
+            if name == "out" and line.endswith(" s"):           # an output of the first round is done
+                break
+        lecture.write_text(lecture.read_text(encoding="utf-8") + "\n保存于第一次构建期间。\n", encoding="utf-8")
+        first, _out, _err = watcher.next_status()
+        assert " built in " in first
+        second, out, err = watcher.next_status()
+        assert " built in " in second, (second, out, err)
+        assert any("intro.pdf" in line for line in out), out
+    finally:
+        watcher.stop()
