@@ -168,3 +168,22 @@ def test_tall_pictures_fit_the_browser_window(tall_project: Path) -> None:
                       page.read_text(encoding="utf-8"))
     assert len(caps) >= 5, caps
     assert sum(abs(float(c) - 85 * TALL[0] / TALL[1]) < 0.05 for c in caps) >= 4, caps   # the tall PNGs
+
+
+def test_tall_pictures_are_prepared_for_their_capped_size(tall_project: Path, tmp_path: Path) -> None:
+    """The image preparation is asked for the capped width (its URL names the prepared pixels), so no
+    more pixels are made than the page shows: ≈ 285 pt at 200 dpi ≈ 792 px, not the column's 1194."""
+    import re
+
+    from coursepress.errors import Problems
+    from coursepress.load import load_course
+    from coursepress.project import locate
+    from coursepress.writers import BuildSettings
+    from coursepress.writers.handout import render_html
+
+    course, _problems = load_course(tall_project)
+    html = render_html(locate(tall_project, None), course, course.lectures[0], BuildSettings(out_dir=tmp_path),
+                       Problems(False))
+    sizes = [(int(w), int(h)) for w, h in re.findall(r'src="coursepress-image:[0-9a-f]+-(\d+)x(\d+)-', html)]
+    tall = [(w, h) for w, h in sizes if abs(h / w - TALL[1] / TALL[0]) < 0.02 and h > 400]
+    assert len(tall) >= 4 and max(w for w, _h in tall) <= 800, sizes
