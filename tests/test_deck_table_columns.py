@@ -183,10 +183,10 @@ models:
     format: safetensors-fp16
     benchmark: HELM-lite-v1.0.0
     url: https://example.org/model-{i}
-""" for i in range(1, 4))
+""" + ("    estimated:\n      parameters_b: 据报道的估计值。\n" if i == 2 else "") for i in range(1, 4))
 
 
-def test_model_table_with_many_slide_columns_keeps_the_name_first_and_row_notes_once(make_project, tmp_path):
+def test_model_table_with_many_slide_columns_keeps_the_name_first_and_each_note_with_its_column(make_project, tmp_path):
     lecture = textwrap.dedent("""\
         ---
         title: 模型
@@ -197,8 +197,8 @@ def test_model_table_with_many_slide_columns_keeps_the_name_first_and_row_notes_
 
         ```{model-table}
         :caption: 模型的工程信息
-        :columns: organisation, name, licence, base, tokenizer, runtime, format, benchmark, url
-        :slide-columns: organisation, name, licence, base, tokenizer, runtime, format, benchmark
+        :columns: organisation, name, licence, base, tokenizer, runtime, format, benchmark, parameters, url
+        :slide-columns: organisation, name, licence, base, tokenizer, runtime, format, benchmark, parameters
         ```
         """)
     root = make_project(lecture=lecture, models=MODELS)
@@ -214,8 +214,12 @@ def test_model_table_with_many_slide_columns_keeps_the_name_first_and_row_notes_
         cells = _cells(part[0][1])
         assert [r[0] for r in cells[1:]] == names                         # the name column first on each part
     shown = [h for part in parts for h in _cells(part[0][1])[0][1:]]
-    assert len(shown) == 7 and len(set(shown)) == 7                     # every other column once
+    assert len(shown) == 8 and len(set(shown)) == 8                     # every other column once
     _check_words_whole(root, tables)
     notes = [slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else "" for slide, _ in tables]
     for name in names:                                                    # the hidden url: in the notes once
         assert sum(f"https://example.org/model-{name[-1]}" in n for n in notes) == 1, notes
+    # the estimate's note: once, on the slide whose table shows the estimated cell
+    with_note = [k for k, n in enumerate(notes) if "据报道的估计值" in n]
+    with_mark = [k for k, (_, table) in enumerate(tables) if any("≈" in t for r in _cells(table) for t in r)]
+    assert len(with_note) == 1 and with_note == with_mark, (with_note, with_mark)

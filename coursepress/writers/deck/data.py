@@ -207,7 +207,7 @@ def slide_columns(block: m.ModelTable) -> tuple[str, ...]:
 
 def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[list[Run]]],
                   row_pos: list[SourcePos], title: str, caption: str, notes: tuple[Para, ...],
-                  pos: SourcePos, row_notes: list[tuple[Para, ...]] | None = None,
+                  pos: SourcePos, row_notes: list[tuple[tuple[int, Para], ...]] | None = None,
                   section_notes: tuple[Para, ...] = (), place: Place = TABLE_PLACE, key: int = 0,
                   continued: bool = False) -> list[SlidePlan]:
     """Native table slides, sized and split by :func:`.tablefit.choose` (one slide whenever the rows fit
@@ -216,8 +216,10 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
     first split by columns (:mod:`.colsplit`), the ``key`` column on each part; the slides of every part
     after the first (``continued``) carry the continuation mark.
 
-    Notes: ``notes`` (caption, estimates) on every slide, ``row_notes`` of the slide's own rows on the
-    slides of the first column part; ``section_notes`` only on the first slide.
+    Notes: ``notes`` (caption, estimates) on every slide, ``row_notes`` (each row's notes, each with the
+    index of the column it is about, −1 for a column not shown) of the slide's own rows, those about a
+    column on the slides of the part that shows it, the others with the first part's;
+    ``section_notes`` only on the first slide.
     """
     fit = planner.fit
     frame = fit.frame(place.layout, place.data)
@@ -230,7 +232,7 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
     if len(parts) > 1:
         return [slide for k, cols in enumerate(parts) for slide in _table_slides(
             planner, [header[c] for c in cols], [[row[c] for c in cols] for row in rows], row_pos, title, caption,
-            notes, pos, row_notes if k == 0 else None, section_notes if k == 0 else (), place, 0, k > 0)]
+            notes, pos, _part_notes(row_notes, cols, k == 0), section_notes if k == 0 else (), place, 0, k > 0)]
     largest = whole_word_size(lambda size: _extents_pt(planner, cells, size)[1], largest, floor, width_pt)
     caption_frame = fit.geometry.frames[place.layout].get(place.caption)
     caption_paras: tuple[Para, ...] = ()
@@ -260,7 +262,7 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
         table = TablePlan(tuple(tuple(c) for c in header), tuple(tuple(tuple(c) for c in rows[i]) for i in chunk),
                           tuple(width_emu), tuple(int(h * EMU_PER_PT) for h in row_heights), size,
                           tuple(row_pos[i] for i in chunk), size * TABLE_LINE_EM)
-        own = tuple(p for i in chunk for p in (row_notes[i] if row_notes else ()))
+        own = tuple(p for i in chunk for _, p in (row_notes[i] if row_notes else ()))
         slide_notes = notes + own + (section_notes if index == 0 else ())
         moved = ((place.caption, caption_box(frame, caption_frame, sum(row_heights), caption_pt)),) \
             if caption_paras and caption_frame is not None else ()
@@ -269,10 +271,21 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
     return slides
 
 
+def _part_notes(row_notes: list[tuple[tuple[int, Para], ...]] | None, cols: list[int], first: bool
+                ) -> list[tuple[tuple[int, Para], ...]] | None:
+    """The row notes of the column part ``cols`` (key column first): those about its other columns, and
+    on the ``first`` part those about the key column or a column not shown."""
+    if row_notes is None:
+        return None
+    own = set(cols[1:])
+    return [tuple((-1, p) for c, p in notes if c in own or first and (c < 0 or c == cols[0])) for notes in row_notes]
+
+
 def model_table_slides(planner: "Planner", block: m.ModelTable, title: str,
                        section_notes: tuple[Para, ...], place: Place = TABLE_PLACE) -> list[SlidePlan]:
     """The model comparison as native table slides (:func:`slide_columns`); estimated cells carry ≈; the
-    estimate notes and the cells of columns not shown go to the notes of the slide holding the row."""
+    estimate notes and the cells of columns not shown go to the notes of the slide holding the row (an
+    estimate's note, of a table split by columns, to the slide showing its cell)."""
     shown = slide_columns(block)
     hidden = [c for c in block.columns if c not in shown]
     words = planner.words
@@ -288,13 +301,13 @@ def model_table_slides(planner: "Planner", block: m.ModelTable, title: str,
             if note:
                 estimated = True
                 field = words(f"chart.field.{column}") if words.has(f"chart.field.{column}") else column
-                extra.append(Para((Run(words("deck.data_note", model=model.name, field=field, text=note)),), 0, "bullet"))
+                extra.append((len(row) - 1, Para((Run(words("deck.data_note", model=model.name, field=field, text=note)),),
+                                             0, "bullet")))
         for column in hidden:
             text = field_text(model, column, words)
             if text and text != MISSING:
-                extra.append(Para((Run(words("deck.data_note", model=model.name, field=column_title(column, words),
-                                             text=text)),), 0, "bullet",
-                                  pos=SourcePos(DATA_FILE, model.line)))
+                extra.append((-1, Para((Run(words("deck.data_note", model=model.name, field=column_title(column, words),
+                                                  text=text)),), 0, "bullet", pos=SourcePos(DATA_FILE, model.line))))
         rows.append(row)
         positions.append(SourcePos(DATA_FILE, model.line))
         row_notes.append(tuple(extra))
