@@ -145,10 +145,11 @@ def test_tall_pictures_fit_the_book_page(tall_project: Path) -> None:
 
 
 @pytest.mark.slow
-def test_tall_pictures_fit_the_slides_page(tall_project: Path) -> None:
+def test_tall_pictures_fit_the_slides_and_notes_pages(tall_project: Path) -> None:
     out = tall_project / "dist-slides"
-    run = run_build("slides", "--project", str(tall_project), "--out", str(out))
+    run = run_build("slides", "notes", "--project", str(tall_project), "--out", str(out))
     assert run.code == 0, run.err
+    assert len(list(out.glob("*.pdf"))) == 2
     for pdf in out.glob("*.pdf"):
         for index, (left, bottom, right, top), (pl, pb, pr, pt) in _placed(pdf):
             assert pl - 0.5 <= left and right <= pr + 0.5 and pb - 0.5 <= bottom and top <= pt + 0.5, (index, pdf)
