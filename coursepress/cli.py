@@ -17,6 +17,7 @@ from typing import NoReturn, Optional
 from . import stop
 from .collector import collector_paused
 from .errors import BuildError, ContentError, ContentErrors, InternalError, ordered_warnings
+from .warnmemory import WarningMemory
 from .layout import LECTURES, SOURCE_FOLDERS, lecture_names, peek_course
 from .writers import registry
 
@@ -108,10 +109,11 @@ def _say(args, text: str) -> None:
 MAX_ERRORS_PER_FILE = 50
 
 
-def _report(exc: BaseException, verbose: bool = False) -> None:
-    """Print the problems of ``exc`` to stderr, one per line; an internal error as such (its traceback with -v)."""
+def _report(exc: BaseException, verbose: bool = False, memory: Optional[WarningMemory] = None) -> None:
+    """Print the problems of ``exc`` to stderr, one per line; an internal error as such (its traceback with -v);
+    its warnings as :func:`_print_warnings` does with ``memory``."""
     errors = exc.errors if isinstance(exc, ContentErrors) else [exc]
-    _print_warnings(getattr(exc, "warnings", []))
+    _print_warnings(getattr(exc, "warnings", []), memory)
     shown: dict[str, int] = {}
     for err in errors:
         if isinstance(err, InternalError):
@@ -130,12 +132,16 @@ def _report(exc: BaseException, verbose: bool = False) -> None:
         print(f"{len(errors)} problems; no output was changed", file=sys.stderr)
 
 
-def _print_warnings(warnings) -> None:
-    for warning in ordered_warnings(warnings):
+def _print_warnings(warnings, memory: Optional[WarningMemory] = None) -> None:
+    """Print each distinct warning once, sorted by position; with a watch's ``memory``, only those it has not
+    shown since their file last changed."""
+    lines = ordered_warnings(warnings)
+    for warning in memory.fresh(lines) if memory is not None else lines:
         print(f"warning: {warning}", file=sys.stderr)
 
 
-def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dict] = None) -> int:
+def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dict] = None,
+             memory: Optional[WarningMemory] = None) -> int:
     """Load, validate and build ``kinds``; returns an exit code.
 
     The outputs' fingerprints are taken before anything is read (see
@@ -143,7 +149,9 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
     before anything is loaded. ``together``: see :func:`pipeline.build`;
     ``parsed``: see :func:`load.load_project`. The warnings of the run (loading
     and every output's) are printed once each, sorted by file and line, after
-    the outputs' lines; with the errors when the run fails on content.
+    the outputs' lines; with the errors when the run fails on content. ``memory``
+    (a watch's): warnings already shown are not printed again
+    (:mod:`coursepress.warnmemory`).
     """
     found: list = []
     try:
@@ -151,9 +159,9 @@ def run_once(args, kinds: list[str], together: bool = True, parsed: Optional[dic
     except ContentErrors as exc:
         raise ContentErrors(exc.errors, [*found, *exc.warnings]) from exc
     except BaseException:
-        _print_warnings(found)
+        _print_warnings(found, memory)
         raise
-    _print_warnings(found)
+    _print_warnings(found, memory)
     return code
 
 

@@ -7,6 +7,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+QUOTE_CHARS = 40        # characters of the author's text a message quotes before shortening it
+
+
+def excerpt(text: str, limit: int = QUOTE_CHARS) -> str:
+    """The author's ``text`` as a message quotes it: whole when at most ``limit`` characters, else its
+    first characters up to a TeX command, space or brace boundary near ``limit`` and an ellipsis
+    U+2026. Nothing is added but the ellipsis (no closing ``$`` or quote the author did not type)."""
+    text = " ".join(text.split()) if "\n" in text else text
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = max(head.rfind("\\"), head.rfind(" "), head.rfind("}") + 1, head.rfind("{") + 1)
+    if cut >= limit * 2 // 3:
+        head = head[:cut]
+    return head.rstrip() + "\u2026"
+
+
 @dataclass(frozen=True)
 class SourcePos:
     """A position in a content file.
@@ -151,3 +168,9 @@ def ordered_warnings(warnings) -> list[str]:
         return (found["file"], int(found["line"]), int(found["column"] or 0))
 
     return sorted(dict.fromkeys(str(w) for w in warnings), key=key)
+
+
+def position_file(text: str) -> str:
+    """The file of a printed problem ``file[:line[:column]]: message`` ("" when it names none)."""
+    found = _POSITION.match(text) or re.match(r"^(?P<file>[^\s:]+\.\w+): ", text)
+    return found["file"] if found else ""

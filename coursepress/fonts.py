@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-from xml.sax.saxutils import escape
+from html import escape       # not xml.sax.saxutils: that imports urllib.request, http.client and email
 
 from .cachedir import cache_folder, read_private, write_private
 from .errors import Problems, SourcePos
@@ -224,9 +224,9 @@ def isolated_fontconfig(root: Path) -> Path:
     key = hashlib.sha1("|".join(str(d) for d in dirs).encode()).hexdigest()[:12]
     folder = cache_folder(f"fontconfig-{key}")
     config = folder / "fonts.conf"
-    body = "".join(f"  <dir>{escape(str(d))}</dir>\n" for d in dirs)
+    body = "".join(f"  <dir>{escape(str(d), quote=False)}</dir>\n" for d in dirs)
     text = (f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig>\n'
-            f"{body}  <cachedir>{escape(str(folder / 'cache'))}</cachedir>\n</fontconfig>\n")
+            f"{body}  <cachedir>{escape(str(folder / 'cache'), quote=False)}</cachedir>\n</fontconfig>\n")
     try:
         current = read_private(config).decode("utf-8")
     except (OSError, UnicodeDecodeError):

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import os
 import weakref
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from .resources import ImageData
+
+if TYPE_CHECKING:      # a handout whose images are all prepared before starts no pool: no multiprocessing import
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 
 def _work(data: bytes, size: tuple[int, int], quality: int, key: str) -> Optional[bytes]:
@@ -91,6 +93,7 @@ class ImagePool:
         """Start preparing ``source`` at ``size`` (px) with JPEG ``quality``; cached under ``key``."""
         if self._executor is None:
             import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
             from .parallel import quiet_child_signals
 

@@ -14,7 +14,7 @@ from markdown_it.token import Token
 
 from . import model as m
 from .citations import Citer
-from .errors import Problems, SourcePos
+from .errors import Problems, SourcePos, excerpt
 from .cjk import is_wide
 from .mathtex import tex_problems
 from .pictures import ADVICE, html_in_text, img_attrs, is_url
@@ -81,7 +81,7 @@ class InlineReader:
             return m.Text(tok.content)
         for problem in tex_problems(tok.content):
             self.problems.error(SourcePos(where.file, where.line, where.column + problem.offset),
-                                f"in formula ${tok.content[:40]}$: {problem.message}", problem.hint)
+                                f"in formula '{excerpt(tok.content)}': {problem.message}", problem.hint)
         return m.Math(tok.content, where.line, where.column)
 
     def text(self, text: str, at: Token) -> list[m.Inline]:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Optional
 
 from . import cachedir
-from .errors import ContentError, SourcePos
+from .errors import ContentError, SourcePos, excerpt
 from .cjk import CJK_RE
 from .mathtree import mathml_tree
 
@@ -223,7 +223,7 @@ class MathRenderer:
                     warnings.simplefilter("ignore", DeprecationWarning)
                     svg = _ziamath_svg(tex, display, RENDER_SIZE_PX, self.text_family)
             except Exception as exc:   # ziamath raises several kinds for TeX it cannot lay out
-                raise ContentError(pos, f"the formula '{tex[:40]}' cannot be typeset ({type(exc).__name__}: {exc})",
+                raise ContentError(pos, f"the formula '{excerpt(tex)}' cannot be typeset ({type(exc).__name__}: {exc})",
                                    "simplify the TeX or write it with commands LaTeX's amsmath knows") from None
             data = svg.encode()
             self.rendered += 1

@@ -11,6 +11,7 @@ from typing import Any, Callable, Optional
 
 from markdown_it.token import Token
 
+from .errors import SourcePos
 from .messages import Messages, default_messages
 from .pictures import block_pictures, img_attrs, inline_pictures
 
@@ -227,7 +228,8 @@ TYPED_NUMBER = re.compile(
     r"|\d+\s+(?=[^\d\s\u5e74\u6708\u65e5\u53f7\u4e2a\u79cd\u4f4d%])|(?:Chapter|Section|Part)\s+\d+[.:]?)\s*")
 
 
-def typed_number(children: list, strip: bool, warn: Callable[[str, str], None]) -> list:
+def typed_number(children: list, strip: bool, warn: Callable[[str, str], None],
+                 found: Optional[Callable[[str], None]] = None) -> list:
     """A heading's inlines with a number typed at its start stripped (``strip``), or warned about.
 
     Headings are numbered automatically, so a typed "1.1 BERT" would print as
@@ -235,8 +237,10 @@ def typed_number(children: list, strip: bool, warn: Callable[[str, str], None]) 
 
     Args:
         children: the heading's model inlines.
-        strip: ``markdown.strip_typed_numbers``.
-        warn: called as ``warn(message, hint)`` when a typed number is kept.
+        strip: remove the typed number.
+        warn: called as ``warn(message, hint)`` when a typed number is kept and ``found`` is None.
+        found: called with the typed number (stripped of spaces) whenever one is found, stripped or
+            kept; a reader collecting them for one summary (:class:`TypedNumbers`) passes it.
     """
     from . import model as m
 
@@ -245,9 +249,59 @@ def typed_number(children: list, strip: bool, warn: Callable[[str, str], None]) 
     match = TYPED_NUMBER.match(children[0].text)
     if not match or match.end() == len(children[0].text):
         return children
+    typed = match.group(0).strip()
+    if found is not None:
+        found(typed)
     if strip:
         return [m.Text(children[0].text[match.end():])] + list(children[1:])
-    typed = match.group(0).strip()
-    warn(f"heading starts with a typed number '{typed}'; headings are numbered automatically, so it is printed twice",
-         f"delete '{typed}', or set 'markdown: {{strip_typed_numbers: true}}' in course.yaml")
+    if found is None:
+        warn(f"heading starts with a typed number '{typed}'; headings are numbered automatically, so it is printed twice",
+             f"delete '{typed}', or set 'markdown: {{strip_typed_numbers: true}}' in course.yaml")
     return children
+
+
+SUMMARY_SHOWN = 4       # typed numbers quoted in the summary warning; the rest are counted
+
+
+class TypedNumbers:
+    """Numbers typed at the start of one lecture's headings, reported once for the file.
+
+    ``setting`` is ``markdown.strip_typed_numbers``: None (the default) strips them and warns once
+    per file, listing them; True strips them silently (the author asked for it); False keeps them
+    (each prints next to its automatic number) and warns once per file. A lecturer typing chapter
+    and section numbers ("1.1", U+4E00 U+3001) into every heading, as Word and Typora habits have
+    it, so gets one line per file saying what was done, instead of one warning per heading.
+    """
+
+    def __init__(self, setting: Optional[bool]):
+        self.setting = setting
+        self.found: list[tuple[SourcePos, str]] = []
+
+    @property
+    def strip(self) -> bool:
+        """True when typed numbers are removed from the headings."""
+        return self.setting is not False
+
+    def add(self, pos: SourcePos, typed: str) -> None:
+        """Record the typed number ``typed`` of the heading at ``pos``."""
+        self.found.append((pos, typed))
+
+    def report(self, warn: Callable[[SourcePos, str, str], None]) -> None:
+        """Call ``warn(pos, message, hint)`` once, at the first heading, unless nothing was found or
+        the setting is True."""
+        if not self.found or self.setting is True:
+            return
+        shown = ", ".join(f"'{typed}' (line {pos.line})" for pos, typed in self.found[:SUMMARY_SHOWN])
+        more = len(self.found) - SUMMARY_SHOWN
+        listed = shown + (f" and {more} more" if more > 0 else "")
+        count = len(self.found)
+        headings = "heading starts" if count == 1 else f"{count} headings start"
+        if self.setting is None:
+            warn(self.found[0][0], f"{headings} with a typed number: {listed}; headings are numbered "
+                 "automatically, so the typed numbers were removed",
+                 "delete them from the headings, or set 'markdown: {strip_typed_numbers: true}' in course.yaml "
+                 "to remove them without this warning")
+        else:
+            warn(self.found[0][0], f"{headings} with a typed number: {listed}; headings are numbered "
+                 "automatically, so each is printed twice",
+                 "delete them, or set 'markdown: {strip_typed_numbers: true}' in course.yaml")

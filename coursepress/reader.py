@@ -25,7 +25,7 @@ from .mathtex import tex_position, tex_problems
 from .imagespaces import bracket_spaced_paths
 from .mdsource import closed_too_late, matching_close, probable_end, protect_table_pipes, unclosed_fences
 from .messages import Messages, default_messages
-from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption, typed_number
+from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption, typed_number, TypedNumbers
 from .paragraphs import inline_picture, read_html_block, read_paragraph
 from .hygiene import check_text, decode, line_col
 from .limits import check_bytes, over
@@ -75,6 +75,7 @@ class LectureReader:
         self.footnote_refs: list[m.FootnoteRef] = []
         self._numbers: dict[int | tuple[int, int], tuple[str, str]] = {}   # token index (, picture) → (number, id)
         self.course_ok = course_ok
+        self._typed = TypedNumbers(meta.markdown.strip_typed_numbers)   # numbers typed at headings' starts
         self._in_columns = 0                            # depth of ":::: columns" blocks being read
         self.citer = Citer(self.bib.entries, problems if course_ok else Problems(problems.strict),
                            bool(meta.bibliography))
@@ -135,6 +136,7 @@ class LectureReader:
         body = [t for t in tokens if t.type != "front_matter"]
         self._collect_footnotes(body)
         blocks = self._blocks(body, 0, len(body))
+        self._typed.report(self.problems.warn)
         if front is None or len(self.problems.errors) > before:
             return None
         if not blocks:
@@ -255,8 +257,8 @@ class LectureReader:
                 if children and isinstance(children[-1], m.Text):
                     children[-1] = m.Text(ID_SUFFIX.sub("", children[-1].text).rstrip())
                 at = self.pos(tok)
-                children = typed_number(children, self.meta.markdown.strip_typed_numbers,
-                                        lambda message, hint: self.problems.warn(at, message, hint))
+                children = typed_number(children, self._typed.strip, lambda message, hint: None,
+                                        lambda typed: self._typed.add(at, typed))
                 depth = self._depths.get(self._index(tok), int(tok.tag[1]))
                 out.append(m.Heading(depth, number, ident, tuple(children), self.pos(tok)))
             elif kind == "paragraph_open" and tokens[i + 1].content.strip() == PAUSE:

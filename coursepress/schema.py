@@ -347,15 +347,17 @@ class MarkdownSettings(BaseModel):
     ``heading_numbers``: ``parts`` numbers a lecture's top headings "one," "two,"
     (Chinese numerals and U+3001) and the next levels 1.1, 1.1.1; ``lecture`` puts
     the lecture's ``order`` first (3.1, 3.1.1) for courses whose lectures are
-    chapters. ``strip_typed_numbers`` removes numbers typed at the start of headings
-    ("1.1 ", "one," as a Chinese numeral and U+3001, "chapter one" as U+7B2C U+4E00
-    U+7AE0).
+    chapters. ``strip_typed_numbers``: numbers typed at the start of headings ("1.1 ",
+    "one," as a Chinese numeral and U+3001, "chapter one" as U+7B2C U+4E00 U+7AE0) would
+    print next to the automatic number; unset (the default) removes them with one warning
+    per lecture file listing them, ``true`` removes them silently, ``false`` keeps them
+    (printed twice) with that one warning.
     """
 
     model_config = _FROZEN
     raw_html: bool = False
     heading_numbers: Literal["parts", "lecture"] = "parts"
-    strip_typed_numbers: bool = False
+    strip_typed_numbers: Optional[bool] = None
 
     _bool = field_validator("raw_html", "strip_typed_numbers", mode="before")(
         classmethod(lambda cls, v: _to_bool(v)))

@@ -33,6 +33,26 @@ class PosterScale:
 
 
 @dataclass(frozen=True)
+class HandoutPage:
+    """The handout's page box and figure sizes (:mod:`coursepress.writers.pagebox`): margins in mm
+    (top, bottom; inner and least outer for single- and double-sided print), the body size in pt
+    (the text block is a whole number of body characters wide), the widest printed figure in pt, the
+    caption's size in pt, its line height (× its size) and its margin above and below in pt."""
+
+    margin_top_mm: float
+    margin_bottom_mm: float
+    margin_inner_mm: float
+    margin_outer_min_mm: float
+    duplex_margin_inner_mm: float
+    duplex_margin_outer_min_mm: float
+    body_pt: float
+    figure_column_pt: float
+    caption_pt: float
+    caption_leading: float
+    caption_margin_pt: float
+
+
+@dataclass(frozen=True)
 class Theme:
     """Font family names (as the font files name them) and deck styles.
 
@@ -44,7 +64,7 @@ class Theme:
     (even, odd list levels): the deck's bullets; ``picture_background``: a
     ``#rrggbb`` colour behind PNG renderings of SVG pictures; ``poster`` the poster's type scale;
     ``fit_faces``: the faces viewers may set deck text in, whose widest advances the deck is measured
-    with (:mod:`coursepress.fitwidths`).
+    with (:mod:`coursepress.fitwidths`); ``handout``: the handout's page box and figure sizes.
     """
 
     serif: str
@@ -59,6 +79,7 @@ class Theme:
     bullets: tuple[str, str]
     picture_background: str
     poster: PosterScale
+    handout: HandoutPage
     fit_faces: tuple[str, ...] = ()
 
 
@@ -70,6 +91,7 @@ def _load(root: Optional[Path], project_file: tuple) -> Theme:
                  t["deck.latin"], t["deck.east_asian"], t["deck.math"], t["deck.bullet_font"],
                  (bullets[0], bullets[1]), t["deck.picture_background"],
                  PosterScale(*(float(t[f"poster.{f}"]) for f in PosterScale.__dataclass_fields__)),
+                 HandoutPage(*(float(t[f"handout.{f}"]) for f in HandoutPage.__dataclass_fields__)),
                  tuple(str(f) for f in t["deck.fit_faces"]))
 
 

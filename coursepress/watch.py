@@ -18,6 +18,10 @@ What it does again: read the changed lectures, and lay out every output that dep
 the saved file in full (WeasyPrint has no incremental layout). When course.yaml's
 ``outputs:`` lists ``html``, the HTML handout is served on 127.0.0.1 with live
 reload while the watch runs.
+
+Each warning is printed once: a round prints only warnings not shown since their
+file last changed (:mod:`coursepress.warnmemory`), and its status line counts
+the earlier ones that still apply.
 """
 
 from __future__ import annotations
@@ -41,20 +45,25 @@ def watch(args, run_once) -> int:
     from .errors import BuildError, ContentError, ContentErrors
     from .layout import SOURCE_FOLDERS
     from .project import locate
+    from .warnmemory import WarningMemory
 
     kinds = kinds_of("watch")      # every registered writer; each round builds those course.yaml's outputs: lists
     project = locate(args.project, args.reference.resolve() if args.reference else None)
     paths = [str(p) for p in (project.root / name for name in SOURCE_FOLDERS) if p.exists()]
 
     parsed: dict = {}      # YAML files parsed by earlier rounds, reused while their text is unchanged
+    memory = WarningMemory(project.root)   # warnings shown, so an unchanged file's are not repeated each round
+
+    def held() -> str:
+        return f"; {memory.held} earlier warning(s) still apply" if memory.held else ""
 
     def once() -> None:
         start = time.perf_counter()
         try:
-            run_once(args, kinds, together=False, parsed=parsed)     # each output lands as soon as it is done
-            print(f"[{_now()}] built in {time.perf_counter() - start:.2f} s; watching for changes", flush=True)
+            run_once(args, kinds, together=False, parsed=parsed, memory=memory)   # each output lands when done
+            print(f"[{_now()}] built in {time.perf_counter() - start:.2f} s{held()}; watching for changes", flush=True)
         except (ContentErrors, ContentError, BuildError) as exc:
-            report(exc, args.verbose)          # each at its file:line; an internal error naming its file
+            report(exc, args.verbose, memory)   # each at its file:line; an internal error naming its file
             print(f"[{_now()}] build failed; outputs that failed keep their last good version; "
                   "watching for changes", flush=True)
         except Exception as exc:  # a bug must not end the watch; traceback only with -v
@@ -81,9 +90,11 @@ def watch(args, run_once) -> int:
         first = next(changes, set())
         once()
         if first:
+            memory.forget(path for _change, path in first)
             once()
         for changed in changes:
             if changed:
+                memory.forget(path for _change, path in changed)
                 once()
     except KeyboardInterrupt:
         pass

@@ -276,6 +276,8 @@ def test_no_timeline_drop_line_crosses_a_label(rendered):
             lane = float(s._element.find(f"{C}yVal//{C}v").text)
             boxes = _find(chars, s.name, frame)
             assert len(boxes) == 1, (index + 1, s.name, boxes)
+            line = max(b[3] - b[1] for c, b in chars if c.isalnum() and _inside(b, frame))
+            assert boxes[0][3] - boxes[0][1] <= 1.5 * line, (index + 1, s.name)     # one line: not wrapped
             points.append((s.name, left + (x - x_min) / (x_max - x_min) * width, axis_y + lane / y_max * height,
                            boxes[0]))
         crossed = [(name, other) for name, x, y, _ in points for other, _, _, box in points

@@ -167,6 +167,8 @@ def test_reference_deck_round_tripped_by_libreoffice(deck, tmp_path):
     # (ours: 33.9 cm, 24 pt), so a body frame holds about half the lines and text slides double; the
     # count follows that template's capacity, not a fault (the reduced chapter: 18 slides → 26)
     assert len(prs.slides) <= 2 * len(original.slides), (len(prs.slides), len(original.slides))
+    titles = [slide_title(s) for s in prs.slides]   # the five contents lines on one slide (smaller, ≥ 18 pt)
+    assert "目录" in titles and "目录" + CONTINUED not in titles, titles
     width, height = prs.slide_width, prs.slide_height
     for number, slide in enumerate(prs.slides, 1):
         title = slide.shapes.title

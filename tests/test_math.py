@@ -202,7 +202,7 @@ def test_bad_tex_is_reported_at_its_column_and_check_finds_it(make_project, tmp_
         result = run_build(kind, "--project", str(root), "--out", str(tmp_path / "out"))
         assert result.code == 1 and "Traceback" not in result.err
         err = result.err
-        assert "intro.md:3:5: in formula $\\foo{x}$: unknown TeX command '\\foo'" in err
+        assert "intro.md:3:5: in formula '\\foo{x}': unknown TeX command '\\foo'" in err
         assert "intro.md:3:25:" in err and "'{' is never closed" in err
         assert "intro.md:5:14:" in err and "'\\betta'" in err
         assert "intro.md:8:5:" in err and "'\\sqrtt'" in err

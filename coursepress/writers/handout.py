@@ -27,7 +27,7 @@ from ..numbers import estimate_note, note_mark
 from ..output import atomic_write
 from ..templating import autospace_html, environment
 from . import BuildSettings, Output, Target
-from .pagebox import BODY_PT, CAPTION_CSS, figure_width, handout_page
+from .pagebox import figure_width, handout_page
 from .pageflow import render_flowing
 from .pdfengine import PdfEngine, build_date, font_stacks, overflows
 
@@ -131,10 +131,9 @@ def page_context(project: Project, course: m.Course, problems: Problems, rendere
     hs = course.meta.handout
     theme = code_theme(project.root)
     prepared = pictures or ImagePreparer(course.meta.image_settings())
-    page = handout_page(hs.page_size, hs.orientation, hs.duplex)
+    page = handout_page(course.theme.handout, hs.page_size, hs.orientation, hs.duplex)
     css = env.get_template("handout/handout.css.j2").render(
-        page_size=hs.page_size, orientation=hs.orientation, handout=hs, code_theme=theme, page=page,
-        page_body_pt=BODY_PT, page_caption=CAPTION_CSS, **stacks)
+        page_size=hs.page_size, orientation=hs.orientation, handout=hs, code_theme=theme, page=page, **stacks)
     return dict(css=css, build_date=build_date(course), handout=hs, table_notes=partial(table_notes, words=course.words),
                 make_chart=partial(make_chart, words=course.words),
                 width_class=width_class, code_lines=code_lines, page_segments=page_segments, code_theme=theme,

@@ -200,7 +200,7 @@ def timeline_layout(measure: Measurer, size_pt: float, frame_pt: tuple[float, fl
     year_w = text_width_pt(measure, "2000", size_pt) * 1.5
     left = PAD_PT + year_w / 2
     plot_w = width - left - PAD_PT - year_w / 2
-    widths = [text_width_pt(measure, n, size_pt) + 2 for n in names]
+    widths = [text_width_pt(measure, n, size_pt) + PAD_PT for n in names]     # the viewer pads a label
     below = 2 * (line + PAD_PT) + PAD_PT                      # year labels, axis title with the colour key
     plot_h = height - below - PAD_PT
     best: Optional[tuple[int, float, list[int], list[bool]]] = None

@@ -34,11 +34,15 @@ ROTATE_UPRIGHT = "-5400000"             # 60000ths of a degree: −90°, text re
 ROTATE_SLANT = "-2700000"
 
 
-def _text_props(size_pt: float, fonts, rotation: str = "", colour: str = "") -> etree._Element:
+def _text_props(size_pt: float, fonts, rotation: str = "", colour: str = "", wrap: bool = True) -> etree._Element:
     """A ``c:txPr`` with one size, the deck's fonts, an optional rotation (an angle in 60000ths of a
-    degree, or "vert270": upright text) and an optional theme ``colour`` (a ``schemeClr`` value)."""
+    degree, or "vert270": upright text), an optional theme ``colour`` (a ``schemeClr`` value) and, unless
+    ``wrap``, ``wrap="none"`` (LibreOffice otherwise breaks a long data label, "Baichuan2-|192K", where the
+    layout gave it room on one line)."""
     tx = etree.Element(qn("c:txPr"))
     body = etree.SubElement(tx, qn("a:bodyPr"))
+    if not wrap:
+        body.set("wrap", "none")
     if rotation == "vert270":
         body.set("vert", "vert270")
     elif rotation:
@@ -75,11 +79,11 @@ def _data_labels(series, plan: ChartPlan, fonts, position: str, rotation: str = 
         dlbl = etree.SubElement(dlbls, qn("c:dLbl"))
         etree.SubElement(dlbl, qn("c:idx"), val=str(idx))
         etree.SubElement(dlbl, qn("c:numFmt"), formatCode=formats.get(idx, plan.number_format), sourceLinked="0")
-        dlbl.append(_text_props(plan.size_pt, fonts, rotation, colour))
+        dlbl.append(_text_props(plan.size_pt, fonts, rotation, colour, wrap=False))
         etree.SubElement(dlbl, qn("c:dLblPos"), val=where)
         _flags(dlbl, value, series_name)
     etree.SubElement(dlbls, qn("c:numFmt"), formatCode=plan.number_format, sourceLinked="0")
-    dlbls.append(_text_props(plan.size_pt, fonts, rotation))
+    dlbls.append(_text_props(plan.size_pt, fonts, rotation, wrap=False))
     etree.SubElement(dlbls, qn("c:dLblPos"), val=position)
     _flags(dlbls, value, series_name)
 

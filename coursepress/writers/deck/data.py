@@ -25,7 +25,8 @@ from . import chartplan
 from .svgpicture import png_fallback
 from .blocks import runs_of
 from .nodes import Para, PicturePlan, Run, SlidePlan, TablePlan
-from .tablefit import (CELL_MARGIN_X_PT, CELL_MARGIN_Y_PT, ROW_SLACK_PT, TABLE_LINE_EM, caption_box,
+from .colsplit import column_parts, whole_word_size
+from .tablefit import (CELL_MARGIN_X_PT, CELL_MARGIN_Y_PT, ROW_SLACK_PT, TABLE_LINE_EM, TABLE_MIN_PT, caption_box,
                        caption_height_pt, choose, table_room_pt)
 
 if TYPE_CHECKING:
@@ -128,15 +129,8 @@ def _column_widths(planner: "Planner", cells: list[list[list[Run]]], size_pt: fl
     others share the rest above their widest unbreakable word (dates, numbers and Latin words are never
     split) in proportion to what they lack. Measured with the widest face a viewer may use
     (:mod:`coursepress.fitwidths`)."""
-    measure = planner.fit.measurer
     cols = len(cells[0])
-    pad = 2 * CELL_MARGIN_X_PT
-    pad += 1.0          # EMU rounding: a cell exactly as wide as its text would wrap
-    natural = [max(sum(measure.width_pt(r.text, size_pt, r.bold) for r in row[c]) for row in cells) / WIDTH_SAFETY
-               + pad for c in range(cols)]
-    minimum = [max(measure.longest_unit_pt([(r.text, r.bold) for r in row[c]], size_pt)
-                   for row in cells) / WIDTH_SAFETY + pad for c in range(cols)]
-    natural = [max(n, mi) for n, mi in zip(natural, minimum)]
+    natural, minimum = _extents_pt(planner, cells, size_pt)
     if sum(natural) <= total_pt:
         return [w * total_pt / sum(natural) for w in natural]
     widths = [0.0] * cols
@@ -164,6 +158,20 @@ def _column_widths(planner: "Planner", cells: list[list[list[Run]]], size_pt: fl
     return [mi + slack * (n - mi) / want for mi, n in zip(minimum, natural)]
 
 
+def _extents_pt(planner: "Planner", cells: list[list[list[Run]]], size_pt: float) -> tuple[list[float], list[float]]:
+    """Each column's natural width (its longest cell on one line) and least width (its widest unbreakable
+    unit), in pt at ``size_pt`` with the cell margins; the natural width is at least the least."""
+    measure = planner.fit.measurer
+    pad = 2 * CELL_MARGIN_X_PT
+    pad += 1.0          # EMU rounding: a cell exactly as wide as its text would wrap
+    columns = range(len(cells[0]))
+    natural = [max(sum(measure.width_pt(r.text, size_pt, r.bold) for r in row[c]) for row in cells) / WIDTH_SAFETY
+               + pad for c in columns]
+    minimum = [max(measure.longest_unit_pt([(r.text, r.bold) for r in row[c]], size_pt)
+                   for row in cells) / WIDTH_SAFETY + pad for c in columns]
+    return [max(n, mi) for n, mi in zip(natural, minimum)], minimum
+
+
 def _row_height_pt(planner: "Planner", row: list[list[Run]], widths: list[float], size_pt: float) -> float:
     measure = planner.fit.measurer
     lines = max(measure.lines([(r.text, r.bold) for r in cell], w - 2 * CELL_MARGIN_X_PT, size_pt)
@@ -175,14 +183,16 @@ LONG_COLUMNS = ("highlights", "notes", "url", "modalities")   # prose columns: t
 SLIDE_COLUMNS_MAX = 5
 
 
-# units: 10^8, 10^4, thousand, hundred, K, M, B, T, %; year, month, day; the general counter
-_NUMBER_UNIT = re.compile(r"(\d)\s+(?=[\u4ebf\u4e07\u5343\u767eKMBT%\u5e74\u6708\u65e5\u4e2a])")
+# units: 10^8, 10^4, thousand, hundred, K, M, B, T, %; year, month, day; the general counter; or a Latin
+# unit word of up to six letters, with its "per" part (GB, ms, token/s)
+_NUMBER_UNIT = re.compile(r"(\d)\s+(?=[\u4ebf\u4e07\u5343\u767eKMBT%\u5e74\u6708\u65e5\u4e2a]"
+                          r"|[A-Za-z]{1,6}(?:/[A-Za-z]{1,6})?(?![\w\-]))")
 
 
 def keep_units(text: str) -> str:
-    """``text`` with a no-break space between a number and its unit ("130" and U+4EBF: the space between
-    becomes U+00A0), so neither the measurer nor PowerPoint or LibreOffice (UAX #14 class GL) breaks a line
-    between them."""
+    """``text`` with a no-break space between a number and its unit ("130" and U+4EBF, "140 GB",
+    "12 token/s": the space between becomes U+00A0), so neither the measurer nor PowerPoint or LibreOffice
+    (UAX #14 class GL) breaks a line between them."""
     return _NUMBER_UNIT.sub("\\1\u00a0", text)
 
 
@@ -197,17 +207,33 @@ def slide_columns(block: m.ModelTable) -> tuple[str, ...]:
 
 def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[list[Run]]],
                   row_pos: list[SourcePos], title: str, caption: str, notes: tuple[Para, ...],
-                  pos: SourcePos, row_notes: list[tuple[Para, ...]] | None = None,
-                  section_notes: tuple[Para, ...] = (), place: Place = TABLE_PLACE) -> list[SlidePlan]:
+                  pos: SourcePos, row_notes: list[tuple[tuple[int, Para], ...]] | None = None,
+                  section_notes: tuple[Para, ...] = (), place: Place = TABLE_PLACE, key: int = 0,
+                  continued: bool = False) -> list[SlidePlan]:
     """Native table slides, sized and split by :func:`.tablefit.choose` (one slide whenever the rows fit
     at :data:`~.tablefit.TABLE_MIN_PT` or larger; else as few as needed, rows spread evenly, header
-    repeated), the caption right below the table.
+    repeated), the caption right below the table. A table too wide for its words to stay whole is
+    first split by columns (:mod:`.colsplit`), the ``key`` column on each part; the slides of every part
+    after the first (``continued``) carry the continuation mark.
 
-    Notes: ``notes`` (caption, estimates) and ``row_notes`` of the slide's own rows on every slide;
-    ``section_notes`` only on the first.
+    Notes: ``notes`` (caption, estimates) on every slide, ``row_notes`` (each row's notes, each with the
+    index of the column it is about, −1 for a column not shown) of the slide's own rows, those about a
+    column on the slides of the part that shows it, the others with the first part's;
+    ``section_notes`` only on the first slide.
     """
     fit = planner.fit
     frame = fit.frame(place.layout, place.data)
+    width_pt = frame.width_emu / EMU_PER_PT
+    largest = data_size_pt(planner, place, "table")
+    floor = min(TABLE_MIN_PT, largest)
+    cells = [header] + rows
+    natural, minimum = _extents_pt(planner, cells, floor)
+    parts = column_parts(key, minimum, natural, width_pt)
+    if len(parts) > 1:
+        return [slide for k, cols in enumerate(parts) for slide in _table_slides(
+            planner, [header[c] for c in cols], [[row[c] for c in cols] for row in rows], row_pos, title, caption,
+            notes, pos, _part_notes(row_notes, cols, k == 0), section_notes if k == 0 else (), place, 0, k > 0)]
+    largest = whole_word_size(lambda size: _extents_pt(planner, cells, size)[1], largest, floor, width_pt)
     caption_frame = fit.geometry.frames[place.layout].get(place.caption)
     caption_paras: tuple[Para, ...] = ()
     if caption and caption_frame is not None:
@@ -215,14 +241,13 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
     caption_pt = caption_height_pt(caption_frame, caption_paras, fit.height_pt(caption_frame, caption_paras)) \
         if caption_frame is not None else 0.0
     limit = table_room_pt(frame, caption_frame, caption_pt)
-    width_pt = frame.width_emu / EMU_PER_PT
 
     def layout_at(size: float):
         widths = _column_widths(planner, [header] + rows, size, width_pt)
         return widths, _row_height_pt(planner, header, widths, size), [_row_height_pt(planner, row, widths, size)
                                                                          for row in rows]
 
-    size, (widths, header_h, heights), chunks = choose(layout_at, data_size_pt(planner, place, "table"), limit)
+    size, (widths, header_h, heights), chunks = choose(layout_at, largest, limit)
     for i, height in enumerate(heights):
         if header_h + height > limit:
             # Markdown rows carry no line of their own (row_pos is the table's): name the row's number
@@ -237,19 +262,30 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
         table = TablePlan(tuple(tuple(c) for c in header), tuple(tuple(tuple(c) for c in rows[i]) for i in chunk),
                           tuple(width_emu), tuple(int(h * EMU_PER_PT) for h in row_heights), size,
                           tuple(row_pos[i] for i in chunk), size * TABLE_LINE_EM)
-        own = tuple(p for i in chunk for p in (row_notes[i] if row_notes else ()))
+        own = tuple(p for i in chunk for _, p in (row_notes[i] if row_notes else ()))
         slide_notes = notes + own + (section_notes if index == 0 else ())
         moved = ((place.caption, caption_box(frame, caption_frame, sum(row_heights), caption_pt)),) \
             if caption_paras and caption_frame is not None else ()
-        slides.append(_data_slide(planner, place, title, index, pos, caption, slide_notes,
+        slides.append(_data_slide(planner, place, title, index + continued, pos, caption, slide_notes,
                                   kind="table", table=table, moved=moved))
     return slides
+
+
+def _part_notes(row_notes: list[tuple[tuple[int, Para], ...]] | None, cols: list[int], first: bool
+                ) -> list[tuple[tuple[int, Para], ...]] | None:
+    """The row notes of the column part ``cols`` (key column first): those about its other columns, and
+    on the ``first`` part those about the key column or a column not shown."""
+    if row_notes is None:
+        return None
+    own = set(cols[1:])
+    return [tuple((-1, p) for c, p in notes if c in own or first and (c < 0 or c == cols[0])) for notes in row_notes]
 
 
 def model_table_slides(planner: "Planner", block: m.ModelTable, title: str,
                        section_notes: tuple[Para, ...], place: Place = TABLE_PLACE) -> list[SlidePlan]:
     """The model comparison as native table slides (:func:`slide_columns`); estimated cells carry ≈; the
-    estimate notes and the cells of columns not shown go to the notes of the slide holding the row."""
+    estimate notes and the cells of columns not shown go to the notes of the slide holding the row (an
+    estimate's note, of a table split by columns, to the slide showing its cell)."""
     shown = slide_columns(block)
     hidden = [c for c in block.columns if c not in shown]
     words = planner.words
@@ -265,13 +301,13 @@ def model_table_slides(planner: "Planner", block: m.ModelTable, title: str,
             if note:
                 estimated = True
                 field = words(f"chart.field.{column}") if words.has(f"chart.field.{column}") else column
-                extra.append(Para((Run(words("deck.data_note", model=model.name, field=field, text=note)),), 0, "bullet"))
+                extra.append((len(row) - 1, Para((Run(words("deck.data_note", model=model.name, field=field, text=note)),),
+                                             0, "bullet")))
         for column in hidden:
             text = field_text(model, column, words)
             if text and text != MISSING:
-                extra.append(Para((Run(words("deck.data_note", model=model.name, field=column_title(column, words),
-                                             text=text)),), 0, "bullet",
-                                  pos=SourcePos(DATA_FILE, model.line)))
+                extra.append((-1, Para((Run(words("deck.data_note", model=model.name, field=column_title(column, words),
+                                                  text=text)),), 0, "bullet", pos=SourcePos(DATA_FILE, model.line))))
         rows.append(row)
         positions.append(SourcePos(DATA_FILE, model.line))
         row_notes.append(tuple(extra))
@@ -282,7 +318,7 @@ def model_table_slides(planner: "Planner", block: m.ModelTable, title: str,
         raise ContentError(block.pos, "the model table selects no models", "check its :filter:")
     own = m.plain_text(block.caption)
     return _table_slides(planner, header, rows, positions, title, caption, (Para((Run(own),)),) if own else (),
-                         block.pos, row_notes, section_notes, place)
+                         block.pos, row_notes, section_notes, place, shown.index("name") if "name" in shown else 0)
 
 
 def table_slides(planner: "Planner", block: m.Table, title: str, section_notes: tuple[Para, ...],

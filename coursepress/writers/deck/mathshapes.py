@@ -21,7 +21,7 @@ from typing import Callable
 from lxml import etree
 from pptx.oxml.ns import qn
 
-from ...errors import ContentError, SourcePos
+from ...errors import ContentError, SourcePos, excerpt
 from ...units import EMU_PER_PT
 from .fit import FORMULA_PAD_PT
 from .nodes import Formula
@@ -133,7 +133,7 @@ def formula_omml(formula: Formula, file: str = ""):
     try:
         return mathml_to_omml(to_mathml(formula.tex, True), display=True)
     except Exception as exc:   # latex2mathml or the converter: a formula problem, named at its line
-        raise ContentError(formula.pos or SourcePos(file), f"the formula '{formula.tex[:40]}' cannot be converted "
+        raise ContentError(formula.pos or SourcePos(file), f"the formula '{excerpt(formula.tex)}' cannot be converted "
                            f"to an equation ({type(exc).__name__}: {exc})",
                            "simplify the TeX or write it with commands LaTeX's amsmath knows") from None
 

@@ -104,6 +104,11 @@ class Planner:
             return []
         notes: tuple[Para, ...] = ()
         chunks = self.fit.flow("Title and Content", "Content", items, self.file_pos)
+        if len(chunks) > 1:     # one contents slide if stepping the size down (not below 18 pt) makes it fit
+            try:
+                chunks = [self.fit.single("Title and Content", "Content", items, self.file_pos)]
+            except ContentError:
+                pass
         return [self._continued("agenda", "Title and Content", self.words("deck.agenda"), i, self.file_pos, "Content", chunk, notes)
                 for i, chunk in enumerate(chunks)]
 

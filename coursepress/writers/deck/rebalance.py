@@ -7,7 +7,8 @@ After a section's slides are planned (:meth:`.plan.Planner.section_slides`):
   that sentence to the data slide's speaker notes instead, first, where the
   lecturer reads it as the transition (:func:`lead_in`); figures keep theirs on
   the slide above or beside the picture (:mod:`.below`, :mod:`.beside`);
-- a text slide right after a text slide or a two-column slide joins it when
+- a text slide right after a text slide or a slide of bullets beside a picture, chart or table
+  (:mod:`.beside`; not the author's ``:::: columns``) joins it when
   the joined text still fits that slide's text frame at the size it has there
   (:func:`absorb_leftovers`), so a caption paragraph or one bullet left over is
   not a slide of its own; the notes join too;
@@ -65,7 +66,7 @@ def _join(planner: "Planner", before: SlidePlan, after: SlidePlan) -> Optional[S
         if len(chunks) != 1:
             return None
         body = ("Content", chunks[0])
-    elif before.layout == "Two Content" and "Left" in texts and "Right" not in texts:
+    elif before.layout == "Two Content" and before.kind != "columns" and "Left" in texts and "Right" not in texts:
         column = fit_column(planner, list(texts["Left"]) + list(tail), "Left")
         if column is None:
             return None

@@ -27,7 +27,7 @@ from .templatecheck import check_frames
 from .mathshapes import formula_art, formula_omml
 from .pptx_writer import Fonts, render
 from .reference import check as check_layouts, load_reference, open_reference, reference_path
-from ...errors import ContentError, Problems, SourcePos
+from ...errors import ContentError, Problems, SourcePos, excerpt
 from ...mathrender import MathRenderer
 from ...output import atomic_write
 from ...patches import apply_pptx_speedups
@@ -118,7 +118,7 @@ def _plan(project: Project, course: m.Course, settings: BuildSettings, lecture: 
     check_glyphs(plan, chain, planner.file_pos, problems)
     for formula in plan_formulas(plan):
         if formula.inline:
-            problems.warn(formula.pos, f"the formula ${formula.tex[:40]}$ cannot be written as slide text; "
+            problems.warn(formula.pos, f"the formula '{excerpt(formula.tex)}' cannot be written as slide text; "
                           "on the slide it is shown as a display formula below its paragraph",
                           "write it as a display formula ($$…$$) if it deserves a line of its own")
     verbose = tuple(str(note) for note in planner.fit.notes) if settings.verbose else ()   # never errors, even --strict

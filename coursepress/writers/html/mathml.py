@@ -24,7 +24,7 @@ from xml.etree.ElementTree import Element, SubElement, tostring
 
 from markupsafe import Markup
 
-from ...errors import ContentError, SourcePos
+from ...errors import ContentError, SourcePos, excerpt
 from ...mathtree import mathml_tree
 
 # MathML Core elements (W3C MathML Core 2023, §3) and the legacy ones latex2mathml writes.
@@ -83,5 +83,5 @@ def mathml(tex: str, display: bool, pos: SourcePos) -> MathMarkup:
     try:
         return MathMarkup(Markup(_markup(tex, display)), tex)
     except Exception as exc:   # latex2mathml raises several kinds for malformed TeX
-        raise ContentError(pos, f"the formula '{tex[:40]}' cannot be converted to MathML ({type(exc).__name__}: {exc})",
+        raise ContentError(pos, f"the formula '{excerpt(tex)}' cannot be converted to MathML ({type(exc).__name__}: {exc})",
                            "check the TeX; the supported commands are those of LaTeX's amsmath") from None

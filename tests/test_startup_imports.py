@@ -1,0 +1,50 @@
+"""Issue 20: a cold build imports only what its work needs. Each test runs a build (or the start-up of one)
+in a fresh interpreter and reads ``sys.modules`` at its end: the lazy imports stay lazy. No timing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from conftest import REPO
+
+# Runs build.py's main in this process, then prints the names of the modules imported by its end.
+BUILD_THEN_LIST = textwrap.dedent("""\
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, sys.argv[1])
+    from coursepress.cli import main
+    code = main(sys.argv[2:], default_root=Path.cwd())
+    print(" ".join(sorted(sys.modules)))
+    sys.exit(code)
+    """)
+
+
+def modules_after(args: list[str], tmp_path: Path) -> set[str]:
+    """The modules a build with ``args`` (``build.py`` arguments) has imported when it ends."""
+    script = tmp_path / "list_modules.py"
+    script.write_text(BUILD_THEN_LIST, encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(script), str(REPO), *args], capture_output=True, text=True,
+                          cwd=REPO, timeout=600)
+    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
+    return set(proc.stdout.splitlines()[-1].split())
+
+
+def test_a_handout_without_images_to_prepare_starts_no_process_pool(make_project, tmp_path):
+    root = make_project(lecture="---\ntitle: 入门\n---\n\n# 一\n\n一段没有图片的文字。\n")
+    modules = modules_after(["pdf", "--project", str(root), "--out", str(tmp_path / "out")], tmp_path)
+    assert "weasyprint" in modules and "coursepress.imagepool" in modules       # the handout was built
+    assert next((tmp_path / "out").glob("*.pdf")).stat().st_size > 0
+    assert "multiprocessing" not in modules and "concurrent.futures.process" not in modules
+
+
+def test_an_up_to_date_check_imports_no_network_library(make_project, tmp_path):
+    root = make_project()
+    out = tmp_path / "out"
+    modules_after(["pdf", "--project", str(root), "--out", str(out)], tmp_path)
+    modules = modules_after(["pdf", "--project", str(root), "--out", str(out)], tmp_path)    # nothing to do
+    assert "coursepress.targets" in modules and "coursepress.fonts" in modules
+    assert "weasyprint" not in modules
+    assert not {"urllib.request", "http.client", "email.message"} & modules
