@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from .cjk import CJK_RE
 from .errors import SourcePos
+from .mathchecked import known_good, remember_good
 
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 # Standard operator names latex2mathml does not know (TeXbook ch. 18, \arg): set upright.
@@ -113,6 +114,15 @@ def tex_problems(tex: str, display: bool = False) -> list[TexProblem]:
     """
     if not tex.strip():
         return [TexProblem(0, "the formula is empty", "write the TeX between the $ signs or remove them")]
+    if known_good(tex, display):        # passed in an earlier build: no latex2mathml import, no conversion
+        return []
+    problems = _check(tex, display)
+    if not problems:
+        remember_good(tex, display)
+    return problems
+
+
+def _check(tex: str, display: bool) -> list[TexProblem]:
     problems = _brace_problems(tex)
     texts = [] if problems else _text_spans(tex)
     cjk = next((c for c in CJK_RE.finditer(tex) if not any(a <= c.start() < b for a, b in texts)), None)

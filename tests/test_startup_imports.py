@@ -3,12 +3,14 @@ in a fresh interpreter and reads ``sys.modules`` at its end: the lazy imports st
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 from conftest import REPO
+from test_math import figure_alts
 
 # Runs build.py's main in this process, then prints the names of the modules imported by its end.
 BUILD_THEN_LIST = textwrap.dedent("""\
@@ -22,13 +24,19 @@ BUILD_THEN_LIST = textwrap.dedent("""\
     """)
 
 
-def modules_after(args: list[str], tmp_path: Path) -> set[str]:
-    """The modules a build with ``args`` (``build.py`` arguments) has imported when it ends."""
+def modules_after(args: list[str], tmp_path: Path, cache: Path | None = None, ok: bool = True) -> set[str]:
+    """The modules a build with ``args`` (``build.py`` arguments; per-user cache under ``cache`` if given)
+    has imported when it ends; ``ok``: the build must succeed without a word on stderr."""
     script = tmp_path / "list_modules.py"
     script.write_text(BUILD_THEN_LIST, encoding="utf-8")
+    env = dict(os.environ, **({"XDG_CACHE_HOME": str(cache)} if cache else {}))
     proc = subprocess.run([sys.executable, str(script), str(REPO), *args], capture_output=True, text=True,
-                          cwd=REPO, timeout=600)
-    assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
+                          cwd=REPO, timeout=600, env=env)
+    if ok:
+        assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
+    else:
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr
+        return {proc.stderr}
     return set(proc.stdout.splitlines()[-1].split())
 
 
@@ -48,3 +56,20 @@ def test_an_up_to_date_check_imports_no_network_library(make_project, tmp_path):
     assert "coursepress.targets" in modules and "coursepress.fonts" in modules
     assert "weasyprint" not in modules
     assert not {"urllib.request", "http.client", "email.message"} & modules
+
+
+def test_formulas_checked_in_an_earlier_build_are_not_converted_again(make_project, tmp_path):
+    cache = tmp_path / "cache"
+    good = "---\ntitle: 公式\n---\n\n# 一\n\n能量 $E = mc^2$ 与\n\n$$\n\\frac{a}{b} = \\sqrt{x}\n$$\n"
+    root = make_project(lecture=good)
+    args = ["pdf", "--force", "--project", str(root), "--out", str(tmp_path / "out")]
+    assert "latex2mathml.converter" in modules_after(args, tmp_path, cache)        # checked: converted
+    second = modules_after(args, tmp_path, cache)
+    assert "weasyprint" in second and "latex2mathml.converter" not in second       # known good: no conversion
+    assert figure_alts(tmp_path / "out" / "intro.pdf") == ["E = mc^2", "\\frac{a}{b} = \\sqrt{x}"]   # both drawn
+
+    # a formula with a problem is never remembered: reported at every build, with its position
+    (root / "content/lectures/intro.md").write_text(good.replace("mc^2", "mc^2 \\betta"), encoding="utf-8")
+    for _ in range(2):
+        err = "".join(modules_after(args, tmp_path, cache, ok=False))
+        assert "intro.md:7:" in err and "unknown TeX command '\\betta'" in err
