@@ -71,6 +71,11 @@ def _parts(tables) -> list[list[tuple[object, object]]]:
     return parts
 
 
+def _sizes(table) -> set[float]:
+    return {run.font.size.pt for row in table.rows for cell in row.cells
+            for para in cell.text_frame.paragraphs for run in para.runs}
+
+
 def _check_words_whole(root: Path, tables) -> None:
     """Each column's text width (its width less the cell margins) holds its longest unbreakable unit at the
     cell's own font size and weight, measured as the deck measures (textmeasure, the widest viewer face)."""
@@ -106,9 +111,7 @@ def test_wide_table_is_split_by_columns_key_first_every_cell_once_no_word_broken
             for head, text in zip(cells[0][1:], row[1:]):
                 shown.setdefault((row[0], head), []).append(text)
                 assert not BROKEN_UNIT.search(text), text              # a number keeps its unit
-        sizes = {run.font.size.pt for row in table.rows for cell in row.cells
-                 for para in cell.text_frame.paragraphs for run in para.runs}
-        assert min(sizes) >= 14
+        assert min(_sizes(table)) >= 14
     assert headers == HEADERS[1:]                                       # every column once, in order
     assert {key: [t.replace(NBSP, " ") for t in texts] for key, texts in shown.items()} == \
         {(row[0], head): [text] for row in ROWS for head, text in zip(HEADERS[1:], row[1:])}
@@ -216,6 +219,13 @@ def test_model_table_with_many_slide_columns_keeps_the_name_first_and_each_note_
     shown = [h for part in parts for h in _cells(part[0][1])[0][1:]]
     assert len(shown) == 8 and len(set(shown)) == 8                     # every other column once
     _check_words_whole(root, tables)
+    assert len({size for _, table in tables for size in _sizes(table)}) == 1     # one size for every part
+    measurer = measurer_for(root)
+    (_, first), = parts[0]
+    org = first.columns[1].width - first.cell(1, 1).margin_left - first.cell(1, 1).margin_right
+    for row in list(first.rows)[1:]:                                      # "实验室1" beside long Latin words:
+        run = row.cells[1].text_frame.paragraphs[0].runs[0]              # one line, not a character a line
+        assert measurer.lines([(run.text, False)], org / 12700, run.font.size.pt) == 1, (run.text, org / 12700)
     notes = [slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else "" for slide, _ in tables]
     for name in names:                                                    # the hidden url: in the notes once
         assert sum(f"https://example.org/model-{name[-1]}" in n for n in notes) == 1, notes

@@ -19,7 +19,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 from conftest import PROJECTS, run_build
-from readback import norm
+from readback import image_sizes, norm
 
 LECTURE = """\
 ---
@@ -53,7 +53,7 @@ title: 长图
 TALL_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="500" height="1500" viewBox="0 0 500 1500">
 <rect x="0" y="0" width="500" height="1500" fill="#3060a0"/><circle cx="250" cy="750" r="200" fill="#ffffff"/></svg>
 """
-TALL = (600, 1400)
+TALL = (1200, 2800)    # natural 900 × 2100 pt: the column would print it 430 × 1003 pt
 
 
 def _png(width: int, height: int) -> bytes:
@@ -128,7 +128,12 @@ def test_tall_pictures_fit_the_handout_page(tall_project: Path) -> None:
     run = run_build("pdf", "--project", str(tall_project), "--out", str(out))
     assert run.code == 0, run.err
     assert "warning" not in run.err.lower(), run.err
-    _check(next(out.glob("*.pdf")), 5)
+    pdf = next(out.glob("*.pdf"))
+    _check(pdf, 5)
+    # embedded at 200 dpi of the capped size: ≈ 285 pt wide is ≈ 792 px, not the 1194 px of the 430 pt
+    # column (nor the source's 1200); prepared so, or resampled after layout (writers/pdfimages.py)
+    widths = [w for w, h in image_sizes(pdf) if abs(h / w - TALL[1] / TALL[0]) < 0.02]
+    assert widths and max(widths) <= 800, image_sizes(pdf)
 
 
 @pytest.mark.slow
@@ -140,10 +145,11 @@ def test_tall_pictures_fit_the_book_page(tall_project: Path) -> None:
 
 
 @pytest.mark.slow
-def test_tall_pictures_fit_the_slides_page(tall_project: Path) -> None:
+def test_tall_pictures_fit_the_slides_and_notes_pages(tall_project: Path) -> None:
     out = tall_project / "dist-slides"
-    run = run_build("slides", "--project", str(tall_project), "--out", str(out))
+    run = run_build("slides", "notes", "--project", str(tall_project), "--out", str(out))
     assert run.code == 0, run.err
+    assert len(list(out.glob("*.pdf"))) == 2
     for pdf in out.glob("*.pdf"):
         for index, (left, bottom, right, top), (pl, pb, pr, pt) in _placed(pdf):
             assert pl - 0.5 <= left and right <= pr + 0.5 and pb - 0.5 <= bottom and top <= pt + 0.5, (index, pdf)
@@ -163,3 +169,22 @@ def test_tall_pictures_fit_the_browser_window(tall_project: Path) -> None:
                       page.read_text(encoding="utf-8"))
     assert len(caps) >= 5, caps
     assert sum(abs(float(c) - 85 * TALL[0] / TALL[1]) < 0.05 for c in caps) >= 4, caps   # the tall PNGs
+
+
+def test_tall_pictures_are_prepared_for_their_capped_size(tall_project: Path, tmp_path: Path) -> None:
+    """The image preparation is asked for the capped width (its URL names the prepared pixels), so no
+    more pixels are made than the page shows: ≈ 285 pt at 200 dpi ≈ 792 px, not the column's 1194."""
+    import re
+
+    from coursepress.errors import Problems
+    from coursepress.load import load_course
+    from coursepress.project import locate
+    from coursepress.writers import BuildSettings
+    from coursepress.writers.handout import render_html
+
+    course, _problems = load_course(tall_project)
+    html = render_html(locate(tall_project, None), course, course.lectures[0], BuildSettings(out_dir=tmp_path),
+                       Problems(False))
+    sizes = [(int(w), int(h)) for w, h in re.findall(r'src="coursepress-image:[0-9a-f]+-(\d+)x(\d+)-', html)]
+    tall = [(w, h) for w, h in sizes if abs(h / w - TALL[1] / TALL[0]) < 0.02 and h > 400]
+    assert len(tall) >= 4 and max(w for w, _h in tall) <= 800, sizes

@@ -4,7 +4,8 @@ The rule (docs/content-format.md, "The deck"):
 
 - every column of a slide table must be at least as wide as its longest unbreakable unit (a Latin word
   with its inner hyphens and slashes such as ``C-Eval`` or ``token/s``, a number glued to its unit, one
-  Han character; :meth:`coursepress.textmeasure.Measurer.longest_unit_pt`) at the least table text size
+  Han character; :meth:`coursepress.textmeasure.Measurer.longest_unit_pt`), and at least
+  :data:`COLUMN_MIN_EM` wide unless its longest cell is narrower, at the least table text size
   :data:`~.tablefit.TABLE_MIN_PT`; a table whose columns cannot all have that is split by columns
   (:func:`column_parts`): the key column (the first; a model table's ``name``) first on each part, the
   other columns in their order in as few contiguous groups as fit, balanced so the parts are about
@@ -19,6 +20,11 @@ The rule (docs/content-format.md, "The deck"):
 from __future__ import annotations
 
 from typing import Callable, Sequence
+
+# The least width of a column, in em of its text size, unless its longest cell is narrower: four Chinese
+# characters a line, so a column of Chinese words (an organisation, a short phrase) is not set one
+# character a line beside wide columns of Latin words (the new-user test's model table).
+COLUMN_MIN_EM = 4.0
 
 
 def column_parts(key: int, minimum_pt: Sequence[float], natural_pt: Sequence[float],

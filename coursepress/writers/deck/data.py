@@ -25,7 +25,7 @@ from . import chartplan
 from .svgpicture import png_fallback
 from .blocks import runs_of
 from .nodes import Para, PicturePlan, Run, SlidePlan, TablePlan
-from .colsplit import column_parts, whole_word_size
+from .colsplit import COLUMN_MIN_EM, column_parts, whole_word_size
 from .tablefit import (CELL_MARGIN_X_PT, CELL_MARGIN_Y_PT, ROW_SLACK_PT, TABLE_LINE_EM, TABLE_MIN_PT, caption_box,
                        caption_height_pt, choose, table_room_pt)
 
@@ -160,7 +160,9 @@ def _column_widths(planner: "Planner", cells: list[list[list[Run]]], size_pt: fl
 
 def _extents_pt(planner: "Planner", cells: list[list[list[Run]]], size_pt: float) -> tuple[list[float], list[float]]:
     """Each column's natural width (its longest cell on one line) and least width (its widest unbreakable
-    unit), in pt at ``size_pt`` with the cell margins; the natural width is at least the least."""
+    unit, and at least :data:`~.colsplit.COLUMN_MIN_EM` or its natural width if less, so a column of Chinese
+    is never a strip of one character a line), in pt at ``size_pt`` with the cell margins; the natural
+    width is at least the least."""
     measure = planner.fit.measurer
     pad = 2 * CELL_MARGIN_X_PT
     pad += 1.0          # EMU rounding: a cell exactly as wide as its text would wrap
@@ -169,6 +171,7 @@ def _extents_pt(planner: "Planner", cells: list[list[list[Run]]], size_pt: float
                + pad for c in columns]
     minimum = [max(measure.longest_unit_pt([(r.text, r.bold) for r in row[c]], size_pt)
                    for row in cells) / WIDTH_SAFETY + pad for c in columns]
+    minimum = [max(mi, min(n, COLUMN_MIN_EM * size_pt + pad)) for n, mi in zip(natural, minimum)]
     return [max(n, mi) for n, mi in zip(natural, minimum)], minimum
 
 
@@ -209,12 +212,13 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
                   row_pos: list[SourcePos], title: str, caption: str, notes: tuple[Para, ...],
                   pos: SourcePos, row_notes: list[tuple[tuple[int, Para], ...]] | None = None,
                   section_notes: tuple[Para, ...] = (), place: Place = TABLE_PLACE, key: int = 0,
-                  continued: bool = False) -> list[SlidePlan]:
+                  continued: bool = False, cap_pt: float = 0.0) -> list[SlidePlan]:
     """Native table slides, sized and split by :func:`.tablefit.choose` (one slide whenever the rows fit
     at :data:`~.tablefit.TABLE_MIN_PT` or larger; else as few as needed, rows spread evenly, header
     repeated), the caption right below the table. A table too wide for its words to stay whole is
-    first split by columns (:mod:`.colsplit`), the ``key`` column on each part; the slides of every part
-    after the first (``continued``) carry the continuation mark.
+    first split by columns (:mod:`.colsplit`), the ``key`` column on each part, all parts at the size of
+    the one that needs the smallest (``cap_pt``: the largest size a part may take); the slides of every
+    part after the first (``continued``) carry the continuation mark.
 
     Notes: ``notes`` (caption, estimates) on every slide, ``row_notes`` (each row's notes, each with the
     index of the column it is about, −1 for a column not shown) of the slide's own rows, those about a
@@ -230,9 +234,16 @@ def _table_slides(planner: "Planner", header: list[list[Run]], rows: list[list[l
     natural, minimum = _extents_pt(planner, cells, floor)
     parts = column_parts(key, minimum, natural, width_pt)
     if len(parts) > 1:
-        return [slide for k, cols in enumerate(parts) for slide in _table_slides(
-            planner, [header[c] for c in cols], [[row[c] for c in cols] for row in rows], row_pos, title, caption,
-            notes, pos, _part_notes(row_notes, cols, k == 0), section_notes if k == 0 else (), place, 0, k > 0)]
+        def of_parts(cap: float) -> list[SlidePlan]:
+            return [slide for k, cols in enumerate(parts) for slide in _table_slides(
+                planner, [header[c] for c in cols], [[row[c] for c in cols] for row in rows], row_pos, title,
+                caption, notes, pos, _part_notes(row_notes, cols, k == 0), section_notes if k == 0 else (), place,
+                0, k > 0, cap)]
+        slides = of_parts(cap_pt)
+        sizes = {slide.table.size_pt for slide in slides if slide.table is not None}
+        return of_parts(min(sizes)) if len(sizes) > 1 else slides
+    if cap_pt:
+        largest = min(largest, cap_pt)
     largest = whole_word_size(lambda size: _extents_pt(planner, cells, size)[1], largest, floor, width_pt)
     caption_frame = fit.geometry.frames[place.layout].get(place.caption)
     caption_paras: tuple[Para, ...] = ()
