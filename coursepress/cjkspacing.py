@@ -152,12 +152,15 @@ def autospace_html(html: str) -> str:
                 text_parts.append(index)
     chars = [None if v is None else "x" if v[1] < 0 else parts[v[0]][v[1]] for v in visible]
     gaps: set[tuple[int, int]] = set()
+    kinds: dict[str, int] = {}          # a character's class (1 Han, 2 Latin, 0 neither), asked once per character
+    for char in set(chars):
+        if char:
+            kinds[char] = 1 if HAN_RE.match(char) else 2 if _LATIN_CHAR.match(char) else 0
     for k, place in enumerate(visible):
         if place is None or not k:
             continue
         char, prev = chars[k], chars[k - 1]
-        if prev and char and ((HAN_RE.match(prev) and _LATIN_CHAR.match(char))
-                              or (_LATIN_CHAR.match(prev) and HAN_RE.match(char))):
+        if prev and char and kinds[prev] * kinds[char] == 2:       # Han next to Latin, either way round
             gaps.add(place)
     # punctuation pairs, also when inline markup separates them (a full-width comma after **“…”**, or a
     # full-width opening parenthesis in <em>…</em> before “): the visible
@@ -189,7 +192,7 @@ def autospace_html(html: str) -> str:
         for k, c in enumerate(parts[index]):
             if (index, k) in gaps:
                 pieces.append(" ")
-            where.append(sum(map(len, pieces)))
+            where.append(len(pieces))          # every piece is one character
             pieces.append(c)
         text = "".join(pieces)
         closing = _TAG_NAME.match(parts[index + 1]) if index + 1 < len(parts) else None

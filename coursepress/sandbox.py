@@ -107,8 +107,20 @@ class SafeEnvironment(ImmutableSandboxedEnvironment):
         super().__init__(**options)
         self.project_root = root
         self.globals = {"range": self.globals["range"], "dict": dict, "namespace": Namespace}
+        self._safe_attributes: dict[tuple[type, str], bool] = {}
 
     def is_safe_attribute(self, obj, attr: str, value) -> bool:
+        # Every rule below and in Jinja's sandbox depends on the object's type and the name alone, and a
+        # handout asks ~8,000 times about a few hundred (type, name) pairs: the answers are kept.
+        kind = type(obj)
+        if obj.__class__ is not kind:       # a proxy that answers isinstance for another class: ask each time
+            return self._safe_attribute(obj, attr, value)
+        known = self._safe_attributes.get((kind, attr))
+        if known is None:
+            known = self._safe_attributes[kind, attr] = self._safe_attribute(obj, attr, value)
+        return known
+
+    def _safe_attribute(self, obj, attr: str, value) -> bool:
         if isinstance(obj, PurePath):
             return attr in PATH_ATTRIBUTES
         if isinstance(obj, types.ModuleType):

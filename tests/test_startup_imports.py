@@ -73,3 +73,20 @@ def test_formulas_checked_in_an_earlier_build_are_not_converted_again(make_proje
     for _ in range(2):
         err = "".join(modules_after(args, tmp_path, cache, ok=False))
         assert "intro.md:7:" in err and "unknown TeX command '\\betta'" in err
+
+
+def test_the_sandbox_keeps_its_answers_per_type_and_name_and_asks_again_for_a_proxy(tmp_path):
+    from coursepress.sandbox import SafeEnvironment
+
+    env = SafeEnvironment(tmp_path)
+    for _ in range(2):          # the second round is answered from what the first kept
+        assert env.is_safe_attribute([], "index", None) and not env.is_safe_attribute([1], "append", None)
+        assert env.is_safe_attribute(tmp_path, "name", None) and not env.is_safe_attribute(tmp_path, "parent", None)
+        assert not env.is_safe_attribute("x", "_secret", None) and env.is_safe_attribute("x", "upper", None)
+    assert (list, "append") in env._safe_attributes
+
+    class LooksLikeAList:                       # isinstance(LooksLikeAList(), list) is True
+        __class__ = list                        # type: ignore[assignment]
+
+    assert env.is_safe_attribute(LooksLikeAList(), "clear", None) is False
+    assert (LooksLikeAList, "clear") not in env._safe_attributes
