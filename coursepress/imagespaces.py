@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote
 
+from .errors import excerpt
 from .mdsource import SourceProblem, fence_after
 
 # ![alt](destination "title"): a destination that is not bracketed and holds a space
@@ -58,9 +59,9 @@ def bracket_spaced_paths(text: str, folder: Path) -> tuple[str, list[SourceProbl
                 last = image.end(2)
             else:
                 problems.append(SourceProblem(
-                    i + 1, f"image path '{path[:60]}' holds a space and no file of that name exists, so the "
+                    i + 1, f"image path '{excerpt(path, 60)}' holds a space and no file of that name exists, so the "
                     "image is printed as text",
-                    f"check the file name; a path with spaces is written ![{image.group(1)[:20]}](<{path[:40]}>)"))
+                    f"check the file name; a path with spaces is written ![{image.group(1)}](<{path}>)"))
         if out:
             lines[i] = "".join(out) + line[last:]
     return "\n".join(lines), problems

@@ -215,7 +215,7 @@ class InlineReader:
             return m.Link(href, tuple(kids))
         if href.lower().startswith(_SAFE_SCHEMES):
             return m.Link(href, tuple(kids) or (m.Text(href),))
-        self.problems.warn(pos, f"link target '{href[:80]}' removed (only http, https, mailto and #id links are kept)",
+        self.problems.warn(pos, f"link target '{excerpt(href, 80)}' removed (only http, https, mailto and #id links are kept)",
                            "link to a web address or to an id in this lecture")
         return m.Text(m.plain_text(kids)) if kids else m.Text("")
 

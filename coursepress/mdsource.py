@@ -22,6 +22,7 @@ from typing import Optional
 
 from markdown_it.token import Token
 
+from .errors import excerpt
 from .mathsyntax import math_span_at
 
 _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
@@ -165,7 +166,7 @@ def probable_end(lines: list[str], start: int) -> str:
     for k in range(start + 1, len(lines)):
         if _HEADING.match(lines[k]) or _CONTAINER.match(lines[k]):
             shown = lines[k].strip()
-            return f" (probably before line {k + 1}: '{shown[:40]}')"
+            return f" (probably before line {k + 1}: '{excerpt(shown, 40)}')"
     return ""
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Optional
 from markdown_it.token import Token
 
 from . import model as m
-from .errors import ContentError, SourcePos
+from .errors import ContentError, SourcePos, excerpt
 from .picturesize import read_size
 from .pictures import block_items, img_attrs, inline_pictures, is_url, mappable_block, own_line
 from .resources import ImageData, load_image
@@ -72,7 +72,7 @@ def read_paragraph(reader: "LectureReader", inline: Token, opener: Token) -> lis
                     out.append(figure)
             else:
                 src = child.attrs.get("src", "") if child.type == "image" else (img_attrs(child.content) or {}).get("src", "")
-                reader.problems.warn(pos, f"picture '{str(src)[:60]}' sits inside a line of text; it is shown as a "
+                reader.problems.warn(pos, f"picture '{excerpt(str(src), 60)}' sits inside a line of text; it is shown as a "
                                      "figure after the paragraph", "put the image on a line of its own where it belongs")
                 if figure is not None:
                     after.append(figure)
@@ -105,7 +105,7 @@ def make_figure(reader: "LectureReader", src: str, alt: str, title: str, numbers
     """
     size, unread = read_size(attrs or {})
     for value in unread:
-        reader.problems.warn(pos, f"picture size {value[:60]} cannot be read; the picture keeps its own size",
+        reader.problems.warn(pos, f"picture size {excerpt(value, 60)} cannot be read; the picture keeps its own size",
                              'write width="300" (pixels), width="60%" (of the column) or style="zoom:50%"')
     number, ident = numbers
     alt = _described(reader, src, alt, title, pos)
@@ -123,7 +123,7 @@ def _described(reader: "LectureReader", src: str, alt: str, title: str, pos: Sou
     alt = " ".join(alt.split())
     if not alt:
         fallback = title.strip() or PurePosixPath(src.split("?")[0]).stem or reader.words("numbering.picture")
-        reader.problems.warn(pos, f"image '{src[:60]}' has no alt text; '{fallback}' describes it for now",
+        reader.problems.warn(pos, f"image '{excerpt(src, 60)}' has no alt text; '{fallback}' describes it for now",
                              "describe the image: ![what it shows](path)")
         alt = fallback
     return alt
@@ -145,7 +145,7 @@ def inline_picture(reader: "LectureReader", inline: Token, child: Token, line: i
         src, alt, title = attrs.get("src", ""), attrs.get("alt", ""), attrs.get("title", "")
     size, unread = read_size(attrs)
     for value in unread:
-        reader.problems.warn(pos, f"picture size {value[:60]} cannot be read; the picture keeps its own size",
+        reader.problems.warn(pos, f"picture size {excerpt(value, 60)} cannot be read; the picture keeps its own size",
                              'write width="300" (pixels), width="60%" (of the column) or style="zoom:50%"')
     alt = _described(reader, src, alt, title, pos)
     data = _loaded(reader, src, pos)
@@ -179,7 +179,7 @@ def read_html_block(reader: "LectureReader", tok: Token) -> list[m.Block]:
             attrs = value if isinstance(value, dict) else {}
             src = attrs.get("src", "")
             if is_url(src):
-                reader.problems.warn(pos, f"HTML image '{src[:60]}' is a URL; builds never fetch, so its "
+                reader.problems.warn(pos, f"HTML image '{excerpt(src, 60)}' is a URL; builds never fetch, so its "
                                      "description is shown instead", "download the picture into the project and "
                                      "write ![description](path)")
                 out.append(m.Paragraph((m.Text(attrs.get("alt") or src),), pos))

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .errors import ContentError, SourcePos
+from .errors import ContentError, SourcePos, excerpt
 from .limits import Limits, over
 
 SVG_NS = "http://www.w3.org/2000/svg"
@@ -69,12 +69,12 @@ def _css_references(css: str, line: Optional[int]) -> None:
                 raise _Refusal(f"has a CSS @{keyword} rule", "remove it: builds load no stylesheets or fonts "
                                "from an SVG", line)
             if kind == "url" and not _allowed_target(token.value):
-                raise _Refusal(f"refers to an external resource '{token.value[:80]}'",
+                raise _Refusal(f"refers to an external resource '{excerpt(token.value, 80)}'",
                                "embed the resource or remove the reference", line)
             if kind == "function" and token.lower_name in _REFERENCE_FUNCTIONS:
                 for arg in token.arguments:
                     if arg.type in ("string", "url") and not _allowed_target(arg.value):
-                        raise _Refusal(f"refers to an external resource '{arg.value[:80]}'",
+                        raise _Refusal(f"refers to an external resource '{excerpt(arg.value, 80)}'",
                                        "embed the resource or remove the reference", line)
             for attr in ("prelude", "content", "arguments"):
                 inner = getattr(token, attr, None)
@@ -108,7 +108,7 @@ def _check_tree(root, limits: Limits) -> None:
                 raise _Refusal(f"contains a script or event handler ({_local(attr)})",
                                "remove scripts from the SVG (export it as plain SVG)", line)
             if local == "href" and not _allowed_target(value):
-                raise _Refusal(f"refers to an external resource '{value[:80]}'",
+                raise _Refusal(f"refers to an external resource '{excerpt(value, 80)}'",
                                "embed the resource or remove the reference", line)
             if local == "style" or "(" in value:
                 _css_references(f"x{{{value}}}", line)        # a declaration list or one value

@@ -153,3 +153,16 @@ def test_watch_says_a_warning_once_until_its_file_changes(make_project, tmp_path
         assert len(_typed_warnings(err)) == 1, err                  # intro.md changed: said again
     finally:
         watcher.stop()
+
+
+def test_a_fix_to_copy_is_never_shortened(make_project):
+    """The missing spaced-path warning suggests the bracketed form with the whole path (it was cut to
+    40 characters, so copying it gave a wrong path), and quotes the path itself exactly."""
+    path = "../images/第三章 大语言模型预训练过程中的训练损失曲线与学习率预热及余弦衰减变化 截图 2024-01-15.png"
+    root = make_project(lecture=f"---\ntitle: 图\n---\n\n# 图\n\n![损失曲线与学习率变化的长截图说明文字](  {path})\n\n正文。\n")
+    _errors, warnings = problems_of(root)
+    found = [w for w in warnings if "holds a space" in w]
+    assert len(found) == 1, warnings
+    assert f"![损失曲线与学习率变化的长截图说明文字](<{path}>)" in found[0], found[0]
+    quoted = re.search(r"image path '([^']*)'", found[0]).group(1)
+    assert quoted.endswith("\u2026") and path.startswith(quoted[:-1]), quoted
