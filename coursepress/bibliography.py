@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
+from . import bibcache
 from . import model as m
 from .errors import ContentError, Problems, SourcePos
 from .layout import CONTENT
@@ -96,11 +97,20 @@ class Bibliography:
         """
         if not keys:
             return []
+        ids = {key: f"k{index}" for index, key in enumerate(keys)}
+        items = [{**self.entries[key].item, "id": ids[key]} for key in keys]
+        cache_key = bibcache.key(items, Path(str(self.style)), self.locale)
+        kept = bibcache.lookup(cache_key, len(keys))      # formatted in an earlier build: no citeproc
+        if kept is None:
+            kept = self._format(keys, ids, items)
+            bibcache.store(cache_key, kept)
+        return [bilingual(text, self.entries[key].item) for key, text in zip(keys, kept)]
+
+    def _format(self, keys: list[str], ids: dict[str, str], items: list[dict]) -> list[str]:
+        """The texts citeproc-py formats for ``items`` (ids ``ids`` of ``keys``), in ``keys`` order."""
         from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
         from citeproc.source.json import CiteProcJSON
 
-        ids = {key: f"k{index}" for index, key in enumerate(keys)}
-        items = [{**self.entries[key].item, "id": ids[key]} for key in keys]
         with warnings.catch_warnings():          # citeproc-py warns of CSL features it ignores
             warnings.simplefilter("ignore")
             self._check_items(keys, items)
@@ -115,11 +125,7 @@ class Bibliography:
             # the style's own number (its place in the style's order) is dropped: writers print ours
             texts = {entry.key: re.sub(rf"^\s*\[?{place}\]?\.?\s*", "", str(text))
                      for place, (entry, text) in enumerate(zip(bib.items, bib.bibliography()), 1)}
-        out = []
-        for key in keys:
-            text = texts.get(ids[key], "")
-            out.append(bilingual(text, self.entries[key].item))
-        return out
+        return [texts.get(ids[key], "") for key in keys]
 
 
 def cited_entries(bib: Bibliography, keys: list[str]) -> tuple[m.BibEntry, ...]:

@@ -90,3 +90,25 @@ def test_the_sandbox_keeps_its_answers_per_type_and_name_and_asks_again_for_a_pr
 
     assert env.is_safe_attribute(LooksLikeAList(), "clear", None) is False
     assert (LooksLikeAList, "clear") not in env._safe_attributes
+
+
+def test_a_bibliography_formatted_in_an_earlier_build_needs_no_citeproc(make_project, tmp_path):
+    from test_lecturer import _bib_project, norm, page_texts
+
+    cache = tmp_path / "cache"
+    root = _bib_project(make_project)
+    args = ["pdf", "--force", "--project", str(root), "--out", str(tmp_path / "out")]
+    texts = []
+    for round_ in range(2):
+        modules = modules_after(args, tmp_path, cache)
+        assert ("citeproc" in modules) == (round_ == 0)     # formatted once, then taken from the cache
+        texts.append(norm("".join(page_texts(tmp_path / "out" / "intro.pdf"))))
+    assert texts[0] == texts[1]
+    assert norm("[1] 李航. 统计学习方法[M]. 2 版. 北京: 清华大学出版社, 2019.") in texts[1]
+    assert norm("[2] VASWANI A, SHAZEER N, PARMAR N, et al. Attention Is All You Need[J].") in texts[1]
+
+    # an edited entry is formatted again
+    (root / "content/refs.bib").write_text((root / "content/refs.bib").read_text(encoding="utf-8")
+                                           .replace("统计学习方法", "统计学习方法新编"), encoding="utf-8")
+    assert "citeproc" in modules_after(args, tmp_path, cache)
+    assert norm("[1] 李航. 统计学习方法新编[M].") in norm("".join(page_texts(tmp_path / "out" / "intro.pdf")))
