@@ -13,11 +13,11 @@ import io
 import sys
 from pathlib import Path
 
-from readback import placed_images
 import pypdfium2.raw as pdfium_raw
 from PIL import Image, ImageDraw
 
 from conftest import REPO
+from readback import placed_images
 
 sys.path.insert(0, str(REPO))
 from benchmarks.pictures import jpeg_bytes, photo, png_bytes, screenshot  # noqa: E402
