@@ -152,6 +152,28 @@ NS = {
 }
 
 
+def placed_images(path: Path) -> list[dict]:
+    """Every image drawn in the PDF at ``path``, in page order: ``px`` (width, height in px), ``pt`` (placed
+    width, height in pt), ``filters``, ``colorspace``, ``pixels`` (decoded, RGB PIL image) and ``stream`` (the
+    raw, still encoded data)."""
+    import pypdfium2.raw as pdfium_raw
+
+    found = []
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        for page in doc:
+            for obj in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,), max_depth=5):
+                left, bottom, right, top = obj.get_bounds()
+                width_px, height_px = obj.get_px_size()
+                found.append(dict(px=(width_px, height_px), pt=(right - left, top - bottom),
+                                  filters=obj.get_filters(), colorspace=obj.get_metadata().colorspace,
+                                  pixels=obj.get_bitmap().to_pil().convert("RGB"),
+                                  stream=bytes(obj.get_data(decode_simple=False))))
+    finally:
+        doc.close()
+    return found
+
+
 def digest(path: Path) -> str:
     """SHA-256 (hex) of the file's bytes."""
     return hashlib.sha256(path.read_bytes()).hexdigest()

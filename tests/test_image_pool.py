@@ -13,11 +13,11 @@ import io
 import sys
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 from PIL import Image, ImageDraw
 
 from conftest import REPO
+from readback import placed_images
 
 sys.path.insert(0, str(REPO))
 from benchmarks.pictures import jpeg_bytes, photo, png_bytes, screenshot  # noqa: E402
@@ -77,23 +77,6 @@ def _write_handout(root: Path, out: Path) -> Path:
     return result.path
 
 
-def _images(pdf: Path) -> list[dict]:
-    """Every image drawn in ``pdf``: its raw stream, filters, colour space, pixels, size in px and pt."""
-    found = []
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        for page in doc:
-            for obj in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,), max_depth=5):
-                left, bottom, right, top = obj.get_bounds()
-                found.append(dict(stream=bytes(obj.get_data(decode_simple=False)), filters=obj.get_filters(),
-                                  colorspace=obj.get_metadata().colorspace, px=obj.get_px_size(),
-                                  pt=(right - left, top - bottom),
-                                  pixels=obj.get_bitmap().to_pil().convert("RGB")))
-    finally:
-        doc.close()
-    return found
-
-
 def test_images_prepared_in_parallel_equal_those_prepared_in_sequence(make_project, tmp_path, monkeypatch):
     from coursepress import imagepool
     from coursepress.writers import handout
@@ -103,11 +86,11 @@ def test_images_prepared_in_parallel_equal_those_prepared_in_sequence(make_proje
     upstream = imagepool.ImagePool.submit
     monkeypatch.setattr(imagepool.ImagePool, "submit", lambda self, *a: submitted.append(a[-1]) or upstream(self, *a))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-pool"))
-    parallel = _images(_write_handout(root, tmp_path / "pool"))
+    parallel = placed_images(_write_handout(root, tmp_path / "pool"))
     assert len(submitted) == 4                                   # every image went to the pool
     monkeypatch.setattr(handout, "ImagePool", lambda: None)     # every image prepared in this process
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-here"))
-    sequential = _images(_write_handout(root, tmp_path / "here"))
+    sequential = placed_images(_write_handout(root, tmp_path / "here"))
     assert len(submitted) == 4
     assert len(parallel) == len(sequential) == 4
     assert [image["stream"] for image in parallel] == [image["stream"] for image in sequential]
@@ -131,7 +114,7 @@ def test_a_few_colour_screenshot_is_stored_indexed_and_lossless(make_project, tm
     with Image.open(io.BytesIO(prepare_bytes(png_bytes(shot), (1194, 852), 85) or b"")) as image:
         assert image.mode == "RGB"
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    placed = _images(_write_handout(_project(make_project), tmp_path / "out"))
+    placed = placed_images(_write_handout(_project(make_project), tmp_path / "out"))
     diagram = placed[2]
     assert diagram["colorspace"] == pdfium_raw.FPDF_COLORSPACE_INDEXED
     assert diagram["px"] == size and diagram["pixels"].tobytes() == resampled.tobytes()

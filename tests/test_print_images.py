@@ -14,13 +14,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_raw
 import pytest
 from PIL import Image, ImageDraw
 from pptx import Presentation
 
 from conftest import REPO
+from readback import placed_images
 
 sys.path.insert(0, str(REPO))
 from benchmarks.pictures import jpeg_bytes, photo, png_bytes, screenshot  # noqa: E402
@@ -80,23 +79,6 @@ def _build(root: Path, target: str, out: Path, cache: Path, *extra: str) -> str:
     return proc.stdout
 
 
-def _placed_images(pdf: Path) -> list[dict]:
-    """Every image drawn in ``pdf``: pixel size, placed size (pt), filters, decoded pixels, stream bytes."""
-    found = []
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        for page in doc:
-            for obj in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,), max_depth=5):
-                left, bottom, right, top = obj.get_bounds()
-                width_px, height_px = obj.get_px_size()
-                found.append(dict(px=(width_px, height_px), pt=(right - left, top - bottom),
-                                  filters=obj.get_filters(), pixels=obj.get_bitmap().to_pil().convert("RGB"),
-                                  stream=bytes(obj.get_data(decode_simple=False))))
-    finally:
-        doc.close()
-    return found
-
-
 def _dpi(image: dict) -> tuple[float, float]:
     return image["px"][0] / (image["pt"][0] / 72), image["px"][1] / (image["pt"][1] / 72)
 
@@ -106,7 +88,7 @@ def test_handout_images_at_print_resolution(picture_project, tmp_path):
     out, cache = tmp_path / "out", tmp_path / "cache"
     log = _build(root, "pdf", out, cache)
     assert "images: 2 prepared, 0 from cache, 1 kept" in log
-    images = _placed_images(out / "intro.pdf")
+    images = placed_images(out / "intro.pdf")
     assert len(images) == 3
     for image in images:
         assert max(_dpi(image)) <= 200.5, (image["px"], image["pt"])
@@ -159,7 +141,7 @@ def test_images_original_keeps_the_source(picture_project, tmp_path):
     out = tmp_path / "out"
     log = _build(root, "pdf", out, tmp_path / "cache")
     assert "images: 0 prepared, 0 from cache, 3 kept" in log
-    shot, kept, small = _placed_images(out / "intro.pdf")
+    shot, kept, small = placed_images(out / "intro.pdf")
     assert shot["px"] == SHOT and small["px"] == SMALL
     assert kept["stream"] == upright                       # the camera's JPEG, byte for byte
     _build(root, "pptx", out, tmp_path / "cache")
@@ -232,7 +214,7 @@ def test_an_image_placed_narrower_than_prepared_is_resampled_after_layout(pictur
     root = picture_project("handout:\n  page_size: A5\n")
     out = tmp_path / "out"
     _build(root, "pdf", out, tmp_path / "cache")
-    shot = _placed_images(out / "intro.pdf")[0]
+    shot = placed_images(out / "intro.pdf")[0]
     assert shot["pt"][0] < 400 and max(_dpi(shot)) <= 200.5
 
 

@@ -20,42 +20,28 @@ Applied through :func:`coursepress.patches.apply_prepared_images` (every library
 from __future__ import annotations
 
 import io
-import struct
 from hashlib import md5
 from typing import Any, Callable, Optional
 
 import pydyf
 
 from ..imageprep import URL_SCHEME
-
-_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
+from .pngpass import png_chunks
 
 def indexed_png(data: bytes) -> Optional[tuple[int, int, int, bytes, bytes]]:
     """``(width, height, bit depth, palette, IDAT data)`` of ``data`` if it is an indexed PNG the PDF can hold
     as is (colour type 3, not interlaced, no ``tRNS`` transparency); else None. ``palette``: the PLTE
     chunk's bytes (3 per entry, RGB)."""
-    if not data.startswith(_SIGNATURE) or len(data) < 33 or data[12:16] != b"IHDR":
+    found = png_chunks(data)
+    if found is None:
         return None
-    width, height, bit_depth, colour_type, _compression, _filter, interlace = struct.unpack(">IIBBBBB", data[16:29])
-    if colour_type != 3 or interlace != 0:
+    (width, height, bit_depth, colour_type, interlace), chunks = found
+    if colour_type != 3 or interlace != 0 or b"tRNS" in chunks:
         return None
-    palette, chunks = b"", []
-    at = 8
-    while at + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[at:at + 8])
-        if kind == b"tRNS":
-            return None
-        if kind == b"PLTE":
-            palette = data[at + 8:at + 8 + length]
-        elif kind == b"IDAT":
-            chunks.append(data[at + 8:at + 8 + length])
-        elif kind == b"IEND":
-            break
-        at += 12 + length
-    if not palette or not chunks:
+    palette, idat = b"".join(chunks.get(b"PLTE", [])), b"".join(chunks.get(b"IDAT", []))
+    if not palette or not idat:
         return None
-    return width, height, bit_depth, palette, b"".join(chunks)
+    return width, height, bit_depth, palette, idat
 
 
 class _HexString(pydyf.Object):

@@ -23,28 +23,36 @@ from typing import Any, Callable, Optional
 _SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
+def png_chunks(data: bytes) -> Optional[tuple[tuple[int, int, int, int, int], dict[bytes, list[bytes]]]]:
+    """The IHDR fields ``(width px, height px, bit depth, colour type, interlace)`` and the chunks up to IEND,
+    by type in file order (``{b"IDAT": [...], b"PLTE": [...], ...}``), of the PNG ``data``; None when ``data``
+    is not a PNG (PNG spec §5.2 signature, §11.2.2 IHDR)."""
+    if not data.startswith(_SIGNATURE) or len(data) < 33 or data[12:16] != b"IHDR":
+        return None
+    width, height, bit_depth, colour_type, _compression, _filter, interlace = struct.unpack(">IIBBBBB", data[16:29])
+    chunks: dict[bytes, list[bytes]] = {}
+    at = 8
+    while at + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[at:at + 8])
+        if kind == b"IEND":
+            break
+        chunks.setdefault(kind, []).append(data[at + 8:at + 8 + length])
+        at += 12 + length
+    return (width, height, bit_depth, colour_type, interlace), chunks
+
+
 def idat_stream(data: bytes) -> Optional[bytes]:
     """The concatenated IDAT data of ``data`` if it is a PNG the PDF can hold as is, else None.
 
     As is: 8-bit grey (colour type 0) or RGB (2), not interlaced, with no ``tRNS`` (transparency) chunk.
     """
-    if not data.startswith(_SIGNATURE) or len(data) < 33 or data[12:16] != b"IHDR":
+    found = png_chunks(data)
+    if found is None:
         return None
-    bit_depth, colour_type, _compression, _filter, interlace = data[24:29]
-    if bit_depth != 8 or colour_type not in (0, 2) or interlace != 0:
+    (_width, _height, bit_depth, colour_type, interlace), chunks = found
+    if bit_depth != 8 or colour_type not in (0, 2) or interlace != 0 or b"tRNS" in chunks:
         return None
-    chunks = []
-    at = 8
-    while at + 8 <= len(data):
-        length, kind = struct.unpack(">I4s", data[at:at + 8])
-        if kind == b"tRNS":
-            return None
-        if kind == b"IDAT":
-            chunks.append(data[at + 8:at + 8 + length])
-        if kind == b"IEND":
-            break
-        at += 12 + length
-    return b"".join(chunks) or None
+    return b"".join(chunks.get(b"IDAT", [])) or None
 
 
 def replacement(upstream: Callable[[Any], bytes]) -> Callable[[Any], bytes]:

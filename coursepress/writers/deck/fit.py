@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Callable, Optional
 
 from ...code import CodeTheme, code_theme
-from ...errors import ContentError, SourcePos
+from ...errors import ContentError, SourcePos, excerpt
 from ...templating import TOOL_ROOT
 from ...units import EMU_PER_PT
 from .code import PANEL_GAP_PT, choose_split, code_boxes, fit_block
@@ -123,7 +123,7 @@ class Fitter:
                 return tuple(self._no_widow(frame, p) for p in sized)
             if all(p.size_pt <= min(frame.level(p.level).size_pt, BODY_MIN_PT) for p in sized):
                 raise ContentError(pos, f"the text of '{name}' on a '{layout}' slide does not fit: "
-                                   f"'{''.join(p.plain for p in paras)[:40]}…'", "shorten it")
+                                   f"'{excerpt(''.join(p.plain for p in paras), 40)}'", "shorten it")
             scale -= 0.1
 
     def _no_widow(self, frame: Frame, para: Para) -> Para:
@@ -321,7 +321,7 @@ def _items(paras: list[Para]) -> list:
 def _too_long(para: Para) -> str:
     kind = "code line" if para.runs and all(r.code for r in para.runs) else \
         "list item" if para.bullet in ("bullet", "number") else "paragraph"
-    return f"this {kind} is too long for one slide even alone: '{para.plain[:40]}…'"
+    return f"this {kind} is too long for one slide even alone: '{excerpt(para.plain, 40)}'"
 
 
 def _advice(para: Para) -> str:
