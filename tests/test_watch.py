@@ -26,6 +26,7 @@ class Watcher:
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
         self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
         self.err: list[str] = []
+        self.pending: list[tuple[str, str]] = []     # a line read ahead by next_status, given back first
         for name, stream in (("out", self.proc.stdout), ("err", self.proc.stderr)):
             threading.Thread(target=self._pump, args=(name, stream), daemon=True).start()
 
@@ -42,22 +43,26 @@ class Watcher:
             assert remaining > 0, f"no status line within {TIMEOUT_S} s; stdout {out}, stderr {err}"
             assert self.proc.poll() is None, f"watch exited with {self.proc.returncode}; stderr {err}"
             try:
-                name, line = self.lines.get(timeout=min(remaining, 1))
+                name, line = self.pending.pop() if self.pending else self.lines.get(timeout=min(remaining, 1))
             except queue.Empty:
                 continue
             if name == "err":
                 err.append(line)
                 self.err.append(line)
             elif STATUS.match(line):
-                # stderr is read by another thread: collect what was written before the status line
+                # stderr is read by another thread: collect what it wrote before the status line; the first
+                # stdout line after the status belongs to the next round (on a fast machine it may already
+                # be there) and is given back
                 while True:
                     try:
                         name, late = self.lines.get(timeout=0.5)
                     except queue.Empty:
                         return line, out, err
-                    (err if name == "err" else out).append(late)
-                    if name == "err":
-                        self.err.append(late)
+                    if name == "out":
+                        self.pending.append((name, late))
+                        return line, out, err
+                    err.append(late)
+                    self.err.append(late)
             else:
                 out.append(line)
 
