@@ -16,6 +16,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from conftest import REPO
+from readback import page_texts
 from test_handout_flow import holes_before_figures, paragraph, tall_png
 
 # Runs a build in this process with WeasyPrint's layout_document and remake_page wrapped; prints, per
@@ -58,14 +59,6 @@ def layouts_of(root: Path, tmp_path: Path) -> tuple[list[list[int]], Path]:
                           capture_output=True, text=True, cwd=REPO, timeout=600)
     assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1]), next(out.glob("*.pdf"))
-
-
-def page_texts(pdf: Path) -> list[str]:
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        return [doc[n].get_textpage().get_text_range() for n in range(len(doc))]
-    finally:
-        doc.close()
 
 
 def lecture(parts: list[tuple[int, bool, int]]) -> str:
