@@ -5,6 +5,7 @@ The full course is built once per test session (``course_build``) and shared.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -154,3 +155,14 @@ def problems_of(root: Path) -> tuple[list[str], list[str]]:
     except ContentErrors as exc:
         return [str(e) for e in exc.errors], [str(w) for w in exc.warnings]
     return [], [str(w) for w in problems.warnings]
+
+
+def require_soffice() -> str:
+    """Path of LibreOffice's ``soffice``; fails the test when it is missing and ``CI=true`` (README's test
+    command installs it), skips it otherwise."""
+    found = shutil.which("soffice")
+    if found is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("LibreOffice (soffice) is required when CI=true; README's test command installs it")
+        pytest.skip("LibreOffice (soffice) is not installed")
+    return found

@@ -6,7 +6,6 @@ source order), not typed here; a list's later items count on from its first numb
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ import zipfile
 import pytest
 from lxml import etree
 
-from conftest import CASES, run_build
+from conftest import CASES, require_soffice, run_build
 from readback import NS, page_texts
 
 A = f"{{{NS['a']}}}"
@@ -94,11 +93,7 @@ def test_deck_start_at_is_valid_ooxml(built):
 
 @pytest.mark.slow
 def test_libreoffice_shows_the_source_numbers(built, tmp_path):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) is required when CI=true")
-        pytest.skip("LibreOffice (soffice) is not installed")
+    soffice = require_soffice()
     subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(built / "lecture.pptx")], check=True, capture_output=True,
                    timeout=240)

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import zipfile
 
@@ -12,7 +10,7 @@ import pytest
 from lxml import etree
 from pptx import Presentation
 
-from conftest import run_build
+from conftest import require_soffice, run_build
 from readback import NS, page_texts
 
 LECTURE = """\
@@ -81,11 +79,7 @@ def test_incremental_items_appear_one_click_each(built):
 
 @pytest.mark.slow
 def test_libreoffice_reads_the_steps_as_appear_effects(built, tmp_path):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) is required when CI=true")
-        pytest.skip("LibreOffice (soffice) is not installed")
+    soffice = require_soffice()
     subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "odp",
                     "--outdir", str(tmp_path), str(built / "intro.pptx")], check=True, capture_output=True, timeout=240)
     with zipfile.ZipFile(tmp_path / "intro.odp") as odp:

@@ -6,14 +6,13 @@ timelines, value labels of column charts)."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from pptx import Presentation
 
-from conftest import REPO, course_output
+from conftest import REPO, course_output, require_soffice
 from coursepress.numbers import format_context, format_params
 from coursepress.messages import default_messages
 from readback import NS, char_boxes, page_texts
@@ -26,15 +25,6 @@ EMU_PER_PT = 12700
 def deck(course_build):
     """The real course's deck from the session's shared build."""
     return course_output(course_build, "llm-intro.pptx")[0]
-
-
-def _soffice() -> str:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) is required when CI=true")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    return soffice
 
 
 def _font_config(tmp: Path, shipped: bool) -> Path:
@@ -50,7 +40,7 @@ def _font_config(tmp: Path, shipped: bool) -> Path:
 @pytest.mark.slow
 @pytest.mark.parametrize("shipped", [True, False], ids=["shipped-fonts", "system-fonts-only"])
 def test_libreoffice_draws_every_slide_inside_and_every_chart_label(deck, tmp_path, shipped):
-    soffice = _soffice()
+    soffice = require_soffice()
     env = dict(os.environ, FONTCONFIG_FILE=str(_font_config(tmp_path, shipped)))
     subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
                     "--outdir", str(tmp_path), str(deck)], check=True, capture_output=True, timeout=300, env=env)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ctypes
 import os
-import shutil
 import subprocess
 import zipfile
 
@@ -14,7 +13,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from lxml import etree
 
-from conftest import REPO, run_build
+from conftest import REPO, require_soffice, run_build
 from readback import NS
 
 ROWS = [("GPT-4", "1750 亿", "闭源，通过 API 提供"),
@@ -60,11 +59,7 @@ def _origins(pdf) -> tuple[str, list[tuple[float, float]]]:
 
 @pytest.mark.slow
 def test_libreoffice_sets_each_row_on_one_baseline(make_project, tmp_path):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) is required when CI=true")
-        pytest.skip("LibreOffice (soffice) is not installed")
+    soffice = require_soffice()
     path = _deck(make_project, tmp_path)
     # the machine's fonts plus the shipped ones, as on a lecturer's machine with our fonts installed:
     # the theme's Latin face (Calibri) resolves to another face than the Chinese one (Noto Sans CJK SC)

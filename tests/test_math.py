@@ -26,7 +26,7 @@ from coursepress import model as m
 from coursepress.errors import SourcePos
 from coursepress.load import load_course
 from coursepress.mathrender import MathRenderer
-from conftest import CASES, REPO, run_build
+from conftest import CASES, REPO, require_soffice, run_build
 from readback import NS
 
 C38_INLINE = [r"\theta^*", r"\pi^*", r"A*B*C", r"\{x \mid x > 0\}"]
@@ -417,11 +417,7 @@ def test_m150_rebuild_after_prose_edit_renders_no_formula(m150):
 
 @pytest.mark.slow
 def test_m150_libreoffice_draws_every_equation(m150, tmp_path):
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) is missing on CI; README's test command installs it")
-        pytest.skip("LibreOffice (soffice) is not installed")
+    soffice = require_soffice()
     base, _proc, _env = m150
     deck = base / "out" / "lecture.pptx"
     prs = Presentation(str(deck))

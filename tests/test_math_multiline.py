@@ -9,7 +9,6 @@ text, and LibreOffice's drawing of the deck (no "¿" where a relation starts a r
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -22,7 +21,7 @@ from lxml import etree
 from pptx import Presentation
 
 from coursepress.mathtex import tex_problems, to_mathml
-from conftest import REPO, run_build
+from conftest import REPO, require_soffice, run_build
 from readback import NS
 from test_math import build, figure_alts, figure_boxes
 
@@ -161,11 +160,7 @@ def test_chinese_outside_text_is_still_an_error(make_project):
 @pytest.mark.slow
 def test_libreoffice_draws_no_error_mark_in_the_equations(outputs, tmp_path):
     """LibreOffice's Math draws "¿" (in red) for a missing operand, as a row starting with "=" was."""
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) is missing on CI; README's test command installs it")
-        pytest.skip("LibreOffice (soffice) is not installed")
+    soffice = require_soffice()
     deck = outputs / "lecture.pptx"
     proc = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
                            "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck)],
