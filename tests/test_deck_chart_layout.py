@@ -14,13 +14,13 @@ import pypdfium2 as pdfium
 import pytest
 from pptx import Presentation
 
-from conftest import REPO, course_output
+from conftest import REPO, course_output, require_soffice
 from coursepress.charts import series
 from coursepress.messages import default_messages
 from coursepress.numbers import format_context, format_params
 from readback import NS
 from test_deck_charts import directives
-from test_deck_render import _font_config, _soffice
+from test_deck_render import _font_config
 
 C = f"{{{NS['c']}}}"
 EMU_PER_PT = 12700
@@ -122,7 +122,7 @@ def test_timeline_lanes_keep_labels_apart_and_off_drop_lines():
 @pytest.fixture(scope="module", params=[True, False], ids=["shipped-fonts", "system-fonts-only"])
 def rendered(request, deck, tmp_path_factory):
     """The deck converted to PDF by LibreOffice: (pdf path, Presentation)."""
-    soffice = _soffice()
+    soffice = require_soffice()
     tmp = tmp_path_factory.mktemp("chart-render")
     env = dict(os.environ, FONTCONFIG_FILE=str(_font_config(tmp, request.param)))
     subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/lo", "--headless", "--convert-to", "pdf",
