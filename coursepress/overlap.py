@@ -19,8 +19,8 @@ are exactly those of a sequential build. Ctrl-C reaches both processes; the fork
 (:func:`coursepress.parallel.quiet_child_signals`: also when this one dies) and this one stops it
 and waits for it before the interrupt goes on, so no process is left behind.
 
-Used only where it pays: a build that loads (the up-to-date check runs before, and a build with
-nothing to do never forks), on a platform that forks, for writers that have a preload.
+Used only where it pays (:func:`worth_it`): a build that loads (the up-to-date check runs before, and a
+build with nothing to do never forks), on a platform that forks, of writers that share one preload.
 """
 
 from __future__ import annotations
@@ -48,9 +48,14 @@ _LOADED, _FAILED, _AGAIN = "loaded", "failed", "again"
 
 def worth_it(kinds: list[str]) -> bool:
     """Whether :func:`load_warming` can shorten a build of ``kinds``: this platform forks (Linux,
-    where build processes die with their parent) and some writer of ``kinds`` has a preload."""
-    return (sys.platform.startswith("linux") and hasattr(os, "fork")
-            and any(writer(kind).preloads for kind in kinds))
+    where build processes die with their parent) and the writers of ``kinds`` share one preload.
+
+    Writers with different preloads (``all``: the handout's WeasyPrint and the deck's python-pptx) are
+    built in parallel processes already (:func:`coursepress.parallel.run_parallel`), where the deck
+    starts while the handout's preload runs; warming both up first would keep the second core idle.
+    """
+    preloads = {writer(kind).preloads for kind in kinds}
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and len(preloads) == 1 and None not in preloads
 
 
 def needing_work(project: Project, kinds: list[str], settings: BuildSettings, names: list[str], stamps: dict[str, str],
