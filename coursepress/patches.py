@@ -20,6 +20,9 @@ patch                       library (pyproject pin)  what and why
 :func:`no_library_search`    (stdlib ctypes)        ``ctypes.util.find_library`` answers "not found" while
                                                      WeasyPrint 70 imports: cffi would run ldconfig/gcc/ld ≈ 50
                                                      times (0.18 s of a 0.46 s import) for names dlopen finds.
+:func:`cached_cdefs`         cffi 2.x               a fresh cffi parser takes the kept result of parsing the same C
+                                                     declarations in an earlier build (:mod:`.cdefcache`): WeasyPrint 70
+                                                     parses 16 kB of them with pycparser at every import (≈ 25 ms).
 :func:`deflate_level`        pydyf 0.13             PDF streams deflated at zlib level 6, not 9 (25 % faster
                                                      writing, 0.6 % larger; pydyf has no setting).
 :func:`apply_cjk_justification`  WeasyPrint 70      justified Chinese lines stretch between characters, and
@@ -60,7 +63,7 @@ import inspect
 from typing import Any, Callable, Iterator
 
 # sha256 of the upstream source of each internal (python-pptx 1.0.2, WeasyPrint 70.0, pydyf 0.13.0,
-# markdown-it-py 4.x). Properties are hashed by their getter.
+# markdown-it-py 4.x, cffi 2.0.0). Properties are hashed by their getter.
 UPSTREAM = {
     "pptx.oxml.xmlchemy.BaseOxmlElement.xpath":
         "75557aab832299352c7e5622f031ff32e0f9a7230e8a0578cbfbd6b96084bf38",
@@ -140,6 +143,14 @@ UPSTREAM = {
         "e6074f717d13a3e8e87505ec2904ef3671f2ba46a23cf5ae392c21a6c9f82843",
     "weasyprint.images.RasterImage.__init__":
         "f2f27bf6bb9cf72b123582973faae085c8e7c9dbb22fc41e3376873a6c63dbd6",
+    # cffi 2.0.0: cached_cdefs replaces _internal_parse and relies on the parser state __init__ sets
+    # (cdefcache.STATE) and on parse() restoring _options around it
+    "cffi.cparser.Parser._internal_parse":
+        "83d442c429122662e309360ead50543d748d580907cb1a1f93a37bde231fc6d2",
+    "cffi.cparser.Parser.__init__":
+        "4dd27af45f4118440e7c4af306e6e1188655c4d5368142dcf97c9feeb281ee44",
+    "cffi.cparser.Parser.parse":
+        "976804c33cc1103ba11d5874d00f1fd19629a2bdd9deb44dd1e3fec529829980",
 }
 
 _ORIGINALS: dict[str, Any] = {}     # dotted name → the upstream object a patch replaced
@@ -350,6 +361,33 @@ def no_library_search() -> Iterator[None]:
         yield
     finally:
         ctypes.util.find_library = lookup
+
+
+@contextlib.contextmanager
+def cached_cdefs() -> Iterator[None]:
+    """While the block runs, a fresh cffi parser takes the result of parsing declarations it was given
+    before from :mod:`coursepress.cdefcache` instead of parsing them again with pycparser (see the module
+    table); what it does parse is kept for the next build.
+    """
+    from cffi import cparser
+
+    from . import cdefcache
+
+    upstream = cparser.Parser._internal_parse
+
+    def internal_parse(self: Any, csource: str) -> None:
+        name = cdefcache.key(csource, self._options) if cdefcache.fresh(self) else None
+        if name is not None and cdefcache.restore(self, name):
+            return
+        upstream(self, csource)
+        if name is not None:
+            cdefcache.keep(self, name)
+
+    cparser.Parser._internal_parse = internal_parse
+    try:
+        yield
+    finally:
+        cparser.Parser._internal_parse = upstream
 
 
 @contextlib.contextmanager
