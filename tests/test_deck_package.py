@@ -221,3 +221,15 @@ def test_pictures_prepared_in_the_pool_give_the_same_deck(make_project, tmp_path
         # beside the bullets against was never prepared
         assert len(list((cache / "coursepress" / CACHE_NAME).iterdir())) == 2
     assert decks[0] == decks[1]
+
+
+def test_remembered_measurements_change_no_byte(monkeypatch):
+    """The deck fit's measurements remembered per measurer (``Measurer.units``) give the course deck the
+    same bytes as measuring every time."""
+    from coursepress import textmeasure
+    from conftest import REPO
+
+    remembered = _render(REPO)
+    monkeypatch.setattr(textmeasure.Measurer, "units",
+                        lambda self, segments, size_pt: textmeasure._units(segments, self, size_pt))
+    assert _render(REPO) == remembered
