@@ -45,6 +45,13 @@ patch                       library (pyproject pin)  what and why
                                                      known size whose bytes are taken when the PDF is written
                                                      (:mod:`.writers.pdfimages`: prepared in other processes
                                                      meanwhile), and an indexed PNG goes in as indexed.
+:func:`apply_fast_serialiser`  pydyf 0.13        objects to bytes faster with the same bytes (:mod:`.writers.pdfserial`):
+                                                     exact types first in ``_to_bytes`` (≈ 330,000 calls per
+                                                     handout), and each object's ``data`` made once per write
+                                                     (pydyf deflated every stream twice for the identifier).
+:func:`apply_svg_path_memo`  WeasyPrint 70        an SVG ``<path>`` drawn again from what its first draw appended when
+                                                     its data holds plain numbers only (:mod:`.writers.svgpaths`):
+                                                     formula glyphs are parsed once, not at every ``<use>``.
 :func:`use_table_splitter`   markdown-it-py 4.x     the table rule splits rows with our splitter, which keeps
                                                      ``|`` inside ``$…$`` formulas (:mod:`.mathsyntax`).
 ==========================  ======================  ==============================================================
@@ -93,6 +100,20 @@ UPSTREAM = {
         "9ab3167cbc80487105bc61a3350eeb88c64b5bece5dd8f3fae6556db441f9c78",
     "pydyf.Stream.data":
         "bdc2bc513f286de7b7a7220a43e6085daa6ed0056d9c04e3c9b5abe40f3ecf81",
+    # replaced by writers.svgpaths (remembered per d string); relied on: draw_node draws a tag through TAGS
+    "weasyprint.svg.path.path":
+        "194cd562b8d98251583c45d30938f4665547c796a15119e9ba05c25bb80f51d6",
+    "weasyprint.svg.SVG.draw_node":
+        "5e24443a435c491ef0f0a66bfc93d8e39193c999270d8d048dea06da900c89ba",
+    # replaced by writers.pdfserial (same bytes); relied on: the Dictionary and Array data it remembers per write
+    "pydyf._to_bytes":
+        "1cefd02c285d3aee7ad09bf6e5be50b2b7bd6956dec69829790e64f5255e0009",
+    "pydyf.PDF.write":
+        "242cd38f92ecd33f831159f8eb560487bf2e18d746ff8a7666954f2a8d519ba0",
+    "pydyf.Dictionary.data":
+        "1a6ebf2b6bc6adcb35017ee398cd7f7d71247dd2828a3051137d2a7abb87388c",
+    "pydyf.Array.data":
+        "136a84494ae7c8cc344c683281a1e1e56dd478de907ff7ff9d74debe90b8a400",
     "weasyprint.layout.inline.count_expandable_spaces":
         "175fe6f42576ed3842d240a5048b4816ed702e8f97d49389b5b528aee51476ad",
     "weasyprint.layout.inline.add_word_spacing":
@@ -485,6 +506,36 @@ def apply_prepared_images() -> None:
     upstream = document.original_get_image_from_uri
     _ORIGINALS[dotted] = upstream
     document.original_get_image_from_uri = pdfimages.replacement(upstream)
+
+
+def apply_fast_serialiser() -> None:
+    """Have pydyf turn objects into bytes faster, with the same bytes (:mod:`.writers.pdfserial`): exact
+    types first in ``_to_bytes``, ``Stream.data`` over a list, and each object's ``data`` made once per
+    ``PDF.write`` (pydyf makes it twice when the PDF has an identifier). Idempotent."""
+    import pydyf
+
+    from .writers import pdfserial
+
+    if "pydyf._to_bytes" in _ORIGINALS:
+        return
+    to_bytes = pdfserial.make_to_bytes(pydyf._to_bytes)
+    _replace(pydyf, "_to_bytes", "pydyf._to_bytes", to_bytes)
+    _replace(pydyf.Stream, "data", "pydyf.Stream.data", pdfserial.make_stream_data(pydyf, to_bytes))
+    _replace(pydyf.PDF, "write", "pydyf.PDF.write", pdfserial.make_write_once(pydyf, vars(pydyf.PDF)["write"]))
+
+
+def apply_svg_path_memo() -> None:
+    """Have WeasyPrint's SVG renderer draw a ``<path>`` whose data it drew before from what it appended then
+    (:mod:`.writers.svgpaths`; its ``TAGS['path']`` entry is replaced). Idempotent."""
+    import weasyprint.svg as svg
+
+    from .writers import svgpaths
+
+    dotted = "weasyprint.svg.path.path"
+    if dotted in _ORIGINALS:
+        return
+    _ORIGINALS[dotted] = svg.TAGS["path"]
+    svg.TAGS["path"] = svgpaths.remembering(svg.TAGS["path"])
 
 
 @contextlib.contextmanager
