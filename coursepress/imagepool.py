@@ -24,11 +24,11 @@ if TYPE_CHECKING:      # a handout whose images are all prepared before starts n
     from concurrent.futures import Future, ProcessPoolExecutor
 
 
-def _work(data: bytes, size: tuple[int, int], quality: int, key: str) -> Optional[bytes]:
+def _work(data: bytes, size: tuple[int, int], quality: int, key: str, layers: bool) -> Optional[bytes]:
     """In a worker: prepare ``data`` at ``size`` and put the result in the disk cache under ``key``."""
     from .imageprep import _cache_write, prepare_bytes
 
-    prepared = prepare_bytes(data, size, quality)
+    prepared = prepare_bytes(data, size, quality, layers)
     if prepared is not None:
         _cache_write(key, prepared)
     return prepared
@@ -42,8 +42,10 @@ class PendingImage:
     loaded, returned when the preparation keeps it as it is.
     """
 
-    def __init__(self, future: Future, source: ImageData, size: tuple[int, int], key: str, quality: int) -> None:
+    def __init__(self, future: Future, source: ImageData, size: tuple[int, int], key: str, quality: int,
+                 layers: bool = False) -> None:
         self._future = future
+        self._layers = layers
         self._done: Optional[ImageData] = None
         self.source = source
         self.width_px, self.height_px = size
@@ -60,7 +62,7 @@ class PendingImage:
             try:
                 data = self._future.result()
             except Exception:       # noqa: BLE001 — a broken pool: do the work here
-                data = prepare_bytes(self.source.data, (self.width_px, self.height_px), self._quality)
+                data = prepare_bytes(self.source.data, (self.width_px, self.height_px), self._quality, self._layers)
             found = _identify(data, self.origin) if data is not None else None
             self._done = found or self.source
         return self._done
@@ -89,8 +91,10 @@ class ImagePool:
         self.workers = workers or os.cpu_count() or 1
         self._executor: Optional[ProcessPoolExecutor] = None
 
-    def submit(self, source: ImageData, size: tuple[int, int], quality: int, key: str) -> PendingImage:
-        """Start preparing ``source`` at ``size`` (px) with JPEG ``quality``; cached under ``key``."""
+    def submit(self, source: ImageData, size: tuple[int, int], quality: int, key: str, layers: bool = False
+               ) -> PendingImage:
+        """Start preparing ``source`` at ``size`` (px) with JPEG ``quality`` (``layers``: see
+        :func:`~coursepress.imageprep.prepare_bytes`); cached under ``key``."""
         if self._executor is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -102,8 +106,8 @@ class ImagePool:
                                                  initializer=quiet_child_signals, initargs=(os.getpid(),))
             # a build that fails before close() leaves no worker running once the pool is dropped
             weakref.finalize(self, self._executor.shutdown, wait=False, cancel_futures=True)
-        future = self._executor.submit(_work, source.data, size, quality, key)
-        return PendingImage(future, source, size, key, quality)
+        future = self._executor.submit(_work, source.data, size, quality, key, layers)
+        return PendingImage(future, source, size, key, quality, layers)
 
     def close(self) -> None:
         """Stop the worker processes (after the PDF is written, every result has been taken)."""

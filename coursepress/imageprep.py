@@ -49,6 +49,7 @@ from typing import TYPE_CHECKING, Optional
 
 from .cachedir import cache_folder, read_private, write_private
 from .images import identify
+from .photolayers import Layer, split, with_layers
 from .resources import ImageData
 from .units import PT_PER_INCH
 
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
 
 CACHE_NAME = "prints"
 RULE_VERSION = 3            # bump when the format rule or the encoders' settings change (3: indexed PNG)
+LAYERS_VERSION = 1          # of photographs kept as JPEG layers (coursepress.photolayers), in the key of layered images
 PNG_LEVEL = 6               # zlib level of prepared PNGs (measured: level 9 is 1 % smaller and 5× slower)
 FLAT_SHARE = 0.35           # share of pixels equal to their left neighbour above which an image is not a photo
 PALETTE_COLOURS = 256       # this few colours or fewer: lossless whatever the flatness
@@ -118,10 +120,13 @@ class ImagePreparer:
     ``pool``: an :class:`~coursepress.imagepool.ImagePool`; with one, :meth:`prepare` starts each
     preparation the cache does not have in the pool and returns a
     :class:`~coursepress.imagepool.PendingImage` at once (for the handout: layout needs only the size).
+    ``layers``: screenshots keep their photographs as JPEG layers (:mod:`coursepress.photolayers`; only
+    for writers whose PDF draws them, :mod:`coursepress.writers.pdflayers`).
     """
 
     settings: ImageSettings
     pool: Optional[ImagePool] = None
+    layers: bool = False
     prepared: int = 0
     cached: int = 0
     kept: int = 0
@@ -147,6 +152,8 @@ class ImagePreparer:
                              self.settings.dpi)
         digest = hashlib.sha256(image.data).hexdigest()
         key = f"{digest}-{size[0]}x{size[1]}-r{RULE_VERSION}-q{self.settings.jpeg_quality}"
+        if self.layers:
+            key += f"-l{LAYERS_VERSION}"
         if key in self._memo:
             self.cached += 1
             return self._memo[key]
@@ -154,10 +161,10 @@ class ImagePreparer:
         if found is not None:
             self.cached += 1
         elif self.pool is not None:
-            found = self.pool.submit(image, size, self.settings.jpeg_quality, key)
+            found = self.pool.submit(image, size, self.settings.jpeg_quality, key, self.layers)
             self._pending.append(found)       # counted as prepared or kept when done (summary)
         else:
-            data = prepare_bytes(image.data, size, self.settings.jpeg_quality)
+            data = prepare_bytes(image.data, size, self.settings.jpeg_quality, self.layers)
             if data is None:
                 self.kept += 1
                 found = image
@@ -219,7 +226,7 @@ def prepared_image(image: ImageData, printed_width_pt: float, printed_height_pt:
     return found
 
 
-def prepare_bytes(data: bytes, size: tuple[int, int], quality: int) -> Optional[bytes]:
+def prepare_bytes(data: bytes, size: tuple[int, int], quality: int, layers: bool = False) -> Optional[bytes]:
     """PNG or JPEG bytes of the image ``data`` at ``size`` (px); None when ``data`` already are that.
 
     A pure function of its arguments (the same bytes on every run, in any process: :mod:`coursepress.imagepool`
@@ -227,7 +234,8 @@ def prepare_bytes(data: bytes, size: tuple[int, int], quality: int) -> Optional[
     (libjpeg's scaled decoding, ``Image.draft``: a 6 MP photo printed at 1.2 MP decodes ¼ of its pixels);
     a box-filter resample to ``size``; the format rule (module docstring); a PNG written anew with at most 256 colours
     stored as an indexed PNG with exactly those colours (:func:`exact_palette`: lossless, 1 byte or
-    fewer per pixel instead of 3) when that maps every pixel back to its own colour.
+    fewer per pixel instead of 3) when that maps every pixel back to its own colour. ``layers`` (the PDF
+    writers): a screenshot with photographs inside carries them as JPEG layers (:mod:`coursepress.photolayers`).
     """
     from PIL import Image
 
@@ -243,11 +251,16 @@ def prepare_bytes(data: bytes, size: tuple[int, int], quality: int) -> Optional[
             if pixels.size != size:
                 pixels = pixels.resize(size, Image.Resampling.BOX)
         photo = is_photo(pixels)
+        layered = _layered(pixels, quality) if layers and not photo else None
         wanted = "JPEG" if photo else "PNG"
-        if not resized and source.format == wanted and not _has_metadata(source):
+        if not resized and source.format == wanted and not _has_metadata(source) and layered is None:
             return None
         icc = source.info.get("icc_profile")
         out = io.BytesIO()
+        if layered is not None:
+            base, parts = layered
+            (exact_palette(base) or base).save(out, "PNG", icc_profile=icc, compress_level=PNG_LEVEL)
+            return with_layers(out.getvalue(), parts)
         if photo:
             if pixels.mode not in ("RGB", "L"):
                 pixels = pixels.convert("RGB")
@@ -257,6 +270,14 @@ def prepare_bytes(data: bytes, size: tuple[int, int], quality: int) -> Optional[
                 pixels = pixels.convert("RGBA" if _has_alpha(pixels) else "RGB")
             (exact_palette(pixels) or pixels).save(out, "PNG", icc_profile=icc, compress_level=PNG_LEVEL)
         return out.getvalue()
+
+
+def _layered(pixels: Image, quality: int) -> Optional[tuple[Image, list[Layer]]]:
+    """:func:`coursepress.photolayers.split` of an RGB screenshot of more than 256 colours (fewer: stored
+    indexed and lossless, whatever it shows), else None."""
+    if pixels.mode != "RGB" or "transparency" in pixels.info or pixels.getcolors(PALETTE_COLOURS) is not None:
+        return None
+    return split(pixels, quality)
 
 
 def exact_palette(image: Image) -> Optional[Image]:

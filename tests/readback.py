@@ -154,21 +154,36 @@ NS = {
 
 def placed_images(path: Path) -> list[dict]:
     """Every image drawn in the PDF at ``path``, in page order: ``px`` (width, height in px), ``pt`` (placed
-    width, height in pt), ``filters``, ``colorspace``, ``pixels`` (decoded, RGB PIL image) and ``stream`` (the
-    raw, still encoded data)."""
+    width, height in pt), ``box`` (left, bottom, right, top on its page in pt), ``filters``, ``colorspace``,
+    ``pixels`` (decoded, RGB PIL image), ``stream`` (the raw, still encoded data) and ``over``: True for an
+    image drawn inside a form XObject after the form's first image (a screenshot's photograph drawn as a JPEG
+    layer over it, :mod:`coursepress.writers.pdflayers`), so ``[i for i in found if not i["over"]]`` are the
+    pictures."""
     import pypdfium2.raw as pdfium_raw
 
-    found = []
+    found: list[dict] = []
+
+    def walk(page, form, matrix) -> None:
+        first = True
+        for obj in page.get_objects(max_depth=0, form=form):
+            if obj.type == pdfium_raw.FPDF_PAGEOBJ_FORM:
+                walk(page, obj, obj.get_matrix().multiply(matrix) if matrix is not None else obj.get_matrix())
+            elif obj.type == pdfium_raw.FPDF_PAGEOBJ_IMAGE:
+                left, bottom, right, top = obj.get_bounds()
+                if matrix is not None:          # inside a form: its bounds are in the form's space
+                    xs, ys = zip(*(matrix.on_point(x, y) for x in (left, right) for y in (bottom, top)))
+                    left, bottom, right, top = min(xs), min(ys), max(xs), max(ys)
+                width_px, height_px = obj.get_px_size()
+                found.append(dict(px=(width_px, height_px), pt=(right - left, top - bottom), box=(left, bottom, right, top),
+                                  filters=obj.get_filters(), colorspace=obj.get_metadata().colorspace,
+                                  pixels=obj.get_bitmap().to_pil().convert("RGB"),
+                                  stream=bytes(obj.get_data(decode_simple=False)), over=form is not None and not first))
+                first = False
+
     doc = pdfium.PdfDocument(str(path))
     try:
         for page in doc:
-            for obj in page.get_objects(filter=(pdfium_raw.FPDF_PAGEOBJ_IMAGE,), max_depth=5):
-                left, bottom, right, top = obj.get_bounds()
-                width_px, height_px = obj.get_px_size()
-                found.append(dict(px=(width_px, height_px), pt=(right - left, top - bottom),
-                                  filters=obj.get_filters(), colorspace=obj.get_metadata().colorspace,
-                                  pixels=obj.get_bitmap().to_pil().convert("RGB"),
-                                  stream=bytes(obj.get_data(decode_simple=False))))
+            walk(page, None, None)
     finally:
         doc.close()
     return found

@@ -92,11 +92,13 @@ def test_images_prepared_in_parallel_equal_those_prepared_in_sequence(make_proje
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-here"))
     sequential = placed_images(_write_handout(root, tmp_path / "here"))
     assert len(submitted) == 4
-    assert len(parallel) == len(sequential) == 4
+    assert len(parallel) == len(sequential) == 6                 # the screenshots' photographs as layers too
     assert [image["stream"] for image in parallel] == [image["stream"] for image in sequential]
     for image in parallel:                                       # every image at most 200 dpi where it is placed
         assert max(image["px"][0] / (image["pt"][0] / 72), image["px"][1] / (image["pt"][1] / 72)) <= 200.5
-    assert [image["filters"] for image in parallel] == [["FlateDecode"]] * 3 + [["DCTDecode"]]
+    assert [(image["filters"], image["over"]) for image in parallel] == [
+        (["FlateDecode"], False), (["DCTDecode"], True), (["FlateDecode"], False), (["DCTDecode"], True),
+        (["FlateDecode"], False), (["DCTDecode"], False)]
 
 
 def test_a_few_colour_screenshot_is_stored_indexed_and_lossless(make_project, tmp_path, monkeypatch):
@@ -114,7 +116,8 @@ def test_a_few_colour_screenshot_is_stored_indexed_and_lossless(make_project, tm
     with Image.open(io.BytesIO(prepare_bytes(png_bytes(shot), (1194, 852), 85) or b"")) as image:
         assert image.mode == "RGB"
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    placed = placed_images(_write_handout(_project(make_project), tmp_path / "out"))
+    placed = [image for image in placed_images(_write_handout(_project(make_project), tmp_path / "out"))
+              if not image["over"]]
     diagram = placed[2]
     assert diagram["colorspace"] == pdfium_raw.FPDF_COLORSPACE_INDEXED
     assert diagram["px"] == size and diagram["pixels"].tobytes() == resampled.tobytes()

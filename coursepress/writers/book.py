@@ -85,7 +85,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     problems = Problems(settings.strict)
     for lecture in course.lectures:
         check_coverage(lecture_texts(course, lecture), project.font_faces, problems)
-    pictures = ImagePreparer(course.meta.image_settings(), ImagePool())    # prepared while the pages are laid out
+    pictures = ImagePreparer(course.meta.image_settings(), ImagePool(), layers=True)   # prepared while the pages are laid out
     html = render_html(project, course, settings, problems, pictures)
     problems.raise_if_any()
     engine = PdfEngine(project, course, "course book")

@@ -176,7 +176,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     problems = Problems(settings.strict)
     check_coverage(lecture_texts(course, lecture), project.font_faces, problems)
     renderer = MathRenderer.for_text(project.font_faces, course.theme.serif)
-    pictures = ImagePreparer(course.meta.image_settings(), ImagePool())    # prepared while the pages are laid out
+    pictures = ImagePreparer(course.meta.image_settings(), ImagePool(), layers=True)   # prepared while the pages are laid out
     try:
         html = render_html(project, course, lecture, settings, problems, renderer, pictures)
     except ContentError as exc:

@@ -12,7 +12,8 @@ It also embeds an indexed PNG (colour type 3, what :func:`coursepress.imageprep.
 screenshot of ≤ 256 colours) as it is: an ``/Indexed`` colour space over ``/DeviceRGB`` with the PNG's
 palette, and the PNG's IDAT data as a ``FlateDecode`` stream with the PNG predictor (PDF 32000-1:2008,
 §8.6.6.3 and §7.4.4.4: 1 colour, the PNG's bit depth). WeasyPrint would convert it to RGB and compress it
-again: 3 bytes a pixel instead of 1 or less. Everything else goes through WeasyPrint's own ``RasterImage``.
+again: 3 bytes a pixel instead of 1 or less. A screenshot with its photographs as JPEG layers is drawn as
+the PNG and the layers over it (:mod:`.pdflayers`). Everything else goes through WeasyPrint's own ``RasterImage``.
 
 Applied through :func:`coursepress.patches.apply_prepared_images` (every library patch is listed there).
 """
@@ -26,6 +27,7 @@ from typing import Any, Callable, Optional
 import pydyf
 
 from ..imageprep import URL_SCHEME
+from .pdflayers import flatten, layered_x_object, read_layers
 from .pngpass import png_chunks
 
 def indexed_png(data: bytes) -> Optional[tuple[int, int, int, bytes, bytes]]:
@@ -97,17 +99,28 @@ class PreparedRaster:
         self._draw(self, stream, concrete_width, concrete_height, style)     # reads width, height, _dpi, id
 
     def get_x_object(self, interpolate: bool, dpi_ratio: float) -> Any:
+        data = self._image.data             # waits for a pending image
+        layers = read_layers(data)
+        if layers and dpi_ratio != 1:       # WeasyPrint resamples it: the picture put together first
+            out = io.BytesIO()
+            flatten(data, layers).save(out, "PNG")
+            data, layers = out.getvalue(), []
+        if dpi_ratio == 1:
+            found = indexed_x_object(data, interpolate)
+            if found is None:
+                found = self._upstream(data).get_x_object(interpolate, 1)
+            if layers:
+                found = layered_x_object(self.width, self.height, layers, found, interpolate)
+            return found
+        return self._upstream(data).get_x_object(interpolate, dpi_ratio)
+
+    def _upstream(self, data: bytes) -> Any:
+        """WeasyPrint's own ``RasterImage`` of the PNG or JPEG ``data``."""
         from PIL import Image
         from weasyprint.images import RasterImage
 
-        data = self._image.data             # waits for a pending image
-        if dpi_ratio == 1:
-            found = indexed_x_object(data, interpolate)
-            if found is not None:
-                return found
-        upstream = RasterImage(Image.open(io.BytesIO(data)), self.id, data, None, self._cache, self._orientation,
-                               self._options)
-        return upstream.get_x_object(interpolate, dpi_ratio)
+        return RasterImage(Image.open(io.BytesIO(data)), self.id, data, None, self._cache, self._orientation,
+                           self._options)
 
 
 def replacement(upstream: Callable[..., Any]) -> Callable[..., Any]:
