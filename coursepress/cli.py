@@ -202,7 +202,10 @@ def _run_once(args, kinds: list[str], together: bool, parsed: Optional[dict], fo
     note = state_problem(out_dir) if kinds else None
     if note:
         found.append(note)
-    project, course, problems = load_project(project, strict=args.strict, lecture=args.lecture, parsed=parsed)
+    from .writers.printplan import planner_for
+
+    project, course, problems = load_project(project, strict=args.strict, lecture=args.lecture, parsed=parsed,
+                                             ahead=planner_for(kinds, project, args.lecture))
     found.extend(problems.warnings)
     if not kinds:
         from .check import check_project
