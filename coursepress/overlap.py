@@ -132,9 +132,17 @@ def load_warming(project: Project, kinds: list[str], strict: bool = False,
 
     for stream in (sys.stdout, sys.stderr):      # nothing buffered here is written twice
         stream.flush()
-    read_end, write_end = os.pipe()
     parent = os.getpid()
-    pid = os.fork()
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:                    # no file descriptor left: load here
+        return _load_here(project, strict, lecture)
+    try:
+        pid = os.fork()
+    except OSError:                    # no process or memory left for one: load here
+        os.close(read_end)
+        os.close(write_end)
+        return _load_here(project, strict, lecture)
     if pid == 0:                       # the forked process: load, send, end (no cleanup of this process's)
         code = 0
         try:
@@ -162,6 +170,11 @@ def load_warming(project: Project, kinds: list[str], strict: bool = False,
         return value
     if status == _FAILED:
         raise value
+    return _load_here(project, strict, lecture)
+
+
+def _load_here(project: Project, strict: bool, lecture: Optional[str]) -> tuple[Project, Course, Problems]:
+    """:func:`~coursepress.load.load_project` in this process (its errors and traceback are its own)."""
     from .load import load_project
 
     return load_project(project, strict=strict, lecture=lecture)
