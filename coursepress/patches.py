@@ -13,6 +13,10 @@ patch                       library (pyproject pin)  what and why
                                                      made decks quadratic: 10 s of 39 s for 1,075 slides).
 :func:`remember_partnames`   python-pptx 1.x        one package's ``next_partname`` remembers the names it gave
                                                      (python-pptx lists every part per new part: quadratic).
+:func:`remember_images`      python-pptx 1.x        one package's image look-ups (same SHA-1, next ``imageN``) kept
+                                                     in a dict (python-pptx walks every relationship per picture).
+:func:`package_items`        python-pptx 1.x        the package's ZIP members as python-pptx's save makes them, not
+                                                     zipped: the deck is zipped once (:mod:`.writers.deck.package`).
 :func:`no_library_search`    (stdlib ctypes)        ``ctypes.util.find_library`` answers "not found" while
                                                      WeasyPrint 70 imports: cffi would run ldconfig/gcc/ld ≈ 50
                                                      times (0.18 s of a 0.46 s import) for names dlopen finds.
@@ -41,6 +45,13 @@ patch                       library (pyproject pin)  what and why
                                                      known size whose bytes are taken when the PDF is written
                                                      (:mod:`.writers.pdfimages`: prepared in other processes
                                                      meanwhile), and an indexed PNG goes in as indexed.
+:func:`apply_fast_serialiser`  pydyf 0.13        objects to bytes faster with the same bytes (:mod:`.writers.pdfserial`):
+                                                     exact types first in ``_to_bytes`` (≈ 330,000 calls per
+                                                     handout), and each object's ``data`` made once per write
+                                                     (pydyf deflated every stream twice for the identifier).
+:func:`apply_svg_path_memo`  WeasyPrint 70        an SVG ``<path>`` drawn again from what its first draw appended when
+                                                     its data holds plain numbers only (:mod:`.writers.svgpaths`):
+                                                     formula glyphs are parsed once, not at every ``<use>``.
 :func:`use_table_splitter`   markdown-it-py 4.x     the table rule splits rows with our splitter, which keeps
                                                      ``|`` inside ``$…$`` formulas (:mod:`.mathsyntax`).
 ==========================  ======================  ==============================================================
@@ -69,12 +80,40 @@ UPSTREAM = {
         "0126b90d694f9afa55abaf94a971664800112a7ad4e7134609c4ec2f7e0a657a",
     "pptx.opc.package.OpcPackage.next_partname":
         "ea0900f8af6b316fa9bece9dc15f1e4e1306d7acb2a53615ec440c09346ad390",
+    # relied on by remember_images: the rules it keeps, and the part it makes
+    "pptx.package._ImageParts.get_or_add_image_part":
+        "8bc476a2bf631df1e77eacd881fedd861b1ac95821f7eb05dea3d6bcde984161",
+    "pptx.package._ImageParts._find_by_sha1":
+        "559d56855e94db9cf4ee5e95f21bacd23187394996f907dc4ffbb496238807c3",
+    "pptx.package.Package.next_image_partname":
+        "f23a41a10db80d809978020ffa95e980abd52473ee572bb41d3344c636bb94f5",
+    "pptx.parts.image.ImagePart.new":
+        "3a5eeed3a7ba02b9375e30a8d786eb6f82afdf664f5503cab9792d4dfd41f8d3",
+    # relied on by package_items: what save writes, and how
+    "pptx.opc.package.OpcPackage.save":
+        "eb856d312e3c09429f5b5837ef5d3186a3ccdda1a59172d5f5008094ca9fb458",
+    "pptx.opc.serialized.PackageWriter._write":
+        "dbcf2e70fc4c5c3f36c8f0493fa85be3ae7bc31096cbfdc1ece0dcd5c6f21b9e",
     "pptx.util.lazyproperty.__get__":
         "1a0a3a17ac88e3c10cebedf174d68b9dfdcadc5e318b126612f1e93a4cc7655a",
     "weasyprint.text.ffi._dlopen":
         "9ab3167cbc80487105bc61a3350eeb88c64b5bece5dd8f3fae6556db441f9c78",
     "pydyf.Stream.data":
         "bdc2bc513f286de7b7a7220a43e6085daa6ed0056d9c04e3c9b5abe40f3ecf81",
+    # replaced by writers.svgpaths (remembered per d string); relied on: draw_node draws a tag through TAGS
+    "weasyprint.svg.path.path":
+        "194cd562b8d98251583c45d30938f4665547c796a15119e9ba05c25bb80f51d6",
+    "weasyprint.svg.SVG.draw_node":
+        "5e24443a435c491ef0f0a66bfc93d8e39193c999270d8d048dea06da900c89ba",
+    # replaced by writers.pdfserial (same bytes); relied on: the Dictionary and Array data it remembers per write
+    "pydyf._to_bytes":
+        "1cefd02c285d3aee7ad09bf6e5be50b2b7bd6956dec69829790e64f5255e0009",
+    "pydyf.PDF.write":
+        "242cd38f92ecd33f831159f8eb560487bf2e18d746ff8a7666954f2a8d519ba0",
+    "pydyf.Dictionary.data":
+        "1a6ebf2b6bc6adcb35017ee398cd7f7d71247dd2828a3051137d2a7abb87388c",
+    "pydyf.Array.data":
+        "136a84494ae7c8cc344c683281a1e1e56dd478de907ff7ff9d74debe90b8a400",
     "weasyprint.layout.inline.count_expandable_spaces":
         "175fe6f42576ed3842d240a5048b4816ed702e8f97d49389b5b528aee51476ad",
     "weasyprint.layout.inline.add_word_spacing":
@@ -203,29 +242,131 @@ def apply_pptx_speedups() -> None:
     _replace(xmlchemy.BaseOxmlElement, "xpath", "pptx.oxml.xmlchemy.BaseOxmlElement.xpath", xpath)
 
 
+class _PartNames:
+    """The part names of one python-pptx package, kept up to date by :func:`remember_partnames` and
+    :func:`remember_images` (python-pptx lists every part of the package to find a free name)."""
+
+    def __init__(self, package: Any) -> None:
+        self.names = {str(part.partname) for part in package.iter_parts()}
+        self._by_prefix: dict[str, set[str]] = {}
+
+    def with_prefix(self, prefix: str) -> set[str]:
+        found = self._by_prefix.get(prefix)
+        if found is None:
+            found = self._by_prefix[prefix] = {name for name in self.names if name.startswith(prefix)}
+        return found
+
+    def add(self, name: str) -> None:
+        self.names.add(name)
+        for prefix, found in self._by_prefix.items():
+            if name.startswith(prefix):
+                found.add(name)
+
+    @staticmethod
+    def of(package: Any) -> "_PartNames":
+        """The names kept for ``package`` (made on first use)."""
+        names = getattr(package, "_coursepress_names", None)
+        if names is None:
+            names = package._coursepress_names = _PartNames(package)
+        return names
+
+
 def remember_partnames(package: Any) -> None:
-    """Give one python-pptx ``OpcPackage`` a ``next_partname`` that remembers the names it handed out.
+    """Give one python-pptx ``OpcPackage`` a ``next_partname`` that remembers the names in use.
 
     python-pptx 1.0 (``opc/package.py``, ``OpcPackage.next_partname``) collects
     the names of all parts for every new slide, notes slide and chart, which
     makes building a deck quadratic in its slides (0.16 s of 0.8 s for this
-    course's 48 slides). Same names, same order: the lowest free number for
-    the template, as python-pptx chooses it. Install after parts are dropped.
+    course's 48 slides). Same names, same order: python-pptx's rule (count the names
+    with the template's prefix, take the highest free number up to one more) over the
+    names kept here. Install after parts are dropped.
     """
     from pptx.opc.packuri import PackURI
 
-    used = {str(part.partname) for part in package.iter_parts()}
-    start: dict[str, int] = {}      # no name is freed after this is installed: search on from the last one
+    names = _PartNames.of(package)
 
     def next_partname(template: str) -> PackURI:
-        number = start.get(template, 1)
-        while template % number in used:
-            number += 1
-        used.add(template % number)
-        start[template] = number + 1
-        return PackURI(template % number)
+        prefix = template[: (template % 42).find("42")]
+        taken = names.with_prefix(prefix)
+        for number in range(len(taken) + 1, 0, -1):
+            candidate = template % number
+            if candidate not in taken:
+                names.add(candidate)
+                return PackURI(candidate)
+        raise AssertionError("no free part name")      # cannot happen: len + 1 names, at most len taken
 
     package.next_partname = next_partname
+
+
+def remember_images(package: Any) -> None:
+    """Give one python-pptx ``OpcPackage`` an indexed ``get_or_add_image_part`` and ``next_image_partname``.
+
+    python-pptx 1.0 (``package.py``: ``_ImageParts._find_by_sha1``, ``Package.next_image_partname``) walks
+    every relationship of the package twice for each picture added, to find an image with the same
+    SHA-1 and the lowest free ``/ppt/media/imageN`` number: quadratic in pictures (0.30 s of a 1.6 s deck
+    with 66 pictures). Here the image parts are listed once, in python-pptx's order, and the answers
+    kept: the same part for the same SHA-1 (the first in that order), the same number by python-pptx's
+    own rule over the part names in use (also those ``next_partname`` gives, such as SVG pictures').
+    Install after :func:`remember_partnames` and after parts are dropped.
+    """
+    from pptx.opc.packuri import PackURI
+    from pptx.parts.image import Image, ImagePart
+
+    names = _PartNames.of(package)
+    by_sha1: dict[str, Any] = {}
+    for part in package._image_parts:
+        if hasattr(part, "sha1"):
+            by_sha1.setdefault(part.sha1, part)
+
+    def next_image_partname(ext: str) -> PackURI:
+        numbers = sorted(idx for idx in (PackURI(name).idx for name in names.with_prefix("/ppt/media/image"))
+                         if idx is not None)
+        free = next((i + 1 for i, idx in enumerate(numbers) if i + 1 < idx), len(numbers) + 1)
+        name = "/ppt/media/image%d.%s" % (free, ext)
+        names.add(name)
+        return PackURI(name)
+
+    named = package.next_partname
+
+    def next_partname(template: str) -> PackURI:
+        name = named(template)
+        names.add(str(name))
+        return name
+
+    def get_or_add_image_part(image_file: Any) -> Any:
+        image = Image.from_file(image_file)
+        found = by_sha1.get(image.sha1)
+        if found is None:
+            found = by_sha1[image.sha1] = ImagePart.new(package, image)
+        return found
+
+    package.next_partname = next_partname
+    package.next_image_partname = next_image_partname
+    package.get_or_add_image_part = get_or_add_image_part
+
+
+def package_items(package: Any) -> dict[str, bytes]:
+    """What python-pptx's ``OpcPackage.save`` writes for ``package``, as ZIP member name → bytes, unzipped.
+
+    The same calls as ``PackageWriter._write`` (content types, package relationships, each part and its
+    relationships), into a dict instead of a ZIP that :mod:`.writers.deck.package` would have to read
+    back and compress again (python-pptx deflates every part, the PNG and JPEG media too).
+    """
+    from pptx.opc.serialized import PackageWriter
+
+    class _Collect:
+        def __init__(self) -> None:
+            self.items: dict[str, bytes] = {}
+
+        def write(self, pack_uri: Any, blob: bytes) -> None:
+            self.items[pack_uri.membername] = blob
+
+    collect = _Collect()
+    writer = PackageWriter("", package._rels, tuple(package.iter_parts()))
+    writer._write_content_types_stream(collect)        # type: ignore[arg-type]
+    writer._write_pkg_rels(collect)                    # type: ignore[arg-type]
+    writer._write_parts(collect)                       # type: ignore[arg-type]
+    return collect.items
 
 
 # ------------------------------------------------------------------ WeasyPrint, pydyf, ctypes
@@ -365,6 +506,36 @@ def apply_prepared_images() -> None:
     upstream = document.original_get_image_from_uri
     _ORIGINALS[dotted] = upstream
     document.original_get_image_from_uri = pdfimages.replacement(upstream)
+
+
+def apply_fast_serialiser() -> None:
+    """Have pydyf turn objects into bytes faster, with the same bytes (:mod:`.writers.pdfserial`): exact
+    types first in ``_to_bytes``, ``Stream.data`` over a list, and each object's ``data`` made once per
+    ``PDF.write`` (pydyf makes it twice when the PDF has an identifier). Idempotent."""
+    import pydyf
+
+    from .writers import pdfserial
+
+    if "pydyf._to_bytes" in _ORIGINALS:
+        return
+    to_bytes = pdfserial.make_to_bytes(pydyf._to_bytes)
+    _replace(pydyf, "_to_bytes", "pydyf._to_bytes", to_bytes)
+    _replace(pydyf.Stream, "data", "pydyf.Stream.data", pdfserial.make_stream_data(pydyf, to_bytes))
+    _replace(pydyf.PDF, "write", "pydyf.PDF.write", pdfserial.make_write_once(pydyf, vars(pydyf.PDF)["write"]))
+
+
+def apply_svg_path_memo() -> None:
+    """Have WeasyPrint's SVG renderer draw a ``<path>`` whose data it drew before from what it appended then
+    (:mod:`.writers.svgpaths`; its ``TAGS['path']`` entry is replaced). Idempotent."""
+    import weasyprint.svg as svg
+
+    from .writers import svgpaths
+
+    dotted = "weasyprint.svg.path.path"
+    if dotted in _ORIGINALS:
+        return
+    _ORIGINALS[dotted] = svg.TAGS["path"]
+    svg.TAGS["path"] = svgpaths.remembering(svg.TAGS["path"])
 
 
 @contextlib.contextmanager

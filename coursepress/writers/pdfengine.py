@@ -21,8 +21,8 @@ from ..builddate import build_time
 from ..errors import ContentError, ContentErrors, Problems, SourcePos
 from ..fonts import FontFace, isolated_fontconfig
 from ..resources import ImageData, make_url_fetcher
-from ..patches import (apply_cjk_justification, apply_png_passthrough, apply_prepared_images, apply_subset_cache,
-                       cached_cdefs, deflate_level, no_library_search)
+from ..patches import (apply_cjk_justification, apply_fast_serialiser, apply_png_passthrough, apply_prepared_images,
+                       apply_subset_cache, apply_svg_path_memo, cached_cdefs, deflate_level, no_library_search)
 from ..patches import page_box as patched_page_box
 from ..templating import TOOL_ROOT
 from ..units import px_to_mm
@@ -119,6 +119,8 @@ def import_weasyprint(root):
     apply_png_passthrough()         # PNG data into the PDF without decoding and compressing it again
     apply_subset_cache()            # font subsets kept between builds (the CJK faces take 25-30 ms each)
     apply_prepared_images()         # prepared images laid out by size, their bytes taken when the PDF is written
+    apply_fast_serialiser()         # pydyf objects to bytes faster, the same bytes (writers.pdfserial)
+    apply_svg_path_memo()           # an SVG path's data parsed once per process (writers.svgpaths)
     return sys.modules["weasyprint"]
 
 
