@@ -108,6 +108,10 @@ UPSTREAM = {
     # replaced by writers.pdfserial (same bytes); relied on: the Dictionary and Array data it remembers per write
     "pydyf._to_bytes":
         "1cefd02c285d3aee7ad09bf6e5be50b2b7bd6956dec69829790e64f5255e0009",
+    "pydyf.PDF.page_references":
+        "060bf90aad55931bc24c3575a52af9478a89916aa307e5323142663841cb7798",
+    "pydyf.PDF.add_page":      # relied on: pages are only appended to Kids (page_references kept until then)
+        "6039cdea4114e530f64a448b00aa3fb471487e7cafe4d0dc306ae1e1fab2895e",
     "pydyf.PDF.write":
         "242cd38f92ecd33f831159f8eb560487bf2e18d746ff8a7666954f2a8d519ba0",
     "pydyf.Dictionary.data":
@@ -522,6 +526,8 @@ def apply_fast_serialiser() -> None:
     _replace(pydyf, "_to_bytes", "pydyf._to_bytes", to_bytes)
     _replace(pydyf.Stream, "data", "pydyf.Stream.data", pdfserial.make_stream_data(pydyf, to_bytes))
     _replace(pydyf.PDF, "write", "pydyf.PDF.write", pdfserial.make_write_once(pydyf, vars(pydyf.PDF)["write"]))
+    _replace(pydyf.PDF, "page_references", "pydyf.PDF.page_references",
+             pdfserial.make_page_references(vars(pydyf.PDF)["page_references"]))
 
 
 def apply_svg_path_memo() -> None:
