@@ -20,7 +20,7 @@ from typing import Any, Callable
 _FLOATED = ("left", "right", "inline-start", "inline-end")
 
 
-def make_resolve_one(upstream: Callable[[Any, str, Any], None], dimension: type) -> Callable[[Any, str, Any], None]:
+def make_resolve_one(upstream: Callable[[Any, str, Any], None], dimension: Any) -> Callable[[Any, str, Any], None]:
     """``resolve_one_percentage(box, property_name, refer_to)`` (``upstream``) with px and % values set
     here: ``box.<property_name>`` = the value in px, or ``refer_to × value / 100`` for a percentage
     (the same expression as ``weasyprint.layout.percent.percentage``). ``dimension``: WeasyPrint's
