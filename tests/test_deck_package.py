@@ -49,9 +49,9 @@ def _screenshot() -> bytes:
     return out.getvalue()
 
 
-def _photo() -> bytes:
+def _photo(size: tuple[int, int] = (800, 600)) -> bytes:
     """A photograph-like JPEG: noise everywhere (stays a JPEG)."""
-    image = Image.merge("RGB", [Image.effect_noise((800, 600), 60 + 10 * k) for k in range(3)])
+    image = Image.merge("RGB", [Image.effect_noise(size, 60 + 10 * k) for k in range(3)])
     out = io.BytesIO()
     image.save(out, "JPEG", quality=90)
     return out.getvalue()
@@ -147,3 +147,89 @@ def test_libreoffice_draws_the_stored_pictures(picture_project, tmp_path):
     # the screenshot (twice), the photo and the SVG's drawing: each decoded at its own pixel size
     assert sizes.count((900, 500)) == 2, sizes
     assert (800, 600) in sizes, sizes
+
+
+BESIDE = """\
+---
+title: 图
+---
+# 部分
+
+## 界面
+
+- 左边是菜单
+- 右边是内容
+
+![一个小窗口](small.png "小窗口")
+
+## 照片
+
+![一张照片](photo.jpg "照片")
+"""
+
+
+def _small() -> bytes:
+    """A small screenshot-like PNG (stays readable beside the bullets), above 200 dpi in the column."""
+    image = Image.new("RGB", (1200, 900), (240, 240, 240))
+    for x in range(0, 1200, 4):
+        image.paste((x % 256, (3 * x) % 256, 60), (x, 200, x + 4, 700))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _plan_of(root):
+    from coursepress.errors import Problems
+    from coursepress.load import load_project
+    from coursepress.project import locate
+    from coursepress.writers import BuildSettings
+    from coursepress.writers.deck.writer import _plan
+
+    project, course, _ = load_project(locate(root))
+    path, plan, fonts = _plan(project, course, BuildSettings(out_dir=root / "dist"), course.lectures[0], Problems())
+    return course, path, plan, fonts
+
+
+def test_pictures_prepared_in_the_pool_give_the_same_deck(make_project, tmp_path, monkeypatch):
+    """With an empty image cache, the deck whose pictures the pool prepared is byte for byte the deck whose
+    pictures were prepared one after another in this process; and only the final slides' pictures are
+    prepared (not the boxes the plan tried and dropped)."""
+    from coursepress.builddate import build_time
+    from coursepress.imagepool import ImagePool, PendingImage
+    from coursepress.imageprep import CACHE_NAME, ImagePreparer
+    from coursepress.writers.deck import media, pptx_writer
+
+    root = make_project(lecture=BESIDE, files={"content/lectures/small.png": _small(),
+                                               "content/lectures/photo.jpg": _photo((2400, 1800))})
+    decks = []
+    for pooled in (False, True):
+        cache = tmp_path / f"cache-{pooled}"
+        cache.mkdir(mode=0o700)
+        monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+        course, path, plan, fonts = _plan_of(root)
+        pictures = [slide.picture for slide in plan.slides if slide.picture is not None]
+        assert len(pictures) == 2 and any(slide.layout == "Two Content" for slide in plan.slides)
+        if pooled:
+            preparer = ImagePreparer(course.meta.image_settings(), ImagePool(2))
+            media.start(plan, preparer)
+            assert all(isinstance(p.image._prepared, PendingImage) for p in pictures)
+        decks.append(pptx_writer.render(plan, path, fonts, build_time(course.meta.date))[0])
+        if pooled:
+            preparer.close()
+            assert preparer.summary() == "images: 2 prepared, 0 from cache, 0 kept"
+        # one prepared file per picture on the slides: the full-slide box the plan measured the picture
+        # beside the bullets against was never prepared
+        assert len(list((cache / "coursepress" / CACHE_NAME).iterdir())) == 2
+    assert decks[0] == decks[1]
+
+
+def test_remembered_measurements_change_no_byte(monkeypatch):
+    """The deck fit's measurements remembered per measurer (``Measurer.units``) give the course deck the
+    same bytes as measuring every time."""
+    from coursepress import textmeasure
+    from conftest import REPO
+
+    remembered = _render(REPO)
+    monkeypatch.setattr(textmeasure.Measurer, "units",
+                        lambda self, segments, size_pt: textmeasure._units(segments, self, size_pt))
+    assert _render(REPO) == remembered
