@@ -116,3 +116,15 @@ def test_a_weasyprint_page_is_written_byte_for_byte_as_pydyf_writes_it(upstream)
     ours = write()
     upstream()
     assert ours == write()
+
+
+def test_page_references_follow_pages_added_after_they_were_read():
+    patches.apply_fast_serialiser()
+    upstream = patches.original("pydyf.PDF.page_references").fget
+    pdf = pydyf.PDF()
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    first = pdf.page_references
+    assert first == upstream(pdf) and len(first) == 3 and pdf.page_references is first   # kept, not made again
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert pdf.page_references == upstream(pdf) and len(pdf.page_references) == 4
