@@ -181,31 +181,38 @@ def _run_once(args, kinds: list[str], together: bool, parsed: Optional[dict], fo
     if clash:
         raise ContentErrors(clash)
     stamps = None
+    wanted: list[str] = []
+    names: list[str] = []
     if kinds:
         names = [n for n in project.lecture_names if args.lecture is None or n == args.lecture]
         stamps = fingerprints(project, kinds, settings, names)
+        wanted = kinds
+        if args.command in ("all", "watch"):
+            peek = peek_course(project.root)
+            enabled = peek.outputs if peek.outputs is not None or not peek.readable else default_kinds()
+            wanted = [k for k in kinds if enabled is None or k in enabled]
         if not args.force:      # fast path: nothing to do, nothing loaded
-            wanted = kinds
-            if args.command in ("all", "watch"):
-                peek = peek_course(project.root)
-                enabled = peek.outputs if peek.outputs is not None or not peek.readable else default_kinds()
-                wanted = [k for k in kinds if enabled is None or k in enabled]
             quick = up_to_date(project, wanted, settings, args.lecture, stamps)
             if quick is not None:
                 for result in quick:
                     _summary(args, result, found)
                 return EXIT_OK
     from .commit import state_problem
-    from .load import load_project
+    from .overlap import load_warming, needing_work, worth_it
     from .targets import chosen_kinds
 
     note = state_problem(out_dir) if kinds else None
     if note:
         found.append(note)
-    from .writers.printplan import planner_for
+    warm = needing_work(project, wanted, settings, names, stamps, args.force) if parsed is None and stamps else []
+    if warm and worth_it(warm):         # a one-shot build: load on one core while the writers warm up on the other
+        project, course, problems = load_warming(project, warm, strict=args.strict, lecture=args.lecture)
+    else:
+        from .load import load_project
+        from .writers.printplan import planner_for
 
-    project, course, problems = load_project(project, strict=args.strict, lecture=args.lecture, parsed=parsed,
-                                             ahead=planner_for(kinds, project, args.lecture))
+        project, course, problems = load_project(project, strict=args.strict, lecture=args.lecture, parsed=parsed,
+                                                 ahead=planner_for(kinds, project, args.lecture))
     found.extend(problems.warnings)
     if not kinds:
         from .check import check_project

@@ -13,9 +13,16 @@ patch                       library (pyproject pin)  what and why
                                                      made decks quadratic: 10 s of 39 s for 1,075 slides).
 :func:`remember_partnames`   python-pptx 1.x        one package's ``next_partname`` remembers the names it gave
                                                      (python-pptx lists every part per new part: quadratic).
+:func:`remember_images`      python-pptx 1.x        one package's image look-ups (same SHA-1, next ``imageN``) kept
+                                                     in a dict (python-pptx walks every relationship per picture).
+:func:`package_items`        python-pptx 1.x        the package's ZIP members as python-pptx's save makes them, not
+                                                     zipped: the deck is zipped once (:mod:`.writers.deck.package`).
 :func:`no_library_search`    (stdlib ctypes)        ``ctypes.util.find_library`` answers "not found" while
                                                      WeasyPrint 70 imports: cffi would run ldconfig/gcc/ld ≈ 50
                                                      times (0.18 s of a 0.46 s import) for names dlopen finds.
+:func:`cached_cdefs`         cffi 2.x               a fresh cffi parser takes the kept result of parsing the same C
+                                                     declarations in an earlier build (:mod:`.cdefcache`): WeasyPrint 70
+                                                     parses 16 kB of them with pycparser at every import (≈ 25 ms).
 :func:`deflate_level`        pydyf 0.13             PDF streams deflated at zlib level 6, not 9 (25 % faster
                                                      writing, 0.6 % larger; pydyf has no setting).
 :func:`apply_cjk_justification`  WeasyPrint 70      justified Chinese lines stretch between characters, and
@@ -38,6 +45,16 @@ patch                       library (pyproject pin)  what and why
                                                      known size whose bytes are taken when the PDF is written
                                                      (:mod:`.writers.pdfimages`: prepared in other processes
                                                      meanwhile), and an indexed PNG goes in as indexed.
+:func:`apply_fast_serialiser`  pydyf 0.13        objects to bytes faster with the same bytes (:mod:`.writers.pdfserial`):
+                                                     exact types first in ``_to_bytes`` (≈ 330,000 calls per
+                                                     handout), and each object's ``data`` made once per write
+                                                     (pydyf deflated every stream twice for the identifier).
+:func:`apply_svg_path_memo`  WeasyPrint 70        an SVG ``<path>`` drawn again from what its first draw appended when
+                                                     its data holds plain numbers only (:mod:`.writers.svgpaths`):
+                                                     formula glyphs are parsed once, not at every ``<use>``.
+:func:`apply_layout_shortcuts`  WeasyPrint 70     ``resolve_one_percentage`` (≈ 310,000 calls in the chapter) and
+                                                     ``Box.is_in_normal_flow`` (≈ 100,000) with their common case
+                                                     first, same results (:mod:`.writers.layoutfast`).
 :func:`use_table_splitter`   markdown-it-py 4.x     the table rule splits rows with our splitter, which keeps
                                                      ``|`` inside ``$…$`` formulas (:mod:`.mathsyntax`).
 ==========================  ======================  ==============================================================
@@ -56,7 +73,7 @@ import inspect
 from typing import Any, Callable, Iterator
 
 # sha256 of the upstream source of each internal (python-pptx 1.0.2, WeasyPrint 70.0, pydyf 0.13.0,
-# markdown-it-py 4.x). Properties are hashed by their getter.
+# markdown-it-py 4.x, cffi 2.0.0). Properties are hashed by their getter.
 UPSTREAM = {
     "pptx.oxml.xmlchemy.BaseOxmlElement.xpath":
         "75557aab832299352c7e5622f031ff32e0f9a7230e8a0578cbfbd6b96084bf38",
@@ -66,12 +83,61 @@ UPSTREAM = {
         "0126b90d694f9afa55abaf94a971664800112a7ad4e7134609c4ec2f7e0a657a",
     "pptx.opc.package.OpcPackage.next_partname":
         "ea0900f8af6b316fa9bece9dc15f1e4e1306d7acb2a53615ec440c09346ad390",
+    # relied on by remember_images: the rules it keeps, and the part it makes
+    "pptx.package._ImageParts.get_or_add_image_part":
+        "8bc476a2bf631df1e77eacd881fedd861b1ac95821f7eb05dea3d6bcde984161",
+    "pptx.package._ImageParts._find_by_sha1":
+        "559d56855e94db9cf4ee5e95f21bacd23187394996f907dc4ffbb496238807c3",
+    "pptx.package.Package.next_image_partname":
+        "f23a41a10db80d809978020ffa95e980abd52473ee572bb41d3344c636bb94f5",
+    "pptx.parts.image.ImagePart.new":
+        "3a5eeed3a7ba02b9375e30a8d786eb6f82afdf664f5503cab9792d4dfd41f8d3",
+    # relied on by package_items: what save writes, and how
+    "pptx.opc.package.OpcPackage.save":
+        "eb856d312e3c09429f5b5837ef5d3186a3ccdda1a59172d5f5008094ca9fb458",
+    "pptx.opc.serialized.PackageWriter._write":
+        "dbcf2e70fc4c5c3f36c8f0493fa85be3ae7bc31096cbfdc1ece0dcd5c6f21b9e",
     "pptx.util.lazyproperty.__get__":
         "1a0a3a17ac88e3c10cebedf174d68b9dfdcadc5e318b126612f1e93a4cc7655a",
     "weasyprint.text.ffi._dlopen":
         "9ab3167cbc80487105bc61a3350eeb88c64b5bece5dd8f3fae6556db441f9c78",
     "pydyf.Stream.data":
         "bdc2bc513f286de7b7a7220a43e6085daa6ed0056d9c04e3c9b5abe40f3ecf81",
+    # replaced by writers.layoutfast (same results); relied on: what they do in the uncommon cases
+    "weasyprint.layout.percent.resolve_one_percentage":
+        "4cfaa9ad134e4f7bd8b61c7a6eba56678898545eb8c02f663f29c12a3aa16d54",
+    "weasyprint.layout.percent.percentage":
+        "ebe404ccd9da50bfc1cd147b8378c34ae1ca6b4ce38a97c0acca923116fcf0d9",
+    "weasyprint.formatting_structure.boxes.Box.is_in_normal_flow":
+        "5f49d6ab23da7e51003ce68f78e8cb04629e9c2edbf51f77ffa8acd7098e0368",
+    "weasyprint.formatting_structure.boxes.Box.is_floated":
+        "6e6071b81868ea92a30a24506034cdbbed8d943d7075c86d1df386eac5b9f660",
+    "weasyprint.formatting_structure.boxes.Box.is_footnote":
+        "3550ea0c868601870c2436360c86cbc01df1c53e1e50f40e7ac343977523b593",
+    "weasyprint.formatting_structure.boxes.Box.is_note":
+        "2651f1110437e2e311aae3e2c1fdf588b621975e1706bdf66796986422581c37",
+    "weasyprint.formatting_structure.boxes.Box.is_absolutely_positioned":
+        "397e0c33b3087681e486d5b2511db349c7b069144c717ace90e3ebfbcc61d111",
+    "weasyprint.formatting_structure.boxes.Box.is_running":
+        "1c451d5c39f4a663221d4c0171f9d2065e3ce6dc07c450b40fac81b9309638a2",
+    # replaced by writers.svgpaths (remembered per d string); relied on: draw_node draws a tag through TAGS
+    "weasyprint.svg.path.path":
+        "194cd562b8d98251583c45d30938f4665547c796a15119e9ba05c25bb80f51d6",
+    "weasyprint.svg.SVG.draw_node":
+        "5e24443a435c491ef0f0a66bfc93d8e39193c999270d8d048dea06da900c89ba",
+    # replaced by writers.pdfserial (same bytes); relied on: the Dictionary and Array data it remembers per write
+    "pydyf._to_bytes":
+        "1cefd02c285d3aee7ad09bf6e5be50b2b7bd6956dec69829790e64f5255e0009",
+    "pydyf.PDF.page_references":
+        "060bf90aad55931bc24c3575a52af9478a89916aa307e5323142663841cb7798",
+    "pydyf.PDF.add_page":      # relied on: pages are only appended to Kids (page_references kept until then)
+        "6039cdea4114e530f64a448b00aa3fb471487e7cafe4d0dc306ae1e1fab2895e",
+    "pydyf.PDF.write":
+        "242cd38f92ecd33f831159f8eb560487bf2e18d746ff8a7666954f2a8d519ba0",
+    "pydyf.Dictionary.data":
+        "1a6ebf2b6bc6adcb35017ee398cd7f7d71247dd2828a3051137d2a7abb87388c",
+    "pydyf.Array.data":
+        "136a84494ae7c8cc344c683281a1e1e56dd478de907ff7ff9d74debe90b8a400",
     "weasyprint.layout.inline.count_expandable_spaces":
         "175fe6f42576ed3842d240a5048b4816ed702e8f97d49389b5b528aee51476ad",
     "weasyprint.layout.inline.add_word_spacing":
@@ -122,6 +188,14 @@ UPSTREAM = {
         "e6074f717d13a3e8e87505ec2904ef3671f2ba46a23cf5ae392c21a6c9f82843",
     "weasyprint.images.RasterImage.__init__":
         "f2f27bf6bb9cf72b123582973faae085c8e7c9dbb22fc41e3376873a6c63dbd6",
+    # cffi 2.0.0: cached_cdefs replaces _internal_parse and relies on the parser state __init__ sets
+    # (cdefcache.STATE) and on parse() restoring _options around it
+    "cffi.cparser.Parser._internal_parse":
+        "83d442c429122662e309360ead50543d748d580907cb1a1f93a37bde231fc6d2",
+    "cffi.cparser.Parser.__init__":
+        "4dd27af45f4118440e7c4af306e6e1188655c4d5368142dcf97c9feeb281ee44",
+    "cffi.cparser.Parser.parse":
+        "976804c33cc1103ba11d5874d00f1fd19629a2bdd9deb44dd1e3fec529829980",
 }
 
 _ORIGINALS: dict[str, Any] = {}     # dotted name → the upstream object a patch replaced
@@ -192,29 +266,131 @@ def apply_pptx_speedups() -> None:
     _replace(xmlchemy.BaseOxmlElement, "xpath", "pptx.oxml.xmlchemy.BaseOxmlElement.xpath", xpath)
 
 
+class _PartNames:
+    """The part names of one python-pptx package, kept up to date by :func:`remember_partnames` and
+    :func:`remember_images` (python-pptx lists every part of the package to find a free name)."""
+
+    def __init__(self, package: Any) -> None:
+        self.names = {str(part.partname) for part in package.iter_parts()}
+        self._by_prefix: dict[str, set[str]] = {}
+
+    def with_prefix(self, prefix: str) -> set[str]:
+        found = self._by_prefix.get(prefix)
+        if found is None:
+            found = self._by_prefix[prefix] = {name for name in self.names if name.startswith(prefix)}
+        return found
+
+    def add(self, name: str) -> None:
+        self.names.add(name)
+        for prefix, found in self._by_prefix.items():
+            if name.startswith(prefix):
+                found.add(name)
+
+    @staticmethod
+    def of(package: Any) -> "_PartNames":
+        """The names kept for ``package`` (made on first use)."""
+        names = getattr(package, "_coursepress_names", None)
+        if names is None:
+            names = package._coursepress_names = _PartNames(package)
+        return names
+
+
 def remember_partnames(package: Any) -> None:
-    """Give one python-pptx ``OpcPackage`` a ``next_partname`` that remembers the names it handed out.
+    """Give one python-pptx ``OpcPackage`` a ``next_partname`` that remembers the names in use.
 
     python-pptx 1.0 (``opc/package.py``, ``OpcPackage.next_partname``) collects
     the names of all parts for every new slide, notes slide and chart, which
     makes building a deck quadratic in its slides (0.16 s of 0.8 s for this
-    course's 48 slides). Same names, same order: the lowest free number for
-    the template, as python-pptx chooses it. Install after parts are dropped.
+    course's 48 slides). Same names, same order: python-pptx's rule (count the names
+    with the template's prefix, take the highest free number up to one more) over the
+    names kept here. Install after parts are dropped.
     """
     from pptx.opc.packuri import PackURI
 
-    used = {str(part.partname) for part in package.iter_parts()}
-    start: dict[str, int] = {}      # no name is freed after this is installed: search on from the last one
+    names = _PartNames.of(package)
 
     def next_partname(template: str) -> PackURI:
-        number = start.get(template, 1)
-        while template % number in used:
-            number += 1
-        used.add(template % number)
-        start[template] = number + 1
-        return PackURI(template % number)
+        prefix = template[: (template % 42).find("42")]
+        taken = names.with_prefix(prefix)
+        for number in range(len(taken) + 1, 0, -1):
+            candidate = template % number
+            if candidate not in taken:
+                names.add(candidate)
+                return PackURI(candidate)
+        raise AssertionError("no free part name")      # cannot happen: len + 1 names, at most len taken
 
     package.next_partname = next_partname
+
+
+def remember_images(package: Any) -> None:
+    """Give one python-pptx ``OpcPackage`` an indexed ``get_or_add_image_part`` and ``next_image_partname``.
+
+    python-pptx 1.0 (``package.py``: ``_ImageParts._find_by_sha1``, ``Package.next_image_partname``) walks
+    every relationship of the package twice for each picture added, to find an image with the same
+    SHA-1 and the lowest free ``/ppt/media/imageN`` number: quadratic in pictures (0.30 s of a 1.6 s deck
+    with 66 pictures). Here the image parts are listed once, in python-pptx's order, and the answers
+    kept: the same part for the same SHA-1 (the first in that order), the same number by python-pptx's
+    own rule over the part names in use (also those ``next_partname`` gives, such as SVG pictures').
+    Install after :func:`remember_partnames` and after parts are dropped.
+    """
+    from pptx.opc.packuri import PackURI
+    from pptx.parts.image import Image, ImagePart
+
+    names = _PartNames.of(package)
+    by_sha1: dict[str, Any] = {}
+    for part in package._image_parts:
+        if hasattr(part, "sha1"):
+            by_sha1.setdefault(part.sha1, part)
+
+    def next_image_partname(ext: str) -> PackURI:
+        numbers = sorted(idx for idx in (PackURI(name).idx for name in names.with_prefix("/ppt/media/image"))
+                         if idx is not None)
+        free = next((i + 1 for i, idx in enumerate(numbers) if i + 1 < idx), len(numbers) + 1)
+        name = "/ppt/media/image%d.%s" % (free, ext)
+        names.add(name)
+        return PackURI(name)
+
+    named = package.next_partname
+
+    def next_partname(template: str) -> PackURI:
+        name = named(template)
+        names.add(str(name))
+        return name
+
+    def get_or_add_image_part(image_file: Any) -> Any:
+        image = Image.from_file(image_file)
+        found = by_sha1.get(image.sha1)
+        if found is None:
+            found = by_sha1[image.sha1] = ImagePart.new(package, image)
+        return found
+
+    package.next_partname = next_partname
+    package.next_image_partname = next_image_partname
+    package.get_or_add_image_part = get_or_add_image_part
+
+
+def package_items(package: Any) -> dict[str, bytes]:
+    """What python-pptx's ``OpcPackage.save`` writes for ``package``, as ZIP member name → bytes, unzipped.
+
+    The same calls as ``PackageWriter._write`` (content types, package relationships, each part and its
+    relationships), into a dict instead of a ZIP that :mod:`.writers.deck.package` would have to read
+    back and compress again (python-pptx deflates every part, the PNG and JPEG media too).
+    """
+    from pptx.opc.serialized import PackageWriter
+
+    class _Collect:
+        def __init__(self) -> None:
+            self.items: dict[str, bytes] = {}
+
+        def write(self, pack_uri: Any, blob: bytes) -> None:
+            self.items[pack_uri.membername] = blob
+
+    collect = _Collect()
+    writer = PackageWriter("", package._rels, tuple(package.iter_parts()))
+    writer._write_content_types_stream(collect)        # type: ignore[arg-type]
+    writer._write_pkg_rels(collect)                    # type: ignore[arg-type]
+    writer._write_parts(collect)                       # type: ignore[arg-type]
+    return collect.items
 
 
 # ------------------------------------------------------------------ WeasyPrint, pydyf, ctypes
@@ -230,6 +406,33 @@ def no_library_search() -> Iterator[None]:
         yield
     finally:
         ctypes.util.find_library = lookup
+
+
+@contextlib.contextmanager
+def cached_cdefs() -> Iterator[None]:
+    """While the block runs, a fresh cffi parser takes the result of parsing declarations it was given
+    before from :mod:`coursepress.cdefcache` instead of parsing them again with pycparser (see the module
+    table); what it does parse is kept for the next build.
+    """
+    from cffi import cparser
+
+    from . import cdefcache
+
+    upstream = cparser.Parser._internal_parse
+
+    def internal_parse(self: Any, csource: str) -> None:
+        name = cdefcache.key(csource, self._options) if cdefcache.fresh(self) else None
+        if name is not None and cdefcache.restore(self, name):
+            return
+        upstream(self, csource)
+        if name is not None:
+            cdefcache.keep(self, name)
+
+    cparser.Parser._internal_parse = internal_parse
+    try:
+        yield
+    finally:
+        cparser.Parser._internal_parse = upstream
 
 
 @contextlib.contextmanager
@@ -327,6 +530,58 @@ def apply_prepared_images() -> None:
     upstream = document.original_get_image_from_uri
     _ORIGINALS[dotted] = upstream
     document.original_get_image_from_uri = pdfimages.replacement(upstream)
+
+
+def apply_fast_serialiser() -> None:
+    """Have pydyf turn objects into bytes faster, with the same bytes (:mod:`.writers.pdfserial`): exact
+    types first in ``_to_bytes``, ``Stream.data`` over a list, and each object's ``data`` made once per
+    ``PDF.write`` (pydyf makes it twice when the PDF has an identifier). Idempotent."""
+    import pydyf
+
+    from .writers import pdfserial
+
+    if "pydyf._to_bytes" in _ORIGINALS:
+        return
+    to_bytes = pdfserial.make_to_bytes(pydyf._to_bytes)
+    _replace(pydyf, "_to_bytes", "pydyf._to_bytes", to_bytes)
+    _replace(pydyf.Stream, "data", "pydyf.Stream.data", pdfserial.make_stream_data(pydyf, to_bytes))
+    _replace(pydyf.PDF, "write", "pydyf.PDF.write", pdfserial.make_write_once(pydyf, vars(pydyf.PDF)["write"]))
+    _replace(pydyf.PDF, "page_references", "pydyf.PDF.page_references",
+             pdfserial.make_page_references(vars(pydyf.PDF)["page_references"]))
+
+
+def apply_svg_path_memo() -> None:
+    """Have WeasyPrint's SVG renderer draw a ``<path>`` whose data it drew before from what it appended then
+    (:mod:`.writers.svgpaths`; its ``TAGS['path']`` entry is replaced). Idempotent."""
+    import weasyprint.svg as svg
+
+    from .writers import svgpaths
+
+    dotted = "weasyprint.svg.path.path"
+    if dotted in _ORIGINALS:
+        return
+    _ORIGINALS[dotted] = svg.TAGS["path"]
+    svg.TAGS["path"] = svgpaths.remembering(svg.TAGS["path"])
+
+
+def apply_layout_shortcuts() -> None:
+    """Give WeasyPrint's layout the common-case-first ``resolve_one_percentage`` and ``Box.is_in_normal_flow``
+    of :mod:`.writers.layoutfast` (same results; the name is replaced in each layout module that
+    imported it). Idempotent."""
+    from weasyprint.css.properties import Dimension
+    from weasyprint.formatting_structure.boxes import Box
+    from weasyprint.layout import inline, percent, table
+
+    from .writers import layoutfast
+
+    dotted = "weasyprint.layout.percent.resolve_one_percentage"
+    if dotted in _ORIGINALS:
+        return
+    resolve = layoutfast.make_resolve_one(percent.resolve_one_percentage, Dimension)
+    for module in (percent, inline, table):
+        _replace(module, "resolve_one_percentage", dotted, resolve)
+    _replace(Box, "is_in_normal_flow", "weasyprint.formatting_structure.boxes.Box.is_in_normal_flow",
+             layoutfast.make_in_normal_flow())
 
 
 @contextlib.contextmanager

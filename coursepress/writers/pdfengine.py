@@ -21,8 +21,9 @@ from ..builddate import build_time
 from ..errors import ContentError, ContentErrors, Problems, SourcePos
 from ..fonts import FontFace, isolated_fontconfig
 from ..resources import ImageData, make_url_fetcher
-from ..patches import (apply_cjk_justification, apply_png_passthrough, apply_prepared_images, apply_subset_cache,
-                       deflate_level, no_library_search)
+from ..patches import (apply_cjk_justification, apply_fast_serialiser, apply_layout_shortcuts, apply_png_passthrough,
+                       apply_prepared_images, apply_subset_cache, apply_svg_path_memo, cached_cdefs, deflate_level,
+                       no_library_search)
 from ..patches import page_box as patched_page_box
 from ..templating import TOOL_ROOT
 from ..units import px_to_mm
@@ -102,13 +103,14 @@ def import_weasyprint(root):
     import). During the import that lookup answers "not found"
     (:func:`coursepress.patches.no_library_search`), so the names dlopen finds
     by itself are used directly; where none opens that way (another platform),
-    WeasyPrint is imported again with the real lookup. Then the CJK
-    justification patch is applied (:func:`coursepress.patches.apply_cjk_justification`).
+    WeasyPrint is imported again with the real lookup. Its C declarations are
+    parsed once and kept between builds (:func:`coursepress.patches.cached_cdefs`).
+    Then the CJK justification patch is applied (:func:`coursepress.patches.apply_cjk_justification`).
     """
     os.environ["FONTCONFIG_FILE"] = str(isolated_fontconfig(root))
     if "weasyprint" not in sys.modules:
         try:
-            with no_library_search(), contextlib.redirect_stdout(io.StringIO()):    # WeasyPrint prints install advice
+            with no_library_search(), cached_cdefs(), contextlib.redirect_stdout(io.StringIO()):   # it prints install advice
                 import weasyprint  # noqa: F401
         except OSError:
             import weasyprint  # noqa: F401
@@ -118,6 +120,9 @@ def import_weasyprint(root):
     apply_png_passthrough()         # PNG data into the PDF without decoding and compressing it again
     apply_subset_cache()            # font subsets kept between builds (the CJK faces take 25-30 ms each)
     apply_prepared_images()         # prepared images laid out by size, their bytes taken when the PDF is written
+    apply_fast_serialiser()         # pydyf objects to bytes faster, the same bytes (writers.pdfserial)
+    apply_svg_path_memo()           # an SVG path's data parsed once per process (writers.svgpaths)
+    apply_layout_shortcuts()        # two of the layout's most called helpers, common case first (writers.layoutfast)
     return sys.modules["weasyprint"]
 
 
@@ -141,6 +146,13 @@ def preload(project: Project) -> None:
             env.get_template(name)
     except Exception:          # noqa: BLE001 — a refused font or template is reported by the build itself
         pass
+
+
+def warm(project: Project) -> None:
+    """What a one-shot build loads while the course is loaded (:mod:`coursepress.overlap`): WeasyPrint
+    with the shipped fonts' configuration and the patches. Not the templates: the handout's are compiled
+    for the course's message catalogue, which only loading knows."""
+    import_weasyprint(project.root)
 
 
 class PdfEngine:

@@ -17,11 +17,11 @@ from ... import model as m
 from ...charts import series
 from ...errors import ContentError, SourcePos
 from ...numbers import ESTIMATE_MARK, MISSING, column_title, estimate_note, field_text
-from ...imageprep import prepared_image
 from ...textmeasure import WIDTH_SAFETY
 from ...messages import Messages
 from ...units import EMU_PER_PT, PT_PER_PX
 from . import chartplan
+from .media import SlideImage
 from .svgpicture import png_fallback
 from .blocks import runs_of
 from .nodes import Para, PicturePlan, Run, SlidePlan, TablePlan
@@ -376,9 +376,9 @@ def chart_slides(planner: "Planner", block: m.Chart, title: str, section_notes: 
 def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes: tuple[Para, ...],
                   place: Place = CHART_PLACE) -> list[SlidePlan]:
     """A figure as a picture scaled into the frame of ``place`` (the Chart layout's chart frame, or a
-    column), aspect kept, alt text set; a raster image at print resolution for that frame
-    (:func:`coursepress.imageprep.prepared_image`), an SVG placed as SVG with a PNG rendering for viewers
-    without SVG support (:mod:`.svgpicture`).
+    column), aspect kept, alt text set; a raster image at print resolution for that frame (a
+    :class:`~.media.SlideImage`, prepared once the plan is final: :mod:`.media`), an SVG placed as SVG
+    with a PNG rendering for viewers without SVG support (:mod:`.svgpicture`).
 
     Raises:
         ContentError: an SVG image resvg cannot render.
@@ -402,8 +402,8 @@ def figure_slides(planner: "Planner", block: m.Figure, title: str, section_notes
     top = frame.top_emu + (frame.height_emu - height) // 2
     words = planner.words
     name = words("numbering.figure", n=block.number) if block.number else words("numbering.picture")
-    shown = prepared_image(image, width / EMU_PER_PT, height / EMU_PER_PT, planner.course.meta.image_settings())
-    picture = PicturePlan(shown.data, shown.ext, block.alt, name, left, top, width, height, fallback)
+    shown = SlideImage(image, width / EMU_PER_PT, height / EMU_PER_PT, planner.course.meta.image_settings())
+    picture = PicturePlan(shown, block.alt, name, left, top, width, height, fallback)
     # as the handout: ``numbering.figure`` and the caption, or the alt text where the figure has no caption
     caption = _caption(words, "numbering.figure", block.number, block.caption) or \
         _caption(words, "numbering.figure", block.number, (m.Text(block.alt),))

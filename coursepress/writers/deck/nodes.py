@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Protocol
 
 from ...errors import SourcePos
 from ...units import EMU_PER_PT
@@ -183,13 +183,27 @@ class ChartPlan:
         return self.series_names[0 if flag is True else 1 if flag is False else 2]
 
 
+class PictureImage(Protocol):
+    """What a :class:`PicturePlan` needs of its image: the bytes and their file extension (no dot)."""
+
+    @property
+    def data(self) -> bytes: ...
+
+    @property
+    def ext(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class PicturePlan:
-    """A picture: image bytes with type, alt text, and its box in EMU (aspect kept); for an SVG,
-    ``fallback`` is its PNG rendering (see :mod:`coursepress.writers.deck.svgpicture`)."""
+    """A picture: its image, alt text, and its box in EMU (aspect kept); for an SVG, ``fallback`` is its
+    PNG rendering (see :mod:`coursepress.writers.deck.svgpicture`).
 
-    data: bytes
-    ext: str
+    ``image``: anything with the bytes as ``data`` and their extension as ``ext``: a raster figure's
+    :class:`~coursepress.writers.deck.media.SlideImage` (prepared when the plan is final), an SVG's
+    :class:`~coursepress.resources.ImageData`.
+    """
+
+    image: PictureImage
     alt: str
     name: str
     left_emu: int
@@ -197,6 +211,16 @@ class PicturePlan:
     width_emu: int
     height_emu: int
     fallback: bytes = b""
+
+    @property
+    def data(self) -> bytes:
+        """The image's bytes (waits for a picture being prepared)."""
+        return self.image.data
+
+    @property
+    def ext(self) -> str:
+        """The file extension of :attr:`data` (``png``, ``jpg``, ``svg``…, no dot)."""
+        return self.image.ext
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,9 @@ Every run gets an explicit size, ``b``, ``lang``/``altLang`` and both an
 ``a:latin``, so Chinese falls back to whatever the viewer picks). Lists are
 written with their level and ``a:buAutoNum``/``a:buChar`` (C22). Text frames
 get ``a:noAutofit``: the plan already fits them (C19). Tables, charts and
-pictures take the box of their named placeholder. The package is rewritten
-with fixed ZIP timestamps and sorted entries so rebuilds are byte-identical
-(:mod:`.package`).
+pictures take the box of their named placeholder. The package is written
+with fixed ZIP timestamps and sorted entries so rebuilds are byte-identical,
+PNG and JPEG media stored, not deflated again (:mod:`.package`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pptx.util import Emu, Pt
 from ...cjk import CJK_RE
 from ...code import CodeTheme
 from ...errors import ContentError
-from ...patches import apply_pptx_speedups, remember_partnames
+from ...patches import apply_pptx_speedups, remember_images, remember_partnames
 from ...schema import LayoutRole
 from .builds import add_steps, clicks
 from .chartxml import add_chart
@@ -38,7 +38,7 @@ from .linear import add_slide, index_relationships
 from ...theme import Theme, default_theme
 from .mathshapes import FormulaArt, add_formula, spacer
 from .nodes import DeckPlan, Para, PicturePlan, Run, SlidePlan, TablePlan, number_indent_emu
-from .package import reproducible_zip
+from .package import write_package
 from .svgpicture import add_svg_picture
 from .tablefit import CELL_MARGIN_X_PT, CELL_MARGIN_Y_PT
 from .layouts import distinct_placeholder_ids, fix_slide_size_type, ph_type, resolve, slide_placeholders, text_box
@@ -373,6 +373,7 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
         slide_ids.remove(slide_id)
     fix_slide_size_type(prs)
     remember_partnames(prs.part.package)
+    remember_images(prs.part.package)
     index_relationships(prs.part)       # one relationship per slide: look-ups by index, not by scanning
     choices, _ = resolve(prs, mapping, reference_path)
     for choice in choices.values():
@@ -433,6 +434,4 @@ def render(plan: DeckPlan, reference_path, fonts: Fonts, when: dt.datetime,
     props.language, props.last_modified_by, props.revision = plan.language, plan.author, 1
     props.created = props.modified = when.replace(tzinfo=None)
     props.last_printed = when.replace(tzinfo=None)
-    buffer = io.BytesIO()
-    prs.save(buffer)
-    return reproducible_zip(buffer.getvalue(), when), len(plan.slides)
+    return write_package(prs.part.package, when), len(plan.slides)

@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ... import model as m
+from . import media
 from .fit import Fitter
 from .glyphs import GlyphChain, check_glyphs
 from ...builddate import build_time
@@ -28,6 +29,8 @@ from .mathshapes import formula_art, formula_omml
 from .pptx_writer import Fonts, render
 from .reference import check as check_layouts, load_reference, open_reference, reference_path
 from ...errors import ContentError, Problems, SourcePos, excerpt
+from ...imagepool import ImagePool
+from ...imageprep import ImagePreparer
 from ...mathrender import MathRenderer
 from ...output import atomic_write
 from ...patches import apply_pptx_speedups
@@ -147,9 +150,18 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     renderer = MathRenderer.for_text(project.font_faces, course.theme.sans)
     path, plan, fonts = _plan(project, course, settings, lecture, problems, renderer)
     problems.raise_if_any()
-    data, count = render(plan, path, fonts, build_time(course.meta.date), course.meta.deck.layouts, formula_art(renderer))
+    pictures = ImagePreparer(course.meta.image_settings(), ImagePool())    # prepared while the PPTX is written
+    try:
+        media.start(plan, pictures)
+        data, count = render(plan, path, fonts, build_time(course.meta.date), course.meta.deck.layouts,
+                             formula_art(renderer))
+    finally:
+        pictures.close()
     out = atomic_write(settings.out_dir / target.file_name, data)
-    return Output(out, f"{count} slides", list(plan.warnings) + [str(w) for w in problems.warnings])
+    summary = f"{count} slides"
+    if settings.verbose and pictures.summary():
+        summary += ", " + pictures.summary()
+    return Output(out, summary, list(plan.warnings) + [str(w) for w in problems.warnings])
 
 
 def check(project: Project, course: m.Course, settings: BuildSettings, problems: Problems) -> None:

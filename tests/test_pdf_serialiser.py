@@ -1,0 +1,130 @@
+"""The faster PDF serialiser (coursepress.writers.pdfserial) writes pydyf's bytes: a corpus of objects and a
+WeasyPrint page with text, an SVG and a picture, each written with pydyf's own functions and with ours."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+pydyf = pytest.importorskip("pydyf")
+
+from coursepress import patches  # noqa: E402
+
+NUMBERS = [0, 1, -1, 7, 2**40, 0.0, -0.0, 1.0, -3.0, 0.5, -0.25, 1e-7, 123456.789, 3.14159265358979, 1e20, -1e-3,
+           2.0000001, 595.2755905511812, True, False]
+
+
+@pytest.fixture
+def upstream(monkeypatch):
+    """Puts pydyf's own ``_to_bytes``, ``Stream.data`` and ``PDF.write`` back while the test runs."""
+    def use() -> None:
+        monkeypatch.setattr(pydyf, "_to_bytes", patches.original("pydyf._to_bytes"))
+        monkeypatch.setattr(pydyf.Stream, "data", patches.original("pydyf.Stream.data"))
+        monkeypatch.setattr(pydyf.PDF, "write", patches.original("pydyf.PDF.write"))
+    patches.apply_fast_serialiser()
+    return use
+
+
+def _corpus(compress: bool) -> "pydyf.PDF":
+    """A PDF with every kind of object and operand the writers give pydyf."""
+    pdf = pydyf.PDF()
+    content = pydyf.Stream(compress=compress)
+    content.push_state()
+    content.set_matrix(*NUMBERS[:6])
+    for x, y in zip(NUMBERS, reversed(NUMBERS)):
+        content.move_to(x, y)
+        content.line_to(y, x)
+        content.curve_to(x, y, x / 3 if not isinstance(x, bool) else x, 2.5, y, x)
+    content.rectangle(10, 20.5, 30.25, -40)
+    content.set_color_rgb(0.2, 0.4, 1.0, stroke=True)
+    content.set_dash([3, 1.5], 0.0)
+    content.begin_text()
+    content.set_font_size("F1", 10.5)
+    content.set_text_matrix(1, 0, 0, -1, 72.0, 700.125)
+    content.show_text(b"<0012>-250.5<00340056>")
+    content.show_text_string("plain (text) \\ here")
+    content.end_text()
+    content.stream.append("/Name-as-str")
+    content.stream.append(pydyf.Array([1, 2.5, pydyf.String("nested")]))
+    content.pop_state()
+    pdf.add_object(content)
+    picture = pydyf.Stream([b"\x00\xff" * 50], {"Type": "/XObject", "Width": 10, "Height": 10}, compress=compress)
+    pdf.add_object(picture)
+    resources = pydyf.Dictionary({"XObject": pydyf.Dictionary({"Im1": picture.reference}),
+                                  "ProcSet": pydyf.Array(["/PDF", "/Text"])})
+    pdf.add_object(resources)
+    page = pydyf.Dictionary({"Type": "/Page", "Parent": pdf.pages.reference,
+                             "MediaBox": pydyf.Array([0, 0, 595.2755905511812, 841.8897637795276]),
+                             "Contents": content.reference, "Resources": resources.reference})
+    pdf.add_page(page)
+    pdf.info["Title"] = pydyf.String("Unicode title: \u4e2d\u6587 (x)")
+    pdf.info["Producer"] = pydyf.String("ascii")
+    return pdf
+
+
+def _written(pdf, **options) -> bytes:
+    out = io.BytesIO()
+    pdf.write(out, **options)
+    return out.getvalue()
+
+
+def test_numbers_and_names_are_the_bytes_pydyf_writes():
+    patches.apply_fast_serialiser()
+    upstream = patches.original("pydyf._to_bytes")
+    values = NUMBERS + ["/Type", "abc", b"raw", pydyf.Array([1, 2.5]), pydyf.Dictionary({"A": 1.5}), pydyf.String("s")]
+    assert [pydyf._to_bytes(v) for v in values] == [upstream(v) for v in values]
+    assert pydyf._to_bytes is not upstream
+
+
+@pytest.mark.parametrize("compress", [False, True])
+@pytest.mark.parametrize("identifier", [False, True, b"given-identifier"])
+def test_a_corpus_of_objects_is_written_byte_for_byte_as_pydyf_writes_it(upstream, compress, identifier):
+    ours = _written(_corpus(compress), version=b"1.7", identifier=identifier, compress=compress)
+    upstream()
+    theirs = _written(_corpus(compress), version=b"1.7", identifier=identifier, compress=compress)
+    assert ours == theirs
+    assert b"%%EOF" in ours and len(ours) > 1000
+
+
+def test_data_is_remembered_only_while_a_pdf_is_written(upstream):
+    """Outside ``PDF.write`` an object changed after being written gives its new bytes."""
+    pdf = _corpus(False)
+    _written(pdf, identifier=True)
+    array = pydyf.Array([1, 2])
+    before = array.data
+    array.append(3)
+    assert (before, array.data) == (b"[1 2]", b"[1 2 3]")
+
+
+def test_a_weasyprint_page_is_written_byte_for_byte_as_pydyf_writes_it(upstream):
+    from coursepress.writers.pdfengine import import_weasyprint
+
+    root = Path(__file__).resolve().parents[1]
+    weasyprint = import_weasyprint(root)
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60" viewBox="0 0 120 60">'
+           '<path d="M10 50 C 30 10, 60 10, 80 50 Z" fill="#3366cc"/><rect x="90" y="10" width="20" height="40"'
+           ' fill-opacity="0.5"/></svg>')
+    html = (f"<html><body><h1>Title</h1><p>Some text, numbers 3.25 and (parentheses).</p>{svg}"
+            "<p style='text-align: justify'>" + "word " * 80 + "</p></body></html>")
+    document = weasyprint.HTML(string=html).render()
+
+    def write() -> bytes:
+        return document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=b"fixed", uncompressed_pdf=False)
+
+    ours = write()
+    upstream()
+    assert ours == write()
+
+
+def test_page_references_follow_pages_added_after_they_were_read():
+    patches.apply_fast_serialiser()
+    upstream = patches.original("pydyf.PDF.page_references").fget
+    pdf = pydyf.PDF()
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    first = pdf.page_references
+    assert first == upstream(pdf) and len(first) == 3 and pdf.page_references is first   # kept, not made again
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert pdf.page_references == upstream(pdf) and len(pdf.page_references) == 4
