@@ -200,6 +200,65 @@ def prepared_ahead(key: str) -> Optional[Future]:
     return found[1].get(key) if found is not None and found[0] == os.getpid() else None
 
 
+def planned_keys() -> list[str]:
+    """The cache keys of the preparations the last load in this process planned (see :func:`prepared_ahead`)."""
+    found = _AHEAD.get()
+    return list(found[1]) if found is not None and found[0] == os.getpid() else []
+
+
+def finish_ahead() -> None:
+    """Wait until every preparation the last load in this process planned is done (each in the image cache).
+    For a process that loaded for another one (:mod:`coursepress.overlap`) and ends next."""
+    found = _AHEAD.get()
+    for future in (found[1].values() if found is not None and found[0] == os.getpid() else ()):
+        future.exception()
+
+
+class _Child:
+    """A forked process preparing images for this one (:func:`adopt`): waited for once, by whoever asks first."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self._lock = threading.Lock()
+        self._done = False
+
+    def wait(self) -> None:
+        with self._lock:
+            if not self._done:
+                try:
+                    os.waitpid(self.pid, 0)
+                except ChildProcessError:
+                    pass
+                self._done = True
+
+
+class _FromChild(Future):
+    """A preparation done by a forked process: its result is the image cache's entry once that process ended
+    (:class:`LookupError` when there is none: kept as it is, or not done; the caller prepares it itself)."""
+
+    def __init__(self, child: _Child, key: str) -> None:
+        super().__init__()
+        self._child, self._key = child, key
+
+    def result(self, timeout: Optional[float] = None) -> bytes:
+        from .cachedir import cache_folder, read_private
+        from .imageprep import CACHE_NAME
+
+        self._child.wait()
+        try:
+            return read_private(cache_folder(CACHE_NAME) / self._key)
+        except OSError:
+            raise LookupError(self._key) from None
+
+
+def adopt(pid: int, keys: list[str]) -> None:
+    """The preparations under ``keys`` are done by the forked process ``pid`` (this process's child, which
+    loaded the course and ends when they are: :mod:`coursepress.overlap`); :func:`prepared_ahead` gives them
+    here, and the first one asked for waits for that process (it is reaped then)."""
+    child = _Child(pid)
+    _AHEAD.set((os.getpid(), {key: _FromChild(child, key) for key in keys}))
+
+
 @contextmanager
 def decoding_on_threads(problems: Problems) -> Iterator[ThreadedDecodes]:
     """Images loaded inside the block are decoded on threads; their failures are added to ``problems``

@@ -142,7 +142,7 @@ def test_images_prepared_from_the_loads_decode_equal_those_the_handout_prepares(
     assert planner_for(["pdf"], project, None) is handout_plan                  # one lecture: one handout here
     assert planner_for(["pdf", "pptx"], project, None) is None                  # outputs built in forked processes
 
-    def build(out: Path, ahead) -> tuple[list, list, list]:
+    def build(out: Path, ahead, warming: bool = False) -> tuple[list, list, list]:
         submitted: list = []
         decoded: list = []
         upstream_submit, upstream_load = imagepool.ImagePool.submit, ImageFile.ImageFile.load
@@ -151,7 +151,12 @@ def test_images_prepared_from_the_loads_decode_equal_those_the_handout_prepares(
         monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: (decoded.append(self.size) if self.tile else None)
                             or upstream_load(self))                   # tiles left: the pixels are decoded now
         monkeypatch.setenv("XDG_CACHE_HOME", str(out / "cache"))
-        loaded, course, _ = load_project(locate(root), ahead=ahead)
+        if warming:         # loaded in a forked process (coursepress.overlap), which prepares the images after
+            from coursepress.overlap import load_warming
+
+            loaded, course, _ = load_warming(locate(root), ["pdf"], ahead=ahead)
+        else:
+            loaded, course, _ = load_project(locate(root), ahead=ahead)
         name = course.lectures[0].name
         result = handout.write(loaded, course, Target("pdf", name, f"{name}.pdf"), BuildSettings(out_dir=out))
         assert result.warnings == []
@@ -168,3 +173,6 @@ def test_images_prepared_from_the_loads_decode_equal_those_the_handout_prepares(
     assert [decoded.count(size) for size in sources] == [1, 1, 1]      # … which decodes it again over there
     assert [image["stream"] for image in ahead] == [image["stream"] for image in itself]
     assert len(ahead) == 6
+    forked, submitted, _decoded = build(tmp_path / "forked", handout_plan, warming=True)
+    assert submitted == ["../images/photo.jpg"]             # the PNGs were prepared by the loading process
+    assert [image["stream"] for image in forked] == [image["stream"] for image in itself]
