@@ -207,7 +207,8 @@ def _run_once(args, kinds: list[str], together: bool, parsed: Optional[dict], fo
     warm = needing_work(project, wanted, settings, names, stamps, args.force) if parsed is None and stamps else []
     from .writers.printplan import planner_for
 
-    ahead = planner_for(kinds, project, args.lecture)     # images prepared for print from the load's decodes
+    # images prepared for print from the load's decodes (a one-shot build; watch forks its builds)
+    ahead = planner_for(kinds, project, args.lecture) if parsed is None else None
     if warm and worth_it(warm):         # a one-shot build: load on one core while the writers warm up on the other
         project, course, problems = load_warming(project, warm, strict=args.strict, lecture=args.lecture, ahead=ahead)
     else:
