@@ -12,8 +12,10 @@ is pickled into the private per-user cache (``cffi-cdefs`` in :mod:`coursepress.
 SHA-256 key of everything the result depends on: the declarations' text, the parse options, the source
 of cffi's ``cparser.py`` and ``model.py`` and of pycparser's ``__init__.py`` (which holds its version),
 the Python version and :data:`FORMAT`. A later parse of the same text by a fresh parser takes the kept
-result (≈ 1 ms; pycparser itself is still imported, by cffi's ``cparser`` module). A parser that has declarations already, a file that
-cannot be read or unpickled, or one that is not what this module wrote is a miss: cffi parses as usual.
+result (≈ 1 ms; pycparser itself is still imported, by cffi's ``cparser`` module). A parser that has
+declarations already, a file that cannot be read or unpickled, or one that is not what this module wrote
+is a miss: cffi parses as usual. The folder is private to the user (0700), so the pickle read back is
+one this user's builds wrote.
 The patch that routes cffi through here is :func:`coursepress.patches.cached_cdefs`.
 """
 

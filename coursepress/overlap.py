@@ -1,14 +1,15 @@
 """A one-shot build loads the course and warms its writers up at the same time, on two cores (issue 20).
 
-A cold ``build.py pdf`` spent its first ≈ 0.6 s CPU on two things that do not depend on each other:
-loading the course (importing pydantic, the schema, markdown-it and ruamel, then reading and
-validating ``content/``: ≈ 0.27 s) and importing WeasyPrint with the shipped fonts' configuration
-and the patches (≈ 0.33 s), one after the other on one core. :func:`load_warming` forks: the forked
-process loads the course and hands the result back through a pipe (a pickle of the project, the
-document model and the load's problems: ≈ 0.6 MB, 6 ms to write and 15 ms to read for the course),
-while this process runs the preloads of the writers to be built (:attr:`Writer.preloads`, what
-``watch`` and parallel builds load once) and imports their modules. The layout stays in this
-process, so only the loaded course crosses the pipe, never a laid-out document.
+A cold ``build.py pdf`` spent ≈ 0.45 s of CPU on two things that do not depend on each other, one
+after the other on one core: loading the course (importing pydantic and the schema, markdown-it, ruamel
+and the reader, then reading and validating ``content/``: ≈ 0.25 s) and importing WeasyPrint with the
+shipped fonts' configuration and the patches (≈ 0.2 s). :func:`load_warming` imports what both need
+(the document model's classes) and forks: the forked process loads the course and hands the result back
+through a pipe (a pickle of the project, the document model and the load's problems: ≈ 0.6 MB, 6 ms to
+write and 15 ms to read for the course), while this process warms up the writers to be built: the
+``warm(project)`` of their preload module (:attr:`Writer.preloads`; WeasyPrint for the handout) and
+their own modules. The layout stays in this process, so only the loaded course crosses the pipe, never a
+laid-out document.
 
 Nothing a user sees changes: the forked process prints nothing and writes no output; content and
 build errors come back as the same exception objects (:class:`ContentErrors` with their warnings,
@@ -20,7 +21,8 @@ are exactly those of a sequential build. Ctrl-C reaches both processes; the fork
 and waits for it before the interrupt goes on, so no process is left behind.
 
 Used only where it pays (:func:`worth_it`): a build that loads (the up-to-date check runs before, and a
-build with nothing to do never forks), on a platform that forks, of writers that share one preload.
+build with nothing to do never forks), on a platform that forks, of writers that share one preload with a
+``warm``: the handout, poster, book, slides PDF and notes handout, not the deck and not ``all``.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ import pickle
 import signal
 import sys
 from importlib import import_module
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from .errors import BuildError, ContentError, ContentErrors
 from .writers import writer
@@ -48,14 +50,22 @@ _LOADED, _FAILED, _AGAIN = "loaded", "failed", "again"
 
 def worth_it(kinds: list[str]) -> bool:
     """Whether :func:`load_warming` can shorten a build of ``kinds``: this platform forks (Linux,
-    where build processes die with their parent) and the writers of ``kinds`` share one preload.
+    where build processes die with their parent) and the writers of ``kinds`` share one preload module
+    that offers a one-shot ``warm(project)``.
 
-    Writers with different preloads (``all``: the handout's WeasyPrint and the deck's python-pptx) are
-    built in parallel processes already (:func:`coursepress.parallel.run_parallel`), where the deck
-    starts while the handout's preload runs; warming both up first would keep the second core idle.
+    Only WeasyPrint's (:func:`coursepress.writers.pdfengine.warm`: ≈ 0.2 s, longer than the load it
+    overlaps) does: the deck's preload is short, so overlapping it with the load would save little wall
+    time for the ≈ 0.1 s of CPU the overlap costs (the forked process, the pickle). Writers with
+    different preloads (``all``) are built in parallel processes already
+    (:func:`coursepress.parallel.run_parallel`), where the deck starts while the handout's preload runs.
     """
     preloads = {writer(kind).preloads for kind in kinds}
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and len(preloads) == 1 and None not in preloads
+    if not (sys.platform.startswith("linux") and hasattr(os, "fork")) or len(preloads) != 1 or None in preloads:
+        return False
+    try:
+        return callable(getattr(import_module(preloads.pop() or ""), "warm", None))
+    except ImportError:
+        return False
 
 
 def needing_work(project: Project, kinds: list[str], settings: BuildSettings, names: list[str], stamps: dict[str, str],
@@ -77,14 +87,13 @@ def needing_work(project: Project, kinds: list[str], settings: BuildSettings, na
 
 def warm_up(project: Project, kinds: list[str]) -> None:
     """Load what the writers of ``kinds`` need whatever the content is: each distinct preload module's
-    ``warm(project)`` if it has one (WeasyPrint with the shipped fonts for the handout; what a one-shot
-    build needs, less than ``preload``), else its ``preload(project)``, then each writer's own module. A failure is left for the build to report where it always has (the writer's own import
-    fails again, naming its output)."""
+    ``warm(project)`` (WeasyPrint with the shipped fonts for the handout; what a one-shot build needs,
+    less than ``preload``), then each writer's own module. A failure is left for the build to report
+    where it always has (the writer's own import fails again, naming its output)."""
     for module in dict.fromkeys(writer(kind).preloads for kind in kinds):
         if module:
             try:
-                loaded = import_module(module)
-                getattr(loaded, "warm", loaded.preload)(project)
+                import_module(module).warm(project)
             except Exception:          # noqa: BLE001 — the build reports it
                 pass
     for kind in kinds:
@@ -96,15 +105,20 @@ def warm_up(project: Project, kinds: list[str]) -> None:
                 pass
 
 
-def _load_and_send(project: Project, strict: bool, lecture: Optional[str], fd: int, parent: int) -> None:
-    """In the forked process: load the course and write what it gave to ``fd`` as one pickle."""
+def _load_and_send(project: Project, strict: bool, lecture: Optional[str], fd: int, parent: int,
+                   ahead: Optional[Callable] = None) -> None:
+    """In the forked process: load the course and write what it gave to ``fd`` as one pickle. With ``ahead``
+    (see :func:`~coursepress.load.load_project`), the images it planned are prepared from the load's decodes
+    after the pickle is sent (their cache keys go with it; the parent waits for this process when it needs
+    the first one: :func:`coursepress.imagecheck.adopt`)."""
+    from .imagecheck import finish_ahead, planned_keys
     from .load import load_project
     from .parallel import quiet_child_signals
 
     quiet_child_signals(parent)
-    message: tuple[str, object]
+    message: tuple[str, object] | tuple[str, object, list[str]]
     try:
-        message = (_LOADED, load_project(project, strict=strict, lecture=lecture))
+        message = (_LOADED, load_project(project, strict=strict, lecture=lecture, ahead=ahead), planned_keys())
     except (ContentError, ContentErrors, BuildError) as exc:
         message = (_FAILED, exc)
     except Exception:                  # noqa: BLE001 — a bug: the parent loads again and shows it as its own
@@ -116,12 +130,17 @@ def _load_and_send(project: Project, strict: bool, lecture: Optional[str], fd: i
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+    if len(message) > 2:
+        os.close(fd)                   # the parent reads to the end of the pipe: it goes on now
+        finish_ahead()
 
 
 def load_warming(project: Project, kinds: list[str], strict: bool = False,
-                 lecture: Optional[str] = None) -> tuple[Project, Course, Problems]:
+                 lecture: Optional[str] = None, ahead: Optional[Callable] = None) -> tuple[Project, Course, Problems]:
     """:func:`coursepress.load.load_project` in a forked process while this one runs :func:`warm_up`
-    for ``kinds``; the same result, errors and warnings as loading here.
+    for ``kinds``; the same result, errors and warnings as loading here. ``ahead``: the images to prepare
+    from the load's decodes (as :func:`~coursepress.load.load_project`); the forked process prepares them
+    after it has sent the course, and this one waits for it when it needs the first of them.
 
     Raises:
         ContentErrors: every problem of the load (as :func:`~coursepress.load.load_project`).
@@ -132,14 +151,22 @@ def load_warming(project: Project, kinds: list[str], strict: bool = False,
 
     for stream in (sys.stdout, sys.stderr):      # nothing buffered here is written twice
         stream.flush()
-    read_end, write_end = os.pipe()
     parent = os.getpid()
-    pid = os.fork()
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:                    # no file descriptor left: load here
+        return _load_here(project, strict, lecture, ahead)
+    try:
+        pid = os.fork()
+    except OSError:                    # no process or memory left for one: load here
+        os.close(read_end)
+        os.close(write_end)
+        return _load_here(project, strict, lecture, ahead)
     if pid == 0:                       # the forked process: load, send, end (no cleanup of this process's)
         code = 0
         try:
             os.close(read_end)
-            _load_and_send(project, strict, lecture, write_end, parent)
+            _load_and_send(project, strict, lecture, write_end, parent, ahead)
         except BaseException:          # noqa: BLE001 — the parent sees a short message and loads itself
             code = 1
         os._exit(code)
@@ -149,22 +176,33 @@ def load_warming(project: Project, kinds: list[str], strict: bool = False,
         with os.fdopen(read_end, "rb") as pipe:
             warm_up(project, kinds)
             data = pipe.read()
-        os.waitpid(pid, 0)
+        try:
+            status, value, *keys = pickle.loads(data)
+        except Exception:              # noqa: BLE001 — it died or was killed before it had sent all
+            status, value, keys = _AGAIN, None, []
+        if status == _LOADED and keys and keys[0]:     # it prepares images now: waited for when one is needed
+            from .imagecheck import adopt
+
+            adopt(pid, keys[0])
+        else:
+            os.waitpid(pid, 0)
         reaped = True
     finally:
         if not reaped:                 # interrupted or failed here: the loading process ends too
             _end(pid)
-    try:
-        status, value = pickle.loads(data)
-    except Exception:                  # noqa: BLE001 — it died or was killed before it had sent all
-        status, value = _AGAIN, None
     if status == _LOADED:
         return value
     if status == _FAILED:
         raise value
+    return _load_here(project, strict, lecture, ahead)
+
+
+def _load_here(project: Project, strict: bool, lecture: Optional[str], ahead: Optional[Callable] = None
+               ) -> tuple[Project, Course, Problems]:
+    """:func:`~coursepress.load.load_project` in this process (its errors and traceback are its own)."""
     from .load import load_project
 
-    return load_project(project, strict=strict, lecture=lecture)
+    return load_project(project, strict=strict, lecture=lecture, ahead=ahead)
 
 
 def _end(pid: int) -> None:

@@ -52,6 +52,9 @@ patch                       library (pyproject pin)  what and why
 :func:`apply_svg_path_memo`  WeasyPrint 70        an SVG ``<path>`` drawn again from what its first draw appended when
                                                      its data holds plain numbers only (:mod:`.writers.svgpaths`):
                                                      formula glyphs are parsed once, not at every ``<use>``.
+:func:`apply_layout_shortcuts`  WeasyPrint 70     ``resolve_one_percentage`` (≈ 310,000 calls in the chapter) and
+                                                     ``Box.is_in_normal_flow`` (≈ 100,000) with their common case
+                                                     first, same results (:mod:`.writers.layoutfast`).
 :func:`use_table_splitter`   markdown-it-py 4.x     the table rule splits rows with our splitter, which keeps
                                                      ``|`` inside ``$…$`` formulas (:mod:`.mathsyntax`).
 ==========================  ======================  ==============================================================
@@ -100,6 +103,23 @@ UPSTREAM = {
         "9ab3167cbc80487105bc61a3350eeb88c64b5bece5dd8f3fae6556db441f9c78",
     "pydyf.Stream.data":
         "bdc2bc513f286de7b7a7220a43e6085daa6ed0056d9c04e3c9b5abe40f3ecf81",
+    # replaced by writers.layoutfast (same results); relied on: what they do in the uncommon cases
+    "weasyprint.layout.percent.resolve_one_percentage":
+        "4cfaa9ad134e4f7bd8b61c7a6eba56678898545eb8c02f663f29c12a3aa16d54",
+    "weasyprint.layout.percent.percentage":
+        "ebe404ccd9da50bfc1cd147b8378c34ae1ca6b4ce38a97c0acca923116fcf0d9",
+    "weasyprint.formatting_structure.boxes.Box.is_in_normal_flow":
+        "5f49d6ab23da7e51003ce68f78e8cb04629e9c2edbf51f77ffa8acd7098e0368",
+    "weasyprint.formatting_structure.boxes.Box.is_floated":
+        "6e6071b81868ea92a30a24506034cdbbed8d943d7075c86d1df386eac5b9f660",
+    "weasyprint.formatting_structure.boxes.Box.is_footnote":
+        "3550ea0c868601870c2436360c86cbc01df1c53e1e50f40e7ac343977523b593",
+    "weasyprint.formatting_structure.boxes.Box.is_note":
+        "2651f1110437e2e311aae3e2c1fdf588b621975e1706bdf66796986422581c37",
+    "weasyprint.formatting_structure.boxes.Box.is_absolutely_positioned":
+        "397e0c33b3087681e486d5b2511db349c7b069144c717ace90e3ebfbcc61d111",
+    "weasyprint.formatting_structure.boxes.Box.is_running":
+        "1c451d5c39f4a663221d4c0171f9d2065e3ce6dc07c450b40fac81b9309638a2",
     # replaced by writers.svgpaths (remembered per d string); relied on: draw_node draws a tag through TAGS
     "weasyprint.svg.path.path":
         "194cd562b8d98251583c45d30938f4665547c796a15119e9ba05c25bb80f51d6",
@@ -108,6 +128,10 @@ UPSTREAM = {
     # replaced by writers.pdfserial (same bytes); relied on: the Dictionary and Array data it remembers per write
     "pydyf._to_bytes":
         "1cefd02c285d3aee7ad09bf6e5be50b2b7bd6956dec69829790e64f5255e0009",
+    "pydyf.PDF.page_references":
+        "060bf90aad55931bc24c3575a52af9478a89916aa307e5323142663841cb7798",
+    "pydyf.PDF.add_page":      # relied on: pages are only appended to Kids (page_references kept until then)
+        "6039cdea4114e530f64a448b00aa3fb471487e7cafe4d0dc306ae1e1fab2895e",
     "pydyf.PDF.write":
         "242cd38f92ecd33f831159f8eb560487bf2e18d746ff8a7666954f2a8d519ba0",
     "pydyf.Dictionary.data":
@@ -522,6 +546,8 @@ def apply_fast_serialiser() -> None:
     _replace(pydyf, "_to_bytes", "pydyf._to_bytes", to_bytes)
     _replace(pydyf.Stream, "data", "pydyf.Stream.data", pdfserial.make_stream_data(pydyf, to_bytes))
     _replace(pydyf.PDF, "write", "pydyf.PDF.write", pdfserial.make_write_once(pydyf, vars(pydyf.PDF)["write"]))
+    _replace(pydyf.PDF, "page_references", "pydyf.PDF.page_references",
+             pdfserial.make_page_references(vars(pydyf.PDF)["page_references"]))
 
 
 def apply_svg_path_memo() -> None:
@@ -536,6 +562,26 @@ def apply_svg_path_memo() -> None:
         return
     _ORIGINALS[dotted] = svg.TAGS["path"]
     svg.TAGS["path"] = svgpaths.remembering(svg.TAGS["path"])
+
+
+def apply_layout_shortcuts() -> None:
+    """Give WeasyPrint's layout the common-case-first ``resolve_one_percentage`` and ``Box.is_in_normal_flow``
+    of :mod:`.writers.layoutfast` (same results; the name is replaced in each layout module that
+    imported it). Idempotent."""
+    from weasyprint.css.properties import Dimension
+    from weasyprint.formatting_structure.boxes import Box
+    from weasyprint.layout import inline, percent, table
+
+    from .writers import layoutfast
+
+    dotted = "weasyprint.layout.percent.resolve_one_percentage"
+    if dotted in _ORIGINALS:
+        return
+    resolve = layoutfast.make_resolve_one(percent.resolve_one_percentage, Dimension)
+    for module in (percent, inline, table):
+        _replace(module, "resolve_one_percentage", dotted, resolve)
+    _replace(Box, "is_in_normal_flow", "weasyprint.formatting_structure.boxes.Box.is_in_normal_flow",
+             layoutfast.make_in_normal_flow())
 
 
 @contextlib.contextmanager

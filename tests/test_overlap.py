@@ -158,3 +158,11 @@ def test_a_killed_build_takes_its_forked_load_with_it(make_project, tmp_path):
     os.kill(proc.pid, signal.SIGKILL)            # no cleanup of its own: the forked load must end by itself
     proc.communicate(timeout=120)
     assert _gone(loader)
+
+
+def test_only_writers_sharing_weasyprints_warm_up_overlap_their_load():
+    from coursepress.overlap import worth_it
+
+    assert worth_it(["pdf"]) and worth_it(["poster"]) and worth_it(["pdf", "poster"])
+    assert not worth_it(["pptx"])                # a short preload: not worth a second process
+    assert not worth_it(["pdf", "pptx"])         # built in parallel processes already (all)

@@ -12,7 +12,11 @@ MD5 of all objects), so every stream is joined and deflated twice. Here:
   (through :func:`to_bytes`), still deflating through the module's ``zlib`` name,
   so :func:`coursepress.patches.deflate_level` keeps working;
 * :func:`write_once` wraps ``PDF.write`` so that, while it runs, each
-  object's ``data`` is made once and given back the second time.
+  object's ``data`` is made once and given back the second time;
+* :func:`make_page_references` keeps ``PDF.page_references`` (a tuple of
+  ``b"N 0 R"`` made afresh from the page list on every call: WeasyPrint's PDF/UA
+  structure tree asks for it per tagged box, 4,560 times × 71 pages in the
+  benchmark chapter) until a page is added.
 
 The bytes are pydyf's: ``tests/test_pdf_serialiser.py`` compares both on a
 corpus of objects and on a whole handout.
@@ -98,3 +102,24 @@ def make_write_once(pydyf: Any, write: Callable[..., Any]) -> Callable[..., Any]
 
     write_once.__wrapped__ = write      # type: ignore[attr-defined]
     return write_once
+
+
+def make_page_references(upstream: property) -> property:
+    """``PDF.page_references`` (``upstream``, pydyf 0.13) made again only when the page list changed.
+
+    The tuple is kept on the PDF with the length of ``pages['Kids']`` it was
+    made from (``add_page`` only appends three items per page); any other
+    change of that list is seen as a different list object or length.
+    """
+    getter: Callable[[Any], tuple] = upstream.fget    # type: ignore[assignment]
+
+    def page_references(self: Any) -> tuple:
+        kids = self.pages["Kids"]
+        kept = self.__dict__.get("_coursepress_page_references")
+        if kept is not None and kept[0] is kids and kept[1] == len(kids):
+            return kept[2]
+        value = getter(self)
+        self.__dict__["_coursepress_page_references"] = (kids, len(kids), value)
+        return value
+
+    return property(page_references)
