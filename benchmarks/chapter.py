@@ -6,7 +6,8 @@ every few paragraphs and a few camera JPEGs (:mod:`benchmarks.pictures`), all ma
 benchmark time. :func:`cases` times on it:
 
 * cold ``pdf`` with an empty image cache and with a warm one (``images:`` at the default 200 dpi),
-  cold ``pdf`` with ``images: original``, cold ``pptx``; each with the PDF's size;
+  cold ``pdf`` with ``images: original``, cold ``pptx``; each with the PDF's size (the first also with its
+  bytes by kind: PNG and JPEG images, fonts, the rest, :func:`pdf_parts`);
 * ``watch``: save (a one-line edit) → deck and → handout on disk;
 * with ``--peers``: Pandoc → WeasyPrint on the same Markdown (time and PDF size);
 * the issue's ratios from those (:func:`ratios`).
@@ -118,22 +119,62 @@ def _cold(root: Path, kind: str, runs: int, env: dict, name: str, setup: Optiona
 
 
 def _pdf_images(pdf: Path) -> tuple[int, float]:
-    """(number of images drawn, highest resolution of any at its placed size in dpi) of ``pdf``."""
+    """(number of pictures drawn, highest resolution of any at its placed size in dpi) of ``pdf``. A picture
+    drawn as a form XObject (a screenshot with its photograph as a JPEG layer, coursepress.writers.pdflayers)
+    counts once, at its first image's resolution, measured in page space."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
     count, top = 0, 0.0
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        for page in doc:
-            for obj in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=5):
+
+    def walk(page, form, matrix) -> None:
+        nonlocal count, top
+        first = True
+        for obj in page.get_objects(max_depth=0, form=form):
+            if obj.type == raw.FPDF_PAGEOBJ_FORM:
+                walk(page, obj, obj.get_matrix() if matrix is None else obj.get_matrix().multiply(matrix))
+            elif obj.type == raw.FPDF_PAGEOBJ_IMAGE and first:
                 left, bottom, right, top_pt = obj.get_bounds()
+                if matrix is not None:
+                    xs, ys = zip(*(matrix.on_point(x, y) for x in (left, right) for y in (bottom, top_pt)))
+                    left, bottom, right, top_pt = min(xs), min(ys), max(xs), max(ys)
                 width, height = obj.get_px_size()
                 count += 1
                 top = max(top, width / ((right - left) / 72), height / ((top_pt - bottom) / 72))
+                first = form is None
+
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        for page in doc:
+            walk(page, None, None)
     finally:
         doc.close()
     return count, top
+
+
+def pdf_parts(pdf: Path) -> dict[str, int]:
+    """Bytes of ``pdf`` by kind of stream: ``png`` (Flate images: screenshots, diagrams), ``jpeg`` (DCT images:
+    photos and screenshots' photograph layers), ``fonts`` (embedded font programs), ``other`` (page content,
+    forms, object streams) and ``file`` (the whole file)."""
+    import pypdf
+
+    reader = pypdf.PdfReader(str(pdf))
+    parts = dict(png=0, jpeg=0, fonts=0, other=0, file=pdf.stat().st_size)
+    for number in range(1, int(reader.trailer["/Size"])):
+        try:
+            obj = reader.get_object(number)
+        except Exception:           # noqa: BLE001 — a free entry of the cross-reference table
+            continue
+        if not isinstance(obj, pypdf.generic.StreamObject):
+            continue
+        size = len(obj._data)
+        if obj.get("/Subtype") == "/Image":
+            parts["jpeg" if obj.get("/Filter") == "/DCTDecode" else "png"] += size
+        elif "/Length1" in obj or "/Length2" in obj or obj.get("/Subtype") in ("/CIDFontType0C", "/Type1C", "/OpenType"):
+            parts["fonts"] += size
+        else:
+            parts["other"] += size
+    return parts
 
 
 def _peer(root: Path, runs: int, env: dict) -> Stats:
@@ -209,13 +250,15 @@ def cases(runs: int, with_peer: bool) -> list[Stats]:
             raise CaseFailed(f"chapter: first build failed: {first.err[-800:]}")
         pages = len(__import__("pypdf").PdfReader(str(out / OUTPUTS["handout"])).pages)
         count, top = _pdf_images(out / OUTPUTS["handout"])
+        parts = pdf_parts(out / OUTPUTS["handout"])
         remove(out)
         def clear() -> None:        # prepared images and the decoded-before markers (coursepress.images)
             for name in ("prints", "decoded", "images"):
                 shutil.rmtree(cache / "coursepress" / name, ignore_errors=True)
         cold = _cold(root, "pdf", runs, env, "chapter: cold pdf, image cache empty", setup=clear)
-        cold.note += f", {pages} pages, {count} images, up to {top:.0f} dpi"
-        cold.extra.update(pages=pages, images=count, max_dpi=round(top))
+        cold.note += (f", {pages} pages, {count} images, up to {top:.0f} dpi; PNG {parts['png'] / 1e6:.1f} MB, JPEG "
+                      f"{parts['jpeg'] / 1e6:.1f}, fonts {parts['fonts'] / 1e6:.1f}, other {parts['other'] / 1e6:.1f}")
+        cold.extra.update(pages=pages, images=count, max_dpi=round(top), parts=parts)
         results.append(cold)
         results.append(_cold(root, "pdf", runs, env, "chapter: cold pdf, image cache warm"))
         results.append(_cold(root, "pptx", runs, env, "chapter: cold pptx"))

@@ -205,12 +205,17 @@ def _run_once(args, kinds: list[str], together: bool, parsed: Optional[dict], fo
     if note:
         found.append(note)
     warm = needing_work(project, wanted, settings, names, stamps, args.force) if parsed is None and stamps else []
+    from .writers.printplan import planner_for
+
+    # images prepared for print from the load's decodes (a one-shot build; watch forks its builds)
+    ahead = planner_for(kinds, project, args.lecture) if parsed is None else None
     if warm and worth_it(warm):         # a one-shot build: load on one core while the writers warm up on the other
-        project, course, problems = load_warming(project, warm, strict=args.strict, lecture=args.lecture)
+        project, course, problems = load_warming(project, warm, strict=args.strict, lecture=args.lecture, ahead=ahead)
     else:
         from .load import load_project
 
-        project, course, problems = load_project(project, strict=args.strict, lecture=args.lecture, parsed=parsed)
+        project, course, problems = load_project(project, strict=args.strict, lecture=args.lecture, parsed=parsed,
+                                                 ahead=ahead)
     found.extend(problems.warnings)
     if not kinds:
         from .check import check_project

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Optional
 
 from .cachedir import cache_folder, read_private, write_private
+from .imagecheck import prepared_ahead
 from .images import identify
 from .photolayers import Layer, split, with_layers
 from .resources import ImageData
@@ -150,15 +151,18 @@ class ImagePreparer:
             return image
         size = target_pixels(image.width_px, image.height_px, printed_width_pt, printed_height_pt,
                              self.settings.dpi)
-        digest = hashlib.sha256(image.data).hexdigest()
-        key = f"{digest}-{size[0]}x{size[1]}-r{RULE_VERSION}-q{self.settings.jpeg_quality}"
-        if self.layers:
-            key += f"-l{LAYERS_VERSION}"
+        key = print_key(hashlib.sha256(image.data).hexdigest(), size, self.settings, self.layers)
         if key in self._memo:
             self.cached += 1
             return self._memo[key]
-        found: Optional[ImageData | PendingImage] = _cache_read(key, image.origin)
-        if found is not None:
+        ahead = prepared_ahead(key)
+        found: Optional[ImageData | PendingImage] = None if ahead is not None else _cache_read(key, image.origin)
+        if ahead is not None:                 # being prepared from the load's decode (coursepress.imagecheck)
+            from .imagepool import PendingImage
+
+            found = PendingImage(ahead, image, size, key, self.settings.jpeg_quality, self.layers)
+            self._pending.append(found)
+        elif found is not None:
             self.cached += 1
         elif self.pool is not None:
             found = self.pool.submit(image, size, self.settings.jpeg_quality, key, self.layers)
@@ -209,6 +213,13 @@ class ImagePreparer:
         return f"images: {self.prepared} prepared, {self.cached} from cache, {self.kept} kept"
 
 
+def print_key(digest: str, size: tuple[int, int], settings: ImageSettings, layers: bool = False) -> str:
+    """The cache key of an image whose bytes have SHA-256 ``digest`` (hex) prepared at ``size`` (px) with
+    ``settings`` (``layers``: see :func:`prepare_bytes`)."""
+    key = f"{digest}-{size[0]}x{size[1]}-r{RULE_VERSION}-q{settings.jpeg_quality}"
+    return key + f"-l{LAYERS_VERSION}" if layers else key
+
+
 def prepared_image(image: ImageData, printed_width_pt: float, printed_height_pt: Optional[float],
                    settings: ImageSettings) -> ImageData:
     """The one entry for any writer: ``image`` (a :class:`~coursepress.resources.ImageData` of the
@@ -240,36 +251,76 @@ def prepare_bytes(data: bytes, size: tuple[int, int], quality: int, layers: bool
     from PIL import Image
 
     with Image.open(io.BytesIO(data)) as source:
-        resized = (source.width, source.height) != size
-        if resized and source.format == "JPEG":
+        if (source.width, source.height) != size and source.format == "JPEG":
             source.draft(source.mode, size)          # keeps ≥ size; resampled below
         source.load()
-        pixels: Image.Image = source
-        if resized:
-            if pixels.mode not in ("RGB", "RGBA", "L", "LA"):
-                pixels = pixels.convert("RGBA" if _has_alpha(pixels) else "RGB")
-            if pixels.size != size:
-                pixels = pixels.resize(size, Image.Resampling.BOX)
-        photo = is_photo(pixels)
-        layered = _layered(pixels, quality) if layers and not photo else None
-        wanted = "JPEG" if photo else "PNG"
-        if not resized and source.format == wanted and not _has_metadata(source) and layered is None:
-            return None
-        icc = source.info.get("icc_profile")
-        out = io.BytesIO()
-        if layered is not None:
-            base, parts = layered
-            (exact_palette(base) or base).save(out, "PNG", icc_profile=icc, compress_level=PNG_LEVEL)
-            return with_layers(out.getvalue(), parts)
-        if photo:
-            if pixels.mode not in ("RGB", "L"):
-                pixels = pixels.convert("RGB")
-            pixels.save(out, "JPEG", quality=quality, optimize=True, icc_profile=icc)
-        else:
-            if pixels.mode not in ("RGB", "RGBA", "L", "LA", "P", "1"):
-                pixels = pixels.convert("RGBA" if _has_alpha(pixels) else "RGB")
-            (exact_palette(pixels) or pixels).save(out, "PNG", icc_profile=icc, compress_level=PNG_LEVEL)
-        return out.getvalue()
+        return prepare_loaded(source, size, quality, layers)
+
+
+def prepare_loaded(source: Image, size: tuple[int, int], quality: int, layers: bool = False) -> Optional[bytes]:
+    """:func:`prepare_bytes` of an image Pillow has opened and loaded (decoded) from the bytes: the same
+    result when ``source`` is what :func:`prepare_bytes` decodes (every image but a JPEG to be resized,
+    which it decodes at a DCT scale). ``source`` is not changed, so one decode serves several sizes
+    (:mod:`coursepress.imagecheck`)."""
+    return encode_resampled(resample(source, size), quality, layers)
+
+
+@dataclass(frozen=True)
+class Resampled:
+    """The first half of a preparation (:func:`resample`): ``pixels`` at the size asked for, whether they
+    were ``resized``, the source's Pillow ``format``, its ICC profile (``icc``, or None) and whether it
+    carries metadata re-encoding drops. ``pixels`` is the source image itself when not ``resized``."""
+
+    pixels: Image
+    resized: bool
+    format: str
+    icc: Optional[bytes]
+    metadata: bool
+
+    @property
+    def nbytes(self) -> int:
+        """Memory the pixels take (bytes, roughly)."""
+        return self.pixels.width * self.pixels.height * len(self.pixels.getbands())
+
+
+def resample(source: Image, size: tuple[int, int]) -> Resampled:
+    """``source`` (loaded) box-resampled to ``size`` (px), with what :func:`encode_resampled` needs of it."""
+    from PIL import Image
+
+    resized = (source.width, source.height) != size
+    pixels: Image.Image = source
+    if resized:
+        if pixels.mode not in ("RGB", "RGBA", "L", "LA"):
+            pixels = pixels.convert("RGBA" if _has_alpha(pixels) else "RGB")
+        if pixels.size != size:
+            pixels = pixels.resize(size, Image.Resampling.BOX)
+    return Resampled(pixels, resized, source.format or "", source.info.get("icc_profile"), _has_metadata(source))
+
+
+def encode_resampled(stage: Resampled, quality: int, layers: bool = False) -> Optional[bytes]:
+    """The second half of a preparation: the format rule and the encoder (see :func:`prepare_bytes`);
+    None when the source's own bytes are already the result."""
+    pixels = stage.pixels
+    photo = is_photo(pixels)
+    layered = _layered(pixels, quality) if layers and not photo else None
+    wanted = "JPEG" if photo else "PNG"
+    if not stage.resized and stage.format == wanted and not stage.metadata and layered is None:
+        return None
+    icc = stage.icc
+    out = io.BytesIO()
+    if layered is not None:
+        base, parts = layered
+        (exact_palette(base) or base).save(out, "PNG", icc_profile=icc, compress_level=PNG_LEVEL)
+        return with_layers(out.getvalue(), parts)
+    if photo:
+        if pixels.mode not in ("RGB", "L"):
+            pixels = pixels.convert("RGB")
+        pixels.save(out, "JPEG", quality=quality, optimize=True, icc_profile=icc)
+    else:
+        if pixels.mode not in ("RGB", "RGBA", "L", "LA", "P", "1"):
+            pixels = pixels.convert("RGBA" if _has_alpha(pixels) else "RGB")
+        (exact_palette(pixels) or pixels).save(out, "PNG", icc_profile=icc, compress_level=PNG_LEVEL)
+    return out.getvalue()
 
 
 def _layered(pixels: Image, quality: int) -> Optional[tuple[Image, list[Layer]]]:

@@ -74,7 +74,7 @@ def prepare_raster(data: bytes, origin: str, pos: SourcePos, limits: Limits = DE
                 decodes = current()
                 if decodes is not None and fmt in _KEPT and _orientation(image, data) in (0, 1):
                     # kept as it is: the decode only proves it decodes, on a thread (coursepress.imagecheck)
-                    decodes.submit(data, pos, origin, fmt, lambda: _remember_decoded(digest))
+                    decodes.submit(data, pos, origin, fmt, lambda: _remember_decoded(digest), digest)
                 else:
                     with strict_decoding():
                         image.load()    # decodes every pixel of the first frame: truncated files fail here

@@ -17,7 +17,7 @@ import difflib
 import os
 import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from pydantic import ValidationError
 
@@ -264,7 +264,8 @@ def load_course(root: Path, strict: bool = False, lecture: Optional[str] = None,
 
 
 def load_project(project: Project, strict: bool = False, lecture: Optional[str] = None,
-                 parsed: Optional[dict] = None) -> tuple[Project, Course, Problems]:
+                 parsed: Optional[dict] = None, ahead: Optional[Callable[[Course], dict]] = None
+                 ) -> tuple[Project, Course, Problems]:
     """Load the whole course of ``project`` (from :func:`coursepress.project.locate`).
 
     Args:
@@ -277,6 +278,9 @@ def load_project(project: Project, strict: bool = False, lecture: Optional[str] 
             and so is each lecture's document model while its file and what
             reading it consults are unchanged (:mod:`coursepress.lecturecache`).
             The loader only reads the parsed documents.
+        ahead: given the document model, the images to prepare for print from the load's own decodes
+            (:meth:`coursepress.imagecheck.ThreadedDecodes.plan`; e.g.
+            :func:`coursepress.writers.printplan.handout_plan`), or None.
 
     Returns:
         The project with what loading resolves, the course (the document model) and the problems
@@ -337,7 +341,7 @@ def load_project(project: Project, strict: bool = False, lecture: Optional[str] 
     md = make_parser(raw_html=meta.markdown.raw_html)
     lectures: list[Lecture] = []
     context = context_digest(root, parsed) if parsed is not None and not problems.errors else ""
-    with decoding_on_threads(problems):      # new images are decoded on threads while the lectures are read
+    with decoding_on_threads(problems) as decodes:   # new images are decoded on threads while the lectures are read
         for path in paths:
             try:
                 project_path(root, path, SourcePos(path.relative_to(root).as_posix()), "lecture")
@@ -348,6 +352,8 @@ def load_project(project: Project, strict: bool = False, lecture: Optional[str] 
                 _read_lecture, root, path, meta, data, md, problems, bib, data_ok, course_ok, words))
             if result is not None:
                 lectures.append(result)
+        if ahead is not None and not problems.errors:        # and prepared for print from the same decode
+            decodes.plan(ahead(Course(meta, tuple(lectures), data, words, theme)))
     forget_after_errors(parsed, problems)
     try:
         faces = shipped_faces(root)        # once: every writer measures and checks with these

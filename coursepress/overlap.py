@@ -32,7 +32,7 @@ import pickle
 import signal
 import sys
 from importlib import import_module
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from .errors import BuildError, ContentError, ContentErrors
 from .writers import writer
@@ -105,15 +105,20 @@ def warm_up(project: Project, kinds: list[str]) -> None:
                 pass
 
 
-def _load_and_send(project: Project, strict: bool, lecture: Optional[str], fd: int, parent: int) -> None:
-    """In the forked process: load the course and write what it gave to ``fd`` as one pickle."""
+def _load_and_send(project: Project, strict: bool, lecture: Optional[str], fd: int, parent: int,
+                   ahead: Optional[Callable] = None) -> None:
+    """In the forked process: load the course and write what it gave to ``fd`` as one pickle. With ``ahead``
+    (see :func:`~coursepress.load.load_project`), the images it planned are prepared from the load's decodes
+    after the pickle is sent (their cache keys go with it; the parent waits for this process when it needs
+    the first one: :func:`coursepress.imagecheck.adopt`)."""
+    from .imagecheck import finish_ahead, planned_keys
     from .load import load_project
     from .parallel import quiet_child_signals
 
     quiet_child_signals(parent)
-    message: tuple[str, object]
+    message: tuple[str, object] | tuple[str, object, list[str]]
     try:
-        message = (_LOADED, load_project(project, strict=strict, lecture=lecture))
+        message = (_LOADED, load_project(project, strict=strict, lecture=lecture, ahead=ahead), planned_keys())
     except (ContentError, ContentErrors, BuildError) as exc:
         message = (_FAILED, exc)
     except Exception:                  # noqa: BLE001 — a bug: the parent loads again and shows it as its own
@@ -125,12 +130,17 @@ def _load_and_send(project: Project, strict: bool, lecture: Optional[str], fd: i
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+    if len(message) > 2:
+        os.close(fd)                   # the parent reads to the end of the pipe: it goes on now
+        finish_ahead()
 
 
 def load_warming(project: Project, kinds: list[str], strict: bool = False,
-                 lecture: Optional[str] = None) -> tuple[Project, Course, Problems]:
+                 lecture: Optional[str] = None, ahead: Optional[Callable] = None) -> tuple[Project, Course, Problems]:
     """:func:`coursepress.load.load_project` in a forked process while this one runs :func:`warm_up`
-    for ``kinds``; the same result, errors and warnings as loading here.
+    for ``kinds``; the same result, errors and warnings as loading here. ``ahead``: the images to prepare
+    from the load's decodes (as :func:`~coursepress.load.load_project`); the forked process prepares them
+    after it has sent the course, and this one waits for it when it needs the first of them.
 
     Raises:
         ContentErrors: every problem of the load (as :func:`~coursepress.load.load_project`).
@@ -145,18 +155,18 @@ def load_warming(project: Project, kinds: list[str], strict: bool = False,
     try:
         read_end, write_end = os.pipe()
     except OSError:                    # no file descriptor left: load here
-        return _load_here(project, strict, lecture)
+        return _load_here(project, strict, lecture, ahead)
     try:
         pid = os.fork()
     except OSError:                    # no process or memory left for one: load here
         os.close(read_end)
         os.close(write_end)
-        return _load_here(project, strict, lecture)
+        return _load_here(project, strict, lecture, ahead)
     if pid == 0:                       # the forked process: load, send, end (no cleanup of this process's)
         code = 0
         try:
             os.close(read_end)
-            _load_and_send(project, strict, lecture, write_end, parent)
+            _load_and_send(project, strict, lecture, write_end, parent, ahead)
         except BaseException:          # noqa: BLE001 — the parent sees a short message and loads itself
             code = 1
         os._exit(code)
@@ -166,27 +176,33 @@ def load_warming(project: Project, kinds: list[str], strict: bool = False,
         with os.fdopen(read_end, "rb") as pipe:
             warm_up(project, kinds)
             data = pipe.read()
-        os.waitpid(pid, 0)
+        try:
+            status, value, *keys = pickle.loads(data)
+        except Exception:              # noqa: BLE001 — it died or was killed before it had sent all
+            status, value, keys = _AGAIN, None, []
+        if status == _LOADED and keys and keys[0]:     # it prepares images now: waited for when one is needed
+            from .imagecheck import adopt
+
+            adopt(pid, keys[0])
+        else:
+            os.waitpid(pid, 0)
         reaped = True
     finally:
         if not reaped:                 # interrupted or failed here: the loading process ends too
             _end(pid)
-    try:
-        status, value = pickle.loads(data)
-    except Exception:                  # noqa: BLE001 — it died or was killed before it had sent all
-        status, value = _AGAIN, None
     if status == _LOADED:
         return value
     if status == _FAILED:
         raise value
-    return _load_here(project, strict, lecture)
+    return _load_here(project, strict, lecture, ahead)
 
 
-def _load_here(project: Project, strict: bool, lecture: Optional[str]) -> tuple[Project, Course, Problems]:
+def _load_here(project: Project, strict: bool, lecture: Optional[str], ahead: Optional[Callable] = None
+               ) -> tuple[Project, Course, Problems]:
     """:func:`~coursepress.load.load_project` in this process (its errors and traceback are its own)."""
     from .load import load_project
 
-    return load_project(project, strict=strict, lecture=lecture)
+    return load_project(project, strict=strict, lecture=lecture, ahead=ahead)
 
 
 def _end(pid: int) -> None:

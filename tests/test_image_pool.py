@@ -122,3 +122,57 @@ def test_a_few_colour_screenshot_is_stored_indexed_and_lossless(make_project, tm
     assert diagram["colorspace"] == pdfium_raw.FPDF_COLORSPACE_INDEXED
     assert diagram["px"] == size and diagram["pixels"].tobytes() == resampled.tobytes()
     assert all(image["colorspace"] != pdfium_raw.FPDF_COLORSPACE_INDEXED for image in placed[:2])
+
+
+def test_images_prepared_from_the_loads_decode_equal_those_the_handout_prepares(make_project, tmp_path, monkeypatch):
+    """Issue 20: a build of one handout prepares each new PNG for print from the decode that loading does
+    to prove it decodes (coursepress.imagecheck, planned by coursepress.writers.printplan): each PNG is
+    decoded in full once, none goes to the handout's process pool, and the PDF's image streams are the
+    ones the handout prepares itself (with an empty cache each time)."""
+    from PIL import ImageFile
+
+    from coursepress import imagecheck, imagepool
+    from coursepress.load import load_project
+    from coursepress.project import locate
+    from coursepress.writers import BuildSettings, Target, handout
+    from coursepress.writers.printplan import handout_plan, planner_for
+
+    root = _project(make_project)
+    project = locate(root)
+    assert planner_for(["pdf"], project, None) is handout_plan                  # one lecture: one handout here
+    assert planner_for(["pdf", "pptx"], project, None) is None                  # outputs built in forked processes
+
+    def build(out: Path, ahead, warming: bool = False) -> tuple[list, list, list]:
+        submitted: list = []
+        decoded: list = []
+        upstream_submit, upstream_load = imagepool.ImagePool.submit, ImageFile.ImageFile.load
+        monkeypatch.setattr(imagepool.ImagePool, "submit", lambda self, source, *a: submitted.append(source.origin)
+                            or upstream_submit(self, source, *a))
+        monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: (decoded.append(self.size) if self.tile else None)
+                            or upstream_load(self))                   # tiles left: the pixels are decoded now
+        monkeypatch.setenv("XDG_CACHE_HOME", str(out / "cache"))
+        if warming:         # loaded in a forked process (coursepress.overlap), which prepares the images after
+            from coursepress.overlap import load_warming
+
+            loaded, course, _ = load_warming(locate(root), ["pdf"], ahead=ahead)
+        else:
+            loaded, course, _ = load_project(locate(root), ahead=ahead)
+        name = course.lectures[0].name
+        result = handout.write(loaded, course, Target("pdf", name, f"{name}.pdf"), BuildSettings(out_dir=out))
+        assert result.warnings == []
+        monkeypatch.undo()
+        return placed_images(result.path), submitted, decoded
+
+    ahead, submitted, decoded = build(tmp_path / "ahead", handout_plan)
+    assert submitted == ["../images/photo.jpg"]            # a JPEG is prepared from its own scaled decode
+    sources = [(1680, 1200), (1700, 1100), DIAGRAM]         # the two screenshots and the diagram: decoded once each
+    assert [decoded.count(size) for size in sources] == [1, 1, 1]
+    assert imagecheck.prepared_ahead("no such key") is None
+    itself, submitted, decoded = build(tmp_path / "itself", None)
+    assert len(submitted) == 4                              # every image prepared by the handout's pool …
+    assert [decoded.count(size) for size in sources] == [1, 1, 1]      # … which decodes it again over there
+    assert [image["stream"] for image in ahead] == [image["stream"] for image in itself]
+    assert len(ahead) == 6
+    forked, submitted, _decoded = build(tmp_path / "forked", handout_plan, warming=True)
+    assert submitted == ["../images/photo.jpg"]             # the PNGs were prepared by the loading process
+    assert [image["stream"] for image in forked] == [image["stream"] for image in itself]

@@ -128,3 +128,20 @@ def test_page_references_follow_pages_added_after_they_were_read():
     assert first == upstream(pdf) and len(first) == 3 and pdf.page_references is first   # kept, not made again
     pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
     assert pdf.page_references == upstream(pdf) and len(pdf.page_references) == 4
+
+
+def test_streams_are_deflated_at_the_level_deflate_level_sets(upstream):
+    """Our Stream.data deflates through pydyf's module-level zlib, so patches.deflate_level still applies."""
+    text = b"\n".join(b"%d %d m %d %d l S" % (i, i * 7 % 13, i * 3, i % 11) for i in range(3000))
+
+    def data() -> bytes:
+        return pydyf.Stream([text], compress=True).data
+
+    with patches.deflate_level(1):
+        ours_fast = data()
+    ours_default = data()
+    upstream()
+    with patches.deflate_level(1):
+        theirs_fast = data()
+    assert ours_fast == theirs_fast and ours_default == data()
+    assert ours_fast != ours_default

@@ -57,6 +57,8 @@ class GlyphChain:
 
     def split(self, text: str) -> list[tuple[str, Optional[str]]]:
         """``text`` cut into (segment, fallback family or None) pieces, in order."""
+        if text and self.primary.issuperset(map(ord, text)):    # the usual case, checked at C speed
+            return [(text, None)]
         out: list[tuple[str, Optional[str]]] = []
         for char in text:
             face = self.face_for(char)

@@ -47,6 +47,8 @@ from .reference import geometry
 NOTES_INDENT_EMU = 285750
 ALIGN = {"center": "ctr", "right": "r"}     # a paragraph's align → a:pPr/@algn (ECMA-376 ST_TextAlignType)
 _AFTER_FONTS = ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")
+_AFTER_TAGS = tuple(qn(tag) for tag in _AFTER_FONTS)      # Clark names, made once (qn costs a parse a call)
+_FONT_TAGS = (qn("a:latin"), qn("a:ea"), qn("a:cs"))
 
 
 class Fonts:
@@ -89,14 +91,17 @@ class Fonts:
         cjk = bool(CJK_RE.search(text)) or not text
         rpr.set("lang", "zh-CN" if cjk else "en-US")
         rpr.set("altLang", "en-US" if cjk else "zh-CN")
-        for tag in ("a:latin", "a:ea", "a:cs"):
-            for old in rpr.findall(qn(tag)):
-                rpr.remove(old)
-        anchor = next((rpr.find(qn(t)) for t in _AFTER_FONTS if rpr.find(qn(t)) is not None), None)
+        if len(rpr):        # a new a:rPr has no children: nothing to replace or to insert before
+            for tag in _FONT_TAGS:
+                for old in rpr.findall(tag):
+                    rpr.remove(old)
+            anchor = next((found for found in map(rpr.find, _AFTER_TAGS) if found is not None), None)
+        else:
+            anchor = None
         latin = self.mono if code else self.latin
         faces = (face, face, face) if face else (latin, self.east_asian, latin)
-        for tag, typeface in zip(("a:latin", "a:ea", "a:cs"), faces):
-            el = etree.SubElement(rpr, qn(tag))
+        for tag, typeface in zip(_FONT_TAGS, faces):
+            el = etree.SubElement(rpr, tag)
             el.set("typeface", typeface)
             if anchor is not None:
                 anchor.addprevious(el)
