@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Callable, Optional
 
-from .measure import CaseFailed, Run, Stats, python, repeat, run, summarise
+from .measure import CaseFailed, Run, Stats, child_env, python, repeat, run, summarise
 from .project import edit_lecture, grow, remove
 
 OUTPUTS = {"handout": "llm-intro.pdf", "deck": "llm-intro.pptx", "poster": "poster.pdf"}
@@ -120,7 +120,7 @@ def watch(root: Path, runs: int, timeout_s: float = 120.0, outputs: dict[str, st
     out = _fresh_dir()
     log = tempfile.NamedTemporaryFile("w+", prefix="coursepress-watch-", delete=False)
     proc = subprocess.Popen(python(str(root / "build.py"), "--project", str(root), "watch", "--out", str(out)), stdout=log,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=child_env(env))
     deck, handout = out / outputs["deck"], out / outputs["handout"]
 
     def rounds_logged() -> int:

@@ -35,11 +35,28 @@ class Run:
     cpu_s: float = float("nan")
 
 
+def child_env(env: Optional[dict] = None) -> dict:
+    """The environment of a timed process: ``env`` (default: this process's) with Python's bytecode cache
+    allowed.
+
+    An installed coursepress has its modules compiled when pip installs it, and so has the WeasyPrint the
+    Pandoc peer runs; a run from the benchmark's source copy with ``PYTHONDONTWRITEBYTECODE`` set (some
+    sandboxes and CI images set it) would compile every coursepress module again in every run: ≈ 0.1 s
+    of CPU of the course's cold ``pdf`` (issue 20, fourth session), a cost no installed copy has. The
+    warm-up run writes the copy's ``__pycache__``, as it fills the other caches.
+    """
+    env = dict(os.environ if env is None else env)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def run(args: list[str], cwd: Optional[Path] = None, env: Optional[dict] = None) -> Run:
-    """Run ``args`` to completion; stdout and stderr go to temp files (no pipe can fill up)."""
+    """Run ``args`` to completion (in :func:`child_env`); stdout and stderr go to temp files (no pipe can
+    fill up)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(args, cwd=cwd, env=child_env(env), stdout=out, stderr=err,
+                                stdin=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)

@@ -25,6 +25,7 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 POSTER_SIZES = ("A0", "A1", "A2", "A3", "A4")
 NOTES_LAYOUTS = ("notes", "3up", "6up")          # the notes handout's layouts (schema.NotesSettings)
 COMMANDS = ("all", "check", "watch", "init")       # besides one per registered writer
+LAYOUTS = "handout layouts"     # a watch's kept layouts in its ``parsed`` dict (BuildSettings.layouts)
 
 
 def kinds_of(command: str) -> list[str]:
@@ -175,7 +176,8 @@ def _run_once(args, kinds: list[str], together: bool, parsed: Optional[dict], fo
     settings = BuildSettings(out_dir=out_dir, strict=args.strict, poster_size=args.size,
                              poster_landscape=args.landscape, print_ready=args.print_ready,
                              reference=args.reference.resolve() if args.reference else None,
-                             verbose=bool(getattr(args, "verbose", False)), notes_layout=args.layout)
+                             verbose=bool(getattr(args, "verbose", False)), notes_layout=args.layout,
+                             layouts=parsed.setdefault(LAYOUTS, {}) if parsed is not None else None)
     project = locate(args.project, settings.reference)
     clash = collisions(project, settings)
     if clash:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import threading
 from collections import Counter
 from importlib import import_module
 from typing import TYPE_CHECKING, Callable, cast
@@ -66,6 +67,26 @@ def _child(work: Work, project: Project, course: Course, jobs: list[Target], set
     conn.close()
 
 
+def _thread_child(work: Work, project: Project, course: Course, job: Target, settings: BuildSettings, conn) -> None:
+    """Run ``job`` in a thread of this process (see :func:`run_parallel`); send what :func:`_child` sends."""
+    message: tuple[str, object, Exception | None]
+    try:
+        message = (job.key, work(project, course, job, settings), None)
+    except Exception as exc:          # noqa: BLE001 — every failure goes back to the waiting loop
+        message = (job.key, None, exc)
+    try:
+        conn.send(message)
+    except Exception as exc:          # noqa: BLE001 — an exception that cannot be pickled
+        conn.send((job.key, None, BuildError(f"{type(message[2]).__name__}: {message[2]} ({exc})")))
+    conn.close()
+
+
+def _stays(job: Target, settings: BuildSettings) -> bool:
+    """Whether ``job`` is built in this process: in ``watch`` (``settings.layouts``), an output whose
+    writer keeps its layout for the next round (:mod:`coursepress.writers.relayout`)."""
+    return settings.layouts is not None and bool(getattr(writer(job.kind), "keeps_layout", False))
+
+
 def run_parallel(project: Project, course: Course, todo: list[Target], settings: BuildSettings, workers: int,
                  work: Work, on_done: Callable[[Target, object], None]) -> None:
     """Run ``work(project, course, job, settings)`` for each job of ``todo`` in its own forked process, at most
@@ -79,12 +100,21 @@ def run_parallel(project: Project, course: Course, todo: list[Target], settings:
     first, so a core is busy while the preload runs; then the costliest first
     (each writer's :attr:`~coursepress.writers.Writer.cost`). Processes are
     forked directly (no executor thread alive at fork time).
+
+    In ``watch``, one job whose writer keeps its layout between rounds (the
+    handout) runs in a thread of this process instead, so that its layout
+    outlives the round; it starts after every other job was forked (no fork
+    while it runs: it swaps WeasyPrint functions and holds library locks).
     """
     import multiprocessing.connection     # here, not at import: the up-to-date check never forks
 
     counts = Counter(writer(job.kind).preloads for job in todo)
     shared = {module for module, count in counts.items() if count >= 2 and module}
     queue = sorted(todo, key=lambda j: (writer(j.kind).preloads in shared, -writer(j.kind).cost))
+    staying = next((job for job in queue if _stays(job, settings)), None)
+    if staying is not None:
+        queue.remove(staying)
+        queue.append(staying)          # started last: nothing is forked after its thread starts
     loaded: set = set()
     context = multiprocessing.get_context("fork")
     running: dict = {}
@@ -100,6 +130,12 @@ def run_parallel(project: Project, course: Course, todo: list[Target], settings:
                     except Exception:          # noqa: BLE001 — the job itself reports what is broken
                         pass
                 receive, send = context.Pipe(duplex=False)
+                if job is staying:
+                    thread = threading.Thread(target=_thread_child, args=(work, project, course, job, settings, send),
+                                              name=f"build {job.key}", daemon=True)
+                    thread.start()
+                    running[receive] = (thread, job)
+                    continue
                 # not daemonic: a build process starts its own image workers (coursepress.imagepool); it dies
                 # with this one all the same (PR_SET_PDEATHSIG, and the finally clause below)
                 process = context.Process(target=_child, args=(work, project, course, [job], settings, send, os.getpid()))
@@ -114,14 +150,15 @@ def run_parallel(project: Project, course: Course, todo: list[Target], settings:
                 except EOFError:
                     process.join()
                     on_done(job, BuildError(f"the build process for {job.key} stopped "
-                                            f"(exit code {process.exitcode}); run with -v"))
+                                            f"(exit code {getattr(process, 'exitcode', None)}); run with -v"))
                     continue
                 process.join()
                 on_done(job, error if error is not None else result)
     finally:               # interrupted (Ctrl-C, SIGTERM) or failed here: no build process runs on
-        for process, _job in running.values():
+        processes = [process for process, _job in running.values() if not isinstance(process, threading.Thread)]
+        for process in processes:
             process.terminate()
-        for process, _job in running.values():
+        for process in processes:
             process.join(5)
             if process.is_alive():
                 process.kill()

@@ -127,7 +127,7 @@ def shared_stamp(root: Path, hashes: Optional[FileHashes] = None) -> str:
 
 
 # Settings that change what is reported, never an output's bytes
-_NOT_OUTPUT = ("out_dir", "verbose")
+_NOT_OUTPUT = ("out_dir", "verbose", "layouts")
 
 
 def settings_key(settings: BuildSettings) -> str:

@@ -14,8 +14,11 @@ one), parsed YAML (in memory here, and on disk: :mod:`coursepress.yamlcache`),
 images prepared at print resolution (:mod:`coursepress.imageprep`) and the
 knowledge that an image's bytes decode (:mod:`coursepress.images`), and drawn
 formulas (:mod:`coursepress.mathrender`), all in the private per-user cache.
-What it does again: read the changed lectures, and lay out every output that depends on
-the saved file in full (WeasyPrint has no incremental layout). When course.yaml's
+What it does again: read the changed lectures, and build every output that depends on
+the saved file. The handout is built in a thread of this process (the deck and the poster in forked
+processes) and keeps its layout for the next round, which lays out again only the pages whose
+blocks changed (:mod:`coursepress.writers.relayout`; ``-v`` says how many, or why a round laid the
+handout out in full). When course.yaml's
 ``outputs:`` lists ``html``, the HTML handout is served on 127.0.0.1 with live
 reload while the watch runs.
 

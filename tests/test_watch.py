@@ -20,9 +20,9 @@ TIMEOUT_S = 120
 class Watcher:
     """The watch process with its stdout and stderr read line by line in the background."""
 
-    def __init__(self, root, out):
+    def __init__(self, root, out, *options: str):
         self.proc = subprocess.Popen(
-            [sys.executable, str(REPO / "build.py"), "watch", "--project", str(root), "--out", str(out)],
+            [sys.executable, str(REPO / "build.py"), *options, "watch", "--project", str(root), "--out", str(out)],
             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
         self.lines: queue.Queue[tuple[str, str]] = queue.Queue()
         self.err: list[str] = []

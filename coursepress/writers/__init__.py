@@ -37,7 +37,9 @@ class BuildSettings:
     ``poster_size``/``poster_landscape``/``print_ready``: poster options (None = config);
     ``reference``: a reference deck overriding the config; ``verbose``: also report
     what only ``-v`` shows (code lines wrapped on slides); ``notes_layout``: notes | 3up | 6up for the
-    slides-with-notes handout (None = course.yaml's ``notes.layout``).
+    slides-with-notes handout (None = course.yaml's ``notes.layout``); ``layouts``: in ``watch``, the
+    handouts' last layouts by target key, kept between rounds (:mod:`coursepress.writers.relayout`);
+    None in other builds.
     """
 
     out_dir: Path
@@ -48,6 +50,7 @@ class BuildSettings:
     reference: Optional[Path] = None
     verbose: bool = False
     notes_layout: Optional[str] = None
+    layouts: Optional[dict] = field(default=None, compare=False)    # watch: kept layouts (writers/relayout.py)
 
 
 @dataclass
@@ -187,6 +190,7 @@ class Declared:
     reads: tuple[str, ...] = ("lecture", "images")
     source_file: str = "content/course.yaml"
     folder: bool = False
+    keeps_layout: bool = False     # watch: built in the watching process, its layout kept (relayout.py)
 
     @property
     def per_lecture(self) -> bool:

@@ -165,6 +165,33 @@ def check(project: Project, course: m.Course, settings: BuildSettings, problems:
         check_coverage(lecture_texts(course, lecture), project.font_faces, problems)
 
 
+def lay_out(engine: PdfEngine, html: str, images, layouts: dict | None, key: str):
+    """Lay out ``html`` (see :func:`.pageflow.render_flowing`); in ``watch`` (``layouts``: the kept
+    layouts by target key) only the pages an edit changed, over the layout kept under ``key``
+    (:mod:`.relayout`), keeping the new one. Returns ``(weasyprint.Document, what was done: for -v,
+    "" outside watch)``."""
+    if layouts is None:
+        return render_flowing(engine, html, images), ""
+    from .relayout import Refused, keep, render_again
+
+    kept = layouts.pop(key, None)
+    why = "no layout kept from an earlier round"
+    if kept is not None:
+        try:
+            document, layouts[key], made = render_again(engine, html, images, kept)
+            return document, f"{made} page(s) laid out again"
+        except Refused as exc:
+            why = str(exc)
+        except Exception as exc:         # noqa: BLE001 — a surprise in the kept layout: lay out in full
+            why = f"{type(exc).__name__}: {exc}"
+    state: dict = {}
+    document = render_flowing(engine, html, images, keep=state)
+    kept = keep(state)
+    if kept is not None:
+        layouts[key] = kept
+    return document, f"laid out in full ({why})"
+
+
 def write(project: Project, course: m.Course, target: Target, settings: BuildSettings) -> Output:
     """Build ``<out_dir>/<lecture>.pdf`` for the lecture of ``target``.
 
@@ -183,7 +210,7 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
         problems.errors.append(exc)
     problems.raise_if_any()
     engine = PdfEngine(project, course, "handout")
-    document = render_flowing(engine, html, pictures.served)
+    document, how = lay_out(engine, html, pictures.served, settings.layouts, target.key)
     source = lecture.file
     for page, line, over_mm in overflows(document):
         problems.error(SourcePos(source, line), f"content runs {over_mm:.0f} mm past the page edge on page {page} "
@@ -193,6 +220,8 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     engine.close()
     pictures.close()
     summary = f"{len(document.pages)} pages"
+    if settings.verbose and how:        # -v in watch: how much was laid out again
+        summary += f", {how}"
     if settings.verbose and (renderer.rendered or renderer.cached):     # -v: shows the formula cache at work
         summary += f", formulas: {renderer.rendered} rendered, {renderer.cached} from cache"
     if settings.verbose and pictures.summary():

@@ -302,10 +302,13 @@ def _text_size(pages: list) -> int:
     return count
 
 
-def render_flowing(engine, html: str, images=None):
+def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
     """Lay out ``html`` with :class:`~coursepress.writers.pdfengine.PdfEngine` ``engine`` and move
     figures and tables that would leave a hole (see the module docstring). ``images``: the prepared
-    pictures the HTML names by URL (see :meth:`PdfEngine.render`).
+    pictures the HTML names by URL (see :meth:`PdfEngine.render`). ``keep``: when a dict, it receives
+    the final layout's state for :mod:`.relayout` (keys of :class:`_Layout`, and ``stable``: the first
+    page, 0-based, the float pass looked at or laid out again, None when it found no hole); left
+    empty when the returned layout is not the last one laid out.
 
     Returns a ``weasyprint.Document``. Raises what :meth:`PdfEngine.render` raises.
     """
@@ -317,13 +320,18 @@ def render_flowing(engine, html: str, images=None):
         document = engine.render(html, images)
     if "pages" not in capture:
         return document
+    first_footnotes = capture["footnotes"]       # every footnote box (a re-layout's capture holds fewer)
     best = document
     expected = _text_size([page_box(page) for page in document.pages])
+    final: Optional[dict] = dict(capture)       # the state of the layout `best` is, for `keep`
+    stable: Optional[int] = None
     try:
         for _round in range(ROUNDS):
             layout = _Layout(capture["html"], capture["root_box"], capture["context"], capture["footnotes"],
                              capture["pages"], capture["children"])
             holes = find_holes(layout.pages)
+            if holes:
+                stable = min([h.page for h in holes] + ([stable] if stable is not None else []))
             if not holes:
                 break
             places, parents = _places(layout.root_box), _parents(layout.root_box)
@@ -341,6 +349,8 @@ def render_flowing(engine, html: str, images=None):
                     first -= 1
                 last = max([first] + [n for n, found in enumerate(laid) if {move[1].element, move[3].element} & found])
                 changed.update(range(first, last + 1))
+            stable = min(changed | {stable} if stable is not None else changed)
+            final = None                     # the box tree moves: only an accepted layout is kept
             finished = [(page.children, page.children[0].children) for page in layout.pages]
             try:
                 with _keeping(layout_module, capture):
@@ -360,6 +370,9 @@ def render_flowing(engine, html: str, images=None):
                     or _text_size(pages) != expected:
                 break
             best = candidate
+            final = dict(capture)
     except Exception:      # noqa: BLE001 - an internal surprise keeps the first layout (today's output)
         return document
+    if keep is not None and final is not None:
+        keep.update(final, footnotes=first_footnotes, stable=stable)
     return best
