@@ -50,8 +50,9 @@ _LOADED, _FAILED, _AGAIN = "loaded", "failed", "again"
 
 def worth_it(kinds: list[str]) -> bool:
     """Whether :func:`load_warming` can shorten a build of ``kinds``: this platform forks (Linux,
-    where build processes die with their parent) and the writers of ``kinds`` share one preload module
-    that offers a one-shot ``warm(project)``.
+    where build processes die with their parent), this process runs one thread (forking one with others
+    may copy a lock some thread holds), and the writers of ``kinds`` share one preload module that offers
+    a one-shot ``warm(project)``.
 
     Only WeasyPrint's (:func:`coursepress.writers.pdfengine.warm`: ≈ 0.2 s, longer than the load it
     overlaps) does: the deck's preload is short, so overlapping it with the load would save little wall
@@ -59,8 +60,12 @@ def worth_it(kinds: list[str]) -> bool:
     different preloads (``all``) are built in parallel processes already
     (:func:`coursepress.parallel.run_parallel`), where the deck starts while the handout's preload runs.
     """
+    import threading
+
     preloads = {writer(kind).preloads for kind in kinds}
     if not (sys.platform.startswith("linux") and hasattr(os, "fork")) or len(preloads) != 1 or None in preloads:
+        return False
+    if threading.active_count() > 1:   # a program running the build on a thread of its own: no fork
         return False
     try:
         return callable(getattr(import_module(preloads.pop() or ""), "warm", None))

@@ -166,3 +166,19 @@ def test_only_writers_sharing_weasyprints_warm_up_overlap_their_load():
     assert worth_it(["pdf"]) and worth_it(["poster"]) and worth_it(["pdf", "poster"])
     assert not worth_it(["pptx"])                # a short preload: not worth a second process
     assert not worth_it(["pdf", "pptx"])         # built in parallel processes already (all)
+
+
+def test_a_process_with_other_threads_loads_in_process():
+    import threading
+
+    from coursepress.overlap import worth_it
+
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert not worth_it(["pdf"])
+    finally:
+        release.set()
+        other.join()
+    assert worth_it(["pdf"])
