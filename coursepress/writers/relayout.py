@@ -25,8 +25,10 @@ string); a changed
 block holds a footnote (footnote numbers and the kept footnote boxes follow document order); the kept
 layout's float pass moved a figure at or near the pages laid out again, or the new pages have a hole the
 float pass would fill (a cold build's page floats would differ); a container holds boxes that do not
-map one to one onto its children. A layout whose float pass ended on a move it did not take is not
-kept (its box tree holds that move): the round after it lays out in full.
+map one to one onto its children. A layout is not kept (the round after it lays out in full) when its
+float pass ended on a move it did not take (its box tree holds that move), or moved an anchor to
+another page (the cold build's contents page keeps the first layout's page numbers then, and a partial
+re-layout would correct them: the two PDFs would differ).
 
 Reaches into WeasyPrint's layout internals as :mod:`.pageflow` does (pinned ``weasyprint>=70,<71``).
 """
