@@ -70,6 +70,8 @@ class ThreadedDecodes:
         self._encoder: Optional[ThreadPoolExecutor] = None
         self._lock = threading.Lock()
         self._held = 0
+        self._running = 0           # decodes submitted and not finished
+        self._closed = False
 
     def submit(self, data: bytes, pos: SourcePos, origin: str, fmt: str, done: Callable[[], None],
                digest: str = "") -> None:
@@ -82,9 +84,23 @@ class ThreadedDecodes:
         self._pending.append((len(self.problems.errors), pos, origin, fmt, decoded))
         if digest:
             self._submitted.add(digest)
+        with self._lock:
+            self._running += 1
         self._executor.submit(self._run, data, fmt, digest, done, decoded)
 
     def _run(self, data: bytes, fmt: str, digest: str, done: Callable[[], None], decoded: Future) -> None:
+        """:meth:`_decode_and_prepare`; the last one after :meth:`close` lets the encoder's threads end."""
+        try:
+            self._decode_and_prepare(data, fmt, digest, done, decoded)
+        finally:
+            with self._lock:
+                self._running -= 1
+                last = self._closed and not self._running
+            if last and self._encoder is not None:
+                self._encoder.shutdown(wait=False)
+
+    def _decode_and_prepare(self, data: bytes, fmt: str, digest: str, done: Callable[[], None],
+                            decoded: Future) -> None:
         """On a thread: decode every pixel of the first frame of ``data`` (``decoded`` gets what Pillow
         raises), call ``done``; then, once :meth:`plan` was called, prepare what it asks of these bytes."""
         from PIL import Image
@@ -181,10 +197,13 @@ class ThreadedDecodes:
         keeping this process waiting; Python joins them at exit), else those are cancelled."""
         self._stopped = not keep_preparing
         self._planned.set()
+        with self._lock:
+            self._closed = True
+            idle = not self._running
         if self._executor is not None:
             self._executor.shutdown(wait=not keep_preparing, cancel_futures=not keep_preparing)
-        if self._encoder is not None and not keep_preparing:     # else the decode threads still hand it work
-            self._encoder.shutdown(wait=True, cancel_futures=True)
+        if self._encoder is not None and (idle or not keep_preparing):   # else the last decode thread does it
+            self._encoder.shutdown(wait=not keep_preparing, cancel_futures=not keep_preparing)
 
 
 def current() -> Optional[ThreadedDecodes]:

@@ -165,3 +165,38 @@ def test_a_layered_picture_placed_narrower_is_put_together_before_it_is_resample
     width, height = shown["px"]
     part = (width - width // 4 - 10, height // 12 + 10, width - 30, height // 12 + height // 4 - 10)
     assert max(ImageStat.Stat(ImageChops.difference(shown["pixels"].crop(part), source.crop(part))).mean) < 6
+
+
+GREY_LECTURE = """\
+---
+title: 图片
+---
+
+# 图片
+
+一张灰色的界面截图，存为 RGB。
+
+![灰色截图](../images/grey.png)
+"""
+
+
+def test_a_grey_screenshot_is_embedded_grey(make_project, tmp_path, monkeypatch):
+    """A screenshot whose pixels are all grey but stored as RGB (what screenshot tools write) goes into the
+    PDF as an 8-bit /DeviceGray image with exactly its grey levels."""
+    from coursepress.imageprep import target_pixels
+    from coursepress.load import load_project
+    from coursepress.project import locate
+    from coursepress.writers import BuildSettings, Target, handout
+
+    grey = _flat_screenshot().convert("L").convert("RGB")
+    root = make_project(lecture=GREY_LECTURE, files={"content/images/grey.png": png_bytes(grey)})
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    project, course, _ = load_project(locate(root))
+    name = course.lectures[0].name
+    result = handout.write(project, course, Target("pdf", name, f"{name}.pdf"), BuildSettings(out_dir=tmp_path / "out"))
+    (placed,) = placed_images(result.path)
+    size = target_pixels(*SHOT, 430, None, 200)
+    assert placed["colorspace"] == pdfium_raw.FPDF_COLORSPACE_DEVICEGRAY and placed["filters"] == ["FlateDecode"]
+    assert placed["px"] == size
+    assert placed["pixels"].tobytes() == grey.resize(size, Image.Resampling.BOX).tobytes()
+    assert len(placed["stream"]) < 0.6 * len(png_bytes(grey.resize(size, Image.Resampling.BOX)))
