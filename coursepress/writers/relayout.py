@@ -158,8 +158,7 @@ class Refused(Exception):
 def render_again(engine, html: str, images, kept: KeptLayout) -> tuple[Any, KeptLayout, int]:
     """Lay out ``html`` (the new HTML of the handout ``kept`` was laid out from) re-making only the
     pages its changed blocks touch; returns ``(weasyprint.Document, KeptLayout of it, pages made
-    again)``. ``engine``,
-    ``images``: as for :func:`.pageflow.render_flowing`.
+    again)``. ``engine``, ``images``: as for :func:`.pageflow.render_flowing`.
 
     The kept layout is changed in place: after any outcome the caller must not use ``kept`` again.
 
