@@ -35,6 +35,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Callable, Optional
 
 from .errors import BuildError, ContentError, ContentErrors
+from .parallel import hold_stops, release_stops
 from .writers import writer
 
 if TYPE_CHECKING:
@@ -161,9 +162,11 @@ def load_warming(project: Project, kinds: list[str], strict: bool = False,
         read_end, write_end = os.pipe()
     except OSError:                    # no file descriptor left: load here
         return _load_here(project, strict, lecture, ahead)
+    held = hold_stops()                # a stop during the fork acts after it (in the try below, here)
     try:
         pid = os.fork()
     except OSError:                    # no process or memory left for one: load here
+        release_stops(held)
         os.close(read_end)
         os.close(write_end)
         return _load_here(project, strict, lecture, ahead)
@@ -178,6 +181,7 @@ def load_warming(project: Project, kinds: list[str], strict: bool = False,
     os.close(write_end)
     reaped = False
     try:
+        release_stops(held)
         with os.fdopen(read_end, "rb") as pipe:
             warm_up(project, kinds)
             data = pipe.read()

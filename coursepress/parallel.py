@@ -15,7 +15,7 @@ import sys
 import threading
 from collections import Counter
 from importlib import import_module
-from typing import TYPE_CHECKING, Callable, cast
+from typing import TYPE_CHECKING, Callable, Optional, cast
 
 from .errors import BuildError
 from .writers import writer
@@ -46,6 +46,32 @@ def quiet_child_signals(parent: int) -> None:
             pass
     if os.getppid() != parent:         # the parent died before the request above took effect
         os._exit(143)
+    if hasattr(signal, "pthread_sigmask"):      # forked with stops held (hold_stops): they end this process now
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def hold_stops() -> Optional[set]:
+    """Hold Ctrl-C and SIGTERM back (``pthread_sigmask``) while this process forks; the previous mask, for
+    :func:`release_stops` (None where signals cannot be held).
+
+    A stop that arrives inside ``os.fork`` runs its handler in an at-fork hook (``logging`` releases its
+    lock there), which prints "Exception ignored … Traceback" instead of stopping the build. Held, it acts
+    right after the fork: in the parent at :func:`release_stops`, in the child once
+    :func:`quiet_child_signals` has made it end quietly.
+    """
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def release_stops(held: Optional[set]) -> None:
+    """Undo :func:`hold_stops`; a stop that came meanwhile is acted on now."""
+    import signal
+
+    if held is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _child(work: Work, project: Project, course: Course, jobs: list[Target], settings: BuildSettings, conn,
@@ -143,7 +169,11 @@ def run_parallel(project: Project, course: Course, todo: list[Target], settings:
                 # not daemonic: a build process starts its own image workers (coursepress.imagepool); it dies
                 # with this one all the same (PR_SET_PDEATHSIG, and the finally clause below)
                 process = context.Process(target=_child, args=(work, project, course, [job], settings, send, os.getpid()))
-                process.start()
+                held = hold_stops()
+                try:
+                    process.start()
+                finally:
+                    release_stops(held)
                 send.close()
                 running[receive] = (process, job)
             for ready in multiprocessing.connection.wait(list(running)):
