@@ -15,7 +15,8 @@ over the photograph). Each 4-connected group of at least :data:`MIN_TILES` such 
 its bounding box of pixels as a JPEG and a mask of which of its tiles are photographic. The PNG keeps
 every other pixel exactly; under a layer's tiles it holds each tile's mean colour (flat, so it costs
 nearly nothing). JPEG's 8 × 8 blocks (16 × 16 with 4:2:0 chroma) lie inside the tiles, so no block mixes
-photograph and text.
+photograph and text. Under a layer's outline the PNG keeps :data:`EDGE_BAND` px of the photograph, so a
+viewer that smooths the clipped edge mixes the JPEG with the same picture (no seam).
 
 The layers travel inside the PNG as private ``cpLY`` chunks (PNG spec §5.4: ancillary, private, unsafe to
 copy), one per layer: x, y (px), columns and rows (tiles), the mask (1 bit per tile, rows padded to a
@@ -40,6 +41,7 @@ BUSY_SHARE = 0.75          # share of a tile's pixels that differ from their lef
 EDGE_STEP = 96             # sum of the three channels' steps to a neighbour above which it is an edge
 EDGE_STEPS = 2             # at most this many edge pixels in a photographic tile (of 256)
 MIN_TILES = 16             # a smaller group (an icon, a patch of noise) stays in the PNG
+EDGE_BAND = 2              # px inside a layer's outline the PNG keeps as they are (under the JPEG's smoothed edge)
 CHUNK = b"cpLY"
 
 
@@ -121,7 +123,7 @@ def _groups(tiles: Image) -> list[tuple[int, int, int, int, set[tuple[int, int]]
 def split(rgb: Image, quality: int) -> Optional[tuple[Image, list[Layer]]]:
     """``rgb`` (mode RGB) as a base image for lossless PNG and its JPEG layers (``quality``: libjpeg's
     scale), or None when it has no group of photographic tiles. The base is a copy: ``rgb`` is unchanged."""
-    from PIL import Image as PILImage
+    from PIL import Image as PILImage, ImageFilter
 
     groups = _groups(photo_tiles(rgb))
     if not groups:
@@ -137,7 +139,13 @@ def split(rgb: Image, quality: int) -> Optional[tuple[Image, list[Layer]]]:
         out = io.BytesIO()
         rgb.crop(box).save(out, "JPEG", quality=quality, optimize=True)
         flat = means.crop((c0, r0, c1, r1)).resize((box[2] - box[0], box[3] - box[1]), PILImage.Resampling.NEAREST)
-        base.paste(flat, box[:2], mask.resize(flat.size, PILImage.Resampling.NEAREST))
+        # a band of EDGE_BAND px inside the layer's outline keeps its own pixels: where a viewer smooths the
+        # JPEG's clipped edge, it mixes it with what it covers, which must then be the photograph, not a flat tile
+        hidden = PILImage.new("L", (flat.width + 2, flat.height + 2), 0)
+        hidden.paste(mask.convert("L").point(lambda v: 255 if v else 0).resize(flat.size, PILImage.Resampling.NEAREST),
+                     (1, 1))
+        inner = hidden.filter(ImageFilter.MinFilter(2 * EDGE_BAND + 1)).crop((1, 1, flat.width + 1, flat.height + 1))
+        base.paste(flat, box[:2], inner)
         layers.append(Layer(box[0], box[1], c1 - c0, r1 - r0, mask.tobytes(), out.getvalue()))
     return base, layers
 
