@@ -302,6 +302,21 @@ def _text_size(pages: list) -> int:
     return count
 
 
+def _listed(root) -> set:
+    """The anchors the navigation (``<nav>``: the contents page) links to in the document ``root``."""
+    def tag(element) -> str:
+        return str(element.tag).rsplit("}", 1)[-1]
+
+    return {a.get("href", "")[1:] for nav in root.iter() if tag(nav) == "nav"
+            for a in nav.iter() if tag(a) == "a" and a.get("href", "").startswith("#")}
+
+
+def _anchor_pages(document, names: set) -> dict:
+    """anchor name of ``names`` → 0-based page of ``document`` (a ``weasyprint.Document``) it is on."""
+    return {name: number for number, page in reversed(list(enumerate(document.pages))) for name in page.anchors
+            if name in names}
+
+
 def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
     """Lay out ``html`` with :class:`~coursepress.writers.pdfengine.PdfEngine` ``engine`` and move
     figures and tables that would leave a hole (see the module docstring). ``images``: the prepared
@@ -373,6 +388,9 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
             final = dict(capture)
     except Exception:      # noqa: BLE001 - an internal surprise keeps the first layout (today's output)
         return document
-    if keep is not None and final is not None:
+    listed = _listed(capture["html"].etree_element)
+    if keep is not None and final is not None and _anchor_pages(best, listed) == _anchor_pages(document, listed):
+        # (a move that put an anchor on another page leaves the contents page with the first layout's
+        # numbers; a later partial re-layout would correct them and differ from this build)
         keep.update(final, footnotes=first_footnotes, stable=stable)
     return best
