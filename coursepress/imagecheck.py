@@ -82,11 +82,11 @@ class ThreadedDecodes:
             self._encoder = ThreadPoolExecutor(max(1, (os.cpu_count() or 1) - 1), thread_name_prefix="coursepress-encode")
         decoded: Future = Future()
         self._pending.append((len(self.problems.errors), pos, origin, fmt, decoded))
-        if digest:
-            self._submitted.add(digest)
+        first = bool(digest) and digest not in self._submitted    # the same bytes named twice: prepared once
+        self._submitted.add(digest)
         with self._lock:
             self._running += 1
-        self._executor.submit(self._run, data, fmt, digest, done, decoded)
+        self._executor.submit(self._run, data, fmt, digest if first else "", done, decoded)
 
     def _run(self, data: bytes, fmt: str, digest: str, done: Callable[[], None], decoded: Future) -> None:
         """:meth:`_decode_and_prepare`; the last one after :meth:`close` lets the encoder's threads end."""
