@@ -388,7 +388,7 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
             final = dict(capture)
     except Exception:      # noqa: BLE001 - an internal surprise keeps the first layout (today's output)
         return document
-    listed = _listed(capture["html"].etree_element)
+    listed = _listed(capture["html"].etree_element) if keep is not None and final is not None else set()
     if keep is not None and final is not None and _anchor_pages(best, listed) == _anchor_pages(document, listed):
         # (a move that put an anchor on another page leaves the contents page with the first layout's
         # numbers; a later partial re-layout would correct them and differ from this build)
