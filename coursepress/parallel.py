@@ -81,29 +81,26 @@ def _child(work: Work, project: Project, course: Course, jobs: list[Target], set
     quiet_child_signals(parent)
     gc.disable()        # this process ends after its jobs: collecting their garbage would only delay the results
     for job in jobs:
-        message: tuple[str, object, Exception | None]
-        try:
-            message = (job.key, work(project, course, job, settings), None)
-        except Exception as exc:          # noqa: BLE001 — every failure goes back to the parent
-            message = (job.key, None, exc)
-        try:
-            conn.send(message)
-        except Exception as exc:          # noqa: BLE001 — an exception that cannot be pickled
-            conn.send((job.key, None, BuildError(f"{type(message[2]).__name__}: {message[2]} ({exc})")))
+        _run_and_send(work, project, course, job, settings, conn)
     conn.close()
 
 
-def _thread_child(work: Work, project: Project, course: Course, job: Target, settings: BuildSettings, conn) -> None:
-    """Run ``job`` in a thread of this process (see :func:`run_parallel`); send what :func:`_child` sends."""
+def _run_and_send(work: Work, project: Project, course: Course, job: Target, settings: BuildSettings, conn) -> None:
+    """Run ``job`` and send ``(key, (output, seconds) | None, error | None)`` on ``conn``; every failure is sent."""
     message: tuple[str, object, Exception | None]
     try:
         message = (job.key, work(project, course, job, settings), None)
-    except Exception as exc:          # noqa: BLE001 — every failure goes back to the waiting loop
+    except Exception as exc:          # noqa: BLE001 — every failure goes back to the waiting side
         message = (job.key, None, exc)
     try:
         conn.send(message)
     except Exception as exc:          # noqa: BLE001 — an exception that cannot be pickled
         conn.send((job.key, None, BuildError(f"{type(message[2]).__name__}: {message[2]} ({exc})")))
+
+
+def _thread_child(work: Work, project: Project, course: Course, job: Target, settings: BuildSettings, conn) -> None:
+    """Run ``job`` in a thread of this process (see :func:`run_parallel`); send what :func:`_child` sends."""
+    _run_and_send(work, project, course, job, settings, conn)
     conn.close()
 
 
