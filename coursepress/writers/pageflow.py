@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
 from ..patches import page_box, swapped
+from .pagefill import Filled, filling
 from .pageholes import CONTAINERS, FLOATS, HOLE_LINES, Hole, elements, find_holes, flow_blocks, text_bottom
 from .pageresume import ancestry, carried, snapshot
 
@@ -331,7 +332,8 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
     from weasyprint.document import Document, Page
 
     capture: dict = {}
-    with _keeping(layout_module, capture):
+    filled = Filled()
+    with _keeping(layout_module, capture), filling(filled):
         document = engine.render(html, images)
     if "pages" not in capture:
         return document
@@ -339,7 +341,7 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
     best = document
     expected = _text_size([page_box(page) for page in document.pages])
     final: Optional[dict] = dict(capture)       # the state of the layout `best` is, for `keep`
-    stable: Optional[int] = None
+    stable: Optional[int] = filled.first_page
     try:
         for _round in range(ROUNDS):
             layout = _Layout(capture["html"], capture["root_box"], capture["context"], capture["footnotes"],
