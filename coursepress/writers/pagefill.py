@@ -121,7 +121,9 @@ class _Filler:
         return path
 
     def __call__(self, index: int, context: Any, root_box: Any, html: Any) -> tuple:
-        if context.reported_footnotes:          # notes carried in from the page before: made as it is
+        if context.reported_footnotes or index + 1 < len(context.page_maker):
+            # notes carried in from the page before, or a page made before (WeasyPrint re-makes pages for
+            # page-based counters and keeps the ones after it): made as it is, so no later page's start moves
             return self.real(index, context, root_box, html)
         out_of_flow, notes = context.broken_out_of_flow, len(context.rendered_notes or ())
         footnotes = list(context.footnotes)
@@ -169,8 +171,9 @@ class _Filler:
 def filling(done: Filled) -> Iterator[None]:
     """While the block runs, every page WeasyPrint makes (``weasyprint.layout.page.remake_page``) that ends
     with a hole before a figure or table is made again with the figure moved (see the module docstring);
-    ``done`` records what was moved. For a first layout only: pages made again later (the page maker's
-    kept pages, :mod:`.pageflow`'s re-layout) are made without it."""
+    ``done`` records what was moved. Only pages made for the first time (the last of the page maker) are
+    looked at: pages made again (for page-based counters, or by :mod:`.pageflow`'s re-layout, which runs
+    outside the block) are made as they are."""
     import weasyprint.layout.page as page_module
 
     with swapped(page_module, "remake_page", _Filler(page_module.remake_page, done)):

@@ -7,7 +7,9 @@ empty (issue 16: a 6.5 cm hole). A typesetter (LaTeX's ``[tp]`` placement, a pub
 lets the text run on and sets the figure where it fits. :func:`render_flowing` does that after
 layout:
 
-1. lay the document out once, keeping WeasyPrint's box tree and layout context;
+1. lay the document out once, keeping WeasyPrint's box tree and layout context; while it is made, a
+   page that ends with a hole before a figure is made again with the figure moved after the text that
+   fills it (:mod:`.pagefill`: most holes never reach the steps below);
 2. find each *hole*: a page (not a part's last) whose text ends more than :data:`HOLE_LINES` lines
    above the bottom of its text area (footnotes counted; where the text ends is read from its last
    line, as a list, quote or code block split at the break is stretched to the page's foot) while the
