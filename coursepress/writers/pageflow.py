@@ -315,8 +315,10 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
     figures and tables that would leave a hole (see the module docstring). ``images``: the prepared
     pictures the HTML names by URL (see :meth:`PdfEngine.render`). ``keep``: when a dict, it receives
     the final layout's state for :mod:`.relayout` (keys of :class:`_Layout`, and ``stable``: the first
-    page, 0-based, the float pass looked at or laid out again, None when it found no hole); left
-    empty when the returned layout is not the last one laid out.
+    page, 0-based, the float pass looked at or laid out again, or one after the first page
+    :mod:`.pagefill` made again or left with a hole: :mod:`.relayout` re-makes pages only before
+    ``stable - 1``; None when neither found a hole); left empty when the returned layout is not the last
+    one laid out.
 
     Returns a ``weasyprint.Document``. Raises what :meth:`PdfEngine.render` raises.
     """
@@ -333,7 +335,8 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
     best = document
     expected = _text_size([page_box(page) for page in document.pages])
     final: Optional[dict] = dict(capture)       # the state of the layout `best` is, for `keep`
-    stable: Optional[int] = filled.first_page
+    # a page before the first one pagefill looked at is made the same with or without it
+    stable: Optional[int] = None if filled.first_page is None else filled.first_page + 1
     try:
         for _round in range(ROUNDS):
             layout = _Layout(capture["html"], capture["root_box"], capture["context"], capture["footnotes"],
