@@ -553,7 +553,7 @@ def apply_fast_serialiser() -> None:
     to_bytes = pdfserial.make_to_bytes(pydyf._to_bytes)
     _replace(pydyf, "_to_bytes", "pydyf._to_bytes", to_bytes)
     _replace(pydyf.Stream, "data", "pydyf.Stream.data", pdfserial.make_stream_data(pydyf, to_bytes))
-    _replace(pydyf.PDF, "write", "pydyf.PDF.write", pdfserial.make_write_once(pydyf, vars(pydyf.PDF)["write"]))
+    _replace(pydyf.PDF, "write", "pydyf.PDF.write", pdfserial.make_write_once(pydyf, vars(pydyf.PDF)["write"], to_bytes))
     _replace(pydyf.PDF, "page_references", "pydyf.PDF.page_references",
              pdfserial.make_page_references(vars(pydyf.PDF)["page_references"]))
 
