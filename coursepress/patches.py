@@ -170,6 +170,17 @@ UPSTREAM = {
         "1ff09b2dffa17839c03aec1150866068066c43e76a5cace0ea298e68909c6d31",
     "weasyprint.document.Document.__init__":
         "3e9c12ed2ef35b9b5da3ddced038f6f225523982b6aa771772cf7937b879af1e",
+    # relied on by writers.pagetargets: compute_content_list files an attr() target's page lookup under None
+    # (lookup_target resolves the name as pagetargets does), cache_target_page_counters re-makes the pages
+    # whose lookups name a target that moved, make_page parses a pending lookup again on its page
+    "weasyprint.formatting_structure.build.compute_content_list":
+        "3a5674cabd84f48ae9247650a73ad3c0fe690c10a3b7fb0ff6209f8b4b0bf671",
+    "weasyprint.css.targets.TargetCollector.lookup_target":
+        "cc606c47e1954d3bdacca44d231305cd486f3f79183e7eddda0a41dfd489fb31",
+    "weasyprint.css.targets.TargetCollector.cache_target_page_counters":
+        "545eb30bb50f0e4921f6405ed31cfcc20bb92f32c85b549fe81507cbf27d6dee",
+    "weasyprint.layout.page.make_page":
+        "656f183328e8b1b56311a342621442056c067422958dcaf6730acdfb6c7b8971",
     "markdown_it.rules_block.table.escapedSplit":
         "983f91c90099ef41a631c36efd6713200fe32f9d3adc235559f1bb1aa7894624",
     "markdown_it.rules_block.table.table":

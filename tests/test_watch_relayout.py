@@ -120,3 +120,33 @@ def test_every_watch_round_writes_the_pdf_a_cold_build_writes(tmp_path):
     finally:
         watcher.stop()
     assert not any("Traceback" in line for line in watcher.err), watcher.err
+
+
+def test_an_edit_above_a_moved_figure_lays_out_its_page_again_and_gives_the_cold_pdf(make_project):
+    """The chapter's case: the float pass moved a figure (and so the headings after it, which the contents
+    page lists) further on; a one-line edit on the first page lays out only that page again (the kept
+    layout holds the moved figure), and the PDF, contents page included, is the cold build's."""
+    from test_contents_pages import contents_entries, moved_heads_lecture
+    from test_handout_flow import tall_png
+
+    opening = "本讲的例子都来自课程组的实际操作记录。\n\n" + "\n\n".join(SENTENCE * 4 for _ in range(12)) + "\n\n"
+    # a part of its own (a part opens a page) before the part whose figure the float pass moves
+    lecture_text = moved_heads_lecture().replace("# 第一部分\n", "# 引言\n\n" + opening + "# 第一部分\n", 1)
+    root = make_project(lecture=lecture_text, files={"content/lectures/images/tall.png": tall_png()})
+    lecture = root / "content/lectures/intro.md"
+    layouts: dict = {}
+    first, _pages, how = _handout_bytes(root, layouts)
+    assert how.startswith("laid out in full") and "pdf:intro" in layouts, how
+    assert layouts["pdf:intro"].stable is not None          # the float pass found a hole and moved the figure
+    (root / "first.pdf").write_bytes(first)
+    moved = contents_entries(root / "first.pdf")
+    assert all(printed == linked for _line, _name, printed, linked in moved), moved
+    for serial in (1, 2):
+        text = lecture.read_text(encoding="utf-8")
+        lecture.write_text(re.sub(r"本讲的例子[^\n]*", f"本讲的例子都来自课程组的实际操作记录（修改 {serial}）。", text),
+                           encoding="utf-8")
+        again, pages_again, how = _handout_bytes(root, layouts)
+        made = re.fullmatch(r"(\d+) page\(s\) laid out again", how)
+        assert made and 1 <= int(made[1]) <= 2, how
+        cold, cold_pages, _ = _handout_bytes(root, None)
+        assert pages_again == cold_pages and again == cold, serial

@@ -41,6 +41,7 @@ from typing import Any, Iterator, Optional
 from ..patches import page_box, swapped
 from .pageholes import CONTAINERS, FLOATS, HOLE_LINES, Hole, elements, find_holes, flow_blocks, text_bottom
 from .pageresume import ancestry, carried, snapshot
+from .pagetargets import name_targets
 
 ROUNDS = 2              # re-layouts at most (each from the first page with a hole)
 _MOVABLE = ("p", "ul", "ol", "blockquote", "pre", "div", "dl", "aside")     # what a figure may move past
@@ -214,6 +215,7 @@ def _keeping(layout_module, capture: dict) -> Iterator[None]:
 
     def layout_document(html, root_box, context, *args, **kwargs):
         capture.update(html=html, root_box=root_box, context=context, footnotes=list(context.footnotes))
+        name_targets(context.target_collector)      # the contents page follows headings a re-layout moves
         return real_layout(html, root_box, context, *args, **kwargs)
 
     import weasyprint.document as document_module
@@ -290,31 +292,19 @@ def _relayout(layout: _Layout, changed: set[int], moved: dict, above: set, layou
 
 
 def _text_size(pages: list) -> int:
-    """The visible characters of the text boxes of ``pages`` (running headers and footers excluded): a
-    re-layout that moved a figure must show every one of them again, no more, no fewer."""
+    """The visible characters of the text boxes of ``pages`` (running headers and footers excluded, and
+    text made from page numbers: the contents page's numbers follow the headings a move carries to
+    another page): a re-layout that moved a figure must show every one of them again, no more, no fewer."""
     count = 0
     stack = [child for page in pages for child in page.children if type(child).__name__ != "MarginBox"]
     while stack:
         box = stack.pop()
+        if getattr(box, "missing_link", None) is not None:
+            continue
         if type(box).__name__ == "TextBox":
             count += sum(not c.isspace() for c in box.text)
         stack.extend(getattr(box, "children", None) or ())
     return count
-
-
-def _listed(root) -> set:
-    """The anchors the navigation (``<nav>``: the contents page) links to in the document ``root``."""
-    def tag(element) -> str:
-        return str(element.tag).rsplit("}", 1)[-1]
-
-    return {a.get("href", "")[1:] for nav in root.iter() if tag(nav) == "nav"
-            for a in nav.iter() if tag(a) == "a" and a.get("href", "").startswith("#")}
-
-
-def _anchor_pages(document, names: set) -> dict:
-    """anchor name of ``names`` → 0-based page of ``document`` (a ``weasyprint.Document``) it is on."""
-    return {name: number for number, page in reversed(list(enumerate(document.pages))) for name in page.anchors
-            if name in names}
 
 
 def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
@@ -388,9 +378,6 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
             final = dict(capture)
     except Exception:      # noqa: BLE001 - an internal surprise keeps the first layout (today's output)
         return document
-    listed = _listed(capture["html"].etree_element) if keep is not None and final is not None else set()
-    if keep is not None and final is not None and _anchor_pages(best, listed) == _anchor_pages(document, listed):
-        # (a move that put an anchor on another page leaves the contents page with the first layout's
-        # numbers; a later partial re-layout would correct them and differ from this build)
+    if keep is not None and final is not None:
         keep.update(final, footnotes=first_footnotes, stable=stable)
     return best

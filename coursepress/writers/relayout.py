@@ -26,9 +26,9 @@ block holds a footnote (footnote numbers and the kept footnote boxes follow docu
 layout's float pass moved a figure at or near the pages laid out again, or the new pages have a hole the
 float pass would fill (a cold build's page floats would differ); a container holds boxes that do not
 map one to one onto its children. A layout is not kept (the round after it lays out in full) when its
-float pass ended on a move it did not take (its box tree holds that move), or moved an anchor to
-another page (the cold build's contents page keeps the first layout's page numbers then, and a partial
-re-layout would correct them: the two PDFs would differ).
+float pass ended on a move it did not take (its box tree holds that move). A layout whose float pass
+moved headings to other pages is kept: the contents page follows them in the cold build and in a round
+alike (:mod:`.pagetargets`).
 
 Reaches into WeasyPrint's layout internals as :mod:`.pageflow` does (pinned ``weasyprint>=70,<71``).
 """
