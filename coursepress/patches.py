@@ -34,7 +34,8 @@ patch                       library (pyproject pin)  what and why
 :func:`swapped`              WeasyPrint 70          the handout's page floats (:mod:`.writers.pageflow`) watch
                                                      and re-run ``layout_document``/``make_all_pages``/``remake_page``
                                                      and build a ``Document`` from re-laid pages (no page floats
-                                                     upstream).
+                                                     upstream); :mod:`.writers.pagefill` wraps ``remake_page``
+                                                     during the first layout to make a page with a hole again.
 :func:`apply_png_passthrough`  WeasyPrint 70       PNG image data goes into the PDF as written when the stream
                                                      can hold it (:mod:`.writers.pngpass`): WeasyPrint decodes and
                                                      re-compresses every PNG (≈ 0.15 s per screenshot).
@@ -168,6 +169,10 @@ UPSTREAM = {
     # swapped by pageflow's re-layout, relied on: it keeps the next page when a re-made page ends where it did
     "weasyprint.layout.page.remake_page":
         "1ff09b2dffa17839c03aec1150866068066c43e76a5cace0ea298e68909c6d31",
+    # relied on by pagefill: what making a page reads and leaves in the layout context (footnotes reported
+    # from the page before, boxes broken out of flow, the page's notes), put back to make the page again
+    "weasyprint.layout.page.make_page":
+        "656f183328e8b1b56311a342621442056c067422958dcaf6730acdfb6c7b8971",
     "weasyprint.document.Document.__init__":
         "3e9c12ed2ef35b9b5da3ddced038f6f225523982b6aa771772cf7937b879af1e",
     # relied on by writers.pagetargets: compute_content_list files an attr() target's page lookup under None
