@@ -15,7 +15,6 @@ image would then "decode" as grey. :func:`strict_decoding` turns it off while th
 
 from __future__ import annotations
 
-import io
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -63,6 +62,7 @@ class ThreadedDecodes:
         self._executor: Optional[ThreadPoolExecutor] = None
         self._pending: list[tuple[int, SourcePos, str, str, Future]] = []
         self._planned = threading.Event()
+        self._collected = threading.Event()     # every decode done: the encoder may start (see _encode_later)
         self._wanted: dict[str, list[tuple[tuple[int, int], int, bool, str, Future]]] = {}
         self.ahead: dict[str, Future] = {}
         self._submitted: set[str] = set()
@@ -103,12 +103,11 @@ class ThreadedDecodes:
                             decoded: Future) -> None:
         """On a thread: decode every pixel of the first frame of ``data`` (``decoded`` gets what Pillow
         raises), call ``done``; then, once :meth:`plan` was called, prepare what it asks of these bytes."""
-        from PIL import Image
-
         from .imageprep import resample
+        from .images import open_image
 
         try:
-            image = Image.open(io.BytesIO(data))
+            image = open_image(data)
             image.load()
         except BaseException as exc:      # noqa: BLE001 — the load reports it at the image's line
             decoded.set_exception(exc)
@@ -130,7 +129,7 @@ class ThreadedDecodes:
                     continue
                 if stage.resized and self._encoder is not None and self._hold(stage.nbytes):
                     try:
-                        self._encoder.submit(self._encode, stage, quality, layers, key, result, stage.nbytes)
+                        self._encoder.submit(self._encode_later, stage, quality, layers, key, result, stage.nbytes)
                         continue
                     except RuntimeError:      # the interpreter is exiting: encoded here
                         with self._lock:
@@ -144,6 +143,14 @@ class ThreadedDecodes:
                 return False
             self._held += nbytes
             return True
+
+    def _encode_later(self, stage, quality: int, layers: bool, key: str, result: Future, held: int) -> None:
+        """On the encoder's thread: :meth:`_encode` once every decode is done (:meth:`collect`, :meth:`close`).
+        The load waits for the decodes, and an encode beside them would slow them down; the load is on the
+        build's critical path, the encodes are not (the PDF takes their bytes at its end). The pixels held
+        meanwhile stay within :data:`HELD_BYTES` (beyond, a decode thread encodes at once)."""
+        self._collected.wait()
+        self._encode(stage, quality, layers, key, result, held)
 
     def _encode(self, stage, quality: int, layers: bool, key: str, result: Future, held: int) -> None:
         """Encode a resampled image into ``result`` and the image cache under ``key``; ``held`` bytes waited."""
@@ -191,12 +198,14 @@ class ThreadedDecodes:
             if exc is not None:
                 self.problems.errors.insert(index, undecodable(pos, origin, fmt, exc))
         self._pending.clear()
+        self._collected.set()
 
     def close(self, keep_preparing: bool = False) -> None:
         """Stop the threads; ``keep_preparing``: they finish the planned preparations first (without
         keeping this process waiting; Python joins them at exit), else those are cancelled."""
         self._stopped = not keep_preparing
         self._planned.set()
+        self._collected.set()
         with self._lock:
             self._closed = True
             idle = not self._running

@@ -176,3 +176,54 @@ def test_images_prepared_from_the_loads_decode_equal_those_the_handout_prepares(
     forked, submitted, _decoded = build(tmp_path / "forked", handout_plan, warming=True)
     assert submitted == ["../images/photo.jpg"]             # the PNGs were prepared by the loading process
     assert [image["stream"] for image in forked] == [image["stream"] for image in itself]
+
+
+def test_the_loads_decodes_run_before_any_encode(tmp_path, monkeypatch):
+    """Issue 20: the load waits for every image's decode (its errors are the load's), the encodes of the
+    images it prepares ahead wait for nothing but the PDF: so no encode runs beside a decode the load still
+    waits for, and the prepared bytes are those of preparing each image on its own."""
+    import hashlib
+    import threading
+    import time
+
+    from PIL import ImageFile
+
+    from coursepress import imagecheck, imageprep
+    from coursepress.errors import Problems, SourcePos
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    events: list[str] = []
+    lock = threading.Lock()
+    upstream_load, upstream_encode = ImageFile.ImageFile.load, imageprep.encode_resampled
+
+    def load(self):
+        pixels = bool(self.tile)        # tiles left: the pixels are decoded now
+        result = upstream_load(self)
+        if pixels:
+            if events:
+                time.sleep(0.05)        # later decodes are slow: an encode not held back would start meanwhile
+            with lock:
+                events.append("decoded")
+        return result
+
+    def encode(*args):
+        with lock:
+            events.append("encode")
+        return upstream_encode(*args)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", load)
+    monkeypatch.setattr(imageprep, "encode_resampled", encode)
+    shots = [png_bytes(screenshot(k, 900 + 10 * k, 600)) for k in range(1, 6)]
+    decodes = imagecheck.ThreadedDecodes(Problems(False))
+    wanted = {}
+    for number, data in enumerate(shots):
+        digest = hashlib.sha256(data).hexdigest()
+        decodes.submit(data, SourcePos("x.md", number + 1), f"shot-{number}.png", "PNG", lambda: None, digest)
+        wanted[digest] = [((300, 200), 85, False, f"key-{number}")]
+    decodes.plan(wanted)
+    decodes.collect()
+    decodes.close(keep_preparing=True)
+    prepared = [decodes.ahead[f"key-{number}"].result(timeout=60) for number in range(len(shots))]
+    assert events.count("decoded") == len(shots) and events.count("encode") == len(shots)
+    assert events.index("encode") > max(k for k, event in enumerate(events) if event == "decoded")
+    assert prepared == [imageprep.prepare_bytes(data, (300, 200), 85, False) for data in shots]

@@ -7,7 +7,9 @@ empty (issue 16: a 6.5 cm hole). A typesetter (LaTeX's ``[tp]`` placement, a pub
 lets the text run on and sets the figure where it fits. :func:`render_flowing` does that after
 layout:
 
-1. lay the document out once, keeping WeasyPrint's box tree and layout context;
+1. lay the document out once, keeping WeasyPrint's box tree and layout context; while it is made, a
+   page that ends with a hole before a figure is made again with the figure moved after the text that
+   fills it (:mod:`.pagefill`: most holes never reach the steps below);
 2. find each *hole*: a page (not a part's last) whose text ends more than :data:`HOLE_LINES` lines
    above the bottom of its text area (footnotes counted; where the text ends is read from its last
    line, as a list, quote or code block split at the break is stretched to the page's foot) while the
@@ -39,6 +41,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
 from ..patches import page_box, swapped
+from .pagefill import Filled, filling
 from .pageholes import CONTAINERS, FLOATS, HOLE_LINES, Hole, elements, find_holes, flow_blocks, text_bottom
 from .pageresume import ancestry, carried, snapshot
 from .pagetargets import name_targets
@@ -312,8 +315,10 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
     figures and tables that would leave a hole (see the module docstring). ``images``: the prepared
     pictures the HTML names by URL (see :meth:`PdfEngine.render`). ``keep``: when a dict, it receives
     the final layout's state for :mod:`.relayout` (keys of :class:`_Layout`, and ``stable``: the first
-    page, 0-based, the float pass looked at or laid out again, None when it found no hole); left
-    empty when the returned layout is not the last one laid out.
+    page, 0-based, the float pass looked at or laid out again, or one after the first page
+    :mod:`.pagefill` made again or left with a hole: :mod:`.relayout` re-makes pages only before
+    ``stable - 1``; None when neither found a hole); left empty when the returned layout is not the last
+    one laid out.
 
     Returns a ``weasyprint.Document``. Raises what :meth:`PdfEngine.render` raises.
     """
@@ -321,7 +326,8 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
     from weasyprint.document import Document, Page
 
     capture: dict = {}
-    with _keeping(layout_module, capture):
+    filled = Filled()
+    with _keeping(layout_module, capture), filling(filled):
         document = engine.render(html, images)
     if "pages" not in capture:
         return document
@@ -329,7 +335,8 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
     best = document
     expected = _text_size([page_box(page) for page in document.pages])
     final: Optional[dict] = dict(capture)       # the state of the layout `best` is, for `keep`
-    stable: Optional[int] = None
+    # a page before the first one pagefill looked at is made the same with or without it
+    stable: Optional[int] = None if filled.first_page is None else filled.first_page + 1
     try:
         for _round in range(ROUNDS):
             layout = _Layout(capture["html"], capture["root_box"], capture["context"], capture["footnotes"],

@@ -1,0 +1,180 @@
+"""Holes before figures filled while WeasyPrint makes the pages, not in re-layouts after (issue 20).
+
+:mod:`.pageflow` moves a figure or table that would leave a hole (:mod:`.pageholes`) after the first
+layout and lays the pages out again from the first page with a hole; on a 71-page chapter with 66
+figures every move shifts every later page break, so each of its two rounds laid out 52–58 pages again
+(≈ 0.75 s of CPU each) and closed few holes, the moves of a round being planned on pages the round's
+first move had already changed.
+
+:func:`filling` does the common case while the pages are made for the first time, page by page, as a
+typesetter does: when WeasyPrint has made a page (``layout.page.remake_page``) whose text ends more than
+:data:`~.pageholes.HOLE_LINES` lines above its foot while the next page starts with a figure or table that
+is a child of a flow container (``main``, ``section``…), the figure's box is taken out of the box tree and
+the page is made again; the text that follows runs up into the hole, and the figure goes back in where
+the page now ends: before the block that opens the next page, or after the paragraph split across the
+break. So the figure opens the next page (LaTeX's ``p``/``t`` placement after the text that fills the
+page), each page is made at most twice, and the pages after it are made once, over the tree as it is
+then. The figure moves only past paragraphs, lists, quotes, code and divisions, never past a heading,
+another figure or table (numbers stay in order); where the text that follows runs past one, or the page
+carries footnotes, the figure is put back and the page made again as it was, and :mod:`.pageflow`'s
+rounds after the layout see the hole as before.
+
+Only the box tree moves (as in :mod:`.pageflow`): the HTML, the reading order of the PDF's structure
+tree (it follows the boxes) and numbering are unchanged. WeasyPrint's state for remaking page *n* right
+after making it is put back as ``make_all_pages`` leaves it before a page (``layout.page.make_page``
+reads the footnotes reported from the page before and the boxes broken out of flow, and appends the
+page's notes; pinned ``weasyprint>=70,<71``, both hashed in :data:`coursepress.patches.UPSTREAM`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Optional
+
+from ..patches import swapped
+from .pageholes import CONTAINERS, HOLE_LINES, content_bottom, flow_blocks, is_float, line_pitch, text_bottom
+
+MOVABLE = ("p", "ul", "ol", "blockquote", "pre", "div", "dl", "aside")     # what a figure may move past
+
+
+@dataclass
+class Filled:
+    """What :func:`filling` did: ``moved``: (0-based page, figure element) of each figure moved to open
+    the page after it; ``declined``: pages with a hole it left (to :mod:`.pageflow`'s rounds);
+    ``remade``: pages made a second (or third) time."""
+
+    moved: list = field(default_factory=list)
+    declined: list = field(default_factory=list)
+    remade: int = 0
+    pitch_px: Optional[float] = None
+
+    @property
+    def first_page(self) -> Optional[int]:
+        """The first page (0-based) with a hole seen, moved or not; None when none was."""
+        pages = [page for page, _element in self.moved] + self.declined
+        return min(pages) if pages else None
+
+
+def _start(root_box: Any, skip: Optional[dict]) -> Optional[list]:
+    """The path ``[(box, child index), …]`` from ``root_box`` down to the box where the skip stack ``skip``
+    (WeasyPrint's ``resume_at``: where the next page starts) starts a page *at* (not inside), through flow
+    containers only; None when it starts inside another box, at the end, or the stack branches."""
+    path: list = []
+    box = root_box
+    while skip is not None:
+        if len(skip) != 1:
+            return None
+        (index, deeper), = skip.items()
+        children = getattr(box, "children", None) or ()
+        if not isinstance(index, int) or not 0 <= index < len(children):
+            return None
+        path.append((box, index))
+        if deeper is None:
+            return path
+        child = children[index]
+        if child.element_tag not in CONTAINERS:
+            return None
+        box, skip = child, deeper
+    return None
+
+
+def _at_level(skip: Optional[dict], path: list) -> Optional[tuple[int, bool]]:
+    """Where the skip stack ``skip`` starts a page among the children of ``path[-1]``'s box, if it follows
+    the same ancestors as ``path`` (a list as :func:`_start` returns): ``(index, inside that child?)``."""
+    for depth, (_box, index) in enumerate(path):
+        if skip is None or len(skip) != 1:
+            return None
+        (at, deeper), = skip.items()
+        if depth == len(path) - 1:
+            return (at, deeper is not None) if isinstance(at, int) else None
+        if at != index:
+            return None
+        skip = deeper
+    return None
+
+
+class _Filler:
+    """The ``remake_page`` wrapper :func:`filling` installs (see the module docstring)."""
+
+    def __init__(self, real: Any, done: Filled) -> None:
+        self.real = real
+        self.done = done
+
+    def _hole(self, page: Any, resume_at: Optional[dict], root_box: Any) -> Optional[list]:
+        """The path to the figure that opens the next page when ``page`` ends with a hole before it."""
+        path = _start(root_box, resume_at)
+        if not path:
+            return None
+        parent, index = path[-1]
+        figure = parent.children[index]
+        if not is_float(figure) or parent.element_tag not in CONTAINERS:
+            return None
+        blocks = flow_blocks(page)
+        if not blocks:
+            return None
+        if self.done.pitch_px is None:
+            self.done.pitch_px = line_pitch(blocks)
+        pitch = self.done.pitch_px
+        if not pitch or text_bottom(page) - content_bottom(blocks[-1]) <= HOLE_LINES * pitch + 0.5:
+            return None
+        return path
+
+    def __call__(self, index: int, context: Any, root_box: Any, html: Any) -> tuple:
+        if context.reported_footnotes or index + 1 < len(context.page_maker):
+            # notes carried in from the page before, or a page made before (WeasyPrint re-makes pages for
+            # page-based counters and keeps the ones after it): made as it is, so no later page's start moves
+            return self.real(index, context, root_box, html)
+        out_of_flow, notes = context.broken_out_of_flow, len(context.rendered_notes or ())
+        footnotes = list(context.footnotes)
+        page, resume_at = self.real(index, context, root_box, html)
+        path = self._hole(page, resume_at, root_box)
+        if path is None:
+            return page, resume_at
+        if context.current_page_footnotes or context.reported_footnotes or context.broken_out_of_flow:
+            self.done.declined.append(index)
+            return page, resume_at
+        parent, at = path[-1]
+        figure = parent.children[at]
+        parent.children = parent.children[:at] + parent.children[at + 1:]
+
+        def again() -> tuple:
+            context.broken_out_of_flow = dict(out_of_flow)
+            context.footnotes, context.reported_footnotes = list(footnotes), []
+            del context.rendered_notes[notes:]
+            state = context.page_maker[index][-1]
+            state.update(content_changed=False, pages_wanted=False, anchors=[], content_lookups=[])
+            self.done.remade += 1
+            return self.real(index, context, root_box, html)
+
+        try:
+            page, resume_at = again()
+            where = _at_level(resume_at, path)
+        except Exception:           # noqa: BLE001 - put the figure back and make the page as it was
+            where = None
+        if where is not None:
+            end, inside = where
+            passed = parent.children[at:end + inside]
+            if end >= at and all(box.element_tag in MOVABLE for box in passed) \
+                    and not (context.current_page_footnotes or context.reported_footnotes):
+                place = end + inside
+                parent.children = parent.children[:place] + [figure] + parent.children[place:]
+                if passed:
+                    self.done.moved.append((index, figure.element))
+                return page, resume_at
+        parent.children = parent.children[:at] + [figure] + parent.children[at:]
+        self.done.declined.append(index)
+        return again()
+
+
+@contextlib.contextmanager
+def filling(done: Filled) -> Iterator[None]:
+    """While the block runs, every page WeasyPrint makes (``weasyprint.layout.page.remake_page``) that ends
+    with a hole before a figure or table is made again with the figure moved (see the module docstring);
+    ``done`` records what was moved. Only pages made for the first time (the last of the page maker) are
+    looked at: pages made again (for page-based counters, or by :mod:`.pageflow`'s re-layout, which runs
+    outside the block) are made as they are."""
+    import weasyprint.layout.page as page_module
+
+    with swapped(page_module, "remake_page", _Filler(page_module.remake_page, done)):
+        yield
