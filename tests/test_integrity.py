@@ -622,3 +622,38 @@ def test_a_reference_deck_whose_theme_has_a_doctype_is_no_internal_error(built, 
     assert "internal error" not in result.err and "Traceback" not in result.err, result.err
     assert result.code == 0 or (result.code == 1 and "ref.pptx" in result.err), result.err
     assert snapshot(out) == before
+
+
+def test_a_new_output_folder_takes_digests_from_the_per_user_cache(tmp_path, monkeypatch):
+    """A build into a new output folder (issue 20) does not read the files again whose digests the per-user
+    cache holds under the same inode, size and times; a file changed since is read again."""
+    import time
+    from pathlib import Path
+
+    from coursepress import stamps
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(stamps, "RACY_S", -1.0)
+    kept, changed = tmp_path / "kept.png", tmp_path / "changed.png"
+    kept.write_bytes(PNG_RED)
+    changed.write_bytes(PNG_RED)
+    first = stamps.FileHashes(tmp_path / "out1")
+    (tmp_path / "out1").mkdir()
+    assert first.digest(kept) == first.digest(changed) == hashlib.sha256(PNG_RED).hexdigest()
+    first.save()
+    old = changed.stat()
+    time.sleep(0.05)                                  # a later clock tick for the change time (no assertion on time)
+    changed.write_bytes(PNG_BLUE)                     # same size, and the old modification time put back:
+    os.utime(changed, ns=(old.st_atime_ns, old.st_mtime_ns))     # only the change time tells
+    read: list[str] = []
+    real = Path.read_bytes
+
+    def reading(path):
+        read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", reading)
+    second = stamps.FileHashes(tmp_path / "out2")
+    assert second.digest(kept) == hashlib.sha256(PNG_RED).hexdigest()
+    assert second.digest(changed) == hashlib.sha256(PNG_BLUE).hexdigest()
+    assert read == ["changed.png"]
+    assert stamps.FileHashes(tmp_path / "out3", shared=False).digest(kept) and read[-1] == "kept.png"

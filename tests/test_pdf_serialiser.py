@@ -145,3 +145,35 @@ def test_streams_are_deflated_at_the_level_deflate_level_sets(upstream):
         theirs_fast = data()
     assert ours_fast == theirs_fast and ours_default == data()
     assert ours_fast != ours_default
+
+
+def test_streams_are_deflated_on_a_worker_thread_that_ends_with_the_write(upstream, monkeypatch):
+    """Issue 20: while pydyf writes, every stream it deflates is deflated on one worker thread (zlib releases
+    the GIL, so the other objects' bytes are made meanwhile); the PDF is pydyf's, byte for byte, and nothing
+    of the worker is left behind."""
+    import threading
+
+    from coursepress.writers import pdfserial
+
+    where: list[str] = []
+    real = pdfserial._deflate
+
+    def deflate(compressor, raw):
+        where.append(threading.current_thread().name)
+        return real(compressor, raw)
+
+    monkeypatch.setattr(pdfserial, "_deflate", deflate)
+    threads = threading.active_count()
+    pdf = _corpus(True)
+    with patches.deflate_level(6):
+        ours = _written(pdf, version=b"1.7", identifier=True, compress=True)
+    streams = [obj for obj in pdf.objects if isinstance(obj, pydyf.Stream)]
+    assert len(where) == 2 and all(name.startswith("coursepress-deflate") for name in where)
+    assert threading.active_count() == threads
+    assert not any(pdfserial.AHEAD in vars(stream) for stream in streams)
+    upstream()
+    with patches.deflate_level(6):
+        theirs = _written(_corpus(True), version=b"1.7", identifier=True, compress=True)
+    assert ours == theirs
+    level9 = _written(_corpus(True), version=b"1.7", identifier=True, compress=True)
+    assert level9 != theirs          # the level reached the worker's compressor: 6, not pydyf's 9
