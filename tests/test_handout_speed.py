@@ -219,3 +219,45 @@ def test_font_subsets_are_kept_between_builds_and_hold_every_glyph_used(make_pro
     assert serif and not serif[0].endswith(MARK)
     assert has_outline(serif[0], REPO / "assets/fonts/NotoSerifCJKsc-Regular.otf", "鑫")
     assert has_outline(serif[0], REPO / "assets/fonts/NotoSerifCJKsc-Regular.otf", "模")
+
+
+def test_a_fonts_file_digest_starts_on_a_thread_when_the_font_is_made(monkeypatch):
+    """Issue 20: the subset cache's file key is hashed on a thread from the moment WeasyPrint makes the
+    ``Font`` (during drawing), and the key is the same as hashing when the subset is asked for; a font
+    whose bytes were replaced since is hashed again."""
+    import hashlib
+    import threading
+
+    from coursepress.writers import subsetcache
+    from coursepress.writers.pdfengine import import_weasyprint
+
+    weasyprint = import_weasyprint(REPO)
+    where: list[str] = []
+    real = subsetcache.file_key
+
+    def keyed(content, index):
+        where.append(threading.current_thread().name)
+        return real(content, index)
+
+    monkeypatch.setattr(subsetcache, "file_key", keyed)
+    made: list = []
+    from weasyprint.pdf import fonts
+
+    init = fonts.Font.__init__
+    monkeypatch.setattr(fonts.Font, "__init__", lambda self, *a, **k: (init(self, *a, **k), made.append(self))[0])
+    document = weasyprint.HTML(string="<p style='font-family: \"Noto Serif CJK SC\"'>中文字体</p>").render()
+    document.write_pdf()
+    cjk = [font for font in made if len(font.__dict__.get("file_content", b"")) > 1 << 20 or subsetcache.DIGEST in vars(font)]
+    assert cjk and all(subsetcache.DIGEST in vars(font) for font in cjk)
+    assert "coursepress-font-digest" in where
+    font = cjk[0]
+    started = vars(font)[subsetcache.DIGEST]
+    whole = started.content
+    assert started.value() == hashlib.sha256(whole + f"#{font.index}".encode()).hexdigest()[:24]
+    font.file_content = whole                         # (the write left the subset there) the bytes that were hashed
+    where.clear()
+    assert subsetcache.subset_key(font, {1: "a"}, False, "e")[0] == started.value() and where == []
+    font.file_content = whole[:-1] + b"\x00"          # other bytes than were hashed: hashed again, here
+    where.clear()
+    assert subsetcache.subset_key(font, {1: "a"}, False, "e")[0] == real(font.file_content, font.index)
+    assert where == [threading.current_thread().name]
