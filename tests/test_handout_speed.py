@@ -240,23 +240,29 @@ def test_a_fonts_file_digest_starts_on_a_thread_when_the_font_is_made(monkeypatc
         return real(content, index)
 
     monkeypatch.setattr(subsetcache, "file_key", keyed)
-    made: list = []
-    from weasyprint.pdf import fonts
+    started: list = []
+    real_digest = subsetcache.FileDigest
 
-    init = fonts.Font.__init__
-    monkeypatch.setattr(fonts.Font, "__init__", lambda self, *a, **k: (init(self, *a, **k), made.append(self))[0])
+    class Recorded(real_digest):
+        def __init__(self, content, index):
+            super().__init__(content, index)
+            started.append((self, index))
+
+    monkeypatch.setattr(subsetcache, "FileDigest", Recorded)
     document = weasyprint.HTML(string="<p style='font-family: \"Noto Serif CJK SC\"'>中文字体</p>").render()
     document.write_pdf()
-    cjk = [font for font in made if len(font.__dict__.get("file_content", b"")) > 1 << 20 or subsetcache.DIGEST in vars(font)]
-    assert cjk and all(subsetcache.DIGEST in vars(font) for font in cjk)
-    assert "coursepress-font-digest" in where
-    font = cjk[0]
-    started = vars(font)[subsetcache.DIGEST]
-    whole = started.content
-    assert started.value() == hashlib.sha256(whole + f"#{font.index}".encode()).hexdigest()[:24]
-    font.file_content = whole                         # (the write left the subset there) the bytes that were hashed
+    assert started and "coursepress-font-digest" in where
+    digest, index = started[0]
+    whole = digest.content
+    assert digest.value() == hashlib.sha256(whole + f"#{index}".encode()).hexdigest()[:24]
+
+    font = type("Font", (), {})()      # a font as subset_key sees it: its bytes, index and started digest
+    font.file_content, font.index, font.missing = whole, index, {}
+    vars(font)[subsetcache.DIGEST] = digest
     where.clear()
-    assert subsetcache.subset_key(font, {1: "a"}, False, "e")[0] == started.value() and where == []
+    assert subsetcache.subset_key(font, {1: "a"}, False, "e")[0] == digest.value() and where == []
+    assert subsetcache.DIGEST not in vars(font)       # let go of: it holds the whole font file
+    vars(font)[subsetcache.DIGEST] = digest
     font.file_content = whole[:-1] + b"\x00"          # other bytes than were hashed: hashed again, here
     where.clear()
     assert subsetcache.subset_key(font, {1: "a"}, False, "e")[0] == real(font.file_content, font.index)

@@ -72,7 +72,7 @@ def subset_key(font: Any, to_unicode: dict, hinting: bool, engine: str) -> tuple
     """(font file key, subset key) for WeasyPrint ``Font`` ``font`` subset to the glyph ids of
     ``to_unicode`` (hex sha256 prefixes); ``engine`` names the subsetter and its version. The file key
     is the :class:`FileDigest` started with the font when it still holds the bytes it hashed."""
-    started = font.__dict__.get(DIGEST)
+    started = font.__dict__.pop(DIGEST, None)      # (it holds the whole file, which the subset replaces)
     font_key = started.value() if started is not None and started.content is font.file_content else ""
     font_key = font_key or file_key(font.file_content, font.index)
     glyphs = ",".join(map(str, sorted(to_unicode)))
