@@ -15,7 +15,6 @@ image would then "decode" as grey. :func:`strict_decoding` turns it off while th
 
 from __future__ import annotations
 
-import io
 import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -104,12 +103,11 @@ class ThreadedDecodes:
                             decoded: Future) -> None:
         """On a thread: decode every pixel of the first frame of ``data`` (``decoded`` gets what Pillow
         raises), call ``done``; then, once :meth:`plan` was called, prepare what it asks of these bytes."""
-        from PIL import Image
-
         from .imageprep import resample
+        from .images import open_image
 
         try:
-            image = Image.open(io.BytesIO(data))
+            image = open_image(data)
             image.load()
         except BaseException as exc:      # noqa: BLE001 — the load reports it at the image's line
             decoded.set_exception(exc)

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Optional
 
 from .cachedir import cache_folder, read_private, write_private
 from .imagecheck import prepared_ahead
-from .images import identify
+from .images import identify, open_image
 from .photolayers import Layer, split, with_layers
 from .resources import ImageData
 from .units import PT_PER_INCH
@@ -253,9 +253,7 @@ def prepare_bytes(data: bytes, size: tuple[int, int], quality: int, layers: bool
     maps every pixel back to its own colour. ``layers`` (the PDF
     writers): a screenshot with photographs inside carries them as JPEG layers (:mod:`coursepress.photolayers`).
     """
-    from PIL import Image
-
-    with Image.open(io.BytesIO(data)) as source:
+    with open_image(data) as source:
         if (source.width, source.height) != size and source.format == "JPEG":
             source.draft(source.mode, size)          # keeps ≥ size; resampled below
         source.load()

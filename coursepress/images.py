@@ -13,6 +13,10 @@ What the outputs get (:class:`~coursepress.resources.ImageData`):
   ``ImageOps.exif_transpose``) and re-encoded without the tag, so the handout
   and the deck show the same portrait picture and neither rotates it twice.
 - Any other format Pillow reads (WebP, BMP, TIFF …): converted to PNG.
+- Grey levels wider than 8 bits (a 16-bit PNG or TIFF from a scanner or a microscope, Pillow modes
+  ``I;16``/``I``/``F``): scaled to 8 bits once (16-bit values ÷ 257; a float image from its lowest to its
+  highest value) and stored as an 8-bit grey PNG. Pillow's own conversion clips every value above 255, and
+  WeasyPrint and the preparation for print would show such a picture black and white.
 
 While the lectures are read, an image kept as it is is decoded on a thread (:mod:`coursepress.imagecheck`).
 Bytes decoded in full once are remembered by their SHA-256 (a marker file in
@@ -41,6 +45,7 @@ CACHE_NAME = "images"
 DECODED_NAME = "decoded"     # markers: bytes decoded in full before
 _KEPT = {"PNG": ("image/png", "png"), "JPEG": ("image/jpeg", "jpg"), "GIF": ("image/gif", "gif")}
 _ORIENTATION = 0x0112       # EXIF tag 274
+_WIDE = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")    # Pillow modes of grey levels wider than 8 bits
 
 
 def prepare_raster(data: bytes, origin: str, pos: SourcePos, limits: Limits = DEFAULTS) -> ImageData:
@@ -65,14 +70,14 @@ def prepare_raster(data: bytes, origin: str, pos: SourcePos, limits: Limits = DE
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = Image.open(io.BytesIO(data))
+            image = open_image(data)    # Pillow's bomb warning from 89 MP: the project's limit (next) decides
             fmt = image.format or ""
             width, height = image.size
             check_pixels(pos, f"image '{origin}'", width, height, limits)   # before decoding a bomb
             digest = hashlib.sha256(data).hexdigest()
             if not _decoded_before(digest):
                 decodes = current()
-                if decodes is not None and fmt in _KEPT and _orientation(image, data) in (0, 1):
+                if decodes is not None and _kept(image, fmt, _orientation(image, data)):
                     # kept as it is: the decode only proves it decodes, on a thread (coursepress.imagecheck)
                     decodes.submit(data, pos, origin, fmt, lambda: _remember_decoded(digest), digest)
                 else:
@@ -81,16 +86,17 @@ def prepare_raster(data: bytes, origin: str, pos: SourcePos, limits: Limits = DE
                     _remember_decoded(digest)
         except ContentError:
             raise
+        except Image.DecompressionBombError:
+            raise too_large(pos, origin, limits) from None
         except UnidentifiedImageError:
             raise ContentError(pos, f"'{origin}' is not an image file Pillow can read (PNG, JPEG, GIF, WebP, "
                                "BMP, TIFF or SVG)", "export the picture again as PNG or JPEG") from None
-        except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombWarning,
-                Image.DecompressionBombError) as exc:
+        except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombWarning) as exc:
             raise undecodable(pos, origin, fmt, exc) from None
     if width == 0 or height == 0:
         raise ContentError(pos, f"image '{origin}' has no pixels ({width}×{height})", "replace it with a real picture")
     orientation = _orientation(image, data)
-    if fmt in _KEPT and orientation in (0, 1):
+    if _kept(image, fmt, orientation):
         mime, ext = _KEPT[fmt]
         return ImageData(data, mime, ext, width, height, origin)
     cached = _cache_read(data)
@@ -99,11 +105,53 @@ def prepare_raster(data: bytes, origin: str, pos: SourcePos, limits: Limits = DE
         if found is not None:
             return found
     upright = ImageOps.exif_transpose(image) if orientation not in (0, 1) else image
-    converted = _encode(upright, jpeg=fmt == "JPEG")
+    converted = _encode(eight_bit(upright), jpeg=fmt == "JPEG")
     _cache_write(data, converted)
     found = identify(converted, origin)
     assert found is not None
     return found
+
+
+def open_image(data: bytes):
+    """``PIL.Image.open`` of image bytes the course was loaded with (unread: call ``load``), without Pillow's
+    decompression-bomb warning: :func:`prepare_raster` checked their pixels against ``image_megapixels``, which
+    a course may raise above Pillow's 89 MP."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        return Image.open(io.BytesIO(data))
+
+
+def _kept(image, fmt: str, orientation: int) -> bool:
+    """True if the outputs take the file's own bytes: PNG, JPEG or GIF, upright, 8 bits per sample."""
+    return fmt in _KEPT and orientation in (0, 1) and image.mode not in _WIDE
+
+
+def eight_bit(image):
+    """``image`` (a Pillow image) with grey levels wider than 8 bits scaled to mode ``L``; any other image as it is.
+
+    16-bit levels (modes ``I;16*``, and ``I`` as Pillow reads a 16-bit PNG) are divided by 257 (65535 → 255);
+    a float image (``F``) is stretched from its lowest to its highest value. Pillow's ``convert`` would clip.
+    """
+    if image.mode not in _WIDE:
+        return image
+    if image.mode == "F":
+        low, high = image.getextrema()
+        scale = 255.0 / (high - low) if high > low else 0.0
+        return image.point(lambda v: v * scale - low * scale).convert("L")
+    return image.convert("I").point(lambda v: v * (1 / 257)).convert("L")
+
+
+def too_large(pos: SourcePos, origin: str, limits: Limits) -> ContentError:
+    """The error for an image Pillow refuses to open at all (over twice ``PIL.Image.MAX_IMAGE_PIXELS``,
+    ≈ 179 MP by default: its size is not known), worded as the ``image_megapixels`` limit is."""
+    from PIL import Image
+
+    ceiling = round(2 * (Image.MAX_IMAGE_PIXELS or 0) / 1e6)
+    over = (f"over the limit of {limits.image_megapixels:g} megapixels (image_megapixels)"
+            if limits.image_megapixels < ceiling else "more than the image library opens")
+    return ContentError(pos, f"image '{origin}' has more than {ceiling:,} megapixels, {over}", "scale the image down")
 
 
 def _marker() -> bytes:
@@ -169,7 +217,7 @@ def _encode(image, jpeg: bool) -> bytes:
 
 
 def _cache_key(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest() + ".img"
+    return hashlib.sha256(data).hexdigest() + ".8bit.img"     # ".img" entries may hold 16-bit grey
 
 
 def _cache_read(data: bytes) -> Optional[bytes]:

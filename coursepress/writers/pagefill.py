@@ -12,9 +12,9 @@ typesetter does: when WeasyPrint has made a page (``layout.page.remake_page``) w
 is a child of a flow container (``main``, ``section``…), the figure's box is taken out of the box tree and
 the page is made again; the text that follows runs up into the hole, and the figure goes back in where
 the page now ends: before the block that opens the next page, or after the paragraph split across the
-break. So the figure opens the next page (LaTeX's ``p``/``t`` placement after the text that fills the
-page), each page is made at most twice, and the pages after it are made once, over the tree as it is
-then. The figure moves only past paragraphs, lists, quotes, code and divisions, never past a heading,
+break. So the figure opens the next page (LaTeX's ``t`` placement after the text that fills the page),
+a page with a hole is made twice (three times when the figure has to go back) and the pages after it
+once, over the tree as it is then. The figure moves only past paragraphs, lists, quotes, code and divisions, never past a heading,
 another figure or table (numbers stay in order); where the text that follows runs past one, or the page
 carries footnotes, the figure is put back and the page made again as it was, and :mod:`.pageflow`'s
 rounds after the layout see the hole as before.
@@ -128,7 +128,10 @@ class _Filler:
         out_of_flow, notes = context.broken_out_of_flow, len(context.rendered_notes or ())
         footnotes = list(context.footnotes)
         page, resume_at = self.real(index, context, root_box, html)
-        path = self._hole(page, resume_at, root_box)
+        try:
+            path = self._hole(page, resume_at, root_box)
+        except Exception:           # noqa: BLE001 - a box this does not read: the page stays as made
+            path = None
         if path is None:
             return page, resume_at
         if context.current_page_footnotes or context.reported_footnotes or context.broken_out_of_flow:

@@ -116,10 +116,11 @@ class PreparedRaster:
 
     def _upstream(self, data: bytes) -> Any:
         """WeasyPrint's own ``RasterImage`` of the PNG or JPEG ``data``."""
-        from PIL import Image
         from weasyprint.images import RasterImage
 
-        return RasterImage(Image.open(io.BytesIO(data)), self.id, data, None, self._cache, self._orientation,
+        from ..images import open_image
+
+        return RasterImage(open_image(data), self.id, data, None, self._cache, self._orientation,
                            self._options)
 
 
