@@ -226,3 +226,51 @@ def test_font_subsets_are_kept_between_builds_and_hold_every_glyph_used(make_pro
     assert serif and not serif[0].endswith(MARK)
     assert has_outline(serif[0], REPO / "assets/fonts/NotoSerifCJKsc-Regular.otf", "鑫")
     assert has_outline(serif[0], REPO / "assets/fonts/NotoSerifCJKsc-Regular.otf", "模")
+
+
+def test_a_fonts_file_digest_starts_on_a_thread_when_the_font_is_made(monkeypatch):
+    """Issue 20: the subset cache's file key is hashed on a thread from the moment WeasyPrint makes the
+    ``Font`` (during drawing), and the key is the same as hashing when the subset is asked for; a font
+    whose bytes were replaced since is hashed again."""
+    import hashlib
+    import threading
+
+    from coursepress.writers import subsetcache
+    from coursepress.writers.pdfengine import import_weasyprint
+
+    weasyprint = import_weasyprint(REPO)
+    where: list[str] = []
+    real = subsetcache.file_key
+
+    def keyed(content, index):
+        where.append(threading.current_thread().name)
+        return real(content, index)
+
+    monkeypatch.setattr(subsetcache, "file_key", keyed)
+    started: list = []
+    real_digest = subsetcache.FileDigest
+
+    class Recorded(real_digest):
+        def __init__(self, content, index):
+            super().__init__(content, index)
+            started.append((self, index))
+
+    monkeypatch.setattr(subsetcache, "FileDigest", Recorded)
+    document = weasyprint.HTML(string="<p style='font-family: \"Noto Serif CJK SC\"'>中文字体</p>").render()
+    document.write_pdf()
+    assert started and "coursepress-font-digest" in where
+    digest, index = started[0]
+    whole = digest.content
+    assert digest.value() == hashlib.sha256(whole + f"#{index}".encode()).hexdigest()[:24]
+
+    font = type("Font", (), {})()      # a font as subset_key sees it: its bytes, index and started digest
+    font.file_content, font.index, font.missing = whole, index, {}
+    vars(font)[subsetcache.DIGEST] = digest
+    where.clear()
+    assert subsetcache.subset_key(font, {1: "a"}, False, "e")[0] == digest.value() and where == []
+    assert subsetcache.DIGEST not in vars(font)       # let go of: it holds the whole font file
+    vars(font)[subsetcache.DIGEST] = digest
+    font.file_content = whole[:-1] + b"\x00"          # other bytes than were hashed: hashed again, here
+    where.clear()
+    assert subsetcache.subset_key(font, {1: "a"}, False, "e")[0] == real(font.file_content, font.index)
+    assert where == [threading.current_thread().name]

@@ -103,18 +103,16 @@ class _Filler:
 
     def _hole(self, page: Any, resume_at: Optional[dict], root_box: Any) -> Optional[list]:
         """The path to the figure that opens the next page when ``page`` ends with a hole before it."""
+        blocks = flow_blocks(page)
+        if self.done.pitch_px is None:         # the body's line pitch: of the first page with a paragraph,
+            self.done.pitch_px = line_pitch(blocks)     # as pageholes.find_holes reads it
         path = _start(root_box, resume_at)
-        if not path:
+        if not path or not blocks:
             return None
         parent, index = path[-1]
         figure = parent.children[index]
         if not is_float(figure) or parent.element_tag not in CONTAINERS:
             return None
-        blocks = flow_blocks(page)
-        if not blocks:
-            return None
-        if self.done.pitch_px is None:
-            self.done.pitch_px = line_pitch(blocks)
         pitch = self.done.pitch_px
         if not pitch or text_bottom(page) - content_bottom(blocks[-1]) <= HOLE_LINES * pitch + 0.5:
             return None
@@ -134,10 +132,11 @@ class _Filler:
             path = None
         if path is None:
             return page, resume_at
-        if context.current_page_footnotes or context.reported_footnotes or context.broken_out_of_flow:
-            self.done.declined.append(index)
-            return page, resume_at
         parent, at = path[-1]
+        if context.current_page_footnotes or context.reported_footnotes or context.broken_out_of_flow \
+                or at + 1 >= len(parent.children) or parent.children[at + 1].element_tag not in MOVABLE:
+            self.done.declined.append(index)         # (nothing the figure may pass follows it)
+            return page, resume_at
         figure = parent.children[at]
         parent.children = parent.children[:at] + parent.children[at + 1:]
 
