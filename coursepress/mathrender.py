@@ -31,7 +31,7 @@ from .cjk import CJK_RE
 from .mathtree import mathml_tree
 
 RENDER_SIZE_PX = 20.0      # ziamath's font size for the SVG (scaled to the text size with em units)
-CACHE_VERSION = "2"       # 2: drawn from the shared MathML tree (coursepress.mathtree)
+CACHE_VERSION = "3"       # 2: drawn from the shared MathML tree (coursepress.mathtree); 3: Chinese boxes held
 _VIEWBOX = re.compile(r'viewBox="([-\d.e]+) ([-\d.e]+) ([-\d.e]+) ([-\d.e]+)"')
 
 
@@ -69,6 +69,7 @@ _QUAD_USE = re.compile(r'<use href="#STIXTwoMathRegular_(\d+)" x="([-\d.e]+)" y=
                        r'height="([-\d.e]+)"[^>]*/>')
 STIX_ASCENT, STIX_HEIGHT = 31.524, 51.216     # the glyph boxes ziamath 0.13 writes for STIX Two Math (its symbol viewBox)
 STIX_HEIGHT_PER_PX = 85.36 / 20               # a glyph box's height per px of font size
+CJK_ASCENT_EM = 0.88          # the ideographic em box above the baseline (OpenType 'ideo' baseline at -0.12 em)
 
 
 def _quads(tree) -> list[str]:
@@ -82,8 +83,10 @@ def _quads(tree) -> list[str]:
 
 
 def _texts(svg: str, chars: list[str], quad_glyph: str, family: str) -> str:
-    """``svg`` with the first ``len(chars)`` quads drawn as ``<text>`` of ``chars`` in ``family``."""
+    """``svg`` with the first ``len(chars)`` quads drawn as ``<text>`` of ``chars`` in ``family``, its box
+    (root ``viewBox`` and ``height``) grown to hold each character's em box (:func:`_hold`)."""
     pending = iter(chars)
+    boxes: list[tuple[float, float]] = []
 
     def text(match: re.Match) -> str:
         if match.group(1) != quad_glyph:
@@ -94,9 +97,30 @@ def _texts(svg: str, chars: list[str], quad_glyph: str, family: str) -> str:
         height = float(match.group(4))
         size = height / STIX_HEIGHT_PER_PX
         baseline = float(match.group(3)) + STIX_ASCENT * height / STIX_HEIGHT
+        boxes.append((baseline - CJK_ASCENT_EM * size, baseline + (1 - CJK_ASCENT_EM) * size))
         return (f'<text x="{match.group(2)}" y="{baseline:.3f}" font-size="{size:.3f}" '
                 f'font-family="{escape(family, {chr(34): "&quot;"})}" fill="black">{escape(char)}</text>')
-    return _QUAD_USE.sub(text, svg)
+    return _hold(_QUAD_USE.sub(text, svg), boxes)
+
+
+def _hold(svg: str, boxes: list[tuple[float, float]]) -> str:
+    """``svg`` with its root box grown to span every (top, bottom) of ``boxes`` (y down, baseline 0).
+
+    The quads stand in for Chinese as empty glyphs, so ziamath's box ends at the ink of the rest: a formula
+    of ``\\text{其中}`` alone was 0 high (drawn blank), and a Chinese character beside ``x`` lost its top and
+    its descent."""
+    match = _VIEWBOX.search(svg)
+    if not boxes or not match:
+        return svg
+    x, y, width, height = (float(v) for v in match.groups())
+    top, bottom = min([y] + [b[0] for b in boxes]), max([y + height] + [b[1] for b in boxes])
+    if (top, bottom) == (y, y + height):
+        return svg
+    head_end = svg.index(">")
+    head = svg[:head_end]
+    head = head.replace(match.group(0), f'viewBox="{x:g} {top:.3f} {width:g} {bottom - top:.3f}"', 1)
+    head = re.sub(r' height="[-\d.e]+"', f' height="{bottom - top:.3f}"', head, count=1)
+    return head + svg[head_end:]
 
 
 @lru_cache(maxsize=1)

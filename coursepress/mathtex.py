@@ -20,6 +20,7 @@ from .mathchecked import known_good, remember_good
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 # Standard operator names latex2mathml does not know (TeXbook ch. 18, \arg): set upright.
 _OPERATORS = {"arg": r"\operatorname{arg}"}
+_OPERATOR_NAME = re.compile(r"\\operatorname\*?\s*\{([^{}]*)\}")
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,12 @@ class TexProblem:
 
 
 def normalise(tex: str) -> str:
-    """``tex`` with the standard commands latex2mathml lacks spelled in ones it knows (``\\arg``)."""
+    """``tex`` with the standard commands latex2mathml lacks spelled in ones it knows: ``\\arg``; amsmath's
+    ``\\operatorname*{argmax}`` (limits below in display style) as ``\\operatorname``, and a name with a
+    command inside (``\\operatorname{arg\\,max}``) as ``\\mathop{\\mathrm{…}}``: latex2mathml printed the star
+    and set such a name letter by letter in italics."""
+    tex = _OPERATOR_NAME.sub(lambda m: (f"\\mathop{{\\mathrm{{{m.group(1)}}}}}" if "\\" in m.group(1)
+                                        else f"\\operatorname{{{m.group(1)}}}"), tex)
     return _COMMAND.sub(lambda m: _OPERATORS.get(m.group(1), m.group(0)), tex)
 
 

@@ -17,7 +17,8 @@ repairs it:
   ``mtr``/``mtd`` (MathML Core §3.5), its columns aligned right, left, right …
   as amsmath sets ``aligned`` (amsmath documentation, §3.7), a table without
   alignment points centred. Environments latex2mathml already writes as
-  tables (``align*``, ``cases``, matrices) are kept.
+  tables (``align*``, ``cases``, matrices) are kept;
+- operators: an ``mo`` that holds elements (``\\mathop{…}``) becomes an ``mrow``.
 
 Serialised by ElementTree (:func:`mathml_string`), every text is escaped, so
 the result always parses.
@@ -69,6 +70,14 @@ def _repair_texts(el: Element) -> None:
         node.tail = _decode(node.tail)
 
 
+def _repair_operators(el: Element) -> None:
+    """An ``mo`` holding elements (latex2mathml's ``\\mathop{\\mathbb{E}}``: ``<mo><mrow><mi>𝔼</mi>…``) becomes
+    the ``mrow`` it is: an operator holds text only (MathML Core §3.2.4), and ziamath drew nothing of it."""
+    for node in el.iter():
+        if _local(node.tag) == "mo" and len(node) and not (node.text or "").strip():
+            node.tag = node.tag[:-2] + "mrow"
+
+
 def _table(kids: list[Element], tag_of: Callable[[str], str]) -> Element:
     """An ``mtable`` of ``kids`` split into rows at line breaks and into cells at alignment points."""
     rows: list[list[list[Element]]] = [[[]]]
@@ -118,6 +127,7 @@ def _tree(tex: str, display: bool) -> Element:
     root = convert_to_element(normalise(tex), display="block" if display else "inline")
     _tables(root)
     _repair_texts(root)
+    _repair_operators(root)
     return root
 
 

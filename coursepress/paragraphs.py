@@ -10,6 +10,7 @@ pictures and centring tags becomes figures and paragraphs.
 from __future__ import annotations
 
 from pathlib import PurePosixPath
+from urllib.parse import unquote
 from typing import TYPE_CHECKING, Optional
 
 from markdown_it.token import Token
@@ -119,11 +120,13 @@ def make_figure(reader: "LectureReader", src: str, alt: str, title: str, numbers
 
 def _described(reader: "LectureReader", src: str, alt: str, title: str, pos: SourcePos) -> str:
     """``alt`` with its spaces collapsed; an empty one is a warning (error under --strict) and the title or
-    the file name stands in."""
+    the file name stands in: the name as the author wrote it (``训练 截图``), not as Markdown's link
+    normalisation %-encodes it (``%E8%AE%AD%E7%BB%83%20…``)."""
     alt = " ".join(alt.split())
     if not alt:
-        fallback = title.strip() or PurePosixPath(src.split("?")[0]).stem or reader.words("numbering.picture")
-        reader.problems.warn(pos, f"image '{excerpt(src, 60)}' has no alt text; '{fallback}' describes it for now",
+        written = unquote(src.split("?")[0])
+        fallback = title.strip() or PurePosixPath(written).stem or reader.words("numbering.picture")
+        reader.problems.warn(pos, f"image '{excerpt(written, 60)}' has no alt text; '{fallback}' describes it for now",
                              "describe the image: ![what it shows](path)")
         alt = fallback
     return alt

@@ -41,7 +41,8 @@ patch                       library (pyproject pin)  what and why
                                                      re-compresses every PNG (≈ 0.15 s per screenshot).
 :func:`apply_subset_cache`   WeasyPrint 70          font subsets are kept between builds in the per-user cache, keyed
                                                      by font file, glyphs and options (:mod:`.writers.subsetcache`):
-                                                     subsetting the CJK faces took 0.09 s of every handout.
+                                                     subsetting the CJK faces took 0.09 s of every handout; the
+                                                     file's digest starts on a thread when ``Font`` is made.
 :func:`apply_prepared_images`  WeasyPrint 70       a ``coursepress-image:`` URL becomes an image laid out by its
                                                      known size whose bytes are taken when the PDF is written
                                                      (:mod:`.writers.pdfimages`: prepared in other processes
@@ -196,6 +197,9 @@ UPSTREAM = {
         "1f590111444639aa3547375a7fbddc6056f34fe64546c8550dc0ab36ea2b2408",
     "weasyprint.pdf.fonts.Font.subset":
         "61ed6bc2e9a7e43a7ad4c50e4bd61a0c5b6db06069754e66c6e328f4a97a6311",
+    # wrapped by the subset cache: its file digest starts on a thread once the font holds file_content and index
+    "weasyprint.pdf.fonts.Font.__init__":
+        "1f281166b10302a4278a04384970b91496a19b071e071a4087f77a49bc1487fe",
     # relied on by the subset cache's key: the subset depends on the glyphs, hinting and missing glyphs only
     "weasyprint.pdf.fonts.Font._harfbuzz_subset":
         "f80805663ede8080a3e1ffff831e20c74bd25fa3b8e4410334ba807158dc685f",
@@ -538,6 +542,7 @@ def apply_subset_cache() -> None:
     if dotted in _ORIGINALS:
         return
     _replace(Font, "subset", dotted, subsetcache.replacement(vars(Font)["subset"]))
+    _replace(Font, "__init__", "weasyprint.pdf.fonts.Font.__init__", subsetcache.hashing_init(vars(Font)["__init__"]))
 
 
 def apply_prepared_images() -> None:

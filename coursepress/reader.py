@@ -107,6 +107,9 @@ class LectureReader:
         if bad:
             self.problems.errors.extend(bad)
             return None
+        # the byte-order mark Windows editors (Notepad, Typora) write first is not text: kept, it hid the front
+        # matter (read as a heading, "--- title: …" printed in the running header)
+        text = text.removeprefix("\ufeff")
         text, table_problems = protect_table_pipes(text)
         for problem in table_problems:
             self.problems.error(SourcePos(self.file, problem.line), problem.message, problem.hint)

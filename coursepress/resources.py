@@ -172,10 +172,10 @@ def resolve_path(root: Path, base_dir: Path, ref: str, pos: SourcePos, what: str
             files, each naming the path as written.
     """
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", ref) and not re.match(r"^[a-zA-Z]:[\\/]", ref):
-        raise ContentError(pos, f"{what} '{ref}' is a URL; builds never fetch from the network",
+        raise ContentError(pos, f"{what} '{unquote(ref)}' is a URL; builds never fetch from the network",
                            "download the file into the project and use a relative path")
     if ref.startswith(("/", "\\")) or re.match(r"^[a-zA-Z]:[\\/]", ref):
-        raise ContentError(pos, f"{what} path '{ref}' is absolute",
+        raise ContentError(pos, f"{what} path '{unquote(ref)}' is absolute",
                            "use a relative path (in Markdown: relative to the lecture file; "
                            "in course.yaml: relative to the project folder)")
     bad = re.search(r"[\x00-\x1f\x7f]", unquote(ref))
@@ -185,13 +185,13 @@ def resolve_path(root: Path, base_dir: Path, ref: str, pos: SourcePos, what: str
                            "remove it from the path (look for %00 or a similar %-escape)")
     path = base_dir / unquote(ref)
     if not Path(os.path.normpath(path)).is_relative_to(os.path.normpath(root)):
-        raise ContentError(pos, f"{what} path '{ref}' leaves the project folder",
+        raise ContentError(pos, f"{what} path '{unquote(ref)}' leaves the project folder",
                            "copy the file into the project and refer to it there")
     try:
         return project_path(root, path, pos, what)
-    except ContentError as exc:      # name the path as written in the content
-        shown = _shown(path, root)
-        raise ContentError(pos, exc.message.replace(f"'{shown}'", f"'{ref}'"), exc.hint) from None
+    except ContentError as exc:      # name the path as written in the content (Markdown %-encodes a link's
+        shown = _shown(path, root)   # spaces and Chinese: '%E5%9B%BE.png' is the author's '图.png')
+        raise ContentError(pos, exc.message.replace(f"'{shown}'", f"'{unquote(ref)}'"), exc.hint) from None
 
 
 def load_image(root: Path, base_dir: Path, ref: str, pos: SourcePos, limits: Limits = DEFAULTS) -> ImageData:

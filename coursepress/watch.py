@@ -88,7 +88,7 @@ def watch(args, run_once) -> int:
         # The watcher runs from the first next() on and gathers changes while a round builds; started before
         # the first build, a save during it is built next (it was lost). Every 0.1 s without a change it
         # yields an empty set.
-        changes = watch_changes(*paths, debounce=200, step=20, raise_interrupt=False, rust_timeout=100,
+        changes = watch_changes(*paths, debounce=200, step=20, raise_interrupt=True, rust_timeout=100,
                                 yield_on_timeout=True)
         first = next(changes, set())
         once()

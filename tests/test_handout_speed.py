@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 
 from conftest import REPO
 from readback import page_texts
-from test_handout_flow import holes_before_figures, paragraph, tall_png
+from test_handout_flow import FILLER, holes_before_figures, paragraph, tall_png
 
 # Runs a build in this process with WeasyPrint's layout_document and remake_page wrapped; prints, per
 # layout, the (0-based) pages made in it.
@@ -61,15 +61,19 @@ def layouts_of(root: Path, tmp_path: Path) -> tuple[list[list[int]], Path]:
     return json.loads(proc.stdout.strip().splitlines()[-1]), next(out.glob("*.pdf"))
 
 
-def lecture(parts: list[tuple[int, bool, int]]) -> str:
+def lecture(parts: list[tuple[int, bool | str, int]]) -> str:
     """A lecture of parts (level-1 heads: each starts a page); each part: ``before`` paragraphs, a tall
-    figure if asked, ``after`` paragraphs. Paragraph k is marked 段k."""
+    figure if asked (``"list"``: in the second item of a three-item list), ``after`` paragraphs. Paragraph
+    k is marked 段k."""
     body, k = ["---\ntitle: 版面\n---\n"], 0
     for number, (before, figure, after) in enumerate(parts, 1):
         body += [f"# 第{number}部分\n", "## 一节\n"]
         body += [paragraph(k + i) + "\n" for i in range(before)]
         k += before
-        if figure:
+        if figure == "list":
+            body += [f"1. 列表项：{FILLER}\n2. 如下图所示：\n   ![高图](images/tall.png \"一张很高的图\")\n"
+                     f"3. 列表项：{FILLER * 2}\n"]
+        elif figure:
             body += [f"如[](#fig-{number})所示：\n", f'![高图](images/tall.png "一张很高的图"){{#fig-{number}}}\n']
         body += [paragraph(k + i) + "\n" for i in range(after)]
         k += after
@@ -88,10 +92,13 @@ def test_a_handout_without_holes_is_laid_out_once(make_project, tmp_path):
     assert sorted(set(made[0])) == list(range(pages))      # every page made (the contents page again for numbers)
 
 
+BEFORE_LIST = 12          # paragraphs before the list: measured to leave a hole before its figure
+
+
 def test_moving_a_figure_lays_out_again_only_the_pages_it_changes(make_project, tmp_path):
-    # part 1 leaves a hole before its figure (12 paragraphs, then the figure: test_handout_flow measured it);
-    # parts 2 and 3 start on their own pages, so their pages end where they did and are kept
-    root = make_project(lecture=lecture([(12, True, 8), (16, False, 0), (16, False, 0)]),
+    # part 1 leaves a hole before its figure, which sits in a list item (pagefill leaves those to the float
+    # pass's re-layout); parts 2 and 3 start on their own pages, so their pages end where they did and are kept
+    root = make_project(lecture=lecture([(BEFORE_LIST, "list", 8), (16, False, 0), (16, False, 0)]),
                         files={"content/lectures/images/tall.png": tall_png()})
     made, pdf = layouts_of(root, tmp_path)
     texts = page_texts(pdf)
@@ -104,7 +111,7 @@ def test_moving_a_figure_lays_out_again_only_the_pages_it_changes(make_project, 
     # and the result is the one a full re-layout gives: no hole, every paragraph once and in order
     assert holes_before_figures(pdf) == []
     found = marks("".join(texts[1:]))                     # page 1: the cover and contents carry no marks
-    assert found == list(range(52)), found
+    assert found == list(range(BEFORE_LIST + 8 + 32)), found
     assert "".join(texts).count("一张很高的图") == 1
 
 
@@ -219,3 +226,51 @@ def test_font_subsets_are_kept_between_builds_and_hold_every_glyph_used(make_pro
     assert serif and not serif[0].endswith(MARK)
     assert has_outline(serif[0], REPO / "assets/fonts/NotoSerifCJKsc-Regular.otf", "鑫")
     assert has_outline(serif[0], REPO / "assets/fonts/NotoSerifCJKsc-Regular.otf", "模")
+
+
+def test_a_fonts_file_digest_starts_on_a_thread_when_the_font_is_made(monkeypatch):
+    """Issue 20: the subset cache's file key is hashed on a thread from the moment WeasyPrint makes the
+    ``Font`` (during drawing), and the key is the same as hashing when the subset is asked for; a font
+    whose bytes were replaced since is hashed again."""
+    import hashlib
+    import threading
+
+    from coursepress.writers import subsetcache
+    from coursepress.writers.pdfengine import import_weasyprint
+
+    weasyprint = import_weasyprint(REPO)
+    where: list[str] = []
+    real = subsetcache.file_key
+
+    def keyed(content, index):
+        where.append(threading.current_thread().name)
+        return real(content, index)
+
+    monkeypatch.setattr(subsetcache, "file_key", keyed)
+    started: list = []
+    real_digest = subsetcache.FileDigest
+
+    class Recorded(real_digest):
+        def __init__(self, content, index):
+            super().__init__(content, index)
+            started.append((self, index))
+
+    monkeypatch.setattr(subsetcache, "FileDigest", Recorded)
+    document = weasyprint.HTML(string="<p style='font-family: \"Noto Serif CJK SC\"'>中文字体</p>").render()
+    document.write_pdf()
+    assert started and "coursepress-font-digest" in where
+    digest, index = started[0]
+    whole = digest.content
+    assert digest.value() == hashlib.sha256(whole + f"#{index}".encode()).hexdigest()[:24]
+
+    font = type("Font", (), {})()      # a font as subset_key sees it: its bytes, index and started digest
+    font.file_content, font.index, font.missing = whole, index, {}
+    vars(font)[subsetcache.DIGEST] = digest
+    where.clear()
+    assert subsetcache.subset_key(font, {1: "a"}, False, "e")[0] == digest.value() and where == []
+    assert subsetcache.DIGEST not in vars(font)       # let go of: it holds the whole font file
+    vars(font)[subsetcache.DIGEST] = digest
+    font.file_content = whole[:-1] + b"\x00"          # other bytes than were hashed: hashed again, here
+    where.clear()
+    assert subsetcache.subset_key(font, {1: "a"}, False, "e")[0] == real(font.file_content, font.index)
+    assert where == [threading.current_thread().name]

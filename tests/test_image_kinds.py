@@ -97,3 +97,48 @@ def test_a_raised_limit_builds_a_picture_over_89_megapixels(make_project, tmp_pa
     assert "warning" not in (run.stdout + run.stderr).lower(), run.stdout + run.stderr
     (picture,) = placed_images(root / "dist/intro.pdf")
     assert picture["px"][0] < 10_000           # prepared for print, not embedded at 90 MP
+
+
+NAMED = """\
+---
+title: 文件名
+---
+
+# 图片
+
+![](图片/训练%20截图.png)
+
+![](<图片/训练 截图.png>)
+"""
+
+
+def test_a_chinese_file_name_is_shown_as_written(make_project, tmp_path):
+    """A picture without alt text is described by its file name: as the author wrote it (训练 截图), in the
+    warning, the handout's caption, the deck's caption and alt text; Markdown's link normalisation
+    %-encodes it (%E8%AE%AD…), which was printed."""
+    picture = io.BytesIO()
+    Image.new("RGB", (300, 200), (10, 100, 200)).save(picture, "PNG")
+    root = make_project(lecture=NAMED, files={"content/lectures/图片/训练 截图.png": picture.getvalue()})
+    for target in ("pdf", "pptx"):
+        run = _build(root, target, tmp_path / "cache")
+        assert run.returncode == 0, run.stdout + run.stderr
+        warnings = [line for line in run.stderr.splitlines() if line.startswith("warning:")]
+        assert len(warnings) == 2 and all("'图片/训练 截图.png' has no alt text; '训练 截图' describes it" in w
+                                          for w in warnings), warnings
+    import pypdf
+    from pptx import Presentation
+
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(root / "dist/intro.pdf").pages)
+    assert text.count("训练 截图") == 2 and "%" not in text, text
+    deck = Presentation(str(root / "dist/intro.pptx"))
+    shown = [shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame]
+    alts = [shape._element.xpath(".//p:cNvPr/@descr") for slide in deck.slides for shape in slide.shapes
+            if shape.shape_type == 13]
+    assert sum("训练 截图" in t for t in shown) == 2 and not any("%E" in t for t in shown), shown
+    assert alts == [["训练 截图"], ["训练 截图"]], alts
+
+
+def test_a_missing_picture_is_named_as_written(make_project):
+    root = make_project(lecture=NAMED)
+    errors, _warnings = problems_of(root)
+    assert len(errors) == 2 and all("image '图片/训练 截图.png' does not exist" in e for e in errors), errors

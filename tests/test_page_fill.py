@@ -63,3 +63,25 @@ def test_a_hole_is_filled_in_the_first_layout(make_project, monkeypatch):
     pdf = Path(result.path)
     assert holes_before_figures(pdf) == []
     assert sum(len(page["pictures"]) for page in page_report(pdf)) == 1
+
+
+def test_the_page_with_the_hole_is_the_only_page_made_twice(make_project, tmp_path):
+    """Counted by wrapping WeasyPrint's page maker in a build process (test_handout_speed): one layout, in
+    which the page that would end with a hole is made again right after it was made, and every other page
+    once (the contents page again for its page numbers)."""
+    from test_handout_speed import layouts_of, lecture, marks
+
+    root = make_project(lecture=lecture([(12, True, 8), (16, False, 0)]),
+                        files={"content/lectures/images/tall.png": tall_png()})
+    made, pdf = layouts_of(root, tmp_path)
+    assert len(made) == 1, made
+    first = made[0][:next((k for k in range(1, len(made[0])) if made[0][k] < made[0][k - 1]), len(made[0]))]
+    assert sorted(set(first)) == list(range(len(set(first))))          # the pages in order (then the contents)
+    assert len(first) == len(set(first)) + 1, made[0]                     # one page made twice …
+    assert [page for page, following in zip(first, first[1:]) if page == following] != []   # … right after
+    assert holes_before_figures(pdf) == []
+    from readback import page_texts
+
+    texts = page_texts(pdf)
+    assert marks("".join(texts[1:])) == list(range(36))
+    assert "".join(texts).count("一张很高的图") == 1

@@ -12,9 +12,9 @@ typesetter does: when WeasyPrint has made a page (``layout.page.remake_page``) w
 is a child of a flow container (``main``, ``section``…), the figure's box is taken out of the box tree and
 the page is made again; the text that follows runs up into the hole, and the figure goes back in where
 the page now ends: before the block that opens the next page, or after the paragraph split across the
-break. So the figure opens the next page (LaTeX's ``p``/``t`` placement after the text that fills the
-page), each page is made at most twice, and the pages after it are made once, over the tree as it is
-then. The figure moves only past paragraphs, lists, quotes, code and divisions, never past a heading,
+break. So the figure opens the next page (LaTeX's ``t`` placement after the text that fills the page),
+a page with a hole is made twice (three times when the figure has to go back) and the pages after it
+once, over the tree as it is then. The figure moves only past paragraphs, lists, quotes, code and divisions, never past a heading,
 another figure or table (numbers stay in order); where the text that follows runs past one, or the page
 carries footnotes, the figure is put back and the page made again as it was, and :mod:`.pageflow`'s
 rounds after the layout see the hole as before.
@@ -103,18 +103,16 @@ class _Filler:
 
     def _hole(self, page: Any, resume_at: Optional[dict], root_box: Any) -> Optional[list]:
         """The path to the figure that opens the next page when ``page`` ends with a hole before it."""
+        blocks = flow_blocks(page)
+        if self.done.pitch_px is None:         # the body's line pitch: of the first page with a paragraph,
+            self.done.pitch_px = line_pitch(blocks)     # as pageholes.find_holes reads it
         path = _start(root_box, resume_at)
-        if not path:
+        if not path or not blocks:
             return None
         parent, index = path[-1]
         figure = parent.children[index]
         if not is_float(figure) or parent.element_tag not in CONTAINERS:
             return None
-        blocks = flow_blocks(page)
-        if not blocks:
-            return None
-        if self.done.pitch_px is None:
-            self.done.pitch_px = line_pitch(blocks)
         pitch = self.done.pitch_px
         if not pitch or text_bottom(page) - content_bottom(blocks[-1]) <= HOLE_LINES * pitch + 0.5:
             return None
@@ -128,13 +126,17 @@ class _Filler:
         out_of_flow, notes = context.broken_out_of_flow, len(context.rendered_notes or ())
         footnotes = list(context.footnotes)
         page, resume_at = self.real(index, context, root_box, html)
-        path = self._hole(page, resume_at, root_box)
+        try:
+            path = self._hole(page, resume_at, root_box)
+        except Exception:           # noqa: BLE001 - a box this does not read: the page stays as made
+            path = None
         if path is None:
             return page, resume_at
-        if context.current_page_footnotes or context.reported_footnotes or context.broken_out_of_flow:
-            self.done.declined.append(index)
-            return page, resume_at
         parent, at = path[-1]
+        if context.current_page_footnotes or context.reported_footnotes or context.broken_out_of_flow \
+                or at + 1 >= len(parent.children) or parent.children[at + 1].element_tag not in MOVABLE:
+            self.done.declined.append(index)         # (nothing the figure may pass follows it)
+            return page, resume_at
         figure = parent.children[at]
         parent.children = parent.children[:at] + parent.children[at + 1:]
 

@@ -41,13 +41,13 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
 from ..patches import page_box, swapped
-from .pagefill import Filled, filling
+from .pagefill import MOVABLE, Filled, filling
 from .pageholes import CONTAINERS, FLOATS, HOLE_LINES, Hole, elements, find_holes, flow_blocks, text_bottom
 from .pageresume import ancestry, carried, snapshot
 from .pagetargets import name_targets
 
 ROUNDS = 2              # re-layouts at most (each from the first page with a hole)
-_MOVABLE = ("p", "ul", "ol", "blockquote", "pre", "div", "dl", "aside")     # what a figure may move past
+_MOVABLE = MOVABLE             # what a figure may move past
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _SUBHEADS = ("h3", "h4", "h5", "h6")          # h2 is a part's head (handout: level 1 → h2)
 

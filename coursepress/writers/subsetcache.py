@@ -11,12 +11,18 @@ missing (WeasyPrint then keeps the ``.notdef`` outline), the HarfBuzz version an
 subsetter is used at all (else fontTools'). A subset WeasyPrint could not make (it warns and embeds the
 whole font) is not stored, so the warning comes again. At most :data:`KEEP` subsets of one font file
 are kept (the oldest go first).
+
+The font file's digest (≈ 9 MB per CJK face, 0.016 s for the course's faces, on the critical path at the
+end of the PDF write) is started on a thread of its own as soon as WeasyPrint makes the ``Font``
+(:func:`hashing_init`: while the pages are still being drawn; hashlib releases the GIL over large
+data) and taken when the subset is asked for, if the font still holds the bytes that were hashed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from typing import Any, Callable
 
 from .. import cachedir
@@ -25,10 +31,50 @@ KEEP = 12                # subsets kept per font file (a watch session types new
 FOLDER = "subsets"
 
 
+DIGEST = "_coursepress_file_digest"       # a Font's FileDigest, started when the font was made
+
+
+def file_key(content: bytes, index: int) -> str:
+    """The font file key: sha256 (hex, first 24) of the font file's bytes ``content`` then ``#index``."""
+    digest = hashlib.sha256(content)
+    digest.update(f"#{index}".encode())
+    return digest.hexdigest()[:24]
+
+
+class FileDigest:
+    """:func:`file_key` of ``content`` computed on a daemon thread from the moment this is made."""
+
+    def __init__(self, content: bytes, index: int) -> None:
+        self.content = content
+        self._value: list[str] = []
+        self._thread = threading.Thread(target=lambda: self._value.append(file_key(content, index)),
+                                        name="coursepress-font-digest", daemon=True)
+        self._thread.start()
+
+    def value(self) -> str:
+        """The key (waits for the thread; computed here if the thread gave none)."""
+        self._thread.join()
+        return self._value[0] if self._value else ""
+
+
+def hashing_init(upstream: Callable[..., None]) -> Callable[..., None]:
+    """``Font.__init__`` that, once WeasyPrint has made the font, starts its :class:`FileDigest`."""
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        upstream(self, *args, **kwargs)
+        content = getattr(self, "file_content", None)
+        if isinstance(content, bytes) and len(content) > 1 << 16:       # small files: hashed when asked
+            self.__dict__[DIGEST] = FileDigest(content, self.index)
+
+    return init
+
+
 def subset_key(font: Any, to_unicode: dict, hinting: bool, engine: str) -> tuple[str, str]:
     """(font file key, subset key) for WeasyPrint ``Font`` ``font`` subset to the glyph ids of
-    ``to_unicode`` (hex sha256 prefixes); ``engine`` names the subsetter and its version."""
-    font_key = hashlib.sha256(font.file_content + f"#{font.index}".encode()).hexdigest()[:24]
+    ``to_unicode`` (hex sha256 prefixes); ``engine`` names the subsetter and its version. The file key
+    is the :class:`FileDigest` started with the font when it still holds the bytes it hashed."""
+    started = font.__dict__.pop(DIGEST, None)      # (it holds the whole file, which the subset replaces)
+    font_key = started.value() if started is not None and started.content is font.file_content else ""
+    font_key = font_key or file_key(font.file_content, font.index)
     glyphs = ",".join(map(str, sorted(to_unicode)))
     parts = f"{font_key}|{glyphs}|{bool(hinting)}|{bool(font.missing)}|{engine}"
     return font_key, hashlib.sha256(parts.encode()).hexdigest()[:32]
