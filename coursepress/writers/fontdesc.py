@@ -41,5 +41,4 @@ def remembering(upstream: Callable[[Any], Any]) -> Callable[[Any], Any]:
                 made[key] = found
         return found
 
-    get_font_description.made = made       # type: ignore[attr-defined]  (for tests)
     return get_font_description
