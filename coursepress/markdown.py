@@ -23,6 +23,7 @@ from markdown_it.rules_inline.state_inline import Scanned, StateInline
 from mdit_py_plugins.attrs import attrs_plugin
 
 from .citations import citation_plugin
+from .comments import comment_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -100,6 +101,7 @@ def make_parser(raw_html: bool = False) -> MarkdownIt:
     md.use(container_plugin, name="div", validate=_container_name)
     md.use(math_plugin)
     md.use(citation_plugin)
+    md.use(comment_plugin)
     # markdown-it-py's documented hook for link policy (an instance attribute over the method); links are
     # checked, with positions, by the reader
     md.validateLink = lambda url: True  # type: ignore[method-assign]

@@ -1,4 +1,5 @@
-"""Math syntax for the Markdown parser: ``$…$`` inline, ``$$…$$`` display, ``$$…$$ {#eq-id}``.
+"""Math syntax for the Markdown parser: ``$…$`` inline, ``$$…$$`` display, ``$$…$$ {#eq-id}``; LaTeX's
+``\\(…\\)`` inline and ``\\[…\\]`` display (:func:`latex_inline`, :func:`latex_block`).
 
 Both rules run before escapes and emphasis, so nothing inside a formula is
 touched by Markdown (C38: ``$A*B*C$`` keeps its stars, ``\\{`` and ``\\\\`` their
@@ -94,6 +95,64 @@ def math_inline(state: StateInline, silent: bool) -> bool:
         token.markup = "$$" if double else "$"
         token.meta = {"offset": tex_start}
     state.pos = close + (2 if double else 1)
+    return True
+
+
+def latex_inline(state: StateInline, silent: bool) -> bool:
+    """LaTeX's ``\\(TeX\\)`` → ``math_inline`` (as MathJax and Jupyter read it; answers copied from a chatbot
+    use it), when a ``\\)`` closes it in the same paragraph and what it holds is no prose (:func:`_prose`); else the
+    escape rule prints "(". Read before escapes, so the TeX keeps its backslashes."""
+    src, start = state.src, state.pos
+    if not src.startswith("\\(", start):
+        return False
+    close = src.find("\\)", start + 2, state.posMax)
+    if close < 0 or not src[start + 2:close].strip() or _prose(src, start + 2, close):
+        return False        # "\\(note\\)" in Chinese: escaped brackets around prose, as between two dollars
+    if not silent:
+        token = state.push("math_inline", "math", 0)
+        token.content = src[start + 2:close].strip()
+        token.markup = "\\("
+        token.meta = {"offset": start + 2 + len(src[start + 2:close]) - len(src[start + 2:close].lstrip())}
+    state.pos = close + 2
+    return True
+
+
+def latex_block(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """LaTeX's ``\\[`` … ``\\]`` → ``math_block``: a line starting with ``\\[`` up to the line ending in ``\\]``,
+    with no blank line between (TeX allows none in display math); anything else is left to the paragraph
+    (``\\[1\\] …`` is an escaped bracket)."""
+    if state.sCount[start_line] - state.blkIndent >= 4:
+        return False
+    begin = state.bMarks[start_line] + state.tShift[start_line]
+    if not state.src.startswith("\\[", begin):
+        return False
+    line, lines = start_line, []
+    text = state.src[begin + 2:state.eMarks[start_line]]
+    while True:
+        stripped = text.rstrip()
+        if stripped.endswith("\\]") and (line > start_line or len(stripped) >= 2):
+            lines.append(stripped[:-2])
+            break
+        lines.append(stripped)
+        line += 1
+        if line >= end_line or state.sCount[line] < state.blkIndent:
+            return False
+        text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]]
+        if not text.strip():
+            return False
+    tex = "\n".join(lines).strip()
+    if not tex:
+        return False
+    if silent:
+        return True
+    token = state.push("math_block", "math", 0)
+    token.content = tex
+    token.info = ""
+    token.map = [start_line, line + 1]
+    token.markup = "\\["
+    token.meta = {"closed": True, "column": 0 if not lines[0].strip() else begin + 3 - state.bMarks[start_line]
+                  + len(lines[0]) - len(lines[0].lstrip())}
+    state.line = line + 1
     return True
 
 
@@ -207,5 +266,8 @@ def math_plugin(md: MarkdownIt) -> None:
     """
     use_table_splitter(table_cells)     # coursepress.patches: the table rule has no hook
     md.inline.ruler.before("escape", "math_inline", math_inline)
+    md.inline.ruler.before("escape", "latex_inline", latex_inline)
     md.block.ruler.before("fence", "math_block", math_block,
+                          {"alt": ["paragraph", "reference", "blockquote", "list"]})
+    md.block.ruler.before("fence", "latex_block", latex_block,
                           {"alt": ["paragraph", "reference", "blockquote", "list"]})

@@ -17,9 +17,11 @@ from test_handout_flow import build_pdf, holes_before_figures, paragraph, tall_p
 def moved_heads_lecture(before: int = 12, after: int = 8, sections: int = 8, per: int = 3) -> str:
     """A tall figure that leaves a hole without page floats (``before``/``after``: paragraphs around it,
     as in test_handout_flow), then ``sections`` listed subsections of ``per`` paragraphs: filling the hole
-    pulls the subsection heads after it up, some onto the page before."""
+    pulls the subsection heads after it up, some onto the page before. The paragraph before the figure
+    has a footnote, so the hole is filled by the float pass's re-layout after the first layout (pagefill,
+    which fills holes while the pages are first made, leaves pages with footnotes to it)."""
     body = ["---\ntitle: 版面\n---\n", "# 第一部分\n", "## 图在这里\n"]
-    body += [paragraph(k) + "\n" for k in range(before)]
+    body += [paragraph(k) + ("[^note]" if k == before - 1 else "") + "\n" for k in range(before)]
     body.append('![高图](images/tall.png "一张很高的图"){#fig-tall}\n')
     body += [paragraph(k) + "\n" for k in range(before, before + after)]
     n = before + after
@@ -27,6 +29,7 @@ def moved_heads_lecture(before: int = 12, after: int = 8, sections: int = 8, per
         body.append(f"## 小节{s}\n")
         body += [paragraph(n + k, 3) + "\n" for k in range(per)]
         n += per
+    body.append("[^note]: 这条脚注让填补空白的工作留给版面的第二步。\n")
     return "\n".join(body)
 
 

@@ -255,12 +255,14 @@ class Planner:
             balanced = self._balanced(paras, wanted, pos)
             if balanced is not None:
                 chunks = balanced
-        queue = [p.notes for p in points if not any(r.code for r in p.para.runs)]
+        # the notes of each point, paired in order with the paragraphs the flow gave back, but for the lines of a
+        # code block (fit may cut those); a bullet with inline code (``x.y``) is prose and keeps its notes
+        queue = [p.notes for p in points if not _code_line(p.para)]
         out = []
         for chunk in chunks:
             own: list[Para] = []
             for para in chunk:
-                if not any(r.code for r in para.runs) and queue:
+                if not _code_line(para) and queue:
                     own.extend(queue.pop(0))
             out.append((chunk, tuple(own)))
         return out
@@ -308,3 +310,7 @@ class Planner:
         assert isinstance(block, m.Figure), f"no slide kind for {type(block).__name__}"
         return figure_slides(self, block, title, section_notes, place or CHART_PLACE)
 
+
+def _code_line(para: Para) -> bool:
+    """Whether ``para`` is a line of a code block (every run code), not prose that holds inline code."""
+    return bool(para.runs) and all(r.code for r in para.runs)

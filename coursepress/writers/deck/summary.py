@@ -84,7 +84,13 @@ def lead(runs: list[Run]) -> int:
     text = "".join(r.text for r in runs)
     if runs and runs[0].bold and len(runs) > 1 and runs[0].text.strip():
         return len(runs[0].text)
-    match = SENTENCE_END.search(text)
+    code: set[int] = set()          # a "!" or "." inside inline code (``a!b``, ``x.y()``) ends no sentence
+    at = 0
+    for run in runs:
+        if run.code:
+            code.update(range(at, at + len(run.text)))
+        at += len(run.text)
+    match = next((mt for mt in SENTENCE_END.finditer(text) if mt.start() not in code), None)
     return match.end() if match else len(text)
 
 
