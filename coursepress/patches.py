@@ -187,6 +187,14 @@ UPSTREAM = {
         "cc606c47e1954d3bdacca44d231305cd486f3f79183e7eddda0a41dfd489fb31",
     "weasyprint.css.targets.TargetCollector.cache_target_page_counters":
         "545eb30bb50f0e4921f6405ed31cfcc20bb92f32c85b549fe81507cbf27d6dee",
+    # pagetargets resolves an attr() target as lookup_target does (anchor_name_from_token, get_url_tuple) and
+    # renames the lookups collect_missing_counters files (counter_lookup_items, missing_target_counters)
+    "weasyprint.css.targets.anchor_name_from_token":
+        "c690ab4e5d0e76878ed4ac34a4eea44ef7ce7c0a4d5b96af97b4ca484b2916d8",
+    "weasyprint.urls.get_url_tuple":
+        "cbc0f15c20e39716a23d9f990247ac41639a5bd3665f177988b4ee7bc56532e8",
+    "weasyprint.css.targets.TargetCollector.collect_missing_counters":
+        "24ea43be86560c9db5b931269d67af82528cb44a8ced2a25e57036859bebe0cc",
     "weasyprint.layout.page.make_page":
         "656f183328e8b1b56311a342621442056c067422958dcaf6730acdfb6c7b8971",
     "markdown_it.rules_block.table.escapedSplit":

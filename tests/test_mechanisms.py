@@ -241,3 +241,27 @@ def test_weasyprint_patches_apply_when_part_of_weasyprint_was_imported_first():
     for internal in ("weasyprint.layout.inline.count_expandable_spaces", "weasyprint.layout.inline.justify_line",
                      "weasyprint.text.line_break.Layout.set_text", "weasyprint.images.RasterImage._get_png_data"):
         assert internal in applied, (internal, applied)
+
+
+def test_every_weasyprint_function_the_code_imports_by_its_internal_path_is_hashed():
+    """A WeasyPrint function our modules import from its own module (``from weasyprint.css.targets import
+    anchor_name_from_token``) is an internal relied on as it is: an upgrade that changes it must fail
+    :func:`test_library_internals_the_patches_replace_or_rely_on_are_unchanged` too."""
+    import ast
+    import importlib
+    import inspect
+
+    from coursepress import patches
+
+    unhashed = set()
+    for path, text in _sources():
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("weasyprint."):
+                module = importlib.import_module(node.module)
+                for alias in node.names:
+                    found = getattr(module, alias.name, None)
+                    if inspect.isfunction(found) and found.__module__.startswith("weasyprint"):
+                        dotted = f"{found.__module__}.{found.__qualname__}"
+                        if dotted not in patches.UPSTREAM:
+                            unhashed.add((path, dotted))
+    assert sorted(unhashed) == []
