@@ -189,6 +189,9 @@ UPSTREAM = {
         "545eb30bb50f0e4921f6405ed31cfcc20bb92f32c85b549fe81507cbf27d6dee",
     # pagetargets resolves an attr() target as lookup_target does (anchor_name_from_token, get_url_tuple) and
     # renames the lookups collect_missing_counters files (counter_lookup_items, missing_target_counters)
+    # relayout clears the layout context's table cache between watch rounds: it is this function's, pure
+    "weasyprint.layout.preferred.table_and_columns_preferred_widths":
+        "1624962c403d0d26d4ddbbc87bc0d9efa7bf729276120c0e45bdc8ad1235305d",
     "weasyprint.css.targets.anchor_name_from_token":
         "c690ab4e5d0e76878ed4ac34a4eea44ef7ce7c0a4d5b96af97b4ca484b2916d8",
     "weasyprint.urls.get_url_tuple":

@@ -69,3 +69,38 @@ def test_a_failed_handout_round_leaves_no_image_worker_running(make_project, tmp
               workers=1)
     assert (tmp_path / "cache").is_dir()        # the picture went to the workers (their cache)
     assert not _children()
+
+
+def _live_tables() -> int:
+    """WeasyPrint table boxes alive in this process (after a full garbage collection)."""
+    import gc
+
+    gc.collect()
+    return sum(type(thing).__name__ == "TableBox" for thing in gc.get_objects())
+
+
+def test_rounds_of_edits_beside_a_table_do_not_pile_up_the_earlier_rounds_boxes(make_project):
+    """Each round that changes the paragraph before a table builds that table's box again; the layout kept
+    between rounds must let the earlier round's go (WeasyPrint caches table widths by table box in the
+    layout context the kept layout reuses: each box held its round's styles, ≈ 5 MB a round here)."""
+    from test_watch_relayout import _handout_bytes, long_lecture
+
+    table = "| 名称 | 参数量 |\n|---|---|\n" + "".join(f"| 模型{i} | {i}B |\n" for i in range(8))
+    text = long_lecture(4)
+    at = text.index("## 第3部分的小节")
+    root = make_project(lecture=text[:at] + "改动0。\n\n" + table + "\n" + text[at:])
+    lecture = root / "content/lectures/intro.md"
+    layouts: dict = {}
+    _handout_bytes(root, layouts)
+    counts = []
+    for n in range(1, 5):
+        lecture.write_text(lecture.read_text(encoding="utf-8").replace(f"改动{n - 1}。", f"改动{n}。"), encoding="utf-8")
+        _pdf, _pages, how = _handout_bytes(root, layouts)
+        assert how.endswith("laid out again"), how          # the kept layout was used
+        counts.append(_live_tables())
+    assert counts == [counts[0]] * len(counts), counts
+    lecture.write_text(lecture.read_text(encoding="utf-8").replace("改动4。", "改动5。"), encoding="utf-8")
+    again, _pages, how = _handout_bytes(root, layouts)
+    assert how.endswith("laid out again"), how
+    cold, _pages, _how = _handout_bytes(root, None)
+    assert again == cold

@@ -293,6 +293,9 @@ def render_again(engine, html: str, images, kept: KeptLayout) -> tuple[Any, Kept
     layout = kept.layout
     laid = [elements_of(flow_blocks(page)) for page in layout.pages]
     changed = {n for n, found in enumerate(laid) if changed_elements & found} or {0}
+    # WeasyPrint caches table widths by table box in the layout context kept across rounds: the boxes replaced
+    # (each holding its round's styles) would stay alive for the rest of the watch; the cache is pure
+    layout.context.tables.clear()
     moved = snapshot(parents)
     for flow, (children, _changed, _flow) in zip(kept.flows, plans):
         if children is not None:
