@@ -31,7 +31,10 @@ def _block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     line = start
     while line < end:
         text = state.src[state.bMarks[line] + state.tShift[line]:state.eMarks[line]].rstrip()
-        closed = text.find(CLOSE, len(OPEN) if line == start else 0)
+        if line == start and text.startswith(("<!-->", "<!--->")):
+            closed = text.index(">") - 2        # an empty comment (CommonMark 0.31 §6.6)
+        else:
+            closed = text.find(CLOSE, len(OPEN) if line == start else 0)
         if closed >= 0:
             if closed + len(CLOSE) != len(text):
                 return False            # text after the comment: a paragraph, whose inline rule drops it

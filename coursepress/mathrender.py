@@ -107,7 +107,7 @@ def _hold(svg: str, boxes: list[tuple[float, float]]) -> str:
     """``svg`` with its root box grown to span every (top, bottom) of ``boxes`` (y down, baseline 0).
 
     The quads stand in for Chinese as empty glyphs, so ziamath's box ends at the ink of the rest: a formula
-    of ``\\text{其中}`` alone was 0 high (drawn blank), and a Chinese character beside ``x`` lost its top and
+    of two Chinese characters in ``\\text{…}`` alone was 0 high (drawn blank), and a Chinese character beside ``x`` lost its top and
     its descent."""
     match = _VIEWBOX.search(svg)
     if not boxes or not match:

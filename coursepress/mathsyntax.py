@@ -100,14 +100,14 @@ def math_inline(state: StateInline, silent: bool) -> bool:
 
 def latex_inline(state: StateInline, silent: bool) -> bool:
     """LaTeX's ``\\(TeX\\)`` → ``math_inline`` (as MathJax and Jupyter read it; answers copied from a chatbot
-    use it), when a ``\\)`` closes it in the same paragraph; else the escape rule prints "(". Read before
-    escapes, so the TeX keeps its backslashes."""
+    use it), when a ``\\)`` closes it in the same paragraph and what it holds is no prose (:func:`_prose`); else the
+    escape rule prints "(". Read before escapes, so the TeX keeps its backslashes."""
     src, start = state.src, state.pos
     if not src.startswith("\\(", start):
         return False
     close = src.find("\\)", start + 2, state.posMax)
-    if close < 0 or not src[start + 2:close].strip():
-        return False
+    if close < 0 or not src[start + 2:close].strip() or _prose(src, start + 2, close):
+        return False        # "\\(note\\)" in Chinese: escaped brackets around prose, as between two dollars
     if not silent:
         token = state.push("math_inline", "math", 0)
         token.content = src[start + 2:close].strip()

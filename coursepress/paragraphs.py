@@ -120,7 +120,7 @@ def make_figure(reader: "LectureReader", src: str, alt: str, title: str, numbers
 
 def _described(reader: "LectureReader", src: str, alt: str, title: str, pos: SourcePos) -> str:
     """``alt`` with its spaces collapsed; an empty one is a warning (error under --strict) and the title or
-    the file name stands in: the name as the author wrote it (``训练 截图``), not as Markdown's link
+    the file name stands in: the name as the author wrote it (Chinese and spaces), not as Markdown's link
     normalisation %-encodes it (``%E8%AE%AD%E7%BB%83%20…``)."""
     alt = " ".join(alt.split())
     if not alt:

@@ -35,6 +35,7 @@ from .validation import validate
 from .yamlsource import load_yaml
 
 CONTAINERS = {"note", "tip", "warning", "notes", "slides", "handout", "incremental", "columns", "column"}
+CONTENTS_MARKS = ("[toc]", "[[_toc_]]", "[[toc]]")   # Typora, GitLab, VuePress: "a table of contents here"
 PAUSE = ". . ."   # a paragraph of its own: the deck waits for a click (Pandoc's and Quarto's pause)
 # Nesting limits: deeper structures are refused with a message rather than
 # dropped (markdown-it) or overflowing the recursion of the writers. Lists,
@@ -266,6 +267,10 @@ class LectureReader:
                 out.append(m.Heading(depth, number, ident, tuple(children), self.pos(tok)))
             elif kind == "paragraph_open" and tokens[i + 1].content.strip() == PAUSE:
                 out.append(m.Only("pause", (), self.pos(tok)))
+            elif kind == "paragraph_open" and tokens[i + 1].content.strip().lower() in CONTENTS_MARKS:
+                self.problems.warn(self.pos(tok), f"'{tokens[i + 1].content.strip()}' asks an editor for a table of "
+                                   "contents; the handout prints its own contents page, so this line is left out",
+                                   "delete the line ('handout: {toc: false}' in course.yaml leaves the contents out)")
             elif kind == "paragraph_open":
                 out.extend(self._paragraph(tokens[i + 1], tok))
             elif kind in ("bullet_list_open", "ordered_list_open"):

@@ -190,7 +190,7 @@ def resolve_path(root: Path, base_dir: Path, ref: str, pos: SourcePos, what: str
     try:
         return project_path(root, path, pos, what)
     except ContentError as exc:      # name the path as written in the content (Markdown %-encodes a link's
-        shown = _shown(path, root)   # spaces and Chinese: '%E5%9B%BE.png' is the author's '图.png')
+        shown = _shown(path, root)   # spaces and Chinese: '%E5%9B%BE.png' is U+56FE '.png')
         raise ContentError(pos, exc.message.replace(f"'{shown}'", f"'{unquote(ref)}'"), exc.hint) from None
 
 

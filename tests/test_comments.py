@@ -54,3 +54,19 @@ def test_comments_are_not_printed(make_project, tmp_path, raw_html):
         assert "秘密" not in text and "备注" not in text, text
         assert "代码一" in text and "代码二" in text, text
     assert "正文第一段有行内注释" in handout and "正文最后一段" in handout and "列表项" in handout, handout
+
+
+def test_editor_contents_mark_is_left_out_with_a_warning(make_project, tmp_path):
+    """Typora's ``[TOC]`` (GitLab's ``[[_TOC_]]``) asks the editor for a contents list: printed as "[TOC]" before;
+    the handout has its own contents page, so the line is left out, with a warning at its line."""
+    lecture = LECTURE.replace("<!-- 秘密一：这是作者给自己的备注 -->", "[TOC]\n\n[[_TOC_]]")
+    root = make_project(lecture=lecture)
+    out = tmp_path / "out"
+    run = run_build("pdf", "pptx", "--project", str(root), "--out", str(out))
+    assert run.code == 0, run.err
+    warnings = [line for line in run.err.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 2 and "intro.md:7:" in warnings[0] and "intro.md:9:" in warnings[1], warnings
+    handout = "".join(page.extract_text() for page in pypdf.PdfReader(out / "intro.pdf").pages)
+    deck = Presentation(str(out / "intro.pptx"))
+    slides = "".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
+    assert "TOC" not in handout and "TOC" not in slides

@@ -55,3 +55,24 @@ def test_every_sentence_with_inline_code_reaches_the_deck(make_project, tmp_path
         assert any(sentence in body or sentence in notes for body, notes in slides), (sentence, slides)
     bullets = "".join(body for body, _notes in slides)
     assert _plain(SENTENCES[2]) in bullets, bullets      # the "!" inside `a!=b` ends no sentence
+
+
+def test_wrap_mark_names_the_monospace_face_for_east_asian_text(make_project, tmp_path):
+    """The ↪ that marks a wrapped code line (U+21AA, which the East-Asian face lacks) names the monospace face
+    in a:ea as in a:latin: LibreOffice sets an arrow from a:ea, and took another installed face for it (Noto
+    Emoji's boxed arrow) when a:ea named Noto Sans CJK SC."""
+    from pptx.oxml.ns import qn
+
+    long_line = "result = compute(" + ", ".join(f"argument_{i}" for i in range(30)) + ")  # 一个很长的中文注释"
+    root = make_project(lecture=f"---\ntitle: 长代码\n---\n\n# 部分\n\n## 代码\n\n```python\n{long_line}\n```\n")
+    out = tmp_path / "out"
+    run = run_build("pptx", "--project", str(root), "--out", str(out))
+    assert run.code == 0, run.err
+    deck = Presentation(str(out / "intro.pptx"))
+    marks = [r for slide in deck.slides for shape in slide.shapes if shape.has_text_frame
+             for p in shape.text_frame.paragraphs for r in p.runs if "\u21aa" in r.text]
+    assert marks, "no wrapped code line"
+    for mark in marks:
+        rpr = mark._r.find(qn("a:rPr"))
+        latin, east_asian = rpr.find(qn("a:latin")).get("typeface"), rpr.find(qn("a:ea")).get("typeface")
+        assert east_asian == latin == "DejaVu Sans Mono", (mark.text, latin, east_asian)

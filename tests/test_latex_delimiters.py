@@ -1,6 +1,7 @@
 """LaTeX's math delimiters ``\\(…\\)`` and ``\\[…\\]`` (MathJax, Jupyter, answers copied from a chatbot): read as
 formulas, as ``$…$`` and ``$$…$$`` are. Before, Markdown's escapes ate the backslashes and printed "(x^2)"
-and "[ E = mc^2 ]" as text, with no warning. An escaped bracket that opens a line (``\\[1\\] …``) stays text."""
+and "[ E = mc^2 ]" as text, with no warning. An escaped bracket that opens a line (``\\[1\\] …``) and escaped
+parentheses around Chinese prose stay text."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ title: 公式写法
 
 \[E = mc^2\]
 
-\[1\] 这一行以转义的方括号开头，是正文。
+\[1\] 这一行以转义的方括号开头，是正文，\(注：括号也是转义的\)。
 """
 
 
@@ -38,7 +39,7 @@ def test_latex_delimiters_are_formulas(make_project, tmp_path):
     display = [b.tex for b in blocks if isinstance(b, m.MathBlock)]
     assert inline == [r"L(\theta) = -\log p", r"\theta"], blocks[0]
     assert display == [r"\frac{\partial L}{\partial \theta} = 0", "E = mc^2"], blocks
-    assert m.plain_text(blocks[-1].children).startswith("[1] 这一行"), blocks[-1]
+    assert m.plain_text(blocks[-1].children) == "[1] 这一行以转义的方括号开头，是正文，(注：括号也是转义的)。", blocks[-1]
 
     out = tmp_path / "out"
     run = run_build("pdf", "--project", str(root), "--out", str(out))

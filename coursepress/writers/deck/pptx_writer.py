@@ -45,6 +45,7 @@ from .layouts import distinct_placeholder_ids, fix_slide_size_type, ph_type, res
 from .reference import geometry
 
 NOTES_INDENT_EMU = 285750
+GENERAL_PUNCTUATION = 0x2000     # from here on a viewer may take a symbol from a:ea (Unicode Blocks.txt)
 ALIGN = {"center": "ctr", "right": "r"}     # a paragraph's align → a:pPr/@algn (ECMA-376 ST_TextAlignType)
 _AFTER_FONTS = ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")
 _AFTER_TAGS = tuple(qn(tag) for tag in _AFTER_FONTS)      # Clark names, made once (qn costs a parse a call)
@@ -70,7 +71,9 @@ class Fonts:
 
     def pieces(self, text: str, code: bool = False) -> list[tuple[str, Optional[str]]]:
         """``text`` cut where the font changes: (segment, fallback family or None for the deck's fonts);
-        in ``code`` the monospace face's own characters (↪, box drawing) need no fallback."""
+        in ``code`` the monospace face's own characters (↪, box drawing) need no fallback, but one beyond
+        Latin that the East-Asian face lacks (↪) names the monospace face in ``a:ea`` too: LibreOffice and WPS
+        set such a symbol in ``a:ea`` and, lacking it there, took another face (Noto Emoji's boxed ↪)."""
         if self.chain is None or not text:
             return [(text, None)]
         if not code:
@@ -78,7 +81,11 @@ class Fonts:
         mono = frozenset().union(*(f.codepoints for f in self.chain.faces if f.family == self.mono))
         out: list[tuple[str, Optional[str]]] = []
         for char in text:
-            face = None if ord(char) in mono else self.chain.face_for(char)
+            point = ord(char)
+            if point in mono:
+                face = self.mono if point >= GENERAL_PUNCTUATION and point not in self.chain.primary else None
+            else:
+                face = self.chain.face_for(char)
             if out and out[-1][1] == face:
                 out[-1] = (out[-1][0] + char, face)
             else:
