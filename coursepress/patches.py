@@ -57,6 +57,8 @@ patch                       library (pyproject pin)  what and why
 :func:`apply_layout_shortcuts`  WeasyPrint 70     ``resolve_one_percentage`` (≈ 310,000 calls in the chapter) and
                                                      ``Box.is_in_normal_flow`` (≈ 100,000) with their common case
                                                      first, same results (:mod:`.writers.layoutfast`).
+:func:`apply_font_description_memo`  WeasyPrint 70  a text layout's Pango font description made once per distinct font
+                                                     style (:mod:`.writers.fontdesc`): 11,411 made for 31 styles.
 :func:`apply_parser_patterns`  tinyhtml5 2.x       the HTML parser's ``chars_until`` finds its regular expression in
                                                      its cache: upstream stores it under the pattern instead of the
                                                      characters (chained assignment), so it is built again on every
@@ -221,6 +223,12 @@ UPSTREAM = {
         "4dd27af45f4118440e7c4af306e6e1188655c4d5368142dcf97c9feeb281ee44",
     "cffi.cparser.Parser.parse":
         "976804c33cc1103ba11d5874d00f1fd19629a2bdd9deb44dd1e3fec529829980",
+    # replaced in text.line_break by writers.fontdesc (remembered per style values); relied on: what it reads,
+    # and that Layout.setup only hands the description to Pango (copied or read, never changed)
+    "weasyprint.text.fonts.get_font_description":
+        "85734b8947b9bf64ef27ff11d8f5355db76a2ae8efc9a6fed925dc9e2a1056ce",
+    "weasyprint.text.line_break.Layout.setup":
+        "fb227a55094f41d42fbd57f180d8b7a9a1e741969ec8ddb3fd5cd80920257442",
     # relied on by apply_parser_patterns: the cache it reads by (characters, opposite), the pattern it builds
     "tinyhtml5.inputstream.HTMLUnicodeInputStream.chars_until":
         "dfe353323dff1fdc908f4b24439adf34dc7049a990f6aed3ddf6937afb993c58",
@@ -591,6 +599,20 @@ def apply_svg_path_memo() -> None:
         return
     _ORIGINALS[dotted] = svg.TAGS["path"]
     svg.TAGS["path"] = svgpaths.remembering(svg.TAGS["path"])
+
+
+def apply_font_description_memo() -> None:
+    """Have WeasyPrint's text layouts take a Pango font description made once per distinct font style
+    (:mod:`.writers.fontdesc`; the name ``get_font_description`` in ``text.line_break`` is replaced; forms,
+    in ``pdf.anchors``, keep upstream's). Idempotent."""
+    from weasyprint.text import line_break
+
+    from .writers import fontdesc
+
+    dotted = "weasyprint.text.fonts.get_font_description"
+    if dotted in _ORIGINALS:
+        return
+    _replace(line_break, "get_font_description", dotted, fontdesc.remembering(line_break.get_font_description))
 
 
 class ParserPatterns(dict):

@@ -21,9 +21,9 @@ from ..builddate import build_time
 from ..errors import ContentError, ContentErrors, Problems, SourcePos
 from ..fonts import FontFace, isolated_fontconfig
 from ..resources import ImageData, make_url_fetcher
-from ..patches import (apply_cjk_justification, apply_fast_serialiser, apply_layout_shortcuts, apply_parser_patterns,
-                       apply_png_passthrough, apply_prepared_images, apply_subset_cache, apply_svg_path_memo, cached_cdefs,
-                       deflate_level, no_library_search)
+from ..patches import (apply_cjk_justification, apply_fast_serialiser, apply_font_description_memo, apply_layout_shortcuts,
+                       apply_parser_patterns, apply_png_passthrough, apply_prepared_images, apply_subset_cache,
+                       apply_svg_path_memo, cached_cdefs, deflate_level, no_library_search)
 from ..patches import page_box as patched_page_box
 from ..templating import TOOL_ROOT
 from ..units import px_to_mm
@@ -124,6 +124,7 @@ def import_weasyprint(root):
     apply_svg_path_memo()           # an SVG path's data parsed once per process (writers.svgpaths)
     apply_layout_shortcuts()        # two of the layout's most called helpers, common case first (writers.layoutfast)
     apply_parser_patterns()         # the HTML parser's pattern cache, which upstream never hits
+    apply_font_description_memo()   # a Pango font description per distinct font style, not per text layout
     return sys.modules["weasyprint"]
 
 
