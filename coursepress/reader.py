@@ -26,7 +26,7 @@ from .imagespaces import bracket_spaced_paths
 from .mdsource import closed_too_late, matching_close, probable_end, protect_table_pipes, unclosed_fences
 from .messages import Messages, default_messages
 from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption, typed_number, TypedNumbers
-from .paragraphs import inline_picture, read_html_block, read_paragraph
+from .paragraphs import inline_picture, read_html_block, read_paragraph, task_item
 from .hygiene import check_text, decode, line_col
 from .limits import check_bytes, over
 from .resources import read_project_file
@@ -278,7 +278,7 @@ class LectureReader:
                 j = i + 1
                 while j < close:
                     item_close = matching_close(tokens, j)
-                    items.append(m.ListItem(tuple(self._blocks(tokens, j + 1, item_close))))
+                    items.append(m.ListItem(task_item(tuple(self._blocks(tokens, j + 1, item_close)))))
                     j = item_close + 1
                 start_no = int(tok.attrs.get("start", 1)) if kind == "ordered_list_open" else 1
                 out.append(m.ListBlock(kind == "ordered_list_open", start_no, tuple(items), self.pos(tok)))
