@@ -9,6 +9,7 @@ reports every problem with file and line.
 
 from __future__ import annotations
 
+from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import Optional
 
@@ -35,6 +36,7 @@ from .validation import validate
 from .yamlsource import load_yaml
 
 CONTAINERS = {"note", "tip", "warning", "notes", "slides", "handout", "incremental", "columns", "column"}
+EDITOR_KEYS = "typora-"      # front-matter keys an editor keeps for itself (typora-copy-images-to, typora-root-url)
 CONTENTS_MARKS = ("[toc]", "[[_toc_]]", "[[toc]]")   # Typora, GitLab, VuePress: "a table of contents here"
 PAUSE = ". . ."   # a paragraph of its own: the deck waits for a click (Pandoc's and Quarto's pause)
 # Nesting limits: deeper structures are refused with a message rather than
@@ -211,6 +213,9 @@ class LectureReader:
         except ContentError as exc:
             self.problems.errors.append(exc)
             return None
+        if isinstance(doc.value, dict) and any(str(key).startswith(EDITOR_KEYS) for key in doc.value):
+            # Typora writes its own settings into the front matter (where to copy pasted images): not ours
+            doc = dc_replace(doc, value={k: v for k, v in doc.value.items() if not str(k).startswith(EDITOR_KEYS)})
         return validate(doc, FrontMatter, self.problems)
 
     def _warn_at(self, tok: Token, message: str, hint: str) -> None:
