@@ -257,6 +257,9 @@ def build(project: Project, course: Course, kinds: list[str], settings: BuildSet
         remove_abandoned_stages(out_dir)   # first finishes a commit an earlier build was stopped in
     names = [lec.name for lec in course.lectures]
     targets = select(project, kinds, names)
+    if settings.layouts is not None:    # watch: a layout kept for an output no longer made (a deleted lecture) goes
+        for key in set(settings.layouts) - {target.key for target in targets}:
+            del settings.layouts[key]
     if stamps is None:
         stamps = fingerprints(project, kinds, settings, names)
     run = BuildRun(project, settings, load_state(out_dir), stamps, together, on_result or (lambda _result: None))

@@ -9,12 +9,20 @@ long, what it was doing and how to raise the limit. The timer fires between
 two Python steps of the writer; WeasyPrint's layout and python-pptx are
 Python, so a long layout is stopped within moments.
 
+An output built in a thread other than the main one (``watch`` builds the
+handout in a thread of the watching process: :mod:`coursepress.writers.relayout`)
+gets no signal; there a timer thread raises the same stop in the building thread
+(``PyThreadState_SetAsyncExc``), also between two Python steps, so the output
+fails and the process goes on. The stop is not an :class:`Exception` until it
+leaves the block (a writer's ``except Exception`` fallback cannot swallow it);
+it becomes :class:`OutputTimeout` there.
+
 If the writer is inside one long call into a C library when the time is up
 (the timer's exception waits for it to return), a second timer
 :data:`GRACE_S` later writes the same message to standard error and ends the
 process (exit code 1); the next build removes the staging folder it leaves.
-Where no signal timer can be armed (not the main thread, no ``SIGALRM`` on the
-platform) only that second timer guards the output.
+Where no timer can raise in the building thread (no ``SIGALRM`` on the
+platform and no CPython thread API) only that second timer guards the output.
 """
 
 from __future__ import annotations
@@ -60,8 +68,8 @@ def time_limit(minutes: float, output: str) -> Iterator[None]:
     Raises:
         OutputTimeout: naming ``output``, the limit, the step it was in and how to raise the limit.
     """
-    def message() -> str:
-        return (f"{output} ran past the time limit of {minutes:g} minutes while {_STEPS[-1]}, and was "
+    def message(doing: str = "") -> str:
+        return (f"{output} ran past the time limit of {minutes:g} minutes while {doing or _STEPS[-1]}, and was "
                 f"stopped; make the content smaller, or raise the limit with "
                 f"'limits: {{output_minutes: {minutes * 2:g}}}' in {COURSE_FILE}")
 
@@ -73,22 +81,81 @@ def time_limit(minutes: float, output: str) -> Iterator[None]:
     guard = threading.Timer(minutes * 60 + GRACE_S, hard_stop)
     guard.daemon = True
     guard.start()
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
+    doing: list[str] = []        # the step the writer was in when the time was up (the block unwinds its steps)
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        arm, disarm = _signal_timer(minutes * 60, doing)
+    else:
+        arm, disarm = _thread_timer(minutes * 60, threading.get_ident(), doing)
+    try:
         try:
+            arm()
             yield
         finally:
+            disarm()
             guard.cancel()
-        return
+    except _Expired:
+        raise OutputTimeout(message(doing[0] if doing else "")) from None
+
+
+class _Expired(BaseException):
+    """The time limit's stop inside the block (a BaseException, as KeyboardInterrupt: no ``except
+    Exception`` of the writer catches it); :func:`time_limit` turns it into :class:`OutputTimeout`."""
+
+
+def _signal_timer(seconds: float, doing: list[str]) -> tuple:
+    """(arm, disarm) of a ``SIGALRM`` timer raising :class:`_Expired` in the main thread after ``seconds``;
+    the step then current is appended to ``doing``."""
+    previous = None
 
     def expire(_signum, _frame):
-        raise OutputTimeout(message())
+        doing.append(_STEPS[-1])
+        raise _Expired
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, minutes * 60)
-    try:
-        yield
-    finally:
+    def arm() -> None:
+        nonlocal previous
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+
+    def disarm() -> None:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        guard.cancel()
+        if previous is not None:
+            signal.signal(signal.SIGALRM, previous)
+
+    return arm, disarm
+
+
+def _thread_timer(seconds: float, ident: int, doing: list[str]) -> tuple:
+    """(arm, disarm) of a timer raising :class:`_Expired` in the thread ``ident`` after ``seconds``
+    (CPython's ``PyThreadState_SetAsyncExc``: delivered between two Python steps of that thread); the step
+    then current is appended to ``doing``. After ``disarm`` it raises nothing, and a stop raised but not
+    yet delivered is withdrawn."""
+    try:
+        import ctypes
+
+        raise_in = ctypes.pythonapi.PyThreadState_SetAsyncExc
+    except (ImportError, AttributeError):       # not CPython: only the second timer guards the output
+        return (lambda: None), (lambda: None)
+    lock = threading.Lock()
+    inside = [False]
+
+    def expire() -> None:
+        with lock:
+            if inside[0]:
+                doing.append(_STEPS[-1])
+                raise_in(ctypes.c_ulong(ident), ctypes.py_object(_Expired))
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+
+    def arm() -> None:
+        inside[0] = True
+        timer.start()
+
+    def disarm() -> None:
+        timer.cancel()
+        with lock:
+            if inside[0]:
+                inside[0] = False
+                raise_in(ctypes.c_ulong(ident), None)      # NULL: a pending stop is withdrawn
+
+    return arm, disarm

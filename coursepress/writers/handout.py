@@ -204,21 +204,25 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
     check_coverage(lecture_texts(course, lecture), project.font_faces, problems)
     renderer = MathRenderer.for_text(project.font_faces, course.theme.serif)
     pictures = ImagePreparer(course.meta.image_settings(), ImagePool(), layers=True)   # prepared while the pages are laid out
-    try:
-        html = render_html(project, course, lecture, settings, problems, renderer, pictures)
-    except ContentError as exc:
-        problems.errors.append(exc)
-    problems.raise_if_any()
-    engine = PdfEngine(project, course, "handout")
-    document, how = lay_out(engine, html, pictures.served, settings.layouts, target.key)
-    source = lecture.file
-    for page, line, over_mm in overflows(document):
-        problems.error(SourcePos(source, line), f"content runs {over_mm:.0f} mm past the page edge on page {page} "
-                       "and would be cut off", "split the table or shorten the long words or values in it")
-    problems.raise_if_any()
-    path = atomic_write(settings.out_dir / target.file_name, engine.pdf_bytes(document, html))
-    engine.close()
-    pictures.close()
+    engine = None
+    try:            # the image workers end with the build, failed or not (watch builds the handout in its own process)
+        try:
+            html = render_html(project, course, lecture, settings, problems, renderer, pictures)
+        except ContentError as exc:
+            problems.errors.append(exc)
+        problems.raise_if_any()
+        engine = PdfEngine(project, course, "handout")
+        document, how = lay_out(engine, html, pictures.served, settings.layouts, target.key)
+        source = lecture.file
+        for page, line, over_mm in overflows(document):
+            problems.error(SourcePos(source, line), f"content runs {over_mm:.0f} mm past the page edge on page {page} "
+                           "and would be cut off", "split the table or shorten the long words or values in it")
+        problems.raise_if_any()
+        path = atomic_write(settings.out_dir / target.file_name, engine.pdf_bytes(document, html))
+    finally:
+        if engine is not None:
+            engine.close()
+        pictures.close()
     summary = f"{len(document.pages)} pages"
     if settings.verbose and how:        # -v in watch: how much was laid out again
         summary += f", {how}"
