@@ -9,6 +9,9 @@ pictures and centring tags becomes figures and paragraphs.
 
 from __future__ import annotations
 
+import re
+
+from dataclasses import replace
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 from typing import TYPE_CHECKING, Optional
@@ -197,3 +200,21 @@ def read_html_block(reader: "LectureReader", tok: Token) -> list[m.Block]:
         else:
             out.append(m.Paragraph((m.Text(str(value)),), pos, align=align if align in ("center", "right") else ""))
     return out
+
+
+TASK_MARK = re.compile(r"\[([ xX])\][ \t]+")
+TASK_BOXES = {" ": "\u2610 ", "x": "\u2612 ", "X": "\u2612 "}   # BALLOT BOX, BALLOT BOX WITH X (as Pandoc)
+
+
+def task_item(blocks: tuple) -> tuple:
+    """A list item's ``blocks`` with a GFM task mark (``- [ ] to do``, ``- [x] done``) at the start of its first
+    paragraph turned into a ballot box, U+2610 or U+2612, as Pandoc's ``task_lists`` reads it for outputs
+    without check boxes (GitHub and Typora draw one; printed as "[x]" it read as a typo). Other items as they are."""
+    first = blocks[0] if blocks else None
+    if not isinstance(first, m.Paragraph) or not first.children or not isinstance(first.children[0], m.Text):
+        return blocks
+    mark = TASK_MARK.match(first.children[0].text)
+    if mark is None:
+        return blocks
+    text = m.Text(TASK_BOXES[mark.group(1)] + first.children[0].text[mark.end():])
+    return (replace(first, children=(text,) + first.children[1:]),) + blocks[1:]

@@ -9,6 +9,7 @@ reports every problem with file and line.
 
 from __future__ import annotations
 
+from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import Optional
 
@@ -26,7 +27,7 @@ from .imagespaces import bracket_spaced_paths
 from .mdsource import closed_too_late, matching_close, probable_end, protect_table_pipes, unclosed_fences
 from .messages import Messages, default_messages
 from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption, typed_number, TypedNumbers
-from .paragraphs import inline_picture, read_html_block, read_paragraph
+from .paragraphs import inline_picture, read_html_block, read_paragraph, task_item
 from .hygiene import check_text, decode, line_col
 from .limits import check_bytes, over
 from .resources import read_project_file
@@ -35,6 +36,7 @@ from .validation import validate
 from .yamlsource import load_yaml
 
 CONTAINERS = {"note", "tip", "warning", "notes", "slides", "handout", "incremental", "columns", "column"}
+EDITOR_KEYS = "typora-"      # front-matter keys an editor keeps for itself (typora-copy-images-to, typora-root-url)
 CONTENTS_MARKS = ("[toc]", "[[_toc_]]", "[[toc]]")   # Typora, GitLab, VuePress: "a table of contents here"
 PAUSE = ". . ."   # a paragraph of its own: the deck waits for a click (Pandoc's and Quarto's pause)
 # Nesting limits: deeper structures are refused with a message rather than
@@ -211,6 +213,9 @@ class LectureReader:
         except ContentError as exc:
             self.problems.errors.append(exc)
             return None
+        if isinstance(doc.value, dict) and any(str(key).startswith(EDITOR_KEYS) for key in doc.value):
+            # Typora writes its own settings into the front matter (where to copy pasted images): not ours
+            doc = dc_replace(doc, value={k: v for k, v in doc.value.items() if not str(k).startswith(EDITOR_KEYS)})
         return validate(doc, FrontMatter, self.problems)
 
     def _warn_at(self, tok: Token, message: str, hint: str) -> None:
@@ -278,7 +283,7 @@ class LectureReader:
                 j = i + 1
                 while j < close:
                     item_close = matching_close(tokens, j)
-                    items.append(m.ListItem(tuple(self._blocks(tokens, j + 1, item_close))))
+                    items.append(m.ListItem(task_item(tuple(self._blocks(tokens, j + 1, item_close)))))
                     j = item_close + 1
                 start_no = int(tok.attrs.get("start", 1)) if kind == "ordered_list_open" else 1
                 out.append(m.ListBlock(kind == "ordered_list_open", start_no, tuple(items), self.pos(tok)))

@@ -47,3 +47,17 @@ def test_byte_order_mark_and_crlf_keep_the_front_matter(make_project, tmp_path):
     assert deck.slides[0].shapes.title.text == "视窗讲义"
     assert not any("title:" in shape.text_frame.text for slide in deck.slides for shape in slide.shapes
                    if shape.has_text_frame)
+
+
+def test_typora_settings_in_front_matter_are_not_ours(make_project, tmp_path):
+    """Typora writes its own settings into a lecture's front matter (``typora-copy-images-to`` when images are
+    pasted): they are left to Typora, not an "unknown key" error; any other unknown key still is."""
+    lecture = LECTURE.replace("subtitle: 记事本保存\n", "subtitle: 记事本保存\ntypora-copy-images-to: ./assets\n"
+                                                         "typora-root-url: ./\n")
+    root = make_project(lecture=lecture)
+    out = tmp_path / "out"
+    run = run_build("pdf", "--project", str(root), "--out", str(out))
+    assert run.code == 0 and "warning" not in run.err, run.err
+    (root / "content/lectures/intro.md").write_text(lecture.replace("typora-root-url", "typoraroot"), encoding="utf-8")
+    run = run_build("pdf", "--project", str(root), "--out", str(out))
+    assert run.code == 1 and "intro.md:5:1: unknown key 'typoraroot'" in run.err, run.err
