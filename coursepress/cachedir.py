@@ -57,16 +57,26 @@ def _user_root() -> Optional[Path]:
 
 
 @lru_cache(maxsize=None)
-def _process_folder() -> Path:
+def _made() -> tuple[int, Path]:
+    """(process id, folder) of the temporary cache folder made for the process that first asked."""
     folder = Path(tempfile.mkdtemp(prefix="coursepress-"))
-    pid = os.getpid()
+    atexit.register(discard)
+    return os.getpid(), folder
 
-    def remove() -> None:                 # only in the process that made it (not in forked workers)
-        if os.getpid() == pid:
+
+def _process_folder() -> Path:
+    return _made()[1]
+
+
+def discard() -> None:
+    """Remove the temporary cache folder now if this process made one (never its parent's, which a forked
+    process shares). Runs at exit; a process that ends with ``os._exit`` (:func:`coursepress.cli.exit_now`,
+    a forked loader) calls it first. A later :func:`cache_folder` makes a new one."""
+    if _made.cache_info().currsize:
+        pid, folder = _made()
+        if pid == os.getpid():
             shutil.rmtree(folder, ignore_errors=True)
-
-    atexit.register(remove)
-    return folder
+            _made.cache_clear()
 
 
 def cache_folder(name: str) -> Path:

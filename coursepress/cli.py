@@ -306,13 +306,17 @@ def exit_now(code: int) -> NoReturn:
     ``build.py`` calls this after :func:`main`: every output is written and
     closed and every build process joined by then; what teardown would still
     do is free the layout's millions of objects one by one (≈ 0.25 s after a
-    handout build) and run no cleanup this tool relies on.
+    handout build) and run the exit hooks, of which this tool relies on one: the temporary cache folder of
+    a build with no per-user cache (:func:`coursepress.cachedir.discard`) is removed here.
     """
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
         except (OSError, ValueError):      # a closed pipe: nothing more can be said
             pass
+    from .cachedir import discard
+
+    discard()                          # a temporary cache folder (no per-user cache) goes, as at a normal exit
     os._exit(code)
 
 
