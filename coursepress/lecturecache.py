@@ -89,3 +89,12 @@ def forget_after_errors(parsed: Optional[dict], problems: Problems) -> None:
     kept (an image decoded on a thread, :mod:`coursepress.imagecheck`), and must be found again next round."""
     if parsed is not None and problems.errors:
         parsed.pop(KEPT, None)
+
+
+def forget_gone(parsed: Optional[dict], paths: list[Path]) -> None:
+    """Drop the kept lectures whose file is not among ``paths`` (the lecture files this round read): a
+    deleted or renamed lecture's model (with the bytes of its pictures) is not held for the rest of a watch."""
+    kept = parsed.get(KEPT) if parsed is not None else None
+    if kept:
+        for path in set(kept) - set(paths):
+            del kept[path]

@@ -30,7 +30,7 @@ from .theme import default_theme, theme_for
 from .fonts import font_dirs, shipped_faces
 from .imagecheck import decoding_on_threads
 from .layout import LECTURES, lecture_file
-from .lecturecache import context_digest, forget_after_errors, read_kept
+from .lecturecache import context_digest, forget_after_errors, forget_gone, read_kept
 from .model import Course, Lecture
 from .project import Project, locate
 from .reader import LectureReader
@@ -355,6 +355,7 @@ def load_project(project: Project, strict: bool = False, lecture: Optional[str] 
         if ahead is not None and not problems.errors:        # and prepared for print from the same decode
             decodes.plan(ahead(Course(meta, tuple(lectures), data, words, theme)))
     forget_after_errors(parsed, problems)
+    forget_gone(parsed, paths)
     try:
         faces = shipped_faces(root)        # once: every writer measures and checks with these
     except ContentError as exc:

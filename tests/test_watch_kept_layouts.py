@@ -104,3 +104,19 @@ def test_rounds_of_edits_beside_a_table_do_not_pile_up_the_earlier_rounds_boxes(
     assert how.endswith("laid out again"), how
     cold, _pages, _how = _handout_bytes(root, None)
     assert again == cold
+
+
+def test_the_parsed_model_of_a_deleted_lecture_is_let_go(make_project):
+    """``watch`` keeps each lecture's document model between rounds (:mod:`coursepress.lecturecache`;
+    it holds the bytes of the lecture's pictures); a lecture deleted or renamed is not held on to."""
+    from coursepress.lecturecache import KEPT
+
+    root = make_project(files={"content/lectures/second.md": SECOND})
+    parsed: dict = {}
+    _project, course, _problems = load_project(locate(root, None), parsed=parsed)
+    assert [lecture.name for lecture in course.lectures] == ["intro", "second"]
+    assert sorted(path.name for path in parsed[KEPT]) == ["intro.md", "second.md"]
+    (root / "content/lectures/second.md").rename(root / "content/lectures/training.md")
+    _project, course, _problems = load_project(locate(root, None), parsed=parsed)
+    assert [lecture.name for lecture in course.lectures] == ["intro", "training"]
+    assert sorted(path.name for path in parsed[KEPT]) == ["intro.md", "training.md"]
