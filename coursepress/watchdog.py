@@ -15,7 +15,9 @@ gets no signal; there a timer thread raises the same stop in the building thread
 (``PyThreadState_SetAsyncExc``), also between two Python steps, so the output
 fails and the process goes on. The stop is not an :class:`Exception` until it
 leaves the block (a writer's ``except Exception`` fallback cannot swallow it);
-it becomes :class:`OutputTimeout` there.
+it becomes :class:`OutputTimeout` there. A library that swallows it all the same
+(WeasyPrint draws an SVG inside ``except BaseException``) cannot make the output
+pass: a block that ends after its time was up fails with the same error.
 
 If the writer is inside one long call into a C library when the time is up
 (the timer's exception waits for it to return), a second timer
@@ -95,6 +97,8 @@ def time_limit(minutes: float, output: str) -> Iterator[None]:
             guard.cancel()
     except _Expired:
         raise OutputTimeout(message(doing[0] if doing else "")) from None
+    if doing:       # the stop came and a library swallowed it (WeasyPrint's SVG drawing catches BaseException)
+        raise OutputTimeout(message(doing[0]))      # the output may lack what was being drawn: never kept
 
 
 class _Expired(BaseException):

@@ -9,6 +9,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from conftest import REPO
 from test_watch import Watcher
 
@@ -55,3 +57,32 @@ def test_a_thread_running_python_past_its_limit_is_stopped_with_the_limit_messag
     assert proc.returncode == 0, proc.stderr
     assert "the handout of lecture 'x' ran past the time limit of 0.001 minutes while laying out pages" \
         in proc.stdout
+
+
+@pytest.mark.parametrize("where", ["main", "thread"])
+def test_a_stop_a_library_swallows_still_fails_the_output(where):
+    """WeasyPrint draws an SVG (a formula, a chart) inside ``except BaseException`` and carries on; the time
+    limit's stop landing there must not let a half-drawn output through as if on time."""
+    script = ("import threading, time\n"
+              "import coursepress.watchdog as w\n"
+              "w.GRACE_S = 20\n"
+              "caught = []\n"
+              "def job():\n"
+              "    try:\n"
+              "        with w.time_limit(0.001, \"the handout of lecture 'x'\"), w.step('drawing the pages'):\n"
+              "            end = time.monotonic() + 1.0\n"
+              "            while time.monotonic() < end:\n"
+              "                try:\n"
+              "                    while time.monotonic() < end:\n"
+              "                        pass\n"
+              "                except BaseException:\n"
+              "                    pass\n"
+              "        caught.append('finished')\n"
+              "    except w.OutputTimeout as exc:\n"
+              "        caught.append(str(exc))\n"
+              + ("job()\n" if where == "main" else "t = threading.Thread(target=job); t.start(); t.join()\n") +
+              "print(caught[0])\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "the handout of lecture 'x' ran past the time limit of 0.001 minutes while drawing the pages" \
+        in proc.stdout, proc.stdout
