@@ -79,14 +79,3 @@ def carried(skip: Optional[dict], root_box: Any, changed: dict, above: set[int],
         return True, {index: deeper}
     ok, inner = carried(deeper, child, changed, above, first)
     return (True, {index: inner}) if ok else (False, None)
-
-
-def last_page_touched(pages: list, elements_of, moved: list) -> int:
-    """The last page (0-based) of ``pages`` holding a moved figure or the box it moved next to
-    (``moved``: their elements; ``elements_of(page)``: the elements laid out on a page)."""
-    wanted = set(moved)
-    last = 0
-    for number, page in enumerate(pages):
-        if wanted & elements_of(page):
-            last = number
-    return last
