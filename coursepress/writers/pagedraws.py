@@ -198,8 +198,8 @@ def _put_in(drawing: _Drawing, stream: Any) -> bool:
         font = fonts.get(key)
         widths = font.widths if font is not None else {}
         for glyph, _text, width, own in glyphs:
-            now = widths.get(glyph)
-            if now is None and not own or now is not None and now != width:
+            measured = widths.get(glyph)
+            if measured is None and not own or measured is not None and measured != width:
                 return False            # the page drew with a width an earlier page measured, another now
     for key, pango_font in drawing.fonts:
         if key not in fonts:
