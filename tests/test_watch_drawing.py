@@ -122,3 +122,28 @@ def test_a_font_file_or_the_images_setting_changed_lays_out_and_draws_in_full(ma
         assert _drawn(layouts) == (pages_again, 0), what
         cold, _pages, _ = _handout_bytes(root, None)
         assert again == cold, what
+
+
+def test_a_page_is_put_in_again_only_with_the_glyph_widths_it_drew_with():
+    """A glyph's width (which a page's kerning operators are computed from) is measured where the PDF
+    first shows it. A kept drawing is put in again only when each of its glyphs' widths is the one it drew
+    with, or is not measured yet and the page measured it itself; otherwise the page is drawn.
+    (With the shipped fonts a width measured at another size comes out the same, so this is shown on
+    the rule itself.)"""
+    from types import SimpleNamespace
+
+    from coursepress.writers.pagedraws import _Drawing, _put_in
+
+    def attempt(widths: dict, own: bool) -> bool:
+        page = SimpleNamespace(children=[])
+        font = SimpleNamespace(widths=dict(widths), to_unicode={})
+        stream = SimpleNamespace(_tags=None, _fonts={"k": font}, _resources={"ExtGState": {}}, stream=[])
+        drawing = _Drawing(page, ((), ()), [], [b"BT"], [], [("k", [(7, "字", 500, own)])], [], [], None, [])
+        done = _put_in(drawing, stream)
+        assert done == (stream.stream == [b"BT"]) == (font.widths.get(7) == 500) == (font.to_unicode == {7: "字"})
+        return done
+
+    assert attempt({7: 500}, own=False) and attempt({7: 500}, own=True)      # drew with the width there now
+    assert attempt({}, own=True)                # this page measured it: drawing it now measures the same
+    assert not attempt({}, own=False)           # an earlier page measured it: this page might measure another
+    assert not attempt({7: 501}, own=True) and not attempt({7: 501}, own=False)
