@@ -85,3 +85,36 @@ def test_the_page_with_the_hole_is_the_only_page_made_twice(make_project, tmp_pa
     texts = page_texts(pdf)
     assert marks("".join(texts[1:])) == list(range(36))
     assert "".join(texts).count("一张很高的图") == 1
+
+
+def figure_then_table(before: int, rows: int) -> str:
+    """``before`` paragraphs, a figure, a wide table right after it (no text between), six paragraphs."""
+    body = ["---\ntitle: 图和表\n---\n", "# 第一部分\n", "## 图和表\n"]
+    body += [paragraph(k) + "\n" for k in range(before)]
+    body.append('![高图](images/tall.png "一张图")\n')
+    body.append("| 模型 | 机构 | 发布时间 | 参数量 | 上下文长度 | 许可证 | 说明 |\n|---|---|---|---|---|---|---|\n" + "\n".join(
+        f"| 行{i}号 | 某某实验室 {i} | 2023-0{i % 9 + 1} | {i * 7}B | {i * 4}K tokens | Apache-2.0 "
+        f"| 一段较长的说明文字，用于测试表格在页面之间如何断开 {i} |" for i in range(rows)) + "\n")
+    body += [paragraph(k) + "\n" for k in range(before, before + 6)]
+    return "\n".join(body)
+
+
+def test_a_figure_followed_by_a_table_leaves_no_hole(make_project):
+    """A new user's chapter (issue 20): a picture, then a wide table right after it, left ≈ 13 lines empty at
+    the foot of the page (the picture could pass no text to fill it). The table now runs up into the
+    hole and splits at the page break with its header repeated; the picture follows it. Every row once,
+    in order, every paragraph once, in order."""
+    rows = 14
+    root = make_project(lecture=figure_then_table(5, rows),
+                        files={"content/lectures/images/tall.png": tall_png(300, 400)})
+    pdf = build_pdf(root)
+    assert holes_before_figures(pdf) == []
+    assert sum(len(page["pictures"]) for page in page_report(pdf)) == 1
+    text = "".join(c[1] for c in chars(pdf))
+    assert [int(k) for k in re.findall(r"行(\d+)号", text)] == list(range(rows))
+    assert [int(k) for k in re.findall(r"段(\d+)：", text)] == list(range(11))
+    from readback import page_texts
+
+    pages = [page for page in page_texts(pdf) if "上下文长度" in page]
+    assert len(pages) == 2, pages               # the table splits, its header row on both pages
+    assert text.count("一张图") == 1
