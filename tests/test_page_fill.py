@@ -118,3 +118,25 @@ def test_a_figure_followed_by_a_table_leaves_no_hole(make_project):
     pages = [page for page in page_texts(pdf) if "上下文长度" in page]
     assert len(pages) == 2, pages               # the table splits, its header row on both pages
     assert text.count("一张图") == 1
+
+
+def test_holes_are_measured_in_lines_of_body_text():
+    """The line pitch that sizes a hole is the body's (10.5 pt × 1.72 = 24.08 px), not the first paragraph's
+    laid out, which is the cover's (14 pt, line height normal: 21.7 px). Laid out by WeasyPrint, read by
+    pageholes.find_holes and by pagefill while the pages are made."""
+    import weasyprint
+
+    from coursepress.writers.pagefill import Filled, filling
+    from coursepress.writers.pageholes import find_holes
+
+    html = ("<html><head><style>html { font-size: 10.5pt; line-height: 1.72 } @page { size: A5; margin: 15mm }"
+            ".cover { break-after: page } .cover p { font: 14pt serif }</style></head><body>"
+            "<section class='cover'><p>课程</p><p>第一讲</p></section><main>"
+            + "<p>" + "字" * 200 + "</p>" + "<figure><div style='height: 100mm'></div></figure>"
+            + "<figure><div style='height: 60mm'></div></figure></main></body></html>")
+    done = Filled()
+    with filling(done):
+        pages = [page._page_box for page in weasyprint.HTML(string=html).render().pages]
+    holes = find_holes(pages)
+    assert holes and all(abs(hole.line_px - 10.5 * 4 / 3 * 1.72) < 0.01 for hole in holes), holes
+    assert done.pitch_px is not None and abs(done.pitch_px - 10.5 * 4 / 3 * 1.72) < 0.01

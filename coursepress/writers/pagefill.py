@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
 from ..patches import swapped
-from .pageholes import CONTAINERS, HOLE_LINES, content_bottom, flow_blocks, is_float, line_pitch, text_bottom
+from .pageholes import (CONTAINERS, HOLE_LINES, body_pitch, content_bottom, flow_blocks, is_float, line_pitch,
+                        text_bottom)
 
 MOVABLE = ("p", "ul", "ol", "blockquote", "pre", "div", "dl", "aside")     # what a figure may move past
 
@@ -119,8 +120,8 @@ class _Filler:
     def _hole(self, page: Any, resume_at: Optional[dict], root_box: Any) -> Optional[list]:
         """The path to the figure that opens the next page when ``page`` ends with a hole before it."""
         blocks = flow_blocks(page)
-        if self.done.pitch_px is None:         # the body's line pitch: of the first page with a paragraph,
-            self.done.pitch_px = line_pitch(blocks)     # as pageholes.find_holes reads it
+        if self.done.pitch_px is None:         # the body's line pitch, as pageholes.find_holes reads it
+            self.done.pitch_px = body_pitch(page) or line_pitch(blocks)
         path = _start(root_box, resume_at)
         if not path or not blocks:
             return None
