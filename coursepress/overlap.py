@@ -138,7 +138,7 @@ def _load_and_send(project: Project, strict: bool, lecture: Optional[str], fd: i
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
-    if message[0] == _LOADED and message[2]:
+    if message[0] == _LOADED and len(message) > 2 and message[2]:
         os.close(fd)                   # the parent reads to the end of the pipe: it goes on now
         finish_ahead()
 
