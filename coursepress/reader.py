@@ -22,6 +22,7 @@ from .errors import ContentError, ContentErrors, Problems, SourcePos
 from .bibliography import Bibliography, cited_entries
 from .citations import Citer
 from .inlines import InlineReader
+from .admonitions import TITLED, box_of
 from .mathtex import tex_position, tex_problems
 from .imagespaces import bracket_spaced_paths
 from .mdsource import closed_too_late, matching_close, probable_end, protect_table_pipes, unclosed_fences
@@ -407,6 +408,11 @@ class LectureReader:
         tok = tokens[i]
         name, _, title = tok.info.strip().partition(" ")
         pos = self.pos(tok)
+        box = box_of(name) if name not in CONTAINERS else None
+        if box is not None:         # MkDocs, MyST and GitHub kinds (admonitions.py)
+            name, kind = box
+            if not title.strip() and kind in TITLED and self.words.has(f"handout.{kind}"):
+                title = self.words(f"handout.{kind}")
         if name not in CONTAINERS:
             self.problems.error(pos, f"unknown container '::: {name}'",
                                 f"use one of: {', '.join('::: ' + c for c in sorted(CONTAINERS))}")
