@@ -2,13 +2,13 @@
 
 Course chapters are often written for another tool first, each with its own box syntax:
 
-- MkDocs-Material and Python-Markdown (d2l, most Chinese MkDocs sites): ``!!! note "标题"`` (``???`` and
+- MkDocs-Material and Python-Markdown (d2l, most Chinese MkDocs sites): ``!!! note "Title"`` (``???`` and
   ``???+`` for a collapsible one) followed by its body indented four spaces; ``""`` means no title;
 - MyST / Jupyter Book: ``:::{note}`` … ``:::`` (the directive name in braces, an optional title after it);
 - GitHub and Obsidian alerts: a block quote whose first line is ``[!NOTE]`` (``[!TIP]``, ``[!IMPORTANT]``,
   ``[!WARNING]``, ``[!CAUTION]``), an optional title after the marker (Obsidian).
 
-Without these rules the first printed ``!!! note "提示"`` as text and set its body as a code block, the
+Without these rules the first printed ``!!! note "Tip"`` as text and set its body as a code block, the
 second stopped the build (an unknown container) and the third printed ``[!NOTE]`` in a quote. All three
 come out as ``container_div`` tokens (the ``:::`` plugin's), so the reader and every writer treat them as
 one kind. Their many kinds are mapped onto the three boxes the templates style (:data:`KINDS`); a kind
