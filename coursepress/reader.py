@@ -29,7 +29,7 @@ from .mdsource import closed_too_late, matching_close, probable_end, protect_tab
 from .messages import Messages, default_messages
 from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption, typed_number, TypedNumbers
 from .paragraphs import inline_picture, read_html_block, read_paragraph, task_item
-from .hygiene import check_text, decode, line_col
+from .hygiene import check_text, decode, line_col, strip_terminal_codes
 from .limits import check_bytes, over
 from .resources import read_project_file
 from .schema import CourseMeta, FrontMatter, ModelData
@@ -107,6 +107,7 @@ class LectureReader:
             self.problems.error(SourcePos(self.file, *line_col(text, text.index("\x00"))),
                                 "file contains NUL bytes: it is not a text file", "save the lecture as UTF-8 text")
             return None
+        text = strip_terminal_codes(text)        # a notebook's coloured outputs (hygiene.py)
         bad = check_text(text, self.file)        # characters no output can hold, each at its line
         if bad:
             self.problems.errors.extend(bad)

@@ -155,3 +155,36 @@ def test_align_prints_no_row_numbers_of_its_own(tex):
     mathml = mathml_string(tex, True)
     assert "<mtext>(1)</mtext>" not in mathml and "<mtext>(2)</mtext>" not in mathml
     assert mathml.count("<mtr>") == 2
+
+
+NOTEBOOK = '''# 一
+
+```python
+df["acc"]
+```
+
+    \x1b[0;31m---------------------------------------------------------------------------\x1b[0m
+    \x1b[0;31mKeyError\x1b[0m                                  Traceback (most recent call last)
+    Cell \x1b[0;32mIn[3], line 1\x1b[0m
+    \x1b[0;32m----> 1\x1b[0m df[\x1b[38;5;124m"\x1b[39m\x1b[38;5;124macc\x1b[39m\x1b[38;5;124m"\x1b[39m]
+    \x1b[0;31mKeyError\x1b[0m: 'acc'
+
+正文 \x1b[1m仍在\x1b[0m。
+'''
+
+
+def test_terminal_colour_codes_of_an_exported_notebook_are_dropped_not_refused(make_project):
+    root = make_project(lecture=NOTEBOOK)
+    course, problems = load_course(root)
+    assert not problems.warnings, problems.warnings
+    blocks = course.lectures[0].sections[0].blocks
+    output = blocks[1]
+    assert isinstance(output, m.CodeBlock) and "\x1b" not in output.text
+    assert output.text.splitlines()[3] == '----> 1 df["acc"]' and output.text.splitlines()[4] == "KeyError: 'acc'"
+    assert m.plain_text(blocks[2].children) == "正文 仍在。"
+
+
+def test_a_lone_escape_character_is_still_an_error_at_its_line(make_project):
+    root = make_project(lecture="# 一\n\n正文。\n\n坏字符 \x1b 在这里。\n")
+    errors, _ = problems_of(root)
+    assert len(errors) == 1 and "intro.md:5:5" in errors[0] and "U+001B" in errors[0]
