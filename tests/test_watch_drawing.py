@@ -147,3 +147,22 @@ def test_a_page_is_put_in_again_only_with_the_glyph_widths_it_drew_with():
     assert attempt({}, own=True)                # this page measured it: drawing it now measures the same
     assert not attempt({}, own=False)           # an earlier page measured it: this page might measure another
     assert not attempt({7: 501}, own=True) and not attempt({7: 501}, own=False)
+
+
+def test_a_kept_page_whose_footer_changed_is_drawn(make_project):
+    """An edit that adds a page: the pages before it keep their boxes, but their footers (made again with
+    every layout) print another page total, so they are drawn again, not put in as last round's."""
+    from test_watch_relayout import long_lecture
+
+    root = make_project(lecture=long_lecture())
+    layouts: dict = {}
+    _pdf, pages, _how = _handout_bytes(root, layouts)
+    more = "\n\n".join(SENTENCE * 4 for _ in range(6))
+    _edit(root, "# 第3部分\n\n", f"# 第3部分\n\n{more}\n\n")
+    again, pages_again, how = _handout_bytes(root, layouts)
+    made = re.fullmatch(r"(\d+) page\(s\) laid out again", how)
+    assert made and pages_again == pages + 1, (how, pages, pages_again)
+    drawn, reused = _drawn(layouts)
+    assert drawn > int(made[1]) and drawn + reused == pages_again, (how, drawn, reused)
+    cold, _pages, _ = _handout_bytes(root, None)
+    assert again == cold
