@@ -168,8 +168,9 @@ def check(project: Project, course: m.Course, settings: BuildSettings, problems:
 def lay_out(engine: PdfEngine, html: str, images, layouts: dict | None, key: str):
     """Lay out ``html`` (see :func:`.pageflow.render_flowing`); in ``watch`` (``layouts``: the kept
     layouts by target key) only the pages an edit changed, over the layout kept under ``key``
-    (:mod:`.relayout`), keeping the new one. Returns ``(weasyprint.Document, what was done: for -v,
-    "" outside watch)``."""
+    (:mod:`.relayout`), keeping the new one, and with it each page's drawing for the next round
+    (:mod:`.pagedraws`); in full when a font file or the ``images:`` setting changed since the kept layout.
+    Returns ``(weasyprint.Document, what was done: for -v, "" outside watch)``."""
     if layouts is None:
         return render_flowing(engine, html, images), ""
     from .pagedraws import settings_key

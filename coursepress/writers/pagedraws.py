@@ -54,7 +54,7 @@ class _Drawing:
     """What drawing one page produced (see the module docstring); ``box``: the page box it was drawn from."""
 
     box: Any
-    signature: tuple                    # (ids of the page's flow boxes, text and geometry of its margin boxes)
+    signature: tuple                    # (the page's flow boxes, text and geometry of its margin boxes)
     margins: list                       # the boxes of its margin boxes, in the order of the signature
     items: list                         # content-stream operators appended by ``paint``
     fonts: list                         # (font key, Pango font of its first use), first use first
@@ -91,7 +91,7 @@ def _margins(box: Any, into: list, boxes: list) -> None:
 def signature(page_box: Any) -> tuple[tuple, list]:
     """What, besides the page box's own flow boxes, decides its drawing, and the boxes of its margin boxes.
 
-    Returns ``((ids of its non-margin children and of their children, type, geometry, text and image of
+    Returns ``((its non-margin children and their children, type, geometry, text and image of
     every box of its margin boxes), those margin boxes' boxes in the same order)``: the flow boxes are the
     same objects when the page was kept; the margin boxes (running headers, page numbers) are made again
     with every layout, so they are compared by what they show."""
@@ -102,8 +102,8 @@ def signature(page_box: Any) -> tuple[tuple, list]:
         if type(child).__name__ == "MarginBox":
             _margins(child, margins, boxes)
         else:
-            flow.append(id(child))
-            flow.extend(id(grandchild) for grandchild in getattr(child, "children", None) or ())
+            flow.append(child)          # the boxes themselves: an id could be a freed box's
+            flow.extend(getattr(child, "children", None) or ())
     return (tuple(flow), tuple(margins)), boxes
 
 
