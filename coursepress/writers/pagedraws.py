@@ -46,6 +46,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from ..patches import page_box
+
 _SPOILING = ("add_group", "add_pattern", "add_shading", "set_state")   # objects named by a running count
 
 
@@ -161,7 +163,7 @@ class DrawnPages:
 
     def _painter(self, page: Any):
         def paint(stream: Any, scale: float = 1) -> None:
-            box = page._page_box
+            box = page_box(page)
             kept = self._kept.get(id(box))
             if kept is not None and kept.box is box and _put_in(kept, stream):
                 self._made[id(box)] = kept
@@ -294,7 +296,8 @@ def _draw(page: Any, stream: Any, scale: float) -> Optional[_Drawing]:
     if log.spoiled or len(stream.stream) < before or (before and stream.stream[before - 1] is not last) or \
             any(len(font.missing) != missing.get(id(font), 0) for font in fonts.values()):
         return None
-    boxes = _replaced(page._page_box)
+    root = page_box(page)
+    boxes = _replaced(root)
     if {id(image) for image, _i, _r in log.images} != set(boxes):
         return None                     # an SVG, or an image not held by a replaced box (emoji)
     by_id = {id(font): (key, font) for key, font in fonts.items()}
@@ -312,6 +315,6 @@ def _draw(page: Any, stream: Any, scale: float) -> Optional[_Drawing]:
     kept_fonts = [(key, pango_font) for key, _font, pango_font in used]
     images = [(boxes[id(image)], image.id, image.width, image.height, getattr(image, "_dpi", None), interpolate, ratio)
               for image, interpolate, ratio in log.images]
-    return _Drawing(page._page_box, *signature(page._page_box), stream.stream[before:], kept_fonts, glyphs, images,
+    return _Drawing(root, *signature(root), stream.stream[before:], kept_fonts, glyphs, images,
                     [(key, name, alpha) for key, (name, alpha) in log.alphas.items()], tags_before,
                     [] if tags is None else [(box, dict(tag)) for box, tag in list(tags.items())[tags_before:]])
