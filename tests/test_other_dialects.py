@@ -188,3 +188,47 @@ def test_a_lone_escape_character_is_still_an_error_at_its_line(make_project):
     root = make_project(lecture="# 一\n\n正文。\n\n坏字符 \x1b 在这里。\n")
     errors, _ = problems_of(root)
     assert len(errors) == 1 and "intro.md:5:5" in errors[0] and "U+001B" in errors[0]
+
+
+FOOTNOTES = '''# 一
+
+代码中的脚注示例[^code]。后面的句子。
+
+两段的脚注[^two]。
+
+[^code]: 可以调用软最大：
+
+    ```python
+    import torch
+    ```
+
+    - 第一项
+
+[^two]: 第一段。
+
+    第二段。
+'''
+
+
+def _line_of(chars, text: str) -> tuple[int, float]:
+    """(page, baseline bottom in pt) of the first place ``text`` is printed in ``chars`` (loose_chars)."""
+    joined = "".join(c[1] for c in chars)
+    at = joined.index(text)
+    return chars[at][0], chars[at][4]
+
+
+def test_a_footnote_keeps_its_code_lists_and_paragraphs_in_the_note(make_project, tmp_path):
+    from readback import loose_chars
+
+    root = make_project(lecture=FOOTNOTES)
+    out = tmp_path / "out"
+    result = run_build("pdf", "--project", str(root), "--out", str(out))
+    assert result.code == 0 and "warning" not in result.err, result.err
+    chars = loose_chars(out / "intro.pdf")
+    body = _line_of(chars, "示例")
+    assert _line_of(chars, "。后面的句子") == body          # the body sentence was cut after the call
+    note, code, item = _line_of(chars, "可以调用"), _line_of(chars, "importtorch"), _line_of(chars, "第一项")
+    first, second = _line_of(chars, "第一段"), _line_of(chars, "第二段")
+    assert body[0] == note[0] == code[0] == item[0]
+    assert body[1] > note[1] > code[1] > item[1]              # PDF y grows upwards: the note is under the text
+    assert _line_of(chars, "两段的脚注")[1] > first[1] > second[1] and first[1] < note[1]
