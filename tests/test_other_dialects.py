@@ -232,3 +232,89 @@ def test_a_footnote_keeps_its_code_lists_and_paragraphs_in_the_note(make_project
     assert body[0] == note[0] == code[0] == item[0]
     assert body[1] > note[1] > code[1] > item[1]              # PDF y grows upwards: the note is under the text
     assert _line_of(chars, "两段的脚注")[1] > first[1] > second[1] and first[1] < note[1]
+
+
+DATAFRAME = '''# 一
+
+前面一段。
+
+<div>
+<style scoped>
+    .dataframe tbody tr th:only-of-type {
+        vertical-align: middle;
+    }
+
+    .dataframe thead th {
+        text-align: right;
+    }
+</style>
+<table border="1" class="dataframe">
+  <thead>
+    <tr style="text-align: right;">
+      <th></th>
+      <th>step</th>
+      <th>loss</th>
+    </tr>
+  </thead>
+  <tbody>
+    <tr>
+      <th>0</th>
+      <td>1</td>
+      <td>2.31</td>
+    </tr>
+    <tr>
+      <th>1</th>
+      <td>2</td>
+      <td>1.87</td>
+    </tr>
+  </tbody>
+</table>
+<p>2 rows × 2 columns</p>
+</div>
+
+<table>
+  <caption>参数对比</caption>
+  <tr><th rowspan="2">模型</th><th colspan="2">参数量</th></tr>
+  <tr><th>编码器</th><th>解码器</th></tr>
+  <tr><td>BERT<br>base</td><td align="right">110M</td><td>—</td></tr>
+  <tr><td>T5</td><td colspan="2">220M（合计）</td></tr>
+</table>
+
+后面一段。
+'''
+
+
+def _cells(table: m.Table) -> list[list[str]]:
+    def text(cell: m.Cell) -> str:
+        return "".join("/" if isinstance(n, m.Break) else m.plain_text((n,)) for n in cell.children)
+    return [[text(c) for c in table.header]] + [[text(c) for c in row] for row in table.rows]
+
+
+def test_html_tables_of_a_notebook_and_of_github_are_tables_with_spans_filled(make_project, tmp_path):
+    root = make_project(lecture=DATAFRAME)
+    (root / "content/course.yaml").write_text((root / "content/course.yaml").read_text(encoding="utf-8")
+                                              + "markdown:\n  raw_html: true\n", encoding="utf-8")
+    course, problems = load_course(root)
+    assert not problems.warnings, problems.warnings
+    blocks = course.lectures[0].sections[0].blocks
+    assert not any(isinstance(b, m.CodeBlock) for b in blocks)          # the CSS was a code block
+    tables = [b for b in blocks if isinstance(b, m.Table)]
+    assert [_cells(t) for t in tables] == [
+        [["", "step", "loss"], ["0", "1", "2.31"], ["1", "2", "1.87"]],
+        [["模型", "参数量/编码器", "解码器"], ["BERT/base", "110M", "—"], ["T5", "220M（合计）", ""]],
+    ]
+    assert [t.pos.line for t in tables] == [15, 39]
+    assert tables[1].rows[0][1].align == "right" and tables[0].header[1].align == "right"
+    texts = [m.plain_text(b.children) for b in blocks if isinstance(b, m.Paragraph)]
+    assert texts == ["前面一段。", "参数对比", "后面一段。"]
+    html = " ".join(b.html for b in blocks if isinstance(b, m.HtmlBlock))
+    assert "2 rows × 2 columns" in html and "vertical-align" not in html
+    out = tmp_path / "out"
+    result = run_build("pdf", "pptx", "--project", str(root), "--out", str(out))
+    assert result.code == 0 and "warning" not in result.err, result.err
+    deck_tables = [[[c.text for c in r.cells] for r in shape.table.rows]
+                   for slide in Presentation(str(out / "intro.pptx")).slides for shape in slide.shapes if shape.has_table]
+    assert deck_tables[0] == [["", "step", "loss"], ["0", "1", "2.31"], ["1", "2", "1.87"]]
+    assert deck_tables[1][2] == ["T5", "220M（合计）", ""]
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(out / "intro.pdf").pages)
+    assert "vertical-align" not in text and "2.31" in text and "220M（合计）" in text
