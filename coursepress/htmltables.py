@@ -110,7 +110,8 @@ def read_table(html: str, pos: SourcePos) -> Optional[tuple[m.Table, str]]:
         el.drop_tree()
     caption_el = root.find("caption")
     caption = " ".join(caption_el.text_content().split()) if caption_el is not None else ""
-    rows, heads = [], 0
+    rows: list = []
+    heads = 0
     for part in root:
         if not isinstance(part.tag, str):
             continue
