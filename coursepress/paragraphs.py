@@ -20,6 +20,7 @@ from markdown_it.token import Token
 
 from . import model as m
 from .errors import ContentError, SourcePos, excerpt
+from .htmlblocks import html_blocks
 from .htmltables import split_tables
 from .picturesize import read_size
 from .pictures import block_items, img_attrs, inline_pictures, is_url, mappable_block, own_line
@@ -170,7 +171,9 @@ def _loaded(reader: "LectureReader", src: str, pos: SourcePos) -> Optional[Image
 
 
 def read_html_block(reader: "LectureReader", tok: Token) -> list[m.Block]:
-    """An HTML block (``raw_html`` on): pictures and centring tags mapped to figures and paragraphs, else sanitised HTML.
+    """An HTML block (``raw_html`` on): pictures and centring tags mapped to figures and paragraphs, tables to
+    tables (:mod:`coursepress.htmltables`), anything else sanitised and read into paragraphs and lists
+    (:mod:`coursepress.htmlblocks`).
 
     Each figure and paragraph keeps the line its own tag or text is on (a ``<p align=center>`` block
     with the ``<img>`` on its second line reports a missing picture at that line).
@@ -181,7 +184,7 @@ def read_html_block(reader: "LectureReader", tok: Token) -> list[m.Block]:
         if any(piece.table is not None for piece in pieces):
             return _with_tables(pieces, block)
     if not mappable_block(tok.content):
-        return [m.HtmlBlock(sanitize_html(tok.content), block)]
+        return html_blocks(sanitize_html(tok.content), block)
     out: list[m.Block] = []
     k = 0
     for kind, value, offset, align in block_items(tok.content):
@@ -209,7 +212,7 @@ def read_html_block(reader: "LectureReader", tok: Token) -> list[m.Block]:
 
 def _with_tables(pieces: list, block: SourcePos) -> list[m.Block]:
     """The blocks of an HTML block holding tables (:mod:`coursepress.htmltables`): each table, its caption as a
-    paragraph before it, and the sanitised markup around them (a DataFrame's ``<div>``, ``<style>``: nothing)."""
+    paragraph before it, and the text around them (a DataFrame's ``<div>`` and ``<style>``: nothing)."""
     out: list[m.Block] = []
     for piece in pieces:
         if piece.table is not None:
@@ -217,9 +220,7 @@ def _with_tables(pieces: list, block: SourcePos) -> list[m.Block]:
                 out.append(m.Paragraph((m.Text(piece.caption),), piece.table.pos))
             out.append(piece.table)
             continue
-        html = sanitize_html(piece.html)
-        if re.sub(r"<[^>]*>", "", html).strip():
-            out.append(m.HtmlBlock(html, block))
+        out.extend(html_blocks(sanitize_html(piece.html), block))
     return out
 
 

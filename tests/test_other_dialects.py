@@ -306,9 +306,7 @@ def test_html_tables_of_a_notebook_and_of_github_are_tables_with_spans_filled(ma
     assert [t.pos.line for t in tables] == [15, 39]
     assert tables[1].rows[0][1].align == "right" and tables[0].header[1].align == "right"
     texts = [m.plain_text(b.children) for b in blocks if isinstance(b, m.Paragraph)]
-    assert texts == ["前面一段。", "参数对比", "后面一段。"]
-    html = " ".join(b.html for b in blocks if isinstance(b, m.HtmlBlock))
-    assert "2 rows × 2 columns" in html and "vertical-align" not in html
+    assert texts == ["前面一段。", "2 rows × 2 columns", "参数对比", "后面一段。"]
     out = tmp_path / "out"
     result = run_build("pdf", "pptx", "--project", str(root), "--out", str(out))
     assert result.code == 0 and "warning" not in result.err, result.err
@@ -318,3 +316,59 @@ def test_html_tables_of_a_notebook_and_of_github_are_tables_with_spans_filled(ma
     assert deck_tables[1][2] == ["T5", "220M（合计）", ""]
     text = "".join(page.extract_text() for page in pypdf.PdfReader(out / "intro.pdf").pages)
     assert "vertical-align" not in text and "2.31" in text and "220M（合计）" in text
+
+
+UNSAFE = '''# 一
+
+正文。
+
+<div class="x">
+<b>重要的文字</b>在块里。
+</div>
+
+<p>段落标签里的文字。</p>
+
+<ul><li>列表一</li><li>列表二 <sup>2</sup></li></ul>
+
+<script>alert("脚本")</script>
+
+<a href="javascript:alert(1)">坏链接</a> 和 <img src="https://example.com/a.png" alt="远程图"> 和 <img src="file:///etc/passwd" alt="本地图">
+
+<iframe src="https://example.com/frame">框内文字</iframe>
+
+<style>body { display: none }</style>
+'''
+
+
+def test_html_blocks_reach_the_deck_and_nothing_unsafe_reaches_any_output(make_project, tmp_path):
+    root = make_project(lecture=UNSAFE)
+    (root / "content/course.yaml").write_text((root / "content/course.yaml").read_text(encoding="utf-8")
+                                              + "markdown:\n  raw_html: true\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_build("pdf", "pptx", "--project", str(root), "--out", str(out))
+    assert result.code == 0, result.err
+    warnings = [line for line in result.err.splitlines() if line.startswith("warning")]
+    assert len(warnings) == 2 and all("intro.md:15:" in w and "is a URL" in w for w in warnings), warnings
+    assert "example.com/a.png" in warnings[0] and "file:///etc/passwd" in warnings[1]
+    reader = pypdf.PdfReader(out / "intro.pdf")
+    text = "".join(page.extract_text() for page in reader.pages)
+    for words in ("重要的文字", "在块里", "段落标签里的文字", "列表一", "列表二", "坏链接", "远程图", "本地图", "框内文字"):
+        assert words in text, words
+    for unsafe in ("alert", "脚本", "display", "passwd"):
+        assert unsafe not in text, unsafe
+    actions = [str(annot.get_object().get("/A", {}).get("/URI", "")) for page in reader.pages
+               for annot in page.get("/Annots") or []]
+    assert not any(a.startswith(("javascript", "file")) for a in actions), actions
+    assert b"/Launch" not in (out / "intro.pdf").read_bytes() and b"/JavaScript" not in (out / "intro.pdf").read_bytes()
+    deck = []
+    for slide in Presentation(str(out / "intro.pptx")).slides:
+        deck += [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        if slide.has_notes_slide:
+            deck.append(slide.notes_slide.notes_text_frame.text)
+        for rel in slide.part.rels.values():
+            assert not rel.is_external or rel.target_ref.startswith("http"), rel.target_ref
+            assert "javascript" not in rel.target_ref.lower()
+    joined = "\n".join(deck)
+    for words in ("重要的文字", "在块里", "段落标签里的文字", "列表一", "列表二", "远程图", "本地图", "框内文字"):
+        assert words in joined, words
+    assert "alert" not in joined and "display" not in joined
