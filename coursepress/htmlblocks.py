@@ -13,12 +13,14 @@ Markdown text (:data:`coursepress.model.STYLED_TAGS`), ``<br>`` a hard break, ot
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from . import model as m
 from .errors import SourcePos
 
 _SPACE = re.compile(r"[ \t\r\n\f]+")
-_WRAPS = {"b": m.Strong, "strong": m.Strong, "i": m.Emph, "em": m.Emph, "s": m.Strike, "del": m.Strike}
+_WRAPS: dict[str, Callable[[tuple[m.Inline, ...]], m.Inline]] = {
+    "b": m.Strong, "strong": m.Strong, "i": m.Emph, "em": m.Emph, "s": m.Strike, "del": m.Strike}
 
 
 def _text(text: str) -> list[m.Inline]:
