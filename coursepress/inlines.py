@@ -19,6 +19,7 @@ from .cjk import is_wide
 from .mathtex import tex_problems
 from .pictures import ADVICE, html_in_text, img_attrs, is_url
 from .sanitize import sanitize_tag
+from .texlabels import EQREF
 
 # Emphasis, strike-through and links nested deeper than this are refused with a
 # message rather than overflowing the recursion of the writers.
@@ -207,11 +208,11 @@ class InlineReader:
                 if ref is not None:
                     return ref
             if target not in self.labels:
-                self.problems.error(pos, f"reference to unknown id '{target}'",
-                                    "check the id of the figure, table, heading or reference")
+                self.problems.error(pos, f"reference to unknown id '{target.removeprefix(EQREF)}'",
+                                    "check the id of the figure, table, heading, formula or reference")
                 return m.Text(m.plain_text(kids))
-            if not kids:
-                return m.XRef(target, self.labels[target])
+            if not kids:    # an \eqref's target names the formula's id after EQREF (texlabels.py)
+                return m.XRef(target.removeprefix(EQREF), self.labels[target])
             return m.Link(href, tuple(kids))
         if href.lower().startswith(_SAFE_SCHEMES):
             return m.Link(href, tuple(kids) or (m.Text(href),))

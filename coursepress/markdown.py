@@ -22,6 +22,7 @@ from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_inline.state_inline import Scanned, StateInline
 from mdit_py_plugins.attrs import attrs_plugin
 
+from .admonitions import admonition_plugin
 from .citations import citation_plugin
 from .comments import comment_plugin
 from mdit_py_plugins.container import container_plugin
@@ -30,6 +31,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .cjk import IDEOGRAPHIC_SPACE, is_wide
 from .mathsyntax import math_plugin
+from .texlabels import tex_label_plugin
 
 
 # markdown-it silently drops everything nested deeper than ``maxNesting`` token
@@ -100,6 +102,8 @@ def make_parser(raw_html: bool = False) -> MarkdownIt:
     md.use(front_matter_plugin).use(footnote_plugin).use(attrs_plugin)
     md.use(container_plugin, name="div", validate=_container_name)
     md.use(math_plugin)
+    md.use(admonition_plugin)
+    md.use(tex_label_plugin)
     md.use(citation_plugin)
     md.use(comment_plugin)
     # markdown-it-py's documented hook for link policy (an instance attribute over the method); links are

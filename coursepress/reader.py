@@ -22,13 +22,14 @@ from .errors import ContentError, ContentErrors, Problems, SourcePos
 from .bibliography import Bibliography, cited_entries
 from .citations import Citer
 from .inlines import InlineReader
+from .admonitions import TITLED, box_of
 from .mathtex import tex_position, tex_problems
 from .imagespaces import bracket_spaced_paths
 from .mdsource import closed_too_late, matching_close, probable_end, protect_table_pipes, unclosed_fences
 from .messages import Messages, default_messages
 from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption, typed_number, TypedNumbers
 from .paragraphs import inline_picture, read_html_block, read_paragraph, task_item
-from .hygiene import check_text, decode, line_col
+from .hygiene import check_text, decode, line_col, strip_terminal_codes
 from .limits import check_bytes, over
 from .resources import read_project_file
 from .schema import CourseMeta, FrontMatter, ModelData
@@ -106,6 +107,7 @@ class LectureReader:
             self.problems.error(SourcePos(self.file, *line_col(text, text.index("\x00"))),
                                 "file contains NUL bytes: it is not a text file", "save the lecture as UTF-8 text")
             return None
+        text = strip_terminal_codes(text)        # a notebook's coloured outputs (hygiene.py)
         bad = check_text(text, self.file)        # characters no output can hold, each at its line
         if bad:
             self.problems.errors.extend(bad)
@@ -407,6 +409,11 @@ class LectureReader:
         tok = tokens[i]
         name, _, title = tok.info.strip().partition(" ")
         pos = self.pos(tok)
+        box = box_of(name) if name not in CONTAINERS else None
+        if box is not None:         # MkDocs, MyST and GitHub kinds (admonitions.py)
+            name, kind = box
+            if not title.strip() and kind in TITLED and self.words.has(f"handout.{kind}"):
+                title = self.words(f"handout.{kind}")
         if name not in CONTAINERS:
             self.problems.error(pos, f"unknown container '::: {name}'",
                                 f"use one of: {', '.join('::: ' + c for c in sorted(CONTAINERS))}")
