@@ -372,3 +372,15 @@ def test_html_blocks_reach_the_deck_and_nothing_unsafe_reaches_any_output(make_p
     for words in ("重要的文字", "在块里", "段落标签里的文字", "列表一", "列表二", "远程图", "本地图", "框内文字"):
         assert words in joined, words
     assert "alert" not in joined and "display" not in joined
+
+
+def test_html_printed_as_text_is_reported_once_per_tag_and_line_with_what_to_write(make_project):
+    body = ('# 一\n\n这是<mark>重点</mark>和<b>粗体</b>，<font color="red">红字</font>。\n\n'
+            '<table>\n<tr><td>格</td></tr>\n</table>\n\n`<b>代码里的标签</b>` 不算。\n')
+    root = make_project(lecture=body)
+    errors, warnings = problems_of(root)
+    assert not errors
+    found = sorted((int(w.split(":")[1]), w.split("HTML <")[1].split(">")[0]) for w in warnings)
+    assert found == [(3, "b"), (3, "font"), (3, "mark"), (5, "table")], warnings
+    assert all("raw_html: true" in w for w in warnings)
+    assert "**bold**" in next(w for w in warnings if "<mark>" in w)
