@@ -31,6 +31,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .cjk import IDEOGRAPHIC_SPACE, is_wide
 from .mathsyntax import math_plugin
+from .shortcodes import shortcode_plugin
 from .texlabels import tex_label_plugin
 
 
@@ -104,6 +105,7 @@ def make_parser(raw_html: bool = False) -> MarkdownIt:
     md.use(math_plugin)
     md.use(admonition_plugin)
     md.use(tex_label_plugin)
+    md.use(shortcode_plugin)
     md.use(citation_plugin)
     md.use(comment_plugin)
     # markdown-it-py's documented hook for link policy (an instance attribute over the method); links are

@@ -384,3 +384,20 @@ def test_html_printed_as_text_is_reported_once_per_tag_and_line_with_what_to_wri
     assert found == [(3, "b"), (3, "font"), (3, "mark"), (5, "table")], warnings
     assert all("raw_html: true" in w for w in warnings)
     assert "**bold**" in next(w for w in warnings if "<mark>" in w)
+
+
+def test_emoji_shortcodes_are_emoji_everywhere_but_in_code(make_project, tmp_path):
+    body = ("# 一\n\n本节介绍注意力机制:sparkles:，核心 :rocket:，赞 :+1:，完成 :white_check_mark:。\n\n"
+            "时间 10:30:00，未知 :not_an_emoji_name:，代码 `:x:`。\n")
+    root = make_project(lecture=body)
+    course, problems = load_course(root)
+    assert not problems.warnings, problems.warnings
+    first, second = course.lectures[0].sections[0].blocks
+    assert m.plain_text(first.children) == "本节介绍注意力机制✨，核心 🚀，赞 👍，完成 ✅。"
+    assert m.plain_text(second.children) == "时间 10:30:00，未知 :not_an_emoji_name:，代码 :x:。"
+    assert any(isinstance(n, m.Code) and n.text == ":x:" for n in second.children)
+    out = tmp_path / "out"
+    result = run_build("pdf", "pptx", "--project", str(root), "--out", str(out))
+    assert result.code == 0 and "warning" not in result.err, result.err     # no glyph is missing
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(out / "intro.pdf").pages)
+    assert ":sparkles:" not in text and ":rocket:" not in text
