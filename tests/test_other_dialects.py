@@ -401,3 +401,19 @@ def test_emoji_shortcodes_are_emoji_everywhere_but_in_code(make_project, tmp_pat
     assert result.code == 0 and "warning" not in result.err, result.err     # no glyph is missing
     text = "".join(page.extract_text() for page in pypdf.PdfReader(out / "intro.pdf").pages)
     assert ":sparkles:" not in text and ":rocket:" not in text
+
+
+def test_definition_lists_are_a_bold_term_and_its_definitions(make_project):
+    body = ("# 一\n\n术语\n: 注意力是一种加权平均。\n\n多头注意力\n:   并行计算多组注意力。\n\n"
+            "    ```python\n    heads = 8\n    ```\n\n| 表 | 头 |\n|---|---|\n| 格 | 子 |\n\n: 带题注的表 {#tbl-x}\n\n见[](#tbl-x)。\n")
+    root = make_project(lecture=body)
+    course, problems = load_course(root)
+    assert not problems.warnings, problems.warnings
+    blocks = course.lectures[0].sections[0].blocks
+    kinds = [(type(b).__name__, m.plain_text(b.children) if isinstance(b, m.Paragraph) else "") for b in blocks]
+    assert kinds[:5] == [("Paragraph", "术语"), ("Paragraph", "注意力是一种加权平均。"), ("Paragraph", "多头注意力"),
+                         ("Paragraph", "并行计算多组注意力。"), ("CodeBlock", "")]
+    assert isinstance(blocks[0].children[0], m.Strong) and isinstance(blocks[2].children[0], m.Strong)
+    assert blocks[0].pos.line == 3 and blocks[3].pos.line == 7
+    table = next(b for b in blocks if isinstance(b, m.Table))
+    assert table.number == 1 and m.plain_text(table.caption) == "带题注的表"      # a Pandoc caption is no definition
