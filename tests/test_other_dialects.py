@@ -417,3 +417,20 @@ def test_definition_lists_are_a_bold_term_and_its_definitions(make_project):
     assert blocks[0].pos.line == 3 and blocks[3].pos.line == 7
     table = next(b for b in blocks if isinstance(b, m.Table))
     assert table.number == 1 and m.plain_text(table.caption) == "带题注的表"      # a Pandoc caption is no definition
+
+
+def test_double_dollars_inside_a_line_are_a_display_formula_between_the_paragraph_pieces(make_project):
+    body = ("# 一\n\n评分函数为 $$a(q, k) = \\frac{q^\\top k}{\\sqrt{d}}.$$ 这个函数很常用，$x$ 是行内的。\n\n"
+            "坏的 $$\\foo{x}$$ 公式。\n")
+    root = make_project(lecture=body)
+    errors, _ = problems_of(root)
+    assert len(errors) == 1 and "intro.md:5:6:" in errors[0] and "\\foo" in errors[0], errors
+    (root / "content/lectures/intro.md").write_text(body.replace("\\foo", "\\sqrt"), encoding="utf-8")
+    course, problems = load_course(root)
+    assert not problems.warnings, problems.warnings
+    blocks = course.lectures[0].sections[0].blocks
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "MathBlock", "Paragraph", "Paragraph", "MathBlock",
+                                                  "Paragraph"]
+    assert m.plain_text(blocks[0].children) == "评分函数为"
+    assert blocks[1].tex == "a(q, k) = \\frac{q^\\top k}{\\sqrt{d}}." and blocks[1].pos.line == 3
+    assert any(isinstance(n, m.Math) and n.tex == "x" for n in blocks[2].children)
