@@ -63,7 +63,12 @@ def read_paragraph(reader: "LectureReader", inline: Token, opener: Token) -> lis
         if pending:
             part = Token("inline", "", 0, map=[pending_line - 1, pending_line], content=inline.content,
                          children=list(pending))
-            out.append(m.Paragraph(tuple(reader.inline.read(part)), SourcePos(reader.file, pending_line)))
+            nodes = reader.inline.read(part)
+            if nodes and isinstance(nodes[0], m.Text):       # the space that stood next to a picture or formula
+                nodes[0] = m.Text(nodes[0].text.lstrip())
+            if nodes and isinstance(nodes[-1], m.Text):
+                nodes[-1] = m.Text(nodes[-1].text.rstrip())
+            out.append(m.Paragraph(tuple(nodes), SourcePos(reader.file, pending_line)))
         pending.clear()
 
     for k, child in enumerate(children):
