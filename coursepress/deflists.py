@@ -1,6 +1,6 @@
 """Definition lists (PHP Markdown Extra, Pandoc, MkDocs ``def_list``, d2l): a term line, then ``: definition``.
 
-Without the rule, ``术语`` and ``: 定义`` ran together into one paragraph ("术语: 定义"). markdown-it's
+Without the rule, a term and its ``: definition`` line ran together into one paragraph ("term: definition"). markdown-it's
 ``deflist`` plugin (mdit-py-plugins) reads them; the document model has no definition list, so each term
 becomes a paragraph of its own in bold and its definitions follow as ordinary blocks (paragraphs, lists,
 code), as Pandoc's writers for formats without definition lists set them.
