@@ -434,3 +434,53 @@ def test_double_dollars_inside_a_line_are_a_display_formula_between_the_paragrap
     assert m.plain_text(blocks[0].children) == "评分函数为"
     assert blocks[1].tex == "a(q, k) = \\frac{q^\\top k}{\\sqrt{d}}." and blocks[1].pos.line == 3
     assert any(isinstance(n, m.Math) and n.tex == "x" for n in blocks[2].children)
+
+
+MYST = '''# 一
+
+```{note}
+反引号形式的提示框。
+```
+
+```{warning} 标题
+:class: dropdown
+带标题的警告，第二行。
+
+- 列表项
+```
+
+```{code-cell} python
+print(1)
+```
+
+```{math}
+:label: eq-x
+E = mc^2
+```
+
+见[](#eq-x)。
+
+```{admonition} 自定义
+> [!TIP]
+> 嵌套的提示。
+```
+'''
+
+
+def test_myst_backtick_directives_are_boxes_code_and_numbered_formulas(make_project):
+    root = make_project(lecture=MYST)
+    course, problems = load_course(root)
+    assert not problems.warnings, problems.warnings
+    blocks = course.lectures[0].sections[0].blocks
+    assert _boxes(blocks) == [("note", "", "反引号形式的提示框。"), ("warning", "标题", "带标题的警告，第二行。"),
+                              ("note", "自定义", "")]
+    warning = blocks[1]
+    assert isinstance(warning.blocks[1], m.ListBlock) and warning.blocks[1].pos.line == 11
+    assert warning.blocks[0].pos.line == 9           # after the option line
+    code = blocks[2]
+    assert isinstance(code, m.CodeBlock) and code.language == "python" and code.text == "print(1)\n"
+    formula = blocks[3]
+    assert isinstance(formula, m.MathBlock) and formula.tex == "E = mc^2" and (formula.number, formula.ident) == (1, "eq-x")
+    assert [n.label for n in blocks[4].children if isinstance(n, m.XRef)] == ["式 (1)"]
+    nested = blocks[5].blocks[0]
+    assert isinstance(nested, m.Admonition) and nested.variant == "tip"
