@@ -484,3 +484,23 @@ def test_myst_backtick_directives_are_boxes_code_and_numbered_formulas(make_proj
     assert [n.label for n in blocks[4].children if isinstance(n, m.XRef)] == ["式 (1)"]
     nested = blocks[5].blocks[0]
     assert isinstance(nested, m.Admonition) and nested.variant == "tip"
+
+
+def _data_uri() -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 20), (20, 120, 200)).save(buffer, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_a_notebook_picture_described_only_as_png_is_a_picture_without_alt_text(make_project):
+    uri = _data_uri()
+    root = make_project(lecture=f"# 一\n\n![png]({uri})\n\n![]({uri})\n\n![损失曲线]({uri})\n")
+    course, problems = load_course(root)
+    figures = [b for b in course.lectures[0].sections[0].blocks if isinstance(b, m.Figure)]
+    assert [(f.alt, f.pos.line) for f in figures] == [("图片", 3), ("图片", 5), ("损失曲线", 7)]
+    assert sorted(int(str(w).split(":")[1]) for w in problems.warnings if "has no alt text" in str(w)) == [3, 5]
