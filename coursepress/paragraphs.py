@@ -20,6 +20,8 @@ from markdown_it.token import Token
 
 from . import model as m
 from .errors import ContentError, SourcePos, excerpt
+from .htmlblocks import html_blocks
+from .htmltables import split_tables
 from .picturesize import read_size
 from .pictures import block_items, img_attrs, inline_pictures, is_url, mappable_block, own_line
 from .resources import ImageData, load_image
@@ -169,14 +171,20 @@ def _loaded(reader: "LectureReader", src: str, pos: SourcePos) -> Optional[Image
 
 
 def read_html_block(reader: "LectureReader", tok: Token) -> list[m.Block]:
-    """An HTML block (``raw_html`` on): pictures and centring tags mapped to figures and paragraphs, else sanitised HTML.
+    """An HTML block (``raw_html`` on): pictures and centring tags mapped to figures and paragraphs, tables to
+    tables (:mod:`coursepress.htmltables`), anything else sanitised and read into paragraphs and lists
+    (:mod:`coursepress.htmlblocks`).
 
     Each figure and paragraph keeps the line its own tag or text is on (a ``<p align=center>`` block
     with the ``<img>`` on its second line reports a missing picture at that line).
     """
     block = reader.pos(tok)
+    if "<table" in tok.content.lower():
+        pieces = split_tables(tok.content, block)
+        if any(piece.table is not None for piece in pieces):
+            return _with_tables(pieces, block)
     if not mappable_block(tok.content):
-        return [m.HtmlBlock(sanitize_html(tok.content), block)]
+        return html_blocks(sanitize_html(tok.content), block)
     out: list[m.Block] = []
     k = 0
     for kind, value, offset, align in block_items(tok.content):
@@ -199,6 +207,20 @@ def read_html_block(reader: "LectureReader", tok: Token) -> list[m.Block]:
             out.append(m.Paragraph((m.Strong((m.Text(str(value)),)),), pos))
         else:
             out.append(m.Paragraph((m.Text(str(value)),), pos, align=align if align in ("center", "right") else ""))
+    return out
+
+
+def _with_tables(pieces: list, block: SourcePos) -> list[m.Block]:
+    """The blocks of an HTML block holding tables (:mod:`coursepress.htmltables`): each table, its caption as a
+    paragraph before it, and the text around them (a DataFrame's ``<div>`` and ``<style>``: nothing)."""
+    out: list[m.Block] = []
+    for piece in pieces:
+        if piece.table is not None:
+            if piece.caption:
+                out.append(m.Paragraph((m.Text(piece.caption),), piece.table.pos))
+            out.append(piece.table)
+            continue
+        out.extend(html_blocks(sanitize_html(piece.html), block))
     return out
 
 

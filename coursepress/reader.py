@@ -24,6 +24,7 @@ from .citations import Citer
 from .inlines import InlineReader
 from .admonitions import TITLED, box_of
 from .mathtex import tex_position, tex_problems
+from .htmltables import close_style_gaps
 from .imagespaces import bracket_spaced_paths
 from .mdsource import closed_too_late, matching_close, probable_end, protect_table_pipes, unclosed_fences
 from .messages import Messages, default_messages
@@ -118,6 +119,8 @@ class LectureReader:
         text, table_problems = protect_table_pipes(text)
         for problem in table_problems:
             self.problems.error(SourcePos(self.file, problem.line), problem.message, problem.hint)
+        if self.meta.markdown.raw_html:
+            text = close_style_gaps(text)       # a DataFrame's <style> stays in its HTML block (htmltables.py)
         text, path_problems = bracket_spaced_paths(text, self.path.parent)
         for problem in path_problems:
             self.problems.warn(SourcePos(self.file, problem.line), problem.message, problem.hint)
