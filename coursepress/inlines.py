@@ -57,6 +57,10 @@ class InlineReader:
         # set by the lecture reader, which knows the lecture's folder
         self.picture: Optional[Callable[[Token, Token, int], Optional[m.Inline]]] = None
 
+    def where(self, inline: Token, offset: int) -> SourcePos:
+        """File, line and column of character ``offset`` of ``inline.content`` (see :meth:`_where`)."""
+        return self._where(inline, offset)
+
     def _where(self, inline: Token, offset: int) -> SourcePos:
         """File, line and column of character ``offset`` of ``inline.content`` (column 0 when unknown)."""
         base = self.pos(inline)

@@ -21,6 +21,7 @@ from markdown_it.token import Token
 from . import model as m
 from .errors import ContentError, SourcePos, excerpt
 from .htmlblocks import html_blocks
+from .mathtex import tex_problems
 from .htmltables import split_tables
 from .picturesize import read_size
 from .pictures import block_items, img_attrs, inline_pictures, is_url, mappable_block, own_line
@@ -42,7 +43,10 @@ def read_paragraph(reader: "LectureReader", inline: Token, opener: Token) -> lis
     """
     raw_html = bool(reader.md.options.get("html"))
     pictures = inline_pictures(inline, raw_html)
-    if not pictures:
+    # $$…$$ inside a line is a display formula, as Pandoc, MathJax and Typora set it: the paragraph is split
+    # around it (before, the handout set it inline and the deck below its paragraph with a warning)
+    displays = [c for c in inline.children or [] if c.type == "math_inline" and c.markup == "$$"]
+    if not pictures and not displays:
         return [m.Paragraph(tuple(reader.inline.read(inline)), reader.pos(opener))]
     children = inline.children or []
     first_line = reader.pos(opener).line
@@ -59,12 +63,23 @@ def read_paragraph(reader: "LectureReader", inline: Token, opener: Token) -> lis
         if pending:
             part = Token("inline", "", 0, map=[pending_line - 1, pending_line], content=inline.content,
                          children=list(pending))
-            out.append(m.Paragraph(tuple(reader.inline.read(part)), SourcePos(reader.file, pending_line)))
+            nodes = reader.inline.read(part)
+            if nodes and isinstance(nodes[0], m.Text):       # the space that stood next to a picture or formula
+                nodes[0] = m.Text(nodes[0].text.lstrip())
+            if nodes and isinstance(nodes[-1], m.Text):
+                nodes[-1] = m.Text(nodes[-1].text.rstrip())
+            out.append(m.Paragraph(tuple(nodes), SourcePos(reader.file, pending_line)))
         pending.clear()
 
     for k, child in enumerate(children):
         index = next((n for n, p in enumerate(pictures) if p is child), None)
-        if index is None:
+        if any(child is d for d in displays):
+            flush()
+            pending_line = line
+            formula = display_formula(reader, inline, child)
+            if formula is not None:
+                out.append(formula)
+        elif index is None:
             if not pending:
                 pending_line = line
             pending.append(child)
@@ -86,6 +101,18 @@ def read_paragraph(reader: "LectureReader", inline: Token, opener: Token) -> lis
             line += 1
     flush()
     return out + after
+
+
+def display_formula(reader: "LectureReader", inline: Token, child: Token) -> Optional[m.MathBlock]:
+    """The display formula of a ``$$…$$`` written inside a paragraph (its ``math_inline`` token ``child``), at its
+    line and column; None (with the errors recorded) when its TeX cannot be typeset."""
+    where = reader.inline.where(inline, child.meta.get("offset", 0))
+    ok = True
+    for problem in tex_problems(child.content, display=True):
+        reader.problems.error(SourcePos(where.file, where.line, where.column + problem.offset),
+                              f"in formula '{excerpt(child.content)}': {problem.message}", problem.hint)
+        ok = False
+    return m.MathBlock(child.content, 0, "", SourcePos(where.file, where.line), where.column) if ok else None
 
 
 def picture_figure(reader: "LectureReader", child: Token, numbers: tuple[str, str], pos: SourcePos) -> Optional[m.Figure]:

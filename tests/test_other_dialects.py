@@ -384,3 +384,53 @@ def test_html_printed_as_text_is_reported_once_per_tag_and_line_with_what_to_wri
     assert found == [(3, "b"), (3, "font"), (3, "mark"), (5, "table")], warnings
     assert all("raw_html: true" in w for w in warnings)
     assert "**bold**" in next(w for w in warnings if "<mark>" in w)
+
+
+def test_emoji_shortcodes_are_emoji_everywhere_but_in_code(make_project, tmp_path):
+    body = ("# 一\n\n本节介绍注意力机制:sparkles:，核心 :rocket:，赞 :+1:，完成 :white_check_mark:。\n\n"
+            "时间 10:30:00，未知 :not_an_emoji_name:，代码 `:x:`。\n")
+    root = make_project(lecture=body)
+    course, problems = load_course(root)
+    assert not problems.warnings, problems.warnings
+    first, second = course.lectures[0].sections[0].blocks
+    assert m.plain_text(first.children) == "本节介绍注意力机制✨，核心 🚀，赞 👍，完成 ✅。"
+    assert m.plain_text(second.children) == "时间 10:30:00，未知 :not_an_emoji_name:，代码 :x:。"
+    assert any(isinstance(n, m.Code) and n.text == ":x:" for n in second.children)
+    out = tmp_path / "out"
+    result = run_build("pdf", "pptx", "--project", str(root), "--out", str(out))
+    assert result.code == 0 and "warning" not in result.err, result.err     # no glyph is missing
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(out / "intro.pdf").pages)
+    assert ":sparkles:" not in text and ":rocket:" not in text
+
+
+def test_definition_lists_are_a_bold_term_and_its_definitions(make_project):
+    body = ("# 一\n\n术语\n: 注意力是一种加权平均。\n\n多头注意力\n:   并行计算多组注意力。\n\n"
+            "    ```python\n    heads = 8\n    ```\n\n| 表 | 头 |\n|---|---|\n| 格 | 子 |\n\n: 带题注的表 {#tbl-x}\n\n见[](#tbl-x)。\n")
+    root = make_project(lecture=body)
+    course, problems = load_course(root)
+    assert not problems.warnings, problems.warnings
+    blocks = course.lectures[0].sections[0].blocks
+    kinds = [(type(b).__name__, m.plain_text(b.children) if isinstance(b, m.Paragraph) else "") for b in blocks]
+    assert kinds[:5] == [("Paragraph", "术语"), ("Paragraph", "注意力是一种加权平均。"), ("Paragraph", "多头注意力"),
+                         ("Paragraph", "并行计算多组注意力。"), ("CodeBlock", "")]
+    assert isinstance(blocks[0].children[0], m.Strong) and isinstance(blocks[2].children[0], m.Strong)
+    assert blocks[0].pos.line == 3 and blocks[3].pos.line == 7
+    table = next(b for b in blocks if isinstance(b, m.Table))
+    assert table.number == 1 and m.plain_text(table.caption) == "带题注的表"      # a Pandoc caption is no definition
+
+
+def test_double_dollars_inside_a_line_are_a_display_formula_between_the_paragraph_pieces(make_project):
+    body = ("# 一\n\n评分函数为 $$a(q, k) = \\frac{q^\\top k}{\\sqrt{d}}.$$ 这个函数很常用，$x$ 是行内的。\n\n"
+            "坏的 $$\\foo{x}$$ 公式。\n")
+    root = make_project(lecture=body)
+    errors, _ = problems_of(root)
+    assert len(errors) == 1 and "intro.md:5:6:" in errors[0] and "\\foo" in errors[0], errors
+    (root / "content/lectures/intro.md").write_text(body.replace("\\foo", "\\sqrt"), encoding="utf-8")
+    course, problems = load_course(root)
+    assert not problems.warnings, problems.warnings
+    blocks = course.lectures[0].sections[0].blocks
+    assert [type(b).__name__ for b in blocks] == ["Paragraph", "MathBlock", "Paragraph", "Paragraph", "MathBlock",
+                                                  "Paragraph"]
+    assert m.plain_text(blocks[0].children) == "评分函数为"
+    assert blocks[1].tex == "a(q, k) = \\frac{q^\\top k}{\\sqrt{d}}." and blocks[1].pos.line == 3
+    assert any(isinstance(n, m.Math) and n.tex == "x" for n in blocks[2].children)
