@@ -5,7 +5,7 @@ Jupyter Book chapters use fences whose info string is ``{name} argument``; the p
 (``{model-table}``, ``{chart}``) are written the same way, so every other name stopped the build as an
 unknown directive or printed its Markdown as code. A core rule (before inline parsing) rewrites:
 
-- an admonition kind (:data:`coursepress.admonitions.KINDS`: ``{note}``, ``{warning} 标题``, ``{admonition} 标题``)
+- an admonition kind (:data:`coursepress.admonitions.KINDS`: ``{note}``, ``{warning} Title``, ``{admonition} Title``)
   into the ``container_div`` tokens of a ``:::`` box, its body read as Markdown with its own line numbers;
 - ``{code-cell}``, ``{code-block}``, ``{code}``, ``{sourcecode}`` into a plain fence of the language given;
 - ``{math}`` into a ``math`` fence, numbered when it has a ``:label:``.
