@@ -68,7 +68,7 @@ def read_paragraph(reader: "LectureReader", inline: Token, opener: Token) -> lis
                 nodes[0] = m.Text(nodes[0].text.lstrip())
             if nodes and isinstance(nodes[-1], m.Text):
                 nodes[-1] = m.Text(nodes[-1].text.rstrip())
-            out.append(m.Paragraph(tuple(nodes), SourcePos(reader.file, pending_line)))
+            out.append(m.Paragraph(tuple(nodes), SourcePos(reader.file, pending_line), continued=bool(out)))
         pending.clear()
 
     for k, child in enumerate(children):

@@ -434,6 +434,20 @@ def test_double_dollars_inside_a_line_are_a_display_formula_between_the_paragrap
     assert m.plain_text(blocks[0].children) == "评分函数为"
     assert blocks[1].tex == "a(q, k) = \\frac{q^\\top k}{\\sqrt{d}}." and blocks[1].pos.line == 3
     assert any(isinstance(n, m.Math) and n.tex == "x" for n in blocks[2].children)
+    assert [b.continued for b in blocks if isinstance(b, m.Paragraph)] == [False, True, False, True]
+
+
+def test_the_rest_of_a_paragraph_after_its_display_formula_has_no_first_line_indent(make_project, tmp_path):
+    from readback import loose_chars
+
+    root = make_project(lecture="# 一\n\n评分函数为 $$a = b$$ 这个函数很常用。\n\n另一段。\n")
+    out = tmp_path / "out"
+    result = run_build("pdf", "--project", str(root), "--out", str(out))
+    assert result.code == 0 and "warning" not in result.err, result.err
+    chars = loose_chars(out / "intro.pdf")
+    left = {text: chars["".join(c[1] for c in chars).index(text)][2] for text in ("评分", "这个", "另一")}
+    assert left["评分"] == pytest.approx(left["另一"], abs=0.5)          # a paragraph's first line: indented
+    assert left["这个"] < left["评分"] - 15                             # its rest after the formula: not
 
 
 MYST = '''# 一
