@@ -10,6 +10,10 @@ unknown directive or printed its Markdown as code. A core rule (before inline pa
 - ``{code-cell}``, ``{code-block}``, ``{code}``, ``{sourcecode}`` into a plain fence of the language given;
 - ``{math}`` into a ``math`` fence, numbered when it has a ``:label:``.
 
+Roles in text: ``{eq}`eq-x``` prints the formula's number in brackets (as ``\\eqref``), ``{numref}`fig-x``` and
+``{ref}`sec-x``` what ``[](#id)`` prints; each becomes a link token to its id, so an unknown id is an error at
+its line. A role text with a title, ``{ref}`the text <sec-x>```, keeps the title as the link's text.
+
 Option lines at the top of the body (``:class: dropdown``, ``:label: eq-x``; MyST's ``:key: value`` form) are
 read and taken off; options other than ``:label:`` only style the box in Jupyter Book and are dropped.
 """
@@ -20,9 +24,11 @@ import re
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from .admonitions import box_of
+from .texlabels import EQREF
 
 _DIRECTIVE = re.compile(r"\{([A-Za-z][\w-]*)\}[ \t]*(.*)$")
 _OPTION = re.compile(r"[ \t]*:([A-Za-z][\w-]*):[ \t]*(.*)$")
@@ -76,6 +82,33 @@ def _directives(state: StateCore) -> None:
     state.tokens[:] = out
 
 
+_ROLE = re.compile(r"\{(eq|numref|ref)\}`([^`\n]+)`")
+_TITLED = re.compile(r"(.*?)\s*<([^<>]+)>$")
+
+
+def _role(state: StateInline, silent: bool) -> bool:
+    if state.src[state.pos] != "{":
+        return False
+    match = _ROLE.match(state.src, state.pos, state.posMax)
+    if not match:
+        return False
+    if not silent:
+        target, title = match.group(2).strip(), ""
+        titled = _TITLED.match(target)
+        if titled and match.group(1) != "eq":
+            title, target = titled.group(1).strip(), titled.group(2).strip()
+        opener = state.push("link_open", "a", 1)
+        opener.attrs = {"href": "#" + (EQREF if match.group(1) == "eq" else "") + target}
+        opener.markup = "{" + match.group(1) + "}"
+        if title:
+            state.push("text", "", 0).content = title
+        state.push("link_close", "a", -1).markup = opener.markup
+    state.pos = match.end()
+    return True
+
+
 def myst_plugin(md: MarkdownIt) -> None:
-    """Add the MyST directive core rule (after block parsing, before inline parsing)."""
+    """Add the MyST directive core rule (after block parsing, before inline parsing) and the roles' inline rule
+    (before code spans, which would otherwise take the role's text)."""
     md.core.ruler.before("inline", "myst_directives", _directives)
+    md.inline.ruler.before("backticks", "myst_roles", _role)

@@ -472,7 +472,7 @@ print(1)
 E = mc^2
 ```
 
-见[](#eq-x)。
+见[](#eq-x)与 {eq}`eq-x`，代码 `{eq}` 不变。
 
 ```{admonition} 自定义
 > [!TIP]
@@ -495,7 +495,8 @@ def test_myst_backtick_directives_are_boxes_code_and_numbered_formulas(make_proj
     assert isinstance(code, m.CodeBlock) and code.language == "python" and code.text == "print(1)\n"
     formula = blocks[3]
     assert isinstance(formula, m.MathBlock) and formula.tex == "E = mc^2" and (formula.number, formula.ident) == (1, "eq-x")
-    assert [n.label for n in blocks[4].children if isinstance(n, m.XRef)] == ["式 (1)"]
+    assert [n.label for n in blocks[4].children if isinstance(n, m.XRef)] == ["式 (1)", "(1)"]
+    assert [n.text for n in blocks[4].children if isinstance(n, m.Code)] == ["{eq}"]
     nested = blocks[5].blocks[0]
     assert isinstance(nested, m.Admonition) and nested.variant == "tip"
 
