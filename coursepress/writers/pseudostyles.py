@@ -10,7 +10,8 @@ and 30,000 weighed declarations for 1,619 elements, of which the boxes use a few
 items, calls and markers of the nine footnotes, ``::before``/``::after`` of a few classes).
 ``StyleFor.__init__`` was ≈ 0.09 s of the build process's critical path, ≈ 0.04 s of it this.
 
-:func:`cascade` is ``StyleFor.__init__`` with one change: the declarations that match a pseudo-element are
+:func:`cascade` is ``StyleFor.__init__`` with two changes. It does not walk into an inline ``<svg>``
+(:mod:`.inlinesvg`: WeasyPrint draws it from its elements). And the declarations that match a pseudo-element are
 kept, in the order the cascade meets them, and weighed only when a box first asks for that pseudo-element
 (:func:`style_for`: ``StyleFor.__call__``). The order of declarations within one (element,
 pseudo-element) is the only order the cascade's ``<=`` between equal weights depends on, so each style is
@@ -25,6 +26,8 @@ from __future__ import annotations
 
 from math import inf
 from typing import Any, Optional
+
+from .inlinesvg import elements
 
 
 def cascade(self: Any, html: Any, sheets: list, presentational_hints: bool, font_config: Any,
@@ -58,7 +61,7 @@ def cascade(self: Any, html: Any, sheets: list, presentational_hints: bool, font
                 style[name] = values, weight
 
     computed_cache: dict = {}
-    for element in html.wrapper_element.iter_subtree():
+    for element in elements(html.wrapper_element):      # not into an inline <svg> (inlinesvg)
         etree_element = element.etree_element
         parent = element.parent.etree_element if element.parent else None
         parent_id = id(computed_styles[parent, None]) if element.parent else None
