@@ -61,6 +61,8 @@ def cascade(self: Any, html: Any, sheets: list, presentational_hints: bool, font
                 style[name] = values, weight
 
     computed_cache: dict = {}
+    anchors: dict[int, bool] = {}       # id(declarations) → whether they set ``anchor`` (a sheet's rules live on)
+    eager: set = set()                  # pseudo-elements made during the cascade (their anchor is collected)
     for element in elements(html.wrapper_element):      # not into an inline <svg> (inlinesvg)
         etree_element = element.etree_element
         parent = element.parent.etree_element if element.parent else None
@@ -76,6 +78,11 @@ def cascade(self: Any, html: Any, sheets: list, presentational_hints: bool, font
                 if pseudo_type:         # weighed when a box asks for it (style_for)
                     pending.setdefault((etree_element, pseudo_type), []).append(
                         (declarations, origin, layer_order, specificity))
+                    anchored = anchors.get(id(declarations))
+                    if anchored is None:
+                        anchored = anchors[id(declarations)] = any(name == 'anchor' for name, *_ in declarations)
+                    if anchored:
+                        eager.add((etree_element, pseudo_type))
                     continue
                 style = cascaded_styles.setdefault((etree_element, pseudo_type), {})
                 for name, values, importance in declarations:
@@ -94,9 +101,8 @@ def cascade(self: Any, html: Any, sheets: list, presentational_hints: bool, font
             computed_cache[key] = computed_styles[etree_element, None]
 
     self._pending_context = (html.etree_element, html.base_url, target_collector)
-    for (element, pseudo_type), found in list(pending.items()):
-        if any(name == 'anchor' for declarations, *_ in found for name, _values, _importance in declarations):
-            _make(self, element, pseudo_type)           # an anchor is collected now, as upstream does
+    for element, pseudo_type in [key for key in pending if key in eager]:
+        _make(self, element, pseudo_type)               # an anchor is collected now, in upstream's order
 
     self._cascaded_styles.clear()
 
