@@ -23,7 +23,9 @@ from .bibliography import Bibliography, cited_entries
 from .citations import Citer
 from .inlines import InlineReader
 from .admonitions import TITLED, box_of
+from .deflists import read_definitions
 from .mathtex import tex_position, tex_problems
+from .htmltables import close_style_gaps
 from .imagespaces import bracket_spaced_paths
 from .mdsource import closed_too_late, matching_close, probable_end, protect_table_pipes, unclosed_fences
 from .messages import Messages, default_messages
@@ -118,6 +120,8 @@ class LectureReader:
         text, table_problems = protect_table_pipes(text)
         for problem in table_problems:
             self.problems.error(SourcePos(self.file, problem.line), problem.message, problem.hint)
+        if self.meta.markdown.raw_html:
+            text = close_style_gaps(text)       # a DataFrame's <style> stays in its HTML block (htmltables.py)
         text, path_problems = bracket_spaced_paths(text, self.path.parent)
         for problem in path_problems:
             self.problems.warn(SourcePos(self.file, problem.line), problem.message, problem.hint)
@@ -313,8 +317,14 @@ class LectureReader:
                 out.append(m.Rule(self.pos(tok)))
             elif kind == "html_block":
                 out.extend(read_html_block(self, tok))
+            elif kind == "dl_open":
+                out.extend(read_definitions(self, tokens, i, close))
             i = close + 1
         return [b for b in out if b is not None]
+
+    def blocks_of(self, tokens: list[Token], start: int, end: int) -> list[m.Block]:
+        """The blocks of ``tokens[start:end]`` (for readers of constructs inside others: deflists.py)."""
+        return self._blocks(tokens, start, end)
 
     def _index(self, tok: Token) -> int:
         return self._token_index.get(id(tok), -1)
