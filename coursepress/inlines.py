@@ -57,6 +57,10 @@ class InlineReader:
         # set by the lecture reader, which knows the lecture's folder
         self.picture: Optional[Callable[[Token, Token, int], Optional[m.Inline]]] = None
 
+    def where(self, inline: Token, offset: int) -> SourcePos:
+        """File, line and column of character ``offset`` of ``inline.content`` (see :meth:`_where`)."""
+        return self._where(inline, offset)
+
     def _where(self, inline: Token, offset: int) -> SourcePos:
         """File, line and column of character ``offset`` of ``inline.content`` (column 0 when unknown)."""
         base = self.pos(inline)
@@ -160,6 +164,15 @@ class InlineReader:
             elif kind == "citation":
                 cite = self.citer.cite(tok.meta["items"], self.pos(inline)) if self.citer else None
                 top.append(cite or m.Text(tok.content))
+            elif kind == "html_inline" and (img := img_attrs(tok.content)) is not None and is_url(img.get("src", "")):
+                # an <img> the picture rule did not take (a URL, file:): its description, never nothing
+                pos = self.pos(inline)
+                src = img.get("src", "")
+                self.problems.warn(SourcePos(pos.file, pos.line + line) if pos.line else pos,
+                                   f"HTML image '{excerpt(src, 60)}' is a URL; builds never fetch, so its "
+                                   "description is shown instead",
+                                   "download the picture into the project and write ![description](path)")
+                top.append(m.Text(img.get("alt") or src))
             elif kind == "html_inline":
                 top.append(m.RawHtml(sanitize_tag(tok.content)))
         while len(stack) > 1:   # unbalanced (cannot happen with markdown-it, but never drop text)

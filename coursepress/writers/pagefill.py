@@ -26,6 +26,11 @@ tree (it follows the boxes) and numbering are unchanged. WeasyPrint's state for 
 after making it is put back as ``make_all_pages`` leaves it before a page (``layout.page.make_page``
 reads the footnotes reported from the page before and the boxes broken out of flow, and appends the
 page's notes; pinned ``weasyprint>=70,<71``, both hashed in :data:`coursepress.patches.UPSTREAM`).
+
+Where no text may run up (or it would run past a heading), the figure is lifted to the top of the page
+with the hole instead (:mod:`.pagelift`, :mod:`.pageflow`'s backward move made in the first layout), also
+on a page with footnotes as long as none is carried over to the next page; only what neither mends is
+left to :mod:`.pageflow`'s rounds.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from typing import Any, Iterator, Optional
 from ..patches import swapped
 from .pageholes import (CONTAINERS, HOLE_LINES, body_pitch, content_bottom, flow_blocks, is_float, line_pitch,
                         text_bottom)
+from .pagelift import lift
 
 MOVABLE = ("p", "ul", "ol", "blockquote", "pre", "div", "dl", "aside")     # what a figure may move past
 
@@ -149,12 +155,6 @@ class _Filler:
         if path is None:
             return page, resume_at
         parent, at = path[-1]
-        if context.current_page_footnotes or context.reported_footnotes or context.broken_out_of_flow \
-                or at + 1 >= len(parent.children) or not _passable(parent.children[at], parent.children[at + 1]):
-            self.done.declined.append(index)         # (nothing the figure may pass follows it)
-            return page, resume_at
-        figure = parent.children[at]
-        parent.children = parent.children[:at] + parent.children[at + 1:]
 
         def again() -> tuple:
             context.broken_out_of_flow = dict(out_of_flow)
@@ -164,6 +164,12 @@ class _Filler:
             state.update(content_changed=False, pages_wanted=False, anchors=[], content_lookups=[])
             self.done.remade += 1
             return self.real(index, context, root_box, html)
+
+        if context.current_page_footnotes or context.reported_footnotes or context.broken_out_of_flow \
+                or at + 1 >= len(parent.children) or not _passable(parent.children[at], parent.children[at + 1]):
+            return self._lifted(index, context, path, again, (page, resume_at))    # nothing it may pass follows
+        figure = parent.children[at]
+        parent.children = parent.children[:at] + parent.children[at + 1:]
 
         try:
             page, resume_at = again()
@@ -181,8 +187,19 @@ class _Filler:
                     self.done.moved.append((index, figure.element))
                 return page, resume_at
         parent.children = parent.children[:at] + [figure] + parent.children[at:]
+        return self._lifted(index, context, path, again, again())
+
+    def _lifted(self, index: int, context: Any, path: list, again: Any, made: tuple) -> tuple:
+        """``made`` (the page as WeasyPrint made it, with the hole), or the page made again with the figure
+        lifted to its top (:func:`.pagelift.lift`) when no footnote is carried over to the next page and no
+        box broken out of the flow; records which."""
+        if not (context.reported_footnotes or context.broken_out_of_flow):
+            made, lifted = lift(made, path, _at_level(context.page_maker[index][0], path), context, again)
+            if lifted:
+                self.done.moved.append((index, lifted.element))
+                return made
         self.done.declined.append(index)
-        return again()
+        return made
 
 
 @contextlib.contextmanager
