@@ -519,3 +519,13 @@ def test_a_notebook_picture_described_only_as_png_is_a_picture_without_alt_text(
     figures = [b for b in course.lectures[0].sections[0].blocks if isinstance(b, m.Figure)]
     assert [(f.alt, f.pos.line) for f in figures] == [("图片", 3), ("图片", 5), ("损失曲线", 7)]
     assert sorted(int(str(w).split(":")[1]) for w in problems.warnings if "has no alt text" in str(w)) == [3, 5]
+
+
+def test_an_empty_box_is_reported_as_its_author_wrote_it(make_project):
+    body = '# 一\n\n!!! note "提示"\n没有缩进的正文。\n\n> [!WARNING]\n\n```{tip}\n```\n\n::: note\n:::\n'
+    errors, _ = problems_of(make_project(lecture=body))
+    assert len(errors) == 4, errors
+    assert "intro.md:3: '!!! note' block is empty" in errors[0] and "indent its text four spaces" in errors[0]
+    assert "intro.md:6: '> [!WARNING]' block is empty" in errors[1] and "'> …'" in errors[1]
+    assert "intro.md:8: '```{tip}' block is empty" in errors[2]
+    assert "intro.md:11: '::: note' block is empty" in errors[3]
