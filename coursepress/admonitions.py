@@ -49,6 +49,18 @@ def box_of(name: str) -> Optional[tuple[str, str]]:
     return (box, kind) if box else None
 
 
+def empty_box_hint(markup: str, kind: str) -> tuple[str, str]:
+    """(how the author wrote the box, what to do) for the error about an empty box of ``kind`` opened with
+    ``markup`` (``!!!``, ``[!`` or a backtick fence; anything else is a ``:::`` block)."""
+    if markup == "!!!":
+        return f"'!!! {kind}'", "indent its text four spaces on the lines under it, or remove it"
+    if markup == "[!":
+        return f"'> [!{kind.upper()}]'", "write its text on the next lines of the quote ('> …'), or remove it"
+    if markup.startswith("`"):
+        return f"'```{{{kind}}}'", "write its text between the fence lines, or remove it"
+    return f"'::: {kind}'", "write its content or remove it"
+
+
 def _mkdocs(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     """``!!! kind "title"`` and its body indented four spaces more (blank lines inside are kept)."""
     if state.sCount[start] - state.blkIndent >= 4:

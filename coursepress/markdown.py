@@ -32,6 +32,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .cjk import IDEOGRAPHIC_SPACE, is_wide
 from .mathsyntax import math_plugin
+from .myst import myst_plugin
 from .shortcodes import shortcode_plugin
 from .texlabels import tex_label_plugin
 
@@ -104,6 +105,7 @@ def make_parser(raw_html: bool = False) -> MarkdownIt:
     md.use(front_matter_plugin).use(footnote_plugin).use(attrs_plugin).use(deflist_plugin)
     md.use(container_plugin, name="div", validate=_container_name)
     md.use(math_plugin)
+    md.use(myst_plugin)         # before the alert rule, which then also reads the boxes' bodies
     md.use(admonition_plugin)
     md.use(tex_label_plugin)
     md.use(shortcode_plugin)

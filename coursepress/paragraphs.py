@@ -68,7 +68,7 @@ def read_paragraph(reader: "LectureReader", inline: Token, opener: Token) -> lis
                 nodes[0] = m.Text(nodes[0].text.lstrip())
             if nodes and isinstance(nodes[-1], m.Text):
                 nodes[-1] = m.Text(nodes[-1].text.rstrip())
-            out.append(m.Paragraph(tuple(nodes), SourcePos(reader.file, pending_line)))
+            out.append(m.Paragraph(tuple(nodes), SourcePos(reader.file, pending_line), continued=bool(out)))
         pending.clear()
 
     for k, child in enumerate(children):
@@ -150,14 +150,22 @@ def make_figure(reader: "LectureReader", src: str, alt: str, title: str, numbers
     return m.Figure(data, alt, caption, int(number or 0), ident, pos, size=size)
 
 
+FORMAT_ALTS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "svg+xml", "webp", "image", "output"})
+
+
 def _described(reader: "LectureReader", src: str, alt: str, title: str, pos: SourcePos) -> str:
-    """``alt`` with its spaces collapsed; an empty one is a warning (error under --strict) and the title or
+    """``alt`` with its spaces collapsed; an empty one (or only a format name, :data:`FORMAT_ALTS`) is a warning
+    (error under --strict) and the title or
     the file name stands in: the name as the author wrote it (Chinese and spaces), not as Markdown's link
     normalisation %-encodes it (``%E8%AE%AD%E7%BB%83%20…``)."""
     alt = " ".join(alt.split())
+    if alt.lower() in FORMAT_ALTS:
+        alt = ""            # what nbconvert writes for every output picture (![png](data:…)): no description
     if not alt:
         written = unquote(src.split("?")[0])
-        fallback = title.strip() or PurePosixPath(written).stem or reader.words("numbering.picture")
+        # a data: URI has no file name (its "stem" was a run of base64 printed as the caption)
+        name = "" if written.lower().startswith("data:") else PurePosixPath(written).stem
+        fallback = title.strip() or name or reader.words("numbering.picture")
         reader.problems.warn(pos, f"image '{excerpt(written, 60)}' has no alt text; '{fallback}' describes it for now",
                              "describe the image: ![what it shows](path)")
         alt = fallback

@@ -61,7 +61,9 @@ patch                       library (pyproject pin)  what and why
                                                      style (:mod:`.writers.fontdesc`): 11,411 made for 31 styles.
 :func:`apply_lazy_pseudo_styles`  WeasyPrint 70   the cascade makes a pseudo-element's style when a box asks for it
                                                      (:mod:`.writers.pseudostyles`): six user-agent rules such as
-                                                     ``::footnote-call`` match every element, 9,714 styles a handout.
+                                                     ``::footnote-call`` match every element, 9,714 styles a handout;
+                                                     the elements inside an inline ``<svg>`` are neither cascaded nor
+                                                     boxed (:mod:`.writers.inlinesvg`: drawn from the element tree).
 :func:`apply_parser_patterns`  tinyhtml5 2.x       the HTML parser's ``chars_until`` finds its regular expression in
                                                      its cache: upstream stores it under the pattern instead of the
                                                      characters (chained assignment), so it is built again on every
@@ -85,7 +87,7 @@ import re
 from typing import Any, Callable, Iterator
 
 # sha256 of the upstream source of each internal (python-pptx 1.0.2, WeasyPrint 70.0, pydyf 0.13.0,
-# markdown-it-py 4.x, cffi 2.0.0, tinyhtml5 2.1.0). Properties are hashed by their getter.
+# markdown-it-py 4.x, cffi 2.0.0, tinyhtml5 2.1.0, cssselect2 0.10.1). Properties are hashed by their getter.
 UPSTREAM = {
     "pptx.oxml.xmlchemy.BaseOxmlElement.xpath":
         "75557aab832299352c7e5622f031ff32e0f9a7230e8a0578cbfbd6b96084bf38",
@@ -260,6 +262,14 @@ UPSTREAM = {
         "c5b4eb4d3c008b0748719348b33b4bf1e0cf7f90d282954719b1b14611978eb4",
     "weasyprint.css.validation.preprocess_declarations":
         "4db5fa5a1b14194b3a2bdc41aab7c6a0ebbeb0949ed0e0aa3ea86d6a28e100ce",
+    # wrapped by writers.inlinesvg (no boxes inside an inline <svg>); relied on: it calls itself through the
+    # module's name for each child, and handle_svg replaces the <svg>'s box by one drawn from its elements
+    "weasyprint.formatting_structure.build.element_to_box":
+        "2d0a37e45b7f3e0cd83ed341842860df538fe113c67ab083d482764970849a95",
+    "weasyprint.html.handle_svg":
+        "7333e60dbdc9a3548034925f41f020f861d971d2fe088dda0df5fa385fe1af3c",
+    "cssselect2.ElementWrapper.iter_subtree":      # walked as it walks (writers.inlinesvg.elements)
+        "887ec7a8b4e8e5ed2be15b63cd346b9bac6ad6774844c36241ed2968762a9ed0",
 }
 
 _ORIGINALS: dict[str, Any] = {}     # dotted name → the upstream object a patch replaced
@@ -645,16 +655,21 @@ def apply_font_description_memo() -> None:
 
 def apply_lazy_pseudo_styles() -> None:
     """Have WeasyPrint's cascade make a pseudo-element's style when a box first asks for it, not for every
-    element (:mod:`.writers.pseudostyles`; ``StyleFor.__init__`` and ``__call__`` are replaced). Idempotent."""
+    element (:mod:`.writers.pseudostyles`; ``StyleFor.__init__`` and ``__call__`` are replaced), and neither
+    cascade nor box the elements inside an inline ``<svg>`` (:mod:`.writers.inlinesvg`; ``element_to_box``
+    is wrapped). Idempotent."""
     from weasyprint.css import StyleFor
+    from weasyprint.formatting_structure import build
 
-    from .writers import pseudostyles
+    from .writers import inlinesvg, pseudostyles
 
     dotted = "weasyprint.css.StyleFor.__init__"
     if dotted in _ORIGINALS:
         return
     _replace(StyleFor, "__call__", "weasyprint.css.StyleFor.__call__", pseudostyles.style_for(StyleFor.__call__))
     _replace(StyleFor, "__init__", dotted, pseudostyles.cascade)
+    _replace(build, "element_to_box", "weasyprint.formatting_structure.build.element_to_box",
+             inlinesvg.boxing(build.element_to_box))
 
 
 class ParserPatterns(dict):

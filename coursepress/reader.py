@@ -22,7 +22,7 @@ from .errors import ContentError, ContentErrors, Problems, SourcePos
 from .bibliography import Bibliography, cited_entries
 from .citations import Citer
 from .inlines import InlineReader
-from .admonitions import TITLED, box_of
+from .admonitions import TITLED, box_of, empty_box_hint
 from .deflists import read_definitions
 from .mathtex import tex_position, tex_problems
 from .htmltables import close_style_gaps
@@ -420,6 +420,7 @@ class LectureReader:
         name, _, title = tok.info.strip().partition(" ")
         pos = self.pos(tok)
         box = box_of(name) if name not in CONTAINERS else None
+        kind = name
         if box is not None:         # MkDocs, MyST and GitHub kinds (admonitions.py)
             name, kind = box
             if not title.strip() and kind in TITLED and self.words.has(f"handout.{kind}"):
@@ -451,7 +452,8 @@ class LectureReader:
         finally:
             self._in_columns -= name == "columns"
         if not inner:
-            self.problems.error(pos, f"'::: {name}' block is empty", "write its content or remove it")
+            written, hint = empty_box_hint(tok.markup, kind)
+            self.problems.error(pos, f"{written} block is empty", hint)
             return None
         if name == "notes":
             return m.Notes(inner, pos)

@@ -434,3 +434,98 @@ def test_double_dollars_inside_a_line_are_a_display_formula_between_the_paragrap
     assert m.plain_text(blocks[0].children) == "评分函数为"
     assert blocks[1].tex == "a(q, k) = \\frac{q^\\top k}{\\sqrt{d}}." and blocks[1].pos.line == 3
     assert any(isinstance(n, m.Math) and n.tex == "x" for n in blocks[2].children)
+    assert [b.continued for b in blocks if isinstance(b, m.Paragraph)] == [False, True, False, True]
+
+
+def test_the_rest_of_a_paragraph_after_its_display_formula_has_no_first_line_indent(make_project, tmp_path):
+    from readback import loose_chars
+
+    root = make_project(lecture="# 一\n\n评分函数为 $$a = b$$ 这个函数很常用。\n\n另一段。\n")
+    out = tmp_path / "out"
+    result = run_build("pdf", "--project", str(root), "--out", str(out))
+    assert result.code == 0 and "warning" not in result.err, result.err
+    chars = loose_chars(out / "intro.pdf")
+    left = {text: chars["".join(c[1] for c in chars).index(text)][2] for text in ("评分", "这个", "另一")}
+    assert left["评分"] == pytest.approx(left["另一"], abs=0.5)          # a paragraph's first line: indented
+    assert left["这个"] < left["评分"] - 15                             # its rest after the formula: not
+
+
+MYST = '''# 一
+
+```{note}
+反引号形式的提示框。
+```
+
+```{warning} 标题
+:class: dropdown
+带标题的警告，第二行。
+
+- 列表项
+```
+
+```{code-cell} python
+print(1)
+```
+
+```{math}
+:label: eq-x
+E = mc^2
+```
+
+见[](#eq-x)与 {eq}`eq-x`，代码 `{eq}` 不变。
+
+```{admonition} 自定义
+> [!TIP]
+> 嵌套的提示。
+```
+'''
+
+
+def test_myst_backtick_directives_are_boxes_code_and_numbered_formulas(make_project):
+    root = make_project(lecture=MYST)
+    course, problems = load_course(root)
+    assert not problems.warnings, problems.warnings
+    blocks = course.lectures[0].sections[0].blocks
+    assert _boxes(blocks) == [("note", "", "反引号形式的提示框。"), ("warning", "标题", "带标题的警告，第二行。"),
+                              ("note", "自定义", "")]
+    warning = blocks[1]
+    assert isinstance(warning.blocks[1], m.ListBlock) and warning.blocks[1].pos.line == 11
+    assert warning.blocks[0].pos.line == 9           # after the option line
+    code = blocks[2]
+    assert isinstance(code, m.CodeBlock) and code.language == "python" and code.text == "print(1)\n"
+    formula = blocks[3]
+    assert isinstance(formula, m.MathBlock) and formula.tex == "E = mc^2" and (formula.number, formula.ident) == (1, "eq-x")
+    assert [n.label for n in blocks[4].children if isinstance(n, m.XRef)] == ["式 (1)", "(1)"]
+    assert [n.text for n in blocks[4].children if isinstance(n, m.Code)] == ["{eq}"]
+    nested = blocks[5].blocks[0]
+    assert isinstance(nested, m.Admonition) and nested.variant == "tip"
+
+
+def _data_uri() -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 20), (20, 120, 200)).save(buffer, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_a_notebook_picture_described_only_as_png_is_a_picture_without_alt_text(make_project):
+    uri = _data_uri()
+    root = make_project(lecture=f"# 一\n\n![png]({uri})\n\n![]({uri})\n\n![损失曲线]({uri})\n")
+    course, problems = load_course(root)
+    figures = [b for b in course.lectures[0].sections[0].blocks if isinstance(b, m.Figure)]
+    assert [(f.alt, f.pos.line) for f in figures] == [("图片", 3), ("图片", 5), ("损失曲线", 7)]
+    assert sorted(int(str(w).split(":")[1]) for w in problems.warnings if "has no alt text" in str(w)) == [3, 5]
+
+
+def test_an_empty_box_is_reported_as_its_author_wrote_it(make_project):
+    body = '# 一\n\n!!! note "提示"\n没有缩进的正文。\n\n> [!WARNING]\n\n```{tip}\n```\n\n::: note\n:::\n'
+    errors, _ = problems_of(make_project(lecture=body))
+    assert len(errors) == 4, errors
+    assert "intro.md:3: '!!! note' block is empty" in errors[0] and "indent its text four spaces" in errors[0]
+    assert "intro.md:6: '> [!WARNING]' block is empty" in errors[1] and "'> …'" in errors[1]
+    assert "intro.md:8: '```{tip}' block is empty" in errors[2]
+    assert "intro.md:11: '::: note' block is empty" in errors[3]

@@ -337,7 +337,7 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
         return document
     first_footnotes = capture["footnotes"]       # every footnote box (a re-layout's capture holds fewer)
     best = document
-    expected = _text_size([page_box(page) for page in document.pages])
+    expected: Optional[int] = None      # the first layout's text (_text_size), counted once a hole is planned for
     final: Optional[dict] = dict(capture)       # the state of the layout `best` is, for `keep`
     # a page before the first one pagefill looked at is made the same with or without it
     stable: Optional[int] = None if filled.first_page is None else filled.first_page + 1
@@ -355,6 +355,8 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
                 stable = min([h.page for h, _move in planned] + ([stable] if stable is not None else []))
             if not planned:
                 break
+            if expected is None:
+                expected = _text_size([page_box(page) for page in document.pages])
             moves = [move for _hole, move in planned]
             moved = snapshot([parent for move in moves for parent in (move[0], move[2])])
             _apply(moves)

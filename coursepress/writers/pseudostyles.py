@@ -10,7 +10,8 @@ and 30,000 weighed declarations for 1,619 elements, of which the boxes use a few
 items, calls and markers of the nine footnotes, ``::before``/``::after`` of a few classes).
 ``StyleFor.__init__`` was ≈ 0.09 s of the build process's critical path, ≈ 0.04 s of it this.
 
-:func:`cascade` is ``StyleFor.__init__`` with one change: the declarations that match a pseudo-element are
+:func:`cascade` is ``StyleFor.__init__`` with two changes. It does not walk into an inline ``<svg>``
+(:mod:`.inlinesvg`: WeasyPrint draws it from its elements). And the declarations that match a pseudo-element are
 kept, in the order the cascade meets them, and weighed only when a box first asks for that pseudo-element
 (:func:`style_for`: ``StyleFor.__call__``). The order of declarations within one (element,
 pseudo-element) is the only order the cascade's ``<=`` between equal weights depends on, so each style is
@@ -25,6 +26,8 @@ from __future__ import annotations
 
 from math import inf
 from typing import Any, Optional
+
+from .inlinesvg import elements
 
 
 def cascade(self: Any, html: Any, sheets: list, presentational_hints: bool, font_config: Any,
@@ -58,7 +61,9 @@ def cascade(self: Any, html: Any, sheets: list, presentational_hints: bool, font
                 style[name] = values, weight
 
     computed_cache: dict = {}
-    for element in html.wrapper_element.iter_subtree():
+    anchors: dict[int, bool] = {}       # id(declarations) → whether they set ``anchor`` (a sheet's rules live on)
+    eager: set = set()                  # pseudo-elements made during the cascade (their anchor is collected)
+    for element in elements(html.wrapper_element):      # not into an inline <svg> (inlinesvg)
         etree_element = element.etree_element
         parent = element.parent.etree_element if element.parent else None
         parent_id = id(computed_styles[parent, None]) if element.parent else None
@@ -73,6 +78,11 @@ def cascade(self: Any, html: Any, sheets: list, presentational_hints: bool, font
                 if pseudo_type:         # weighed when a box asks for it (style_for)
                     pending.setdefault((etree_element, pseudo_type), []).append(
                         (declarations, origin, layer_order, specificity))
+                    anchored = anchors.get(id(declarations))
+                    if anchored is None:
+                        anchored = anchors[id(declarations)] = any(name == 'anchor' for name, *_ in declarations)
+                    if anchored:
+                        eager.add((etree_element, pseudo_type))
                     continue
                 style = cascaded_styles.setdefault((etree_element, pseudo_type), {})
                 for name, values, importance in declarations:
@@ -91,9 +101,8 @@ def cascade(self: Any, html: Any, sheets: list, presentational_hints: bool, font
             computed_cache[key] = computed_styles[etree_element, None]
 
     self._pending_context = (html.etree_element, html.base_url, target_collector)
-    for (element, pseudo_type), found in list(pending.items()):
-        if any(name == 'anchor' for declarations, *_ in found for name, _values, _importance in declarations):
-            _make(self, element, pseudo_type)           # an anchor is collected now, as upstream does
+    for element, pseudo_type in [key for key in pending if key in eager]:
+        _make(self, element, pseudo_type)               # an anchor is collected now, in upstream's order
 
     self._cascaded_styles.clear()
 
