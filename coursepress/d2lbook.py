@@ -19,8 +19,8 @@ Printed as written, every label line and role was noise and no reference had a n
   a closing ``$$``, and a Pandoc caption line ``: {#x}`` under a table, which numbers the table; the label line
   itself becomes blank. Code fences are left alone. A label with nothing above it it can name (a blank line,
   a paragraph) stays text, as d2lbook would print it.
-- an inline rule reads ``:numref:`x``` and ``:ref:`x``` as ``[](#x)`` (what the target's number prints:
-  "图 1", "表 2", "1.3") and ``:eqref:`x``` as the formula's number in brackets, "(1)"; an unknown id is an
+- an inline rule reads ``:numref:`x``` and ``:ref:`x``` as ``[](#x)`` (what the target's number prints: the
+  catalogue's figure or table label, or a section number) and ``:eqref:`x``` as the formula's number in brackets, "(1)"; an unknown id is an
   error at its line, as for ``[](#x)``.
 """
 
