@@ -276,6 +276,29 @@ UPSTREAM = {
         "e2ee4b5e8cb119b866f0ff78eda449bf4d57fac0d01d8cb1d0009e863da77c53",
     "cssselect2.ElementWrapper.iter_subtree":      # walked as it walks (writers.inlinesvg.elements)
         "887ec7a8b4e8e5ed2be15b63cd346b9bac6ad6774844c36241ed2968762a9ed0",
+    # relied on by writers.pagedraws (a page's drawing put in again in watch): what a page's paint does, the
+    # stream methods it listens to and what they add to the shared state, how drawing fills the glyph tables,
+    # and that generate_pdf paints each page into a fresh stream with its own tag table
+    "weasyprint.document.Page.paint":
+        "b2f0dcbda755b5d5bd3969e12620c743cdd57fd6d4855685793e128175714410",
+    "weasyprint.pdf.stream.Stream.add_font":
+        "e4226e111747721713ef1a513ba39542ac767bf32f354a18da2207b0ddf44787",
+    "weasyprint.pdf.stream.Stream.add_image":
+        "b6eefec44b546e463181aadf48d3b6572888e4f26e420a7059e14418999693c0",
+    "weasyprint.pdf.stream.Stream.set_alpha":
+        "c9c74350fd9a8fb5b9d214fa4454a2a64b4bc0fb3953677fbffa8549b2b2db01",
+    "weasyprint.pdf.stream.Stream.add_group":
+        "6022122164739805626abacc28a9931e8c724da5a5420e604d33471336fb4973",
+    "weasyprint.pdf.stream.Stream.add_pattern":
+        "c6656116cd711ed60add5614ffdaefa1f202c82d718145fa648b1d0d7bfb6de0",
+    "weasyprint.pdf.stream.Stream.add_shading":
+        "a7c331d6476a028de3e1b27cb8784cb3665fa55aad560b53affea0c92237487a",
+    "weasyprint.pdf.stream.Stream.set_state":
+        "480c16c96aeba1a8c8e44e57c3034f3f47fd561a88af6d3cacb7a61c98ead605",
+    "weasyprint.draw.text.draw_first_line":
+        "1bb8eae6d88e71b17096a034656f3be17da8f1f513c78536c1c38d971927638b",
+    "weasyprint.pdf.generate_pdf":
+        "626343ef25c396e8521948cadbe2b7544331c161040da80ed4e338fadac3efa9",
 }
 
 _ORIGINALS: dict[str, Any] = {}     # dotted name → the upstream object a patch replaced

@@ -180,6 +180,7 @@ class PdfEngine:
         self.what = what
         self.root = project.root
         self.base_url = str(project.root) + "/"
+        self.faces = project.font_faces        # the font files the layout may use (writers.pagedraws: a cache's key)
         self.fetcher = make_url_fetcher([project.root, TOOL_ROOT / "assets", TOOL_ROOT / "templates"])
         images = course.meta.image_settings()
         # After layout, WeasyPrint resamples a raster image still above this resolution at its placed size
