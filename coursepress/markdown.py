@@ -33,6 +33,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from .cjk import IDEOGRAPHIC_SPACE, is_wide
 from .mathsyntax import math_plugin
 from .myst import myst_plugin
+from .d2lbook import d2l_role_plugin
 from .shortcodes import shortcode_plugin
 from .texlabels import tex_label_plugin
 
@@ -109,6 +110,7 @@ def make_parser(raw_html: bool = False) -> MarkdownIt:
     md.use(admonition_plugin)
     md.use(tex_label_plugin)
     md.use(shortcode_plugin)
+    md.use(d2l_role_plugin)
     md.use(citation_plugin)
     md.use(comment_plugin)
     # markdown-it-py's documented hook for link policy (an instance attribute over the method); links are

@@ -23,6 +23,7 @@ from .bibliography import Bibliography, cited_entries
 from .citations import Citer
 from .inlines import InlineReader
 from .admonitions import TITLED, box_of, empty_box_hint
+from .d2lbook import move_labels
 from .deflists import read_definitions
 from .mathtex import tex_position, tex_problems
 from .htmltables import close_style_gaps
@@ -122,6 +123,7 @@ class LectureReader:
             self.problems.error(SourcePos(self.file, problem.line), problem.message, problem.hint)
         if self.meta.markdown.raw_html:
             text = close_style_gaps(text)       # a DataFrame's <style> stays in its HTML block (htmltables.py)
+        text = move_labels(text)        # d2lbook's :label: lines (d2lbook.py)
         text, path_problems = bracket_spaced_paths(text, self.path.parent)
         for problem in path_problems:
             self.problems.warn(SourcePos(self.file, problem.line), problem.message, problem.hint)

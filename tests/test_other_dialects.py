@@ -348,7 +348,7 @@ def test_html_blocks_reach_the_deck_and_nothing_unsafe_reaches_any_output(make_p
     result = run_build("pdf", "pptx", "--project", str(root), "--out", str(out))
     assert result.code == 0, result.err
     warnings = [line for line in result.err.splitlines() if line.startswith("warning")]
-    assert len(warnings) == 2 and all("intro.md:15:" in w and "is a URL" in w for w in warnings), warnings
+    assert len(warnings) == 2 and all("intro.md:15:" in w and "never fetch" in w for w in warnings), warnings
     assert "example.com/a.png" in warnings[0] and "file:///etc/passwd" in warnings[1]
     reader = pypdf.PdfReader(out / "intro.pdf")
     text = "".join(page.extract_text() for page in reader.pages)
@@ -529,3 +529,46 @@ def test_an_empty_box_is_reported_as_its_author_wrote_it(make_project):
     assert "intro.md:6: '> [!WARNING]' block is empty" in errors[1] and "'> …'" in errors[1]
     assert "intro.md:8: '```{tip}' block is empty" in errors[2]
     assert "intro.md:11: '::: note' block is empty" in errors[3]
+
+
+D2LBOOK = '''# 注意力
+
+## 评分函数
+:label:`sec_score`
+
+![注意力汇聚](images/a.png)
+:label:`fig_attention`
+
+$$a(q, k) = q^\\top k$$
+:eqlabel:`eq_dot`
+
+| 层 | 复杂度 |
+|---|---|
+| 自注意力 | 高 |
+:label:`tab_cost`
+
+如 :numref:`fig_attention` 所示，由 :eqref:`eq_dot` 可知，见 :numref:`tab_cost` 与 :ref:`sec_score`。
+
+```python
+:label:`not_a_label`
+```
+'''
+
+
+def test_d2lbook_labels_and_roles_are_ids_and_numbered_references(make_project):
+    import base64
+
+    png = base64.b64decode(_data_uri().split(",", 1)[1])
+    root = make_project(lecture=D2LBOOK, files={"content/lectures/images/a.png": png})
+    course, problems = load_course(root)
+    assert not problems.warnings, problems.warnings
+    section = course.lectures[0].sections[0]
+    sub = section.subsections[0]
+    assert sub.heading.ident == "sec_score"
+    figure, formula, table, text, code = sub.blocks
+    assert isinstance(figure, m.Figure) and (figure.ident, figure.number) == ("fig_attention", 1)
+    assert isinstance(formula, m.MathBlock) and (formula.ident, formula.number) == ("eq_dot", 1)
+    assert isinstance(table, m.Table) and (table.ident, table.number) == ("tab_cost", 1)
+    assert [n.label for n in text.children if isinstance(n, m.XRef)] == ["图 1", "(1)", "表 1", "1.1"]
+    assert ":label:" not in m.plain_text(text.children) and ":numref:" not in m.plain_text(text.children)
+    assert isinstance(code, m.CodeBlock) and code.text == ":label:`not_a_label`\n"
