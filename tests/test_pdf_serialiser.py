@@ -158,9 +158,9 @@ def test_streams_are_deflated_on_a_worker_thread_that_ends_with_the_write(upstre
     where: list[str] = []
     real = pdfserial._deflate
 
-    def deflate(compressor, raw):
+    def deflate(make, raw):
         where.append(threading.current_thread().name)
-        return real(compressor, raw)
+        return real(make, raw)
 
     monkeypatch.setattr(pdfserial, "_deflate", deflate)
     threads = threading.active_count()

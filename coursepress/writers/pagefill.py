@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
 from ..patches import swapped
+from .pagedrop import drop_page
 from .pageholes import CONTAINERS, HOLE_LINES, content_bottom, flow_blocks, is_float, line_pitch, text_bottom
 
 MOVABLE = ("p", "ul", "ol", "blockquote", "pre", "div", "dl", "aside")     # what a figure may move past
@@ -149,11 +150,13 @@ class _Filler:
             self.done.remade += 1
             return self.real(index, context, root_box, html)
 
+        first = page
         try:
             page, resume_at = again()
             where = _at_level(resume_at, path)
         except Exception:           # noqa: BLE001 - put the figure back and make the page as it was
             where = None
+        drop_page(first)            # made again: freed now, not when the build ends (.pagedrop)
         if where is not None:
             end, inside = where
             passed = parent.children[at:end + inside]
@@ -164,6 +167,8 @@ class _Filler:
                 if passed:
                     self.done.moved.append((index, figure.element))
                 return page, resume_at
+        if page is not first:
+            drop_page(page)
         parent.children = parent.children[:at] + [figure] + parent.children[at:]
         self.done.declined.append(index)
         return again()
