@@ -25,7 +25,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Optional
@@ -137,17 +136,15 @@ def check_destinations(finals: list[Path], folders: frozenset[Path] | set[Path] 
 
 @contextmanager
 def signals_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM back while the block runs; a signal that came meanwhile acts after it."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    try:
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    except (AttributeError, ValueError, OSError):     # not the main thread or no POSIX signals
-        yield
-        return
+    """Hold Ctrl-C and SIGTERM back while the block runs; a signal that came meanwhile acts after it, also
+    in a process with other threads (``watch``: :mod:`coursepress.stopshield`)."""
+    from .stopshield import hold, release
+
+    held = hold()
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        release(held)
 
 
 def commit(out_dir: Path, moves: list[tuple[Path, Path]], state: dict) -> None:

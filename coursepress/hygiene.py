@@ -7,6 +7,11 @@ PDF text extraction garbles them, and a reader cannot see them in an editor.
 They are refused at their file:line:column in every source (YAML values,
 front matter, Markdown), before any writer sees them. The same module turns
 undecodable UTF-8 into an error at the line and column of the first bad byte.
+
+One exception: terminal colour and cursor codes (ECMA-48 control sequences, ``ESC [ … m``), which
+``jupyter nbconvert --to markdown`` leaves in a notebook's outputs (every traceback is coloured). They
+are the terminal's styling, not text: :func:`strip_terminal_codes` removes them from a lecture before the
+check, so an exported notebook builds; a lone ESC is still refused.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import unicodedata
 from .errors import ContentError, SourcePos
 
 BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# ECMA-48 section 5.4: CSI (ESC [), parameter bytes 0x30-0x3F, intermediate bytes 0x20-0x2F, a final byte.
+TERMINAL_CODE = re.compile("\x1b\\[[0-?]*[ -/]*[@-~]")
 MAX_REPORTED = 20          # per file: enough to find a pattern, not a wall of text
 
 _NAMES = {0x0B: "vertical tab", 0x0C: "form feed", 0x1B: "escape", 0x00: "NUL", 0x07: "bell", 0x08: "backspace"}
@@ -29,6 +36,11 @@ def describe(char: str) -> str:
                                 "a non-character" if code in (0xFFFE, 0xFFFF) else
                                 unicodedata.name(char, "a control character").lower())
     return f"U+{code:04X} ({name})"
+
+
+def strip_terminal_codes(text: str) -> str:
+    """``text`` without its terminal control sequences (:data:`TERMINAL_CODE`); lines stay where they were."""
+    return TERMINAL_CODE.sub("", text) if "\x1b" in text else text
 
 
 def line_col(text: str, index: int) -> tuple[int, int]:

@@ -106,8 +106,31 @@ class ImagePool:
                                                  initializer=quiet_child_signals, initargs=(os.getpid(),))
             # a build that fails before close() leaves no worker running once the pool is dropped
             weakref.finalize(self, self._executor.shutdown, wait=False, cancel_futures=True)
+            return PendingImage(self._first_submit(source.data, size, quality, key, layers), source, size, key,
+                                quality, layers)
         future = self._executor.submit(_work, source.data, size, quality, key, layers)
         return PendingImage(future, source, size, key, quality, layers)
+
+    def _first_submit(self, data: bytes, size: tuple[int, int], quality: int, key: str, layers: bool) -> Future:
+        """The first submit, which forks every worker (a ``fork`` pool starts them all at once), with stops
+        held (:func:`coursepress.parallel.hold_stops`); a stop that comes through all the same (the time
+        limit of a build in a thread is raised between two Python steps: :mod:`coursepress.watchdog`)
+        kills the workers already forked before it goes on."""
+        from .parallel import hold_stops, release_stops
+
+        assert self._executor is not None
+        held = hold_stops()
+        try:
+            return self._executor.submit(_work, data, size, quality, key, layers)
+        except BaseException:
+            for process in list((getattr(self._executor, "_processes", None) or {}).values()):
+                process.kill()
+                process.join()
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+            raise
+        finally:
+            release_stops(held)
 
     def close(self) -> None:
         """Stop the worker processes (after the PDF is written, every result has been taken)."""

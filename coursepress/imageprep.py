@@ -383,10 +383,20 @@ def _has_metadata(image: Image) -> bool:
     return bool(getattr(image, "text", None)) if image.format == "PNG" else False
 
 
+@dataclass(frozen=True)
+class PreparedData(ImageData):
+    """Image bytes this module wrote (prepared now, or read from the image cache under their key): the only
+    images whose PNG may carry photograph layers (:mod:`coursepress.photolayers`). An image passed on as
+    the course loaded it (already small enough, ``images: original``) is a plain :class:`ImageData`, so a
+    ``cpLY`` chunk some other program left in a user's PNG is never read as one of ours."""
+
+
 def _identify(data: bytes, origin: str) -> Optional[ImageData]:
-    """ImageData of prepared bytes (PNG or JPEG, identified by Pillow), None if they are neither (a damaged
-    cache entry)."""
-    return identify(data, origin, ("PNG", "JPEG"))
+    """:class:`PreparedData` of prepared bytes (PNG or JPEG, identified by Pillow), None if they are neither
+    (a damaged cache entry)."""
+    found = identify(data, origin, ("PNG", "JPEG"))
+    return None if found is None else PreparedData(found.data, found.mime, found.ext, found.width_px,
+                                                   found.height_px, found.origin)
 
 
 def _cache_read(key: str, origin: str) -> Optional[ImageData]:

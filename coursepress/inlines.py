@@ -19,6 +19,7 @@ from .cjk import is_wide
 from .mathtex import tex_problems
 from .pictures import ADVICE, html_in_text, img_attrs, is_url
 from .sanitize import sanitize_tag
+from .texlabels import EQREF
 
 # Emphasis, strike-through and links nested deeper than this are refused with a
 # message rather than overflowing the recursion of the writers.
@@ -55,6 +56,10 @@ class InlineReader:
         # not be loaded);
         # set by the lecture reader, which knows the lecture's folder
         self.picture: Optional[Callable[[Token, Token, int], Optional[m.Inline]]] = None
+
+    def where(self, inline: Token, offset: int) -> SourcePos:
+        """File, line and column of character ``offset`` of ``inline.content`` (see :meth:`_where`)."""
+        return self._where(inline, offset)
 
     def _where(self, inline: Token, offset: int) -> SourcePos:
         """File, line and column of character ``offset`` of ``inline.content`` (column 0 when unknown)."""
@@ -159,6 +164,15 @@ class InlineReader:
             elif kind == "citation":
                 cite = self.citer.cite(tok.meta["items"], self.pos(inline)) if self.citer else None
                 top.append(cite or m.Text(tok.content))
+            elif kind == "html_inline" and (img := img_attrs(tok.content)) is not None and is_url(img.get("src", "")):
+                # an <img> the picture rule did not take (a URL, file:): its description, never nothing
+                pos = self.pos(inline)
+                src = img.get("src", "")
+                self.problems.warn(SourcePos(pos.file, pos.line + line) if pos.line else pos,
+                                   f"HTML image '{excerpt(src, 60)}' is a URL; builds never fetch, so its "
+                                   "description is shown instead",
+                                   "download the picture into the project and write ![description](path)")
+                top.append(m.Text(img.get("alt") or src))
             elif kind == "html_inline":
                 top.append(m.RawHtml(sanitize_tag(tok.content)))
         while len(stack) > 1:   # unbalanced (cannot happen with markdown-it, but never drop text)
@@ -207,11 +221,11 @@ class InlineReader:
                 if ref is not None:
                     return ref
             if target not in self.labels:
-                self.problems.error(pos, f"reference to unknown id '{target}'",
-                                    "check the id of the figure, table, heading or reference")
+                self.problems.error(pos, f"reference to unknown id '{target.removeprefix(EQREF)}'",
+                                    "check the id of the figure, table, heading, formula or reference")
                 return m.Text(m.plain_text(kids))
-            if not kids:
-                return m.XRef(target, self.labels[target])
+            if not kids:    # an \eqref's target names the formula's id after EQREF (texlabels.py)
+                return m.XRef(target.removeprefix(EQREF), self.labels[target])
             return m.Link(href, tuple(kids))
         if href.lower().startswith(_SAFE_SCHEMES):
             return m.Link(href, tuple(kids) or (m.Text(href),))

@@ -22,14 +22,20 @@ from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_inline.state_inline import Scanned, StateInline
 from mdit_py_plugins.attrs import attrs_plugin
 
+from .admonitions import admonition_plugin
 from .citations import citation_plugin
 from .comments import comment_plugin
 from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from .cjk import IDEOGRAPHIC_SPACE, is_wide
 from .mathsyntax import math_plugin
+from .myst import myst_plugin
+from .d2lbook import d2l_role_plugin
+from .shortcodes import shortcode_plugin
+from .texlabels import tex_label_plugin
 
 
 # markdown-it silently drops everything nested deeper than ``maxNesting`` token
@@ -97,9 +103,14 @@ def make_parser(raw_html: bool = False) -> MarkdownIt:
     inline.ruler, inline.ruler2 = md.inline.ruler, md.inline.ruler2
     md.inline = inline
     md.enable(["table", "strikethrough"])
-    md.use(front_matter_plugin).use(footnote_plugin).use(attrs_plugin)
+    md.use(front_matter_plugin).use(footnote_plugin).use(attrs_plugin).use(deflist_plugin)
     md.use(container_plugin, name="div", validate=_container_name)
     md.use(math_plugin)
+    md.use(myst_plugin)         # before the alert rule, which then also reads the boxes' bodies
+    md.use(admonition_plugin)
+    md.use(tex_label_plugin)
+    md.use(shortcode_plugin)
+    md.use(d2l_role_plugin)
     md.use(citation_plugin)
     md.use(comment_plugin)
     # markdown-it-py's documented hook for link policy (an instance attribute over the method); links are

@@ -31,7 +31,7 @@ from .cjk import CJK_RE
 from .mathtree import mathml_tree
 
 RENDER_SIZE_PX = 20.0      # ziamath's font size for the SVG (scaled to the text size with em units)
-CACHE_VERSION = "3"       # 2: drawn from the shared MathML tree (coursepress.mathtree); 3: Chinese boxes held
+CACHE_VERSION = "4"       # 2: drawn from the shared MathML tree (coursepress.mathtree); 3: Chinese boxes held; 4: align unnumbered
 _VIEWBOX = re.compile(r'viewBox="([-\d.e]+) ([-\d.e]+) ([-\d.e]+) ([-\d.e]+)"')
 
 

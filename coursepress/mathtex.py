@@ -21,6 +21,9 @@ _COMMAND = re.compile(r"\\([A-Za-z]+)")
 # Standard operator names latex2mathml does not know (TeXbook ch. 18, \arg): set upright.
 _OPERATORS = {"arg": r"\operatorname{arg}"}
 _OPERATOR_NAME = re.compile(r"\\operatorname\*?\s*\{([^{}]*)\}")
+# amsmath's align numbers each row; latex2mathml printed (1), (2) … beside the rows whatever the project's
+# numbering (only formulas with an id are numbered, once, at the margin): read as align*.
+_NUMBERED_ALIGN = re.compile(r"\\(begin|end)\s*\{align\}")
 
 
 @dataclass(frozen=True)
@@ -36,9 +39,10 @@ def normalise(tex: str) -> str:
     """``tex`` with the standard commands latex2mathml lacks spelled in ones it knows: ``\\arg``; amsmath's
     ``\\operatorname*{argmax}`` (limits below in display style) as ``\\operatorname``, and a name with a
     command inside (``\\operatorname{arg\\,max}``) as ``\\mathop{\\mathrm{…}}``: latex2mathml printed the star
-    and set such a name letter by letter in italics."""
+    and set such a name letter by letter in italics; ``align`` as ``align*`` (:data:`_NUMBERED_ALIGN`)."""
     tex = _OPERATOR_NAME.sub(lambda m: (f"\\mathop{{\\mathrm{{{m.group(1)}}}}}" if "\\" in m.group(1)
                                         else f"\\operatorname{{{m.group(1)}}}"), tex)
+    tex = _NUMBERED_ALIGN.sub(lambda m: f"\\{m.group(1)}{{align*}}", tex)
     return _COMMAND.sub(lambda m: _OPERATORS.get(m.group(1), m.group(0)), tex)
 
 

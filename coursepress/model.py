@@ -163,12 +163,15 @@ Inline = Union[Text, Strong, Emph, Strike, Code, Link, XRef, FootnoteRef, Break,
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A paragraph; ``align`` is ``center``, ``right`` or ``""`` (HTML ``<p align=…>`` with raw_html on)."""
+    """A paragraph; ``align`` is ``center``, ``right`` or ``""`` (HTML ``<p align=…>`` with raw_html on);
+    ``continued``: the rest of a paragraph after a display formula or picture written inside it (set without
+    a first-line indent, as LaTeX sets the text after a display)."""
 
     children: tuple[Inline, ...]
     pos: SourcePos
     kind: str = "paragraph"
     align: str = ""
+    continued: bool = False
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from markdown_it.token import Token
 from .errors import SourcePos
 from .messages import Messages, default_messages
 from .pictures import block_pictures, img_attrs, inline_pictures
+from .texlabels import EQREF
 
 ID_SUFFIX = re.compile(r"\s*\{#([A-Za-z][\w:-]*)\}\s*$")
 # "Table: …", the same in Chinese (U+8868 "table", the colon also full-width U+FF1A) or Pandoc's ": …"
@@ -77,9 +78,13 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
     for i, tok in enumerate(tokens):
         eq_id = equation_id(tok)
         if eq_id:
-            equations += 1
-            label(eq_id, words("numbering.equation", n=equations), tok)
-            numbers[i] = (str(equations), eq_id)
+            tag = tok.meta.get("tag") if tok.type == "math_block" and tok.meta else None
+            if tag is None:         # a formula with a \tag shows its own number, so it takes none (texlabels.py)
+                equations += 1
+            shown = tag if tag is not None else str(equations)
+            label(eq_id, words("numbering.equation", n=shown), tok)
+            label(EQREF + eq_id, f"({shown})", tok)      # what \eqref prints
+            numbers[i] = ("0" if tag is not None else shown, eq_id)
             continue
         if tok.type == "heading_open":
             depth = depths[i]

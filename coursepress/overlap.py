@@ -16,7 +16,8 @@ build errors come back as the same exception objects (:class:`ContentErrors` wit
 :class:`BuildError`, :class:`InternalError` with its traceback text) and are raised here, where the
 sequential build raised them; any other failure there (a bug, a result that cannot be pickled, the
 process killed) makes this process load the course itself, so the error and its traceback (``-v``)
-are exactly those of a sequential build. Ctrl-C reaches both processes; the forked one ends quietly
+are exactly those of a sequential build; the forked process is then ended at once, not waited for (the
+images it planned to prepare are prepared by this load). Ctrl-C reaches both processes; the forked one ends quietly
 (:func:`coursepress.parallel.quiet_child_signals`: also when this one dies) and this one stops it
 and waits for it before the interrupt goes on, so no process is left behind.
 
@@ -132,11 +133,12 @@ def _load_and_send(project: Project, strict: bool, lecture: Optional[str], fd: i
     try:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:                  # noqa: BLE001 — something in the model that does not pickle
-        data = pickle.dumps((_AGAIN, None))
+        message = (_AGAIN, None)       # the parent loads (and prepares) again: this one's images are not used
+        data = pickle.dumps(message)
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
-    if len(message) > 2:
+    if message[0] == _LOADED and len(message) > 2 and message[2]:
         os.close(fd)                   # the parent reads to the end of the pipe: it goes on now
         finish_ahead()
 
@@ -193,9 +195,11 @@ def load_warming(project: Project, kinds: list[str], strict: bool = False,
             from .imagecheck import adopt
 
             adopt(pid, keys[0])
-        else:
+            reaped = True
+        elif status == _LOADED:
             os.waitpid(pid, 0)
-        reaped = True
+            reaped = True
+        # else: its work is not used (the load is done here): it is ended below, not waited for
     finally:
         if not reaped:                 # interrupted or failed here: the loading process ends too
             _end(pid)

@@ -20,6 +20,9 @@ from markdown_it.token import Token
 
 from . import model as m
 from .errors import ContentError, SourcePos, excerpt
+from .htmlblocks import html_blocks
+from .mathtex import tex_problems
+from .htmltables import split_tables
 from .picturesize import read_size
 from .pictures import block_items, img_attrs, inline_pictures, is_url, mappable_block, own_line
 from .resources import ImageData, load_image
@@ -40,7 +43,10 @@ def read_paragraph(reader: "LectureReader", inline: Token, opener: Token) -> lis
     """
     raw_html = bool(reader.md.options.get("html"))
     pictures = inline_pictures(inline, raw_html)
-    if not pictures:
+    # $$…$$ inside a line is a display formula, as Pandoc, MathJax and Typora set it: the paragraph is split
+    # around it (before, the handout set it inline and the deck below its paragraph with a warning)
+    displays = [c for c in inline.children or [] if c.type == "math_inline" and c.markup == "$$"]
+    if not pictures and not displays:
         return [m.Paragraph(tuple(reader.inline.read(inline)), reader.pos(opener))]
     children = inline.children or []
     first_line = reader.pos(opener).line
@@ -57,12 +63,23 @@ def read_paragraph(reader: "LectureReader", inline: Token, opener: Token) -> lis
         if pending:
             part = Token("inline", "", 0, map=[pending_line - 1, pending_line], content=inline.content,
                          children=list(pending))
-            out.append(m.Paragraph(tuple(reader.inline.read(part)), SourcePos(reader.file, pending_line)))
+            nodes = reader.inline.read(part)
+            if nodes and isinstance(nodes[0], m.Text):       # the space that stood next to a picture or formula
+                nodes[0] = m.Text(nodes[0].text.lstrip())
+            if nodes and isinstance(nodes[-1], m.Text):
+                nodes[-1] = m.Text(nodes[-1].text.rstrip())
+            out.append(m.Paragraph(tuple(nodes), SourcePos(reader.file, pending_line), continued=bool(out)))
         pending.clear()
 
     for k, child in enumerate(children):
         index = next((n for n, p in enumerate(pictures) if p is child), None)
-        if index is None:
+        if any(child is d for d in displays):
+            flush()
+            pending_line = line
+            formula = display_formula(reader, inline, child)
+            if formula is not None:
+                out.append(formula)
+        elif index is None:
             if not pending:
                 pending_line = line
             pending.append(child)
@@ -84,6 +101,18 @@ def read_paragraph(reader: "LectureReader", inline: Token, opener: Token) -> lis
             line += 1
     flush()
     return out + after
+
+
+def display_formula(reader: "LectureReader", inline: Token, child: Token) -> Optional[m.MathBlock]:
+    """The display formula of a ``$$…$$`` written inside a paragraph (its ``math_inline`` token ``child``), at its
+    line and column; None (with the errors recorded) when its TeX cannot be typeset."""
+    where = reader.inline.where(inline, child.meta.get("offset", 0))
+    ok = True
+    for problem in tex_problems(child.content, display=True):
+        reader.problems.error(SourcePos(where.file, where.line, where.column + problem.offset),
+                              f"in formula '{excerpt(child.content)}': {problem.message}", problem.hint)
+        ok = False
+    return m.MathBlock(child.content, 0, "", SourcePos(where.file, where.line), where.column) if ok else None
 
 
 def picture_figure(reader: "LectureReader", child: Token, numbers: tuple[str, str], pos: SourcePos) -> Optional[m.Figure]:
@@ -121,14 +150,22 @@ def make_figure(reader: "LectureReader", src: str, alt: str, title: str, numbers
     return m.Figure(data, alt, caption, int(number or 0), ident, pos, size=size)
 
 
+FORMAT_ALTS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "svg+xml", "webp", "image", "output"})
+
+
 def _described(reader: "LectureReader", src: str, alt: str, title: str, pos: SourcePos) -> str:
-    """``alt`` with its spaces collapsed; an empty one is a warning (error under --strict) and the title or
+    """``alt`` with its spaces collapsed; an empty one (or only a format name, :data:`FORMAT_ALTS`) is a warning
+    (error under --strict) and the title or
     the file name stands in: the name as the author wrote it (Chinese and spaces), not as Markdown's link
     normalisation %-encodes it (``%E8%AE%AD%E7%BB%83%20…``)."""
     alt = " ".join(alt.split())
+    if alt.lower() in FORMAT_ALTS:
+        alt = ""            # what nbconvert writes for every output picture (![png](data:…)): no description
     if not alt:
         written = unquote(src.split("?")[0])
-        fallback = title.strip() or PurePosixPath(written).stem or reader.words("numbering.picture")
+        # a data: URI has no file name (its "stem" was a run of base64 printed as the caption)
+        name = "" if written.lower().startswith("data:") else PurePosixPath(written).stem
+        fallback = title.strip() or name or reader.words("numbering.picture")
         reader.problems.warn(pos, f"image '{excerpt(written, 60)}' has no alt text; '{fallback}' describes it for now",
                              "describe the image: ![what it shows](path)")
         alt = fallback
@@ -169,14 +206,20 @@ def _loaded(reader: "LectureReader", src: str, pos: SourcePos) -> Optional[Image
 
 
 def read_html_block(reader: "LectureReader", tok: Token) -> list[m.Block]:
-    """An HTML block (``raw_html`` on): pictures and centring tags mapped to figures and paragraphs, else sanitised HTML.
+    """An HTML block (``raw_html`` on): pictures and centring tags mapped to figures and paragraphs, tables to
+    tables (:mod:`coursepress.htmltables`), anything else sanitised and read into paragraphs and lists
+    (:mod:`coursepress.htmlblocks`).
 
     Each figure and paragraph keeps the line its own tag or text is on (a ``<p align=center>`` block
     with the ``<img>`` on its second line reports a missing picture at that line).
     """
     block = reader.pos(tok)
+    if "<table" in tok.content.lower():
+        pieces = split_tables(tok.content, block)
+        if any(piece.table is not None for piece in pieces):
+            return _with_tables(pieces, block)
     if not mappable_block(tok.content):
-        return [m.HtmlBlock(sanitize_html(tok.content), block)]
+        return html_blocks(sanitize_html(tok.content), block)
     out: list[m.Block] = []
     k = 0
     for kind, value, offset, align in block_items(tok.content):
@@ -199,6 +242,20 @@ def read_html_block(reader: "LectureReader", tok: Token) -> list[m.Block]:
             out.append(m.Paragraph((m.Strong((m.Text(str(value)),)),), pos))
         else:
             out.append(m.Paragraph((m.Text(str(value)),), pos, align=align if align in ("center", "right") else ""))
+    return out
+
+
+def _with_tables(pieces: list, block: SourcePos) -> list[m.Block]:
+    """The blocks of an HTML block holding tables (:mod:`coursepress.htmltables`): each table, its caption as a
+    paragraph before it, and the text around them (a DataFrame's ``<div>`` and ``<style>``: nothing)."""
+    out: list[m.Block] = []
+    for piece in pieces:
+        if piece.table is not None:
+            if piece.caption:
+                out.append(m.Paragraph((m.Text(piece.caption),), piece.table.pos))
+            out.append(piece.table)
+            continue
+        out.extend(html_blocks(sanitize_html(piece.html), block))
     return out
 
 

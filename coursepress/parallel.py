@@ -17,11 +17,12 @@ from collections import Counter
 from importlib import import_module
 from typing import TYPE_CHECKING, Callable, Optional, cast
 
-from .errors import BuildError
+from .errors import BuildError, internal_error
 from .writers import writer
 
 if TYPE_CHECKING:
     from .model import Course
+    from .stopshield import Held
     from .project import Project
     from .writers import BuildSettings, Output, Target
     from multiprocessing.connection import Connection
@@ -47,31 +48,32 @@ def quiet_child_signals(parent: int) -> None:
     if os.getppid() != parent:         # the parent died before the request above took effect
         os._exit(143)
     if hasattr(signal, "pthread_sigmask"):      # forked with stops held (hold_stops): they end this process now
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+        held = {signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGALRM", signal.SIGTERM)}
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)     # SIGALRM: this process's own time limit
 
 
-def hold_stops() -> Optional[set]:
-    """Hold Ctrl-C and SIGTERM back (``pthread_sigmask``) while this process forks; the previous mask, for
-    :func:`release_stops` (None where signals cannot be held).
+def hold_stops() -> Held:
+    """Hold Ctrl-C and SIGTERM (and the time limit's ``SIGALRM``) back while this process forks; what to
+    give :func:`release_stops` (:mod:`coursepress.stopshield`: also when other threads run).
 
     A stop that arrives inside ``os.fork`` runs its handler in an at-fork hook (``logging`` releases its
-    lock there), which prints "Exception ignored … Traceback" instead of stopping the build. Held, it acts
-    right after the fork: in the parent at :func:`release_stops`, in the child once
+    lock there), which prints "Exception ignored … Traceback" instead of stopping the build; or it cuts a
+    fork of several (the image pool's) in two, which leaves the processes already forked running. Held, it
+    acts right after the fork: in the parent at :func:`release_stops`, in the child once
     :func:`quiet_child_signals` has made it end quietly.
     """
     import signal
 
-    if not hasattr(signal, "pthread_sigmask"):
-        return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    from .stopshield import hold
+
+    return hold((signal.SIGALRM,) if hasattr(signal, "SIGALRM") else ())
 
 
-def release_stops(held: Optional[set]) -> None:
+def release_stops(held: Held) -> None:
     """Undo :func:`hold_stops`; a stop that came meanwhile is acted on now."""
-    import signal
+    from .stopshield import release
 
-    if held is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    release(held)
 
 
 def _child(work: Work, project: Project, course: Course, jobs: list[Target], settings: BuildSettings, conn,
@@ -94,8 +96,13 @@ def _run_and_send(work: Work, project: Project, course: Course, job: Target, set
         message = (job.key, None, exc)
     try:
         conn.send(message)
-    except Exception as exc:          # noqa: BLE001 — an exception that cannot be pickled
-        conn.send((job.key, None, BuildError(f"{type(message[2]).__name__}: {message[2]} ({exc})")))
+    except Exception as exc:          # noqa: BLE001 — an exception or a result that cannot be pickled
+        failure = message[2]
+        if failure is None:           # the output was made; sending it back failed: a bug, with its own error
+            error: Exception = internal_error(exc, f"{job.key} (sending its result back from the build process)")
+        else:
+            error = BuildError(f"{type(failure).__name__}: {failure} ({exc})")
+        conn.send((job.key, None, error))
 
 
 def _thread_child(work: Work, project: Project, course: Course, job: Target, settings: BuildSettings, conn) -> None:

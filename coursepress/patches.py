@@ -59,6 +59,11 @@ patch                       library (pyproject pin)  what and why
                                                      first, same results (:mod:`.writers.layoutfast`).
 :func:`apply_font_description_memo`  WeasyPrint 70  a text layout's Pango font description made once per distinct font
                                                      style (:mod:`.writers.fontdesc`): 11,411 made for 31 styles.
+:func:`apply_lazy_pseudo_styles`  WeasyPrint 70   the cascade makes a pseudo-element's style when a box asks for it
+                                                     (:mod:`.writers.pseudostyles`): six user-agent rules such as
+                                                     ``::footnote-call`` match every element, 9,714 styles a handout;
+                                                     the elements inside an inline ``<svg>`` are neither cascaded nor
+                                                     boxed (:mod:`.writers.inlinesvg`: drawn from the element tree).
 :func:`apply_parser_patterns`  tinyhtml5 2.x       the HTML parser's ``chars_until`` finds its regular expression in
                                                      its cache: upstream stores it under the pattern instead of the
                                                      characters (chained assignment), so it is built again on every
@@ -82,7 +87,7 @@ import re
 from typing import Any, Callable, Iterator
 
 # sha256 of the upstream source of each internal (python-pptx 1.0.2, WeasyPrint 70.0, pydyf 0.13.0,
-# markdown-it-py 4.x, cffi 2.0.0, tinyhtml5 2.1.0). Properties are hashed by their getter.
+# markdown-it-py 4.x, cffi 2.0.0, tinyhtml5 2.1.0, cssselect2 0.10.1). Properties are hashed by their getter.
 UPSTREAM = {
     "pptx.oxml.xmlchemy.BaseOxmlElement.xpath":
         "75557aab832299352c7e5622f031ff32e0f9a7230e8a0578cbfbd6b96084bf38",
@@ -243,6 +248,51 @@ UPSTREAM = {
     # relied on by apply_parser_patterns: the cache it reads by (characters, opposite), the pattern it builds
     "tinyhtml5.inputstream.HTMLUnicodeInputStream.chars_until":
         "dfe353323dff1fdc908f4b24439adf34dc7049a990f6aed3ddf6937afb993c58",
+    # replaced by writers.pseudostyles.cascade (a copy with pseudo-element styles made on demand) and wrapped
+    # (__call__); relied on: how set_computed_styles makes a pseudo-element's style and declaration_precedence
+    "weasyprint.css.StyleFor.__init__":
+        "b1e725a7552502aa00f0bc07aec79c1aa49365b107a889085161f8d6a4c4a836",
+    "weasyprint.css.StyleFor.__call__":
+        "96b91915ae7c344a8a4ea9ed112ffa1d7bde9087decb7e9ce723940b849c3936",
+    "weasyprint.css.StyleFor.set_computed_styles":
+        "b5b15856b8beff3f49e20ac0309d7b45fb2a5192d826dd65e05b3009b8285c46",
+    "weasyprint.css.declaration_precedence":
+        "510a33df7059e75341fc253e983c7d8a60329ec925eda9abafbc3394e72567bf",
+    "weasyprint.css.find_style_attributes":
+        "c5b4eb4d3c008b0748719348b33b4bf1e0cf7f90d282954719b1b14611978eb4",
+    "weasyprint.css.validation.preprocess_declarations":
+        "4db5fa5a1b14194b3a2bdc41aab7c6a0ebbeb0949ed0e0aa3ea86d6a28e100ce",
+    # wrapped by writers.inlinesvg (no boxes inside an inline <svg>); relied on: it calls itself through the
+    # module's name for each child, and handle_svg replaces the <svg>'s box by one drawn from its elements
+    "weasyprint.formatting_structure.build.element_to_box":
+        "2d0a37e45b7f3e0cd83ed341842860df538fe113c67ab083d482764970849a95",
+    "weasyprint.html.handle_svg":
+        "7333e60dbdc9a3548034925f41f020f861d971d2fe088dda0df5fa385fe1af3c",
+    "cssselect2.ElementWrapper.iter_subtree":      # walked as it walks (writers.inlinesvg.elements)
+        "887ec7a8b4e8e5ed2be15b63cd346b9bac6ad6774844c36241ed2968762a9ed0",
+    # relied on by writers.pagedraws (a page's drawing put in again in watch): what a page's paint does, the
+    # stream methods it listens to and what they add to the shared state, how drawing fills the glyph tables,
+    # and that generate_pdf paints each page into a fresh stream with its own tag table
+    "weasyprint.document.Page.paint":
+        "b2f0dcbda755b5d5bd3969e12620c743cdd57fd6d4855685793e128175714410",
+    "weasyprint.pdf.stream.Stream.add_font":
+        "e4226e111747721713ef1a513ba39542ac767bf32f354a18da2207b0ddf44787",
+    "weasyprint.pdf.stream.Stream.add_image":
+        "b6eefec44b546e463181aadf48d3b6572888e4f26e420a7059e14418999693c0",
+    "weasyprint.pdf.stream.Stream.set_alpha":
+        "c9c74350fd9a8fb5b9d214fa4454a2a64b4bc0fb3953677fbffa8549b2b2db01",
+    "weasyprint.pdf.stream.Stream.add_group":
+        "6022122164739805626abacc28a9931e8c724da5a5420e604d33471336fb4973",
+    "weasyprint.pdf.stream.Stream.add_pattern":
+        "c6656116cd711ed60add5614ffdaefa1f202c82d718145fa648b1d0d7bfb6de0",
+    "weasyprint.pdf.stream.Stream.add_shading":
+        "a7c331d6476a028de3e1b27cb8784cb3665fa55aad560b53affea0c92237487a",
+    "weasyprint.pdf.stream.Stream.set_state":
+        "480c16c96aeba1a8c8e44e57c3034f3f47fd561a88af6d3cacb7a61c98ead605",
+    "weasyprint.draw.text.draw_first_line":
+        "1bb8eae6d88e71b17096a034656f3be17da8f1f513c78536c1c38d971927638b",
+    "weasyprint.pdf.generate_pdf":
+        "626343ef25c396e8521948cadbe2b7544331c161040da80ed4e338fadac3efa9",
 }
 
 _ORIGINALS: dict[str, Any] = {}     # dotted name → the upstream object a patch replaced
@@ -624,6 +674,25 @@ def apply_font_description_memo() -> None:
     if dotted in _ORIGINALS:
         return
     _replace(line_break, "get_font_description", dotted, fontdesc.remembering(line_break.get_font_description))
+
+
+def apply_lazy_pseudo_styles() -> None:
+    """Have WeasyPrint's cascade make a pseudo-element's style when a box first asks for it, not for every
+    element (:mod:`.writers.pseudostyles`; ``StyleFor.__init__`` and ``__call__`` are replaced), and neither
+    cascade nor box the elements inside an inline ``<svg>`` (:mod:`.writers.inlinesvg`; ``element_to_box``
+    is wrapped). Idempotent."""
+    from weasyprint.css import StyleFor
+    from weasyprint.formatting_structure import build
+
+    from .writers import inlinesvg, pseudostyles
+
+    dotted = "weasyprint.css.StyleFor.__init__"
+    if dotted in _ORIGINALS:
+        return
+    _replace(StyleFor, "__call__", "weasyprint.css.StyleFor.__call__", pseudostyles.style_for(StyleFor.__call__))
+    _replace(StyleFor, "__init__", dotted, pseudostyles.cascade)
+    _replace(build, "element_to_box", "weasyprint.formatting_structure.build.element_to_box",
+             inlinesvg.boxing(build.element_to_box))
 
 
 class ParserPatterns(dict):

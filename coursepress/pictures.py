@@ -35,6 +35,17 @@ ADVICE = {
     "div": "remove the tag: a picture on a line of its own is already a centred figure",
     "center": "remove the tag: a picture on a line of its own is already a centred figure",
     "p": "remove the tag and leave a blank line between paragraphs",
+    "b": "write **bold** instead",
+    "strong": "write **bold** instead",
+    "i": "write *emphasis* instead",
+    "em": "write *emphasis* instead",
+    "mark": "write **bold** instead",
+    "font": "remove the tag (the handout sets its own colours and fonts)",
+    "span": "remove the tag",
+    "a": "write [text](https://…) instead",
+    "table": "write a Markdown table (| a | b | lines)",
+    "style": "remove it: the handout's look comes from templates/",
+    "script": "remove it: no output runs scripts",
 }
 _WRAPPERS = {"div", "center", "p", "details", "summary", "br", "img", "span", "a", "b", "strong", "em", "i"}
 _TEXT_TAG = re.compile(r"<(/?)(" + "|".join(ADVICE) + r")\b[^<>]*>", re.I)

@@ -22,13 +22,17 @@ from .errors import ContentError, ContentErrors, Problems, SourcePos
 from .bibliography import Bibliography, cited_entries
 from .citations import Citer
 from .inlines import InlineReader
+from .admonitions import TITLED, box_of, empty_box_hint
+from .d2lbook import move_labels
+from .deflists import read_definitions
 from .mathtex import tex_position, tex_problems
+from .htmltables import close_style_gaps
 from .imagespaces import bracket_spaced_paths
 from .mdsource import closed_too_late, matching_close, probable_end, protect_table_pipes, unclosed_fences
 from .messages import Messages, default_messages
 from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption, typed_number, TypedNumbers
 from .paragraphs import inline_picture, read_html_block, read_paragraph, task_item
-from .hygiene import check_text, decode, line_col
+from .hygiene import check_text, decode, line_col, strip_terminal_codes
 from .limits import check_bytes, over
 from .resources import read_project_file
 from .schema import CourseMeta, FrontMatter, ModelData
@@ -106,6 +110,7 @@ class LectureReader:
             self.problems.error(SourcePos(self.file, *line_col(text, text.index("\x00"))),
                                 "file contains NUL bytes: it is not a text file", "save the lecture as UTF-8 text")
             return None
+        text = strip_terminal_codes(text)        # a notebook's coloured outputs (hygiene.py)
         bad = check_text(text, self.file)        # characters no output can hold, each at its line
         if bad:
             self.problems.errors.extend(bad)
@@ -116,6 +121,9 @@ class LectureReader:
         text, table_problems = protect_table_pipes(text)
         for problem in table_problems:
             self.problems.error(SourcePos(self.file, problem.line), problem.message, problem.hint)
+        if self.meta.markdown.raw_html:
+            text = close_style_gaps(text)       # a DataFrame's <style> stays in its HTML block (htmltables.py)
+        text = move_labels(text)        # d2lbook's :label: lines (d2lbook.py)
         text, path_problems = bracket_spaced_paths(text, self.path.parent)
         for problem in path_problems:
             self.problems.warn(SourcePos(self.file, problem.line), problem.message, problem.hint)
@@ -311,8 +319,14 @@ class LectureReader:
                 out.append(m.Rule(self.pos(tok)))
             elif kind == "html_block":
                 out.extend(read_html_block(self, tok))
+            elif kind == "dl_open":
+                out.extend(read_definitions(self, tokens, i, close))
             i = close + 1
         return [b for b in out if b is not None]
+
+    def blocks_of(self, tokens: list[Token], start: int, end: int) -> list[m.Block]:
+        """The blocks of ``tokens[start:end]`` (for readers of constructs inside others: deflists.py)."""
+        return self._blocks(tokens, start, end)
 
     def _index(self, tok: Token) -> int:
         return self._token_index.get(id(tok), -1)
@@ -407,6 +421,12 @@ class LectureReader:
         tok = tokens[i]
         name, _, title = tok.info.strip().partition(" ")
         pos = self.pos(tok)
+        box = box_of(name) if name not in CONTAINERS else None
+        kind = name
+        if box is not None:         # MkDocs, MyST and GitHub kinds (admonitions.py)
+            name, kind = box
+            if not title.strip() and kind in TITLED and self.words.has(f"handout.{kind}"):
+                title = self.words(f"handout.{kind}")
         if name not in CONTAINERS:
             self.problems.error(pos, f"unknown container '::: {name}'",
                                 f"use one of: {', '.join('::: ' + c for c in sorted(CONTAINERS))}")
@@ -434,7 +454,8 @@ class LectureReader:
         finally:
             self._in_columns -= name == "columns"
         if not inner:
-            self.problems.error(pos, f"'::: {name}' block is empty", "write its content or remove it")
+            written, hint = empty_box_hint(tok.markup, kind)
+            self.problems.error(pos, f"{written} block is empty", hint)
             return None
         if name == "notes":
             return m.Notes(inner, pos)

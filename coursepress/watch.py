@@ -18,7 +18,8 @@ What it does again: read the changed lectures, and build every output that depen
 the saved file. The handout is built in a thread of this process (the deck and the poster in forked
 processes) and keeps its layout for the next round, which lays out again only the pages whose
 blocks changed (:mod:`coursepress.writers.relayout`; ``-v`` says how many, or why a round laid the
-handout out in full). When course.yaml's
+handout out in full) and draws again only those: the others' drawings of the last round are put in
+again (:mod:`coursepress.writers.pagedraws`). When course.yaml's
 ``outputs:`` lists ``html``, the HTML handout is served on 127.0.0.1 with live
 reload while the watch runs.
 

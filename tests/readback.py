@@ -212,3 +212,17 @@ def slide_body(slide) -> str:
     """Text of every text frame on the slide except the title, one frame per line (tables not included)."""
     title = slide.shapes.title
     return "\n".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame and sh != title)
+
+
+def handout_and_deck_text(out: Path, name: str = "intro") -> tuple[str, str, str]:
+    """``(handout, slides, notes)``: the text of the handout ``out/<name>.pdf`` (pypdf, every page's text
+    joined), of every text frame on the deck ``out/<name>.pptx``'s slides (titles included, one frame per
+    line, tables not included) and of its speaker notes (one slide's per line)."""
+    from pptx import Presentation
+
+    handout = "".join(page.extract_text() for page in pypdf.PdfReader(out / f"{name}.pdf").pages)
+    deck = Presentation(str(out / f"{name}.pptx"))
+    slides = "\n".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes
+                       if shape.has_text_frame)
+    notes = "\n".join(slide_notes(slide) for slide in deck.slides)
+    return handout, slides, notes

@@ -4,11 +4,10 @@ printed in the handout and on the slides without a warning."""
 
 from __future__ import annotations
 
-import pypdf
 import pytest
-from pptx import Presentation
 
 from conftest import append_course, run_build
+from readback import handout_and_deck_text
 
 LECTURE = """\
 ---
@@ -46,10 +45,7 @@ def test_comments_are_not_printed(make_project, tmp_path, raw_html):
     run = run_build("pdf", "pptx", "--project", str(root), "--out", str(out))
     assert run.code == 0, run.err
     assert "warning" not in run.err, run.err
-    handout = "".join(page.extract_text() for page in pypdf.PdfReader(out / "intro.pdf").pages)
-    deck = Presentation(str(out / "intro.pptx"))
-    slides = "".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
-    notes = "".join(slide.notes_slide.notes_text_frame.text for slide in deck.slides if slide.has_notes_slide)
+    handout, slides, notes = handout_and_deck_text(out)
     for text in (handout, slides + notes):
         assert "秘密" not in text and "备注" not in text, text
         assert "代码一" in text and "代码二" in text, text
@@ -66,7 +62,5 @@ def test_editor_contents_mark_is_left_out_with_a_warning(make_project, tmp_path)
     assert run.code == 0, run.err
     warnings = [line for line in run.err.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 2 and "intro.md:7:" in warnings[0] and "intro.md:9:" in warnings[1], warnings
-    handout = "".join(page.extract_text() for page in pypdf.PdfReader(out / "intro.pdf").pages)
-    deck = Presentation(str(out / "intro.pptx"))
-    slides = "".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
+    handout, slides, _notes = handout_and_deck_text(out)
     assert "TOC" not in handout and "TOC" not in slides

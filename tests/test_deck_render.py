@@ -96,3 +96,51 @@ def test_libreoffice_draws_every_slide_inside_and_every_chart_label(deck, tmp_pa
             assert not missing, (number + 1, missing)
             charts += 1
     assert charts >= 4
+
+
+MIXED = ["用GPU跑LLM的API与SDK及CLI调RAG", "模型用 GPU 跑，LLM 的 API 与 SDK", "在2023年用3张A100跑7B模型",
+         "纯中文的一句话没有任何拉丁字母"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shipped", [True, False], ids=["shipped-fonts", "system-fonts-only"])
+def test_a_line_of_mixed_chinese_and_latin_the_plan_fits_stays_one_line_in_libreoffice(tmp_path, shipped):
+    """A new user's wide table wrapped more in LibreOffice than planned and its caption was hidden: LibreOffice
+    sets ≈ ¼ em between Chinese and Latin text (also beside a typed space), which the deck's measure did not
+    count. Each text is put in a frame (no insets) just as wide as the deck's measurer says one line of it
+    needs at 20 pt; LibreOffice must set it on one line with our fonts and with the system's only."""
+    from pptx.oxml.ns import qn
+    from pptx.util import Pt
+
+    from coursepress.textmeasure import measurer_for
+
+    soffice = require_soffice()
+    measurer, size = measurer_for(REPO), 20.0
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    for index, text in enumerate(MIXED):
+        low, high = measurer.width_pt(text, size), measurer.width_pt(text, size) * 2
+        while high - low > 0.25:                  # the narrowest frame the measure puts the text in on one line
+            middle = (low + high) / 2
+            low, high = (middle, high) if measurer.lines([(text, False)], middle, size) > 1 else (low, middle)
+        frame = slide.shapes.add_textbox(Pt(20), Pt(20 + index * 90), Pt(high), Pt(80)).text_frame
+        frame.word_wrap, frame.margin_left, frame.margin_right = True, 0, 0
+        run = frame.paragraphs[0].add_run()
+        run.text, run.font.size = text, Pt(size)
+        props = run._r.get_or_add_rPr()
+        props.set("lang", "zh-CN")
+        for tag in ("a:latin", "a:ea", "a:cs"):
+            props.append(props.makeelement(qn(tag), {"typeface": "Noto Sans CJK SC"}))
+    deck = tmp_path / "mixed.pptx"
+    prs.save(str(deck))
+    env = dict(os.environ, FONTCONFIG_FILE=str(_font_config(tmp_path, shipped)))
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(deck)], check=True, capture_output=True, timeout=300, env=env)
+    bottoms: dict[int, list[float]] = {}
+    for _page, _char, (_l, bottom, _r, top), _w, height in char_boxes(tmp_path / "mixed.pdf"):
+        bottoms.setdefault(int((height - top - 20) // 90), []).append(height - bottom)
+    lines = []
+    for index in range(len(MIXED)):
+        found = sorted(bottoms[index])
+        lines.append(1 + sum(b - a > 12 for a, b in zip(found, found[1:])))    # lines are ≈ 29 pt apart
+    assert lines == [1] * len(MIXED), list(zip(MIXED, lines))

@@ -214,6 +214,19 @@ def test_real_course_has_no_hole_before_a_figure_or_table_and_no_head_last_on_a_
     assert heads_last_on_a_page(pdf) == []
 
 
+def test_a_table_is_not_moved_past_a_head_that_cannot_fill_the_hole_before_it(course_build):
+    """The course's page 4 ends 3.3 body lines above its foot before 表 1, which opens page 5; what follows
+    the table is a head (1.3.1.1 GPT 系列) that cannot end a page with two lines of its text in that room.
+    Measured in body lines (not the cover's, issue 20) the float pass saw the hole and moved the table past
+    the head, filling nothing: the table stays before its head, where the text puts it."""
+    from readback import norm, page_texts
+
+    out, result = course_build
+    assert result.code == 0, result.err
+    text = norm("".join(page_texts(out / "llm-intro.pdf")[2:]))        # after the cover and the contents
+    assert -1 < text.find("表1主要闭源大语言模型") < text.find("1.3.1.1GPT系列")
+
+
 # ---------------------------------------------------------------- punctuation compression across inline markup
 
 MARKED_PAIRS = """---

@@ -86,4 +86,16 @@ def test_display_lines_become_an_equation_array():
     (r"e^{x_i}", None),
 ])
 def test_inline_formulas_as_runs(tex, runs):
+    assert inline_runs(tex) == (None if runs is None else [(*run, False) for run in runs])
+
+
+@pytest.mark.parametrize("tex, runs", [
+    (r"\mathbf{q}^\top \mathbf{k}", [("q", 0, False, True), ("⊤", SUPERSCRIPT, False, False), ("k", 0, False, True)]),
+    (r"\boldsymbol{\alpha}_i", [("α", 0, True, True), ("i", SUBSCRIPT, True, False)]),
+    (r"\mathbb{R}^d", [("ℝ", 0, True, False), ("d", SUPERSCRIPT, True, False)]),
+    (r"\mathbb{E}[x]", None),
+    (r"\mathcal{Q}", None),
+])
+def test_bold_letters_are_bold_runs_of_plain_letters_other_styles_a_display_formula(tex, runs):
+    """latex2mathml writes \\mathbf{q} as U+1D42A, a blank box in every shipped text face (issue 20, sixth session)."""
     assert inline_runs(tex) == runs

@@ -196,3 +196,41 @@ def test_the_warm_up_also_imports_what_rendering_the_html_needs_first():
             "assert {'weasyprint', 'jinja2.sandbox', 'coursepress.sandbox'} <= set(sys.modules)\n")
     proc = subprocess.run([sys.executable, "-c", code, str(REPO)], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_a_forked_load_whose_result_cannot_be_sent_is_not_waited_for(tmp_path, monkeypatch):
+    """Issue 20 (a reviewer's report): the forked load planned image preparations, then its result did not
+    pickle; it sent "load again" but went on preparing those images, and the build process waited for it
+    to finish them before loading again itself. Now the forked process ends at once and nothing waits for
+    its images."""
+    import coursepress.imagecheck as imagecheck
+    import coursepress.load as load
+    import coursepress.overlap as overlap
+
+    started = tmp_path / "preparing"
+    parent = os.getpid()
+
+    def finish_ahead():                     # the forked load's image work: long
+        started.write_text(str(os.getpid()))
+        time.sleep(30)
+
+    def load_project(project, strict=False, lecture=None, ahead=None):
+        if os.getpid() != parent:
+            return (lambda: None), None, None         # a result that does not pickle
+        return "loaded here", None, None
+
+    monkeypatch.setattr(imagecheck, "planned_keys", lambda: ["key"])
+    monkeypatch.setattr(imagecheck, "finish_ahead", finish_ahead)
+    monkeypatch.setattr(load, "load_project", load_project)
+    monkeypatch.setattr(overlap, "warm_up", lambda project, kinds: None)
+    forks: list[int] = []
+    fork = os.fork
+    monkeypatch.setattr(os, "fork", lambda: forks.append(pid := fork()) or pid)
+    assert overlap.load_warming(object(), ["pdf"]) == ("loaded here", None, None)
+    assert len(forks) == 1 and not _alive(forks[0])        # ended, not left preparing …
+    try:
+        os.waitpid(forks[0], os.WNOHANG)
+        raise AssertionError("the forked load was not reaped")
+    except ChildProcessError:                              # … and reaped
+        pass
+    assert not started.exists()                            # its images were never prepared

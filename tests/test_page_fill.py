@@ -85,3 +85,58 @@ def test_the_page_with_the_hole_is_the_only_page_made_twice(make_project, tmp_pa
     texts = page_texts(pdf)
     assert marks("".join(texts[1:])) == list(range(36))
     assert "".join(texts).count("一张很高的图") == 1
+
+
+def figure_then_table(before: int, rows: int) -> str:
+    """``before`` paragraphs, a figure, a wide table right after it (no text between), six paragraphs."""
+    body = ["---\ntitle: 图和表\n---\n", "# 第一部分\n", "## 图和表\n"]
+    body += [paragraph(k) + "\n" for k in range(before)]
+    body.append('![高图](images/tall.png "一张图")\n')
+    body.append("| 模型 | 机构 | 发布时间 | 参数量 | 上下文长度 | 许可证 | 说明 |\n|---|---|---|---|---|---|---|\n" + "\n".join(
+        f"| 行{i}号 | 某某实验室 {i} | 2023-0{i % 9 + 1} | {i * 7}B | {i * 4}K tokens | Apache-2.0 "
+        f"| 一段较长的说明文字，用于测试表格在页面之间如何断开 {i} |" for i in range(rows)) + "\n")
+    body += [paragraph(k) + "\n" for k in range(before, before + 6)]
+    return "\n".join(body)
+
+
+def test_a_figure_followed_by_a_table_leaves_no_hole(make_project):
+    """A new user's chapter (issue 20): a picture, then a wide table right after it, left ≈ 13 lines empty at
+    the foot of the page (the picture could pass no text to fill it). The table now runs up into the
+    hole and splits at the page break with its header repeated; the picture follows it. Every row once,
+    in order, every paragraph once, in order."""
+    rows = 14
+    root = make_project(lecture=figure_then_table(5, rows),
+                        files={"content/lectures/images/tall.png": tall_png(300, 400)})
+    pdf = build_pdf(root)
+    assert holes_before_figures(pdf) == []
+    assert sum(len(page["pictures"]) for page in page_report(pdf)) == 1
+    text = "".join(c[1] for c in chars(pdf))
+    assert [int(k) for k in re.findall(r"行(\d+)号", text)] == list(range(rows))
+    assert [int(k) for k in re.findall(r"段(\d+)：", text)] == list(range(11))
+    from readback import page_texts
+
+    pages = [page for page in page_texts(pdf) if "上下文长度" in page]
+    assert len(pages) == 2, pages               # the table splits, its header row on both pages
+    assert text.count("一张图") == 1
+
+
+def test_holes_are_measured_in_lines_of_body_text():
+    """The line pitch that sizes a hole is the body's (10.5 pt × 1.72 = 24.08 px), not the first paragraph's
+    laid out, which is the cover's (14 pt, line height normal: 21.7 px). Laid out by WeasyPrint, read by
+    pageholes.find_holes and by pagefill while the pages are made."""
+    import weasyprint
+
+    from coursepress.writers.pagefill import Filled, filling
+    from coursepress.writers.pageholes import find_holes
+
+    html = ("<html><head><style>html { font-size: 10.5pt; line-height: 1.72 } @page { size: A5; margin: 15mm }"
+            ".cover { break-after: page } .cover p { font: 14pt serif }</style></head><body>"
+            "<section class='cover'><p>课程</p><p>第一讲</p></section><main>"
+            + "<p>" + "字" * 200 + "</p>" + "<figure><div style='height: 100mm'></div></figure>"
+            + "<figure><div style='height: 60mm'></div></figure></main></body></html>")
+    done = Filled()
+    with filling(done):
+        pages = [page._page_box for page in weasyprint.HTML(string=html).render().pages]
+    holes = find_holes(pages)
+    assert holes and all(abs(hole.line_px - 10.5 * 4 / 3 * 1.72) < 0.01 for hole in holes), holes
+    assert done.pitch_px is not None and abs(done.pitch_px - 10.5 * 4 / 3 * 1.72) < 0.01

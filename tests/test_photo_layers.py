@@ -200,3 +200,48 @@ def test_a_grey_screenshot_is_embedded_grey(make_project, tmp_path, monkeypatch)
     assert placed["px"] == size
     assert placed["pixels"].tobytes() == grey.resize(size, Image.Resampling.BOX).tobytes()
     assert len(placed["stream"]) < 0.6 * len(png_bytes(grey.resize(size, Image.Resampling.BOX)))
+
+
+def _png_with_layer_chunk(body: bytes | None) -> bytes:
+    """A flat 320 × 160 px screenshot-like PNG carrying a ``cpLY`` chunk another program left in it: a
+    well-formed layer (a red JPEG over its top left 32 × 32 px) when ``body`` is None, else ``body`` as the
+    chunk's data."""
+    import io
+    import struct
+    import zlib
+
+    from coursepress.photolayers import CHUNK, Layer, with_layers
+
+    picture = Image.new("RGB", (320, 160), (230, 236, 242))
+    ImageDraw.Draw(picture).rectangle((40, 40, 280, 120), fill=(30, 60, 120))
+    if body is None:
+        jpeg = io.BytesIO()
+        Image.new("RGB", (32, 32), (255, 0, 0)).save(jpeg, "JPEG")
+        return with_layers(png_bytes(picture), [Layer(0, 0, 2, 2, b"\xc0\xc0", jpeg.getvalue())])
+    png = png_bytes(picture)
+    end = png.rindex(b"IEND") - 4
+    chunk = struct.pack(">I", len(body)) + CHUNK + body + struct.pack(">I", zlib.crc32(CHUNK + body))
+    return png[:end] + chunk + png[end:]
+
+
+def test_a_users_png_with_a_layer_chunk_is_a_plain_png(make_project, tmp_path, monkeypatch):
+    """Issue 20 (a reviewer's report): layers were read from any PNG, so a user's picture passed on as it is
+    (small enough already) showed a layer some other program left in it, and a malformed chunk stopped the
+    build with an internal error. Only images coursepress prepared carry layers; others are plain PNGs."""
+    from coursepress.load import load_project
+    from coursepress.project import locate
+    from coursepress.writers import BuildSettings, Target, handout
+
+    files = {"content/images/good.png": _png_with_layer_chunk(None),
+             "content/images/short.png": _png_with_layer_chunk(b"\x00\x01\x02"),
+             "content/images/wild.png": _png_with_layer_chunk(b"\x00" * 4 + b"\xff" * 8 + b"junk")}
+    lecture = "---\ntitle: 图片\n---\n\n# 图片\n\n" + "".join(
+        f"一张图。\n\n![{name}](../images/{name}.png)\n\n" for name in ("good", "short", "wild"))
+    root = make_project(lecture=lecture, files=files)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    project, course, _ = load_project(locate(root))
+    result = handout.write(project, course, Target("pdf", "intro", "intro.pdf"), BuildSettings(out_dir=tmp_path / "out"))
+    placed = placed_images(result.path)
+    assert len(placed) == 3 and all(image["filters"] == ["FlateDecode"] and not image["over"] for image in placed)
+    for image in placed:             # the user's pixels, no red square from the chunk
+        assert image["px"] == (320, 160) and image["pixels"].getpixel((8, 8)) == (230, 236, 242)

@@ -4,10 +4,8 @@ Before, "[ ]" and "[x]" were printed as text. Only a mark at the start of an ite
 
 from __future__ import annotations
 
-import pypdf
-from pptx import Presentation
-
 from conftest import run_build
+from readback import handout_and_deck_text
 
 OPEN, DONE = "\u2610", "\u2612"
 LECTURE = """\
@@ -32,9 +30,7 @@ def test_task_marks_are_ballot_boxes(make_project, tmp_path):
     run = run_build("pdf", "pptx", "--project", str(root), "--out", str(out))
     assert run.code == 0, run.err
     assert "warning" not in run.err, run.err
-    handout = "".join(page.extract_text() for page in pypdf.PdfReader(out / "intro.pdf").pages)
-    deck = Presentation(str(out / "intro.pptx"))
-    slides = "\n".join(shape.text_frame.text for slide in deck.slides for shape in slide.shapes if shape.has_text_frame)
+    handout, slides, _notes = handout_and_deck_text(out)
     for text in (handout, slides):
         for item in (f"{OPEN} 复现实验", f"{DONE} 阅读论文", f"{DONE} 读摘要", f"{OPEN} 写报告"):
             assert item in text, (item, text)

@@ -168,17 +168,23 @@ def check(project: Project, course: m.Course, settings: BuildSettings, problems:
 def lay_out(engine: PdfEngine, html: str, images, layouts: dict | None, key: str):
     """Lay out ``html`` (see :func:`.pageflow.render_flowing`); in ``watch`` (``layouts``: the kept
     layouts by target key) only the pages an edit changed, over the layout kept under ``key``
-    (:mod:`.relayout`), keeping the new one. Returns ``(weasyprint.Document, what was done: for -v,
-    "" outside watch)``."""
+    (:mod:`.relayout`), keeping the new one, and with it each page's drawing for the next round
+    (:mod:`.pagedraws`); in full when a font file or the ``images:`` setting changed since the kept layout.
+    Returns ``(weasyprint.Document, what was done: for -v, "" outside watch)``."""
     if layouts is None:
         return render_flowing(engine, html, images), ""
+    from .pagedraws import settings_key
     from .relayout import Refused, keep, render_again
 
     kept = layouts.pop(key, None)
     why = "no layout kept from an earlier round"
+    settings = settings_key(engine)
+    if kept is not None and kept.drawn is not None and kept.drawn.key != settings:
+        kept, why = None, "a font file or the images setting changed"
     if kept is not None:
         try:
             document, layouts[key], made = render_again(engine, html, images, kept)
+            _draw_kept(document, layouts[key], settings)
             return document, f"{made} page(s) laid out again"
         except Refused as exc:
             why = str(exc)
@@ -189,7 +195,19 @@ def lay_out(engine: PdfEngine, html: str, images, layouts: dict | None, key: str
     kept = keep(state)
     if kept is not None:
         layouts[key] = kept
+        _draw_kept(document, kept, settings)
     return document, f"laid out in full ({why})"
+
+
+def _draw_kept(document, kept, settings: tuple) -> None:
+    """Have ``document``'s PDF put in the kept pages' drawings of the last round and keep this round's
+    (:mod:`.pagedraws`) with the layout ``kept`` (a :class:`.relayout.KeptLayout`); ``settings``:
+    :func:`.pagedraws.settings_key` of the round."""
+    from .pagedraws import DrawnPages
+
+    if kept.drawn is None:
+        kept.drawn = DrawnPages()
+    kept.drawn.attach(document, settings)
 
 
 def write(project: Project, course: m.Course, target: Target, settings: BuildSettings) -> Output:
@@ -224,8 +242,11 @@ def write(project: Project, course: m.Course, target: Target, settings: BuildSet
             engine.close()
         pictures.close()
     summary = f"{len(document.pages)} pages"
-    if settings.verbose and how:        # -v in watch: how much was laid out again
+    if settings.verbose and how:        # -v in watch: how much was laid out again, and drawn again
         summary += f", {how}"
+        kept = (settings.layouts or {}).get(target.key)
+        if kept is not None and kept.drawn is not None:
+            summary += f", {kept.drawn.drawn} drawn again"
     if settings.verbose and (renderer.rendered or renderer.cached):     # -v: shows the formula cache at work
         summary += f", formulas: {renderer.rendered} rendered, {renderer.cached} from cache"
     if settings.verbose and pictures.summary():

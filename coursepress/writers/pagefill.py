@@ -14,8 +14,10 @@ the page is made again; the text that follows runs up into the hole, and the fig
 the page now ends: before the block that opens the next page, or after the paragraph split across the
 break. So the figure opens the next page (LaTeX's ``t`` placement after the text that fills the page),
 a page with a hole is made twice (three times when the figure has to go back) and the pages after it
-once, over the tree as it is then. The figure moves only past paragraphs, lists, quotes, code and divisions, never past a heading,
-another figure or table (numbers stay in order); where the text that follows runs past one, or the page
+once, over the tree as it is then. The figure moves only past paragraphs, lists, quotes, code and divisions, and
+past a float numbered in another sequence (a figure past a table, a table past a figure: a table that
+follows a figure runs up into the hole and splits at the page break, its header row repeated; before,
+the hole stayed), never past a heading or a float of its own sequence (numbers stay in order); where the text that follows runs past one, or the page
 carries footnotes, the figure is put back and the page made again as it was, and :mod:`.pageflow`'s
 rounds after the layout see the hole as before.
 
@@ -24,6 +26,11 @@ tree (it follows the boxes) and numbering are unchanged. WeasyPrint's state for 
 after making it is put back as ``make_all_pages`` leaves it before a page (``layout.page.make_page``
 reads the footnotes reported from the page before and the boxes broken out of flow, and appends the
 page's notes; pinned ``weasyprint>=70,<71``, both hashed in :data:`coursepress.patches.UPSTREAM`).
+
+Where no text may run up (or it would run past a heading), the figure is lifted to the top of the page
+with the hole instead (:mod:`.pagelift`, :mod:`.pageflow`'s backward move made in the first layout), also
+on a page with footnotes as long as none is carried over to the next page; only what neither mends is
+left to :mod:`.pageflow`'s rounds.
 """
 
 from __future__ import annotations
@@ -34,9 +41,24 @@ from typing import Any, Iterator, Optional
 
 from ..patches import swapped
 from .pagedrop import drop_page
-from .pageholes import CONTAINERS, HOLE_LINES, content_bottom, flow_blocks, is_float, line_pitch, text_bottom
+from .pageholes import (CONTAINERS, HOLE_LINES, body_pitch, content_bottom, flow_blocks, is_float, line_pitch,
+                        text_bottom)
+from .pagelift import lift
 
 MOVABLE = ("p", "ul", "ol", "blockquote", "pre", "div", "dl", "aside")     # what a figure may move past
+
+
+def _sequence(box: Any) -> str:
+    """The numbering sequence of the float ``box``: "table" (``<table>``, ``<figure class="table">``) or
+    "figure" (pictures, charts)."""
+    classes = (box.element.get("class") or "").split() if getattr(box, "element", None) is not None else []
+    return "table" if box.element_tag == "table" or "table" in classes else "figure"
+
+
+def _passable(figure: Any, box: Any) -> bool:
+    """Whether the float ``figure`` may move past ``box``: text blocks (:data:`MOVABLE`), or a float of
+    another numbering sequence (the two sequences keep their own order)."""
+    return box.element_tag in MOVABLE or (is_float(box) and _sequence(box) != _sequence(figure))
 
 
 @dataclass
@@ -105,8 +127,8 @@ class _Filler:
     def _hole(self, page: Any, resume_at: Optional[dict], root_box: Any) -> Optional[list]:
         """The path to the figure that opens the next page when ``page`` ends with a hole before it."""
         blocks = flow_blocks(page)
-        if self.done.pitch_px is None:         # the body's line pitch: of the first page with a paragraph,
-            self.done.pitch_px = line_pitch(blocks)     # as pageholes.find_holes reads it
+        if self.done.pitch_px is None:         # the body's line pitch, as pageholes.find_holes reads it
+            self.done.pitch_px = body_pitch(page) or line_pitch(blocks)
         path = _start(root_box, resume_at)
         if not path or not blocks:
             return None
@@ -120,6 +142,27 @@ class _Filler:
         return path
 
     def __call__(self, index: int, context: Any, root_box: Any, html: Any) -> tuple:
+        """Make page ``index`` (see :meth:`_fill`); every page made here and not returned is dropped
+        (:func:`.pagedrop.drop_page`: freed now, not when the build ends)."""
+        made: list = []
+        real = self.real
+
+        def recorded(*args: Any) -> tuple:
+            result = real(*args)
+            made.append(result[0])
+            return result
+
+        self.real = recorded
+        try:
+            result = self._fill(index, context, root_box, html)
+        finally:
+            self.real = real
+        for page in made:
+            if page is not result[0]:
+                drop_page(page)
+        return result
+
+    def _fill(self, index: int, context: Any, root_box: Any, html: Any) -> tuple:
         if context.reported_footnotes or index + 1 < len(context.page_maker):
             # notes carried in from the page before, or a page made before (WeasyPrint re-makes pages for
             # page-based counters and keeps the ones after it): made as it is, so no later page's start moves
@@ -134,12 +177,6 @@ class _Filler:
         if path is None:
             return page, resume_at
         parent, at = path[-1]
-        if context.current_page_footnotes or context.reported_footnotes or context.broken_out_of_flow \
-                or at + 1 >= len(parent.children) or parent.children[at + 1].element_tag not in MOVABLE:
-            self.done.declined.append(index)         # (nothing the figure may pass follows it)
-            return page, resume_at
-        figure = parent.children[at]
-        parent.children = parent.children[:at] + parent.children[at + 1:]
 
         def again() -> tuple:
             context.broken_out_of_flow = dict(out_of_flow)
@@ -150,28 +187,41 @@ class _Filler:
             self.done.remade += 1
             return self.real(index, context, root_box, html)
 
-        first = page
+        if context.current_page_footnotes or context.reported_footnotes or context.broken_out_of_flow \
+                or at + 1 >= len(parent.children) or not _passable(parent.children[at], parent.children[at + 1]):
+            return self._lifted(index, context, path, again, (page, resume_at))    # nothing it may pass follows
+        figure = parent.children[at]
+        parent.children = parent.children[:at] + parent.children[at + 1:]
+
         try:
             page, resume_at = again()
             where = _at_level(resume_at, path)
         except Exception:           # noqa: BLE001 - put the figure back and make the page as it was
             where = None
-        drop_page(first)            # made again: freed now, not when the build ends (.pagedrop)
         if where is not None:
             end, inside = where
             passed = parent.children[at:end + inside]
-            if end >= at and all(box.element_tag in MOVABLE for box in passed) \
+            if end >= at and all(_passable(figure, box) for box in passed) \
                     and not (context.current_page_footnotes or context.reported_footnotes):
                 place = end + inside
                 parent.children = parent.children[:place] + [figure] + parent.children[place:]
                 if passed:
                     self.done.moved.append((index, figure.element))
                 return page, resume_at
-        if page is not first:
-            drop_page(page)
         parent.children = parent.children[:at] + [figure] + parent.children[at:]
+        return self._lifted(index, context, path, again, again())
+
+    def _lifted(self, index: int, context: Any, path: list, again: Any, made: tuple) -> tuple:
+        """``made`` (the page as WeasyPrint made it, with the hole), or the page made again with the figure
+        lifted to its top (:func:`.pagelift.lift`) when no footnote is carried over to the next page and no
+        box broken out of the flow; records which."""
+        if not (context.reported_footnotes or context.broken_out_of_flow):
+            made, lifted = lift(made, path, _at_level(context.page_maker[index][0], path), context, again)
+            if lifted:
+                self.done.moved.append((index, lifted.element))
+                return made
         self.done.declined.append(index)
-        return again()
+        return made
 
 
 @contextlib.contextmanager

@@ -196,6 +196,9 @@ def _plan_move(hole: Hole, layout: _Layout, places: dict, parents: dict) -> Opti
     after = _forward(parent, index, heights, need, past_heads=True, partial=True)
     if after is None or sum(heights[c.element] for c in parent.children[index + 1:after + 1]) < hole.line_px:
         return None
+    head = parent.children[index + 1]
+    if head.element_tag in _HEADINGS and heights[head.element] + 2 * hole.line_px > hole.gap_px:
+        return None          # a head that cannot end a page (two lines of its text with it) fills nothing here
     return parent, box, parent, parent.children[after], True
 
 
@@ -340,7 +343,8 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
     figures and tables that would leave a hole (see the module docstring). ``images``: the prepared
     pictures the HTML names by URL (see :meth:`PdfEngine.render`). ``keep``: when a dict, it receives
     the final layout's state for :mod:`.relayout` (keys of :class:`_Layout`, and ``stable``: the first
-    page, 0-based, the float pass looked at or laid out again, or one after the first page
+    page, 0-based, the float pass moved a figure for or laid out again (a hole no move can fill leaves
+    its page as made), or one after the first page
     :mod:`.pagefill` made again or left with a hole: :mod:`.relayout` re-makes pages only before
     ``stable - 1``; None when neither found a hole); left empty when the returned layout is not the last
     one laid out.
@@ -358,7 +362,7 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
         return document
     first_footnotes = capture["footnotes"]       # every footnote box (a re-layout's capture holds fewer)
     best = document
-    expected = _text_size([page_box(page) for page in document.pages])
+    expected: Optional[int] = None      # the first layout's text (_text_size), counted once a hole is planned for
     final: Optional[dict] = dict(capture)       # the state of the layout `best` is, for `keep`
     # a page before the first one pagefill looked at is made the same with or without it
     stable: Optional[int] = None if filled.first_page is None else filled.first_page + 1
@@ -368,14 +372,17 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
             layout = _Layout(capture["html"], capture["root_box"], capture["context"], capture["footnotes"],
                              capture["pages"], capture["children"])
             holes = find_holes(layout.pages)
-            if holes:
-                stable = min([h.page for h in holes] + ([stable] if stable is not None else []))
             if not holes:
                 break
             places, parents = _places(layout.root_box), _parents(layout.root_box)
             planned = [(hole, move) for hole in holes if (move := _plan_move(hole, layout, places, parents))]
+            # a hole no move can fill leaves its page as the first layout made it (for relayout, stable)
+            if planned:
+                stable = min([h.page for h, _move in planned] + ([stable] if stable is not None else []))
             if not planned:
                 break
+            if expected is None:
+                expected = _text_size([page_box(page) for page in document.pages])
             moves = [move for _hole, move in planned]
             moved = snapshot([parent for move in moves for parent in (move[0], move[2])])
             _apply(moves)

@@ -22,6 +22,7 @@ from ..errors import ContentError, ContentErrors, Problems, SourcePos
 from ..fonts import FontFace, isolated_fontconfig
 from ..resources import ImageData, make_url_fetcher
 from ..patches import (apply_cjk_justification, apply_fast_serialiser, apply_font_description_memo, apply_layout_shortcuts,
+                       apply_lazy_pseudo_styles,
                        apply_parser_patterns, apply_png_passthrough, apply_prepared_images, apply_subset_cache,
                        apply_svg_path_memo, cached_cdefs, deflate_level, no_library_search)
 from ..patches import page_box as patched_page_box
@@ -125,6 +126,7 @@ def import_weasyprint(root):
     apply_layout_shortcuts()        # two of the layout's most called helpers, common case first (writers.layoutfast)
     apply_parser_patterns()         # the HTML parser's pattern cache, which upstream never hits
     apply_font_description_memo()   # a Pango font description per distinct font style, not per text layout
+    apply_lazy_pseudo_styles()      # a pseudo-element's style made when a box asks for it (writers.pseudostyles)
     return sys.modules["weasyprint"]
 
 
@@ -177,6 +179,7 @@ class PdfEngine:
         self.what = what
         self.root = project.root
         self.base_url = str(project.root) + "/"
+        self.faces = project.font_faces        # the font files the layout may use (writers.pagedraws: a cache's key)
         self.fetcher = make_url_fetcher([project.root, TOOL_ROOT / "assets", TOOL_ROOT / "templates"])
         images = course.meta.image_settings()
         # After layout, WeasyPrint resamples a raster image still above this resolution at its placed size

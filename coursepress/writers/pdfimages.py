@@ -26,7 +26,8 @@ from typing import Any, Callable, Optional
 
 import pydyf
 
-from ..imageprep import URL_SCHEME
+from ..imagepool import PendingImage
+from ..imageprep import URL_SCHEME, PreparedData
 from .pdflayers import flatten, layered_x_object, read_layers
 from .pngpass import png_chunks
 
@@ -99,8 +100,9 @@ class PreparedRaster:
         self._draw(self, stream, concrete_width, concrete_height, style)     # reads width, height, _dpi, id
 
     def get_x_object(self, interpolate: bool, dpi_ratio: float) -> Any:
-        data = self._image.data             # waits for a pending image
-        layers = read_layers(data)
+        image = self._image.result() if isinstance(self._image, PendingImage) else self._image   # waits for it
+        data = image.data
+        layers = read_layers(data) if isinstance(image, PreparedData) else []    # only ours carry layers
         if layers and dpi_ratio != 1:       # WeasyPrint resamples it: the picture put together first
             out = io.BytesIO()
             flatten(data, layers).save(out, "PNG")

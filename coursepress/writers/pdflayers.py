@@ -25,15 +25,26 @@ if TYPE_CHECKING:
 
 
 def read_layers(data: bytes) -> list[Layer]:
-    """The layers carried by the PNG ``data`` (none for any other image or a PNG without them)."""
+    """The layers carried by the PNG ``data`` (none for any other image or a PNG without them). Call it only
+    for an image :mod:`coursepress.imageprep` wrote (:class:`~coursepress.imageprep.PreparedData`).
+
+    A chunk that is not what :meth:`Layer.chunk` writes (too short, a mask or tiles outside the picture, no
+    JPEG after the mask) makes the whole picture a plain PNG: none of its layers is used."""
     found = png_chunks(data)
     if found is None:
         return []
+    (width, height, *_fields), chunks = found
     layers = []
-    for body in found[1].get(CHUNK, []):
+    for body in chunks.get(CHUNK, []):
+        if len(body) < 12:
+            return []
         x, y, cols, rows = struct.unpack(">IIHH", body[:12])
         size = rows * ((cols + 7) // 8)
-        layers.append(Layer(x, y, cols, rows, body[12:12 + size], body[12 + size:]))
+        jpeg = body[12 + size:]
+        if not cols or not rows or x + cols * TILE > width or y + rows * TILE > height \
+                or not jpeg.startswith(b"\xff\xd8"):
+            return []
+        layers.append(Layer(x, y, cols, rows, body[12:12 + size], jpeg))
     return layers
 
 

@@ -138,6 +138,7 @@ class KeptLayout:
     stable: Optional[int]          # first page (0-based) the float pass looked at or moved; None: no hole
     outside: str                   # digest of the document outside the flow containers' children
     flows: list[Flow]
+    drawn: Any = None              # the pages' drawings of the last round (.pagedraws.DrawnPages), carried along
 
 
 def _flows_of(root, root_box) -> tuple[list, list[Flow]]:
@@ -319,4 +320,5 @@ def render_again(engine, html: str, images, kept: KeptLayout) -> tuple[Any, Kept
     document._html = getattr(shell, "_html", None)
     again = _Layout(layout.html, layout.root_box, layout.context, layout.footnotes, capture["pages"],
                     capture["children"])
-    return document, KeptLayout(again, kept.stable, kept.outside, [flow for _c, _ch, flow in plans]), len(made)
+    return document, KeptLayout(again, kept.stable, kept.outside, [flow for _c, _ch, flow in plans], kept.drawn), \
+        len(made)

@@ -50,8 +50,8 @@ def runs_of(inlines, bold: bool = False, italic: bool = False, strike: bool = Fa
                     displaced.append(node)
                 add(Run(below, bold, italic, strike, False, href))
             else:
-                for text, baseline, math_italic in runs:
-                    add(Run(text, bold, italic or math_italic, strike, False, href, baseline=baseline))
+                for text, baseline, math_italic, math_bold in runs:
+                    add(Run(text, bold or math_bold, italic or math_italic, strike, False, href, baseline=baseline))
         elif isinstance(node, m.Text):
             add(Run(node.text, bold, italic, strike, False, href))
         elif isinstance(node, m.Code):

@@ -167,7 +167,7 @@ def _extents_pt(planner: "Planner", cells: list[list[list[Run]]], size_pt: float
     pad = 2 * CELL_MARGIN_X_PT
     pad += 1.0          # EMU rounding: a cell exactly as wide as its text would wrap
     columns = range(len(cells[0]))
-    natural = [max(sum(measure.width_pt(r.text, size_pt, r.bold) for r in row[c]) for row in cells) / WIDTH_SAFETY
+    natural = [max(measure.line_width_pt([(r.text, r.bold) for r in row[c]], size_pt) for row in cells) / WIDTH_SAFETY
                + pad for c in columns]
     minimum = [max(measure.longest_unit_pt([(r.text, r.bold) for r in row[c]], size_pt)
                    for row in cells) / WIDTH_SAFETY + pad for c in columns]

@@ -14,6 +14,7 @@ such a formula as a display formula.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Optional
 
 from lxml import etree
@@ -32,11 +33,25 @@ _ACCENTS = {"^": "\u0302", "\u00af": "\u0304", "\u2015": "\u0304", "\u203e": "\u
             "\u02dc": "\u0303", "\u02d9": "\u0307", "\u00a8": "\u0308"}
 
 
+def _fold(text: str) -> Optional[tuple[str, bool, Optional[bool]]]:
+    """``text`` with its mathematical bold and italic letters (U+1D400 block: latex2mathml writes ``\\mathbf{q}``
+    as U+1D42A, which no shipped text face has: a blank box on the slide) as plain letters (NFKC), whether one was
+    bold, and whether one was italic (None: no such letter). None when ``text`` holds another mathematical
+    style (double-struck, script, fraktur, sans-serif, monospace): those differ in meaning from the plain
+    letter, so the formula is left to the display formula."""
+    if not any(0x1D400 <= ord(c) <= 0x1D7FF for c in text):
+        return text, False, None
+    names = [unicodedata.name(c, "") for c in text if 0x1D400 <= ord(c) <= 0x1D7FF]
+    if any(w in n for n in names for w in ("DOUBLE-STRUCK", "SCRIPT", "FRAKTUR", "SANS-SERIF", "MONOSPACE")):
+        return None
+    return unicodedata.normalize("NFKC", text), any("BOLD" in n for n in names), any("ITALIC" in n for n in names)
+
+
 def _local(el) -> str:
     return etree.QName(el).localname if isinstance(el.tag, str) else ""
 
 
-def _flat(el, baseline: int, out: list[tuple[str, int, bool]]) -> bool:
+def _flat(el, baseline: int, out: list[tuple[str, int, bool, bool]]) -> bool:
     """Append the runs of ``el`` (tokens and rows of tokens only) at ``baseline``; False if not flat."""
     name = _local(el)
     if name in ("mrow", "mstyle", "math"):
@@ -48,11 +63,18 @@ def _flat(el, baseline: int, out: list[tuple[str, int, bool]]) -> bool:
         text = " "
     elif name == "mo" and baseline == 0 and text.strip() in _SPACED and out:
         text = f" {text.strip()} "
-    italic = name == "mi" and len(text) == 1 and el.get("mathvariant") != "normal"
-    if out and out[-1][1:] == (baseline, italic):
-        out[-1] = (out[-1][0] + text, baseline, italic)
+    folded = _fold(text)
+    if folded is None:
+        return False
+    text, bold, letter_italic = folded
+    variant = el.get("mathvariant") or ""
+    bold = bold or "bold" in variant
+    italic = (name == "mi" and len(text) == 1 and variant not in ("normal", "bold")) if letter_italic is None \
+        else letter_italic
+    if out and out[-1][1:] == (baseline, italic, bold):
+        out[-1] = (out[-1][0] + text, baseline, italic, bold)
     elif text:
-        out.append((text, baseline, italic))
+        out.append((text, baseline, italic, bold))
     return True
 
 
@@ -63,7 +85,7 @@ def _token(el):
     return el if _local(el) in ("mi", "mn") and len("".join(el.itertext())) >= 1 else None
 
 
-def _compact(kid, out: list[tuple[str, int, bool]]) -> bool:
+def _compact(kid, out: list[tuple[str, int, bool, bool]]) -> bool:
     """Accents on one letter (ŷ, x̄: combining marks), a/b and √x of single tokens; False for anything else."""
     name = _local(kid)
     if name == "mover":
@@ -71,24 +93,24 @@ def _compact(kid, out: list[tuple[str, int, bool]]) -> bool:
         if base is None or len("".join(base.itertext())) != 1 or mark not in _ACCENTS:
             return False
         _flat(base, 0, out)
-        out[-1] = (out[-1][0] + _ACCENTS[mark], out[-1][1], out[-1][2])
+        out[-1] = (out[-1][0] + _ACCENTS[mark], *out[-1][1:])
         return True
     if name == "mfrac" and kid.get("linethickness") is None:
         num, den = _token(kid[0]), _token(kid[1])
         if num is None or den is None:
             return False
         _flat(num, 0, out)
-        out.append(("/", 0, False))
+        out.append(("/", 0, False, False))
         _flat(den, 0, out)
         return True
     if name == "msqrt" and len(kid) == 1 and _token(kid[0]) is not None:
-        out.append(("√", 0, False))
+        out.append(("√", 0, False, False))
         _flat(_token(kid[0]), 0, out)
         return True
     return False
 
 
-def _row(el, out: list[tuple[str, int, bool]]) -> bool:
+def _row(el, out: list[tuple[str, int, bool, bool]]) -> bool:
     for kid in el:
         name = _local(kid)
         if name in ("mover", "mfrac", "msqrt"):
@@ -111,14 +133,14 @@ def _row(el, out: list[tuple[str, int, bool]]) -> bool:
     return True
 
 
-def inline_runs(tex: str) -> Optional[list[tuple[str, int, bool]]]:
-    """Runs of the inline formula ``tex`` as (text, baseline, italic), or None when text cannot express it.
+def inline_runs(tex: str) -> Optional[list[tuple[str, int, bool, bool]]]:
+    """Runs of the inline formula ``tex`` as (text, baseline, italic, bold), or None when text cannot express it.
 
     ``baseline`` is 0, :data:`SUBSCRIPT` or :data:`SUPERSCRIPT`; scripts of scripts are refused.
     Assumes ``tex`` passed :func:`coursepress.mathtex.tex_problems`.
     """
     root = etree.fromstring(to_mathml(tex, False).encode())
-    out: list[tuple[str, int, bool]] = []
+    out: list[tuple[str, int, bool, bool]] = []
     if not _row(root, out):
         return None
     return out

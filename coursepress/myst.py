@@ -1,0 +1,114 @@
+"""MyST (Jupyter Book) directives written as backtick fences: ```` ```{note} ````, ```` ```{code-cell} python ````,
+```` ```{math} ````.
+
+Jupyter Book chapters use fences whose info string is ``{name} argument``; the project's own data directives
+(``{model-table}``, ``{chart}``) are written the same way, so every other name stopped the build as an
+unknown directive or printed its Markdown as code. A core rule (before inline parsing) rewrites:
+
+- an admonition kind (:data:`coursepress.admonitions.KINDS`: ``{note}``, ``{warning} Title``, ``{admonition} Title``)
+  into the ``container_div`` tokens of a ``:::`` box, its body read as Markdown with its own line numbers;
+- ``{code-cell}``, ``{code-block}``, ``{code}``, ``{sourcecode}`` into a plain fence of the language given;
+- ``{math}`` into a ``math`` fence, numbered when it has a ``:label:``.
+
+Roles in text: ``{eq}`eq-x``` prints the formula's number in brackets (as ``\\eqref``), ``{numref}`fig-x``` and
+``{ref}`sec-x``` what ``[](#id)`` prints; each becomes a link token to its id, so an unknown id is an error at
+its line. A role text with a title, ``{ref}`the text <sec-x>```, keeps the title as the link's text.
+
+Option lines at the top of the body (``:class: dropdown``, ``:label: eq-x``; MyST's ``:key: value`` form) are
+read and taken off; options other than ``:label:`` only style the box in Jupyter Book and are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+
+from .admonitions import box_of
+from .texlabels import EQREF
+
+_DIRECTIVE = re.compile(r"\{([A-Za-z][\w-]*)\}[ \t]*(.*)$")
+_OPTION = re.compile(r"[ \t]*:([A-Za-z][\w-]*):[ \t]*(.*)$")
+CODE_DIRECTIVES = ("code-cell", "code-block", "code", "sourcecode")
+
+
+def _options(content: str) -> tuple[dict[str, str], list[str], int]:
+    """(options, the body's lines after them, how many lines they took)."""
+    lines = content.split("\n")
+    options: dict[str, str] = {}
+    taken = 0
+    while taken < len(lines) and (match := _OPTION.match(lines[taken])):
+        options[match.group(1).lower()] = match.group(2).strip()
+        taken += 1
+    return options, lines[taken:], taken
+
+
+def _shifted(tokens: list[Token], first_line: int, level: int) -> list[Token]:
+    for tok in tokens:
+        if tok.map:
+            tok.map = [tok.map[0] + first_line, tok.map[1] + first_line]
+        tok.level += level
+    return tokens
+
+
+def _directives(state: StateCore) -> None:
+    out: list[Token] = []
+    for tok in state.tokens:
+        match = _DIRECTIVE.match(tok.info.strip()) if tok.type == "fence" else None
+        name = match.group(1).lower() if match else ""
+        if not match or not (name in CODE_DIRECTIVES or name == "math" or box_of(name)):
+            out.append(tok)
+            continue
+        options, lines, taken = _options(tok.content)
+        argument = match.group(2).strip()
+        if name in CODE_DIRECTIVES:
+            tok.info, tok.content = argument, "\n".join(lines)
+            out.append(tok)
+        elif name == "math":
+            label = options.get("label", "")
+            tok.info, tok.content = "math" + (f" {{#{label}}}" if label else ""), "\n".join(lines)
+            out.append(tok)
+        else:
+            opener = Token("container_div_open", "div", 1, map=tok.map, info=f"{name} {argument}".strip(),
+                           markup="```", block=True, level=tok.level)
+            inner: list[Token] = []
+            state.md.block.parse("\n".join(lines), state.md, state.env, inner)
+            first = (tok.map[0] if tok.map else 0) + 1 + taken
+            closer = Token("container_div_close", "div", -1, markup="```", block=True, level=tok.level)
+            out += [opener, *_shifted(inner, first, tok.level + 1), closer]
+    state.tokens[:] = out
+
+
+_ROLE = re.compile(r"\{(eq|numref|ref)\}`([^`\n]+)`")
+_TITLED = re.compile(r"(.*?)\s*<([^<>]+)>$")
+
+
+def _role(state: StateInline, silent: bool) -> bool:
+    if state.src[state.pos] != "{":
+        return False
+    match = _ROLE.match(state.src, state.pos, state.posMax)
+    if not match:
+        return False
+    if not silent:
+        target, title = match.group(2).strip(), ""
+        titled = _TITLED.match(target)
+        if titled and match.group(1) != "eq":
+            title, target = titled.group(1).strip(), titled.group(2).strip()
+        opener = state.push("link_open", "a", 1)
+        opener.attrs = {"href": "#" + (EQREF if match.group(1) == "eq" else "") + target}
+        opener.markup = "{" + match.group(1) + "}"
+        if title:
+            state.push("text", "", 0).content = title
+        state.push("link_close", "a", -1).markup = opener.markup
+    state.pos = match.end()
+    return True
+
+
+def myst_plugin(md: MarkdownIt) -> None:
+    """Add the MyST directive core rule (after block parsing, before inline parsing) and the roles' inline rule
+    (before code spans, which would otherwise take the role's text)."""
+    md.core.ruler.before("inline", "myst_directives", _directives)
+    md.inline.ruler.before("backticks", "myst_roles", _role)
