@@ -137,6 +137,9 @@ class InlineReader:
                     stack[-1][1].extend(kids)
                 name, kids, href = stack.pop()
                 stack[-1][1].append(self._close(name, kids, href, inline))
+            elif kind == "image" and is_url(str(tok.attrs.get("src", ""))):
+                alt = "".join(c.content for c in (tok.children or []))
+                top.append(url_picture(self.problems, str(tok.attrs.get("src", "")), alt, self._at(inline, line)))
             elif kind == "image" or (kind == "html_inline" and self.picture and is_local_img(tok.content)):
                 if self.picture is None:
                     self.problems.error(self.pos(inline), f"image '{tok.attrs.get('src', '')}' is inside a line "
@@ -165,14 +168,7 @@ class InlineReader:
                 cite = self.citer.cite(tok.meta["items"], self.pos(inline)) if self.citer else None
                 top.append(cite or m.Text(tok.content))
             elif kind == "html_inline" and (img := img_attrs(tok.content)) is not None and is_url(img.get("src", "")):
-                # an <img> the picture rule did not take (a URL, file:): its description, never nothing
-                pos = self.pos(inline)
-                src = img.get("src", "")
-                self.problems.warn(SourcePos(pos.file, pos.line + line) if pos.line else pos,
-                                   f"HTML image '{excerpt(src, 60)}' is a URL; builds never fetch, so its "
-                                   "description is shown instead",
-                                   "download the picture into the project and write ![description](path)")
-                top.append(m.Text(img.get("alt") or src))
+                top.append(url_picture(self.problems, img.get("src", ""), img.get("alt", ""), self._at(inline, line)))
             elif kind == "html_inline":
                 top.append(m.RawHtml(sanitize_tag(tok.content)))
         while len(stack) > 1:   # unbalanced (cannot happen with markdown-it, but never drop text)
@@ -204,6 +200,11 @@ class InlineReader:
             self.problems.warn(pos, f"footnote {call} has no definition, so it is printed as written",
                                f"add a line '{call}: text' (usually at the end of the lecture), or remove {call}")
 
+    def _at(self, inline: Token, line: int) -> SourcePos:
+        """The position ``line`` source lines after the first line of ``inline``."""
+        pos = self.pos(inline)
+        return SourcePos(pos.file, pos.line + line) if pos.line else pos
+
     def _close(self, name: str, kids: list[m.Inline], href: str, inline: Token) -> m.Inline:
         if name == "strong":
             return m.Strong(tuple(kids))
@@ -232,6 +233,21 @@ class InlineReader:
         self.problems.warn(pos, f"link target '{excerpt(href, 80)}' removed (only http, https, mailto and #id links are kept)",
                            "link to a web address or to an id in this lecture")
         return m.Text(m.plain_text(kids)) if kids else m.Text("")
+
+
+def url_picture(problems: Problems, src: str, alt: str, pos: SourcePos) -> m.Inline:
+    """What stands for a picture named by a web address (``![alt](https://…)`` or ``<img src="https://…">``).
+
+    Builds never fetch from the network (as Pandoc without network access): a warning at ``pos``, and the
+    picture's description (its address when it has none) in its place, linked to the address when that is an
+    http(s) one so a reader can still find the picture. Returns an :class:`~coursepress.model.Link` or a
+    :class:`~coursepress.model.Text`.
+    """
+    problems.warn(pos, f"image '{excerpt(src, 60)}' is a web address; builds never fetch from the network, so its "
+                  "description is shown as a link to it", "download the picture into the project and write "
+                  "![description](path/to/picture.png)")
+    text = m.Text(" ".join(alt.split()) or src)
+    return m.Link(src, (text,)) if src.lower().startswith(("http://", "https://")) else text
 
 
 def is_local_img(html: str) -> bool:

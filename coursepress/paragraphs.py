@@ -24,6 +24,7 @@ from .htmlblocks import html_blocks
 from .htmlpictures import pieces as html_pieces
 from .mathtex import tex_problems
 from .htmltables import split_tables
+from .inlines import url_picture
 from .picturesize import read_size
 from .pictures import block_items, img_attrs, inline_pictures, is_url, mappable_block, own_line
 from .resources import ImageData, load_image
@@ -240,10 +241,7 @@ def _html_picture(reader: "LectureReader", tok: Token, attrs: dict[str, str], k:
     with a warning when its ``src`` is a URL; returns the number of the block's next local picture."""
     src = attrs.get("src", "")
     if is_url(src):
-        reader.problems.warn(pos, f"HTML image '{excerpt(src, 60)}' is a URL; builds never fetch, so its "
-                             "description is shown instead", "download the picture into the project and "
-                             "write ![description](path)")
-        out.append(m.Paragraph((m.Text(attrs.get("alt") or src),), pos))
+        out.append(m.Paragraph((url_picture(reader.problems, src, attrs.get("alt", ""), pos),), pos))
         return k
     figure = make_figure(reader, src, attrs.get("alt", ""), attrs.get("title", ""), reader.numbers_of(tok, k), pos,
                          attrs)

@@ -169,11 +169,13 @@ def block_pictures(html: str) -> list[dict]:
 
 
 def inline_pictures(inline: Token, raw_html: bool) -> list[Token]:
-    """The picture tokens of a paragraph: Markdown images, and ``<img>`` html_inline tokens with a local src."""
+    """The picture tokens of a paragraph: Markdown images and ``<img>`` html_inline tokens with a local src
+    (a web address is never fetched: the inline reader shows its description as a link instead)."""
     out = []
     for child in inline.children or []:
         if child.type == "image":
-            out.append(child)
+            if not is_url(str(child.attrs.get("src", ""))):
+                out.append(child)
         elif raw_html and child.type == "html_inline":
             attrs = img_attrs(child.content)
             if attrs is not None and not is_url(attrs.get("src", "")):
