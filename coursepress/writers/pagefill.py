@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
 from ..patches import swapped
+from .pagedrop import drop_page
 from .pageholes import (CONTAINERS, HOLE_LINES, body_pitch, content_bottom, flow_blocks, is_float, line_pitch,
                         text_bottom)
 from .pagelift import lift
@@ -141,6 +142,27 @@ class _Filler:
         return path
 
     def __call__(self, index: int, context: Any, root_box: Any, html: Any) -> tuple:
+        """Make page ``index`` (see :meth:`_fill`); every page made here and not returned is dropped
+        (:func:`.pagedrop.drop_page`: freed now, not when the build ends)."""
+        made: list = []
+        real = self.real
+
+        def recorded(*args: Any) -> tuple:
+            result = real(*args)
+            made.append(result[0])
+            return result
+
+        self.real = recorded
+        try:
+            result = self._fill(index, context, root_box, html)
+        finally:
+            self.real = real
+        for page in made:
+            if page is not result[0]:
+                drop_page(page)
+        return result
+
+    def _fill(self, index: int, context: Any, root_box: Any, html: Any) -> tuple:
         if context.reported_footnotes or index + 1 < len(context.page_maker):
             # notes carried in from the page before, or a page made before (WeasyPrint re-makes pages for
             # page-based counters and keeps the ones after it): made as it is, so no later page's start moves
