@@ -64,6 +64,8 @@ patch                       library (pyproject pin)  what and why
                                                      ``::footnote-call`` match every element, 9,714 styles a handout;
                                                      the elements inside an inline ``<svg>`` are neither cascaded nor
                                                      boxed (:mod:`.writers.inlinesvg`: drawn from the element tree).
+:func:`apply_page_total_sync`  WeasyPrint 70      a layout pass does not make the contents page again only because the
+                                                     page total changed (:mod:`.writers.pagecounts`: it does not show it).
 :func:`apply_parser_patterns`  tinyhtml5 2.x       the HTML parser's ``chars_until`` finds its regular expression in
                                                      its cache: upstream stores it under the pattern instead of the
                                                      characters (chained assignment), so it is built again on every
@@ -268,6 +270,10 @@ UPSTREAM = {
         "2d0a37e45b7f3e0cd83ed341842860df538fe113c67ab083d482764970849a95",
     "weasyprint.html.handle_svg":
         "7333e60dbdc9a3548034925f41f020f861d971d2fe088dda0df5fa385fe1af3c",
+    # relied on by writers.pagecounts (make_all_pages is wrapped; layout_document and make_page hashed above):
+    # what a page-counter look-up remembers
+    "weasyprint.css.targets.CounterLookupItem.__init__":
+        "e2ee4b5e8cb119b866f0ff78eda449bf4d57fac0d01d8cb1d0009e863da77c53",
     "cssselect2.ElementWrapper.iter_subtree":      # walked as it walks (writers.inlinesvg.elements)
         "887ec7a8b4e8e5ed2be15b63cd346b9bac6ad6774844c36241ed2968762a9ed0",
     # relied on by writers.pagedraws (a page's drawing put in again in watch): what a page's paint does, the
@@ -674,6 +680,20 @@ def apply_font_description_memo() -> None:
     if dotted in _ORIGINALS:
         return
     _replace(line_break, "get_font_description", dotted, fontdesc.remembering(line_break.get_font_description))
+
+
+def apply_page_total_sync() -> None:
+    """Have WeasyPrint's layout passes not make a page again only because the page total changed when no box
+    on it shows the total (:mod:`.writers.pagecounts`; ``make_all_pages`` in ``weasyprint.layout`` is
+    wrapped). Idempotent."""
+    import weasyprint.layout as layout
+
+    from .writers import pagecounts
+
+    dotted = "weasyprint.layout.make_all_pages"
+    if dotted in _ORIGINALS:
+        return
+    _replace(layout, "make_all_pages", dotted, pagecounts.syncing(layout.make_all_pages))
 
 
 def apply_lazy_pseudo_styles() -> None:

@@ -158,9 +158,9 @@ def test_streams_are_deflated_on_a_worker_thread_that_ends_with_the_write(upstre
     where: list[str] = []
     real = pdfserial._deflate
 
-    def deflate(compressor, raw):
+    def deflate(make, raw):
         where.append(threading.current_thread().name)
-        return real(compressor, raw)
+        return real(make, raw)
 
     monkeypatch.setattr(pdfserial, "_deflate", deflate)
     threads = threading.active_count()
@@ -177,3 +177,38 @@ def test_streams_are_deflated_on_a_worker_thread_that_ends_with_the_write(upstre
     assert ours == theirs
     level9 = _written(_corpus(True), version=b"1.7", identifier=True, compress=True)
     assert level9 != theirs          # the level reached the worker's compressor: 6, not pydyf's 9
+
+
+def test_a_stream_compressor_is_made_when_the_worker_deflates_the_stream(monkeypatch):
+    """Issue 20, sixth session: a zlib compressor holds ≈ 256 kB, and one made per stream before the write
+    held 80 MB at once in the 4× course. Compressors are made on the worker, one stream after another, so
+    at most two are alive at any time (the worker's, and the object stream's that pydyf deflates itself)."""
+    import weakref
+    import zlib
+
+    patches.apply_fast_serialiser()
+    alive: set = set()
+    most = [0]
+    real = zlib.compressobj
+
+    class Counted:
+        def __init__(self, *args, **kwargs) -> None:
+            self.inner = real(*args, **kwargs)
+            alive.add(id(self))
+            most[0] = max(most[0], len(alive))
+            weakref.finalize(self, alive.discard, id(self))
+
+        def compress(self, data: bytes) -> bytes:
+            return self.inner.compress(data)
+
+        def flush(self, *args) -> bytes:
+            return self.inner.flush(*args)
+
+    monkeypatch.setattr(zlib, "compressobj", Counted)
+    pdf = pydyf.PDF()
+    for k in range(12):
+        pdf.add_object(pydyf.Stream([b"%d 0 0 %d re f" % (k, k)] * 400, compress=True))
+    with patches.deflate_level(6):
+        written = _written(pdf, version=b"1.7", identifier=True, compress=True)
+    assert b"/FlateDecode" in written
+    assert 1 <= most[0] <= 2, most[0]

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
 from ..patches import swapped
+from .pagedrop import drop_page
 from .pageholes import (CONTAINERS, HOLE_LINES, body_pitch, content_bottom, flow_blocks, is_float, line_pitch,
                         text_bottom)
 from .pagelift import lift
@@ -141,6 +142,27 @@ class _Filler:
         return path
 
     def __call__(self, index: int, context: Any, root_box: Any, html: Any) -> tuple:
+        """Make page ``index`` (see :meth:`_fill`); every page made here and not returned is dropped
+        (:func:`.pagedrop.drop_page`: freed now, not when the build ends)."""
+        made: list = []
+        real = self.real
+
+        def recorded(*args: Any) -> tuple:
+            result = real(*args)
+            made.append(result[0])
+            return result
+
+        self.real = recorded
+        try:
+            result = self._fill(index, context, root_box, html)
+        finally:
+            self.real = real
+        for page in made:
+            if page is not result[0]:
+                drop_page(page)
+        return result
+
+    def _fill(self, index: int, context: Any, root_box: Any, html: Any) -> tuple:
         if context.reported_footnotes or index + 1 < len(context.page_maker):
             # notes carried in from the page before, or a page made before (WeasyPrint re-makes pages for
             # page-based counters and keeps the ones after it): made as it is, so no later page's start moves
@@ -187,19 +209,20 @@ class _Filler:
                     self.done.moved.append((index, figure.element))
                 return page, resume_at
         parent.children = parent.children[:at] + [figure] + parent.children[at:]
-        return self._lifted(index, context, path, again, again())
+        return self._lifted(index, context, path, again, None)     # (the page as it was: made by lift if need be)
 
-    def _lifted(self, index: int, context: Any, path: list, again: Any, made: tuple) -> tuple:
-        """``made`` (the page as WeasyPrint made it, with the hole), or the page made again with the figure
-        lifted to its top (:func:`.pagelift.lift`) when no footnote is carried over to the next page and no
-        box broken out of the flow; records which."""
-        if not (context.reported_footnotes or context.broken_out_of_flow):
+    def _lifted(self, index: int, context: Any, path: list, again: Any, made: Optional[tuple]) -> tuple:
+        """``made`` (the page as WeasyPrint made it, with the hole; None: WeasyPrint's state is another
+        make's, and the page had no footnote and no box broken out of the flow), or the page made again with
+        the figure lifted to its top (:func:`.pagelift.lift`) when no footnote is carried over to the next
+        page and no box broken out of the flow; records which."""
+        if made is None or not (context.reported_footnotes or context.broken_out_of_flow):
             made, lifted = lift(made, path, _at_level(context.page_maker[index][0], path), context, again)
             if lifted:
                 self.done.moved.append((index, lifted.element))
                 return made
         self.done.declined.append(index)
-        return made
+        return made if made is not None else again()
 
 
 @contextlib.contextmanager

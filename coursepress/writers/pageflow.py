@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Optional
 
 from ..patches import page_box, swapped
+from .pagedrop import drop_page
 from .pagefill import MOVABLE, Filled, filling
 from .pageholes import CONTAINERS, FLOATS, HOLE_LINES, Hole, elements, find_holes, flow_blocks, text_bottom
 from .pageresume import ancestry, carried, snapshot
@@ -67,18 +68,20 @@ class _Layout:
 def _places(root_box) -> dict:
     """element → (parent box, index) of the first box each element generates in the unlaid tree."""
     found: dict = {}
-
-    def walk(box) -> None:
-        for index, child in enumerate(getattr(box, "children", None) or ()):
-            element = getattr(child, "element", None)
-            if element is not None and element not in found and not child.element_tag.endswith(")") \
-                    and "::" not in child.element_tag:
-                found[element] = (box, index)
-            if hasattr(child, "children") and type(child).__name__ not in ("LineBox", "InlineBox", "TextBox"):
-                walk(child)
-
-    walk(root_box)
+    _place_children(root_box, found)
     return found
+
+
+def _place_children(box, found: dict) -> None:
+    """:func:`_places` below ``box`` (a module function: a closure calling itself is a reference cycle that
+    would keep ``found``, and with it the box tree, until the paused collector runs)."""
+    for index, child in enumerate(getattr(box, "children", None) or ()):
+        element = getattr(child, "element", None)
+        if element is not None and element not in found and not child.element_tag.endswith(")") \
+                and "::" not in child.element_tag:
+            found[element] = (box, index)
+        if hasattr(child, "children") and type(child).__name__ not in ("LineBox", "InlineBox", "TextBox"):
+            _place_children(child, found)
 
 
 def _parents(root_box) -> dict:
@@ -210,11 +213,22 @@ def _apply(moves: list) -> None:
 
 @contextlib.contextmanager
 def _keeping(layout_module, capture: dict) -> Iterator[None]:
-    """Record the arguments of ``layout_document`` and the page boxes ``make_all_pages`` makes."""
+    """Record the arguments of ``layout_document`` and the page boxes ``make_all_pages`` makes. A page made
+    here that a later pass of the same layout (page-based counters) made again is dropped
+    (:func:`.pagedrop.drop_page`); pages handed in from elsewhere (a re-layout's first layout) are not."""
     real_layout, real_pages = layout_module.layout_document, layout_module.make_all_pages
+    made_here: set[int] = set()        # ids of the pages made here that are in the last pass's list
 
     def make_all_pages(context, root_box, html, pages):
         made = list(real_pages(context, root_box, html, pages))
+        before = {id(page) for page in pages or ()}
+        now = {id(page) for page in made}
+        for page in pages or ():
+            if id(page) in made_here and id(page) not in now:
+                drop_page(page)
+        mine = {key for key in now if key in made_here or key not in before}
+        made_here.clear()
+        made_here.update(mine)
         capture["pages"] = made
         capture["children"] = [(p.children, p.children[0].children) for p in made]
         yield from made
@@ -313,6 +327,17 @@ def _text_size(pages: list) -> int:
     return count
 
 
+def _drop_replaced(documents: list, best) -> None:
+    """Drop (:func:`.pagedrop.drop_page`) each page box of ``documents`` that the returned document ``best``
+    does not show: a page a re-layout made again."""
+    shown = {id(page_box(page)) for page in best.pages}
+    for document in documents:
+        if document is not best:
+            for page in document.pages:
+                if id(page_box(page)) not in shown:
+                    drop_page(page_box(page))
+
+
 def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
     """Lay out ``html`` with :class:`~coursepress.writers.pdfengine.PdfEngine` ``engine`` and move
     figures and tables that would leave a hole (see the module docstring). ``images``: the prepared
@@ -341,6 +366,7 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
     final: Optional[dict] = dict(capture)       # the state of the layout `best` is, for `keep`
     # a page before the first one pagefill looked at is made the same with or without it
     stable: Optional[int] = None if filled.first_page is None else filled.first_page + 1
+    candidates: list = []               # the re-layouts' documents, accepted or not
     try:
         for _round in range(ROUNDS):
             layout = _Layout(capture["html"], capture["root_box"], capture["context"], capture["footnotes"],
@@ -385,6 +411,7 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
             candidate = Document([Page(page) for page in pages], best.metadata, best.url_fetcher,
                                  best.font_config, best.color_profiles, best.output_intent)
             candidate._html = getattr(best, "_html", None)
+            candidates.append(candidate)
             if sum(h.gap_px for h in find_holes(capture["pages"])) >= sum(h.gap_px for h in holes) \
                     or _text_size(pages) != expected:
                 break
@@ -392,6 +419,7 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
             final = dict(capture)
     except Exception:      # noqa: BLE001 - an internal surprise keeps the first layout (today's output)
         return document
+    _drop_replaced([document, *candidates], best)
     if keep is not None and final is not None:
         keep.update(final, footnotes=first_footnotes, stable=stable)
     return best

@@ -46,20 +46,24 @@ def is_float(box) -> bool:
 def flow_blocks(page_box) -> list:
     """The block boxes of the page's innermost flow container(s) (``main`` and the like), in order."""
     out: list = []
-
-    def walk(box) -> None:
-        for child in box_children(box):
-            if type(child).__name__ == "LineBox":
-                continue
-            if child.element_tag in CONTAINERS:
-                walk(child)
-            else:
-                out.append(child)
-
     roots = [c for c in page_box.children if type(c).__name__ not in ("MarginBox", "FootnoteAreaBox")]
     for root in roots[:1]:
-        walk(root)
+        _collect_blocks(root, out)
     return out
+
+
+def _collect_blocks(box, out: list) -> None:
+    """Append to ``out`` the block boxes under ``box`` (see :func:`flow_blocks`). A module function, not a
+    closure over ``out``: a closure that calls itself is a reference cycle, which kept each page it read
+    (every box and Pango layout of it, also of a page made again and dropped) until the cyclic garbage
+    collector ran, and a build pauses it (:mod:`coursepress.collector`; issue 20, sixth session)."""
+    for child in box_children(box):
+        if type(child).__name__ == "LineBox":
+            continue
+        if child.element_tag in CONTAINERS:
+            _collect_blocks(child, out)
+        else:
+            out.append(child)
 
 
 def body_pitch(page_box) -> Optional[float]:

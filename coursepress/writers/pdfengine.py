@@ -22,7 +22,7 @@ from ..errors import ContentError, ContentErrors, Problems, SourcePos
 from ..fonts import FontFace, isolated_fontconfig
 from ..resources import ImageData, make_url_fetcher
 from ..patches import (apply_cjk_justification, apply_fast_serialiser, apply_font_description_memo, apply_layout_shortcuts,
-                       apply_lazy_pseudo_styles,
+                       apply_lazy_pseudo_styles, apply_page_total_sync,
                        apply_parser_patterns, apply_png_passthrough, apply_prepared_images, apply_subset_cache,
                        apply_svg_path_memo, cached_cdefs, deflate_level, no_library_search)
 from ..patches import page_box as patched_page_box
@@ -127,6 +127,7 @@ def import_weasyprint(root):
     apply_parser_patterns()         # the HTML parser's pattern cache, which upstream never hits
     apply_font_description_memo()   # a Pango font description per distinct font style, not per text layout
     apply_lazy_pseudo_styles()      # a pseudo-element's style made when a box asks for it (writers.pseudostyles)
+    apply_page_total_sync()         # no layout pass for a page total no box on the page shows (writers.pagecounts)
     return sys.modules["weasyprint"]
 
 

@@ -85,7 +85,9 @@ def make_stream_data(pydyf: Any, to_bytes: Callable[[Any], bytes]) -> property:
     return property(data)
 
 
-def _deflate(compressor: Any, raw: bytes) -> bytes:
+def _deflate(make: Callable[..., Any], raw: bytes) -> bytes:
+    """``raw`` deflated by a compressor made now with ``make`` (``compressobj`` of ``pydyf.zlib``)."""
+    compressor = make(level=9)
     return compressor.compress(raw) + compressor.flush()
 
 
@@ -95,13 +97,17 @@ def deflate_ahead(pydyf: Any, pdf: Any, to_bytes: Callable[[Any], bytes], pool: 
     :func:`make_write_once`'s memo in place, pydyf's write then only copies bytes). Returns the streams
     given a Future under :data:`AHEAD` (to be cleared after the write).
 
-    The compressor is made here through ``pydyf.zlib`` as ``Stream.data`` makes it (so
-    :func:`coursepress.patches.deflate_level` applies); a stream class with a ``data`` of its own is left
+    The compressor is made through the ``compressobj`` that ``pydyf.zlib`` has here, as ``Stream.data``
+    makes it (so :func:`coursepress.patches.deflate_level` applies), but on the worker, when the stream's
+    turn comes: a zlib compressor holds ≈ 256 kB (its window, hash chains and output buffer; RFC 1951
+    state as zlib's ``deflateInit2`` sizes it), and one made per stream up front held 80 MB at once in the
+    4× course's 600 streams (issue 20, sixth session). A stream class with a ``data`` of its own is left
     to it."""
     streams = [obj for obj in pdf.objects if isinstance(obj, pydyf.Stream) and obj.free != "f" and obj.compress
                and type(obj).data is pydyf.Stream.data]
+    make = pydyf.zlib.compressobj
     for stream in streams:
-        stream.__dict__[AHEAD] = pool.submit(_deflate, pydyf.zlib.compressobj(level=9), joined(stream, to_bytes))
+        stream.__dict__[AHEAD] = pool.submit(_deflate, make, joined(stream, to_bytes))
     for obj in pdf.objects:
         if obj.free != "f" and not isinstance(obj, pydyf.Stream):
             obj.data
