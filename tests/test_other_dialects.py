@@ -403,6 +403,19 @@ def test_emoji_shortcodes_are_emoji_everywhere_but_in_code(make_project, tmp_pat
     assert ":sparkles:" not in text and ":rocket:" not in text
 
 
+def test_emoji_shortcodes_leave_roles_and_web_addresses_alone(make_project):
+    """``:label:`x``` in a sentence is d2lbook's role written as text, not 🏷️ and ``x``; ``:smile:`` inside a bare
+    web address is part of it (second reading, issue 20)."""
+    body = ("# 一\n\n写 :label:`fig_a` 的行，网址 https://example.com/:smile:/x 与 www.example.com/:tada: 照抄，"
+            "网址后:smile:是表情。\n")
+    root = make_project(lecture=body)
+    course, problems = load_course(root)
+    assert not problems.warnings, problems.warnings
+    (para,) = course.lectures[0].sections[0].blocks
+    assert m.plain_text(para.children) == ("写 :label:fig_a 的行，网址 https://example.com/:smile:/x 与 "
+                                           "www.example.com/:tada: 照抄，网址后😄是表情。")
+
+
 def test_definition_lists_are_a_bold_term_and_its_definitions(make_project):
     body = ("# 一\n\n术语\n: 注意力是一种加权平均。\n\n多头注意力\n:   并行计算多组注意力。\n\n"
             "    ```python\n    heads = 8\n    ```\n\n| 表 | 头 |\n|---|---|\n| 格 | 子 |\n\n: 带题注的表 {#tbl-x}\n\n见[](#tbl-x)。\n")
