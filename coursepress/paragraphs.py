@@ -29,6 +29,7 @@ from .picturesize import read_size
 from .pictures import block_items, img_attrs, inline_pictures, is_url, mappable_block, own_line
 from .resources import ImageData, load_image
 from .sanitize import sanitize_html
+from .texlabels import split_tag
 
 if TYPE_CHECKING:
     from .reader import LectureReader
@@ -110,11 +111,12 @@ def display_formula(reader: "LectureReader", inline: Token, child: Token) -> Opt
     line and column; None (with the errors recorded) when its TeX cannot be typeset."""
     where = reader.inline.where(inline, child.meta.get("offset", 0))
     ok = True
-    for problem in tex_problems(child.content, display=True):
+    blanked, bare, tag = split_tag(child.content)
+    for problem in tex_problems(blanked, display=True):
         reader.problems.error(SourcePos(where.file, where.line, where.column + problem.offset),
                               f"in formula '{excerpt(child.content)}': {problem.message}", problem.hint)
         ok = False
-    return m.MathBlock(child.content, 0, "", SourcePos(where.file, where.line), where.column) if ok else None
+    return m.MathBlock(bare, 0, "", SourcePos(where.file, where.line), where.column, tag=tag) if ok else None
 
 
 def picture_figure(reader: "LectureReader", child: Token, numbers: tuple[str, str], pos: SourcePos) -> Optional[m.Figure]:

@@ -38,6 +38,7 @@ from .hygiene import check_text, decode, line_col, strip_terminal_codes
 from .limits import check_bytes, over
 from .resources import read_project_file
 from .schema import CourseMeta, FrontMatter, ModelData
+from .texlabels import split_tag
 from .validation import validate
 from .yamlsource import load_yaml
 
@@ -355,10 +356,11 @@ class LectureReader:
             return None
         number, ident = self._numbers.get(self._index(tok), ("0", ""))
         first = pos.line + (1 if tok.type == "fence" or not column else 0)
-        for problem in tex_problems(tex, display=True):
+        blanked, bare, tag = split_tag(tex)     # a \tag is text printed at the right margin, not math
+        for problem in tex_problems(blanked, display=True):
             where = tex_position(tex, problem.offset, SourcePos(pos.file, first, column), self.inline.source_lines)
             self.problems.error(where, f"in display formula: {problem.message}", problem.hint)
-        return m.MathBlock(tex, int(number), ident, pos, column)
+        return m.MathBlock(bare, int(number), ident, pos, column, tag=tag)
 
     def _fence(self, tok: Token) -> Optional[m.Block]:
         pos = self.pos(tok)
