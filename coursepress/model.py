@@ -232,14 +232,22 @@ class CodeBlock:
 class MathBlock:
     """A display formula (``$$…$$`` or a ``math`` fence): ``tex`` as written, byte for byte;
     ``number`` its equation number (0: unnumbered; only formulas with an ``{#eq-id}`` are numbered),
-    ``ident`` that id, ``column`` the 1-based column of the TeX on ``pos.line`` (0: unknown)."""
+    ``ident`` that id, ``column`` the 1-based column of the TeX on ``pos.line`` (0: unknown);
+    ``tag`` the number a ``\\tag{x}`` gives it as printed, ``(x)`` (then ``number`` is 0 and ``tex`` holds no
+    tag: :func:`coursepress.texlabels.split_tag`)."""
 
     tex: str
     number: int
     ident: str
     pos: SourcePos
     column: int = 0
+    tag: str = ""
     kind: str = "math_block"
+
+    @property
+    def shown_number(self) -> str:
+        """What the right margin prints: ``(3)``, the tag as printed, or "" for an unnumbered formula."""
+        return f"({self.number})" if self.number else self.tag
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from markdown_it.token import Token
 
 from .errors import SourcePos
 from .messages import Messages, default_messages
-from .pictures import block_pictures, img_attrs, inline_pictures
+from .htmlpictures import html_block_pictures
+from .pictures import img_attrs, inline_pictures
 from .texlabels import EQREF
 
 ID_SUFFIX = re.compile(r"\s*\{#([A-Za-z][\w:-]*)\}\s*$")
@@ -151,7 +152,7 @@ def number_tokens(tokens: list[Token], label: Callable[[str, str, Token], None],
                 numbers[i] = (str(figures), ident)
         elif tok.type == "inline" and i and tokens[i - 1].type == "paragraph_open" or tok.type == "html_block":
             pictures: list[Any] = inline_pictures(tok, raw_html) if tok.type == "inline" else \
-                (block_pictures(tok.content) if raw_html else [])
+                (html_block_pictures(tok.content) if raw_html else [])
             for k, picture in enumerate(pictures):
                 figures += 1
                 attrs = picture if isinstance(picture, dict) else \

@@ -14,13 +14,14 @@ import re
 from dataclasses import replace
 from pathlib import PurePosixPath
 from urllib.parse import unquote
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from markdown_it.token import Token
 
 from . import model as m
 from .errors import ContentError, SourcePos, excerpt
 from .htmlblocks import html_blocks
+from .htmlpictures import pieces as html_pieces
 from .mathtex import tex_problems
 from .htmltables import split_tables
 from .inlines import url_picture
@@ -28,6 +29,7 @@ from .picturesize import read_size
 from .pictures import block_items, img_attrs, inline_pictures, is_url, mappable_block, own_line
 from .resources import ImageData, load_image
 from .sanitize import sanitize_html
+from .texlabels import split_tag
 
 if TYPE_CHECKING:
     from .reader import LectureReader
@@ -109,11 +111,12 @@ def display_formula(reader: "LectureReader", inline: Token, child: Token) -> Opt
     line and column; None (with the errors recorded) when its TeX cannot be typeset."""
     where = reader.inline.where(inline, child.meta.get("offset", 0))
     ok = True
-    for problem in tex_problems(child.content, display=True):
+    blanked, bare, tag = split_tag(child.content)
+    for problem in tex_problems(blanked, display=True):
         reader.problems.error(SourcePos(where.file, where.line, where.column + problem.offset),
                               f"in formula '{excerpt(child.content)}': {problem.message}", problem.hint)
         ok = False
-    return m.MathBlock(child.content, 0, "", SourcePos(where.file, where.line), where.column) if ok else None
+    return m.MathBlock(bare, 0, "", SourcePos(where.file, where.line), where.column, tag=tag) if ok else None
 
 
 def picture_figure(reader: "LectureReader", child: Token, numbers: tuple[str, str], pos: SourcePos) -> Optional[m.Figure]:
@@ -187,6 +190,12 @@ def inline_picture(reader: "LectureReader", inline: Token, child: Token, line: i
     else:
         attrs = img_attrs(child.content) or {}
         src, alt, title = attrs.get("src", ""), attrs.get("alt", ""), attrs.get("title", "")
+    return _picture(reader, src, alt, title, attrs, pos)
+
+
+def _picture(reader: "LectureReader", src: str, alt: str, title: str, attrs: dict[str, str],
+             pos: SourcePos) -> Optional[m.Picture]:
+    """The unnumbered picture ``src`` (see :func:`inline_picture`); None with the error recorded."""
     size, unread = read_size(attrs)
     for value in unread:
         reader.problems.warn(pos, f"picture size {excerpt(value, 60)} cannot be read; the picture keeps its own size",
@@ -194,6 +203,18 @@ def inline_picture(reader: "LectureReader", inline: Token, child: Token, line: i
     alt = _described(reader, src, alt, title, pos)
     data = _loaded(reader, src, pos)
     return m.Picture(data, alt, pos.line, size=size) if data is not None else None
+
+
+def _cell_picture(reader: "LectureReader", file: str) -> Callable[[dict[str, str], int], Optional[m.Inline]]:
+    """The ``picture`` of :func:`coursepress.htmltables.read_table`: an ``<img>`` in an HTML table's cell as a
+    picture in its line (a web address: its description, with a warning)."""
+    def picture(attrs: dict[str, str], line: int) -> Optional[m.Inline]:
+        pos = SourcePos(file, line)
+        src = attrs.get("src", "")
+        if is_url(src):
+            return url_picture(reader.problems, src, attrs.get("alt", ""), pos)
+        return _picture(reader, src, attrs.get("alt", ""), attrs.get("title", ""), attrs, pos)
+    return picture
 
 
 def _loaded(reader: "LectureReader", src: str, pos: SourcePos) -> Optional[ImageData]:
@@ -209,33 +230,24 @@ def _loaded(reader: "LectureReader", src: str, pos: SourcePos) -> Optional[Image
 def read_html_block(reader: "LectureReader", tok: Token) -> list[m.Block]:
     """An HTML block (``raw_html`` on): pictures and centring tags mapped to figures and paragraphs, tables to
     tables (:mod:`coursepress.htmltables`), anything else sanitised and read into paragraphs and lists
-    (:mod:`coursepress.htmlblocks`).
+    (:mod:`coursepress.htmlblocks`), with a figure for each ``<img>`` in it (:mod:`coursepress.htmlpictures`).
 
     Each figure and paragraph keeps the line its own tag or text is on (a ``<p align=center>`` block
     with the ``<img>`` on its second line reports a missing picture at that line).
     """
     block = reader.pos(tok)
     if "<table" in tok.content.lower():
-        pieces = split_tables(tok.content, block)
+        pieces = split_tables(tok.content, block, _cell_picture(reader, block.file))
         if any(piece.table is not None for piece in pieces):
-            return _with_tables(pieces, block)
+            return _with_tables(reader, tok, pieces, block)
     if not mappable_block(tok.content):
-        return html_blocks(sanitize_html(tok.content), block)
+        return _markup(reader, tok, tok.content, block, [0])
     out: list[m.Block] = []
     k = 0
     for kind, value, offset, align in block_items(tok.content):
         pos = SourcePos(block.file, block.line + offset) if block.line else block
         if kind == "img":
-            attrs = value if isinstance(value, dict) else {}
-            src = attrs.get("src", "")
-            if is_url(src):
-                out.append(m.Paragraph((url_picture(reader.problems, src, attrs.get("alt", ""), pos),), pos))
-                continue
-            figure = make_figure(reader, src, attrs.get("alt", ""), attrs.get("title", ""),
-                                 reader.numbers_of(tok, k), pos, attrs)
-            k += 1
-            if figure is not None:
-                out.append(figure)
+            k = _html_picture(reader, tok, value if isinstance(value, dict) else {}, k, pos, out)
         elif kind == "title":
             out.append(m.Paragraph((m.Strong((m.Text(str(value)),)),), pos))
         else:
@@ -243,17 +255,45 @@ def read_html_block(reader: "LectureReader", tok: Token) -> list[m.Block]:
     return out
 
 
-def _with_tables(pieces: list, block: SourcePos) -> list[m.Block]:
-    """The blocks of an HTML block holding tables (:mod:`coursepress.htmltables`): each table, its caption as a
-    paragraph before it, and the text around them (a DataFrame's ``<div>`` and ``<style>``: nothing)."""
+def _html_picture(reader: "LectureReader", tok: Token, attrs: dict[str, str], k: int, pos: SourcePos,
+                  out: list[m.Block]) -> int:
+    """Append the figure of an HTML block's ``<img>`` (its ``k``-th local picture) to ``out``, or its description
+    with a warning when its ``src`` is a URL; returns the number of the block's next local picture."""
+    src = attrs.get("src", "")
+    if is_url(src):
+        out.append(m.Paragraph((url_picture(reader.problems, src, attrs.get("alt", ""), pos),), pos))
+        return k
+    figure = make_figure(reader, src, attrs.get("alt", ""), attrs.get("title", ""), reader.numbers_of(tok, k), pos,
+                         attrs)
+    if figure is not None:
+        out.append(figure)
+    return k + 1
+
+
+def _markup(reader: "LectureReader", tok: Token, html: str, block: SourcePos, k: list[int]) -> list[m.Block]:
+    """The paragraphs and lists of markup not mapped as a whole, and a figure for each ``<img>`` in it
+    (:mod:`coursepress.htmlpictures`); ``k[0]`` counts the block's local pictures across calls."""
     out: list[m.Block] = []
+    for before, attrs, line in html_pieces(html):
+        out.extend(html_blocks(sanitize_html(before), block))
+        if attrs is not None:
+            pos = SourcePos(block.file, block.line + line) if block.line else block
+            k[0] = _html_picture(reader, tok, attrs, k[0], pos, out)
+    return out
+
+
+def _with_tables(reader: "LectureReader", tok: Token, pieces: list, block: SourcePos) -> list[m.Block]:
+    """The blocks of an HTML block holding tables (:mod:`coursepress.htmltables`): each table, its caption as a
+    paragraph before it, and the markup around them (a DataFrame's ``<div>`` and ``<style>``: nothing)."""
+    out: list[m.Block] = []
+    k = [0]
     for piece in pieces:
         if piece.table is not None:
             if piece.caption:
                 out.append(m.Paragraph((m.Text(piece.caption),), piece.table.pos))
             out.append(piece.table)
             continue
-        out.extend(html_blocks(sanitize_html(piece.html), block))
+        out.extend(_markup(reader, tok, piece.html, block, k))
     return out
 
 

@@ -9,6 +9,8 @@ reports every problem with file and line.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import replace as dc_replace
 from pathlib import Path
 from typing import Optional
@@ -36,6 +38,7 @@ from .hygiene import check_text, decode, line_col, strip_terminal_codes
 from .limits import check_bytes, over
 from .resources import read_project_file
 from .schema import CourseMeta, FrontMatter, ModelData
+from .texlabels import split_tag
 from .validation import validate
 from .yamlsource import load_yaml
 
@@ -48,6 +51,9 @@ PAUSE = ". . ."   # a paragraph of its own: the deck waits for a click (Pandoc's
 # quotes and ::: blocks count one level each (inline limit: inlines.py).
 # Real lecture notes rarely go past 4.
 MAX_BLOCK_DEPTH = 20
+# A fence whose info string starts with a name in braces is a directive, with an argument after it or not
+# (MyST's ```{include} file```): a name myst.py does not read is an unknown directive, not a code language.
+_DIRECTIVE_INFO = re.compile(r"\{([^{}]*)\}")
 _NESTING_BLOCKS = {"bullet_list", "ordered_list", "blockquote", "container_div"}
 
 
@@ -350,24 +356,26 @@ class LectureReader:
             return None
         number, ident = self._numbers.get(self._index(tok), ("0", ""))
         first = pos.line + (1 if tok.type == "fence" or not column else 0)
-        for problem in tex_problems(tex, display=True):
+        blanked, bare, tag = split_tag(tex)     # a \tag is text printed at the right margin, not math
+        for problem in tex_problems(blanked, display=True):
             where = tex_position(tex, problem.offset, SourcePos(pos.file, first, column), self.inline.source_lines)
             self.problems.error(where, f"in display formula: {problem.message}", problem.hint)
-        return m.MathBlock(tex, int(number), ident, pos, column)
+        return m.MathBlock(bare, int(number), ident, pos, column, tag=tag)
 
     def _fence(self, tok: Token) -> Optional[m.Block]:
         pos = self.pos(tok)
         info = tok.info.strip()
         if info.split(maxsplit=1)[:1] == ["math"]:
             return self._math_block(tok, tok.content.strip("\n"), 0)
-        if not (info.startswith("{") and info.endswith("}")):
+        directive = _DIRECTIVE_INFO.match(info)
+        if directive is None:
             language = info.split()[0] if info else ""
             known, _ = lex(tok.content, language)   # lexed once while loading: the forked writers find it cached
             if not known:
                 self.problems.warn(pos, f"unknown code language '{language}': the block is shown as plain text",
                                    "use a Pygments language name (python, bash, json …), or 'text' for output")
             return m.CodeBlock(tok.content, language, pos)
-        call = parse_directive(info[1:-1].strip(), tok.content, pos, self.problems)
+        call = parse_directive(directive.group(1).strip(), tok.content, pos, self.problems)
         if call is None:
             return None
         number, ident = self._numbers.get(self._index(tok), ("0", ""))

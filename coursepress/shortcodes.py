@@ -4,7 +4,9 @@ Every one of those renders ``:sparkles:`` as the emoji, so a chapter written for
 words; printed as written they were noise in every output. An inline rule reads ``:name:`` (letters,
 digits, ``_``, ``+``, ``-``) as the emoji the ``emoji`` package knows by that name or GitHub alias
 (``language="alias"``: ``:+1:``, ``:thumbsup:``, ``:white_check_mark:``); anything else (``10:30:00``, an
-unknown name) stays text. Code spans and formulas are read first, so ``:x:`` in code stays code.
+unknown name) stays text. Code spans and formulas are read first, so ``:x:`` in code stays code. A name
+followed by a backtick is another tool's role (d2lbook's ``:label:`x```, reStructuredText's ``:ref:`x```),
+and one inside a bare web address (``https://host/:smile:/x``) is part of the address: both stay text.
 """
 
 from __future__ import annotations
@@ -26,11 +28,21 @@ def emoji_of(name: str) -> str:
     return "" if text == code else text
 
 
+def _in_address(src: str, pos: int) -> bool:
+    """True when ``src[pos]`` is inside a bare web address: the run of printable ASCII before it (an address
+    ends at a space or a Chinese character) holds ``://`` or starts with ``www.``."""
+    start = pos
+    while start > 0 and "!" <= src[start - 1] <= "~":
+        start -= 1
+    word = src[start:pos]
+    return "://" in word or word.lower().startswith("www.")
+
+
 def _shortcode(state: StateInline, silent: bool) -> bool:
     if state.src[state.pos] != ":":
         return False
     match = _CODE.match(state.src, state.pos, state.posMax)
-    if not match:
+    if not match or state.src.startswith("`", match.end()) or _in_address(state.src, state.pos):
         return False
     glyph = emoji_of(match.group(1))
     if not glyph:

@@ -5,9 +5,10 @@
   formula, as if between ``$$``: before this rule it was a paragraph, its ``\\\\`` read as escapes and printed
   as one line of TeX. Like ``\\[`` … ``\\]``, a blank line inside leaves it to the paragraph (TeX allows none).
 - ``\\label{id}`` in a display formula gives it that id (as ``$$ {#id}`` does) and so a number; ``\\nonumber``
-  and ``\\notag`` are dropped (the project numbers a formula once, at its right margin). ``\\tag{x}`` stays
-  in the formula, printed ``(x)`` where it is written, and the formula takes no number of its own: a
-  reference to it prints ``(x)``.
+  and ``\\notag`` are dropped (the project numbers a formula once, at its right margin). ``\\tag{x}`` is
+  the formula's number: it takes none of its own, ``(x)`` (``\\tag*{x}``: ``x``) is printed where automatic
+  numbers are, at the right margin (:func:`split_tag`; amsmath sets the tag's text in text mode, so it may
+  hold Chinese), and a reference to it prints ``(x)``.
 - ``\\eqref{id}`` prints the formula's number in brackets, ``(1)``, ``\\ref{id}`` what ``[](#id)`` prints; written
   in text or alone between dollars (``$\\eqref{id}$``, as MathJax users write it), each is a cross-reference
   (a link token to ``#id``), so an unknown id is an error at its line as for ``[](#id)``.
@@ -30,6 +31,24 @@ _NO_NUMBER = re.compile(r"\\(?:nonumber|notag)\b")
 _REF = re.compile(r"(\$?)\\(eqref|ref)\s*\{([A-Za-z][\w:.-]*)\}\1")
 # The target prefix of an \eqref link: its label is the bare bracketed number (numbering.py registers it).
 EQREF = "eqref:"
+
+
+def split_tag(tex: str) -> tuple[str, str, str]:
+    """The TeX of a display formula without its ``\\tag``, for checking and for typesetting.
+
+    Returns ``(blanked, bare, shown)``: ``blanked`` is ``tex`` with the tag overwritten by spaces (same
+    length, so a problem's offset still points into the source), ``bare`` the same with those spaces removed,
+    ``shown`` what the right margin prints: ``(x)`` for ``\\tag{x}``, ``x`` for ``\\tag*{x}``, "" without a
+    tag. Only the first tag counts (amsmath allows one per formula line of an unnumbered display).
+    """
+    match = _TAG.search(tex)
+    if not match:
+        return tex, tex, ""
+    text = match.group(1).strip()
+    shown = text if match.group(0).startswith("\\tag*") else f"({text})"
+    blanked = tex[:match.start()] + " " * (match.end() - match.start()) + tex[match.end():]
+    bare = (tex[:match.start()].rstrip() + " " + tex[match.end():].lstrip()).strip()
+    return blanked, bare, shown
 
 
 def _environment(state: StateBlock, start: int, end: int, silent: bool) -> bool:
@@ -82,14 +101,21 @@ def _reference(state: StateInline, silent: bool) -> bool:
     if not match:
         return False
     if not silent:
-        prefix = EQREF if match.group(2) == "eqref" else ""
-        opener = state.push("link_open", "a", 1)
-        opener.attrs = {"href": f"#{prefix}{match.group(3)}"}
-        opener.markup = "\\" + match.group(2)
-        closer = state.push("link_close", "a", -1)
-        closer.markup = opener.markup
+        push_reference(state, (EQREF if match.group(2) == "eqref" else "") + match.group(3), "\\" + match.group(2))
     state.pos = match.end()
     return True
+
+
+def push_reference(state: StateInline, target: str, markup: str, title: str = "") -> None:
+    """Push the link tokens of a cross-reference to ``#target`` (``EQREF`` + id for a formula's bracketed
+    number), written with ``markup`` (``\\eqref``, ``:numref:``, ``{ref}``): without ``title`` it prints what
+    ``[](#id)`` prints; an unknown id is an error at its line (:mod:`coursepress.inlines`)."""
+    opener = state.push("link_open", "a", 1)
+    opener.attrs = {"href": "#" + target}
+    opener.markup = markup
+    if title:
+        state.push("text", "", 0).content = title
+    state.push("link_close", "a", -1).markup = markup
 
 
 def tex_label_plugin(md: MarkdownIt) -> None:

@@ -135,7 +135,7 @@ def test_bare_latex_environments_are_display_formulas_with_labels_tags_and_refer
     assert [(f.number, f.ident) for f in formulas] == [(1, "eq:attn"), (0, "eq:tagged"), (0, "")]
     assert formulas[0].tex.startswith("\\begin{align}") and "\\label" not in formulas[0].tex
     assert "\\nonumber" not in formulas[0].tex and "\\\\" in formulas[0].tex
-    assert "\\tag{2.1}" in formulas[1].tex
+    assert "\\tag" not in formulas[1].tex and formulas[1].tag == "(2.1)" and formulas[1].shown_number == "(2.1)"
     refs = [n for n in blocks[1].children if isinstance(n, m.XRef)]
     assert [(r.target, r.label) for r in refs] == [("eq:attn", "(1)"), ("eq:tagged", "(2.1)"), ("sec-two", "1.1")]
     code = next(b for b in blocks if isinstance(b, m.Paragraph) and any(isinstance(n, m.Code) for n in b.children))
@@ -401,6 +401,19 @@ def test_emoji_shortcodes_are_emoji_everywhere_but_in_code(make_project, tmp_pat
     assert result.code == 0 and "warning" not in result.err, result.err     # no glyph is missing
     text = "".join(page.extract_text() for page in pypdf.PdfReader(out / "intro.pdf").pages)
     assert ":sparkles:" not in text and ":rocket:" not in text
+
+
+def test_emoji_shortcodes_leave_roles_and_web_addresses_alone(make_project):
+    """``:label:`x``` in a sentence is d2lbook's role written as text, not 🏷️ and ``x``; ``:smile:`` inside a bare
+    web address is part of it (second reading, issue 20)."""
+    body = ("# 一\n\n写 :label:`fig_a` 的行，网址 https://example.com/:smile:/x 与 www.example.com/:tada: 照抄，"
+            "网址后:smile:是表情。\n")
+    root = make_project(lecture=body)
+    course, problems = load_course(root)
+    assert not problems.warnings, problems.warnings
+    (para,) = course.lectures[0].sections[0].blocks
+    assert m.plain_text(para.children) == ("写 :label:fig_a 的行，网址 https://example.com/:smile:/x 与 "
+                                           "www.example.com/:tada: 照抄，网址后😄是表情。")
 
 
 def test_definition_lists_are_a_bold_term_and_its_definitions(make_project):

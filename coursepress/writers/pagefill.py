@@ -209,19 +209,20 @@ class _Filler:
                     self.done.moved.append((index, figure.element))
                 return page, resume_at
         parent.children = parent.children[:at] + [figure] + parent.children[at:]
-        return self._lifted(index, context, path, again, again())
+        return self._lifted(index, context, path, again, None)     # (the page as it was: made by lift if need be)
 
-    def _lifted(self, index: int, context: Any, path: list, again: Any, made: tuple) -> tuple:
-        """``made`` (the page as WeasyPrint made it, with the hole), or the page made again with the figure
-        lifted to its top (:func:`.pagelift.lift`) when no footnote is carried over to the next page and no
-        box broken out of the flow; records which."""
-        if not (context.reported_footnotes or context.broken_out_of_flow):
+    def _lifted(self, index: int, context: Any, path: list, again: Any, made: Optional[tuple]) -> tuple:
+        """``made`` (the page as WeasyPrint made it, with the hole; None: WeasyPrint's state is another
+        make's, and the page had no footnote and no box broken out of the flow), or the page made again with
+        the figure lifted to its top (:func:`.pagelift.lift`) when no footnote is carried over to the next
+        page and no box broken out of the flow; records which."""
+        if made is None or not (context.reported_footnotes or context.broken_out_of_flow):
             made, lifted = lift(made, path, _at_level(context.page_maker[index][0], path), context, again)
             if lifted:
                 self.done.moved.append((index, lifted.element))
                 return made
         self.done.declined.append(index)
-        return made
+        return made if made is not None else again()
 
 
 @contextlib.contextmanager

@@ -26,27 +26,29 @@ from .pageholes import is_float
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
-def lift(made: tuple, path: list, start: Optional[tuple[int, bool]], context: Any,
+def lift(made: Optional[tuple], path: list, start: Optional[tuple[int, bool]], context: Any,
          again: Callable[[], tuple]) -> tuple[tuple, Any]:
     """Move the figure at ``path[-1]`` (``(parent box, index)``: the figure that opens the next page) to the
-    top of the page ``made`` (``(page, resume_at)``, made with the hole) and make that page ``again()``;
-    ``start``: where the page starts among the parent's children (``(index, inside that child?)``, see
-    :func:`.pagefill._at_level`; None: inside another box, nothing is moved).
+    top of the page ``made`` (``(page, resume_at)``, made with the hole; None when WeasyPrint's state is
+    another make's) and make that page ``again()``; ``start``: where the page starts among the parent's
+    children (``(index, inside that child?)``, see :func:`.pagefill._at_level`; None: inside another box,
+    nothing is moved).
 
     Returns ``((page, resume_at), the figure's box)`` when the figure moved, else ``(the page as it was,
-    None)``: ``made`` itself when no move was tried, else the page made again over the tree as it was.
+    None)``: ``made`` itself when no move was tried (made ``again()`` when None), else the page made again
+    over the tree as it was.
     Raises what ``again()`` raises, the figure back in its place.
     """
     parent, at = path[-1]
     if start is None:
-        return made, None
+        return made if made is not None else again(), None
     first, inside = start
     target = first + inside                      # a block continued from the page before stays first
     children = list(parent.children)
     while target < at and children[target].element_tag in HEADINGS:
         target += 1                              # a head stays with the text it opens
     if target >= at or any(box.element_tag in HEADINGS or is_float(box) for box in children[target:at]):
-        return made, None
+        return made if made is not None else again(), None
     figure = children[at]
     parent.children = children[:target] + [figure] + children[target:at] + children[at + 1:]
     try:

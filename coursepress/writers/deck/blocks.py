@@ -143,7 +143,7 @@ def _block_paras(block, level: int, below: str) -> list[Para]:
         paras = _text_para(block.children, block.pos, level, below=below)
         return [replace(paras[0], align=block.align), *paras[1:]] if block.align else paras
     if isinstance(block, m.MathBlock):
-        return [Para((), level, formula=Formula(block.tex, block.pos))]
+        return [Para((), level, formula=Formula(block.tex, block.pos, number=block.shown_number))]
     if isinstance(block, m.Heading):
         return [Para(tuple(runs_of(block.children, bold=True, below=below)), level)]
     if isinstance(block, m.ListBlock):

@@ -52,8 +52,14 @@ class Fitter:
         size = size_pt or para.size_pt or frame.level(para.level).size_pt
         assert para.formula is not None, "formula_box_pt of a paragraph without a formula"
         width_em, height_em = self.formula_em(para.formula.tex)
-        scale = min(1.0, frame.text_width_pt / max(width_em * size, 1e-6))
+        room = frame.text_width_pt - 2 * self.number_width_pt(para.formula.number, size)   # stays centred
+        scale = min(1.0, room / max(width_em * size, 1e-6))
         return width_em * size * scale, height_em * size * scale
+
+    def number_width_pt(self, number: str, size_pt: float) -> float:
+        """Width in pt a formula's equation number takes at the right margin, with half an em before it
+        (0 without a number): the formula is scaled to keep clear of it on both sides."""
+        return self.measurer.width_pt(number, size_pt) + size_pt / 2 if number else 0.0
 
     def frame(self, layout: str, name: str) -> Frame:
         return self.geometry.frames[layout][name]
@@ -207,7 +213,9 @@ class Fitter:
                     para.formula, width_emu=int(width_pt * EMU_PER_PT), height_emu=int(height_pt * EMU_PER_PT),
                     left_emu=frame.left_emu + frame.insets_emu[0] + int(left_pt * EMU_PER_PT),
                     top_emu=frame.top_emu + frame.insets_emu[1] + int((used + before + FORMULA_PAD_PT) * EMU_PER_PT),
-                    size_pt=size * width_pt / max(self.formula_em(para.formula.tex)[0] * size, 1e-6)))
+                    size_pt=size * width_pt / max(self.formula_em(para.formula.tex)[0] * size, 1e-6),
+                    number_right_emu=frame.left_emu + frame.insets_emu[0] + int(frame.text_width_pt * EMU_PER_PT),
+                    number_size_pt=size))
                 used += before + height_pt + 2 * FORMULA_PAD_PT
             else:
                 if not para.style and not para.pitch_pt:

@@ -19,7 +19,9 @@ import io
 from typing import Callable
 
 from lxml import etree
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
+from pptx.util import Emu, Pt
 
 from ...errors import ContentError, SourcePos, excerpt
 from ...units import EMU_PER_PT
@@ -170,3 +172,24 @@ def add_formula(slide, formula: Formula, art: FormulaArt | None, name: str, math
     choice.append(_math_shape(formula, omml, shape_id, name, math_font, east_asian))
     fallback = etree.SubElement(alternate, f"{{{MC_NS}}}Fallback")
     fallback.append(_picture(formula, rid, shape_id, name))
+    if formula.number:
+        _number_box(slide, formula)
+
+
+def _number_box(slide, formula: Formula) -> None:
+    """The formula's equation number as a text box right-aligned at ``formula.number_right_emu``, on the
+    formula's middle, in the body's size and theme font (where the handout prints it: the right margin)."""
+    size_pt = formula.number_size_pt or formula.size_pt
+    width_emu = int((len(formula.number) + 1) * size_pt * EMU_PER_PT)   # at most 1 em a character: ample
+    box = slide.shapes.add_textbox(Emu(formula.number_right_emu - width_emu), Emu(formula.top_emu),
+                                   Emu(width_emu), Emu(formula.height_emu))
+    frame = box.text_frame
+    frame.margin_left = frame.margin_right = frame.margin_top = frame.margin_bottom = Emu(0)
+    frame.word_wrap = False
+    frame.auto_size = MSO_AUTO_SIZE.NONE     # a viewer must not resize the box: its right edge is the margin
+    frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    paragraph = frame.paragraphs[0]
+    paragraph.alignment = PP_ALIGN.RIGHT
+    run = paragraph.add_run()
+    run.text = formula.number
+    run.font.size = Pt(size_pt)

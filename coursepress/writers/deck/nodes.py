@@ -35,6 +35,9 @@ class Formula:
     ``inline``: it was an inline formula slide text cannot express (a warning says so).
     ``left_emu``/``top_emu``/``width_emu``/``height_emu``: its box on the slide, centred in the
     text area of the frame it flows in, ``size_pt`` its font size (set by :meth:`Fitter.flow`; 0 until fitted).
+    ``number``: its equation number as the handout prints it at the right margin (``(1)``, a ``\\tag``'s
+    ``(x)``; "" for none), set right-aligned at ``number_right_emu``, the right edge of the text area, on
+    the formula's middle, at ``number_size_pt``, the body size of its level (both set with the box).
     """
 
     tex: str
@@ -45,6 +48,9 @@ class Formula:
     width_emu: int = 0
     height_emu: int = 0
     size_pt: float = 0.0
+    number: str = ""
+    number_right_emu: int = 0
+    number_size_pt: float = 0.0
 
 
 BULLET_HANG_EMU = 285750       # the hanging indent of a bullet (0.3125 in), as the reference deck's levels
