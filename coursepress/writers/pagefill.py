@@ -61,6 +61,15 @@ def _passable(figure: Any, box: Any) -> bool:
     return box.element_tag in MOVABLE or (is_float(box) and _sequence(box) != _sequence(figure))
 
 
+def _runs_on(parent: Any, end: int, inside: bool) -> bool:
+    """Whether the page now ends inside a block that may run on for pages (anything but a paragraph: a
+    code block, a list, a quote): the figure would follow its continuation, pages from where it stood
+    (a table put after a code block of 100 pages), so it is not moved there; it is lifted to the top of
+    its page instead, or :mod:`.pageflow` places it with the laid-out heights in hand (never further than
+    the next page). A paragraph split at the break ends a few lines into the next page."""
+    return inside and parent.children[end].element_tag != "p"
+
+
 @dataclass
 class Filled:
     """What :func:`filling` did: ``moved``: (0-based page, figure element) of each figure moved to open
@@ -201,7 +210,7 @@ class _Filler:
         if where is not None:
             end, inside = where
             passed = parent.children[at:end + inside]
-            if end >= at and all(_passable(figure, box) for box in passed) \
+            if end >= at and all(_passable(figure, box) for box in passed) and not _runs_on(parent, end, inside) \
                     and not (context.current_page_footnotes or context.reported_footnotes):
                 place = end + inside
                 parent.children = parent.children[:place] + [figure] + parent.children[place:]
