@@ -31,7 +31,7 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 
-from .texlabels import EQREF
+from .texlabels import EQREF, push_reference
 
 _LABEL_LINE = re.compile(r"^[ \t]*:(?:label|eqlabel):`([A-Za-z][\w:.-]*)`[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -86,10 +86,7 @@ def _role(state: StateInline, silent: bool) -> bool:
     if not match:
         return False
     if not silent:
-        opener = state.push("link_open", "a", 1)
-        opener.attrs = {"href": "#" + (EQREF if match.group(1) == "eqref" else "") + match.group(2)}
-        opener.markup = ":" + match.group(1) + ":"
-        state.push("link_close", "a", -1).markup = opener.markup
+        push_reference(state, (EQREF if match.group(1) == "eqref" else "") + match.group(2), f":{match.group(1)}:")
     state.pos = match.end()
     return True
 

@@ -31,6 +31,9 @@ from .errors import SourcePos
 TABLE = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
 _ALIGN = re.compile(r"text-align\s*:\s*(left|center|right)", re.IGNORECASE)
 MAX_SPAN = 1000          # HTML 5.2: colspan at most 1000, rowspan at most 65534 (here: as many as colspan)
+# Grid cells of one table at the most (a DataFrame of 5,000 rows and 20 columns): spans multiply a few bytes
+# into many cells (20 rows of one cell spanning 1000 × 1000 took 5 GB), so inputs stay bounded (issue 14).
+MAX_CELLS = 100_000
 
 
 @dataclass(frozen=True)
@@ -72,10 +75,13 @@ def _span(el, name: str) -> int:
         return 1
 
 
-def _grid(rows) -> list[list[Optional[m.Cell]]]:
-    """The rows as a grid of cells; a spanned cell's other grid places are empty cells."""
+def _grid(rows) -> Optional[list[list[Optional[m.Cell]]]]:
+    """The rows as a grid of cells; a spanned cell's other grid places are empty cells. A ``rowspan`` ends at
+    the table's last row (HTML 5.2 section 4.9.12: cells past the end are clipped). None when the grid would
+    hold more than :data:`MAX_CELLS` cells."""
     grid: list[list[Optional[m.Cell]]] = []
     pending: dict[tuple[int, int], m.Cell] = {}      # (row, column) covered by a rowspan above
+    count = 0
     for r, tr in enumerate(rows):
         line: list[Optional[m.Cell]] = []
         row_align = _align(tr)
@@ -84,20 +90,24 @@ def _grid(rows) -> list[list[Optional[m.Cell]]]:
                 line.append(pending.pop((r, len(line))))
             align = _align(cell) or row_align
             first = len(line)
+            across, down = _span(cell, "colspan"), min(_span(cell, "rowspan"), len(rows) - r)
+            if count + len(line) + len(pending) + across * down > MAX_CELLS:
+                return None
             line.append(m.Cell(_inlines(cell), align))
-            line.extend(m.Cell((), align) for _ in range(_span(cell, "colspan") - 1))
-            for below in range(1, _span(cell, "rowspan")):
+            line.extend(m.Cell((), align) for _ in range(across - 1))
+            for below in range(1, down):
                 for col in range(first, len(line)):
                     pending[(r + below, col)] = m.Cell((), align)
         while (r, len(line)) in pending:
             line.append(pending.pop((r, len(line))))
+        count += len(line)
         grid.append(line)
     return grid
 
 
 def read_table(html: str, pos: SourcePos) -> Optional[tuple[m.Table, str]]:
-    """``(table, caption text)`` of one ``<table>…</table>`` fragment; None when it holds no row or nests
-    another table (left to the sanitiser)."""
+    """``(table, caption text)`` of one ``<table>…</table>`` fragment; None when it holds no row, nests
+    another table or would hold more than :data:`MAX_CELLS` cells (left to the sanitiser: its text is kept)."""
     from lxml import html as lhtml
 
     try:
@@ -126,7 +136,11 @@ def read_table(html: str, pos: SourcePos) -> Optional[tuple[m.Table, str]]:
     if not rows:
         return None
     grid = _grid(rows)
+    if grid is None:
+        return None
     width = max(len(line) for line in grid)
+    if width * len(grid) > MAX_CELLS:
+        return None
     for line in grid:
         line.extend(m.Cell((), "") for _ in range(width - len(line)))
     cells = [[c if c is not None else m.Cell((), "") for c in line] for line in grid]

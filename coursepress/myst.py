@@ -33,7 +33,7 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from .admonitions import box_of
-from .texlabels import EQREF
+from .texlabels import EQREF, push_reference
 
 _DIRECTIVE = re.compile(r"\{([A-Za-z][\w-]*)\}[ \t]*(.*)$")
 _OPTION = re.compile(r"[ \t]*:([A-Za-z][\w-]*):[ \t]*(.*)$")
@@ -123,12 +123,7 @@ def _role(state: StateInline, silent: bool) -> bool:
         titled = _TITLED.match(target)
         if titled and match.group(1) != "eq":
             title, target = titled.group(1).strip(), titled.group(2).strip()
-        opener = state.push("link_open", "a", 1)
-        opener.attrs = {"href": "#" + (EQREF if match.group(1) == "eq" else "") + target}
-        opener.markup = "{" + match.group(1) + "}"
-        if title:
-            state.push("text", "", 0).content = title
-        state.push("link_close", "a", -1).markup = opener.markup
+        push_reference(state, (EQREF if match.group(1) == "eq" else "") + target, "{" + match.group(1) + "}", title)
     state.pos = match.end()
     return True
 

@@ -101,14 +101,21 @@ def _reference(state: StateInline, silent: bool) -> bool:
     if not match:
         return False
     if not silent:
-        prefix = EQREF if match.group(2) == "eqref" else ""
-        opener = state.push("link_open", "a", 1)
-        opener.attrs = {"href": f"#{prefix}{match.group(3)}"}
-        opener.markup = "\\" + match.group(2)
-        closer = state.push("link_close", "a", -1)
-        closer.markup = opener.markup
+        push_reference(state, (EQREF if match.group(2) == "eqref" else "") + match.group(3), "\\" + match.group(2))
     state.pos = match.end()
     return True
+
+
+def push_reference(state: StateInline, target: str, markup: str, title: str = "") -> None:
+    """Push the link tokens of a cross-reference to ``#target`` (``EQREF`` + id for a formula's bracketed
+    number), written with ``markup`` (``\\eqref``, ``:numref:``, ``{ref}``): without ``title`` it prints what
+    ``[](#id)`` prints; an unknown id is an error at its line (:mod:`coursepress.inlines`)."""
+    opener = state.push("link_open", "a", 1)
+    opener.attrs = {"href": "#" + target}
+    opener.markup = markup
+    if title:
+        state.push("text", "", 0).content = title
+    state.push("link_close", "a", -1).markup = markup
 
 
 def tex_label_plugin(md: MarkdownIt) -> None:

@@ -157,6 +157,15 @@ def problems_of(root: Path) -> tuple[list[str], list[str]]:
     return [], [str(w) for w in problems.warnings]
 
 
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def require_soffice() -> str:
     """Path of LibreOffice's ``soffice``; fails the test when it is missing and ``CI=true`` (README's test
     command installs it), skips it otherwise."""

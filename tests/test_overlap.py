@@ -13,7 +13,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from conftest import REPO, Run
+from conftest import REPO, Run, alive
 
 from coursepress.commit import STAGE_PREFIX
 
@@ -57,19 +57,10 @@ def build(tmp_path: Path, mode: str, *args: str) -> tuple[Run, Path]:
     return Run(proc.returncode, proc.stdout, proc.stderr), pid_file
 
 
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` exists and is not a zombie."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
-
-
 def _gone(pid: int, within_s: float = 20.0) -> bool:
     """Whether ``pid`` has ended, waiting up to ``within_s`` for a loaded machine (not a timing assertion)."""
     end = time.monotonic() + within_s
-    while _alive(pid):
+    while alive(pid):
         if time.monotonic() > end:
             return False
         time.sleep(0.05)
@@ -227,7 +218,7 @@ def test_a_forked_load_whose_result_cannot_be_sent_is_not_waited_for(tmp_path, m
     fork = os.fork
     monkeypatch.setattr(os, "fork", lambda: forks.append(pid := fork()) or pid)
     assert overlap.load_warming(object(), ["pdf"]) == ("loaded here", None, None)
-    assert len(forks) == 1 and not _alive(forks[0])        # ended, not left preparing …
+    assert len(forks) == 1 and not alive(forks[0])        # ended, not left preparing …
     try:
         os.waitpid(forks[0], os.WNOHANG)
         raise AssertionError("the forked load was not reaped")

@@ -14,15 +14,7 @@ import pytest
 from PIL import Image
 
 from coursepress.commit import JOURNAL_FILE, STATE_FILE, commit
-
-
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` exists and is not a zombie."""
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
-        return False
+from conftest import alive
 
 
 @pytest.fixture
@@ -124,7 +116,7 @@ def test_a_stop_between_the_pools_forks_leaves_no_worker(tmp_path, monkeypatch):
     pool = ImagePool(2)
     with pytest.raises(KeyboardInterrupt):
         pool.submit(_source(), (32, 32), 85, "k")
-    assert len(forked) == 1 and not _alive(forked[0])
+    assert len(forked) == 1 and not alive(forked[0])
 
 
 def test_a_result_that_cannot_be_sent_back_is_reported_with_its_own_error(tmp_path):
