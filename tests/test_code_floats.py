@@ -79,13 +79,21 @@ def test_the_float_pass_never_moves_a_float_past_more_than_the_next_page():
 
     from coursepress.writers.pageflow import _forward
 
-    def box(tag: str) -> SimpleNamespace:
-        return SimpleNamespace(element_tag=tag, element=object())
+    class Element:
+        def __init__(self, classes: str) -> None:
+            self.classes = classes
 
-    table, code, after = box("table"), box("pre"), box("p")
-    parent = SimpleNamespace(children=[table, code, after])
-    heights = {code.element: 5000.0, after.element: 40.0}
+        def get(self, name: str):
+            return self.classes if name == "class" else None
+
+    def box(tag: str, classes: str = "") -> SimpleNamespace:
+        return SimpleNamespace(element_tag=tag, element=Element(classes))
+
+    table, code, end, after = box("table"), box("pre", "code source"), box("div", "code-end"), box("p")
+    parent = SimpleNamespace(children=[table, code, end, after])
+    heights = {code.element: 5000.0, end.element: 0.0, after.element: 40.0}
     assert _forward(parent, 0, heights, need=100.0, past_heads=False, limit=900.0) is None
     assert _forward(parent, 0, heights, need=100.0, past_heads=False, partial=True, limit=900.0) is None
-    heights[code.element] = 300.0            # a code block that ends on the next page may be passed
-    assert _forward(parent, 0, heights, need=100.0, past_heads=False, limit=900.0) == 1
+    heights[code.element] = 300.0            # a code block that ends on the next page may be passed,
+    # and the float goes after the empty div that closes it (so its "code continued" header is cleared)
+    assert _forward(parent, 0, heights, need=100.0, past_heads=False, limit=900.0) == 2

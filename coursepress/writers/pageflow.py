@@ -42,7 +42,7 @@ from typing import Any, Iterator, Optional
 
 from ..patches import page_box, swapped
 from .pagedrop import drop_page
-from .pagefill import MOVABLE, Filled, filling
+from .pagefill import MOVABLE, Filled, filling, glued
 from .pageholes import CONTAINERS, FLOATS, HOLE_LINES, Hole, elements, find_holes, flow_blocks, text_bottom
 from .pageresume import ancestry, carried, snapshot
 from .pagetargets import name_targets
@@ -122,9 +122,9 @@ def _forward(parent, index: int, heights: dict, need: float, past_heads: bool, m
             break
         moved += heights[sibling.element]
         if moved >= need:
-            return after
+            return glued(parent.children, after)
         if sibling.element_tag not in _HEADINGS:        # a figure never lands right under a head
-            furthest = after
+            furthest = glued(parent.children, after)
     return furthest if partial else None
 
 
