@@ -39,6 +39,7 @@ _DIRECTIVE = re.compile(r"\{([A-Za-z][\w-]*)\}[ \t]*(.*)$")
 _OPTION = re.compile(r"[ \t]*:([A-Za-z][\w-]*):[ \t]*(.*)$")
 CODE_DIRECTIVES = ("code-cell", "code-block", "code", "sourcecode")
 PICTURE_DIRECTIVES = ("figure", "image")
+MAX_DEPTH = 20          # boxes inside boxes read (the reader's own nesting limit, reader.MAX_BLOCK_DEPTH)
 _ALT_ESCAPE = re.compile(r"([\\\[\]])")
 _TITLE_ESCAPE = re.compile(r'([\\"])')
 
@@ -76,8 +77,17 @@ def _picture_source(path: str, options: dict[str, str], lines: list[str]) -> str
 
 
 def _directives(state: StateCore) -> None:
+    state.tokens[:] = _rewritten(state, state.tokens, 0)
+
+
+def _rewritten(state: StateCore, tokens: list[Token], depth: int) -> list[Token]:
+    """``tokens`` with their MyST directive fences rewritten, also those inside a box's body (a ``{code-cell}``
+    or ``{math}`` inside a ````{note}````), down to :data:`MAX_DEPTH` boxes deep; deeper ones are left as
+    fences, which the reader reports as unknown directives."""
+    if depth > MAX_DEPTH:
+        return tokens
     out: list[Token] = []
-    for tok in state.tokens:
+    for tok in tokens:
         match = _DIRECTIVE.match(tok.info.strip()) if tok.type == "fence" else None
         name = match.group(1).lower() if match else ""
         if not match or not (name in CODE_DIRECTIVES or name in PICTURE_DIRECTIVES or name == "math" or box_of(name)):
@@ -104,8 +114,8 @@ def _directives(state: StateCore) -> None:
             state.md.block.parse("\n".join(lines), state.md, state.env, inner)
             first = (tok.map[0] if tok.map else 0) + 1 + taken
             closer = Token("container_div_close", "div", -1, markup="```", block=True, level=tok.level)
-            out += [opener, *_shifted(inner, first, tok.level + 1), closer]
-    state.tokens[:] = out
+            out += [opener, *_shifted(_rewritten(state, inner, depth + 1), first, tok.level + 1), closer]
+    return out
 
 
 _ROLE = re.compile(r"\{(eq|numref|ref)\}`([^`\n]+)`")

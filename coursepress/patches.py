@@ -223,6 +223,18 @@ UPSTREAM = {
     # relied on by the subset cache's key: the subset depends on the glyphs, hinting and missing glyphs only
     "weasyprint.pdf.fonts.Font._harfbuzz_subset":
         "f80805663ede8080a3e1ffff831e20c74bd25fa3b8e4410334ba807158dc685f",
+    # relied on by writers.fontfile (Font.file_content read again from the face): the whole file is the face's
+    # blob; clean, _fonttools_subset, type and build_fonts_dictionary read file_content only through the attribute
+    "weasyprint.text.fonts.get_hb_object_data":
+        "03040a623df04c2b5fe464037e14b07fe430fd1ec43602abf955fdf3fbe77ea6",
+    "weasyprint.pdf.fonts.Font.clean":
+        "794f0211f18453f1a291056fcd6659cdcb262f7c1133cf5b2ea015df379c6813",
+    "weasyprint.pdf.fonts.Font._fonttools_subset":
+        "1faa45f3c4cae67e0a8eace77b1ff41f8e161607a502c3daf6baf5879bf5952b",
+    "weasyprint.pdf.fonts.Font.type":
+        "31376bf9b326ac58403187f045eb3b823ef5cf26ec2a6a4af88f436266a0bd98",
+    "weasyprint.pdf.fonts.build_fonts_dictionary":
+        "fc551bef35d0d6c3d288f686fd21b5ea8c1efadb8f2f3b4d379cfa6045c02230",
     "weasyprint.images.get_image_from_uri":
         "07bdb0c0e3fd5b83ce54ab4f3f738d963cd1ca1a4991e2acd438ee5058d770ce",
     # relied on by writers.pdfimages: Document._render calls the module's get_image_from_uri by this name,
@@ -613,11 +625,14 @@ def apply_subset_cache() -> None:
 
     from .writers import subsetcache
 
+    from .writers import fontfile
+
     dotted = "weasyprint.pdf.fonts.Font.subset"
     if dotted in _ORIGINALS:
         return
     _replace(Font, "subset", dotted, subsetcache.replacement(vars(Font)["subset"]))
     _replace(Font, "__init__", "weasyprint.pdf.fonts.Font.__init__", subsetcache.hashing_init(vars(Font)["__init__"]))
+    Font.file_content = fontfile.FileContent()      # a class attribute upstream has none of (an instance one)
 
 
 def apply_prepared_images() -> None:

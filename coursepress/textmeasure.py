@@ -35,8 +35,8 @@ WIDTH_SAFETY = 0.97
 # LibreOffice Impress sets a space between Asian and non-Asian text (its "Asian typography" default for
 # East-Asian paragraphs; PowerPoint's files cannot turn it off): ≈ 0.24 em at each change between a CJK
 # character and a Latin letter or digit, also where a typed space is (measured at 20 pt with the shipped
-# faces and with DejaVu/Droid substitutes: "用GPU跑LLM" is 1.9 em wider than its advances). The deck's
-# measure counts a quarter em at each change.
+# faces and with DejaVu/Droid substitutes: "GPU" and "LLM" between Han characters (U+7528, U+8DD1) are
+# 1.9 em wider than their advances). The deck's measure counts a quarter em at each change.
 SCRIPT_GAP_EM = 0.25
 
 NBSP = "\u00a0"
@@ -266,8 +266,10 @@ def measurer_for(root: Path, theme: Optional[Theme] = None) -> Measurer:
 def _widest(path: Path, mtime: float, bold: bool) -> FontMetrics:
     """The metrics of the face at ``path`` with each advance widened to the widest of the faces a viewer
     may substitute (:mod:`coursepress.fitwidths`; their Bold widths when ``bold``): the deck fits text
-    that fits every one of them."""
+    that fits every one of them. Letters of mathematical alphabets (set in the equation face, which no
+    project ships) are at least :data:`coursepress.mathalpha.MATH_LETTER_EM` wide."""
     from .fitwidths import load
+    from .mathalpha import MATH_LETTER_EM, math_points
     from .templating import TOOL_ROOT
 
     base = _load(path, mtime)
@@ -278,6 +280,8 @@ def _widest(path: Path, mtime: float, bold: bool) -> FontMetrics:
     advances = dict(base.advances)
     for point, em in wide.items():
         advances[point] = max(advances.get(point, 0), round(em * upm))
+    for point in math_points():
+        advances[point] = max(advances.get(point, 0), round(MATH_LETTER_EM * upm))
     return FontMetrics(advances, upm, base.line_em, base.default_em)
 
 

@@ -235,7 +235,7 @@ def test_a_fonts_file_digest_starts_on_a_thread_when_the_font_is_made(monkeypatc
     import hashlib
     import threading
 
-    from coursepress.writers import subsetcache
+    from coursepress.writers import fontfile, subsetcache
     from coursepress.writers.pdfengine import import_weasyprint
 
     weasyprint = import_weasyprint(REPO)
@@ -253,24 +253,55 @@ def test_a_fonts_file_digest_starts_on_a_thread_when_the_font_is_made(monkeypatc
     class Recorded(real_digest):
         def __init__(self, content, index):
             super().__init__(content, index)
-            started.append((self, index))
+            started.append((self, content, index))
 
     monkeypatch.setattr(subsetcache, "FileDigest", Recorded)
     document = weasyprint.HTML(string="<p style='font-family: \"Noto Serif CJK SC\"'>中文字体</p>").render()
     document.write_pdf()
     assert started and "coursepress-font-digest" in where
-    digest, index = started[0]
-    whole = digest.content
+    digest, whole, index = started[0]
     assert digest.value() == hashlib.sha256(whole + f"#{index}".encode()).hexdigest()[:24]
 
     font = type("Font", (), {})()      # a font as subset_key sees it: its bytes, index and started digest
     font.file_content, font.index, font.missing = whole, index, {}
+    vars(font)[fontfile.CONTENT] = None               # let go of (fontfile): still the whole file it was made with
     vars(font)[subsetcache.DIGEST] = digest
     where.clear()
     assert subsetcache.subset_key(font, {1: "a"}, False, "e")[0] == digest.value() and where == []
-    assert subsetcache.DIGEST not in vars(font)       # let go of: it holds the whole font file
+    assert subsetcache.DIGEST not in vars(font)
     vars(font)[subsetcache.DIGEST] = digest
-    font.file_content = whole[:-1] + b"\x00"          # other bytes than were hashed: hashed again, here
+    font.file_content = vars(font)[fontfile.CONTENT] = whole[:-1] + b"\x00"    # other bytes: hashed again, here
     where.clear()
     assert subsetcache.subset_key(font, {1: "a"}, False, "e")[0] == real(font.file_content, font.index)
     assert where == [threading.current_thread().name]
+
+
+def test_a_font_holds_no_copy_of_its_whole_file_while_the_pages_are_drawn(monkeypatch):
+    """Issue 20, sixth session: WeasyPrint copies the whole file of each font it draws with when the font is
+    first used (10-16 MB per CJK face) and keeps it until the font is subset after the last page. The
+    font lets go of it once its digest is started (coursepress.writers.fontfile); the whole file is read
+    back from the font's HarfBuzz face, the same bytes, only when something asks for it."""
+    from weasyprint.pdf import fonts
+
+    from coursepress.writers import fontfile
+    from coursepress.writers.pdfengine import import_weasyprint
+
+    weasyprint = import_weasyprint(REPO)
+    made: list = []
+    real_init = fonts.Font.__init__
+
+    def init(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        made.append((self, vars(self).get(fontfile.CONTENT, b"")))     # what the font holds once made
+
+    monkeypatch.setattr(fonts.Font, "__init__", init)
+    weasyprint.HTML(string="<p style='font-family: \"Noto Serif CJK SC\"'>中文字体</p>").render().write_pdf()
+    cjk = [font for font, held in made if "CJK" in font.family]
+    assert cjk and all(held is None for font, held in made if "CJK" in font.family)
+    font = cjk[0]
+    whole = fonts.get_hb_object_data(font.hb_face)
+    assert whole[:4] == b"OTTO" and len(whole) > 1 << 20
+    fontfile.let_go(font)
+    assert fontfile.holds_whole(font) and font.file_content == whole and fontfile.holds_whole(font)
+    font.file_content = b"subset"
+    assert not fontfile.holds_whole(font) and fontfile.replaced(font, None)

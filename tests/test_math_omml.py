@@ -92,10 +92,14 @@ def test_inline_formulas_as_runs(tex, runs):
 @pytest.mark.parametrize("tex, runs", [
     (r"\mathbf{q}^\top \mathbf{k}", [("q", 0, False, True), ("⊤", SUPERSCRIPT, False, False), ("k", 0, False, True)]),
     (r"\boldsymbol{\alpha}_i", [("α", 0, True, True), ("i", SUBSCRIPT, True, False)]),
-    (r"\mathbb{R}^d", [("ℝ", 0, True, False), ("d", SUPERSCRIPT, True, False)]),
-    (r"\mathbb{E}[x]", None),
-    (r"\mathcal{Q}", None),
+    (r"\mathbb{R}^d", [("ℝ", 0, False, False), ("d", SUPERSCRIPT, True, False)]),
+    (r"\mathbb{E}[x]", [("𝔼[", 0, False, False), ("x", 0, True, False), ("]", 0, False, False)]),
+    (r"\mathcal{Q}", [("𝒬", 0, False, False)]),
+    (r"\mathscr{L}", [("ℒ", 0, False, False)]),         # latex2mathml: a plain L with mathvariant="script"
+    (r"\mathbb{1}", [("𝟙", 0, False, False)]),
+    (r"\mathfrak{C}", [("ℭ", 0, False, False)]),        # a hole of the block: BLACK-LETTER CAPITAL C
 ])
-def test_bold_letters_are_bold_runs_of_plain_letters_other_styles_a_display_formula(tex, runs):
-    """latex2mathml writes \\mathbf{q} as U+1D42A, a blank box in every shipped text face (issue 20, sixth session)."""
+def test_bold_letters_are_bold_runs_of_plain_letters_other_alphabets_stay_upright(tex, runs):
+    """latex2mathml writes \\mathbf{q} as U+1D42A, a blank box in every shipped text face: bold plain letters.
+    \\mathbb, \\mathcal, \\mathfrak letters keep their character, upright (the deck sets them in the equation face)."""
     assert inline_runs(tex) == runs

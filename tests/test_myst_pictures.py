@@ -67,3 +67,49 @@ def test_myst_directive_with_an_argument_it_does_not_read_is_an_error_at_its_lin
     result = run_build("check", "--project", str(root))
     assert result.code == 1 and "Traceback" not in result.err
     assert "content/lectures/intro.md:5: unknown directive '{include}'" in result.err, result.err
+
+
+NESTED = '''# 一
+
+````{note} 外层
+框里的话。
+
+```{code-cell} python
+x = 1
+```
+
+```{math}
+:label: eq-in
+a = b
+```
+````
+
+见 {eq}`eq-in`。
+'''
+
+
+def test_myst_directives_inside_a_myst_box_are_read(make_project):
+    """A ``{code-cell}`` or ``{math}`` inside a ````{note}```` was left a fence: an unknown code language, a
+    formula printed as code."""
+    from coursepress import model as m
+    from coursepress.load import load_course
+
+    course, problems = load_course(make_project(lecture=NESTED))
+    assert not problems.warnings, problems.warnings
+    box, after = course.lectures[0].sections[0].blocks
+    assert isinstance(box, m.Admonition) and box.title == "外层"
+    kinds = [(type(b).__name__, b.pos.line) for b in box.blocks]
+    assert kinds == [("Paragraph", 4), ("CodeBlock", 6), ("MathBlock", 10)], kinds
+    code, formula = box.blocks[1], box.blocks[2]
+    assert (code.language, code.text.strip()) == ("python", "x = 1")
+    assert (formula.tex.strip(), formula.number, formula.ident) == ("a = b", 1, "eq-in")
+    assert m.plain_text(after.children) == "见 (1)。"
+
+
+def test_myst_boxes_nested_past_the_limit_are_an_error_not_a_crash(make_project):
+    depth = 30
+    body = "# 一\n\n" + "".join("`" * (3 + depth - k) + "{note}\n" for k in range(depth)) + "最里层。\n" + \
+        "".join("`" * (3 + k + 1) + "\n" for k in range(depth))
+    result = run_build("check", "--project", str(make_project(lecture=body)))
+    assert result.code == 1 and "Traceback" not in result.err and "internal error" not in result.err, result.err
+    assert "intro.md:23: lists, quotes and ::: blocks nested more than 20 levels deep" in result.err, result.err

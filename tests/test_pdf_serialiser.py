@@ -212,3 +212,32 @@ def test_a_stream_compressor_is_made_when_the_worker_deflates_the_stream(monkeyp
         written = _written(pdf, version=b"1.7", identifier=True, compress=True)
     assert b"/FlateDecode" in written
     assert 1 <= most[0] <= 2, most[0]
+
+
+def test_a_stream_not_deflated_here_is_joined_again_not_held_until_the_write_ends(upstream, monkeypatch):
+    """Issue 20, sixth session: pydyf asks every object for its data twice (to write it, then for the
+    identifier's MD5). A picture's stream, not deflated, is joined again the second time rather than kept
+    (the chapter's pictures were held a second time until the write ended); the PDF is pydyf's."""
+    from coursepress.writers import pdfserial
+
+    picture = [b"\x89" * 200_000]
+    calls: list[int] = []
+    real = pdfserial.joined
+
+    def joined(stream, to_bytes):
+        calls.append(id(stream))
+        return real(stream, to_bytes)
+
+    monkeypatch.setattr(pdfserial, "joined", joined)
+
+    def pdf() -> tuple:
+        made = _corpus(True)
+        stream = pydyf.Stream(picture, {"Type": "/XObject", "Filter": "/DCTDecode"}, compress=False)
+        made.add_object(stream)
+        return made, stream
+
+    written, stream = pdf()
+    ours = _written(written, version=b"1.7", identifier=True, compress=True)
+    assert calls.count(id(stream)) == 2
+    upstream()
+    assert ours == _written(pdf()[0], version=b"1.7", identifier=True, compress=True)

@@ -116,7 +116,8 @@ def deflate_ahead(pydyf: Any, pdf: Any, to_bytes: Callable[[Any], bytes], pool: 
 
 def make_write_once(pydyf: Any, write: Callable[..., Any], to_bytes: Callable[[Any], bytes] | None = None
                     ) -> Callable[..., Any]:
-    """``PDF.write`` (``write``) during which the ``data`` of every Dictionary, Array and Stream is made once,
+    """``PDF.write`` (``write``) during which the ``data`` of every Dictionary and Array, and of every stream
+    deflated on this thread, is made once,
     and, with ``compress`` and ``to_bytes`` given, the streams are deflated on a worker thread
     (:func:`deflate_ahead`) while this one makes the other objects' bytes.
 
@@ -125,6 +126,11 @@ def make_write_once(pydyf: Any, write: Callable[..., Any], to_bytes: Callable[[A
     remembered object is kept alive until the write ends, so an id is never
     reused by a temporary object meanwhile. Classes are restored afterwards,
     also when writing fails; the worker thread has ended when this returns.
+
+    A stream deflated on the worker, or not deflated at all, is not remembered: its data is its
+    dictionary and bytes joined again (a copy, not a second deflate), so the file's pictures and page
+    contents are not held a second time until the write ends (8 MB of the 60-page chapter's pictures, a
+    tenth of what writing it added to its peak memory; issue 20, sixth session).
     """
     classes = (pydyf.Dictionary, pydyf.Array, pydyf.Stream)
 
@@ -139,7 +145,8 @@ def make_write_once(pydyf: Any, write: Callable[..., Any], to_bytes: Callable[[A
                 if hit is not None and hit[0] is obj:
                     return hit[1]
                 value = getter(obj)
-                memo[id(obj)] = (obj, value)
+                if not isinstance(obj, pydyf.Stream) or (obj.compress and AHEAD not in obj.__dict__):
+                    memo[id(obj)] = (obj, value)
                 return value
             return property(data)
 

@@ -26,6 +26,7 @@ import threading
 from typing import Any, Callable
 
 from .. import cachedir
+from . import fontfile
 
 KEEP = 12                # subsets kept per font file (a watch session types new characters now and then)
 FOLDER = "subsets"
@@ -42,10 +43,10 @@ def file_key(content: bytes, index: int) -> str:
 
 
 class FileDigest:
-    """:func:`file_key` of ``content`` computed on a daemon thread from the moment this is made."""
+    """:func:`file_key` of ``content`` computed on a daemon thread from the moment this is made (the thread
+    lets go of ``content`` when it ends)."""
 
     def __init__(self, content: bytes, index: int) -> None:
-        self.content = content
         self._value: list[str] = []
         self._thread = threading.Thread(target=lambda: self._value.append(file_key(content, index)),
                                         name="coursepress-font-digest", daemon=True)
@@ -58,12 +59,16 @@ class FileDigest:
 
 
 def hashing_init(upstream: Callable[..., None]) -> Callable[..., None]:
-    """``Font.__init__`` that, once WeasyPrint has made the font, starts its :class:`FileDigest`."""
+    """``Font.__init__`` that, once WeasyPrint has made the font, starts its :class:`FileDigest` and lets
+    go of the font's copy of its whole file (:func:`.fontfile.let_go`: the digest's thread holds it until
+    hashed)."""
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
         upstream(self, *args, **kwargs)
         content = getattr(self, "file_content", None)
         if isinstance(content, bytes) and len(content) > 1 << 16:       # small files: hashed when asked
             self.__dict__[DIGEST] = FileDigest(content, self.index)
+            if isinstance(type(self).__dict__.get("file_content"), fontfile.FileContent):
+                fontfile.let_go(self)
 
     return init
 
@@ -71,9 +76,10 @@ def hashing_init(upstream: Callable[..., None]) -> Callable[..., None]:
 def subset_key(font: Any, to_unicode: dict, hinting: bool, engine: str) -> tuple[str, str]:
     """(font file key, subset key) for WeasyPrint ``Font`` ``font`` subset to the glyph ids of
     ``to_unicode`` (hex sha256 prefixes); ``engine`` names the subsetter and its version. The file key
-    is the :class:`FileDigest` started with the font when it still holds the bytes it hashed."""
-    started = font.__dict__.pop(DIGEST, None)      # (it holds the whole file, which the subset replaces)
-    font_key = started.value() if started is not None and started.content is font.file_content else ""
+    is the :class:`FileDigest` started with the font when its bytes are still the whole file it hashed
+    (:func:`.fontfile.holds_whole`)."""
+    started = font.__dict__.pop(DIGEST, None)
+    font_key = started.value() if started is not None and fontfile.holds_whole(font) else ""
     font_key = font_key or file_key(font.file_content, font.index)
     glyphs = ",".join(map(str, sorted(to_unicode)))
     parts = f"{font_key}|{glyphs}|{bool(hinting)}|{bool(font.missing)}|{engine}"
@@ -134,9 +140,9 @@ def replacement(upstream: Callable[..., None]) -> Callable[..., None]:
             except (OSError, NotImplementedError):
                 pass
             return None
-        whole = self.file_content
+        before = self.__dict__.get(fontfile.CONTENT)
         upstream(self, to_unicode, hinting)
-        if self.file_content is not whole:          # subset made (on failure WeasyPrint keeps the whole font)
+        if fontfile.replaced(self, before):         # subset made (on failure WeasyPrint keeps the whole font)
             try:
                 cachedir.write_private(folder, name, self.file_content)
                 _prune(folder, font_key)

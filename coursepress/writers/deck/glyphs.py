@@ -6,7 +6,11 @@ the East-Asian font lacks (a rare Han character, an emoji) shows as a box or
 as whatever the viewer substitutes. The writer therefore names, for such
 characters, a shipped font that has them (``HanaMin Ext Fallback`` for rare
 Han characters, ``Noto Emoji`` for emoji, then any other shipped face) in the
-``a:latin``/``a:ea``/``a:cs`` of a run of their own. Characters no shipped
+``a:latin``/``a:ea``/``a:cs`` of a run of their own. Letters of mathematical
+alphabets (𝔼, ℝ, ℒ: :mod:`coursepress.mathalpha`) are named the theme's equation
+face (``deck.math``, Cambria Math: PowerPoint's own equation face; LibreOffice
+substitutes a mathematics face of its own), which no project ships but every
+viewer that draws equations has. Other characters no shipped
 font has are reported with :func:`coursepress.fonts.check_coverage` (a
 warning, an error under ``--strict``) at their source line.
 
@@ -21,6 +25,7 @@ from typing import Iterator, Optional
 
 from ...errors import Problems, SourcePos
 from ...fonts import FontFace, check_coverage
+from ...mathalpha import has_math_letters, is_math_letter, math_points
 from ...theme import Theme, default_theme
 from .nodes import DeckPlan, Para, SlidePlan
 
@@ -34,7 +39,8 @@ class GlyphChain:
         faces: the shipped faces (:func:`coursepress.fonts.shipped_faces`).
         east_asian: the family the deck names in ``a:ea``; when no shipped face
             has that family, the theme's ``sans`` (Noto Sans CJK SC: the face text is measured with).
-        theme: the fallbacks to try first (``rare_han``, then ``emoji``), then any other shipped face.
+        theme: the fallbacks to try first (``rare_han``, then ``emoji``), then any other shipped face;
+            ``math``, the face of mathematical letters (before any other face).
     """
 
     def __init__(self, faces: tuple[FontFace, ...], east_asian: str, theme: Optional[Theme] = None) -> None:
@@ -42,17 +48,21 @@ class GlyphChain:
         preferred = (theme.rare_han, theme.emoji)
         primary = [f for f in faces if f.family == east_asian] or [f for f in faces if f.family == theme.sans]
         self.faces = faces
-        self.primary: frozenset[int] = frozenset().union(*(f.codepoints for f in primary))
+        self.math = theme.math
+        self.primary: frozenset[int] = frozenset().union(*(f.codepoints for f in primary)) - math_points()
         names = {f.family for f in primary}
         others = [f for f in faces if f.family not in names]
         others.sort(key=lambda f: preferred.index(f.family) if f.family in preferred else len(preferred))
         self.fallbacks: tuple[tuple[str, frozenset[int]], ...] = tuple((f.family, f.codepoints) for f in others)
 
     def face_for(self, char: str) -> Optional[str]:
-        """The fallback family for ``char``, or None when the deck's own face has it (or nobody does)."""
+        """The fallback family for ``char``, or None when the deck's own face has it (or nobody does);
+        the equation face for a letter of a mathematical alphabet."""
         code = ord(char)
         if code in self.primary or char.isspace():
             return None
+        if is_math_letter(char):
+            return self.math
         return next((family for family, points in self.fallbacks if code in points), None)
 
     def split(self, text: str) -> list[tuple[str, Optional[str]]]:
@@ -103,5 +113,8 @@ def plan_texts(plan: DeckPlan, file_pos: SourcePos) -> list[tuple[str, SourcePos
 
 def check_glyphs(plan: DeckPlan, chain: GlyphChain, file_pos: SourcePos, problems: Problems) -> set[str]:
     """Report each character of the deck's text that no shipped font has (the writer gives every
-    other character a font that has it, see :class:`GlyphChain`). Returns the uncovered characters."""
-    return check_coverage(plan_texts(plan, file_pos), chain.faces, problems)
+    other character a font that has it, see :class:`GlyphChain`), letters of mathematical alphabets
+    excepted (set in the equation face). Returns the uncovered characters."""
+    texts = [("".join(c for c in text if not is_math_letter(c)) if has_math_letters(text) else text, pos)
+             for text, pos in plan_texts(plan, file_pos)]
+    return check_coverage(texts, chain.faces, problems)

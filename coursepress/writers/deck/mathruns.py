@@ -19,6 +19,7 @@ from typing import Optional
 
 from lxml import etree
 
+from ...mathalpha import has_math_letters, is_math_letter, styled
 from ...mathtex import to_mathml
 
 SUPERSCRIPT = 30000
@@ -31,19 +32,22 @@ _SPACED = set("=<>≤≥≈≠≡→←⇒⇔+−±×·∣∈∉⊂⊆∼∝")
 # U+0307 dot above, U+0308 diaeresis): x̂, x̄, x̃, ẋ, ẍ.
 _ACCENTS = {"^": "\u0302", "\u00af": "\u0304", "\u2015": "\u0304", "\u203e": "\u0304", "~": "\u0303",
             "\u02dc": "\u0303", "\u02d9": "\u0307", "\u00a8": "\u0308"}
+# Alphabets kept as their own characters (the letterlike holes are named without MATHEMATICAL).
+_KEPT = ("DOUBLE-STRUCK", "SCRIPT", "FRAKTUR", "BLACK-LETTER", "SANS-SERIF", "MONOSPACE", "PLANCK")
 
 
-def _fold(text: str) -> Optional[tuple[str, bool, Optional[bool]]]:
+def _fold(text: str) -> tuple[str, bool, Optional[bool]]:
     """``text`` with its mathematical bold and italic letters (U+1D400 block: latex2mathml writes ``\\mathbf{q}``
     as U+1D42A, which no shipped text face has: a blank box on the slide) as plain letters (NFKC), whether one was
-    bold, and whether one was italic (None: no such letter). None when ``text`` holds another mathematical
-    style (double-struck, script, fraktur, sans-serif, monospace): those differ in meaning from the plain
-    letter, so the formula is left to the display formula."""
-    if not any(0x1D400 <= ord(c) <= 0x1D7FF for c in text):
+    bold, and whether one was italic (None: no such letter). Letters of the other alphabets (double-struck,
+    script, fraktur, sans-serif, monospace: ``\\mathbb{E}``, ``\\mathcal{L}``) differ in meaning from the plain
+    letter and stay, upright (the letter carries its style); the deck sets them in the equation face
+    (:mod:`coursepress.mathalpha`)."""
+    if not has_math_letters(text):
         return text, False, None
-    names = [unicodedata.name(c, "") for c in text if 0x1D400 <= ord(c) <= 0x1D7FF]
-    if any(w in n for n in names for w in ("DOUBLE-STRUCK", "SCRIPT", "FRAKTUR", "SANS-SERIF", "MONOSPACE")):
-        return None
+    names = [unicodedata.name(c, "") for c in text if is_math_letter(c)]
+    if any(w in n for n in names for w in _KEPT):
+        return text, False, False
     return unicodedata.normalize("NFKC", text), any("BOLD" in n for n in names), any("ITALIC" in n for n in names)
 
 
@@ -63,12 +67,10 @@ def _flat(el, baseline: int, out: list[tuple[str, int, bool, bool]]) -> bool:
         text = " "
     elif name == "mo" and baseline == 0 and text.strip() in _SPACED and out:
         text = f" {text.strip()} "
-    folded = _fold(text)
-    if folded is None:
-        return False
-    text, bold, letter_italic = folded
     variant = el.get("mathvariant") or ""
-    bold = bold or "bold" in variant
+    mapped = styled(text, variant)      # \mathscr{L}, \mathbb{1}: a plain letter and a mathvariant
+    text, bold, letter_italic = _fold(mapped or text)
+    bold = bold or ("bold" in variant and mapped is None)
     italic = (name == "mi" and len(text) == 1 and variant not in ("normal", "bold")) if letter_italic is None \
         else letter_italic
     if out and out[-1][1:] == (baseline, italic, bold):
