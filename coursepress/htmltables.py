@@ -12,7 +12,9 @@ that every writer sets like a Markdown table:
   for outputs with one);
 - a cell spanning columns or rows (``colspan``, ``rowspan``, HTML 5.2 section 4.9.12 table model) keeps its
   text in its first grid cell and leaves the others it covers empty, so every row has every column;
-- a cell's text keeps its ``<br>`` line breaks; other markup inside a cell is read as its text;
+- a cell's text keeps its ``<br>`` line breaks; an ``<img>`` in a cell is a picture in its line, as in a
+  Markdown table's cell (loaded through the resource gate by the caller's ``picture``); other markup inside a
+  cell is read as its text;
   ``align`` or ``style="text-align: …"`` on the cell or its row aligns the column's cell;
 - ``<caption>`` is printed as a paragraph before the table (HTML tables take no number: only captioned
   Markdown tables and directives are numbered, see content-format.md);
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 from . import model as m
 from .errors import SourcePos
@@ -53,9 +55,18 @@ def _align(el) -> str:
     return match.group(1).lower() if match else ""
 
 
-def _inlines(cell) -> tuple[m.Inline, ...]:
+_MARK = "\U0010fffd"      # stands for a cell's k-th picture in its text while the text is read: MARK k MARK
+_MARKED = re.compile(_MARK + r"(\d+)" + _MARK)
+# (the <img>'s attributes, its line in the lecture) -> the picture's inline node, or None when it cannot be loaded
+PictureOf = Callable[[dict[str, str], int], Optional[m.Inline]]
+
+
+def _inlines(cell, picture: Optional[PictureOf] = None, first_line: int = 0) -> tuple[m.Inline, ...]:
     for br in cell.iter("br"):
         br.tail = "\n" + (br.tail or "")
+    images = list(cell.iter("img")) if picture is not None else []
+    for k, img in enumerate(images):
+        img.tail = f"{_MARK}{k}{_MARK}" + (img.tail or "")
     lines = [" ".join(part.split()) for part in cell.text_content().split("\n")]
     while lines and not lines[-1]:
         lines.pop()
@@ -63,8 +74,16 @@ def _inlines(cell) -> tuple[m.Inline, ...]:
     for k, line in enumerate(lines):
         if k:
             out.append(m.Break(True))
-        if line:
-            out.append(m.Text(line))
+        for n, part in enumerate(_MARKED.split(line)):
+            if n % 2 == 0:
+                if part:
+                    out.append(m.Text(part))
+            elif picture is not None:
+                img = images[int(part)]
+                node = picture({key: str(value) for key, value in img.attrib.items()},
+                               first_line + (img.sourceline or 1) - 1)
+                if node is not None:
+                    out.append(node)
     return tuple(out)
 
 
@@ -75,7 +94,7 @@ def _span(el, name: str) -> int:
         return 1
 
 
-def _grid(rows) -> Optional[list[list[Optional[m.Cell]]]]:
+def _grid(rows, picture: Optional[PictureOf] = None, first_line: int = 0) -> Optional[list[list[Optional[m.Cell]]]]:
     """The rows as a grid of cells; a spanned cell's other grid places are empty cells. A ``rowspan`` ends at
     the table's last row (HTML 5.2 section 4.9.12: cells past the end are clipped). None when the grid would
     hold more than :data:`MAX_CELLS` cells."""
@@ -93,7 +112,7 @@ def _grid(rows) -> Optional[list[list[Optional[m.Cell]]]]:
             across, down = _span(cell, "colspan"), min(_span(cell, "rowspan"), len(rows) - r)
             if count + len(line) + len(pending) + across * down > MAX_CELLS:
                 return None
-            line.append(m.Cell(_inlines(cell), align))
+            line.append(m.Cell(_inlines(cell, picture, first_line), align))
             line.extend(m.Cell((), align) for _ in range(across - 1))
             for below in range(1, down):
                 for col in range(first, len(line)):
@@ -105,9 +124,11 @@ def _grid(rows) -> Optional[list[list[Optional[m.Cell]]]]:
     return grid
 
 
-def read_table(html: str, pos: SourcePos) -> Optional[tuple[m.Table, str]]:
+def read_table(html: str, pos: SourcePos, picture: Optional[PictureOf] = None) -> Optional[tuple[m.Table, str]]:
     """``(table, caption text)`` of one ``<table>…</table>`` fragment; None when it holds no row, nests
-    another table or would hold more than :data:`MAX_CELLS` cells (left to the sanitiser: its text is kept)."""
+    another table or would hold more than :data:`MAX_CELLS` cells (left to the sanitiser: its text is kept).
+    ``picture`` makes each ``<img>`` in a cell an inline node (:class:`~coursepress.model.Picture`) in its place;
+    without it a cell is its text."""
     from lxml import html as lhtml
 
     try:
@@ -135,7 +156,7 @@ def read_table(html: str, pos: SourcePos) -> Optional[tuple[m.Table, str]]:
             rows.append(tr)
     if not rows:
         return None
-    grid = _grid(rows)
+    grid = _grid(rows, picture, pos.line)
     if grid is None:
         return None
     width = max(len(line) for line in grid)
@@ -154,14 +175,14 @@ def read_table(html: str, pos: SourcePos) -> Optional[tuple[m.Table, str]]:
     return m.Table(tuple(header), tuple(tuple(line) for line in body), pos), caption
 
 
-def split_tables(html: str, pos: SourcePos) -> list[Piece]:
+def split_tables(html: str, pos: SourcePos, picture: Optional[PictureOf] = None) -> list[Piece]:
     """The pieces of an HTML block starting at ``pos``: the markup around its tables and each table read
-    (:func:`read_table`), at the line of its ``<table>`` tag."""
+    (:func:`read_table`, with ``picture`` for the pictures in its cells), at the line of its ``<table>`` tag."""
     pieces: list[Piece] = []
     last = 0
     for match in TABLE.finditer(html):
         line = pos.line + html.count("\n", 0, match.start()) if pos.line else 0
-        read = read_table(match.group(0), SourcePos(pos.file, line))
+        read = read_table(match.group(0), SourcePos(pos.file, line), picture)
         if read is None:
             continue
         pieces.append(Piece(html=html[last:match.start()]))
@@ -172,14 +193,15 @@ def split_tables(html: str, pos: SourcePos) -> list[Piece]:
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_STYLE_OPEN = re.compile(r"^ {0,3}<style\b", re.IGNORECASE)
+# a <style> first on its line, or after the tags that open the line (<div><style scoped>, as some exporters write)
+_STYLE_OPEN = re.compile(r"^ {0,3}(?:<[A-Za-z][^<>]*>[ \t]*)*<style\b", re.IGNORECASE)
 _STYLE_CLOSE = re.compile(r"</style\s*>", re.IGNORECASE)
 STYLE_GAP = "/**/"      # an empty CSS comment: what a blank line inside a <style> element becomes
 
 
 def close_style_gaps(text: str) -> str:
     """``text`` (a lecture, ``raw_html`` on) with each blank line inside a ``<style>`` element that starts a
-    line (outside code fences) made an empty CSS comment, :data:`STYLE_GAP`; lines stay where they were.
+    line, or follows only tags there (outside code fences), made an empty CSS comment, :data:`STYLE_GAP`; lines stay where they were.
 
     nbconvert writes a DataFrame as ``<div>``, then ``<style scoped>`` with blank lines between its rules, then
     the ``<table>``. CommonMark ends an HTML block that starts with ``<div>`` at its first blank line (spec

@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 from pathlib import PurePosixPath
 from urllib.parse import unquote
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from markdown_it.token import Token
 
@@ -190,6 +190,12 @@ def inline_picture(reader: "LectureReader", inline: Token, child: Token, line: i
     else:
         attrs = img_attrs(child.content) or {}
         src, alt, title = attrs.get("src", ""), attrs.get("alt", ""), attrs.get("title", "")
+    return _picture(reader, src, alt, title, attrs, pos)
+
+
+def _picture(reader: "LectureReader", src: str, alt: str, title: str, attrs: dict[str, str],
+             pos: SourcePos) -> Optional[m.Picture]:
+    """The unnumbered picture ``src`` (see :func:`inline_picture`); None with the error recorded."""
     size, unread = read_size(attrs)
     for value in unread:
         reader.problems.warn(pos, f"picture size {excerpt(value, 60)} cannot be read; the picture keeps its own size",
@@ -197,6 +203,18 @@ def inline_picture(reader: "LectureReader", inline: Token, child: Token, line: i
     alt = _described(reader, src, alt, title, pos)
     data = _loaded(reader, src, pos)
     return m.Picture(data, alt, pos.line, size=size) if data is not None else None
+
+
+def _cell_picture(reader: "LectureReader", file: str) -> Callable[[dict[str, str], int], Optional[m.Inline]]:
+    """The ``picture`` of :func:`coursepress.htmltables.read_table`: an ``<img>`` in an HTML table's cell as a
+    picture in its line (a web address: its description, with a warning)."""
+    def picture(attrs: dict[str, str], line: int) -> Optional[m.Inline]:
+        pos = SourcePos(file, line)
+        src = attrs.get("src", "")
+        if is_url(src):
+            return url_picture(reader.problems, src, attrs.get("alt", ""), pos)
+        return _picture(reader, src, attrs.get("alt", ""), attrs.get("title", ""), attrs, pos)
+    return picture
 
 
 def _loaded(reader: "LectureReader", src: str, pos: SourcePos) -> Optional[ImageData]:
@@ -219,7 +237,7 @@ def read_html_block(reader: "LectureReader", tok: Token) -> list[m.Block]:
     """
     block = reader.pos(tok)
     if "<table" in tok.content.lower():
-        pieces = split_tables(tok.content, block)
+        pieces = split_tables(tok.content, block, _cell_picture(reader, block.file))
         if any(piece.table is not None for piece in pieces):
             return _with_tables(reader, tok, pieces, block)
     if not mappable_block(tok.content):

@@ -71,3 +71,45 @@ def test_pictures_in_html_blocks_with_other_markup_are_figures(make_project):
         assert words in slides + notes, words
     for number in ("图1红色方块", "图2绿色方块", "图3蓝色方块"):
         assert number in handout, number
+
+
+GRID = '''# 一
+
+<table>
+<tr><th>模型</th><th>示意</th></tr>
+<tr><td>甲</td><td><img src="images/a.png" alt="甲的图"> 说明</td></tr>
+<tr><td>乙</td><td>
+<img src="images/b.png" alt="乙的图"></td></tr>
+</table>
+'''
+
+
+@pytest.mark.slow
+def test_pictures_in_html_table_cells_are_kept(make_project):
+    """A README's table of pictures (``<td><img …></td>``): each cell kept only its text, so the pictures were
+    in no output. Now each is a picture in its cell, as in a Markdown table, at its own line."""
+    from coursepress import model as m
+    from coursepress.load import load_course
+
+    files = {f"content/lectures/images/{name}.png": _png(size, (90, 90, 90)) for name, size in SIZES.items()}
+    root = make_project(lecture=GRID, files=files)
+    cfg = root / "content/course.yaml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "markdown:\n  raw_html: true\n", encoding="utf-8")
+    course, problems = load_course(root)
+    assert not problems.warnings, problems.warnings
+    (table,) = course.lectures[0].sections[0].blocks
+    cells = [[c.children for c in row] for row in table.rows]
+    pictures = [(n.alt, n.line) for row in cells for children in row for n in children if isinstance(n, m.Picture)]
+    assert pictures == [("甲的图", 5), ("乙的图", 7)]
+    assert m.plain_text(table.rows[0][1].children).strip() == "说明"
+
+    from PIL import Image
+    out = root / "dist"
+    result = run_build("pdf", "pptx", "--project", str(root), "--out", str(out))
+    assert result.code == 0 and "warning" not in result.err, result.err
+    reader = pypdf.PdfReader(str(out / "intro.pdf"))
+    wanted = sorted([SIZES["a"], SIZES["b"]])
+    assert sorted({img.data: img.image.size for page in reader.pages for img in page.images}.values()) == wanted
+    prs = Presentation(str(out / "intro.pptx"))
+    assert sorted(Image.open(io.BytesIO(s.image.blob)).size for slide in prs.slides for s in slide.shapes
+                  if s.shape_type == 13) == wanted
