@@ -193,14 +193,15 @@ def split_tables(html: str, pos: SourcePos, picture: Optional[PictureOf] = None)
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_STYLE_OPEN = re.compile(r"^ {0,3}<style\b", re.IGNORECASE)
+# a <style> first on its line, or after the tags that open the line (<div><style scoped>, as some exporters write)
+_STYLE_OPEN = re.compile(r"^ {0,3}(?:<[A-Za-z][^<>]*>[ \t]*)*<style\b", re.IGNORECASE)
 _STYLE_CLOSE = re.compile(r"</style\s*>", re.IGNORECASE)
 STYLE_GAP = "/**/"      # an empty CSS comment: what a blank line inside a <style> element becomes
 
 
 def close_style_gaps(text: str) -> str:
     """``text`` (a lecture, ``raw_html`` on) with each blank line inside a ``<style>`` element that starts a
-    line (outside code fences) made an empty CSS comment, :data:`STYLE_GAP`; lines stay where they were.
+    line, or follows only tags there (outside code fences), made an empty CSS comment, :data:`STYLE_GAP`; lines stay where they were.
 
     nbconvert writes a DataFrame as ``<div>``, then ``<style scoped>`` with blank lines between its rules, then
     the ``<table>``. CommonMark ends an HTML block that starts with ``<div>`` at its first blank line (spec

@@ -284,6 +284,21 @@ DATAFRAME = '''# 一
 '''
 
 
+def test_a_style_after_a_tag_on_its_line_stays_in_its_html_block(make_project):
+    """``<div><style scoped>`` on one line: the CSS after the first blank line was printed as text (second
+    reading, issue 20)."""
+    root = make_project(lecture=DATAFRAME.replace("<div>\n<style scoped>", "<div><style scoped>"))
+    (root / "content/course.yaml").write_text((root / "content/course.yaml").read_text(encoding="utf-8")
+                                              + "markdown:\n  raw_html: true\n", encoding="utf-8")
+    course, problems = load_course(root)
+    assert not problems.warnings, problems.warnings
+    blocks = course.lectures[0].sections[0].blocks
+    texts = [m.plain_text(b.children) for b in blocks if isinstance(b, m.Paragraph)]
+    assert texts == ["前面一段。", "2 rows × 2 columns", "参数对比", "后面一段。"]
+    assert not any(isinstance(b, m.CodeBlock) for b in blocks)
+    assert [_cells(t)[1] for t in blocks if isinstance(t, m.Table)][0] == ["0", "1", "2.31"]
+
+
 def _cells(table: m.Table) -> list[list[str]]:
     def text(cell: m.Cell) -> str:
         return "".join("/" if isinstance(n, m.Break) else m.plain_text((n,)) for n in cell.children)
