@@ -61,6 +61,28 @@ def _passable(figure: Any, box: Any) -> bool:
     return box.element_tag in MOVABLE or (is_float(box) and _sequence(box) != _sequence(figure))
 
 
+def glued(children: list, after: int) -> int:
+    """``after``, or the index of the element that closes the block ``children[after]`` (the empty
+    ``div.code-end`` after a code block, which clears its "code continued" running header: code.html.j2),
+    so a float put after a block never comes between the two: on a page it opened, the header would say
+    the code continues."""
+    following = children[after + 1] if after + 1 < len(children) else None
+    element = getattr(following, "element", None)
+    if element is not None and "code-end" in (element.get("class") or "").split():
+        return after + 1
+    return after
+
+
+def _runs_on(parent: Any, end: int, inside: bool) -> bool:
+    """Whether the page now ends inside a block that may run on for pages (anything but a paragraph: a
+    code block, a list, a quote): the figure would follow its continuation, pages from where it stood
+    (a table put after a code block of 100 pages), so it is not moved there; it is lifted to the top of
+    its page instead, or :mod:`.pageflow` places it with the laid-out heights in hand (never further than
+    the next page). A paragraph split at the break ends a few lines into the next page; a table of the other
+    sequence split there is passed as before (its rows run up into the hole, the figure follows it)."""
+    return inside and parent.children[end].element_tag in MOVABLE and parent.children[end].element_tag != "p"
+
+
 @dataclass
 class Filled:
     """What :func:`filling` did: ``moved``: (0-based page, figure element) of each figure moved to open
@@ -201,9 +223,9 @@ class _Filler:
         if where is not None:
             end, inside = where
             passed = parent.children[at:end + inside]
-            if end >= at and all(_passable(figure, box) for box in passed) \
+            if end >= at and all(_passable(figure, box) for box in passed) and not _runs_on(parent, end, inside) \
                     and not (context.current_page_footnotes or context.reported_footnotes):
-                place = end + inside
+                place = glued(parent.children, end + inside - 1) + 1 if end + inside > at else end + inside
                 parent.children = parent.children[:place] + [figure] + parent.children[place:]
                 if passed:
                     self.done.moved.append((index, figure.element))

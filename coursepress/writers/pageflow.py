@@ -42,7 +42,7 @@ from typing import Any, Iterator, Optional
 
 from ..patches import page_box, swapped
 from .pagedrop import drop_page
-from .pagefill import MOVABLE, Filled, filling
+from .pagefill import MOVABLE, Filled, filling, glued
 from .pageholes import CONTAINERS, FLOATS, HOLE_LINES, Hole, elements, find_holes, flow_blocks, text_bottom
 from .pageresume import ancestry, carried, snapshot
 from .pagetargets import name_targets
@@ -108,21 +108,32 @@ def _laid_heights(pages: list, start: int) -> dict:
 
 
 def _forward(parent, index: int, heights: dict, need: float, past_heads: bool, moved: float = 0.0,
-             partial: bool = False) -> Optional[int]:
+             partial: bool = False, limit: float = float("inf")) -> Optional[int]:
     """The sibling index after which the figure at ``index`` fills ``need`` px (``moved`` px of it
-    filled already), or None; with ``partial``, the furthest it may go when nothing fills ``need``."""
+    filled already), or None; with ``partial``, the furthest it may go when nothing fills ``need``.
+    Never past more than ``limit`` px of text (:func:`_reach`): a float goes to the next page at most, so
+    never past a block that runs on beyond it (a code block of many pages)."""
     movable = _MOVABLE + (_SUBHEADS if past_heads else ())
     furthest = None
     for after in range(index + 1, len(parent.children)):
         sibling = parent.children[after]
-        if sibling.element_tag not in movable or sibling.element not in heights:
+        if sibling.element_tag not in movable or sibling.element not in heights \
+                or moved + heights[sibling.element] > limit:
             break
         moved += heights[sibling.element]
         if moved >= need:
-            return after
+            return glued(parent.children, after)
         if sibling.element_tag not in _HEADINGS:        # a figure never lands right under a head
-            furthest = after
+            furthest = glued(parent.children, after)
     return furthest if partial else None
+
+
+def _reach(hole: Hole, layout: _Layout) -> float:
+    """How much text (px) a float leaving ``hole`` may move past: what fills the hole and the rest of the
+    next page beside the float, so it lands on the next page at the latest (the page it would open)."""
+    if hole.page + 1 >= len(layout.pages):
+        return float("inf")
+    return hole.gap_px + float(layout.pages[hole.page + 1].height) - hole.float_px
 
 
 def _backward(hole: Hole, layout: _Layout, places: dict, parent, index: int, height: float) -> Optional[int]:
@@ -160,6 +171,7 @@ def _plan_move(hole: Hole, layout: _Layout, places: dict, parents: dict) -> Opti
     parent, index = places[hole.element]
     box = parent.children[index]
     heights = _laid_heights(layout.pages, hole.page + 1)
+    reach = _reach(hole, layout)
     # best, enough text to run over onto the next page (with "almost enough", paragraph spacing, orphans
     # and widows leave a hole of their own); else enough to leave less than the allowed hole, with room
     # to spare for that spacing
@@ -175,17 +187,17 @@ def _plan_move(hole: Hole, layout: _Layout, places: dict, parents: dict) -> Opti
         at = next(k for k, child in enumerate(outer.children) if child is top)
         rest = heights.get(top.element, 0.0) - hole.float_px        # what of the list follows the figure
         for enough, past_heads in tries:
-            if rest >= enough:
+            if enough <= rest <= reach:
                 return parent, box, outer, top, True
-            after = _forward(outer, at, heights, enough, past_heads, rest)
+            after = _forward(outer, at, heights, enough, past_heads, rest, limit=reach)
             if after is not None:
                 return parent, box, outer, outer.children[after], True
-        after = _forward(outer, at, heights, need, True, rest, partial=True)
+        after = _forward(outer, at, heights, need, True, rest, partial=True, limit=reach)
         if after is None:
-            return (parent, box, outer, top, True) if rest >= hole.line_px else None
+            return (parent, box, outer, top, True) if hole.line_px <= rest <= reach else None
         return parent, box, outer, outer.children[after], True
     for enough, past_heads in tries[:2]:
-        after = _forward(parent, index, heights, enough, past_heads)
+        after = _forward(parent, index, heights, enough, past_heads, limit=reach)
         if after is not None:
             return parent, box, parent, parent.children[after], True
     target = _backward(hole, layout, places, parent, index, heights.get(hole.element, 0.0))
@@ -193,7 +205,7 @@ def _plan_move(hole: Hole, layout: _Layout, places: dict, parents: dict) -> Opti
         return parent, box, parent, parent.children[target], False
     # nothing fills it: as far as the text of its part goes (to the next figure, table or part head), so
     # the hole is as small as the text allows; the page's float drifts as LaTeX's do
-    after = _forward(parent, index, heights, need, past_heads=True, partial=True)
+    after = _forward(parent, index, heights, need, past_heads=True, partial=True, limit=reach)
     if after is None or sum(heights[c.element] for c in parent.children[index + 1:after + 1]) < hole.line_px:
         return None
     head = parent.children[index + 1]
