@@ -33,7 +33,9 @@ from markdown_it.rules_inline import StateInline
 
 from .texlabels import EQREF, push_reference
 
-_LABEL_LINE = re.compile(r"^[ \t]*:(?:label|eqlabel):`([A-Za-z][\w:.-]*)`[ \t]*$")
+# A label is moved only when it is an id the project reads (numbering.ID_SUFFIX: no '.', which the attrs
+# syntax reads as a class): a dotted one moved broke the line above ('$$ {#eq.a}' no longer closed its formula).
+_LABEL_LINE = re.compile(r"^[ \t]*:(?:label|eqlabel):`([A-Za-z][\w:-]*)`[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]")
 _PICTURE = re.compile(r"!\[[^\]]*\]\([^)]*\)[ \t]*$")

@@ -1,7 +1,7 @@
 """MyST (Jupyter Book) picture directives and directives with an argument (issue 20, sixth session, second
 reading): ```` ```{figure} path ```` printed its options and caption as a code block and left the picture out
 of every output with only an "unknown code language" warning; ```` ```{include} file ```` did the same and
-read nothing, without an error."""
+read nothing, without an error. Also a d2lbook label that is no id the project reads."""
 
 from __future__ import annotations
 
@@ -113,3 +113,15 @@ def test_myst_boxes_nested_past_the_limit_are_an_error_not_a_crash(make_project)
     result = run_build("check", "--project", str(make_project(lecture=body)))
     assert result.code == 1 and "Traceback" not in result.err and "internal error" not in result.err, result.err
     assert "intro.md:23: lists, quotes and ::: blocks nested more than 20 levels deep" in result.err, result.err
+
+
+def test_a_d2lbook_label_the_project_cannot_read_as_an_id_leaves_the_line_above_alone(make_project):
+    """``:eqlabel:`eq.c``` under ``$$a=b$$`` made ``$$a=b$$ {#eq.c}``, which no longer closed the formula: the
+    error said "'$$' opens a display formula that is never closed". The label stays text; a reference to it is
+    an unknown id at its own line."""
+    body = "# 一\n\n$$a=b$$\n:eqlabel:`eq.c`\n\n## 小节\n:label:`sec.a`\n\n见 :eqref:`eq.c`。\n"
+    result = run_build("check", "--project", str(make_project(lecture=body)))
+    assert result.code == 1 and "never closed" not in result.err, result.err
+    errors = [line for line in result.err.splitlines() if line.startswith("error:")]
+    assert errors == ["error: content/lectures/intro.md:9: reference to unknown id 'eq.c'; check the id of the "
+                      "figure, table, heading, formula or reference"], errors
