@@ -311,6 +311,14 @@ UPSTREAM = {
         "1bb8eae6d88e71b17096a034656f3be17da8f1f513c78536c1c38d971927638b",
     "weasyprint.pdf.generate_pdf":
         "626343ef25c396e8521948cadbe2b7544331c161040da80ed4e338fadac3efa9",
+    # swapped by writers.marginkeep (layout_document, hashed above, calls it once per page at its end); relied
+    # on: what a page's margin boxes are made from (the page, its state, named strings, the target collector)
+    "weasyprint.layout.page.make_margin_boxes":
+        "4a2d2e301eb3bc47c2812d1502d4d6ce3b65922a76e69fb45c11a5ae353198a7",
+    "weasyprint.layout.LayoutContext.get_string_or_element_for":
+        "f40ec28ae3470c6ecefa152a099c7fcf42039d1acfe33d498fc0b2cf41fade0b",
+    "weasyprint.layout.LayoutContext.get_string_set_for":
+        "192682fffbc08fa26ea7fc830bc90542395a30163ff6cc544d466ad33b51340c",
 }
 
 _ORIGINALS: dict[str, Any] = {}     # dotted name → the upstream object a patch replaced

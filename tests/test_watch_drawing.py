@@ -150,18 +150,27 @@ def test_a_page_is_put_in_again_only_with_the_glyph_widths_it_drew_with():
 
 
 def test_a_kept_page_whose_footer_changed_is_drawn(make_project):
-    """An edit that adds a page: the pages before it keep their boxes, but their footers (made again with
-    every layout) print another page total, so they are drawn again, not put in as last round's."""
+    """An edit that adds a page: the pages before it keep their boxes, but their footers print another page
+    total, so their margin boxes are made again (:mod:`coursepress.writers.marginkeep` keeps them only for
+    the same page state) and the pages are drawn again, not put in as last round's."""
     from test_watch_relayout import long_lecture
 
     root = make_project(lecture=long_lecture())
     layouts: dict = {}
     _pdf, pages, _how = _handout_bytes(root, layouts)
+    _edit(root, "海量文本", "大量文本")         # a round that keeps most pages, their margin boxes remembered
+    _handout_bytes(root, layouts)
+    kept_margins = layouts["pdf:intro"].margins
+    assert kept_margins.made == pages      # the first round after a full layout makes every page's
+    _edit(root, "大量文本", "巨量文本")
+    _handout_bytes(root, layouts)
+    assert kept_margins.kept >= pages - 3, (kept_margins.kept, kept_margins.made)
     more = "\n\n".join(SENTENCE * 4 for _ in range(6))
     _edit(root, "# 第3部分\n\n", f"# 第3部分\n\n{more}\n\n")
     again, pages_again, how = _handout_bytes(root, layouts)
     made = re.fullmatch(r"(\d+) page\(s\) laid out again", how)
     assert made and pages_again == pages + 1, (how, pages, pages_again)
+    assert kept_margins.kept == 0, "a kept page's margin boxes show the old page total"
     drawn, reused = _drawn(layouts)
     assert drawn > int(made[1]) and drawn + reused == pages_again, (how, drawn, reused)
     cold, _pages, _ = _handout_bytes(root, None)

@@ -43,6 +43,7 @@ from typing import Any, Optional
 from xml.etree import ElementTree
 
 from ..patches import swapped
+from .marginkeep import MarginKeeper
 from .pageflow import _keeping, _Layout, _parents, _relayout
 from .pageholes import elements as elements_of, find_holes, flow_blocks
 from .pageresume import ancestry, snapshot
@@ -139,6 +140,7 @@ class KeptLayout:
     outside: str                   # digest of the document outside the flow containers' children
     flows: list[Flow]
     drawn: Any = None              # the pages' drawings of the last round (.pagedraws.DrawnPages), carried along
+    margins: Any = None            # the pages' margin boxes of the last round (.marginkeep.MarginKeeper)
 
 
 def _flows_of(root, root_box) -> tuple[list, list[Flow]]:
@@ -304,7 +306,9 @@ def render_again(engine, html: str, images, kept: KeptLayout) -> tuple[Any, Kept
     above = ancestry(moved, _parents(layout.root_box))
     before = {id(page) for page in layout.pages}
     capture: dict = {}
-    with _keeping(layout_module, capture):
+    margins = kept.margins or MarginKeeper()
+    with _keeping(layout_module, capture), \
+            swapped(layout_module, "make_margin_boxes", margins.make_margin_boxes(layout_module.make_margin_boxes)):
         pages = _relayout(layout, changed, moved, above, layout_module)
     made = [n for n, page in enumerate(pages) if id(page) not in before]
     last = max(made) if made else -1
@@ -320,5 +324,5 @@ def render_again(engine, html: str, images, kept: KeptLayout) -> tuple[Any, Kept
     document._html = getattr(shell, "_html", None)
     again = _Layout(layout.html, layout.root_box, layout.context, layout.footnotes, capture["pages"],
                     capture["children"])
-    return document, KeptLayout(again, kept.stable, kept.outside, [flow for _c, _ch, flow in plans], kept.drawn), \
-        len(made)
+    return document, KeptLayout(again, kept.stable, kept.outside, [flow for _c, _ch, flow in plans], kept.drawn,
+                                margins), len(made)
