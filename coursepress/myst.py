@@ -90,12 +90,13 @@ def _rewritten(state: StateCore, tokens: list[Token], depth: int) -> list[Token]
     for tok in tokens:
         match = _DIRECTIVE.match(tok.info.strip()) if tok.type == "fence" else None
         name = match.group(1).lower() if match else ""
-        if not match or not (name in CODE_DIRECTIVES or name in PICTURE_DIRECTIVES or name == "math" or box_of(name)):
+        is_picture = bool(match and name in PICTURE_DIRECTIVES and match.group(2).strip())   # a path after it
+        if not match or not (name in CODE_DIRECTIVES or is_picture or name == "math" or box_of(name)):
             out.append(tok)
             continue
         options, lines, taken = _options(tok.content)
         argument = match.group(2).strip()
-        if name in PICTURE_DIRECTIVES and argument:
+        if is_picture:
             picture: list[Token] = []
             state.md.block.parse(_picture_source(argument, options, lines), state.md, state.env, picture)
             out += _shifted(picture, tok.map[0] if tok.map else 0, tok.level)

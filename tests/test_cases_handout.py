@@ -301,6 +301,23 @@ def test_c25_data_strings_escaped(case_project):
         assert norm(literal) in text, literal
 
 
+def test_forty_columns_fit_a_landscape_page_with_every_cell(make_project):
+    """A notebook-wide table (40 columns, headers longer than a fixed column is wide) builds: its headers
+    wrap like its cells instead of running past the page edge, and every header and value is printed."""
+    columns = 40
+    heads = [f"feature_{i:02d}" for i in range(columns)]
+    values = [[f"{(i * j) % 997 / 7:.4f}" for j in range(columns)] for i in range(6)]
+    table = ("| " + " | ".join(heads) + " |\n|" + "---|" * columns + "\n"
+             + "".join("| " + " | ".join(row) + " |\n" for row in values))
+    root = make_project(lecture="---\ntitle: 宽\n---\n\n# 表\n\n正文。\n\n" + table + "\n表后的文字。\n")
+    out, result = build_pdf(root)
+    assert result.code == 0, result.err
+    text = re.sub(r"\s+", "", "".join(page_texts(only_pdf(out))))
+    for cell in heads + [v for row in values for v in row]:
+        assert cell in text, cell
+    assert "表后的文字" in text
+
+
 def test_content_past_the_page_edge_is_an_error_with_its_line(make_project):
     columns = 150     # more columns than even a landscape page can hold one character each
     table = ("| " + " | ".join(f"列{i}" for i in range(columns)) + " |\n|" + "---|" * columns + "\n"

@@ -63,10 +63,11 @@ def test_myst_figure_and_image_are_numbered_figures_in_every_output(make_project
 
 
 def test_myst_directive_with_an_argument_it_does_not_read_is_an_error_at_its_line(make_project):
-    root = make_project(lecture="# 一\n\n正文。\n\n```{include} other.md\n```\n")
+    root = make_project(lecture="# 一\n\n正文。\n\n```{include} other.md\n```\n\n```{figure}\n:name: fig-a\n说明\n```\n")
     result = run_build("check", "--project", str(root))
     assert result.code == 1 and "Traceback" not in result.err
     assert "content/lectures/intro.md:5: unknown directive '{include}'" in result.err, result.err
+    assert "content/lectures/intro.md:8: unknown directive '{figure}'" in result.err, result.err   # no path
 
 
 NESTED = '''# 一
