@@ -64,7 +64,7 @@ def watch(args, run_once) -> int:
     def once() -> None:
         start = time.perf_counter()
         try:
-            run_once(args, kinds, together=False, parsed=parsed, memory=memory)   # each output lands when done
+            build_round(run_once, args, kinds, parsed, memory)     # each output lands when done
             print(f"[{_now()}] built in {time.perf_counter() - start:.2f} s{held()}; watching for changes", flush=True)
         except (ContentErrors, ContentError, BuildError) as exc:
             report(exc, args.verbose, memory)   # each at its file:line; an internal error naming its file
@@ -106,6 +106,20 @@ def watch(args, run_once) -> int:
         if server is not None:
             server.stop()
     return 0
+
+
+def build_round(run_once, args, kinds: list[str], parsed: dict, memory) -> None:
+    """One round of the watch: ``run_once`` (:func:`coursepress.cli.run_once`) of ``kinds`` with the YAML
+    ``parsed`` by earlier rounds (and the handout layouts kept in it) and the ``memory`` of warnings shown
+    (a :class:`coursepress.warnmemory.WarningMemory`); then, failed or not, the round's cyclic garbage is
+    collected, so memory stays flat over rounds (:func:`coursepress.collector.collect_round_garbage`).
+    Raises what ``run_once`` raises."""
+    from .collector import collect_round_garbage
+
+    try:
+        run_once(args, kinds, together=False, parsed=parsed, memory=memory)
+    finally:
+        collect_round_garbage()
 
 
 def _preload_formula_drawing() -> None:
