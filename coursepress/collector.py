@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from typing import Iterator
+from typing import Any, Iterator
 
 
 @contextlib.contextmanager
@@ -56,5 +56,35 @@ def collect_round_garbage() -> int:
     each round, the garbage is one round's and its memory is reused by the next: RSS stays flat. The kept
     layout is frozen (:func:`gc.freeze`, see ``writers/handout.py``), so the collection visits only
     what is not (≈ 56,000 live objects and the garbage: 0.03–0.1 s of CPU on the chapter, 2026-12-01).
+
+    Then the C allocator gives back the free memory it holds (:func:`_trim_malloc`): the handout is laid
+    out in a thread, whose glibc arena keeps what a round freed in pieces, and RSS still crept up ≈ 5 MB a
+    round (360 → 463 MB over 20 rounds) with no object left alive.
     """
-    return gc.collect()
+    found = gc.collect()
+    _trim_malloc()
+    return found
+
+
+def _trim_malloc() -> None:
+    """Have glibc return the free memory of its arenas to the system (``malloc_trim(0)``, man 3
+    malloc_trim); nothing where the C library is not glibc (macOS, musl, Windows)."""
+    global _MALLOC_TRIM
+    if _MALLOC_TRIM is None:
+        _MALLOC_TRIM = False
+        try:
+            import ctypes
+            import ctypes.util
+
+            name = ctypes.util.find_library("c")
+            trim = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+            if trim is not None:
+                trim.argtypes, trim.restype = [ctypes.c_size_t], ctypes.c_int
+                _MALLOC_TRIM = trim
+        except OSError:
+            pass
+    if _MALLOC_TRIM:
+        _MALLOC_TRIM(0)
+
+
+_MALLOC_TRIM: Any = None        # libc's malloc_trim once looked up; False where there is none
