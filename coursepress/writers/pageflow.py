@@ -339,15 +339,15 @@ def _text_size(pages: list) -> int:
     return count
 
 
-def _drop_replaced(documents: list, best) -> None:
-    """Drop (:func:`.pagedrop.drop_page`) each page box of ``documents`` that the returned document ``best``
-    does not show: a page a re-layout made again."""
+def _drop_replaced(documents: list, best, boxes: bool = False) -> None:
+    """Drop (:func:`.pagedrop.drop_page`) each page box of ``documents`` (each a ``weasyprint.Document``, or with
+    ``boxes``, lists of page boxes) that the document ``best`` does not show: a page made again."""
     shown = {id(page_box(page)) for page in best.pages}
     for document in documents:
         if document is not best:
-            for page in document.pages:
-                if id(page_box(page)) not in shown:
-                    drop_page(page_box(page))
+            for page in (document if boxes else [page_box(page) for page in document.pages]):
+                if id(page) not in shown:
+                    drop_page(page)
 
 
 def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
@@ -370,6 +370,8 @@ def render_flowing(engine, html: str, images=None, keep: Optional[dict] = None):
     filled = Filled()
     with _keeping(layout_module, capture), filling(filled):
         document = engine.render(html, images)
+    _drop_replaced([filled.made], document, boxes=True)     # pages filling made again
+    filled.made.clear()
     if "pages" not in capture:
         return document
     first_footnotes = capture["footnotes"]       # every footnote box (a re-layout's capture holds fewer)
