@@ -27,6 +27,8 @@ from __future__ import annotations
 from math import inf
 from typing import Any, Optional
 
+from weasyprint.css import declaration_precedence     # imported only once WeasyPrint is (patches.py)
+
 from .inlinesvg import elements
 
 
@@ -34,7 +36,7 @@ def cascade(self: Any, html: Any, sheets: list, presentational_hints: bool, font
             target_collector: Any) -> None:
     """``StyleFor.__init__`` (WeasyPrint 70.0) with pseudo-element declarations kept for :func:`style_for`
     (see the module docstring); ``self``: the ``weasyprint.css.StyleFor`` being made."""
-    from weasyprint.css import declaration_precedence, find_style_attributes
+    from weasyprint.css import find_style_attributes
     from weasyprint.css.validation import preprocess_declarations
     from weasyprint.logger import PROGRESS_LOGGER
 
@@ -53,12 +55,7 @@ def cascade(self: Any, html: Any, sheets: list, presentational_hints: bool, font
             html.etree_element, presentational_hints, html.base_url):
         style = cascaded_styles.setdefault((element, None), {})
         elements_declarations[element] = tuple(declarations)
-        for name, values, importance in preprocess_declarations(base_url, declarations):
-            precedence = declaration_precedence('author', importance)
-            weight = (precedence, layer_order, specificity)
-            old_weight = style.get(name, (None, None))[1]
-            if old_weight is None or old_weight <= weight:
-                style[name] = values, weight
+        _weigh(style, preprocess_declarations(base_url, declarations), 'author', layer_order, specificity)
 
     computed_cache: dict = {}
     anchors: dict[int, bool] = {}       # id(declarations) → whether they set ``anchor`` (a sheet's rules live on)
@@ -84,13 +81,8 @@ def cascade(self: Any, html: Any, sheets: list, presentational_hints: bool, font
                     if anchored:
                         eager.add((etree_element, pseudo_type))
                     continue
-                style = cascaded_styles.setdefault((etree_element, pseudo_type), {})
-                for name, values, importance in declarations:
-                    precedence = declaration_precedence(origin, importance)
-                    weight = (precedence, layer_order, specificity)
-                    old_weight = style.get(name, (None, None))[1]
-                    if old_weight is None or old_weight <= weight:
-                        style[name] = values, weight
+                _weigh(cascaded_styles.setdefault((etree_element, pseudo_type), {}), declarations, origin,
+                       layer_order, specificity)
 
         key = (parent_id, element_declarations, tuple(selectors_keys))
         if key in computed_cache:
@@ -110,16 +102,9 @@ def cascade(self: Any, html: Any, sheets: list, presentational_hints: bool, font
 def _make(self: Any, element: Any, pseudo_type: str) -> None:
     """Weigh the kept declarations of ``element``'s ``pseudo_type`` and make its computed style, as
     upstream's second pass over the cascaded styles does (``StyleFor.set_computed_styles``)."""
-    from weasyprint.css import declaration_precedence
-
     style: dict = {}
     for declarations, origin, layer_order, specificity in self._pending_pseudo.pop((element, pseudo_type)):
-        for name, values, importance in declarations:
-            precedence = declaration_precedence(origin, importance)
-            weight = (precedence, layer_order, specificity)
-            old_weight = style.get(name, (None, None))[1]
-            if old_weight is None or old_weight <= weight:
-                style[name] = values, weight
+        _weigh(style, declarations, origin, layer_order, specificity)
     root, base_url, target_collector = self._pending_context
     self._cascaded_styles[element, pseudo_type] = style
     try:
@@ -140,3 +125,13 @@ def style_for(upstream: Any) -> Any:
         return upstream(self, element, pseudo_type)
 
     return __call__
+
+
+def _weigh(style: dict, declarations: Any, origin: str, layer_order: float, specificity: tuple) -> None:
+    """Weigh ``declarations`` ((name, values, importance) triples) into the cascaded ``style`` (name →
+    (values, weight)) as upstream's cascade does: a later declaration of equal or greater weight wins."""
+    for name, values, importance in declarations:
+        weight = (declaration_precedence(origin, importance), layer_order, specificity)
+        old_weight = style.get(name, (None, None))[1]
+        if old_weight is None or old_weight <= weight:
+            style[name] = values, weight
