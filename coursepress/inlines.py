@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from typing import Callable, Optional
+from urllib.parse import unquote
 
 from markdown_it.token import Token
 
@@ -56,6 +57,8 @@ class InlineReader:
         # not be loaded);
         # set by the lecture reader, which knows the lecture's folder
         self.picture: Optional[Callable[[Token, Token, int], Optional[m.Inline]]] = None
+        # GitHub-style heading anchor → the heading's id (numbering.heading_anchors); set by the lecture reader
+        self.anchors: dict[str, str] = {}
 
     def where(self, inline: Token, offset: int) -> SourcePos:
         """File, line and column of character ``offset`` of ``inline.content`` (see :meth:`_where`)."""
@@ -221,6 +224,10 @@ class InlineReader:
                 ref = self.citer.cite([(target[4:], "")], pos)       # the older [](#ref-key) form
                 if ref is not None:
                     return ref
+            if target not in self.labels:       # a GitHub/Typora heading anchor, written as typed or %-encoded
+                typed = unquote(target)
+                target = typed if typed in self.labels else self.anchors.get(typed, self.anchors.get(typed.lower(), typed))
+                href = "#" + target
             if target not in self.labels:
                 self.problems.error(pos, f"reference to unknown id '{target.removeprefix(EQREF)}'",
                                     "check the id of the figure, table, heading, formula or reference")

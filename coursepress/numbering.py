@@ -7,6 +7,7 @@ may point forward; the reader records each label and reports duplicate ids.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any, Callable, Optional
 
 from markdown_it.token import Token
@@ -311,3 +312,31 @@ class TypedNumbers:
             warn(self.found[0][0], f"{headings} with a typed number: {listed}; headings are numbered "
                  "automatically, so each is printed twice",
                  "delete them, or set 'markdown: {strip_typed_numbers: true}' in course.yaml")
+
+
+def github_slug(text: str) -> str:
+    """The anchor GitHub (and Typora, VS Code, GitLab alike) gives a heading of ``text``: lower case, every
+    character that is not a letter, mark, digit, connector punctuation (``_``), space or hyphen removed,
+    each space a hyphen (github-slugger's rule: "1.1 Why Attention?" → ``11-why-attention``; Han characters are letters and stay)."""
+    kept = "".join(c for c in text.strip().lower()
+                   if c in " -" or unicodedata.category(c)[0] in "LMN" or unicodedata.category(c) == "Pc")
+    return kept.replace(" ", "-")
+
+
+def heading_anchors(tokens: list[Token], numbers: dict) -> dict[str, str]:
+    """GitHub-style anchor → id, for every numbered heading of ``tokens`` (``numbers``: what
+    :func:`number_tokens` returned), so links an author wrote for GitHub or Typora (``[see](#11-why-attention)``)
+    reach the heading. The anchor is made from the heading's text as typed (a typed number included, as
+    GitHub shows it); a second heading of the same anchor gets ``-1``, a third ``-2`` …, as on GitHub."""
+    seen: dict[str, int] = {}
+    anchors: dict[str, str] = {}
+    for i, tok in enumerate(tokens):
+        if tok.type != "heading_open" or i not in numbers:
+            continue
+        inline = tokens[i + 1]
+        text = "".join(c.content for c in inline.children or () if c.type in ("text", "code_inline"))
+        slug = github_slug(ID_SUFFIX.sub("", text))
+        count = seen.get(slug, 0)
+        seen[slug] = count + 1
+        anchors.setdefault(f"{slug}-{count}" if count else slug, numbers[i][1])
+    return anchors

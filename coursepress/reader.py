@@ -32,7 +32,7 @@ from .htmltables import close_style_gaps
 from .imagespaces import bracket_spaced_paths
 from .mdsource import closed_too_late, matching_close, probable_end, protect_table_pipes, unclosed_fences
 from .messages import Messages, default_messages
-from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_depths, number_tokens, table_caption, typed_number, TypedNumbers
+from .numbering import CAPTION_PREFIX, ID_SUFFIX, heading_anchors, heading_depths, number_tokens, table_caption, typed_number, TypedNumbers
 from .paragraphs import inline_picture, read_html_block, read_paragraph, task_item
 from .hygiene import check_text, decode, line_col, strip_terminal_codes
 from .limits import check_bytes, over
@@ -153,6 +153,7 @@ class LectureReader:
         self._numbers = number_tokens(tokens, self._set_label, self._warn_at, lecture_number, settings.raw_html,
                                       self.words)
         self._depths = heading_depths(tokens)
+        self.inline.anchors = heading_anchors(tokens, self._numbers)     # links written for GitHub or Typora
         body = [t for t in tokens if t.type != "front_matter"]
         self._collect_footnotes(body)
         blocks = self._blocks(body, 0, len(body))
